@@ -1,0 +1,52 @@
+/**
+ * Beijing time (Asia/Shanghai, UTC+8, no DST since 1991) arithmetic on epoch milliseconds.
+ * Every rule in RULES.md is stated in Beijing time, whatever the server's zone, so nothing here
+ * touches the host's local time: we shift by the fixed offset and read UTC fields.
+ */
+export const BEIJING_OFFSET_MS = 8 * 3600_000;
+export const DAY_MS = 86_400_000;
+
+/** A Beijing calendar day as `YYYY-MM-DD`. */
+export type BeijingDate = string;
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** The Beijing calendar day that contains `instantMs`. */
+export function beijingDate(instantMs: number): BeijingDate {
+  return new Date(instantMs + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The Beijing calendar month (`YYYY-MM`) that contains `instantMs`. */
+export function beijingMonth(instantMs: number): string {
+  return beijingDate(instantMs).slice(0, 7);
+}
+
+/** Epoch ms of 00:00:00 Beijing time on `date`. */
+export function beijingMidnight(date: BeijingDate): number {
+  return Date.parse(`${date}T00:00:00+08:00`);
+}
+
+/** Seconds since 00:00 Beijing time of the day containing `instantMs` (0 … 86399). */
+export function secondOfBeijingDay(instantMs: number): number {
+  const ms = (((instantMs + BEIJING_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+  return Math.floor(ms / 1000);
+}
+
+/** Day of the week of a Beijing date: 0 = Sunday … 6 = Saturday. */
+export function weekday(date: BeijingDate): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+/** The Beijing date `days` after `date` (negative goes back). */
+export function addDays(date: BeijingDate, days: number): BeijingDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** ISO 8601 with the Beijing offset, second precision: `2026-10-02T20:00:00+08:00`. */
+export function formatBeijing(instantMs: number): string {
+  const d = new Date(Math.floor(instantMs / 1000) * 1000 + BEIJING_OFFSET_MS);
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+08:00`
+  );
+}
