@@ -1,0 +1,19 @@
+/** `cdk synth` / `cdk deploy`: the gateway stack with cdk-nag's AWS Solutions and Serverless checks. */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { readDeploymentContext } from '#infra/context';
+import { GatewayStack } from '#infra/stack';
+
+export function buildApp(app = new App(), env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }): { app: App; stack: GatewayStack } {
+  const deployment = readDeploymentContext((k) => app.node.tryGetContext(k));
+  const stack = new GatewayStack(app, app.node.tryGetContext('playguard:stackName') ?? 'PlayGuard', {
+    deployment,
+    env,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
+  return { app, stack };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,189 @@
+/**
+ * The local gateway: DynamoDB Local, the development signing key, the same Lambda handlers the
+ * stack deploys (imported in-process), the scheduled jobs, and the local-only `/__dev/*` endpoints.
+ * `npm start` and the end-to-end tests both start it through `startLocalGateway`.
+ */
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { FunctionName } from '#shared/api/routes';
+import { jobs } from '#shared/api/jobs';
+import { clock, useClockSource, useRealClock } from '#shared/clock';
+import { Problem } from '#shared/http/problem';
+import { log } from '#shared/log';
+import { createDevAuth } from '#infra/local/devAuth';
+import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
+import { readBody, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
+
+export interface LocalGatewayOptions {
+  port?: number;
+  persistDir?: string;
+  /** Reuse a running DynamoDB Local instead of starting one (tests share one engine per run). */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  /** Run the scheduled jobs on their rate (off in tests, which use tick()). */
+  schedule?: boolean;
+}
+
+export interface LocalGateway {
+  url: string;
+  port: number;
+  dynamoEndpoint: string;
+  tableName: string;
+  tick(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+const TokenRequest = z.object({
+  sub: z.string().min(1).max(128),
+  scope: z.enum(['player', 'server']).optional(),
+  ttlSeconds: z.number().int().min(1).max(86_400 * 30).optional(),
+}).strict();
+const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }) }).strict();
+
+/** Configuration every function reads at start, set before the handlers are first imported. */
+function configureFunctions(dynamoEndpoint: string, tableName: string): void {
+  process.env.TABLE_NAME = tableName;
+  process.env.DYNAMODB_ENDPOINT = dynamoEndpoint;
+  process.env.AWS_REGION ??= 'cn-north-1';
+  process.env.PLAYGUARD_LOCAL = '1';
+  process.env.PEPPER ??= 'local-development-pepper-not-for-production';
+}
+
+export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
+  const tableName = options.tableName ?? 'playguard-local';
+  let dynamo: DynamoLocal | undefined;
+  const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal(options.persistDir ? { persistDir: options.persistDir } : {})).endpoint;
+  try {
+    await ensureTable(dynamoEndpoint, tableName);
+    configureFunctions(dynamoEndpoint, tableName);
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+
+  const auth = await createDevAuth(options.persistDir);
+  const handlers = new Map<string, Promise<LambdaHandler>>();
+  const handlerFor = (fn: string): Promise<LambdaHandler> => {
+    let h = handlers.get(fn);
+    if (!h) {
+      h = import(`../../functions/${fn}.ts`).then((m: { handler: LambdaHandler }) => m.handler);
+      handlers.set(fn, h);
+    }
+    return h;
+  };
+
+  const tick = async (): Promise<string[]> => {
+    const ran: string[] = [];
+    for (const [name, job] of Object.entries(jobs)) {
+      try {
+        await (await handlerFor(job.fn))({} as never, {} as never);
+        ran.push(name);
+      } catch (error) {
+        log.error('scheduled job failed', { job: name, error });
+      }
+    }
+    return ran;
+  };
+
+  const devEndpoints = async (method: string, path: string, body: unknown, requestId: string, res: import('node:http').ServerResponse): Promise<boolean> => {
+    if (path === '/__dev/tokens' && method === 'POST') {
+      const parsed = TokenRequest.safeParse(body);
+      if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      sendJson(res, 200, { token: await auth.issue(parsed.data, clock.now()) }, requestId);
+      return true;
+    }
+    if (path === '/__dev/clock' && method === 'PUT') {
+      const parsed = ClockRequest.safeParse(body);
+      if (!parsed.success) throw new Problem('invalid_request', { errors: [{ path: 'now', message: 'an ISO 8601 instant with an offset is required' }] });
+      const offset = Date.parse(parsed.data.now) - Date.now();
+      useClockSource(() => Date.now() + offset);
+      sendJson(res, 200, { now: new Date(clock.now()).toISOString() }, requestId);
+      return true;
+    }
+    if (path === '/__dev/clock' && method === 'DELETE') {
+      useRealClock();
+      sendJson(res, 200, { now: new Date(clock.now()).toISOString() }, requestId);
+      return true;
+    }
+    if (path === '/__dev/tick' && method === 'POST') {
+      sendJson(res, 200, { ran: await tick() }, requestId);
+      return true;
+    }
+    if (path === '/__dev/jwks.json' && method === 'GET') {
+      sendJson(res, 200, auth.jwks, requestId);
+      return true;
+    }
+    return false;
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    void (async () => {
+      if (url.pathname.startsWith('/__dev/')) {
+        const requestId = randomUUID();
+        try {
+          const raw = await readBody(req);
+          if (raw === 'too_large') throw new Problem('payload_too_large');
+          let body: unknown = {};
+          if (raw.length) {
+            try {
+              body = JSON.parse(raw.toString('utf8'));
+            } catch {
+              throw new Problem('invalid_request', { errors: [{ path: '', message: 'body is not valid JSON' }] });
+            }
+          }
+          if (!(await devEndpoints((req.method ?? 'GET').toUpperCase(), url.pathname, body, requestId, res))) throw new Problem('not_found');
+        } catch (error) {
+          if (error instanceof Problem) return sendProblem(res, error, requestId);
+          log.error('dev endpoint failed', { error });
+          return sendProblem(res, new Problem('internal_error'), requestId);
+        }
+        return;
+      }
+      await serveRoute(req, res, url, {
+        handlerFor: (fn: FunctionName) => handlerFor(fn),
+        verifyToken: async (token) => (await auth.verify(token, clock.now())) as Record<string, unknown>,
+        nowMs: () => clock.now(),
+      });
+    })().catch((error: unknown) => {
+      log.error('local adapter failed', { error });
+      if (!res.headersSent) sendProblem(res, new Problem('internal_error'), randomUUID());
+    });
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  }).catch(async (error: unknown) => {
+    await dynamo?.stop();
+    throw error;
+  });
+
+  const timers = options.schedule
+    ? Object.entries(jobs).map(([name, job]) =>
+        setInterval(() => {
+          void handlerFor(job.fn)
+            .then((h) => h({} as never, {} as never))
+            .catch((error: unknown) => log.error('scheduled job failed', { job: name, error }));
+        }, job.rateSeconds * 1000),
+      )
+    : [];
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dynamoEndpoint,
+    tableName,
+    tick,
+    stop: async () => {
+      timers.forEach(clearInterval);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await dynamo?.stop();
+    },
+  };
+}

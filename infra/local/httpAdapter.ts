@@ -1,0 +1,142 @@
+/**
+ * node:http → API Gateway HTTP API (payload v2) events, the way the deployed API builds them:
+ * route matching from the route table, JWT verification as the native authorizer does it, claims
+ * in `requestContext.authorizer.jwt.claims` (as strings), then the route's Lambda handler.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { routeList, type FunctionName, type RouteSpec } from '#shared/api/routes';
+import { Problem, problemBody } from '#shared/http/problem';
+import { MAX_BODY_BYTES } from '#shared/http/api';
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute {
+  route: RouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+const compiled: CompiledRoute[] = routeList().map(([, route]) => {
+  const params: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), params };
+});
+
+export function matchRoute(method: string, path: string): { route: RouteSpec; pathParameters: Record<string, string> } | 'method_not_allowed' | undefined {
+  let pathMatched = false;
+  for (const c of compiled) {
+    const m = c.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (c.route.method !== method) continue;
+    const pathParameters: Record<string, string> = {};
+    c.params.forEach((name, i) => {
+      pathParameters[name] = decodeURIComponent(m[i + 1]!);
+    });
+    return { route: c.route, pathParameters };
+  }
+  return pathMatched ? 'method_not_allowed' : undefined;
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES * 4): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendProblem(res: ServerResponse, problem: Problem, requestId: string): void {
+  res.writeHead(problem.status, { 'content-type': 'application/problem+json', 'x-request-id': requestId, ...problem.headers });
+  res.end(JSON.stringify(problemBody(problem.code, problem.extra)));
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId });
+  res.end(JSON.stringify(body));
+}
+
+/** API Gateway passes JWT claims as strings; arrays become "[a b]". */
+function claimsAsGatewayDoes(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(payload)) {
+    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
+
+export interface AdapterDeps {
+  handlerFor(fn: FunctionName): Promise<LambdaHandler>;
+  verifyToken(token: string): Promise<Record<string, unknown>>;
+  nowMs(): number;
+}
+
+export async function serveRoute(req: IncomingMessage, res: ServerResponse, url: URL, deps: AdapterDeps): Promise<void> {
+  const requestId = randomUUID();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const match = matchRoute(method, url.pathname);
+  if (match === undefined) return sendProblem(res, new Problem('not_found'), requestId);
+  if (match === 'method_not_allowed') return sendProblem(res, new Problem('method_not_allowed'), requestId);
+  const { route, pathParameters } = match;
+
+  let claims: Record<string, string> | undefined;
+  if (route.auth !== 'none') {
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) return sendProblem(res, new Problem('unauthorized'), requestId);
+    try {
+      claims = claimsAsGatewayDoes(await deps.verifyToken(token));
+    } catch {
+      return sendProblem(res, new Problem('unauthorized'), requestId);
+    }
+  }
+
+  const body = await readBody(req);
+  if (body === 'too_large') return sendProblem(res, new Problem('payload_too_large', { maxBytes: MAX_BODY_BYTES }), requestId);
+
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const now = deps.nowMs();
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((v, k) => (query[k] = query[k] === undefined ? v : `${query[k]},${v}`));
+  const routeKey = `${route.method} ${route.path}`;
+
+  const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+      authorizer: { principalId: claims?.sub ?? '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+    ...(body.length ? { body: body.toString('utf8') } : {}),
+    isBase64Encoded: false,
+  };
+
+  const context = { awsRequestId: requestId, functionName: route.fn, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+  const handler = await deps.handlerFor(route.fn);
+  const result = await handler(event, context);
+  res.writeHead(result.statusCode ?? 200, { 'x-request-id': requestId, ...(result.headers as Record<string, string> | undefined) });
+  res.end(result.body ?? '');
+}

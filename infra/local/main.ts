@@ -1,0 +1,42 @@
+/**
+ * `npm start`: the gateway on this machine. Flags: `--persist DIR` keeps DynamoDB Local's data
+ * (and the development signing key) between runs; `PORT` picks the port (default 3000).
+ */
+import { parseArgs } from 'node:util';
+import { JavaMissing } from '#infra/local/dynamoLocal';
+import { startLocalGateway } from '#infra/local/gateway';
+
+const { values } = parseArgs({ options: { persist: { type: 'string' } }, strict: true });
+const port = Number(process.env.PORT ?? 3000);
+
+const gateway = await startLocalGateway({ port, ...(values.persist ? { persistDir: values.persist } : {}), schedule: true }).catch((error: unknown) => {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof JavaMissing) console.error(e.message);
+  else if (e.code === 'EADDRINUSE') console.error(`Port ${port} is in use: stop what holds it or choose another, e.g. PORT=3001 npm start`);
+  else console.error(`The local gateway could not start: ${e.message}`);
+  process.exit(1);
+});
+
+const u = gateway.url;
+console.log(`listening on ${u}`);
+console.log(`
+Quick start:
+  curl -s ${u}/health
+  TOKEN=$(curl -s -X POST ${u}/__dev/tokens -H 'content-type: application/json' -d '{"sub":"acct-1"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  curl -s ${u}/v1/identity -H "authorization: Bearer $TOKEN"
+  curl -s -X POST ${u}/v1/identity -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"name":"张三","idNumber":"110101201205010017"}'
+  curl -s -X PUT ${u}/__dev/clock -H 'content-type: application/json' -d '{"now":"2026-10-02T20:30:00+08:00"}'
+  curl -s -X POST ${u}/v1/sessions -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"deviceId":"phone-1"}'
+  curl -s ${u}/openapi.json
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping (DynamoDB Local included)`);
+  await gateway.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,122 @@
+/**
+ * The contract's request and response bodies as zod schemas (CONTRACT.md). The same objects
+ * validate requests at the edge and generate `GET /openapi.json`, so the two cannot drift.
+ */
+import { z } from 'zod';
+import 'zod-openapi';
+
+const instant = z.string().meta({ description: 'ISO 8601 instant with the Beijing offset', example: '2026-10-02T20:00:00+08:00' });
+const fen = z.number().int().meta({ description: 'Money in fen (1/100 CNY)' });
+const ageBand = z.union([z.literal(0), z.literal(8), z.literal(16), z.literal(18)]).meta({
+  description: 'Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult)',
+});
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().meta({ description: 'Safe to show a player (Chinese); never personal data' }),
+    code: z.string().meta({ description: 'Stable machine-readable code (CONTRACT.md)' }),
+  })
+  .loose()
+  .meta({ id: 'Problem', description: 'RFC 9457 problem document (application/problem+json)' });
+
+export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+// Identity
+export const IdentitySubmission = z
+  .object({
+    name: z.string().trim().min(1).max(64).meta({ description: 'Real name as on the ID card', example: '张三' }),
+    idNumber: z.string().trim().max(32).meta({ description: '18-character resident ID number', example: '110101201205010017' }),
+  })
+  .strict()
+  .meta({ id: 'IdentitySubmission' });
+export const IdentitySubmitted = z
+  .object({ status: z.enum(['verified', 'pending']), ageBand, minor: z.boolean() })
+  .meta({ id: 'IdentitySubmitted' });
+export const IdentityView = z
+  .object({ status: z.enum(['none', 'pending', 'verified', 'rejected']), ageBand: ageBand.optional(), minor: z.boolean().optional() })
+  .meta({ id: 'IdentityView' });
+
+// Sessions
+export const SessionStart = z
+  .object({
+    deviceId: z.string().min(1).max(128).meta({ description: 'Opaque device id (hashed before storage)' }),
+    takeover: z.boolean().optional().default(false),
+  })
+  .strict()
+  .meta({ id: 'SessionStart' });
+export const SessionStarted = z
+  .object({
+    sessionId: z.string(),
+    ageBand,
+    minor: z.boolean(),
+    remainingSeconds: z.number().int().nullable(),
+    endsAt: instant.nullable(),
+    heartbeatIntervalSeconds: z.number().int(),
+  })
+  .meta({ id: 'SessionStarted' });
+export const Heartbeat = z
+  .object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Incremented by one per heartbeat' }) })
+  .strict()
+  .meta({ id: 'Heartbeat' });
+export const HeartbeatAnswer = z
+  .object({
+    action: z.enum(['continue', 'warn', 'terminate']),
+    remainingSeconds: z.number().int().nullable(),
+    endsAt: instant.nullable(),
+    nextHeartbeatSeconds: z.number().int(),
+    reason: z
+      .enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed'])
+      .optional(),
+  })
+  .meta({ id: 'HeartbeatAnswer' });
+
+// Limits
+export const Limits = z
+  .object({
+    ageBand,
+    minor: z.boolean(),
+    playTime: z.object({
+      allowedNow: z.boolean(),
+      remainingSeconds: z.number().int().nullable(),
+      nextWindowStart: instant.nullable(),
+      nextWindowEnd: instant.nullable(),
+    }),
+    spending: z.object({ singleMax: fen.nullable(), dailyRemaining: fen.nullable(), monthlyRemaining: fen.nullable() }),
+  })
+  .meta({ id: 'Limits' });
+
+// Payments
+export const orderId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+  .meta({ description: "The publisher's order id (idempotency key)" });
+export const PaymentReservation = z
+  .object({
+    orderId,
+    amount: z.number().int().min(1).max(100_000_000).meta({ description: 'Amount in fen, 1 … 1,000,000 CNY' }),
+    accountId: z.string().min(1).max(128).optional().meta({ description: 'Required with a server credential; must equal sub with a player credential' }),
+  })
+  .strict()
+  .meta({ id: 'PaymentReservation' });
+export const PaymentReserved = z
+  .object({ orderId: z.string(), status: z.literal('reserved'), expiresAt: instant })
+  .meta({ id: 'PaymentReserved' });
+export const PaymentState = z
+  .object({ orderId: z.string(), status: z.enum(['committed', 'cancelled']) })
+  .meta({ id: 'PaymentState' });
+
+// Challenges
+export const ChallengeResult = z
+  .object({ passed: z.boolean(), method: z.string().min(1).max(32).default('face') })
+  .strict()
+  .meta({ id: 'ChallengeResult' });
+export const ChallengeState = z
+  .object({ challengeId: z.string(), status: z.enum(['passed', 'failed']) })
+  .meta({ id: 'ChallengeState' });
+
+export const Empty = z.object({}).strict();

@@ -1,0 +1,134 @@
+/**
+ * The edge of every HTTP function: "middleware first, handler last" (middy). It finds the route
+ * by the event's routeKey, checks the kind of credential, parses and validates the body with the
+ * route's zod schema, calls the operation, and turns every failure into an RFC 9457 problem
+ * document with the contract's code. Operations stay free of HTTP details.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shared/api/routes';
+import { clock } from '#shared/clock';
+import { Problem, problemBody } from '#shared/http/problem';
+import { log } from '#shared/log';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Who is calling: the game account (`sub`) and the kind of credential (CONTRACT.md "Authentication"). */
+export interface Caller {
+  accountId: string;
+  kind: 'player' | 'server';
+}
+
+type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
+type CallerOf<R> = R extends { auth: 'none' } ? null : Caller;
+
+export interface Request<K extends OperationId> {
+  operation: K;
+  body: BodyOf<RouteOf<K>>;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  caller: CallerOf<RouteOf<K>>;
+  requestId: string;
+  nowMs: number;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Operations = { [K in OperationId]?: (req: Request<K>) => Promise<Reply> };
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = Exclude<APIGatewayProxyResultV2, string>;
+
+/** Claims as API Gateway's JWT authorizer passes them (strings, arrays flattened). */
+export function callerFromClaims(claims: Record<string, unknown> | undefined): Caller | null {
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) return null;
+  const scope = claims?.scope;
+  const scopes = typeof scope === 'string' ? scope.replace(/^\[|\]$/g, '').split(/[\s,]+/) : Array.isArray(scope) ? scope.map(String) : [];
+  return { accountId: sub, kind: scopes.includes('server') ? 'server' : 'player' };
+}
+
+function authorize(route: RouteSpec, event: Event): Caller | null {
+  if (route.auth === 'none') return null;
+  const caller = callerFromClaims(event.requestContext.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
+  if (!caller) throw new Problem('unauthorized');
+  if (route.auth !== 'account' && route.auth !== caller.kind) throw new Problem('forbidden');
+  return caller;
+}
+
+function parseBody(route: RouteSpec, event: Event): unknown {
+  if (!route.body) return undefined;
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new Problem('payload_too_large', { maxBytes: MAX_BODY_BYTES });
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (raw !== '' && contentType !== '' && !/^application\/(.+\+)?json\b/i.test(contentType)) throw new Problem('unsupported_media_type');
+  let json: unknown;
+  try {
+    json = raw === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new Problem('invalid_request', { errors: [{ path: '', message: 'body is not valid JSON' }] });
+  }
+  const parsed = route.body.safeParse(json);
+  if (!parsed.success) {
+    // Paths and messages only: never echo the submitted values, which may be personal data.
+    const errors = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new Problem('invalid_request', { errors });
+  }
+  return parsed.data;
+}
+
+function problemResult(problem: Problem, requestId: string): Result {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId, ...problem.headers },
+    body: JSON.stringify(problemBody(problem.code, problem.extra)),
+  };
+}
+
+function reply(r: Reply, requestId: string): Result {
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...r.headers };
+  if (r.body === undefined) return { statusCode: r.status, headers };
+  return { statusCode: r.status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(r.body) };
+}
+
+/** Builds the Lambda handler of one function from its operations. */
+export function httpFunction(operations: Operations) {
+  return middy<Event, Result, Error, Context>()
+    .use({
+      onError: async (request) => {
+        const requestId = request.event.requestContext?.requestId ?? 'unknown';
+        const error = request.error;
+        if (error instanceof Problem) {
+          if (error.status >= 500) log.error('request failed', { requestId, code: error.code });
+          request.response = problemResult(error, requestId);
+          return;
+        }
+        log.error('unhandled error', { requestId, error: error?.name ?? 'Error', message: error?.message });
+        request.response = problemResult(new Problem('internal_error'), requestId);
+      },
+    })
+    .handler(async (event) => {
+      const requestId = event.requestContext.requestId;
+      const found = findRoute(event.routeKey);
+      const operation = found ? operations[found[0]] : undefined;
+      if (!found || !operation) throw new Problem('not_found');
+      const [name, route] = found;
+      const caller = authorize(route, event);
+      const body = parseBody(route, event);
+      const req = {
+        operation: name,
+        body,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        caller,
+        requestId,
+        nowMs: clock.now(),
+      };
+      return reply(await (operation as (r: typeof req) => Promise<Reply>)(req), requestId);
+    });
+}

@@ -1,0 +1,58 @@
+/**
+ * RFC 9457 problem documents with the contract's stable `code` values (CONTRACT.md "Errors").
+ * One class per outcome would be ceremony: a Problem carries its status and code, and the
+ * catalogue below is the single place where codes, statuses, titles and player-facing details
+ * (Chinese, never personal data) are written down.
+ */
+export const PROBLEMS = {
+  invalid_request: { status: 400, title: 'Invalid request', detail: '请求格式不正确。' },
+  unauthorized: { status: 401, title: 'Unauthorized', detail: '登录状态无效，请重新登录。' },
+  forbidden: { status: 403, title: 'Forbidden', detail: '无权执行此操作。' },
+  not_found: { status: 404, title: 'Not found', detail: '请求的资源不存在。' },
+  method_not_allowed: { status: 405, title: 'Method not allowed', detail: '不支持此请求方法。' },
+  payload_too_large: { status: 413, title: 'Payload too large', detail: '请求内容过大。' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type', detail: '请求内容须为 JSON。' },
+  invalid_id_number: { status: 422, title: 'Invalid ID number', detail: '身份证号码格式不正确，请核对后重新输入。' },
+  identity_rejected: { status: 422, title: 'Identity rejected', detail: '实名信息未通过国家实名认证系统核验，请核对姓名与身份证号码。' },
+  identity_already_bound: { status: 409, title: 'Identity already bound', detail: '该账号已绑定其他实名信息。' },
+  identity_required: { status: 403, title: 'Identity required', detail: '根据国家规定，请先完成实名认证。' },
+  play_time_restricted: { status: 403, title: 'Play time restricted', detail: '根据国家防沉迷规定，未成年人仅可在周五、周六、周日和法定节假日 20:00–21:00 进行游戏。' },
+  account_blocked: { status: 403, title: 'Account blocked', detail: '该账号已被限制使用。' },
+  session_active_elsewhere: { status: 409, title: 'Session active elsewhere', detail: '该账号已在其他设备上登录。' },
+  challenge_required: { status: 428, title: 'Challenge required', detail: '需要完成身份验证（如人脸识别）后才能继续。' },
+  session_not_found: { status: 404, title: 'Session not found', detail: '游戏会话不存在或已结束。' },
+  stale_heartbeat: { status: 409, title: 'Stale heartbeat', detail: '心跳序号已过期。' },
+  spending_limit_exceeded: { status: 403, title: 'Spending limit exceeded', detail: '根据国家规定，本次充值超出未成年人消费限额。' },
+  order_conflict: { status: 409, title: 'Order conflict', detail: '订单号已被用于其他金额或账号。' },
+  order_not_found: { status: 404, title: 'Order not found', detail: '订单不存在。' },
+  order_expired: { status: 409, title: 'Order expired', detail: '订单预留已过期。' },
+  challenge_not_found: { status: 404, title: 'Challenge not found', detail: '验证请求不存在。' },
+  rate_limited: { status: 429, title: 'Rate limited', detail: '请求过于频繁，请稍后再试。' },
+  upstream_unavailable: { status: 503, title: 'Upstream unavailable', detail: '国家实名认证系统暂时不可用，请稍后再试。' },
+  internal_error: { status: 500, title: 'Internal error', detail: '服务暂时出现问题，请稍后再试。' },
+} as const satisfies Record<string, { status: number; title: string; detail: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export class Problem extends Error {
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ProblemCode, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    super(code);
+    this.name = 'Problem';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.extra = extra;
+    this.headers = headers;
+  }
+}
+
+export const problemType = (code: ProblemCode): string => `urn:playguard:problem:${code}`;
+
+export function problemBody(code: ProblemCode, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const { status, title, detail } = PROBLEMS[code];
+  return { type: problemType(code), title, status, detail, code, ...extra };
+}

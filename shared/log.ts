@@ -1,0 +1,58 @@
+/**
+ * Structured JSON logs (one object a line, as CloudWatch and Logs Insights read them). Fields
+ * that could carry personal data are dropped by name, whatever the caller passes: a name, an ID
+ * number, a PI or a token must never reach a log (DESIGN.md "Never logged").
+ */
+const FORBIDDEN = new Set(['name', 'idnumber', 'idnum', 'pi', 'token', 'authorization', 'secretkey', 'pepper']);
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const threshold = ORDER[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
+
+export type LogFields = Record<string, unknown>;
+
+function scrub(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (FORBIDDEN.has(key.toLowerCase())) continue;
+    out[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
+  }
+  return out;
+}
+
+let sink: (line: string) => void = (line) => process.stdout.write(line + '\n');
+
+/** Tests capture log lines to prove no personal data appears in them. */
+export function useLogSink(next: (line: string) => void): void {
+  sink = next;
+}
+
+function write(level: Level, message: string, fields: LogFields = {}): void {
+  if (ORDER[level] < threshold) return;
+  sink(JSON.stringify({ level, time: new Date().toISOString(), message, ...scrub(fields) }));
+}
+
+export const log = {
+  debug: (message: string, fields?: LogFields) => write('debug', message, fields),
+  info: (message: string, fields?: LogFields) => write('info', message, fields),
+  warn: (message: string, fields?: LogFields) => write('warn', message, fields),
+  error: (message: string, fields?: LogFields) => write('error', message, fields),
+};
+
+/**
+ * A CloudWatch metric in Embedded Metric Format: one log line that CloudWatch turns into a
+ * metric without an API call (no PutMetricData round trip on the request path).
+ */
+export function metric(name: string, value = 1, dimensions: Record<string, string> = {}): void {
+  const namespace = process.env.METRICS_NAMESPACE ?? 'PlayGuard';
+  sink(
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }],
+      },
+      ...dimensions,
+      [name]: value,
+    }),
+  );
+}

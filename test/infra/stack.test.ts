@@ -1,0 +1,115 @@
+/**
+ * CDK assertions on the synthesized template. One synth per partition (bundling every function
+ * takes a few seconds), shared by the tests below.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '#shared/api/routes';
+import { buildApp } from '#infra/app';
+
+const context = {
+  'playguard:issuer': 'https://accounts.publisher.example.cn',
+  'playguard:audience': 'playguard-test',
+  'playguard:jwksUrl': 'https://accounts.publisher.example.cn/.well-known/jwks.json',
+};
+
+function synth(region: string) {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
+  const { app, stack } = buildApp(new App({ context, outdir }), { account: '123456789012', region });
+  const assembly = app.synth(); // throws when cdk-nag reports an unacknowledged finding
+  return { template: Template.fromStack(stack), outdir, assembly };
+}
+
+describe('the gateway stack (cn-north-1)', () => {
+  let template: Template;
+  let outdir: string;
+  beforeAll(() => {
+    ({ template, outdir } = synth('cn-north-1'));
+  }, 120_000);
+
+  it('contains no literal arn:aws: in any template (it deploys to the aws-cn partition)', () => {
+    const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+    expect(templates.length).toBeGreaterThan(0);
+    for (const f of templates) expect(readFileSync(join(outdir, f), 'utf8')).not.toContain('arn:aws:');
+  });
+
+  it('has a JWT authorizer with the publisher issuer and audience', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: context['playguard:issuer'], Audience: [context['playguard:audience']] },
+    });
+  });
+
+  it('throttles the stage and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 1000 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+  });
+
+  it('has one API route per route-table entry, public only where the contract says so', () => {
+    const apiRoutes = template.findResources('AWS::ApiGatewayV2::Route');
+    const keys = Object.values(apiRoutes).map((r) => (r as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties);
+    expect(keys.map((k) => k.RouteKey).sort()).toEqual(routeList().map(([, r]) => `${r.method} ${r.path}`).sort());
+    for (const [, r] of routeList()) {
+      const k = keys.find((x) => x.RouteKey === `${r.method} ${r.path}`)!;
+      expect(k.AuthorizationType).toBe(r.auth === 'none' ? 'NONE' : 'JWT');
+    }
+  });
+
+  it('keeps data in one on-demand table with PITR, deletion protection, a customer-managed key and TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true, SSESpecification: { KMSMasterKeyId: Match.anyValue() } })],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('runs every function on Node.js 22, arm64, with active tracing and retained logs', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns).length).toBeGreaterThan(0);
+    for (const fn of Object.values(fns) as Array<{ Properties: Record<string, unknown> }>) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
+  });
+
+  it('grants table access only to functions that use it (meta has none)', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const metaPolicy = Object.entries(policies).find(([id]) => id.startsWith('MetaFunction'));
+    const statements = metaPolicy ? JSON.stringify(metaPolicy[1]) : '';
+    expect(statements).not.toContain('dynamodb:');
+    expect(statements).not.toContain('secretsmanager:');
+  });
+
+  it('keeps the NPPA credentials and pepper in a KMS-encrypted secret', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'pepper' }),
+    });
+  });
+});
+
+describe('deployment context', () => {
+  it('stops synth with a message naming the missing setting', () => {
+    expect(() => buildApp(new App({ context: { 'playguard:audience': 'x' } }))).toThrow(/playguard:issuer/);
+  });
+});
+
+describe('the gateway stack (commercial region)', () => {
+  it('synthesizes clean under cdk-nag in us-east-1 as well', () => {
+    expect(() => synth('us-east-1')).not.toThrow();
+  }, 120_000);
+});

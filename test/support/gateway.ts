@@ -1,0 +1,43 @@
+/**
+ * End-to-end helpers: a local gateway on the run's DynamoDB Local with a fresh table, and a tiny
+ * HTTP client that speaks to it over real HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { startLocalGateway, type LocalGateway } from '#infra/local/gateway';
+
+export async function startTestGateway(): Promise<LocalGateway> {
+  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}` });
+}
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export function client(baseUrl: string) {
+  const call = async <T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(baseUrl + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  };
+  return {
+    call,
+    token: async (sub: string, scope: 'player' | 'server' = 'player'): Promise<string> => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope } })).body.token,
+    setClock: async (iso: string) => call('PUT', '/__dev/clock', { body: { now: iso } }),
+    tick: async () => call<{ ran: string[] }>('POST', '/__dev/tick'),
+  };
+}
