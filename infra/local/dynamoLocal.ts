@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '#shared/storage/tableDesign';
@@ -43,7 +44,9 @@ export async function startDynamoLocal(options: { persistDir?: string; port?: nu
   // A small shell keeps Java tied to us: it reads our stdin pipe and kills Java when the pipe
   // closes, which happens even when this process is killed with SIGKILL.
   const guard = 'java "$@" & j=$!; trap \'kill $j 2>/dev/null; wait $j; exit 0\' TERM INT; read _; kill $j 2>/dev/null; wait $j';
-  const child: ChildProcess = spawn('sh', ['-c', guard, 'sh', ...args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
+  // DynamoDB Local writes a metadata file into its working directory: keep it out of the repo.
+  const cwd = options.persistDir ? resolve(options.persistDir) : tmpdir();
+  const child: ChildProcess = spawn('sh', ['-c', guard, 'sh', ...args], { cwd, stdio: ['pipe', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const kill = () => {

@@ -13,6 +13,7 @@ import { Problem } from '#shared/http/problem';
 import { log } from '#shared/log';
 import { createDevAuth } from '#infra/local/devAuth';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
+import { NppaSimulator } from '#shared/nppa/simulator';
 import { readBody, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
 
 export interface LocalGatewayOptions {
@@ -27,6 +28,8 @@ export interface LocalGatewayOptions {
 
 export interface LocalGateway {
   url: string;
+  /** The embedded national-system simulator, when the NPPA_* variables were unset. */
+  simulator: NppaSimulator | undefined;
   port: number;
   dynamoEndpoint: string;
   tableName: string;
@@ -41,6 +44,29 @@ const TokenRequest = z.object({
 }).strict();
 const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }) }).strict();
 
+const NPPA_VARIABLES = ['NPPA_CHECK_URL', 'NPPA_QUERY_URL', 'NPPA_LOGINOUT_URL', 'NPPA_APP_ID', 'NPPA_BIZ_ID', 'NPPA_SECRET_KEY'] as const;
+
+/**
+ * The national system the local gateway talks to: the one named by the NPPA_* variables, or an
+ * embedded simulator speaking the real protocol on the same virtual clock.
+ */
+async function nationalSystem(): Promise<NppaSimulator | undefined> {
+  const set = NPPA_VARIABLES.filter((v) => process.env[v]);
+  if (set.length === NPPA_VARIABLES.length) return undefined;
+  if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
+  const simulator = new NppaSimulator({ now: clock.now });
+  const { url } = await simulator.start();
+  Object.assign(process.env, {
+    NPPA_CHECK_URL: `${url}/idcard/authentication/check`,
+    NPPA_QUERY_URL: `${url}/idcard/authentication/query`,
+    NPPA_LOGINOUT_URL: `${url}/behavior/collection/loginout`,
+    NPPA_APP_ID: simulator.appId,
+    NPPA_BIZ_ID: simulator.bizId,
+    NPPA_SECRET_KEY: simulator.secretKey,
+  });
+  return simulator;
+}
+
 /** Configuration every function reads at start, set before the handlers are first imported. */
 function configureFunctions(dynamoEndpoint: string, tableName: string): void {
   process.env.TABLE_NAME = tableName;
@@ -54,9 +80,11 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const tableName = options.tableName ?? 'playguard-local';
   let dynamo: DynamoLocal | undefined;
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal(options.persistDir ? { persistDir: options.persistDir } : {})).endpoint;
+  let simulator: NppaSimulator | undefined;
   try {
     await ensureTable(dynamoEndpoint, tableName);
     configureFunctions(dynamoEndpoint, tableName);
+    simulator = await nationalSystem();
   } catch (error) {
     await dynamo?.stop();
     throw error;
@@ -159,6 +187,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
   }).catch(async (error: unknown) => {
+    await simulator?.stop();
     await dynamo?.stop();
     throw error;
   });
@@ -175,6 +204,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
 
   return {
     url: `http://127.0.0.1:${port}`,
+    simulator,
     port,
     dynamoEndpoint,
     tableName,
@@ -183,6 +213,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       timers.forEach(clearInterval);
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await simulator?.stop();
       await dynamo?.stop();
     },
   };

@@ -9,4 +9,9 @@ export interface JobSpec {
   description: string;
 }
 
-export const jobs: Record<string, JobSpec> = {};
+export const jobs: Record<string, JobSpec> = {
+  sessionSweeper: { fn: 'sessionSweeper', rateSeconds: 60, description: 'Ends sessions with no heartbeat for two intervals plus 30 s, logging them out at their last heartbeat' },
+  reservationSweeper: { fn: 'reservationSweeper', rateSeconds: 60, description: 'Releases payment reservations that were not committed in time' },
+  nppaReporter: { fn: 'nppaReporter', rateSeconds: 60, description: 'Reports queued logins and logouts to the national system (batches of 128, at most 10 calls a second)' },
+  identityPoller: { fn: 'identityPoller', rateSeconds: 60, description: 'Finishes pending real-name checks through the NPPA query interface; rejects after 48 h' },
+};

@@ -33,6 +33,74 @@ export const routes = {
     method: 'GET', path: '/openapi.json', fn: 'meta', auth: 'none', summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
   }),
+  submitIdentity: route({
+    method: 'POST', path: '/v1/identity', fn: 'identity', auth: 'player', summary: 'Submit real-name information',
+    body: s.IdentitySubmission,
+    responses: {
+      200: { description: 'Verified, or pending (the national system answered "in progress"; the gateway finishes it later)', schema: s.IdentitySubmitted },
+      409: { description: 'identity_already_bound', schema: s.Problem },
+      422: { description: 'invalid_id_number or identity_rejected', schema: s.Problem },
+      429: { description: 'rate_limited (with Retry-After)', schema: s.Problem },
+      503: { description: 'upstream_unavailable (with Retry-After)', schema: s.Problem },
+    },
+  }),
+  readIdentity: route({
+    method: 'GET', path: '/v1/identity', fn: 'identity', auth: 'player', summary: "The account's real-name status",
+    responses: { 200: { description: 'Status and, when known, the age band for today', schema: s.IdentityView } },
+  }),
+  startSession: route({
+    method: 'POST', path: '/v1/sessions', fn: 'sessions', auth: 'player', summary: 'Log in to play',
+    body: s.SessionStart,
+    responses: {
+      201: { description: 'Session started; null remaining/endsAt means no limit applies', schema: s.SessionStarted },
+      403: { description: 'identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd) or account_blocked', schema: s.Problem },
+      409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: s.Problem },
+      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: s.Problem },
+    },
+  }),
+  heartbeat: route({
+    method: 'POST', path: '/v1/sessions/{sessionId}/heartbeat', fn: 'sessions', auth: 'player', summary: 'Heartbeat during play',
+    body: s.Heartbeat,
+    responses: {
+      200: { description: 'What the client must do, and when to call next', schema: s.HeartbeatAnswer },
+      404: { description: 'session_not_found', schema: s.Problem },
+      409: { description: 'stale_heartbeat (seq lower than the last one seen)', schema: s.Problem },
+    },
+  }),
+  endSession: route({
+    method: 'DELETE', path: '/v1/sessions/{sessionId}', fn: 'sessions', auth: 'player', summary: 'Log out (idempotent)',
+    responses: { 204: { description: 'Logged out' } },
+  }),
+  readLimits: route({
+    method: 'GET', path: '/v1/limits', fn: 'sessions', auth: 'player', summary: "The player's play-time and spending limits now",
+    responses: { 200: { description: 'Agrees with what a login or a reservation at this instant would decide', schema: s.Limits } },
+  }),
+  reservePayment: route({
+    method: 'POST', path: '/v1/payments', fn: 'payments', auth: 'account', summary: 'Reserve a payment before charging',
+    body: s.PaymentReservation,
+    responses: {
+      201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: s.PaymentReserved },
+      403: { description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required or forbidden', schema: s.Problem },
+      409: { description: 'order_conflict (same orderId, different amount or account)', schema: s.Problem },
+      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: s.Problem },
+    },
+  }),
+  commitPayment: route({
+    method: 'POST', path: '/v1/payments/{orderId}/commit', fn: 'payments', auth: 'account', summary: 'Make a reservation permanent (idempotent)',
+    responses: {
+      200: { description: 'Committed', schema: s.PaymentState },
+      404: { description: 'order_not_found', schema: s.Problem },
+      409: { description: 'order_expired (the reservation had been released)', schema: s.Problem },
+    },
+  }),
+  cancelPayment: route({
+    method: 'POST', path: '/v1/payments/{orderId}/cancel', fn: 'payments', auth: 'account', summary: 'Release a reservation (idempotent)',
+    responses: {
+      200: { description: 'Cancelled', schema: s.PaymentState },
+      404: { description: 'order_not_found', schema: s.Problem },
+      409: { description: 'order_conflict (the order was already committed)', schema: s.Problem },
+    },
+  }),
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

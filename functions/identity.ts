@@ -1,0 +1,9 @@
+/** POST /v1/identity and GET /v1/identity (CONTRACT.md). */
+import { httpFunction } from '#shared/http/api';
+import { readIdentity, submitIdentity } from '#shared/identity/service';
+import { identityDeps } from '#shared/services';
+
+export const handler = httpFunction({
+  submitIdentity: async (req) => ({ status: 200, body: await submitIdentity(await identityDeps(), req.caller.accountId, req.body, req.nowMs) }),
+  readIdentity: async (req) => ({ status: 200, body: await readIdentity(await identityDeps(), req.caller.accountId, req.nowMs) }),
+});

@@ -1,0 +1,11 @@
+/** Scheduled: finishes pending real-name checks (issue 3 §6). */
+import { clock } from '#shared/clock';
+import { pollPendingIdentities } from '#shared/identity/service';
+import { log } from '#shared/log';
+import { identityDeps } from '#shared/services';
+
+export const handler = async (): Promise<{ resolved: number; stillPending: number }> => {
+  const result = await pollPendingIdentities(await identityDeps(), clock.now());
+  log.info('pending identities polled', result);
+  return result;
+};

@@ -1,0 +1,34 @@
+/**
+ * Keyed hashes: the table never holds an ID number or a device id in clear (RULES.md §5,
+ * DESIGN.md "Data the gateway keeps"). HMAC-SHA-256 with the pepper from Secrets Manager.
+ */
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+export const identityHash = (pepper: string, idNumber: string): string =>
+  createHmac('sha256', pepper).update(`id:${idNumber.toUpperCase()}`).digest('base64url');
+
+export const deviceHash = (pepper: string, deviceId: string): string =>
+  createHmac('sha256', pepper).update(`device:${deviceId}`).digest('base64url').slice(0, 22);
+
+/**
+ * A submission the national system could not be asked about yet (outage) must not be lost, yet the
+ * name and ID number must never be kept in clear: they are sealed with AES-256-GCM under a key
+ * derived from the pepper, kept only until the re-check (at most 48 h, TTL), then removed.
+ */
+function sealingKey(pepper: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', pepper, 'playguard', 'sealed-submission', 32));
+}
+
+export function seal(pepper: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(pepper), iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+}
+
+export function unseal(pepper: string, sealed: string): string {
+  const raw = Buffer.from(sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(pepper), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(raw.length - 16));
+  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+}

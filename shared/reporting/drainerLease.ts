@@ -1,0 +1,45 @@
+/**
+ * One reporter drains at a time: a lease item taken with a condition (free, expired, or ours) and
+ * released at the end. Concurrent invocations find it held and return at once, so no event is read
+ * and sent by two copies; the per-second gate still bounds calls if a lease ever expires mid-run.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export class DrainerLease {
+  private readonly holder = randomUUID();
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly name: string,
+  ) {}
+
+  async take(nowMs: number, forMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `LEASE#${this.name}`, sk: 'LEASE' },
+          UpdateExpression: 'SET holder = :me, #until = :until, expiresAt = :exp',
+          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR holder = :me',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':me': this.holder, ':until': nowMs + forMs, ':now': nowMs, ':exp': Math.floor((nowMs + forMs) / 1000) + 3600 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async release(): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: `LEASE#${this.name}`, sk: 'LEASE' }, ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': this.holder } }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

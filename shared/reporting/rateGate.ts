@@ -1,0 +1,42 @@
+/**
+ * A per-second call counter in DynamoDB, shared by every running copy of a function: before each
+ * NPPA call a copy adds one to the counter of the current second, conditioned on it staying within
+ * the limit (NPPA.md: loginout 10 QPS, query 300 QPS per game; exceeding locks the caller out for a
+ * minute). A refused copy waits for the next second. No read-then-write: the condition is the limit.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export class RateGate {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly name: string,
+    private readonly perSecond: number,
+    private readonly now: () => number,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** Resolves when this caller may make one call in the current second. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      const nowMs = this.now();
+      const second = Math.floor(nowMs / 1000);
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: `RATE#${this.name}`, sk: String(second) },
+            UpdateExpression: 'ADD calls :one SET expiresAt = :exp',
+            ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
+            ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': second + 120 },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        await this.sleep((second + 1) * 1000 - nowMs + 1);
+      }
+    }
+  }
+}

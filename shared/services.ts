@@ -1,0 +1,87 @@
+/**
+ * What each capability needs, built once per container (cold start) from settings and secrets.
+ * Handlers and jobs ask for these; nothing else constructs clients.
+ */
+import { clock } from '#shared/clock';
+import { secrets } from '#shared/secrets';
+import { settings } from '#shared/settings';
+import { documentClient } from '#shared/storage/dynamo';
+import { IdentityRepository } from '#shared/identity/repository';
+import type { IdentityDeps } from '#shared/identity/service';
+import { NppaClient } from '#shared/nppa/client';
+import { createCalendar, parseCalendarOverride } from '#shared/domain/calendar';
+import { playPolicyFromSettings } from '#shared/domain/playPolicy';
+import { assertNotLooserThanLaw, DEFAULT_SPENDING_POLICY, parseSpendingPolicy } from '#shared/domain/spendingPolicy';
+import { SessionRepository } from '#shared/sessions/repository';
+import type { SessionDeps } from '#shared/sessions/service';
+import { SpendingRepository } from '#shared/spending/repository';
+import type { SpendingDeps } from '#shared/spending/service';
+import { RateGate } from '#shared/reporting/rateGate';
+import type { ReporterDeps } from '#shared/reporting/reporter';
+
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let value: Promise<T> | undefined;
+  return () =>
+    (value ??= make().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    }));
+};
+
+export const nppaClient = once(async () => {
+  const s = settings();
+  const sec = await secrets();
+  return new NppaClient({
+    checkUrl: s.NPPA_CHECK_URL,
+    queryUrl: s.NPPA_QUERY_URL,
+    loginoutUrl: s.NPPA_LOGINOUT_URL,
+    appId: sec.nppaAppId,
+    bizId: sec.nppaBizId,
+    secretKeys: sec.nppaPreviousSecretKey ? [sec.nppaSecretKey, sec.nppaPreviousSecretKey] : [sec.nppaSecretKey],
+    now: clock.now,
+  });
+});
+
+export const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
+
+export const identityDeps = once(async (): Promise<IdentityDeps> => ({
+  repo: await identityRepository(),
+  nppa: await nppaClient(),
+  pepper: (await secrets()).pepper,
+}));
+
+export const sessionDeps = once(async (): Promise<SessionDeps> => {
+  const s = settings();
+  return {
+    repo: new SessionRepository(documentClient(), s.TABLE_NAME),
+    policy: playPolicyFromSettings(s.PLAY_POLICY),
+    calendar: createCalendar(s.CALENDAR_OVERRIDE ? parseCalendarOverride(JSON.parse(s.CALENDAR_OVERRIDE)) : undefined),
+    pepper: (await secrets()).pepper,
+  };
+});
+
+export const spendingDeps = once(async (): Promise<SpendingDeps> => {
+  const s = settings();
+  const policy = s.SPENDING_POLICY ? parseSpendingPolicy(JSON.parse(s.SPENDING_POLICY)) : DEFAULT_SPENDING_POLICY;
+  assertNotLooserThanLaw(policy);
+  return {
+    repo: new SpendingRepository(documentClient(), s.TABLE_NAME),
+    accounts: await identityRepository(),
+    policy,
+    reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
+  };
+});
+
+/** NPPA.md: loginout is limited to 10 calls a second per game. */
+export const LOGINOUT_PER_SECOND = 10;
+
+export const reporterDeps = once(async (): Promise<ReporterDeps> => {
+  const table = settings().TABLE_NAME;
+  return {
+    db: documentClient(),
+    table,
+    nppa: await nppaClient(),
+    gate: new RateGate(documentClient(), table, 'nppa-loginout', LOGINOUT_PER_SECOND, clock.now),
+    now: clock.now,
+  };
+});

@@ -1,0 +1,195 @@
+/**
+ * Play sessions (RULES.md §2, CONTRACT.md sessions): login decides with the play-time rules and
+ * takes the leases; the heartbeat counts time with one conditional update and answers from the
+ * session it returns; logout and the sweeper end sessions with their NPPA logout event.
+ */
+import { randomBytes } from 'node:crypto';
+import { formatBeijing } from '#shared/domain/beijingTime';
+import type { Calendar } from '#shared/domain/calendar';
+import type { PlayPolicy } from '#shared/domain/playPolicy';
+import { decidePlay, type PlayDecision } from '#shared/domain/playTime';
+import { Problem } from '#shared/http/problem';
+import { deviceHash } from '#shared/identity/keys';
+import type { AccountRecord } from '#shared/identity/repository';
+import { log, metric } from '#shared/log';
+import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
+
+/** Heartbeat cadence chosen by the server (issue 4 §4): short for minors, long for adults. */
+export const MINOR_HEARTBEAT_SECONDS = 60;
+export const ADULT_HEARTBEAT_SECONDS = 300;
+/** `warn` 15 and 5 minutes before the end (CONTRACT.md heartbeat). */
+export const WARN_AT_SECONDS = [900, 300] as const;
+
+export interface SessionDeps {
+  repo: SessionRepository;
+  policy: PlayPolicy;
+  calendar: Calendar;
+  pepper: string;
+}
+
+export interface HeartbeatAnswer {
+  action: 'continue' | 'warn' | 'terminate';
+  remainingSeconds: number | null;
+  endsAt: string | null;
+  nextHeartbeatSeconds: number;
+  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed';
+}
+
+/** The play-time decision for an account at an instant (login, limits and heartbeats share it). */
+export function decideForAccount(deps: Pick<SessionDeps, 'policy' | 'calendar'>, facts: { birthDate: string; minorRulesUntil?: number | undefined }, playedSecondsToday: number, nowMs: number): PlayDecision {
+  const decision = decidePlay(deps.policy, deps.calendar, { birthDate: facts.birthDate, minorRulesUntilMs: facts.minorRulesUntil ?? null, playedSecondsToday }, nowMs);
+  if (!decision.calendarCovered) {
+    metric('CalendarNotCovered');
+    log.warn('holiday calendar does not cover this day: plain Fri/Sat/Sun rule applied', { day: formatBeijing(nowMs).slice(0, 10) });
+  }
+  return decision;
+}
+
+export function requireIdentity(account: AccountRecord | null): asserts account is AccountRecord & { identityHash: string; birthDate: string } {
+  if (!account?.identityHash || !account.birthDate || account.identityStatus === 'rejected') throw new Problem('identity_required');
+  if (account.blocked === true) throw new Problem('account_blocked');
+}
+
+export function restrictedProblem(decision: PlayDecision): Problem {
+  return new Problem('play_time_restricted', {
+    nextWindowStart: decision.nextWindow ? formatBeijing(decision.nextWindow.startMs) : null,
+    nextWindowEnd: decision.nextWindow?.endMs != null ? formatBeijing(decision.nextWindow.endMs) : null,
+  });
+}
+
+/**
+ * When to hear from the client next: at most a minute for minors, landing exactly on the warning
+ * marks and never past the end of the window; five minutes for adults.
+ */
+export function nextHeartbeatSeconds(decision: PlayDecision): number {
+  if (!decision.minor || decision.remainingSeconds === null) return ADULT_HEARTBEAT_SECONDS;
+  const remaining = decision.remainingSeconds;
+  const nextMark = [...WARN_AT_SECONDS, 0].find((mark) => mark < remaining) ?? 0;
+  return Math.max(1, Math.min(MINOR_HEARTBEAT_SECONDS, remaining - nextMark));
+}
+
+function heartbeatAction(remaining: number | null): 'continue' | 'warn' {
+  if (remaining === null) return 'continue';
+  return WARN_AT_SECONDS.some((mark) => remaining <= mark && remaining > mark - MINOR_HEARTBEAT_SECONDS) ? 'warn' : 'continue';
+}
+
+const playedSoFar = (s: SessionRecord, atMs: number): number => s.playedBeforeSeconds + Math.max(0, Math.floor((atMs - s.startedAt) / 1000));
+
+/** The answer to a heartbeat of a live session at `atMs` — a pure function, so a repeat gets the same answer. */
+export function answerAt(deps: Pick<SessionDeps, 'policy' | 'calendar'>, s: SessionRecord, atMs: number): HeartbeatAnswer {
+  const d = decideForAccount(deps, s, playedSoFar(s, atMs), atMs);
+  if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: d.reason ?? 'outside_allowed_hours' };
+  return {
+    action: heartbeatAction(d.remainingSeconds),
+    remainingSeconds: d.remainingSeconds,
+    endsAt: d.endsAtMs === null ? null : formatBeijing(d.endsAtMs),
+    nextHeartbeatSeconds: nextHeartbeatSeconds(d),
+  };
+}
+
+const END_REASON_ANSWER: Record<EndReason, NonNullable<HeartbeatAnswer['reason']>> = {
+  logout: 'session_expired',
+  session_expired: 'session_expired',
+  signed_in_elsewhere: 'signed_in_elsewhere',
+  play_time_exhausted: 'play_time_exhausted',
+  outside_allowed_hours: 'outside_allowed_hours',
+  challenge_failed: 'challenge_failed',
+  account_blocked: 'account_blocked',
+};
+
+export async function startSession(deps: SessionDeps, accountId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
+  const { account, lease } = await deps.repo.accountAndLease(accountId);
+  requireIdentity(account);
+  const decision = decideForAccount(deps, account, 0, nowMs);
+  if (!decision.allowedNow) throw restrictedProblem(decision);
+
+  const device = deviceHash(deps.pepper, request.deviceId);
+  const replaceable = async (held: Lease | null): Promise<Replaced | null> => {
+    if (!held) return null;
+    const sameDevice = held.deviceHash === device && held.accountId === accountId;
+    const session = await deps.repo.get(held.sessionId);
+    const live = session?.state === 'live' && nowMs <= heartbeatDeadline(session.lastHeartbeatAt, session.intervalSeconds);
+    if (live && !request.takeover && !sameDevice) throw new Problem('session_active_elsewhere');
+    return { lease: held, live: session?.state === 'live' };
+  };
+  const replacedAccount = await replaceable(lease);
+  let replacedIdentity: Replaced | null = null;
+  if (decision.minor) {
+    const held = await deps.repo.identityLease(account.identityHash);
+    replacedIdentity = held && held.sessionId === replacedAccount?.lease.sessionId ? replacedAccount : await replaceable(held);
+  }
+
+  const sessionId = randomBytes(16).toString('hex');
+  const intervalSeconds = decision.minor ? MINOR_HEARTBEAT_SECONDS : ADULT_HEARTBEAT_SECONDS;
+  const session: SessionRecord = {
+    sessionId,
+    accountId,
+    identityHash: account.identityHash,
+    deviceHash: device,
+    birthDate: account.birthDate,
+    ...(account.minorRulesUntil ? { minorRulesUntil: account.minorRulesUntil } : {}),
+    playedBeforeSeconds: 0,
+    startedAt: nowMs,
+    lastHeartbeatAt: nowMs,
+    lastSeq: 0,
+    intervalSeconds,
+    state: 'live',
+    minorAtLogin: decision.minor,
+    identityLeased: decision.minor,
+  };
+  try {
+    await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity });
+  } catch (error) {
+    if (error instanceof SessionConflict) throw new Problem('session_active_elsewhere');
+    throw error;
+  }
+  metric(decision.minor ? 'MinorLogin' : 'AdultLogin');
+  return {
+    sessionId,
+    ageBand: decision.ageBand,
+    minor: decision.minor,
+    remainingSeconds: decision.remainingSeconds,
+    endsAt: decision.endsAtMs === null ? null : formatBeijing(decision.endsAtMs),
+    heartbeatIntervalSeconds: nextHeartbeatSeconds(decision),
+  };
+}
+
+export async function heartbeat(deps: SessionDeps, accountId: string, sessionId: string, seq: number, nowMs: number): Promise<HeartbeatAnswer> {
+  const outcome = await deps.repo.heartbeat(sessionId, accountId, seq, nowMs);
+  switch (outcome.kind) {
+    case 'not_found':
+      throw new Problem('session_not_found');
+    case 'stale':
+      throw new Problem('stale_heartbeat', { lastSeq: outcome.session.lastSeq });
+    case 'ended':
+      return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: END_REASON_ANSWER[outcome.session.endReason ?? 'session_expired'] };
+    case 'repeated':
+      return answerAt(deps, outcome.session, outcome.session.lastHeartbeatAt);
+    case 'counted': {
+      const answer = answerAt(deps, outcome.session, nowMs);
+      if (answer.action === 'terminate') {
+        // The end of play: the session ends now, with its logout event (once per session).
+        await deps.repo.end(outcome.session, answer.reason === 'play_time_exhausted' ? 'play_time_exhausted' : 'outside_allowed_hours', nowMs);
+      }
+      return answer;
+    }
+  }
+}
+
+export async function endSession(deps: Pick<SessionDeps, 'repo'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
+  const session = await deps.repo.get(sessionId);
+  if (!session || session.accountId !== accountId || session.state !== 'live') return;
+  await deps.repo.end(session, 'logout', nowMs);
+}
+
+/** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat (issue 4 §5). */
+export async function sweepSessions(deps: Pick<SessionDeps, 'repo'>, nowMs: number): Promise<{ ended: number }> {
+  const shortest = heartbeatDeadline(0, MINOR_HEARTBEAT_SECONDS);
+  let ended = 0;
+  for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
+    if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
+    if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt })) ended += 1;
+  }
+  if (ended) metric('SessionsSwept', ended);
+  return { ended };
+}

@@ -1,0 +1,124 @@
+/**
+ * Spending limits (RULES.md §3): per person, company-wide, per Beijing day and month. A
+ * reservation is decided by the pure rules (age, single top-up) and then by the counters'
+ * condition expressions (day, month) in one transaction; commit makes it permanent, cancel and
+ * expiry release it.
+ */
+import { ageOn } from '#shared/domain/age';
+import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
+import { counterCeilings, decideReservation, spendingLimitsFor, spendingView, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import type { Caller } from '#shared/http/api';
+import { Problem } from '#shared/http/problem';
+import type { AccountRecord, IdentityRepository } from '#shared/identity/repository';
+import { metric } from '#shared/log';
+import { requireIdentity } from '#shared/sessions/service';
+import type { Order, SpendingRepository } from '#shared/spending/repository';
+
+export interface SpendingDeps {
+  repo: SpendingRepository;
+  accounts: Pick<IdentityRepository, 'getAccount'>;
+  policy: SpendingPolicy;
+  reservationTtlSeconds: number;
+}
+
+/** Minor rules forced by a failed challenge count the account as a minor of the strictest minor band it could be. */
+export function spendingAge(account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number {
+  const age = ageOn(account.birthDate, beijingDate(nowMs));
+  if (account.minorRulesUntil && account.minorRulesUntil > nowMs && age >= 18) return 17;
+  return age;
+}
+
+/** Which account a payment call acts for (CONTRACT.md: server names it, a player only itself). */
+export function payingAccount(caller: Caller, accountId: string | undefined): string {
+  if (caller.kind === 'server') {
+    if (!accountId) throw new Problem('invalid_request', { errors: [{ path: 'accountId', message: 'required with a server credential' }] });
+    return accountId;
+  }
+  if (accountId !== undefined && accountId !== caller.accountId) throw new Problem('forbidden');
+  return caller.accountId;
+}
+
+const reservedAnswer = (order: Order) => ({ orderId: order.orderId, status: 'reserved' as const, expiresAt: formatBeijing(order.reservationExpiresAt) });
+
+export async function reservePayment(deps: SpendingDeps, caller: Caller, request: { orderId: string; amount: number; accountId?: string | undefined }, nowMs: number) {
+  const accountId = payingAccount(caller, request.accountId);
+  const account = await deps.accounts.getAccount(accountId);
+  requireIdentity(account);
+  const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
+
+  const refuse = (r: { limit: 'age' | 'single' | 'daily' | 'monthly'; limitAmount: number; remainingAmount: number }) => {
+    metric('SpendingRefused', 1, { limit: r.limit });
+    return new Problem('spending_limit_exceeded', r);
+  };
+  // Age, single-payment, and an amount above a whole day's or month's limit need no counter:
+  // decided before any write (the counters' conditions then only see amounts that can fit).
+  const early = decideReservation(limits, request.amount, 0, 0);
+  if (!early.ok) throw refuse(early);
+
+  const order: Order = {
+    orderId: request.orderId,
+    accountId,
+    identityHash: account.identityHash,
+    amount: request.amount,
+    day: beijingDate(nowMs),
+    month: beijingMonth(nowMs),
+    status: 'reserved',
+    reservedAt: nowMs,
+    reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
+  };
+  const outcome = await deps.repo.reserve(order, counterCeilings(limits, request.amount));
+  switch (outcome.kind) {
+    case 'reserved':
+      return reservedAnswer(order);
+    case 'existing':
+      // Idempotent on orderId: the same request gets the same answer; a different one is a conflict.
+      if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
+      return reservedAnswer(outcome.order);
+    case 'over_limit': {
+      const limitAmount = (outcome.which === 'daily' ? limits.daily : limits.monthly) ?? 0;
+      throw refuse({ limit: outcome.which, limitAmount, remainingAmount: Math.max(0, limitAmount - outcome.total) });
+    }
+  }
+}
+
+const ownedBy = (caller: Caller) => (caller.kind === 'server' ? null : caller.accountId);
+
+export async function commitPayment(deps: SpendingDeps, caller: Caller, orderId: string, nowMs: number) {
+  const result = await deps.repo.commit(orderId, ownedBy(caller), nowMs);
+  if (!result.ok) {
+    const order = result.order;
+    if (!order || (caller.kind === 'player' && order.accountId !== caller.accountId)) throw new Problem('order_not_found');
+    throw new Problem('order_expired');
+  }
+  return { orderId, status: 'committed' as const };
+}
+
+export async function cancelPayment(deps: SpendingDeps, caller: Caller, orderId: string, nowMs: number) {
+  const order = await deps.repo.get(orderId);
+  if (!order || (caller.kind === 'player' && order.accountId !== caller.accountId)) throw new Problem('order_not_found');
+  if (order.status === 'reserved') {
+    const result = await deps.repo.release(order, 'cancelled', ownedBy(caller), nowMs);
+    if (!result.ok && result.order?.status === 'committed') throw new Problem('order_conflict', { status: 'committed' });
+  } else if (order.status === 'committed') {
+    throw new Problem('order_conflict', { status: 'committed' });
+  }
+  // Cancelled already, or released by expiry: the amount is not held, which is what cancel asks.
+  return { orderId, status: 'cancelled' as const };
+}
+
+/** Sweeper: reservations not committed in time release their amount (issue 5 §3). */
+export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'>, nowMs: number): Promise<{ released: number }> {
+  let released = 0;
+  for (const order of await deps.repo.expiredReservations(nowMs)) {
+    if ((await deps.repo.release(order, 'released', null, nowMs)).ok) released += 1;
+  }
+  if (released) metric('ReservationsReleased', released);
+  return { released };
+}
+
+/** GET /v1/limits `spending`: what a reservation at this instant would decide. */
+export async function spendingNow(deps: SpendingDeps, account: AccountRecord & { identityHash: string; birthDate: string }, nowMs: number) {
+  const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
+  const totals = await deps.repo.totals(account.identityHash, beijingDate(nowMs), beijingMonth(nowMs));
+  return spendingView(limits, totals.day, totals.month);
+}
