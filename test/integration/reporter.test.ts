@@ -1,0 +1,174 @@
+/**
+ * The NPPA reporter against DynamoDB Local and the simulator over real HTTP: exactly-once
+ * delivery, batch size, partial failures, outages, pending identities, and the rate limit.
+ */
+import { randomBytes } from 'node:crypto';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { identityKey } from '#shared/identity/repository';
+import { NppaClient } from '#shared/nppa/client';
+import { NppaSimulator } from '#shared/nppa/simulator';
+import { piPrefixForBirthDate } from '#shared/nppa/pi';
+import { outboxPut } from '#shared/reporting/outbox';
+import { DrainerLease } from '#shared/reporting/drainerLease';
+import { RateGate } from '#shared/reporting/rateGate';
+import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
+import { freshTable, movableClock } from '#test/support/table';
+
+const clock = movableClock('2026-10-02T20:00:00+08:00');
+const simulator = new NppaSimulator({ now: clock.now });
+let db: DynamoDBDocumentClient;
+let table: string;
+let deps: ReporterDeps;
+
+beforeAll(async () => {
+  ({ db, table } = await freshTable());
+  const { url } = await simulator.start();
+  const nppa = new NppaClient({
+    checkUrl: `${url}/idcard/authentication/check`,
+    queryUrl: `${url}/idcard/authentication/query`,
+    loginoutUrl: `${url}/behavior/collection/loginout`,
+    appId: simulator.appId,
+    bizId: simulator.bizId,
+    secretKeys: [simulator.secretKey],
+    now: clock.now,
+    backoffMs: 10,
+  });
+  deps = { db, table, nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now), now: clock.now };
+});
+afterAll(async () => simulator.stop());
+beforeEach(() => {
+  simulator.receivedLoginouts.length = 0;
+  simulator.calls.loginout = 0;
+  simulator.failItems(null);
+  simulator.setDown('no');
+});
+
+const piOf = (hash: string) => piPrefixForBirthDate('2010-01-01') + hash.replace(/[^0-9a-z]/g, '').padEnd(32, '0').slice(0, 32).toLowerCase();
+
+async function person(status: 'verified' | 'pending' | 'rejected'): Promise<{ hash: string; pi: string }> {
+  const hash = randomBytes(16).toString('hex');
+  const pi = piOf(hash);
+  await db.send(new PutCommand({ TableName: table, Item: { ...identityKey(hash), status, birthDate: '2010-01-01', ...(status === 'verified' ? { pi } : {}) } }));
+  return { hash, pi };
+}
+
+async function queue(events: Array<{ si: string; bt: 0 | 1; atMs: number; identityHash: string }>): Promise<void> {
+  for (let i = 0; i < events.length; i += 100) {
+    await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100).map((e) => outboxPut(table, { ...e, accountId: 'acct' })) }));
+  }
+}
+
+const si = () => randomBytes(16).toString('hex');
+
+describe('drainOutbox', () => {
+  it('sends a login and its logout with the same si, bt 1 then 0, ct 0, the PI and ot in seconds', async () => {
+    const p = await person('verified');
+    const session = si();
+    const login = clock.now() - 60_000;
+    await queue([
+      { si: session, bt: 1, atMs: login, identityHash: p.hash },
+      { si: session, bt: 0, atMs: login + 30_000, identityHash: p.hash },
+    ]);
+    const run = await drainOutbox(deps);
+    expect(run).toMatchObject({ calls: 1, sent: 2 });
+    expect(simulator.receivedLoginouts).toEqual([
+      { no: 1, si: session, bt: 1, ot: Math.floor(login / 1000), ct: 0, pi: p.pi },
+      { no: 2, si: session, bt: 0, ot: Math.floor(login / 1000) + 30, ct: 0, pi: p.pi },
+    ]);
+    expect((await drainOutbox(deps)).calls).toBe(0);
+  });
+
+  it('sends 1,000 queued events in at most 8 calls, none lost or repeated', async () => {
+    const people = await Promise.all(Array.from({ length: 20 }, () => person('verified')));
+    const base = clock.now() - 100_000;
+    const events = Array.from({ length: 1000 }, (_, i) => ({ si: si(), bt: (i % 2) as 0 | 1, atMs: base + i * 50, identityHash: people[i % 20]!.hash }));
+    await queue(events);
+    const run = await drainOutbox(deps);
+    expect(run.sent).toBe(1000);
+    expect(run.calls).toBeLessThanOrEqual(8);
+    expect(simulator.calls.loginout).toBe(run.calls);
+    const keys = simulator.receivedLoginouts.map((e) => `${e.si}#${e.bt}`);
+    expect(new Set(keys).size).toBe(1000);
+    expect(simulator.rateLimited.loginout).toBe(0);
+  });
+
+  it('resends only the items of a 3001 partial failure', async () => {
+    const p = await person('verified');
+    const at = clock.now() - 10_000;
+    const events = Array.from({ length: 10 }, (_, i) => ({ si: si(), bt: 1 as const, atMs: at + i, identityHash: p.hash }));
+    await queue(events);
+    const flaky = new Set([events[2]!.si, events[7]!.si]);
+    simulator.failItems((item) => (flaky.delete(item.si) ? 1001 : null));
+    const run = await drainOutbox(deps);
+    expect(run.calls).toBe(2);
+    expect(run.sent).toBe(10);
+    expect(simulator.receivedLoginouts).toHaveLength(10);
+    const secondCall = simulator.receivedLoginouts.slice(8).map((e) => e.si);
+    expect(secondCall.sort()).toEqual([events[2]!.si, events[7]!.si].sort());
+  });
+
+  it('keeps permanently refused items as dead letters and sends the rest', async () => {
+    const p = await person('verified');
+    const events = Array.from({ length: 3 }, (_, i) => ({ si: si(), bt: 1 as const, atMs: clock.now() - 5000 + i, identityHash: p.hash }));
+    await queue(events);
+    simulator.failItems((item) => (item.si === events[1]!.si ? 3010 : null));
+    const run = await drainOutbox(deps);
+    expect(run).toMatchObject({ sent: 2, deadLetters: 1 });
+    expect((await drainOutbox(deps)).calls).toBe(0);
+  });
+
+  it('delivers everything after an outage longer than 180 s, shifting times into the window', async () => {
+    const p = await person('verified');
+    const at = clock.now();
+    const events = Array.from({ length: 5 }, (_, i) => ({ si: si(), bt: 1 as const, atMs: at + i * 1000, identityHash: p.hash }));
+    await queue(events);
+    simulator.setDown('error');
+    expect((await drainOutbox(deps)).stoppedBy).toBe('transient');
+    clock.advance(300_000);
+    simulator.setDown('no');
+    const run = await drainOutbox(deps);
+    expect(run.sent).toBe(5);
+    const nowS = Math.floor(clock.now() / 1000);
+    const ots = simulator.receivedLoginouts.map((e) => e.ot);
+    expect(Math.min(...ots)).toBeGreaterThan(nowS - 180);
+    expect(Math.max(...ots)).toBeLessThan(nowS + 1);
+    expect(ots).toEqual([...ots].sort((a, b) => a - b));
+  });
+
+  it('holds a pending identity\'s events until its PI exists, and drops a rejected identity\'s events', async () => {
+    const pending = await person('pending');
+    const rejected = await person('rejected');
+    await queue([
+      { si: si(), bt: 1, atMs: clock.now() - 1000, identityHash: pending.hash },
+      { si: si(), bt: 1, atMs: clock.now() - 1000, identityHash: rejected.hash },
+    ]);
+    const first = await drainOutbox(deps);
+    expect(first).toMatchObject({ sent: 0, dropped: 1, waiting: 1 });
+    await db.send(new PutCommand({ TableName: table, Item: { ...identityKey(pending.hash), status: 'verified', birthDate: '2010-01-01', pi: pending.pi } }));
+    const second = await drainOutbox(deps);
+    expect(second.sent).toBe(1);
+    expect(simulator.receivedLoginouts[0]?.pi).toBe(pending.pi);
+  });
+});
+
+describe('the rate limit across copies', () => {
+  it('lets one reporter drain at a time', async () => {
+    const leases = [new DrainerLease(db, table, 'reporter-test'), new DrainerLease(db, table, 'reporter-test'), new DrainerLease(db, table, 'reporter-test')];
+    const taken = await Promise.all(leases.map((l) => l.take(clock.now(), 60_000)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('never lets more than 10 calls through in one second, whatever the number of callers', async () => {
+    const gates = Array.from({ length: 3 }, () => new RateGate(db, table, 'gate-test', 10, clock.now));
+    const seconds: number[] = [];
+    await Promise.all(Array.from({ length: 35 }, async (_, i) => {
+      await gates[i % 3]!.acquire();
+      seconds.push(Math.floor(clock.now() / 1000));
+    }));
+    const perSecond = new Map<number, number>();
+    for (const s of seconds) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
+    expect(perSecond.size).toBeGreaterThanOrEqual(4);
+  });
+});
