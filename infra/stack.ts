@@ -20,7 +20,7 @@ import type { Construct } from 'constructs';
 import { jobs } from '#shared/api/jobs';
 import { routeList, type FunctionName } from '#shared/api/routes';
 import { tableDesign } from '#shared/storage/tableDesign';
-import type { DeploymentContext } from '#infra/context';
+import { policyEnvironment, type DeploymentContext } from '#infra/context';
 import { GatewayFunction } from '#infra/gatewayFunction';
 
 export interface GatewayStackProps extends StackProps {
@@ -77,12 +77,13 @@ export class GatewayStack extends Stack {
       },
     });
 
+    const policies = policyEnvironment(deployment);
     const functions = new Map<string, GatewayFunction>();
     const functionFor = (name: string): GatewayFunction => {
       let fn = functions.get(name);
       if (!fn) {
         const id = name.charAt(0).toUpperCase() + name.slice(1) + 'Function';
-        fn = new GatewayFunction(this, id, { name, logRetention: retention, logKey: key });
+        fn = new GatewayFunction(this, id, { name, logRetention: retention, logKey: key, environment: policies });
         if (name !== 'meta') fn.bindTable(table, 'readWrite');
         if (NEEDS_SECRET.has(name)) fn.bindSecret(secret);
         functions.set(name, fn);

@@ -14,6 +14,9 @@ import { log } from '#shared/log';
 import { createDevAuth } from '#infra/local/devAuth';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
 import { NppaSimulator } from '#shared/nppa/simulator';
+import { parseCalendarOverride } from '#shared/domain/calendar';
+import { playPolicyFromSettings } from '#shared/domain/playPolicy';
+import { parseSpendingPolicy } from '#shared/domain/spendingPolicy';
 import { readBody, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
 
 export interface LocalGatewayOptions {
@@ -76,7 +79,15 @@ function configureFunctions(dynamoEndpoint: string, tableName: string): void {
   process.env.PEPPER ??= 'local-development-pepper-not-for-production';
 }
 
+/** A bad or looser-than-law policy stops the start, naming the rule (issue 4 §1, issue 5 §1). */
+function checkPolicies(): void {
+  playPolicyFromSettings(process.env.PLAY_POLICY);
+  if (process.env.SPENDING_POLICY) parseSpendingPolicy(JSON.parse(process.env.SPENDING_POLICY));
+  if (process.env.CALENDAR_OVERRIDE) parseCalendarOverride(JSON.parse(process.env.CALENDAR_OVERRIDE));
+}
+
 export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
+  checkPolicies();
   const tableName = options.tableName ?? 'playguard-local';
   let dynamo: DynamoLocal | undefined;
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal(options.persistDir ? { persistDir: options.persistDir } : {})).endpoint;

@@ -106,6 +106,16 @@ describe('deployment context', () => {
   it('stops synth with a message naming the missing setting', () => {
     expect(() => buildApp(new App({ context: { 'playguard:audience': 'x' } }))).toThrow(/playguard:issuer/);
   });
+
+  it('refuses a play policy looser than the law at synth, naming the rule', () => {
+    const loose = { ...context, 'playguard:playPolicy': JSON.stringify({ preset: 'nppa-2021', holiday: { windows: [['19:00', '21:00']] } }) };
+    expect(() => buildApp(new App({ context: loose }))).toThrow(/playguard:playPolicy: .*20:00–21:00/);
+  });
+
+  it('refuses a spending policy looser than the law at synth', () => {
+    const loose = { ...context, 'playguard:spendingPolicy': JSON.stringify([{ fromAge: 0, allowed: true, single: 100, daily: null, monthly: 100 }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }]) };
+    expect(() => buildApp(new App({ context: loose }))).toThrow(/playguard:spendingPolicy: .*under 8/);
+  });
 });
 
 describe('the gateway stack (commercial region)', () => {
