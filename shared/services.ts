@@ -17,6 +17,9 @@ import type { SessionDeps } from '#shared/sessions/service';
 import { SpendingRepository } from '#shared/spending/repository';
 import type { SpendingDeps } from '#shared/spending/service';
 import { RateGate } from '#shared/reporting/rateGate';
+import { parseRiskPolicy } from '#shared/domain/riskRules';
+import { RiskRepository } from '#shared/risk/repository';
+import type { ChallengeDeps, RiskDeps } from '#shared/risk/service';
 import type { ReporterDeps } from '#shared/reporting/reporter';
 
 const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
@@ -57,8 +60,20 @@ export const sessionDeps = once(async (): Promise<SessionDeps> => {
     policy: playPolicyFromSettings(s.PLAY_POLICY),
     calendar: createCalendar(s.CALENDAR_OVERRIDE ? parseCalendarOverride(JSON.parse(s.CALENDAR_OVERRIDE)) : undefined),
     pepper: (await secrets()).pepper,
+    risk: await riskDeps(),
   };
 });
+
+export const riskDeps = once(async (): Promise<RiskDeps> => {
+  const s = settings();
+  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: parseRiskPolicy(s.RISK_POLICY ? JSON.parse(s.RISK_POLICY) : {}) };
+});
+
+export const challengeDeps = once(async (): Promise<ChallengeDeps> => ({
+  ...(await riskDeps()),
+  sessions: (await sessionDeps()).repo,
+  accounts: await identityRepository(),
+}));
 
 export const spendingDeps = once(async (): Promise<SpendingDeps> => {
   const s = settings();
@@ -69,6 +84,7 @@ export const spendingDeps = once(async (): Promise<SpendingDeps> => {
     accounts: await identityRepository(),
     policy,
     reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
+    risk: await riskDeps(),
   };
 });
 

@@ -101,6 +101,14 @@ export const routes = {
       409: { description: 'order_conflict (the order was already committed)', schema: s.Problem },
     },
   }),
+  challengeResult: route({
+    method: 'POST', path: '/v1/challenges/{challengeId}/result', fn: 'challenges', auth: 'server', summary: "The publisher's verdict on a challenge (face check)",
+    body: s.ChallengeResult,
+    responses: {
+      200: { description: 'Recorded; a failed or expired challenge puts the account under minor rules', schema: s.ChallengeState },
+      404: { description: 'challenge_not_found', schema: s.Problem },
+    },
+  }),
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

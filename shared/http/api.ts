@@ -108,7 +108,7 @@ export function httpFunction(operations: Operations) {
           request.response = problemResult(error, requestId);
           return;
         }
-        log.error('unhandled error', { requestId, error: error?.name ?? 'Error', message: error?.message });
+        log.error('unhandled error', { requestId, error: error?.name ?? 'Error', errorMessage: error?.message });
         request.response = problemResult(new Problem('internal_error'), requestId);
       },
     })

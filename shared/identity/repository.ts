@@ -31,6 +31,14 @@ export interface AccountRecord {
   flaggedAt?: number;
   /** Risk: signal → suppressed-until (ms) after a passed challenge. */
   suppressed?: Record<string, number>;
+  /** Risk: device hash → last login on it (ms). */
+  devices?: Record<string, number>;
+  /** Risk: ended session → night-play seconds and end time. */
+  nightPlay?: Record<string, { at: number; s: number }>;
+  openChallenge?: { challengeId: string; signal: string; expiresAtMs: number };
+  /** The account's one live session (lease). */
+  leaseSessionId?: string;
+  leaseDeviceHash?: string;
   [key: string]: unknown;
 }
 
@@ -116,8 +124,9 @@ export class IdentityRepository {
   }
 
   private bindTransaction(b: Binding, beyondLimit: boolean): TransactWriteCommand {
-    const accountSet = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = if_not_exists(boundAt, :now)', 'updatedAt = :now'];
-    const accountValues: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':rejected': 'rejected' };
+    // The maps the hot paths write into by path (devices seen, night play, silenced signals) exist from the start.
+    const accountSet = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = if_not_exists(boundAt, :now)', 'updatedAt = :now', 'devices = if_not_exists(devices, :empty)', 'nightPlay = if_not_exists(nightPlay, :empty)', 'suppressed = if_not_exists(suppressed, :empty)'];
+    const accountValues: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':rejected': 'rejected', ':empty': {} };
     if (b.pi) {
       accountSet.push('pi = :pi');
       accountValues[':pi'] = b.pi;

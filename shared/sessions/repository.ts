@@ -1,25 +1,30 @@
 /**
  * Sessions and their leases. This module owns their keys and conditions.
  *
- *   SESSION#<si> / SESSION          one login: who, which device (hashed), birth date and the play
+ *   SESSION#<si> / SESSION          one login: who, which device (hashed), birth date, the play
  *                                   already counted today, last heartbeat and seq, state; while live
- *                                   it sits in gsi1 under LIVE#<shard> ordered by its heartbeat
- *                                   deadline, for the sweeper.
- *   ACCOUNT#<id> / LEASE            the account's one live session.
+ *                                   it sits in gsi1 under LIVE#<shard> ordered by its last heartbeat,
+ *                                   for the sweeper.
+ *   ACCOUNT#<id> / ACCOUNT          the account item carries its lease (leaseSessionId, leaseDeviceHash)
+ *                                   and its device sightings, so login reads and marks it in one request.
  *   IDENTITY#<hmac> / LEASE         a minor's one live session across all of that person's accounts.
  *
- * Every change of a session's life writes its NPPA outbox event in the same transaction.
+ * Invariant: a lease changes hands only in the transaction that ends the session it names, so a
+ * live session always still holds its leases. Every change of a session's life writes its NPPA
+ * outbox event in the same transaction.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountKey, type AccountRecord } from '#shared/identity/repository';
 import { outboxPut } from '#shared/reporting/outbox';
 
 export const LIVE_SHARDS = 8;
 /** Ended sessions are kept a week (support questions, heartbeat replays), then expire. */
 const ENDED_RETENTION_S = 7 * 86_400;
+/** Leases expire on their own after a day: a safety net under the sweeper. */
+const LEASE_TTL_S = 86_400;
 
 export type EndReason = 'logout' | 'signed_in_elsewhere' | 'session_expired' | 'play_time_exhausted' | 'outside_allowed_hours' | 'challenge_failed' | 'account_blocked';
 
@@ -55,13 +60,11 @@ export interface Lease {
 export interface Replaced {
   lease: Lease;
   live: boolean;
+  /** Night-play seconds of the replaced session (adults' night patrol). */
+  nightSeconds?: number;
 }
 
-/** Leases expire on their own after a day: a safety net under the sweeper. */
-const LEASE_TTL_S = 86_400;
-
 export const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
-export const accountLeaseKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'LEASE' });
 export const identityLeaseKey = (identityHash: string) => ({ pk: `IDENTITY#${identityHash}`, sk: 'LEASE' });
 const liveShard = (sessionId: string) => `LIVE#${createHash('sha1').update(sessionId).digest()[0]! % LIVE_SHARDS}`;
 /** Sweeper index sort key: the last heartbeat; the sweeper applies each session's own deadline. */
@@ -83,21 +86,52 @@ export type HeartbeatOutcome =
   | { kind: 'ended'; session: SessionRecord }
   | { kind: 'not_found' };
 
+type Items = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
+
 export class SessionRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /** Login's first read: the account (with its identity facts) and its lease, one round trip. */
-  async accountAndLease(accountId: string): Promise<{ account: AccountRecord | null; lease: Lease | null }> {
+  /**
+   * Login's first request: records the device on the account and returns the account (identity
+   * facts, lease, sightings, risk facts) as it now is. Null when the account has no item yet.
+   */
+  async accountForLogin(accountId: string, deviceHash: string, nowMs: number): Promise<AccountRecord | null> {
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET devices.#d = :now, lastLoginAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#d': deviceHash },
+          ExpressionAttributeValues: { ':now': nowMs },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ...(r.Attributes as AccountRecord), accountId };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      if (!isMissingPath(error)) throw error;
+    }
     const r = await this.db.send(
-      new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [accountKey(accountId), accountLeaseKey(accountId)], ConsistentRead: true } } }),
-    );
-    const items = r.Responses?.[this.table] ?? [];
-    const account = items.find((i) => i.sk === 'ACCOUNT');
-    const lease = items.find((i) => i.sk === 'LEASE');
-    return { account: account ? ({ ...account, accountId } as AccountRecord) : null, lease: (lease as Lease | undefined) ?? null };
+      new UpdateCommand({
+        TableName: this.table,
+        Key: accountKey(accountId),
+        UpdateExpression: 'SET devices = :map, lastLoginAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(devices)',
+        ExpressionAttributeValues: { ':map': { [deviceHash]: nowMs }, ':now': nowMs },
+        ReturnValues: 'ALL_NEW',
+      }),
+    ).catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    });
+    return r ? { ...(r.Attributes as AccountRecord), accountId } : this.accountForLogin(accountId, deviceHash, nowMs);
   }
 
   async identityLease(identityHash: string): Promise<Lease | null> {
@@ -110,56 +144,6 @@ export class SessionRepository {
     return (r.Item as SessionRecord | undefined) ?? null;
   }
 
-  /**
-   * Starts a session in one transaction: the new session, the account lease (and for a minor the
-   * identity lease), the end of each session it takes over, and the outbox events. Each lease put
-   * is conditioned on the lease being absent or still held by the session we saw (and chose to
-   * take over), so two simultaneous logins produce exactly one session.
-   */
-  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }): Promise<void> {
-    const now = s.startedAt;
-    const leaseValue = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId, since: now, expiresAt: Math.floor(now / 1000) + LEASE_TTL_S };
-    const leasePut = (key: { pk: string; sk: string }, seen: Replaced | null) => ({
-      Put: {
-        TableName: this.table,
-        Item: { ...key, ...leaseValue },
-        ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
-        ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
-      },
-    });
-    type Items = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-    const items: Items = [
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...sessionKey(s.sessionId), ...s, gsi1pk: liveShard(s.sessionId), gsi1sk: sweepKey(now, s.sessionId) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      leasePut(accountLeaseKey(s.accountId), replaced.account),
-      outboxPut(this.table, { si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId }),
-    ];
-    if (s.identityLeased) items.push(leasePut(identityLeaseKey(s.identityHash), replaced.identity));
-    const ended = new Map<string, Replaced>();
-    for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
-    for (const old of ended.values()) {
-      items.push(this.endUpdate(old.lease.sessionId, 'signed_in_elsewhere', now));
-      items.push(outboxPut(this.table, { si: old.lease.sessionId, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId }));
-      // The person's session on another account also holds that account's lease: release it.
-      if (old.lease.accountId !== s.accountId) {
-        items.push({ Delete: { TableName: this.table, Key: accountLeaseKey(old.lease.accountId), ConditionExpression: 'attribute_not_exists(pk) OR sessionId = :old', ExpressionAttributeValues: { ':old': old.lease.sessionId } } });
-      }
-    }
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw new SessionConflict(reasons[1]?.Code === 'ConditionalCheckFailed' ? 'account' : 'identity');
-      throw error;
-    }
-  }
-
   private endUpdate(sessionId: string, reason: EndReason, endedAt: number) {
     return {
       Update: {
@@ -168,17 +152,89 @@ export class SessionRepository {
         UpdateExpression: 'SET #state = :ended, endReason = :reason, endedAt = :at, expiresAt = :exp REMOVE gsi1pk, gsi1sk',
         ConditionExpression: '#state = :live',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': Math.floor(endedAt / 1000) + ENDED_RETENTION_S },
+        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': Math.floor(endedAt / 1000) + ENDED_RETENTION_S } as Record<string, unknown>,
+      },
+    };
+  }
+
+  /** The account update that releases (or hands over) a lease and records night play of the ended session. */
+  private accountLeaseUpdate(accountId: string, next: Lease | null, seenSessionId: string | null, night: { sessionId: string; endedAt: number; seconds: number } | null) {
+    const set: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (next) {
+      set.push('leaseSessionId = :sid', 'leaseDeviceHash = :dh');
+      values[':sid'] = next.sessionId;
+      values[':dh'] = next.deviceHash;
+    }
+    if (night && night.seconds > 0) {
+      set.push('nightPlay.#n = :night');
+      names['#n'] = night.sessionId;
+      values[':night'] = { at: night.endedAt, s: night.seconds };
+    }
+    if (seenSessionId) values[':seen'] = seenSessionId;
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(accountId),
+        UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', next ? '' : 'REMOVE leaseSessionId, leaseDeviceHash'].filter(Boolean).join(' '),
+        ConditionExpression: seenSessionId ? 'leaseSessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(leaseSessionId)',
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       },
     };
   }
 
   /**
+   * Starts a session in one transaction: the session, the account's lease (and for a minor the
+   * identity lease), the end of each session it takes over, and the outbox events. Each lease is
+   * conditioned on being free or still held by the session we saw, so two simultaneous logins
+   * produce exactly one session.
+   */
+  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }): Promise<void> {
+    const now = s.startedAt;
+    const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId };
+    const ownOld = replaced.account;
+    const items: Items = [
+      { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, gsi1pk: liveShard(s.sessionId), gsi1sk: sweepKey(now, s.sessionId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      this.accountLeaseUpdate(s.accountId, lease, ownOld?.lease.sessionId ?? null, ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null),
+      outboxPut(this.table, { si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId }),
+    ];
+    if (s.identityLeased) {
+      const seen = replaced.identity;
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...identityLeaseKey(s.identityHash), ...lease, since: now, expiresAt: Math.floor(now / 1000) + LEASE_TTL_S },
+          ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
+          ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
+        },
+      });
+    }
+    const ended = new Map<string, Replaced>();
+    for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
+    for (const old of ended.values()) {
+      items.push(this.endUpdate(old.lease.sessionId, 'signed_in_elsewhere', now));
+      items.push(outboxPut(this.table, { si: old.lease.sessionId, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId }));
+      // The person's session on another account also holds that account's lease: release it.
+      if (old.lease.accountId !== s.accountId) items.push(this.accountLeaseUpdate(old.lease.accountId, null, old.lease.sessionId, null));
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw new SessionConflict(s.identityLeased && reasons[3]?.Code === 'ConditionalCheckFailed' ? 'identity' : 'account');
+      throw error;
+    }
+  }
+
+  /**
    * The heartbeat: ONE conditional update (DESIGN.md budget). It counts only a new `seq` of a live
-   * session of this account, moves the sweeper deadline, and returns the whole session, from
-   * which the answer is computed. On a failed condition the item comes back with the failure
-   * (ReturnValuesOnConditionCheckFailure), which tells a repeat, a stale seq, an ended session
-   * and another account's session apart without a second read.
+   * session of this account, moves the sweeper key, and returns the whole session, from which the
+   * answer is computed. On a failed condition the item comes back with the failure
+   * (ReturnValuesOnConditionCheckFailure), which tells a repeat, a stale seq, an ended session and
+   * another account's session apart without a second read.
    */
   async heartbeat(sessionId: string, accountId: string, seq: number, nowMs: number): Promise<HeartbeatOutcome> {
     try {
@@ -207,32 +263,38 @@ export class SessionRepository {
   }
 
   /**
-   * Ends a session (logout, sweep, end of play) with its logout event in one transaction. The
-   * leases are deleted only if they still name this session. Returns false when it had already
-   * ended (idempotent).
+   * Ends a session (logout, sweep, end of play, failed challenge) with its logout event, its leases
+   * released and its night play recorded, in one transaction. False when it had already ended.
    */
-  async end(s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased'>, reason: EndReason, endedAt: number, extraCondition?: { lastHeartbeatAt: number }): Promise<boolean> {
+  async end(s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased'>, reason: EndReason, endedAt: number, options: { lastHeartbeatAt?: number; nightSeconds?: number } = {}): Promise<boolean> {
     const end = this.endUpdate(s.sessionId, reason, endedAt);
-    if (extraCondition) {
+    if (options.lastHeartbeatAt !== undefined) {
       end.Update.ConditionExpression += ' AND lastHeartbeatAt = :seenBeat';
-      (end.Update.ExpressionAttributeValues as Record<string, unknown>)[':seenBeat'] = extraCondition.lastHeartbeatAt;
+      end.Update.ExpressionAttributeValues[':seenBeat'] = options.lastHeartbeatAt;
     }
-    // Invariant: a lease is replaced only in the transaction that ends the session it names, so
-    // while this session is live its leases still name it and can be deleted in the same step.
-    const leaseDelete = (key: { pk: string; sk: string }) => ({
-      Delete: { TableName: this.table, Key: key, ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } },
-    });
-    const items = [end, outboxPut(this.table, { si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId }), leaseDelete(accountLeaseKey(s.accountId))] as NonNullable<
-      ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
-    >;
-    if (s.identityLeased) items.push(leaseDelete(identityLeaseKey(s.identityHash)));
+    const items: Items = [
+      end,
+      outboxPut(this.table, { si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId }),
+      this.accountLeaseUpdate(s.accountId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 }),
+    ];
+    if (s.identityLeased) {
+      items.push({ Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } });
+    }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+        // A lease no longer names this live session (only possible if the invariant was broken by
+        // hand): end the session anyway, without touching leases that belong to others.
+        await this.db.send(new TransactWriteCommand({ TransactItems: items.slice(0, 2) }));
+        return true;
+      }
       throw error;
     }
-    return true;
   }
 
   /** Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper). */

@@ -12,6 +12,8 @@ import { Problem } from '#shared/http/problem';
 import { deviceHash } from '#shared/identity/keys';
 import type { AccountRecord } from '#shared/identity/repository';
 import { log, metric } from '#shared/log';
+import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
+import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
 /** Heartbeat cadence chosen by the server (issue 4 §4): short for minors, long for adults. */
@@ -25,6 +27,7 @@ export interface SessionDeps {
   policy: PlayPolicy;
   calendar: Calendar;
   pepper: string;
+  risk: RiskDeps;
 }
 
 export interface HeartbeatAnswer {
@@ -97,27 +100,49 @@ const END_REASON_ANSWER: Record<EndReason, NonNullable<HeartbeatAnswer['reason']
   account_blocked: 'account_blocked',
 };
 
+const within = (seen: Record<string, number> | undefined, sinceMs: number): number => Object.values(seen ?? {}).filter((t) => t >= sinceMs).length;
+const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: number): number =>
+  Object.values(nightPlay ?? {}).reduce((sum, e) => (e.at >= sinceMs ? sum + e.s : sum), 0);
+
+/**
+ * Login (CONTRACT.md POST /v1/sessions). Common path, three DynamoDB requests: the account read
+ * that also records the device, the device's sightings, and the transaction that starts the
+ * session. Taking over a live session costs one more read (the session), and a minor's session on
+ * another account one more (the identity lease).
+ */
 export async function startSession(deps: SessionDeps, accountId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
-  const { account, lease } = await deps.repo.accountAndLease(accountId);
+  const device = deviceHash(deps.pepper, request.deviceId);
+  const account = await deps.repo.accountForLogin(accountId, device, nowMs);
   requireIdentity(account);
   const decision = decideForAccount(deps, account, 0, nowMs);
   if (!decision.allowedNow) throw restrictedProblem(decision);
 
-  const device = deviceHash(deps.pepper, request.deviceId);
-  const replaceable = async (held: Lease | null): Promise<Replaced | null> => {
-    if (!held) return null;
+  const windowStart = nowMs - deps.risk.policy.sightingWindowSeconds * 1000;
+  const deviceAccounts = await deps.risk.repo.sightDevice(device, accountId, nowMs, deps.risk.policy.sightingWindowSeconds);
+  const risk = evaluateLogin(
+    deps.risk.policy,
+    {
+      adult: !decision.minor,
+      distinctAccountsOnDevice: within(deviceAccounts, windowStart),
+      distinctDevicesForAccount: within(account.devices, windowStart),
+      nightPlaySecondsLast24h: nightSecondsSince(account.nightPlay, nowMs - 86_400_000),
+      beyondAccountLimit: account.beyondAccountLimit === true,
+      suppressedUntil: account.suppressed ?? {},
+    },
+    nowMs,
+  );
+  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs);
+
+  const replaceable = async (held: Lease): Promise<Replaced & { identityLeased: boolean }> => {
     const sameDevice = held.deviceHash === device && held.accountId === accountId;
     const session = await deps.repo.get(held.sessionId);
-    const live = session?.state === 'live' && nowMs <= heartbeatDeadline(session.lastHeartbeatAt, session.intervalSeconds);
-    if (live && !request.takeover && !sameDevice) throw new Problem('session_active_elsewhere');
-    return { lease: held, live: session?.state === 'live' };
+    const live = session?.state === 'live';
+    const silent = !session || nowMs > heartbeatDeadline(session.lastHeartbeatAt, session.intervalSeconds);
+    if (live && !silent && !request.takeover && !sameDevice) throw new Problem('session_active_elsewhere');
+    return { lease: held, live, identityLeased: live && session.identityLeased, nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, nowMs) : 0 };
   };
-  const replacedAccount = await replaceable(lease);
-  let replacedIdentity: Replaced | null = null;
-  if (decision.minor) {
-    const held = await deps.repo.identityLease(account.identityHash);
-    replacedIdentity = held && held.sessionId === replacedAccount?.lease.sessionId ? replacedAccount : await replaceable(held);
-  }
+  const replacedAccount = account.leaseSessionId ? await replaceable({ sessionId: account.leaseSessionId, deviceHash: account.leaseDeviceHash ?? '', accountId }) : null;
+  let replacedIdentity: Replaced | null = decision.minor && replacedAccount?.identityLeased ? replacedAccount : null;
 
   const sessionId = randomBytes(16).toString('hex');
   const intervalSeconds = decision.minor ? MINOR_HEARTBEAT_SECONDS : ADULT_HEARTBEAT_SECONDS;
@@ -137,11 +162,17 @@ export async function startSession(deps: SessionDeps, accountId: string, request
     minorAtLogin: decision.minor,
     identityLeased: decision.minor,
   };
-  try {
-    await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity });
-  } catch (error) {
-    if (error instanceof SessionConflict) throw new Problem('session_active_elsewhere');
-    throw error;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity });
+      break;
+    } catch (error) {
+      if (!(error instanceof SessionConflict)) throw error;
+      // This minor plays on another of their accounts: take over or refuse, as for the account.
+      const held = error.reason === 'identity' && attempt === 0 ? await deps.repo.identityLease(account.identityHash) : null;
+      if (!held) throw new Problem('session_active_elsewhere');
+      replacedIdentity = await replaceable(held);
+    }
   }
   metric(decision.minor ? 'MinorLogin' : 'AdultLogin');
   return {
@@ -179,7 +210,7 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
 export async function endSession(deps: Pick<SessionDeps, 'repo'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
   const session = await deps.repo.get(sessionId);
   if (!session || session.accountId !== accountId || session.state !== 'live') return;
-  await deps.repo.end(session, 'logout', nowMs);
+  await deps.repo.end(session, 'logout', nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs) });
 }
 
 /** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat (issue 4 §5). */
@@ -188,7 +219,7 @@ export async function sweepSessions(deps: Pick<SessionDeps, 'repo'>, nowMs: numb
   let ended = 0;
   for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
     if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
-    if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt })) ended += 1;
+    if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, s.lastHeartbeatAt) })) ended += 1;
   }
   if (ended) metric('SessionsSwept', ended);
   return { ended };

@@ -45,7 +45,8 @@ const expiryKey = (ms: number, orderId: string) => `${String(ms).padStart(15, '0
 export type ReserveOutcome =
   | { kind: 'reserved'; order: Order }
   | { kind: 'existing'; order: Order }
-  | { kind: 'over_limit'; which: 'daily' | 'monthly'; total: number };
+  | { kind: 'over_limit'; which: 'daily' | 'monthly'; total: number }
+  | { kind: 'patrol'; total: number };
 
 export class SpendingRepository {
   constructor(
@@ -65,19 +66,24 @@ export class SpendingRepository {
    * Reserves `order.amount` in one transaction. `dayMaxBefore`/`monthMaxBefore` are the highest
    * totals the counters may hold before adding it (null: no limit), so the conditions are the limits.
    */
-  async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null }): Promise<ReserveOutcome> {
+  async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }): Promise<ReserveOutcome> {
     const nowS = Math.floor(order.reservedAt / 1000);
-    const counter = (key: { pk: string; sk: string }, max: number | null, retention: number) => ({
-      Update: {
-        TableName: this.table,
-        Key: key,
-        UpdateExpression: 'ADD #total :amount SET expiresAt = :exp',
-        ...(max === null ? {} : { ConditionExpression: 'attribute_not_exists(#total) OR #total <= :max' }),
-        ExpressionAttributeNames: { '#total': 'total' },
-        ExpressionAttributeValues: { ':amount': order.amount, ':exp': nowS + retention, ...(max === null ? {} : { ':max': max }) },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      },
-    });
+    const counter = (key: { pk: string; sk: string }, maxes: Array<number | null | undefined>, retention: number) => {
+      const bounds = maxes.filter((m): m is number => m !== null && m !== undefined);
+      const values: Record<string, unknown> = { ':amount': order.amount, ':exp': nowS + retention };
+      bounds.forEach((m, i) => (values[`:max${i}`] = m));
+      return {
+        Update: {
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'ADD #total :amount SET expiresAt = :exp',
+          ...(bounds.length ? { ConditionExpression: `attribute_not_exists(#total) OR (${bounds.map((_, i) => `#total <= :max${i}`).join(' AND ')})` } : {}),
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+    };
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -90,8 +96,8 @@ export class SpendingRepository {
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            counter(dayCounterKey(order.identityHash, order.day), ceilings.dayMaxBefore, DAY_RETENTION_S),
-            counter(monthCounterKey(order.identityHash, order.month), ceilings.monthMaxBefore, MONTH_RETENTION_S),
+            counter(dayCounterKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_S),
+            counter(monthCounterKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_S),
           ],
         }),
       );
@@ -102,7 +108,12 @@ export class SpendingRepository {
       const old = (reason: typeof orderReason) => (reason?.Item ? unmarshall(reason.Item) : undefined);
       if (orderReason?.Code === 'ConditionalCheckFailed') return { kind: 'existing', order: old(orderReason) as Order };
       if (dayReason?.Code === 'ConditionalCheckFailed') return { kind: 'over_limit', which: 'daily', total: Number(old(dayReason)?.total ?? 0) };
-      if (monthReason?.Code === 'ConditionalCheckFailed') return { kind: 'over_limit', which: 'monthly', total: Number(old(monthReason)?.total ?? 0) };
+      if (monthReason?.Code === 'ConditionalCheckFailed') {
+        const total = Number(old(monthReason)?.total ?? 0);
+        const patrol = ceilings.patrolMaxBefore;
+        if (patrol !== null && patrol !== undefined && total > patrol) return { kind: 'patrol', total };
+        return { kind: 'over_limit', which: 'monthly', total };
+      }
       throw error;
     }
   }

@@ -11,6 +11,8 @@ import type { Caller } from '#shared/http/api';
 import { Problem } from '#shared/http/problem';
 import type { AccountRecord, IdentityRepository } from '#shared/identity/repository';
 import { metric } from '#shared/log';
+import { paymentPatrolThreshold } from '#shared/domain/riskRules';
+import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { requireIdentity } from '#shared/sessions/service';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
 
@@ -19,6 +21,7 @@ export interface SpendingDeps {
   accounts: Pick<IdentityRepository, 'getAccount'>;
   policy: SpendingPolicy;
   reservationTtlSeconds: number;
+  risk: RiskDeps;
 }
 
 /** Minor rules forced by a failed challenge count the account as a minor of the strictest minor band it could be. */
@@ -66,7 +69,11 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     reservedAt: nowMs,
     reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
   };
-  const outcome = await deps.repo.reserve(order, counterCeilings(limits, request.amount));
+  // Payment patrol (RULES.md §4): past its threshold this month, each payment needs a challenge
+  // first. The threshold is one more condition on the month counter: no extra request.
+  const age = spendingAge(account, nowMs);
+  const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedUntil: account.suppressed ?? {} }, nowMs);
+  const outcome = await deps.repo.reserve(order, { ...counterCeilings(limits, request.amount), patrolMaxBefore: patrol });
   switch (outcome.kind) {
     case 'reserved':
       return reservedAnswer(order);
@@ -74,6 +81,8 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
       // Idempotent on orderId: the same request gets the same answer; a different one is a conflict.
       if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
       return reservedAnswer(outcome.order);
+    case 'patrol':
+      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs);
     case 'over_limit': {
       const limitAmount = (outcome.which === 'daily' ? limits.daily : limits.monthly) ?? 0;
       throw refuse({ limit: outcome.which, limitAmount, remainingAmount: Math.max(0, limitAmount - outcome.total) });

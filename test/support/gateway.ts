@@ -36,7 +36,8 @@ export function client(baseUrl: string) {
   };
   return {
     call,
-    token: async (sub: string, scope: 'player' | 'server' = 'player'): Promise<string> => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope } })).body.token,
+    // Long-lived: tests move the virtual clock by days.
+    token: async (sub: string, scope: 'player' | 'server' = 'player'): Promise<string> => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ttlSeconds: 30 * 86_400 } })).body.token,
     setClock: async (iso: string) => call('PUT', '/__dev/clock', { body: { now: iso } }),
     tick: async () => call<{ ran: string[] }>('POST', '/__dev/tick'),
   };

@@ -1,0 +1,8 @@
+/** POST /v1/challenges/{challengeId}/result — the game server's verdict (CONTRACT.md). */
+import { httpFunction } from '#shared/http/api';
+import { resolveChallenge } from '#shared/risk/service';
+import { challengeDeps } from '#shared/services';
+
+export const handler = httpFunction({
+  challengeResult: async (req) => ({ status: 200, body: await resolveChallenge(await challengeDeps(), req.params.challengeId ?? '', req.body, req.nowMs) }),
+});

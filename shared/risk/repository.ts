@@ -1,0 +1,207 @@
+/**
+ * Risk facts, challenges and the audit trail. This module owns their keys and conditions.
+ *
+ *   DEVICE#<hmac(deviceId)> / DEVICE      accounts seen on the device: accountId → last seen (ms);
+ *                                         expires a sighting window after the last login.
+ *   CHALLENGE#<id> / CHALLENGE            one face challenge: account, signal, state; open ones sit in
+ *                                         gsi1 under CHALLENGE_OPEN ordered by expiry, for the sweeper.
+ *   AUDIT#<accountId> / <ms>#<id>         every non-allow decision and every challenge outcome, 180 days.
+ *
+ * The account item (identity repository) carries the per-account facts: devices map, night play,
+ * suppressed signals, minor rules, the open challenge.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { accountKey } from '#shared/identity/repository';
+import type { RiskSignal } from '#shared/domain/riskRules';
+
+const AUDIT_RETENTION_S = 180 * 86_400;
+
+export interface Challenge {
+  challengeId: string;
+  accountId: string;
+  signal: RiskSignal;
+  context: 'login' | 'payment';
+  status: 'open' | 'passed' | 'failed';
+  createdAt: number;
+  expiresAtMs: number;
+  method?: string;
+}
+
+export interface AuditEntry {
+  accountId: string;
+  at: number;
+  decision: 'challenge' | 'block' | 'challenge_passed' | 'challenge_failed' | 'challenge_expired';
+  signal: RiskSignal;
+  context: 'login' | 'payment' | 'challenge';
+  inputs: Record<string, number | boolean | string>;
+  challengeId?: string;
+}
+
+export const deviceKey = (deviceHash: string) => ({ pk: `DEVICE#${deviceHash}`, sk: 'DEVICE' });
+export const challengeKey = (id: string) => ({ pk: `CHALLENGE#${id}`, sk: 'CHALLENGE' });
+const auditItem = (e: AuditEntry) => ({
+  pk: `AUDIT#${e.accountId}`,
+  sk: `${String(e.at).padStart(15, '0')}#${randomBytes(4).toString('hex')}`,
+  ...e,
+  expiresAt: Math.floor(e.at / 1000) + AUDIT_RETENTION_S,
+});
+
+const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
+
+export class RiskRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Records this account on the device and returns every sighting the device has (one request). */
+  async sightDevice(deviceHash: string, accountId: string, nowMs: number, windowSeconds: number): Promise<Record<string, number>> {
+    const exp = Math.floor(nowMs / 1000) + windowSeconds;
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: deviceKey(deviceHash),
+          UpdateExpression: 'SET accounts.#a = :now, expiresAt = :exp',
+          ExpressionAttributeNames: { '#a': accountId },
+          ExpressionAttributeValues: { ':now': nowMs, ':exp': exp },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (r.Attributes?.accounts as Record<string, number>) ?? {};
+    } catch (error) {
+      if (!isMissingPath(error)) throw error;
+    }
+    // First sighting of this device: create the map (a second request, once per device).
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: deviceKey(deviceHash),
+          UpdateExpression: 'SET accounts = :map, expiresAt = :exp',
+          ConditionExpression: 'attribute_not_exists(accounts)',
+          ExpressionAttributeValues: { ':map': { [accountId]: nowMs }, ':exp': exp },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (r.Attributes?.accounts as Record<string, number>) ?? {};
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.sightDevice(deviceHash, accountId, nowMs, windowSeconds);
+    }
+  }
+
+  /** Opens a challenge, marks the account flagged, and audits the decision, in one transaction. */
+  async openChallenge(c: Omit<Challenge, 'status'>, inputs: Record<string, number | boolean>): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...challengeKey(c.challengeId), ...c, status: 'open', gsi1pk: 'CHALLENGE_OPEN', gsi1sk: `${String(c.expiresAtMs).padStart(15, '0')}#${c.challengeId}`, expiresAt: Math.floor(c.createdAt / 1000) + AUDIT_RETENTION_S },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: accountKey(c.accountId),
+              UpdateExpression: 'SET openChallenge = :c, flaggedAt = if_not_exists(flaggedAt, :now)',
+              ExpressionAttributeValues: { ':c': { challengeId: c.challengeId, signal: c.signal, expiresAtMs: c.expiresAtMs }, ':now': c.createdAt },
+            },
+          },
+          { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: c.createdAt, decision: 'challenge', signal: c.signal, context: c.context, inputs, challengeId: c.challengeId }) } },
+        ],
+      }),
+    );
+  }
+
+  /**
+   * Records the publisher's verdict on an open, unexpired challenge. Returns the challenge as it
+   * now is, or as it was when it could not be changed (already answered, expired, unknown).
+   */
+  async resolve(challengeId: string, passed: boolean, method: string, nowMs: number): Promise<{ changed: true; challenge: Challenge } | { changed: false; challenge: Challenge | null }> {
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: challengeKey(challengeId),
+          UpdateExpression: 'SET #status = :st, #method = :m, resolvedAt = :now REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :open AND expiresAtMs > :now',
+          ExpressionAttributeNames: { '#status': 'status', '#method': 'method' },
+          ExpressionAttributeValues: { ':st': passed ? 'passed' : 'failed', ':m': method, ':now': nowMs, ':open': 'open' },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { changed: true, challenge: r.Attributes as Challenge };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { changed: false, challenge: error.Item ? (unmarshall(error.Item) as Challenge) : null };
+    }
+  }
+
+  /** An unanswered challenge whose time ran out counts as failed. Returns false if it was answered meanwhile. */
+  async expire(challengeId: string, nowMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: challengeKey(challengeId),
+          UpdateExpression: 'SET #status = :failed, resolvedAt = :now, #method = :m REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status', '#method': 'method' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':now': nowMs, ':open': 'open', ':m': 'expired' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async expiredChallenges(nowMs: number): Promise<Challenge[]> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :q AND gsi1sk < :now',
+        ExpressionAttributeValues: { ':q': 'CHALLENGE_OPEN', ':now': String(nowMs).padStart(15, '0') },
+        Limit: 200,
+      }),
+    );
+    return (r.Items ?? []) as Challenge[];
+  }
+
+  /** Applies a verdict to the account: a pass silences the signal; a failure imposes minor rules. */
+  async applyVerdict(c: Pick<Challenge, 'accountId' | 'signal' | 'challengeId'>, verdict: { passed: true; suppressUntil: number } | { passed: false; minorRulesUntil: number }, nowMs: number, how: AuditEntry['decision']): Promise<void> {
+    const update = verdict.passed
+      ? { UpdateExpression: 'SET suppressed.#s = :until REMOVE openChallenge', ExpressionAttributeNames: { '#s': c.signal }, ExpressionAttributeValues: { ':until': verdict.suppressUntil } }
+      : { UpdateExpression: 'SET minorRulesUntil = :until REMOVE openChallenge', ExpressionAttributeValues: { ':until': verdict.minorRulesUntil } };
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { TableName: this.table, Key: accountKey(c.accountId), ...update } },
+          { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: nowMs, decision: how, signal: c.signal, context: 'challenge', inputs: {}, challengeId: c.challengeId }) } },
+        ],
+      }),
+    );
+  }
+
+  async audit(accountId: string, limit = 500): Promise<AuditEntry[]> {
+    const r = await this.db.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${accountId}` }, ScanIndexForward: false, Limit: limit }),
+    );
+    return (r.Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _e, ...rest }) => rest as AuditEntry);
+  }
+
+  /** For tests and operators: record an audit entry directly. */
+  async record(e: AuditEntry): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: auditItem(e) }));
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Challenges (RULES.md §4): when a signal fires, the gateway opens a face challenge and answers 428;
+ * the publisher's game server posts the verdict. Passed → that signal stays quiet for this account
+ * for a while; failed or unanswered in time → the account follows minor rules for a while and its
+ * live session ends at its next heartbeat with `challenge_failed`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RiskDecision, RiskPolicy, RiskSignal } from '#shared/domain/riskRules';
+import { Problem } from '#shared/http/problem';
+import type { AccountRecord, IdentityRepository } from '#shared/identity/repository';
+import { log, metric } from '#shared/log';
+import type { RiskRepository } from '#shared/risk/repository';
+import type { SessionRepository } from '#shared/sessions/repository';
+
+export interface RiskDeps {
+  repo: RiskRepository;
+  policy: RiskPolicy;
+}
+
+export interface ChallengeDeps extends RiskDeps {
+  sessions: SessionRepository;
+  accounts: Pick<IdentityRepository, 'getAccount'>;
+}
+
+/** Opens (or reuses the open) challenge for a fired signal and returns the contract's 428. */
+export async function challengeRequired(deps: RiskDeps, account: AccountRecord, decision: Extract<RiskDecision, { outcome: 'challenge' }>, context: 'login' | 'payment', nowMs: number): Promise<Problem> {
+  metric('RiskChallenge', 1, { signal: decision.signal, context });
+  const open = account.openChallenge;
+  if (open && open.signal === decision.signal && open.expiresAtMs > nowMs) {
+    return new Problem('challenge_required', { challengeId: open.challengeId, challengeKind: 'face', signal: decision.signal });
+  }
+  const challengeId = randomBytes(16).toString('hex');
+  await deps.repo.openChallenge(
+    { challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs: nowMs + deps.policy.challengeTtlSeconds * 1000 },
+    decision.inputs,
+  );
+  log.info('risk challenge opened', { accountId: account.accountId, signal: decision.signal, context });
+  return new Problem('challenge_required', { challengeId, challengeKind: 'face', signal: decision.signal });
+}
+
+async function applyFailure(deps: ChallengeDeps, accountId: string, challenge: { challengeId: string; signal: RiskSignal }, nowMs: number, how: 'challenge_failed' | 'challenge_expired'): Promise<void> {
+  await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil: nowMs + deps.policy.minorRulesSeconds * 1000 }, nowMs, how);
+  metric('RiskChallengeFailed', 1, { signal: challenge.signal });
+  // The account's live session ends now; its next heartbeat answers terminate / challenge_failed.
+  const account = await deps.accounts.getAccount(accountId);
+  if (account?.leaseSessionId) {
+    const session = await deps.sessions.get(account.leaseSessionId);
+    if (session?.state === 'live') await deps.sessions.end(session, 'challenge_failed', nowMs);
+  }
+}
+
+/** POST /v1/challenges/{id}/result (server credential). Idempotent for the same verdict. */
+export async function resolveChallenge(deps: ChallengeDeps, challengeId: string, verdict: { passed: boolean; method: string }, nowMs: number) {
+  const result = await deps.repo.resolve(challengeId, verdict.passed, verdict.method, nowMs);
+  const c = result.challenge;
+  if (!c) throw new Problem('challenge_not_found');
+  if (!result.changed) {
+    if (c.status === 'open') {
+      // Answered after its time ran out: it counts as failed (issue 7 §2).
+      if (await deps.repo.expire(challengeId, nowMs)) await applyFailure(deps, c.accountId, c, nowMs, 'challenge_expired');
+      return { challengeId, status: 'failed' as const };
+    }
+    return { challengeId, status: c.status as 'passed' | 'failed' };
+  }
+  if (verdict.passed) {
+    await deps.repo.applyVerdict(c, { passed: true, suppressUntil: nowMs + deps.policy.challengePassSuppressSeconds * 1000 }, nowMs, 'challenge_passed');
+    metric('RiskChallengePassed', 1, { signal: c.signal });
+    return { challengeId, status: 'passed' as const };
+  }
+  await applyFailure(deps, c.accountId, c, nowMs, 'challenge_failed');
+  return { challengeId, status: 'failed' as const };
+}
+
+/** Sweeper: challenges not answered within their time count as failed. */
+export async function expireChallenges(deps: ChallengeDeps, nowMs: number): Promise<{ expired: number }> {
+  let expired = 0;
+  for (const c of await deps.repo.expiredChallenges(nowMs)) {
+    if (await deps.repo.expire(c.challengeId, nowMs)) {
+      await applyFailure(deps, c.accountId, c, nowMs, 'challenge_expired');
+      expired += 1;
+    }
+  }
+  return { expired };
+}
