@@ -3,7 +3,7 @@
  * validated at synth: a missing or malformed value stops `cdk synth` with a message naming it.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCalendarOverride } from '#shared/domain/calendar';
 import { parsePlayPolicy } from '#shared/domain/playPolicy';
 import { parseSpendingPolicy } from '#shared/domain/spendingPolicy';

@@ -4,7 +4,7 @@
  * in tests) from environment variables. Parsed with zod: a malformed secret fails the start.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SecretDocument = z.object({
   pepper: z.string().min(16),

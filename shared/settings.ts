@@ -3,7 +3,7 @@
  * value fails the start, not the tenth request). Policies are JSON documents; unset means the
  * legal default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const url = z.url();
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionName } from '#shared/api/routes';
 import { jobs } from '#shared/api/jobs';
 import { clock, useClockSource, useRealClock } from '#shared/clock';

@@ -2,7 +2,7 @@
  * The contract's request and response bodies as zod schemas (CONTRACT.md). The same objects
  * validate requests at the edge and generate `GET /openapi.json`, so the two cannot drift.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import 'zod-openapi';
 
 const instant = z.string().meta({ description: 'ISO 8601 instant with the Beijing offset', example: '2026-10-02T20:00:00+08:00' });

@@ -6,7 +6,7 @@
  * does not cover is never silently treated as "no holidays" — the caller is told (`covered: false`),
  * falls back to the plain weekday rule, and raises a metric and a warning.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { addDays, weekday, type BeijingDate } from '#shared/domain/beijingTime';
 

@@ -10,7 +10,7 @@
  * A publisher may narrow windows and shorten budgets of its preset; anything looser is refused
  * with a message that names the rule it would break.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DayKind } from '#shared/domain/calendar';
 
 export interface Window {

@@ -4,7 +4,7 @@
  * posts the result. Sources: 2024 Regulations Art. 46 (no rental to minors); MCT 2021 opinion
  * items 8–9 (detect minors on adult accounts, prevent borrowing); Tencent's published patrols.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BEIJING_OFFSET_MS, DAY_MS } from '#shared/domain/beijingTime';
 
 export type RiskSignal = 'device_many_accounts' | 'account_many_devices' | 'night_patrol' | 'payment_patrol' | 'identity_many_accounts';

@@ -4,7 +4,7 @@
  * 400); the 2024 Regulations Art. 44 add a daily cumulative cap that the publisher sets. A
  * publisher may be stricter (e.g. nothing under 12), never looser.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface SpendingBand {
   fromAge: number;
