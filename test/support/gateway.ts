@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalGateway, type LocalGateway } from '#infra/local/gateway';
 
-export async function startTestGateway(): Promise<LocalGateway> {
-  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}` });
+/** `keyDir` keeps the development signing key in a folder, so a test can forge tokens with it. */
+export async function startTestGateway(options: { keyDir?: string } = {}): Promise<LocalGateway> {
+  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}`, ...(options.keyDir ? { persistDir: options.keyDir } : {}) });
 }
 
 export interface HttpAnswer<T = any> {
