@@ -21,6 +21,8 @@ export interface NppaConfig {
   timeoutMs?: number;
   /** Backoff between retries of transient failures; tests shorten it. */
   backoffMs?: number;
+  /** No retry starts after this much time has passed since the call began (a Lambda has 15 s). */
+  deadlineMs?: number;
   limiter?: { acquire(endpoint: 'check' | 'query' | 'loginout'): Promise<void> };
 }
 
@@ -119,6 +121,8 @@ export class NppaClient {
     const [current, previous] = this.config.secretKeys;
     if (!current) throw new NppaConfigurationError(1008);
     let attempt = 0;
+    const startedAt = Date.now();
+    const deadline = this.config.deadlineMs ?? 8000;
     let key = current;
     let triedPrevious = false;
     for (;;) {
@@ -132,7 +136,7 @@ export class NppaClient {
           continue;
         }
         const retryable = error instanceof NppaUnavailable && error.errcode !== 1006;
-        if (!retryable || attempt >= 2) throw error;
+        if (!retryable || attempt >= 2 || Date.now() - startedAt + (this.config.timeoutMs ?? 5000) > deadline) throw error;
         attempt += 1;
         await new Promise((r) => setTimeout(r, (this.config.backoffMs ?? 200) * 2 ** (attempt - 1)));
       }
