@@ -131,79 +131,91 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
   const run: ReportRun = { calls: 0, sent: 0, deadLetters: 0, dropped: 0, waiting: 0 };
   const maxCalls = options.maxCalls ?? 600;
   const retryOnly = new Map<string, number>();
-  // The index is eventually consistent: what this run settled may still be listed for a moment.
+  // Marking is pipelined with the next send; the index is eventually consistent anyway, so what
+  // this run has settled (or is settling) is remembered and skipped if it is listed again.
   const settledHere = new Set<string>();
+  const settling: Array<Promise<void>> = [];
   const key = (e: QueuedEvent) => `${e.si}#${e.bt}`;
-  for (;;) {
-    if (run.calls >= maxCalls || (options.deadlineMs !== undefined && deps.now() > options.deadlineMs)) break;
-    const events = (await queued(deps, MAX_BATCH * 2)).filter((e) => !settledHere.has(key(e)));
-    if (!events.length) break;
-    const people = await identities(deps, [...new Set(events.map((e) => e.identityHash))]);
+  const outOfTime = () => run.calls >= maxCalls || (options.deadlineMs !== undefined && deps.now() > options.deadlineMs);
+  try {
+    outer: for (;;) {
+      if (outOfTime()) break;
+      const events = (await queued(deps, MAX_BATCH * 8)).filter((e) => !settledHere.has(key(e)));
+      if (!events.length) break;
+      const people = await identities(deps, [...new Set(events.map((e) => e.identityHash))]);
 
-    const rejected = events.filter((e) => people.get(e.identityHash)?.status === 'rejected');
-    if (rejected.length) {
-      await settle(deps, rejected, 'dropped', () => ({ reason: 'identity_rejected' }));
-      rejected.forEach((e) => settledHere.add(key(e)));
-      metric('NppaEventsDropped', rejected.length);
-      run.dropped += rejected.length;
-    }
-    // Pending identities have no PI yet: their events wait (RULES.md §1, NPPA FAQ).
-    const ready = events.filter((e) => people.get(e.identityHash)?.pi);
-    run.waiting = events.length - rejected.length - ready.length;
-    const batch = nextBatch(ready);
-    if (!batch.length) break;
+      const rejected = events.filter((e) => people.get(e.identityHash)?.status === 'rejected');
+      if (rejected.length) {
+        rejected.forEach((e) => settledHere.add(key(e)));
+        settling.push(settle(deps, rejected, 'dropped', () => ({ reason: 'identity_rejected' })));
+        metric('NppaEventsDropped', rejected.length);
+        run.dropped += rejected.length;
+      }
+      // Pending identities have no PI yet: their events wait (RULES.md §1, NPPA FAQ).
+      let ready = events.filter((e) => people.get(e.identityHash)?.pi);
+      run.waiting = events.length - rejected.length - ready.length;
+      if (!ready.length) break;
 
-    await deps.gate.acquire();
-    const nowS = Math.floor(deps.now() / 1000);
-    const earliest = Math.floor(batch[0]!.atMs / 1000);
-    const shift = shiftSeconds(earliest, nowS);
-    if (shift > 0) log.warn('loginout backlog older than 180 s: event times shifted per the NPPA FAQ', { shiftSeconds: shift, events: batch.length });
-    const collections: LoginoutItem[] = batch.map((e, i) => ({
-      no: i + 1,
-      si: e.si,
-      bt: e.bt,
-      ot: Math.min(Math.floor(e.atMs / 1000) + shift, nowS - 1),
-      ct: 0,
-      pi: people.get(e.identityHash)!.pi!,
-    }));
-    run.calls += 1;
-    let failed: Array<{ no: number; errcode: number }> = [];
-    try {
-      const result = await deps.nppa.loginout(collections);
-      failed = result.failed;
-    } catch (error) {
-      if (error instanceof NppaUnavailable) {
-        metric('NppaReportTransientError');
-        log.warn('national system unavailable: reporting resumes on the next run', { errcode: error.errcode });
-        run.stoppedBy = 'transient';
-        break;
+      while (ready.length) {
+        if (outOfTime()) break outer;
+        const batch = nextBatch(ready);
+        ready = ready.slice(batch.length);
+        await deps.gate.acquire();
+        const nowS = Math.floor(deps.now() / 1000);
+        const shift = shiftSeconds(Math.floor(batch[0]!.atMs / 1000), nowS);
+        if (shift > 0) log.warn('loginout backlog older than 180 s: event times shifted per the NPPA FAQ', { shiftSeconds: shift, events: batch.length });
+        const collections: LoginoutItem[] = batch.map((e, i) => ({
+          no: i + 1,
+          si: e.si,
+          bt: e.bt,
+          ot: Math.min(Math.floor(e.atMs / 1000) + shift, nowS - 1),
+          ct: 0,
+          pi: people.get(e.identityHash)!.pi!,
+        }));
+        run.calls += 1;
+        let failed: Array<{ no: number; errcode: number }> = [];
+        try {
+          failed = (await deps.nppa.loginout(collections)).failed;
+        } catch (error) {
+          if (error instanceof NppaUnavailable) {
+            metric('NppaReportTransientError');
+            log.warn('national system unavailable: reporting resumes on the next run', { errcode: error.errcode });
+            run.stoppedBy = 'transient';
+            break outer;
+          }
+          if (error instanceof NppaConfigurationError) {
+            metric('NppaConfigurationError');
+            log.error('national system refused the reporter: check credentials and whitelisting', { errcode: error.errcode });
+            run.stoppedBy = 'configuration';
+            break outer;
+          }
+          throw error;
+        }
+        const failedByNo = new Map(failed.map((f) => [f.no, f.errcode]));
+        const accepted = batch.filter((_, i) => !failedByNo.has(i + 1));
+        const dead = batch.filter((_, i) => PERMANENT_ITEM_ERRORS.has(failedByNo.get(i + 1) ?? 0));
+        accepted.forEach((e) => settledHere.add(key(e)));
+        settling.push(settle(deps, accepted, 'sent', () => (shift ? { shiftedBySeconds: shift } : {})));
+        run.sent += accepted.length;
+        if (dead.length) {
+          dead.forEach((e) => settledHere.add(key(e)));
+          settling.push(settle(deps, dead, 'dead', (e) => ({ reason: failedByNo.get(batch.indexOf(e) + 1) })));
+          metric('NppaDeadLetters', dead.length);
+          log.error('national system refused events permanently: kept as dead letters for an operator', { count: dead.length });
+          run.deadLetters += dead.length;
+        }
+        // Items that failed for a transient reason stay queued and go again, alone, in a fresh batch;
+        // a run stops retrying them after a few attempts so one bad item cannot spin the loop.
+        const retry = batch.filter((_, i) => failedByNo.has(i + 1) && !PERMANENT_ITEM_ERRORS.has(failedByNo.get(i + 1)!));
+        if (retry.length) {
+          if (retry.every((e) => (retryOnly.get(key(e)) ?? 0) >= 3)) break outer;
+          for (const e of retry) retryOnly.set(key(e), (retryOnly.get(key(e)) ?? 0) + 1);
+          ready = [...retry, ...ready];
+        }
       }
-      if (error instanceof NppaConfigurationError) {
-        metric('NppaConfigurationError');
-        log.error('national system refused the reporter: check credentials and whitelisting', { errcode: error.errcode });
-        run.stoppedBy = 'configuration';
-        break;
-      }
-      throw error;
     }
-    const failedByNo = new Map(failed.map((f) => [f.no, f.errcode]));
-    const accepted = batch.filter((_, i) => !failedByNo.has(i + 1));
-    const dead = batch.filter((_, i) => PERMANENT_ITEM_ERRORS.has(failedByNo.get(i + 1) ?? 0));
-    await settle(deps, accepted, 'sent', () => (shift ? { shiftedBySeconds: shift } : {}));
-    accepted.forEach((e) => settledHere.add(key(e)));
-    run.sent += accepted.length;
-    if (dead.length) {
-      await settle(deps, dead, 'dead', (e) => ({ reason: failedByNo.get(batch.indexOf(e) + 1) }));
-      dead.forEach((e) => settledHere.add(key(e)));
-      metric('NppaDeadLetters', dead.length);
-      log.error('national system refused events permanently: kept as dead letters for an operator', { count: dead.length });
-      run.deadLetters += dead.length;
-    }
-    // Items that failed for a transient reason stay queued and go again alone in the next batch;
-    // a run stops retrying them after a few attempts so one bad item cannot spin the loop.
-    const retry = batch.filter((_, i) => failedByNo.has(i + 1) && !PERMANENT_ITEM_ERRORS.has(failedByNo.get(i + 1)!));
-    if (retry.length && retry.every((e) => (retryOnly.get(e.si + e.bt) ?? 0) >= 3)) break;
-    for (const e of retry) retryOnly.set(e.si + e.bt, (retryOnly.get(e.si + e.bt) ?? 0) + 1);
+  } finally {
+    await Promise.all(settling);
   }
   if (run.sent) metric('NppaEventsSent', run.sent);
   return run;

@@ -1,7 +1,7 @@
 /**
  * Risk facts, challenges and the audit trail. This module owns their keys and conditions.
  *
- *   DEVICE#<hmac(deviceId)> / DEVICE      accounts seen on the device: accountId → last seen (ms);
+ *   DEVICE#<hmac(deviceId)> / DEVICE      accounts seen on the device: acct:<accountId> → last seen (ms);
  *                                         expires a sighting window after the last login.
  *   CHALLENGE#<id> / CHALLENGE            one face challenge: account, signal, state; open ones sit in
  *                                         gsi1 under CHALLENGE_OPEN ordered by expiry, for the sweeper.
@@ -49,7 +49,8 @@ const auditItem = (e: AuditEntry) => ({
   expiresAt: Math.floor(e.at / 1000) + AUDIT_RETENTION_S,
 });
 
-const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
+/** Prefix of a device item's per-account sighting attributes. */
+const SIGHTING = 'acct:';
 
 export class RiskRepository {
   constructor(
@@ -57,41 +58,34 @@ export class RiskRepository {
     private readonly table: string,
   ) {}
 
-  /** Records this account on the device and returns every sighting the device has (one request). */
+  /**
+   * Records this account on the device and returns every sighting the device has, in one request:
+   * each account is a top-level attribute `acct:<id>` (no parent map that would first have to exist).
+   */
   async sightDevice(deviceHash: string, accountId: string, nowMs: number, windowSeconds: number): Promise<Record<string, number>> {
-    const exp = Math.floor(nowMs / 1000) + windowSeconds;
-    try {
-      const r = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: deviceKey(deviceHash),
-          UpdateExpression: 'SET accounts.#a = :now, expiresAt = :exp',
-          ExpressionAttributeNames: { '#a': accountId },
-          ExpressionAttributeValues: { ':now': nowMs, ':exp': exp },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return (r.Attributes?.accounts as Record<string, number>) ?? {};
-    } catch (error) {
-      if (!isMissingPath(error)) throw error;
+    const r = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: deviceKey(deviceHash),
+        UpdateExpression: 'SET #a = :now, expiresAt = :exp',
+        ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` },
+        ExpressionAttributeValues: { ':now': nowMs, ':exp': Math.floor(nowMs / 1000) + windowSeconds },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const seen: Record<string, number> = {};
+    const stale: string[] = [];
+    for (const [name, value] of Object.entries(r.Attributes ?? {})) {
+      if (!name.startsWith(SIGHTING)) continue;
+      seen[name.slice(SIGHTING.length)] = Number(value);
+      if (Number(value) < nowMs - windowSeconds * 1000) stale.push(name);
     }
-    // First sighting of this device: create the map (a second request, once per device).
-    try {
-      const r = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: deviceKey(deviceHash),
-          UpdateExpression: 'SET accounts = :map, expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(accounts)',
-          ExpressionAttributeValues: { ':map': { [accountId]: nowMs }, ':exp': exp },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return (r.Attributes?.accounts as Record<string, number>) ?? {};
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return this.sightDevice(deviceHash, accountId, nowMs, windowSeconds);
+    // A busy shared phone keeps its item alive: drop old sightings now and then (rarely a second request).
+    if (stale.length >= 50) {
+      const names = Object.fromEntries(stale.slice(0, 100).map((n, i) => [`#s${i}`, n]));
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: deviceKey(deviceHash), UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`, ExpressionAttributeNames: names }));
     }
+    return seen;
   }
 
   /** Opens a challenge, marks the account flagged, and audits the decision, in one transaction. */

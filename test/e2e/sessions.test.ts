@@ -142,6 +142,30 @@ describe('heartbeats', () => {
     expect(ddbCallCounter.calls - before).toBe(1);
   });
 
+  it('logs in with at most 3 DynamoDB requests on the common path (DESIGN.md budget)', async () => {
+    await api.setClock('2026-10-04T20:07:00+08:00');
+    for (const birth of ['1999-09-09', '2012-09-09']) {
+      const token = await verifiedAccount(`s-login-budget-${birth}`, birth);
+      const before = ddbCallCounter.calls;
+      expect((await login(token)).status).toBe(201);
+      expect(ddbCallCounter.calls - before).toBe(3);
+    }
+  });
+
+  it('submits an identity with at most 2 DynamoDB requests', async () => {
+    const token = await api.token('s-identity-budget');
+    const before = ddbCallCounter.calls;
+    expect((await api.call('POST', '/v1/identity', { token, body: person('1990-09-09') })).status).toBe(200);
+    expect(ddbCallCounter.calls - before).toBe(2);
+  });
+
+  it('reserves a payment with at most 2 DynamoDB requests', async () => {
+    const token = await verifiedAccount('s-reserve-budget', '2012-09-11');
+    const before = ddbCallCounter.calls;
+    expect((await api.call('POST', '/v1/payments', { token, body: { orderId: 'budget-order-1', amount: 100 } })).status).toBe(201);
+    expect(ddbCallCounter.calls - before).toBe(2);
+  });
+
   it('warns 15 and 5 minutes before the end and terminates at 21:00', async () => {
     await api.setClock('2026-10-05T20:44:30+08:00');
     const token = await verifiedAccount('s-warn', '2012-10-10');

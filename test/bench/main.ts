@@ -1,0 +1,188 @@
+/**
+ * `npm run bench [-- --json out.json]`: the gateway's speed and cost figures on this machine
+ * (issue 8). Starts DynamoDB Local, the NPPA simulator and the local gateway itself, then measures:
+ * the raw UpdateItem baseline; identity submit, login, heartbeat and payment reserve over HTTP with
+ * 50 concurrent clients (p50, p99, rps, DynamoDB requests per operation, ratio to the baseline); each
+ * function's production bundle and its cold initialisation; the NPPA reporter's throughput.
+ * Not part of `npm test`: speed targets live here, not in timed unit tests.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { jobs } from '#shared/api/jobs';
+import { routeList } from '#shared/api/routes';
+import { useLogSink } from '#shared/log';
+import { identityKey } from '#shared/identity/repository';
+import { NppaClient } from '#shared/nppa/client';
+import { NppaSimulator } from '#shared/nppa/simulator';
+import { piPrefixForBirthDate } from '#shared/nppa/pi';
+import { outboxPut } from '#shared/reporting/outbox';
+import { RateGate } from '#shared/reporting/rateGate';
+import { drainOutbox } from '#shared/reporting/reporter';
+import { createDocumentClient, ddbCallCounter } from '#shared/storage/dynamo';
+import { startDynamoLocal, ensureTable } from '#infra/local/dynamoLocal';
+import { startLocalGateway } from '#infra/local/gateway';
+import { idNumberFor } from '#test/support/people';
+
+const { values } = parseArgs({ options: { json: { type: 'string' }, requests: { type: 'string' } } });
+const CONCURRENCY = 50;
+const N = Number(values.requests ?? 1500);
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+interface Load {
+  p50Ms: number;
+  p99Ms: number;
+  rps: number;
+  ddbCalls: number;
+  overRaw?: number;
+  errors: number;
+}
+
+/** Runs `op(i)` for i in 0..n-1 with `concurrency` workers; each op's latency is measured. */
+async function load(n: number, concurrency: number, op: (i: number) => Promise<boolean>): Promise<Omit<Load, 'ddbCalls'> & { calls: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const before = ddbCallCounter.calls;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const t = performance.now();
+        if (!(await op(i))) errors += 1;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), rps: round(n / elapsed, 0), errors, calls: ddbCallCounter.calls - before };
+}
+
+async function main(): Promise<void> {
+  useLogSink(() => {});
+  const started = Date.now();
+  const dynamo = await startDynamoLocal();
+  const gateway = await startLocalGateway({ dynamoEndpoint: dynamo.endpoint, tableName: 'bench' });
+  const base = gateway.url;
+  const results: Record<string, unknown> = {};
+  try {
+    // 1. Raw UpdateItem baseline, same client stack as the functions.
+    const db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
+    const raw = await load(N, CONCURRENCY, async (i) => {
+      await db.send(new UpdateCommand({ TableName: 'bench', Key: { pk: `RAW#${i % 100}`, sk: 'RAW' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } }));
+      return true;
+    });
+    results.rawUpdateItem = { p50Ms: raw.p50Ms, p99Ms: raw.p99Ms };
+    const withRatio = (r: Awaited<ReturnType<typeof load>>, ops: number): Load => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, rps: r.rps, ddbCalls: round(r.calls / ops), overRaw: round(r.p50Ms / raw.p50Ms), errors: r.errors });
+
+    const http = async (method: string, path: string, token: string | undefined, body?: unknown) => {
+      const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined };
+    };
+    // Adults (no play window) on a Wednesday, so every login and heartbeat goes the common path.
+    await http('PUT', '/__dev/clock', undefined, { now: '2026-11-25T10:00:00+08:00' });
+    const accounts = Array.from({ length: N }, (_, i) => `bench-${i}-${randomBytes(3).toString('hex')}`);
+    const tokens = await Promise.all(accounts.map(async (sub) => (await http('POST', '/__dev/tokens', undefined, { sub, ttlSeconds: 86_400 })).body!.token as string));
+
+    // 2. Identity submit (one NPPA check each; the simulator enforces the real 100 QPS limit).
+    const nppaBefore = gateway.simulator!.calls.check;
+    const identity = await load(N, CONCURRENCY, async (i) => (await http('POST', '/v1/identity', tokens[i], { name: '张三', idNumber: idNumberFor('1990-01-01', (i % 999) + 1, String(110101 + Math.floor(i / 999))) })).status === 200);
+    results.identity = { ...withRatio(identity, N), nppaCalls: round((gateway.simulator!.calls.check - nppaBefore) / N) };
+
+    // 3. Login: a fresh account on its own device (the common path).
+    const sessions: string[] = [];
+    const login = await load(N, CONCURRENCY, async (i) => {
+      const r = await http('POST', '/v1/sessions', tokens[i], { deviceId: `device-${i}` });
+      sessions[i] = r.body?.sessionId as string;
+      return r.status === 201;
+    });
+    results.login = withRatio(login, N);
+
+    // 4. Heartbeats on those sessions.
+    const seq = new Map<number, number>();
+    const heartbeat = await load(N * 2, CONCURRENCY, async (k) => {
+      const i = k % N;
+      const s = (seq.get(i) ?? 0) + 1;
+      seq.set(i, s);
+      return (await http('POST', `/v1/sessions/${sessions[i]}/heartbeat`, tokens[i], { seq: s })).status === 200;
+    });
+    results.heartbeat = withRatio(heartbeat, N * 2);
+
+    // 5. Payment reserve.
+    const reserve = await load(N, CONCURRENCY, async (i) => (await http('POST', '/v1/payments', tokens[i], { orderId: randomUUID(), amount: 600 })).status === 201);
+    results.reserve = withRatio(reserve, N);
+
+    // 6. Bundles and cold initialisation.
+    const out = mkdtempSync(join(tmpdir(), 'bundles-'));
+    const names = [...new Set([...routeList().map(([, r]) => r.fn), ...Object.values(jobs).map((j) => j.fn)])];
+    writeFileSync(join(out, 'hello.ts'), 'export const handler = async () => ({ statusCode: 200, body: "hello" });');
+    const bundles: Record<string, number> = {};
+    const files: Record<string, string> = {};
+    for (const name of ['hello', ...names]) {
+      const outfile = join(out, `${name}.mjs`);
+      await build({
+        entryPoints: [name === 'hello' ? join(out, 'hello.ts') : `functions/${name}.ts`],
+        bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true, mainFields: ['module', 'main'], tsconfig: 'tsconfig.json', outfile, logLevel: 'error',
+        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      });
+      files[name] = outfile;
+      if (name !== 'hello') bundles[name] = statSync(outfile).size;
+    }
+    results.bundles = bundles;
+    const coldInit = (file: string): number => {
+      const times: number[] = [];
+      for (let k = 0; k < 5; k += 1) {
+        const ms = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`], { env: { PATH: process.env.PATH ?? '' } }).toString();
+        times.push(Number(ms));
+      }
+      return round(times.sort((a, b) => a - b)[2]!);
+    };
+    const cold: Record<string, number> = { baselineMs: coldInit(files.hello!) };
+    for (const name of names) cold[name] = coldInit(files[name]!);
+    results.coldInit = cold;
+
+    // 7. The NPPA reporter against a simulator at the real 10 calls/s, with a 12,800-event backlog.
+    await ensureTable(dynamo.endpoint, 'bench-reporter');
+    const sim = new NppaSimulator();
+    const { url } = await sim.start();
+    const people: Array<{ hash: string }> = [];
+    for (let p = 0; p < 50; p += 1) {
+      const hash = randomBytes(16).toString('hex');
+      await db.send(new PutCommand({ TableName: 'bench-reporter', Item: { ...identityKey(hash), status: 'verified', birthDate: '2010-01-01', pi: piPrefixForBirthDate('2010-01-01') + hash } }));
+      people.push({ hash });
+    }
+    const EVENTS = 12_800;
+    const now = Date.now() - 60_000;
+    const events = Array.from({ length: EVENTS }, (_, i) => outboxPut('bench-reporter', { si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
+    for (let i = 0; i < events.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100) }));
+    const nppa = new NppaClient({ checkUrl: url, queryUrl: url, loginoutUrl: `${url}/behavior/collection/loginout`, appId: sim.appId, bizId: sim.bizId, secretKeys: [sim.secretKey], now: Date.now });
+    const t0 = performance.now();
+    const run = await drainOutbox({ db, table: 'bench-reporter', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now), now: Date.now });
+    const seconds = (performance.now() - t0) / 1000;
+    results.reporter = { eventsPerSecond: round(run.sent / seconds, 0), batchFill: round(run.sent / run.calls / 128), calls: run.calls, sent: run.sent, rateLimited: sim.rateLimited.loginout };
+    await sim.stop();
+    results.seconds = round((Date.now() - started) / 1000, 0);
+  } finally {
+    await gateway.stop();
+    await dynamo.stop();
+  }
+
+  const r = results as Record<string, Record<string, number>>;
+  const row = (name: string, x: Record<string, number>) => `${name.padEnd(10)} p50 ${String(x.p50Ms).padStart(7)} ms  p99 ${String(x.p99Ms).padStart(7)} ms  ${String(x.rps).padStart(6)} rps  ddb ${String(x.ddbCalls).padStart(4)}/op  ×raw ${String(x.overRaw).padStart(5)}  errors ${x.errors}`;
+  console.log(`raw UpdateItem p50 ${r.rawUpdateItem!.p50Ms} ms  p99 ${r.rawUpdateItem!.p99Ms} ms`);
+  for (const name of ['identity', 'login', 'heartbeat', 'reserve']) console.log(row(name, r[name]!));
+  console.log('bundles (bytes):', JSON.stringify(r.bundles));
+  console.log('cold init (ms):', JSON.stringify(r.coldInit));
+  console.log('reporter:', JSON.stringify(r.reporter));
+  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
+}
+
+await main();
