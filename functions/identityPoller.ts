@@ -2,10 +2,10 @@
 import { clock } from '#shared/clock';
 import { pollPendingIdentities } from '#shared/identity/service';
 import { log } from '#shared/log';
-import { identityDeps } from '#shared/services';
+import { pollerDeps } from '#shared/services';
 
 export const handler = async (): Promise<{ resolved: number; stillPending: number }> => {
-  const result = await pollPendingIdentities(await identityDeps(), clock.now());
+  const result = await pollPendingIdentities(await pollerDeps(), clock.now());
   log.info('pending identities polled', result);
   return result;
 };

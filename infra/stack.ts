@@ -9,6 +9,7 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -163,6 +164,24 @@ export class GatewayStack extends Stack {
       { id: 'Serverless::Serverless-LambdaLatestVersion', reason: 'Pinned to nodejs22.x: the runtime the test suite and tools run on (DESIGN.md "Runtime").' },
       { id: 'Serverless::Serverless-LambdaDLQ', reason: 'API functions are invoked synchronously (no async retries to dead-letter); scheduled functions have a dead-letter queue on their EventBridge target.' },
     );
+
+    // Alarms on the functions' embedded metrics: what an operator must act on.
+    const ALARMS: Array<[string, string]> = [
+      ['NppaDeadLetters', 'The national system refused login/logout events permanently (kept as dead letters)'],
+      ['NppaConfigurationError', 'The national system refused our credentials, IP or signature: fix the configuration'],
+      ['CalendarNotCovered', 'A decision needed a day the holiday calendar does not cover: load next year\'s schedule'],
+      ['PendingIdentityExpired', 'A real-name check stayed in progress for 48 h and was rejected'],
+    ];
+    for (const [metricName, description] of ALARMS) {
+      new Alarm(this, `${metricName}Alarm`, {
+        alarmDescription: description,
+        metric: new Metric({ namespace: 'PlayGuard', metricName, statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: table.tableName });

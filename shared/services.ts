@@ -31,10 +31,14 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     }));
 };
 
-export const nppaClient = once(async () => {
+/** NPPA.md per-game limits: check 100 QPS, query 300 QPS, loginout 10 QPS. */
+export const NPPA_LIMITS = { check: 100, query: 300, loginout: 10 } as const;
+
+async function makeNppaClient(limiter?: NonNullable<ConstructorParameters<typeof NppaClient>[0]['limiter']>): Promise<NppaClient> {
   const s = settings();
   const sec = await secrets();
   return new NppaClient({
+    ...(limiter ? { limiter } : {}),
     checkUrl: s.NPPA_CHECK_URL,
     queryUrl: s.NPPA_QUERY_URL,
     loginoutUrl: s.NPPA_LOGINOUT_URL,
@@ -43,7 +47,26 @@ export const nppaClient = once(async () => {
     secretKeys: sec.nppaPreviousSecretKey ? [sec.nppaSecretKey, sec.nppaPreviousSecretKey] : [sec.nppaSecretKey],
     now: clock.now,
   });
+}
+
+/**
+ * The request path's client (identity submit): no limiter round trip (its budget is 2 DynamoDB
+ * requests); past 100 QPS the national system answers 1006 and the submission is accepted as
+ * pending and re-checked by the poller, whose client below waits its turn at a shared gate.
+ */
+export const nppaClient = once(() => makeNppaClient());
+
+export const pollerNppaClient = once(async () => {
+  const table = settings().TABLE_NAME;
+  const gates = {
+    check: new RateGate(documentClient(), table, 'nppa-check', NPPA_LIMITS.check, clock.now),
+    query: new RateGate(documentClient(), table, 'nppa-query', NPPA_LIMITS.query, clock.now),
+    loginout: new RateGate(documentClient(), table, 'nppa-loginout', NPPA_LIMITS.loginout, clock.now),
+  };
+  return makeNppaClient({ acquire: (endpoint) => gates[endpoint].acquire() });
 });
+
+export const pollerDeps = once(async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() }));
 
 export const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
 
@@ -88,16 +111,13 @@ export const spendingDeps = once(async (): Promise<SpendingDeps> => {
   };
 });
 
-/** NPPA.md: loginout is limited to 10 calls a second per game. */
-export const LOGINOUT_PER_SECOND = 10;
-
 export const reporterDeps = once(async (): Promise<ReporterDeps> => {
   const table = settings().TABLE_NAME;
   return {
     db: documentClient(),
     table,
     nppa: await nppaClient(),
-    gate: new RateGate(documentClient(), table, 'nppa-loginout', LOGINOUT_PER_SECOND, clock.now),
+    gate: new RateGate(documentClient(), table, 'nppa-loginout', NPPA_LIMITS.loginout, clock.now),
     now: clock.now,
   };
 });

@@ -94,6 +94,14 @@ describe('the gateway stack (cn-north-1)', () => {
     expect(statements).not.toContain('secretsmanager:');
   });
 
+  it('runs every scheduled job on its own schedule with a dead-letter queue, and alarms on what an operator must fix', () => {
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(5);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })] });
+    for (const metricName of ['NppaDeadLetters', 'NppaConfigurationError', 'CalendarNotCovered']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metricName, Namespace: 'PlayGuard', Threshold: 1 });
+    }
+  });
+
   it('keeps the NPPA credentials and pepper in a KMS-encrypted secret', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       KmsKeyId: Match.anyValue(),
