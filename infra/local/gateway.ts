@@ -129,7 +129,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     if (path === '/__dev/tokens' && method === 'POST') {
       const parsed = TokenRequest.safeParse(body);
       if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-      sendJson(res, 200, { token: await auth.issue(parsed.data, clock.now()) }, requestId);
+      // Tokens live on the real clock, as the publisher's account service and API Gateway do: moving
+      // the virtual clock (even by days) never invalidates them.
+      sendJson(res, 200, { token: await auth.issue(parsed.data, Date.now()) }, requestId);
       return true;
     }
     if (path === '/__dev/clock' && method === 'PUT') {
@@ -182,7 +184,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       }
       await serveRoute(req, res, url, {
         handlerFor: (fn: FunctionName) => handlerFor(fn),
-        verifyToken: async (token) => (await auth.verify(token, clock.now())) as Record<string, unknown>,
+        verifyToken: async (token) => (await auth.verify(token, Date.now())) as Record<string, unknown>,
         nowMs: () => clock.now(),
       });
     })().catch((error: unknown) => {

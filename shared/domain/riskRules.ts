@@ -1,110 +1,184 @@
 /**
- * Account rental and sharing (RULES.md §4): pure rules over facts the gateway keeps, each
- * configurable. The gateway decides allow / challenge; the publisher runs the face check and
- * posts the result. Sources: 2024 Regulations Art. 46 (no rental to minors); MCT 2021 opinion
- * items 8–9 (detect minors on adult accounts, prevent borrowing); Tencent's published patrols.
+ * Account rental, sharing and minors on adult accounts (RULES.md §4): pure rules over facts the
+ * gateway keeps, every threshold configurable. The gateway decides allow / challenge; the publisher
+ * runs the face check and posts the result.
+ *
+ * Sources: 2024 Regulations Art. 46 para 2 (no game-account rental to minors); MCT 2021 opinion
+ * items 8–9 (detect minors on adult accounts, prevent account borrowing); Tencent's published
+ * night patrol (零点巡航) and payment patrol, whose thresholds are mostly unpublished: ours are defaults.
  */
 import * as z from 'zod';
 import { BEIJING_OFFSET_MS, DAY_MS } from '#shared/domain/beijingTime';
 
 export type RiskSignal = 'device_many_accounts' | 'account_many_devices' | 'night_patrol' | 'payment_patrol' | 'identity_many_accounts';
 
-export const RiskPolicy = z
+export const RISK_SIGNALS: readonly RiskSignal[] = ['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts'];
+
+const count = z.number().int().min(1);
+const seconds = z.number().int().min(1);
+const fen = z.number().int().min(0);
+
+const RiskPolicyInput = z
   .object({
     /** More distinct accounts than this on one device within the window → challenge (rental-shop phones). */
-    maxAccountsPerDevice: z.number().int().min(1).default(3),
-    /** More distinct devices than this for one account within the window → challenge (rented accounts). */
-    maxDevicesPerAccount: z.number().int().min(1).default(3),
-    sightingWindowSeconds: z.number().int().min(3600).default(86_400),
-    /** Night patrol (零点巡航): an adult account playing more than this between 22:00 and 08:00 in 24 h. */
+    maxAccountsPerDevice: count.default(3),
+    /** More distinct devices than this for one account within the window → challenge (rented accounts hop devices). */
+    maxDevicesPerAccount: count.default(3),
+    /** The window both device counts look back over. */
+    deviceWindowSeconds: seconds.default(86_400),
+    /** Night patrol: an adult account playing more than this between 22:00 and 08:00 Beijing in the last 24 h. */
     nightPlaySecondsThreshold: z.number().int().min(0).default(3600),
-    /** Payment patrol: a flagged adult whose top-ups this month exceed this (fen). */
-    flaggedAdultMonthlySpendThreshold: z.number().int().min(0).default(40_000),
-    elderAge: z.number().int().min(18).default(60),
-    /** Old identities with heavy spending: face check on each payment (fen). */
-    elderMonthlySpendThreshold: z.number().int().min(0).default(100_000),
+    /** Payment patrol: a flagged adult whose top-ups this month exceed this (fen; RULES.md: "> 400 CNY a month"). */
+    flaggedAdultMonthlySpendThreshold: fen.default(40_000),
+    /** Payment patrol of old identities (RULES.md: "60+ … > 1000 CNY in a month"). */
+    elderAge: z.number().int().min(18).max(150).default(60),
+    elderMonthlySpendThreshold: fen.default(100_000),
     /** More accounts than this bound to one identity → challenge on login for the newer ones. */
-    maxAccountsPerIdentity: z.number().int().min(1).default(5),
-    /** A passed challenge silences its signal for this account this long. */
+    maxAccountsPerIdentity: count.default(5),
+    /** A passed challenge silences its signal for this account this long (0: not at all). */
     challengePassSuppressSeconds: z.number().int().min(0).default(7 * 86_400),
     /** A failed or unanswered challenge puts the account under minor rules this long. */
-    minorRulesSeconds: z.number().int().min(0).default(30 * 86_400),
-    challengeTtlSeconds: z.number().int().min(60).default(600),
+    minorRulesSeconds: seconds.default(30 * 86_400),
+    /** How long the publisher has to post a challenge's result before it counts as failed. */
+    challengeTtlSeconds: seconds.default(600),
   })
   .strict();
-export type RiskPolicy = z.infer<typeof RiskPolicy>;
 
-export const DEFAULT_RISK_POLICY: RiskPolicy = RiskPolicy.parse({});
+export type RiskPolicy = z.infer<typeof RiskPolicyInput>;
 
+export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze(RiskPolicyInput.parse({}));
+
+/** Parses a publisher's risk policy (JSON value); missing keys take the defaults, unknown keys are refused. */
 export function parseRiskPolicy(json: unknown): RiskPolicy {
-  const parsed = RiskPolicy.safeParse(json ?? {});
-  if (!parsed.success) throw new Error(`invalid risk policy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const parsed = RiskPolicyInput.safeParse(json ?? {});
+  if (!parsed.success) {
+    throw new Error(`invalid risk policy: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
+  }
   return parsed.data;
 }
 
+/** What a decision was based on, for the audit trail: measured values and the thresholds they crossed. */
+export type RiskInputs = Record<string, number | boolean>;
+
+/** `block` is part of the vocabulary (RULES.md §4: allow / challenge / block); no default rule blocks. */
 export type RiskDecision =
   | { outcome: 'allow' }
-  | { outcome: 'challenge'; signal: RiskSignal; inputs: Record<string, number | boolean> };
+  | { outcome: 'challenge'; signal: RiskSignal; inputs: RiskInputs }
+  | { outcome: 'block'; signal: RiskSignal; inputs: RiskInputs };
+
+/** Signal → epoch ms until which a passed challenge silences it for this account. */
+export type SuppressedSignals = Partial<Record<RiskSignal, number>>;
 
 export interface LoginFacts {
-  /** An adult by age and not under minor rules. */
+  /** An adult by age on the day (RULES.md: under 18 on the day in question is a minor). */
   adult: boolean;
+  /** Distinct accounts seen on this device within the window, this one included. */
   distinctAccountsOnDevice: number;
+  /** Distinct devices seen for this account within the window, this one included. */
   distinctDevicesForAccount: number;
+  /** Seconds this account played between 22:00 and 08:00 Beijing in the last 24 h. */
   nightPlaySecondsLast24h: number;
-  /** The account was bound when its identity already had the maximum number of accounts. */
-  beyondAccountLimit: boolean;
-  suppressedUntil: Partial<Record<RiskSignal, number>>;
-}
-
-const suppressed = (facts: { suppressedUntil: Partial<Record<RiskSignal, number>> }, signal: RiskSignal, nowMs: number) => (facts.suppressedUntil[signal] ?? 0) > nowMs;
-
-/** Login signals in a fixed order; the first that fires decides. */
-export function evaluateLogin(policy: RiskPolicy, facts: LoginFacts, nowMs: number): RiskDecision {
-  const checks: Array<[RiskSignal, boolean, Record<string, number | boolean>]> = [
-    ['device_many_accounts', facts.distinctAccountsOnDevice > policy.maxAccountsPerDevice, { distinctAccountsOnDevice: facts.distinctAccountsOnDevice, threshold: policy.maxAccountsPerDevice }],
-    ['account_many_devices', facts.distinctDevicesForAccount > policy.maxDevicesPerAccount, { distinctDevicesForAccount: facts.distinctDevicesForAccount, threshold: policy.maxDevicesPerAccount }],
-    ['night_patrol', facts.adult && facts.nightPlaySecondsLast24h > policy.nightPlaySecondsThreshold, { nightPlaySecondsLast24h: facts.nightPlaySecondsLast24h, threshold: policy.nightPlaySecondsThreshold }],
-    ['identity_many_accounts', facts.beyondAccountLimit, { beyondAccountLimit: true, threshold: policy.maxAccountsPerIdentity }],
-  ];
-  for (const [signal, fires, inputs] of checks) if (fires && !suppressed(facts, signal, nowMs)) return { outcome: 'challenge', signal, inputs };
-  return { outcome: 'allow' };
+  /** 1 = the first account bound to this identity, 2 = the second … */
+  accountRankForIdentity: number;
+  suppressedSignals: SuppressedSignals;
+  /** Set by a failed or expired challenge: until then the account follows minor rules. */
+  minorRulesUntilMs: number | null;
 }
 
 export interface PaymentFacts {
   adult: boolean;
   age: number;
+  /** The account was challenged by any other signal before. */
   flagged: boolean;
-  /** This person's top-ups this month before this payment (fen). */
+  /** The person's top-ups this Beijing month before this payment (fen), reservations included. */
   spentThisMonth: number;
-  suppressedUntil: Partial<Record<RiskSignal, number>>;
+  suppressedSignals: SuppressedSignals;
+  minorRulesUntilMs: number | null;
 }
 
-/** The month total above which a payment needs a challenge first, or null (payment patrol). */
-export function paymentPatrolThreshold(policy: RiskPolicy, facts: Omit<PaymentFacts, 'spentThisMonth'>, nowMs: number): number | null {
-  if (!facts.adult || suppressed(facts, 'payment_patrol', nowMs)) return null;
-  const limits = [facts.flagged ? policy.flaggedAdultMonthlySpendThreshold : null, facts.age >= policy.elderAge ? policy.elderMonthlySpendThreshold : null].filter((n): n is number => n !== null);
-  return limits.length ? Math.min(...limits) : null;
-}
+const isSuppressed = (suppressed: SuppressedSignals, signal: RiskSignal, nowMs: number): boolean => (suppressed[signal] ?? -Infinity) > nowMs;
+export const underMinorRules = (minorRulesUntilMs: number | null, nowMs: number): boolean => minorRulesUntilMs !== null && minorRulesUntilMs > nowMs;
 
-export function evaluatePayment(policy: RiskPolicy, facts: PaymentFacts, nowMs: number): RiskDecision {
-  const threshold = paymentPatrolThreshold(policy, facts, nowMs);
-  if (threshold !== null && facts.spentThisMonth > threshold) {
-    return { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: facts.spentThisMonth, threshold, flagged: facts.flagged, age: facts.age } };
+/**
+ * Login signals, checked in a fixed order (rental first); the first that fires and is not
+ * suppressed decides. An account under minor rules already gets minor play time, so the adult-only
+ * night patrol does not challenge it again.
+ */
+export function evaluateLogin(policy: RiskPolicy, facts: LoginFacts, nowMs: number): RiskDecision {
+  const adult = facts.adult && !underMinorRules(facts.minorRulesUntilMs, nowMs);
+  const signals: Array<[RiskSignal, boolean, RiskInputs]> = [
+    // 2024 Regulations Art. 46 para 2: rental-shop phones log in many accounts.
+    ['device_many_accounts', facts.distinctAccountsOnDevice > policy.maxAccountsPerDevice, { distinctAccountsOnDevice: facts.distinctAccountsOnDevice, threshold: policy.maxAccountsPerDevice, windowSeconds: policy.deviceWindowSeconds }],
+    // MCT 2021 opinion item 9: a rented or borrowed account hops across many devices.
+    ['account_many_devices', facts.distinctDevicesForAccount > policy.maxDevicesPerAccount, { distinctDevicesForAccount: facts.distinctDevicesForAccount, threshold: policy.maxDevicesPerAccount, windowSeconds: policy.deviceWindowSeconds }],
+    // One identity lending its name to many accounts.
+    ['identity_many_accounts', facts.accountRankForIdentity > policy.maxAccountsPerIdentity, { accountRankForIdentity: facts.accountRankForIdentity, threshold: policy.maxAccountsPerIdentity }],
+    // MCT 2021 opinion item 8, night patrol: long night play on an adult account suggests a minor.
+    ['night_patrol', adult && facts.nightPlaySecondsLast24h > policy.nightPlaySecondsThreshold, { nightPlaySecondsLast24h: facts.nightPlaySecondsLast24h, threshold: policy.nightPlaySecondsThreshold }],
+  ];
+  for (const [signal, fires, inputs] of signals) {
+    if (fires && !isSuppressed(facts.suppressedSignals, signal, nowMs)) return { outcome: 'challenge', signal, inputs };
   }
   return { outcome: 'allow' };
 }
 
-/** Seconds of [startMs, endMs) that fall between 22:00 and 08:00 Beijing time. */
+/**
+ * The month total (fen, before a payment) above which each further payment needs a challenge, or
+ * null when payment patrol does not apply: the storage layer can put it in the month counter's
+ * condition like `counterCeilings`. Only adults outside minor rules are patrolled (minors have
+ * their spending limits); with both rules applying, the lower threshold wins.
+ */
+export function paymentPatrolThreshold(policy: RiskPolicy, facts: Omit<PaymentFacts, 'spentThisMonth'>, nowMs: number): number | null {
+  if (!facts.adult || underMinorRules(facts.minorRulesUntilMs, nowMs) || isSuppressed(facts.suppressedSignals, 'payment_patrol', nowMs)) return null;
+  const thresholds = [
+    ...(facts.flagged ? [policy.flaggedAdultMonthlySpendThreshold] : []),
+    ...(facts.age >= policy.elderAge ? [policy.elderMonthlySpendThreshold] : []),
+  ];
+  return thresholds.length ? Math.min(...thresholds) : null;
+}
+
+/** Payment patrol (RULES.md §4): a flagged adult or an old identity past its month threshold is challenged before paying. */
+export function evaluatePayment(policy: RiskPolicy, facts: PaymentFacts, nowMs: number): RiskDecision {
+  const threshold = paymentPatrolThreshold(policy, facts, nowMs);
+  if (threshold === null || facts.spentThisMonth <= threshold) return { outcome: 'allow' };
+  return { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: facts.spentThisMonth, threshold, flagged: facts.flagged, age: facts.age } };
+}
+
+/** When an issued challenge counts as unanswered (and so failed). */
+export const challengeExpiresAtMs = (policy: RiskPolicy, issuedAtMs: number): number => issuedAtMs + policy.challengeTtlSeconds * 1000;
+
+/**
+ * What a challenge's result does to the account: a pass silences that signal for a while; a
+ * failure or no answer puts the account under minor rules (Tencent's night patrol: "refusing or
+ * failing puts the account under minor rules").
+ */
+export function afterChallenge(
+  policy: RiskPolicy,
+  signal: RiskSignal,
+  result: 'passed' | 'failed' | 'expired',
+  nowMs: number,
+): { suppress: { signal: RiskSignal; untilMs: number } } | { minorRulesUntilMs: number } {
+  if (result === 'passed') return { suppress: { signal, untilMs: nowMs + policy.challengePassSuppressSeconds * 1000 } };
+  return { minorRulesUntilMs: nowMs + policy.minorRulesSeconds * 1000 };
+}
+
+const NIGHT_END_MS = 8 * 3600_000; // 08:00
+const NIGHT_START_MS = 22 * 3600_000; // 22:00
+const NIGHT_MS_PER_DAY = NIGHT_END_MS + (DAY_MS - NIGHT_START_MS);
+
+/** Night milliseconds (22:00–08:00 Beijing) from the epoch's Beijing midnight up to `instantMs` (negative before it). */
+function nightMsUpTo(instantMs: number): number {
+  const shifted = instantMs + BEIJING_OFFSET_MS;
+  const day = Math.floor(shifted / DAY_MS);
+  const ofDay = shifted - day * DAY_MS;
+  return day * NIGHT_MS_PER_DAY + Math.min(ofDay, NIGHT_END_MS) + Math.max(0, ofDay - NIGHT_START_MS);
+}
+
+/**
+ * Seconds of [startMs, endMs) between 22:00 and 08:00 Beijing time, exact across midnight and any
+ * number of nights (a difference of cumulative night time, so no loop over days).
+ */
 export function nightPlaySecondsBetween(startMs: number, endMs: number): number {
   if (endMs <= startMs) return 0;
-  let total = 0;
-  // Night n runs from 22:00 of Beijing day n to 08:00 of day n+1.
-  const dayOf = (ms: number) => Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS);
-  for (let day = dayOf(startMs) - 1; day <= dayOf(endMs); day += 1) {
-    const nightStart = day * DAY_MS - BEIJING_OFFSET_MS + 22 * 3600_000;
-    const nightEnd = nightStart + 10 * 3600_000;
-    total += Math.max(0, Math.min(endMs, nightEnd) - Math.max(startMs, nightStart));
-  }
-  return Math.floor(total / 1000);
+  return Math.floor((nightMsUpTo(endMs) - nightMsUpTo(startMs)) / 1000);
 }

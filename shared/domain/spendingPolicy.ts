@@ -1,21 +1,30 @@
 /**
- * Minors' spending limits as data (RULES.md §3). Money is integer fen. The law's bands come from
- * the 2019 notice (under 8: no paid service; 8–15: 50 CNY single / 200 CNY a month; 16–17: 100 /
- * 400); the 2024 Regulations Art. 44 add a daily cumulative cap that the publisher sets. A
- * publisher may be stricter (e.g. nothing under 12), never looser.
+ * Minors' spending limits as data (RULES.md §3). Money is integer fen (1/100 CNY).
+ *
+ * The law's bands come from the 2019 notice: under 8, no paid service; 8–15, 50 CNY a top-up and
+ * 200 CNY a month; 16–17, 100 and 400. The 2024 Regulations Art. 44 add a single-day cumulative cap
+ * per band that the publisher sets (no national number), no higher than the monthly limit. A
+ * publisher may be stricter, with bands on any age boundaries (e.g. nothing under 12), never looser.
+ *
+ * The limits are per person across all the company's games (RULES.md §3): callers pass the
+ * person's day and month totals, reserved-but-unconfirmed amounts included.
  */
 import * as z from 'zod';
 
+/** The limits from `fromAge` up to the next band's `fromAge`. `null` means no limit. */
 export interface SpendingBand {
   fromAge: number;
-  allowed: boolean;
   single: number | null;
   daily: number | null;
   monthly: number | null;
+  /** `false`: no paid service at all in this band (its amounts are then ignored). */
+  allowed: boolean;
 }
 
+/** Bands sorted by `fromAge`, the first from age 0, the last open-ended. */
 export type SpendingPolicy = SpendingBand[];
 
+/** The limits that apply to one person on one day. A not-allowed band reads as all zeros. */
 export interface SpendingLimits {
   allowed: boolean;
   single: number | null;
@@ -23,67 +32,124 @@ export interface SpendingLimits {
   monthly: number | null;
 }
 
-/** The law's bands (2019 notice), with no daily cap beyond the monthly one. */
+/** The limit a refused reservation hit (CONTRACT.md `spending_limit_exceeded.limit`). */
+export type SpendingLimitKind = 'age' | 'single' | 'daily' | 'monthly';
+
+export type ReservationDecision =
+  | { ok: true }
+  | { ok: false; limit: SpendingLimitKind; limitAmount: number; remainingAmount: number };
+
+/** GET /v1/limits `spending` (CONTRACT.md). */
+export interface SpendingView {
+  singleMax: number | null;
+  dailyRemaining: number | null;
+  monthlyRemaining: number | null;
+}
+
+/** The highest values the day and month counters may hold before a reservation adds to them. */
+export interface CounterCeilings {
+  dayMaxBefore: number | null;
+  monthMaxBefore: number | null;
+}
+
+/** The law (2019 notice), with no daily cap beyond the monthly limit: the default policy. */
 export const DEFAULT_SPENDING_POLICY: SpendingPolicy = [
-  { fromAge: 0, allowed: false, single: 0, daily: 0, monthly: 0 },
-  { fromAge: 8, allowed: true, single: 5000, daily: null, monthly: 20000 },
-  { fromAge: 16, allowed: true, single: 10000, daily: null, monthly: 40000 },
-  { fromAge: 18, allowed: true, single: null, daily: null, monthly: null },
+  { fromAge: 0, single: 0, daily: 0, monthly: 0, allowed: false },
+  { fromAge: 8, single: 5000, daily: null, monthly: 20000, allowed: true },
+  { fromAge: 16, single: 10000, daily: null, monthly: 40000, allowed: true },
+  { fromAge: 18, single: null, daily: null, monthly: null, allowed: true },
 ];
 
-const amount = z.number().int().min(0).nullable();
-const SpendingPolicySchema = z
-  .array(z.object({ fromAge: z.number().int().min(0).max(150), allowed: z.boolean(), single: amount, daily: amount, monthly: amount }).strict())
-  .min(1)
-  .refine((bands) => bands[0]?.fromAge === 0, 'the first band must start at age 0')
-  .refine((bands) => bands.every((b, i) => i === 0 || b.fromAge > bands[i - 1]!.fromAge), 'bands must be sorted by fromAge without repeats');
+const LAW: SpendingPolicy = DEFAULT_SPENDING_POLICY;
+const ADULT_AGE = 18;
 
+const fen = z.number().int().min(0).nullable();
+const SpendingPolicyInput = z
+  .array(z.object({ fromAge: z.number().int().min(0).max(150), single: fen, daily: fen, monthly: fen, allowed: z.boolean() }).strict())
+  .min(1);
+
+/** Parses a publisher's spending policy (JSON value) and refuses anything looser than the law. */
 export function parseSpendingPolicy(json: unknown): SpendingPolicy {
-  const parsed = SpendingPolicySchema.safeParse(json);
-  if (!parsed.success) throw new Error(`invalid spending policy: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const parsed = SpendingPolicyInput.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`invalid spending policy: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
+  }
   assertNotLooserThanLaw(parsed.data);
   return parsed.data;
 }
 
-export function spendingLimitsFor(policy: SpendingPolicy, age: number): SpendingLimits {
+function bandAt(policy: SpendingPolicy, age: number): SpendingBand {
   let band = policy[0]!;
   for (const b of policy) if (b.fromAge <= age) band = b;
+  return band;
+}
+
+/** The limits of the band containing `age` (completed years, see `ageOn`). */
+export function spendingLimitsFor(policy: SpendingPolicy, age: number): SpendingLimits {
+  const band = bandAt(policy, age);
   if (!band.allowed) return { allowed: false, single: 0, daily: 0, monthly: 0 };
   return { allowed: true, single: band.single, daily: band.daily, monthly: band.monthly };
 }
 
-const tighter = (configured: number | null, law: number | null): boolean => law === null || (configured !== null && configured <= law);
-const cny = (fen: number | null) => (fen === null ? 'no limit' : `${fen} fen`);
+const ages = (from: number, toExclusive: number | undefined): string =>
+  toExclusive === undefined ? `ages ${from} and over` : toExclusive - 1 === from ? `age ${from}` : `ages ${from}–${toExclusive - 1}`;
+const amountText = (v: number | null): string => (v === null ? 'no limit' : `${v} fen`);
+/** A configured limit is as strict as the law's when the law has none or it is no higher. */
+const withinLaw = (configured: number | null, law: number | null): boolean => law === null || (configured !== null && configured <= law);
 
-/** Throws, naming the rule, when any minor age would get more than the law allows. */
+/**
+ * Throws an Error naming the broken rule when the policy is malformed or would let any minor age
+ * (0–17) pay more than the law allows, or sets a daily cap above its monthly limit.
+ */
 export function assertNotLooserThanLaw(policy: SpendingPolicy): void {
-  for (let age = 0; age < 18; age += 1) {
-    const c = spendingLimitsFor(policy, age);
-    const law = spendingLimitsFor(DEFAULT_SPENDING_POLICY, age);
-    const band = age < 8 ? 'under 8' : age < 16 ? 'ages 8–15' : 'ages 16–17';
-    if (!law.allowed && c.allowed) throw new Error(`age ${age} (${band}): paid services must be refused (2019 notice: no paid service under 8)`);
-    if (!c.allowed) continue;
-    if (!tighter(c.single, law.single)) throw new Error(`age ${age} (${band}): single top-up limit ${cny(c.single)} exceeds the legal ${cny(law.single)} (2019 notice)`);
-    if (!tighter(c.monthly, law.monthly)) throw new Error(`age ${age} (${band}): monthly limit ${cny(c.monthly)} exceeds the legal ${cny(law.monthly)} (2019 notice)`);
-    if (c.daily !== null && c.monthly !== null && c.daily > c.monthly) throw new Error(`age ${age} (${band}): daily cap ${cny(c.daily)} is higher than the monthly limit ${cny(c.monthly)} (2024 Regulations Art. 44)`);
-  }
+  if (policy[0]?.fromAge !== 0) throw new Error('spending policy: the first band must start at age 0');
+  policy.forEach((b, i) => {
+    const previous = policy[i - 1];
+    if (previous && b.fromAge <= previous.fromAge) throw new Error(`spending policy: bands must be sorted by fromAge without repeats (${b.fromAge} after ${previous.fromAge})`);
+  });
+
+  // Compare on every stretch of ages where neither the policy's band nor the law's band changes.
+  const cuts = [...new Set([...policy.map((b) => b.fromAge), ...LAW.map((b) => b.fromAge)])].filter((a) => a < ADULT_AGE).sort((a, b) => a - b);
+  cuts.forEach((from, i) => {
+    const where = ages(from, cuts[i + 1] ?? ADULT_AGE);
+    const configured = spendingLimitsFor(policy, from);
+    const law = spendingLimitsFor(LAW, from);
+    if (!law.allowed) {
+      if (configured.allowed) throw new Error(`${where}: paid services must be refused (2019 notice: no paid service under 8)`);
+      return;
+    }
+    if (!configured.allowed) return;
+    if (!withinLaw(configured.single, law.single)) throw new Error(`${where}: single top-up limit ${amountText(configured.single)} exceeds the legal ${amountText(law.single)} (2019 notice)`);
+    if (!withinLaw(configured.monthly, law.monthly)) throw new Error(`${where}: monthly limit ${amountText(configured.monthly)} exceeds the legal ${amountText(law.monthly)} (2019 notice)`);
+  });
+
+  // Art. 44's daily cap is a publisher setting bounded by the monthly limit, in every band.
+  policy.forEach((b, i) => {
+    if (b.allowed && b.daily !== null && b.monthly !== null && b.daily > b.monthly) {
+      throw new Error(`${ages(b.fromAge, policy[i + 1]?.fromAge)}: daily cap ${b.daily} fen is higher than the monthly limit ${b.monthly} fen (2024 Regulations Art. 44)`);
+    }
+  });
 }
 
-export type ReservationDecision =
-  | { ok: true }
-  | { ok: false; limit: 'age' | 'single' | 'daily' | 'monthly'; limitAmount: number; remainingAmount: number };
-
-/** Spent amounts include reserved-but-unconfirmed ones. Checked in the order age, single, daily, monthly. */
+/**
+ * Whether a reservation of `amount` (positive fen) fits. `spentToday`/`spentThisMonth` are the
+ * person's Beijing-day and Beijing-month totals including reserved-but-unconfirmed amounts.
+ * Checked in the order age, single, daily, monthly; the first limit hit is reported.
+ */
 export function decideReservation(limits: SpendingLimits, amount: number, spentToday: number, spentThisMonth: number): ReservationDecision {
   if (!limits.allowed) return { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 };
   if (limits.single !== null && amount > limits.single) return { ok: false, limit: 'single', limitAmount: limits.single, remainingAmount: limits.single };
-  if (limits.daily !== null && spentToday + amount > limits.daily) return { ok: false, limit: 'daily', limitAmount: limits.daily, remainingAmount: Math.max(0, limits.daily - spentToday) };
-  if (limits.monthly !== null && spentThisMonth + amount > limits.monthly) return { ok: false, limit: 'monthly', limitAmount: limits.monthly, remainingAmount: Math.max(0, limits.monthly - spentThisMonth) };
+  if (limits.daily !== null && spentToday + amount > limits.daily) {
+    return { ok: false, limit: 'daily', limitAmount: limits.daily, remainingAmount: Math.max(0, limits.daily - spentToday) };
+  }
+  if (limits.monthly !== null && spentThisMonth + amount > limits.monthly) {
+    return { ok: false, limit: 'monthly', limitAmount: limits.monthly, remainingAmount: Math.max(0, limits.monthly - spentThisMonth) };
+  }
   return { ok: true };
 }
 
-/** GET /v1/limits `spending`. */
-export function spendingView(limits: SpendingLimits, spentToday: number, spentThisMonth: number): { singleMax: number | null; dailyRemaining: number | null; monthlyRemaining: number | null } {
+/** What a player may still spend (GET /v1/limits); a not-allowed band shows zeros. Agrees with `decideReservation`. */
+export function spendingView(limits: SpendingLimits, spentToday: number, spentThisMonth: number): SpendingView {
   if (!limits.allowed) return { singleMax: 0, dailyRemaining: 0, monthlyRemaining: 0 };
   return {
     singleMax: limits.single,
@@ -93,10 +159,13 @@ export function spendingView(limits: SpendingLimits, spentToday: number, spentTh
 }
 
 /**
- * The highest totals the day and month counters may hold before adding `amount`: the storage
- * layer's condition `attribute_not_exists(total) OR total <= :max` then encodes the limit atomically.
+ * The storage layer's ceilings: with `attribute_not_exists(total) OR total <= :max` on each
+ * counter, adding `amount` succeeds exactly when it keeps the day and month within their limits,
+ * atomically under concurrent reservations. Age and single limits are not counters: decide them
+ * (and an amount above a whole limit, whose ceiling is negative but would pass
+ * `attribute_not_exists`) with `decideReservation` before writing.
  */
-export function counterCeilings(limits: SpendingLimits, amount: number): { dayMaxBefore: number | null; monthMaxBefore: number | null } {
+export function counterCeilings(limits: SpendingLimits, amount: number): CounterCeilings {
   return {
     dayMaxBefore: limits.daily === null ? null : limits.daily - amount,
     monthMaxBefore: limits.monthly === null ? null : limits.monthly - amount,

@@ -1,68 +1,179 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertNotLooserThanLaw, counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, parseSpendingPolicy, spendingLimitsFor, spendingView, type SpendingLimits } from '#shared/domain/spendingPolicy';
+import {
+  assertNotLooserThanLaw,
+  counterCeilings,
+  decideReservation,
+  DEFAULT_SPENDING_POLICY,
+  parseSpendingPolicy,
+  spendingLimitsFor,
+  spendingView,
+  type SpendingBand,
+  type SpendingLimits,
+} from '#shared/domain/spendingPolicy';
 
 const limits = (age: number) => spendingLimitsFor(DEFAULT_SPENDING_POLICY, age);
+const none: SpendingLimits = { allowed: false, single: 0, daily: 0, monthly: 0 };
+const band = (fromAge: number, single: number | null, daily: number | null, monthly: number | null, allowed = true): SpendingBand => ({ fromAge, single, daily, monthly, allowed });
+const under8 = band(0, 0, 0, 0, false);
+const adults = band(18, null, null, null);
 
 describe('the bands of the 2019 notice', () => {
   it.each([
-    [0, { allowed: false, single: 0, daily: 0, monthly: 0 }],
-    [7, { allowed: false, single: 0, daily: 0, monthly: 0 }],
+    [0, none],
+    [7, none],
     [8, { allowed: true, single: 5000, daily: null, monthly: 20000 }],
     [15, { allowed: true, single: 5000, daily: null, monthly: 20000 }],
     [16, { allowed: true, single: 10000, daily: null, monthly: 40000 }],
     [17, { allowed: true, single: 10000, daily: null, monthly: 40000 }],
     [18, { allowed: true, single: null, daily: null, monthly: null }],
-  ])('age %i', (age, expected) => expect(limits(age)).toEqual(expected));
+    [60, { allowed: true, single: null, daily: null, monthly: null }],
+  ])('age %i gets its band', (age, expected) => expect(limits(age)).toEqual(expected));
 
   it.each([
-    ['8–15: 50.00 CNY', 12, 5000, 0, 0, { ok: true }],
-    ['8–15: 50.01 CNY', 12, 5001, 0, 0, { ok: false, limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
-    ['16–17: 100.00 CNY', 17, 10000, 0, 0, { ok: true }],
-    ['16–17: 100.01 CNY', 17, 10001, 0, 0, { ok: false, limit: 'single', limitAmount: 10000, remainingAmount: 10000 }],
-    ['8–15: 150 spent + 50 = 200 CNY', 12, 5000, 0, 15000, { ok: true }],
-    ['8–15: 150 spent + 50.01', 12, 5001, 0, 15000, { ok: false, limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
-    ['8–15: 160 spent + 50', 12, 5000, 0, 16000, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4000 }],
-    ['16–17: 400 spent + 0.01', 16, 1, 0, 40000, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 0 }],
-    ['under 8: 0.01 CNY', 7, 1, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
-    ['adult: 10,000 CNY', 30, 1_000_000, 0, 5_000_000, { ok: true }],
+    ['age 8: a 50.00 CNY top-up fits', 8, 5000, 0, 0, { ok: true }],
+    ['age 15: a 50.01 CNY top-up is over the single limit', 15, 5001, 0, 0, { ok: false, limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
+    ['age 16: a 100.00 CNY top-up fits', 16, 10000, 0, 0, { ok: true }],
+    ['age 17: a 100.01 CNY top-up is over the single limit', 17, 10001, 0, 0, { ok: false, limit: 'single', limitAmount: 10000, remainingAmount: 10000 }],
+    ['age 12: 150 CNY spent + 50 reaches exactly 200 CNY a month', 12, 5000, 0, 15000, { ok: true }],
+    ['age 12: 150 CNY spent + 50.01 is refused with 50 CNY remaining', 12, 5001, 0, 15000, { ok: false, limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
+    ['age 12: 150.01 CNY spent + 50 is over the month', 12, 5000, 0, 15001, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4999 }],
+    ['age 12: 160 CNY spent + 50 is over the month', 12, 5000, 0, 16000, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4000 }],
+    ['age 16: 400 CNY spent + 0.01', 16, 1, 0, 40000, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 0 }],
+    ['age 17: 300 CNY spent + 100 reaches exactly 400 CNY', 17, 10000, 10000, 30000, { ok: true }],
+    ['age 0: 0.01 CNY', 0, 1, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
+    ['age 7: any amount is refused on age', 7, 100_000, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
+    ['age 18: 10,000 CNY after 50,000 CNY this month', 18, 1_000_000, 1_000_000, 5_000_000, { ok: true }],
   ] as const)('%s', (_name, age, amount, today, month, expected) => {
     expect(decideReservation(limits(age), amount, today, month)).toEqual(expected);
+  });
+
+  it('limits decide in the order age, single, daily, monthly', () => {
+    const l: SpendingLimits = { allowed: true, single: 5000, daily: 3000, monthly: 20000 };
+    expect(decideReservation(none, 6000, 9000, 90000)).toMatchObject({ limit: 'age' });
+    expect(decideReservation(l, 6000, 9000, 90000)).toMatchObject({ limit: 'single' });
+    expect(decideReservation(l, 3000, 9000, 90000)).toMatchObject({ limit: 'daily' });
+    expect(decideReservation(l, 3000, 0, 90000)).toMatchObject({ limit: 'monthly' });
+  });
+
+  it('a counter above its limit (e.g. after the policy tightened) shows 0 remaining, never negative', () => {
+    const l: SpendingLimits = { allowed: true, single: 5000, daily: 3000, monthly: 20000 };
+    expect(decideReservation(l, 1, 3500, 3500)).toEqual({ ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 0 });
+    expect(decideReservation(l, 1, 0, 25000)).toEqual({ ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 0 });
+    expect(spendingView(l, 3500, 25000)).toEqual({ singleMax: 5000, dailyRemaining: 0, monthlyRemaining: 0 });
+  });
+});
+
+describe('GET /v1/limits spending', () => {
+  it.each([
+    ['under 8 shows zeros', 7, 0, 0, { singleMax: 0, dailyRemaining: 0, monthlyRemaining: 0 }],
+    ['ages 8–15 with nothing spent', 8, 0, 0, { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 20000 }],
+    ['ages 8–15 after 150 CNY', 15, 0, 15000, { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 5000 }],
+    ['ages 16–17 after 100 CNY today', 16, 10000, 10000, { singleMax: 10000, dailyRemaining: null, monthlyRemaining: 30000 }],
+    ['adults: no limit', 18, 99999, 999999, { singleMax: null, dailyRemaining: null, monthlyRemaining: null }],
+  ] as const)('%s', (_name, age, today, month, expected) => {
+    expect(spendingView(limits(age), today, month)).toEqual(expected);
   });
 });
 
 describe('publisher policies', () => {
-  const withDaily = parseSpendingPolicy([
-    { fromAge: 0, allowed: false, single: 0, daily: 0, monthly: 0 },
-    { fromAge: 12, allowed: true, single: 5000, daily: 3000, monthly: 20000 },
-    { fromAge: 16, allowed: true, single: 10000, daily: null, monthly: 40000 },
-    { fromAge: 18, allowed: true, single: null, daily: null, monthly: null },
-  ]);
+  const noneUnder12WithDailyCap = parseSpendingPolicy([under8, band(12, 5000, 3000, 20000), band(16, 10000, null, 40000), adults]);
 
-  it('may refuse payments under 12 and cap a day (2024 Regulations Art. 44)', () => {
-    expect(decideReservation(spendingLimitsFor(withDaily, 11), 100, 0, 0)).toMatchObject({ ok: false, limit: 'age' });
-    expect(decideReservation(spendingLimitsFor(withDaily, 13), 2000, 1000, 1000)).toEqual({ ok: true });
-    expect(decideReservation(spendingLimitsFor(withDaily, 13), 2001, 1000, 1000)).toEqual({ ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 2000 });
+  it.each([
+    [7, false],
+    [8, false],
+    [11, false],
+    [12, true],
+    [15, true],
+    [16, true],
+  ])('no payments under 12 (stricter than the law) is accepted: age %i allowed = %s', (age, allowed) => {
+    expect(spendingLimitsFor(noneUnder12WithDailyCap, age).allowed).toBe(allowed);
+  });
+
+  it('refuses payments under 12 on age', () => {
+    expect(decideReservation(spendingLimitsFor(noneUnder12WithDailyCap, 11), 100, 0, 0)).toEqual({ ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 });
+  });
+
+  it('caps a day (2024 Regulations Art. 44): 10 CNY spent today + 20 fits, + 20.01 does not', () => {
+    const l = spendingLimitsFor(noneUnder12WithDailyCap, 13);
+    expect(decideReservation(l, 2000, 1000, 1000)).toEqual({ ok: true });
+    expect(decideReservation(l, 2001, 1000, 1000)).toEqual({ ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 2000 });
+    expect(spendingView(l, 1000, 1000)).toEqual({ singleMax: 5000, dailyRemaining: 2000, monthlyRemaining: 19000 });
+  });
+
+  it('may cap adults too', () => {
+    const policy = parseSpendingPolicy([...DEFAULT_SPENDING_POLICY.slice(0, 3), band(18, 100_000, 200_000, 1_000_000)]);
+    expect(decideReservation(spendingLimitsFor(policy, 40), 100_001, 0, 0)).toEqual({ ok: false, limit: 'single', limitAmount: 100_000, remainingAmount: 100_000 });
   });
 
   it.each([
-    [[{ fromAge: 0, allowed: true, single: 100, daily: null, monthly: 100 }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }], /age 0 \(under 8\): paid services must be refused/],
-    [[{ fromAge: 0, allowed: false, single: 0, daily: 0, monthly: 0 }, { fromAge: 8, allowed: true, single: 6000, daily: null, monthly: 20000 }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }], /ages 8–15\): single top-up limit 6000 fen exceeds the legal 5000 fen/],
-    [[{ fromAge: 0, allowed: false, single: 0, daily: 0, monthly: 0 }, { fromAge: 8, allowed: true, single: 5000, daily: null, monthly: null }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }], /monthly limit no limit exceeds the legal 20000 fen/],
-    [[{ fromAge: 0, allowed: false, single: 0, daily: 0, monthly: 0 }, { fromAge: 8, allowed: true, single: 5000, daily: 30000, monthly: 20000 }, { fromAge: 16, allowed: true, single: 10000, daily: null, monthly: 40000 }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }], /daily cap 30000 fen is higher than the monthly limit/],
-  ])('refuses a looser policy, naming the rule (%#)', (policy, message) => {
+    ['paid service under 8', [band(0, 100, null, 100), adults], 'ages 0–7: paid services must be refused (2019 notice: no paid service under 8)'],
+    ['paid service at 7 only', [under8, band(7, 100, null, 100), band(8, 5000, null, 20000), band(16, 10000, null, 40000), adults], 'age 7: paid services must be refused (2019 notice: no paid service under 8)'],
+    ['single 60 CNY for 8–15', [under8, band(8, 6000, null, 20000), band(16, 10000, null, 40000), adults], 'ages 8–15: single top-up limit 6000 fen exceeds the legal 5000 fen (2019 notice)'],
+    ['no monthly limit for 8–15', [under8, band(8, 5000, null, null), band(16, 10000, null, 40000), adults], 'ages 8–15: monthly limit no limit exceeds the legal 20000 fen (2019 notice)'],
+    ['the 16–17 band from age 15', [under8, band(8, 5000, null, 20000), band(15, 10000, null, 40000), adults], 'age 15: single top-up limit 10000 fen exceeds the legal 5000 fen (2019 notice)'],
+    ['single 100.01 CNY for 16–17', [under8, band(8, 5000, null, 20000), band(16, 10001, null, 40000), adults], 'ages 16–17: single top-up limit 10001 fen exceeds the legal 10000 fen (2019 notice)'],
+    ['monthly 400.01 CNY for 16–17', [under8, band(8, 5000, null, 20000), band(16, 10000, null, 40001), adults], 'ages 16–17: monthly limit 40001 fen exceeds the legal 40000 fen (2019 notice)'],
+    ['adult limits from 17', [under8, band(8, 5000, null, 20000), band(16, 10000, null, 40000), band(17, null, null, null)], 'age 17: single top-up limit no limit exceeds the legal 10000 fen (2019 notice)'],
+    ['daily cap above the month', [under8, band(8, 5000, 30000, 20000), band(16, 10000, null, 40000), adults], 'ages 8–15: daily cap 30000 fen is higher than the monthly limit 20000 fen (2024 Regulations Art. 44)'],
+    ['adult daily cap above the adult month', [under8, band(8, 5000, null, 20000), band(16, 10000, null, 40000), band(18, null, 2000, 1000)], 'ages 18 and over: daily cap 2000 fen is higher than the monthly limit 1000 fen (2024 Regulations Art. 44)'],
+  ])('refuses a looser policy, naming the rule: %s', (_name, policy, message) => {
+    expect(() => parseSpendingPolicy(policy)).toThrow(message);
+    expect(() => assertNotLooserThanLaw(policy)).toThrow(message);
+  });
+
+  it.each([
+    ['not a list', { fromAge: 0 }, /invalid spending policy/],
+    ['no bands', [], /invalid spending policy/],
+    ['fractional fen', [{ ...under8, allowed: true, single: 0.5 }], /invalid spending policy: 0\.single/],
+    ['negative limit', [under8, band(8, -1, null, 20000), adults], /invalid spending policy: 1\.single/],
+    ['an unknown field', [{ ...under8, weekly: 1 }, adults], /invalid spending policy/],
+    ['first band above 0', [band(8, 5000, null, 20000), adults], 'spending policy: the first band must start at age 0'],
+    ['unsorted bands', [under8, band(16, 10000, null, 40000), band(8, 5000, null, 20000), adults], 'spending policy: bands must be sorted by fromAge without repeats (8 after 16)'],
+  ])('refuses a malformed policy: %s', (_name, policy, message) => {
     expect(() => parseSpendingPolicy(policy)).toThrow(message);
   });
 
-  it('accepts the law itself', () => expect(() => assertNotLooserThanLaw(DEFAULT_SPENDING_POLICY)).not.toThrow());
+  it('accepts the law itself', () => {
+    expect(() => assertNotLooserThanLaw(DEFAULT_SPENDING_POLICY)).not.toThrow();
+    expect(parseSpendingPolicy(structuredClone(DEFAULT_SPENDING_POLICY))).toEqual(DEFAULT_SPENDING_POLICY);
+  });
+
+  it('accepts a policy exactly when every minor age 0–17 is at least as strict as the law (and daily ≤ monthly)', () => {
+    // Amounts around the law's numbers, so that both outcomes are common.
+    const fenArb = fc.oneof(fc.constantFrom(null, 0, 3000, 5000, 5001, 10000, 10001, 20000, 20001, 40000, 40001), fc.integer({ min: 0, max: 50000 }));
+    const policyArb = fc
+      .uniqueArray(fc.integer({ min: 1, max: 25 }), { maxLength: 5 })
+      .chain((cuts) =>
+        fc.tuple(...[0, ...cuts.sort((a, b) => a - b)].map((fromAge) => fc.record({ fromAge: fc.constant(fromAge), single: fenArb, daily: fenArb, monthly: fenArb, allowed: fc.boolean() }))),
+      );
+    const strictEnoughAt = (policy: SpendingBand[], age: number): boolean => {
+      const c = spendingLimitsFor(policy, age);
+      const law = spendingLimitsFor(DEFAULT_SPENDING_POLICY, age);
+      if (!c.allowed) return true;
+      if (!law.allowed) return false;
+      return c.single !== null && c.single <= law.single! && c.monthly !== null && c.monthly <= law.monthly!;
+    };
+    fc.assert(
+      fc.property(policyArb, (policy) => {
+        const legal =
+          Array.from({ length: 18 }, (_, age) => age).every((age) => strictEnoughAt(policy, age)) &&
+          policy.every((b) => !b.allowed || b.daily === null || b.monthly === null || b.daily <= b.monthly);
+        if (legal) expect(() => assertNotLooserThanLaw(policy)).not.toThrow();
+        else expect(() => assertNotLooserThanLaw(policy)).toThrow(/\((2019 notice|2024 Regulations Art\. 44)/);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
-describe('the view and the counters agree with the decision', () => {
+describe('the view and the counter ceilings agree with the decision', () => {
   const amount = fc.integer({ min: 1, max: 60000 });
   const spent = fc.integer({ min: 0, max: 60000 });
+  const limit = (max: number) => fc.option(fc.integer({ min: 0, max }), { nil: null });
   const limitsArb: fc.Arbitrary<SpendingLimits> = fc.oneof(
-    fc.constant({ allowed: false, single: 0, daily: 0, monthly: 0 }),
-    fc.record({ allowed: fc.constant(true), single: fc.option(fc.integer({ min: 0, max: 20000 }), { nil: null }), daily: fc.option(fc.integer({ min: 0, max: 30000 }), { nil: null }), monthly: fc.option(fc.integer({ min: 0, max: 50000 }), { nil: null }) }),
+    fc.constant(none),
+    fc.record({ allowed: fc.constant(true), single: limit(20000), daily: limit(30000), monthly: limit(50000) }),
   );
 
   it('a reservation is accepted exactly when the amount fits what GET /v1/limits shows', () => {
@@ -72,12 +183,41 @@ describe('the view and the counters agree with the decision', () => {
         const fits = l.allowed && (v.singleMax === null || a <= v.singleMax) && (v.dailyRemaining === null || a <= v.dailyRemaining) && (v.monthlyRemaining === null || a <= v.monthlyRemaining);
         expect(decideReservation(l, a, today, month).ok).toBe(fits);
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a refusal reports what the view shows as remaining for that limit', () => {
+    fc.assert(
+      fc.property(limitsArb, amount, spent, spent, (l, a, today, month) => {
+        const d = decideReservation(l, a, today, month);
+        const v = spendingView(l, today, month);
+        if (d.ok) return;
+        const shown = { age: 0, single: v.singleMax, daily: v.dailyRemaining, monthly: v.monthlyRemaining }[d.limit];
+        expect(d.remainingAmount).toBe(shown);
+      }),
       { numRuns: 1000 },
     );
   });
 
-  it('the counter ceilings accept exactly the totals that stay within the limits', () => {
-    expect(counterCeilings(limits(12), 3000)).toEqual({ dayMaxBefore: null, monthMaxBefore: 17000 });
-    expect(counterCeilings(limits(30), 3000)).toEqual({ dayMaxBefore: null, monthMaxBefore: null });
+  it('counters within their ceilings accept exactly the reservations the decision accepts (once age and single passed)', () => {
+    fc.assert(
+      fc.property(limitsArb, amount, spent, spent, (l, a, today, month) => {
+        fc.pre(l.allowed && (l.single === null || a <= l.single));
+        const c = counterCeilings(l, a);
+        const conditionsHold = (c.dayMaxBefore === null || today <= c.dayMaxBefore) && (c.monthMaxBefore === null || month <= c.monthMaxBefore);
+        expect(conditionsHold).toBe(decideReservation(l, a, today, month).ok);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['ages 8–15, 30 CNY', limits(12), 3000, { dayMaxBefore: null, monthMaxBefore: 17000 }],
+    ['ages 16–17, 100 CNY', limits(16), 10000, { dayMaxBefore: null, monthMaxBefore: 30000 }],
+    ['adults', limits(30), 3000, { dayMaxBefore: null, monthMaxBefore: null }],
+    ['a daily cap', { allowed: true, single: 5000, daily: 3000, monthly: 20000 }, 1000, { dayMaxBefore: 2000, monthMaxBefore: 19000 }],
+  ] as const)('counter ceilings: %s', (_name, l, a, expected) => {
+    expect(counterCeilings(l, a)).toEqual(expected);
   });
 });
