@@ -117,8 +117,8 @@ export async function startSession(deps: SessionDeps, accountId: string, request
   const decision = decideForAccount(deps, account, 0, nowMs);
   if (!decision.allowedNow) throw restrictedProblem(decision);
 
-  const windowStart = nowMs - deps.risk.policy.sightingWindowSeconds * 1000;
-  const deviceAccounts = await deps.risk.repo.sightDevice(device, accountId, nowMs, deps.risk.policy.sightingWindowSeconds);
+  const windowStart = nowMs - deps.risk.policy.deviceWindowSeconds * 1000;
+  const deviceAccounts = await deps.risk.repo.sightDevice(device, accountId, nowMs, deps.risk.policy.deviceWindowSeconds);
   const risk = evaluateLogin(
     deps.risk.policy,
     {
@@ -126,8 +126,10 @@ export async function startSession(deps: SessionDeps, accountId: string, request
       distinctAccountsOnDevice: within(deviceAccounts, windowStart),
       distinctDevicesForAccount: within(account.devices, windowStart),
       nightPlaySecondsLast24h: nightSecondsSince(account.nightPlay, nowMs - 86_400_000),
-      beyondAccountLimit: account.beyondAccountLimit === true,
-      suppressedUntil: account.suppressed ?? {},
+      // The binding marks accounts added past the identity's limit; that is all the rule needs of the rank.
+      accountRankForIdentity: account.beyondAccountLimit === true ? deps.risk.policy.maxAccountsPerIdentity + 1 : 1,
+      suppressedSignals: account.suppressed ?? {},
+      minorRulesUntilMs: account.minorRulesUntil ?? null,
     },
     nowMs,
   );

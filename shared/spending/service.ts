@@ -24,7 +24,10 @@ export interface SpendingDeps {
   risk: RiskDeps;
 }
 
-/** Minor rules forced by a failed challenge count the account as a minor of the strictest minor band it could be. */
+/**
+ * Minor rules forced by a failed challenge (RULES.md §4): the account pays as a minor. Its true age
+ * is unknown, so it gets the 16–17 band, the band of the oldest minors.
+ */
 export function spendingAge(account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number {
   const age = ageOn(account.birthDate, beijingDate(nowMs));
   if (account.minorRulesUntil && account.minorRulesUntil > nowMs && age >= 18) return 17;
@@ -72,7 +75,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   // Payment patrol (RULES.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
   const age = spendingAge(account, nowMs);
-  const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedUntil: account.suppressed ?? {} }, nowMs);
+  const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedSignals: account.suppressed ?? {}, minorRulesUntilMs: account.minorRulesUntil ?? null }, nowMs);
   const outcome = await deps.repo.reserve(order, { ...counterCeilings(limits, request.amount), patrolMaxBefore: patrol });
   switch (outcome.kind) {
     case 'reserved':

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkCharacter, parseIdNumber } from '#shared/domain/idNumber';
-import { decryptBody, encryptBody, signatureBase, signRequest } from '#shared/nppa/crypto';
-import { birthDateFromPi, piPrefixForBirthDate } from '#shared/nppa/pi';
 
 const TODAY = '2026-11-23';
 const withCheck = (body17: string) => body17 + checkCharacter(body17);
@@ -11,6 +9,59 @@ describe('ID numbers (GB 11643-1999)', () => {
   it('accepts the official NPPA test identities', () => {
     expect(parseIdNumber('110000190101010001', TODAY)).toEqual({ ok: true, idNumber: '110000190101010001', birthDate: '1901-01-01', regionCode: '110000' });
     expect(parseIdNumber('11000019010101001X', TODAY)).toMatchObject({ ok: true, birthDate: '1901-01-01' });
+  });
+
+  it.each([
+    ['11000019010101000', '1'],
+    ['11000019010101001', 'X'],
+    ['37132119901231091', '6'],
+    ['44030420120501123', '5'],
+    ['11010120120229001', '7'],
+    ['65010219000101001', '6'],
+    ['81000020081002002', '8'],
+  ])('the check character of %s is %s (ISO 7064 MOD 11-2)', (body, check) => {
+    expect(checkCharacter(body)).toBe(check);
+  });
+
+  it.each([
+    ['440304201205011235', { ok: true, idNumber: '440304201205011235', birthDate: '2012-05-01', regionCode: '440304' }],
+    ['110101201202290017', { ok: true, idNumber: '110101201202290017', birthDate: '2012-02-29', regionCode: '110101' }],
+    ['650102190001010016', { ok: true, idNumber: '650102190001010016', birthDate: '1900-01-01', regionCode: '650102' }],
+    ['810000200810020028', { ok: true, idNumber: '810000200810020028', birthDate: '2008-10-02', regionCode: '810000' }],
+    ['11000019010101001x', { ok: true, idNumber: '11000019010101001X', birthDate: '1901-01-01', regionCode: '110000' }],
+    // The idNum inside the official encryption vector (NPPA.md) is sample text, not a valid number: its check character is 6.
+    ['371321199012310912', { ok: false, reason: 'check_digit' }],
+    ['371321199012310916', { ok: true, idNumber: '371321199012310916', birthDate: '1990-12-31', regionCode: '371321' }],
+    ['110000190101010002', { ok: false, reason: 'check_digit' }],
+    ['11000019010101001Y', { ok: false, reason: 'format' }],
+    ['1100001901010100011', { ok: false, reason: 'format' }],
+    ['', { ok: false, reason: 'format' }],
+    ['X10000190101010001', { ok: false, reason: 'format' }],
+    ['000000190101010001', { ok: false, reason: 'region' }],
+  ] as const)('parses %s exactly', (raw, expected) => {
+    expect(parseIdNumber(raw, TODAY)).toEqual(expected);
+  });
+
+  it('bounds the birth date by the Beijing day given, not the host clock', () => {
+    const id = withCheck('11010120261124001');
+    expect(parseIdNumber(id, '2026-11-23')).toEqual({ ok: false, reason: 'birth_date' });
+    expect(parseIdNumber(id, '2026-11-24')).toEqual({ ok: true, idNumber: id, birthDate: '2026-11-24', regionCode: '110101' });
+  });
+
+  it.each([
+    ['1900-01-01', true],
+    ['1899-12-31', false],
+    ['2000-02-29', true],
+    ['1900-02-29', false],
+    ['2011-02-29', false],
+    ['2012-02-29', true],
+    ['2012-13-01', false],
+    ['2012-00-10', false],
+    ['2012-06-31', false],
+    ['2012-06-00', false],
+  ])('birth date %s accepted = %s', (date, ok) => {
+    const id = withCheck(`110101${date.replaceAll('-', '')}001`);
+    expect(parseIdNumber(id, TODAY)).toEqual(ok ? { ok: true, idNumber: id, birthDate: date, regionCode: '110101' } : { ok: false, reason: 'birth_date' });
   });
 
   it.each([
@@ -37,39 +88,6 @@ describe('ID numbers (GB 11643-1999)', () => {
     fc.assert(
       fc.property(body, (b) => {
         expect([...'0123456789X'].filter((c) => parseIdNumber(b + c, TODAY).ok)).toEqual([checkCharacter(b)]);
-      }),
-    );
-  });
-});
-
-describe('NPPA crypto and PI (official vectors, NPPA.md)', () => {
-  const key = '2836e95fcd10e04b0069bb1ee659955b';
-  const payload =
-    'CqT/33f3jyoiYqT8MtxEFk3x2rlfhmgzhxpHqWosSj4d3hq2EbrtVyx2aLj565ZQNTcPrcDipnvpq/D/vQDaLKW70O83Q42zvR0//OfnYLcIjTPMnqa+SOhsjQrSdu66ySSORCAo';
-
-  it('decrypts the official payload', () => {
-    expect(decryptBody(payload, key)).toBe('{"ai":"test-accountId","name":"用户姓名","idNum":"371321199012310912"}');
-  });
-
-  it('signs the official example', () => {
-    const input = { secretKey: key, headers: { appId: 'test-appId', bizId: 'test-bizId', timestamps: '1584949895758' }, query: { id: 'test-id', name: 'test-name' }, body: JSON.stringify({ data: payload }) };
-    expect(signatureBase(input)).toBe(`${key}appIdtest-appIdbizIdtest-bizIdidtest-idnametest-nametimestamps1584949895758{"data":"${payload}"}`);
-    expect(signRequest(input)).toBe('386c03b776a28c06b8032a958fbd89337424ef45c62d0422706cca633d8ad5fd');
-  });
-
-  it('round-trips and refuses another key', () => {
-    const sealed = encryptBody('{"a":1}', key);
-    expect(decryptBody(sealed, key)).toBe('{"a":1}');
-    expect(() => decryptBody(sealed, 'ffffffffffffffffffffffffffffffff')).toThrow();
-  });
-
-  it('reads the birth date from a PI', () => {
-    expect(birthDateFromPi('1hpfml09b57f3f8185f8cb5094ea3f26278efb')).toBe('2010-01-01');
-    expect(birthDateFromPi('not-a-pi')).toBeNull();
-    fc.assert(
-      fc.property(fc.integer({ min: Date.parse('1900-01-01'), max: Date.parse('2030-12-31') }), (ms) => {
-        const date = new Date(ms).toISOString().slice(0, 10);
-        expect(birthDateFromPi(piPrefixForBirthDate(date) + 'a'.repeat(32))).toBe(date);
       }),
     );
   });

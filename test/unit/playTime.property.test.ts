@@ -46,6 +46,8 @@ describe('nppa-2021 properties', () => {
         const windowEnd = beijingMidnight(beijingDate(now)) + WINDOW_END * 1000;
         expect(d.endsAtMs).toBe(windowEnd);
         expect(now + (d.remainingSeconds! - 1) * 1000).toBeLessThan(windowEnd);
+        expect(now + d.remainingSeconds! * 1000).toBeLessThanOrEqual(windowEnd + 999);
+        expect(d.remainingSeconds).toBe(Math.ceil((windowEnd - now) / 1000));
         expect(d.remainingSeconds!).toBeGreaterThanOrEqual(1);
         expect(d.remainingSeconds!).toBeLessThanOrEqual(3600);
       }),
@@ -55,7 +57,7 @@ describe('nppa-2021 properties', () => {
 
   it('names as next window the earliest allowed instant', () => {
     fc.assert(
-      fc.property(instant, minorBirth, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 20, maxLength: 20 }), (now, birthDate, samples) => {
+      fc.property(instant, minorBirth, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 50, maxLength: 50 }), (now, birthDate, samples) => {
         const player = { birthDate, playedSecondsToday: 0 };
         const d = decidePlay(policy, calendar, player, now);
         if (d.allowedNow) return;
@@ -77,10 +79,80 @@ describe('nppa-2021 properties', () => {
     );
   });
 
+  // Instants close to the windows, where the rule has its edges: 19:59–21:01 Beijing on any day.
+  const nearWindow = fc.tuple(fc.integer({ min: 0, max: 729 }), fc.integer({ min: -60_000, max: 3_660_000 })).map(([day, ms]) => FROM + day * 86_400_000 + WINDOW_START * 1000 + ms);
+
+  it('near the window edges: allowed exactly inside [20:00, 21:00) of a holiday or Fri/Sat/Sun day', () => {
+    fc.assert(
+      fc.property(nearWindow, minorBirth, (now, birthDate) => {
+        const d = decidePlay(policy, calendar, { birthDate, playedSecondsToday: 0 }, now);
+        const s = secondOfBeijingDay(now);
+        const kind = calendar.dayKind(beijingDate(now)).kind;
+        expect(d.allowedNow).toBe((kind === 'holiday' || kind === 'fridayToSunday') && s >= WINDOW_START && s < WINDOW_END);
+        if (d.allowedNow) {
+          const windowEnd = beijingMidnight(beijingDate(now)) + WINDOW_END * 1000;
+          expect(now + d.remainingSeconds! * 1000).toBeLessThanOrEqual(windowEnd + 999);
+          expect(d).toMatchObject({ endsAtMs: windowEnd, nextWindow: null });
+          expect(d.reason).toBeUndefined();
+        } else {
+          expect(d).toMatchObject({ remainingSeconds: 0, endsAtMs: null, reason: 'outside_allowed_hours' });
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the next window is also the earliest allowed instant for players turning 18 in the period', () => {
+    // Born 2007-01-01 … 2008-12-31: 18th birthdays fall in 2025–2026.
+    const nearAdult = fc.integer({ min: Date.parse('2007-01-01T00:00:00Z'), max: Date.parse('2008-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(instant, nearAdult, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 50, maxLength: 50 }), (now, birthDate, samples) => {
+        const player = { birthDate, playedSecondsToday: 0 };
+        const d = decidePlay(policy, calendar, player, now);
+        if (d.allowedNow) return;
+        const { startMs, endMs } = d.nextWindow!;
+        expect(startMs).toBeGreaterThan(now);
+        const atStart = decidePlay(policy, calendar, player, startMs);
+        expect(atStart.allowedNow).toBe(true);
+        expect(endMs === null).toBe(!atStart.minor);
+        expect(decidePlay(policy, calendar, player, startMs - 1).allowedNow).toBe(false);
+        for (const f of samples) {
+          const t = Math.floor(now + f * (startMs - 1 - now));
+          expect(decidePlay(policy, calendar, player, t).allowedNow).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('an adult under forced minor rules: refused exactly where a minor is, and the next window is the earliest allowed instant', () => {
+    fc.assert(
+      fc.property(instant, adultBirth, fc.integer({ min: 0, max: 30 * 86_400_000 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 50, maxLength: 50 }), (now, birthDate, forMs, samples) => {
+        const player = { birthDate, playedSecondsToday: 0, minorRulesUntilMs: now + forMs };
+        const d = decidePlay(policy, calendar, player, now);
+        const s = secondOfBeijingDay(now);
+        expect(d.allowedNow).toBe(forMs === 0 || (playableDay(now) && s >= WINDOW_START && s < WINDOW_END));
+        if (d.allowedNow) return;
+        const { startMs, endMs } = d.nextWindow!;
+        expect(startMs).toBeGreaterThan(now);
+        expect(startMs).toBeLessThanOrEqual(now + forMs);
+        expect(decidePlay(policy, calendar, player, startMs).allowedNow).toBe(true);
+        expect(endMs === null).toBe(startMs === now + forMs);
+        for (const f of samples) {
+          const t = Math.floor(now + f * (startMs - 1 - now));
+          expect(decidePlay(policy, calendar, player, t).allowedNow).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('always allows adults, with no limit', () => {
     fc.assert(
       fc.property(instant, adultBirth, (now, birthDate) => {
-        expect(decidePlay(policy, calendar, { birthDate, playedSecondsToday: 0 }, now)).toMatchObject({ minor: false, allowedNow: true, remainingSeconds: null, endsAtMs: null });
+        const d = decidePlay(policy, calendar, { birthDate, playedSecondsToday: 0 }, now);
+        expect(d).toMatchObject({ minor: false, ageBand: 18, allowedNow: true, remainingSeconds: null, endsAtMs: null, nextWindow: null });
+        expect(d.reason).toBeUndefined();
       }),
       { numRuns: 500 },
     );

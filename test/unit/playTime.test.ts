@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatBeijing } from '#shared/domain/beijingTime';
-import { createCalendar, parseCalendarOverride } from '#shared/domain/calendar';
+import { createCalendar, parseCalendarOverride, uncoveredDays } from '#shared/domain/calendar';
 import { parsePlayPolicy, PRESETS, type PlayPolicy } from '#shared/domain/playPolicy';
 import { decidePlay, type PlayerFacts } from '#shared/domain/playTime';
 
@@ -38,12 +38,18 @@ const TABLE: Array<[string, string, ReturnType<typeof view>]> = [
   ['make-up Sunday 2026-09-20 → Friday 25 September (Mid-Autumn break)', '2026-09-20T20:30:00+08:00', refused('2026-09-25T20:00:00+08:00/2026-09-25T21:00:00+08:00')],
   ['make-up Saturday 2026-10-10 → Sunday 11 October', '2026-10-10T20:30:00+08:00', refused('2026-10-11T20:00:00+08:00/2026-10-11T21:00:00+08:00')],
   ['make-up Sunday 2026-01-04 → Friday 9 January', '2026-01-04T20:30:00+08:00', refused('2026-01-09T20:00:00+08:00/2026-01-09T21:00:00+08:00')],
-  // Holiday breaks are playable on weekdays too.
-  ['Spring Festival Monday 2026-02-16', '2026-02-16T20:30:00+08:00', allowed(1800, '2026-02-16T21:00:00+08:00')],
-  ['Spring Festival Wednesday 2026-02-18', '2026-02-18T20:30:00+08:00', allowed(1800, '2026-02-18T21:00:00+08:00')],
-  ['Spring Festival Monday 2026-02-23 (last day)', '2026-02-23T20:30:00+08:00', allowed(1800, '2026-02-23T21:00:00+08:00')],
-  ['National Day Thursday 2026-10-01', '2026-10-01T20:30:00+08:00', allowed(1800, '2026-10-01T21:00:00+08:00')],
-  ['National Day Wednesday 2026-10-07', '2026-10-07T20:30:00+08:00', allowed(1800, '2026-10-07T21:00:00+08:00')],
+  // Holiday breaks are playable on weekdays too: every day of the Spring Festival and National Day breaks.
+  ...['15', '16', '17', '18', '19', '20', '21', '22', '23'].map((d): [string, string, View] => [`Spring Festival break 2026-02-${d}`, `2026-02-${d}T20:30:00+08:00`, allowed(1800, `2026-02-${d}T21:00:00+08:00`)]),
+  ...['01', '02', '03', '04', '05', '06', '07'].map((d): [string, string, View] => [`National Day break 2026-10-${d}`, `2026-10-${d}T20:30:00+08:00`, allowed(1800, `2026-10-${d}T21:00:00+08:00`)]),
+  ['Thursday 2026-10-08, after the National Day break → Friday 9 October', '2026-10-08T20:30:00+08:00', refused('2026-10-09T20:00:00+08:00/2026-10-09T21:00:00+08:00')],
+  ['Tuesday 2026-02-24, after the Spring Festival break → Friday 27 February', '2026-02-24T20:30:00+08:00', refused('2026-02-27T20:00:00+08:00/2026-02-27T21:00:00+08:00')],
+  ['make-up Saturday 2026-02-14 before the window → the break, not tonight', '2026-02-14T19:00:00+08:00', refused('2026-02-15T20:00:00+08:00/2026-02-15T21:00:00+08:00')],
+  ['Spring Festival 2026-02-20 at 19:00 → tonight', '2026-02-20T19:00:00+08:00', refused('2026-02-20T20:00:00+08:00/2026-02-20T21:00:00+08:00')],
+  ['Friday 2026-10-02 20:00 (the brief\'s instant)', '2026-10-02T20:00:00+08:00', allowed(3600, '2026-10-02T21:00:00+08:00')],
+  ['Friday 2026-12-25 23:00 → Saturday', '2026-12-25T23:00:00+08:00', refused('2026-12-26T20:00:00+08:00/2026-12-26T21:00:00+08:00')],
+  ['Friday 20:00:00.999', '2026-11-27T20:00:00.999+08:00', allowed(3600, '2026-11-27T21:00:00+08:00')],
+  ['Friday 20:59:59.001', '2026-11-27T20:59:59.001+08:00', allowed(1, '2026-11-27T21:00:00+08:00')],
+  ['Friday 20:59:59.999', '2026-11-27T20:59:59.999+08:00', allowed(1, '2026-11-27T21:00:00+08:00')],
   // The window edges, to the second, on an ordinary Friday.
   ['Friday 19:59:59', '2026-11-27T19:59:59+08:00', refused('2026-11-27T20:00:00+08:00/2026-11-27T21:00:00+08:00')],
   ['Friday 20:00:00', '2026-11-27T20:00:00+08:00', allowed(3600, '2026-11-27T21:00:00+08:00')],
@@ -67,7 +73,54 @@ describe.each(ZONES)('nppa-2021 for a 14-year-old, host TZ=%s', (zone) => {
   });
 });
 
+describe('host time zone', () => {
+  it('gives identical results under UTC, America/Los_Angeles and Asia/Shanghai', () => {
+    const run = () => TABLE.map(([, iso]) => view(nppa2021, minor, iso));
+    const results = ['UTC', 'America/Los_Angeles', 'Asia/Shanghai'].map((zone) => {
+      process.env.TZ = zone;
+      expect(new Date(at('2026-07-01T12:00:00Z')).getTimezoneOffset()).toBe({ UTC: 0, 'America/Los_Angeles': 420, 'Asia/Shanghai': -480 }[zone]);
+      return run();
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+});
+
 describe('adults and the birthday', () => {
+  it('born 2008-10-02: a minor (17) at 20:30 on 2026-10-01, an adult at 20:30 on 2026-10-02', () => {
+    const player = { birthDate: '2008-10-02', playedSecondsToday: 0 };
+    expect(decidePlay(nppa2021, calendar, player, at('2026-10-01T20:30:00+08:00'))).toEqual({
+      minor: true,
+      ageBand: 16,
+      allowedNow: true,
+      remainingSeconds: 1800,
+      endsAtMs: at('2026-10-01T21:00:00+08:00'),
+      nextWindow: null,
+      calendarCovered: true,
+    });
+    expect(decidePlay(nppa2021, calendar, player, at('2026-10-02T20:30:00+08:00'))).toEqual({
+      minor: false,
+      ageBand: 18,
+      allowedNow: true,
+      remainingSeconds: null,
+      endsAtMs: null,
+      nextWindow: null,
+      calendarCovered: true,
+    });
+    // On a working day the evening before the birthday, the next "window" is the birthday itself, unlimited.
+    const wed = { birthDate: '2008-11-26', playedSecondsToday: 0 };
+    expect(decidePlay(nppa2021, calendar, wed, at('2026-11-25T20:30:00+08:00'))).toMatchObject({ minor: true, allowedNow: false, nextWindow: { startMs: at('2026-11-26T00:00:00+08:00'), endMs: null } });
+  });
+
+  it.each([
+    ['under 8', '2020-01-01', 0],
+    ['8–15', '2012-05-01', 8],
+    ['16–17', '2009-05-01', 16],
+    ['adult', '1990-05-01', 18],
+  ])('age band %s', (_name, birthDate, band) => {
+    expect(decidePlay(nppa2021, calendar, { birthDate, playedSecondsToday: 0 }, at('2026-11-25T20:30:00+08:00')).ageBand).toBe(band);
+  });
+
   it('an adult is allowed at any time with no limit', () => {
     for (const iso of ['2026-11-25T03:00:00+08:00', '2026-02-14T20:30:00+08:00']) {
       expect(view(nppa2021, adult, iso)).toEqual({ allowed: true, remaining: null, endsAt: null, next: null, reason: null });
@@ -83,6 +136,23 @@ describe('adults and the birthday', () => {
   it('names the 18th birthday as the next window when it comes before any play window', () => {
     const player = { birthDate: '2008-11-26', playedSecondsToday: 0 };
     expect(view(nppa2021, player, '2026-11-25T22:00:00+08:00').next).toBe('2026-11-26T00:00:00+08:00/open');
+  });
+
+  it('minorRulesUntilMs puts an adult under minor rules (band 16) until that instant', () => {
+    const forced = { ...adult, minorRulesUntilMs: at('2026-11-26T12:00:00+08:00') };
+    expect(decidePlay(nppa2021, calendar, forced, at('2026-11-25T23:00:00+08:00'))).toEqual({
+      minor: true,
+      ageBand: 16,
+      allowedNow: false,
+      remainingSeconds: 0,
+      endsAtMs: null,
+      nextWindow: { startMs: at('2026-11-26T12:00:00+08:00'), endMs: null },
+      reason: 'outside_allowed_hours',
+      calendarCovered: true,
+    });
+    expect(decidePlay(nppa2021, calendar, forced, at('2026-11-26T11:59:59+08:00')).allowedNow).toBe(false);
+    expect(decidePlay(nppa2021, calendar, forced, at('2026-11-26T12:00:00+08:00'))).toMatchObject({ minor: false, allowedNow: true, remainingSeconds: null });
+    expect(view(nppa2021, { ...adult, minorRulesUntilMs: null }, '2026-11-25T23:00:00+08:00')).toEqual({ allowed: true, remaining: null, endsAt: null, next: null, reason: null });
   });
 
   it('an adult account under minor rules (failed challenge) is refused on a Wednesday at 23:00', () => {
@@ -102,6 +172,13 @@ describe('the nppa-2019 preset', () => {
     ['21:50 with budget left: the curfew comes first', '2026-11-25T21:50:00+08:00', 0, allowed(600, '2026-11-25T22:00:00+08:00')],
     ['90 minutes used up', '2026-11-25T10:00:00+08:00', 5400, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00', 'play_time_exhausted')],
     ['a statutory holiday: 3 hours', '2026-10-03T10:00:00+08:00', 0, allowed(10800, '2026-10-03T13:00:00+08:00')],
+    ['a statutory holiday, 2 hours played: 1 hour left', '2026-10-03T10:00:00+08:00', 7200, allowed(3600, '2026-10-03T11:00:00+08:00')],
+    ['a statutory holiday, 3 hours used up', '2026-10-03T10:00:00+08:00', 10800, refused('2026-10-04T08:00:00+08:00/2026-10-04T22:00:00+08:00', 'play_time_exhausted')],
+    ['an ordinary Saturday: 90 minutes', '2026-11-28T10:00:00+08:00', 0, allowed(5400, '2026-11-28T11:30:00+08:00')],
+    ['a working day 08:00:00 opens', '2026-11-25T08:00:00+08:00', 0, allowed(5400, '2026-11-25T09:30:00+08:00')],
+    ['a working day 22:00:00 is curfew', '2026-11-25T22:00:00+08:00', 0, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00')],
+    ['more than the budget played (counter ahead)', '2026-11-25T10:00:00+08:00', 6000, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00', 'play_time_exhausted')],
+    ['used up and in curfew: the curfew is the reason', '2026-11-25T23:00:00+08:00', 5400, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00')],
   ] as Array<[string, string, number, View]>)('%s', (_name, iso, played, expected) => {
     expect(view(p, { ...minor, playedSecondsToday: played }, iso)).toEqual(expected);
   });
@@ -136,5 +213,60 @@ describe('years the calendar does not cover', () => {
     expect(withOverride.covers('2027-06-01')).toBe(true);
     expect(decidePlay(nppa2021, withOverride, minor, at('2027-01-04T20:30:00+08:00'))).toMatchObject({ allowedNow: true, calendarCovered: true });
     expect(decidePlay(nppa2021, withOverride, minor, at('2027-01-01T20:30:00+08:00')).allowedNow).toBe(false);
+  });
+});
+
+describe('the calendar', () => {
+  it('does not cover 2027 in the pinned data, and says so', () => {
+    expect(calendar.covers('2026-12-31')).toBe(true);
+    expect(calendar.covers('2027-01-01')).toBe(false);
+    expect(calendar.coveredYears()).toContain(2026);
+    expect(calendar.coveredYears()).not.toContain(2027);
+    expect(calendar.dayKind('2027-01-01')).toEqual({ kind: 'fridayToSunday', covered: false });
+    expect(calendar.dayKind('2027-01-04')).toEqual({ kind: 'workday', covered: false });
+  });
+
+  it.each([
+    ['2026-02-14', 'workday'],
+    ['2026-02-28', 'workday'],
+    ['2026-01-04', 'workday'],
+    ['2026-05-09', 'workday'],
+    ['2026-09-20', 'workday'],
+    ['2026-10-10', 'workday'],
+    ['2026-02-15', 'holiday'],
+    ['2026-02-23', 'holiday'],
+    ['2026-10-01', 'holiday'],
+    ['2026-10-07', 'holiday'],
+    ['2026-11-27', 'fridayToSunday'],
+    ['2026-11-29', 'fridayToSunday'],
+    ['2026-11-25', 'workday'],
+  ] as const)('2026: %s is a %s', (date, kind) => {
+    expect(calendar.dayKind(date)).toEqual({ kind, covered: true });
+  });
+
+  it('an override for 2027 makes it covered and sets its holidays', () => {
+    const withOverride = createCalendar(parseCalendarOverride({ years: { '2027': { holidays: ['2027-01-01'], workdays: [] } } }));
+    expect(withOverride.covers('2027-01-01')).toBe(true);
+    expect(withOverride.dayKind('2027-01-01')).toEqual({ kind: 'holiday', covered: true });
+    expect(withOverride.coveredYears()).toContain(2027);
+    expect(uncoveredDays(withOverride, '2026-11-23', 60)).toEqual([]);
+  });
+
+  it('lists the uncovered days ahead without an override', () => {
+    const days = uncoveredDays(calendar, '2026-11-23', 60);
+    expect(days.length).toBeGreaterThan(0);
+    expect(days).toHaveLength(21); // 2026-11-23 + 59 days = 2027-01-21
+    expect(days[0]).toBe('2027-01-01');
+    expect(days.at(-1)).toBe('2027-01-21');
+    expect(uncoveredDays(calendar, '2026-11-23', 39)).toEqual([]);
+  });
+
+  it.each([
+    [{ years: { '2027': { holidays: ['2026-12-31'], workdays: [] } } }, /2026-12-31 is not in 2027/],
+    [{ years: { '27': { holidays: [], workdays: [] } } }, /invalid calendar override/],
+    [{ years: { '2027': { holidays: ['2027-1-1'], workdays: [] } } }, /invalid calendar override/],
+    [{ years: { '2027': { holidays: [] } } }, /invalid calendar override/],
+  ])('refuses a malformed override %j', (json, message) => {
+    expect(() => parseCalendarOverride(json)).toThrow(message);
   });
 });

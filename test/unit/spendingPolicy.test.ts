@@ -44,6 +44,17 @@ describe('the bands of the 2019 notice', () => {
     ['age 0: 0.01 CNY', 0, 1, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['age 7: any amount is refused on age', 7, 100_000, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['age 18: 10,000 CNY after 50,000 CNY this month', 18, 1_000_000, 1_000_000, 5_000_000, { ok: true }],
+    ['age 7: even 0.01 CNY', 7, 1, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
+    ['age 8: 50.01 CNY', 8, 5001, 0, 0, { ok: false, limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
+    ['age 15: 50.00 CNY', 15, 5000, 0, 0, { ok: true }],
+    ['age 16: 100.01 CNY', 16, 10001, 0, 0, { ok: false, limit: 'single', limitAmount: 10000, remainingAmount: 10000 }],
+    ['age 17: 100.00 CNY', 17, 10000, 0, 0, { ok: true }],
+    ['age 18: 100.01 CNY', 18, 10001, 0, 0, { ok: true }],
+    ['age 15: 150 CNY spent this month + 50 reaches 200', 15, 5000, 0, 15000, { ok: true }],
+    ['age 8: 200 CNY spent this month + 0.01', 8, 1, 0, 20000, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 0 }],
+    ['age 16: 350 CNY spent this month + 50 reaches 400', 16, 5000, 0, 35000, { ok: true }],
+    ['age 16: 350 CNY spent this month + 50.01 is refused with 50 CNY remaining', 16, 5001, 0, 35000, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 5000 }],
+    ['age 17: nothing spent today, 300.01 CNY this month + 100', 17, 10000, 0, 30001, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 9999 }],
   ] as const)('%s', (_name, age, amount, today, month, expected) => {
     expect(decideReservation(limits(age), amount, today, month)).toEqual(expected);
   });
@@ -61,6 +72,30 @@ describe('the bands of the 2019 notice', () => {
     expect(decideReservation(l, 1, 3500, 3500)).toEqual({ ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 0 });
     expect(decideReservation(l, 1, 0, 25000)).toEqual({ ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 0 });
     expect(spendingView(l, 3500, 25000)).toEqual({ singleMax: 5000, dailyRemaining: 0, monthlyRemaining: 0 });
+  });
+});
+
+describe('a daily cap of 30 CNY (2024 Regulations Art. 44)', () => {
+  const policy = parseSpendingPolicy([under8, band(8, 5000, 3000, 20000), band(16, 10000, 3000, 40000), adults]);
+
+  it.each([
+    ['age 10: 30 CNY at once', 10, 3000, 0, 0, { ok: true }],
+    ['age 10: 30.01 CNY at once', 10, 3001, 0, 0, { ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 3000 }],
+    ['age 10: 20 CNY spent today + 10', 10, 1000, 2000, 2000, { ok: true }],
+    ['age 10: 20 CNY spent today + 10.01', 10, 1001, 2000, 2000, { ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 1000 }],
+    ['age 17: 30 CNY spent today + 0.01', 17, 1, 3000, 3000, { ok: false, limit: 'daily', limitAmount: 3000, remainingAmount: 0 }],
+    ['age 17: a new day, 390 CNY this month + 10', 17, 1000, 0, 39000, { ok: true }],
+    ['age 17: a new day, 390 CNY this month + 10.01', 17, 1001, 0, 39000, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 1000 }],
+    ['age 18: no cap', 18, 1_000_000, 1_000_000, 0, { ok: true }],
+  ] as const)('%s', (_name, age, amount, today, month, expected) => {
+    expect(decideReservation(spendingLimitsFor(policy, age), amount, today, month)).toEqual(expected);
+  });
+
+  it('shows and enforces the cap', () => {
+    expect(spendingLimitsFor(policy, 12)).toEqual({ allowed: true, single: 5000, daily: 3000, monthly: 20000 });
+    expect(spendingView(spendingLimitsFor(policy, 12), 2000, 19500)).toEqual({ singleMax: 5000, dailyRemaining: 1000, monthlyRemaining: 500 });
+    expect(counterCeilings(spendingLimitsFor(policy, 12), 1000)).toEqual({ dayMaxBefore: 2000, monthMaxBefore: 19000 });
+    expect(counterCeilings(spendingLimitsFor(policy, 17), 10000)).toEqual({ dayMaxBefore: -7000, monthMaxBefore: 30000 });
   });
 });
 
@@ -132,6 +167,21 @@ describe('publisher policies', () => {
     ['unsorted bands', [under8, band(16, 10000, null, 40000), band(8, 5000, null, 20000), adults], 'spending policy: bands must be sorted by fromAge without repeats (8 after 16)'],
   ])('refuses a malformed policy: %s', (_name, policy, message) => {
     expect(() => parseSpendingPolicy(policy)).toThrow(message);
+  });
+
+  it('accepts a stricter no-payments-under-12 policy directly', () => {
+    const policy = [band(0, 0, 0, 0, false), band(12, 5000, null, 20000), band(16, 10000, null, 40000), adults];
+    expect(() => assertNotLooserThanLaw(policy)).not.toThrow();
+    expect(spendingLimitsFor(policy, 11)).toEqual(none);
+    expect(spendingLimitsFor(policy, 12)).toEqual({ allowed: true, single: 5000, daily: null, monthly: 20000 });
+  });
+
+  it.each([
+    ['allowed under 8 via the 8–15 band from 6', [under8, band(6, 5000, null, 20000), band(16, 10000, null, 40000), adults], 'ages 6–7: paid services must be refused'],
+    ['monthly 200.01 CNY for 8–15', [under8, band(8, 5000, null, 20001), band(16, 10000, null, 40000), adults], 'ages 8–15: monthly limit 20001 fen exceeds the legal 20000 fen (2019 notice)'],
+    ['no single limit for 16–17', [under8, band(8, 5000, null, 20000), band(16, null, null, 40000), adults], 'ages 16–17: single top-up limit no limit exceeds the legal 10000 fen (2019 notice)'],
+  ])('names the band of a looser policy: %s', (_name, policy, message) => {
+    expect(() => assertNotLooserThanLaw(policy)).toThrow(message);
   });
 
   it('accepts the law itself', () => {

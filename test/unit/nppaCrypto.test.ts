@@ -1,0 +1,141 @@
+/**
+ * NPPA body encryption, request signature and PI, against the official vectors of NPPA.md
+ * (接口对接技术规范 V1.8).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decryptBody, encryptBody, signatureBase, signRequest, type SignInput } from '#shared/nppa/crypto';
+import { birthDateFromPi, piPrefixForBirthDate } from '#shared/nppa/pi';
+
+const KEY = '2836e95fcd10e04b0069bb1ee659955b';
+const PAYLOAD =
+  'CqT/33f3jyoiYqT8MtxEFk3x2rlfhmgzhxpHqWosSj4d3hq2EbrtVyx2aLj565ZQNTcPrcDipnvpq/D/vQDaLKW70O83Q42zvR0//OfnYLcIjTPMnqa+SOhsjQrSdu66ySSORCAo';
+const PLAINTEXT = '{"ai":"test-accountId","name":"用户姓名","idNum":"371321199012310912"}';
+const OTHER_KEY = 'ffffffffffffffffffffffffffffffff';
+
+describe('body encryption (AES-128-GCM)', () => {
+  it('decrypts the official payload', () => {
+    expect(decryptBody(PAYLOAD, KEY)).toBe(PLAINTEXT);
+  });
+
+  it('re-encrypts the official plaintext to the official payload with its IV', () => {
+    const iv = Buffer.from(PAYLOAD, 'base64').subarray(0, 12);
+    expect(encryptBody(PLAINTEXT, KEY, iv)).toBe(PAYLOAD);
+  });
+
+  it('lays out IV ‖ ciphertext ‖ tag: 12 + UTF-8 length + 16 bytes', () => {
+    const sealed = Buffer.from(encryptBody(PLAINTEXT, KEY), 'base64');
+    expect(sealed.length).toBe(12 + Buffer.byteLength(PLAINTEXT, 'utf8') + 16);
+  });
+
+  it('uses a fresh random IV each time', () => {
+    expect(encryptBody(PLAINTEXT, KEY)).not.toBe(encryptBody(PLAINTEXT, KEY));
+  });
+
+  it.each([
+    ['a wrong key', PAYLOAD, OTHER_KEY],
+    ['a flipped ciphertext byte', (() => { const b = Buffer.from(PAYLOAD, 'base64'); b[20] = b[20]! ^ 1; return b.toString('base64'); })(), KEY],
+    ['a flipped tag byte', (() => { const b = Buffer.from(PAYLOAD, 'base64'); b[b.length - 1] = b[b.length - 1]! ^ 1; return b.toString('base64'); })(), KEY],
+    ['a payload shorter than IV + tag', Buffer.alloc(27).toString('base64'), KEY],
+  ])('refuses %s', (_name, payload, key) => {
+    expect(() => decryptBody(payload, key)).toThrow();
+  });
+
+  it('round-trips any text, and another key never opens it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (text, keyBytes) => {
+        const key = Buffer.from(keyBytes).toString('hex');
+        const sealed = encryptBody(text, key);
+        expect(decryptBody(sealed, key)).toBe(text);
+        const other = Buffer.from(keyBytes.map((b, i) => (i === 0 ? b ^ 0x80 : b))).toString('hex');
+        expect(() => decryptBody(sealed, other)).toThrow();
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('request signature (SHA-256)', () => {
+  const official: SignInput = {
+    secretKey: KEY,
+    headers: { appId: 'test-appId', bizId: 'test-bizId', timestamps: '1584949895758' },
+    query: { id: 'test-id', name: 'test-name' },
+    body: JSON.stringify({ data: PAYLOAD }),
+  };
+
+  it('builds the official signature string', () => {
+    expect(signatureBase(official)).toBe(`${KEY}appIdtest-appIdbizIdtest-bizIdidtest-idnametest-nametimestamps1584949895758{"data":"${PAYLOAD}"}`);
+  });
+
+  it('signs the official example', () => {
+    expect(signRequest(official)).toBe('386c03b776a28c06b8032a958fbd89337424ef45c62d0422706cca633d8ad5fd');
+  });
+
+  it('does not depend on the order the query was given in', () => {
+    expect(signRequest({ ...official, query: { name: 'test-name', id: 'test-id' } })).toBe('386c03b776a28c06b8032a958fbd89337424ef45c62d0422706cca633d8ad5fd');
+  });
+
+  it('signs a GET with no query and an empty body', () => {
+    const get: SignInput = { secretKey: KEY, headers: official.headers, body: '' };
+    expect(signatureBase(get)).toBe(`${KEY}appIdtest-appIdbizIdtest-bizIdtimestamps1584949895758`);
+    expect(signRequest(get)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['the body', { ...official, body: official.body + ' ' }],
+    ['the timestamp', { ...official, headers: { ...official.headers, timestamps: '1584949895759' } }],
+    ['a query value', { ...official, query: { id: 'test-id', name: 'test-nam' } }],
+    ['the key', { ...official, secretKey: OTHER_KEY }],
+  ])('changes with %s', (_name, input) => {
+    expect(signRequest(input)).not.toBe('386c03b776a28c06b8032a958fbd89337424ef45c62d0422706cca633d8ad5fd');
+  });
+});
+
+describe('PI (用户唯一标识)', () => {
+  it('reads the official example', () => {
+    expect(birthDateFromPi('1hpfml09b57f3f8185f8cb5094ea3f26278efb')).toBe('2010-01-01');
+    expect(piPrefixForBirthDate('2010-01-01')).toBe('1hpfml');
+  });
+
+  it.each([
+    ['1900-01-01', '1ff0h3'],
+    ['2030-12-31', '1ib1af'],
+  ])('writes %s as %s', (date, prefix) => {
+    expect(piPrefixForBirthDate(date)).toBe(prefix);
+  });
+
+  it.each([
+    ['not a PI', 'not-a-pi'],
+    ['37 characters', '1hpfml09b57f3f8185f8cb5094ea3f26278ef'],
+    ['39 characters', '1hpfml09b57f3f8185f8cb5094ea3f26278efba'],
+    ['a letter above p in the date part', '1hpfmz09b57f3f8185f8cb5094ea3f26278efb'],
+    ['upper case', '1HPFML09B57F3F8185F8CB5094EA3F26278EFB'],
+    ['month 13 (2010-13-01)', `${piPrefixForBirthDate('2010-13-01')}${'a'.repeat(32)}`],
+  ])('rejects %s', (_name, pi) => {
+    expect(birthDateFromPi(pi)).toBeNull();
+  });
+
+  // Date.parse rolls 2011-02-29 and 2010-04-31 over instead of rejecting them: a PI must still decode only to real dates.
+  it.each([
+    ['29 February of a common year', '2011-02-29'],
+    ['31 April', '2010-04-31'],
+  ])('rejects an impossible date: %s', (_name, date) => {
+    expect(birthDateFromPi(`${piPrefixForBirthDate(date)}${'a'.repeat(32)}`)).toBeNull();
+  });
+
+  it('round-trips every birth date 1900–2030', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('1900-01-01T00:00:00Z') / 86_400_000, max: Date.parse('2030-12-31T00:00:00Z') / 86_400_000 }),
+        fc.stringMatching(/^[0-9a-z]{32}$/),
+        (day, tail) => {
+          const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+          const prefix = piPrefixForBirthDate(date);
+          expect(prefix).toMatch(/^[0-9a-p]{6}$/);
+          expect(birthDateFromPi(prefix + tail)).toBe(date);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
