@@ -1,12 +1,13 @@
 /** GET /v1/limits: the same decisions a login and a reservation would make at this instant. */
-import { formatBeijing } from '#shared/domain/beijingTime';
-import { decideForAccount, requireIdentity, type SessionDeps } from '#shared/sessions/service';
+import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
+import { countsPlayTime, decideForAccount, requireIdentity, type SessionDeps } from '#shared/sessions/service';
 import { spendingNow, type SpendingDeps } from '#shared/spending/service';
 
 export async function readLimits(sessions: SessionDeps, spending: SpendingDeps, accountId: string, nowMs: number) {
   const account = await spending.accounts.getAccount(accountId);
   requireIdentity(account);
-  const play = decideForAccount(sessions, account, 0, nowMs);
+  const played = countsPlayTime(sessions.policy) ? await sessions.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
+  const play = decideForAccount(sessions, account, played, nowMs);
   return {
     ageBand: play.ageBand,
     minor: play.minor,

@@ -62,9 +62,14 @@ export interface Replaced {
   live: boolean;
   /** Night-play seconds of the replaced session (adults' night patrol). */
   nightSeconds?: number;
+  /** Play seconds of the replaced session to add to its person's day (budget policies). */
+  play?: { identityHash: string; day: string; seconds: number };
 }
 
 export const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
+/** A person's play seconds on a Beijing day, for budget policies (nppa-2019: 1.5 h a day across accounts). */
+export const dayPlayKey = (identityHash: string, day: string) => ({ pk: `IDENTITY#${identityHash}`, sk: `PLAY#${day}` });
+const DAY_PLAY_TTL_S = 3 * 86_400;
 export const identityLeaseKey = (identityHash: string) => ({ pk: `IDENTITY#${identityHash}`, sk: 'LEASE' });
 const liveShard = (sessionId: string) => `LIVE#${createHash('sha1').update(sessionId).digest()[0]! % LIVE_SHARDS}`;
 /** Sweeper index sort key: the last heartbeat; the sweeper applies each session's own deadline. */
@@ -157,6 +162,23 @@ export class SessionRepository {
     };
   }
 
+  private dayPlayUpdate(play: { identityHash: string; day: string; seconds: number }, nowMs: number) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: dayPlayKey(play.identityHash, play.day),
+        UpdateExpression: 'ADD seconds :s SET expiresAt = :exp',
+        ExpressionAttributeValues: { ':s': play.seconds, ':exp': Math.floor(nowMs / 1000) + DAY_PLAY_TTL_S },
+      },
+    };
+  }
+
+  /** Seconds this person has played on a Beijing day (budget policies only: one extra read at login). */
+  async playedOn(identityHash: string, day: string): Promise<number> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day), ConsistentRead: true }));
+    return Number(r.Item?.seconds ?? 0);
+  }
+
   /** The account update that releases (or hands over) a lease and records night play of the ended session. */
   private accountLeaseUpdate(accountId: string, next: Lease | null, seenSessionId: string | null, night: { sessionId: string; endedAt: number; seconds: number } | null) {
     const set: string[] = [];
@@ -215,6 +237,7 @@ export class SessionRepository {
     for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
     for (const old of ended.values()) {
       items.push(this.endUpdate(old.lease.sessionId, 'signed_in_elsewhere', now));
+      if (old.play && old.play.seconds > 0) items.push(this.dayPlayUpdate(old.play, now));
       items.push(outboxPut(this.table, { si: old.lease.sessionId, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId }));
       // The person's session on another account also holds that account's lease: release it.
       if (old.lease.accountId !== s.accountId) items.push(this.accountLeaseUpdate(old.lease.accountId, null, old.lease.sessionId, null));
@@ -266,7 +289,12 @@ export class SessionRepository {
    * Ends a session (logout, sweep, end of play, failed challenge) with its logout event, its leases
    * released and its night play recorded, in one transaction. False when it had already ended.
    */
-  async end(s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased'>, reason: EndReason, endedAt: number, options: { lastHeartbeatAt?: number; nightSeconds?: number } = {}): Promise<boolean> {
+  async end(
+    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased'>,
+    reason: EndReason,
+    endedAt: number,
+    options: { lastHeartbeatAt?: number; nightSeconds?: number; play?: { day: string; seconds: number } } = {},
+  ): Promise<boolean> {
     const end = this.endUpdate(s.sessionId, reason, endedAt);
     if (options.lastHeartbeatAt !== undefined) {
       end.Update.ConditionExpression += ' AND lastHeartbeatAt = :seenBeat';
@@ -280,6 +308,7 @@ export class SessionRepository {
     if (s.identityLeased) {
       items.push({ Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } });
     }
+    if (options.play && options.play.seconds > 0) items.push(this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play }, endedAt));
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;

@@ -4,7 +4,7 @@
  * session it returns; logout and the sweeper end sessions with their NPPA logout event.
  */
 import { randomBytes } from 'node:crypto';
-import { formatBeijing } from '#shared/domain/beijingTime';
+import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import type { Calendar } from '#shared/domain/calendar';
 import type { PlayPolicy } from '#shared/domain/playPolicy';
 import { decidePlay, type PlayDecision } from '#shared/domain/playTime';
@@ -37,6 +37,13 @@ export interface HeartbeatAnswer {
   nextHeartbeatSeconds: number;
   reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed';
 }
+
+/** Budget policies (nppa-2019) count play per person per Beijing day; window-only policies need no counter. */
+export const countsPlayTime = (policy: PlayPolicy): boolean => Object.values(policy.days).some((d) => d.budgetSeconds !== null);
+
+/** What a session adds to its person's day when it ends (budget policies only). */
+const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin'>, endMs: number) =>
+  countsPlayTime(deps.policy) && s.minorAtLogin ? { day: beijingDate(s.startedAt), seconds: Math.max(0, Math.floor((endMs - s.startedAt) / 1000)) } : undefined;
 
 /** The play-time decision for an account at an instant (login, limits and heartbeats share it). */
 export function decideForAccount(deps: Pick<SessionDeps, 'policy' | 'calendar'>, facts: { birthDate: string; minorRulesUntil?: number | undefined }, playedSecondsToday: number, nowMs: number): PlayDecision {
@@ -114,7 +121,8 @@ export async function startSession(deps: SessionDeps, accountId: string, request
   const device = deviceHash(deps.pepper, request.deviceId);
   const account = await deps.repo.accountForLogin(accountId, device, nowMs);
   requireIdentity(account);
-  const decision = decideForAccount(deps, account, 0, nowMs);
+  const playedToday = countsPlayTime(deps.policy) ? await deps.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
+  const decision = decideForAccount(deps, account, playedToday, nowMs);
   if (!decision.allowedNow) throw restrictedProblem(decision);
 
   const windowStart = nowMs - deps.risk.policy.deviceWindowSeconds * 1000;
@@ -141,7 +149,14 @@ export async function startSession(deps: SessionDeps, accountId: string, request
     const live = session?.state === 'live';
     const silent = !session || nowMs > heartbeatDeadline(session.lastHeartbeatAt, session.intervalSeconds);
     if (live && !silent && !request.takeover && !sameDevice) throw new Problem('session_active_elsewhere');
-    return { lease: held, live, identityLeased: live && session.identityLeased, nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, nowMs) : 0 };
+    const play = session && live ? dayPlay(deps, session, nowMs) : undefined;
+    return {
+      lease: held,
+      live,
+      identityLeased: live && session.identityLeased,
+      nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, nowMs) : 0,
+      ...(play && session ? { play: { identityHash: session.identityHash, ...play } } : {}),
+    };
   };
   const replacedAccount = account.leaseSessionId ? await replaceable({ sessionId: account.leaseSessionId, deviceHash: account.leaseDeviceHash ?? '', accountId }) : null;
   let replacedIdentity: Replaced | null = decision.minor && replacedAccount?.identityLeased ? replacedAccount : null;
@@ -155,7 +170,7 @@ export async function startSession(deps: SessionDeps, accountId: string, request
     deviceHash: device,
     birthDate: account.birthDate,
     ...(account.minorRulesUntil ? { minorRulesUntil: account.minorRulesUntil } : {}),
-    playedBeforeSeconds: 0,
+    playedBeforeSeconds: playedToday,
     startedAt: nowMs,
     lastHeartbeatAt: nowMs,
     lastSeq: 0,
@@ -202,26 +217,29 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
       const answer = answerAt(deps, outcome.session, nowMs);
       if (answer.action === 'terminate') {
         // The end of play: the session ends now, with its logout event (once per session).
-        await deps.repo.end(outcome.session, answer.reason === 'play_time_exhausted' ? 'play_time_exhausted' : 'outside_allowed_hours', nowMs);
+        const play = dayPlay(deps, outcome.session, nowMs);
+        await deps.repo.end(outcome.session, answer.reason === 'play_time_exhausted' ? 'play_time_exhausted' : 'outside_allowed_hours', nowMs, play ? { play } : {});
       }
       return answer;
     }
   }
 }
 
-export async function endSession(deps: Pick<SessionDeps, 'repo'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
+export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
   const session = await deps.repo.get(sessionId);
   if (!session || session.accountId !== accountId || session.state !== 'live') return;
-  await deps.repo.end(session, 'logout', nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs) });
+  const play = dayPlay(deps, session, nowMs);
+  await deps.repo.end(session, 'logout', nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
 }
 
 /** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat (issue 4 §5). */
-export async function sweepSessions(deps: Pick<SessionDeps, 'repo'>, nowMs: number): Promise<{ ended: number }> {
+export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy'>, nowMs: number): Promise<{ ended: number }> {
   const shortest = heartbeatDeadline(0, MINOR_HEARTBEAT_SECONDS);
   let ended = 0;
   for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
     if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
-    if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, s.lastHeartbeatAt) })) ended += 1;
+    const play = dayPlay(deps, s, s.lastHeartbeatAt);
+    if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, s.lastHeartbeatAt), ...(play ? { play } : {}) })) ended += 1;
   }
   if (ended) metric('SessionsSwept', ended);
   return { ended };
