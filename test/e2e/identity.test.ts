@@ -117,6 +117,7 @@ describe('POST /v1/identity', () => {
   it('never writes a name, ID number or PI to the logs', () => {
     const all = logLines.join('\n');
     expect(all).not.toMatch(/\d{17}[\dXx]/);
+    expect(all).not.toMatch(/\b[0-9a-p]{6}[0-9a-f]{32}\b/); // a PI
     expect(all).not.toContain('张三');
     expect(all).not.toContain('某二');
   });

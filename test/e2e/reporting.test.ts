@@ -1,0 +1,48 @@
+/** Logins and logouts through the gateway reach the national system (simulator) exactly once. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalGateway } from '#infra/local/gateway';
+import { client, startTestGateway } from '#test/support/gateway';
+import { person } from '#test/support/people';
+
+let gateway: LocalGateway;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  api = client(gateway.url);
+});
+afterAll(async () => gateway?.stop());
+
+describe('NPPA loginout reporting', () => {
+  it('reports a login and its logout with the same si, bt 1 then 0, ct 0 and the PI, once', async () => {
+    await api.setClock('2026-10-02T20:10:00+08:00');
+    const token = await api.token('report-minor');
+    await api.call('POST', '/v1/identity', { token, body: person('2012-02-02') });
+    const s = await api.call('POST', '/v1/sessions', { token, body: { deviceId: 'report-phone' } });
+    await api.setClock('2026-10-02T20:40:00+08:00');
+    await api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token });
+    expect((await api.tick()).body.ran).toContain('nppaReporter');
+    await api.tick();
+    const mine = gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId);
+    expect(mine.map((e) => [e.bt, e.ct])).toEqual([[1, 0], [0, 0]]);
+    expect(mine[0]!.pi).toMatch(/^[0-9a-p]{6}[0-9a-z]{32}$/);
+    expect(mine[0]!.pi).toBe(mine[1]!.pi);
+    // The login happened 30 min before this report: shifted into the 180 s window, still before the logout.
+    expect(mine[0]!.ot).toBeLessThan(mine[1]!.ot);
+    expect(Math.abs(mine[1]!.ot - Math.floor(Date.parse('2026-10-02T20:40:00+08:00') / 1000))).toBeLessThanOrEqual(1);
+  });
+
+  it('holds a pending identity\'s events until the poller finds its PI', async () => {
+    await api.setClock('2026-10-03T20:00:00+08:00');
+    const token = await api.token('report-pending');
+    expect((await api.call('POST', '/v1/identity', { token, body: person('2011-03-03', '某二待定') })).body.status).toBe('pending');
+    const s = await api.call('POST', '/v1/sessions', { token, body: { deviceId: 'pending-phone' } });
+    expect(s.status).toBe(201);
+    await api.tick();
+    expect(gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId)).toHaveLength(0);
+    await api.setClock('2026-10-03T20:00:10+08:00');
+    await api.tick(); // the poller verifies the identity …
+    await api.tick(); // … and the reporter sends its login
+    expect(gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId).map((e) => e.bt)).toEqual([1]);
+  });
+});
