@@ -54,7 +54,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
 
   const refuse = (r: { limit: 'age' | 'single' | 'daily' | 'monthly'; limitAmount: number; remainingAmount: number }) => {
     metric('SpendingRefused', 1, { limit: r.limit });
-    return new Problem('spending_limit_exceeded', r);
+    return new Problem('spending_limit_exceeded', { limit: r.limit, limitAmount: r.limitAmount, remainingAmount: r.remainingAmount });
   };
   // Age, single-payment, and an amount above a whole day's or month's limit need no counter:
   // decided before any write (the counters' conditions then only see amounts that can fit).

@@ -34,7 +34,7 @@ describe('reserve: the bands of the 2019 notice', () => {
     const token = await account(`p-${randomUUID()}`, birthDate);
     const r = await reserve(token, amount);
     expect(r.status).toBe(status);
-    if (refusal) expect(r.body).toMatchObject({ code: 'spending_limit_exceeded', ...refusal });
+    if (refusal) expect(r.body).toEqual({ type: 'urn:playguard:problem:spending_limit_exceeded', title: 'Spending limit exceeded', status: 403, detail: expect.any(String), code: 'spending_limit_exceeded', ...refusal });
     else expect(r.body).toMatchObject({ status: 'reserved' });
   });
 
