@@ -54,5 +54,6 @@ export const problemType = (code: ProblemCode): string => `urn:playguard:problem
 
 export function problemBody(code: ProblemCode, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { status, title, detail } = PROBLEMS[code];
-  return { type: problemType(code), title, status, detail, code, ...extra };
+  // Extension members never replace the standard ones (RFC 9457 §3.2).
+  return { ...extra, type: problemType(code), title, status, detail, code };
 }

@@ -110,9 +110,9 @@ export async function cancelPayment(deps: SpendingDeps, caller: Caller, orderId:
   if (!order || (caller.kind === 'player' && order.accountId !== caller.accountId)) throw new Problem('order_not_found');
   if (order.status === 'reserved') {
     const result = await deps.repo.release(order, 'cancelled', ownedBy(caller), nowMs);
-    if (!result.ok && result.order?.status === 'committed') throw new Problem('order_conflict', { status: 'committed' });
+    if (!result.ok && result.order?.status === 'committed') throw new Problem('order_conflict', { orderStatus: 'committed' });
   } else if (order.status === 'committed') {
-    throw new Problem('order_conflict', { status: 'committed' });
+    throw new Problem('order_conflict', { orderStatus: 'committed' });
   }
   // Cancelled already, or released by expiry: the amount is not held, which is what cancel asks.
   return { orderId, status: 'cancelled' as const };

@@ -39,7 +39,7 @@ describe('nppa-2019: 90 minutes a day per person', () => {
     // 90 min − the first session's 60 min (the virtual clock runs in real time: ± a second or two).
     expect(Math.abs(second.body.remainingSeconds - 1800)).toBeLessThanOrEqual(2);
 
-    await api.setClock('2026-11-25T11:40:01+08:00');
+    await api.setClock('2026-11-25T11:40:05+08:00');
     const beat = await api.call('POST', `/v1/sessions/${second.body.sessionId}/heartbeat`, { token: b, body: { seq: 1 } });
     expect(beat.body).toMatchObject({ action: 'terminate', reason: 'play_time_exhausted' });
 
