@@ -187,7 +187,7 @@ export class IdentityRepository {
   }
 
   /** A rejected submission: the account stays unbound and the failure counts toward the attempt limit. */
-  async recordRejection(accountId: string, nowMs: number, windowMs: number): Promise<void> {
+  async recordRejection(accountId: string, nowMs: number): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -201,7 +201,6 @@ export class IdentityRepository {
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
-    void windowMs;
   }
 
   /** Starts a new attempt window when the old one is over (cheap: only after a window expired). */

@@ -80,7 +80,7 @@ export async function submitIdentity(
   }
 
   if (answer !== 'unreachable' && answer.status === 'failed') {
-    await deps.repo.recordRejection(accountId, nowMs, ATTEMPT_WINDOW_MS);
+    await deps.repo.recordRejection(accountId, nowMs);
     metric('IdentityRejected');
     throw new Problem('identity_rejected');
   }

@@ -11,10 +11,11 @@
  * events again (at-least-once in that one window): same `si`, `bt` and `ot`, so the national
  * system sees a repeat of an identical event, never a lost or a wrong one.
  */
-import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryShards } from '#shared/storage/dynamo';
 import { log, metric } from '#shared/log';
 import { identityKey } from '#shared/identity/repository';
-import { OUTBOX_SHARDS, outboxIndexKey, SENT_RETENTION_S } from '#shared/reporting/outbox';
+import { OUTBOX_SHARDS, SENT_RETENTION_S } from '#shared/reporting/outbox';
 import type { RateGate } from '#shared/reporting/rateGate';
 import { NppaConfigurationError, NppaUnavailable, type LoginoutItem, type NppaClient } from '#shared/nppa/client';
 
@@ -54,21 +55,7 @@ export interface ReportRun {
 
 /** The queued events, oldest first, across the outbox shards. */
 async function queued(deps: ReporterDeps, limitPerShard: number): Promise<QueuedEvent[]> {
-  const all: QueuedEvent[] = [];
-  await Promise.all(
-    Array.from({ length: OUTBOX_SHARDS }, async (_, shard) => {
-      const r = await deps.db.send(
-        new QueryCommand({
-          TableName: deps.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :shard',
-          ExpressionAttributeValues: { ':shard': outboxIndexKey(shard) },
-          Limit: limitPerShard,
-        }),
-      );
-      all.push(...((r.Items ?? []) as QueuedEvent[]));
-    }),
-  );
+  const all = await queryShards<QueuedEvent>(deps.db, deps.table, 'OUTBOX#', OUTBOX_SHARDS, { limit: limitPerShard });
   return all.sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
 }
 

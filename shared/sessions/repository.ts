@@ -16,8 +16,9 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountKey, type AccountRecord } from '#shared/identity/repository';
+import { queryShards } from '#shared/storage/dynamo';
 import { outboxPut } from '#shared/reporting/outbox';
 
 export const LIVE_SHARDS = 8;
@@ -328,19 +329,7 @@ export class SessionRepository {
 
   /** Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper). */
   async liveSessionsSilentSince(beforeMs: number, limit = 200): Promise<SessionRecord[]> {
-    const out: SessionRecord[] = [];
-    for (let shard = 0; shard < LIVE_SHARDS; shard += 1) {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk < :before',
-          ExpressionAttributeValues: { ':shard': `LIVE#${shard}`, ':before': sweepKey(beforeMs, '') },
-          Limit: limit,
-        }),
-      );
-      out.push(...((r.Items ?? []) as SessionRecord[]));
-    }
-    return out;
+    return queryShards<SessionRecord>(this.db, this.table, 'LIVE#', LIVE_SHARDS, { below: sweepKey(beforeMs, ''), limit });
   }
+
 }

@@ -13,7 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryShards } from '#shared/storage/dynamo';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 const RESERVED_SHARDS = 4;
@@ -183,19 +184,7 @@ export class SpendingRepository {
 
   /** Reservations whose time ran out (candidates for the sweeper). */
   async expiredReservations(nowMs: number, limit = 200): Promise<Order[]> {
-    const out: Order[] = [];
-    for (let shard = 0; shard < RESERVED_SHARDS; shard += 1) {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk < :now',
-          ExpressionAttributeValues: { ':shard': `RESERVED#${shard}`, ':now': expiryKey(nowMs, '') },
-          Limit: limit,
-        }),
-      );
-      out.push(...((r.Items ?? []) as Order[]));
-    }
-    return out;
+    return queryShards<Order>(this.db, this.table, 'RESERVED#', RESERVED_SHARDS, { below: expiryKey(nowMs, ''), limit });
   }
+
 }

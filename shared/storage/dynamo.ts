@@ -4,7 +4,7 @@
  * `ddbCallCounter` so tests and the benchmark can prove the per-request budgets of DESIGN.md.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export const ddbCallCounter = { calls: 0, byOperation: new Map<string, number>() };
 
@@ -38,4 +38,26 @@ export function tableName(): string {
   const name = process.env.TABLE_NAME;
   if (!name) throw new Error('TABLE_NAME is not set');
   return name;
+}
+
+/**
+ * The work queues (live sessions, reservations, the NPPA outbox) spread their index partition over
+ * shards `<prefix><n>`; this reads the items of every shard whose sort key is below `below` (all of
+ * them when omitted), oldest first within a shard, in parallel.
+ */
+export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): Promise<T[]> {
+  const pages = await Promise.all(
+    Array.from({ length: shards }, (_, shard) =>
+      db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: options.below === undefined ? 'gsi1pk = :shard' : 'gsi1pk = :shard AND gsi1sk < :below',
+          ExpressionAttributeValues: { ':shard': `${prefix}${shard}`, ...(options.below === undefined ? {} : { ':below': options.below }) },
+          Limit: options.limit,
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((p) => (p.Items ?? []) as T[]);
 }
