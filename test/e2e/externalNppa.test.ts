@@ -1,0 +1,38 @@
+/** Pointing the NPPA_* variables at another server that speaks NPPA.md works unchanged. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalGateway } from '#infra/local/gateway';
+import { NppaSimulator } from '#shared/nppa/simulator';
+import { client, startTestGateway } from '#test/support/gateway';
+import { person } from '#test/support/people';
+
+const external = new NppaSimulator({ appId: 'publisher-app', bizId: '1101999999', secretKey: 'fedcba9876543210fedcba9876543210' });
+let gateway: LocalGateway;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  const { url } = await external.start();
+  Object.assign(process.env, {
+    NPPA_CHECK_URL: `${url}/idcard/authentication/check`,
+    NPPA_QUERY_URL: `${url}/idcard/authentication/query`,
+    NPPA_LOGINOUT_URL: `${url}/behavior/collection/loginout`,
+    NPPA_APP_ID: external.appId,
+    NPPA_BIZ_ID: external.bizId,
+    NPPA_SECRET_KEY: external.secretKey,
+  });
+  gateway = await startTestGateway();
+  api = client(gateway.url);
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await external.stop();
+});
+
+describe('an external national system', () => {
+  it('is used instead of the embedded simulator', async () => {
+    expect(gateway.simulator).toBeUndefined();
+    const token = await api.token('external-nppa');
+    const r = await api.call('POST', '/v1/identity', { token, body: person('1995-05-05') });
+    expect(r.body).toEqual({ status: 'verified', ageBand: 18, minor: false });
+    expect(external.calls.check).toBe(1);
+  });
+});
