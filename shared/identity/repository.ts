@@ -91,13 +91,6 @@ export class IdentityRepository {
     return r.Item ? ({ ...r.Item, accountId } as AccountRecord) : null;
   }
 
-  async getIdentity(identityHash: string): Promise<IdentityRecord | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: identityKey(identityHash), ConsistentRead: true }));
-    if (!r.Item) return null;
-    const { accounts, ...rest } = r.Item;
-    return { ...(rest as Omit<IdentityRecord, 'accounts'>), identityHash, accounts: accounts ? [...(accounts as Set<string>)] : [] };
-  }
-
   /**
    * Binds the account to the identity and records the national system's answer, in one
    * transaction. The account condition makes "one identity per account" hold under any

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { accountKey } from '#shared/identity/repository';
 import type { RiskSignal } from '#shared/domain/riskRules';
@@ -194,8 +194,4 @@ export class RiskRepository {
     return (r.Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _e, ...rest }) => rest as AuditEntry);
   }
 
-  /** For tests and operators: record an audit entry directly. */
-  async record(e: AuditEntry): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: auditItem(e) }));
-  }
 }

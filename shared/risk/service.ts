@@ -5,7 +5,7 @@
  * live session ends at its next heartbeat with `challenge_failed`.
  */
 import { randomBytes } from 'node:crypto';
-import type { RiskDecision, RiskPolicy, RiskSignal } from '#shared/domain/riskRules';
+import { afterChallenge, challengeExpiresAtMs, type RiskDecision, type RiskPolicy, type RiskSignal } from '#shared/domain/riskRules';
 import { Problem } from '#shared/http/problem';
 import type { AccountRecord, IdentityRepository } from '#shared/identity/repository';
 import { log, metric } from '#shared/log';
@@ -31,7 +31,7 @@ export async function challengeRequired(deps: RiskDeps, account: AccountRecord, 
   }
   const challengeId = randomBytes(16).toString('hex');
   await deps.repo.openChallenge(
-    { challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs: nowMs + deps.policy.challengeTtlSeconds * 1000 },
+    { challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs: challengeExpiresAtMs(deps.policy, nowMs) },
     decision.inputs,
   );
   log.info('risk challenge opened', { accountId: account.accountId, signal: decision.signal, context });
@@ -39,7 +39,9 @@ export async function challengeRequired(deps: RiskDeps, account: AccountRecord, 
 }
 
 async function applyFailure(deps: ChallengeDeps, accountId: string, challenge: { challengeId: string; signal: RiskSignal }, nowMs: number, how: 'challenge_failed' | 'challenge_expired'): Promise<void> {
-  await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil: nowMs + deps.policy.minorRulesSeconds * 1000 }, nowMs, how);
+  const outcome = afterChallenge(deps.policy, challenge.signal, how === 'challenge_failed' ? 'failed' : 'expired', nowMs);
+  const minorRulesUntil = 'minorRulesUntilMs' in outcome ? outcome.minorRulesUntilMs : nowMs;
+  await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil }, nowMs, how);
   metric('RiskChallengeFailed', 1, { signal: challenge.signal });
   // The account's live session ends now; its next heartbeat answers terminate / challenge_failed.
   const account = await deps.accounts.getAccount(accountId);
@@ -63,7 +65,9 @@ export async function resolveChallenge(deps: ChallengeDeps, challengeId: string,
     return { challengeId, status: c.status as 'passed' | 'failed' };
   }
   if (verdict.passed) {
-    await deps.repo.applyVerdict(c, { passed: true, suppressUntil: nowMs + deps.policy.challengePassSuppressSeconds * 1000 }, nowMs, 'challenge_passed');
+    const outcome = afterChallenge(deps.policy, c.signal, 'passed', nowMs);
+    const suppressUntil = 'suppress' in outcome ? outcome.suppress.untilMs : nowMs;
+    await deps.repo.applyVerdict(c, { passed: true, suppressUntil }, nowMs, 'challenge_passed');
     metric('RiskChallengePassed', 1, { signal: c.signal });
     return { challengeId, status: 'passed' as const };
   }
