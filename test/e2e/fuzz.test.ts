@@ -4,14 +4,12 @@
  * contract code, and no stored change unless the request was valid.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalGateway } from '#infra/local/gateway';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEMS } from '#shared/http/problem';
-import { client, startTestGateway, type HttpAnswer } from '#test/support/gateway';
+import { useGateway, type HttpAnswer } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
-let gateway: LocalGateway;
-let api: ReturnType<typeof client>;
+const t = useGateway();
 let player: string;
 let server: string;
 let sessionId: string;
@@ -28,15 +26,12 @@ function wellFormed(r: HttpAnswer): void {
 }
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
-  api = client(gateway.url);
-  await api.setClock('2026-11-25T10:00:00+08:00');
-  player = await api.token('fuzz-player');
-  server = await api.token('fuzz-server', 'server');
-  await api.call('POST', '/v1/identity', { token: player, body: person('1990-01-01') });
-  sessionId = (await api.call('POST', '/v1/sessions', { token: player, body: { deviceId: 'fuzz-phone' } })).body.sessionId;
+  await t.api.setClock('2026-11-25T10:00:00+08:00');
+  player = await t.api.token('fuzz-player');
+  server = await t.api.token('fuzz-server', 'server');
+  await t.api.call('POST', '/v1/identity', { token: player, body: person('1990-01-01') });
+  sessionId = (await t.api.call('POST', '/v1/sessions', { token: player, body: { deviceId: 'fuzz-phone' } })).body.sessionId;
 });
-afterAll(async () => gateway?.stop());
 
 const weird = fc.oneof(
   fc.jsonValue(),
@@ -63,58 +58,58 @@ describe('random bodies', () => {
   it.each(ROUTES.map((r) => [`${r.method} ${r.path().replace(/[0-9a-f]{32}/, '{id}')}`, r] as const))('%s never fails with a 5xx', async (_name, route) => {
     await fc.assert(
       fc.asyncProperty(bodyFor(route.fields), async (body) => {
-        wellFormed(await api.call(route.method, route.path(), { token: route.token(), raw: JSON.stringify(body) ?? 'null' }));
+        wellFormed(await t.api.call(route.method, route.path(), { token: route.token(), raw: JSON.stringify(body) ?? 'null' }));
       }),
       { numRuns: 60 },
     );
   });
 
   it('leaves no trace of refused identity submissions', async () => {
-    const fresh = await api.token('fuzz-fresh');
+    const fresh = await t.api.token('fuzz-fresh');
     let accepted = false;
     await fc.assert(
       fc.asyncProperty(bodyFor(['name', 'idNumber']), async (body) => {
-        const r = await api.call('POST', '/v1/identity', { token: fresh, raw: JSON.stringify(body) ?? 'null' });
+        const r = await t.api.call('POST', '/v1/identity', { token: fresh, raw: JSON.stringify(body) ?? 'null' });
         wellFormed(r);
         accepted ||= r.status === 200;
       }),
       { numRuns: 60 },
     );
-    if (!accepted) expect((await api.call('GET', '/v1/identity', { token: fresh })).body).toEqual({ status: 'none' });
+    if (!accepted) expect((await t.api.call('GET', '/v1/identity', { token: fresh })).body).toEqual({ status: 'none' });
   });
 
   it('leaves the spending counters alone for refused payments', async () => {
-    const before = (await api.call('GET', '/v1/limits', { token: player })).body.spending;
+    const before = (await t.api.call('GET', '/v1/limits', { token: player })).body.spending;
     let accepted = false;
     await fc.assert(
       fc.asyncProperty(bodyFor(['orderId', 'amount']), async (body) => {
-        const r = await api.call('POST', '/v1/payments', { token: player, raw: JSON.stringify(body) ?? 'null' });
+        const r = await t.api.call('POST', '/v1/payments', { token: player, raw: JSON.stringify(body) ?? 'null' });
         wellFormed(r);
         accepted ||= r.status === 201;
       }),
       { numRuns: 60 },
     );
-    if (!accepted) expect((await api.call('GET', '/v1/limits', { token: player })).body.spending).toEqual(before);
+    if (!accepted) expect((await t.api.call('GET', '/v1/limits', { token: player })).body.spending).toEqual(before);
   });
 });
 
 describe('raw bytes, sizes, headers and paths', () => {
   it('answers malformed JSON with invalid_request', async () => {
     for (const raw of ['{', '{"name":', 'null', '[]', '"x"', '\u0000', '{"seq": 1}{']) {
-      const r = await api.call('POST', '/v1/identity', { token: player, raw });
+      const r = await t.api.call('POST', '/v1/identity', { token: player, raw });
       wellFormed(r);
       expect(r.status).toBe(400);
     }
   });
 
   it('answers an oversized body with 413', async () => {
-    const r = await api.call('POST', '/v1/identity', { token: player, raw: JSON.stringify({ name: 'x'.repeat(100_000), idNumber: '1' }) });
+    const r = await t.api.call('POST', '/v1/identity', { token: player, raw: JSON.stringify({ name: 'x'.repeat(100_000), idNumber: '1' }) });
     wellFormed(r);
     expect(r.status).toBe(413);
   });
 
   it('answers a non-JSON content type with 415', async () => {
-    const r = await api.call('POST', '/v1/identity', { token: player, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await t.api.call('POST', '/v1/identity', { token: player, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     wellFormed(r);
     expect(r.status).toBe(415);
   });
@@ -128,7 +123,7 @@ describe('raw bytes, sizes, headers and paths', () => {
           : kind === 'delete' ? ['DELETE', `/v1/sessions/${e}`, player, undefined]
           : kind === 'result' ? ['POST', `/v1/challenges/${e}/result`, server, { passed: true, method: 'face' }]
           : ['POST', `/v1/payments/${e}/${kind}`, player, undefined];
-        wellFormed(await api.call(method, path, { token, ...(body ? { body } : {}) }));
+        wellFormed(await t.api.call(method, path, { token, ...(body ? { body } : {}) }));
       }),
       { numRuns: 150 },
     );
@@ -137,7 +132,7 @@ describe('raw bytes, sizes, headers and paths', () => {
   it('never fails on random Authorization headers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 500 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), async (auth) => {
-        const r = await api.call('GET', '/v1/limits', { headers: { authorization: auth } });
+        const r = await t.api.call('GET', '/v1/limits', { headers: { authorization: auth } });
         wellFormed(r);
         expect(r.status).toBe(401);
       }),

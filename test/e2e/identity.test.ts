@@ -1,49 +1,44 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalGateway } from '#infra/local/gateway';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useLogSink } from '#shared/log';
-import { client, startTestGateway } from '#test/support/gateway';
+import { useGateway } from '#test/support/gateway';
 import { idNumberFor, person } from '#test/support/people';
 
-let gateway: LocalGateway;
-let api: ReturnType<typeof client>;
+const t = useGateway();
 const logLines: string[] = [];
 
 beforeAll(async () => {
   useLogSink((line) => logLines.push(line));
-  gateway = await startTestGateway();
-  api = client(gateway.url);
-  await api.setClock('2026-10-02T12:00:00+08:00');
+  await t.api.setClock('2026-10-02T12:00:00+08:00');
 });
-afterAll(async () => gateway?.stop());
 
 describe('POST /v1/identity', () => {
   it('verifies an adult through the national system and reads it back', async () => {
-    const token = await api.token('id-adult');
+    const token = await t.api.token('id-adult');
     const who = person('1990-05-17');
-    const r = await api.call('POST', '/v1/identity', { token, body: who });
+    const r = await t.api.call('POST', '/v1/identity', { token, body: who });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ status: 'verified', ageBand: 18, minor: false });
-    const read = await api.call('GET', '/v1/identity', { token });
+    const read = await t.api.call('GET', '/v1/identity', { token });
     expect(read.body).toEqual({ status: 'verified', ageBand: 18, minor: false });
   });
 
   it('gives the age band of the current Beijing day for minors (8–15 and 16–17)', async () => {
-    const t1 = await api.token('id-minor-14');
-    expect((await api.call('POST', '/v1/identity', { token: t1, body: person('2012-05-01') })).body).toEqual({ status: 'verified', ageBand: 8, minor: true });
-    const t2 = await api.token('id-minor-17');
-    expect((await api.call('POST', '/v1/identity', { token: t2, body: person('2009-01-15') })).body).toEqual({ status: 'verified', ageBand: 16, minor: true });
-    const t3 = await api.token('id-minor-6');
-    expect((await api.call('POST', '/v1/identity', { token: t3, body: person('2020-03-03') })).body).toEqual({ status: 'verified', ageBand: 0, minor: true });
+    const t1 = await t.api.token('id-minor-14');
+    expect((await t.api.call('POST', '/v1/identity', { token: t1, body: person('2012-05-01') })).body).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    const t2 = await t.api.token('id-minor-17');
+    expect((await t.api.call('POST', '/v1/identity', { token: t2, body: person('2009-01-15') })).body).toEqual({ status: 'verified', ageBand: 16, minor: true });
+    const t3 = await t.api.token('id-minor-6');
+    expect((await t.api.call('POST', '/v1/identity', { token: t3, body: person('2020-03-03') })).body).toEqual({ status: 'verified', ageBand: 0, minor: true });
   });
 
   it('is idempotent for the same identity and refuses a different one with 409', async () => {
-    const token = await api.token('id-rebind');
+    const token = await t.api.token('id-rebind');
     const who = person('1985-02-02');
-    expect((await api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
-    const again = await api.call('POST', '/v1/identity', { token, body: { ...who, idNumber: who.idNumber.toLowerCase() } });
+    expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
+    const again = await t.api.call('POST', '/v1/identity', { token, body: { ...who, idNumber: who.idNumber.toLowerCase() } });
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('verified');
-    const other = await api.call('POST', '/v1/identity', { token, body: person('1970-01-01') });
+    const other = await t.api.call('POST', '/v1/identity', { token, body: person('1970-01-01') });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('identity_already_bound');
   });
@@ -51,7 +46,7 @@ describe('POST /v1/identity', () => {
   it('lets one person hold several accounts', async () => {
     const who = person('1992-07-07');
     for (const sub of ['id-multi-1', 'id-multi-2']) {
-      const r = await api.call('POST', '/v1/identity', { token: await api.token(sub), body: who });
+      const r = await t.api.call('POST', '/v1/identity', { token: await t.api.token(sub), body: who });
       expect(r.body.status).toBe('verified');
     }
   });
@@ -62,7 +57,7 @@ describe('POST /v1/identity', () => {
     ['a birth date in the future', idNumberFor('2027-01-01')],
     ['17 characters', '11010119900101001'],
   ])('answers 422 invalid_id_number for %s without asking the national system', async (_case, idNumber) => {
-    const r = await api.call('POST', '/v1/identity', { token: await api.token('id-invalid'), body: { name: '张三', idNumber } });
+    const r = await t.api.call('POST', '/v1/identity', { token: await t.api.token('id-invalid'), body: { name: '张三', idNumber } });
     expect(r.status).toBe(422);
     expect(r.headers.get('content-type')).toBe('application/problem+json');
     expect(r.body.code).toBe('invalid_id_number');
@@ -70,46 +65,46 @@ describe('POST /v1/identity', () => {
   });
 
   it('answers 422 identity_rejected when name and number do not match, and GET shows rejected', async () => {
-    const token = await api.token('id-mismatch');
-    const r = await api.call('POST', '/v1/identity', { token, body: person('1991-03-03', '王不符') });
+    const token = await t.api.token('id-mismatch');
+    const r = await t.api.call('POST', '/v1/identity', { token, body: person('1991-03-03', '王不符') });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('identity_rejected');
-    expect((await api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'rejected' });
+    expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'rejected' });
   });
 
   it('accepts an in-progress check as pending and the poller later verifies it', async () => {
-    const token = await api.token('id-pending');
-    const r = await api.call('POST', '/v1/identity', { token, body: person('2010-06-06', '某二测试') });
+    const token = await t.api.token('id-pending');
+    const r = await t.api.call('POST', '/v1/identity', { token, body: person('2010-06-06', '某二测试') });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ status: 'pending', ageBand: 16, minor: true });
-    expect((await api.call('GET', '/v1/identity', { token })).body.status).toBe('pending');
-    await api.setClock('2026-10-02T12:00:10+08:00');
-    expect((await api.tick()).body.ran).toContain('identityPoller');
-    expect((await api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'verified', ageBand: 16, minor: true });
+    expect((await t.api.call('GET', '/v1/identity', { token })).body.status).toBe('pending');
+    await t.api.setClock('2026-10-02T12:00:10+08:00');
+    expect((await t.api.tick()).body.ran).toContain('identityPoller');
+    expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'verified', ageBand: 16, minor: true });
   });
 
   it('says none before any submission', async () => {
-    expect((await api.call('GET', '/v1/identity', { token: await api.token('id-fresh') })).body).toEqual({ status: 'none' });
+    expect((await t.api.call('GET', '/v1/identity', { token: await t.api.token('id-fresh') })).body).toEqual({ status: 'none' });
   });
 
   it('rejects a malformed body with 400 invalid_request, and a server credential with 403', async () => {
-    const token = await api.token('id-bad');
-    const bad = await api.call('POST', '/v1/identity', { token, body: { name: 42 } });
+    const token = await t.api.token('id-bad');
+    const bad = await t.api.call('POST', '/v1/identity', { token, body: { name: 42 } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('invalid_request');
-    const server = await api.call('GET', '/v1/identity', { token: await api.token('id-bad', 'server') });
+    const server = await t.api.call('GET', '/v1/identity', { token: await t.api.token('id-bad', 'server') });
     expect(server.status).toBe(403);
     expect(server.body.code).toBe('forbidden');
   });
 
   it('refuses a missing or tampered token with a 401 problem document', async () => {
-    const none = await api.call('GET', '/v1/identity');
+    const none = await t.api.call('GET', '/v1/identity');
     expect(none.status).toBe(401);
     expect(none.body.code).toBe('unauthorized');
-    const token = await api.token('id-tamper');
+    const token = await t.api.token('id-tamper');
     const [h, p, sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'someone-else' })).toString('base64url');
-    const tampered = await api.call('GET', '/v1/identity', { token: `${h}.${forged}.${sig}` });
+    const tampered = await t.api.call('GET', '/v1/identity', { token: `${h}.${forged}.${sig}` });
     expect(tampered.status).toBe(401);
     expect(tampered.headers.get('content-type')).toBe('application/problem+json');
   });

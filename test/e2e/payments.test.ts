@@ -1,26 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalGateway } from '#infra/local/gateway';
-import { client, startTestGateway } from '#test/support/gateway';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
-let gateway: LocalGateway;
-let api: ReturnType<typeof client>;
+const t = useGateway();
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
-  api = client(gateway.url);
-  await api.setClock('2026-10-14T10:00:00+08:00');
+  await t.api.setClock('2026-10-14T10:00:00+08:00');
 });
-afterAll(async () => gateway?.stop());
 
 async function account(sub: string, birthDate: string, who = person(birthDate)): Promise<string> {
-  const token = await api.token(sub);
-  expect((await api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
+  const token = await t.api.token(sub);
+  expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
   return token;
 }
 const reserve = (token: string, amount: number, orderId: string = randomUUID(), accountId?: string) =>
-  api.call('POST', '/v1/payments', { token, body: { orderId, amount, ...(accountId ? { accountId } : {}) } });
+  t.api.call('POST', '/v1/payments', { token, body: { orderId, amount, ...(accountId ? { accountId } : {}) } });
 
 describe('reserve: the bands of the 2019 notice', () => {
   it.each([
@@ -45,9 +40,9 @@ describe('reserve: the bands of the 2019 notice', () => {
     const over = await reserve(token, 1001);
     expect(over.status).toBe(403);
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', limitAmount: 20000, remainingAmount: 1000 });
-    expect((await api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 1000 });
+    expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 1000 });
     expect((await reserve(token, 1000)).status).toBe(201);
-    expect((await api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 0 });
+    expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 0 });
   });
 
   it('accepts exactly 6 of 20 concurrent 30 CNY reservations against a fresh 200 CNY month', async () => {
@@ -85,7 +80,7 @@ describe('idempotency, commit, cancel, expiry', () => {
     for (let i = 0; i < 4; i += 1) await reserve(token, 5000, `order-cancel-${i}`);
     expect((await reserve(token, 5000)).status).toBe(403);
     for (let i = 0; i < 2; i += 1) {
-      const c = await api.call('POST', '/v1/payments/order-cancel-0/cancel', { token });
+      const c = await t.api.call('POST', '/v1/payments/order-cancel-0/cancel', { token });
       expect(c.status).toBe(200);
       expect(c.body).toEqual({ orderId: 'order-cancel-0', status: 'cancelled' });
     }
@@ -95,16 +90,16 @@ describe('idempotency, commit, cancel, expiry', () => {
   it('commits idempotently; a committed order is not released by expiry', async () => {
     const token = await account('p-commit', '2012-06-06');
     await reserve(token, 5000, 'order-commit-1');
-    for (let i = 0; i < 2; i += 1) expect((await api.call('POST', '/v1/payments/order-commit-1/commit', { token })).body).toEqual({ orderId: 'order-commit-1', status: 'committed' });
+    for (let i = 0; i < 2; i += 1) expect((await t.api.call('POST', '/v1/payments/order-commit-1/commit', { token })).body).toEqual({ orderId: 'order-commit-1', status: 'committed' });
   });
 
   it('releases an uncommitted reservation after 15 minutes; its commit is then order_expired', async () => {
-    await api.setClock('2026-10-15T10:00:00+08:00');
+    await t.api.setClock('2026-10-15T10:00:00+08:00');
     const token = await account('p-expire', '2012-07-07');
     for (let i = 0; i < 4; i += 1) await reserve(token, 5000, `order-exp-${i}`);
-    await api.setClock('2026-10-15T10:15:01+08:00');
-    await api.tick();
-    const late = await api.call('POST', '/v1/payments/order-exp-0/commit', { token });
+    await t.api.setClock('2026-10-15T10:15:01+08:00');
+    await t.api.tick();
+    const late = await t.api.call('POST', '/v1/payments/order-exp-0/commit', { token });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('order_expired');
     expect((await reserve(token, 5000)).status).toBe(201);
@@ -114,16 +109,16 @@ describe('idempotency, commit, cancel, expiry', () => {
     const owner = await account('p-owner', '1990-03-03');
     await reserve(owner, 100, 'order-owned');
     const stranger = await account('p-stranger', '1990-03-04');
-    expect((await api.call('POST', '/v1/payments/order-owned/commit', { token: stranger })).status).toBe(404);
-    expect((await api.call('POST', '/v1/payments/order-owned/cancel', { token: stranger })).status).toBe(404);
-    expect((await api.call('POST', '/v1/payments/no-such-order/commit', { token: owner })).body.code).toBe('order_not_found');
+    expect((await t.api.call('POST', '/v1/payments/order-owned/commit', { token: stranger })).status).toBe(404);
+    expect((await t.api.call('POST', '/v1/payments/order-owned/cancel', { token: stranger })).status).toBe(404);
+    expect((await t.api.call('POST', '/v1/payments/no-such-order/commit', { token: owner })).body.code).toBe('order_not_found');
   });
 });
 
 describe('credentials', () => {
   it('lets a game server reserve for a named account, and requires the name', async () => {
     await account('p-server-target', '1990-04-04');
-    const server = await api.token('game-server', 'server');
+    const server = await t.api.token('game-server', 'server');
     expect((await reserve(server, 100, randomUUID(), 'p-server-target')).status).toBe(201);
     const missing = await reserve(server, 100);
     expect(missing.body.code).toBe('invalid_request');
@@ -138,8 +133,8 @@ describe('credentials', () => {
   });
 
   it.each([[0], [-5], [12.5], [1e12], ['100']])('rejects the amount %s with 400', async (amount) => {
-    const token = await api.token('p-bad-amount');
-    const r = await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount } });
+    const token = await t.api.token('p-bad-amount');
+    const r = await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount } });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('invalid_request');
   });
@@ -147,10 +142,10 @@ describe('credentials', () => {
 
 describe('Beijing month boundary', () => {
   it('counts an order at 23:59:59 on 31 October in October, and November starts fresh', async () => {
-    await api.setClock('2026-10-31T23:59:59+08:00');
+    await t.api.setClock('2026-10-31T23:59:59+08:00');
     const token = await account('p-boundary', '2012-08-08');
     for (let i = 0; i < 4; i += 1) expect((await reserve(token, 5000)).status).toBe(201);
-    await api.setClock('2026-11-01T00:00:01+08:00');
+    await t.api.setClock('2026-11-01T00:00:01+08:00');
     expect((await reserve(token, 5000)).status).toBe(201);
   });
 });

@@ -5,33 +5,26 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalGateway } from '#infra/local/gateway';
-import { client, startTestGateway } from '#test/support/gateway';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
-let gateway: LocalGateway;
-let api: ReturnType<typeof client>;
+const t = useGateway();
 
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  api = client(gateway.url);
-});
-afterAll(async () => gateway?.stop());
 
 async function account(sub: string, birthDate = '1990-01-01', who = person(birthDate)): Promise<string> {
-  const token = await api.token(sub);
-  expect((await api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
+  const token = await t.api.token(sub);
+  expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
   return token;
 }
-const login = (token: string, deviceId: string, takeover = true) => api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover } });
-const logout = async (token: string, sessionId: string) => expect((await api.call('DELETE', `/v1/sessions/${sessionId}`, { token })).status).toBe(204);
+const login = (token: string, deviceId: string, takeover = true) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover } });
+const logout = async (token: string, sessionId: string) => expect((await t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token })).status).toBe(204);
 const verdict = async (challengeId: string, passed: boolean) =>
-  api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await api.token('game-server', 'server'), body: { passed, method: 'face' } });
+  t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed, method: 'face' } });
 
 describe('rental-shop phones and rented accounts', () => {
   it('lets 3 accounts use one device within 24 h and challenges the 4th', async () => {
-    await api.setClock('2026-11-25T10:00:00+08:00');
+    await t.api.setClock('2026-11-25T10:00:00+08:00');
     const phone = `shop-${randomUUID()}`;
     for (let i = 1; i <= 3; i += 1) expect((await login(await account(`dev-acct-${i}`), phone)).status).toBe(201);
     const fourth = await login(await account('dev-acct-4'), phone);
@@ -41,16 +34,16 @@ describe('rental-shop phones and rented accounts', () => {
   });
 
   it('forgets sightings older than 24 h', async () => {
-    await api.setClock('2026-11-26T10:00:01+08:00');
+    await t.api.setClock('2026-11-26T10:00:01+08:00');
     const phone = `shop2-${randomUUID()}`;
-    await api.setClock('2026-11-25T09:00:00+08:00');
+    await t.api.setClock('2026-11-25T09:00:00+08:00');
     for (let i = 1; i <= 3; i += 1) expect((await login(await account(`old-acct-${i}`), phone)).status).toBe(201);
-    await api.setClock('2026-11-26T09:00:01+08:00');
+    await t.api.setClock('2026-11-26T09:00:01+08:00');
     expect((await login(await account('old-acct-4'), phone)).status).toBe(201);
   });
 
   it('lets one account use 3 devices within 24 h and challenges the 4th', async () => {
-    await api.setClock('2026-11-25T11:00:00+08:00');
+    await t.api.setClock('2026-11-25T11:00:00+08:00');
     const token = await account('hopper');
     for (let i = 1; i <= 3; i += 1) expect((await login(token, `hop-${randomUUID()}`)).status).toBe(201);
     const r = await login(token, `hop-${randomUUID()}`);
@@ -59,7 +52,7 @@ describe('rental-shop phones and rented accounts', () => {
   });
 
   it('challenges the 6th account bound to one identity, not the 5th', async () => {
-    await api.setClock('2026-11-25T12:00:00+08:00');
+    await t.api.setClock('2026-11-25T12:00:00+08:00');
     const who = person('1988-08-08');
     for (let i = 1; i <= 5; i += 1) expect((await login(await account(`many-${i}`, '1988-08-08', who), `many-dev-${i}`)).status).toBe(201);
     const sixth = await login(await account('many-6', '1988-08-08', who), 'many-dev-6');
@@ -73,13 +66,13 @@ describe('night patrol', () => {
   // time, so the sessions are sized to land clearly on each side of 60 minutes.
   it('allows 60 minutes of night play and challenges the next login after more', async () => {
     const token = await account('night-owl');
-    await api.setClock('2026-11-25T22:00:00+08:00');
+    await t.api.setClock('2026-11-25T22:00:00+08:00');
     const first = await login(token, 'owl-pc');
-    await api.setClock('2026-11-25T23:00:00+08:00');
+    await t.api.setClock('2026-11-25T23:00:00+08:00');
     await logout(token, first.body.sessionId);
     const second = await login(token, 'owl-pc');
     expect(second.status).toBe(201);
-    await api.setClock('2026-11-25T23:00:05+08:00');
+    await t.api.setClock('2026-11-25T23:00:05+08:00');
     await logout(token, second.body.sessionId);
     const third = await login(token, 'owl-pc');
     expect(third.status).toBe(428);
@@ -89,10 +82,10 @@ describe('night patrol', () => {
 
 describe('challenges', () => {
   it('a passed challenge lets the same login through and silences that signal', async () => {
-    await api.setClock('2026-11-25T22:00:00+08:00');
+    await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-pass');
     const s = await login(token, 'np-pc');
-    await api.setClock('2026-11-25T23:30:00+08:00');
+    await t.api.setClock('2026-11-25T23:30:00+08:00');
     await logout(token, s.body.sessionId);
     const challenged = await login(token, 'np-pc');
     expect(challenged.status).toBe(428);
@@ -103,10 +96,10 @@ describe('challenges', () => {
   });
 
   it('a failed challenge ends the live session, refuses a Wednesday 23:00 login and caps payments to a minor band', async () => {
-    await api.setClock('2026-11-25T22:00:00+08:00');
+    await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-fail');
     const s1 = await login(token, 'nf-pc');
-    await api.setClock('2026-11-25T23:01:00+08:00');
+    await t.api.setClock('2026-11-25T23:01:00+08:00');
     await logout(token, s1.body.sessionId);
     const challenged = await login(token, 'nf-pc');
     expect(challenged.status).toBe(428);
@@ -114,13 +107,13 @@ describe('challenges', () => {
     const wednesday = await login(token, 'nf-pc');
     expect(wednesday.status).toBe(403);
     expect(wednesday.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-27T20:00:00+08:00' });
-    const pay = await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 10001 } });
+    const pay = await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 10001 } });
     expect(pay.status).toBe(403);
     expect(pay.body).toMatchObject({ limit: 'single', limitAmount: 10000 });
   });
 
   it('ends a live session at its next heartbeat with challenge_failed', async () => {
-    await api.setClock('2026-11-25T10:00:00+08:00');
+    await t.api.setClock('2026-11-25T10:00:00+08:00');
     const phone = `fail-live-${randomUUID()}`;
     const tokens = [];
     for (let i = 1; i <= 3; i += 1) tokens.push(await account(`fl-${i}`));
@@ -133,53 +126,53 @@ describe('challenges', () => {
     const challenged = await login(fourth, phone, true);
     expect(challenged.status).toBe(428);
     await verdict(challenged.body.challengeId, false);
-    const beat = await api.call('POST', `/v1/sessions/${playing.body.sessionId}/heartbeat`, { token: fourth, body: { seq: 1 } });
+    const beat = await t.api.call('POST', `/v1/sessions/${playing.body.sessionId}/heartbeat`, { token: fourth, body: { seq: 1 } });
     expect(beat.body).toMatchObject({ action: 'terminate', reason: 'challenge_failed' });
     expect(live.status).toBe(201);
   });
 
   it('an unanswered challenge fails after 10 minutes', async () => {
-    await api.setClock('2026-11-25T22:00:00+08:00');
+    await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-silent');
     const s = await login(token, 'ns-pc');
-    await api.setClock('2026-11-25T23:30:00+08:00');
+    await t.api.setClock('2026-11-25T23:30:00+08:00');
     await logout(token, s.body.sessionId);
     const challenged = await login(token, 'ns-pc');
     expect(challenged.status).toBe(428);
-    await api.setClock('2026-11-25T23:40:01+08:00');
-    expect((await api.tick()).body.ran).toContain('challengeSweeper');
+    await t.api.setClock('2026-11-25T23:40:01+08:00');
+    expect((await t.api.tick()).body.ran).toContain('challengeSweeper');
     expect((await login(token, 'ns-pc')).body.code).toBe('play_time_restricted');
     expect((await verdict(challenged.body.challengeId, true)).body.status).toBe('failed');
   });
 
   it('answers 404 for an unknown challenge and 403 for a player credential', async () => {
     expect((await verdict(randomUUID().replaceAll('-', ''), true)).status).toBe(404);
-    const player = await api.call('POST', `/v1/challenges/${'a'.repeat(32)}/result`, { token: await api.token('p'), body: { passed: true, method: 'face' } });
+    const player = await t.api.call('POST', `/v1/challenges/${'a'.repeat(32)}/result`, { token: await t.api.token('p'), body: { passed: true, method: 'face' } });
     expect(player.status).toBe(403);
   });
 });
 
 describe('payment patrol', () => {
   it('challenges an elder (60+) identity past 1,000 CNY this month, not at 1,000', async () => {
-    await api.setClock('2026-11-25T10:00:00+08:00');
+    await t.api.setClock('2026-11-25T10:00:00+08:00');
     const token = await account('elder', '1960-01-01');
-    expect((await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 100000 } })).status).toBe(201);
-    expect((await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } })).status).toBe(201);
-    const r = await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } });
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 100000 } })).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } })).status).toBe(201);
+    const r = await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } });
     expect(r.status).toBe(428);
     expect(r.body.signal).toBe('payment_patrol');
   });
 
   it('leaves an unflagged adult alone at 500 CNY, and a 59-year-old past 1,000 CNY', async () => {
     const token = await account('adult-500', '1967-12-01');
-    expect((await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 150000 } })).status).toBe(201);
-    expect((await api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 100 } })).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 150000 } })).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 100 } })).status).toBe(201);
   });
 });
 
 describe('audit', () => {
   it('prints the decisions for an account with the audit command', async () => {
-    const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/audit.ts', '--account', 'night-fail', '--endpoint', gateway.dynamoEndpoint, '--table', gateway.tableName]);
+    const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/audit.ts', '--account', 'night-fail', '--endpoint', t.gateway.dynamoEndpoint, '--table', t.gateway.tableName]);
     expect(stdout).toContain('challenge_failed');
     expect(stdout).toContain('night_patrol');
     expect(stdout).not.toMatch(/\d{17}[\dX]/);

@@ -1,38 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalGateway } from '#infra/local/gateway';
+import { describe, expect, it } from 'vitest';
 import { ddbCallCounter } from '#shared/storage/dynamo';
-import { client, startTestGateway } from '#test/support/gateway';
+import { useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
-let gateway: LocalGateway;
-let api: ReturnType<typeof client>;
+const t = useGateway();
 
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  api = client(gateway.url);
-});
-afterAll(async () => gateway?.stop());
 
 async function verifiedAccount(sub: string, birthDate: string, who = person(birthDate)): Promise<string> {
-  const token = await api.token(sub);
-  const r = await api.call('POST', '/v1/identity', { token, body: who });
+  const token = await t.api.token(sub);
+  const r = await t.api.call('POST', '/v1/identity', { token, body: who });
   expect(r.status).toBe(200);
   return token;
 }
 
 // Each account on its own device by default (four accounts on one device would trip the rental-phone signal).
 const login = (token: string, deviceId = `device-${token.slice(-12)}`, takeover?: boolean) =>
-  api.call('POST', '/v1/sessions', { token, body: { deviceId, ...(takeover === undefined ? {} : { takeover }) } });
+  t.api.call('POST', '/v1/sessions', { token, body: { deviceId, ...(takeover === undefined ? {} : { takeover }) } });
 
 describe('POST /v1/sessions', () => {
   it('refuses an account without identity with identity_required', async () => {
-    const r = await login(await api.token('s-no-identity'));
+    const r = await login(await t.api.token('s-no-identity'));
     expect(r.status).toBe(403);
     expect(r.body.code).toBe('identity_required');
   });
 
   it('lets a minor in at 20:30 on a holiday Friday with 1800 s left, ending at 21:00', async () => {
-    await api.setClock('2026-10-02T20:30:00+08:00');
+    await t.api.setClock('2026-10-02T20:30:00+08:00');
     const token = await verifiedAccount('s-minor-1', '2012-05-01');
     const r = await login(token);
     expect(r.status).toBe(201);
@@ -43,17 +36,17 @@ describe('POST /v1/sessions', () => {
   });
 
   it('refuses a minor on a Wednesday evening and names the next window (Friday 20:00–21:00)', async () => {
-    await api.setClock('2026-11-25T20:30:00+08:00');
+    await t.api.setClock('2026-11-25T20:30:00+08:00');
     const token = await verifiedAccount('s-minor-wed', '2012-05-01');
     const r = await login(token);
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-27T20:00:00+08:00', nextWindowEnd: '2026-11-27T21:00:00+08:00' });
-    const limits = await api.call('GET', '/v1/limits', { token });
+    const limits = await t.api.call('GET', '/v1/limits', { token });
     expect(limits.body.playTime).toEqual({ allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-11-27T20:00:00+08:00', nextWindowEnd: '2026-11-27T21:00:00+08:00' });
   });
 
   it('lets an adult in at any time with no limit and a long heartbeat', async () => {
-    await api.setClock('2026-11-25T03:00:00+08:00');
+    await t.api.setClock('2026-11-25T03:00:00+08:00');
     const token = await verifiedAccount('s-adult', '1980-01-01');
     const r = await login(token);
     expect(r.status).toBe(201);
@@ -63,7 +56,7 @@ describe('POST /v1/sessions', () => {
 
 describe('one live session per account and per minor', () => {
   it('answers 409 for another device, and takeover ends the old session', async () => {
-    await api.setClock('2026-10-03T20:00:00+08:00');
+    await t.api.setClock('2026-10-03T20:00:00+08:00');
     const token = await verifiedAccount('s-takeover', '2011-01-01');
     const first = await login(token, 'phone');
     expect(first.status).toBe(201);
@@ -72,13 +65,13 @@ describe('one live session per account and per minor', () => {
     expect(second.body.code).toBe('session_active_elsewhere');
     const taken = await login(token, 'tablet', true);
     expect(taken.status).toBe(201);
-    const old = await api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
+    const old = await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(old.status).toBe(200);
     expect(old.body).toMatchObject({ action: 'terminate', reason: 'signed_in_elsewhere' });
   });
 
   it('holds one live session per minor across that person\'s accounts', async () => {
-    await api.setClock('2026-10-03T20:10:00+08:00');
+    await t.api.setClock('2026-10-03T20:10:00+08:00');
     const who = person('2013-03-03');
     const a = await verifiedAccount('s-person-a', '2013-03-03', who);
     const b = await verifiedAccount('s-person-b', '2013-03-03', who);
@@ -97,7 +90,7 @@ describe('one live session per account and per minor', () => {
   });
 
   it('produces exactly one session from two simultaneous logins of one account', async () => {
-    await api.setClock('2026-10-03T20:20:00+08:00');
+    await t.api.setClock('2026-10-03T20:20:00+08:00');
     const token = await verifiedAccount('s-race', '2012-02-02');
     const results = await Promise.all([login(token, 'race-1'), login(token, 'race-2')]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
@@ -106,44 +99,44 @@ describe('one live session per account and per minor', () => {
 
 describe('heartbeats', () => {
   it('counts a repeated seq once, answers it the same, and refuses a lower seq with 409', async () => {
-    await api.setClock('2026-10-04T20:00:00+08:00');
+    await t.api.setClock('2026-10-04T20:00:00+08:00');
     const token = await verifiedAccount('s-beat', '2012-09-09');
     const s = await login(token);
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
-    const first = await api.call('POST', path, { token, body: { seq: 1 } });
+    const first = await t.api.call('POST', path, { token, body: { seq: 1 } });
     expect(first.status).toBe(200);
     expect(first.body.action).toBe('continue');
     expect(first.body.endsAt).toBe('2026-10-04T21:00:00+08:00');
-    const again = await api.call('POST', path, { token, body: { seq: 1 } });
+    const again = await t.api.call('POST', path, { token, body: { seq: 1 } });
     expect(again.body).toEqual(first.body);
-    await api.call('POST', path, { token, body: { seq: 2 } });
-    const stale = await api.call('POST', path, { token, body: { seq: 1 } });
+    await t.api.call('POST', path, { token, body: { seq: 2 } });
+    const stale = await t.api.call('POST', path, { token, body: { seq: 1 } });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('stale_heartbeat');
   });
 
   it('answers 20 simultaneous heartbeats with the same seq identically', async () => {
-    await api.setClock('2026-10-04T20:05:00+08:00');
+    await t.api.setClock('2026-10-04T20:05:00+08:00');
     const token = await verifiedAccount('s-beat-20', '2012-09-10');
     const s = await login(token);
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => api.call('POST', path, { token, body: { seq: 7 } })));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => t.api.call('POST', path, { token, body: { seq: 7 } })));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
   });
 
   it('makes exactly one DynamoDB request per heartbeat', async () => {
-    await api.setClock('2026-10-04T20:06:00+08:00');
+    await t.api.setClock('2026-10-04T20:06:00+08:00');
     const token = await verifiedAccount('s-beat-budget', '1999-09-09');
     const s = await login(token);
     const before = ddbCallCounter.calls;
-    const r = await api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
+    const r = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(r.status).toBe(200);
     expect(ddbCallCounter.calls - before).toBe(1);
   });
 
   it('logs in with at most 3 DynamoDB requests on the common path (DESIGN.md budget)', async () => {
-    await api.setClock('2026-10-04T20:07:00+08:00');
+    await t.api.setClock('2026-10-04T20:07:00+08:00');
     for (const birth of ['1999-09-09', '2012-09-09']) {
       const token = await verifiedAccount(`s-login-budget-${birth}`, birth);
       const before = ddbCallCounter.calls;
@@ -153,67 +146,67 @@ describe('heartbeats', () => {
   });
 
   it('submits an identity with at most 2 DynamoDB requests', async () => {
-    const token = await api.token('s-identity-budget');
+    const token = await t.api.token('s-identity-budget');
     const before = ddbCallCounter.calls;
-    expect((await api.call('POST', '/v1/identity', { token, body: person('1990-09-09') })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/identity', { token, body: person('1990-09-09') })).status).toBe(200);
     expect(ddbCallCounter.calls - before).toBe(2);
   });
 
   it('reserves a payment with at most 2 DynamoDB requests', async () => {
     const token = await verifiedAccount('s-reserve-budget', '2012-09-11');
     const before = ddbCallCounter.calls;
-    expect((await api.call('POST', '/v1/payments', { token, body: { orderId: 'budget-order-1', amount: 100 } })).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: 'budget-order-1', amount: 100 } })).status).toBe(201);
     expect(ddbCallCounter.calls - before).toBe(2);
   });
 
   it('warns 15 and 5 minutes before the end and terminates at 21:00', async () => {
-    await api.setClock('2026-10-05T20:44:30+08:00');
+    await t.api.setClock('2026-10-05T20:44:30+08:00');
     const token = await verifiedAccount('s-warn', '2012-10-10');
     const s = await login(token);
     expect(s.body.heartbeatIntervalSeconds).toBe(30);
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
-    await api.setClock('2026-10-05T20:45:00+08:00');
-    const warn15 = await api.call('POST', path, { token, body: { seq: 1 } });
+    await t.api.setClock('2026-10-05T20:45:00+08:00');
+    const warn15 = await t.api.call('POST', path, { token, body: { seq: 1 } });
     expect(warn15.body).toMatchObject({ action: 'warn', nextHeartbeatSeconds: 60 });
-    await api.setClock('2026-10-05T20:50:00+08:00');
-    expect((await api.call('POST', path, { token, body: { seq: 2 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 600, nextHeartbeatSeconds: 60 });
-    await api.setClock('2026-10-05T20:55:00+08:00');
-    expect((await api.call('POST', path, { token, body: { seq: 3 } })).body).toMatchObject({ action: 'warn', remainingSeconds: 300 });
-    await api.setClock('2026-10-05T20:59:30+08:00');
-    expect((await api.call('POST', path, { token, body: { seq: 4 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 30, nextHeartbeatSeconds: 30 });
-    await api.setClock('2026-10-05T21:00:00+08:00');
-    expect((await api.call('POST', path, { token, body: { seq: 5 } })).body).toMatchObject({ action: 'terminate', reason: 'outside_allowed_hours' });
+    await t.api.setClock('2026-10-05T20:50:00+08:00');
+    expect((await t.api.call('POST', path, { token, body: { seq: 2 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 600, nextHeartbeatSeconds: 60 });
+    await t.api.setClock('2026-10-05T20:55:00+08:00');
+    expect((await t.api.call('POST', path, { token, body: { seq: 3 } })).body).toMatchObject({ action: 'warn', remainingSeconds: 300 });
+    await t.api.setClock('2026-10-05T20:59:30+08:00');
+    expect((await t.api.call('POST', path, { token, body: { seq: 4 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 30, nextHeartbeatSeconds: 30 });
+    await t.api.setClock('2026-10-05T21:00:00+08:00');
+    expect((await t.api.call('POST', path, { token, body: { seq: 5 } })).body).toMatchObject({ action: 'terminate', reason: 'outside_allowed_hours' });
   });
 
   it('answers 404 for an unknown session and for another account\'s session', async () => {
-    await api.setClock('2026-10-04T20:10:00+08:00');
+    await t.api.setClock('2026-10-04T20:10:00+08:00');
     const owner = await verifiedAccount('s-owner', '1988-08-08');
     const s = await login(owner);
     const stranger = await verifiedAccount('s-stranger', '1988-08-09');
-    const r = await api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: stranger, body: { seq: 1 } });
+    const r = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: stranger, body: { seq: 1 } });
     expect(r.status).toBe(404);
     expect(r.body.code).toBe('session_not_found');
-    expect((await api.call('POST', `/v1/sessions/${'0'.repeat(32)}/heartbeat`, { token: owner, body: { seq: 1 } })).status).toBe(404);
+    expect((await t.api.call('POST', `/v1/sessions/${'0'.repeat(32)}/heartbeat`, { token: owner, body: { seq: 1 } })).status).toBe(404);
   });
 });
 
 describe('logout and the sweeper', () => {
   it('logs out idempotently and lets the account log in again elsewhere', async () => {
-    await api.setClock('2026-10-04T20:20:00+08:00');
+    await t.api.setClock('2026-10-04T20:20:00+08:00');
     const token = await verifiedAccount('s-logout', '1995-05-05');
     const s = await login(token, 'laptop');
-    expect((await api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token })).status).toBe(204);
-    expect((await api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token })).status).toBe(204);
+    expect((await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token })).status).toBe(204);
+    expect((await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token })).status).toBe(204);
     expect((await login(token, 'phone')).status).toBe(201);
   });
 
   it('ends a silent session after two intervals plus 30 s', async () => {
-    await api.setClock('2026-10-04T20:30:00+08:00');
+    await t.api.setClock('2026-10-04T20:30:00+08:00');
     const token = await verifiedAccount('s-silent', '2012-12-12');
     const s = await login(token, 'phone');
-    await api.setClock('2026-10-04T20:32:31+08:00');
-    expect((await api.tick()).body.ran).toContain('sessionSweeper');
-    const beat = await api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
+    await t.api.setClock('2026-10-04T20:32:31+08:00');
+    expect((await t.api.tick()).body.ran).toContain('sessionSweeper');
+    const beat = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(beat.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });
     expect((await login(token, 'other-phone')).status).toBe(201);
   });

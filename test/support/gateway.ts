@@ -3,7 +3,7 @@
  * HTTP client that speaks to it over real HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startLocalGateway, type LocalGateway } from '#infra/local/gateway';
 
 /** `keyDir` keeps the development signing key in a folder, so a test can forge tokens with it. */
@@ -42,4 +42,18 @@ export function client(baseUrl: string) {
     setClock: async (iso: string) => call('PUT', '/__dev/clock', { body: { now: iso } }),
     tick: async () => call<{ ran: string[] }>('POST', '/__dev/tick'),
   };
+}
+
+/**
+ * One gateway per test file: started before the file's own hooks, stopped after. The returned
+ * object is filled in once the gateway is up (read `t.api` inside tests and hooks).
+ */
+export function useGateway(options: { keyDir?: string } = {}): { gateway: LocalGateway; api: ReturnType<typeof client> } {
+  const t = {} as { gateway: LocalGateway; api: ReturnType<typeof client> };
+  beforeAll(async () => {
+    t.gateway = await startTestGateway(options);
+    t.api = client(t.gateway.url);
+  });
+  afterAll(async () => t.gateway?.stop());
+  return t;
 }
