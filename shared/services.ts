@@ -63,7 +63,7 @@ export const pollerNppaClient = once(async () => {
     query: new RateGate(documentClient(), table, 'nppa-query', NPPA_LIMITS.query, clock.now),
     loginout: new RateGate(documentClient(), table, 'nppa-loginout', NPPA_LIMITS.loginout, clock.now),
   };
-  return makeNppaClient({ acquire: (endpoint) => gates[endpoint].acquire() });
+  return makeNppaClient({ acquire: async (endpoint) => void (await gates[endpoint].acquire()) });
 });
 
 export const pollerDeps = once(async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() }));

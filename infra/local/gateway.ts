@@ -59,14 +59,7 @@ async function nationalSystem(): Promise<NppaSimulator | undefined> {
   if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
   const simulator = new NppaSimulator({ now: clock.now });
   const { url } = await simulator.start();
-  Object.assign(process.env, {
-    NPPA_CHECK_URL: `${url}/idcard/authentication/check`,
-    NPPA_QUERY_URL: `${url}/idcard/authentication/query`,
-    NPPA_LOGINOUT_URL: `${url}/behavior/collection/loginout`,
-    NPPA_APP_ID: simulator.appId,
-    NPPA_BIZ_ID: simulator.bizId,
-    NPPA_SECRET_KEY: simulator.secretKey,
-  });
+  Object.assign(process.env, simulator.environment(url));
   return simulator;
 }
 

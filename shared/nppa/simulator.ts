@@ -92,6 +92,24 @@ export class NppaSimulator {
     return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}` };
   }
 
+  /** The NPPA_* variables that point a gateway at this simulator (served at `url`). */
+  environment(url: string): Record<'NPPA_CHECK_URL' | 'NPPA_QUERY_URL' | 'NPPA_LOGINOUT_URL' | 'NPPA_APP_ID' | 'NPPA_BIZ_ID' | 'NPPA_SECRET_KEY', string> {
+    return {
+      NPPA_CHECK_URL: `${url}/idcard/authentication/check`,
+      NPPA_QUERY_URL: `${url}/idcard/authentication/query`,
+      NPPA_LOGINOUT_URL: `${url}/behavior/collection/loginout`,
+      NPPA_APP_ID: this.appId,
+      NPPA_BIZ_ID: this.bizId,
+      NPPA_SECRET_KEY: this.secretKey,
+    };
+  }
+
+  /** The client settings for this simulator's production-style paths. */
+  clientSettings(url: string) {
+    const env = this.environment(url);
+    return { checkUrl: env.NPPA_CHECK_URL, queryUrl: env.NPPA_QUERY_URL, loginoutUrl: env.NPPA_LOGINOUT_URL, appId: this.appId, bizId: this.bizId, secretKeys: [this.secretKey] };
+  }
+
   async stop(): Promise<void> {
     if (!this.server) return;
     this.server.closeAllConnections();

@@ -17,8 +17,8 @@ export class RateGate {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  /** Resolves when this caller may make one call in the current second. */
-  async acquire(): Promise<void> {
+  /** Resolves, with the epoch second it was granted, when this caller may make one call. */
+  async acquire(): Promise<number> {
     for (;;) {
       const nowMs = this.now();
       const second = Math.floor(nowMs / 1000);
@@ -32,7 +32,7 @@ export class RateGate {
             ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': second + 120 },
           }),
         );
-        return;
+        return second;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         await this.sleep((second + 1) * 1000 - nowMs + 1);

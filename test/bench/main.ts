@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     const now = Date.now() - 60_000;
     const events = Array.from({ length: EVENTS }, (_, i) => outboxPut('bench-reporter', { si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
     for (let i = 0; i < events.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100) }));
-    const nppa = new NppaClient({ checkUrl: url, queryUrl: url, loginoutUrl: `${url}/behavior/collection/loginout`, appId: sim.appId, bizId: sim.bizId, secretKeys: [sim.secretKey], now: Date.now });
+    const nppa = new NppaClient({ ...sim.clientSettings(url), now: Date.now });
     const t0 = performance.now();
     const run = await drainOutbox({ db, table: 'bench-reporter', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now), now: Date.now });
     const seconds = (performance.now() - t0) / 1000;

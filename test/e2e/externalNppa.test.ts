@@ -11,14 +11,7 @@ let api: ReturnType<typeof client>;
 
 beforeAll(async () => {
   const { url } = await external.start();
-  Object.assign(process.env, {
-    NPPA_CHECK_URL: `${url}/idcard/authentication/check`,
-    NPPA_QUERY_URL: `${url}/idcard/authentication/query`,
-    NPPA_LOGINOUT_URL: `${url}/behavior/collection/loginout`,
-    NPPA_APP_ID: external.appId,
-    NPPA_BIZ_ID: external.bizId,
-    NPPA_SECRET_KEY: external.secretKey,
-  });
+  Object.assign(process.env, external.environment(url));
   gateway = await startTestGateway();
   api = client(gateway.url);
 });

@@ -14,12 +14,7 @@ let url: string;
 
 const clientWith = (overrides: Partial<ConstructorParameters<typeof NppaClient>[0]> = {}) =>
   new NppaClient({
-    checkUrl: `${url}/idcard/authentication/check`,
-    queryUrl: `${url}/idcard/authentication/query`,
-    loginoutUrl: `${url}/behavior/collection/loginout`,
-    appId: simulator.appId,
-    bizId: simulator.bizId,
-    secretKeys: [simulator.secretKey],
+    ...simulator.clientSettings(url),
     now: clock.now,
     backoffMs: 5,
     ...overrides,
