@@ -131,3 +131,14 @@ describe('the gateway stack (commercial region)', () => {
     expect(() => synth('us-east-1')).not.toThrow();
   }, 120_000);
 });
+
+describe('the CDK command line', () => {
+  it('synthesizes the app with `cdk synth` (CLI and library agree on the cloud assembly)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const out = mkdtempSync(join(tmpdir(), 'cdk-cli-'));
+    const { stderr } = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out], { timeout: 120_000 });
+    expect(stderr).not.toMatch(/not compatible|ValidationFailed/);
+    expect(readdirSync(out)).toContain('PlayGuard.template.json');
+  }, 150_000);
+});
