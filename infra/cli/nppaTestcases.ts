@@ -2,11 +2,17 @@
  * `npm run nppa:testcases -- --case 01 --code <测试码>`: sends the official preset request of one
  * NPPA test case to the official test system (NPPA.md "The official test system") with the
  * credentials in NPPA_APP_ID / NPPA_BIZ_ID / NPPA_SECRET_KEY, and prints PASS or FAIL with the
- * response. NPPA_TEST_BASE_URL overrides the test system's address (the tests point it at the simulator).
+ * response; exit code 0 on PASS, 1 on FAIL, 2 on a usage error. NPPA_TEST_BASE_URL overrides the
+ * test system's address (the tests point it at the simulator). Each case has its own test code
+ * from the portal, so one case runs per invocation. The requests carry only the official preset
+ * (fictitious) identities.
  */
 import { parseArgs } from 'node:util';
-import { NppaClient, NppaRejected, type CheckResult } from '#shared/nppa/client';
+import { NppaClient, NppaConfigurationError, NppaRejected, NppaUnavailable } from '#shared/nppa/client';
+import { BEHAVIOUR, CALLER_TYPE, type CheckResult, type LoginoutItem } from '#shared/nppa/protocol';
 import { OFFICIAL_TEST_PIS } from '#shared/nppa/simulator';
+
+export const DEFAULT_TEST_BASE_URL = 'https://wlc.nppa.gov.cn';
 
 export interface CaseContext {
   baseUrl: string;
@@ -15,73 +21,101 @@ export interface CaseContext {
   bizId: string;
   secretKey: string;
   now: () => number;
+  fetch?: typeof fetch;
 }
 
-type Outcome = { pass: boolean; response: unknown };
+export interface CaseOutcome {
+  pass: boolean;
+  /** What came back (statuses, PIs of the preset data, errcodes): nothing personal of a real person. */
+  response: unknown;
+}
 
-const client = (c: CaseContext) =>
+/** The test system's three per-case URLs. */
+export function testSystemUrls(baseUrl: string, code: string): { checkUrl: string; queryUrl: string; loginoutUrl: string } {
+  const base = baseUrl.replace(/\/+$/, '');
+  const c = encodeURIComponent(code);
+  return {
+    checkUrl: `${base}/test/authentication/check/${c}`,
+    queryUrl: `${base}/test/authentication/query/${c}`,
+    loginoutUrl: `${base}/test/collection/loginout/${c}`,
+  };
+}
+
+const clientFor = (c: CaseContext) =>
   new NppaClient({
-    checkUrl: `${c.baseUrl}/test/authentication/check/${c.code}`,
-    queryUrl: `${c.baseUrl}/test/authentication/query/${c.code}`,
-    loginoutUrl: `${c.baseUrl}/test/collection/loginout/${c.code}`,
+    ...testSystemUrls(c.baseUrl, c.code),
     appId: c.appId,
     bizId: c.bizId,
     secretKeys: [c.secretKey],
     now: c.now,
+    ...(c.fetch ? { fetch: c.fetch } : {}),
   });
 
-const expectStatus = async (call: () => Promise<CheckResult>, status: CheckResult['status']): Promise<Outcome> => {
-  const response = await call();
+const expectStatus = async (call: Promise<CheckResult>, status: CheckResult['status']): Promise<CaseOutcome> => {
+  const response = await call;
   return { pass: response.status === status, response };
 };
 
-const loginout = async (c: CaseContext, item: { ct: 0 | 2; pi?: string; di?: string }): Promise<Outcome> => {
-  const nowS = Math.floor(c.now() / 1000);
-  const response = await client(c).loginout([{ no: 1, si: 'testcase-session-0001', bt: 1, ot: nowS - 10, ...item }]);
-  return { pass: response.failed.length === 0, response };
+/** One login of a test session, 10 s ago (`ot` in seconds, earlier than timestamps, within 180 s). */
+const reportLogin = async (c: CaseContext, who: Pick<LoginoutItem, 'ct' | 'pi' | 'di'>): Promise<CaseOutcome> => {
+  const ot = Math.floor(c.now() / 1000) - 10;
+  const item: LoginoutItem = { no: 1, si: 'testcase-session-0001', bt: BEHAVIOUR.login, ot, ...who };
+  const response = await clientFor(c).loginout([item]);
+  return { pass: response.failed.length === 0, response: response.failed.length ? response : { errcode: 0 } };
 };
 
 /** The eight official cases, each with the official preset data (NPPA.md). */
-export const CASES: Record<string, { title: string; run: (c: CaseContext) => Promise<Outcome> }> = {
-  '01': { title: '实名认证 — 认证成功 (check → verified)', run: (c) => expectStatus(() => client(c).check({ ai: '100000000000000001', name: '某一一', idNum: '110000190101010001' }), 'verified') },
-  '02': { title: '实名认证 — 认证中 (check → in progress)', run: (c) => expectStatus(() => client(c).check({ ai: '200000000000000001', name: '某二一', idNum: '110000190201010009' }), 'pending') },
-  '03': { title: '实名认证 — 认证失败 (check → failed)', run: (c) => expectStatus(() => client(c).check({ ai: '300000000000000001', name: '某三一', idNum: '110000190301010001' }), 'failed') },
-  '04': { title: '实名认证结果查询 — 认证成功 (query → verified)', run: (c) => expectStatus(() => client(c).query('100000000000000001'), 'verified') },
-  '05': { title: '实名认证结果查询 — 认证中 (query → in progress)', run: (c) => expectStatus(() => client(c).query('200000000000000001'), 'pending') },
-  '06': { title: '实名认证结果查询 — 认证失败 (query → failed)', run: (c) => expectStatus(() => client(c).query('300000000000000001'), 'failed') },
-  '07': { title: '游戏用户行为数据上报 — 游客 (loginout ct=2 with di)', run: (c) => loginout(c, { ct: 2, di: 'testcase-device-0000000000000001' }) },
-  '08': { title: '游戏用户行为数据上报 — 已认证用户 (loginout ct=0 with pi)', run: (c) => loginout(c, { ct: 0, pi: OFFICIAL_TEST_PIS[0]! }) },
+export const CASES: Readonly<Record<string, { title: string; run: (c: CaseContext) => Promise<CaseOutcome> }>> = {
+  '01': { title: '实名认证 — 认证成功 (check → verified)', run: (c) => expectStatus(clientFor(c).check({ ai: '100000000000000001', name: '某一一', idNum: '110000190101010001' }), 'verified') },
+  '02': { title: '实名认证 — 认证中 (check → in progress)', run: (c) => expectStatus(clientFor(c).check({ ai: '200000000000000001', name: '某二一', idNum: '110000190201010009' }), 'pending') },
+  '03': { title: '实名认证 — 认证失败 (check → failed)', run: (c) => expectStatus(clientFor(c).check({ ai: '300000000000000001', name: '某三一', idNum: '110000190301010006' }), 'failed') },
+  '04': { title: '实名认证结果查询 — 认证成功 (query → verified)', run: (c) => expectStatus(clientFor(c).query('100000000000000001'), 'verified') },
+  '05': { title: '实名认证结果查询 — 认证中 (query → in progress)', run: (c) => expectStatus(clientFor(c).query('200000000000000001'), 'pending') },
+  '06': { title: '实名认证结果查询 — 认证失败 (query → failed)', run: (c) => expectStatus(clientFor(c).query('300000000000000001'), 'failed') },
+  '07': { title: '游戏用户行为数据上报 — 游客 (loginout ct=2 with di)', run: (c) => reportLogin(c, { ct: CALLER_TYPE.guest, di: 'testcase-device-0000000000000001' }) },
+  '08': { title: '游戏用户行为数据上报 — 已认证用户 (loginout ct=0 with pi)', run: (c) => reportLogin(c, { ct: CALLER_TYPE.verified, pi: OFFICIAL_TEST_PIS[0]! }) },
 };
 
-export async function runCase(id: string, c: CaseContext): Promise<Outcome> {
+/** Runs one case; every failure, including an unreachable system, is a FAIL with its errcode. */
+export async function runCase(id: string, c: CaseContext): Promise<CaseOutcome> {
   const testCase = CASES[id];
   if (!testCase) throw new Error(`unknown case ${id}: use 01–08`);
   try {
     return await testCase.run(c);
   } catch (error) {
-    const e = error as Error & { errcode?: number };
-    return { pass: false, response: { error: e.name, errcode: e.errcode ?? null, message: error instanceof NppaRejected ? e.message : e.message } };
+    if (error instanceof NppaRejected) return { pass: false, response: { error: error.name, errcode: error.errcode, errmsg: error.errmsg } };
+    if (error instanceof NppaConfigurationError || error instanceof NppaUnavailable) return { pass: false, response: { error: error.name, errcode: error.errcode } };
+    throw error;
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { case: { type: 'string' }, code: { type: 'string' } } });
-  const missing = ['NPPA_APP_ID', 'NPPA_BIZ_ID', 'NPPA_SECRET_KEY'].filter((v) => !process.env[v]);
-  if (!values.case || !values.code || missing.length) {
-    console.error(`usage: npm run nppa:testcases -- --case 01 --code <测试码>   (needs ${missing.join(', ') || 'NPPA_* variables'})`);
-    process.exit(2);
+/** The command: returns the exit code, writes its lines to `out`/`err`. */
+export async function runCommand(args: string[], env: NodeJS.ProcessEnv, now: () => number, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  let values: { case?: string; code?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { case: { type: 'string' }, code: { type: 'string' } } }));
+  } catch {
+    values = {};
   }
-  const id = values.case.padStart(2, '0');
+  const missing = ['NPPA_APP_ID', 'NPPA_BIZ_ID', 'NPPA_SECRET_KEY'].filter((v) => !env[v]);
+  const id = values.case?.padStart(2, '0');
+  if (!id || !CASES[id] || !values.code || missing.length) {
+    err(`usage: npm run nppa:testcases -- --case 01…08 --code <测试码>${missing.length ? `   (set ${missing.join(', ')})` : ''}`);
+    return 2;
+  }
   const outcome = await runCase(id, {
-    baseUrl: process.env.NPPA_TEST_BASE_URL ?? 'https://wlc.nppa.gov.cn',
+    baseUrl: env.NPPA_TEST_BASE_URL || DEFAULT_TEST_BASE_URL,
     code: values.code,
-    appId: process.env.NPPA_APP_ID!,
-    bizId: process.env.NPPA_BIZ_ID!,
-    secretKey: process.env.NPPA_SECRET_KEY!,
-    now: Date.now,
+    appId: env.NPPA_APP_ID!,
+    bizId: env.NPPA_BIZ_ID!,
+    secretKey: env.NPPA_SECRET_KEY!,
+    now,
   });
-  console.log(`${outcome.pass ? 'PASS' : 'FAIL'} case ${id} ${CASES[id]?.title ?? ''}\n${JSON.stringify(outcome.response)}`);
-  process.exit(outcome.pass ? 0 : 1);
+  out(`${outcome.pass ? 'PASS' : 'FAIL'} case ${id} ${CASES[id]!.title}`);
+  out(JSON.stringify(outcome.response));
+  return outcome.pass ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCommand(process.argv.slice(2), process.env, Date.now, console.log, console.error);
+}

@@ -8,7 +8,16 @@ const withCheck = (body17: string) => body17 + checkCharacter(body17);
 describe('ID numbers (GB 11643-1999)', () => {
   it('accepts the official NPPA test identities', () => {
     expect(parseIdNumber('110000190101010001', TODAY)).toEqual({ ok: true, idNumber: '110000190101010001', birthDate: '1901-01-01', regionCode: '110000' });
-    expect(parseIdNumber('11000019010101001X', TODAY)).toMatchObject({ ok: true, birthDate: '1901-01-01' });
+    expect(parseIdNumber('11000019010101001X', TODAY)).toEqual({ ok: true, idNumber: '11000019010101001X', birthDate: '1901-01-01', regionCode: '110000' });
+    expect(parseIdNumber('110000190201010009', TODAY)).toEqual({ ok: true, idNumber: '110000190201010009', birthDate: '1902-01-01', regionCode: '110000' });
+  });
+
+  it.each(['11', '12', '13', '14', '15', '21', '22', '23', '31', '37', '41', '46', '50', '54', '61', '65', '71', '81', '82', '83', '91'])('accepts province code %s', (p) => {
+    expect(parseIdNumber(withCheck(`${p}000019900101001`), TODAY).ok).toBe(true);
+  });
+
+  it.each(['00', '10', '16', '20', '24', '30', '38', '40', '47', '49', '55', '60', '66', '70', '72', '80', '84', '90', '92', '99'])('refuses province code %s', (p) => {
+    expect(parseIdNumber(withCheck(`${p}000019900101001`), TODAY)).toEqual({ ok: false, reason: 'region' });
   });
 
   it.each([

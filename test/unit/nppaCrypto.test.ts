@@ -1,11 +1,13 @@
 /**
- * NPPA body encryption, request signature and PI, against the official vectors of NPPA.md
- * (接口对接技术规范 V1.8).
+ * NPPA body encryption, request signature and PI against the official vectors of NPPA.md
+ * (接口对接技术规范 V1.8), and the protocol's pure rules (errcode classes, loginout batch rules).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decryptBody, encryptBody, signatureBase, signRequest, type SignInput } from '#shared/nppa/crypto';
 import { birthDateFromPi, piPrefixForBirthDate } from '#shared/nppa/pi';
+import { classifyErrcode, loginoutRefusals, type ErrcodeClass } from '#shared/nppa/protocol';
+import { OFFICIAL_TEST_PIS } from '#shared/nppa/simulator';
 
 const KEY = '2836e95fcd10e04b0069bb1ee659955b';
 const PAYLOAD =
@@ -39,6 +41,19 @@ describe('body encryption (AES-128-GCM)', () => {
     ['a payload shorter than IV + tag', Buffer.alloc(27).toString('base64'), KEY],
   ])('refuses %s', (_name, payload, key) => {
     expect(() => decryptBody(payload, key)).toThrow();
+  });
+
+  it.each([
+    ['31 hex characters', KEY.slice(1)],
+    ['not hex', 'zz36e95fcd10e04b0069bb1ee659955b'],
+    ['empty', ''],
+  ])('refuses a secret key that is %s, without echoing it', (_name, key) => {
+    expect(() => encryptBody(PLAINTEXT, key)).toThrow('NPPA secret key must be 32 hex characters');
+    expect(() => decryptBody(PAYLOAD, key)).toThrow('NPPA secret key must be 32 hex characters');
+  });
+
+  it('refuses an IV that is not 12 bytes', () => {
+    expect(() => encryptBody(PLAINTEXT, KEY, Buffer.alloc(16))).toThrow('IV must be 12 bytes');
   });
 
   it('round-trips any text, and another key never opens it', () => {
@@ -97,6 +112,10 @@ describe('PI (用户唯一标识)', () => {
     expect(piPrefixForBirthDate('2010-01-01')).toBe('1hpfml');
   });
 
+  it('reads the official test system\'s PIs as the 1901 birth dates of its preset identities', () => {
+    expect(OFFICIAL_TEST_PIS.map(birthDateFromPi)).toEqual(['1901-01-01', '1901-01-02', '1901-01-03', '1901-01-04', '1901-01-01', '1901-01-02', '1901-01-03', '1901-01-04']);
+  });
+
   it.each([
     ['1900-01-01', '1ff0h3'],
     ['2030-12-31', '1ib1af'],
@@ -137,5 +156,60 @@ describe('PI (用户唯一标识)', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('errcode classes (what the caller does about each)', () => {
+  const expected: Array<[ErrcodeClass, number[]]> = [
+    ['ok', [0]],
+    ['retry', [1001]],
+    ['rate_limited', [1006]],
+    ['expired', [1007]],
+    ['configuration', [1002, 1003, 1004, 1005, 1008, 1009, 1010, 1011, 1012]],
+    ['partial', [3001]],
+    ['data', [2001, 2002, 2003, 2004, 3002, 3003, 3004, 3005, 3006, 3007, 3008, 3009, 3010, 4001, 4002, 4003]],
+    ['unknown', [-1, 1, 1000, 1013, 2000, 2005, 3000, 3011, 4000, 4004, 5000]],
+  ];
+  it.each(expected)('%s: %j', (kind, codes) => {
+    expect(codes.map(classifyErrcode)).toEqual(codes.map(() => kind));
+  });
+});
+
+describe('loginout batch rules', () => {
+  const TS = 1_790_000_000_000; // the request's timestamps, ms
+  const pi = '1hpfml09b57f3f8185f8cb5094ea3f26278efb';
+  const item = (no: number, extra: Record<string, unknown> = {}) => ({ no, si: `s${no}`, bt: 1, ot: TS / 1000 - 10, ct: 0, pi, ...extra });
+
+  it('refuses an empty batch (3002) and one of 129 items (3003) as a whole', () => {
+    expect(loginoutRefusals([], TS)).toEqual({ batch: 3002 });
+    expect(loginoutRefusals(undefined, TS)).toEqual({ batch: 3002 });
+    expect(loginoutRefusals(Array.from({ length: 129 }, (_, i) => item(i + 1)), TS)).toEqual({ batch: 3003 });
+    expect(loginoutRefusals(Array.from({ length: 128 }, (_, i) => item(i + 1)), TS)).toEqual({ items: Array.from({ length: 128 }, () => null) });
+  });
+
+  it('judges time over the batch: earliest ot less than 180 s before timestamps, latest before it', () => {
+    const at = (...ots: number[]) => loginoutRefusals(ots.map((ot, i) => item(i + 1, { ot })), TS);
+    const t = TS / 1000;
+    expect(at(t - 179, t - 1)).toEqual({ items: [null, null] });
+    expect(at(t - 180, t - 1)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }, { no: 2, errcode: 3005, errmsg: 'bad time' }] });
+    expect(at(t - 10, t)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }, { no: 2, errcode: 3005, errmsg: 'bad time' }] });
+    expect(at((t - 10) * 1000)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }] });
+    expect(at(t - 10.5)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }] });
+  });
+
+  it.each([
+    ['no out of sequence', item(2), 3004],
+    ['a reversed or unknown bt', item(1, { bt: 2 }), 3007],
+    ['ct 1', item(1, { ct: 1 }), 3006],
+    ['a verified user without pi', item(1, { pi: undefined }), 3008],
+    ['a verified user with a malformed pi', item(1, { pi: pi.toUpperCase() }), 3010],
+    ['a guest without di', item(1, { ct: 2, pi: undefined }), 3009],
+    ['a session id longer than 32', item(1, { si: 'x'.repeat(33) }), 3004],
+  ])('refuses an item with %s', (_name, bad, errcode) => {
+    expect(loginoutRefusals([bad], TS)).toEqual({ items: [expect.objectContaining({ errcode })] });
+  });
+
+  it('accepts a guest with di and no pi, and logouts (bt 0)', () => {
+    expect(loginoutRefusals([item(1, { ct: 2, pi: undefined, di: 'device' }), item(2, { bt: 0 })], TS)).toEqual({ items: [null, null] });
   });
 });
