@@ -1,11 +1,15 @@
-/** Scheduled: ends sessions whose client went silent (issue 4 §5). */
+/** Scheduled: ends sessions whose client went silent. */
+import type { Context } from 'aws-lambda';
+import { runDeadline } from '#shared/api/functions';
 import { clock } from '#shared/clock';
 import { log } from '#shared/log';
-import { sessionDeps } from '#shared/services';
+import { sessionSweeperDeps } from '#shared/services';
 import { sweepSessions } from '#shared/sessions/service';
 
-export const handler = async (): Promise<{ ended: number }> => {
-  const result = await sweepSessions(await sessionDeps(), clock.now());
+export const handler = async (_event?: unknown, context?: Context): Promise<{ ended: number }> => {
+  const start = clock.now();
+  const deadline = runDeadline('sessionSweeper', start, context);
+  const result = await sweepSessions(await sessionSweeperDeps(), start, () => clock.now() > deadline);
   log.info('sessions swept', result);
   return result;
 };

@@ -1,12 +1,13 @@
 /**
  * The deployment's configuration, read from cdk context (`-c playguard:issuer=…` or cdk.json) and
  * validated at synth: a missing or malformed value stops `cdk synth` with a message naming it.
+ * Policies and settings the functions read are turned into their environment here and parsed with
+ * the functions' own schema (shared/settings.ts), so what synth accepts is exactly what a cold start
+ * accepts.
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { parseCalendarOverride } from '#shared/domain/calendar';
-import { parsePlayPolicy } from '#shared/domain/playPolicy';
-import { parseSpendingPolicy } from '#shared/domain/spendingPolicy';
+import { InvalidSettings, NPPA_PRODUCTION_URLS, parseSettings, PolicySettings } from '#shared/settings';
 
 const https = z.url({ protocol: /^https$/ });
 
@@ -17,33 +18,59 @@ export const DeploymentContext = z.object({
   throttleRatePerSecond: z.coerce.number().int().positive().default(2000),
   throttleBurst: z.coerce.number().int().positive().default(1000),
   logRetentionDays: z.coerce.number().int().positive().default(180),
-  /** Publisher policies (JSON): validated here with the functions' own parsers, so a policy looser than the law fails the synth. */
+  /** Where alarms are e-mailed (an SNS subscription the recipient confirms); unset: subscribe yourself. */
+  alarmEmail: z.email().optional(),
+  /** Publisher policies (JSON), checked with the functions' own parsers: looser than the law fails the synth. */
   playPolicy: z.string().optional(),
   spendingPolicy: z.string().optional(),
   riskPolicy: z.string().optional(),
   /** A file with the operator's holiday-calendar override (years the calendar package does not have yet). */
   calendarOverrideFile: z.string().optional(),
+  reservationTtlSeconds: z.coerce.string().optional(),
+  /** The national system's addresses (default: production). A test deployment may point elsewhere. */
+  nppaCheckUrl: z.string().default(NPPA_PRODUCTION_URLS.NPPA_CHECK_URL),
+  nppaQueryUrl: z.string().default(NPPA_PRODUCTION_URLS.NPPA_QUERY_URL),
+  nppaLoginoutUrl: z.string().default(NPPA_PRODUCTION_URLS.NPPA_LOGINOUT_URL),
 });
 export type DeploymentContext = z.infer<typeof DeploymentContext>;
 
-const KEYS = ['issuer', 'audience', 'jwksUrl', 'throttleRatePerSecond', 'throttleBurst', 'logRetentionDays', 'playPolicy', 'spendingPolicy', 'riskPolicy', 'calendarOverrideFile'] as const;
+const KEYS = Object.keys(DeploymentContext.shape) as Array<keyof DeploymentContext>;
 
-/** The functions' environment for the policies, each checked with the parser the functions use. */
-export function policyEnvironment(d: DeploymentContext): Record<string, string> {
+/** Which context key each function setting comes from (for error messages naming what to fix). */
+const SETTING_SOURCES = {
+  PLAY_POLICY: 'playPolicy',
+  SPENDING_POLICY: 'spendingPolicy',
+  RISK_POLICY: 'riskPolicy',
+  CALENDAR_OVERRIDE: 'calendarOverrideFile',
+  RESERVATION_TTL_SECONDS: 'reservationTtlSeconds',
+  NPPA_CHECK_URL: 'nppaCheckUrl',
+  NPPA_QUERY_URL: 'nppaQueryUrl',
+  NPPA_LOGINOUT_URL: 'nppaLoginoutUrl',
+} as const satisfies Partial<Record<keyof typeof PolicySettings.shape, keyof DeploymentContext>>;
+
+/** The functions' settings environment, parsed with the schema every function parses at start. */
+export function settingsEnvironment(d: DeploymentContext): Record<string, string> {
   const env: Record<string, string> = {};
-  const check = (key: string, json: string, parse: (v: unknown) => unknown) => {
-    try {
-      parse(JSON.parse(json));
-    } catch (error) {
-      throw new Error(`playguard:${key}: ${(error as Error).message}`);
-    }
-    return json;
-  };
-  if (d.playPolicy) env.PLAY_POLICY = check('playPolicy', d.playPolicy, parsePlayPolicy);
-  if (d.spendingPolicy) env.SPENDING_POLICY = check('spendingPolicy', d.spendingPolicy, parseSpendingPolicy);
-  if (d.riskPolicy) env.RISK_POLICY = d.riskPolicy;
-  if (d.calendarOverrideFile) env.CALENDAR_OVERRIDE = check('calendarOverrideFile', readFileSync(d.calendarOverrideFile, 'utf8'), parseCalendarOverride);
+  for (const [variable, key] of Object.entries(SETTING_SOURCES)) {
+    const value = key === 'calendarOverrideFile' ? (d.calendarOverrideFile ? readCalendarFile(d.calendarOverrideFile) : undefined) : d[key];
+    if (value !== undefined && value !== '') env[variable] = String(value);
+  }
+  try {
+    parseSettings(PolicySettings, env);
+  } catch (error) {
+    if (!(error instanceof InvalidSettings)) throw error;
+    const problems = error.issues.map((i) => `playguard:${SETTING_SOURCES[i.variable as keyof typeof SETTING_SOURCES] ?? i.variable}: ${i.message}`);
+    throw new Error(`Invalid cdk context: ${problems.join('; ')}`);
+  }
   return env;
+}
+
+function readCalendarFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`playguard:calendarOverrideFile: cannot read ${file}`);
+  }
 }
 
 export function readDeploymentContext(get: (key: string) => unknown): DeploymentContext {

@@ -1,8 +1,9 @@
 /**
  * Every Lambda of the gateway, with the project's defaults fixed once: Node.js 22 on arm64, ESM
  * bundled and minified by esbuild with the AWS SDK v3 clients bundled in (pinned, tree-shaken),
- * source maps, active tracing, a log group with retention. `bindTable` sets the environment and
- * grants the least privilege in one call.
+ * source maps, active tracing, a log group with retention, and the timeout and memory its entry in
+ * the function table (shared/api/functions.ts) gives it. `bindTable` and `bindSecret` set the
+ * environment and grant the least privilege in one call each.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -13,6 +14,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import type { FunctionSpec } from '#shared/api/functions';
 import { dirname, join } from 'node:path';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,14 +22,18 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface GatewayFunctionProps extends Partial<NodejsFunctionProps> {
   /** functions/<name>.ts */
   name: string;
+  spec: FunctionSpec;
   logRetention: RetentionDays;
   logKey?: IKey;
+  /** The log group's name (the data key only encrypts log groups under the stack's own prefix). */
+  logGroupName: string;
 }
 
 export class GatewayFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
-    const { name, logRetention, logKey, environment, ...rest } = props;
+    const { name, spec, logRetention, logKey, logGroupName, environment, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
+      logGroupName,
       retention: logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(logKey ? { encryptionKey: logKey } : {}),
@@ -37,8 +43,9 @@ export class GatewayFunction extends NodejsFunction {
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(15),
+      description: `PlayGuard: ${spec.description}`,
+      memorySize: spec.memoryMiB,
+      timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       logGroup,

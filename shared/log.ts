@@ -43,13 +43,13 @@ export const log = {
  * A CloudWatch metric in Embedded Metric Format: one log line that CloudWatch turns into a
  * metric without an API call (no PutMetricData round trip on the request path).
  */
-export function metric(name: string, value = 1, dimensions: Record<string, string> = {}): void {
+export function metric(name: string, value = 1, dimensions: Record<string, string> = {}, unit: 'Count' | 'Seconds' = 'Count'): void {
   const namespace = process.env.METRICS_NAMESPACE ?? 'PlayGuard';
   sink(
     JSON.stringify({
       _aws: {
         Timestamp: Date.now(),
-        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }],
+        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: unit }] }],
       },
       ...dimensions,
       [name]: value,

@@ -1,10 +1,14 @@
 /**
  * The gateway's secrets: the ID-number hashing pepper and the NPPA credentials. Deployed, they
- * come from Secrets Manager (`SECRET_ARN`), fetched once per container and cached; locally (and
- * in tests) from environment variables. Parsed with zod: a malformed secret fails the start.
+ * come from Secrets Manager (`SECRET_ARN`), read at the first use and again once they are older than
+ * five minutes, so a rotated NPPA key reaches warm containers within minutes, not at their
+ * next cold start. A failed re-read keeps the document already held (and says so in the log); only
+ * a container that never read it fails. Locally (no SECRET_ARN) they come from environment
+ * variables. Parsed with zod: a malformed secret fails the start.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
+import { log } from '#shared/log';
 
 const SecretDocument = z.object({
   pepper: z.string().min(16),
@@ -14,8 +18,6 @@ const SecretDocument = z.object({
   nppaPreviousSecretKey: z.string().default(''),
 });
 export type Secrets = z.infer<typeof SecretDocument>;
-
-let cached: Promise<Secrets> | undefined;
 
 async function load(): Promise<Secrets> {
   const arn = process.env.SECRET_ARN;
@@ -33,9 +35,29 @@ async function load(): Promise<Secrets> {
   });
 }
 
+/** How long a container keeps the secret document before reading it again. */
+export const SECRET_MAX_AGE_MS = 5 * 60_000;
+
+let held: { value: Secrets; readAt: number } | undefined;
+let reading: Promise<Secrets> | undefined;
+
+/** Real time on purpose: the age of a cached secret has nothing to do with the gateway's clock. */
 export function secrets(): Promise<Secrets> {
-  return (cached ??= load().catch((error: unknown) => {
-    cached = undefined;
-    throw new Error(`secrets could not be loaded: ${(error as Error).name}`);
-  }));
+  if (held && Date.now() - held.readAt < SECRET_MAX_AGE_MS) return Promise.resolve(held.value);
+  return (reading ??= load()
+    .then((value) => {
+      held = { value, readAt: Date.now() };
+      return value;
+    })
+    .catch((error: unknown) => {
+      if (held) {
+        log.warn('secrets could not be re-read: keeping the ones held', { error: (error as Error).name });
+        held = { value: held.value, readAt: Date.now() };
+        return held.value;
+      }
+      throw new Error(`secrets could not be loaded: ${(error as Error).name}`);
+    })
+    .finally(() => {
+      reading = undefined;
+    }));
 }

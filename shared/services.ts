@@ -1,26 +1,29 @@
 /**
  * What each capability needs, built once per container (cold start) from settings and secrets.
- * Handlers and jobs ask for these; nothing else constructs clients.
+ * Handlers and jobs ask for these; nothing else constructs clients. Policies come parsed from
+ * `settings()`; the NPPA clients follow the secret document, so a rotated key is used as soon as
+ * `secrets()` re-reads it.
  */
 import { clock } from '#shared/clock';
-import { secrets } from '#shared/secrets';
+import { secrets, type Secrets } from '#shared/secrets';
 import { settings } from '#shared/settings';
 import { documentClient } from '#shared/storage/dynamo';
 import { IdentityRepository } from '#shared/identity/repository';
 import type { IdentityDeps } from '#shared/identity/service';
-import { NppaClient } from '#shared/nppa/client';
-import { createCalendar, parseCalendarOverride } from '#shared/domain/calendar';
-import { playPolicyFromSettings } from '#shared/domain/playPolicy';
-import { assertNotLooserThanLaw, DEFAULT_SPENDING_POLICY, parseSpendingPolicy } from '#shared/domain/spendingPolicy';
+import { NppaClient, type NppaLimiter } from '#shared/nppa/client';
+import { RATE_LIMITS } from '#shared/nppa/protocol';
+import { createCalendar } from '#shared/domain/calendar';
 import { SessionRepository } from '#shared/sessions/repository';
 import type { SessionDeps } from '#shared/sessions/service';
 import { SpendingRepository } from '#shared/spending/repository';
 import type { SpendingDeps } from '#shared/spending/service';
 import { RateGate } from '#shared/reporting/rateGate';
-import { parseRiskPolicy } from '#shared/domain/riskRules';
 import { RiskRepository } from '#shared/risk/repository';
 import type { ChallengeDeps, RiskDeps } from '#shared/risk/service';
 import type { ReporterDeps } from '#shared/reporting/reporter';
+
+// Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
+settings();
 
 const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   let value: Promise<T> | undefined;
@@ -31,12 +34,18 @@ const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     }));
 };
 
-/** NPPA.md per-game limits: check 100 QPS, query 300 QPS, loginout 10 QPS. */
-export const NPPA_LIMITS = { check: 100, query: 300, loginout: 10 } as const;
+/** A value derived from the secret document, made again when the document changes. */
+const perSecrets = <T>(make: (sec: Secrets) => T): (() => Promise<T>) => {
+  let made: { from: Secrets; value: T } | undefined;
+  return async () => {
+    const sec = await secrets();
+    if (made?.from !== sec) made = { from: sec, value: make(sec) };
+    return made.value;
+  };
+};
 
-async function makeNppaClient(limiter?: NonNullable<ConstructorParameters<typeof NppaClient>[0]['limiter']>): Promise<NppaClient> {
+function makeNppaClient(sec: Secrets, limiter?: NppaLimiter): NppaClient {
   const s = settings();
-  const sec = await secrets();
   return new NppaClient({
     ...(limiter ? { limiter } : {}),
     checkUrl: s.NPPA_CHECK_URL,
@@ -49,75 +58,81 @@ async function makeNppaClient(limiter?: NonNullable<ConstructorParameters<typeof
   });
 }
 
+/** The per-second gates every running copy shares (the national system's per-game limits). */
+const rateGates = once(async () => {
+  const table = settings().TABLE_NAME;
+  return {
+    check: new RateGate(documentClient(), table, 'nppa-check', RATE_LIMITS.check, clock.now),
+    query: new RateGate(documentClient(), table, 'nppa-query', RATE_LIMITS.query, clock.now),
+    loginout: new RateGate(documentClient(), table, 'nppa-loginout', RATE_LIMITS.loginout, clock.now),
+  };
+});
+
 /**
  * The request path's client (identity submit): no limiter round trip (its budget is 2 DynamoDB
  * requests); past 100 QPS the national system answers 1006 and the submission is accepted as
  * pending and re-checked by the poller, whose client below waits its turn at a shared gate.
  */
-export const nppaClient = once(() => makeNppaClient());
+export const nppaClient = perSecrets((sec) => makeNppaClient(sec));
 
-export const pollerNppaClient = once(async () => {
-  const table = settings().TABLE_NAME;
-  const gates = {
-    check: new RateGate(documentClient(), table, 'nppa-check', NPPA_LIMITS.check, clock.now),
-    query: new RateGate(documentClient(), table, 'nppa-query', NPPA_LIMITS.query, clock.now),
-    loginout: new RateGate(documentClient(), table, 'nppa-loginout', NPPA_LIMITS.loginout, clock.now),
-  };
-  return makeNppaClient({ acquire: async (endpoint) => void (await gates[endpoint].acquire()) });
-});
-
-export const pollerDeps = once(async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() }));
+const pollerNppaClient = perSecrets((sec) =>
+  makeNppaClient(sec, { acquire: async (endpoint) => void (await (await rateGates())[endpoint].acquire()) }),
+);
 
 export const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
 
-export const identityDeps = once(async (): Promise<IdentityDeps> => ({
+export const identityDeps = async (): Promise<IdentityDeps> => ({
   repo: await identityRepository(),
   nppa: await nppaClient(),
   pepper: (await secrets()).pepper,
-}));
-
-export const sessionDeps = once(async (): Promise<SessionDeps> => {
-  const s = settings();
-  return {
-    repo: new SessionRepository(documentClient(), s.TABLE_NAME),
-    policy: playPolicyFromSettings(s.PLAY_POLICY),
-    calendar: createCalendar(s.CALENDAR_OVERRIDE ? parseCalendarOverride(JSON.parse(s.CALENDAR_OVERRIDE)) : undefined),
-    pepper: (await secrets()).pepper,
-    risk: await riskDeps(),
-  };
 });
+
+export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });
+
+const calendar = once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
 
 export const riskDeps = once(async (): Promise<RiskDeps> => {
   const s = settings();
-  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: parseRiskPolicy(s.RISK_POLICY ? JSON.parse(s.RISK_POLICY) : {}) };
+  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY };
 });
 
-export const challengeDeps = once(async (): Promise<ChallengeDeps> => ({
+export const sessionDeps = async (): Promise<SessionDeps> => {
+  const s = settings();
+  return {
+    repo: await sessionRepository(),
+    policy: s.PLAY_POLICY,
+    calendar: await calendar(),
+    pepper: (await secrets()).pepper,
+    risk: await riskDeps(),
+  };
+};
+
+/** The session sweeper needs no secret: it ends sessions by their stored facts. */
+export const sessionSweeperDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY });
+
+const sessionRepository = once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME));
+
+export const challengeDeps = async (): Promise<ChallengeDeps> => ({
   ...(await riskDeps()),
-  sessions: (await sessionDeps()).repo,
+  sessions: await sessionRepository(),
   accounts: await identityRepository(),
-}));
+});
 
 export const spendingDeps = once(async (): Promise<SpendingDeps> => {
   const s = settings();
-  const policy = s.SPENDING_POLICY ? parseSpendingPolicy(JSON.parse(s.SPENDING_POLICY)) : DEFAULT_SPENDING_POLICY;
-  assertNotLooserThanLaw(policy);
   return {
     repo: new SpendingRepository(documentClient(), s.TABLE_NAME),
     accounts: await identityRepository(),
-    policy,
+    policy: s.SPENDING_POLICY,
     reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
     risk: await riskDeps(),
   };
 });
 
-export const reporterDeps = once(async (): Promise<ReporterDeps> => {
-  const table = settings().TABLE_NAME;
-  return {
-    db: documentClient(),
-    table,
-    nppa: await nppaClient(),
-    gate: new RateGate(documentClient(), table, 'nppa-loginout', NPPA_LIMITS.loginout, clock.now),
-    now: clock.now,
-  };
+export const reporterDeps = async (): Promise<ReporterDeps> => ({
+  db: documentClient(),
+  table: settings().TABLE_NAME,
+  nppa: await nppaClient(),
+  gate: (await rateGates()).loginout,
+  now: clock.now,
 });

@@ -1,7 +1,9 @@
 /**
  * The local stand-in for the publisher's account service and for API Gateway's JWT authorizer:
- * a development ES256 key signs tokens (`POST /__dev/tokens`), and requests are verified against
- * its JWKS with issuer and audience checked, as the deployed authorizer does.
+ * a development RS256 key signs tokens (`POST /__dev/tokens`), and requests are verified against
+ * its JWKS the way the deployed authorizer does: RSA algorithms only, a `kid` naming a key of the
+ * set, `exp` required and in the future, `nbf` and `iat` not in the future, issuer and audience
+ * checked. On top, `sub` must be a string of 1–128 characters (the functions key accounts on it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,14 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, Si
 
 export const DEV_ISSUER = 'https://playguard.local/dev';
 export const DEV_AUDIENCE = 'playguard';
+export const DEV_ALGORITHM = 'RS256';
+/** API Gateway's JWT authorizer accepts RSA signatures only. */
+export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
+/**
+ * Allowed clock skew for `exp`, `nbf` and `iat`: none. Tokens are minted and checked on the same
+ * clock here, and a token that passes locally must not be one the deployed authorizer refuses.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 0;
 
 export interface DevAuth {
   issue(claims: { sub: string; scope?: string; ttlSeconds?: number }, nowMs: number): Promise<string>;
@@ -16,22 +26,33 @@ export interface DevAuth {
   jwks: JSONWebKeySet;
 }
 
+export class TokenRefused extends Error {}
+
+/** A persisted key is reused only if it is a complete RS256 private key (older runs wrote ES256 keys). */
+function usableKey(file: string): JWK | undefined {
+  try {
+    const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+    return jwk.kty === 'RSA' && jwk.alg === DEV_ALGORITHM && typeof jwk.kid === 'string' && typeof jwk.d === 'string' ? jwk : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Keeps the key next to persisted data so tokens survive a restart with `--persist`. */
 export async function createDevAuth(persistDir?: string): Promise<DevAuth> {
-  let privateJwk: JWK;
   const file = persistDir ? join(persistDir, 'dev-signing-key.json') : undefined;
-  if (file && existsSync(file)) {
-    privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
-  } else {
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    privateJwk = { ...(await exportJWK(privateKey)), kid: `dev-${Date.now().toString(36)}`, alg: 'ES256' };
+  let privateJwk = file && existsSync(file) ? usableKey(file) : undefined;
+  if (!privateJwk) {
+    const { privateKey } = await generateKeyPair(DEV_ALGORITHM, { extractable: true, modulusLength: 2048 });
+    privateJwk = { ...(await exportJWK(privateKey)), kid: `dev-${Date.now().toString(36)}`, alg: DEV_ALGORITHM };
     if (file) {
       mkdirSync(persistDir!, { recursive: true });
       writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
     }
   }
-  const { d: _d, ...publicJwk } = privateJwk;
-  const privateKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
+  const privateKey = (await importJWK(privateJwk, DEV_ALGORITHM)) as CryptoKey;
+  const kid = privateJwk.kid!;
   const jwks: JSONWebKeySet = { keys: [{ ...publicJwk, use: 'sig' }] };
   const keySet = createLocalJWKSet(jwks);
 
@@ -40,7 +61,7 @@ export async function createDevAuth(persistDir?: string): Promise<DevAuth> {
     issue: async ({ sub, scope = 'player', ttlSeconds = 3600 }, nowMs) => {
       const iat = Math.floor(nowMs / 1000);
       return new SignJWT({ scope })
-        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid!, typ: 'JWT' })
+        .setProtectedHeader({ alg: DEV_ALGORITHM, kid, typ: 'JWT' })
         .setSubject(sub)
         .setIssuer(DEV_ISSUER)
         .setAudience(DEV_AUDIENCE)
@@ -49,12 +70,26 @@ export async function createDevAuth(persistDir?: string): Promise<DevAuth> {
         .sign(privateKey);
     },
     verify: async (token, nowMs) => {
-      const { payload } = await jwtVerify(token, keySet, {
-        issuer: DEV_ISSUER,
-        audience: DEV_AUDIENCE,
-        algorithms: ['ES256', 'RS256'],
-        currentDate: new Date(nowMs),
-      });
+      const { payload } = await jwtVerify(
+        token,
+        // A JWKS lookup without a kid would fall back to the only key of the set; the authorizer
+        // requires the header to name the key.
+        (header, jws) => {
+          if (typeof header.kid !== 'string' || header.kid === '') throw new TokenRefused('the token header has no kid');
+          return keySet(header, jws);
+        },
+        {
+          issuer: DEV_ISSUER,
+          audience: DEV_AUDIENCE,
+          algorithms: ACCEPTED_ALGORITHMS,
+          requiredClaims: ['exp'],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(nowMs),
+        },
+      );
+      // jose checks `iat` against the clock only when maxTokenAge is set.
+      if (payload.iat !== undefined && payload.iat > Math.floor(nowMs / 1000) + CLOCK_TOLERANCE_SECONDS) throw new TokenRefused('the token is issued in the future');
+      if (typeof payload.sub !== 'string' || payload.sub.length < 1 || payload.sub.length > 128) throw new TokenRefused('sub must be a string of 1–128 characters');
       return payload;
     },
   };

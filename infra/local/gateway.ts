@@ -7,17 +7,15 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { FunctionName } from '#shared/api/routes';
-import { jobs } from '#shared/api/jobs';
+import { jobList } from '#shared/api/functions';
 import { clock, useClockSource, useRealClock } from '#shared/clock';
 import { Problem } from '#shared/http/problem';
 import { log } from '#shared/log';
 import { createDevAuth } from '#infra/local/devAuth';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
 import { NppaSimulator } from '#shared/nppa/simulator';
-import { parseCalendarOverride } from '#shared/domain/calendar';
-import { playPolicyFromSettings } from '#shared/domain/playPolicy';
-import { parseSpendingPolicy } from '#shared/domain/spendingPolicy';
-import { readBody, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
+import { parseSettings, Settings } from '#shared/settings';
+import { answerClientError, readBody, requestUrl, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
 
 export interface LocalGatewayOptions {
   port?: number;
@@ -72,16 +70,23 @@ function configureFunctions(dynamoEndpoint: string, tableName: string): void {
   process.env.PEPPER ??= 'local-development-pepper-not-for-production';
 }
 
-/** A bad or looser-than-law policy stops the start, naming the rule (issue 4 §1, issue 5 §1). */
-function checkPolicies(): void {
-  playPolicyFromSettings(process.env.PLAY_POLICY);
-  if (process.env.SPENDING_POLICY) parseSpendingPolicy(JSON.parse(process.env.SPENDING_POLICY));
-  if (process.env.CALENDAR_OVERRIDE) parseCalendarOverride(JSON.parse(process.env.CALENDAR_OVERRIDE));
+/**
+ * Every setting and policy is parsed with the schema the functions parse at cold start
+ * (shared/settings.ts): a bad or looser-than-law value stops the start, naming the variable and field.
+ */
+function checkSettings(tableName: string): void {
+  parseSettings(Settings, { ...process.env, TABLE_NAME: tableName });
+}
+
+/** What Lambda gives a scheduled run: the time it has left under its function's timeout. */
+function jobContext(name: string, timeoutSeconds: number): never {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return { functionName: name, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => deadline - Date.now() } as never;
 }
 
 export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
-  checkPolicies();
   const tableName = options.tableName ?? 'playguard-local';
+  checkSettings(tableName);
   let dynamo: DynamoLocal | undefined;
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal(options.persistDir ? { persistDir: options.persistDir } : {})).endpoint;
   let simulator: NppaSimulator | undefined;
@@ -107,9 +112,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
 
   const tick = async (): Promise<string[]> => {
     const ran: string[] = [];
-    for (const [name, job] of Object.entries(jobs)) {
+    for (const [name, job] of jobList()) {
       try {
-        await (await handlerFor(job.fn))({} as never, {} as never);
+        await (await handlerFor(name))({} as never, jobContext(name, job.timeoutSeconds));
         ran.push(name);
       } catch (error) {
         log.error('scheduled job failed', { job: name, error });
@@ -152,7 +157,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   };
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // A target that is no URL (`GET http://[`) used to throw here, outside any handler.
+    const url = requestUrl(req.url);
+    if (!url) return sendProblem(res, new Problem('invalid_request', { errors: [{ path: '', message: 'the request target is not a valid URL' }] }), randomUUID());
     void (async () => {
       if (url.pathname.startsWith('/__dev/')) {
         const requestId = randomUUID();
@@ -186,6 +193,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     });
   });
 
+  // Requests the parser refuses (headers over maxHeaderSize, a bad request line) get a problem
+  // document too, instead of node:http's bare status line.
+  server.on('clientError', answerClientError);
+
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -199,12 +210,12 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   });
 
   const timers = options.schedule
-    ? Object.entries(jobs).map(([name, job]) =>
+    ? jobList().map(([name, job]) =>
         setInterval(() => {
-          void handlerFor(job.fn)
-            .then((h) => h({} as never, {} as never))
+          void handlerFor(name)
+            .then((h) => h({} as never, jobContext(name, job.timeoutSeconds)))
             .catch((error: unknown) => log.error('scheduled job failed', { job: name, error }));
-        }, job.rateSeconds * 1000),
+        }, job.schedule.rateSeconds * 1000),
       )
     : [];
 

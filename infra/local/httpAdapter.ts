@@ -4,7 +4,8 @@
  * in `requestContext.authorizer.jwt.claims` (as strings), then the route's Lambda handler.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routeList, type FunctionName, type RouteSpec } from '#shared/api/routes';
 import { Problem, problemBody } from '#shared/http/problem';
@@ -27,7 +28,14 @@ const compiled: CompiledRoute[] = routeList().map(([, route]) => {
   return { route, pattern: new RegExp(`^${source}$`), params };
 });
 
-export function matchRoute(method: string, path: string): { route: RouteSpec; pathParameters: Record<string, string> } | 'method_not_allowed' | undefined {
+export interface RouteMatch {
+  route: RouteSpec;
+  pathParameters: Record<string, string>;
+  /** Path parameters whose percent-encoding does not decode (`%zz`, a cut UTF-8 sequence). */
+  malformed: string[];
+}
+
+export function matchRoute(method: string, path: string): RouteMatch | 'method_not_allowed' | undefined {
   let pathMatched = false;
   for (const c of compiled) {
     const m = c.pattern.exec(path);
@@ -35,12 +43,68 @@ export function matchRoute(method: string, path: string): { route: RouteSpec; pa
     pathMatched = true;
     if (c.route.method !== method) continue;
     const pathParameters: Record<string, string> = {};
+    const malformed: string[] = [];
     c.params.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(m[i + 1]!);
+      try {
+        pathParameters[name] = decodeURIComponent(m[i + 1]!);
+      } catch {
+        malformed.push(name);
+      }
     });
-    return { route: c.route, pathParameters };
+    return { route: c.route, pathParameters, malformed };
   }
   return pathMatched ? 'method_not_allowed' : undefined;
+}
+
+/**
+ * The request target as a URL, or undefined when it cannot be one (`GET http://[`). Origin-form
+ * targets are appended to a fixed origin, so `GET //` or `//host/x` stays a path, not an authority.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const raw = target ?? '/';
+  try {
+    return raw.startsWith('/') ? new URL(`http://127.0.0.1${raw}`) : new URL(raw, 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A body as API Gateway hands it over: text when it is UTF-8, otherwise base64 with
+ * isBase64Encoded, so the edge sees the real bytes (and refuses them) instead of U+FFFD.
+ */
+export function eventBody(bytes: Buffer): { body?: string; isBase64Encoded: boolean } {
+  if (bytes.length === 0) return { isBase64Encoded: false };
+  try {
+    return { body: strictUtf8.decode(bytes), isBase64Encoded: false };
+  } catch {
+    return { body: bytes.toString('base64'), isBase64Encoded: true };
+  }
+}
+
+/**
+ * The server's `clientError`: a request node:http could not parse (a header section over
+ * `maxHeaderSize`, a bad request line) still gets a problem document with an x-request-id, written
+ * raw because there is no response object. Nothing is written over a response already under way.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const problem = new Problem(error.code === 'HPE_HEADER_OVERFLOW' ? 'request_header_fields_too_large' : 'invalid_request');
+  const body = JSON.stringify(problemBody(problem.code, problem.extra));
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n` +
+      'content-type: application/problem+json\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: ${randomUUID()}\r\n` +
+      'connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES * 4): Promise<Buffer | 'too_large'> {
@@ -85,7 +149,7 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
   const match = matchRoute(method, url.pathname);
   if (match === undefined) return sendProblem(res, new Problem('not_found'), requestId);
   if (match === 'method_not_allowed') return sendProblem(res, new Problem('method_not_allowed'), requestId);
-  const { route, pathParameters } = match;
+  const { route, pathParameters, malformed } = match;
 
   let claims: Record<string, string> | undefined;
   if (route.auth !== 'none') {
@@ -97,6 +161,11 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
     } catch {
       return sendProblem(res, new Problem('unauthorized'), requestId);
     }
+  }
+
+  // After the credential, as the edge checks path parameters after it too.
+  if (malformed.length) {
+    return sendProblem(res, new Problem('invalid_request', { errors: malformed.map((name) => ({ path: name, in: 'path', message: 'malformed percent-encoding' })) }), requestId);
   }
 
   const body = await readBody(req);
@@ -130,8 +199,7 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
       timeEpoch: now,
       authorizer: { principalId: claims?.sub ?? '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
     },
-    ...(body.length ? { body: body.toString('utf8') } : {}),
-    isBase64Encoded: false,
+    ...eventBody(body),
   };
 
   const context = { awsRequestId: requestId, functionName: route.fn, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;

@@ -32,12 +32,13 @@ Quick start:
 `);
 
 let stopping = false;
-const stop = async (signal: string) => {
+const stop = async (reason: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: stopping (DynamoDB Local included)`);
+  console.log(`${reason}: stopping (DynamoDB Local included)`);
+  // Never hang on the way out; DynamoDB Local's guard also ends Java when we exit.
+  setTimeout(() => process.exit(1), 10_000).unref();
   await gateway.stop();
   process.exit(0);
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));

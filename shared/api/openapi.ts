@@ -8,7 +8,9 @@ const problemResponse = { description: 'Problem', content: { 'application/proble
 export function openApiDocument(): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const [operationId, r] of routeList()) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true, schema: { type: 'string' as const } }));
+    // Path parameters come from the schemas the edge validates them with; a route without one
+    // (none today) would still list its `{name}`s as plain strings.
+    const params = r.params ? [] : [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true, schema: { type: 'string' as const } }));
     const responses: Record<string, unknown> = {};
     for (const [status, resp] of Object.entries(r.responses)) {
       responses[status] = resp.schema ? { description: resp.description, content: { 'application/json': { schema: resp.schema } } } : { description: resp.description };
@@ -17,13 +19,14 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       responses['401'] = problemResponse;
       if (r.auth !== 'account') responses['403'] = problemResponse;
     }
-    if (r.body) responses['400'] = problemResponse;
+    if (r.body || r.params) responses['400'] = problemResponse;
     responses.default = problemResponse;
     const pathItem = (paths[r.path] ??= {}) as Record<string, unknown>;
     pathItem[r.method.toLowerCase()] = {
       operationId,
       summary: r.summary,
       ...(r.auth === 'none' ? { security: [] } : { 'x-credential': r.auth }),
+      ...(r.params ? { requestParams: { path: r.params } } : {}),
       ...(params.length ? { parameters: params } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
       responses,

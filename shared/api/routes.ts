@@ -19,10 +19,16 @@ export interface RouteSpec {
   auth: Auth;
   summary: string;
   body?: z.ZodType;
+  /** One schema per `{name}` in `path`: checked at the edge before the operation runs. */
+  params?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
 const route = <const R extends RouteSpec>(r: R): R => r;
+
+// Routes whose operation writes in a DynamoDB transaction: a conflict that outlasts the storage
+// client's retries (shared/storage/dynamo.ts) answers this, never a 500.
+const contention = { description: 'write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again', schema: s.Problem };
 
 export const routes = {
   health: route({
@@ -40,7 +46,7 @@ export const routes = {
       200: { description: 'Verified, or pending (the national system answered "in progress"; the gateway finishes it later)', schema: s.IdentitySubmitted },
       409: { description: 'identity_already_bound', schema: s.Problem },
       422: { description: 'invalid_id_number or identity_rejected', schema: s.Problem },
-      429: { description: 'rate_limited (with Retry-After)', schema: s.Problem },
+      429: { description: 'rate_limited or write_contention (with Retry-After)', schema: s.Problem },
       503: { description: 'upstream_unavailable (with Retry-After)', schema: s.Problem },
     },
   }),
@@ -56,20 +62,24 @@ export const routes = {
       403: { description: 'identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd) or account_blocked', schema: s.Problem },
       409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: s.Problem },
       428: { description: 'challenge_required (with challengeId, challengeKind)', schema: s.Problem },
+      429: contention,
     },
   }),
   heartbeat: route({
     method: 'POST', path: '/v1/sessions/{sessionId}/heartbeat', fn: 'sessions', auth: 'player', summary: 'Heartbeat during play',
+    params: s.SessionPath,
     body: s.Heartbeat,
     responses: {
       200: { description: 'What the client must do, and when to call next', schema: s.HeartbeatAnswer },
       404: { description: 'session_not_found', schema: s.Problem },
       409: { description: 'stale_heartbeat (seq lower than the last one seen)', schema: s.Problem },
+      429: contention,
     },
   }),
   endSession: route({
     method: 'DELETE', path: '/v1/sessions/{sessionId}', fn: 'sessions', auth: 'player', summary: 'Log out (idempotent)',
-    responses: { 204: { description: 'Logged out' } },
+    params: s.SessionPath,
+    responses: { 204: { description: 'Logged out' }, 429: contention },
   }),
   readLimits: route({
     method: 'GET', path: '/v1/limits', fn: 'sessions', auth: 'player', summary: "The player's play-time and spending limits now",
@@ -81,12 +91,14 @@ export const routes = {
     responses: {
       201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: s.PaymentReserved },
       403: { description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required or forbidden', schema: s.Problem },
-      409: { description: 'order_conflict (same orderId, different amount or account)', schema: s.Problem },
+      409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: s.Problem },
       428: { description: 'challenge_required (with challengeId, challengeKind)', schema: s.Problem },
+      429: contention,
     },
   }),
   commitPayment: route({
     method: 'POST', path: '/v1/payments/{orderId}/commit', fn: 'payments', auth: 'account', summary: 'Make a reservation permanent (idempotent)',
+    params: s.OrderPath,
     responses: {
       200: { description: 'Committed', schema: s.PaymentState },
       404: { description: 'order_not_found', schema: s.Problem },
@@ -95,18 +107,22 @@ export const routes = {
   }),
   cancelPayment: route({
     method: 'POST', path: '/v1/payments/{orderId}/cancel', fn: 'payments', auth: 'account', summary: 'Release a reservation (idempotent)',
+    params: s.OrderPath,
     responses: {
       200: { description: 'Cancelled', schema: s.PaymentState },
       404: { description: 'order_not_found', schema: s.Problem },
       409: { description: 'order_conflict (the order was already committed)', schema: s.Problem },
+      429: contention,
     },
   }),
   challengeResult: route({
     method: 'POST', path: '/v1/challenges/{challengeId}/result', fn: 'challenges', auth: 'server', summary: "The publisher's verdict on a challenge (face check)",
+    params: s.ChallengePath,
     body: s.ChallengeResult,
     responses: {
       200: { description: 'Recorded; a failed or expired challenge puts the account under minor rules', schema: s.ChallengeState },
       404: { description: 'challenge_not_found', schema: s.Problem },
+      429: contention,
     },
   }),
 } as const satisfies Record<string, RouteSpec>;

@@ -11,6 +11,24 @@ const ageBand = z.union([z.literal(0), z.literal(8), z.literal(16), z.literal(18
   description: 'Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult)',
 });
 
+// Ids that travel in paths are checked at the edge before any storage call (an over-long or odd id
+// used to reach DynamoDB and fail there as a 500). `.` and `..` are refused because clients and
+// proxies collapse them as path segments: such an id could be sent in a body but never addressed.
+const notDotSegment = (v: string): boolean => v !== '.' && v !== '..';
+const DOT_SEGMENT_MESSAGE = '"." and ".." are not valid ids';
+
+/**
+ * An id the gateway issues (session and challenge ids: 32 lowercase hex characters today). The
+ * accepted set is wider than what is issued, so a well-formed but unknown id still gets the
+ * contract's 404, while length and characters stay bounded.
+ */
+export const Id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" and "-" only')
+  .refine(notDotSegment, DOT_SEGMENT_MESSAGE);
+
 export const Problem = z
   .object({
     type: z.string(),
@@ -93,8 +111,9 @@ export const orderId = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-  .meta({ description: "The publisher's order id (idempotency key)" });
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces or control characters')
+  .refine(notDotSegment, DOT_SEGMENT_MESSAGE)
+  .meta({ description: "The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths)" });
 export const PaymentReservation = z
   .object({
     orderId,
@@ -104,7 +123,11 @@ export const PaymentReservation = z
   .strict()
   .meta({ id: 'PaymentReservation' });
 export const PaymentReserved = z
-  .object({ orderId: z.string(), status: z.literal('reserved'), expiresAt: instant })
+  .union([
+    z.object({ orderId: z.string(), status: z.literal('reserved'), expiresAt: instant }),
+    // The same reserve replayed after the order was committed answers with the order's real state.
+    z.object({ orderId: z.string(), status: z.literal('committed') }),
+  ])
   .meta({ id: 'PaymentReserved' });
 export const PaymentState = z
   .object({ orderId: z.string(), status: z.enum(['committed', 'cancelled']) })
@@ -118,5 +141,10 @@ export const ChallengeResult = z
 export const ChallengeState = z
   .object({ challengeId: z.string(), status: z.enum(['passed', 'failed']) })
   .meta({ id: 'ChallengeState' });
+
+// Path parameters (the route table names one of these per route with `{…}` in its path)
+export const SessionPath = z.object({ sessionId: Id.meta({ description: 'The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' }) });
+export const OrderPath = z.object({ orderId });
+export const ChallengePath = z.object({ challengeId: Id.meta({ description: 'The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' }) });
 
 export const Empty = z.object({}).strict();

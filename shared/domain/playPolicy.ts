@@ -112,6 +112,51 @@ export function parsePlayPolicy(json: unknown): PlayPolicy {
   return policy;
 }
 
+/**
+ * The legal rule of each preset as a player reads it (the `play_time_restricted` detail): the 2021
+ * NPPA notice (关于进一步严格管理切实防止未成年人沉迷网络游戏的通知) and the 2019 notice
+ * (关于防止未成年人沉迷网络游戏的通知).
+ */
+const PRESET_DETAIL: Record<PresetName, string> = {
+  'nppa-2021': '根据国家防沉迷规定，未成年人仅可在周五、周六、周日和法定节假日 20:00–21:00 进行游戏。',
+  'nppa-2019': '根据国家防沉迷规定，每日 22:00 至次日 08:00 未成年人不可进行游戏；法定节假日每日累计不超过 3 小时，其他时间每日累计不超过 1.5 小时。',
+};
+/** Day kinds in the order a player reads them, with their names. */
+const DAY_NAMES: ReadonlyArray<[DayKind, string]> = [
+  ['workday', '工作日'],
+  ['fridayToSunday', '周五、周六、周日'],
+  ['holiday', '法定节假日'],
+];
+const hoursOrMinutes = (seconds: number) => (seconds % 1800 === 0 ? `${seconds / 3600} 小时` : `${Math.round(seconds / 60)} 分钟`);
+const sameRule = (a: DayRule, b: DayRule) => a.budgetSeconds === b.budgetSeconds && a.windows.length === b.windows.length && a.windows.every((w, i) => w.start === b.windows[i]!.start && w.end === b.windows[i]!.end);
+
+/**
+ * The `play_time_restricted` detail for the policy in force: a preset as the law words it; a
+ * publisher's stricter policy as the windows (and daily budgets) it actually allows, day kinds
+ * with the same rule named together.
+ */
+export function playTimeRuleDetail(policy: PlayPolicy): string {
+  const preset = PRESETS[policy.preset];
+  if (DAY_NAMES.every(([kind]) => sameRule(policy.days[kind], preset.days[kind]))) return PRESET_DETAIL[policy.preset];
+  const groups: Array<{ names: string[]; rule: DayRule }> = [];
+  for (const [kind, name] of DAY_NAMES) {
+    const rule = policy.days[kind];
+    if (rule.windows.length === 0 || rule.budgetSeconds === 0) continue;
+    const group = groups.find((g) => sameRule(g.rule, rule));
+    if (group) group.names.push(name);
+    else groups.push({ names: [name], rule });
+  }
+  const prefix = '根据国家防沉迷规定及本游戏的防沉迷设置，';
+  if (!groups.length) return `${prefix}未成年人不可进行游戏。`;
+  const allowed = groups.map(({ names, rule }) => {
+    const windows = [...rule.windows].sort((x, y) => x.start - y.start).map((w) => `${clock(w.start)}–${clock(w.end)}`).join('、');
+    const days = names.length > 1 ? `${names.slice(0, -1).join('、')}和${names[names.length - 1]}` : names[0];
+    return `${days} ${windows}${rule.budgetSeconds === null ? '' : `（每日累计不超过 ${hoursOrMinutes(rule.budgetSeconds)}）`}`;
+  });
+  const list = allowed.join('，');
+  return `${prefix}未成年人仅可在${list}${list.endsWith('）') ? '' : ' '}进行游戏。`;
+}
+
 /** The policy a function runs with: the JSON in PLAY_POLICY, or the default preset. */
 export function playPolicyFromSettings(json: string | undefined): PlayPolicy {
   return json ? parsePlayPolicy(JSON.parse(json)) : PRESETS['nppa-2021'];

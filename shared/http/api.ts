@@ -1,8 +1,8 @@
 /**
  * The edge of every HTTP function: "middleware first, handler last" (middy). It finds the route
- * by the event's routeKey, checks the kind of credential, parses and validates the body with the
- * route's zod schema, calls the operation, and turns every failure into an RFC 9457 problem
- * document with the contract's code. Operations stay free of HTTP details.
+ * by the event's routeKey, checks the kind of credential, validates the path parameters and the
+ * body with the route's zod schemas, calls the operation, and turns every failure into an RFC 9457
+ * problem document with the contract's code. Operations stay free of HTTP details.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -11,6 +11,7 @@ import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shar
 import { clock } from '#shared/clock';
 import { Problem, problemBody } from '#shared/http/problem';
 import { log } from '#shared/log';
+import { isTransactionConflict } from '#shared/storage/dynamo';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -21,12 +22,13 @@ export interface Caller {
 }
 
 type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
+type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : Record<string, never>;
 type CallerOf<R> = R extends { auth: 'none' } ? null : Caller;
 
 export interface Request<K extends OperationId> {
   operation: K;
   body: BodyOf<RouteOf<K>>;
-  params: Record<string, string>;
+  params: ParamsOf<RouteOf<K>>;
   query: Record<string, string>;
   caller: CallerOf<RouteOf<K>>;
   requestId: string;
@@ -61,12 +63,32 @@ function authorize(route: RouteSpec, event: Event): Caller | null {
   return caller;
 }
 
+// Paths and messages only: never echo the submitted values, which may be personal data.
+const issuesOf = (error: z.ZodError, extra: Record<string, string> = {}) => error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
+
+/** Path parameters are checked before the operation, so no odd or over-long id reaches storage. */
+function parseParams(route: RouteSpec, event: Event): Record<string, unknown> {
+  if (!route.params) return {};
+  const parsed = route.params.safeParse(event.pathParameters ?? {});
+  if (!parsed.success) throw new Problem('invalid_request', { errors: issuesOf(parsed.error, { in: 'path' }) });
+  return parsed.data;
+}
+
+// fatal: bytes that are not UTF-8 are refused, not silently replaced with U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseBody(route: RouteSpec, event: Event): unknown {
   if (!route.body) return undefined;
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new Problem('payload_too_large', { maxBytes: MAX_BODY_BYTES });
+  const bytes = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  if (bytes.length > MAX_BODY_BYTES) throw new Problem('payload_too_large', { maxBytes: MAX_BODY_BYTES });
   const contentType = event.headers?.['content-type'] ?? '';
-  if (raw !== '' && contentType !== '' && !/^application\/(.+\+)?json\b/i.test(contentType)) throw new Problem('unsupported_media_type');
+  if (bytes.length > 0 && contentType !== '' && !/^application\/(.+\+)?json\b/i.test(contentType)) throw new Problem('unsupported_media_type');
+  let raw: string;
+  try {
+    raw = utf8.decode(bytes);
+  } catch {
+    throw new Problem('invalid_request', { errors: [{ path: '', message: 'body is not valid UTF-8' }] });
+  }
   let json: unknown;
   try {
     json = raw === '' ? {} : JSON.parse(raw);
@@ -74,11 +96,7 @@ function parseBody(route: RouteSpec, event: Event): unknown {
     throw new Problem('invalid_request', { errors: [{ path: '', message: 'body is not valid JSON' }] });
   }
   const parsed = route.body.safeParse(json);
-  if (!parsed.success) {
-    // Paths and messages only: never echo the submitted values, which may be personal data.
-    const errors = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new Problem('invalid_request', { errors });
-  }
+  if (!parsed.success) throw new Problem('invalid_request', { errors: issuesOf(parsed.error) });
   return parsed.data;
 }
 
@@ -108,6 +126,13 @@ export function httpFunction(operations: Operations) {
           request.response = problemResult(error, requestId);
           return;
         }
+        if (isTransactionConflict(error)) {
+          // Still colliding after the storage client's retries: nothing was written, so the
+          // (idempotent) request can simply be sent again.
+          log.warn('transaction conflict persisted', { requestId });
+          request.response = problemResult(new Problem('write_contention', {}, { 'retry-after': '1' }), requestId);
+          return;
+        }
         log.error('unhandled error', { requestId, error: error?.name ?? 'Error', errorMessage: error?.message });
         request.response = problemResult(new Problem('internal_error'), requestId);
       },
@@ -119,11 +144,12 @@ export function httpFunction(operations: Operations) {
       if (!found || !operation) throw new Problem('not_found');
       const [name, route] = found;
       const caller = authorize(route, event);
+      const params = parseParams(route, event);
       const body = parseBody(route, event);
       const req = {
         operation: name,
         body,
-        params: (event.pathParameters ?? {}) as Record<string, string>,
+        params,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
         caller,
         requestId,

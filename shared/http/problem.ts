@@ -11,12 +11,15 @@ export const PROBLEMS = {
   not_found: { status: 404, title: 'Not found', detail: '请求的资源不存在。' },
   method_not_allowed: { status: 405, title: 'Method not allowed', detail: '不支持此请求方法。' },
   payload_too_large: { status: 413, title: 'Payload too large', detail: '请求内容过大。' },
+  request_header_fields_too_large: { status: 431, title: 'Request header fields too large', detail: '请求头过大。' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type', detail: '请求内容须为 JSON。' },
   invalid_id_number: { status: 422, title: 'Invalid ID number', detail: '身份证号码格式不正确，请核对后重新输入。' },
   identity_rejected: { status: 422, title: 'Identity rejected', detail: '实名信息未通过国家实名认证系统核验，请核对姓名与身份证号码。' },
   identity_already_bound: { status: 409, title: 'Identity already bound', detail: '该账号已绑定其他实名信息。' },
   identity_required: { status: 403, title: 'Identity required', detail: '根据国家规定，请先完成实名认证。' },
-  play_time_restricted: { status: 403, title: 'Play time restricted', detail: '根据国家防沉迷规定，未成年人仅可在周五、周六、周日和法定节假日 20:00–21:00 进行游戏。' },
+  // The rule in force depends on the deployment's play policy: the sessions service passes the
+  // detail built from it (playTimeRuleDetail, shared/domain/playPolicy.ts); this is only a fallback.
+  play_time_restricted: { status: 403, title: 'Play time restricted', detail: '根据国家防沉迷规定，当前时间未成年人不可进行游戏。' },
   account_blocked: { status: 403, title: 'Account blocked', detail: '该账号已被限制使用。' },
   session_active_elsewhere: { status: 409, title: 'Session active elsewhere', detail: '该账号已在其他设备上登录。' },
   challenge_required: { status: 428, title: 'Challenge required', detail: '需要完成身份验证（如人脸识别）后才能继续。' },
@@ -28,24 +31,38 @@ export const PROBLEMS = {
   order_expired: { status: 409, title: 'Order expired', detail: '订单预留已过期。' },
   challenge_not_found: { status: 404, title: 'Challenge not found', detail: '验证请求不存在。' },
   rate_limited: { status: 429, title: 'Rate limited', detail: '请求过于频繁，请稍后再试。' },
+  // Concurrent changes to one person's records kept colliding after the storage retries; nothing
+  // was changed, and the same request (idempotent) can be sent again after Retry-After.
+  write_contention: { status: 429, title: 'Write contention', detail: '操作过于频繁，请稍后重试。' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable', detail: '国家实名认证系统暂时不可用，请稍后再试。' },
   internal_error: { status: 500, title: 'Internal error', detail: '服务暂时出现问题，请稍后再试。' },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+/**
+ * A per-instance `detail` rides on `extra` under this symbol, non-enumerable: the edges render
+ * `problemBody(problem.code, problem.extra)`, and neither JSON nor a spread of `extra` can see it,
+ * so it can never appear as an extension member.
+ */
+const DETAIL = Symbol('problem detail');
+
 export class Problem extends Error {
   readonly status: number;
   readonly code: ProblemCode;
   readonly extra: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  /** The player-facing detail: the catalogue's, or the one this instance was given. */
+  readonly detail: string;
 
-  constructor(code: ProblemCode, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  /** `options.detail` replaces the catalogue's detail for this instance (player-safe Chinese, no personal data). */
+  constructor(code: ProblemCode, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}, options: { detail?: string } = {}) {
     super(code);
     this.name = 'Problem';
     this.code = code;
     this.status = PROBLEMS[code].status;
-    this.extra = extra;
+    this.detail = options.detail ?? PROBLEMS[code].detail;
+    this.extra = options.detail === undefined ? extra : Object.defineProperty({ ...extra }, DETAIL, { value: options.detail, enumerable: false });
     this.headers = headers;
   }
 }
@@ -53,7 +70,9 @@ export class Problem extends Error {
 export const problemType = (code: ProblemCode): string => `urn:playguard:problem:${code}`;
 
 export function problemBody(code: ProblemCode, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const { status, title, detail } = PROBLEMS[code];
+  const { status, title } = PROBLEMS[code];
+  const override = (extra as { [DETAIL]?: unknown })[DETAIL];
+  const detail = typeof override === 'string' ? override : PROBLEMS[code].detail;
   // Extension members never replace the standard ones (RFC 9457 §3.2).
   return { ...extra, type: problemType(code), title, status, detail, code };
 }

@@ -11,6 +11,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ttlAttribute } from '#shared/storage/expiry';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
@@ -77,7 +78,12 @@ export interface Binding {
   nowMs: number;
 }
 
-const PENDING_RETENTION_S = 7 * 86_400;
+/**
+ * A pending identity holding a sealed submission carries a TTL a week after the submission: a
+ * safety net for personal data only. Its life is decided by `submittedAt` (the poller rejects it
+ * after 48 h, shared/identity/service.ts), and resolving it removes the TTL with the sealed data.
+ */
+const PENDING_RETENTION_MS = 7 * 86_400_000;
 
 export class IdentityRepository {
   constructor(
@@ -142,7 +148,7 @@ export class IdentityRepository {
     if (b.sealed) {
       identitySet.push('sealed = :sealed', 'expiresAt = :exp');
       identityValues[':sealed'] = b.sealed;
-      identityValues[':exp'] = Math.floor(b.nowMs / 1000) + PENDING_RETENTION_S;
+      identityValues[':exp'] = ttlAttribute(b.nowMs + PENDING_RETENTION_MS);
     } else {
       identityRemove.push('sealed', 'expiresAt');
     }

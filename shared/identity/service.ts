@@ -116,10 +116,11 @@ export async function readIdentity(deps: Pick<IdentityDeps, 'repo'>, accountId: 
  * re-sends checks that could not be sent during an outage, and rejects what is still unanswered
  * after 48 h. Each answer is copied to every account of that person.
  */
-export async function pollPendingIdentities(deps: IdentityDeps, nowMs: number): Promise<{ resolved: number; stillPending: number }> {
+export async function pollPendingIdentities(deps: IdentityDeps, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ resolved: number; stillPending: number }> {
   let resolved = 0;
   let stillPending = 0;
   for (const identity of await deps.repo.listPending()) {
+    if (outOfTime()) break;
     try {
       const outcome = await pollOne(deps, identity, nowMs);
       if (outcome === 'pending') stillPending += 1;

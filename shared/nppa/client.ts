@@ -204,7 +204,7 @@ export class NppaClient {
       case 'configuration':
         throw new NppaConfigurationError(code);
       case 'partial': {
-        const results = envelope.data?.results;
+        const results = dataOf(envelope)?.results;
         // A 3001 that does not say which items failed cannot be settled item by item: send it again later.
         if (!Array.isArray(results) || results.length === 0) throw new NppaUnavailable(code);
         throw new PartialFailure(results.map((r) => ({ no: Number(r.no), errcode: Number(r.errcode), errmsg: String(r.errmsg ?? '') })));
@@ -221,9 +221,12 @@ function isEnvelope(value: unknown): value is NppaEnvelope {
   return typeof value === 'object' && value !== null && typeof (value as { errcode?: unknown }).errcode === 'number';
 }
 
+/** The object `data` of an answer; a loginout success may carry `"data": ""` (the specification's example), null, or none. */
+const dataOf = (envelope: NppaEnvelope) => (typeof envelope.data === 'object' && envelope.data !== null ? envelope.data : undefined);
+
 /** check/query answer → result; anything outside the specification means the answer is unusable. */
 function resultOf(envelope: NppaEnvelope): CheckResult {
-  const result = envelope.data?.result;
+  const result = dataOf(envelope)?.result;
   if (result?.status === CHECK_STATUS.verified && typeof result.pi === 'string' && result.pi.length === 38) return { status: 'verified', pi: result.pi };
   if (result?.status === CHECK_STATUS.pending) return { status: 'pending' };
   if (result?.status === CHECK_STATUS.failed) return { status: 'failed' };

@@ -62,15 +62,29 @@ export interface LoginoutItemFailure {
   errmsg: string;
 }
 
-/** Every answer: plain JSON, never encrypted. */
+/**
+ * Every answer: plain JSON, never encrypted. `data` is an object where there is something to say
+ * (check/query results, 3001 item failures); the specification's loginout success example carries
+ * `"data": ""`, and other answers may leave it out or send null.
+ */
 export interface NppaEnvelope {
   errcode: number;
   errmsg: string;
-  data?: {
-    result?: { status?: number; pi?: string };
-    results?: LoginoutItemFailure[];
-  };
+  data?:
+    | {
+        result?: { status?: number; pi?: string };
+        results?: LoginoutItemFailure[];
+      }
+    | string
+    | null;
 }
+
+/**
+ * The encrypted `data` of a POST body is standard base64 with padding (RFC 4648 §4), as the
+ * specification's vectors are: base64url characters (`-`, `_`) or missing padding are a malformed
+ * body, refused like any other body that cannot be verified (1012).
+ */
+export const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export const ERRMSG: Readonly<Record<number, string>> = {
   0: 'OK',

@@ -1,9 +1,9 @@
 /**
- * A simulator of the national real-name system that speaks the real protocol (NPPA.md): headers,
- * signature, AES-GCM bodies, field rules, batch size, the 180 s rule, per-second rate limits
- * (1006). It serves the production-style paths and the official test system's paths with the
- * official preset data. `npm start` runs it when the NPPA_* variables are unset; tests use it to
- * inject failures and to count what arrived.
+ * A simulator of the national real-name system that speaks the real protocol (shared/nppa/protocol.ts):
+ * headers, signature, AES-GCM bodies in standard base64, field rules, batch size, the 180 s rule,
+ * per-second rate limits (1006, then a minute's lockout). It serves the production-style paths and
+ * the official test system's paths with the official preset data. `npm start` runs it when the
+ * NPPA_* variables are unset; tests use it to inject failures and to count what arrived.
  *
  * Other identities are deterministic: a valid ID number is verified with PI = base-26 birth date +
  * 32 characters derived from the number; a name containing 不符 fails; a name starting with 某二 or
@@ -17,7 +17,7 @@ import { parseIdNumber } from '#shared/domain/idNumber';
 import { beijingDate } from '#shared/domain/beijingTime';
 import { decryptBody, signRequest } from '#shared/nppa/crypto';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
-import { AI_MAX_LENGTH, ERRMSG, loginoutRefusals, RATE_LIMITS, REQUEST_LIFETIME_MS, type LoginoutItemFailure, type NppaEndpoint } from '#shared/nppa/protocol';
+import { AI_MAX_LENGTH, ERRMSG, loginoutRefusals, RATE_LIMIT_LOCKOUT_SECONDS, RATE_LIMITS, REQUEST_LIFETIME_MS, STANDARD_BASE64, type LoginoutItemFailure, type NppaEndpoint } from '#shared/nppa/protocol';
 
 /** The official test system's loginout PIs (NPPA.md); the check/query presets answer with them too. */
 export const OFFICIAL_TEST_PIS = [
@@ -31,6 +31,34 @@ export const OFFICIAL_TEST_PIS = [
   '1fffbmzwmr1k3y8bri2linqbhnvmu510u5jj6z',
 ];
 
+export interface TestIdentity {
+  ai: string;
+  name: string;
+  idNum: string;
+}
+
+const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八'];
+/**
+ * The official test system's preset check data: ai `<n>0000000000000000<i>`, name 某<n><i>, and an
+ * ID number born 190<n>-01-0<1–4> with sequence 000 (i = 1–4) or 001 (i = 5–8) and its GB 11643
+ * check character — the published examples (某一一 110000190101010001, 某一五 11000019010101001X,
+ * 某二一 110000190201010009) follow this pattern, and the birth dates match the prefixes of the
+ * preset PIs above. Group 1 is verified, 2 in progress, 3 failed (the query presets).
+ */
+const presetGroup = (n: 1 | 2 | 3, numbers: string[]): TestIdentity[] =>
+  numbers.map((idNum, i) => ({ ai: `${n}0000000000000000${i + 1}`, name: `某${NUMERALS[n - 1]}${NUMERALS[i]}`, idNum }));
+export const OFFICIAL_TEST_IDENTITIES = {
+  verified: presetGroup(1, ['110000190101010001', '110000190101020007', '110000190101030002', '110000190101040008', '11000019010101001X', '110000190101020015', '110000190101030010', '110000190101040016']),
+  inProgress: presetGroup(2, ['110000190201010009', '110000190201020004', '11000019020103000X', '110000190201040005', '110000190201010017', '110000190201020012', '110000190201030018', '110000190201040013']),
+  failed: presetGroup(3, ['110000190301010006', '110000190301020001', '110000190301030007', '110000190301040002', '110000190301010014', '11000019030102001X', '110000190301030015', '110000190301040010']),
+} as const;
+
+/** The index of the preset whose ai, name and ID number all match, or null. */
+const presetMatch = (presets: readonly TestIdentity[], c: TestIdentity): number | null => {
+  const i = presets.findIndex((p) => p.ai === c.ai && p.name === c.name && p.idNum === c.idNum);
+  return i < 0 ? null : i;
+};
+
 export interface SimulatorOptions {
   appId?: string;
   bizId?: string;
@@ -39,7 +67,10 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Requests per second per endpoint; beyond them the answer is 1006. */
   rateLimits?: { check: number; query: number; loginout: number };
-  /** How long an exceeded limit keeps answering 1006 (the real system: 60 s). Default 0: only that second. */
+  /**
+   * How long an exceeded limit keeps answering 1006. Default: the real system's minute
+   * (RATE_LIMIT_LOCKOUT_SECONDS); 0 refuses only the excess of that one second.
+   */
   rateLimitLockoutMs?: number;
 }
 
@@ -88,7 +119,8 @@ export class NppaSimulator {
   private server: Server | undefined;
   private readonly checks = new Map<string, CheckRecord>();
   private readonly windows = new Map<Endpoint, { second: number; count: number }>();
-  private readonly lockedUntil = new Map<Endpoint, number>();
+  /** Lockouts per endpoint, [from, until): a virtual clock moved back before `from` is not locked out. */
+  private readonly lockouts = new Map<Endpoint, { from: number; until: number }>();
   /** Every loginout item accepted, in arrival order. */
   readonly receivedLoginouts: ReceivedEvent[] = [];
   /** Requests that reached the protocol checks, per endpoint (not those answered while down or garbage). */
@@ -106,7 +138,7 @@ export class NppaSimulator {
     this.secretKey = options.secretKey ?? '0123456789abcdef0123456789abcdef';
     this.now = options.now ?? Date.now;
     this.limits = options.rateLimits ?? { ...RATE_LIMITS };
-    this.lockoutMs = options.rateLimitLockoutMs ?? 0;
+    this.lockoutMs = options.rateLimitLockoutMs ?? RATE_LIMIT_LOCKOUT_SECONDS * 1000;
   }
 
   async start(port = 0): Promise<{ url: string }> {
@@ -180,7 +212,7 @@ export class NppaSimulator {
   reset(): void {
     this.checks.clear();
     this.windows.clear();
-    this.lockedUntil.clear();
+    this.lockouts.clear();
     this.receivedLoginouts.length = 0;
     for (const e of ['check', 'query', 'loginout'] as const) {
       this.calls[e] = 0;
@@ -247,6 +279,8 @@ export class NppaSimulator {
       try {
         const envelope = JSON.parse(body) as { data?: unknown };
         if (typeof envelope.data !== 'string') throw new Error('no data');
+        // Node's base64 decoder also takes base64url and missing padding; the national system does not.
+        if (!STANDARD_BASE64.test(envelope.data)) throw new Error('not standard base64');
         const parsed: unknown = JSON.parse(decryptBody(envelope.data, this.secretKey));
         if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
         plaintext = parsed as Record<string, unknown>;
@@ -271,7 +305,8 @@ export class NppaSimulator {
 
   private withinRate(endpoint: Endpoint): boolean {
     const now = this.now();
-    if ((this.lockedUntil.get(endpoint) ?? 0) > now) return false;
+    const lockout = this.lockouts.get(endpoint);
+    if (lockout && lockout.from <= now && now < lockout.until) return false;
     const second = Math.floor(now / 1000);
     const w = this.windows.get(endpoint);
     if (!w || w.second !== second) {
@@ -280,7 +315,7 @@ export class NppaSimulator {
     }
     w.count += 1;
     if (w.count <= this.limits[endpoint]) return true;
-    if (this.lockoutMs > 0) this.lockedUntil.set(endpoint, now + this.lockoutMs);
+    if (this.lockoutMs > 0) this.lockouts.set(endpoint, { from: now, until: now + this.lockoutMs });
     return false;
   }
 
@@ -299,15 +334,16 @@ export class NppaSimulator {
     if (typeof ai !== 'string' || ai.length === 0 || ai.length > AI_MAX_LENGTH) return reply(res, 4003, 'invalid parameter: ai');
     if (typeof name !== 'string' || name.length === 0 || name.length > 32) return reply(res, 4003, 'invalid parameter: name');
     if (typeof idNum !== 'string' || !/^\d{17}[\dX]$/.test(idNum)) return reply(res, 2001);
+    const parsed = parseIdNumber(idNum, beijingDate(this.now()));
     if (testCode !== undefined) {
-      // Official test system: preset ai values decide the answer.
-      const verified = presetIndex(ai, '1');
+      if (!parsed.ok) return reply(res, 2001);
+      // Official test system: a preset answers only when its ai, name and ID number all match.
+      const verified = presetMatch(OFFICIAL_TEST_IDENTITIES.verified, { ai, name, idNum });
       if (verified !== null) return reply(res, 0, 'OK', { result: { status: 0, pi: OFFICIAL_TEST_PIS[verified] } });
-      if (presetIndex(ai, '2') !== null) return reply(res, 0, 'OK', { result: { status: 1 } });
+      if (presetMatch(OFFICIAL_TEST_IDENTITIES.inProgress, { ai, name, idNum }) !== null) return reply(res, 0, 'OK', { result: { status: 1 } });
       return reply(res, 0, 'OK', { result: { status: 2 } });
     }
     if (this.record(ai)) return reply(res, 2004);
-    const parsed = parseIdNumber(idNum, beijingDate(this.now()));
     if (!parsed.ok) return reply(res, 2001);
     let status: 0 | 1 | 2 = 0;
     if (name.includes('不符')) status = 2;
@@ -352,6 +388,7 @@ export class NppaSimulator {
       this.receivedLoginouts.push({ ...item });
     });
     if (results.length) return reply(res, 3001, undefined, { results });
-    reply(res, 0, 'OK');
+    // The specification's example of a successful report: `"data": ""`.
+    reply(res, 0, 'OK', '');
   }
 }

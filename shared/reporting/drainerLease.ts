@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ttlAttribute } from '#shared/storage/expiry';
 
 export class DrainerLease {
   private readonly holder = randomUUID();
@@ -23,9 +24,10 @@ export class DrainerLease {
           TableName: this.table,
           Key: { pk: `LEASE#${this.name}`, sk: 'LEASE' },
           UpdateExpression: 'SET holder = :me, #until = :until, expiresAt = :exp',
+          // `until` decides whether the lease is held; `expiresAt` only cleans up (shared/storage/expiry.ts).
           ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR holder = :me',
           ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':me': this.holder, ':until': nowMs + forMs, ':now': nowMs, ':exp': Math.floor((nowMs + forMs) / 1000) + 3600 },
+          ExpressionAttributeValues: { ':me': this.holder, ':until': nowMs + forMs, ':now': nowMs, ':exp': ttlAttribute(nowMs + forMs) },
         }),
       );
       return true;

@@ -6,6 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ttlAttribute } from '#shared/storage/expiry';
 
 export class RateGate {
   constructor(
@@ -29,7 +30,8 @@ export class RateGate {
             Key: { pk: `RATE#${this.name}`, sk: String(second) },
             UpdateExpression: 'ADD calls :one SET expiresAt = :exp',
             ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
-            ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': second + 120 },
+            // The second is in the key: the counter is never read after it, and its TTL only cleans up.
+            ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': ttlAttribute((second + 1) * 1000) },
           }),
         );
         return second;

@@ -13,6 +13,7 @@
  */
 import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryShards } from '#shared/storage/dynamo';
+import { ttlAttribute } from '#shared/storage/expiry';
 import { log, metric } from '#shared/log';
 import { identityKey } from '#shared/identity/repository';
 import { OUTBOX_SHARDS, SENT_RETENTION_S } from '#shared/reporting/outbox';
@@ -79,7 +80,8 @@ async function identities(deps: ReporterDeps, hashes: string[]): Promise<Map<str
 /** Rewrites events (sent / dead / dropped) without their queue keys, 25 a request. */
 async function settle(deps: ReporterDeps, events: QueuedEvent[], state: 'sent' | 'dead' | 'dropped', extra: (e: QueuedEvent) => Record<string, unknown> = () => ({})): Promise<void> {
   const nowMs = deps.now();
-  const expiresAt = Math.floor(nowMs / 1000) + SENT_RETENTION_S;
+  // Settled events are out of the queue (no index keys): their TTL only ends the audit retention.
+  const expiresAt = ttlAttribute(nowMs + SENT_RETENTION_S * 1000);
   for (let i = 0; i < events.length; i += 25) {
     let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = events.slice(i, i + 25).map((e) => {
       const { gsi1pk: _p, gsi1sk: _s, ...rest } = e as QueuedEvent & { gsi1pk?: string; gsi1sk?: string };
@@ -124,6 +126,10 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
   const settling: Array<Promise<void>> = [];
   const key = (e: QueuedEvent) => `${e.si}#${e.bt}`;
   const outOfTime = () => run.calls >= maxCalls || (options.deadlineMs !== undefined && deps.now() > options.deadlineMs);
+  // The age of the oldest event that could be sent when the run began (events of pending identities
+  // wait by design and are not late): the operators' alarm watches it, so it is emitted every run.
+  let oldestReadyAtMs: number | null | undefined;
+  const startedAt = deps.now();
   try {
     outer: for (;;) {
       if (outOfTime()) break;
@@ -141,6 +147,7 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
       // Pending identities have no PI yet: their events wait (RULES.md §1, NPPA FAQ).
       let ready = events.filter((e) => people.get(e.identityHash)?.pi);
       run.waiting = events.length - rejected.length - ready.length;
+      oldestReadyAtMs ??= ready[0]?.atMs ?? null;
       if (!ready.length) break;
 
       while (ready.length) {
@@ -205,5 +212,6 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
     await Promise.all(settling);
   }
   if (run.sent) metric('NppaEventsSent', run.sent);
+  metric('OldestUnsentEventAgeSeconds', oldestReadyAtMs ? Math.max(0, Math.round((startedAt - oldestReadyAtMs) / 1000)) : 0, {}, 'Seconds');
   return run;
 }

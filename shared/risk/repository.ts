@@ -16,8 +16,14 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumen
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { accountKey } from '#shared/identity/repository';
 import type { RiskSignal } from '#shared/domain/riskRules';
+import { ttlAttribute } from '#shared/storage/expiry';
 
-const AUDIT_RETENTION_S = 180 * 86_400;
+/**
+ * TTLs here are cleanup only (shared/storage/expiry.ts): a challenge is open until `expiresAtMs`
+ * (resolve's condition, the sweeper's index key), a sighting counts while its own timestamp is in
+ * the window, and audit entries are kept 180 days.
+ */
+const AUDIT_RETENTION_MS = 180 * 86_400_000;
 
 export interface Challenge {
   challengeId: string;
@@ -46,7 +52,7 @@ const auditItem = (e: AuditEntry) => ({
   pk: `AUDIT#${e.accountId}`,
   sk: `${String(e.at).padStart(15, '0')}#${randomBytes(4).toString('hex')}`,
   ...e,
-  expiresAt: Math.floor(e.at / 1000) + AUDIT_RETENTION_S,
+  expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS),
 });
 
 /** Prefix of a device item's per-account sighting attributes. */
@@ -69,7 +75,7 @@ export class RiskRepository {
         Key: deviceKey(deviceHash),
         UpdateExpression: 'SET #a = :now, expiresAt = :exp',
         ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` },
-        ExpressionAttributeValues: { ':now': nowMs, ':exp': Math.floor(nowMs / 1000) + windowSeconds },
+        ExpressionAttributeValues: { ':now': nowMs, ':exp': ttlAttribute(nowMs + windowSeconds * 1000) },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -96,7 +102,7 @@ export class RiskRepository {
           {
             Put: {
               TableName: this.table,
-              Item: { ...challengeKey(c.challengeId), ...c, status: 'open', gsi1pk: 'CHALLENGE_OPEN', gsi1sk: `${String(c.expiresAtMs).padStart(15, '0')}#${c.challengeId}`, expiresAt: Math.floor(c.createdAt / 1000) + AUDIT_RETENTION_S },
+              Item: { ...challengeKey(c.challengeId), ...c, status: 'open', gsi1pk: 'CHALLENGE_OPEN', gsi1sk: `${String(c.expiresAtMs).padStart(15, '0')}#${c.challengeId}`, expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + AUDIT_RETENTION_MS)) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

@@ -76,9 +76,10 @@ export async function resolveChallenge(deps: ChallengeDeps, challengeId: string,
 }
 
 /** Sweeper: challenges not answered within their time count as failed. */
-export async function expireChallenges(deps: ChallengeDeps, nowMs: number): Promise<{ expired: number }> {
+export async function expireChallenges(deps: ChallengeDeps, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ expired: number }> {
   let expired = 0;
   for (const c of await deps.repo.expiredChallenges(nowMs)) {
+    if (outOfTime()) break;
     if (await deps.repo.expire(c.challengeId, nowMs)) {
       await applyFailure(deps, c.accountId, c, nowMs, 'challenge_expired');
       expired += 1;

@@ -19,13 +19,22 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountKey, type AccountRecord } from '#shared/identity/repository';
 import { queryShards } from '#shared/storage/dynamo';
+import { ttlAttribute } from '#shared/storage/expiry';
 import { outboxPut } from '#shared/reporting/outbox';
 
 export const LIVE_SHARDS = 8;
+/**
+ * TTLs here are cleanup only (shared/storage/expiry.ts). Live sessions have none: a session ends by
+ * `state`, and its sweeper deadline is computed from `lastHeartbeatAt`.
+ */
 /** Ended sessions are kept a week (support questions, heartbeat replays), then expire. */
-const ENDED_RETENTION_S = 7 * 86_400;
-/** Leases expire on their own after a day: a safety net under the sweeper. */
-const LEASE_TTL_S = 86_400;
+const ENDED_RETENTION_MS = 7 * 86_400_000;
+/**
+ * A minor's identity lease is valid exactly while the session it names is live and heard from
+ * (login reads that session: `replaceable` in shared/sessions/service.ts); its TTL, a day after it
+ * was taken, only removes leftovers.
+ */
+const LEASE_RETENTION_MS = 86_400_000;
 
 export type EndReason = 'logout' | 'signed_in_elsewhere' | 'session_expired' | 'play_time_exhausted' | 'outside_allowed_hours' | 'challenge_failed' | 'account_blocked';
 
@@ -70,7 +79,8 @@ export interface Replaced {
 export const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
 /** A person's play seconds on a Beijing day, for budget policies (nppa-2019: 1.5 h a day across accounts). */
 export const dayPlayKey = (identityHash: string, day: string) => ({ pk: `IDENTITY#${identityHash}`, sk: `PLAY#${day}` });
-const DAY_PLAY_TTL_S = 3 * 86_400;
+/** Found by the Beijing day in its key; kept a few days, then expires. */
+const DAY_PLAY_RETENTION_MS = 3 * 86_400_000;
 export const identityLeaseKey = (identityHash: string) => ({ pk: `IDENTITY#${identityHash}`, sk: 'LEASE' });
 const liveShard = (sessionId: string) => `LIVE#${createHash('sha1').update(sessionId).digest()[0]! % LIVE_SHARDS}`;
 /**
@@ -164,7 +174,7 @@ export class SessionRepository {
         UpdateExpression: 'SET #state = :ended, endReason = :reason, endedAt = :at, expiresAt = :exp REMOVE gsi1pk, gsi1sk',
         ConditionExpression: '#state = :live',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': Math.floor(endedAt / 1000) + ENDED_RETENTION_S } as Record<string, unknown>,
+        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': ttlAttribute(endedAt + ENDED_RETENTION_MS) } as Record<string, unknown>,
       },
     };
   }
@@ -175,7 +185,7 @@ export class SessionRepository {
         TableName: this.table,
         Key: dayPlayKey(play.identityHash, play.day),
         UpdateExpression: 'ADD seconds :s SET expiresAt = :exp',
-        ExpressionAttributeValues: { ':s': play.seconds, ':exp': Math.floor(nowMs / 1000) + DAY_PLAY_TTL_S },
+        ExpressionAttributeValues: { ':s': play.seconds, ':exp': ttlAttribute(nowMs + DAY_PLAY_RETENTION_MS) },
       },
     };
   }
@@ -234,7 +244,7 @@ export class SessionRepository {
       items.push({
         Put: {
           TableName: this.table,
-          Item: { ...identityLeaseKey(s.identityHash), ...lease, since: now, expiresAt: Math.floor(now / 1000) + LEASE_TTL_S },
+          Item: { ...identityLeaseKey(s.identityHash), ...lease, since: now, expiresAt: ttlAttribute(now + LEASE_RETENTION_MS) },
           ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
           ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
         },

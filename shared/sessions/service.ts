@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import type { Calendar } from '#shared/domain/calendar';
-import type { PlayPolicy } from '#shared/domain/playPolicy';
+import { playTimeRuleDetail, type PlayPolicy } from '#shared/domain/playPolicy';
 import { decidePlay, type PlayDecision } from '#shared/domain/playTime';
 import { Problem } from '#shared/http/problem';
 import { deviceHash } from '#shared/identity/keys';
@@ -60,11 +60,17 @@ export function requireIdentity(account: AccountRecord | null): asserts account 
   if (account.blocked === true) throw new Problem('account_blocked');
 }
 
-export function restrictedProblem(decision: PlayDecision): Problem {
-  return new Problem('play_time_restricted', {
-    nextWindowStart: decision.nextWindow ? formatBeijing(decision.nextWindow.startMs) : null,
-    nextWindowEnd: decision.nextWindow?.endMs != null ? formatBeijing(decision.nextWindow.endMs) : null,
-  });
+/** The refusal, whose detail names the rule in force (the preset, or the publisher's stricter windows). */
+export function restrictedProblem(decision: PlayDecision, policy: PlayPolicy): Problem {
+  return new Problem(
+    'play_time_restricted',
+    {
+      nextWindowStart: decision.nextWindow ? formatBeijing(decision.nextWindow.startMs) : null,
+      nextWindowEnd: decision.nextWindow?.endMs != null ? formatBeijing(decision.nextWindow.endMs) : null,
+    },
+    {},
+    { detail: playTimeRuleDetail(policy) },
+  );
 }
 
 /**
@@ -123,7 +129,7 @@ export async function startSession(deps: SessionDeps, accountId: string, request
   requireIdentity(account);
   const playedToday = countsPlayTime(deps.policy) ? await deps.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
   const decision = decideForAccount(deps, account, playedToday, nowMs);
-  if (!decision.allowedNow) throw restrictedProblem(decision);
+  if (!decision.allowedNow) throw restrictedProblem(decision, deps.policy);
 
   const windowStart = nowMs - deps.risk.policy.deviceWindowSeconds * 1000;
   const deviceAccounts = await deps.risk.repo.sightDevice(device, accountId, nowMs, deps.risk.policy.deviceWindowSeconds);
@@ -233,10 +239,11 @@ export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy'>, acc
 }
 
 /** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat (issue 4 §5). */
-export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy'>, nowMs: number): Promise<{ ended: number }> {
+export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ ended: number }> {
   const shortest = heartbeatDeadline(0, MINOR_HEARTBEAT_SECONDS);
   let ended = 0;
   for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
+    if (outOfTime()) break;
     if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
     const play = dayPlay(deps, s, s.lastHeartbeatAt);
     if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, s.lastHeartbeatAt), ...(play ? { play } : {}) })) ended += 1;

@@ -15,13 +15,19 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryShards } from '#shared/storage/dynamo';
+import { ttlAttribute } from '#shared/storage/expiry';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 const RESERVED_SHARDS = 4;
-const DAY_RETENTION_S = 40 * 86_400;
-const MONTH_RETENTION_S = 400 * 86_400;
+/**
+ * TTLs here are cleanup only (shared/storage/expiry.ts): a counter is found by the day or month in
+ * its key, and a reservation's life is `reservationExpiresAt` (the sweeper's index key, and the
+ * condition of commit), never the presence of the item.
+ */
+const DAY_RETENTION_MS = 40 * 86_400_000;
+const MONTH_RETENTION_MS = 400 * 86_400_000;
 /** Orders are kept 180 days for disputes and audit, then expire. */
-const ORDER_RETENTION_S = 180 * 86_400;
+const ORDER_RETENTION_MS = 180 * 86_400_000;
 
 export type OrderStatus = 'reserved' | 'committed' | 'cancelled' | 'released';
 
@@ -68,10 +74,9 @@ export class SpendingRepository {
    * totals the counters may hold before adding it (null: no limit), so the conditions are the limits.
    */
   async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }): Promise<ReserveOutcome> {
-    const nowS = Math.floor(order.reservedAt / 1000);
-    const counter = (key: { pk: string; sk: string }, maxes: Array<number | null | undefined>, retention: number) => {
+    const counter = (key: { pk: string; sk: string }, maxes: Array<number | null | undefined>, retentionMs: number) => {
       const bounds = maxes.filter((m): m is number => m !== null && m !== undefined);
-      const values: Record<string, unknown> = { ':amount': order.amount, ':exp': nowS + retention };
+      const values: Record<string, unknown> = { ':amount': order.amount, ':exp': ttlAttribute(order.reservedAt + retentionMs) };
       bounds.forEach((m, i) => (values[`:max${i}`] = m));
       return {
         Update: {
@@ -92,13 +97,13 @@ export class SpendingRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...orderKey(order.orderId), ...order, expiresAt: nowS + ORDER_RETENTION_S, gsi1pk: reservedShard(order.orderId), gsi1sk: expiryKey(order.reservationExpiresAt, order.orderId) },
+                Item: { ...orderKey(order.orderId), ...order, expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)), gsi1pk: reservedShard(order.orderId), gsi1sk: expiryKey(order.reservationExpiresAt, order.orderId) },
                 ConditionExpression: 'attribute_not_exists(pk)',
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            counter(dayCounterKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_S),
-            counter(monthCounterKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_S),
+            counter(dayCounterKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_MS),
+            counter(monthCounterKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_MS),
           ],
         }),
       );
@@ -119,7 +124,11 @@ export class SpendingRepository {
     }
   }
 
-  /** Makes a reservation permanent. Returns the order as it was when the condition failed, if it did. */
+  /**
+   * Makes a reservation permanent while its time has not run out (`reservationExpiresAt`, whether
+   * or not the sweeper has released it yet); idempotent once committed. Returns the order as it
+   * was when the condition failed, if it did.
+   */
   async commit(orderId: string, accountId: string | null, nowMs: number): Promise<{ ok: true } | { ok: false; order: Order | null }> {
     try {
       await this.db.send(
@@ -127,7 +136,7 @@ export class SpendingRepository {
           TableName: this.table,
           Key: orderKey(orderId),
           UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now) REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: `(#status = :reserved OR #status = :committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
+          ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = :committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

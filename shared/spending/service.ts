@@ -45,6 +45,46 @@ export function payingAccount(caller: Caller, accountId: string | undefined): st
 }
 
 const reservedAnswer = (order: Order) => ({ orderId: order.orderId, status: 'reserved' as const, expiresAt: formatBeijing(order.reservationExpiresAt) });
+const committedAnswer = (orderId: string) => ({ orderId, status: 'committed' as const });
+
+/**
+ * A reservation whose time ran out holds nothing any more, whether or not the sweeper has released
+ * it yet: `reservationExpiresAt` decides, never the sweeper's timing nor the item's TTL.
+ */
+const lapsed = (order: Order, nowMs: number): boolean => order.status === 'reserved' && order.reservationExpiresAt <= nowMs;
+
+/**
+ * Releases a lapsed reservation as the sweeper would (exactly once: the release is conditioned on
+ * the order still being reserved) and returns the order as it now is.
+ */
+async function releaseLapsed(deps: Pick<SpendingDeps, 'repo'>, order: Order, nowMs: number): Promise<Order> {
+  const result = await deps.repo.release(order, 'released', null, nowMs);
+  if (result.ok) {
+    metric('ReservationsReleased', 1);
+    return { ...order, status: 'released' };
+  }
+  // Someone else moved it on first (the sweeper, a cancel, a commit just in time): that state stands.
+  return result.order ?? { ...order, status: 'released' };
+}
+
+/**
+ * The answer to a replayed reservation: the order's real state, never a `reserved` that holds
+ * nothing. Still reserved → the first answer again; committed → 201 committed; cancelled, or
+ * released by expiry → 409 order_conflict with `orderStatus`.
+ */
+async function replayAnswer(deps: Pick<SpendingDeps, 'repo'>, order: Order, nowMs: number) {
+  const current = lapsed(order, nowMs) ? await releaseLapsed(deps, order, nowMs) : order;
+  switch (current.status) {
+    case 'reserved':
+      return reservedAnswer(current);
+    case 'committed':
+      return committedAnswer(current.orderId);
+    case 'cancelled':
+      throw new Problem('order_conflict', { orderStatus: 'cancelled' }, {}, { detail: '该订单已取消，请使用新的订单号重新下单。' });
+    case 'released':
+      throw new Problem('order_conflict', { orderStatus: 'expired' }, {}, { detail: '该订单预留已过期，请使用新的订单号重新下单。' });
+  }
+}
 
 export async function reservePayment(deps: SpendingDeps, caller: Caller, request: { orderId: string; amount: number; accountId?: string | undefined }, nowMs: number) {
   const accountId = payingAccount(caller, request.accountId);
@@ -81,9 +121,10 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     case 'reserved':
       return reservedAnswer(order);
     case 'existing':
-      // Idempotent on orderId: the same request gets the same answer; a different one is a conflict.
+      // Idempotent on orderId: the same request gets the order's answer; a different one is a
+      // conflict that says nothing about the order (it may be another account's).
       if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
-      return reservedAnswer(outcome.order);
+      return replayAnswer(deps, outcome.order, nowMs);
     case 'patrol':
       throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs);
     case 'over_limit': {
@@ -100,9 +141,11 @@ export async function commitPayment(deps: SpendingDeps, caller: Caller, orderId:
   if (!result.ok) {
     const order = result.order;
     if (!order || (caller.kind === 'player' && order.accountId !== caller.accountId)) throw new Problem('order_not_found');
+    // Too late, but the sweeper has not come yet: release it now, so the ledger agrees with the answer.
+    if (lapsed(order, nowMs) && (await releaseLapsed(deps, order, nowMs)).status === 'committed') return committedAnswer(orderId);
     throw new Problem('order_expired');
   }
-  return { orderId, status: 'committed' as const };
+  return committedAnswer(orderId);
 }
 
 export async function cancelPayment(deps: SpendingDeps, caller: Caller, orderId: string, nowMs: number) {
@@ -119,9 +162,10 @@ export async function cancelPayment(deps: SpendingDeps, caller: Caller, orderId:
 }
 
 /** Sweeper: reservations not committed in time release their amount (issue 5 §3). */
-export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'>, nowMs: number): Promise<{ released: number }> {
+export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ released: number }> {
   let released = 0;
   for (const order of await deps.repo.expiredReservations(nowMs)) {
+    if (outOfTime()) break;
     if ((await deps.repo.release(order, 'released', null, nowMs)).ok) released += 1;
   }
   if (released) metric('ReservationsReleased', released);

@@ -1,12 +1,38 @@
 /**
  * The one DynamoDB client of a function, created at module load. Locally `DYNAMODB_ENDPOINT`
  * points it at DynamoDB Local; deployed it uses the function's role. Every call passes through
- * `ddbCallCounter` so tests and the benchmark can prove the per-request budgets of DESIGN.md.
+ * `ddbCallCounter` so tests and the benchmark can prove the per-request budgets of DESIGN.md, and
+ * every transaction through `transactionConflictRetry`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export const ddbCallCounter = { calls: 0, byOperation: new Map<string, number>() };
+
+/** Name of the middleware that re-sends a transaction cancelled only by conflicts. */
+export const TRANSACTION_CONFLICT_RETRY = 'transactionConflictRetry';
+/** Re-sends after the first attempt; the back-off before re-send n (0-based) is 20 ms … min(200, 50·2ⁿ) ms. */
+export const TRANSACTION_CONFLICT_RETRIES = 3;
+const TRANSACTIONS = new Set(['TransactWriteItemsCommand', 'TransactGetItemsCommand']);
+
+/**
+ * A transaction cancelled because another transaction was changing one of its items at the same
+ * time (two requests of one person touching the same ledger or lease), and for no other reason.
+ * Nothing was written, so it can be sent again as is. A cancellation that includes a failed
+ * condition is a domain answer the repositories read, and is never treated as a conflict.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict') && reasons.every((r) => r.Code === 'TransactionConflict' || r.Code === 'None' || r.Code === undefined);
+}
+
+/** Jittered, growing back-off: 20 ms to min(200, 50·2^attempt) ms. */
+export function conflictBackoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(200, 50 * 2 ** attempt);
+  return 20 + Math.floor(random() * (ceiling - 20));
+}
 
 export function createDocumentClient(options: { endpoint?: string; region?: string } = {}): DynamoDBDocumentClient {
   const endpoint = options.endpoint ?? process.env.DYNAMODB_ENDPOINT;
@@ -23,6 +49,22 @@ export function createDocumentClient(options: { endpoint?: string; region?: stri
       return next(args);
     },
     { step: 'initialize', name: 'ddbCallCounter' },
+  );
+  // The SDK's own retries leave a cancelled transaction alone. Added after the counter (so inside
+  // it), a re-sent call counts once, as with the SDK's retries; serialization and sending run again.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!TRANSACTIONS.has(String(context.commandName))) return next(args);
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (attempt >= TRANSACTION_CONFLICT_RETRIES || !isTransactionConflict(error)) throw error;
+          await sleep(conflictBackoffMs(attempt));
+        }
+      }
+    },
+    { step: 'initialize', name: TRANSACTION_CONFLICT_RETRY },
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { jobs } from '#shared/api/jobs';
+import { jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { useLogSink } from '#shared/log';
 import { identityKey } from '#shared/identity/repository';
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 
     // 6. Bundles and cold initialisation.
     const out = mkdtempSync(join(tmpdir(), 'bundles-'));
-    const names = [...new Set([...routeList().map(([, r]) => r.fn), ...Object.values(jobs).map((j) => j.fn)])];
+    const names = [...new Set([...routeList().map(([, r]) => r.fn), ...jobList().map(([name]) => name)])];
     writeFileSync(join(out, 'hello.ts'), 'export const handler = async () => ({ statusCode: 200, body: "hello" });');
     const bundles: Record<string, number> = {};
     const files: Record<string, string> = {};

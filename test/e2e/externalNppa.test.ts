@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '#infra/local/gateway';
 import { NppaSimulator } from '#shared/nppa/simulator';
-import { client, startTestGateway } from '#test/support/gateway';
+import { client, deployed, startTestGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 const external = new NppaSimulator({ appId: 'publisher-app', bizId: '1101999999', secretKey: 'fedcba9876543210fedcba9876543210' });
@@ -20,7 +20,8 @@ afterAll(async () => {
   await external.stop();
 });
 
-describe('an external national system', () => {
+// Local-only: starts its own gateway against its own national system.
+describe.skipIf(deployed)('an external national system', () => {
   it('is used instead of the embedded simulator', async () => {
     expect(gateway.simulator).toBeUndefined();
     const token = await api.token('external-nppa');

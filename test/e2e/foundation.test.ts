@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '#test/support/gateway';
+import { deployed, useGateway } from '#test/support/gateway';
 
 const t = useGateway();
 
@@ -23,18 +23,21 @@ describe('the local gateway', () => {
   it('answers an unknown path with a not_found problem document', async () => {
     const r = await t.api.call('GET', '/v1/nothing-here');
     expect(r.status).toBe(404);
+    // Deployed, API Gateway answers a path with no route itself ({"message":"Not Found"}).
+    if (deployed) return;
     expect(r.headers.get('content-type')).toBe('application/problem+json');
     expect(r.body).toMatchObject({ status: 404, code: 'not_found', type: 'urn:playguard:problem:not_found' });
     expect(r.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it('answers a known path with the wrong method with method_not_allowed', async () => {
+  // Deployed, API Gateway answers a method with no route itself (404).
+  it.skipIf(deployed)('answers a known path with the wrong method with method_not_allowed', async () => {
     const r = await t.api.call('POST', '/health');
     expect(r.status).toBe(405);
     expect(r.body.code).toBe('method_not_allowed');
   });
 
-  it('issues development tokens and rejects a malformed token request', async () => {
+  it.skipIf(deployed)('issues development tokens and rejects a malformed token request', async () => {
     const good = await t.api.call('POST', '/__dev/tokens', { body: { sub: 'acct-1', scope: 'server', ttlSeconds: 60 } });
     expect(good.status).toBe(200);
     expect(good.body.token.split('.')).toHaveLength(3);
@@ -43,7 +46,7 @@ describe('the local gateway', () => {
     expect(bad.body.code).toBe('invalid_request');
   });
 
-  it('sets and resets the virtual clock, and runs the scheduled jobs on tick', async () => {
+  it.skipIf(deployed)('sets and resets the virtual clock, and runs the scheduled jobs on tick', async () => {
     const set = await t.api.setClock('2026-10-02T12:30:00Z');
     expect(set.status).toBe(200);
     expect(Date.parse(set.body.now) - Date.parse('2026-10-02T12:30:00Z')).toBeLessThan(2000);

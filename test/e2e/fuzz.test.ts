@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEMS } from '#shared/http/problem';
-import { useGateway, type HttpAnswer } from '#test/support/gateway';
+import { deployed, useGateway, type HttpAnswer } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 const t = useGateway();
@@ -26,7 +26,8 @@ function wellFormed(r: HttpAnswer): void {
 }
 
 beforeAll(async () => {
-  await t.api.setClock('2026-11-25T10:00:00+08:00');
+  // An adult: any instant works; the fixed one keeps the local run deterministic.
+  if (!deployed) await t.api.setClock('2026-11-25T10:00:00+08:00');
   player = await t.api.token('fuzz-player');
   server = await t.api.token('fuzz-server', 'server');
   await t.api.call('POST', '/v1/identity', { token: player, body: person('1990-01-01') });
@@ -114,7 +115,8 @@ describe('raw bytes, sizes, headers and paths', () => {
     expect(r.status).toBe(415);
   });
 
-  it('never fails on random path ids', async () => {
+  // Deployed, API Gateway answers some of these paths itself ({"message":…}, not a problem document).
+  it.skipIf(deployed)('never fails on random path ids', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 300 }), fc.constantFrom('heartbeat', 'commit', 'cancel', 'result', 'delete'), async (id, kind) => {
         const e = encodeURIComponent(id);
@@ -129,7 +131,41 @@ describe('raw bytes, sizes, headers and paths', () => {
     );
   });
 
-  it('never fails on random Authorization headers', async () => {
+  // Local adapter: a deployed API Gateway answers malformed escapes itself.
+  it.skipIf(deployed)('never fails on random percent-escapes in path ids and query strings', async () => {
+    const escape = fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`);
+    const piece = fc.oneof(escape, escape, fc.constantFrom('%', '%z', '%zz', '%E4%B8', '%F0%9F', 'a', '-', '.', '%2F', '%2E', '%00', '%25'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { minLength: 1, maxLength: 60 }), fc.constantFrom('heartbeat', 'commit', 'cancel', 'result', 'delete', 'query'), async (pieces, kind) => {
+        const e = pieces.join('');
+        const [method, path, token, body] =
+          kind === 'heartbeat' ? ['POST', `/v1/sessions/${e}/heartbeat`, player, { seq: 1 }]
+          : kind === 'delete' ? ['DELETE', `/v1/sessions/${e}`, player, undefined]
+          : kind === 'result' ? ['POST', `/v1/challenges/${e}/result`, server, { passed: true, method: 'face' }]
+          : kind === 'query' ? ['GET', `/v1/limits?${e}=${e}`, player, undefined]
+          : ['POST', `/v1/payments/${e}/${kind}`, player, undefined];
+        const r = await t.api.call(method, path, { token, ...(body ? { body } : {}) });
+        wellFormed(r);
+        if (kind === 'query') expect(r.status).toBe(200);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it.skipIf(deployed)('never fails on random body bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('/v1/identity', '/v1/payments', `/v1/challenges/${'c'.repeat(32)}/result`), async (bytes, path) => {
+        const token = path.startsWith('/v1/challenges') ? server : player;
+        const res = await fetch(t.gateway.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bytes });
+        const text = await res.text();
+        wellFormed({ status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  // Deployed, API Gateway's authorizer answers these itself ({"message":"Unauthorized"}).
+  it.skipIf(deployed)('never fails on random Authorization headers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 500 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), async (auth) => {
         const r = await t.api.call('GET', '/v1/limits', { headers: { authorization: auth } });

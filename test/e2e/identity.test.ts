@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useLogSink } from '#shared/log';
-import { useGateway } from '#test/support/gateway';
+import { deployed, expectUnauthorized, useGateway } from '#test/support/gateway';
 import { idNumberFor, person } from '#test/support/people';
 
 const t = useGateway();
@@ -8,7 +8,8 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   useLogSink((line) => logLines.push(line));
-  await t.api.setClock('2026-10-02T12:00:00+08:00');
+  // Ages are stated for this virtual day; tests that depend on it are local-only.
+  if (!deployed) await t.api.setClock('2026-10-02T12:00:00+08:00');
 });
 
 describe('POST /v1/identity', () => {
@@ -22,7 +23,7 @@ describe('POST /v1/identity', () => {
     expect(read.body).toEqual({ status: 'verified', ageBand: 18, minor: false });
   });
 
-  it('gives the age band of the current Beijing day for minors (8–15 and 16–17)', async () => {
+  it.skipIf(deployed)('gives the age band of the current Beijing day for minors (8–15 and 16–17)', async () => {
     const t1 = await t.api.token('id-minor-14');
     expect((await t.api.call('POST', '/v1/identity', { token: t1, body: person('2012-05-01') })).body).toEqual({ status: 'verified', ageBand: 8, minor: true });
     const t2 = await t.api.token('id-minor-17');
@@ -51,7 +52,8 @@ describe('POST /v1/identity', () => {
     }
   });
 
-  it.each([
+  // "In the future" is relative to the virtual day.
+  it.skipIf(deployed).each([
     ['a wrong check digit', idNumberFor('1990-01-01').slice(0, 17) + (idNumberFor('1990-01-01').endsWith('0') ? '1' : '0')],
     ['29 February in a common year', idNumberFor('2011-02-29')],
     ['a birth date in the future', idNumberFor('2027-01-01')],
@@ -72,7 +74,7 @@ describe('POST /v1/identity', () => {
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'rejected' });
   });
 
-  it('accepts an in-progress check as pending and the poller later verifies it', async () => {
+  it.skipIf(deployed)('accepts an in-progress check as pending and the poller later verifies it', async () => {
     const token = await t.api.token('id-pending');
     const r = await t.api.call('POST', '/v1/identity', { token, body: person('2010-06-06', '某二测试') });
     expect(r.status).toBe(200);
@@ -98,18 +100,15 @@ describe('POST /v1/identity', () => {
   });
 
   it('refuses a missing or tampered token with a 401 problem document', async () => {
-    const none = await t.api.call('GET', '/v1/identity');
-    expect(none.status).toBe(401);
-    expect(none.body.code).toBe('unauthorized');
+    expectUnauthorized(await t.api.call('GET', '/v1/identity'));
     const token = await t.api.token('id-tamper');
     const [h, p, sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'someone-else' })).toString('base64url');
-    const tampered = await t.api.call('GET', '/v1/identity', { token: `${h}.${forged}.${sig}` });
-    expect(tampered.status).toBe(401);
-    expect(tampered.headers.get('content-type')).toBe('application/problem+json');
+    expectUnauthorized(await t.api.call('GET', '/v1/identity', { token: `${h}.${forged}.${sig}` }));
   });
 
-  it('never writes a name, ID number or PI to the logs', () => {
+  // Reads the in-process log sink.
+  it.skipIf(deployed)('never writes a name, ID number or PI to the logs', () => {
     const all = logLines.join('\n');
     expect(all).not.toMatch(/\d{17}[\dXx]/);
     expect(all).not.toMatch(/\b[0-9a-p]{6}[0-9a-f]{32}\b/); // a PI

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useGateway } from '#test/support/gateway';
+import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 const t = useGateway();
 
+// Minors' ages and bands are stated for this virtual day: those tests are local-only.
 beforeAll(async () => {
-  await t.api.setClock('2026-10-14T10:00:00+08:00');
+  if (!deployed) await t.api.setClock('2026-10-14T10:00:00+08:00');
 });
 
 async function account(sub: string, birthDate: string, who = person(birthDate)): Promise<string> {
@@ -18,7 +19,7 @@ const reserve = (token: string, amount: number, orderId: string = randomUUID(), 
   t.api.call('POST', '/v1/payments', { token, body: { orderId, amount, ...(accountId ? { accountId } : {}) } });
 
 describe('reserve: the bands of the 2019 notice', () => {
-  it.each([
+  it.skipIf(deployed).each([
     ['8–15: 50.00 CNY is allowed', '2012-01-01', 5000, 201, undefined],
     ['8–15: 50.01 CNY is over the single limit', '2012-01-01', 5001, 403, { limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
     ['16–17: 100.00 CNY is allowed', '2009-06-01', 10000, 201, undefined],
@@ -33,7 +34,7 @@ describe('reserve: the bands of the 2019 notice', () => {
     else expect(r.body).toMatchObject({ status: 'reserved' });
   });
 
-  it('stops at 200 CNY a month for ages 8–15 and says what remains', async () => {
+  it.skipIf(deployed)('stops at 200 CNY a month for ages 8–15 and says what remains', async () => {
     const token = await account('p-month', '2012-02-02');
     for (let i = 0; i < 3; i += 1) expect((await reserve(token, 5000)).status).toBe(201);
     expect((await reserve(token, 4000)).status).toBe(201);
@@ -45,14 +46,14 @@ describe('reserve: the bands of the 2019 notice', () => {
     expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 0 });
   });
 
-  it('accepts exactly 6 of 20 concurrent 30 CNY reservations against a fresh 200 CNY month', async () => {
+  it.skipIf(deployed)('accepts exactly 6 of 20 concurrent 30 CNY reservations against a fresh 200 CNY month', async () => {
     const token = await account('p-race', '2012-03-03');
     const results = await Promise.all(Array.from({ length: 20 }, () => reserve(token, 3000)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(6);
     expect(results.filter((r) => r.status === 403).every((r) => r.body.limit === 'monthly')).toBe(true);
   });
 
-  it('counts per person across accounts', async () => {
+  it.skipIf(deployed)('counts per person across accounts', async () => {
     const who = person('2011-04-04');
     const a = await account('p-person-a', '2011-04-04', who);
     const b = await account('p-person-b', '2011-04-04', who);
@@ -75,7 +76,7 @@ describe('idempotency, commit, cancel, expiry', () => {
     expect(conflict.body.code).toBe('order_conflict');
   });
 
-  it('releases the amount on cancel, idempotently', async () => {
+  it.skipIf(deployed)('releases the amount on cancel, idempotently', async () => {
     const token = await account('p-cancel', '2012-05-05');
     for (let i = 0; i < 4; i += 1) await reserve(token, 5000, `order-cancel-${i}`);
     expect((await reserve(token, 5000)).status).toBe(403);
@@ -87,13 +88,13 @@ describe('idempotency, commit, cancel, expiry', () => {
     expect((await reserve(token, 5000)).status).toBe(201);
   });
 
-  it('commits idempotently; a committed order is not released by expiry', async () => {
+  it.skipIf(deployed)('commits idempotently; a committed order is not released by expiry', async () => {
     const token = await account('p-commit', '2012-06-06');
     await reserve(token, 5000, 'order-commit-1');
     for (let i = 0; i < 2; i += 1) expect((await t.api.call('POST', '/v1/payments/order-commit-1/commit', { token })).body).toEqual({ orderId: 'order-commit-1', status: 'committed' });
   });
 
-  it('releases an uncommitted reservation after 15 minutes; its commit is then order_expired', async () => {
+  it.skipIf(deployed)('releases an uncommitted reservation after 15 minutes; its commit is then order_expired', async () => {
     await t.api.setClock('2026-10-15T10:00:00+08:00');
     const token = await account('p-expire', '2012-07-07');
     for (let i = 0; i < 4; i += 1) await reserve(token, 5000, `order-exp-${i}`);
@@ -140,7 +141,7 @@ describe('credentials', () => {
   });
 });
 
-describe('Beijing month boundary', () => {
+describe.skipIf(deployed)('Beijing month boundary', () => {
   it('counts an order at 23:59:59 on 31 October in October, and November starts fresh', async () => {
     await t.api.setClock('2026-10-31T23:59:59+08:00');
     const token = await account('p-boundary', '2012-08-08');

@@ -12,7 +12,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/ports';
 import { createDocumentClient } from '#shared/storage/dynamo';
-import { client } from '#test/support/gateway';
+import { client, deployed } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 const dir = mkdtempSync(join(tmpdir(), 'persist-'));
@@ -56,7 +56,8 @@ const javaProcesses = (): number => Number(execSync(`pgrep -fc "[d]bPath ${dir}"
 
 afterAll(() => running.forEach((c) => killGroup(c, 'SIGKILL')));
 
-describe('a persisted local gateway killed with SIGKILL', () => {
+// Local-only: kills and restarts the runner.
+describe.skipIf(deployed)('a persisted local gateway killed with SIGKILL', () => {
   it('keeps sessions, counters and the outbox across a restart', async () => {
     const port = await freePort();
     const first = await start(port);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ddbCallCounter } from '#shared/storage/dynamo';
-import { useGateway } from '#test/support/gateway';
+import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 const t = useGateway();
@@ -24,7 +24,7 @@ describe('POST /v1/sessions', () => {
     expect(r.body.code).toBe('identity_required');
   });
 
-  it('lets a minor in at 20:30 on a holiday Friday with 1800 s left, ending at 21:00', async () => {
+  it.skipIf(deployed)('lets a minor in at 20:30 on a holiday Friday with 1800 s left, ending at 21:00', async () => {
     await t.api.setClock('2026-10-02T20:30:00+08:00');
     const token = await verifiedAccount('s-minor-1', '2012-05-01');
     const r = await login(token);
@@ -35,7 +35,7 @@ describe('POST /v1/sessions', () => {
     expect(r.body.sessionId).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('refuses a minor on a Wednesday evening and names the next window (Friday 20:00–21:00)', async () => {
+  it.skipIf(deployed)('refuses a minor on a Wednesday evening and names the next window (Friday 20:00–21:00)', async () => {
     await t.api.setClock('2026-11-25T20:30:00+08:00');
     const token = await verifiedAccount('s-minor-wed', '2012-05-01');
     const r = await login(token);
@@ -45,7 +45,7 @@ describe('POST /v1/sessions', () => {
     expect(limits.body.playTime).toEqual({ allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-11-27T20:00:00+08:00', nextWindowEnd: '2026-11-27T21:00:00+08:00' });
   });
 
-  it('lets an adult in at any time with no limit and a long heartbeat', async () => {
+  it.skipIf(deployed)('lets an adult in at any time with no limit and a long heartbeat', async () => {
     await t.api.setClock('2026-11-25T03:00:00+08:00');
     const token = await verifiedAccount('s-adult', '1980-01-01');
     const r = await login(token);
@@ -55,7 +55,7 @@ describe('POST /v1/sessions', () => {
 });
 
 describe('one live session per account and per minor', () => {
-  it('answers 409 for another device, and takeover ends the old session', async () => {
+  it.skipIf(deployed)('answers 409 for another device, and takeover ends the old session', async () => {
     await t.api.setClock('2026-10-03T20:00:00+08:00');
     const token = await verifiedAccount('s-takeover', '2011-01-01');
     const first = await login(token, 'phone');
@@ -70,7 +70,7 @@ describe('one live session per account and per minor', () => {
     expect(old.body).toMatchObject({ action: 'terminate', reason: 'signed_in_elsewhere' });
   });
 
-  it('holds one live session per minor across that person\'s accounts', async () => {
+  it.skipIf(deployed)('holds one live session per minor across that person\'s accounts', async () => {
     await t.api.setClock('2026-10-03T20:10:00+08:00');
     const who = person('2013-03-03');
     const a = await verifiedAccount('s-person-a', '2013-03-03', who);
@@ -89,7 +89,7 @@ describe('one live session per account and per minor', () => {
     expect((await login(b, 'pc-b')).status).toBe(201);
   });
 
-  it('produces exactly one session from two simultaneous logins of one account', async () => {
+  it.skipIf(deployed)('produces exactly one session from two simultaneous logins of one account', async () => {
     await t.api.setClock('2026-10-03T20:20:00+08:00');
     const token = await verifiedAccount('s-race', '2012-02-02');
     const results = await Promise.all([login(token, 'race-1'), login(token, 'race-2')]);
@@ -97,7 +97,8 @@ describe('one live session per account and per minor', () => {
   });
 });
 
-describe('heartbeats', () => {
+// Local-only: the virtual clock, and the in-process DynamoDB request counter.
+describe.skipIf(deployed)('heartbeats', () => {
   it('counts a repeated seq once, answers it the same, and refuses a lower seq with 409', async () => {
     await t.api.setClock('2026-10-04T20:00:00+08:00');
     const token = await verifiedAccount('s-beat', '2012-09-09');
@@ -190,7 +191,7 @@ describe('heartbeats', () => {
   });
 });
 
-describe('logout and the sweeper', () => {
+describe.skipIf(deployed)('logout and the sweeper', () => {
   it('logs out idempotently and lets the account log in again elsewhere', async () => {
     await t.api.setClock('2026-10-04T20:20:00+08:00');
     const token = await verifiedAccount('s-logout', '1995-05-05');

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { functionList, jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { buildApp } from '#infra/app';
+import { OPERATOR_ALARMS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
 
 const context = {
   'playguard:issuer': 'https://accounts.publisher.example.cn',
@@ -94,11 +96,46 @@ describe('the gateway stack (cn-north-1)', () => {
     expect(statements).not.toContain('secretsmanager:');
   });
 
-  it('runs every scheduled job on its own schedule with a dead-letter queue, and alarms on what an operator must fix', () => {
-    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(5);
+  it('runs every scheduled job on its own schedule; undelivered starts and failed runs land in queues', () => {
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(jobList().length);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })] });
-    for (const metricName of ['NppaDeadLetters', 'NppaConfigurationError', 'CalendarNotCovered']) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metricName, Namespace: 'PlayGuard', Threshold: 1 });
+    // EventBridge's dead-letter queue only sees delivery failures: a run that throws or times out
+    // reaches the JobFailures queue through the function's on-failure destination.
+    const invokeConfigs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Array<{ Properties: Record<string, any> }>;
+    expect(invokeConfigs).toHaveLength(jobList().length);
+    for (const c of invokeConfigs) expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^JobFailures/), 'Arn'] } } } });
+  });
+
+  it('alarms on every function\'s errors and throttles, API 5xx, late reports, failed jobs and what an operator must fix, all to the KMS-encrypted topic', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
+    for (const a of alarms) expect(a.Properties.AlarmActions, a.Properties.AlarmDescription).toEqual([{ Ref: expect.stringMatching(/^Alarms[0-9A-F]{8}$/) }]);
+    const byMetric = (name: string) => alarms.filter((a) => a.Properties.MetricName === name);
+    expect(byMetric('Errors')).toHaveLength(functionList().length);
+    expect(byMetric('Throttles')).toHaveLength(functionList().length);
+    expect(byMetric('5xx')).toHaveLength(1);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    for (const { metricName } of OPERATOR_ALARMS) expect(byMetric(metricName)[0]?.Properties).toMatchObject({ Namespace: 'PlayGuard', Threshold: 1 });
+    expect(byMetric('OldestUnsentEventAgeSeconds')[0]?.Properties).toMatchObject({ Threshold: UNSENT_EVENT_AGE_ALARM_SECONDS, Statistic: 'Maximum', TreatMissingData: 'breaching' });
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toHaveLength(0);
+  });
+
+  it('lets CloudWatch Logs use the data key only for this stack\'s own log groups', () => {
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as { Properties: { KeyPolicy: { Statement: Array<Record<string, any>> } } };
+    const logs = key.Properties.KeyPolicy.Statement.filter((st) => JSON.stringify(st.Principal).includes('logs.'));
+    expect(logs).toHaveLength(1);
+    expect(JSON.stringify(logs[0]!.Condition)).toContain(':log-group:/playguard/PlayGuard/*');
+    for (const lg of Object.values(template.findResources('AWS::Logs::LogGroup')) as Array<{ Properties: { LogGroupName: string } }>) {
+      expect(lg.Properties.LogGroupName).toMatch(/^\/playguard\/PlayGuard\//);
+    }
+  });
+
+  it('makes API Gateway refuse credentials without the server scope on server-only routes', () => {
+    const apiRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationScopes?: string[] } }>;
+    for (const [, r] of routeList()) {
+      const created = apiRoutes.find((x) => x.Properties.RouteKey === `${r.method} ${r.path}`)!;
+      expect(created.Properties.AuthorizationScopes, r.path).toEqual(r.auth === 'server' ? ['server'] : undefined);
     }
   });
 
@@ -119,6 +156,22 @@ describe('deployment context', () => {
     const loose = { ...context, 'playguard:playPolicy': JSON.stringify({ preset: 'nppa-2021', holiday: { windows: [['19:00', '21:00']] } }) };
     expect(() => buildApp(new App({ context: loose }))).toThrow(/playguard:playPolicy: .*20:00–21:00/);
   });
+
+  it('refuses a risk policy with an unknown or out-of-range field at synth, naming it', () => {
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:riskPolicy': '{"maxAcountsPerDevice":0}' } }))).toThrow(/playguard:riskPolicy: .*maxAcountsPerDevice/);
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:riskPolicy': '{"maxAccountsPerDevice":0}' } }))).toThrow(/playguard:riskPolicy: .*maxAccountsPerDevice/);
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:riskPolicy': '{"maxAccountsPerDevice":' } }))).toThrow(/playguard:riskPolicy: is not valid JSON/);
+  });
+
+  it('refuses a national-system address that is not a URL, and a reservation time out of range', () => {
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:nppaLoginoutUrl': 'api2.wlc.nppa.gov.cn' } }))).toThrow(/playguard:nppaLoginoutUrl/);
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:reservationTtlSeconds': 5 } }))).toThrow(/playguard:reservationTtlSeconds/);
+  });
+
+  it('subscribes the alarm e-mail address when one is given', () => {
+    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:alarmEmail': 'oncall@publisher.example.cn' } }), { account: '123456789012', region: 'cn-north-1' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@publisher.example.cn' });
+  }, 120_000);
 
   it('refuses a spending policy looser than the law at synth', () => {
     const loose = { ...context, 'playguard:spendingPolicy': JSON.stringify([{ fromAge: 0, allowed: true, single: 100, daily: null, monthly: 100 }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }]) };

@@ -1,7 +1,7 @@
 /** The NPPA client against the simulator over real HTTP: every status and every class of error. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NppaClient, NppaConfigurationError, NppaRejected, NppaUnavailable, newAttemptId, type NppaConfig } from '#shared/nppa/client';
-import { signRequest } from '#shared/nppa/crypto';
+import { encryptBody, signRequest } from '#shared/nppa/crypto';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
 import { NppaSimulator } from '#shared/nppa/simulator';
 import { idNumberFor } from '#test/support/people';
@@ -215,8 +215,8 @@ describe('errors', () => {
     }
   });
 
-  it('keeps answering 1006 for the lockout once a limit is exceeded, when configured to', async () => {
-    const strict = new NppaSimulator({ now: clock.now, rateLimits: { check: 100, query: 1, loginout: 10 }, rateLimitLockoutMs: 60_000 });
+  it('keeps answering 1006 for a minute once a limit is exceeded (the default, as the national system does)', async () => {
+    const strict = new NppaSimulator({ now: clock.now, rateLimits: { check: 100, query: 1, loginout: 10 } });
     const { url: strictUrl } = await strict.start();
     try {
       const c = new NppaClient({ ...strict.clientSettings(strictUrl), now: clock.now });
@@ -226,6 +226,36 @@ describe('errors', () => {
       await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 1006 });
       clock.advance(31_000);
       await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 2003 });
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('refuses only the excess of that second with rateLimitLockoutMs: 0', async () => {
+    const strict = new NppaSimulator({ now: clock.now, rateLimits: { check: 100, query: 1, loginout: 10 }, rateLimitLockoutMs: 0 });
+    const { url: strictUrl } = await strict.start();
+    try {
+      const c = new NppaClient({ ...strict.clientSettings(strictUrl), now: clock.now });
+      await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 2003 });
+      await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 1006 });
+      clock.advance(1000);
+      await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 2003 });
+      expect(strict.rateLimited.query).toBe(1);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('locks out only from the refusal on: a clock moved back before it is not locked out', async () => {
+    const strict = new NppaSimulator({ now: clock.now, rateLimits: { check: 100, query: 1, loginout: 10 } });
+    const { url: strictUrl } = await strict.start();
+    try {
+      const c = new NppaClient({ ...strict.clientSettings(strictUrl), now: clock.now });
+      await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 2003 });
+      await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 1006 });
+      clock.advance(-10_000);
+      await expect(c.query(newAttemptId())).rejects.toMatchObject({ errcode: 2003 });
+      clock.advance(10_000);
     } finally {
       await strict.stop();
     }
@@ -383,6 +413,33 @@ describe('loginout', () => {
 
   it('treats a 3001 that names no failed items as unavailable (nothing can be settled)', async () => {
     await expect(clientWith({ fetch: answering('{"errcode":3001,"errmsg":"partial"}') }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }])).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: 3001 });
+    await expect(clientWith({ fetch: answering('{"errcode":3001,"errmsg":"partial","data":""}') }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }])).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: 3001 });
+  });
+
+  it('answers a successful report with the specification\'s example shape, "data": ""', async () => {
+    const { sent, fetch: recording } = recordingFetch();
+    let answer = '';
+    const f: typeof fetch = async (input, init) => {
+      const res = await recording(input, init);
+      answer = await res.clone().text();
+      return res;
+    };
+    expect(await clientWith({ fetch: f }).loginout([{ no: 1, si: 'shape', bt: 1, ot: nowS() - 5, ct: 0, pi }])).toEqual({ failed: [] });
+    expect(sent).toHaveLength(1);
+    expect(answer).toBe('{"errcode":0,"errmsg":"OK","data":""}');
+  });
+
+  it.each([
+    ['"data": ""', '{"errcode":0,"errmsg":"OK","data":""}'],
+    ['no data', '{"errcode":0,"errmsg":"OK"}'],
+    ['"data": null', '{"errcode":0,"errmsg":"OK","data":null}'],
+    ['"data": {}', '{"errcode":0,"errmsg":"OK","data":{}}'],
+  ])('accepts a successful report with %s', async (_name, body) => {
+    expect(await clientWith({ fetch: answering(body) }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }])).toEqual({ failed: [] });
+  });
+
+  it('treats a check answered with "data": "" as unavailable (no result in it)', async () => {
+    await expect(clientWith({ fetch: answering('{"errcode":0,"errmsg":"OK","data":""}'), sleep: async () => undefined }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-01-01') })).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: null });
   });
 });
 
@@ -405,5 +462,32 @@ describe('the simulator refuses malformed requests', () => {
   it('answers 1012 for a body that is not an encrypted payload', async () => {
     const body = JSON.stringify({ data: 'bm90IGVuY3J5cHRlZA==' });
     expect(await raw('/idcard/authentication/check', { method: 'POST', body, headers: signedHeaders(body) })).toMatchObject({ errcode: 1012 });
+  });
+
+  /** A check payload in standard base64 whose encoding has what `want` asks for (retried with fresh IVs). */
+  const payload = (want: (b64: string) => boolean): string => {
+    for (let i = 0; ; i += 1) {
+      const plaintext = JSON.stringify({ ai: newAttemptId().slice(0, 20 + (i % 3)), name: '张三', idNum: idNumberFor('1990-01-01') });
+      const b64 = encryptBody(plaintext, simulator.secretKey);
+      if (want(b64)) return b64;
+    }
+  };
+  const check = (data: string) => {
+    const body = JSON.stringify({ data });
+    return raw('/idcard/authentication/check', { method: 'POST', body, headers: signedHeaders(body) });
+  };
+
+  it('answers 1012 for a base64url payload (- and _ instead of + and /), which standard base64 would accept', async () => {
+    const standard = payload((b) => /[+/]/.test(b) && b.endsWith('='));
+    const url = standard.replaceAll('+', '-').replaceAll('/', '_');
+    expect(url).toMatch(/[-_]/);
+    expect(await check(url)).toEqual({ errcode: 1012, errmsg: 'message verification failed' });
+    expect(await check(standard)).toMatchObject({ errcode: 0, data: { result: { status: 0 } } });
+  });
+
+  it('answers 1012 for a payload without its = padding', async () => {
+    const standard = payload((b) => b.endsWith('='));
+    expect(await check(standard.replace(/=+$/, ''))).toEqual({ errcode: 1012, errmsg: 'message verification failed' });
+    expect(await check(standard)).toMatchObject({ errcode: 0 });
   });
 });

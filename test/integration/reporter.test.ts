@@ -3,16 +3,17 @@
  * delivery, batch size, partial failures, outages, pending identities, and the rate limit.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { identityKey } from '#shared/identity/repository';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#shared/nppa/simulator';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
-import { outboxPut } from '#shared/reporting/outbox';
+import { outboxKey, outboxPut } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
+import { ttlAttribute } from '#shared/storage/expiry';
 import { freshTable, movableClock } from '#test/support/table';
 
 const clock = movableClock('2026-10-02T20:00:00+08:00');
@@ -72,6 +73,23 @@ describe('drainOutbox', () => {
       { no: 2, si: session, bt: 0, ot: Math.floor(login / 1000) + 30, ct: 0, pi: p.pi },
     ]);
     expect((await drainOutbox(deps)).calls).toBe(0);
+  });
+
+  it('keeps a sent event 30 days past its settling (gateway clock) and never less than a day past the real clock', async () => {
+    // This suite's clock (2026-10-02) is months behind the real one: 30 days of retention from it
+    // would already be in the real past, where DynamoDB Local's sweeper deletes on real time.
+    const p = await person('verified');
+    const session = si();
+    await queue([{ si: session, bt: 1, atMs: clock.now() - 5000, identityHash: p.hash }]);
+    const before = Date.now();
+    expect(await drainOutbox(deps)).toMatchObject({ sent: 1 });
+    const after = Date.now();
+    const item = (await db.send(new GetCommand({ TableName: table, Key: outboxKey(session, 1), ConsistentRead: true }))).Item!;
+    expect(item.state).toBe('sent');
+    expect(item.gsi1pk).toBeUndefined();
+    expect(item.expiresAt).toBeGreaterThanOrEqual(ttlAttribute(item.settledAt + 30 * 86_400_000, before));
+    expect(item.expiresAt).toBeLessThanOrEqual(ttlAttribute(item.settledAt + 30 * 86_400_000, after));
+    expect(item.expiresAt).toBeGreaterThanOrEqual(Math.ceil(before / 1000) + 86_400);
   });
 
   it('sends 1,000 queued events in at most 8 calls, none lost or repeated', async () => {

@@ -1,10 +1,23 @@
 /**
  * End-to-end helpers: a local gateway on the run's DynamoDB Local with a fresh table, and a tiny
  * HTTP client that speaks to it over real HTTP.
+ *
+ * Two depths: with `PLAYGUARD_URL` set, `useGateway` talks to that deployment instead of starting a
+ * gateway, and tokens come from `PLAYGUARD_TOKEN_COMMAND` (a shell command that prints a token for
+ * `$PLAYGUARD_SUB` with `$PLAYGUARD_SCOPE`). Tests that need what only the local gateway has (the
+ * virtual clock, tick, the in-process simulator or gateway, the development key, restarts) are
+ * marked `it.skipIf(deployed)` / `describe.skipIf(deployed)`.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { startLocalGateway, type LocalGateway } from '#infra/local/gateway';
+
+/** The deployment under test, or undefined for the local gateway. */
+export const deployedUrl: string | undefined = process.env.PLAYGUARD_URL ? process.env.PLAYGUARD_URL.replace(/\/+$/, '') : undefined;
+/** True when the suite runs against `PLAYGUARD_URL`: local-only tests skip themselves on it. */
+export const deployed = deployedUrl !== undefined;
 
 /** `keyDir` keeps the development signing key in a folder, so a test can forge tokens with it. */
 export async function startTestGateway(options: { keyDir?: string } = {}): Promise<LocalGateway> {
@@ -17,7 +30,36 @@ export interface HttpAnswer<T = any> {
   body: T;
 }
 
-export function client(baseUrl: string) {
+export type Scope = 'player' | 'server';
+/** Where a client gets its bearer tokens. */
+export type TokenSource = (sub: string, scope: Scope) => Promise<string>;
+
+const run = promisify(execFile);
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/**
+ * Tokens from `PLAYGUARD_TOKEN_COMMAND`, run by `sh -c` with `PLAYGUARD_SUB` and `PLAYGUARD_SCOPE`
+ * set; its standard output, trimmed, is the token. One call per (sub, scope) per test file.
+ */
+export function commandTokens(command: string): TokenSource {
+  const cache = new Map<string, Promise<string>>();
+  return (sub, scope) => {
+    const key = `${scope} ${sub}`;
+    let token = cache.get(key);
+    if (!token) {
+      token = run('sh', ['-c', command], { env: { ...process.env, PLAYGUARD_SUB: sub, PLAYGUARD_SCOPE: scope }, timeout: 30_000 }).then(({ stdout, stderr }) => {
+        const out = stdout.trim();
+        if (!JWT.test(out)) throw new Error(`PLAYGUARD_TOKEN_COMMAND printed no token for sub ${sub} (scope ${scope}): ${(stderr || stdout).trim().slice(0, 300)}`);
+        return out;
+      });
+      token.catch(() => cache.delete(key));
+      cache.set(key, token);
+    }
+    return token;
+  };
+}
+
+export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) {
   const call = async <T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -35,22 +77,53 @@ export function client(baseUrl: string) {
     }
     return { status: res.status, headers: res.headers, body: parsed as T };
   };
+  // Long-lived: tests move the virtual clock by days.
+  const devTokens: TokenSource = async (sub, scope) => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ttlSeconds: 30 * 86_400 } })).body.token;
+  const tokens = options.tokens ?? devTokens;
+  // A deployment has no /__dev endpoints: say which test forgot its local-only mark.
+  const localOnly = (what: string) => {
+    if (deployed && baseUrl === deployedUrl) throw new Error(`${what} needs the local gateway: mark this test it.skipIf(deployed)`);
+  };
   return {
     call,
-    // Long-lived: tests move the virtual clock by days.
-    token: async (sub: string, scope: 'player' | 'server' = 'player'): Promise<string> => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ttlSeconds: 30 * 86_400 } })).body.token,
-    setClock: async (iso: string) => call('PUT', '/__dev/clock', { body: { now: iso } }),
-    tick: async () => call<{ ran: string[] }>('POST', '/__dev/tick'),
+    token: async (sub: string, scope: Scope = 'player'): Promise<string> => tokens(sub, scope),
+    setClock: async (iso: string) => {
+      localOnly('setClock');
+      return call('PUT', '/__dev/clock', { body: { now: iso } });
+    },
+    tick: async () => {
+      localOnly('tick');
+      return call<{ ran: string[] }>('POST', '/__dev/tick');
+    },
   };
 }
 
 /**
+ * A 401 as the contract's `unauthorized` problem document. A deployed stage may answer with API
+ * Gateway's own authorizer refusal instead, `{"message":"Unauthorized"}` (README: known difference).
+ */
+export function expectUnauthorized(r: HttpAnswer): void {
+  expect(r.status).toBe(401);
+  if (deployed && r.body?.message === 'Unauthorized' && r.body?.code === undefined) return;
+  expect(r.headers.get('content-type')).toBe('application/problem+json');
+  expect(r.body.code).toBe('unauthorized');
+}
+
+/**
  * One gateway per test file: started before the file's own hooks, stopped after. The returned
- * object is filled in once the gateway is up (read `t.api` inside tests and hooks).
+ * object is filled in once the gateway is up (read `t.api` inside tests and hooks). With
+ * `PLAYGUARD_URL` set, `t.api` talks to that deployment and `t.gateway` stays unset (only
+ * local-only tests may read it).
  */
 export function useGateway(options: { keyDir?: string } = {}): { gateway: LocalGateway; api: ReturnType<typeof client> } {
   const t = {} as { gateway: LocalGateway; api: ReturnType<typeof client> };
   beforeAll(async () => {
+    if (deployedUrl) {
+      const command = process.env.PLAYGUARD_TOKEN_COMMAND;
+      if (!command) throw new Error('PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE');
+      t.api = client(deployedUrl, { tokens: commandTokens(command) });
+      return;
+    }
     t.gateway = await startTestGateway(options);
     t.api = client(t.gateway.url);
   });

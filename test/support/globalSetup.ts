@@ -1,10 +1,18 @@
-/** One DynamoDB Local for the whole run (it takes seconds to start); suites get fresh tables. */
+/**
+ * One DynamoDB Local for the whole run (it takes seconds to start); suites get fresh tables.
+ * Against a deployment (`PLAYGUARD_URL`) there is nothing to start: only the token command is checked.
+ */
 import type { TestProject } from 'vitest/node';
 import { startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
 
 let dynamo: DynamoLocal | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  if (process.env.PLAYGUARD_URL) {
+    if (!URL.canParse(process.env.PLAYGUARD_URL)) throw new Error(`PLAYGUARD_URL is not a URL: ${process.env.PLAYGUARD_URL}`);
+    if (!process.env.PLAYGUARD_TOKEN_COMMAND) throw new Error('PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE (README: Verifying a deployment)');
+    return;
+  }
   dynamo = await startDynamoLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
 }

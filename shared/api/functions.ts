@@ -1,0 +1,118 @@
+/**
+ * The one table of what each Lambda function needs. The CDK stack loops over it and nothing else
+ * decides a function's grants, environment, timeout, memory or schedule; the local runner runs the
+ * scheduled ones on the same rate (and on `POST /__dev/tick`); the synth-to-run test
+ * (test/infra/deployedFunctions.test.ts) runs every bundle with exactly what the template gives it.
+ *
+ * - `table`: `read` grants read-only data access, `readWrite` read and write, `none` no access and
+ *   no TABLE_NAME.
+ * - `secret`: the function reads the secret document (NPPA credentials, the ID-number pepper) and
+ *   gets SECRET_ARN and read access to it; nothing else does.
+ * - `schedule.plannedRunSeconds`: the longest a scheduled run plans to work before it stops taking
+ *   new work; it must end well inside `timeoutSeconds` (`RUN_MARGIN_SECONDS` is left for the last
+ *   piece of work and for releasing leases).
+ */
+
+export type TableAccess = 'none' | 'read' | 'readWrite';
+
+export interface Schedule {
+  rateSeconds: number;
+  plannedRunSeconds: number;
+  description: string;
+}
+
+export interface FunctionSpec {
+  description: string;
+  table: TableAccess;
+  secret: boolean;
+  timeoutSeconds: number;
+  memoryMiB: number;
+  /** Present for scheduled jobs (functions/<name>.ts with a handler that takes no meaningful event). */
+  schedule?: Schedule;
+}
+
+/**
+ * What a scheduled run keeps in hand after its planned work: one NPPA call that may take up to its
+ * client deadline (8 s, shared/nppa/client.ts), settling what it sent, and releasing its lease.
+ */
+export const RUN_MARGIN_SECONDS = 20;
+
+/**
+ * A job's drainer lease is held for its function's whole timeout plus this margin (clock skew between
+ * containers), so it outlives any run; the run itself ends early enough (runDeadline) to release it.
+ */
+const LEASE_MARGIN_SECONDS = 10;
+export const leaseMsFor = (job: JobName): number => (functionTable[job].timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000;
+
+const fn = <const F extends FunctionSpec>(f: F): F => f;
+
+export const functionTable = {
+  meta: fn({ description: 'Health and the OpenAPI document', table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256 }),
+  identity: fn({ description: 'Real-name submission and status', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
+  sessions: fn({ description: 'Log in, heartbeats, log out, limits', table: 'readWrite', secret: true, timeoutSeconds: 10, memoryMiB: 512 }),
+  payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
+  challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
+  sessionSweeper: fn({
+    description: 'Ends silent sessions',
+    table: 'readWrite',
+    secret: false,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Ends sessions with no heartbeat for two intervals plus 30 s, logging them out at their last heartbeat' },
+  }),
+  reservationSweeper: fn({
+    description: 'Releases expired payment reservations',
+    table: 'readWrite',
+    secret: false,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Releases payment reservations that were not committed in time' },
+  }),
+  nppaReporter: fn({
+    description: 'Reports logins and logouts to the national system',
+    table: 'readWrite',
+    secret: true,
+    timeoutSeconds: 90,
+    memoryMiB: 1024,
+    schedule: { rateSeconds: 60, plannedRunSeconds: 50, description: 'Reports queued logins and logouts to the national system (batches of 128, at most 10 calls a second)' },
+  }),
+  challengeSweeper: fn({
+    description: 'Fails unanswered challenges',
+    table: 'readWrite',
+    secret: false,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Fails challenges not answered within their time (the account then follows minor rules)' },
+  }),
+  identityPoller: fn({
+    description: 'Finishes pending real-name checks',
+    table: 'readWrite',
+    secret: true,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Finishes pending real-name checks through the NPPA query interface; rejects after 48 h' },
+  }),
+} as const satisfies Record<string, FunctionSpec>;
+
+/** functions/<name>.ts */
+export type FunctionName = keyof typeof functionTable;
+
+export const functionList = (): Array<[FunctionName, FunctionSpec]> => Object.entries(functionTable) as Array<[FunctionName, FunctionSpec]>;
+
+export type JobName = { [K in FunctionName]: (typeof functionTable)[K] extends { schedule: Schedule } ? K : never }[FunctionName];
+
+/** The scheduled functions, each with its schedule. */
+export const jobList = (): Array<[JobName, FunctionSpec & { schedule: Schedule }]> =>
+  functionList().filter((e): e is [JobName, FunctionSpec & { schedule: Schedule }] => e[1].schedule !== undefined);
+
+/**
+ * When a scheduled run stops taking new work: its planned run, or earlier when Lambda gives it less
+ * time than that (leaving RUN_MARGIN_SECONDS for the work in hand and for releasing leases).
+ * `startMs` and the answer are on the gateway's clock; the remaining time is Lambda's.
+ */
+export function runDeadline(job: JobName, startMs: number, context?: { getRemainingTimeInMillis?: () => number }): number {
+  const spec: FunctionSpec = functionTable[job];
+  const planned = spec.schedule!.plannedRunSeconds * 1000;
+  const remaining = context?.getRemainingTimeInMillis?.() ?? spec.timeoutSeconds * 1000;
+  return startMs + Math.max(0, Math.min(planned, remaining - RUN_MARGIN_SECONDS * 1000));
+}
