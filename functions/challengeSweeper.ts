@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { runDeadline } from '#shared/api/functions';
 import { clock } from '#shared/clock';
 import { log } from '#shared/log';
-import { expireChallenges } from '#shared/risk/service';
+import { expireChallenges } from '#shared/usecases/challenges';
 import { challengeDeps } from '#shared/services';
 
 export const handler = async (_event?: unknown, context?: Context): Promise<{ expired: number }> => {

@@ -1,6 +1,6 @@
 /** POST /v1/challenges/{challengeId}/result — the game server's verdict (CONTRACT.md). */
 import { httpFunction } from '#shared/http/api';
-import { resolveChallenge } from '#shared/risk/service';
+import { resolveChallenge } from '#shared/usecases/challenges';
 import { challengeDeps } from '#shared/services';
 
 export const handler = httpFunction({

@@ -1,7 +1,7 @@
 /** Sessions, heartbeats, logout and GET /v1/limits (CONTRACT.md). */
 import { httpFunction } from '#shared/http/api';
 import { endSession, heartbeat, startSession } from '#shared/sessions/service';
-import { readLimits } from '#shared/limits';
+import { readLimits } from '#shared/usecases/limits';
 import { sessionDeps, spendingDeps } from '#shared/services';
 
 export const handler = httpFunction({

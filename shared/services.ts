@@ -19,8 +19,11 @@ import { SpendingRepository } from '#shared/spending/repository';
 import type { SpendingDeps } from '#shared/spending/service';
 import { RateGate } from '#shared/reporting/rateGate';
 import { RiskRepository } from '#shared/risk/repository';
-import type { ChallengeDeps, RiskDeps } from '#shared/risk/service';
-import type { ReporterDeps } from '#shared/reporting/reporter';
+import type { RiskDeps } from '#shared/risk/service';
+import type { ChallengeDeps } from '#shared/usecases/challenges';
+import { AccountRepository } from '#shared/accounts/repository';
+import { OutboxRepository } from '#shared/reporting/outbox';
+import { DrainerLease } from '#shared/reporting/drainerLease';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -79,10 +82,12 @@ const pollerNppaClient = perSecrets((sec) =>
   makeNppaClient(sec, { acquire: async (endpoint) => void (await (await rateGates())[endpoint].acquire()) }),
 );
 
-export const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
+const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
+const accountRepository = once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
 
 export const identityDeps = async (): Promise<IdentityDeps> => ({
   repo: await identityRepository(),
+  accounts: await accountRepository(),
   nppa: await nppaClient(),
   pepper: (await secrets()).pepper,
 });
@@ -100,6 +105,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
   const s = settings();
   return {
     repo: await sessionRepository(),
+    accounts: await accountRepository(),
     policy: s.PLAY_POLICY,
     calendar: await calendar(),
     pepper: (await secrets()).pepper,
@@ -115,24 +121,28 @@ const sessionRepository = once(async () => new SessionRepository(documentClient(
 export const challengeDeps = async (): Promise<ChallengeDeps> => ({
   ...(await riskDeps()),
   sessions: await sessionRepository(),
-  accounts: await identityRepository(),
+  accounts: await accountRepository(),
 });
 
 export const spendingDeps = once(async (): Promise<SpendingDeps> => {
   const s = settings();
   return {
     repo: new SpendingRepository(documentClient(), s.TABLE_NAME),
-    accounts: await identityRepository(),
+    accounts: await accountRepository(),
     policy: s.SPENDING_POLICY,
     reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
     risk: await riskDeps(),
   };
 });
 
-export const reporterDeps = async (): Promise<ReporterDeps> => ({
-  db: documentClient(),
-  table: settings().TABLE_NAME,
-  nppa: await nppaClient(),
-  gate: (await rateGates()).loginout,
-  now: clock.now,
-});
+export const reporterDeps = async () => {
+  const table = settings().TABLE_NAME;
+  return {
+    outbox: new OutboxRepository(documentClient(), table),
+    identities: await identityRepository(),
+    nppa: await nppaClient(),
+    gate: (await rateGates()).loginout,
+    lease: new DrainerLease(documentClient(), table, 'nppaReporter'),
+    now: clock.now,
+  };
+};

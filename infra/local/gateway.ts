@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { FunctionName } from '#shared/api/routes';
 import { jobList } from '#shared/api/functions';
 import { clock, useClockSource, useRealClock } from '#shared/clock';
-import { Problem } from '#shared/http/problem';
+import { Problem } from '#shared/problem';
 import { log } from '#shared/log';
 import { createDevAuth } from '#infra/local/devAuth';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';

@@ -8,7 +8,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routeList, type FunctionName, type RouteSpec } from '#shared/api/routes';
-import { Problem, problemBody } from '#shared/http/problem';
+import { Problem, problemBody } from '#shared/problem';
 import { MAX_BODY_BYTES } from '#shared/http/api';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

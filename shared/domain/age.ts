@@ -24,3 +24,16 @@ export function ageBandOf(age: number): AgeBand {
 }
 
 export const isMinorAge = (age: number): boolean => age < 18;
+
+/** Minor rules forced on an account (a failed or unanswered challenge) until `minorRulesUntilMs`. */
+export const forcedMinorRules = (minorRulesUntilMs: number | null | undefined, atMs: number): boolean => minorRulesUntilMs != null && minorRulesUntilMs > atMs;
+
+/**
+ * The age the rules apply to. Under forced minor rules an adult's true age is unknown, so the
+ * account is treated as the oldest minors: 17, the 16–17 band (its play windows and spending limits).
+ */
+export const FORCED_MINOR_AGE = 17;
+export function ageUnderRules(birthDate: BeijingDate, day: BeijingDate, minorRulesUntilMs: number | null | undefined, atMs: number): number {
+  const age = ageOn(birthDate, day);
+  return age >= 18 && forcedMinorRules(minorRulesUntilMs, atMs) ? FORCED_MINOR_AGE : age;
+}

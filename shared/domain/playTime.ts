@@ -3,7 +3,7 @@
  * (RULES.md §2). All arithmetic is in Beijing time, whatever the host's zone. Age is taken per
  * Beijing day: a player becomes an adult at 00:00 on the 18th birthday.
  */
-import { ageBandOf, ageOn, type AgeBand } from '#shared/domain/age';
+import { ageBandOf, ageUnderRules, isMinorAge, type AgeBand } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, secondOfBeijingDay, type BeijingDate } from '#shared/domain/beijingTime';
 import type { Calendar } from '#shared/domain/calendar';
 import type { PlayPolicy, Window } from '#shared/domain/playPolicy';
@@ -32,15 +32,13 @@ export interface PlayDecision {
 /** How far ahead the next window is searched (issue 4: at least a year). */
 export const NEXT_WINDOW_SEARCH_DAYS = 400;
 
-const underMinorRules = (player: PlayerFacts, date: BeijingDate, atMs: number): boolean =>
-  ageOn(player.birthDate, date) < 18 || (player.minorRulesUntilMs != null && player.minorRulesUntilMs > atMs);
+const underMinorRules = (player: PlayerFacts, date: BeijingDate, atMs: number): boolean => isMinorAge(ageUnderRules(player.birthDate, date, player.minorRulesUntilMs, atMs));
 
 export function decidePlay(policy: PlayPolicy, calendar: Calendar, player: PlayerFacts, nowMs: number): PlayDecision {
   const today = beijingDate(nowMs);
-  const age = ageOn(player.birthDate, today);
   const { kind, covered } = calendar.dayKind(today);
   const minor = underMinorRules(player, today, nowMs);
-  const ageBand = minor && age >= 18 ? 16 : ageBandOf(age);
+  const ageBand = ageBandOf(ageUnderRules(player.birthDate, today, player.minorRulesUntilMs, nowMs));
   if (!minor) return { minor, ageBand, allowedNow: true, remainingSeconds: null, endsAtMs: null, nextWindow: null, calendarCovered: covered };
 
   const rule = policy.days[kind];

@@ -8,6 +8,7 @@
  * night patrol (零点巡航) and payment patrol, whose thresholds are mostly unpublished: ours are defaults.
  */
 import * as z from 'zod';
+import { forcedMinorRules } from '#shared/domain/age';
 import { BEIJING_OFFSET_MS, DAY_MS } from '#shared/domain/beijingTime';
 
 export type RiskSignal = 'device_many_accounts' | 'account_many_devices' | 'night_patrol' | 'payment_patrol' | 'identity_many_accounts';
@@ -97,7 +98,6 @@ export interface PaymentFacts {
 }
 
 const isSuppressed = (suppressed: SuppressedSignals, signal: RiskSignal, nowMs: number): boolean => (suppressed[signal] ?? -Infinity) > nowMs;
-export const underMinorRules = (minorRulesUntilMs: number | null, nowMs: number): boolean => minorRulesUntilMs !== null && minorRulesUntilMs > nowMs;
 
 /**
  * Login signals, checked in a fixed order (rental first); the first that fires and is not
@@ -105,7 +105,7 @@ export const underMinorRules = (minorRulesUntilMs: number | null, nowMs: number)
  * night patrol does not challenge it again.
  */
 export function evaluateLogin(policy: RiskPolicy, facts: LoginFacts, nowMs: number): RiskDecision {
-  const adult = facts.adult && !underMinorRules(facts.minorRulesUntilMs, nowMs);
+  const adult = facts.adult && !forcedMinorRules(facts.minorRulesUntilMs, nowMs);
   const signals: Array<[RiskSignal, boolean, RiskInputs]> = [
     // 2024 Regulations Art. 46 para 2: rental-shop phones log in many accounts.
     ['device_many_accounts', facts.distinctAccountsOnDevice > policy.maxAccountsPerDevice, { distinctAccountsOnDevice: facts.distinctAccountsOnDevice, threshold: policy.maxAccountsPerDevice, windowSeconds: policy.deviceWindowSeconds }],
@@ -129,7 +129,7 @@ export function evaluateLogin(policy: RiskPolicy, facts: LoginFacts, nowMs: numb
  * their spending limits); with both rules applying, the lower threshold wins.
  */
 export function paymentPatrolThreshold(policy: RiskPolicy, facts: Omit<PaymentFacts, 'spentThisMonth'>, nowMs: number): number | null {
-  if (!facts.adult || underMinorRules(facts.minorRulesUntilMs, nowMs) || isSuppressed(facts.suppressedSignals, 'payment_patrol', nowMs)) return null;
+  if (!facts.adult || forcedMinorRules(facts.minorRulesUntilMs, nowMs) || isSuppressed(facts.suppressedSignals, 'payment_patrol', nowMs)) return null;
   const thresholds = [
     ...(facts.flagged ? [policy.flaggedAdultMonthlySpendThreshold] : []),
     ...(facts.age >= policy.elderAge ? [policy.elderMonthlySpendThreshold] : []),

@@ -9,17 +9,12 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import type { z } from 'zod';
 import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shared/api/routes';
 import { clock } from '#shared/clock';
-import { Problem, problemBody } from '#shared/http/problem';
+import { Problem, problemBody } from '#shared/problem';
+import type { Caller } from '#shared/caller';
 import { log } from '#shared/log';
-import { isTransactionConflict } from '#shared/storage/dynamo';
+import { isTransactionConflict } from '#shared/storage/conflicts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
-
-/** Who is calling: the game account (`sub`) and the kind of credential (CONTRACT.md "Authentication"). */
-export interface Caller {
-  accountId: string;
-  kind: 'player' | 'server';
-}
 
 type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
 type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : Record<string, never>;

@@ -1,47 +1,17 @@
 /**
- * Accounts and identities in the single table. This module owns their key formats and every
- * condition expression about them.
- *
- *   ACCOUNT#<accountId> / ACCOUNT    the account's binding, with the identity facts the hot paths
- *                                    need copied in (status, birth date, PI), so login and payment
- *                                    read one item.
- *   IDENTITY#<hmac> / IDENTITY       the person: birth date, NPPA status and PI, the accounts bound
- *                                    to it; while pending it sits in the sparse index gsi1 under
- *                                    PENDING_CHECK for the poller.
+ * The identity item (the person: `IDENTITY#<hmac>` / `IDENTITY`, shared/storage/keys.ts) and its
+ * one owner: birth date, NPPA status and PI, the accounts bound to it; while a check is pending it
+ * sits in the sparse index for the poller. Binding composes the account's part from the account
+ * repository, which owns the account item.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
+import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { identityHashOf, identityKey, PENDING_CHECK, pendingCheckIndex } from '#shared/storage/keys';
 
-export type IdentityStatus = 'pending' | 'verified' | 'rejected';
-
-export interface AccountRecord {
-  accountId: string;
-  identityHash?: string;
-  identityStatus?: IdentityStatus;
-  birthDate?: string;
-  pi?: string;
-  boundAt?: number;
-  /** Bound when the identity already had the maximum number of accounts (risk signal). */
-  beyondAccountLimit?: boolean;
-  failedAttempts?: number;
-  failedWindowStart?: number;
-  /** Risk: minor rules apply until this instant (failed or expired challenge). */
-  minorRulesUntil?: number;
-  /** Risk: flagged by a signal (payment patrol looks at it). */
-  flaggedAt?: number;
-  /** Risk: signal → suppressed-until (ms) after a passed challenge. */
-  suppressed?: Record<string, number>;
-  /** Risk: device hash → last login on it (ms). */
-  devices?: Record<string, number>;
-  /** Risk: ended session → night-play seconds and end time. */
-  nightPlay?: Record<string, { at: number; s: number }>;
-  openChallenge?: { challengeId: string; signal: string; expiresAtMs: number };
-  /** The account's one live session (lease). */
-  leaseSessionId?: string;
-  leaseDeviceHash?: string;
-  [key: string]: unknown;
-}
+export type { IdentityStatus } from '#shared/accounts/repository';
 
 export interface IdentityRecord {
   identityHash: string;
@@ -55,10 +25,22 @@ export interface IdentityRecord {
   sealed?: string;
 }
 
-export const PENDING_INDEX_KEY = 'PENDING_CHECK';
+const IdentityItem = z.object({
+  birthDate: z.string(),
+  status: z.enum(['pending', 'verified', 'rejected']),
+  pi: z.string().optional(),
+  ai: z.string().optional(),
+  accounts: z.set(z.string()).optional(),
+  submittedAt: z.number(),
+  updatedAt: z.number(),
+  sealed: z.string().optional(),
+});
 
-export const accountKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' });
-export const identityKey = (identityHash: string) => ({ pk: `IDENTITY#${identityHash}`, sk: 'IDENTITY' });
+/** The record of a stored identity item (its hash read from the key, storage attributes dropped). */
+export function identityFromItem(item: Record<string, unknown>): IdentityRecord {
+  const { accounts, ...rest } = IdentityItem.parse(item);
+  return { ...rest, identityHash: identityHashOf(item), accounts: accounts ? [...accounts] : [] };
+}
 
 export class AccountBoundElsewhere extends Error {
   constructor() {
@@ -86,15 +68,14 @@ export interface Binding {
 const PENDING_RETENTION_MS = 7 * 86_400_000;
 
 export class IdentityRepository {
+  private readonly accounts: AccountRepository;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly maxAccountsPerIdentity = 5,
-  ) {}
-
-  async getAccount(accountId: string): Promise<AccountRecord | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: accountKey(accountId), ConsistentRead: true }));
-    return r.Item ? ({ ...r.Item, accountId } as AccountRecord) : null;
+  ) {
+    this.accounts = new AccountRepository(db, table);
   }
 
   /**
@@ -105,106 +86,67 @@ export class IdentityRepository {
    */
   async bind(b: Binding): Promise<{ beyondAccountLimit: boolean }> {
     try {
-      await this.db.send(this.bindTransaction(b, false));
+      await transact(this.db, this.bindTransaction(b, false));
       return { beyondAccountLimit: false };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [account, identity] = error.CancellationReasons ?? [];
-      if (account?.Code === 'ConditionalCheckFailed') throw new AccountBoundElsewhere();
-      if (identity?.Code !== 'ConditionalCheckFailed') throw error;
+      if (!(error instanceof TransactionRefused)) throw error;
+      if (error.refused('account')) throw new AccountBoundElsewhere();
     }
+    // The person already has the maximum number of accounts: bind anyway, marked (a risk signal).
     try {
-      await this.db.send(this.bindTransaction(b, true));
+      await transact(this.db, this.bindTransaction(b, true));
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new AccountBoundElsewhere();
+      if (error instanceof TransactionRefused && error.refused('account')) throw new AccountBoundElsewhere();
       throw error;
     }
     return { beyondAccountLimit: true };
   }
 
-  private bindTransaction(b: Binding, beyondLimit: boolean): TransactWriteCommand {
-    // The maps the hot paths write into by path (devices seen, night play, silenced signals) exist from the start.
-    const accountSet = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = if_not_exists(boundAt, :now)', 'updatedAt = :now', 'devices = if_not_exists(devices, :empty)', 'nightPlay = if_not_exists(nightPlay, :empty)', 'suppressed = if_not_exists(suppressed, :empty)'];
-    const accountValues: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':rejected': 'rejected', ':empty': {} };
+  private bindTransaction(b: Binding, beyondLimit: boolean): Array<[string, TransactItem]> {
+    const set = ['birthDate = :bd', '#status = :st', 'updatedAt = :now', 'submittedAt = if_not_exists(submittedAt, :now)'];
+    const values: Record<string, unknown> = { ':bd': b.birthDate, ':st': b.status, ':now': b.nowMs, ':acct': new Set([b.accountId]) };
+    const remove: string[] = [];
     if (b.pi) {
-      accountSet.push('pi = :pi');
-      accountValues[':pi'] = b.pi;
-    }
-    if (beyondLimit) {
-      accountSet.push('beyondAccountLimit = :true');
-      accountValues[':true'] = true;
-    }
-    const identitySet = ['birthDate = :bd', '#status = :st', 'updatedAt = :now', 'submittedAt = if_not_exists(submittedAt, :now)'];
-    const identityValues: Record<string, unknown> = { ':bd': b.birthDate, ':st': b.status, ':now': b.nowMs, ':acct': new Set([b.accountId]) };
-    const identityRemove: string[] = [];
-    if (b.pi) {
-      identitySet.push('pi = :pi');
-      identityValues[':pi'] = b.pi;
+      set.push('pi = :pi');
+      values[':pi'] = b.pi;
     }
     if (b.ai) {
-      identitySet.push('ai = :ai');
-      identityValues[':ai'] = b.ai;
+      set.push('ai = :ai');
+      values[':ai'] = b.ai;
     }
     if (b.sealed) {
-      identitySet.push('sealed = :sealed', 'expiresAt = :exp');
-      identityValues[':sealed'] = b.sealed;
-      identityValues[':exp'] = ttlAttribute(b.nowMs + PENDING_RETENTION_MS);
+      set.push('sealed = :sealed', 'expiresAt = :exp');
+      values[':sealed'] = b.sealed;
+      values[':exp'] = ttlAttribute(b.nowMs + PENDING_RETENTION_MS);
     } else {
-      identityRemove.push('sealed', 'expiresAt');
+      remove.push('sealed', 'expiresAt');
     }
     if (b.status === 'pending') {
       // Pending checks wait in the sparse index for the poller. A verified answer leaves any
       // existing entry in place: the poller then copies the result to the person's other accounts.
-      identitySet.push('gsi1pk = :q', 'gsi1sk = :qs');
-      identityValues[':q'] = PENDING_INDEX_KEY;
-      identityValues[':qs'] = `${String(b.nowMs).padStart(15, '0')}#${b.identityHash}`;
+      const index = pendingCheckIndex(b.nowMs, b.identityHash);
+      set.push('gsi1pk = :q', 'gsi1sk = :qs');
+      values[':q'] = index.gsi1pk;
+      values[':qs'] = index.gsi1sk;
     }
-    if (!beyondLimit) identityValues[':max'] = this.maxAccountsPerIdentity;
-    return new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: this.table,
-            Key: accountKey(b.accountId),
-            UpdateExpression: `SET ${accountSet.join(', ')} REMOVE failedAttempts, failedWindowStart`,
-            ConditionExpression: 'attribute_not_exists(identityHash) OR identityHash = :h OR identityStatus = :rejected',
-            ExpressionAttributeValues: accountValues,
-          },
-        },
-        {
-          Update: {
-            TableName: this.table,
-            Key: identityKey(b.identityHash),
-            UpdateExpression: `SET ${identitySet.join(', ')} ADD accounts :acct${identityRemove.length ? ` REMOVE ${identityRemove.join(', ')}` : ''}`,
-            ...(beyondLimit ? {} : { ConditionExpression: 'attribute_not_exists(accounts) OR size(accounts) < :max OR contains(accounts, :acctId)' }),
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: beyondLimit ? identityValues : { ...identityValues, ':acctId': b.accountId },
-          },
-        },
-      ],
-    });
-  }
-
-  /** A rejected submission: the account stays unbound and the failure counts toward the attempt limit. */
-  async recordRejection(accountId: string, nowMs: number): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: accountKey(accountId),
-          UpdateExpression: 'SET identityStatus = :rejected, updatedAt = :now, failedWindowStart = if_not_exists(failedWindowStart, :now) ADD failedAttempts :one',
-          ConditionExpression: 'attribute_not_exists(identityHash) OR identityStatus = :rejected',
-          ExpressionAttributeValues: { ':rejected': 'rejected', ':now': nowMs, ':one': 1 },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!beyondLimit) {
+      values[':max'] = this.maxAccountsPerIdentity;
+      values[':acctId'] = b.accountId;
     }
-  }
-
-  /** Starts a new attempt window when the old one is over (cheap: only after a window expired). */
-  async resetAttempts(accountId: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: accountKey(accountId), UpdateExpression: 'REMOVE failedAttempts, failedWindowStart' }));
+    const identity: TransactItem = {
+      Update: {
+        TableName: this.table,
+        Key: identityKey(b.identityHash),
+        UpdateExpression: `SET ${set.join(', ')} ADD accounts :acct${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ...(beyondLimit ? {} : { ConditionExpression: 'attribute_not_exists(accounts) OR size(accounts) < :max OR contains(accounts, :acctId)' }),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      },
+    };
+    return [
+      ['account', this.accounts.bindPart(b, beyondLimit)],
+      ['identity', identity],
+    ];
   }
 
   async listPending(limit = 100): Promise<IdentityRecord[]> {
@@ -213,14 +155,11 @@ export class IdentityRepository {
         TableName: this.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :q',
-        ExpressionAttributeValues: { ':q': PENDING_INDEX_KEY },
+        ExpressionAttributeValues: { ':q': PENDING_CHECK },
         Limit: limit,
       }),
     );
-    return (r.Items ?? []).map((item) => {
-      const { accounts, pk, ...rest } = item;
-      return { ...(rest as Omit<IdentityRecord, 'accounts' | 'identityHash'>), identityHash: String(pk).slice('IDENTITY#'.length), accounts: accounts ? [...(accounts as Set<string>)] : [] };
-    });
+    return (r.Items ?? []).map(identityFromItem);
   }
 
   /** The national system answered (or the 48 h ran out): record it and leave the pending queue. */
@@ -248,22 +187,21 @@ export class IdentityRepository {
     );
   }
 
-  /** Copies the person's status to each of their accounts (they hold a copy for the hot paths). */
-  async copyStatusToAccounts(identity: Pick<IdentityRecord, 'identityHash' | 'accounts' | 'status' | 'pi'>, nowMs: number): Promise<void> {
-    for (const accountId of identity.accounts) {
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: accountKey(accountId),
-            UpdateExpression: `SET identityStatus = :st, updatedAt = :now${identity.pi ? ', pi = :pi' : ''}`,
-            ConditionExpression: 'identityHash = :h',
-            ExpressionAttributeValues: { ':st': identity.status, ':now': nowMs, ':h': identity.identityHash, ...(identity.pi ? { ':pi': identity.pi } : {}) },
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  /** Status and PI of each person, by identity hash (one BatchGet per 100; people not stored are absent). */
+  async statuses(identityHashes: string[]): Promise<Map<string, { status: IdentityStatus; pi?: string }>> {
+    const out = new Map<string, { status: IdentityStatus; pi?: string }>();
+    for (let i = 0; i < identityHashes.length; i += 100) {
+      let keys: Array<Record<string, unknown>> = identityHashes.slice(i, i + 100).map(identityKey);
+      for (let attempt = 0; keys.length; attempt += 1) {
+        const r: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk, #status, pi', ExpressionAttributeNames: { '#status': 'status' } } } }));
+        for (const item of r.Responses?.[this.table] ?? []) {
+          const { status, pi } = item as { status: IdentityStatus; pi?: string };
+          out.set(identityHashOf(item), { status, ...(pi ? { pi } : {}) });
+        }
+        keys = r.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        if (keys.length) await new Promise((res) => setTimeout(res, 25 * 2 ** Math.min(attempt, 5)));
       }
     }
+    return out;
   }
 }

@@ -6,9 +6,10 @@
 import { ageBandOf, ageOn, isMinorAge, type AgeBand } from '#shared/domain/age';
 import { beijingDate } from '#shared/domain/beijingTime';
 import { parseIdNumber } from '#shared/domain/idNumber';
-import { Problem } from '#shared/http/problem';
+import { Problem } from '#shared/problem';
 import { log, metric } from '#shared/log';
 import { identityHash, seal, unseal } from '#shared/identity/keys';
+import type { AccountRepository } from '#shared/accounts/repository';
 import { AccountBoundElsewhere, type IdentityRecord, type IdentityRepository } from '#shared/identity/repository';
 import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, type NppaClient } from '#shared/nppa/client';
 
@@ -20,6 +21,7 @@ export const PENDING_LIMIT_MS = 48 * 3600_000;
 
 export interface IdentityDeps {
   repo: IdentityRepository;
+  accounts: AccountRepository;
   nppa: Pick<NppaClient, 'check' | 'query'>;
   pepper: string;
 }
@@ -45,7 +47,7 @@ export async function submitIdentity(
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
   const hash = identityHash(deps.pepper, parsed.idNumber);
 
-  const account = await deps.repo.getAccount(accountId);
+  const account = await deps.accounts.get(accountId);
   if (account?.identityHash && account.identityStatus !== 'rejected') {
     if (account.identityHash !== hash) throw new Problem('identity_already_bound');
     // The same identity again: idempotent, and the national system is not asked twice.
@@ -54,7 +56,7 @@ export async function submitIdentity(
   if (account?.failedAttempts !== undefined && account.failedAttempts >= MAX_FAILED_ATTEMPTS) {
     const windowEnd = (account.failedWindowStart ?? 0) + ATTEMPT_WINDOW_MS;
     if (nowMs < windowEnd) throw new Problem('rate_limited', {}, { 'retry-after': String(Math.ceil((windowEnd - nowMs) / 1000)) });
-    await deps.repo.resetAttempts(accountId);
+    await deps.accounts.resetAttempts(accountId);
   }
 
   const ai = newAttemptId();
@@ -80,7 +82,7 @@ export async function submitIdentity(
   }
 
   if (answer !== 'unreachable' && answer.status === 'failed') {
-    await deps.repo.recordRejection(accountId, nowMs);
+    await deps.accounts.recordRejection(accountId, nowMs);
     metric('IdentityRejected');
     throw new Problem('identity_rejected');
   }
@@ -104,8 +106,8 @@ export async function submitIdentity(
   return { status, ...ageView(parsed.birthDate, nowMs) };
 }
 
-export async function readIdentity(deps: Pick<IdentityDeps, 'repo'>, accountId: string, nowMs: number) {
-  const account = await deps.repo.getAccount(accountId);
+export async function readIdentity(deps: Pick<IdentityDeps, 'accounts'>, accountId: string, nowMs: number) {
+  const account = await deps.accounts.get(accountId);
   if (!account?.identityStatus) return { status: 'none' as const };
   if (account.identityStatus === 'rejected' || !account.birthDate) return { status: 'rejected' as const };
   return { status: account.identityStatus, ...ageView(account.birthDate, nowMs) };
@@ -140,7 +142,7 @@ export async function pollPendingIdentities(deps: IdentityDeps, nowMs: number, o
 async function pollOne(deps: IdentityDeps, identity: IdentityRecord, nowMs: number): Promise<'resolved' | 'pending'> {
   const finish = async (result: { status: 'verified'; pi: string } | { status: 'rejected' }) => {
     await deps.repo.resolve(identity.identityHash, result, nowMs);
-    await deps.repo.copyStatusToAccounts({ ...identity, ...result }, nowMs);
+    await deps.accounts.copyIdentityStatus({ ...identity, ...result }, nowMs);
     return 'resolved' as const;
   };
   if (identity.status !== 'pending') {

@@ -4,9 +4,10 @@
  * and sent by two copies; the per-second gate still bounds calls if a lease ever expires mid-run.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { drainerLeaseKey } from '#shared/storage/keys';
 
 export class DrainerLease {
   private readonly holder = randomUUID();
@@ -22,7 +23,7 @@ export class DrainerLease {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `LEASE#${this.name}`, sk: 'LEASE' },
+          Key: drainerLeaseKey(this.name),
           UpdateExpression: 'SET holder = :me, #until = :until, expiresAt = :exp',
           // `until` decides whether the lease is held; `expiresAt` only cleans up (shared/storage/expiry.ts).
           ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR holder = :me',
@@ -32,16 +33,16 @@ export class DrainerLease {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
 
   async release(): Promise<void> {
     try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: `LEASE#${this.name}`, sk: 'LEASE' }, ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': this.holder } }));
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: drainerLeaseKey(this.name), ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': this.holder } }));
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(isConditionFailure(error))) throw error;
     }
   }
 }

@@ -1,14 +1,19 @@
 /**
- * The NPPA outbox: each login and logout becomes one item, written in the same transaction as the
- * session change that caused it (DESIGN.md "NPPA reporting"). One item per session and event
- * type, created with attribute_not_exists, so an event can never be queued twice. Unsent events
- * sit in the sparse index gsi1 under OUTBOX#<shard>, ordered by event time; the reporter drains them.
+ * The NPPA outbox and its one owner: each login and logout becomes one item, written in the same
+ * transaction as the session change that caused it (the session repository composes `eventPart`).
+ * One item per session and event type, created only if absent, so an event can never be queued
+ * twice. Unsent events sit in the sparse index, ordered by event time, spread over shards; the
+ * reporter lists them (`queued`) and settles them (`settle`) once the national system has answered.
  */
-import { createHash } from 'node:crypto';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { TransactItem } from '#shared/storage/conditions';
+import { queryShards } from '#shared/storage/dynamo';
+import { ttlAttribute } from '#shared/storage/expiry';
+import { OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey } from '#shared/storage/keys';
 
-export const OUTBOX_SHARDS = 4;
-/** Sent events are kept this long for audit, then expire. */
-export const SENT_RETENTION_S = 30 * 86_400;
+/** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
+export const SETTLED_RETENTION_MS = 30 * 86_400_000;
 
 export interface OutboxEvent {
   /** NPPA `si`: the session id (32 characters), shared by a login and its logout. */
@@ -21,29 +26,60 @@ export interface OutboxEvent {
   accountId: string;
 }
 
-export const outboxShard = (si: string): number => createHash('sha1').update(si).digest()[0]! % OUTBOX_SHARDS;
-export const outboxKey = (si: string, bt: 0 | 1) => ({ pk: `OUTBOX#${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
-export const outboxIndexKey = (shard: number) => `OUTBOX#${shard}`;
+const QueuedItem = z.object({
+  si: z.string(),
+  bt: z.union([z.literal(0), z.literal(1)]),
+  atMs: z.number(),
+  identityHash: z.string(),
+  accountId: z.string(),
+  attempts: z.number().optional(),
+});
+export type QueuedEvent = z.infer<typeof QueuedItem>;
 
-/** The Put of an outbox event, to be placed inside the caller's transaction. */
-export function outboxPut(table: string, e: OutboxEvent) {
-  return {
-    Put: {
-      TableName: table,
-      Item: {
-        ...outboxKey(e.si, e.bt),
-        kind: 'nppaEvent',
-        si: e.si,
-        bt: e.bt,
-        atMs: e.atMs,
-        identityHash: e.identityHash,
-        accountId: e.accountId,
-        state: 'queued',
-        attempts: 0,
-        gsi1pk: outboxIndexKey(outboxShard(e.si)),
-        gsi1sk: `${String(e.atMs).padStart(15, '0')}#${e.si}#${e.bt}`,
+/** The record of a queued outbox item (storage attributes dropped). */
+export const queuedEventFromItem = (item: Record<string, unknown>): QueuedEvent => QueuedItem.parse(item);
+
+export type SettledState = 'sent' | 'dead' | 'dropped';
+
+export class OutboxRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** The Put of an event, to be placed inside the caller's transaction. */
+  eventPart(e: OutboxEvent): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state: 'queued', attempts: 0, ...outboxIndex(e.si, e.bt, e.atMs) },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+    };
+  }
+
+  /** Unsent events, oldest first, at most `limitPerShard` from each shard. */
+  async queued(limitPerShard: number): Promise<QueuedEvent[]> {
+    const items = await queryShards<Record<string, unknown>>(this.db, this.table, OUTBOX_PREFIX, OUTBOX_SHARDS, { limit: limitPerShard });
+    return items.map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
+  }
+
+  /**
+   * Rewrites events as settled (leaving the queue's index), 25 a request, with `extra` attributes
+   * per event (the shift applied, the refusal's errcode). Unprocessed writes are retried with back-off.
+   */
+  async settle(events: QueuedEvent[], state: SettledState, nowMs: number, extra: (e: QueuedEvent) => Record<string, unknown> = () => ({})): Promise<void> {
+    const expiresAt = ttlAttribute(nowMs + SETTLED_RETENTION_MS);
+    for (let i = 0; i < events.length; i += 25) {
+      let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = events.slice(i, i + 25).map((e) => ({
+        PutRequest: { Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state, settledAt: nowMs, expiresAt, ...extra(e) } },
+      }));
+      for (let attempt = 0; items.length && attempt < 8; attempt += 1) {
+        const r = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: items } }));
+        items = (r.UnprocessedItems?.[this.table] ?? []) as typeof items;
+        if (items.length) await new Promise((res) => setTimeout(res, 50 * 2 ** attempt));
+      }
+      if (items.length) throw new Error('outbox settle: unprocessed items remain');
+    }
+  }
 }

@@ -4,9 +4,10 @@
  * the limit (NPPA.md: loginout 10 QPS, query 300 QPS per game; exceeding locks the caller out for a
  * minute). A refused copy waits for the next second. No read-then-write: the condition is the limit.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { rateGateKey } from '#shared/storage/keys';
 
 export class RateGate {
   constructor(
@@ -27,7 +28,7 @@ export class RateGate {
         await this.db.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: { pk: `RATE#${this.name}`, sk: String(second) },
+            Key: rateGateKey(this.name, second),
             UpdateExpression: 'ADD calls :one SET expiresAt = :exp',
             ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
             // The second is in the key: the counter is never read after it, and its TTL only cleans up.
@@ -36,7 +37,7 @@ export class RateGate {
         );
         return second;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
         await this.sleep((second + 1) * 1000 - nowMs + 1);
       }
     }

@@ -1,5 +1,5 @@
 /**
- * The NPPA reporter (DESIGN.md "NPPA reporting", issue 6): drains the outbox in batches of up to
+ * The NPPA reporter (docs/design.md "NPPA reporting"): drains the outbox in batches of up to
  * 128 login/logout events, at most 10 calls a second per game across every running copy (a
  * DynamoDB per-second gate), each batch sent while its earliest event is under 180 s old — older
  * backlogs are shifted forward as the NPPA FAQ documents, and the shift is logged.
@@ -11,35 +11,22 @@
  * events again (at-least-once in that one window): same `si`, `bt` and `ot`, so the national
  * system sees a repeat of an identical event, never a lost or a wrong one.
  */
-import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryShards } from '#shared/storage/dynamo';
-import { ttlAttribute } from '#shared/storage/expiry';
 import { log, metric } from '#shared/log';
-import { identityKey } from '#shared/identity/repository';
-import { OUTBOX_SHARDS, SENT_RETENTION_S } from '#shared/reporting/outbox';
+import type { IdentityRepository } from '#shared/identity/repository';
+import type { OutboxRepository, QueuedEvent } from '#shared/reporting/outbox';
+import type { DrainerLease } from '#shared/reporting/drainerLease';
 import type { RateGate } from '#shared/reporting/rateGate';
-import { NppaConfigurationError, NppaUnavailable, type LoginoutItem, type NppaClient } from '#shared/nppa/client';
+import { NppaConfigurationError, NppaUnavailable, type LoginoutItem, type LoginoutItemFailure, type NppaClient } from '#shared/nppa/client';
 
 export const MAX_BATCH = 128;
-/** NPPA.md: the earliest `ot` must be less than 180 s before `timestamps`; keep a safety margin. */
+/** The behaviour interface: the earliest `ot` must be less than 180 s before `timestamps` (docs/nppa.md); keep a margin. */
 export const MAX_EVENT_AGE_S = 170;
-/** Item-level errors that will never succeed on retry (NPPA.md behaviour errors). */
+/** Item-level errors that will never succeed on retry (the behaviour interface's data errors, docs/nppa.md). */
 const PERMANENT_ITEM_ERRORS = new Set([3004, 3005, 3006, 3007, 3008, 3009, 3010]);
 
-interface QueuedEvent {
-  pk: string;
-  sk: string;
-  si: string;
-  bt: 0 | 1;
-  atMs: number;
-  identityHash: string;
-  accountId: string;
-  attempts?: number;
-}
-
 export interface ReporterDeps {
-  db: DynamoDBDocumentClient;
-  table: string;
+  outbox: Pick<OutboxRepository, 'queued' | 'settle'>;
+  identities: Pick<IdentityRepository, 'statuses'>;
   nppa: Pick<NppaClient, 'loginout'>;
   gate: Pick<RateGate, 'acquire'>;
   now: () => number;
@@ -54,46 +41,20 @@ export interface ReportRun {
   stoppedBy?: 'transient' | 'configuration';
 }
 
-/** The queued events, oldest first, across the outbox shards. */
-async function queued(deps: ReporterDeps, limitPerShard: number): Promise<QueuedEvent[]> {
-  const all = await queryShards<QueuedEvent>(deps.db, deps.table, 'OUTBOX#', OUTBOX_SHARDS, { limit: limitPerShard });
-  return all.sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
-}
-
-/** Status and PI of each person, one BatchGet per 100. */
-async function identities(deps: ReporterDeps, hashes: string[]): Promise<Map<string, { status: string; pi?: string }>> {
-  const out = new Map<string, { status: string; pi?: string }>();
-  for (let i = 0; i < hashes.length; i += 100) {
-    const keys = hashes.slice(i, i + 100).map(identityKey);
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [deps.table]: { Keys: keys } };
-    while (request && Object.keys(request).length) {
-      const r: BatchGetCommandOutput = await deps.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of r.Responses?.[deps.table] ?? []) {
-        out.set(String(item.pk).slice('IDENTITY#'.length), { status: String(item.status), ...(item.pi ? { pi: String(item.pi) } : {}) });
-      }
-      request = r.UnprocessedKeys && Object.keys(r.UnprocessedKeys).length ? (r.UnprocessedKeys as typeof request) : undefined;
-    }
-  }
+/**
+ * How the national system answered one batch: accepted items, items refused for good (dead
+ * letters, with the errcode) and items refused for a reason that may pass on a retry.
+ */
+export function classifyBatch<T>(batch: readonly T[], failed: readonly Pick<LoginoutItemFailure, 'no' | 'errcode'>[]): { accepted: T[]; dead: Array<{ event: T; errcode: number }>; retry: T[] } {
+  const failedByNo = new Map(failed.map((f) => [f.no, f.errcode]));
+  const out = { accepted: [] as T[], dead: [] as Array<{ event: T; errcode: number }>, retry: [] as T[] };
+  batch.forEach((event, i) => {
+    const errcode = failedByNo.get(i + 1);
+    if (errcode === undefined) out.accepted.push(event);
+    else if (PERMANENT_ITEM_ERRORS.has(errcode)) out.dead.push({ event, errcode });
+    else out.retry.push(event);
+  });
   return out;
-}
-
-/** Rewrites events (sent / dead / dropped) without their queue keys, 25 a request. */
-async function settle(deps: ReporterDeps, events: QueuedEvent[], state: 'sent' | 'dead' | 'dropped', extra: (e: QueuedEvent) => Record<string, unknown> = () => ({})): Promise<void> {
-  const nowMs = deps.now();
-  // Settled events are out of the queue (no index keys): their TTL only ends the audit retention.
-  const expiresAt = ttlAttribute(nowMs + SENT_RETENTION_S * 1000);
-  for (let i = 0; i < events.length; i += 25) {
-    let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = events.slice(i, i + 25).map((e) => {
-      const { gsi1pk: _p, gsi1sk: _s, ...rest } = e as QueuedEvent & { gsi1pk?: string; gsi1sk?: string };
-      return { PutRequest: { Item: { ...rest, state, settledAt: nowMs, expiresAt, ...extra(e) } } };
-    });
-    for (let attempt = 0; items.length && attempt < 8; attempt += 1) {
-      const r = await deps.db.send(new BatchWriteCommand({ RequestItems: { [deps.table]: items } }));
-      items = (r.UnprocessedItems?.[deps.table] ?? []) as typeof items;
-      if (items.length) await new Promise((res) => setTimeout(res, 50 * 2 ** attempt));
-    }
-    if (items.length) throw new Error('outbox settle: unprocessed items remain');
-  }
 }
 
 /**
@@ -133,14 +94,14 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
   try {
     outer: for (;;) {
       if (outOfTime()) break;
-      const events = (await queued(deps, MAX_BATCH * 8)).filter((e) => !settledHere.has(key(e)));
+      const events = (await deps.outbox.queued(MAX_BATCH * 8)).filter((e) => !settledHere.has(key(e)));
       if (!events.length) break;
-      const people = await identities(deps, [...new Set(events.map((e) => e.identityHash))]);
+      const people = await deps.identities.statuses([...new Set(events.map((e) => e.identityHash))]);
 
       const rejected = events.filter((e) => people.get(e.identityHash)?.status === 'rejected');
       if (rejected.length) {
         rejected.forEach((e) => settledHere.add(key(e)));
-        settling.push(settle(deps, rejected, 'dropped', () => ({ reason: 'identity_rejected' })));
+        settling.push(deps.outbox.settle(rejected, 'dropped', deps.now(), () => ({ reason: 'identity_rejected' })));
         metric('NppaEventsDropped', rejected.length);
         run.dropped += rejected.length;
       }
@@ -167,7 +128,7 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
           pi: people.get(e.identityHash)!.pi!,
         }));
         run.calls += 1;
-        let failed: Array<{ no: number; errcode: number }> = [];
+        let failed: LoginoutItemFailure[] = [];
         try {
           failed = (await deps.nppa.loginout(collections)).failed;
         } catch (error) {
@@ -185,22 +146,20 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
           }
           throw error;
         }
-        const failedByNo = new Map(failed.map((f) => [f.no, f.errcode]));
-        const accepted = batch.filter((_, i) => !failedByNo.has(i + 1));
-        const dead = batch.filter((_, i) => PERMANENT_ITEM_ERRORS.has(failedByNo.get(i + 1) ?? 0));
+        const { accepted, dead, retry } = classifyBatch(batch, failed);
         accepted.forEach((e) => settledHere.add(key(e)));
-        settling.push(settle(deps, accepted, 'sent', () => (shift ? { shiftedBySeconds: shift } : {})));
+        settling.push(deps.outbox.settle(accepted, 'sent', deps.now(), () => (shift ? { shiftedBySeconds: shift } : {})));
         run.sent += accepted.length;
         if (dead.length) {
-          dead.forEach((e) => settledHere.add(key(e)));
-          settling.push(settle(deps, dead, 'dead', (e) => ({ reason: failedByNo.get(batch.indexOf(e) + 1) })));
+          dead.forEach(({ event }) => settledHere.add(key(event)));
+          const reasons = new Map(dead.map(({ event, errcode }) => [event, errcode]));
+          settling.push(deps.outbox.settle(dead.map(({ event }) => event), 'dead', deps.now(), (e) => ({ reason: reasons.get(e) })));
           metric('NppaDeadLetters', dead.length);
           log.error('national system refused events permanently: kept as dead letters for an operator', { count: dead.length });
           run.deadLetters += dead.length;
         }
         // Items that failed for a transient reason stay queued and go again, alone, in a fresh batch;
         // a run stops retrying them after a few attempts so one bad item cannot spin the loop.
-        const retry = batch.filter((_, i) => failedByNo.has(i + 1) && !PERMANENT_ITEM_ERRORS.has(failedByNo.get(i + 1)!));
         if (retry.length) {
           if (retry.every((e) => (retryOnly.get(key(e)) ?? 0) >= 3)) break outer;
           for (const e of retry) retryOnly.set(key(e), (retryOnly.get(key(e)) ?? 0) + 1);
@@ -214,4 +173,17 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
   if (run.sent) metric('NppaEventsSent', run.sent);
   metric('OldestUnsentEventAgeSeconds', oldestReadyAtMs ? Math.max(0, Math.round((startedAt - oldestReadyAtMs) / 1000)) : 0, {}, 'Seconds');
   return run;
+}
+
+/**
+ * One reporter run: takes the drainer lease (held `leaseMs`, longer than any run can last), drains
+ * until `deadlineMs`, and releases the lease on every path. Another copy holding it → skipped.
+ */
+export async function reportLoginouts(deps: ReporterDeps & { lease: Pick<DrainerLease, 'take' | 'release'> }, options: { deadlineMs: number; leaseMs: number }): Promise<ReportRun | { skipped: 'another reporter is running' }> {
+  if (!(await deps.lease.take(deps.now(), options.leaseMs))) return { skipped: 'another reporter is running' };
+  try {
+    return await drainOutbox(deps, { deadlineMs: options.deadlineMs });
+  } finally {
+    await deps.lease.release();
+  }
 }

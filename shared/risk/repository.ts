@@ -1,22 +1,23 @@
 /**
- * Risk facts, challenges and the audit trail. This module owns their keys and conditions.
+ * Device sightings, challenges and the audit trail: their one owner (keys in shared/storage/keys.ts).
  *
- *   DEVICE#<hmac(deviceId)> / DEVICE      accounts seen on the device: acct:<accountId> → last seen (ms);
- *                                         expires a sighting window after the last login.
- *   CHALLENGE#<id> / CHALLENGE            one face challenge: account, signal, state; open ones sit in
- *                                         gsi1 under CHALLENGE_OPEN ordered by expiry, for the sweeper.
- *   AUDIT#<accountId> / <ms>#<id>         every non-allow decision and every challenge outcome, 180 days.
+ *   device       accounts seen on the device: acct:<accountId> → last seen (ms); expires a
+ *                sighting window after the last login.
+ *   challenge    one face challenge: account, signal, state; open ones sit in the sweeper's index
+ *                ordered by expiry.
+ *   audit entry  every non-allow decision and every challenge outcome, 180 days.
  *
- * The account item (identity repository) carries the per-account facts: devices map, night play,
- * suppressed signals, minor rules, the open challenge.
+ * The account item carries the per-account facts (devices map, night play, suppressed signals,
+ * minor rules, the open challenge): its part of each transaction comes from the account repository.
  */
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { accountKey } from '#shared/identity/repository';
-import type { RiskSignal } from '#shared/domain/riskRules';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { AccountRepository } from '#shared/accounts/repository';
+import { RISK_SIGNALS, type RiskSignal } from '#shared/domain/riskRules';
+import { isConditionFailure, transact, whenConditionFails } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, openChallengeIndex, sortableTime } from '#shared/storage/keys';
 
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a challenge is open until `expiresAtMs`
@@ -46,23 +47,46 @@ export interface AuditEntry {
   challengeId?: string;
 }
 
-export const deviceKey = (deviceHash: string) => ({ pk: `DEVICE#${deviceHash}`, sk: 'DEVICE' });
-export const challengeKey = (id: string) => ({ pk: `CHALLENGE#${id}`, sk: 'CHALLENGE' });
-const auditItem = (e: AuditEntry) => ({
-  pk: `AUDIT#${e.accountId}`,
-  sk: `${String(e.at).padStart(15, '0')}#${randomBytes(4).toString('hex')}`,
-  ...e,
-  expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS),
+const signal = z.enum(RISK_SIGNALS as [RiskSignal, ...RiskSignal[]]);
+const ChallengeItem = z.object({
+  challengeId: z.string(),
+  accountId: z.string(),
+  signal,
+  context: z.enum(['login', 'payment']),
+  status: z.enum(['open', 'passed', 'failed']),
+  createdAt: z.number(),
+  expiresAtMs: z.number(),
+  method: z.string().optional(),
 });
+/** The record of a stored challenge item (storage attributes dropped). */
+export const challengeFromItem = (item: Record<string, unknown>): Challenge => ChallengeItem.parse(item);
+
+const AuditItem = z.object({
+  accountId: z.string(),
+  at: z.number(),
+  decision: z.enum(['challenge', 'block', 'challenge_passed', 'challenge_failed', 'challenge_expired']),
+  signal,
+  context: z.enum(['login', 'payment', 'challenge']),
+  inputs: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+  challengeId: z.string().optional(),
+});
+/** The record of a stored audit item (storage attributes dropped). */
+export const auditEntryFromItem = (item: Record<string, unknown>): AuditEntry => AuditItem.parse(item);
+
+const auditItem = (e: AuditEntry) => ({ ...auditKey(e.accountId, e.at, randomBytes(4).toString('hex')), ...e, expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS) });
 
 /** Prefix of a device item's per-account sighting attributes. */
 const SIGHTING = 'acct:';
 
 export class RiskRepository {
+  private readonly accounts: AccountRepository;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.accounts = new AccountRepository(db, table);
+  }
 
   /**
    * Records this account on the device and returns every sighting the device has, in one request:
@@ -96,28 +120,20 @@ export class RiskRepository {
 
   /** Opens a challenge, marks the account flagged, and audits the decision, in one transaction. */
   async openChallenge(c: Omit<Challenge, 'status'>, inputs: Record<string, number | boolean>): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...challengeKey(c.challengeId), ...c, status: 'open', gsi1pk: 'CHALLENGE_OPEN', gsi1sk: `${String(c.expiresAtMs).padStart(15, '0')}#${c.challengeId}`, expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + AUDIT_RETENTION_MS)) },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    await transact(this.db, [
+      [
+        'challenge',
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...challengeKey(c.challengeId), ...c, status: 'open', ...openChallengeIndex(c.challengeId, c.expiresAtMs), expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + AUDIT_RETENTION_MS)) },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          {
-            Update: {
-              TableName: this.table,
-              Key: accountKey(c.accountId),
-              UpdateExpression: 'SET openChallenge = :c, flaggedAt = if_not_exists(flaggedAt, :now)',
-              ExpressionAttributeValues: { ':c': { challengeId: c.challengeId, signal: c.signal, expiresAtMs: c.expiresAtMs }, ':now': c.createdAt },
-            },
-          },
-          { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: c.createdAt, decision: 'challenge', signal: c.signal, context: c.context, inputs, challengeId: c.challengeId }) } },
-        ],
-      }),
-    );
+        },
+      ],
+      ['account', this.accounts.challengeOpenedPart(c.accountId, { challengeId: c.challengeId, signal: c.signal, expiresAtMs: c.expiresAtMs }, c.createdAt)],
+      ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: c.createdAt, decision: 'challenge', signal: c.signal, context: c.context, inputs, challengeId: c.challengeId }) } }],
+    ]);
   }
 
   /**
@@ -125,8 +141,8 @@ export class RiskRepository {
    * now is, or as it was when it could not be changed (already answered, expired, unknown).
    */
   async resolve(challengeId: string, passed: boolean, method: string, nowMs: number): Promise<{ changed: true; challenge: Challenge } | { changed: false; challenge: Challenge | null }> {
-    try {
-      const r = await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: challengeKey(challengeId),
@@ -137,12 +153,10 @@ export class RiskRepository {
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return { changed: true, challenge: r.Attributes as Challenge };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { changed: false, challenge: error.Item ? (unmarshall(error.Item) as Challenge) : null };
-    }
+      ),
+    );
+    if (r.ok) return { changed: true, challenge: challengeFromItem(r.value.Attributes ?? {}) };
+    return { changed: false, challenge: r.refused ? challengeFromItem(r.refused) : null };
   }
 
   /** An unanswered challenge whose time ran out counts as failed. Returns false if it was answered meanwhile. */
@@ -160,7 +174,7 @@ export class RiskRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -171,33 +185,26 @@ export class RiskRepository {
         TableName: this.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :q AND gsi1sk < :now',
-        ExpressionAttributeValues: { ':q': 'CHALLENGE_OPEN', ':now': String(nowMs).padStart(15, '0') },
+        ExpressionAttributeValues: { ':q': CHALLENGE_OPEN, ':now': sortableTime(nowMs) },
         Limit: 200,
       }),
     );
-    return (r.Items ?? []) as Challenge[];
+    return (r.Items ?? []).map(challengeFromItem);
   }
 
   /** Applies a verdict to the account: a pass silences the signal; a failure imposes minor rules. */
   async applyVerdict(c: Pick<Challenge, 'accountId' | 'signal' | 'challengeId'>, verdict: { passed: true; suppressUntil: number } | { passed: false; minorRulesUntil: number }, nowMs: number, how: AuditEntry['decision']): Promise<void> {
-    const update = verdict.passed
-      ? { UpdateExpression: 'SET suppressed.#s = :until REMOVE openChallenge', ExpressionAttributeNames: { '#s': c.signal }, ExpressionAttributeValues: { ':until': verdict.suppressUntil } }
-      : { UpdateExpression: 'SET minorRulesUntil = :until REMOVE openChallenge', ExpressionAttributeValues: { ':until': verdict.minorRulesUntil } };
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: { TableName: this.table, Key: accountKey(c.accountId), ...update } },
-          { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: nowMs, decision: how, signal: c.signal, context: 'challenge', inputs: {}, challengeId: c.challengeId }) } },
-        ],
-      }),
-    );
+    await transact(this.db, [
+      ['account', this.accounts.verdictPart(c.accountId, c.signal, verdict)],
+      ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: nowMs, decision: how, signal: c.signal, context: 'challenge', inputs: {}, challengeId: c.challengeId }) } }],
+    ]);
   }
 
   async audit(accountId: string, limit = 500): Promise<AuditEntry[]> {
     const r = await this.db.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${accountId}` }, ScanIndexForward: false, Limit: limit }),
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition(accountId) }, ScanIndexForward: false, Limit: limit }),
     );
-    return (r.Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _e, ...rest }) => rest as AuditEntry);
+    return (r.Items ?? []).map(auditEntryFromItem);
   }
 
 }

@@ -1,25 +1,18 @@
 /**
- * Challenges (RULES.md §4): when a signal fires, the gateway opens a face challenge and answers 428;
- * the publisher's game server posts the verdict. Passed → that signal stays quiet for this account
- * for a while; failed or unanswered in time → the account follows minor rules for a while and its
- * live session ends at its next heartbeat with `challenge_failed`.
+ * Risk decisions that need storage: when a signal fires at login or payment, the gateway opens a
+ * face challenge and answers 428 (docs/rules.md "Account rental and sharing"). The verdict and its
+ * consequences for sessions are a use case across capabilities (shared/usecases/challenges.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { afterChallenge, challengeExpiresAtMs, type RiskDecision, type RiskPolicy, type RiskSignal } from '#shared/domain/riskRules';
-import { Problem } from '#shared/http/problem';
-import type { AccountRecord, IdentityRepository } from '#shared/identity/repository';
+import type { AccountRecord } from '#shared/accounts/repository';
+import { challengeExpiresAtMs, type RiskDecision, type RiskPolicy } from '#shared/domain/riskRules';
 import { log, metric } from '#shared/log';
+import { Problem } from '#shared/problem';
 import type { RiskRepository } from '#shared/risk/repository';
-import type { SessionRepository } from '#shared/sessions/repository';
 
 export interface RiskDeps {
   repo: RiskRepository;
   policy: RiskPolicy;
-}
-
-export interface ChallengeDeps extends RiskDeps {
-  sessions: SessionRepository;
-  accounts: Pick<IdentityRepository, 'getAccount'>;
 }
 
 /** Opens (or reuses the open) challenge for a fired signal and returns the contract's 428. */
@@ -36,54 +29,4 @@ export async function challengeRequired(deps: RiskDeps, account: AccountRecord, 
   );
   log.info('risk challenge opened', { accountId: account.accountId, signal: decision.signal, context });
   return new Problem('challenge_required', { challengeId, challengeKind: 'face', signal: decision.signal });
-}
-
-async function applyFailure(deps: ChallengeDeps, accountId: string, challenge: { challengeId: string; signal: RiskSignal }, nowMs: number, how: 'challenge_failed' | 'challenge_expired'): Promise<void> {
-  const outcome = afterChallenge(deps.policy, challenge.signal, how === 'challenge_failed' ? 'failed' : 'expired', nowMs);
-  const minorRulesUntil = 'minorRulesUntilMs' in outcome ? outcome.minorRulesUntilMs : nowMs;
-  await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil }, nowMs, how);
-  metric('RiskChallengeFailed', 1, { signal: challenge.signal });
-  // The account's live session ends now; its next heartbeat answers terminate / challenge_failed.
-  const account = await deps.accounts.getAccount(accountId);
-  if (account?.leaseSessionId) {
-    const session = await deps.sessions.get(account.leaseSessionId);
-    if (session?.state === 'live') await deps.sessions.end(session, 'challenge_failed', nowMs);
-  }
-}
-
-/** POST /v1/challenges/{id}/result (server credential). Idempotent for the same verdict. */
-export async function resolveChallenge(deps: ChallengeDeps, challengeId: string, verdict: { passed: boolean; method: string }, nowMs: number) {
-  const result = await deps.repo.resolve(challengeId, verdict.passed, verdict.method, nowMs);
-  const c = result.challenge;
-  if (!c) throw new Problem('challenge_not_found');
-  if (!result.changed) {
-    if (c.status === 'open') {
-      // Answered after its time ran out: it counts as failed (issue 7 §2).
-      if (await deps.repo.expire(challengeId, nowMs)) await applyFailure(deps, c.accountId, c, nowMs, 'challenge_expired');
-      return { challengeId, status: 'failed' as const };
-    }
-    return { challengeId, status: c.status as 'passed' | 'failed' };
-  }
-  if (verdict.passed) {
-    const outcome = afterChallenge(deps.policy, c.signal, 'passed', nowMs);
-    const suppressUntil = 'suppress' in outcome ? outcome.suppress.untilMs : nowMs;
-    await deps.repo.applyVerdict(c, { passed: true, suppressUntil }, nowMs, 'challenge_passed');
-    metric('RiskChallengePassed', 1, { signal: c.signal });
-    return { challengeId, status: 'passed' as const };
-  }
-  await applyFailure(deps, c.accountId, c, nowMs, 'challenge_failed');
-  return { challengeId, status: 'failed' as const };
-}
-
-/** Sweeper: challenges not answered within their time count as failed. */
-export async function expireChallenges(deps: ChallengeDeps, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ expired: number }> {
-  let expired = 0;
-  for (const c of await deps.repo.expiredChallenges(nowMs)) {
-    if (outOfTime()) break;
-    if (await deps.repo.expire(c.challengeId, nowMs)) {
-      await applyFailure(deps, c.accountId, c, nowMs, 'challenge_expired');
-      expired += 1;
-    }
-  }
-  return { expired };
 }

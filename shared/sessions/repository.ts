@@ -1,28 +1,29 @@
 /**
- * Sessions and their leases. This module owns their keys and conditions.
+ * Sessions, a minor's identity lease and a person's day play: their one owner (keys in
+ * shared/storage/keys.ts).
  *
- *   SESSION#<si> / SESSION          one login: who, which device (hashed), birth date, the play
- *                                   already counted today, last heartbeat and seq, state; while live
- *                                   it sits in gsi1 under LIVE#<shard> ordered by its last heartbeat,
- *                                   for the sweeper.
- *   ACCOUNT#<id> / ACCOUNT          the account item carries its lease (leaseSessionId, leaseDeviceHash)
- *                                   and its device sightings, so login reads and marks it in one request.
- *   IDENTITY#<hmac> / LEASE         a minor's one live session across all of that person's accounts.
+ *   session          one login: who, which device (hashed), birth date, the play already counted
+ *                    today, last heartbeat and seq, state; while live it sits in the sweeper's index
+ *                    ordered by its last heartbeat.
+ *   identity lease   a minor's one live session across all of that person's accounts.
+ *   day play         a person's seconds played on a Beijing day (budget policies).
+ *
+ * The account's own lease lives on the account item: its part of each transaction comes from the
+ * account repository.
  *
  * Invariant: a lease changes hands only in the transaction that ends the session it names, so a
  * live session always still holds its leases. Every change of a session's life writes its NPPA
  * outbox event in the same transaction.
  */
-import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { AccountRepository } from '#shared/accounts/repository';
+import { OutboxRepository } from '#shared/reporting/outbox';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { accountKey, type AccountRecord } from '#shared/identity/repository';
+import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { outboxPut } from '#shared/reporting/outbox';
-
-export const LIVE_SHARDS = 8;
+import { dayPlayKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey, sortableTime } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts). Live sessions have none: a session ends by
  * `state`, and its sweeper deadline is computed from `lastHeartbeatAt`.
@@ -36,7 +37,8 @@ const ENDED_RETENTION_MS = 7 * 86_400_000;
  */
 const LEASE_RETENTION_MS = 86_400_000;
 
-export type EndReason = 'logout' | 'signed_in_elsewhere' | 'session_expired' | 'play_time_exhausted' | 'outside_allowed_hours' | 'challenge_failed' | 'account_blocked';
+const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked'] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 export interface SessionRecord {
   sessionId: string;
@@ -60,11 +62,35 @@ export interface SessionRecord {
   identityLeased: boolean;
 }
 
+const SessionItem = z.object({
+  sessionId: z.string(),
+  accountId: z.string(),
+  identityHash: z.string(),
+  deviceHash: z.string(),
+  birthDate: z.string(),
+  minorRulesUntil: z.number().optional(),
+  playedBeforeSeconds: z.number(),
+  startedAt: z.number(),
+  lastHeartbeatAt: z.number(),
+  lastSeq: z.number(),
+  intervalSeconds: z.number(),
+  state: z.enum(['live', 'ended']),
+  endReason: z.enum(END_REASONS).optional(),
+  endedAt: z.number().optional(),
+  minorAtLogin: z.boolean(),
+  identityLeased: z.boolean(),
+});
+
+/** The record of a stored session item (storage attributes dropped). */
+export const sessionFromItem = (item: Record<string, unknown>): SessionRecord => SessionItem.parse(item);
+
 export interface Lease {
   sessionId: string;
   deviceHash: string;
   accountId: string;
 }
+
+const LeaseItem = z.object({ sessionId: z.string(), deviceHash: z.string(), accountId: z.string() });
 
 /** A lease the new session replaces, and whether the session it names is still live (then it is ended). */
 export interface Replaced {
@@ -76,21 +102,16 @@ export interface Replaced {
   play?: { identityHash: string; day: string; seconds: number };
 }
 
-export const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
-/** A person's play seconds on a Beijing day, for budget policies (nppa-2019: 1.5 h a day across accounts). */
-export const dayPlayKey = (identityHash: string, day: string) => ({ pk: `IDENTITY#${identityHash}`, sk: `PLAY#${day}` });
-/** Found by the Beijing day in its key; kept a few days, then expires. */
+/** Day play is found by the Beijing day in its key; kept a few days, then expires. */
 const DAY_PLAY_RETENTION_MS = 3 * 86_400_000;
-export const identityLeaseKey = (identityHash: string) => ({ pk: `IDENTITY#${identityHash}`, sk: 'LEASE' });
-const liveShard = (sessionId: string) => `LIVE#${createHash('sha1').update(sessionId).digest()[0]! % LIVE_SHARDS}`;
 /**
- * Sweeper index sort key: the last heartbeat, rounded down to 10 minutes. Moving an item within an
- * index costs two index writes, so the key only moves once per bucket (most heartbeats write the
- * same key: 2 write units instead of 3). Rounding down keeps every silent session among the
- * candidates; the sweeper then applies each session's own deadline.
+ * The sweeper's index key moves once per 10-minute bucket of the last heartbeat: moving an item
+ * within an index costs two index writes, so most heartbeats write the same key (2 write units
+ * instead of 3). Rounding down keeps every silent session among the candidates; the sweeper then
+ * applies each session's own deadline.
  */
 const SWEEP_BUCKET_MS = 10 * 60_000;
-const sweepKey = (lastHeartbeatAt: number, sessionId: string) => `${String(Math.floor(lastHeartbeatAt / SWEEP_BUCKET_MS) * SWEEP_BUCKET_MS).padStart(15, '0')}#${sessionId}`;
+const liveIndex = (sessionId: string, lastHeartbeatAt: number) => liveSessionIndex(sessionId, lastHeartbeatAt, SWEEP_BUCKET_MS);
 
 /** No heartbeat for two intervals plus 30 s: the session is over (issue 4 §5). */
 export const heartbeatDeadline = (lastHeartbeatAt: number, intervalSeconds: number): number => lastHeartbeatAt + (2 * intervalSeconds + 30) * 1000;
@@ -108,62 +129,28 @@ export type HeartbeatOutcome =
   | { kind: 'ended'; session: SessionRecord }
   | { kind: 'not_found' };
 
-type Items = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
+type Items = Array<[string, TransactItem]>;
 
 export class SessionRepository {
+  private readonly accounts: AccountRepository;
+  private readonly outbox: OutboxRepository;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
-
-  /**
-   * Login's first request: records the device on the account and returns the account (identity
-   * facts, lease, sightings, risk facts) as it now is. Null when the account has no item yet.
-   */
-  async accountForLogin(accountId: string, deviceHash: string, nowMs: number): Promise<AccountRecord | null> {
-    try {
-      const r = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: accountKey(accountId),
-          UpdateExpression: 'SET devices.#d = :now, lastLoginAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#d': deviceHash },
-          ExpressionAttributeValues: { ':now': nowMs },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { ...(r.Attributes as AccountRecord), accountId };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      if (!isMissingPath(error)) throw error;
-    }
-    const r = await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: accountKey(accountId),
-        UpdateExpression: 'SET devices = :map, lastLoginAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(devices)',
-        ExpressionAttributeValues: { ':map': { [deviceHash]: nowMs }, ':now': nowMs },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ).catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    });
-    return r ? { ...(r.Attributes as AccountRecord), accountId } : this.accountForLogin(accountId, deviceHash, nowMs);
+  ) {
+    this.accounts = new AccountRepository(db, table);
+    this.outbox = new OutboxRepository(db, table);
   }
 
   async identityLease(identityHash: string): Promise<Lease | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: identityLeaseKey(identityHash), ConsistentRead: true }));
-    return (r.Item as Lease | undefined) ?? null;
+    return r.Item ? LeaseItem.parse(r.Item) : null;
   }
 
   async get(sessionId: string): Promise<SessionRecord | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: sessionKey(sessionId), ConsistentRead: true }));
-    return (r.Item as SessionRecord | undefined) ?? null;
+    return r.Item ? sessionFromItem(r.Item) : null;
   }
 
   private endUpdate(sessionId: string, reason: EndReason, endedAt: number) {
@@ -196,34 +183,6 @@ export class SessionRepository {
     return Number(r.Item?.seconds ?? 0);
   }
 
-  /** The account update that releases (or hands over) a lease and records night play of the ended session. */
-  private accountLeaseUpdate(accountId: string, next: Lease | null, seenSessionId: string | null, night: { sessionId: string; endedAt: number; seconds: number } | null) {
-    const set: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    if (next) {
-      set.push('leaseSessionId = :sid', 'leaseDeviceHash = :dh');
-      values[':sid'] = next.sessionId;
-      values[':dh'] = next.deviceHash;
-    }
-    if (night && night.seconds > 0) {
-      set.push('nightPlay.#n = :night');
-      names['#n'] = night.sessionId;
-      values[':night'] = { at: night.endedAt, s: night.seconds };
-    }
-    if (seenSessionId) values[':seen'] = seenSessionId;
-    return {
-      Update: {
-        TableName: this.table,
-        Key: accountKey(accountId),
-        UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', next ? '' : 'REMOVE leaseSessionId, leaseDeviceHash'].filter(Boolean).join(' '),
-        ConditionExpression: seenSessionId ? 'leaseSessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(leaseSessionId)',
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-      },
-    };
-  }
-
   /**
    * Starts a session in one transaction: the session, the account's lease (and for a minor the
    * identity lease), the end of each session it takes over, and the outbox events. Each lease is
@@ -235,37 +194,36 @@ export class SessionRepository {
     const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId };
     const ownOld = replaced.account;
     const items: Items = [
-      { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, gsi1pk: liveShard(s.sessionId), gsi1sk: sweepKey(now, s.sessionId) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      this.accountLeaseUpdate(s.accountId, lease, ownOld?.lease.sessionId ?? null, ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null),
-      outboxPut(this.table, { si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId }),
+      ['session', { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now) }, ConditionExpression: 'attribute_not_exists(pk)' } }],
+      ['accountLease', this.accounts.leasePart(s.accountId, lease, ownOld?.lease.sessionId ?? null, ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null)],
+      ['login', this.outbox.eventPart({ si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
     ];
     if (s.identityLeased) {
       const seen = replaced.identity;
-      items.push({
+      items.push(['identityLease', {
         Put: {
           TableName: this.table,
           Item: { ...identityLeaseKey(s.identityHash), ...lease, since: now, expiresAt: ttlAttribute(now + LEASE_RETENTION_MS) },
           ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
           ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
         },
-      });
+      }]);
     }
     const ended = new Map<string, Replaced>();
     for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
     for (const old of ended.values()) {
-      items.push(this.endUpdate(old.lease.sessionId, 'signed_in_elsewhere', now));
-      if (old.play && old.play.seconds > 0) items.push(this.dayPlayUpdate(old.play, now));
-      items.push(outboxPut(this.table, { si: old.lease.sessionId, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId }));
+      const sid = old.lease.sessionId;
+      items.push([`end:${sid}`, this.endUpdate(sid, 'signed_in_elsewhere', now)]);
+      if (old.play && old.play.seconds > 0) items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
+      items.push([`logout:${sid}`, this.outbox.eventPart({ si: sid, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId })]);
       // The person's session on another account also holds that account's lease: release it.
-      if (old.lease.accountId !== s.accountId) items.push(this.accountLeaseUpdate(old.lease.accountId, null, old.lease.sessionId, null));
+      if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, null, sid, null)]);
     }
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await transact(this.db, items);
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw new SessionConflict(s.identityLeased && reasons[3]?.Code === 'ConditionalCheckFailed' ? 'identity' : 'account');
-      throw error;
+      if (!(error instanceof TransactionRefused)) throw error;
+      throw new SessionConflict(error.refused('identityLease') ? 'identity' : 'account');
     }
   }
 
@@ -285,16 +243,16 @@ export class SessionRepository {
           UpdateExpression: 'SET lastSeq = :seq, lastHeartbeatAt = :now, gsi1sk = :sweepKey',
           ConditionExpression: 'accountId = :acct AND #state = :live AND lastSeq < :seq',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':seq': seq, ':now': nowMs, ':acct': accountId, ':live': 'live', ':sweepKey': sweepKey(nowMs, sessionId) },
+          ExpressionAttributeValues: { ':seq': seq, ':now': nowMs, ':acct': accountId, ':live': 'live', ':sweepKey': liveIndex(sessionId, nowMs).gsi1sk },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { kind: 'counted', session: r.Attributes as SessionRecord };
+      return { kind: 'counted', session: sessionFromItem(r.Attributes ?? {}) };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       if (!error.Item) return { kind: 'not_found' };
-      const session = unmarshall(error.Item) as SessionRecord;
+      const session = sessionFromItem(unmarshall(error.Item));
       if (session.accountId !== accountId) return { kind: 'not_found' };
       if (session.state !== 'live') return { kind: 'ended', session };
       if (session.lastSeq === seq) return { kind: 'repeated', session };
@@ -318,34 +276,30 @@ export class SessionRepository {
       end.Update.ExpressionAttributeValues[':seenBeat'] = options.lastHeartbeatAt;
     }
     const items: Items = [
-      end,
-      outboxPut(this.table, { si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId }),
-      this.accountLeaseUpdate(s.accountId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 }),
+      ['session', end],
+      ['logout', this.outbox.eventPart({ si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId })],
+      ['accountLease', this.accounts.leasePart(s.accountId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 })],
     ];
     if (s.identityLeased) {
-      items.push({ Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } });
+      items.push(['identityLease', { Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } }]);
     }
-    if (options.play && options.play.seconds > 0) items.push(this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play }, endedAt));
+    if (options.play && options.play.seconds > 0) items.push(['dayPlay', this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play }, endedAt)]);
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await transact(this.db, items);
       return true;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-        // A lease no longer names this live session (only possible if the invariant was broken by
-        // hand): end the session anyway, without touching leases that belong to others.
-        await this.db.send(new TransactWriteCommand({ TransactItems: items.slice(0, 2) }));
-        return true;
-      }
-      throw error;
+      if (!(error instanceof TransactionRefused)) throw error;
+      if (error.refused('session')) return false;
+      // A lease no longer names this live session (only possible if the invariant was broken by
+      // hand): end the session anyway, without touching leases that belong to others.
+      await transact(this.db, items.filter(([name]) => name === 'session' || name === 'logout'));
+      return true;
     }
   }
 
   /** Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper). */
   async liveSessionsSilentSince(beforeMs: number, limit = 200): Promise<SessionRecord[]> {
-    const candidates = await queryShards<SessionRecord>(this.db, this.table, 'LIVE#', LIVE_SHARDS, { below: `${String(beforeMs).padStart(15, '0')}#`, limit });
+    const candidates = (await queryShards<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, { below: `${sortableTime(beforeMs)}#`, limit })).map(sessionFromItem);
     return candidates.filter((s) => s.lastHeartbeatAt < beforeMs);
   }
 

@@ -8,9 +8,10 @@ import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import type { Calendar } from '#shared/domain/calendar';
 import { playTimeRuleDetail, type PlayPolicy } from '#shared/domain/playPolicy';
 import { decidePlay, type PlayDecision } from '#shared/domain/playTime';
-import { Problem } from '#shared/http/problem';
+import { Problem } from '#shared/problem';
 import { deviceHash } from '#shared/identity/keys';
-import type { AccountRecord } from '#shared/identity/repository';
+import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
+import { requireIdentity } from '#shared/accounts/service';
 import { log, metric } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
@@ -24,6 +25,7 @@ export const WARN_AT_SECONDS = [900, 300] as const;
 
 export interface SessionDeps {
   repo: SessionRepository;
+  accounts: Pick<AccountRepository, 'recordLogin'>;
   policy: PlayPolicy;
   calendar: Calendar;
   pepper: string;
@@ -53,11 +55,6 @@ export function decideForAccount(deps: Pick<SessionDeps, 'policy' | 'calendar'>,
     log.warn('holiday calendar does not cover this day: plain Fri/Sat/Sun rule applied', { day: formatBeijing(nowMs).slice(0, 10) });
   }
   return decision;
-}
-
-export function requireIdentity(account: AccountRecord | null): asserts account is AccountRecord & { identityHash: string; birthDate: string } {
-  if (!account?.identityHash || !account.birthDate || account.identityStatus === 'rejected') throw new Problem('identity_required');
-  if (account.blocked === true) throw new Problem('account_blocked');
 }
 
 /** The refusal, whose detail names the rule in force (the preset, or the publisher's stricter windows). */
@@ -125,7 +122,7 @@ const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: numbe
  */
 export async function startSession(deps: SessionDeps, accountId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
   const device = deviceHash(deps.pepper, request.deviceId);
-  const account = await deps.repo.accountForLogin(accountId, device, nowMs);
+  const account = await deps.accounts.recordLogin(accountId, device, nowMs);
   requireIdentity(account);
   const playedToday = countsPlayTime(deps.policy) ? await deps.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
   const decision = decideForAccount(deps, account, playedToday, nowMs);

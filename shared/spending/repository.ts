@@ -1,24 +1,20 @@
 /**
- * Payment reservations and the per-person spend ledger. This module owns their keys and the
- * condition expressions that encode the limits.
+ * Payment orders and the per-person spend ledger: their one owner (keys in shared/storage/keys.ts),
+ * with the condition expressions that encode the limits.
  *
- *   ORDER#<orderId> / ORDER            one reservation: account, person, amount, Beijing day and
- *                                      month it counts in, state; while reserved it sits in gsi1
- *                                      under RESERVED#<shard> ordered by expiry, for the sweeper.
- *   IDENTITY#<hmac> / SPEND#D#<date>   the person's total for a Beijing day (reserved + committed)
- *   IDENTITY#<hmac> / SPEND#M#<month>  … and for a Beijing month.
+ *   order          one reservation: account, person, amount, Beijing day and month it counts in,
+ *                  state; while reserved it sits in the sweeper's index ordered by expiry.
+ *   spend ledger   the person's total for a Beijing day and for a Beijing month (reserved + committed).
  *
  * A reservation is one transaction: the order is created only if new, and each counter grows only
  * if it stays within its limit — the limit is the condition, so concurrent purchases cannot slip past it.
  */
-import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-
-const RESERVED_SHARDS = 4;
+import { orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a counter is found by the day or month in
  * its key, and a reservation's life is `reservationExpiresAt` (the sweeper's index key, and the
@@ -43,11 +39,19 @@ export interface Order {
   reservationExpiresAt: number;
 }
 
-export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
-export const dayCounterKey = (identityHash: string, day: string) => ({ pk: `IDENTITY#${identityHash}`, sk: `SPEND#D#${day}` });
-export const monthCounterKey = (identityHash: string, month: string) => ({ pk: `IDENTITY#${identityHash}`, sk: `SPEND#M#${month}` });
-const reservedShard = (orderId: string) => `RESERVED#${createHash('sha1').update(orderId).digest()[0]! % RESERVED_SHARDS}`;
-const expiryKey = (ms: number, orderId: string) => `${String(ms).padStart(15, '0')}#${orderId}`;
+const OrderItem = z.object({
+  orderId: z.string(),
+  accountId: z.string(),
+  identityHash: z.string(),
+  amount: z.number(),
+  day: z.string(),
+  month: z.string(),
+  status: z.enum(['reserved', 'committed', 'cancelled', 'released']),
+  reservedAt: z.number(),
+  reservationExpiresAt: z.number(),
+});
+/** The record of a stored order item (storage attributes dropped). */
+export const orderFromItem = (item: Record<string, unknown>): Order => OrderItem.parse(item);
 
 export type ReserveOutcome =
   | { kind: 'reserved'; order: Order }
@@ -63,10 +67,12 @@ export class SpendingRepository {
 
   /** The person's totals for a day and a month (reserved and committed). One round trip. */
   async totals(identityHash: string, day: string, month: string): Promise<{ day: number; month: number }> {
-    const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [dayCounterKey(identityHash, day), monthCounterKey(identityHash, month)], ConsistentRead: true } } }));
+    const dayKey = spendDayKey(identityHash, day);
+    const monthKey = spendMonthKey(identityHash, month);
+    const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [dayKey, monthKey], ConsistentRead: true } } }));
     const items = r.Responses?.[this.table] ?? [];
-    const total = (sk: string) => Number(items.find((i) => i.sk === sk)?.total ?? 0);
-    return { day: total(`SPEND#D#${day}`), month: total(`SPEND#M#${month}`) };
+    const total = (key: Key) => Number(items.find((i) => i.sk === key.sk)?.total ?? 0);
+    return { day: total(dayKey), month: total(monthKey) };
   }
 
   /**
@@ -74,7 +80,7 @@ export class SpendingRepository {
    * totals the counters may hold before adding it (null: no limit), so the conditions are the limits.
    */
   async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }): Promise<ReserveOutcome> {
-    const counter = (key: { pk: string; sk: string }, maxes: Array<number | null | undefined>, retentionMs: number) => {
+    const counter = (key: Key, maxes: Array<number | null | undefined>, retentionMs: number) => {
       const bounds = maxes.filter((m): m is number => m !== null && m !== undefined);
       const values: Record<string, unknown> = { ':amount': order.amount, ':exp': ttlAttribute(order.reservedAt + retentionMs) };
       bounds.forEach((m, i) => (values[`:max${i}`] = m));
@@ -90,37 +96,32 @@ export class SpendingRepository {
         },
       };
     };
+    const items: Array<[string, TransactItem]> = [
+      [
+        'order',
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...orderKey(order.orderId), ...order, expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)), ...reservedOrderIndex(order.orderId, order.reservationExpiresAt) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+      ['day', counter(spendDayKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_MS)],
+      ['month', counter(spendMonthKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_MS)],
+    ];
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...orderKey(order.orderId), ...order, expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)), gsi1pk: reservedShard(order.orderId), gsi1sk: expiryKey(order.reservationExpiresAt, order.orderId) },
-                ConditionExpression: 'attribute_not_exists(pk)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            counter(dayCounterKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_MS),
-            counter(monthCounterKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_MS),
-          ],
-        }),
-      );
+      await transact(this.db, items);
       return { kind: 'reserved', order };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [orderReason, dayReason, monthReason] = error.CancellationReasons ?? [];
-      const old = (reason: typeof orderReason) => (reason?.Item ? unmarshall(reason.Item) : undefined);
-      if (orderReason?.Code === 'ConditionalCheckFailed') return { kind: 'existing', order: old(orderReason) as Order };
-      if (dayReason?.Code === 'ConditionalCheckFailed') return { kind: 'over_limit', which: 'daily', total: Number(old(dayReason)?.total ?? 0) };
-      if (monthReason?.Code === 'ConditionalCheckFailed') {
-        const total = Number(old(monthReason)?.total ?? 0);
-        const patrol = ceilings.patrolMaxBefore;
-        if (patrol !== null && patrol !== undefined && total > patrol) return { kind: 'patrol', total };
-        return { kind: 'over_limit', which: 'monthly', total };
-      }
-      throw error;
+      if (!(error instanceof TransactionRefused)) throw error;
+      if (error.refused('order')) return { kind: 'existing', order: orderFromItem(error.itemOf('order') ?? {}) };
+      if (error.refused('day')) return { kind: 'over_limit', which: 'daily', total: Number(error.itemOf('day')?.total ?? 0) };
+      const total = Number(error.itemOf('month')?.total ?? 0);
+      const patrol = ceilings.patrolMaxBefore;
+      if (patrol !== null && patrol !== undefined && total > patrol) return { kind: 'patrol', total };
+      return { kind: 'over_limit', which: 'monthly', total };
     }
   }
 
@@ -130,8 +131,8 @@ export class SpendingRepository {
    * was when the condition failed, if it did.
    */
   async commit(orderId: string, accountId: string | null, nowMs: number): Promise<{ ok: true } | { ok: false; order: Order | null }> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: orderKey(orderId),
@@ -141,12 +142,9 @@ export class SpendingRepository {
           ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return { ok: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { ok: false, order: error.Item ? (unmarshall(error.Item) as Order) : null };
-    }
+      ),
+    );
+    return r.ok ? { ok: true } : { ok: false, order: r.refused ? orderFromItem(r.refused) : null };
   }
 
   /**
@@ -154,46 +152,44 @@ export class SpendingRepository {
    * state change, so an amount is released exactly once.
    */
   async release(order: Pick<Order, 'orderId' | 'identityHash' | 'amount' | 'day' | 'month'>, to: 'cancelled' | 'released', accountId: string | null, nowMs: number): Promise<{ ok: true } | { ok: false; order: Order | null }> {
-    const decrement = (key: { pk: string; sk: string }) => ({
+    const decrement = (key: Key): TransactItem => ({
       Update: { TableName: this.table, Key: key, UpdateExpression: 'ADD #total :minus', ExpressionAttributeNames: { '#total': 'total' }, ExpressionAttributeValues: { ':minus': -order.amount } },
     });
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: orderKey(order.orderId),
-                UpdateExpression: 'SET #status = :to, releasedAt = :now REMOVE gsi1pk, gsi1sk',
-                ConditionExpression: `#status = :reserved${accountId ? ' AND accountId = :acct' : ''}`,
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':to': to, ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
+      await transact(this.db, [
+        [
+          'order',
+          {
+            Update: {
+              TableName: this.table,
+              Key: orderKey(order.orderId),
+              UpdateExpression: 'SET #status = :to, releasedAt = :now REMOVE gsi1pk, gsi1sk',
+              ConditionExpression: `#status = :reserved${accountId ? ' AND accountId = :acct' : ''}`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':to': to, ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
-            decrement(dayCounterKey(order.identityHash, order.day)),
-            decrement(monthCounterKey(order.identityHash, order.month)),
-          ],
-        }),
-      );
+          },
+        ],
+        ['day', decrement(spendDayKey(order.identityHash, order.day))],
+        ['month', decrement(spendMonthKey(order.identityHash, order.month))],
+      ]);
       return { ok: true };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reason = error.CancellationReasons?.[0];
-      if (reason?.Code !== 'ConditionalCheckFailed') throw error;
-      return { ok: false, order: reason.Item ? (unmarshall(reason.Item) as Order) : null };
+      if (!(error instanceof TransactionRefused) || !error.refused('order')) throw error;
+      const old = error.itemOf('order');
+      return { ok: false, order: old ? orderFromItem(old) : null };
     }
   }
 
   async get(orderId: string): Promise<Order | null> {
-    const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [orderKey(orderId)], ConsistentRead: true } } }));
-    return (r.Responses?.[this.table]?.[0] as Order | undefined) ?? null;
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: orderKey(orderId), ConsistentRead: true }));
+    return r.Item ? orderFromItem(r.Item) : null;
   }
 
   /** Reservations whose time ran out (candidates for the sweeper). */
   async expiredReservations(nowMs: number, limit = 200): Promise<Order[]> {
-    return queryShards<Order>(this.db, this.table, 'RESERVED#', RESERVED_SHARDS, { below: expiryKey(nowMs, ''), limit });
+    return (await queryShards<Record<string, unknown>>(this.db, this.table, RESERVED_PREFIX, RESERVED_SHARDS, { below: `${sortableTime(nowMs)}#`, limit })).map(orderFromItem);
   }
 
 }

@@ -4,35 +4,29 @@
  * condition expressions (day, month) in one transaction; commit makes it permanent, cancel and
  * expiry release it.
  */
-import { ageOn } from '#shared/domain/age';
+import { ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { counterCeilings, decideReservation, spendingLimitsFor, spendingView, type SpendingPolicy } from '#shared/domain/spendingPolicy';
-import type { Caller } from '#shared/http/api';
-import { Problem } from '#shared/http/problem';
-import type { AccountRecord, IdentityRepository } from '#shared/identity/repository';
+import type { Caller } from '#shared/caller';
+import { Problem } from '#shared/problem';
+import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
+import { requireIdentity } from '#shared/accounts/service';
 import { metric } from '#shared/log';
 import { paymentPatrolThreshold } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
-import { requireIdentity } from '#shared/sessions/service';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
 
 export interface SpendingDeps {
   repo: SpendingRepository;
-  accounts: Pick<IdentityRepository, 'getAccount'>;
+  accounts: Pick<AccountRepository, 'get'>;
   policy: SpendingPolicy;
   reservationTtlSeconds: number;
   risk: RiskDeps;
 }
 
-/**
- * Minor rules forced by a failed challenge (RULES.md §4): the account pays as a minor. Its true age
- * is unknown, so it gets the 16–17 band, the band of the oldest minors.
- */
-export function spendingAge(account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number {
-  const age = ageOn(account.birthDate, beijingDate(nowMs));
-  if (account.minorRulesUntil && account.minorRulesUntil > nowMs && age >= 18) return 17;
-  return age;
-}
+/** The age the spending limits apply to (forced minor rules: the 16–17 band, shared/domain/age.ts). */
+export const spendingAge = (account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number =>
+  ageUnderRules(account.birthDate, beijingDate(nowMs), account.minorRulesUntil, nowMs);
 
 /** Which account a payment call acts for (CONTRACT.md: server names it, a player only itself). */
 export function payingAccount(caller: Caller, accountId: string | undefined): string {
@@ -88,7 +82,7 @@ async function replayAnswer(deps: Pick<SpendingDeps, 'repo'>, order: Order, nowM
 
 export async function reservePayment(deps: SpendingDeps, caller: Caller, request: { orderId: string; amount: number; accountId?: string | undefined }, nowMs: number) {
   const accountId = payingAccount(caller, request.accountId);
-  const account = await deps.accounts.getAccount(accountId);
+  const account = await deps.accounts.get(accountId);
   requireIdentity(account);
   const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
 
@@ -173,7 +167,7 @@ export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'
 }
 
 /** GET /v1/limits `spending`: what a reservation at this instant would decide. */
-export async function spendingNow(deps: SpendingDeps, account: AccountRecord & { identityHash: string; birthDate: string }, nowMs: number) {
+export async function spendingNow(deps: SpendingDeps, account: BoundAccount, nowMs: number) {
   const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
   const totals = await deps.repo.totals(account.identityHash, beijingDate(nowMs), beijingMonth(nowMs));
   return spendingView(limits, totals.day, totals.month);

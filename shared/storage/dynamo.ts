@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
 export const ddbCallCounter = { calls: 0, byOperation: new Map<string, number>() };
 
@@ -15,24 +16,6 @@ export const TRANSACTION_CONFLICT_RETRY = 'transactionConflictRetry';
 /** Re-sends after the first attempt; the back-off before re-send n (0-based) is 20 ms … min(200, 50·2ⁿ) ms. */
 export const TRANSACTION_CONFLICT_RETRIES = 3;
 const TRANSACTIONS = new Set(['TransactWriteItemsCommand', 'TransactGetItemsCommand']);
-
-/**
- * A transaction cancelled because another transaction was changing one of its items at the same
- * time (two requests of one person touching the same ledger or lease), and for no other reason.
- * Nothing was written, so it can be sent again as is. A cancellation that includes a failed
- * condition is a domain answer the repositories read, and is never treated as a conflict.
- */
-export function isTransactionConflict(error: unknown): boolean {
-  if ((error as { name?: unknown } | null)?.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'TransactionConflict') && reasons.every((r) => r.Code === 'TransactionConflict' || r.Code === 'None' || r.Code === undefined);
-}
-
-/** Jittered, growing back-off: 20 ms to min(200, 50·2^attempt) ms. */
-export function conflictBackoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(200, 50 * 2 ** attempt);
-  return 20 + Math.floor(random() * (ceiling - 20));
-}
 
 export function createDocumentClient(options: { endpoint?: string; region?: string } = {}): DynamoDBDocumentClient {
   const endpoint = options.endpoint ?? process.env.DYNAMODB_ENDPOINT;

@@ -17,11 +17,12 @@ import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { useLogSink } from '#shared/log';
-import { identityKey } from '#shared/identity/repository';
+import { IdentityRepository } from '#shared/identity/repository';
+import { identityKey } from '#shared/storage/keys';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#shared/nppa/simulator';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
-import { outboxPut } from '#shared/reporting/outbox';
+import { OutboxRepository } from '#shared/reporting/outbox';
 import { RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox } from '#shared/reporting/reporter';
 import { createDocumentClient, ddbCallCounter } from '#shared/storage/dynamo';
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     const coldInit = (file: string): number => {
       const times: number[] = [];
       for (let k = 0; k < 5; k += 1) {
-        const ms = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`], { env: { PATH: process.env.PATH ?? '' } }).toString();
+        const ms = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`], { env: { PATH: process.env.PATH ?? '', TABLE_NAME: 'bench-cold-init', AWS_REGION: 'cn-north-1' } }).toString();
         times.push(Number(ms));
       }
       return round(times.sort((a, b) => a - b)[2]!);
@@ -161,11 +162,11 @@ async function main(): Promise<void> {
     }
     const EVENTS = 12_800;
     const now = Date.now() - 60_000;
-    const events = Array.from({ length: EVENTS }, (_, i) => outboxPut('bench-reporter', { si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
+    const events = Array.from({ length: EVENTS }, (_, i) => new OutboxRepository(db, 'bench-reporter').eventPart({ si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
     for (let i = 0; i < events.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100) }));
     const nppa = new NppaClient({ ...sim.clientSettings(url), now: Date.now });
     const t0 = performance.now();
-    const run = await drainOutbox({ db, table: 'bench-reporter', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now), now: Date.now });
+    const run = await drainOutbox({ outbox: new OutboxRepository(db, 'bench-reporter'), identities: new IdentityRepository(db, 'bench-reporter'), nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now), now: Date.now });
     const seconds = (performance.now() - t0) / 1000;
     results.reporter = { eventsPerSecond: round(run.sent / seconds, 0), batchFill: round(run.sent / run.calls / 128), calls: run.calls, sent: run.sent, rateLimited: sim.rateLimited.loginout };
     await sim.stop();

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEMS } from '#shared/http/problem';
+import { PROBLEMS } from '#shared/problem';
 import { deployed, useGateway, type HttpAnswer } from '#test/support/gateway';
 import { person } from '#test/support/people';
 

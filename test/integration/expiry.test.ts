@@ -7,13 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountKey, IdentityRepository, identityKey } from '#shared/identity/repository';
+import { IdentityRepository } from '#shared/identity/repository';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
-import { challengeKey, deviceKey, RiskRepository } from '#shared/risk/repository';
-import { dayPlayKey, identityLeaseKey, sessionKey, SessionRepository, type SessionRecord } from '#shared/sessions/repository';
-import { dayCounterKey, monthCounterKey, orderKey, SpendingRepository, type Order } from '#shared/spending/repository';
+import { RiskRepository } from '#shared/risk/repository';
+import { SessionRepository, type SessionRecord } from '#shared/sessions/repository';
+import { SpendingRepository, type Order } from '#shared/spending/repository';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { accountKey, challengeKey, dayPlayKey, deviceKey, identityKey, identityLeaseKey, orderKey, sessionKey, spendDayKey as dayCounterKey, spendMonthKey as monthCounterKey } from '#shared/storage/keys';
 import { freshTable } from '#test/support/table';
 
 const DAY = 86_400_000;

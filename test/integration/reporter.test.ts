@@ -5,15 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { identityKey } from '#shared/identity/repository';
+import { IdentityRepository } from '#shared/identity/repository';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#shared/nppa/simulator';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
-import { outboxKey, outboxPut } from '#shared/reporting/outbox';
+import { OutboxRepository } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { identityKey, outboxKey } from '#shared/storage/keys';
 import { freshTable, movableClock } from '#test/support/table';
 
 const clock = movableClock('2026-10-02T20:00:00+08:00');
@@ -30,7 +31,7 @@ beforeAll(async () => {
     now: clock.now,
     backoffMs: 10,
   });
-  deps = { db, table, nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now), now: clock.now };
+  deps = { outbox: new OutboxRepository(db, table), identities: new IdentityRepository(db, table), nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now), now: clock.now };
 });
 afterAll(async () => simulator.stop());
 beforeEach(() => {
@@ -51,7 +52,7 @@ async function person(status: 'verified' | 'pending' | 'rejected'): Promise<{ ha
 
 async function queue(events: Array<{ si: string; bt: 0 | 1; atMs: number; identityHash: string }>): Promise<void> {
   for (let i = 0; i < events.length; i += 100) {
-    await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100).map((e) => outboxPut(table, { ...e, accountId: 'acct' })) }));
+    await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100).map((e) => new OutboxRepository(db, table).eventPart({ ...e, accountId: 'acct' })) }));
   }
 }
 

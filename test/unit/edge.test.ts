@@ -6,8 +6,8 @@ import { openApiDocument } from '#shared/api/openapi';
 import { routeList } from '#shared/api/routes';
 import { PaymentReservation } from '#shared/api/schemas';
 import { callerFromClaims, httpFunction } from '#shared/http/api';
-import { PROBLEMS, problemBody } from '#shared/http/problem';
-import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/dynamo';
+import { PROBLEMS, problemBody } from '#shared/problem';
+import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
 describe('credentials as API Gateway passes their claims', () => {
   it.each([

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePlayPolicy, playTimeRuleDetail, PRESETS } from '#shared/domain/playPolicy';
-import { Problem, problemBody } from '#shared/http/problem';
+import { Problem, problemBody } from '#shared/problem';
 
 describe('playTimeRuleDetail', () => {
   it.each([

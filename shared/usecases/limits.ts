@@ -1,10 +1,11 @@
-/** GET /v1/limits: the same decisions a login and a reservation would make at this instant. */
+/** GET /v1/limits, across capabilities: the same decisions a login and a reservation would make at this instant. */
+import { requireIdentity } from '#shared/accounts/service';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
-import { countsPlayTime, decideForAccount, requireIdentity, type SessionDeps } from '#shared/sessions/service';
+import { countsPlayTime, decideForAccount, type SessionDeps } from '#shared/sessions/service';
 import { spendingNow, type SpendingDeps } from '#shared/spending/service';
 
 export async function readLimits(sessions: SessionDeps, spending: SpendingDeps, accountId: string, nowMs: number) {
-  const account = await spending.accounts.getAccount(accountId);
+  const account = await spending.accounts.get(accountId);
   requireIdentity(account);
   const played = countsPlayTime(sessions.policy) ? await sessions.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
   const play = decideForAccount(sessions, account, played, nowMs);

@@ -1,0 +1,249 @@
+/**
+ * The account item (`ACCOUNT#<accountId>` / `ACCOUNT`, shared/storage/keys.ts) and its one owner.
+ *
+ * The account carries what the hot paths need in one read: the binding to an identity with a copy
+ * of the person's status, birth date and PI; its lease (the account's one live session); the risk
+ * facts (devices seen, night play, silenced signals, minor rules, the open challenge); the failed
+ * identity attempts. Every write of it is built here. Where another capability must change the
+ * account in the same transaction as its own items (binding an identity, starting or ending a
+ * session, opening or deciding a challenge), this repository hands out the transaction part and
+ * the caller composes it.
+ */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
+import { accountKey } from '#shared/storage/keys';
+
+export type IdentityStatus = 'pending' | 'verified' | 'rejected';
+
+const epochMs = z.number();
+const AccountItem = z.object({
+  identityHash: z.string().optional(),
+  identityStatus: z.enum(['pending', 'verified', 'rejected']).optional(),
+  birthDate: z.string().optional(),
+  pi: z.string().optional(),
+  boundAt: epochMs.optional(),
+  /** Bound when the identity already had the maximum number of accounts (risk signal). */
+  beyondAccountLimit: z.boolean().optional(),
+  failedAttempts: z.number().optional(),
+  failedWindowStart: epochMs.optional(),
+  /** Minor rules apply until this instant (failed or expired challenge). */
+  minorRulesUntil: epochMs.optional(),
+  /** Flagged by a risk signal (payment patrol looks at it). */
+  flaggedAt: epochMs.optional(),
+  /** Signal → suppressed-until (ms) after a passed challenge. */
+  suppressed: z.record(z.string(), z.number()).optional(),
+  /** Device hash → last login on it (ms). */
+  devices: z.record(z.string(), z.number()).optional(),
+  /** Ended session → night-play seconds and end time. */
+  nightPlay: z.record(z.string(), z.object({ at: z.number(), s: z.number() })).optional(),
+  openChallenge: z.object({ challengeId: z.string(), signal: z.string(), expiresAtMs: z.number() }).optional(),
+  /** The account's one live session (its lease). */
+  leaseSessionId: z.string().optional(),
+  leaseDeviceHash: z.string().optional(),
+  lastLoginAt: epochMs.optional(),
+  /** Set by an operator on the item itself: the account may not play or pay. */
+  blocked: z.boolean().optional(),
+});
+
+export type AccountRecord = z.infer<typeof AccountItem> & { accountId: string };
+
+/** An account bound to a person (verified or pending): what the hot paths act on. */
+export type BoundAccount = AccountRecord & { identityHash: string; birthDate: string };
+
+/** The record of a stored account item (storage attributes and unknown attributes dropped). */
+export function accountFromItem(accountId: string, item: Record<string, unknown>): AccountRecord {
+  return { ...AccountItem.parse(item), accountId };
+}
+
+/** The lease an account hands to its live session. */
+export interface AccountLease {
+  sessionId: string;
+  deviceHash: string;
+}
+
+/** What a binding writes on the account (the identity part is the identity repository's). */
+export interface AccountBinding {
+  accountId: string;
+  identityHash: string;
+  birthDate: string;
+  status: IdentityStatus;
+  pi?: string;
+  nowMs: number;
+}
+
+const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
+
+export class AccountRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(accountId: string): Promise<AccountRecord | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: accountKey(accountId), ConsistentRead: true }));
+    return r.Item ? accountFromItem(accountId, r.Item) : null;
+  }
+
+  /**
+   * Login's first request: records the device on the account and returns the account as it now is.
+   * Null when the account has no item yet (never bound an identity).
+   */
+  async recordLogin(accountId: string, deviceHash: string, nowMs: number): Promise<AccountRecord | null> {
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET devices.#d = :now, lastLoginAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#d': deviceHash },
+          ExpressionAttributeValues: { ':now': nowMs },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return accountFromItem(accountId, r.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      if (!isMissingPath(error)) throw error;
+    }
+    // Accounts bound before the devices map existed: create it (rare, once per such account).
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET devices = :map, lastLoginAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(devices)',
+          ExpressionAttributeValues: { ':map': { [deviceHash]: nowMs }, ':now': nowMs },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return accountFromItem(accountId, r.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.recordLogin(accountId, deviceHash, nowMs);
+    }
+  }
+
+  /**
+   * The account part of binding an identity: one identity per account, under any concurrency (a
+   * rejected identity may be replaced). The maps the hot paths write into by path exist from here on.
+   */
+  bindPart(b: AccountBinding, beyondAccountLimit: boolean): TransactItem {
+    const set = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = if_not_exists(boundAt, :now)', 'updatedAt = :now', 'devices = if_not_exists(devices, :empty)', 'nightPlay = if_not_exists(nightPlay, :empty)', 'suppressed = if_not_exists(suppressed, :empty)'];
+    const values: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':rejected': 'rejected', ':empty': {} };
+    if (b.pi) {
+      set.push('pi = :pi');
+      values[':pi'] = b.pi;
+    }
+    if (beyondAccountLimit) {
+      set.push('beyondAccountLimit = :true');
+      values[':true'] = true;
+    }
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(b.accountId),
+        UpdateExpression: `SET ${set.join(', ')} REMOVE failedAttempts, failedWindowStart`,
+        ConditionExpression: 'attribute_not_exists(identityHash) OR identityHash = :h OR identityStatus = :rejected',
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** A rejected submission: the account stays unbound and the failure counts toward the attempt limit. */
+  async recordRejection(accountId: string, nowMs: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET identityStatus = :rejected, updatedAt = :now, failedWindowStart = if_not_exists(failedWindowStart, :now) ADD failedAttempts :one',
+          ConditionExpression: 'attribute_not_exists(identityHash) OR identityStatus = :rejected',
+          ExpressionAttributeValues: { ':rejected': 'rejected', ':now': nowMs, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      // Bound meanwhile through a concurrent submission: the rejection no longer concerns it.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Starts a new attempt window when the old one is over (cheap: only after a window expired). */
+  async resetAttempts(accountId: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: accountKey(accountId), UpdateExpression: 'REMOVE failedAttempts, failedWindowStart' }));
+  }
+
+  /** Copies the person's status (and PI) to each of their accounts, which hold a copy for the hot paths. */
+  async copyIdentityStatus(identity: { identityHash: string; accounts: string[]; status: IdentityStatus; pi?: string | undefined }, nowMs: number): Promise<void> {
+    for (const accountId of identity.accounts) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: accountKey(accountId),
+            UpdateExpression: `SET identityStatus = :st, updatedAt = :now${identity.pi ? ', pi = :pi' : ''}`,
+            ConditionExpression: 'identityHash = :h',
+            ExpressionAttributeValues: { ':st': identity.status, ':now': nowMs, ':h': identity.identityHash, ...(identity.pi ? { ':pi': identity.pi } : {}) },
+          }),
+        );
+      } catch (error) {
+        // The account was bound to another identity since (its rejection was replaced): leave it.
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * The account part of a lease change: hands the lease to `next` (or releases it) only if it is
+   * free (`seenSessionId` null) or still names the session the caller saw, and records the night
+   * play of the session that ends with it.
+   */
+  leasePart(accountId: string, next: AccountLease | null, seenSessionId: string | null, night: { sessionId: string; endedAt: number; seconds: number } | null): TransactItem {
+    const set: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (next) {
+      set.push('leaseSessionId = :sid', 'leaseDeviceHash = :dh');
+      values[':sid'] = next.sessionId;
+      values[':dh'] = next.deviceHash;
+    }
+    if (night && night.seconds > 0) {
+      set.push('nightPlay.#n = :night');
+      names['#n'] = night.sessionId;
+      values[':night'] = { at: night.endedAt, s: night.seconds };
+    }
+    if (seenSessionId) values[':seen'] = seenSessionId;
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(accountId),
+        UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', next ? '' : 'REMOVE leaseSessionId, leaseDeviceHash'].filter(Boolean).join(' '),
+        ConditionExpression: seenSessionId ? 'leaseSessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(leaseSessionId)',
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      },
+    };
+  }
+
+  /** The account part of opening a challenge: remembers it and flags the account (once). */
+  challengeOpenedPart(accountId: string, challenge: { challengeId: string; signal: string; expiresAtMs: number }, nowMs: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(accountId),
+        UpdateExpression: 'SET openChallenge = :c, flaggedAt = if_not_exists(flaggedAt, :now)',
+        ExpressionAttributeValues: { ':c': challenge, ':now': nowMs },
+      },
+    };
+  }
+
+  /** The account part of a challenge verdict: a pass silences the signal; a failure imposes minor rules. */
+  verdictPart(accountId: string, signal: string, verdict: { passed: true; suppressUntil: number } | { passed: false; minorRulesUntil: number }): TransactItem {
+    const update = verdict.passed
+      ? { UpdateExpression: 'SET suppressed.#s = :until REMOVE openChallenge', ExpressionAttributeNames: { '#s': signal }, ExpressionAttributeValues: { ':until': verdict.suppressUntil } }
+      : { UpdateExpression: 'SET minorRulesUntil = :until REMOVE openChallenge', ExpressionAttributeValues: { ':until': verdict.minorRulesUntil } };
+    return { Update: { TableName: this.table, Key: accountKey(accountId), ...update } };
+  }
+}

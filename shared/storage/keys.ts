@@ -1,0 +1,92 @@
+/**
+ * The key catalogue: every `pk`/`sk` and every `gsi1` index key of the single table is built here
+ * and nowhere else (docs/data.md describes each item). Repositories take keys from this module;
+ * no other module spells a key prefix.
+ *
+ * | item               | pk                      | sk                        | gsi1pk / gsi1sk (sparse)                 |
+ * |--------------------|-------------------------|---------------------------|------------------------------------------|
+ * | account            | ACCOUNT#<accountId>     | ACCOUNT                   |                                          |
+ * | identity (person)  | IDENTITY#<hmac>         | IDENTITY                  | PENDING_CHECK / <submitted>#<hmac>       |
+ * | minor's lease      | IDENTITY#<hmac>         | LEASE                     |                                          |
+ * | day play           | IDENTITY#<hmac>         | PLAY#<date>               |                                          |
+ * | spend ledger       | IDENTITY#<hmac>         | SPEND#D#<date>, SPEND#M#<month> |                                    |
+ * | session            | SESSION#<si>            | SESSION                   | LIVE#<shard> / <heartbeat bucket>#<si>   |
+ * | order              | ORDER#<orderId>         | ORDER                     | RESERVED#<shard> / <expiry>#<orderId>    |
+ * | NPPA event         | OUTBOX#<si>             | LOGIN, LOGOUT             | OUTBOX#<shard> / <time>#<si>#<bt>        |
+ * | device             | DEVICE#<hmac>           | DEVICE                    |                                          |
+ * | challenge          | CHALLENGE#<id>          | CHALLENGE                 | CHALLENGE_OPEN / <expiry>#<id>           |
+ * | audit entry        | AUDIT#<accountId>       | <time>#<random>           |                                          |
+ * | rate gate second   | RATE#<gate>             | <epoch second>            |                                          |
+ * | drainer lease      | LEASE#<job>             | LEASE                     |                                          |
+ */
+import { createHash } from 'node:crypto';
+
+export type Key = { pk: string; sk: string };
+
+/** Epoch ms as a fixed-width string, so index sort keys order by time. */
+export const sortableTime = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, '0');
+
+const shardOf = (id: string, shards: number): number => createHash('sha1').update(id).digest()[0]! % shards;
+
+// Accounts and persons
+export const accountKey = (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' });
+const IDENTITY = 'IDENTITY#';
+export const identityKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'IDENTITY' });
+/** The identity hash in an identity item's `pk`. */
+export const identityHashOf = (item: { pk?: unknown }): string => String(item.pk).slice(IDENTITY.length);
+export const identityLeaseKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'LEASE' });
+export const dayPlayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `PLAY#${day}` });
+export const spendDayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#D#${day}` });
+export const spendMonthKey = (identityHash: string, month: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#M#${month}` });
+
+/** Pending real-name checks, oldest first, for the poller. */
+export const pendingCheckIndex = (submittedAt: number, identityHash: string) => ({ gsi1pk: PENDING_CHECK, gsi1sk: `${sortableTime(submittedAt)}#${identityHash}` });
+export const PENDING_CHECK = 'PENDING_CHECK';
+
+// Sessions
+export const LIVE_SHARDS = 8;
+export const LIVE_PREFIX = 'LIVE#';
+export const sessionKey = (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
+/**
+ * Sweeper index entry of a live session: its shard, and its last heartbeat rounded down to
+ * `bucketMs` (the key moves once per bucket, not on every heartbeat).
+ */
+export const liveSessionIndex = (sessionId: string, lastHeartbeatAt: number, bucketMs: number) => ({
+  gsi1pk: `${LIVE_PREFIX}${shardOf(sessionId, LIVE_SHARDS)}`,
+  gsi1sk: `${sortableTime(Math.floor(lastHeartbeatAt / bucketMs) * bucketMs)}#${sessionId}`,
+});
+
+// Payments
+export const RESERVED_SHARDS = 4;
+export const RESERVED_PREFIX = 'RESERVED#';
+export const orderKey = (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+/** Reserved orders by expiry, for the reservation sweeper. */
+export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ gsi1pk: `${RESERVED_PREFIX}${shardOf(orderId, RESERVED_SHARDS)}`, gsi1sk: `${sortableTime(expiresAtMs)}#${orderId}` });
+
+// NPPA reporting
+export const OUTBOX_SHARDS = 4;
+export const OUTBOX_PREFIX = 'OUTBOX#';
+export const outboxKey = (si: string, bt: 0 | 1): Key => ({ pk: `${OUTBOX_PREFIX}${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
+/** Unsent events by time, spread over shards. */
+export const outboxIndex = (si: string, bt: 0 | 1, atMs: number) => ({ gsi1pk: `${OUTBOX_PREFIX}${shardOf(si, OUTBOX_SHARDS)}`, gsi1sk: `${sortableTime(atMs)}#${si}#${bt}` });
+export const rateGateKey = (gate: string, second: number): Key => ({ pk: `RATE#${gate}`, sk: String(second) });
+export const drainerLeaseKey = (job: string): Key => ({ pk: `LEASE#${job}`, sk: 'LEASE' });
+
+// Risk
+export const deviceKey = (deviceHash: string): Key => ({ pk: `DEVICE#${deviceHash}`, sk: 'DEVICE' });
+export const challengeKey = (challengeId: string): Key => ({ pk: `CHALLENGE#${challengeId}`, sk: 'CHALLENGE' });
+export const CHALLENGE_OPEN = 'CHALLENGE_OPEN';
+/** Open challenges by expiry, for the challenge sweeper. */
+export const openChallengeIndex = (challengeId: string, expiresAtMs: number) => ({ gsi1pk: CHALLENGE_OPEN, gsi1sk: `${sortableTime(expiresAtMs)}#${challengeId}` });
+export const auditPartition = (accountId: string): string => `AUDIT#${accountId}`;
+export const auditKey = (accountId: string, atMs: number, unique: string): Key => ({ pk: auditPartition(accountId), sk: `${sortableTime(atMs)}#${unique}` });
+
+/** The storage attributes a record never carries (mappers strip them). */
+export const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'expiresAt'] as const;
+
+/** An item without its storage attributes. */
+export function withoutStorage(item: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...item };
+  for (const a of STORAGE_ATTRIBUTES) delete out[a];
+  return out;
+}
