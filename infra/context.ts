@@ -20,6 +20,12 @@ export const DeploymentContext = z.object({
   logRetentionDays: z.coerce.number().int().positive().default(180),
   /** Where alarms are e-mailed (an SNS subscription the recipient confirms); unset: subscribe yourself. */
   alarmEmail: z.email().optional(),
+  /**
+   * The publisher's games (a JSON array, or the array itself in cdk.json: readDeploymentContext
+   * turns objects into JSON), checked with the functions' own parser (shared/settings.ts
+   * parseGames). Unset: the single game `default` under the secret's bizId.
+   */
+  games: z.string().optional(),
   /** Publisher policies (JSON), checked with the functions' own parsers: looser than the law fails the synth. */
   playPolicy: z.string().optional(),
   spendingPolicy: z.string().optional(),
@@ -38,6 +44,7 @@ const KEYS = Object.keys(DeploymentContext.shape) as Array<keyof DeploymentConte
 
 /** Which context key each function setting comes from (for error messages naming what to fix). */
 const SETTING_SOURCES = {
+  GAMES: 'games',
   PLAY_POLICY: 'playPolicy',
   SPENDING_POLICY: 'spendingPolicy',
   RISK_POLICY: 'riskPolicy',

@@ -39,6 +39,7 @@ export const OPERATOR_ALARMS: ReadonlyArray<{ metricName: string; description: s
   { metricName: 'NppaConfigurationError', description: 'The national system refused our credentials, IP or signature: fix the configuration' },
   { metricName: 'CalendarNotCovered', description: 'A decision needed a day the holiday calendar does not cover: load next year\'s schedule' },
   { metricName: 'PendingIdentityExpired', description: 'A real-name check stayed in progress for 48 h and was rejected' },
+  { metricName: 'NppaUnknownGame', description: 'A session of a game no longer in playguard:games ended: its login/logout events stay queued until the game is configured again' },
 ];
 
 /**
@@ -137,7 +138,9 @@ export class GatewayStack extends Stack {
         logRetention: retention,
         logKey: key,
         logGroupName: `${logPrefix}/functions/${name}`,
-        environment: spec.table === 'none' ? {} : settings,
+        // Every function, meta included: the HTTP edge resolves each token's game from GAMES, and
+        // meta lists the games (shared/settings.ts games()). The table and the secret are bound below.
+        environment: settings,
       });
       if (spec.table !== 'none') fn.bindTable(table, spec.table);
       if (spec.secret) fn.bindSecret(secret);

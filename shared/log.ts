@@ -49,7 +49,8 @@ export function metric(name: string, value = 1, dimensions: Record<string, strin
     JSON.stringify({
       _aws: {
         Timestamp: Date.now(),
-        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: unit }] }],
+        // The aggregate (no dimension) always, so alarms on the plain metric see every game's value.
+        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: Object.keys(dimensions).length ? [[], Object.keys(dimensions)] : [[]], Metrics: [{ Name: name, Unit: unit }] }],
       },
       ...dimensions,
       [name]: value,

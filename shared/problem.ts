@@ -8,6 +8,8 @@ export const PROBLEMS = {
   invalid_request: { status: 400, title: 'Invalid request', detail: '请求格式不正确。' },
   unauthorized: { status: 401, title: 'Unauthorized', detail: '登录状态无效，请重新登录。' },
   forbidden: { status: 403, title: 'Forbidden', detail: '无权执行此操作。' },
+  // The token's `game` (or a payment's `gameId`) names no game this deployment is configured for.
+  unknown_game: { status: 403, title: 'Unknown game', detail: '该游戏未在本服务中登记。' },
   not_found: { status: 404, title: 'Not found', detail: '请求的资源不存在。' },
   method_not_allowed: { status: 405, title: 'Method not allowed', detail: '不支持此请求方法。' },
   payload_too_large: { status: 413, title: 'Payload too large', detail: '请求内容过大。' },

@@ -6,7 +6,7 @@
  */
 import { clock } from '#shared/clock';
 import { secrets, type Secrets } from '#shared/secrets';
-import { settings } from '#shared/settings';
+import { settings, type Game } from '#shared/settings';
 import { documentClient } from '#shared/storage/dynamo';
 import { IdentityRepository } from '#shared/identity/repository';
 import type { IdentityDeps } from '#shared/identity/service';
@@ -47,7 +47,11 @@ const perSecrets = <T>(make: (sec: Secrets) => T): (() => Promise<T>) => {
   };
 };
 
-function makeNppaClient(sec: Secrets, limiter?: NppaLimiter): NppaClient {
+/**
+ * A client signing with one game's bizId (the implicit single game uses the secret's). Identity
+ * checks go out under the first configured game's.
+ */
+function makeNppaClient(sec: Secrets, game: Game, limiter?: NppaLimiter): NppaClient {
   const s = settings();
   return new NppaClient({
     ...(limiter ? { limiter } : {}),
@@ -55,32 +59,35 @@ function makeNppaClient(sec: Secrets, limiter?: NppaLimiter): NppaClient {
     queryUrl: s.NPPA_QUERY_URL,
     loginoutUrl: s.NPPA_LOGINOUT_URL,
     appId: sec.nppaAppId,
-    bizId: sec.nppaBizId,
+    bizId: game.bizId ?? sec.nppaBizId,
     secretKeys: sec.nppaPreviousSecretKey ? [sec.nppaSecretKey, sec.nppaPreviousSecretKey] : [sec.nppaSecretKey],
     now: clock.now,
   });
 }
 
-/** The per-second gates every running copy shares (the national system's per-game limits). */
-const rateGates = once(async () => {
-  const table = settings().TABLE_NAME;
-  return {
-    check: new RateGate(documentClient(), table, 'nppa-check', RATE_LIMITS.check, clock.now),
-    query: new RateGate(documentClient(), table, 'nppa-query', RATE_LIMITS.query, clock.now),
-    loginout: new RateGate(documentClient(), table, 'nppa-loginout', RATE_LIMITS.loginout, clock.now),
-  };
-});
+const firstGame = (): Game => settings().GAMES[0]!;
+
+/**
+ * The per-second gates every running copy shares: the national system's limits are per game, so
+ * each game has its own (named by game; the identity endpoints go out under the first game).
+ */
+const gate = (name: string, perSecond: number) => new RateGate(documentClient(), settings().TABLE_NAME, name, perSecond, clock.now);
+const checkGates = once(async () => ({ check: gate('nppa-check', RATE_LIMITS.check), query: gate('nppa-query', RATE_LIMITS.query), loginout: gate('nppa-loginout', RATE_LIMITS.loginout) }));
+const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'nppa-loginout' : `nppa-loginout#${gameId}`, RATE_LIMITS.loginout);
 
 /**
  * The request path's client (identity submit): no limiter round trip (its budget is 2 DynamoDB
  * requests); past 100 QPS the national system answers 1006 and the submission is accepted as
  * pending and re-checked by the poller, whose client below waits its turn at a shared gate.
  */
-export const nppaClient = perSecrets((sec) => makeNppaClient(sec));
+export const nppaClient = perSecrets((sec) => makeNppaClient(sec, firstGame()));
 
 const pollerNppaClient = perSecrets((sec) =>
-  makeNppaClient(sec, { acquire: async (endpoint) => void (await (await rateGates())[endpoint].acquire()) }),
+  makeNppaClient(sec, firstGame(), { acquire: async (endpoint) => void (await (await checkGates())[endpoint].acquire()) }),
 );
+
+/** Each game's reporting: its client and its loginout gate. */
+const gameReporting = perSecrets((sec) => settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })));
 
 const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
 const accountRepository = once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
@@ -107,6 +114,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
     repo: await sessionRepository(),
     accounts: await accountRepository(),
     policy: s.PLAY_POLICY,
+    games: s.GAMES,
     calendar: await calendar(),
     pepper: (await secrets()).pepper,
     risk: await riskDeps(),
@@ -114,7 +122,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
 };
 
 /** The session sweeper needs no secret: it ends sessions by their stored facts. */
-export const sessionSweeperDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY });
+export const sessionSweeperDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY, games: settings().GAMES });
 
 const sessionRepository = once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME));
 
@@ -140,8 +148,7 @@ export const reporterDeps = async () => {
   return {
     outbox: new OutboxRepository(documentClient(), table),
     identities: await identityRepository(),
-    nppa: await nppaClient(),
-    gate: (await rateGates()).loginout,
+    games: await gameReporting(),
     lease: new DrainerLease(documentClient(), table, 'nppaReporter'),
     now: clock.now,
   };

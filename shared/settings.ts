@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { parseCalendarOverride, type CalendarOverride } from '#shared/domain/calendar';
-import { PRESETS, parsePlayPolicy, type PlayPolicy } from '#shared/domain/playPolicy';
+import { assertWithinPolicy, PRESETS, parsePlayPolicy, type PlayPolicy } from '#shared/domain/playPolicy';
 import { parseRiskPolicy, DEFAULT_RISK_POLICY, type RiskPolicy } from '#shared/domain/riskRules';
 import { DEFAULT_SPENDING_POLICY, parseSpendingPolicy, type SpendingPolicy } from '#shared/domain/spendingPolicy';
 
@@ -38,8 +38,72 @@ const jsonDocument = <T>(parse: (value: unknown) => T) =>
 
 const url = z.url({ protocol: /^https?$/ });
 
+/**
+ * A game of the publisher. `bizId` is its registration code with the national system (every login
+ * and logout is reported under it); null only for the implicit single game `default`, which uses
+ * the bizId in the secret document. `ageRating` is its age-appropriateness label (8, 12 or 16:
+ * the industry's 适龄提示 stages, 2024 Regulations on the Online Protection of Minors Art. 47).
+ */
+export interface Game {
+  gameId: string;
+  bizId: string | null;
+  name: string;
+  ageRating: 8 | 12 | 16 | null;
+  /** Null: the deployment's play policy. A game's own may only be stricter. */
+  playPolicy: PlayPolicy | null;
+}
+
+export const DEFAULT_GAME_ID = 'default';
+/** Unset GAMES: one game, `default`, reported under the secret's bizId (single-game deployments as before). */
+export const DEFAULT_GAMES: readonly Game[] = Object.freeze([{ gameId: DEFAULT_GAME_ID, bizId: null, name: DEFAULT_GAME_ID, ageRating: null, playPolicy: null }]);
+
+const GameInput = z
+  .object({
+    gameId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'gameId: 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+    bizId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'bizId: the registration code with the national system (1–32 letters, digits, "_" or "-")'),
+    name: z.string().min(1).max(100).optional(),
+    ageRating: z.union([z.literal(8), z.literal(12), z.literal(16)]).optional(),
+    playPolicy: z.unknown().optional(),
+  })
+  .strict();
+
+/** Parses the games list (JSON value): unique ids and bizIds, each game's policy parsed and no looser than the law. */
+export function parseGames(json: unknown): Game[] {
+  const parsed = z.array(GameInput).min(1).max(100).safeParse(json);
+  if (!parsed.success) throw new Error(`invalid games: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
+  const seen = { ids: new Set<string>(), bizIds: new Set<string>() };
+  return parsed.data.map((g, i) => {
+    if (seen.ids.has(g.gameId)) throw new Error(`invalid games: ${i}.gameId: "${g.gameId}" appears twice`);
+    if (seen.bizIds.has(g.bizId)) throw new Error(`invalid games: ${i}.bizId: two games share one bizId`);
+    seen.ids.add(g.gameId);
+    seen.bizIds.add(g.bizId);
+    let playPolicy: PlayPolicy | null = null;
+    if (g.playPolicy !== undefined) {
+      try {
+        playPolicy = parsePlayPolicy(g.playPolicy);
+      } catch (error) {
+        throw new Error(`invalid games: ${i}.playPolicy: ${(error as Error).message}`);
+      }
+    }
+    return { gameId: g.gameId, bizId: g.bizId, name: g.name ?? g.gameId, ageRating: g.ageRating ?? null, playPolicy };
+  });
+}
+
+/** A game's policy may only be stricter than the deployment's (checked once both are parsed). */
+const gamePoliciesWithinDeployment = (s: { GAMES: Game[]; PLAY_POLICY: PlayPolicy }, ctx: z.RefinementCtx) => {
+  s.GAMES.forEach((g, i) => {
+    if (!g.playPolicy) return;
+    try {
+      assertWithinPolicy(g.playPolicy, s.PLAY_POLICY);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['GAMES'], message: `invalid games: ${i}.playPolicy: ${(error as Error).message}` });
+    }
+  });
+};
+
 /** Everything but the table: what synth can check before the table has a name. */
-export const PolicySettings = z.object({
+const PolicyShape = z.object({
+  GAMES: jsonDocument<Game[]>(parseGames).default(DEFAULT_GAMES as Game[]),
   NPPA_CHECK_URL: url.default(NPPA_PRODUCTION_URLS.NPPA_CHECK_URL),
   NPPA_QUERY_URL: url.default(NPPA_PRODUCTION_URLS.NPPA_QUERY_URL),
   NPPA_LOGINOUT_URL: url.default(NPPA_PRODUCTION_URLS.NPPA_LOGINOUT_URL),
@@ -50,11 +114,10 @@ export const PolicySettings = z.object({
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 });
 
-export const Settings = PolicySettings.extend({ TABLE_NAME: z.string().min(1) });
-export type Settings = z.output<typeof Settings>;
+export const PolicySettings = PolicyShape.superRefine(gamePoliciesWithinDeployment);
 
-/** The variables the schema reads (the rest of an environment is ignored). */
-export const SETTING_NAMES = Object.keys(Settings.shape) as Array<keyof typeof Settings.shape>;
+export const Settings = PolicyShape.extend({ TABLE_NAME: z.string().min(1) }).superRefine(gamePoliciesWithinDeployment);
+export type Settings = z.output<typeof Settings>;
 
 export class InvalidSettings extends Error {
   constructor(readonly issues: Array<{ variable: string; message: string }>) {
@@ -64,7 +127,7 @@ export class InvalidSettings extends Error {
 }
 
 /** Parses an environment with `schema`; empty strings count as unset. Throws InvalidSettings. */
-export function parseSettings<S extends typeof PolicySettings | typeof Settings>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+export function parseSettings<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) throw new InvalidSettings(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? ''), message: i.message })));
@@ -76,4 +139,19 @@ let cached: Settings | undefined;
 /** The function's settings, parsed once per container. */
 export function settings(): Settings {
   return (cached ??= parseSettings(Settings, process.env));
+}
+
+/**
+ * GAMES alone, with the same schema piece as `Settings`. The HTTP edge resolves every token's game
+ * and the `meta` function lists the games, and neither may require TABLE_NAME (`meta` has no table:
+ * shared/api/functions.ts). Whether a game's play policy is within the deployment's is checked by
+ * `settings()` (every function with a table, at cold start) and at synth.
+ */
+export const GamesSettings = PolicyShape.pick({ GAMES: true });
+
+let cachedGames: readonly Game[] | undefined;
+
+/** The configured games in their configured order (the first is a token's game when it names none), parsed once per container. */
+export function games(): readonly Game[] {
+  return (cachedGames ??= Object.freeze(parseSettings(GamesSettings, process.env).GAMES));
 }

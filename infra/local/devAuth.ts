@@ -21,7 +21,8 @@ export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 export const CLOCK_TOLERANCE_SECONDS = 0;
 
 export interface DevAuth {
-  issue(claims: { sub: string; scope?: string; ttlSeconds?: number }, nowMs: number): Promise<string>;
+  /** `game` becomes the token's `game` claim (the game it is for); without it the token names none. */
+  issue(claims: { sub: string; scope?: string; game?: string | undefined; ttlSeconds?: number }, nowMs: number): Promise<string>;
   verify(token: string, nowMs: number): Promise<JWTPayload>;
   jwks: JSONWebKeySet;
 }
@@ -58,9 +59,9 @@ export async function createDevAuth(persistDir?: string): Promise<DevAuth> {
 
   return {
     jwks,
-    issue: async ({ sub, scope = 'player', ttlSeconds = 3600 }, nowMs) => {
+    issue: async ({ sub, scope = 'player', game, ttlSeconds = 3600 }, nowMs) => {
       const iat = Math.floor(nowMs / 1000);
-      return new SignJWT({ scope })
+      return new SignJWT({ scope, ...(game !== undefined ? { game } : {}) })
         .setProtectedHeader({ alg: DEV_ALGORITHM, kid, typ: 'JWT' })
         .setSubject(sub)
         .setIssuer(DEV_ISSUER)

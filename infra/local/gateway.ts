@@ -14,7 +14,7 @@ import { log } from '#shared/log';
 import { createDevAuth } from '#infra/local/devAuth';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
 import { NppaSimulator } from '#shared/nppa/simulator';
-import { parseSettings, Settings } from '#shared/settings';
+import { parseSettings, PolicySettings, Settings } from '#shared/settings';
 import { answerClientError, readBody, requestUrl, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
 
 export interface LocalGatewayOptions {
@@ -41,6 +41,8 @@ export interface LocalGateway {
 const TokenRequest = z.object({
   sub: z.string().min(1).max(128),
   scope: z.enum(['player', 'server']).optional(),
+  // Any game, configured or not, so that the refusal of an unknown one (403 unknown_game) can be tried.
+  game: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(1).max(86_400 * 30).optional(),
 }).strict();
 const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }) }).strict();
@@ -55,7 +57,10 @@ async function nationalSystem(): Promise<NppaSimulator | undefined> {
   const set = NPPA_VARIABLES.filter((v) => process.env[v]);
   if (set.length === NPPA_VARIABLES.length) return undefined;
   if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
-  const simulator = new NppaSimulator({ now: clock.now });
+  // The embedded national system knows every configured game's bizId (the first game reports
+  // under the simulator's own when GAMES is unset).
+  const games = parseSettings(PolicySettings, process.env).GAMES;
+  const simulator = new NppaSimulator({ now: clock.now, otherBizIds: games.flatMap((g) => (g.bizId ? [g.bizId] : [])) });
   const { url } = await simulator.start();
   Object.assign(process.env, simulator.environment(url));
   return simulator;

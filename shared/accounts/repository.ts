@@ -12,7 +12,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
-import { accountKey } from '#shared/storage/keys';
+import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
@@ -38,22 +38,28 @@ const AccountItem = z.object({
   /** Ended session → night-play seconds and end time. */
   nightPlay: z.record(z.string(), z.object({ at: z.number(), s: z.number() })).optional(),
   openChallenge: z.object({ challengeId: z.string(), signal: z.string(), expiresAtMs: z.number() }).optional(),
-  /** The account's one live session (its lease). */
-  leaseSessionId: z.string().optional(),
-  leaseDeviceHash: z.string().optional(),
   lastLoginAt: epochMs.optional(),
   /** Set by an operator on the item itself: the account may not play or pay. */
   blocked: z.boolean().optional(),
 });
 
-export type AccountRecord = z.infer<typeof AccountItem> & { accountId: string };
+const LeaseValue = z.object({ sessionId: z.string(), deviceHash: z.string() });
+
+/** The account's one live session per game: game id → its lease. */
+export type AccountLeases = Record<string, AccountLease>;
+
+export type AccountRecord = z.infer<typeof AccountItem> & { accountId: string; leases: AccountLeases };
 
 /** An account bound to a person (verified or pending): what the hot paths act on. */
 export type BoundAccount = AccountRecord & { identityHash: string; birthDate: string };
 
 /** The record of a stored account item (storage attributes and unknown attributes dropped). */
 export function accountFromItem(accountId: string, item: Record<string, unknown>): AccountRecord {
-  return { ...AccountItem.parse(item), accountId };
+  const leases: AccountLeases = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(ACCOUNT_LEASE_PREFIX)) leases[name.slice(ACCOUNT_LEASE_PREFIX.length)] = LeaseValue.parse(value);
+  }
+  return { ...AccountItem.parse(item), accountId, leases };
 }
 
 /** The lease an account hands to its live session. */
@@ -196,18 +202,33 @@ export class AccountRepository {
   }
 
   /**
-   * The account part of a lease change: hands the lease to `next` (or releases it) only if it is
-   * free (`seenSessionId` null) or still names the session the caller saw, and records the night
-   * play of the session that ends with it.
+   * The account part of a lease change in one game: hands the lease to `next` (or releases it) only
+   * if it is free (`seenSessionId` null) or still names the session the caller saw, and records the
+   * night play of the session that ends with it.
    */
-  leasePart(accountId: string, next: AccountLease | null, seenSessionId: string | null, night: { sessionId: string; endedAt: number; seconds: number } | null): TransactItem {
+  leasePart(
+    accountId: string,
+    gameId: string,
+    next: AccountLease | null,
+    seenSessionId: string | null,
+    night: { sessionId: string; endedAt: number; seconds: number } | null,
+    /** The same account's lease in another game, released in the same update (one transaction may touch an item once). */
+    alsoRelease?: { gameId: string; sessionId: string },
+  ): TransactItem {
     const set: string[] = [];
-    const names: Record<string, string> = {};
+    const remove: string[] = [];
+    const conditions: string[] = [];
+    const names: Record<string, string> = { '#lease': accountLeaseAttribute(gameId) };
     const values: Record<string, unknown> = {};
+    if (alsoRelease) {
+      names['#other'] = accountLeaseAttribute(alsoRelease.gameId);
+      values[':otherSeen'] = alsoRelease.sessionId;
+      remove.push('#other');
+      conditions.push('#other.sessionId = :otherSeen');
+    }
     if (next) {
-      set.push('leaseSessionId = :sid', 'leaseDeviceHash = :dh');
-      values[':sid'] = next.sessionId;
-      values[':dh'] = next.deviceHash;
+      set.push('#lease = :lease');
+      values[':lease'] = { sessionId: next.sessionId, deviceHash: next.deviceHash };
     }
     if (night && night.seconds > 0) {
       set.push('nightPlay.#n = :night');
@@ -215,13 +236,15 @@ export class AccountRepository {
       values[':night'] = { at: night.endedAt, s: night.seconds };
     }
     if (seenSessionId) values[':seen'] = seenSessionId;
+    if (!next) remove.push('#lease');
+    conditions.unshift(seenSessionId ? '#lease.sessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(#lease)');
     return {
       Update: {
         TableName: this.table,
         Key: accountKey(accountId),
-        UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', next ? '' : 'REMOVE leaseSessionId, leaseDeviceHash'].filter(Boolean).join(' '),
-        ConditionExpression: seenSessionId ? 'leaseSessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(leaseSessionId)',
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' '),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
         ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       },
     };

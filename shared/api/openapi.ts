@@ -17,7 +17,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     }
     if (r.auth !== 'none') {
       responses['401'] = problemResponse;
-      if (r.auth !== 'account') responses['403'] = problemResponse;
+      // A route's own 403 (which codes it answers) is kept; the generic one only fills a gap.
+      if (r.auth !== 'account') responses['403'] ??= problemResponse;
     }
     if (r.body || r.params) responses['400'] = problemResponse;
     responses.default = problemResponse;

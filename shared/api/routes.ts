@@ -30,6 +30,13 @@ const route = <const R extends RouteSpec>(r: R): R => r;
 // client's retries (shared/storage/dynamo.ts) answers this, never a 500.
 const contention = { description: 'write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again', schema: s.Problem };
 
+// Every route that takes a credential may answer unknown_game: the token's `game` claim names a game
+// this deployment is not configured for (shared/http/api.ts; a token without one is for the first
+// configured game). Routes for one kind of credential answer forbidden to the other kind.
+const UNKNOWN_GAME = "unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)";
+const unknownGame = { description: UNKNOWN_GAME, schema: s.Problem };
+const refusedCredential = (kind: 'player' | 'server') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: s.Problem });
+
 export const routes = {
   health: route({
     method: 'GET', path: '/health', fn: 'meta', auth: 'none', summary: 'Liveness',
@@ -39,11 +46,16 @@ export const routes = {
     method: 'GET', path: '/openapi.json', fn: 'meta', auth: 'none', summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
   }),
+  listGames: route({
+    method: 'GET', path: '/v1/games', fn: 'meta', auth: 'none', summary: 'The games this deployment serves',
+    responses: { 200: { description: 'Every configured game, in configured order', schema: s.Games } },
+  }),
   submitIdentity: route({
     method: 'POST', path: '/v1/identity', fn: 'identity', auth: 'player', summary: 'Submit real-name information',
     body: s.IdentitySubmission,
     responses: {
       200: { description: 'Verified, or pending (the national system answered "in progress"; the gateway finishes it later)', schema: s.IdentitySubmitted },
+      403: refusedCredential('player'),
       409: { description: 'identity_already_bound', schema: s.Problem },
       422: { description: 'invalid_id_number or identity_rejected', schema: s.Problem },
       429: { description: 'rate_limited or write_contention (with Retry-After)', schema: s.Problem },
@@ -52,14 +64,14 @@ export const routes = {
   }),
   readIdentity: route({
     method: 'GET', path: '/v1/identity', fn: 'identity', auth: 'player', summary: "The account's real-name status",
-    responses: { 200: { description: 'Status and, when known, the age band for today', schema: s.IdentityView } },
+    responses: { 200: { description: 'Status and, when known, the age band for today', schema: s.IdentityView }, 403: refusedCredential('player') },
   }),
   startSession: route({
     method: 'POST', path: '/v1/sessions', fn: 'sessions', auth: 'player', summary: 'Log in to play',
     body: s.SessionStart,
     responses: {
       201: { description: 'Session started; null remaining/endsAt means no limit applies', schema: s.SessionStarted },
-      403: { description: 'identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd) or account_blocked', schema: s.Problem },
+      403: { description: `identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: s.Problem },
       409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: s.Problem },
       428: { description: 'challenge_required (with challengeId, challengeKind)', schema: s.Problem },
       429: contention,
@@ -71,6 +83,7 @@ export const routes = {
     body: s.Heartbeat,
     responses: {
       200: { description: 'What the client must do, and when to call next', schema: s.HeartbeatAnswer },
+      403: refusedCredential('player'),
       404: { description: 'session_not_found', schema: s.Problem },
       409: { description: 'stale_heartbeat (seq lower than the last one seen)', schema: s.Problem },
       429: contention,
@@ -79,18 +92,21 @@ export const routes = {
   endSession: route({
     method: 'DELETE', path: '/v1/sessions/{sessionId}', fn: 'sessions', auth: 'player', summary: 'Log out (idempotent)',
     params: s.SessionPath,
-    responses: { 204: { description: 'Logged out' }, 429: contention },
+    responses: { 204: { description: 'Logged out' }, 403: refusedCredential('player'), 429: contention },
   }),
   readLimits: route({
     method: 'GET', path: '/v1/limits', fn: 'sessions', auth: 'player', summary: "The player's play-time and spending limits now",
-    responses: { 200: { description: 'Agrees with what a login or a reservation at this instant would decide', schema: s.Limits } },
+    responses: { 200: { description: 'Agrees with what a login or a reservation at this instant would decide', schema: s.Limits }, 403: refusedCredential('player') },
   }),
   reservePayment: route({
     method: 'POST', path: '/v1/payments', fn: 'payments', auth: 'account', summary: 'Reserve a payment before charging',
     body: s.PaymentReservation,
     responses: {
       201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: s.PaymentReserved },
-      403: { description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required or forbidden', schema: s.Problem },
+      403: {
+        description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required, forbidden (accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
+        schema: s.Problem,
+      },
       409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: s.Problem },
       428: { description: 'challenge_required (with challengeId, challengeKind)', schema: s.Problem },
       429: contention,
@@ -101,6 +117,7 @@ export const routes = {
     params: s.OrderPath,
     responses: {
       200: { description: 'Committed', schema: s.PaymentState },
+      403: unknownGame,
       404: { description: 'order_not_found', schema: s.Problem },
       409: { description: 'order_expired (the reservation had been released)', schema: s.Problem },
     },
@@ -110,6 +127,7 @@ export const routes = {
     params: s.OrderPath,
     responses: {
       200: { description: 'Cancelled', schema: s.PaymentState },
+      403: unknownGame,
       404: { description: 'order_not_found', schema: s.Problem },
       409: { description: 'order_conflict (the order was already committed)', schema: s.Problem },
       429: contention,
@@ -121,6 +139,7 @@ export const routes = {
     body: s.ChallengeResult,
     responses: {
       200: { description: 'Recorded; a failed or expired challenge puts the account under minor rules', schema: s.ChallengeState },
+      403: refusedCredential('server'),
       404: { description: 'challenge_not_found', schema: s.Problem },
       429: contention,
     },

@@ -42,6 +42,24 @@ export const Problem = z
 
 export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
+// Games. Any 1–64 characters are accepted here: whether a game is configured is answered with
+// 403 unknown_game, not a 400 (the configured ids' own format is checked in shared/settings.ts).
+const gameId = z.string().min(1).max(64).meta({ description: 'A game id of the configured games (GET /v1/games)', example: 'g-main' });
+export const Games = z
+  .object({
+    games: z.array(
+      z.object({
+        gameId: z.string(),
+        name: z.string(),
+        ageRating: z
+          .union([z.literal(8), z.literal(12), z.literal(16)])
+          .nullable()
+          .meta({ description: 'The age-appropriateness label (8+, 12+ or 16+); null when the publisher set none' }),
+      }),
+    ),
+  })
+  .meta({ id: 'Games', description: 'The games this deployment serves, in configured order (the first is the game of a token without a `game` claim)' });
+
 // Identity
 export const IdentitySubmission = z
   .object({
@@ -119,6 +137,9 @@ export const PaymentReservation = z
     orderId,
     amount: z.number().int().min(1).max(100_000_000).meta({ description: 'Amount in fen, 1 … 1,000,000 CNY' }),
     accountId: z.string().min(1).max(128).optional().meta({ description: 'Required with a server credential; must equal sub with a player credential' }),
+    gameId: gameId
+      .optional()
+      .meta({ description: "The game the order is for. A server credential names any configured game (default: the first; an unconfigured one answers 403 unknown_game); a player credential may only name its token's game (another answers 403 forbidden)" }),
   })
   .strict()
   .meta({ id: 'PaymentReservation' });

@@ -75,7 +75,15 @@ const PlayPolicyInput = z
 
 /** Throws, naming the rule, when `candidate` allows something its preset forbids. */
 export function validatePolicy(candidate: PlayPolicy): void {
-  const base = PRESETS[candidate.preset];
+  assertNotLooser(candidate, PRESETS[candidate.preset], `the law's`, ` (${RULE_SOURCE[candidate.preset]})`);
+}
+
+/** Throws when a game's policy allows something the deployment's policy does not (a game may only be stricter). */
+export function assertWithinPolicy(candidate: PlayPolicy, deployment: PlayPolicy): void {
+  assertNotLooser(candidate, deployment, `the deployment's`, '');
+}
+
+function assertNotLooser(candidate: PlayPolicy, base: PlayPolicy, whose: string, source: string): void {
   for (const kind of ['holiday', 'fridayToSunday', 'workday'] as const) {
     const c = candidate.days[kind];
     const b = base.days[kind];
@@ -83,11 +91,11 @@ export function validatePolicy(candidate: PlayPolicy): void {
       if (!(w.start < w.end)) throw new Error(`play window ${clock(w.start)}–${clock(w.end)} on ${kind} days is empty or reversed`);
       if (!b.windows.some((bw) => bw.start <= w.start && w.end <= bw.end)) {
         const law = b.windows.map((bw) => `${clock(bw.start)}–${clock(bw.end)}`).join(', ') || 'no play at all';
-        throw new Error(`play window ${clock(w.start)}–${clock(w.end)} on ${kind} days is wider than the law's ${law} (${RULE_SOURCE[candidate.preset]})`);
+        throw new Error(`play window ${clock(w.start)}–${clock(w.end)} on ${kind} days is wider than ${whose} ${law}${source}`);
       }
     }
     if (b.budgetSeconds !== null && (c.budgetSeconds === null || c.budgetSeconds > b.budgetSeconds)) {
-      throw new Error(`daily play budget on ${kind} days ${c.budgetSeconds === null ? 'unlimited' : `${c.budgetSeconds / 60} min`} exceeds the law's ${b.budgetSeconds / 60} min (${RULE_SOURCE[candidate.preset]})`);
+      throw new Error(`daily play budget on ${kind} days ${c.budgetSeconds === null ? 'unlimited' : `${c.budgetSeconds / 60} min`} exceeds ${whose} ${b.budgetSeconds / 60} min${source}`);
     }
   }
 }
@@ -155,9 +163,4 @@ export function playTimeRuleDetail(policy: PlayPolicy): string {
   });
   const list = allowed.join('，');
   return `${prefix}未成年人仅可在${list}${list.endsWith('）') ? '' : ' '}进行游戏。`;
-}
-
-/** The policy a function runs with: the JSON in PLAY_POLICY, or the default preset. */
-export function playPolicyFromSettings(json: string | undefined): PlayPolicy {
-  return json ? parsePlayPolicy(JSON.parse(json)) : PRESETS['nppa-2021'];
 }

@@ -10,8 +10,9 @@ import type { z } from 'zod';
 import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shared/api/routes';
 import { clock } from '#shared/clock';
 import { Problem, problemBody } from '#shared/problem';
-import type { Caller } from '#shared/caller';
+import { configuredGame, type Caller } from '#shared/caller';
 import { log } from '#shared/log';
+import { games } from '#shared/settings';
 import { isTransactionConflict } from '#shared/storage/conflicts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -41,21 +42,43 @@ export type Operations = { [K in OperationId]?: (req: Request<K>) => Promise<Rep
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = Exclude<APIGatewayProxyResultV2, string>;
 
+interface Credential {
+  accountId: string;
+  kind: Caller['kind'];
+  /** The `game` claim as passed, undefined when the token has none. */
+  game: string | undefined;
+}
+
 /** Claims as API Gateway's JWT authorizer passes them (strings, arrays flattened). */
-export function callerFromClaims(claims: Record<string, unknown> | undefined): Caller | null {
+function credentialOf(claims: Record<string, unknown> | undefined): Credential | null {
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) return null;
   const scope = claims?.scope;
   const scopes = typeof scope === 'string' ? scope.replace(/^\[|\]$/g, '').split(/[\s,]+/) : Array.isArray(scope) ? scope.map(String) : [];
-  return { accountId: sub, kind: scopes.includes('server') ? 'server' : 'player' };
+  // API Gateway hands every claim over as a string; anything else (a direct invocation) is compared as one.
+  const game = claims?.game;
+  return { accountId: sub, kind: scopes.includes('server') ? 'server' : 'player', game: game === undefined || game === null ? undefined : String(game) };
+}
+
+/**
+ * The caller a token's claims describe, or null when they name no valid account (401). Its game
+ * is the `game` claim, or the first configured game when there is none; a `game` naming no
+ * configured game throws 403 `unknown_game`.
+ */
+export function callerFromClaims(claims: Record<string, unknown> | undefined, configured: ReadonlyArray<{ gameId: string }> = games()): Caller | null {
+  const credential = credentialOf(claims);
+  if (!credential) return null;
+  return { accountId: credential.accountId, kind: credential.kind, gameId: configuredGame(credential.game, configured) };
 }
 
 function authorize(route: RouteSpec, event: Event): Caller | null {
   if (route.auth === 'none') return null;
-  const caller = callerFromClaims(event.requestContext.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
-  if (!caller) throw new Problem('unauthorized');
-  if (route.auth !== 'account' && route.auth !== caller.kind) throw new Problem('forbidden');
-  return caller;
+  const credential = credentialOf(event.requestContext.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
+  if (!credential) throw new Problem('unauthorized');
+  // The kind first: deployed, API Gateway refuses a player on a server-only route before any
+  // function runs (infra/stack.ts authorizationScopes), whatever its game.
+  if (route.auth !== 'account' && route.auth !== credential.kind) throw new Problem('forbidden');
+  return { accountId: credential.accountId, kind: credential.kind, gameId: configuredGame(credential.game, games()) };
 }
 
 // Paths and messages only: never echo the submitted values, which may be personal data.

@@ -51,10 +51,6 @@ export interface LoginoutItem {
   pi?: string;
 }
 
-export interface LoginoutRequest {
-  collections: LoginoutItem[];
-}
-
 /** One item the national system refused inside a 3001 partial failure. */
 export interface LoginoutItemFailure {
   no: number;

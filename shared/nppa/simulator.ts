@@ -62,6 +62,8 @@ const presetMatch = (presets: readonly TestIdentity[], c: TestIdentity): number 
 export interface SimulatorOptions {
   appId?: string;
   bizId?: string;
+  /** Further games registered under the same appId (each with its own limits, as the real system). */
+  otherBizIds?: string[];
   /** 32 hex characters. */
   secretKey?: string;
   now?: () => number;
@@ -75,6 +77,8 @@ export interface SimulatorOptions {
 }
 
 export interface ReceivedEvent {
+  /** The game it was reported under (the request's bizId header). */
+  bizId?: string;
   no: number;
   si: string;
   bt: number;
@@ -112,15 +116,16 @@ const presetIndex = (ai: string, leading: '1' | '2' | '3'): number | null => {
 export class NppaSimulator {
   readonly appId: string;
   readonly bizId: string;
+  private readonly bizIds: Set<string>;
   readonly secretKey: string;
   private readonly now: () => number;
   private readonly limits: Record<Endpoint, number>;
   private readonly lockoutMs: number;
   private server: Server | undefined;
   private readonly checks = new Map<string, CheckRecord>();
-  private readonly windows = new Map<Endpoint, { second: number; count: number }>();
+  private readonly windows = new Map<string, { second: number; count: number }>();
   /** Lockouts per endpoint, [from, until): a virtual clock moved back before `from` is not locked out. */
-  private readonly lockouts = new Map<Endpoint, { from: number; until: number }>();
+  private readonly lockouts = new Map<string, { from: number; until: number }>();
   /** Every loginout item accepted, in arrival order. */
   readonly receivedLoginouts: ReceivedEvent[] = [];
   /** Requests that reached the protocol checks, per endpoint (not those answered while down or garbage). */
@@ -135,6 +140,7 @@ export class NppaSimulator {
   constructor(options: SimulatorOptions = {}) {
     this.appId = options.appId ?? 'sim-app';
     this.bizId = options.bizId ?? 'sim-biz';
+    this.bizIds = new Set([this.bizId, ...(options.otherBizIds ?? [])]);
     this.secretKey = options.secretKey ?? '0123456789abcdef0123456789abcdef';
     this.now = options.now ?? Date.now;
     this.limits = options.rateLimits ?? { ...RATE_LIMITS };
@@ -254,7 +260,7 @@ export class NppaSimulator {
     const sign = h('sign');
     if (!appId || !bizId || !timestamps || !sign) return reply(res, 1004);
     if (appId !== this.appId) return reply(res, 1008);
-    if (bizId !== this.bizId) return reply(res, 1011);
+    if (!this.bizIds.has(bizId)) return reply(res, 1011);
     const ts = Number(timestamps);
     // Expired after 5 s; a timestamp that far in the future is a skewed clock, refused alike.
     if (!/^\d+$/.test(timestamps) || Math.abs(this.now() - ts) > REQUEST_LIFETIME_MS) return reply(res, 1007);
@@ -269,7 +275,7 @@ export class NppaSimulator {
       const [{ errcode }] = this.injected.splice(injected, 1) as [{ errcode: number }];
       return reply(res, errcode, 'injected');
     }
-    if (!this.withinRate(endpoint)) {
+    if (!this.withinRate(endpoint, bizId)) {
       this.rateLimited[endpoint] += 1;
       return reply(res, 1006);
     }
@@ -290,7 +296,7 @@ export class NppaSimulator {
     }
     if (endpoint === 'check') return this.check(res, plaintext, testCode);
     if (endpoint === 'query') return this.query(res, query.ai ?? '', testCode);
-    return this.loginout(res, plaintext, ts, testCode);
+    return this.loginout(res, plaintext, ts, bizId, testCode);
   }
 
   private route(path: string): { endpoint: Endpoint; testCode?: string } | undefined {
@@ -303,19 +309,21 @@ export class NppaSimulator {
     return { endpoint, testCode: m[2]! };
   }
 
-  private withinRate(endpoint: Endpoint): boolean {
+  /** The limits hold per game (bizId) and endpoint. */
+  private withinRate(endpoint: Endpoint, bizId: string): boolean {
     const now = this.now();
-    const lockout = this.lockouts.get(endpoint);
+    const gate = `${endpoint}#${bizId}`;
+    const lockout = this.lockouts.get(gate);
     if (lockout && lockout.from <= now && now < lockout.until) return false;
     const second = Math.floor(now / 1000);
-    const w = this.windows.get(endpoint);
+    const w = this.windows.get(gate);
     if (!w || w.second !== second) {
-      this.windows.set(endpoint, { second, count: 1 });
+      this.windows.set(gate, { second, count: 1 });
       return true;
     }
     w.count += 1;
     if (w.count <= this.limits[endpoint]) return true;
-    if (this.lockoutMs > 0) this.lockouts.set(endpoint, { from: now, until: now + this.lockoutMs });
+    if (this.lockoutMs > 0) this.lockouts.set(gate, { from: now, until: now + this.lockoutMs });
     return false;
   }
 
@@ -373,7 +381,7 @@ export class NppaSimulator {
     reply(res, 0, 'OK', { result: record.status === 0 ? { status: 0, pi: record.pi } : { status: record.status } });
   }
 
-  private loginout(res: ServerResponse, body: Record<string, unknown>, timestamps: number, testCode?: string): void {
+  private loginout(res: ServerResponse, body: Record<string, unknown>, timestamps: number, bizId: string, testCode?: string): void {
     const refusals = loginoutRefusals(body.collections, timestamps);
     if ('batch' in refusals) return reply(res, refusals.batch);
     const items = body.collections as ReceivedEvent[];
@@ -383,9 +391,9 @@ export class NppaSimulator {
       if (refused) return results.push(refused);
       // The test system knows only its preset PIs.
       if (testCode !== undefined && item.ct === 0 && !OFFICIAL_TEST_PIS.includes(item.pi!)) return results.push({ no: item.no, errcode: 3010, errmsg: ERRMSG[3010]! });
-      const injected = this.failItem?.(item);
+      const injected = this.failItem?.({ ...item, bizId });
       if (injected) return results.push({ no: item.no, errcode: injected, errmsg: 'injected' });
-      this.receivedLoginouts.push({ ...item });
+      this.receivedLoginouts.push({ ...item, bizId });
     });
     if (results.length) return reply(res, 3001, undefined, { results });
     // The specification's example of a successful report: `"data": ""`.

@@ -10,12 +10,15 @@ import * as z from 'zod';
 import type { TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey } from '#shared/storage/keys';
+import { DEFAULT_GAME_ID } from '#shared/settings';
+import { OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
 
 /** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
 export const SETTLED_RETENTION_MS = 30 * 86_400_000;
 
 export interface OutboxEvent {
+  /** The game whose bizId reports it. */
+  gameId: string;
   /** NPPA `si`: the session id (32 characters), shared by a login and its logout. */
   si: string;
   /** NPPA `bt`: 1 = login (上线), 0 = logout (下线). */
@@ -27,6 +30,7 @@ export interface OutboxEvent {
 }
 
 const QueuedItem = z.object({
+  gameId: z.string().default(DEFAULT_GAME_ID),
   si: z.string(),
   bt: z.union([z.literal(0), z.literal(1)]),
   atMs: z.number(),
@@ -52,15 +56,15 @@ export class OutboxRepository {
     return {
       Put: {
         TableName: this.table,
-        Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state: 'queued', attempts: 0, ...outboxIndex(e.si, e.bt, e.atMs) },
+        Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state: 'queued', attempts: 0, ...outboxIndex(e.gameId, e.si, e.bt, e.atMs) },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
   }
 
-  /** Unsent events, oldest first, at most `limitPerShard` from each shard. */
-  async queued(limitPerShard: number): Promise<QueuedEvent[]> {
-    const items = await queryShards<Record<string, unknown>>(this.db, this.table, OUTBOX_PREFIX, OUTBOX_SHARDS, { limit: limitPerShard });
+  /** One game's unsent events, oldest first, at most `limitPerShard` from each of its shards. */
+  async queued(gameId: string, limitPerShard: number): Promise<QueuedEvent[]> {
+    const items = await queryShards<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, { limit: limitPerShard });
     return items.map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
   }
 

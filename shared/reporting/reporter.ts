@@ -24,21 +24,32 @@ export const MAX_EVENT_AGE_S = 170;
 /** Item-level errors that will never succeed on retry (the behaviour interface's data errors, docs/nppa.md). */
 const PERMANENT_ITEM_ERRORS = new Set([3004, 3005, 3006, 3007, 3008, 3009, 3010]);
 
+/** One game's reporting: its own client (signed with its bizId) and its own 10-calls-a-second gate. */
+export interface GameReporting {
+  gameId: string;
+  nppa: Pick<NppaClient, 'loginout'>;
+  gate: Pick<RateGate, 'acquire'>;
+}
+
 export interface ReporterDeps {
   outbox: Pick<OutboxRepository, 'queued' | 'settle'>;
   identities: Pick<IdentityRepository, 'statuses'>;
-  nppa: Pick<NppaClient, 'loginout'>;
-  gate: Pick<RateGate, 'acquire'>;
+  games: GameReporting[];
   now: () => number;
 }
 
-export interface ReportRun {
+export interface GameRun {
   calls: number;
   sent: number;
   deadLetters: number;
   dropped: number;
   waiting: number;
   stoppedBy?: 'transient' | 'configuration';
+}
+
+/** A run over every game: the totals, and each game's own run. */
+export interface ReportRun extends GameRun {
+  byGame: Record<string, GameRun>;
 }
 
 /**
@@ -77,8 +88,27 @@ export function shiftSeconds(earliestOtS: number, nowS: number): number {
   return Math.max(0, nowS - MAX_EVENT_AGE_S + 5 - earliestOtS);
 }
 
+/**
+ * Drains every game's queue at once: each game's batches hold only its events, go out under its
+ * bizId at its own rate, and one game's backlog, outage or dead letters never hold up another's.
+ */
 export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: number; deadlineMs?: number } = {}): Promise<ReportRun> {
-  const run: ReportRun = { calls: 0, sent: 0, deadLetters: 0, dropped: 0, waiting: 0 };
+  const runs = await Promise.all(deps.games.map(async (game) => [game.gameId, await drainGame(deps, game, options)] as const));
+  const total: ReportRun = { calls: 0, sent: 0, deadLetters: 0, dropped: 0, waiting: 0, byGame: Object.fromEntries(runs) };
+  for (const [, r] of runs) {
+    total.calls += r.calls;
+    total.sent += r.sent;
+    total.deadLetters += r.deadLetters;
+    total.dropped += r.dropped;
+    total.waiting += r.waiting;
+    if (r.stoppedBy && total.stoppedBy !== 'configuration') total.stoppedBy = r.stoppedBy;
+  }
+  return total;
+}
+
+async function drainGame(deps: ReporterDeps, game: GameReporting, options: { maxCalls?: number; deadlineMs?: number }): Promise<GameRun> {
+  const run: GameRun = { calls: 0, sent: 0, deadLetters: 0, dropped: 0, waiting: 0 };
+  const dims = { gameId: game.gameId };
   const maxCalls = options.maxCalls ?? 600;
   const retryOnly = new Map<string, number>();
   // Marking is pipelined with the next send; the index is eventually consistent anyway, so what
@@ -94,7 +124,7 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
   try {
     outer: for (;;) {
       if (outOfTime()) break;
-      const events = (await deps.outbox.queued(MAX_BATCH * 8)).filter((e) => !settledHere.has(key(e)));
+      const events = (await deps.outbox.queued(game.gameId, MAX_BATCH * 8)).filter((e) => !settledHere.has(key(e)));
       if (!events.length) break;
       const people = await deps.identities.statuses([...new Set(events.map((e) => e.identityHash))]);
 
@@ -102,10 +132,10 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
       if (rejected.length) {
         rejected.forEach((e) => settledHere.add(key(e)));
         settling.push(deps.outbox.settle(rejected, 'dropped', deps.now(), () => ({ reason: 'identity_rejected' })));
-        metric('NppaEventsDropped', rejected.length);
+        metric('NppaEventsDropped', rejected.length, dims);
         run.dropped += rejected.length;
       }
-      // Pending identities have no PI yet: their events wait (RULES.md §1, NPPA FAQ).
+      // Pending identities have no PI yet: their events wait (docs/nppa.md "PI").
       let ready = events.filter((e) => people.get(e.identityHash)?.pi);
       run.waiting = events.length - rejected.length - ready.length;
       oldestReadyAtMs ??= ready[0]?.atMs ?? null;
@@ -115,10 +145,10 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
         if (outOfTime()) break outer;
         const batch = nextBatch(ready);
         ready = ready.slice(batch.length);
-        await deps.gate.acquire();
+        await game.gate.acquire();
         const nowS = Math.floor(deps.now() / 1000);
         const shift = shiftSeconds(Math.floor(batch[0]!.atMs / 1000), nowS);
-        if (shift > 0) log.warn('loginout backlog older than 180 s: event times shifted per the NPPA FAQ', { shiftSeconds: shift, events: batch.length });
+        if (shift > 0) log.warn('loginout backlog older than 180 s: event times shifted per the NPPA FAQ', { ...dims, shiftSeconds: shift, events: batch.length });
         const collections: LoginoutItem[] = batch.map((e, i) => ({
           no: i + 1,
           si: e.si,
@@ -130,17 +160,17 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
         run.calls += 1;
         let failed: LoginoutItemFailure[] = [];
         try {
-          failed = (await deps.nppa.loginout(collections)).failed;
+          failed = (await game.nppa.loginout(collections)).failed;
         } catch (error) {
           if (error instanceof NppaUnavailable) {
-            metric('NppaReportTransientError');
-            log.warn('national system unavailable: reporting resumes on the next run', { errcode: error.errcode });
+            metric('NppaReportTransientError', 1, dims);
+            log.warn('national system unavailable: reporting resumes on the next run', { ...dims, errcode: error.errcode });
             run.stoppedBy = 'transient';
             break outer;
           }
           if (error instanceof NppaConfigurationError) {
-            metric('NppaConfigurationError');
-            log.error('national system refused the reporter: check credentials and whitelisting', { errcode: error.errcode });
+            metric('NppaConfigurationError', 1, dims);
+            log.error('national system refused the reporter: check credentials, bizId and whitelisting', { ...dims, errcode: error.errcode });
             run.stoppedBy = 'configuration';
             break outer;
           }
@@ -154,8 +184,8 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
           dead.forEach(({ event }) => settledHere.add(key(event)));
           const reasons = new Map(dead.map(({ event, errcode }) => [event, errcode]));
           settling.push(deps.outbox.settle(dead.map(({ event }) => event), 'dead', deps.now(), (e) => ({ reason: reasons.get(e) })));
-          metric('NppaDeadLetters', dead.length);
-          log.error('national system refused events permanently: kept as dead letters for an operator', { count: dead.length });
+          metric('NppaDeadLetters', dead.length, dims);
+          log.error('national system refused events permanently: kept as dead letters for an operator', { ...dims, count: dead.length });
           run.deadLetters += dead.length;
         }
         // Items that failed for a transient reason stay queued and go again, alone, in a fresh batch;
@@ -170,8 +200,8 @@ export async function drainOutbox(deps: ReporterDeps, options: { maxCalls?: numb
   } finally {
     await Promise.all(settling);
   }
-  if (run.sent) metric('NppaEventsSent', run.sent);
-  metric('OldestUnsentEventAgeSeconds', oldestReadyAtMs ? Math.max(0, Math.round((startedAt - oldestReadyAtMs) / 1000)) : 0, {}, 'Seconds');
+  if (run.sent) metric('NppaEventsSent', run.sent, dims);
+  metric('OldestUnsentEventAgeSeconds', oldestReadyAtMs ? Math.max(0, Math.round((startedAt - oldestReadyAtMs) / 1000)) : 0, dims, 'Seconds');
   return run;
 }
 

@@ -5,7 +5,8 @@
  *   session          one login: who, which device (hashed), birth date, the play already counted
  *                    today, last heartbeat and seq, state; while live it sits in the sweeper's index
  *                    ordered by its last heartbeat.
- *   identity lease   a minor's one live session across all of that person's accounts.
+ *   identity lease   a minor's one live session across all of that person's accounts, per game
+ *                    (or across every game under a policy that counts play time).
  *   day play         a person's seconds played on a Beijing day (budget policies).
  *
  * The account's own lease lives on the account item: its part of each transaction comes from the
@@ -18,6 +19,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AccountRepository } from '#shared/accounts/repository';
+import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
@@ -60,6 +62,10 @@ export interface SessionRecord {
   minorAtLogin: boolean;
   /** This session holds the identity lease (minors: one live session per person). */
   identityLeased: boolean;
+  /** The scope of the identity lease it holds: its game, or every game (shared/sessions/service.ts). */
+  identityLeaseScope?: string;
+  /** The game it is played in. */
+  gameId: string;
 }
 
 const SessionItem = z.object({
@@ -79,6 +85,9 @@ const SessionItem = z.object({
   endedAt: z.number().optional(),
   minorAtLogin: z.boolean(),
   identityLeased: z.boolean(),
+  identityLeaseScope: z.string().optional(),
+  // Sessions stored before games existed belong to the single game.
+  gameId: z.string().default(DEFAULT_GAME_ID),
 });
 
 /** The record of a stored session item (storage attributes dropped). */
@@ -88,9 +97,10 @@ export interface Lease {
   sessionId: string;
   deviceHash: string;
   accountId: string;
+  gameId: string;
 }
 
-const LeaseItem = z.object({ sessionId: z.string(), deviceHash: z.string(), accountId: z.string() });
+const LeaseItem = z.object({ sessionId: z.string(), deviceHash: z.string(), accountId: z.string(), gameId: z.string().default(DEFAULT_GAME_ID) });
 
 /** A lease the new session replaces, and whether the session it names is still live (then it is ended). */
 export interface Replaced {
@@ -143,8 +153,8 @@ export class SessionRepository {
     this.outbox = new OutboxRepository(db, table);
   }
 
-  async identityLease(identityHash: string): Promise<Lease | null> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: identityLeaseKey(identityHash), ConsistentRead: true }));
+  async identityLease(identityHash: string, scope: string): Promise<Lease | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: identityLeaseKey(identityHash, scope), ConsistentRead: true }));
     return r.Item ? LeaseItem.parse(r.Item) : null;
   }
 
@@ -191,19 +201,32 @@ export class SessionRepository {
    */
   async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }): Promise<void> {
     const now = s.startedAt;
-    const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId };
+    const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId, gameId: s.gameId };
     const ownOld = replaced.account;
+    // Under a lease across games the replaced session may be this account's in another game: its
+    // lease goes in the same account update.
+    const sameAccountOtherGame = s.identityLeased && replaced.identity?.live && replaced.identity.lease.accountId === s.accountId && replaced.identity.lease.gameId !== s.gameId ? replaced.identity.lease : null;
     const items: Items = [
       ['session', { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now) }, ConditionExpression: 'attribute_not_exists(pk)' } }],
-      ['accountLease', this.accounts.leasePart(s.accountId, lease, ownOld?.lease.sessionId ?? null, ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null)],
-      ['login', this.outbox.eventPart({ si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
+      [
+        'accountLease',
+        this.accounts.leasePart(
+          s.accountId,
+          s.gameId,
+          lease,
+          ownOld?.lease.sessionId ?? null,
+          ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null,
+          sameAccountOtherGame ? { gameId: sameAccountOtherGame.gameId, sessionId: sameAccountOtherGame.sessionId } : undefined,
+        ),
+      ],
+      ['login', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
     ];
-    if (s.identityLeased) {
+    if (s.identityLeased && s.identityLeaseScope) {
       const seen = replaced.identity;
       items.push(['identityLease', {
         Put: {
           TableName: this.table,
-          Item: { ...identityLeaseKey(s.identityHash), ...lease, since: now, expiresAt: ttlAttribute(now + LEASE_RETENTION_MS) },
+          Item: { ...identityLeaseKey(s.identityHash, s.identityLeaseScope), ...lease, since: now, expiresAt: ttlAttribute(now + LEASE_RETENTION_MS) },
           ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
           ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
         },
@@ -215,9 +238,9 @@ export class SessionRepository {
       const sid = old.lease.sessionId;
       items.push([`end:${sid}`, this.endUpdate(sid, 'signed_in_elsewhere', now)]);
       if (old.play && old.play.seconds > 0) items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
-      items.push([`logout:${sid}`, this.outbox.eventPart({ si: sid, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId })]);
-      // The person's session on another account also holds that account's lease: release it.
-      if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, null, sid, null)]);
+      items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId })]);
+      // The person's session on another account also holds that account's lease in its game: release it.
+      if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, null, sid, null)]);
     }
     try {
       await transact(this.db, items);
@@ -265,7 +288,7 @@ export class SessionRepository {
    * released and its night play recorded, in one transaction. False when it had already ended.
    */
   async end(
-    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased'>,
+    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased' | 'identityLeaseScope' | 'gameId'>,
     reason: EndReason,
     endedAt: number,
     options: { lastHeartbeatAt?: number; nightSeconds?: number; play?: { day: string; seconds: number } } = {},
@@ -277,11 +300,12 @@ export class SessionRepository {
     }
     const items: Items = [
       ['session', end],
-      ['logout', this.outbox.eventPart({ si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId })],
-      ['accountLease', this.accounts.leasePart(s.accountId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 })],
+      ['logout', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId })],
+      ['accountLease', this.accounts.leasePart(s.accountId, s.gameId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 })],
     ];
     if (s.identityLeased) {
-      items.push(['identityLease', { Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } }]);
+      // Sessions stored before games existed held the person's lease for the single game.
+      items.push(['identityLease', { Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash, s.identityLeaseScope ?? DEFAULT_GAME_ID), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } }]);
     }
     if (options.play && options.play.seconds > 0) items.push(['dayPlay', this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play }, endedAt)]);
     try {

@@ -11,6 +11,8 @@ import { decidePlay, type PlayDecision } from '#shared/domain/playTime';
 import { Problem } from '#shared/problem';
 import { deviceHash } from '#shared/identity/keys';
 import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
+import { ageOn } from '#shared/domain/age';
+import type { Game } from '#shared/settings';
 import { requireIdentity } from '#shared/accounts/service';
 import { log, metric } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
@@ -26,7 +28,9 @@ export const WARN_AT_SECONDS = [900, 300] as const;
 export interface SessionDeps {
   repo: SessionRepository;
   accounts: Pick<AccountRepository, 'recordLogin'>;
+  /** The deployment's play policy; a game's own (stricter) policy replaces it for that game. */
   policy: PlayPolicy;
+  games: readonly Game[];
   calendar: Calendar;
   pepper: string;
   risk: RiskDeps;
@@ -42,6 +46,39 @@ export interface HeartbeatAnswer {
 
 /** Budget policies (nppa-2019) count play per person per Beijing day; window-only policies need no counter. */
 export const countsPlayTime = (policy: PlayPolicy): boolean => Object.values(policy.days).some((d) => d.budgetSeconds !== null);
+
+/** The game's configuration, or null for a game no longer configured (its sessions end under the deployment's policy). */
+export const gameOf = (deps: Pick<SessionDeps, 'games'>, gameId: string): Game | null => deps.games.find((g) => g.gameId === gameId) ?? null;
+
+/** The deps as one game sees them: its own play policy when it has one. */
+export function forGame<D extends Pick<SessionDeps, 'policy' | 'games'>>(deps: D, gameId: string): D {
+  const own = gameOf(deps, gameId)?.playPolicy;
+  return own ? { ...deps, policy: own } : deps;
+}
+
+/**
+ * Which live sessions a minor's identity lease keeps apart: per game under window-only policies
+ * (the windows are the same wall-clock hours in every game), but across every game under a policy
+ * that counts play time, so two games played at once cannot each spend the person's one budget.
+ */
+export const ALL_GAMES = '*';
+export const identityLeaseScope = (policy: PlayPolicy, gameId: string): string => (countsPlayTime(policy) ? ALL_GAMES : gameId);
+
+/**
+ * The game's age-appropriateness label and whether the player is below it: age in whole years on
+ * today's Beijing date under the label (2024 Regulations on the Online Protection of Minors Art. 47).
+ */
+export function ratingView(game: Game | null, birthDate: string, nowMs: number): { ageRating: 8 | 12 | 16 | null; belowRating: boolean } {
+  const ageRating = game?.ageRating ?? null;
+  return { ageRating, belowRating: ageRating !== null && ageOn(birthDate, beijingDate(nowMs)) < ageRating };
+}
+
+/** A session of a game removed from the configuration still ends and is reported; operators are told. */
+function noteUnknownGame(deps: Pick<SessionDeps, 'games'>, s: Pick<SessionRecord, 'gameId'>): void {
+  if (gameOf(deps, s.gameId)) return;
+  metric('NppaUnknownGame', 1, { gameId: s.gameId });
+  log.error('a session of a game that is no longer configured ended: its events stay queued until the game is configured again', { gameId: s.gameId });
+}
 
 /** What a session adds to its person's day when it ends (budget policies only). */
 const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin'>, endMs: number) =>
@@ -120,7 +157,8 @@ const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: numbe
  * session. Taking over a live session costs one more read (the session), and a minor's session on
  * another account one more (the identity lease).
  */
-export async function startSession(deps: SessionDeps, accountId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
+export async function startSession(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
+  const deps = forGame(allGames, gameId);
   const device = deviceHash(deps.pepper, request.deviceId);
   const account = await deps.accounts.recordLogin(accountId, device, nowMs);
   requireIdentity(account);
@@ -161,7 +199,8 @@ export async function startSession(deps: SessionDeps, accountId: string, request
       ...(play && session ? { play: { identityHash: session.identityHash, ...play } } : {}),
     };
   };
-  const replacedAccount = account.leaseSessionId ? await replaceable({ sessionId: account.leaseSessionId, deviceHash: account.leaseDeviceHash ?? '', accountId }) : null;
+  const held = account.leases[gameId];
+  const replacedAccount = held ? await replaceable({ ...held, accountId, gameId }) : null;
   let replacedIdentity: Replaced | null = decision.minor && replacedAccount?.identityLeased ? replacedAccount : null;
 
   const sessionId = randomBytes(16).toString('hex');
@@ -181,6 +220,8 @@ export async function startSession(deps: SessionDeps, accountId: string, request
     state: 'live',
     minorAtLogin: decision.minor,
     identityLeased: decision.minor,
+    ...(decision.minor ? { identityLeaseScope: identityLeaseScope(deps.policy, gameId) } : {}),
+    gameId,
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -189,14 +230,16 @@ export async function startSession(deps: SessionDeps, accountId: string, request
     } catch (error) {
       if (!(error instanceof SessionConflict)) throw error;
       // This minor plays on another of their accounts: take over or refuse, as for the account.
-      const held = error.reason === 'identity' && attempt === 0 ? await deps.repo.identityLease(account.identityHash) : null;
-      if (!held) throw new Problem('session_active_elsewhere');
-      replacedIdentity = await replaceable(held);
+      const other = error.reason === 'identity' && attempt === 0 && session.identityLeaseScope ? await deps.repo.identityLease(account.identityHash, session.identityLeaseScope) : null;
+      if (!other) throw new Problem('session_active_elsewhere');
+      replacedIdentity = await replaceable(other);
     }
   }
-  metric(decision.minor ? 'MinorLogin' : 'AdultLogin');
+  metric(decision.minor ? 'MinorLogin' : 'AdultLogin', 1, { gameId });
   return {
     sessionId,
+    gameId,
+    ...ratingView(gameOf(deps, gameId), account.birthDate, nowMs),
     ageBand: decision.ageBand,
     minor: decision.minor,
     remainingSeconds: decision.remainingSeconds,
@@ -215,12 +258,14 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
     case 'ended':
       return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: END_REASON_ANSWER[outcome.session.endReason ?? 'session_expired'] };
     case 'repeated':
-      return answerAt(deps, outcome.session, outcome.session.lastHeartbeatAt);
+      return answerAt(forGame(deps, outcome.session.gameId), outcome.session, outcome.session.lastHeartbeatAt);
     case 'counted': {
-      const answer = answerAt(deps, outcome.session, nowMs);
+      const game = forGame(deps, outcome.session.gameId);
+      const answer = answerAt(game, outcome.session, nowMs);
       if (answer.action === 'terminate') {
         // The end of play: the session ends now, with its logout event (once per session).
-        const play = dayPlay(deps, outcome.session, nowMs);
+        noteUnknownGame(deps, outcome.session);
+        const play = dayPlay(game, outcome.session, nowMs);
         await deps.repo.end(outcome.session, answer.reason === 'play_time_exhausted' ? 'play_time_exhausted' : 'outside_allowed_hours', nowMs, play ? { play } : {});
       }
       return answer;
@@ -228,21 +273,23 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
   }
 }
 
-export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
+export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
   const session = await deps.repo.get(sessionId);
   if (!session || session.accountId !== accountId || session.state !== 'live') return;
-  const play = dayPlay(deps, session, nowMs);
+  noteUnknownGame(deps, session);
+  const play = dayPlay(forGame(deps, session.gameId), session, nowMs);
   await deps.repo.end(session, 'logout', nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
 }
 
-/** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat (issue 4 §5). */
-export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ ended: number }> {
+/** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat. */
+export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ ended: number }> {
   const shortest = heartbeatDeadline(0, MINOR_HEARTBEAT_SECONDS);
   let ended = 0;
   for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
     if (outOfTime()) break;
     if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
-    const play = dayPlay(deps, s, s.lastHeartbeatAt);
+    noteUnknownGame(deps, s);
+    const play = dayPlay(forGame(deps, s.gameId), s, s.lastHeartbeatAt);
     if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, s.lastHeartbeatAt), ...(play ? { play } : {}) })) ended += 1;
   }
   if (ended) metric('SessionsSwept', ended);

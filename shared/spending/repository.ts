@@ -2,7 +2,7 @@
  * Payment orders and the per-person spend ledger: their one owner (keys in shared/storage/keys.ts),
  * with the condition expressions that encode the limits.
  *
- *   order          one reservation: account, person, amount, Beijing day and month it counts in,
+ *   order          one reservation: account, game, person, amount, Beijing day and month it counts in,
  *                  state; while reserved it sits in the sweeper's index ordered by expiry.
  *   spend ledger   the person's total for a Beijing day and for a Beijing month (reserved + committed).
  *
@@ -14,6 +14,7 @@ import * as z from 'zod';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { DEFAULT_GAME_ID } from '#shared/settings';
 import { orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a counter is found by the day or month in
@@ -30,6 +31,8 @@ export type OrderStatus = 'reserved' | 'committed' | 'cancelled' | 'released';
 export interface Order {
   orderId: string;
   accountId: string;
+  /** The game the order is for (a configured game's id when it was reserved). */
+  gameId: string;
   identityHash: string;
   amount: number;
   day: string;
@@ -42,6 +45,8 @@ export interface Order {
 const OrderItem = z.object({
   orderId: z.string(),
   accountId: z.string(),
+  // Orders reserved before games were configurable carry none: they were the single game's.
+  gameId: z.string().default(DEFAULT_GAME_ID),
   identityHash: z.string(),
   amount: z.number(),
   day: z.string(),

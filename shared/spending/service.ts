@@ -7,8 +7,9 @@
 import { ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { counterCeilings, decideReservation, spendingLimitsFor, spendingView, type SpendingPolicy } from '#shared/domain/spendingPolicy';
-import type { Caller } from '#shared/caller';
+import { configuredGame, type Caller } from '#shared/caller';
 import { Problem } from '#shared/problem';
+import { games, type Game } from '#shared/settings';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
 import { requireIdentity } from '#shared/accounts/service';
 import { metric } from '#shared/log';
@@ -22,6 +23,8 @@ export interface SpendingDeps {
   policy: SpendingPolicy;
   reservationTtlSeconds: number;
   risk: RiskDeps;
+  /** The configured games (first = a server's default); unset: GAMES as `games()` parses it. */
+  games?: ReadonlyArray<Pick<Game, 'gameId'>>;
 }
 
 /** The age the spending limits apply to (forced minor rules: the 16–17 band, shared/domain/age.ts). */
@@ -36,6 +39,17 @@ export function payingAccount(caller: Caller, accountId: string | undefined): st
   }
   if (accountId !== undefined && accountId !== caller.accountId) throw new Problem('forbidden');
   return caller.accountId;
+}
+
+/**
+ * Which game a reservation is for. A game server names it (`gameId`, default the first configured
+ * game) and must name a configured one (403 unknown_game); a player's is its token's, and naming
+ * another is refused (403 forbidden) whether or not that game is configured.
+ */
+export function orderGame(caller: Caller, gameId: string | undefined, configured: ReadonlyArray<Pick<Game, 'gameId'>>): string {
+  if (caller.kind === 'server') return configuredGame(gameId, configured);
+  if (gameId !== undefined && gameId !== caller.gameId) throw new Problem('forbidden');
+  return caller.gameId;
 }
 
 const reservedAnswer = (order: Order) => ({ orderId: order.orderId, status: 'reserved' as const, expiresAt: formatBeijing(order.reservationExpiresAt) });
@@ -80,8 +94,9 @@ async function replayAnswer(deps: Pick<SpendingDeps, 'repo'>, order: Order, nowM
   }
 }
 
-export async function reservePayment(deps: SpendingDeps, caller: Caller, request: { orderId: string; amount: number; accountId?: string | undefined }, nowMs: number) {
+export async function reservePayment(deps: SpendingDeps, caller: Caller, request: { orderId: string; amount: number; accountId?: string | undefined; gameId?: string | undefined }, nowMs: number) {
   const accountId = payingAccount(caller, request.accountId);
+  const gameId = orderGame(caller, request.gameId, deps.games ?? games());
   const account = await deps.accounts.get(accountId);
   requireIdentity(account);
   const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
@@ -95,9 +110,12 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   const early = decideReservation(limits, request.amount, 0, 0);
   if (!early.ok) throw refuse(early);
 
+  // The limits stay per person across every game of the deployment (2019 notice, item 3: "the same
+  // online-game company"; docs/rules.md §3): the ledger is keyed by person, never by game.
   const order: Order = {
     orderId: request.orderId,
     accountId,
+    gameId,
     identityHash: account.identityHash,
     amount: request.amount,
     day: beijingDate(nowMs),

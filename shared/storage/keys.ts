@@ -7,12 +7,12 @@
  * |--------------------|-------------------------|---------------------------|------------------------------------------|
  * | account            | ACCOUNT#<accountId>     | ACCOUNT                   |                                          |
  * | identity (person)  | IDENTITY#<hmac>         | IDENTITY                  | PENDING_CHECK / <submitted>#<hmac>       |
- * | minor's lease      | IDENTITY#<hmac>         | LEASE                     |                                          |
+ * | minor's lease      | IDENTITY#<hmac>         | LEASE#<scope>             |                                          |
  * | day play           | IDENTITY#<hmac>         | PLAY#<date>               |                                          |
  * | spend ledger       | IDENTITY#<hmac>         | SPEND#D#<date>, SPEND#M#<month> |                                    |
  * | session            | SESSION#<si>            | SESSION                   | LIVE#<shard> / <heartbeat bucket>#<si>   |
  * | order              | ORDER#<orderId>         | ORDER                     | RESERVED#<shard> / <expiry>#<orderId>    |
- * | NPPA event         | OUTBOX#<si>             | LOGIN, LOGOUT             | OUTBOX#<shard> / <time>#<si>#<bt>        |
+ * | NPPA event         | OUTBOX#<si>             | LOGIN, LOGOUT             | OUTBOX#<game>#<shard> / <time>#<si>#<bt> |
  * | device             | DEVICE#<hmac>           | DEVICE                    |                                          |
  * | challenge          | CHALLENGE#<id>          | CHALLENGE                 | CHALLENGE_OPEN / <expiry>#<id>           |
  * | audit entry        | AUDIT#<accountId>       | <time>#<random>           |                                          |
@@ -34,7 +34,8 @@ const IDENTITY = 'IDENTITY#';
 export const identityKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'IDENTITY' });
 /** The identity hash in an identity item's `pk`. */
 export const identityHashOf = (item: { pk?: unknown }): string => String(item.pk).slice(IDENTITY.length);
-export const identityLeaseKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'LEASE' });
+/** A minor's one live session per `scope`: a game id, or every game (shared/sessions/service.ts `identityLeaseScope`). */
+export const identityLeaseKey = (identityHash: string, scope: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `LEASE#${scope}` });
 export const dayPlayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `PLAY#${day}` });
 export const spendDayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#D#${day}` });
 export const spendMonthKey = (identityHash: string, month: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#M#${month}` });
@@ -65,11 +66,15 @@ export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ g
 
 // NPPA reporting
 export const OUTBOX_SHARDS = 4;
-export const OUTBOX_PREFIX = 'OUTBOX#';
-export const outboxKey = (si: string, bt: 0 | 1): Key => ({ pk: `${OUTBOX_PREFIX}${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
-/** Unsent events by time, spread over shards. */
-export const outboxIndex = (si: string, bt: 0 | 1, atMs: number) => ({ gsi1pk: `${OUTBOX_PREFIX}${shardOf(si, OUTBOX_SHARDS)}`, gsi1sk: `${sortableTime(atMs)}#${si}#${bt}` });
+export const outboxKey = (si: string, bt: 0 | 1): Key => ({ pk: `OUTBOX#${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
+/** The index partitions of one game's unsent events: each game drains from its own queue. */
+export const outboxQueuePrefix = (gameId: string): string => `OUTBOX#${gameId}#`;
+/** Unsent events by time, per game, spread over shards. */
+export const outboxIndex = (gameId: string, si: string, bt: 0 | 1, atMs: number) => ({ gsi1pk: `${outboxQueuePrefix(gameId)}${shardOf(si, OUTBOX_SHARDS)}`, gsi1sk: `${sortableTime(atMs)}#${si}#${bt}` });
 export const rateGateKey = (gate: string, second: number): Key => ({ pk: `RATE#${gate}`, sk: String(second) });
+/** The account item's attribute holding its lease in one game (top-level: no parent map has to exist). */
+export const ACCOUNT_LEASE_PREFIX = 'lease:';
+export const accountLeaseAttribute = (gameId: string): string => `${ACCOUNT_LEASE_PREFIX}${gameId}`;
 export const drainerLeaseKey = (job: string): Key => ({ pk: `LEASE#${job}`, sk: 'LEASE' });
 
 // Risk
@@ -80,13 +85,3 @@ export const CHALLENGE_OPEN = 'CHALLENGE_OPEN';
 export const openChallengeIndex = (challengeId: string, expiresAtMs: number) => ({ gsi1pk: CHALLENGE_OPEN, gsi1sk: `${sortableTime(expiresAtMs)}#${challengeId}` });
 export const auditPartition = (accountId: string): string => `AUDIT#${accountId}`;
 export const auditKey = (accountId: string, atMs: number, unique: string): Key => ({ pk: auditPartition(accountId), sk: `${sortableTime(atMs)}#${unique}` });
-
-/** The storage attributes a record never carries (mappers strip them). */
-export const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'expiresAt'] as const;
-
-/** An item without its storage attributes. */
-export function withoutStorage(item: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...item };
-  for (const a of STORAGE_ATTRIBUTES) delete out[a];
-  return out;
-}

@@ -21,10 +21,10 @@ async function applyFailure(deps: ChallengeDeps, accountId: string, challenge: {
   const minorRulesUntil = 'minorRulesUntilMs' in outcome ? outcome.minorRulesUntilMs : nowMs;
   await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil }, nowMs, how);
   metric('RiskChallengeFailed', 1, { signal: challenge.signal });
-  // The account's live session ends now; its next heartbeat answers terminate / challenge_failed.
+  // The account's live sessions (one per game) end now; its next heartbeat answers terminate / challenge_failed.
   const account = await deps.accounts.get(accountId);
-  if (account?.leaseSessionId) {
-    const session = await deps.sessions.get(account.leaseSessionId);
+  for (const lease of Object.values(account?.leases ?? {})) {
+    const session = await deps.sessions.get(lease.sessionId);
     if (session?.state === 'live') await deps.sessions.end(session, 'challenge_failed', nowMs);
   }
 }

@@ -1,10 +1,11 @@
 /** GET /v1/limits, across capabilities: the same decisions a login and a reservation would make at this instant. */
 import { requireIdentity } from '#shared/accounts/service';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
-import { countsPlayTime, decideForAccount, type SessionDeps } from '#shared/sessions/service';
+import { countsPlayTime, decideForAccount, forGame, gameOf, ratingView, type SessionDeps } from '#shared/sessions/service';
 import { spendingNow, type SpendingDeps } from '#shared/spending/service';
 
-export async function readLimits(sessions: SessionDeps, spending: SpendingDeps, accountId: string, nowMs: number) {
+export async function readLimits(allGames: SessionDeps, spending: SpendingDeps, accountId: string, gameId: string, nowMs: number) {
+  const sessions = forGame(allGames, gameId);
   const account = await spending.accounts.get(accountId);
   requireIdentity(account);
   const played = countsPlayTime(sessions.policy) ? await sessions.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
@@ -12,6 +13,7 @@ export async function readLimits(sessions: SessionDeps, spending: SpendingDeps, 
   return {
     ageBand: play.ageBand,
     minor: play.minor,
+    ...ratingView(gameOf(sessions, gameId), account.birthDate, nowMs),
     playTime: {
       allowedNow: play.allowedNow,
       remainingSeconds: play.remainingSeconds,

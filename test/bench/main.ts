@@ -162,13 +162,33 @@ async function main(): Promise<void> {
     }
     const EVENTS = 12_800;
     const now = Date.now() - 60_000;
-    const events = Array.from({ length: EVENTS }, (_, i) => new OutboxRepository(db, 'bench-reporter').eventPart({ si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
+    const events = Array.from({ length: EVENTS }, (_, i) => new OutboxRepository(db, 'bench-reporter').eventPart({ gameId: 'default', si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
     for (let i = 0; i < events.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100) }));
     const nppa = new NppaClient({ ...sim.clientSettings(url), now: Date.now });
     const t0 = performance.now();
-    const run = await drainOutbox({ outbox: new OutboxRepository(db, 'bench-reporter'), identities: new IdentityRepository(db, 'bench-reporter'), nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now), now: Date.now });
+    const run = await drainOutbox({ outbox: new OutboxRepository(db, 'bench-reporter'), identities: new IdentityRepository(db, 'bench-reporter'), games: [{ gameId: 'default', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now) }], now: Date.now });
     const seconds = (performance.now() - t0) / 1000;
     results.reporter = { eventsPerSecond: round(run.sent / seconds, 0), batchFill: round(run.sent / run.calls / 128), calls: run.calls, sent: run.sent, rateLimited: sim.rateLimited.loginout };
+
+    // 8. Two games at once, 12,800 events each: each game's own bizId and 10 calls/s, drained side by side.
+    const two = new NppaSimulator({ bizId: 'bench-one', otherBizIds: ['bench-two'] });
+    const twoUrl = (await two.start()).url;
+    const outbox = new OutboxRepository(db, 'bench-reporter');
+    const gameIds = ['bench-one', 'bench-two'];
+    for (const gameId of gameIds) {
+      const gameEvents = Array.from({ length: EVENTS }, (_, i) => outbox.eventPart({ gameId, si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' }));
+      for (let i = 0; i < gameEvents.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: gameEvents.slice(i, i + 100) }));
+    }
+    const t1 = performance.now();
+    const twoRun = await drainOutbox({
+      outbox,
+      identities: new IdentityRepository(db, 'bench-reporter'),
+      games: gameIds.map((gameId) => ({ gameId, nppa: new NppaClient({ ...two.clientSettings(twoUrl), bizId: gameId, now: Date.now }), gate: new RateGate(db, 'bench-reporter', `loginout-${gameId}`, 10, Date.now) })),
+      now: Date.now,
+    });
+    const twoSeconds = (performance.now() - t1) / 1000;
+    results.reporterTwoGames = { ...Object.fromEntries(gameIds.map((g) => [g, round(twoRun.byGame[g]!.sent / twoSeconds, 0)])), rateLimited: two.rateLimited.loginout };
+    await two.stop();
     await sim.stop();
     results.seconds = round((Date.now() - started) / 1000, 0);
   } finally {
@@ -183,6 +203,7 @@ async function main(): Promise<void> {
   console.log('bundles (bytes):', JSON.stringify(r.bundles));
   console.log('cold init (ms):', JSON.stringify(r.coldInit));
   console.log('reporter:', JSON.stringify(r.reporter));
+  console.log('reporter, two games (events/s per game):', JSON.stringify(r.reporterTwoGames));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
 }
 

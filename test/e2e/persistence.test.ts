@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/ports';
+import { DEFAULT_GAME_ID } from '#shared/settings';
+import { OUTBOX_SHARDS, outboxQueuePrefix } from '#shared/storage/keys';
 import { createDocumentClient } from '#shared/storage/dynamo';
 import { client, deployed } from '#test/support/gateway';
 import { person } from '#test/support/people';
@@ -43,8 +45,8 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
 async function queuedEvents(endpoint: string): Promise<number> {
   const db = createDocumentClient({ endpoint, region: 'local' });
   let n = 0;
-  for (let shard = 0; shard < 4; shard += 1) {
-    const r = await db.send(new QueryCommand({ TableName: 'playguard-local', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :s', ExpressionAttributeValues: { ':s': `OUTBOX#${shard}` } }));
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard += 1) {
+    const r = await db.send(new QueryCommand({ TableName: 'playguard-local', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :s', ExpressionAttributeValues: { ':s': `${outboxQueuePrefix(DEFAULT_GAME_ID)}${shard}` } }));
     n += r.Count ?? 0;
   }
   db.destroy();

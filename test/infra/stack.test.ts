@@ -173,6 +173,40 @@ describe('deployment context', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@publisher.example.cn' });
   }, 120_000);
 
+  const GAMES = [
+    { gameId: 'g-main', bizId: '1101999999', name: '主游戏', ageRating: 16 },
+    { gameId: 'g-two', bizId: '1101999998' },
+  ];
+
+  it.each([
+    ['a JSON string (-c on the command line)', JSON.stringify(GAMES)],
+    ['an array (cdk.json)', GAMES],
+  ])('gives playguard:games as %s to every function, meta included, as GAMES', (_how, games) => {
+    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:games': games } }), { account: '123456789012', region: 'cn-north-1' });
+    const fns = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<[string, { Properties: { Environment: { Variables: Record<string, unknown> } } }]>;
+    expect(fns).toHaveLength(functionList().length);
+    for (const [id, fn] of fns) expect(fn.Properties.Environment.Variables.GAMES, id).toBe(JSON.stringify(GAMES));
+    // meta gets the settings, still without the table or the secret.
+    const meta = fns.find(([id]) => id.startsWith('MetaFunction'))![1].Properties.Environment.Variables;
+    expect(Object.keys(meta).filter((k) => k === 'TABLE_NAME' || k === 'SECRET_ARN')).toEqual([]);
+  }, 120_000);
+
+  it('leaves GAMES unset when playguard:games is (the single game `default`)', () => {
+    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } }), { account: '123456789012', region: 'cn-north-1' });
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+    for (const fn of fns) expect(fn.Properties.Environment.Variables).not.toHaveProperty('GAMES');
+  }, 120_000);
+
+  it('refuses a duplicate gameId, a bad bizId and a game policy looser than the deployment\'s at synth, naming playguard:games', () => {
+    const withGames = (games: unknown, extra: Record<string, unknown> = {}) => () => buildApp(new App({ context: { ...context, ...extra, 'playguard:games': JSON.stringify(games) } }));
+    expect(withGames([GAMES[0], { ...GAMES[1], gameId: 'g-main' }])).toThrow('Invalid cdk context: playguard:games: invalid games: 1.gameId: "g-main" appears twice');
+    expect(withGames([{ ...GAMES[0], bizId: '1101 999999' }])).toThrow(/^Invalid cdk context: playguard:games: invalid games: 0\.bizId: /);
+    const halfHour = { preset: 'nppa-2021', fridayToSunday: { windows: [['20:00', '20:30']] }, holiday: { windows: [['20:00', '20:30']] } };
+    expect(withGames([GAMES[0], { ...GAMES[1], playPolicy: { preset: 'nppa-2021' } }], { 'playguard:playPolicy': JSON.stringify(halfHour) })).toThrow(
+      "Invalid cdk context: playguard:games: invalid games: 1.playPolicy: play window 20:00–21:00 on holiday days is wider than the deployment's 20:00–20:30",
+    );
+  });
+
   it('refuses a spending policy looser than the law at synth', () => {
     const loose = { ...context, 'playguard:spendingPolicy': JSON.stringify([{ fromAge: 0, allowed: true, single: 100, daily: null, monthly: 100 }, { fromAge: 18, allowed: true, single: null, daily: null, monthly: null }]) };
     expect(() => buildApp(new App({ context: loose }))).toThrow(/playguard:spendingPolicy: .*under 8/);

@@ -50,7 +50,7 @@ function expectTtlOf(item: Record<string, unknown> | undefined, logicalMs: numbe
 describe('TTL values written with the gateway clock 300 days in the past', () => {
   it('payment reservation: the order and its day counter get the real-time floor, the month counter its logical retention + a day', async () => {
     const hash = randomBytes(16).toString('hex');
-    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-01', month: '2026-01', status: 'reserved', reservedAt: virtualNow, reservationExpiresAt: virtualNow + 900_000 };
+    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-01', month: '2026-01', status: 'reserved', reservedAt: virtualNow, reservationExpiresAt: virtualNow + 900_000, gameId: 'default' };
     await expectTtl(() => new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null }), [
       { key: orderKey(order.orderId), logicalMs: virtualNow + 180 * DAY },
       { key: dayCounterKey(hash, order.day), logicalMs: virtualNow + 40 * DAY },
@@ -63,11 +63,11 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
   it('session: the minor\'s identity lease at login; the ended session and the day\'s play at logout', async () => {
     const s: SessionRecord = {
       sessionId: randomBytes(16).toString('hex'), accountId: `acct-${randomBytes(4).toString('hex')}`, identityHash: randomBytes(16).toString('hex'), deviceHash: 'd',
-      birthDate: '2012-01-01', playedBeforeSeconds: 0, startedAt: virtualNow, lastHeartbeatAt: virtualNow, lastSeq: 0, intervalSeconds: 60, state: 'live', minorAtLogin: true, identityLeased: true,
+      birthDate: '2012-01-01', playedBeforeSeconds: 0, startedAt: virtualNow, lastHeartbeatAt: virtualNow, lastSeq: 0, intervalSeconds: 60, state: 'live', minorAtLogin: true, identityLeased: true, identityLeaseScope: 'default', gameId: 'default',
     };
     await db.send(new PutCommand({ TableName: table, Item: { ...accountKey(s.accountId), identityHash: s.identityHash } }));
     const repo = new SessionRepository(db, table);
-    await expectTtl(() => repo.start(s, { account: null, identity: null }), [{ key: identityLeaseKey(s.identityHash), logicalMs: virtualNow + DAY }]);
+    await expectTtl(() => repo.start(s, { account: null, identity: null }), [{ key: identityLeaseKey(s.identityHash, 'default'), logicalMs: virtualNow + DAY }]);
     // A live session has no TTL at all: only its state ends it.
     expect((await stored(sessionKey(s.sessionId)))!.expiresAt).toBeUndefined();
     const endedAt = virtualNow + 600_000;
@@ -115,7 +115,7 @@ describe('TTL values with the gateway clock on real time (deployed)', () => {
   it('are exactly the logical expiry plus a day', async () => {
     const hash = randomBytes(16).toString('hex');
     const now = Date.now();
-    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-02', month: '2026-01', status: 'reserved', reservedAt: now, reservationExpiresAt: now + 900_000 };
+    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-02', month: '2026-01', status: 'reserved', reservedAt: now, reservationExpiresAt: now + 900_000, gameId: 'default' };
     await new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null });
     expect((await stored(orderKey(order.orderId)))!.expiresAt).toBe(Math.ceil((now + 180 * DAY) / 1000) + 86_400);
     expect((await stored(dayCounterKey(hash, order.day)))!.expiresAt).toBe(Math.ceil((now + 40 * DAY) / 1000) + 86_400);

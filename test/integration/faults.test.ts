@@ -43,6 +43,7 @@ const order = (identityHash: string, amount: number): Order => ({
   status: 'reserved',
   reservedAt: Date.parse('2026-11-25T10:00:00+08:00'),
   reservationExpiresAt: Date.parse('2026-11-25T10:15:00+08:00'),
+  gameId: 'default',
 });
 
 describe('DynamoDB faults', () => {

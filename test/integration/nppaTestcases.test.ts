@@ -58,8 +58,8 @@ describe('official test cases against the simulator\'s test-system paths', () =>
     await runCase('08', context());
     const nowS = Math.floor(clock.now() / 1000);
     expect(simulator.receivedLoginouts.slice(before)).toEqual([
-      { no: 1, si: 'testcase-session-0001', bt: 1, ot: nowS - 10, ct: 2, di: 'testcase-device-0000000000000001' },
-      { no: 1, si: 'testcase-session-0001', bt: 1, ot: nowS - 10, ct: 0, pi: '1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u' },
+      { bizId: simulator.bizId, no: 1, si: 'testcase-session-0001', bt: 1, ot: nowS - 10, ct: 2, di: 'testcase-device-0000000000000001' },
+      { bizId: simulator.bizId, no: 1, si: 'testcase-session-0001', bt: 1, ot: nowS - 10, ct: 0, pi: '1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u' },
     ]);
   });
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
     now: clock.now,
     backoffMs: 10,
   });
-  deps = { outbox: new OutboxRepository(db, table), identities: new IdentityRepository(db, table), nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now), now: clock.now };
+  deps = { outbox: new OutboxRepository(db, table), identities: new IdentityRepository(db, table), games: [{ gameId: 'default', nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now) }], now: clock.now };
 });
 afterAll(async () => simulator.stop());
 beforeEach(() => {
@@ -52,11 +52,11 @@ async function person(status: 'verified' | 'pending' | 'rejected'): Promise<{ ha
 
 async function queue(events: Array<{ si: string; bt: 0 | 1; atMs: number; identityHash: string }>): Promise<void> {
   for (let i = 0; i < events.length; i += 100) {
-    await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100).map((e) => new OutboxRepository(db, table).eventPart({ ...e, accountId: 'acct' })) }));
+    await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100).map((e) => new OutboxRepository(db, table).eventPart({ gameId: 'default', ...e, accountId: 'acct' })) }));
   }
 }
 
-const si = () => randomBytes(16).toString('hex');
+const si = (): string => randomBytes(16).toString('hex');
 
 describe('drainOutbox', () => {
   it('sends a login and its logout with the same si, bt 1 then 0, ct 0, the PI and ot in seconds', async () => {
@@ -70,8 +70,8 @@ describe('drainOutbox', () => {
     const run = await drainOutbox(deps);
     expect(run).toMatchObject({ calls: 1, sent: 2 });
     expect(simulator.receivedLoginouts).toEqual([
-      { no: 1, si: session, bt: 1, ot: Math.floor(login / 1000), ct: 0, pi: p.pi },
-      { no: 2, si: session, bt: 0, ot: Math.floor(login / 1000) + 30, ct: 0, pi: p.pi },
+      { bizId: simulator.bizId, no: 1, si: session, bt: 1, ot: Math.floor(login / 1000), ct: 0, pi: p.pi },
+      { bizId: simulator.bizId, no: 2, si: session, bt: 0, ot: Math.floor(login / 1000) + 30, ct: 0, pi: p.pi },
     ]);
     expect((await drainOutbox(deps)).calls).toBe(0);
   });
@@ -183,5 +183,38 @@ describe('the rate limit across copies', () => {
     for (const s of seconds) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
     expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
     expect(perSecond.size).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('several games', () => {
+  it('drains each game from its own queue, under its own bizId and gate, in batches that never mix games', async () => {
+    const sim = new NppaSimulator({ now: clock.now, bizId: 'biz-one', otherBizIds: ['biz-two'] });
+    const { url } = await sim.start();
+    try {
+      const client = (bizId: string) => new NppaClient({ ...sim.clientSettings(url), bizId, now: clock.now, backoffMs: 10 });
+      const games = [
+        { gameId: 'one', nppa: client('biz-one'), gate: new RateGate(db, table, 'games-one', 10, clock.now) },
+        { gameId: 'two', nppa: client('biz-two'), gate: new RateGate(db, table, 'games-two', 10, clock.now) },
+      ];
+      const outbox = new OutboxRepository(db, table);
+      const p = await person('verified');
+      const ids = { one: Array.from({ length: 130 }, si), two: Array.from({ length: 3 }, si) };
+      for (const [gameId, sessions] of Object.entries(ids)) {
+        for (let i = 0; i < sessions.length; i += 100) {
+          await db.send(new TransactWriteCommand({ TransactItems: sessions.slice(i, i + 100).map((s, j) => outbox.eventPart({ gameId, si: s, bt: 1, atMs: clock.now() - 5000 + i + j, identityHash: p.hash, accountId: 'acct' })) }));
+        }
+      }
+      // A run that knows only game two leaves game one's events queued, untouched.
+      const onlyTwo = await drainOutbox({ ...deps, outbox, games: [games[1]!] });
+      expect(onlyTwo).toMatchObject({ calls: 1, sent: 3, byGame: { two: { calls: 1, sent: 3 } } });
+      const both = await drainOutbox({ ...deps, outbox, games });
+      expect(both).toMatchObject({ calls: 2, sent: 130, byGame: { one: { calls: 2, sent: 130 }, two: { calls: 0, sent: 0 } } });
+      const bizOf = new Map(sim.receivedLoginouts.map((e) => [e.si, e.bizId]));
+      expect(ids.one.every((s) => bizOf.get(s) === 'biz-one')).toBe(true);
+      expect(ids.two.every((s) => bizOf.get(s) === 'biz-two')).toBe(true);
+      expect(sim.receivedLoginouts).toHaveLength(133);
+    } finally {
+      await sim.stop();
+    }
   });
 });

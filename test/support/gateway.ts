@@ -31,23 +31,27 @@ export interface HttpAnswer<T = any> {
 }
 
 export type Scope = 'player' | 'server';
-/** Where a client gets its bearer tokens. */
-export type TokenSource = (sub: string, scope: Scope) => Promise<string>;
+/** Where a client gets its bearer tokens; `game` is the token's `game` claim (none when undefined). */
+export type TokenSource = (sub: string, scope: Scope, game?: string) => Promise<string>;
 
 const run = promisify(execFile);
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /**
  * Tokens from `PLAYGUARD_TOKEN_COMMAND`, run by `sh -c` with `PLAYGUARD_SUB` and `PLAYGUARD_SCOPE`
- * set; its standard output, trimmed, is the token. One call per (sub, scope) per test file.
+ * set (and `PLAYGUARD_GAME` when a test asks for a game); its standard output, trimmed, is the
+ * token. One call per (sub, scope, game) per test file.
  */
 export function commandTokens(command: string): TokenSource {
   const cache = new Map<string, Promise<string>>();
-  return (sub, scope) => {
-    const key = `${scope} ${sub}`;
+  return (sub, scope, game) => {
+    const key = `${scope} ${sub} ${game ?? ''}`;
     let token = cache.get(key);
     if (!token) {
-      token = run('sh', ['-c', command], { env: { ...process.env, PLAYGUARD_SUB: sub, PLAYGUARD_SCOPE: scope }, timeout: 30_000 }).then(({ stdout, stderr }) => {
+      // Never a game inherited from the outer environment: a test without one means a token without one.
+      const { PLAYGUARD_GAME: _inherited, ...outer } = process.env;
+      const env = { ...outer, PLAYGUARD_SUB: sub, PLAYGUARD_SCOPE: scope, ...(game !== undefined ? { PLAYGUARD_GAME: game } : {}) };
+      token = run('sh', ['-c', command], { env, timeout: 30_000 }).then(({ stdout, stderr }) => {
         const out = stdout.trim();
         if (!JWT.test(out)) throw new Error(`PLAYGUARD_TOKEN_COMMAND printed no token for sub ${sub} (scope ${scope}): ${(stderr || stdout).trim().slice(0, 300)}`);
         return out;
@@ -78,7 +82,7 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
     return { status: res.status, headers: res.headers, body: parsed as T };
   };
   // Long-lived: tests move the virtual clock by days.
-  const devTokens: TokenSource = async (sub, scope) => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ttlSeconds: 30 * 86_400 } })).body.token;
+  const devTokens: TokenSource = async (sub, scope, game) => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ...(game !== undefined ? { game } : {}), ttlSeconds: 30 * 86_400 } })).body.token;
   const tokens = options.tokens ?? devTokens;
   // A deployment has no /__dev endpoints: say which test forgot its local-only mark.
   const localOnly = (what: string) => {
@@ -86,7 +90,7 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
   };
   return {
     call,
-    token: async (sub: string, scope: Scope = 'player'): Promise<string> => tokens(sub, scope),
+    token: async (sub: string, scope: Scope = 'player', game?: string): Promise<string> => tokens(sub, scope, game),
     setClock: async (iso: string) => {
       localOnly('setClock');
       return call('PUT', '/__dev/clock', { body: { now: iso } });

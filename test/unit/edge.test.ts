@@ -6,22 +6,38 @@ import { openApiDocument } from '#shared/api/openapi';
 import { routeList } from '#shared/api/routes';
 import { PaymentReservation } from '#shared/api/schemas';
 import { callerFromClaims, httpFunction } from '#shared/http/api';
-import { PROBLEMS, problemBody } from '#shared/problem';
+import { Problem, PROBLEMS, problemBody } from '#shared/problem';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
 describe('credentials as API Gateway passes their claims', () => {
   it.each([
-    [{ sub: 'acct-1' }, { accountId: 'acct-1', kind: 'player' }],
-    [{ sub: 'acct-1', scope: 'player' }, { accountId: 'acct-1', kind: 'player' }],
-    [{ sub: 'gs-1', scope: 'server' }, { accountId: 'gs-1', kind: 'server' }],
-    [{ sub: 'gs-1', scope: 'openid server' }, { accountId: 'gs-1', kind: 'server' }],
-    [{ sub: 'gs-1', scope: '[openid server]' }, { accountId: 'gs-1', kind: 'server' }],
-    [{ sub: 'gs-1', scope: ['server'] }, { accountId: 'gs-1', kind: 'server' }],
-    [{ sub: 'x', scope: 'servers' }, { accountId: 'x', kind: 'player' }],
+    // GAMES is unset here: the one game `default` (shared/settings.ts DEFAULT_GAMES).
+    [{ sub: 'acct-1' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }],
+    [{ sub: 'acct-1', scope: 'player' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }],
+    [{ sub: 'gs-1', scope: 'server' }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
+    [{ sub: 'gs-1', scope: 'openid server' }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
+    [{ sub: 'gs-1', scope: '[openid server]' }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
+    [{ sub: 'gs-1', scope: ['server'] }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
+    [{ sub: 'x', scope: 'servers' }, { accountId: 'x', kind: 'player', gameId: 'default' }],
+    [{ sub: 'x', game: 'default' }, { accountId: 'x', kind: 'player', gameId: 'default' }],
   ])('%j → %j', (claims, caller) => expect(callerFromClaims(claims)).toEqual(caller));
 
   it.each([[{}], [{ sub: '' }], [{ sub: 'a'.repeat(129) }], [{ sub: 42 }], [undefined]])('refuses %j', (claims) => {
     expect(callerFromClaims(claims as Record<string, unknown> | undefined)).toBeNull();
+  });
+
+  const configured = [{ gameId: 'g-main' }, { gameId: 'g-two' }];
+
+  it('takes the game from the `game` claim, and the first configured game when there is none', () => {
+    expect(callerFromClaims({ sub: 'p-1', game: 'g-two' }, configured)).toEqual({ accountId: 'p-1', kind: 'player', gameId: 'g-two' });
+    expect(callerFromClaims({ sub: 'gs-1', scope: 'server', game: 'g-main' }, configured)).toEqual({ accountId: 'gs-1', kind: 'server', gameId: 'g-main' });
+    expect(callerFromClaims({ sub: 'p-1' }, configured)).toEqual({ accountId: 'p-1', kind: 'player', gameId: 'g-main' });
+  });
+
+  it.each(['g-three', 'G-MAIN', '', 'default', '[g-main g-two]'])('refuses the game %j when it is not configured with 403 unknown_game', (game) => {
+    const attempt = () => callerFromClaims({ sub: 'p-1', game }, configured);
+    expect(attempt).toThrow(Problem);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'unknown_game', status: 403 }));
   });
 });
 
@@ -42,7 +58,7 @@ describe('problem documents', () => {
 
 const lambdaContext = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-function event(routeKey: string, options: { pathParameters?: Record<string, string>; body?: string; isBase64Encoded?: boolean; scope?: string } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+function event(routeKey: string, options: { pathParameters?: Record<string, string>; body?: string; isBase64Encoded?: boolean; scope?: string; game?: string } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
   return {
     version: '2.0',
     routeKey,
@@ -55,7 +71,7 @@ function event(routeKey: string, options: { pathParameters?: Record<string, stri
     requestContext: {
       requestId: 'req-1',
       routeKey,
-      authorizer: { principalId: 'p', integrationLatency: 0, jwt: { claims: { sub: 'acct-1', ...(options.scope ? { scope: options.scope } : {}) }, scopes: [] } },
+      authorizer: { principalId: 'p', integrationLatency: 0, jwt: { claims: { sub: 'acct-1', ...(options.scope ? { scope: options.scope } : {}), ...(options.game !== undefined ? { game: options.game } : {}) }, scopes: [] } },
     },
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
@@ -138,6 +154,28 @@ describe('path parameters at the edge', () => {
       ...[issued, 'A-b_c.d:e', 'x'.repeat(128), '...'].map((sessionId) => ({ sessionId })),
       ...['order-1', 'a/b?c#d%e', '~!@$^&*()', 'x'.repeat(128), '.a', 'a..'].map((orderId) => ({ orderId })),
     ]);
+  });
+
+  it('refuses a token whose game is not configured with 403 unknown_game before the operation runs', async () => {
+    const { seen, invoke } = recorder();
+    const a = await invoke(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'g-elsewhere' }));
+    expect(a.status).toBe(403);
+    expect(a.headers['content-type']).toBe('application/problem+json');
+    expect(a.body).toEqual({ type: 'urn:playguard:problem:unknown_game', title: 'Unknown game', status: 403, detail: '该游戏未在本服务中登记。', code: 'unknown_game' });
+    expect(seen).toEqual([]);
+    // The configured game (here the single game `default`) passes, with its id on the caller.
+    const callers: unknown[] = [];
+    const handler = httpFunction({ commitPayment: async (req) => (callers.push(req.caller), { status: 200, body: {} }) });
+    expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'default' }), lambdaContext)).status).toBe(200);
+    expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' } }), lambdaContext)).status).toBe(200);
+    expect(callers).toEqual([{ accountId: 'acct-1', kind: 'player', gameId: 'default' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }]);
+  });
+
+  it('answers a player on a server route 403 forbidden even when its game is unknown (as API Gateway\'s scope check does, deployed)', async () => {
+    const { invoke } = recorder();
+    const a = await invoke(event('POST /v1/challenges/{challengeId}/result', { pathParameters: { challengeId: 'c-1' }, body: '{"passed":true}', game: 'g-elsewhere' }));
+    expect(a.status).toBe(403);
+    expect(a.body.code).toBe('forbidden');
   });
 
   it('checks the credential first: a player on a server route gets 403 whatever the id', async () => {
@@ -238,6 +276,27 @@ describe('the OpenAPI document', () => {
     ]);
     expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.parameters).toHaveLength(1);
     expect(Object.keys(doc.paths['/v1/sessions/{sessionId}']!.delete!.responses)).toContain('400');
+  });
+
+  it('lists GET /v1/games as public, answering the configured games', () => {
+    const games = (doc.paths['/v1/games'] as unknown as Record<string, { security?: unknown[]; responses: Record<string, { description?: string; content?: Record<string, { schema: unknown }> }> }>).get!;
+    expect(games.security).toEqual([]);
+    expect(games.responses['200']!.description).toBe('Every configured game, in configured order');
+    expect(games.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Games' });
+    expect(Object.keys(games.responses).sort()).toEqual(['200', 'default']);
+  });
+
+  it('documents unknown_game under 403 on every route that takes a credential, keeping each route\'s own 403 codes', () => {
+    for (const [, r] of routeList()) {
+      const responses = doc.paths[r.path]![r.method.toLowerCase()]!.responses;
+      if (r.auth === 'none') expect(responses['403'], r.path).toBeUndefined();
+      else expect(responses['403']!.description, `${r.method} ${r.path}`).toContain('unknown_game');
+    }
+    expect(doc.paths['/v1/sessions']!.post!.responses['403']!.description).toBe(
+      "identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
+    );
+    expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.responses['403']!.description).toBe("forbidden (not a server credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)");
+    expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain("forbidden (accountId other than sub, or gameId other than the token's game, with a player credential)");
   });
 
   it('lists write_contention where a transaction can meet it', () => {

@@ -1,14 +1,15 @@
 /** One schema for every setting: what synth, `npm start` and a cold start accept is the same. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RISK_POLICY } from '#shared/domain/riskRules';
 import { DEFAULT_SPENDING_POLICY } from '#shared/domain/spendingPolicy';
 import { PRESETS } from '#shared/domain/playPolicy';
-import { InvalidSettings, NPPA_PRODUCTION_URLS, parseSettings, PolicySettings, Settings } from '#shared/settings';
+import { DEFAULT_GAMES, InvalidSettings, NPPA_PRODUCTION_URLS, parseGames, parseSettings, PolicySettings, Settings } from '#shared/settings';
 
 describe('settings', () => {
   it('defaults every policy to the law and the national system to its production addresses', () => {
     expect(parseSettings(Settings, { TABLE_NAME: 't' })).toEqual({
       TABLE_NAME: 't',
+      GAMES: DEFAULT_GAMES,
       ...NPPA_PRODUCTION_URLS,
       PLAY_POLICY: PRESETS['nppa-2021'],
       SPENDING_POLICY: DEFAULT_SPENDING_POLICY,
@@ -46,5 +47,89 @@ describe('settings', () => {
   it('requires the table at cold start (synth checks everything else)', () => {
     expect(() => parseSettings(Settings, {})).toThrow(/TABLE_NAME/);
     expect(() => parseSettings(PolicySettings, {})).not.toThrow();
+  });
+});
+
+const TWO_GAMES = [
+  { gameId: 'g-main', bizId: '1101999999', name: '主游戏' },
+  { gameId: 'g-two', bizId: '1101999998', ageRating: 12 },
+];
+const HALF_HOUR = { preset: 'nppa-2021', fridayToSunday: { windows: [['20:00', '20:30']] }, holiday: { windows: [['20:00', '20:30']] } };
+
+describe('games', () => {
+  it('defaults to the single game `default` under the secret\'s bizId', () => {
+    expect(DEFAULT_GAMES).toEqual([{ gameId: 'default', bizId: null, name: 'default', ageRating: null, playPolicy: null }]);
+    expect(parseSettings(PolicySettings, {}).GAMES).toEqual(DEFAULT_GAMES);
+  });
+
+  it('parses the configured games in order, the name defaulting to the id', () => {
+    expect(parseSettings(PolicySettings, { GAMES: JSON.stringify(TWO_GAMES) }).GAMES).toEqual([
+      { gameId: 'g-main', bizId: '1101999999', name: '主游戏', ageRating: null, playPolicy: null },
+      { gameId: 'g-two', bizId: '1101999998', name: 'g-two', ageRating: 12, playPolicy: null },
+    ]);
+  });
+
+  it.each([
+    ['a gameId twice', [{ gameId: 'g-main', bizId: '1101999999' }, { gameId: 'g-main', bizId: '1101999998' }], 'invalid games: 1.gameId: "g-main" appears twice'],
+    ['one bizId for two games', [{ gameId: 'g-main', bizId: '1101999999' }, { gameId: 'g-two', bizId: '1101999999' }], 'invalid games: 1.bizId: two games share one bizId'],
+    ['a bizId with a space', [{ gameId: 'g-main', bizId: '1101 999999' }], 'invalid games: 0.bizId: bizId: the registration code with the national system (1–32 letters, digits, "_" or "-")'],
+    ['a bizId of 33 characters', [{ gameId: 'g-main', bizId: '1'.repeat(33) }], 'invalid games: 0.bizId: bizId: the registration code with the national system (1–32 letters, digits, "_" or "-")'],
+    ['ageRating 10', [{ gameId: 'g-main', bizId: '1101999999', ageRating: 10 }], 'invalid games: 0.ageRating: Invalid input'],
+    ['ageRating 18', [{ gameId: 'g-main', bizId: '1101999999', ageRating: 18 }], 'invalid games: 0.ageRating: Invalid input'],
+    ['no games', [], 'invalid games: Too small: expected array to have >=1 items'],
+    ['a gameId starting with "-"', [{ gameId: '-main', bizId: '1101999999' }], 'invalid games: 0.gameId: gameId: 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit'],
+    [
+      'a game play policy looser than the law',
+      [{ gameId: 'g-main', bizId: '1101999999', playPolicy: { preset: 'nppa-2021', holiday: { windows: [['19:00', '21:00']] } } }],
+      "invalid games: 0.playPolicy: play window 19:00–21:00 on holiday days is wider than the law's 20:00–21:00 (2021 NPPA notice: Fri/Sat/Sun and statutory holidays 20:00–21:00 only)",
+    ],
+  ])('refuses %s, naming the game and the field', (_what, games, message) => {
+    expect(() => parseGames(games)).toThrow(new Error(message));
+    const attempt = () => parseSettings(PolicySettings, { GAMES: JSON.stringify(games) });
+    expect(attempt).toThrow(InvalidSettings);
+    expect(attempt).toThrow(`invalid configuration: GAMES: ${message}`);
+  });
+
+  it('refuses a game play policy looser than the deployment\'s PLAY_POLICY, and accepts one as strict', () => {
+    const games = (playPolicy: unknown) => JSON.stringify([TWO_GAMES[0], { ...TWO_GAMES[1], playPolicy }]);
+    const attempt = () => parseSettings(Settings, { TABLE_NAME: 't', PLAY_POLICY: JSON.stringify(HALF_HOUR), GAMES: games({ preset: 'nppa-2021' }) });
+    expect(attempt).toThrow(InvalidSettings);
+    expect(attempt).toThrow("invalid configuration: GAMES: invalid games: 1.playPolicy: play window 20:00–21:00 on holiday days is wider than the deployment's 20:00–20:30");
+    // The same game policy is within the law's default: only the deployment's makes it too loose.
+    expect(parseSettings(Settings, { TABLE_NAME: 't', GAMES: games({ preset: 'nppa-2021' }) }).GAMES[1]!.playPolicy).toEqual(PRESETS['nppa-2021']);
+    expect(parseSettings(Settings, { TABLE_NAME: 't', PLAY_POLICY: JSON.stringify(HALF_HOUR), GAMES: games(HALF_HOUR) }).GAMES[1]!.playPolicy?.days.holiday).toEqual({ windows: [{ start: 72_000, end: 73_800 }], budgetSeconds: null });
+  });
+});
+
+describe('games() (the HTTP edge and meta, which have no table)', () => {
+  const saved = { GAMES: process.env.GAMES, TABLE_NAME: process.env.TABLE_NAME };
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    vi.resetModules();
+  });
+  const fresh = async () => {
+    vi.resetModules();
+    return import('#shared/settings');
+  };
+
+  it('parses GAMES without TABLE_NAME, once per container', async () => {
+    delete process.env.TABLE_NAME;
+    process.env.GAMES = JSON.stringify(TWO_GAMES);
+    const { games, settings } = await fresh();
+    expect(games().map((g) => g.gameId)).toEqual(['g-main', 'g-two']);
+    expect(() => settings()).toThrow(/TABLE_NAME/);
+    process.env.GAMES = JSON.stringify([{ gameId: 'g-other', bizId: '1' }]);
+    expect(games().map((g) => g.gameId)).toEqual(['g-main', 'g-two']);
+  });
+
+  it('is the single game `default` when GAMES is unset, and fails naming GAMES when it is bad', async () => {
+    delete process.env.GAMES;
+    expect((await fresh()).games()).toEqual(DEFAULT_GAMES);
+    process.env.GAMES = JSON.stringify([{ gameId: 'g-main', bizId: '1101999999', ageRating: 10 }]);
+    const { games } = await fresh();
+    expect(() => games()).toThrow('invalid configuration: GAMES: invalid games: 0.ageRating: Invalid input');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Deployed-mode tokens (`PLAYGUARD_TOKEN_COMMAND`): the command gets the account and scope in
- * `PLAYGUARD_SUB` / `PLAYGUARD_SCOPE`, its trimmed output is the token, it runs once per account and
- * scope, and output that is not a JWT fails naming the account.
+ * `PLAYGUARD_SUB` / `PLAYGUARD_SCOPE` (and a game in `PLAYGUARD_GAME` when a test asks for one), its
+ * trimmed output is the token, it runs once per account and scope, and output that is not a JWT
+ * fails naming the account.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,15 @@ describe('PLAYGUARD_TOKEN_COMMAND', () => {
     await Promise.all([tokens('a', 'player'), tokens('a', 'player'), tokens('a', 'server'), tokens('b', 'player')]);
     await tokens('a', 'player');
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['a player', 'a server', 'b player']);
+  });
+
+  it('passes a requested game in PLAYGUARD_GAME (unset otherwise), once per account, scope and game', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'calls');
+    const tokens = commandTokens(`echo "$PLAYGUARD_SUB \${PLAYGUARD_GAME-none}" >> ${log}; printf '%s.%s.c2ln' "$PLAYGUARD_SUB" "\${PLAYGUARD_GAME-none}"`);
+    expect(await tokens('a', 'player', 'g-two')).toBe('a.g-two.c2ln');
+    expect(await tokens('a', 'player')).toBe('a.none.c2ln');
+    await tokens('a', 'player', 'g-two');
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['a g-two', 'a none']);
   });
 
   it('fails naming the account when the command prints no token', async () => {

@@ -1,0 +1,51 @@
+/**
+ * docs/api.md is generated (`npm run docs:api`) from the OpenAPI document, the problem catalogue and
+ * the places the source raises each problem. This fails whenever the file is not what the generator
+ * renders from the code as it is now, so the reference cannot drift from the API.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_REFERENCE_PATH, anchor, clean, renderApiReference } from '#infra/cli/apiReference';
+import { routeList } from '#shared/api/routes';
+import { PROBLEMS } from '#shared/problem';
+
+let rendered = '';
+// One TypeScript program over the source: several seconds on a 2-core machine.
+beforeAll(() => {
+  rendered = renderApiReference();
+}, 90_000);
+
+describe('docs/api.md', () => {
+  it('is what `npm run docs:api` renders from the code now', () => {
+    const onDisk = readFileSync(API_REFERENCE_PATH, 'utf8');
+    expect(onDisk, 'docs/api.md is out of date with the routes, schemas or problems: run `npm run docs:api` and commit the result').toBe(rendered);
+  });
+
+  it('lists every route and every problem code', () => {
+    for (const [, route] of routeList()) expect(rendered).toContain(`### ${route.method} ${route.path}\n`);
+    for (const [code, p] of Object.entries(PROBLEMS)) expect(rendered).toContain(`| \`${code}\` | ${p.status} |`);
+  });
+
+  it('names no document outside the repository', () => {
+    expect(rendered).not.toMatch(/(?:CONTRACT|DESIGN|RULES|NPPA|STYLE)\.md|\.\.\/shared/);
+    expect(rendered).not.toMatch(/\bissue \d/i);
+  });
+
+  it('links only to headings it has', () => {
+    const headings = new Set([...rendered.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)));
+    const links = [...rendered.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.filter((l) => !headings.has(l))).toEqual([]);
+  });
+});
+
+describe('the generator', () => {
+  it('drops parenthetical pointers to planning documents from text taken from the code', () => {
+    expect(clean('Stable machine-readable code (CONTRACT.md)')).toBe('Stable machine-readable code');
+    expect(clean('A rule (RULES.md §2) applies')).toBe('A rule applies');
+  });
+
+  it('makes GitHub heading anchors', () => {
+    expect(anchor('POST /v1/sessions/{sessionId}/heartbeat')).toBe('post-v1sessionssessionidheartbeat');
+    expect(anchor('Problem codes')).toBe('problem-codes');
+  });
+});
