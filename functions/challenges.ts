@@ -1,4 +1,4 @@
-/** POST /v1/challenges/{challengeId}/result — the game server's verdict (CONTRACT.md). */
+/** POST /v1/challenges/{challengeId}/result — the game server's verdict (docs/api.md). */
 import { httpFunction } from '#shared/http/api';
 import { resolveChallenge } from '#shared/usecases/challenges';
 import { challengeDeps } from '#shared/services';

@@ -1,4 +1,4 @@
-/** POST /v1/identity and GET /v1/identity (CONTRACT.md). */
+/** POST /v1/identity and GET /v1/identity (docs/api.md). */
 import { httpFunction } from '#shared/http/api';
 import { readIdentity, submitIdentity } from '#shared/identity/service';
 import { identityDeps } from '#shared/services';

@@ -1,4 +1,4 @@
-/** Payment reservations: reserve, commit, cancel (CONTRACT.md). */
+/** Payment reservations: reserve, commit, cancel (docs/api.md). */
 import { httpFunction } from '#shared/http/api';
 import { cancelPayment, commitPayment, reservePayment } from '#shared/spending/service';
 import { spendingDeps } from '#shared/services';

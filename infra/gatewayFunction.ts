@@ -59,7 +59,7 @@ export class GatewayFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         mainFields: ['module', 'main'],
-        // Bundle the pinned SDK v3 clients rather than the runtime's copy (DESIGN.md "Runtime").
+        // Bundle the pinned SDK v3 clients rather than the runtime's copy (docs/design.md).
         externalModules: [],
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),

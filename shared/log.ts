@@ -1,7 +1,7 @@
 /**
  * Structured JSON logs (one object a line, as CloudWatch and Logs Insights read them). Fields
  * that could carry personal data are dropped by name, whatever the caller passes: a name, an ID
- * number, a PI or a token must never reach a log (DESIGN.md "Never logged").
+ * number, a PI or a token must never reach a log (docs/design.md).
  */
 const FORBIDDEN = new Set(['name', 'idnumber', 'idnum', 'pi', 'token', 'authorization', 'secretkey', 'pepper']);
 

@@ -1,6 +1,6 @@
 /**
  * `npm run nppa:testcases -- --case 01 --code <测试码>`: sends the official preset request of one
- * NPPA test case to the official test system (NPPA.md "The official test system") with the
+ * NPPA test case to the official test system (docs/nppa.md) with the
  * credentials in NPPA_APP_ID / NPPA_BIZ_ID / NPPA_SECRET_KEY, and prints PASS or FAIL with the
  * response; exit code 0 on PASS, 1 on FAIL, 2 on a usage error. NPPA_TEST_BASE_URL overrides the
  * test system's address (the tests point it at the simulator). Each case has its own test code

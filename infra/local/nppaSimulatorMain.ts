@@ -1,6 +1,6 @@
 /**
  * `npm run nppa:simulator`: the NPPA simulator on its own (PORT, default 8081), for pointing a
- * gateway — or anything else that speaks NPPA.md — at it with the NPPA_* variables it prints.
+ * gateway — or anything else that speaks the national system's protocol (docs/nppa.md) — at it with the NPPA_* variables it prints.
  * The official test system's paths are served too: NPPA_TEST_BASE_URL=<url> npm run nppa:testcases.
  */
 import { NppaSimulator } from '#shared/nppa/simulator';

@@ -9,7 +9,7 @@ import * as s from '#shared/api/schemas';
 /** One Lambda function per capability (functions/<name>.ts). */
 export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges';
 
-/** none: public; player/server: that kind of credential only; account: either (CONTRACT.md "player or server"). */
+/** none: public; player/server: that kind of credential only; account: either (docs/api.md "Authentication"). */
 export type Auth = 'none' | 'player' | 'server' | 'account';
 
 export interface RouteSpec {

@@ -1,11 +1,11 @@
 import { type BeijingDate } from '#shared/domain/beijingTime';
 
-/** The contract's age bands: the lower bound of the band (CONTRACT.md "ageBand"). */
+/** The contract's age bands: the lower bound of the band (docs/api.md). */
 export type AgeBand = 0 | 8 | 16 | 18;
 
 /**
  * Completed years of age on a Beijing calendar day. Age changes on the birthday itself
- * (RULES.md: "minor means under 18 on the day in question"); someone born on 29 February
+ * (docs/rules.md: "minor means under 18 on the day in question"); someone born on 29 February
  * has their birthday on 1 March in common years.
  */
 export function ageOn(birthDate: BeijingDate, day: BeijingDate): number {

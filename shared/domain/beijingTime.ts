@@ -1,6 +1,6 @@
 /**
  * Beijing time (Asia/Shanghai, UTC+8, no DST since 1991) arithmetic on epoch milliseconds.
- * Every rule in RULES.md is stated in Beijing time, whatever the server's zone, so nothing here
+ * Every rule in docs/rules.md is stated in Beijing time, whatever the server's zone, so nothing here
  * touches the host's local time: we shift by the fixed offset and read UTC fields.
  */
 export const BEIJING_OFFSET_MS = 8 * 3600_000;

@@ -1,5 +1,5 @@
 /**
- * The statutory-holiday calendar (RULES.md §2): official break days (放假) and make-up working
+ * The statutory-holiday calendar (docs/rules.md §2): official break days (放假) and make-up working
  * days (调休上班) from the maintained `chinese-days` data set (2004–2026 in the pinned version),
  * plus an operator override that adds or replaces whole years (the State Council publishes next
  * year's schedule around November–December). The calendar knows which years it covers: a year it

@@ -1,6 +1,6 @@
 /**
  * Second-generation resident ID numbers (GB 11643-1999), checked locally before the national
- * system is ever asked (RULES.md §1): 6-digit region code, 8-digit birth date, 3-digit sequence,
+ * system is ever asked (docs/rules.md §1): 6-digit region code, 8-digit birth date, 3-digit sequence,
  * and an ISO 7064 MOD 11-2 check character. A lowercase x is the same as X.
  */
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;

@@ -1,5 +1,5 @@
 /**
- * Minors' play-time policies as data (RULES.md §2). Windows are [start, end) in seconds of the
+ * Minors' play-time policies as data (docs/rules.md §2). Windows are [start, end) in seconds of the
  * Beijing day; a budget caps the seconds played per person per Beijing day.
  *
  * - `nppa-2021` (default, in force since 2021-09-01): only on official holiday-break days and on

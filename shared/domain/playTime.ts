@@ -1,6 +1,6 @@
 /**
  * Minors' play-time decisions: pure functions of the policy, the calendar, the player and `now`
- * (RULES.md §2). All arithmetic is in Beijing time, whatever the host's zone. Age is taken per
+ * (docs/rules.md §2). All arithmetic is in Beijing time, whatever the host's zone. Age is taken per
  * Beijing day: a player becomes an adult at 00:00 on the 18th birthday.
  */
 import { ageBandOf, ageUnderRules, isMinorAge, type AgeBand } from '#shared/domain/age';
@@ -29,7 +29,7 @@ export interface PlayDecision {
   calendarCovered: boolean;
 }
 
-/** How far ahead the next window is searched (issue 4: at least a year). */
+/** How far ahead the next window is searched (at least a year). */
 export const NEXT_WINDOW_SEARCH_DAYS = 400;
 
 const underMinorRules = (player: PlayerFacts, date: BeijingDate, atMs: number): boolean => isMinorAge(ageUnderRules(player.birthDate, date, player.minorRulesUntilMs, atMs));

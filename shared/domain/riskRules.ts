@@ -1,5 +1,5 @@
 /**
- * Account rental, sharing and minors on adult accounts (RULES.md §4): pure rules over facts the
+ * Account rental, sharing and minors on adult accounts (docs/rules.md §4): pure rules over facts the
  * gateway keeps, every threshold configurable. The gateway decides allow / challenge; the publisher
  * runs the face check and posts the result.
  *
@@ -29,9 +29,9 @@ const RiskPolicyInput = z
     deviceWindowSeconds: seconds.default(86_400),
     /** Night patrol: an adult account playing more than this between 22:00 and 08:00 Beijing in the last 24 h. */
     nightPlaySecondsThreshold: z.number().int().min(0).default(3600),
-    /** Payment patrol: a flagged adult whose top-ups this month exceed this (fen; RULES.md: "> 400 CNY a month"). */
+    /** Payment patrol: a flagged adult whose top-ups this month exceed this (fen; docs/rules.md: "> 400 CNY a month"). */
     flaggedAdultMonthlySpendThreshold: fen.default(40_000),
-    /** Payment patrol of old identities (RULES.md: "60+ … > 1000 CNY in a month"). */
+    /** Payment patrol of old identities (docs/rules.md: "60+ … > 1000 CNY in a month"). */
     elderAge: z.number().int().min(18).max(150).default(60),
     elderMonthlySpendThreshold: fen.default(100_000),
     /** More accounts than this bound to one identity → challenge on login for the newer ones. */
@@ -61,7 +61,7 @@ export function parseRiskPolicy(json: unknown): RiskPolicy {
 /** What a decision was based on, for the audit trail: measured values and the thresholds they crossed. */
 export type RiskInputs = Record<string, number | boolean>;
 
-/** `block` is part of the vocabulary (RULES.md §4: allow / challenge / block); no default rule blocks. */
+/** `block` is part of the vocabulary (docs/rules.md §4: allow / challenge / block); no default rule blocks. */
 export type RiskDecision =
   | { outcome: 'allow' }
   | { outcome: 'challenge'; signal: RiskSignal; inputs: RiskInputs }
@@ -71,7 +71,7 @@ export type RiskDecision =
 export type SuppressedSignals = Partial<Record<RiskSignal, number>>;
 
 export interface LoginFacts {
-  /** An adult by age on the day (RULES.md: under 18 on the day in question is a minor). */
+  /** An adult by age on the day (docs/rules.md: under 18 on the day in question is a minor). */
   adult: boolean;
   /** Distinct accounts seen on this device within the window, this one included. */
   distinctAccountsOnDevice: number;
@@ -137,7 +137,7 @@ export function paymentPatrolThreshold(policy: RiskPolicy, facts: Omit<PaymentFa
   return thresholds.length ? Math.min(...thresholds) : null;
 }
 
-/** Payment patrol (RULES.md §4): a flagged adult or an old identity past its month threshold is challenged before paying. */
+/** Payment patrol (docs/rules.md §4): a flagged adult or an old identity past its month threshold is challenged before paying. */
 export function evaluatePayment(policy: RiskPolicy, facts: PaymentFacts, nowMs: number): RiskDecision {
   const threshold = paymentPatrolThreshold(policy, facts, nowMs);
   if (threshold === null || facts.spentThisMonth <= threshold) return { outcome: 'allow' };

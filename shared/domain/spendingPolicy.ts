@@ -1,12 +1,12 @@
 /**
- * Minors' spending limits as data (RULES.md §3). Money is integer fen (1/100 CNY).
+ * Minors' spending limits as data (docs/rules.md §3). Money is integer fen (1/100 CNY).
  *
  * The law's bands come from the 2019 notice: under 8, no paid service; 8–15, 50 CNY a top-up and
  * 200 CNY a month; 16–17, 100 and 400. The 2024 Regulations Art. 44 add a single-day cumulative cap
  * per band that the publisher sets (no national number), no higher than the monthly limit. A
  * publisher may be stricter, with bands on any age boundaries (e.g. nothing under 12), never looser.
  *
- * The limits are per person across all the company's games (RULES.md §3): callers pass the
+ * The limits are per person across all the company's games (docs/rules.md §3): callers pass the
  * person's day and month totals, reserved-but-unconfirmed amounts included.
  */
 import * as z from 'zod';
@@ -32,14 +32,14 @@ export interface SpendingLimits {
   monthly: number | null;
 }
 
-/** The limit a refused reservation hit (CONTRACT.md `spending_limit_exceeded.limit`). */
+/** The limit a refused reservation hit (docs/api.md). */
 export type SpendingLimitKind = 'age' | 'single' | 'daily' | 'monthly';
 
 export type ReservationDecision =
   | { ok: true }
   | { ok: false; limit: SpendingLimitKind; limitAmount: number; remainingAmount: number };
 
-/** GET /v1/limits `spending` (CONTRACT.md). */
+/** GET /v1/limits `spending` (docs/api.md). */
 export interface SpendingView {
   singleMax: number | null;
   dailyRemaining: number | null;

@@ -1,6 +1,6 @@
 /**
- * Keyed hashes: the table never holds an ID number or a device id in clear (RULES.md §5,
- * DESIGN.md "Data the gateway keeps"). HMAC-SHA-256 with the pepper from Secrets Manager.
+ * Keyed hashes: the table never holds an ID number or a device id in clear (docs/rules.md §5,
+ * docs/design.md). HMAC-SHA-256 with the pepper from Secrets Manager.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * Real-name identity (RULES.md §1): check locally, ask the national system once, bind the
+ * Real-name identity (docs/rules.md §1): check locally, ask the national system once, bind the
  * verified (or in-progress) identity to the account. The national system's answers map onto the
  * contract here; storage is the repository's business, the wire protocol the NPPA client's.
  */
@@ -16,7 +16,7 @@ import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, ty
 /** Failed submissions per account before 429 (guessing names for someone's ID number). */
 export const MAX_FAILED_ATTEMPTS = 5;
 export const ATTEMPT_WINDOW_MS = 3600_000;
-/** NPPA.md: an in-progress result can be queried for 48 h. */
+/** docs/nppa.md: an in-progress result can be queried for 48 h. */
 export const PENDING_LIMIT_MS = 48 * 3600_000;
 
 export interface IdentityDeps {
@@ -31,7 +31,7 @@ export interface AgeView {
   minor: boolean;
 }
 
-/** The contract's age fields, computed for the current Beijing day (CONTRACT.md "Conventions"). */
+/** The contract's age fields, computed for the current Beijing day (docs/api.md). */
 export function ageView(birthDate: string, nowMs: number): AgeView {
   const age = ageOn(birthDate, beijingDate(nowMs));
   return { ageBand: ageBandOf(age), minor: isMinorAge(age) };
@@ -66,7 +66,7 @@ export async function submitIdentity(
   } catch (error) {
     if (error instanceof NppaUnavailable) {
       // Outage or rate limit: accept as pending, seal the submission for the re-check, and apply
-      // the rules of the age in the ID number meanwhile (issue 3 §7; NPPA FAQ on status 1).
+      // the rules of the age in the ID number meanwhile (NPPA FAQ on status 1).
       metric('NppaCheckDeferred');
       log.warn('national system unavailable: identity accepted as pending', { accountId, errcode: error.errcode });
       answer = 'unreachable';

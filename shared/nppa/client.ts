@@ -1,5 +1,5 @@
 /**
- * The national real-name system's client: check, query, loginout (NPPA.md). Three URLs configured
+ * The national real-name system's client: check, query, loginout (docs/nppa.md). Three URLs configured
  * separately (production hosts and schemes differ; the official test system uses per-case URLs).
  * Errors are sorted by what the caller should do: retry later (NppaUnavailable), fix the
  * configuration (NppaConfigurationError — loud, never retried), or act on the data (NppaRejected).
@@ -38,7 +38,7 @@ export interface NppaConfig {
   /** Epoch ms; the `timestamps` header and the retry deadline are read from it. */
   now: () => number;
   fetch?: typeof fetch;
-  /** Per request; NPPA.md: a request expires 5 s after its timestamps, so waiting longer is pointless. */
+  /** Per request; docs/nppa.md: a request expires 5 s after its timestamps, so waiting longer is pointless. */
   timeoutMs?: number;
   /** First backoff between retries of transient failures, doubled each time; tests shorten it. */
   backoffMs?: number;

@@ -1,5 +1,5 @@
 /**
- * NPPA body encryption and request signature, exactly as NPPA.md specifies (接口对接技术规范 V1.8).
+ * NPPA body encryption and request signature, exactly as the interface specification (接口对接技术规范 V1.8) says (docs/nppa.md).
  * Body: AES-128-GCM, key = hex-decode(secretKey), random 12-byte IV, no AAD, 16-byte tag;
  * payload = base64(IV ‖ ciphertext ‖ tag), sent as {"data":"<payload>"}.
  * Sign: secretKey + sorted(system headers except sign, plus URL query) as key+value + raw body, SHA-256 hex.

@@ -1,5 +1,5 @@
 /**
- * The wire protocol of the national real-name system (NPPA.md, 接口对接技术规范 V1.8): request and
+ * The wire protocol of the national real-name system (docs/nppa.md, 接口对接技术规范 V1.8): request and
  * response shapes, the limits the protocol states, what each errcode means for the caller, and the
  * loginout batch rules — shared by the client (which obeys them) and the simulator (which enforces them).
  */
@@ -116,7 +116,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
 };
 
 /**
- * What the caller should do about an errcode (NPPA.md "Which are worth retrying"):
+ * What the caller should do about an errcode (docs/nppa.md):
  * - `retry`: transient (1001 system error) — retry shortly;
  * - `rate_limited`: 1006 — wait out the lockout minute, never inline;
  * - `expired`: 1007 — retry once with a fresh timestamp;

@@ -19,7 +19,7 @@ import { decryptBody, signRequest } from '#shared/nppa/crypto';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
 import { AI_MAX_LENGTH, ERRMSG, loginoutRefusals, RATE_LIMIT_LOCKOUT_SECONDS, RATE_LIMITS, REQUEST_LIFETIME_MS, STANDARD_BASE64, type LoginoutItemFailure, type NppaEndpoint } from '#shared/nppa/protocol';
 
-/** The official test system's loginout PIs (NPPA.md); the check/query presets answer with them too. */
+/** The official test system's loginout PIs (docs/nppa.md); the check/query presets answer with them too. */
 export const OFFICIAL_TEST_PIS = [
   '1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u',
   '1fffbkmd9ebtwi7u7f4oswm9li6twjydqs7qjv',

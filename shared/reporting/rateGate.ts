@@ -1,7 +1,7 @@
 /**
  * A per-second call counter in DynamoDB, shared by every running copy of a function: before each
  * NPPA call a copy adds one to the counter of the current second, conditioned on it staying within
- * the limit (NPPA.md: loginout 10 QPS, query 300 QPS per game; exceeding locks the caller out for a
+ * the limit (docs/nppa.md: loginout 10 QPS, query 300 QPS per game; exceeding locks the caller out for a
  * minute). A refused copy waits for the next second. No read-then-write: the condition is the limit.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

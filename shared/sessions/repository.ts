@@ -123,7 +123,7 @@ const DAY_PLAY_RETENTION_MS = 3 * 86_400_000;
 const SWEEP_BUCKET_MS = 10 * 60_000;
 const liveIndex = (sessionId: string, lastHeartbeatAt: number) => liveSessionIndex(sessionId, lastHeartbeatAt, SWEEP_BUCKET_MS);
 
-/** No heartbeat for two intervals plus 30 s: the session is over (issue 4 §5). */
+/** No heartbeat for two intervals plus 30 s: the session is over. */
 export const heartbeatDeadline = (lastHeartbeatAt: number, intervalSeconds: number): number => lastHeartbeatAt + (2 * intervalSeconds + 30) * 1000;
 
 export class SessionConflict extends Error {
@@ -251,7 +251,7 @@ export class SessionRepository {
   }
 
   /**
-   * The heartbeat: ONE conditional update (DESIGN.md budget). It counts only a new `seq` of a live
+   * The heartbeat: ONE conditional update (docs/design.md, requests per call). It counts only a new `seq` of a live
    * session of this account, moves the sweeper key, and returns the whole session, from which the
    * answer is computed. On a failed condition the item comes back with the failure
    * (ReturnValuesOnConditionCheckFailure), which tells a repeat, a stale seq, an ended session and

@@ -1,5 +1,5 @@
 /**
- * Play sessions (RULES.md §2, CONTRACT.md sessions): login decides with the play-time rules and
+ * Play sessions (docs/rules.md §2, docs/api.md): login decides with the play-time rules and
  * takes the leases; the heartbeat counts time with one conditional update and answers from the
  * session it returns; logout and the sweeper end sessions with their NPPA logout event.
  */
@@ -19,10 +19,10 @@ import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
-/** Heartbeat cadence chosen by the server (issue 4 §4): short for minors, long for adults. */
+/** Heartbeat cadence chosen by the server: short for minors, long for adults. */
 export const MINOR_HEARTBEAT_SECONDS = 60;
 export const ADULT_HEARTBEAT_SECONDS = 300;
-/** `warn` 15 and 5 minutes before the end (CONTRACT.md heartbeat). */
+/** `warn` 15 and 5 minutes before the end (docs/api.md, heartbeat). */
 export const WARN_AT_SECONDS = [900, 300] as const;
 
 export interface SessionDeps {
@@ -152,7 +152,7 @@ const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: numbe
   Object.values(nightPlay ?? {}).reduce((sum, e) => (e.at >= sinceMs ? sum + e.s : sum), 0);
 
 /**
- * Login (CONTRACT.md POST /v1/sessions). Common path, three DynamoDB requests: the account read
+ * Login (docs/api.md, POST /v1/sessions). Common path, three DynamoDB requests: the account read
  * that also records the device, the device's sightings, and the transaction that starts the
  * session. Taking over a live session costs one more read (the session), and a minor's session on
  * another account one more (the identity lease).

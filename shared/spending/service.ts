@@ -1,5 +1,5 @@
 /**
- * Spending limits (RULES.md §3): per person, company-wide, per Beijing day and month. A
+ * Spending limits (docs/rules.md §3): per person, company-wide, per Beijing day and month. A
  * reservation is decided by the pure rules (age, single top-up) and then by the counters'
  * condition expressions (day, month) in one transaction; commit makes it permanent, cancel and
  * expiry release it.
@@ -31,7 +31,7 @@ export interface SpendingDeps {
 export const spendingAge = (account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number =>
   ageUnderRules(account.birthDate, beijingDate(nowMs), account.minorRulesUntil, nowMs);
 
-/** Which account a payment call acts for (CONTRACT.md: server names it, a player only itself). */
+/** Which account a payment call acts for (docs/api.md: a server names it, a player only itself). */
 export function payingAccount(caller: Caller, accountId: string | undefined): string {
   if (caller.kind === 'server') {
     if (!accountId) throw new Problem('invalid_request', { errors: [{ path: 'accountId', message: 'required with a server credential' }] });
@@ -124,7 +124,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     reservedAt: nowMs,
     reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
   };
-  // Payment patrol (RULES.md §4): past its threshold this month, each payment needs a challenge
+  // Payment patrol (docs/rules.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
   const age = spendingAge(account, nowMs);
   const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedSignals: account.suppressed ?? {}, minorRulesUntilMs: account.minorRulesUntil ?? null }, nowMs);
@@ -173,7 +173,7 @@ export async function cancelPayment(deps: SpendingDeps, caller: Caller, orderId:
   return { orderId, status: 'cancelled' as const };
 }
 
-/** Sweeper: reservations not committed in time release their amount (issue 5 §3). */
+/** Sweeper: reservations not committed in time release their amount. */
 export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ released: number }> {
   let released = 0;
   for (const order of await deps.repo.expiredReservations(nowMs)) {

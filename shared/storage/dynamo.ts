@@ -1,7 +1,7 @@
 /**
  * The one DynamoDB client of a function, created at module load. Locally `DYNAMODB_ENDPOINT`
  * points it at DynamoDB Local; deployed it uses the function's role. Every call passes through
- * `ddbCallCounter` so tests and the benchmark can prove the per-request budgets of DESIGN.md, and
+ * `ddbCallCounter` so tests and the benchmark can prove the per-request budgets of docs/design.md, and
  * every transaction through `transactionConflictRetry`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

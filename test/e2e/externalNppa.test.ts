@@ -1,4 +1,4 @@
-/** Pointing the NPPA_* variables at another server that speaks NPPA.md works unchanged. */
+/** Pointing the NPPA_* variables at another server that speaks docs/nppa.md works unchanged. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '#infra/local/gateway';
 import { NppaSimulator } from '#shared/nppa/simulator';

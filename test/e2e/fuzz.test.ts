@@ -1,5 +1,5 @@
 /**
- * Bad input through the HTTP gateway (issue 8 §3): random JSON, wrong types, huge strings,
+ * Bad input through the HTTP gateway: random JSON, wrong types, huge strings,
  * unicode, missing fields, odd headers and paths. Never a 5xx, always a problem document with a
  * contract code, and no stored change unless the request was valid.
  */

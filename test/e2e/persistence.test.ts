@@ -1,5 +1,5 @@
 /**
- * `npm start --persist DIR` killed with SIGKILL mid-session (issue 8 §2): after a restart on the
+ * `npm start --persist DIR` killed with SIGKILL mid-session: after a restart on the
  * same folder, the session, the spending counters and the NPPA outbox are intact, and no Java
  * process outlives either run.
  */

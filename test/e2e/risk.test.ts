@@ -1,5 +1,5 @@
 /**
- * Account rental and sharing (issue 7) over HTTP: each default signal fires exactly past its
+ * Account rental and sharing over HTTP: each default signal fires exactly past its
  * threshold, challenges pass, fail and expire, and the audit command prints the decisions.
  */
 import { execFile } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Tokens and ownership (issue 8 §4): forged, foreign, expired and unsigned tokens are refused as
+ * Tokens and ownership: forged, foreign, expired and unsigned tokens are refused as
  * API Gateway's JWT authorizer refuses them (RSA only, `kid` naming a key of the set, `exp`
  * required and in the future, `iat`/`nbf` not in the future, issuer and audience); a player
  * credential cannot use a server route; no account can read or change another's session, order or

@@ -136,7 +136,7 @@ describe.skipIf(deployed)('heartbeats', () => {
     expect(ddbCallCounter.calls - before).toBe(1);
   });
 
-  it('logs in with at most 3 DynamoDB requests on the common path (DESIGN.md budget)', async () => {
+  it('logs in with at most 3 DynamoDB requests on the common path (docs/design.md, requests per call)', async () => {
     await t.api.setClock('2026-10-04T20:07:00+08:00');
     for (const birth of ['1999-09-09', '2012-09-09']) {
       const token = await verifiedAccount(`s-login-budget-${birth}`, birth);

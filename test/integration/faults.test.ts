@@ -1,5 +1,5 @@
 /**
- * Faults (issue 8 §2): DynamoDB throttling and lost responses injected through an SDK middleware
+ * Faults: DynamoDB throttling and lost responses injected through an SDK middleware
  * are retried without counting anything twice; the national system slow, down, rate-limiting or
  * answering garbage leads to the degraded identity path, never a 500.
  */

@@ -38,7 +38,7 @@ describe('ID numbers (GB 11643-1999)', () => {
     ['650102190001010016', { ok: true, idNumber: '650102190001010016', birthDate: '1900-01-01', regionCode: '650102' }],
     ['810000200810020028', { ok: true, idNumber: '810000200810020028', birthDate: '2008-10-02', regionCode: '810000' }],
     ['11000019010101001x', { ok: true, idNumber: '11000019010101001X', birthDate: '1901-01-01', regionCode: '110000' }],
-    // The idNum inside the official encryption vector (NPPA.md) is sample text, not a valid number: its check character is 6.
+    // The idNum inside the official encryption vector (docs/nppa.md) is sample text, not a valid number: its check character is 6.
     ['371321199012310912', { ok: false, reason: 'check_digit' }],
     ['371321199012310916', { ok: true, idNumber: '371321199012310916', birthDate: '1990-12-31', regionCode: '371321' }],
     ['110000190101010002', { ok: false, reason: 'check_digit' }],

@@ -1,5 +1,5 @@
 /**
- * NPPA body encryption, request signature and PI against the official vectors of NPPA.md
+ * NPPA body encryption, request signature and PI against the official vectors of docs/nppa.md
  * (接口对接技术规范 V1.8), and the protocol's pure rules (errcode classes, loginout batch rules).
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * The shape of the play-time rule (RULES.md §2), for any instant of 2025–2026 and any minor:
+ * The shape of the play-time rule (docs/rules.md §2), for any instant of 2025–2026 and any minor:
  * nothing is allowed outside a window, remaining time never passes the window's end, the next
  * window is the earliest allowed instant, and adults are always allowed.
  */

@@ -1,5 +1,5 @@
 /**
- * Minors' play time (RULES.md §2) as a table of exact instants: every 2026 example, the window
+ * Minors' play time (docs/rules.md §2) as a table of exact instants: every 2026 example, the window
  * edges to the second, the birthday, both presets and a stricter publisher policy — under three
  * host time zones with identical results.
  */
