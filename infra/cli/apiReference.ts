@@ -17,8 +17,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import * as z from 'zod';
 import { openApiDocument } from '#shared/api/openapi';
-import { PROBLEMS, problemBody, type ProblemCode } from '#shared/problem';
+import * as catalogue from '#shared/problem';
+
+const { PROBLEMS, problemBody } = catalogue;
+type ProblemCode = catalogue.ProblemCode;
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const API_REFERENCE_PATH = join(PROJECT_ROOT, 'docs', 'api.md');
@@ -163,20 +167,25 @@ interface FieldRow {
   description: string;
 }
 
-/** The fields of an object schema, nested objects flattened as `parent.child`. */
+/** The object schema an array holds, when it holds objects with fields. */
+const itemObject = (schema: Schema): Schema | undefined => (schema.type === 'array' && schema.items?.properties ? schema.items : undefined);
+
+/** The fields of an object schema, nested objects flattened as `parent.child`, arrays of objects as `list[].child`. */
 function fieldRows(schema: Schema, prefix = ''): FieldRow[] {
   const rows: FieldRow[] = [];
   const required = new Set(schema.required ?? []);
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const nested = property.properties ? property : undefined;
+    const items = itemObject(property);
     rows.push({
       name: `${prefix}${name}`,
-      type: nested ? 'object' : typeOf(property),
+      type: nested ? 'object' : items ? 'array of object' : typeOf(property),
       required: required.has(name),
       constraints: constraintsOf(property),
       description: descriptionOf(property),
     });
     if (nested) rows.push(...fieldRows(nested, `${prefix}${name}.`));
+    if (items) rows.push(...fieldRows(items, `${prefix}${name}[].`));
   }
   return rows;
 }
@@ -220,6 +229,17 @@ function bodyOf(content: Record<string, MediaType> | undefined): string {
   return Object.entries(content)
     .map(([type, media]) => `${code(type)}${media.schema ? ` ${typeOf(media.schema)}` : ''}`)
     .join('<br>');
+}
+
+/** A problem document of one code: it has the standard members, with `code` fixed. */
+const isProblemSchema = (schema: Schema): boolean => {
+  const p = schema.properties ?? {};
+  return !!(p.type && p.title && p.status && p.detail && p.code?.const !== undefined);
+};
+
+function renderSchema(name: string, components: Record<string, Schema>, level: string): string[] {
+  const schema = components[name]!;
+  return [`${level} ${name}`, '', ...(schema.description ? [clean(schema.description), ''] : []), ...schemaBody({ $ref: `#/components/schemas/${name}` }, components), ''];
 }
 
 interface Endpoint {
@@ -439,6 +459,38 @@ const MEMBER_MEANINGS: Record<string, string> = {
 
 const HEADER_NAMES: Record<string, string> = { 'retry-after': 'Retry-After' };
 
+const STANDARD_MEMBERS = ['type', 'title', 'status', 'detail', 'code'];
+
+interface DeclaredMember {
+  name: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+
+/**
+ * The extension members the catalogue declares per code (`PROBLEM_EXTENSIONS`, zod objects), as JSON
+ * Schema; null when the catalogue declares none, and the source scan stands in.
+ */
+function declaredExtensions(): Map<string, DeclaredMember[]> | null {
+  const declared = (catalogue as unknown as { PROBLEM_EXTENSIONS?: Record<string, z.ZodType> }).PROBLEM_EXTENSIONS;
+  if (!declared) return null;
+  const out = new Map<string, DeclaredMember[]>();
+  for (const [c, members] of Object.entries(declared)) {
+    const schema = z.toJSONSchema(members, { io: 'output', unrepresentable: 'any' }) as Schema;
+    const required = new Set(schema.required ?? []);
+    out.set(
+      c,
+      Object.entries(schema.properties ?? {}).map(([name, property]) => {
+        const items = itemObject(property);
+        const shape = items ? `array of { ${Object.keys(items.properties ?? {}).map((k) => `${k}${items.required?.includes(k) ? '' : '?'}`).join(', ')} }` : typeOf(property);
+        return { name, type: shape, required: required.has(name), description: descriptionOf(property) };
+      }),
+    );
+  }
+  return out;
+}
+
 function renderProblems(doc: Document, raised: Map<string, RaisedProblem>): string[] {
   const components = doc.components?.schemas ?? {};
   const lines: string[] = ['## Problems', ''];
@@ -452,6 +504,19 @@ function renderProblems(doc: Document, raised: Map<string, RaisedProblem>): stri
   );
   if (components.Problem) {
     lines.push('### Problem', '', 'The members every problem document has:', '', ...schemaBody({ $ref: '#/components/schemas/Problem' }, components), '');
+  }
+
+  // The document gives each problem a response names its own schema: listed here so the responses' links land.
+  const perCode = Object.keys(components).filter((name) => name !== 'Problem' && isProblemSchema(components[name]!));
+  if (perCode.length) {
+    lines.push('### Problem documents by code', '', 'The schemas the responses above name: the members of [Problem](#problem) with `code` and `status` fixed, plus the code\'s [extension members](#extension-members).', '');
+    lines.push('| Schema | Code | Status | Extension members |', '|---|---|---|---|');
+    for (const name of perCode) {
+      const p = components[name]!.properties!;
+      const extra = Object.keys(p).filter((k) => !STANDARD_MEMBERS.includes(k));
+      lines.push(`| <a id="${anchor(name)}"></a>${name} | ${json(p.code!.const)} | ${p.status?.const ?? '—'} | ${extra.map((k) => code(k)).join(', ') || '—'} |`);
+    }
+    lines.push('');
   }
 
   lines.push('### Problem codes', '');
@@ -469,12 +534,23 @@ function renderProblems(doc: Document, raised: Map<string, RaisedProblem>): stri
   lines.push('');
 
   lines.push('### Extension members', '');
-  lines.push('Members a problem carries besides the standard ones, as the code attaches them. They never replace a standard member.', '');
-  lines.push('| Code | Member | Type or values | Meaning |', '|---|---|---|---|');
-  for (const { c } of codes) {
-    const members = raised.get(c)?.members;
-    for (const name of [...(members?.keys() ?? [])].sort()) {
-      lines.push(`| ${code(c)} | ${code(name)} | ${cell(joinParts(members!.get(name)!).split(' | ').map((p) => code(p)).join(' | '))} | ${cell(MEMBER_MEANINGS[name] ?? '—')} |`);
+  lines.push('Members a problem carries besides the standard ones. They never replace a standard member.', '');
+  const declared = declaredExtensions();
+  if (declared) {
+    lines.push('| Code | Member | Type | Always present | Meaning |', '|---|---|---|---|---|');
+    for (const { c } of codes) {
+      for (const m of declared.get(c) ?? []) {
+        lines.push(`| ${code(c)} | ${code(m.name)} | ${cell(m.type)} | ${m.required ? 'yes' : 'no'} | ${cell(m.description || MEMBER_MEANINGS[m.name] || '—')} |`);
+      }
+    }
+  } else {
+    // No declared catalogue of members: what the source attaches where it raises each code.
+    lines.push('| Code | Member | Type or values | Meaning |', '|---|---|---|---|');
+    for (const { c } of codes) {
+      const members = raised.get(c)?.members;
+      for (const name of [...(members?.keys() ?? [])].sort()) {
+        lines.push(`| ${code(c)} | ${code(name)} | ${cell(joinParts(members!.get(name)!).split(' | ').map((p) => code(p)).join(' | '))} | ${cell(MEMBER_MEANINGS[name] ?? '—')} |`);
+      }
     }
   }
   lines.push('');
@@ -552,19 +628,14 @@ export function renderApiReference(): string {
   );
   for (const e of endpoints) lines.push(...renderEndpoint(e, components));
 
-  // Response bodies: every component schema no request body uses (and not the problem document).
+  // Response bodies: every component schema no request body uses, problem documents apart.
   const requestSchemas = new Set(
     endpoints.flatMap((e) => Object.values(e.op.requestBody?.content ?? {}).map((m) => (m.schema?.$ref ? refName(m.schema.$ref) : ''))),
   );
-  const responseSchemas = Object.keys(components).filter((name) => !requestSchemas.has(name) && name !== 'Problem');
+  const responseSchemas = Object.keys(components).filter((name) => !requestSchemas.has(name) && name !== 'Problem' && !isProblemSchema(components[name]!));
   if (responseSchemas.length) {
     lines.push('## Response bodies', '');
-    for (const name of responseSchemas) {
-      const schema = components[name]!;
-      lines.push(`### ${name}`, '');
-      if (schema.description) lines.push(clean(schema.description), '');
-      lines.push(...schemaBody({ $ref: `#/components/schemas/${name}` }, components), '');
-    }
+    for (const name of responseSchemas) lines.push(...renderSchema(name, components, '###'));
   }
 
   // Request bodies are shown with their endpoints; their component names are anchors too.

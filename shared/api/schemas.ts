@@ -1,5 +1,5 @@
 /**
- * The contract's request and response bodies as zod schemas (CONTRACT.md). The same objects
+ * The contract's request and response bodies as zod schemas. The same objects
  * validate requests at the edge and generate `GET /openapi.json`, so the two cannot drift.
  */
 import * as z from 'zod';
@@ -35,7 +35,7 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().meta({ description: 'Safe to show a player (Chinese); never personal data' }),
-    code: z.string().meta({ description: 'Stable machine-readable code (CONTRACT.md)' }),
+    code: z.string().meta({ description: 'Stable machine-readable code' }),
   })
   .loose()
   .meta({ id: 'Problem', description: 'RFC 9457 problem document (application/problem+json)' });
@@ -83,6 +83,11 @@ export const SessionStart = z
   })
   .strict()
   .meta({ id: 'SessionStart' });
+/** The game's age-appropriateness label (2024 Regulations on the Online Protection of Minors Art. 47). */
+const ratingLabel = {
+  ageRating: z.union([z.literal(8), z.literal(12), z.literal(16)]).nullable().meta({ description: 'The game\'s age-appropriateness label (适龄提示): 8, 12 or 16; null when the publisher set none' }),
+  belowRating: z.boolean().meta({ description: 'The player\'s age in whole years today is below the label' }),
+};
 export const SessionStarted = z
   .object({
     sessionId: z.string(),
@@ -91,6 +96,8 @@ export const SessionStarted = z
     remainingSeconds: z.number().int().nullable(),
     endsAt: instant.nullable(),
     heartbeatIntervalSeconds: z.number().int(),
+    gameId: z.string().meta({ description: 'The game of the session (the token\'s game claim)' }),
+    ...ratingLabel,
   })
   .meta({ id: 'SessionStarted' });
 export const Heartbeat = z
@@ -114,6 +121,7 @@ export const Limits = z
   .object({
     ageBand,
     minor: z.boolean(),
+    ...ratingLabel,
     playTime: z.object({
       allowedNow: z.boolean(),
       remainingSeconds: z.number().int().nullable(),

@@ -11,7 +11,7 @@ import type { TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
+import { LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
 
 /** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
 export const SETTLED_RETENTION_MS = 30 * 86_400_000;
@@ -65,6 +65,8 @@ export class OutboxRepository {
   /** One game's unsent events, oldest first, at most `limitPerShard` from each of its shards. */
   async queued(gameId: string, limitPerShard: number): Promise<QueuedEvent[]> {
     const items = await queryShards<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, { limit: limitPerShard });
+    // Events queued before games existed wait in the single game's old partitions: still reported.
+    if (gameId === DEFAULT_GAME_ID) items.push(...(await queryShards<Record<string, unknown>>(this.db, this.table, LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, { limit: limitPerShard })));
     return items.map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
   }
 

@@ -67,6 +67,8 @@ export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ g
 // NPPA reporting
 export const OUTBOX_SHARDS = 4;
 export const outboxKey = (si: string, bt: 0 | 1): Key => ({ pk: `OUTBOX#${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
+/** The index partitions of unsent events queued before games existed (the single game's). */
+export const LEGACY_OUTBOX_PREFIX = 'OUTBOX#';
 /** The index partitions of one game's unsent events: each game drains from its own queue. */
 export const outboxQueuePrefix = (gameId: string): string => `OUTBOX#${gameId}#`;
 /** Unsent events by time, per game, spread over shards. */

@@ -14,7 +14,7 @@ import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { identityKey, outboxKey } from '#shared/storage/keys';
+import { identityKey, LEGACY_OUTBOX_PREFIX, outboxKey, sortableTime } from '#shared/storage/keys';
 import { freshTable, movableClock } from '#test/support/table';
 
 const clock = movableClock('2026-10-02T20:00:00+08:00');
@@ -216,5 +216,19 @@ describe('several games', () => {
     } finally {
       await sim.stop();
     }
+  });
+});
+
+describe('events queued before games existed', () => {
+  it('are still reported, under the single game', async () => {
+    const p = await person('verified');
+    const session = si();
+    const atMs = clock.now() - 2000;
+    // The item as the gateway wrote it before games: no gameId, in the single game's old partition.
+    await db.send(new PutCommand({ TableName: table, Item: { ...outboxKey(session, 1), kind: 'nppaEvent', si: session, bt: 1, atMs, identityHash: p.hash, accountId: 'acct', state: 'queued', attempts: 0, gsi1pk: `${LEGACY_OUTBOX_PREFIX}2`, gsi1sk: `${sortableTime(atMs)}#${session}#1` } }));
+    const run = await drainOutbox(deps);
+    expect(run).toMatchObject({ sent: 1, byGame: { default: { sent: 1 } } });
+    expect(simulator.receivedLoginouts.filter((e) => e.si === session).map((e) => e.bt)).toEqual([1]);
+    expect((await drainOutbox(deps)).sent).toBe(0);
   });
 });

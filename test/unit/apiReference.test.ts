@@ -31,8 +31,8 @@ describe('docs/api.md', () => {
     expect(rendered).not.toMatch(/\bissue \d/i);
   });
 
-  it('links only to headings it has', () => {
-    const headings = new Set([...rendered.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)));
+  it('links only to headings and anchors it has', () => {
+    const headings = new Set([...[...rendered.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)), ...[...rendered.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]!)]);
     const links = [...rendered.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
     expect(links.filter((l) => !headings.has(l))).toEqual([]);
   });
