@@ -1,6 +1,6 @@
 /**
  * Who is calling: the game account (the token's `sub`), the kind of credential (the token's
- * `scope`: `server` marks a game server, anything else a player) and the game it is for (the
+ * `scope`: `server` marks a game server, `operator` compliance staff, anything else a player) and the game it is for (the
  * token's `game` claim, resolved against the configured games: shared/settings.ts `games()`). The
  * HTTP edge builds it from the claims API Gateway's JWT authorizer passes; every layer may take it
  * without the edge.
@@ -9,7 +9,8 @@ import { Problem } from '#shared/problem';
 
 export interface Caller {
   accountId: string;
-  kind: 'player' | 'server';
+  /** `server` scope: a game server; `operator` scope: compliance staff; anything else: a player. */
+  kind: 'player' | 'server' | 'operator';
   /** A configured game's id, always: the token's `game`, or the first configured game when it names none. */
   gameId: string;
 }

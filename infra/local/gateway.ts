@@ -40,7 +40,7 @@ export interface LocalGateway {
 
 const TokenRequest = z.object({
   sub: z.string().min(1).max(128),
-  scope: z.enum(['player', 'server']).optional(),
+  scope: z.enum(['player', 'server', 'operator']).optional(),
   // Any game, configured or not, so that the refusal of an unknown one (403 unknown_game) can be tried.
   game: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(1).max(86_400 * 30).optional(),

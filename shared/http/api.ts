@@ -57,7 +57,9 @@ function credentialOf(claims: Record<string, unknown> | undefined): Credential |
   const scopes = typeof scope === 'string' ? scope.replace(/^\[|\]$/g, '').split(/[\s,]+/) : Array.isArray(scope) ? scope.map(String) : [];
   // API Gateway hands every claim over as a string; anything else (a direct invocation) is compared as one.
   const game = claims?.game;
-  return { accountId: sub, kind: scopes.includes('server') ? 'server' : 'player', game: game === undefined || game === null ? undefined : String(game) };
+  // An operator (compliance staff) credential is never also a player's or a game server's.
+  const kind = scopes.includes('operator') ? 'operator' : scopes.includes('server') ? 'server' : 'player';
+  return { accountId: sub, kind, game: game === undefined || game === null ? undefined : String(game) };
 }
 
 /**
@@ -77,7 +79,9 @@ function authorize(route: RouteSpec, event: Event): Caller | null {
   if (!credential) throw new Problem('unauthorized');
   // The kind first: deployed, API Gateway refuses a player on a server-only route before any
   // function runs (infra/stack.ts authorizationScopes), whatever its game.
-  if (route.auth !== 'account' && route.auth !== credential.kind) throw new Problem('forbidden');
+  // `account` routes take a player or a game server, never an operator.
+  const accepted = route.auth === 'account' ? credential.kind !== 'operator' : route.auth === credential.kind;
+  if (!accepted) throw new Problem('forbidden');
   return { accountId: credential.accountId, kind: credential.kind, gameId: configuredGame(credential.game, games()) };
 }
 
