@@ -1,9 +1,11 @@
 /**
- * RFC 9457 problem documents with the contract's stable `code` values (CONTRACT.md "Errors").
+ * RFC 9457 problem documents with the contract's stable `code` values (docs/api.md "Problems").
  * One class per outcome would be ceremony: a Problem carries its status and code, and the
  * catalogue below is the single place where codes, statuses, titles and player-facing details
  * (Chinese, never personal data) are written down.
  */
+import * as z from 'zod';
+
 export const PROBLEMS = {
   invalid_request: { status: 400, title: 'Invalid request', detail: '请求格式不正确。' },
   unauthorized: { status: 401, title: 'Unauthorized', detail: '登录状态无效，请重新登录。' },
@@ -41,6 +43,42 @@ export const PROBLEMS = {
 } as const satisfies Record<string, { status: number; title: string; detail: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
+
+/**
+ * The extension members each code carries besides the standard ones (RFC 9457 §3.2), written once.
+ * The OpenAPI document declares them per response (shared/api/openapi.ts), the client types
+ * `PlayGuardProblem` with them (shared/client/), test/unit/problemExtensions.test.ts holds them to
+ * every `new Problem(…)` of the source, and test/e2e/client.test.ts to what the gateway sends. A
+ * member is optional where some raise of its code leaves it out. Codes not listed carry none.
+ */
+export const PROBLEM_EXTENSIONS = {
+  invalid_request: z.object({
+    errors: z.array(z.object({ path: z.string(), message: z.string(), in: z.string().optional().meta({ description: '"path" for a path parameter' }) })).optional(),
+  }),
+  play_time_restricted: z.object({
+    nextWindowStart: z.string().nullable().meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' }),
+    nextWindowEnd: z.string().nullable().meta({ description: 'End of that window; null when play becomes unlimited then (the player turns 18) or none is known' }),
+  }),
+  spending_limit_exceeded: z.object({
+    limit: z.enum(['age', 'single', 'daily', 'monthly']),
+    limitAmount: z.number().int().meta({ description: 'That limit, in fen' }),
+    remainingAmount: z.number().int().meta({ description: 'What may still be spent under it, in fen' }),
+  }),
+  stale_heartbeat: z.object({ lastSeq: z.number().int().meta({ description: 'The highest seq already counted for this session' }) }),
+  order_conflict: z.object({ orderStatus: z.enum(['cancelled', 'committed', 'expired']).optional() }),
+  payload_too_large: z.object({ maxBytes: z.number().int().optional() }),
+  invalid_id_number: z.object({ reason: z.enum(['format', 'region', 'birth_date', 'check_digit', 'national_system']) }),
+  challenge_required: z.object({
+    challengeId: z.string(),
+    challengeKind: z.literal('face'),
+    signal: z.enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts']),
+  }),
+} satisfies { [C in ProblemCode]?: z.ZodObject };
+
+/** Every code's extension members as a type: `{}` for a code without any. */
+export type ProblemExtensions = {
+  [C in ProblemCode]: C extends keyof typeof PROBLEM_EXTENSIONS ? z.output<(typeof PROBLEM_EXTENSIONS)[C]> : Record<never, never>;
+};
 
 /**
  * A per-instance `detail` rides on `extra` under this symbol, non-enumerable: the edges render

@@ -16,6 +16,7 @@ import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dy
 import { NppaSimulator } from '#shared/nppa/simulator';
 import { parseSettings, PolicySettings, Settings } from '#shared/settings';
 import { answerClientError, readBody, requestUrl, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
+import { serveDemo } from '#infra/local/demo/serve';
 
 export interface LocalGatewayOptions {
   port?: number;
@@ -166,6 +167,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     const url = requestUrl(req.url);
     if (!url) return sendProblem(res, new Problem('invalid_request', { errors: [{ path: '', message: 'the request target is not a valid URL' }] }), randomUUID());
     void (async () => {
+      // The demo game (local only, like /__dev/): infra/local/demo/.
+      if (url.pathname === '/demo' || url.pathname.startsWith('/demo/')) return serveDemo(url.pathname, res);
       if (url.pathname.startsWith('/__dev/')) {
         const requestId = randomUUID();
         try {

@@ -1,9 +1,83 @@
-/** `GET /openapi.json`: generated from the route table and the schemas that validate requests. */
+/**
+ * `GET /openapi.json`: generated from the route table and the schemas that validate requests, good
+ * enough to generate a client from (test/unit/openapiDocument.test.ts lints it with Redocly's
+ * recommended rules and compiles openapi-typescript's output against it).
+ */
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { routeList } from '#shared/api/routes';
+import { routeList, type RouteSpec } from '#shared/api/routes';
 import { Problem } from '#shared/api/schemas';
+import { PROBLEM_EXTENSIONS, PROBLEMS, type ProblemCode } from '#shared/problem';
 
-const problemResponse = { description: 'Problem', content: { 'application/problem+json': { schema: Problem } } };
+const PROBLEM_JSON = 'application/problem+json';
+
+/** `play_time_restricted` → `PlayTimeRestrictedProblem`, the component of that code's document. */
+export const problemComponentName = (code: ProblemCode): string =>
+  `${code
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')}Problem`;
+
+// One schema object per code for the life of the process: zod's registry refuses a second schema
+// under an id it already holds, and meta() files each one there.
+const byCode = new Map<ProblemCode, z.ZodType>();
+
+/** One code's problem document: the standard members, `status` and `code` fixed, and the code's extension members (shared/problem.ts). */
+export function problemSchema(code: ProblemCode): z.ZodType {
+  let schema = byCode.get(code);
+  if (!schema) {
+    const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodObject>>)[code];
+    const { status, title, detail } = PROBLEMS[code];
+    schema = Problem.extend({ status: z.literal(status), code: z.literal(code), ...extension?.shape }).meta({ id: problemComponentName(code), description: `${title}: ${detail}` });
+    byCode.set(code, schema);
+  }
+  return schema;
+}
+
+/**
+ * The codes a problem response of the route table names in its description ("identity_required,
+ * play_time_restricted (with …) or unknown_game"): every word that is a code of the catalogue. A
+ * response that names none, or a code of another status, stops the document from being built.
+ */
+export function codesOfResponse(where: string, status: number, description: string): ProblemCode[] {
+  const codes = [...new Set(description.match(/\b[a-z][a-z_]*[a-z]\b/g) ?? [])].filter((w): w is ProblemCode => Object.hasOwn(PROBLEMS, w));
+  if (!codes.length) throw new Error(`${where} ${status}: a problem response must name its codes in its description`);
+  for (const code of codes) if (PROBLEMS[code].status !== status) throw new Error(`${where} ${status}: ${code} answers ${PROBLEMS[code].status}`);
+  return codes;
+}
+
+// Deployed, API Gateway's JWT authorizer refuses a token itself with this body (README "Known
+// difference between local and deployed"); the local runner answers the unauthorized problem.
+const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
+
+const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
+// 429 and 503 answers say when to send the same request again (RFC 9110 §10.2.3); API Gateway's
+// own throttling answers 429 without it.
+const withRetryAfter = (status: string) => (status === '429' || status === '503' ? { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } : {});
+
+function problemResponse(description: string, codes: ProblemCode[] | null, status: string): Record<string, unknown> {
+  const schemas = codes ? codes.map(problemSchema) : [Problem];
+  const content: Record<string, unknown> = { [PROBLEM_JSON]: { schema: schemas.length === 1 ? schemas[0] : z.union(schemas) } };
+  if (status === '401') content['application/json'] = { schema: GatewayMessage };
+  return { description, headers: { ...requestId, ...withRetryAfter(status) }, content };
+}
+
+function responsesOf(operationId: string, r: RouteSpec): Record<string, unknown> {
+  const where = `${r.method} ${r.path} (${operationId})`;
+  const responses: Record<string, unknown> = {};
+  for (const [status, resp] of Object.entries(r.responses)) {
+    if (resp.schema === Problem) responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
+    else responses[status] = { description: resp.description, headers: requestId, ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}) };
+  }
+  if (r.auth !== 'none') {
+    responses['401'] = problemResponse('unauthorized: no token, or one the authorizer refuses', ['unauthorized'], '401');
+    // A route's own 403 (which codes it answers) is kept; the generic one only fills a gap.
+    if (r.auth !== 'account') responses['403'] ??= problemResponse('forbidden: not this kind of credential', ['forbidden'], '403');
+  }
+  if (r.body || r.params) responses['400'] ??= problemResponse('invalid_request: `errors` names each field that is wrong', ['invalid_request'], '400');
+  responses.default = problemResponse('Any other problem document', null, 'default');
+  return responses;
+}
 
 export function openApiDocument(): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
@@ -11,17 +85,6 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     // Path parameters come from the schemas the edge validates them with; a route without one
     // (none today) would still list its `{name}`s as plain strings.
     const params = r.params ? [] : [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true, schema: { type: 'string' as const } }));
-    const responses: Record<string, unknown> = {};
-    for (const [status, resp] of Object.entries(r.responses)) {
-      responses[status] = resp.schema ? { description: resp.description, content: { 'application/json': { schema: resp.schema } } } : { description: resp.description };
-    }
-    if (r.auth !== 'none') {
-      responses['401'] = problemResponse;
-      // A route's own 403 (which codes it answers) is kept; the generic one only fills a gap.
-      if (r.auth !== 'account') responses['403'] ??= problemResponse;
-    }
-    if (r.body || r.params) responses['400'] = problemResponse;
-    responses.default = problemResponse;
     const pathItem = (paths[r.path] ??= {}) as Record<string, unknown>;
     pathItem[r.method.toLowerCase()] = {
       operationId,
@@ -29,20 +92,40 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...(r.auth === 'none' ? { security: [] } : { 'x-credential': r.auth }),
       ...(r.params ? { requestParams: { path: r.params } } : {}),
       ...(params.length ? { parameters: params } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
-      responses,
+      // Inline: openapi-typescript makes a member with a `default` required everywhere but inside a
+      // request body, and `takeover` must stay optional. A clone from a copy of the definition has no
+      // parent, so neither the component id nor a $ref to it comes along.
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body.clone({ ...r.body._zod.def }) } } } } : {}),
+      responses: responsesOf(operationId, r),
     };
   }
-  return createDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'PlayGuard anti-addiction identity gateway',
-      version: '1.0.0',
-      description:
-        'Real-name identity (NPPA), minors\' play time and spending limits, account-sharing checks. Errors are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'PlayGuard anti-addiction identity gateway',
+        version: '1.0.0',
+        description:
+          'Real-name identity (NPPA), minors\' play time and spending limits, account-sharing checks. Errors are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
+      },
+      // Relative: each deployment serves this document itself (GET /openapi.json), so its own origin is the server.
+      servers: [{ url: '/', description: 'The deployment that serves this document (under `npm start`, http://127.0.0.1:3000)' }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        headers: {
+          RequestId: { description: 'Identifies the request in the gateway\'s logs; quote it when reporting a problem', schema: { type: 'string' } },
+          RetryAfter: { description: 'Seconds to wait before sending the same request again', schema: { type: 'integer', minimum: 0 } },
+        },
+      },
+      security: [{ bearer: [] }],
+      paths,
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    security: [{ bearer: [] }],
-    paths,
-  });
+    {
+      // Responses stay open to new members (the contract may add fields), so no generated client may
+      // refuse one; request bodies keep `additionalProperties: false`, as the edge refuses unknown fields.
+      override: ({ jsonSchema, io }) => {
+        if (io === 'output' && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+      },
+    },
+  );
 }

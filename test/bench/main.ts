@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json out.json]`: the gateway's speed and cost figures on this machine
- * (issue 8). Starts DynamoDB Local, the NPPA simulator and the local gateway itself, then measures:
+ *. Starts DynamoDB Local, the NPPA simulator and the local gateway itself, then measures:
  * the raw UpdateItem baseline; identity submit, login, heartbeat and payment reserve over HTTP with
  * 50 concurrent clients (p50, p99, rps, DynamoDB requests per operation, ratio to the baseline); each
  * function's production bundle and its cold initialisation; the NPPA reporter's throughput.
@@ -29,6 +29,7 @@ import { createDocumentClient, ddbCallCounter } from '#shared/storage/dynamo';
 import { startDynamoLocal, ensureTable } from '#infra/local/dynamoLocal';
 import { startLocalGateway } from '#infra/local/gateway';
 import { idNumberFor } from '#test/support/people';
+import { clientBundleSizes } from '#test/support/clientBundle';
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, requests: { type: 'string' } } });
 const CONCURRENCY = 50;
@@ -138,6 +139,9 @@ async function main(): Promise<void> {
       if (name !== 'hello') bundles[name] = statSync(outfile).size;
     }
     results.bundles = bundles;
+    // The player client as a game ships it (test/support/clientBundle.ts: esbuild, minified, ESM, browser).
+    const { client, withPrompts } = await clientBundleSizes();
+    results.client = { bytes: client.bytes, gzipBytes: client.gzipBytes, withPrompts: { bytes: withPrompts.bytes, gzipBytes: withPrompts.gzipBytes } };
     const coldInit = (file: string): number => {
       const times: number[] = [];
       for (let k = 0; k < 5; k += 1) {
@@ -201,6 +205,7 @@ async function main(): Promise<void> {
   console.log(`raw UpdateItem p50 ${r.rawUpdateItem!.p50Ms} ms  p99 ${r.rawUpdateItem!.p99Ms} ms`);
   for (const name of ['identity', 'login', 'heartbeat', 'reserve']) console.log(row(name, r[name]!));
   console.log('bundles (bytes):', JSON.stringify(r.bundles));
+  console.log('client (bytes, gzip bytes; with the prompts):', JSON.stringify(r.client));
   console.log('cold init (ms):', JSON.stringify(r.coldInit));
   console.log('reporter:', JSON.stringify(r.reporter));
   console.log('reporter, two games (events/s per game):', JSON.stringify(r.reporterTwoGames));

@@ -1,0 +1,267 @@
+/**
+ * The standard player prompts, in plain DOM (no framework): the real-name form, the remaining-time
+ * badge, the warnings before the end of play, the end-of-play dialog with the next allowed window,
+ * and the age-appropriateness label (适龄提示, 2024 Regulations on the Online Protection of Minors,
+ * Art. 47). `mountPrompts(element)` renders into one element; every text is a default the publisher
+ * may replace (`texts`), since the publisher, not this package, answers for what players read.
+ */
+import type { PlayGuardSession, TerminateEvent } from '#shared/client/session';
+import type { IdentitySubmission, IdentitySubmitted } from '#shared/client/types';
+
+export interface PromptTexts {
+  realNameTitle: string;
+  realNameNotice: string;
+  nameLabel: string;
+  idNumberLabel: string;
+  submitLabel: string;
+  submittingLabel: string;
+  /** Shown when the national system has not answered yet (the identity is pending; play follows the age in the ID number meanwhile). */
+  pendingNotice: string;
+  /** The badge while a limit applies. */
+  badge(remainingSeconds: number): string;
+  /** The badge when no limit applies (an adult); empty hides it. */
+  unlimitedBadge: string;
+  /** The warning before the end of play, in whole minutes left (rounded up). */
+  warn(minutesLeft: number): string;
+  /** The end-of-play dialog's title; also shown when a login is refused for the time of day (`play_time_restricted`). */
+  endTitle(event: TerminateEvent): string;
+  endBody(event: TerminateEvent): string;
+  /** The next allowed window (ISO instants with the Beijing offset; `end` null when play is then unlimited). */
+  nextWindow(start: string, end: string | null): string;
+  closeLabel: string;
+  ratingTitle: string;
+  rating(ageRating: number): string;
+  belowRating(ageRating: number): string;
+}
+
+/*
+ * The DOM this file uses, declared here: the project's TypeScript settings carry no DOM library (the
+ * gateway runs on Node, tsconfig.json), and a global one would retype the Node code's `fetch`.
+ * These are the parts of a browser's elements and document the code below touches
+ * (test/unit/clientTypes.test.ts compiles a caller against the real DOM library).
+ */
+interface El {
+  className: string;
+  textContent: string | null;
+  title: string;
+  style: { position: string };
+  ownerDocument: Doc;
+  append(...nodes: El[]): void;
+  remove(): void;
+  setAttribute(name: string, value: string): void;
+  addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void;
+}
+interface Doc {
+  createElement(tag: string): El;
+  defaultView: { getComputedStyle(element: El): { position: string } } | null;
+}
+type Input = El & { value: string; name: string; required: boolean; autocomplete: string; id: string };
+/** What `mountPrompts` asks of its element: a browser's HTMLElement has all of it (parameters typed `never` so that the DOM's own, wider ones fit). */
+export interface PromptRoot {
+  ownerDocument: object;
+  style: { position: string };
+  append(...nodes: never[]): void;
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+const WEEKDAYS = '日一二三四五六';
+
+/** `2026-12-05T20:00:00+08:00` → `12月5日（周六）20:00`: the wall clock of the instant as written (the API writes Beijing time). */
+export function beijingWallClock(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  return `${mo}月${d}日（周${WEEKDAYS[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()]}）${two(h)}:${two(mi)}`;
+}
+
+const END_BODIES: Record<string, string> = {
+  outside_allowed_hours: '根据国家防沉迷规定，本时段游戏时间已结束，请注意休息。',
+  play_time_exhausted: '根据国家防沉迷规定，您今日的游戏时长已用完，请注意休息。',
+  signed_in_elsewhere: '您的账号已在其他设备登录，本设备已退出游戏。',
+  session_expired: '游戏会话已结束，请重新登录。',
+  account_blocked: '该账号已被限制使用。',
+  challenge_failed: '身份核验未通过，本账号将按未成年人防沉迷规则管理。',
+};
+
+export const DEFAULT_TEXTS: PromptTexts = {
+  realNameTitle: '实名认证',
+  realNameNotice: '根据国家规定，网络游戏用户须使用真实有效的身份信息进行实名认证。您的信息仅用于国家网络游戏防沉迷实名认证系统核验。',
+  nameLabel: '真实姓名',
+  idNumberLabel: '身份证号码',
+  submitLabel: '提交认证',
+  submittingLabel: '认证中…',
+  pendingNotice: '实名信息已提交，正在等待国家实名认证系统核验结果。',
+  badge: (s) => `剩余游戏时间 ${two(Math.floor(s / 60))}:${two(s % 60)}`,
+  unlimitedBadge: '',
+  warn: (m) => `您本次游戏时间还剩 ${m} 分钟，请合理安排游戏时间，注意休息。`,
+  endTitle: (e) => (e.reason === 'play_time_restricted' ? '当前时段不可游戏' : '游戏时间已结束'),
+  endBody: (e) => END_BODIES[e.reason] ?? e.problem?.detail ?? '游戏已结束。',
+  nextWindow: (start, end) => `下次可游戏时间：${beijingWallClock(start)}${end ? `–${beijingWallClock(end).slice(-5)}` : ' 起'}`,
+  closeLabel: '我知道了',
+  ratingTitle: '适龄提示',
+  rating: (r) => `本游戏适合 ${r} 周岁及以上用户。`,
+  belowRating: (r) => `您未满 ${r} 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。`,
+};
+
+const CSS = `.pg{font:14px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#222}
+.pg-badge{position:absolute;top:8px;right:8px;background:rgba(0,0,0,.7);color:#fff;padding:2px 10px;border-radius:12px}
+.pg-toast{position:absolute;top:40px;left:50%;transform:translateX(-50%);background:#fff7e0;border:1px solid #e0a800;padding:8px 14px;border-radius:6px;max-width:90%}
+.pg-cover{position:absolute;inset:0;background:rgba(0,0,0,.55);display:flex;overflow:auto}
+.pg-box{margin:auto;background:#fff;border-radius:8px;padding:16px 20px;width:min(340px,90%);box-shadow:0 4px 24px rgba(0,0,0,.3)}
+.pg-box h2{margin:0 0 8px;font-size:18px}.pg-box p{margin:6px 0}.pg-box label{display:block;margin:8px 0 2px}
+.pg-box input{width:100%;box-sizing:border-box;padding:6px}.pg-box button{margin-top:12px;width:100%;padding:8px;font-size:15px}
+.pg-err{color:#c00}.pg-next{font-weight:bold}
+.pg-rating{position:absolute;top:8px;left:8px;display:flex;gap:6px;align-items:center;background:rgba(255,255,255,.9);padding:2px 8px;border-radius:4px}
+.pg-rating b{background:#1f8f3a;color:#fff;border-radius:4px;padding:0 6px}.pg-rating.pg-below b{background:#d97a00}`;
+
+export interface PromptOptions {
+  texts?: Partial<PromptTexts>;
+  /** How long a warning stays on screen (default 15 s). */
+  warnSeconds?: number;
+}
+
+export interface Prompts {
+  /** Shows the real-name form and resolves with the submission's answer once `submit` accepts it; a refusal's `detail` is shown in the form. */
+  realNameForm(submit: (who: IdentitySubmission) => Promise<IdentitySubmitted>): Promise<IdentitySubmitted>;
+  /** The remaining-time badge, counting down each second from the server's figure; null is the unlimited badge. */
+  badge(remainingSeconds: number | null): void;
+  warn(remainingSeconds: number): void;
+  /** The end-of-play dialog; resolves when the player closes it. */
+  endOfPlay(event: TerminateEvent): Promise<void>;
+  ageRating(ageRating: number | null, belowRating: boolean): void;
+  /** Wires a session to the prompts: its badge, warnings, end of play and age rating. Returns the unwiring. */
+  attach(session: PlayGuardSession): () => void;
+  destroy(): void;
+}
+
+/** Renders the prompts into `root` (made `position: relative` if it is static, so they overlay the game). */
+export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): Prompts {
+  const root = element as unknown as El;
+  const x: PromptTexts = { ...DEFAULT_TEXTS, ...options.texts };
+  const doc = root.ownerDocument;
+  const el = <T extends El = El>(tag: string, cls: string, text?: string): T => {
+    const e = doc.createElement(tag) as T;
+    e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const layer = el('div', 'pg');
+  layer.append(el('style', '', CSS));
+  root.append(layer);
+  if (doc.defaultView?.getComputedStyle(root).position === 'static') root.style.position = 'relative';
+
+  const parts: Record<string, El | undefined> = {};
+  const put = (key: string, node: El | undefined): void => {
+    parts[key]?.remove();
+    parts[key] = node;
+    if (node) layer.append(node);
+  };
+  let tick: ReturnType<typeof setInterval> | undefined;
+  let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const dialog = (title: string, lines: Array<[string, string]>, button: string): { box: El; closed: Promise<void> } => {
+    const box = el('div', 'pg-box');
+    box.setAttribute('role', 'dialog');
+    box.append(el('h2', '', title), ...lines.filter(([, t]) => t).map(([cls, t]) => el('p', cls, t)));
+    const close = el('button', '', button);
+    box.append(close);
+    const cover = el('div', 'pg-cover');
+    cover.append(box);
+    put('dialog', cover);
+    return { box, closed: new Promise((resolve) => close.addEventListener('click', () => (put('dialog', undefined), resolve()))) };
+  };
+
+  const prompts: Prompts = {
+    realNameForm(submit) {
+      const form = el('form', 'pg-box');
+      const input = (label: string, name: string, auto: string): Input => {
+        const i = el<Input>('input', '');
+        Object.assign(i, { name, required: true, autocomplete: auto, id: `pg-${name}` });
+        const l = el<El & { htmlFor: string }>('label', '', label);
+        l.htmlFor = i.id;
+        form.append(l, i);
+        return i;
+      };
+      form.append(el('h2', '', x.realNameTitle), el('p', '', x.realNameNotice));
+      const name = input(x.nameLabel, 'name', 'name');
+      const id = input(x.idNumberLabel, 'idNumber', 'off');
+      const error = el('p', 'pg-err');
+      const button = el<El & { disabled: boolean }>('button', '', x.submitLabel);
+      form.append(error, button);
+      const cover = el('div', 'pg-cover');
+      cover.append(form);
+      put('dialog', cover);
+      return new Promise((resolve) => {
+        form.addEventListener('submit', (event) => {
+          event.preventDefault();
+          button.disabled = true;
+          button.textContent = x.submittingLabel;
+          error.textContent = '';
+          submit({ name: name.value, idNumber: id.value }).then(
+            (answer) => {
+              put('dialog', undefined);
+              if (answer.status === 'pending') prompts.warn(-1);
+              resolve(answer);
+            },
+            (e: { detail?: string; message?: string }) => {
+              error.textContent = e.detail ?? e.message ?? String(e);
+              button.disabled = false;
+              button.textContent = x.submitLabel;
+            },
+          );
+        });
+      });
+    },
+    badge(remaining) {
+      clearInterval(tick);
+      const text = remaining === null ? x.unlimitedBadge : x.badge(remaining);
+      put('badge', text ? el('div', 'pg-badge', text) : undefined);
+      if (remaining === null) return;
+      // Counted down here from the server's figure, never from the device clock, which may be wrong.
+      let left = remaining;
+      tick = setInterval(() => {
+        left = Math.max(0, left - 1);
+        if (parts.badge) parts.badge.textContent = x.badge(left);
+        if (!left) clearInterval(tick);
+      }, 1000);
+    },
+    warn(remaining) {
+      clearTimeout(toastTimer);
+      const toast = el('div', 'pg-toast', remaining < 0 ? x.pendingNotice : x.warn(Math.ceil(remaining / 60)));
+      toast.setAttribute('role', 'alert');
+      put('toast', toast);
+      toastTimer = setTimeout(() => put('toast', undefined), (options.warnSeconds ?? 15) * 1000);
+    },
+    endOfPlay(event) {
+      clearInterval(tick);
+      put('badge', undefined);
+      put('toast', undefined);
+      return dialog(x.endTitle(event), [['', x.endBody(event)], ['pg-next', event.nextWindowStart ? x.nextWindow(event.nextWindowStart, event.nextWindowEnd) : '']], x.closeLabel).closed;
+    },
+    ageRating(rating, below) {
+      if (rating === null) return put('rating', undefined);
+      const box = el('div', below ? 'pg-rating pg-below' : 'pg-rating');
+      box.title = below ? x.belowRating(rating) : x.rating(rating);
+      box.append(el('b', '', `${rating}+`), el('span', '', x.ratingTitle));
+      put('rating', box);
+      // Below the label the player is told once, in words (the label alone is for everyone).
+      if (below) dialog(x.ratingTitle, [['', x.belowRating(rating)]], x.closeLabel);
+    },
+    attach(session) {
+      prompts.ageRating(session.started.ageRating, session.started.belowRating);
+      prompts.badge(session.remainingSeconds);
+      const off = [
+        session.on('heartbeat', (a) => a.action !== 'terminate' && prompts.badge(a.remainingSeconds)),
+        session.on('warn', (a) => prompts.warn(a.remainingSeconds ?? 0)),
+        session.on('terminate', (e) => void prompts.endOfPlay(e)),
+      ];
+      return () => off.forEach((f) => f());
+    },
+    destroy() {
+      clearInterval(tick);
+      clearTimeout(toastTimer);
+      layer.remove();
+    },
+  };
+  return prompts;
+}
