@@ -11,7 +11,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -92,6 +92,7 @@ export class GatewayStack extends Stack {
         indexName: i.indexName,
         partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
         sortKey: { name: i.sortKey, type: AttributeType.STRING },
+        projectionType: i.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       })),
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -195,8 +196,9 @@ export class GatewayStack extends Stack {
         methods: [HttpMethod[route.method]],
         integration,
         authorizer: route.auth === 'none' ? new HttpNoneAuthorizer() : authorizer,
-        // Server-only routes: API Gateway refuses a credential without the `server` scope before any function runs.
-        ...(route.auth === 'server' ? { authorizationScopes: ['server'] } : {}),
+        // Server-only and operator routes: API Gateway refuses a credential without the `server`
+        // (`operator`) scope before any function runs.
+        ...(route.auth === 'server' ? { authorizationScopes: ['server'] } : route.auth === 'operator' ? { authorizationScopes: ['operator'] } : {}),
       });
       if (route.auth === 'none') {
         created.forEach((r) => Validations.of(r).acknowledge({ id: 'AwsSolutions::AwsSolutions-APIG4', reason: `${operationId} is public by design (the contract: no auth).` }));

@@ -24,6 +24,9 @@ import type { ChallengeDeps } from '#shared/usecases/challenges';
 import { AccountRepository } from '#shared/accounts/repository';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
+import { AccessLogRepository } from '#shared/oversight/repository';
+import type { PrivacyDeps } from '#shared/usecases/privacy';
+import type { OversightDeps } from '#shared/usecases/oversight';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -153,3 +156,23 @@ export const reporterDeps = async () => {
     now: clock.now,
   };
 };
+
+const spendingRepository = once(async () => new SpendingRepository(documentClient(), settings().TABLE_NAME));
+
+/** Export and erasure: every capability's repository; no secret (hashes are read, never computed). */
+export const privacyDeps = async (): Promise<PrivacyDeps> => {
+  const table = settings().TABLE_NAME;
+  return {
+    accounts: await accountRepository(),
+    identities: await identityRepository(),
+    sessions: await sessionSweeperDeps(),
+    spending: await spendingRepository(),
+    risk: (await riskDeps()).repo,
+    outbox: new OutboxRepository(documentClient(), table),
+  };
+};
+
+export const oversightDeps = async (): Promise<OversightDeps> => ({
+  ...(await privacyDeps()),
+  accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
+});

@@ -120,7 +120,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: i.projection },
       })),
     }),
   );

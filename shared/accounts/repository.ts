@@ -9,10 +9,11 @@
  * session, opening or deciding a challenge), this repository hands out the transaction part and
  * the caller composes it.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
-import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute } from '#shared/storage/keys';
+import { ttlAttribute } from '#shared/storage/expiry';
+import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute, erasureRecordKey } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
@@ -80,6 +81,15 @@ export interface AccountBinding {
 
 const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
 
+/** What an erasure kept, until when and why: no hashes, no ids of anyone. */
+export interface ErasureRecord {
+  erasedAt: number;
+  /** False while an erasure is under way (it crashed halfway when a later call finds it so). */
+  complete: boolean;
+  retained: Array<{ kind: string; until: number; why: string }>;
+}
+const ErasureItem = z.object({ erasedAt: z.number(), complete: z.boolean().default(true), retained: z.array(z.object({ kind: z.string(), until: z.number(), why: z.string() })) });
+
 export class AccountRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -89,6 +99,23 @@ export class AccountRepository {
   async get(accountId: string): Promise<AccountRecord | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: accountKey(accountId), ConsistentRead: true }));
     return r.Item ? accountFromItem(accountId, r.Item) : null;
+  }
+
+  /** The record of the account's last erasure, if any. */
+  async erasureRecord(accountId: string): Promise<ErasureRecord | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: erasureRecordKey(accountId), ConsistentRead: true }));
+    return r.Item ? ErasureItem.parse(r.Item) : null;
+  }
+
+  /** Writes the erasure record; it expires with the last thing it lists (or a day after the erasure). */
+  async recordErasure(accountId: string, record: ErasureRecord): Promise<void> {
+    const until = Math.max(record.erasedAt, ...record.retained.map((r) => r.until));
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...erasureRecordKey(accountId), ...record, expiresAt: ttlAttribute(until) } }));
+  }
+
+  /** Erasure's last step: the account item itself. */
+  async delete(accountId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: accountKey(accountId) }));
   }
 
   /**

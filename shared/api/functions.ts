@@ -52,6 +52,8 @@ export const functionTable = {
   sessions: fn({ description: 'Log in, heartbeats, log out, limits', table: 'readWrite', secret: true, timeoutSeconds: 10, memoryMiB: 512 }),
   payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
+  privacy: fn({ description: 'A player\'s export and erasure of their data', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
+  admin: fn({ description: 'Compliance staff: account view and access log (every read logged first)', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   sessionSweeper: fn({
     description: 'Ends silent sessions',
     table: 'readWrite',

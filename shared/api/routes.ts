@@ -7,10 +7,13 @@ import type { z } from 'zod';
 import * as s from '#shared/api/schemas';
 
 /** One Lambda function per capability (functions/<name>.ts). */
-export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges';
+export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges' | 'privacy' | 'admin';
 
-/** none: public; player/server: that kind of credential only; account: either (docs/api.md "Authentication"). */
-export type Auth = 'none' | 'player' | 'server' | 'account';
+/**
+ * none: public; player/server/operator: that kind of credential only; account: a player or a game
+ * server (docs/api.md "Authentication").
+ */
+export type Auth = 'none' | 'player' | 'server' | 'account' | 'operator';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -35,7 +38,7 @@ const contention = { description: 'write_contention (with Retry-After): concurre
 // configured game). Routes for one kind of credential answer forbidden to the other kind.
 const UNKNOWN_GAME = "unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)";
 const unknownGame = { description: UNKNOWN_GAME, schema: s.Problem };
-const refusedCredential = (kind: 'player' | 'server') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: s.Problem });
+const refusedCredential = (kind: 'player' | 'server' | 'operator') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: s.Problem });
 
 export const routes = {
   health: route({
@@ -142,6 +145,38 @@ export const routes = {
       403: refusedCredential('server'),
       404: { description: 'challenge_not_found', schema: s.Problem },
       429: contention,
+    },
+  }),
+  readMyData: route({
+    method: 'GET', path: '/v1/me/data', fn: 'privacy', auth: 'player', summary: 'Everything the gateway holds about this account and its person (export)',
+    responses: { 200: { description: 'This account\'s data only: no other account\'s data, no keys, hashes or PI', schema: s.MyData }, 403: refusedCredential('player') },
+  }),
+  eraseMe: route({
+    method: 'DELETE', path: '/v1/me', fn: 'privacy', auth: 'player', summary: 'Erase this account (idempotent)',
+    responses: {
+      200: { description: 'Erased: a live session ended (its logout is reported); what the law still needs is listed in retained, with until and why. Repeating it changes nothing', schema: s.Erasure },
+      403: refusedCredential('player'),
+      429: contention,
+    },
+  }),
+  adminReadAccount: route({
+    method: 'GET', path: '/v1/admin/accounts/{accountId}', fn: 'admin', auth: 'operator',
+    summary: 'An account for compliance staff: status, age band, risk flags, recent sessions, payments, audit entries. Query `reason` (1–200 characters) is required; the access is logged before anything is returned',
+    params: s.AdminAccountPath,
+    responses: {
+      200: { description: 'The account (the access-log entry was written first)', schema: s.AdminAccount },
+      400: { description: 'invalid_request (reason missing, empty or over 200 characters)', schema: s.Problem },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (nothing is stored about this account; the access is still logged)', schema: s.Problem },
+    },
+  }),
+  adminAccessLog: route({
+    method: 'GET', path: '/v1/admin/access-log', fn: 'admin', auth: 'operator',
+    summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, inclusive, at most 367 days)',
+    responses: {
+      200: { description: 'Entries oldest first; they cannot be changed or deleted and are kept three years', schema: s.AccessLog },
+      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: s.Problem },
+      403: refusedCredential('operator'),
     },
   }),
 } as const satisfies Record<string, RouteSpec>;

@@ -177,3 +177,59 @@ export const OrderPath = z.object({ orderId });
 export const ChallengePath = z.object({ challengeId: Id.meta({ description: 'The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' }) });
 
 export const Empty = z.object({}).strict();
+
+// Personal-information rights (GET /v1/me/data, DELETE /v1/me)
+const instantOrNull = instant.nullable();
+const beijingDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD').meta({ description: 'A Beijing calendar date', example: '2026-10-02' });
+export const MyData = z
+  .object({
+    account: z
+      .object({ accountId: z.string(), boundAt: instantOrNull, lastLoginAt: instantOrNull, blocked: z.boolean(), flaggedAt: instantOrNull, minorRulesUntil: instantOrNull })
+      .nullable()
+      .meta({ description: 'The account item; null when the account never bound an identity' }),
+    identity: z
+      .object({ status: z.enum(['pending', 'verified', 'rejected']), birthDate: beijingDay.nullable(), ageBand: ageBand.nullable() })
+      .nullable()
+      .meta({ description: 'The person the account is bound to (birth date and status only: no name, ID number, hash or PI); null when none' }),
+    sessions: z.array(z.object({ sessionId: z.string(), gameId: z.string(), state: z.enum(['live', 'ended']), startedAt: instant, endedAt: instantOrNull, endReason: z.string().nullable() })),
+    payments: z.array(z.object({ orderId: z.string(), gameId: z.string(), amount: fen, status: z.enum(['reserved', 'committed', 'cancelled', 'released']), reservedAt: instant, committedAt: instantOrNull })),
+    devices: z.object({ count: z.number().int(), lastSeenAt: instantOrNull }).meta({ description: 'Devices this account logged in from (their ids are kept only as keyed hashes and never returned)' }),
+    riskDecisions: z.array(
+      z.object({ at: instant, decision: z.string(), signal: z.string(), context: z.string(), inputs: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])), challengeId: z.string().nullable() }),
+    ),
+    challenges: z.array(z.object({ challengeId: z.string(), signal: z.string(), context: z.string(), status: z.enum(['open', 'passed', 'failed']), createdAt: instant, resolvedAt: instantOrNull })),
+    guardians: z.object({ count: z.number().int() }),
+    wards: z.array(z.object({})).meta({ description: 'Guardian links do not exist yet: always empty' }),
+    retention: z.array(z.object({ kind: z.string(), keptFor: z.string(), why: z.string() })).meta({ description: 'Every kind of item the gateway keeps, how long and why' }),
+  })
+  .meta({ id: 'MyData', description: 'Everything the gateway holds about this account and its person' });
+export const Erasure = z
+  .object({
+    erased: z.array(z.string()).meta({ description: 'Kinds of item removed by this request (empty when repeated)' }),
+    retained: z
+      .array(z.object({ kind: z.string(), until: instant.nullable().meta({ description: 'null: until the condition in why (an unreported event waits for the reporter)' }), why: z.string() }))
+      .meta({ description: 'What the law still needs, kept only until then' }),
+  })
+  .meta({ id: 'Erasure' });
+
+// Operators (GET /v1/admin/*)
+export const AdminAccountQuery = z.object({ reason: z.string().trim().min(1).max(200).meta({ description: 'Why the operator reads this account (1–200 characters); written to the access log' }) });
+export const AccessLogQuery = z
+  .object({ from: beijingDay, to: beijingDay })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) <= 366 * 86_400_000, { message: 'at most 367 days at once', path: ['to'] });
+export const AdminAccountPath = z.object({ accountId: z.string().min(1).max(128).meta({ description: 'The game account id (the `sub` of its tokens)' }) });
+export const AdminAccount = z
+  .object({
+    accountId: z.string(),
+    status: z.enum(['none', 'pending', 'verified', 'rejected']),
+    ageBand: ageBand.nullable(),
+    riskFlags: z.object({ flaggedAt: instantOrNull, minorRulesUntil: instantOrNull, blocked: z.boolean(), beyondAccountLimit: z.boolean(), openChallenge: z.boolean() }),
+    sessions: MyData.shape.sessions.meta({ description: 'The 20 most recent' }),
+    payments: MyData.shape.payments.meta({ description: 'The 20 most recent' }),
+    auditEntries: MyData.shape.riskDecisions.meta({ description: 'The 50 most recent risk decisions and challenge outcomes' }),
+  })
+  .meta({ id: 'AdminAccount' });
+export const AccessLog = z
+  .object({ entries: z.array(z.object({ operator: z.string(), at: instant, action: z.string(), accountId: z.string(), reason: z.string() })) })
+  .meta({ id: 'AccessLog' });

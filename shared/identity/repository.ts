@@ -4,11 +4,12 @@
  * sits in the sparse index for the poller. Binding composes the account's part from the account
  * repository, which owns the account item.
  */
-import { BatchGetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
-import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
+import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { RETENTION_MS } from '#shared/storage/retention';
 import { identityHashOf, identityKey, PENDING_CHECK, pendingCheckIndex } from '#shared/storage/keys';
 
 export type { IdentityStatus } from '#shared/accounts/repository';
@@ -65,7 +66,7 @@ export interface Binding {
  * safety net for personal data only. Its life is decided by `submittedAt` (the poller rejects it
  * after 48 h, shared/identity/service.ts), and resolving it removes the TTL with the sealed data.
  */
-const PENDING_RETENTION_MS = 7 * 86_400_000;
+const PENDING_RETENTION_MS = RETENTION_MS.sealedSubmission;
 
 export class IdentityRepository {
   private readonly accounts: AccountRepository;
@@ -147,6 +148,40 @@ export class IdentityRepository {
       ['account', this.accounts.bindPart(b, beyondLimit)],
       ['identity', identity],
     ];
+  }
+
+  async get(identityHash: string): Promise<IdentityRecord | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: identityKey(identityHash), ConsistentRead: true }));
+    return r.Item ? identityFromItem(r.Item) : null;
+  }
+
+  /**
+   * Erasure: the account is no longer bound to the person; the person's item goes when no account
+   * is left (a set that becomes empty disappears, hence the condition). Idempotent: an identity
+   * already gone stays gone. Returns whether the identity item is gone.
+   */
+  async unbind(identityHash: string, accountId: string): Promise<{ removed: boolean }> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: identityKey(identityHash),
+          UpdateExpression: 'DELETE accounts :acct',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':acct': new Set([accountId]) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return { removed: true };
+      throw error;
+    }
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: identityKey(identityHash), ConditionExpression: 'attribute_not_exists(accounts)' }));
+      return { removed: true };
+    } catch (error) {
+      if (isConditionFailure(error)) return { removed: false };
+      throw error;
+    }
   }
 
   async listPending(limit = 100): Promise<IdentityRecord[]> {

@@ -5,16 +5,18 @@
  * twice. Unsent events sit in the sparse index, ordered by event time, spread over shards; the
  * reporter lists them (`queued`) and settles them (`settle`) once the national system has answered.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '#shared/storage/conditions';
 import * as z from 'zod';
 import type { TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
 import { LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
 
 /** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
-export const SETTLED_RETENTION_MS = 30 * 86_400_000;
+export const SETTLED_RETENTION_MS = RETENTION_MS.settledEvent;
 
 export interface OutboxEvent {
   /** The game whose bizId reports it. */
@@ -37,6 +39,9 @@ const QueuedItem = z.object({
   identityHash: z.string(),
   accountId: z.string(),
   attempts: z.number().optional(),
+  /** The account was erased: the event carries its person's PI and is deleted once reported. */
+  pi: z.string().optional(),
+  eraseWhenSettled: z.boolean().optional(),
 });
 export type QueuedEvent = z.infer<typeof QueuedItem>;
 
@@ -70,6 +75,37 @@ export class OutboxRepository {
     return items.map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
   }
 
+  /** The login and logout events of a session, as stored (state and all). */
+  async ofSession(si: string): Promise<Array<{ bt: 0 | 1; state: string }>> {
+    const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [outboxKey(si, 1), outboxKey(si, 0)], ConsistentRead: true } } }));
+    return (r.Responses?.[this.table] ?? []).map((i) => ({ bt: i.bt as 0 | 1, state: String(i.state) }));
+  }
+
+  /**
+   * Erasure of an account: a queued event is still reported — it takes the person's PI along (the
+   * person's item may be gone before it is sent) and is deleted when settled; a settled one goes now.
+   * Returns whether the event is still waiting to be reported.
+   */
+  async eraseEvent(si: string, bt: 0 | 1, pi: string | undefined): Promise<'queued' | 'deleted'> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: outboxKey(si, bt),
+          UpdateExpression: `SET eraseWhenSettled = :t${pi ? ', pi = if_not_exists(pi, :pi)' : ''}`,
+          ConditionExpression: '#state = :queued',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':t': true, ':queued': 'queued', ...(pi ? { ':pi': pi } : {}) },
+        }),
+      );
+      return 'queued';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: outboxKey(si, bt), ConditionExpression: 'attribute_not_exists(pk) OR #state <> :queued', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':queued': 'queued' } }));
+    return 'deleted';
+  }
+
   /**
    * Rewrites events as settled (leaving the queue's index), 25 a request, with `extra` attributes
    * per event (the shift applied, the refusal's errcode). Unprocessed writes are retried with back-off.
@@ -80,6 +116,13 @@ export class OutboxRepository {
       let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = events.slice(i, i + 25).map((e) => ({
         PutRequest: { Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state, settledAt: nowMs, expiresAt, ...extra(e) } },
       }));
+      // An erased account's events are kept only until reported: settling deletes them.
+      const erased = events.slice(i, i + 25).filter((e) => e.eraseWhenSettled);
+      if (erased.length) {
+        const gone = new Set(erased.map((e) => `${e.si}#${e.bt}`));
+        items = items.filter((w) => !gone.has(`${w.PutRequest.Item.si}#${w.PutRequest.Item.bt}`));
+        (items as Array<Record<string, unknown>>).push(...erased.map((e) => ({ DeleteRequest: { Key: outboxKey(e.si, e.bt) } })));
+      }
       for (let attempt = 0; items.length && attempt < 8; attempt += 1) {
         const r = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: items } }));
         items = (r.UnprocessedItems?.[this.table] ?? []) as typeof items;

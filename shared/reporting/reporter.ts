@@ -136,7 +136,7 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
         run.dropped += rejected.length;
       }
       // Pending identities have no PI yet: their events wait (docs/nppa.md "PI").
-      let ready = events.filter((e) => people.get(e.identityHash)?.pi);
+      let ready = events.filter((e) => e.pi ?? people.get(e.identityHash)?.pi);
       run.waiting = events.length - rejected.length - ready.length;
       oldestReadyAtMs ??= ready[0]?.atMs ?? null;
       if (!ready.length) break;
@@ -155,7 +155,7 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
           bt: e.bt,
           ot: Math.min(Math.floor(e.atMs / 1000) + shift, nowS - 1),
           ct: 0,
-          pi: people.get(e.identityHash)!.pi!,
+          pi: (e.pi ?? people.get(e.identityHash)?.pi)!,
         }));
         run.calls += 1;
         let failed: LoginoutItemFailure[] = [];

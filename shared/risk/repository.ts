@@ -11,12 +11,13 @@
  * minor rules, the open challenge): its part of each transaction comes from the account repository.
  */
 import { randomBytes } from 'node:crypto';
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AccountRepository } from '#shared/accounts/repository';
 import { RISK_SIGNALS, type RiskSignal } from '#shared/domain/riskRules';
 import { isConditionFailure, transact, whenConditionFails } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { RETENTION_MS } from '#shared/storage/retention';
 import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, openChallengeIndex, sortableTime } from '#shared/storage/keys';
 
 /**
@@ -24,7 +25,7 @@ import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, open
  * (resolve's condition, the sweeper's index key), a sighting counts while its own timestamp is in
  * the window, and audit entries are kept 180 days.
  */
-const AUDIT_RETENTION_MS = 180 * 86_400_000;
+const AUDIT_RETENTION_MS = RETENTION_MS.auditEntry;
 
 export interface Challenge {
   challengeId: string;
@@ -126,7 +127,7 @@ export class RiskRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...challengeKey(c.challengeId), ...c, status: 'open', ...openChallengeIndex(c.challengeId, c.expiresAtMs), expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + AUDIT_RETENTION_MS)) },
+            Item: { ...challengeKey(c.challengeId), ...c, status: 'open', ...openChallengeIndex(c.challengeId, c.expiresAtMs), expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + RETENTION_MS.challenge)) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -198,6 +199,29 @@ export class RiskRepository {
       ['account', this.accounts.verdictPart(c.accountId, c.signal, verdict)],
       ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: nowMs, decision: how, signal: c.signal, context: 'challenge', inputs: {}, challengeId: c.challengeId }) } }],
     ]);
+  }
+
+  /** The account's challenges by id (absent ones left out). */
+  async challenges(challengeIds: string[]): Promise<Array<Challenge & { resolvedAt?: number }>> {
+    const out: Array<Challenge & { resolvedAt?: number }> = [];
+    for (let i = 0; i < challengeIds.length; i += 100) {
+      const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: challengeIds.slice(i, i + 100).map(challengeKey), ConsistentRead: true } } }));
+      for (const item of r.Responses?.[this.table] ?? []) out.push({ ...challengeFromItem(item), ...(typeof item.resolvedAt === 'number' ? { resolvedAt: item.resolvedAt } : {}) });
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Erasure: removes a challenge (an open one leaves the sweeper's index with it). Whether there was one. */
+  async deleteChallenge(challengeId: string): Promise<boolean> {
+    const r = await this.db.send(new DeleteCommand({ TableName: this.table, Key: challengeKey(challengeId), ReturnValues: 'ALL_OLD' }));
+    return r.Attributes !== undefined;
+  }
+
+  /** Erasure: the account is no longer among the device's sightings (the device item itself expires by TTL). */
+  async forgetSighting(deviceHash: string, accountId: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: deviceKey(deviceHash), UpdateExpression: 'REMOVE #a', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` } })).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
   }
 
   async audit(accountId: string, limit = 500): Promise<AuditEntry[]> {

@@ -16,28 +16,29 @@
  * live session always still holds its leases. Every change of a session's life writes its NPPA
  * outbox event in the same transaction.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
-import { queryShards } from '#shared/storage/dynamo';
+import { batchGet, queryPartition, queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { dayPlayKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey, sortableTime } from '#shared/storage/keys';
+import { RETENTION_MS } from '#shared/storage/retention';
+import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey, sortableTime } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts). Live sessions have none: a session ends by
  * `state`, and its sweeper deadline is computed from `lastHeartbeatAt`.
  */
 /** Ended sessions are kept a week (support questions, heartbeat replays), then expire. */
-const ENDED_RETENTION_MS = 7 * 86_400_000;
+const ENDED_RETENTION_MS = RETENTION_MS.endedSession;
 /**
  * A minor's identity lease is valid exactly while the session it names is live and heard from
  * (login reads that session: `replaceable` in shared/sessions/service.ts); its TTL, a day after it
  * was taken, only removes leftovers.
  */
-const LEASE_RETENTION_MS = 86_400_000;
+const LEASE_RETENTION_MS = RETENTION_MS.identityLease;
 
 const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked'] as const;
 export type EndReason = (typeof END_REASONS)[number];
@@ -113,7 +114,7 @@ export interface Replaced {
 }
 
 /** Day play is found by the Beijing day in its key; kept a few days, then expires. */
-const DAY_PLAY_RETENTION_MS = 3 * 86_400_000;
+const DAY_PLAY_RETENTION_MS = RETENTION_MS.dayPlay;
 /**
  * The sweeper's index key moves once per 10-minute bucket of the last heartbeat: moving an item
  * within an index costs two index writes, so most heartbeats write the same key (2 write units
@@ -207,7 +208,7 @@ export class SessionRepository {
     // lease goes in the same account update.
     const sameAccountOtherGame = s.identityLeased && replaced.identity?.live && replaced.identity.lease.accountId === s.accountId && replaced.identity.lease.gameId !== s.gameId ? replaced.identity.lease : null;
     const items: Items = [
-      ['session', { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now) }, ConditionExpression: 'attribute_not_exists(pk)' } }],
+      ['session', { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now), ...accountSessionIndex(s.accountId, now, s.sessionId) }, ConditionExpression: 'attribute_not_exists(pk)' } }],
       [
         'accountLease',
         this.accounts.leasePart(
@@ -319,6 +320,40 @@ export class SessionRepository {
       await transact(this.db, items.filter(([name]) => name === 'session' || name === 'logout'));
       return true;
     }
+  }
+
+  /**
+   * The account's sessions through the per-account index (`gsi2`, keys only, eventually consistent),
+   * then the items themselves (consistent). Newest first when `limit` is given (the operator view).
+   */
+  async ofAccount(accountId: string, options: { limit?: number } = {}): Promise<SessionRecord[]> {
+    const refs = await queryPartition(this.db, this.table, accountIndexPartition(accountId), {
+      skPrefix: ACCOUNT_INDEX_SESSION,
+      index: { name: ACCOUNT_INDEX, pk: 'gsi2pk', sk: 'gsi2sk' },
+      ...(options.limit ? { limit: options.limit, newestFirst: true } : {}),
+    });
+    const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
+    return items.map(sessionFromItem).filter((s) => s.accountId === accountId);
+  }
+
+  /** Erasure: removes an ended session (a live one must be ended first, with its logout event). */
+  async deleteEnded(sessionId: string): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: sessionKey(sessionId), ConditionExpression: 'attribute_not_exists(pk) OR #state = :ended', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':ended': 'ended' } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new Error('erasure: a session still live cannot be deleted');
+    }
+  }
+
+  /** The person's day-play counters (budget policies): their Beijing days. */
+  async playDays(identityHash: string): Promise<string[]> {
+    const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: 'PLAY#' });
+    return items.map((i) => String(i.sk).slice('PLAY#'.length));
+  }
+
+  async deletePlayDay(identityHash: string, day: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day) }));
   }
 
   /** Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper). */

@@ -9,22 +9,23 @@
  * A reservation is one transaction: the order is created only if new, and each counter grows only
  * if it stays within its limit — the limit is the condition, so concurrent purchases cannot slip past it.
  */
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
-import { queryShards } from '#shared/storage/dynamo';
+import { batchGet, queryPartition, queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
+import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
+import { ACCOUNT_INDEX, ACCOUNT_INDEX_ORDER, accountIndexPartition, accountOrderIndex, identityKey, orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a counter is found by the day or month in
  * its key, and a reservation's life is `reservationExpiresAt` (the sweeper's index key, and the
  * condition of commit), never the presence of the item.
  */
-const DAY_RETENTION_MS = 40 * 86_400_000;
-const MONTH_RETENTION_MS = 400 * 86_400_000;
+const DAY_RETENTION_MS = RETENTION_MS.spendDay;
+const MONTH_RETENTION_MS = RETENTION_MS.spendMonth;
 /** Orders are kept 180 days for disputes and audit, then expire. */
-const ORDER_RETENTION_MS = 180 * 86_400_000;
+const ORDER_RETENTION_MS = RETENTION_MS.order;
 
 export type OrderStatus = 'reserved' | 'committed' | 'cancelled' | 'released';
 
@@ -107,7 +108,7 @@ export class SpendingRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...orderKey(order.orderId), ...order, expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)), ...reservedOrderIndex(order.orderId, order.reservationExpiresAt) },
+            Item: { ...orderKey(order.orderId), ...order, expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)), ...reservedOrderIndex(order.orderId, order.reservationExpiresAt), ...accountOrderIndex(order.accountId, order.reservedAt, order.orderId) },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -190,6 +191,51 @@ export class SpendingRepository {
   async get(orderId: string): Promise<Order | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: orderKey(orderId), ConsistentRead: true }));
     return r.Item ? orderFromItem(r.Item) : null;
+  }
+
+  /** The account's orders through the per-account index (`gsi2`); newest first when `limit` is given. */
+  async ofAccount(accountId: string, options: { limit?: number } = {}): Promise<Array<Order & { committedAt?: number; releasedAt?: number }>> {
+    const refs = await queryPartition(this.db, this.table, accountIndexPartition(accountId), {
+      skPrefix: ACCOUNT_INDEX_ORDER,
+      index: { name: ACCOUNT_INDEX, pk: 'gsi2pk', sk: 'gsi2sk' },
+      ...(options.limit ? { limit: options.limit, newestFirst: true } : {}),
+    });
+    const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
+    return items
+      .map((i) => ({ ...orderFromItem(i), ...(typeof i.committedAt === 'number' ? { committedAt: i.committedAt } : {}), ...(typeof i.releasedAt === 'number' ? { releasedAt: i.releasedAt } : {}) }))
+      .filter((o) => o.accountId === accountId);
+  }
+
+  /**
+   * Erasure: removes an order. A reservation still counting keeps its amount in the person's
+   * ledger (the ledger, not the order, is what the limits read), which errs on the side of the limit.
+   */
+  async deleteOrder(orderId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: orderKey(orderId) }));
+  }
+
+  /** The person's ledger counters: kind, period (day or month) and when each expires. */
+  async ledger(identityHash: string): Promise<Array<{ kind: 'day' | 'month'; period: string; total: number; expiresAt?: number }>> {
+    const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: 'SPEND#' });
+    return items.map((i) => {
+      const sk = String(i.sk);
+      const kind = sk.startsWith('SPEND#D#') ? ('day' as const) : ('month' as const);
+      return { kind, period: sk.slice('SPEND#D#'.length), total: Number(i.total ?? 0), ...(typeof i.expiresAt === 'number' ? { expiresAt: i.expiresAt } : {}) };
+    });
+  }
+
+  /** Erasure: a counter the law still needs expires at `untilMs` (never later than it would have). */
+  async keepCounterUntil(identityHash: string, kind: 'day' | 'month', period: string, untilMs: number): Promise<void> {
+    const key = kind === 'day' ? spendDayKey(identityHash, period) : spendMonthKey(identityHash, period);
+    const exp = ttlAttribute(untilMs);
+    await whenConditionFails(
+      this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } })),
+    );
+  }
+
+  /** Erasure: a counter the law no longer needs (a past day or month). */
+  async deleteCounter(identityHash: string, kind: 'day' | 'month', period: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: kind === 'day' ? spendDayKey(identityHash, period) : spendMonthKey(identityHash, period) }));
   }
 
   /** Reservations whose time ran out (candidates for the sweeper). */

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
 export const ddbCallCounter = { calls: 0, byOperation: new Map<string, number>() };
@@ -85,4 +85,50 @@ export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, 
     ),
   );
   return pages.flatMap((p) => (p.Items ?? []) as T[]);
+}
+
+/**
+ * Every item of one partition (or of one key prefix within it), page by page: a person's ledger,
+ * an account's audit entries, a day's access log. `newestFirst` reads the sort key backwards.
+ */
+export async function queryPartition(db: DynamoDBDocumentClient, table: string, pk: string, options: { skPrefix?: string; limit?: number; newestFirst?: boolean; index?: { name: string; pk: string; sk: string } } = {}): Promise<Array<Record<string, unknown>>> {
+  const pkName = options.index?.pk ?? 'pk';
+  const skName = options.index?.sk ?? 'sk';
+  const out: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r: QueryCommandOutput = await db.send(
+      new QueryCommand({
+        TableName: table,
+        ...(options.index ? { IndexName: options.index.name } : {}),
+        KeyConditionExpression: options.skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': pkName, ...(options.skPrefix === undefined ? {} : { '#sk': skName }) },
+        ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix === undefined ? {} : { ':prefix': options.skPrefix }) },
+        ScanIndexForward: !options.newestFirst,
+        ...(options.limit ? { Limit: options.limit - out.length } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    out.push(...((r.Items ?? []) as Array<Record<string, unknown>>));
+    start = r.LastEvaluatedKey;
+  } while (start && (!options.limit || out.length < options.limit));
+  return out;
+}
+
+/** The items of `keys` (consistent reads, 100 a request, unprocessed keys retried); absent ones are left out, order kept. */
+export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: Array<{ pk: string; sk: string }>): Promise<Array<Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
+    for (let attempt = 0; pending.length; attempt += 1) {
+      const r: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of r.Responses?.[table] ?? []) found.set(`${item.pk}\u0000${item.sk}`, item);
+      pending = r.UnprocessedKeys?.[table]?.Keys ?? [];
+      if (pending.length) await sleep(25 * 2 ** Math.min(attempt, 5));
+    }
+  }
+  return keys.flatMap((k) => {
+    const item = found.get(`${k.pk}\u0000${k.sk}`);
+    return item ? [item] : [];
+  });
 }

@@ -18,6 +18,12 @@
  * | audit entry        | AUDIT#<accountId>       | <time>#<random>           |                                          |
  * | rate gate second   | RATE#<gate>             | <epoch second>            |                                          |
  * | drainer lease      | LEASE#<job>             | LEASE                     |                                          |
+ * | erasure record     | ACCOUNT#<accountId>     | ERASED                    |                                          |
+ * | access-log entry   | ACCESSLOG#<date>        | <time>#<random>           |                                          |
+ *
+ * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
+ * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
+ * ORDER#<time>#<orderId>. It is written with the item (no extra request) and never changes after.
  */
 import { createHash } from 'node:crypto';
 
@@ -87,3 +93,64 @@ export const CHALLENGE_OPEN = 'CHALLENGE_OPEN';
 export const openChallengeIndex = (challengeId: string, expiresAtMs: number) => ({ gsi1pk: CHALLENGE_OPEN, gsi1sk: `${sortableTime(expiresAtMs)}#${challengeId}` });
 export const auditPartition = (accountId: string): string => `AUDIT#${accountId}`;
 export const auditKey = (accountId: string, atMs: number, unique: string): Key => ({ pk: auditPartition(accountId), sk: `${sortableTime(atMs)}#${unique}` });
+
+// Personal-information rights
+/** What an erasure kept and until when (no hashes): answered again by a repeated erasure. */
+export const erasureRecordKey = (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ERASED' });
+/** Operator access log: one partition per Beijing day, entries by time. */
+export const accessLogPartition = (beijingDay: string): string => `ACCESSLOG#${beijingDay}`;
+export const accessLogKey = (beijingDay: string, atMs: number, unique: string): Key => ({ pk: accessLogPartition(beijingDay), sk: `${sortableTime(atMs)}#${unique}` });
+
+/** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
+export const ACCOUNT_INDEX = 'gsi2';
+export const accountIndexPartition = (accountId: string): string => `ACCOUNT#${accountId}`;
+export const ACCOUNT_INDEX_SESSION = 'SESSION#';
+export const ACCOUNT_INDEX_ORDER = 'ORDER#';
+export const accountSessionIndex = (accountId: string, startedAt: number, sessionId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_SESSION}${sortableTime(startedAt)}#${sessionId}` });
+export const accountOrderIndex = (accountId: string, reservedAt: number, orderId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_ORDER}${sortableTime(reservedAt)}#${orderId}` });
+
+/**
+ * Every kind of stored item, and which one a key names (the retention table, shared/storage/retention.ts,
+ * has an entry per kind; test/integration/retention.test.ts classifies every item of a busy table).
+ */
+export const ITEM_KINDS = [
+  'account', 'erasureRecord', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
+  'nppaEvent', 'device', 'challenge', 'auditEntry', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
+] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export function itemKindOf(key: Key): ItemKind | null {
+  const { pk, sk } = key;
+  const prefix = pk.slice(0, pk.indexOf('#') + 1);
+  switch (prefix) {
+    case 'ACCOUNT#':
+      return sk === 'ACCOUNT' ? 'account' : sk === 'ERASED' ? 'erasureRecord' : null;
+    case IDENTITY:
+      if (sk === 'IDENTITY') return 'identity';
+      if (sk.startsWith('LEASE#')) return 'identityLease';
+      if (sk.startsWith('PLAY#')) return 'dayPlay';
+      if (sk.startsWith('SPEND#D#')) return 'spendDay';
+      if (sk.startsWith('SPEND#M#')) return 'spendMonth';
+      return null;
+    case 'SESSION#':
+      return sk === 'SESSION' ? 'session' : null;
+    case 'ORDER#':
+      return sk === 'ORDER' ? 'order' : null;
+    case 'OUTBOX#':
+      return sk === 'LOGIN' || sk === 'LOGOUT' ? 'nppaEvent' : null;
+    case 'DEVICE#':
+      return sk === 'DEVICE' ? 'device' : null;
+    case 'CHALLENGE#':
+      return sk === 'CHALLENGE' ? 'challenge' : null;
+    case 'AUDIT#':
+      return 'auditEntry';
+    case 'RATE#':
+      return 'rateGateSecond';
+    case 'LEASE#':
+      return sk === 'LEASE' ? 'drainerLease' : null;
+    case 'ACCESSLOG#':
+      return 'accessLogEntry';
+    default:
+      return null;
+  }
+}

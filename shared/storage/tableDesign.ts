@@ -8,6 +8,13 @@ export const tableDesign = {
   sortKey: 'sk',
   /** TTL attribute (epoch seconds): every item that should expire carries it. */
   timeToLiveAttribute: 'expiresAt',
-  /** A sparse index for work queues (pending identity checks, the NPPA outbox, sweeps). */
-  indexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /**
+   * gsi1: a sparse index for work queues (pending identity checks, the NPPA outbox, sweeps), all
+   * attributes. gsi2: an account's sessions and orders (export, erasure, the operator view), keys
+   * only, so that heartbeats and state changes, which never touch its keys, write nothing to it.
+   */
+  indexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
+  ],
 } as const;

@@ -172,7 +172,7 @@ describe('every deployed function, run with exactly what the template gives it',
   }
 
   /** An HTTP API (payload v2) event for a route, with the claims the JWT authorizer passes. */
-  function httpEvent(operation: OperationId, options: { claims?: Record<string, string>; body?: unknown; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  function httpEvent(operation: OperationId, options: { claims?: Record<string, string>; body?: unknown; pathParameters?: Record<string, string>; query?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
     const route = routes[operation];
     const path = route.path.replace(/\{(\w+)\}/g, (_m, p: string) => options.pathParameters?.[p] ?? '');
     const requestId = randomUUID();
@@ -180,7 +180,8 @@ describe('every deployed function, run with exactly what the template gives it',
       version: '2.0',
       routeKey: `${route.method} ${route.path}`,
       rawPath: path,
-      rawQueryString: '',
+      rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+      ...(options.query ? { queryStringParameters: options.query } : {}),
       headers: { 'content-type': 'application/json' },
       ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
@@ -276,6 +277,27 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(answer.result).toMatchObject({ calls: 1, sent: 2, deadLetters: 0 });
     expect(simulator.receivedLoginouts.map((e) => e.bt)).toEqual([1, 0]);
   }, 120_000);
+
+  it('admin logs an operator\'s read of the account, then answers it', async () => {
+    const operator = { sub: 'staff-deployed', scope: 'operator' };
+    const answer = await invoke('admin', httpEvent('adminReadAccount', { claims: operator, pathParameters: { accountId }, query: { reason: 'synth-to-run check' } }));
+    expect(answer.result.statusCode, answer.output).toBe(200);
+    expect(JSON.parse(answer.result.body)).toMatchObject({ accountId, status: 'verified', payments: [{ amount: 600, status: 'reserved' }] });
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const log = await invoke('admin', httpEvent('adminAccessLog', { claims: operator, query: { from: day, to: day } }));
+    expect(log.result.statusCode, log.output).toBe(200);
+    expect(JSON.parse(log.result.body).entries).toMatchObject([{ operator: 'staff-deployed', action: 'readAccount', accountId, reason: 'synth-to-run check' }]);
+  });
+
+  it('privacy exports the player\'s data and erases the account', async () => {
+    const player = { sub: accountId, scope: 'player' };
+    const exported = await invoke('privacy', httpEvent('readMyData', { claims: player }));
+    expect(exported.result.statusCode, exported.output).toBe(200);
+    expect(JSON.parse(exported.result.body)).toMatchObject({ identity: { status: 'verified' }, sessions: [{ sessionId, state: 'ended' }], payments: [{ amount: 600 }], devices: { count: 1 } });
+    const erased = await invoke('privacy', httpEvent('eraseMe', { claims: player }));
+    expect(erased.result.statusCode, erased.output).toBe(200);
+    expect(JSON.parse(erased.result.body).erased).toEqual(expect.arrayContaining(['account', 'identity', 'sessions', 'payments']));
+  });
 
   it.each(['sessionSweeper', 'reservationSweeper', 'challengeSweeper', 'identityPoller'] as const)('%s completes a run', async (name) => {
     const answer = await invoke(name, { source: 'aws.events', 'detail-type': 'Scheduled Event' });

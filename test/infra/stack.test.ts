@@ -131,11 +131,11 @@ describe('the gateway stack (cn-north-1)', () => {
     }
   });
 
-  it('makes API Gateway refuse credentials without the server scope on server-only routes', () => {
+  it('makes API Gateway refuse credentials without the server (operator) scope on server-only (operator) routes', () => {
     const apiRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationScopes?: string[] } }>;
     for (const [, r] of routeList()) {
       const created = apiRoutes.find((x) => x.Properties.RouteKey === `${r.method} ${r.path}`)!;
-      expect(created.Properties.AuthorizationScopes, r.path).toEqual(r.auth === 'server' ? ['server'] : undefined);
+      expect(created.Properties.AuthorizationScopes, r.path).toEqual(r.auth === 'server' ? ['server'] : r.auth === 'operator' ? ['operator'] : undefined);
     }
   });
 

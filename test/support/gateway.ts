@@ -30,7 +30,7 @@ export interface HttpAnswer<T = any> {
   body: T;
 }
 
-export type Scope = 'player' | 'server';
+export type Scope = 'player' | 'server' | 'operator';
 /** Where a client gets its bearer tokens; `game` is the token's `game` claim (none when undefined). */
 export type TokenSource = (sub: string, scope: Scope, game?: string) => Promise<string>;
 

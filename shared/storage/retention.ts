@@ -1,0 +1,191 @@
+/**
+ * The retention table: every kind of stored item (shared/storage/keys.ts `ITEM_KINDS`), what it
+ * holds, why it is kept, how long, and the TTL (`expiresAt`, shared/storage/expiry.ts) that enforces
+ * it. The repositories take their retention periods from here, docs/data.md renders this table
+ * (test/unit/retention.test.ts fails when the two differ), the export (`GET /v1/me/data`) answers
+ * with it, and test/e2e/privacy.test.ts drives representative flows against DynamoDB
+ * Local and fails when an item is stored whose kind has no entry, or without `expiresAt` where the
+ * entry says it must carry one.
+ *
+ * Personal information is kept no longer than its purpose needs (2019 Children's Personal
+ * Information Regulations Art. 12); staff access records at least three years (2019 Art. 15;
+ * 2024 Regulations on the Online Protection of Minors Art. 36).
+ */
+import type { ItemKind } from '#shared/storage/keys';
+
+const DAY = 86_400_000;
+
+/** Retention periods the repositories write into `expiresAt` (plus the margin of `ttlAttribute`). */
+export const RETENTION_MS = {
+  /** A pending identity holding a sealed submission: safety net for the sealed personal data. */
+  sealedSubmission: 7 * DAY,
+  identityLease: 1 * DAY,
+  dayPlay: 3 * DAY,
+  spendDay: 40 * DAY,
+  spendMonth: 400 * DAY,
+  endedSession: 7 * DAY,
+  order: 180 * DAY,
+  settledEvent: 30 * DAY,
+  challenge: 180 * DAY,
+  auditEntry: 180 * DAY,
+  /** Three years and a day: "at least three years" whatever the leap years. */
+  accessLogEntry: 3 * 366 * DAY,
+} as const;
+
+export interface RetentionEntry {
+  /** Name in the export and in docs/data.md. */
+  item: string;
+  holds: string;
+  why: string;
+  keptFor: string;
+  /** The TTL that enforces it, in words. */
+  ttl: string;
+  /**
+   * Whether a stored item of this kind must carry `expiresAt` now: `always`, `never` (its life is
+   * ended by an explicit delete), or a predicate on the item (e.g. only once a session has ended).
+   */
+  mustExpire: 'always' | 'never' | ((item: Record<string, unknown>) => boolean);
+}
+
+export const RETENTION: Record<ItemKind, RetentionEntry> = {
+  account: {
+    item: 'account',
+    holds: 'binding to a person, a copy of status, birth date and PI; live-session leases; device hashes seen and night play (risk facts)',
+    why: 'login and payment decide from one read',
+    keptFor: 'while the account exists; removed by erasure (DELETE /v1/me)',
+    ttl: 'none: deleted by the erasure',
+    mustExpire: 'never',
+  },
+  erasureRecord: {
+    item: 'erasure record',
+    holds: 'when an account was erased and what was kept, until when and why (no hashes)',
+    why: 'a repeated erasure answers the same; proof that the erasure was done',
+    keptFor: 'until the last item the erasure kept is gone',
+    ttl: 'always: the latest `until` it lists',
+    mustExpire: 'always',
+  },
+  identity: {
+    item: 'identity',
+    holds: 'birth date, national-system status and PI, the accounts bound; a sealed submission only during an outage',
+    why: 'the person is checked once and limited across all accounts',
+    keptFor: 'while an account is bound to it; the sealed submission until the re-check',
+    ttl: 'only while a sealed submission is held (7 days after submission); deleted when its last account is erased',
+    mustExpire: (item) => item.sealed !== undefined,
+  },
+  identityLease: {
+    item: "minor's lease",
+    holds: 'the one live session of a minor across their accounts',
+    why: 'a minor plays one session at a time',
+    keptFor: 'while its session is live',
+    ttl: 'always: 1 day after it was taken',
+    mustExpire: 'always',
+  },
+  dayPlay: {
+    item: 'day play',
+    holds: "seconds a minor played on a Beijing day (budget policies only)",
+    why: 'the daily play-time budget',
+    keptFor: 'the day',
+    ttl: 'always: 3 days after the last write',
+    mustExpire: 'always',
+  },
+  spendDay: {
+    item: 'spend ledger, day',
+    holds: "the person's reserved and committed payments on a Beijing day, in fen",
+    why: 'the daily spending limit follows the person, whichever account pays',
+    keptFor: 'the day (and after an erasure only until the Beijing month ends)',
+    ttl: 'always: 40 days after the last reservation; an erasure shortens it to the end of the month',
+    mustExpire: 'always',
+  },
+  spendMonth: {
+    item: 'spend ledger, month',
+    holds: "the person's reserved and committed payments in a Beijing month, in fen",
+    why: 'the monthly spending limit follows the person, also after an erasure and a re-registration',
+    keptFor: 'the month',
+    ttl: 'always: 400 days after the last reservation; an erasure shortens it to the end of the month',
+    mustExpire: 'always',
+  },
+  session: {
+    item: 'session',
+    holds: 'one login: account, game, device hash, times, state, end reason',
+    why: 'heartbeats, the sweeper, support questions',
+    keptFor: 'while live, then 7 days',
+    ttl: 'once ended: 7 days after the end',
+    mustExpire: (item) => item.state === 'ended',
+  },
+  order: {
+    item: 'order',
+    holds: 'a payment reservation: account, game, amount, state, times',
+    why: 'idempotent reserve and commit, disputes',
+    keptFor: '180 days',
+    ttl: 'always: 180 days after the reservation',
+    mustExpire: 'always',
+  },
+  nppaEvent: {
+    item: 'NPPA event',
+    holds: 'a login or logout to report: session id, time, identity hash, account',
+    why: 'every login and logout must reach the national system',
+    keptFor: 'until reported, then 30 days (an erased account\'s: deleted once reported)',
+    ttl: 'once settled: 30 days after settling',
+    mustExpire: (item) => item.state !== 'queued',
+  },
+  device: {
+    item: 'device',
+    holds: 'the accounts seen on a device (hashed) and when',
+    why: 'the device-sharing risk signal',
+    keptFor: 'one risk window (24 h) after the last login',
+    ttl: 'always: one window after the last login',
+    mustExpire: 'always',
+  },
+  challenge: {
+    item: 'challenge',
+    holds: 'a face check the gateway asked for: signal, context, outcome',
+    why: 'the verdict, the sweeper, support questions',
+    keptFor: '180 days',
+    ttl: 'always: 180 days after it was opened',
+    mustExpire: 'always',
+  },
+  auditEntry: {
+    item: 'audit entry',
+    holds: 'a risk decision or challenge outcome: signal, measured values, thresholds',
+    why: 'account rental and sharing decisions must be explainable',
+    keptFor: '180 days, also after an erasure',
+    ttl: 'always: 180 days after the decision',
+    mustExpire: 'always',
+  },
+  rateGateSecond: {
+    item: 'rate gate second',
+    holds: 'calls to one national-system interface in one second',
+    why: "the national system's per-second limits",
+    keptFor: 'that second',
+    ttl: 'always: the end of its second',
+    mustExpire: 'always',
+  },
+  drainerLease: {
+    item: 'drainer lease',
+    holds: 'which copy of the reporter drains the queue',
+    why: 'one reporter at a time',
+    keptFor: 'one reporter run',
+    ttl: 'always: the lease\'s end (deleted by the holder before)',
+    mustExpire: 'always',
+  },
+  accessLogEntry: {
+    item: 'access-log entry',
+    holds: 'an operator\'s access to an account\'s personal information: operator, time, action, account, reason',
+    why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36)',
+    keptFor: 'three years (and a day); never changed or deleted through the API',
+    ttl: 'always: three years and a day after the access',
+    mustExpire: 'always',
+  },
+};
+
+/** Whether `item` of `kind` must carry `expiresAt` now. */
+export function mustExpire(kind: ItemKind, item: Record<string, unknown>): boolean {
+  const rule = RETENTION[kind].mustExpire;
+  return rule === 'always' ? true : rule === 'never' ? false : rule(item);
+}
+
+/** The table as docs/data.md shows it (Markdown). */
+export function retentionMarkdown(): string {
+  const rows = Object.values(RETENTION).map((e) => `| ${e.item} | ${e.holds} | ${e.why} | ${e.keptFor} | ${e.ttl} |`);
+  return ['| Item | Holds | Why | Kept | TTL (`expiresAt`) |', '|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * Operators (compliance staff, `scope` `operator`) reading personal information, across
+ * capabilities. Every read that returns personal data first writes an access-log entry (operator,
+ * time, action, account, reason) and only then reads: no entry, no data (2019 Children's Personal
+ * Information Regulations Art. 15; 2024 Regulations on the Online Protection of Minors Art. 36).
+ */
+import type { z } from 'zod';
+import { AccessLogQuery, AdminAccountQuery } from '#shared/api/schemas';
+import { ageBandOf, ageOn } from '#shared/domain/age';
+import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
+import type { AccessLogRepository } from '#shared/oversight/repository';
+import { Problem } from '#shared/problem';
+import type { PrivacyDeps } from '#shared/usecases/privacy';
+
+export interface OversightDeps extends Pick<PrivacyDeps, 'accounts' | 'sessions' | 'spending' | 'risk'> {
+  accessLog: AccessLogRepository;
+}
+
+const at = (ms: number | undefined): string | null => (ms === undefined ? null : formatBeijing(ms));
+
+function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
+  return parsed.data;
+}
+
+/** GET /v1/admin/accounts/{accountId}?reason=… : logged, then read. */
+export async function readAccountForOperator(deps: OversightDeps, operator: string, accountId: string, query: Record<string, string>, nowMs: number) {
+  const { reason } = parseQuery(AdminAccountQuery, query);
+  await deps.accessLog.record({ operator, at: nowMs, action: 'readAccount', accountId, reason });
+  const [account, sessions, orders, audit] = await Promise.all([
+    deps.accounts.get(accountId),
+    deps.sessions.repo.ofAccount(accountId, { limit: 20 }),
+    deps.spending.ofAccount(accountId, { limit: 20 }),
+    deps.risk.audit(accountId, 50),
+  ]);
+  if (!account && !sessions.length && !orders.length && !audit.length) throw new Problem('not_found');
+  return {
+    accountId,
+    status: account?.identityStatus ?? ('none' as const),
+    ageBand: account?.birthDate ? ageBandOf(ageOn(account.birthDate, beijingDate(nowMs))) : null,
+    riskFlags: {
+      flaggedAt: at(account?.flaggedAt),
+      minorRulesUntil: at(account?.minorRulesUntil),
+      blocked: account?.blocked === true,
+      beyondAccountLimit: account?.beyondAccountLimit === true,
+      openChallenge: account?.openChallenge !== undefined,
+    },
+    sessions: sessions
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .map((s) => ({ sessionId: s.sessionId, gameId: s.gameId, state: s.state, startedAt: formatBeijing(s.startedAt), endedAt: at(s.endedAt), endReason: s.endReason ?? null })),
+    payments: orders
+      .sort((a, b) => b.reservedAt - a.reservedAt)
+      .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status, reservedAt: formatBeijing(o.reservedAt), committedAt: at(o.committedAt) })),
+    auditEntries: audit.map((e) => ({ at: formatBeijing(e.at), decision: e.decision, signal: e.signal, context: e.context, inputs: e.inputs, challengeId: e.challengeId ?? null })),
+  };
+}
+
+/** GET /v1/admin/access-log?from=YYYY-MM-DD&to=YYYY-MM-DD (Beijing days, inclusive). */
+export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, query: Record<string, string>) {
+  const { from, to } = parseQuery(AccessLogQuery, query);
+  const entries = await deps.accessLog.between(from, to);
+  return { entries: entries.map((e) => ({ operator: e.operator, at: formatBeijing(e.at), action: e.action, accountId: e.accountId, reason: e.reason })) };
+}

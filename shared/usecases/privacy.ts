@@ -1,0 +1,232 @@
+/**
+ * Personal-information rights of a player (2019 Children's Personal Information Regulations
+ * Arts. 19–20; 2024 Regulations on the Online Protection of Minors Art. 34), across capabilities:
+ *
+ * - `exportData` (GET /v1/me/data): everything the gateway holds about the account and its person,
+ *   never another account's data, never keys or hashes.
+ * - `eraseAccount` (DELETE /v1/me): removes what the law no longer needs and lists what it keeps,
+ *   until when and why. It must not become a way around the law: the person's spend totals keep
+ *   limiting until the Beijing month ends, unreported login/logout events are still reported, and
+ *   the risk decisions' audit entries keep their 180 days.
+ *
+ * Erasure runs in steps, each idempotent, ordered so that the account item (which names everything
+ * else: the person, the devices, the live sessions) goes last: a crash between steps leaves a state
+ * that the same call, sent again, completes. Sessions and orders are found through the per-account
+ * index (`gsi2`), challenges through the account's audit entries.
+ */
+import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
+import { ageBandOf, ageOn } from '#shared/domain/age';
+import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
+import type { IdentityRepository } from '#shared/identity/repository';
+import { log } from '#shared/log';
+import type { OutboxRepository } from '#shared/reporting/outbox';
+import type { RiskRepository } from '#shared/risk/repository';
+import { endSession, type SessionDeps } from '#shared/sessions/service';
+import type { SpendingRepository } from '#shared/spending/repository';
+import { RETENTION, RETENTION_MS } from '#shared/storage/retention';
+
+export interface PrivacyDeps {
+  accounts: AccountRepository;
+  identities: IdentityRepository;
+  sessions: Pick<SessionDeps, 'repo' | 'policy' | 'games'>;
+  spending: SpendingRepository;
+  risk: RiskRepository;
+  outbox: OutboxRepository;
+}
+
+const at = (ms: number | undefined): string | null => (ms === undefined ? null : formatBeijing(ms));
+
+/** The challenges of an account: those its audit entries name, and the open one. */
+function challengeIdsOf(account: AccountRecord | null, audit: Array<{ challengeId?: string | undefined }>): string[] {
+  const ids = new Set(audit.flatMap((e) => (e.challengeId ? [e.challengeId] : [])));
+  if (account?.openChallenge) ids.add(account.openChallenge.challengeId);
+  return [...ids];
+}
+
+/** The export's retention section: every kind of item, how long it is kept and why. */
+export const retentionView = () => Object.values(RETENTION).map((e) => ({ kind: e.item, keptFor: e.keptFor, why: e.why }));
+
+export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: number) {
+  const account = await deps.accounts.get(accountId);
+  const [sessions, orders, audit] = await Promise.all([deps.sessions.repo.ofAccount(accountId), deps.spending.ofAccount(accountId), deps.risk.audit(accountId)]);
+  const challenges = (await deps.risk.challenges(challengeIdsOf(account, audit))).filter((c) => c.accountId === accountId);
+  const seen = Object.values(account?.devices ?? {});
+  let identity = null;
+  if (account?.identityStatus) {
+    identity = account.birthDate
+      ? { status: account.identityStatus, birthDate: account.birthDate, ageBand: ageBandOf(ageOn(account.birthDate, beijingDate(nowMs))) }
+      : { status: account.identityStatus, birthDate: null, ageBand: null };
+  }
+  return {
+    account: account
+      ? {
+          accountId,
+          boundAt: at(account.boundAt),
+          lastLoginAt: at(account.lastLoginAt),
+          blocked: account.blocked === true,
+          flaggedAt: at(account.flaggedAt),
+          minorRulesUntil: at(account.minorRulesUntil),
+        }
+      : null,
+    identity,
+    sessions: sessions
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .map((s) => ({ sessionId: s.sessionId, gameId: s.gameId, state: s.state, startedAt: formatBeijing(s.startedAt), endedAt: at(s.endedAt), endReason: s.endReason ?? null })),
+    payments: orders
+      .sort((a, b) => a.reservedAt - b.reservedAt)
+      .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status, reservedAt: formatBeijing(o.reservedAt), committedAt: at(o.committedAt) })),
+    devices: { count: seen.length, lastSeenAt: seen.length ? formatBeijing(Math.max(...seen)) : null },
+    riskDecisions: audit
+      .sort((a, b) => a.at - b.at)
+      .map((e) => ({ at: formatBeijing(e.at), decision: e.decision, signal: e.signal, context: e.context, inputs: e.inputs, challengeId: e.challengeId ?? null })),
+    challenges: challenges.map((c) => ({ challengeId: c.challengeId, signal: c.signal, context: c.context, status: c.status, createdAt: formatBeijing(c.createdAt), resolvedAt: at(c.resolvedAt) })),
+    // Guardian links do not exist yet (issue: guardians).
+    guardians: { count: 0 },
+    wards: [] as Array<Record<string, never>>,
+    retention: retentionView(),
+  };
+}
+
+/** The steps of an erasure, in order (tests make one of them fail to show that a retry completes). */
+export const ERASURE_STEPS = ['liveSessions', 'sessions', 'orders', 'challenges', 'devices', 'person', 'record', 'account'] as const;
+export type ErasureStep = (typeof ERASURE_STEPS)[number];
+
+export interface Retained {
+  kind: string;
+  /** Epoch ms; null: until the condition in `why` (an unreported event waits for the reporter). */
+  until: number | null;
+  why: string;
+}
+
+const WHY = {
+  spend: 'the monthly spending limit follows the person: a new registration of the same person is limited by this month\'s spend (2023 NPPA notice; docs/rules.md)',
+  spendDay: 'the daily spending limit follows the person until the Beijing day ends',
+  play: 'the daily play-time budget follows the person until the Beijing day ends',
+  events: 'every login and logout must reach the national system; deleted once reported',
+  audit: 'risk decisions on account rental and sharing are kept 180 days to explain them',
+  identity: 'the person is still bound to another account',
+};
+
+/** End of the Beijing month containing `nowMs` (epoch ms). */
+const endOfMonth = (nowMs: number): number => {
+  const [y, m] = beijingMonth(nowMs).split('-').map(Number) as [number, number];
+  return beijingMidnight(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`);
+};
+const endOfDay = (nowMs: number): number => beijingMidnight(addDays(beijingDate(nowMs), 1));
+
+/**
+ * DELETE /v1/me. `hooks.after` runs after each step (tests throw from it to simulate a crash).
+ * Returns the kinds erased by this call and what is kept, until when and why.
+ */
+export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: number, hooks: { after?: (step: ErasureStep) => void | Promise<void> } = {}) {
+  const erased = new Set<string>();
+  const retained: Retained[] = [];
+  const step = async (name: ErasureStep) => hooks.after?.(name);
+  const account = await deps.accounts.get(accountId);
+  // A previous call that crashed halfway may have removed the only trace of what it kept (the
+  // sessions that named the queued events): it wrote that down first, and this call carries it on.
+  const prior = await deps.accounts.erasureRecord(accountId);
+  // (A record older than the account's binding belongs to an earlier, finished erasure.)
+  const carried = account && prior && (!prior.complete || prior.erasedAt >= (account.boundAt ?? 0)) ? prior.retained : [];
+  const record = (complete: boolean) => {
+    const kinds = new Set(retained.map((r) => r.kind));
+    const all = [...retained.map((r) => ({ ...r, until: r.until ?? nowMs })), ...carried.filter((r) => !kinds.has(r.kind))];
+    return deps.accounts.recordErasure(accountId, { erasedAt: nowMs, complete, retained: all });
+  };
+
+  // 1. A live session ends, with its logout event (reported like any other).
+  for (const lease of Object.values(account?.leases ?? {})) {
+    await endSession(deps.sessions, accountId, lease.sessionId, nowMs);
+  }
+  const sessions = await deps.sessions.repo.ofAccount(accountId);
+  for (const s of sessions.filter((x) => x.state === 'live')) await endSession(deps.sessions, accountId, s.sessionId, nowMs);
+  await step('liveSessions');
+
+  // 2. Sessions and their NPPA events: unreported events stay queued (with the PI they need) until
+  // reported, then go; reported ones go now, and so do the sessions.
+  let waiting = 0;
+  for (const s of sessions) {
+    for (const e of await deps.outbox.ofSession(s.sessionId)) {
+      const outcome = await deps.outbox.eraseEvent(s.sessionId, e.bt, account?.identityStatus === 'verified' ? account.pi : undefined);
+      if (outcome === 'queued') waiting += 1;
+      else erased.add('nppa_events');
+    }
+    await deps.sessions.repo.deleteEnded(s.sessionId);
+    erased.add('sessions');
+  }
+  if (waiting) retained.push({ kind: 'nppa_events', until: null, why: WHY.events });
+  if (account && sessions.length) await record(false);
+  await step('sessions');
+
+  // 3. Orders (the person's ledger, not the orders, carries the amounts the limits count).
+  for (const o of await deps.spending.ofAccount(accountId)) {
+    await deps.spending.deleteOrder(o.orderId);
+    erased.add('payments');
+  }
+  await step('orders');
+
+  // 4. Challenges; the audit entries that name them keep their 180 days.
+  const audit = await deps.risk.audit(accountId);
+  for (const id of challengeIdsOf(account, audit)) {
+    if (await deps.risk.deleteChallenge(id)) erased.add('challenges');
+  }
+  if (audit.length) retained.push({ kind: 'risk_decisions', until: Math.max(...audit.map((e) => e.at)) + RETENTION_MS.auditEntry, why: WHY.audit });
+  await step('challenges');
+
+  // 5. The account leaves every device's sightings.
+  for (const deviceHash of Object.keys(account?.devices ?? {})) {
+    await deps.risk.forgetSighting(deviceHash, accountId);
+    erased.add('device_sightings');
+  }
+  await step('devices');
+
+  // 6. The person: unbound; gone with its last account, but the ledger of this month keeps limiting.
+  if (account?.identityHash) {
+    const { removed } = await deps.identities.unbind(account.identityHash, accountId);
+    erased.add('identity');
+    if (!removed) {
+      retained.push({ kind: 'identity', until: null, why: WHY.identity });
+    } else {
+      const today = beijingDate(nowMs);
+      const month = beijingMonth(nowMs);
+      for (const c of await deps.spending.ledger(account.identityHash)) {
+        const current = c.kind === 'day' ? c.period === today : c.period === month;
+        if (!current) {
+          await deps.spending.deleteCounter(account.identityHash, c.kind, c.period);
+          erased.add('spend_totals');
+          continue;
+        }
+        const until = c.kind === 'day' ? endOfDay(nowMs) : endOfMonth(nowMs);
+        await deps.spending.keepCounterUntil(account.identityHash, c.kind, c.period, until);
+        retained.push({ kind: c.kind === 'day' ? 'spend_total_day' : 'spend_total_month', until, why: c.kind === 'day' ? WHY.spendDay : WHY.spend });
+      }
+      for (const day of await deps.sessions.repo.playDays(account.identityHash)) {
+        if (day === today) {
+          retained.push({ kind: 'day_play', until: endOfDay(nowMs), why: WHY.play });
+          continue;
+        }
+        await deps.sessions.repo.deletePlayDay(account.identityHash, day);
+        erased.add('day_play');
+      }
+    }
+  }
+  await step('person');
+
+  // 7. The record of what was kept (no hashes), then 8. the account item itself.
+  if (account) {
+    await record(true);
+    await step('record');
+    await deps.accounts.delete(accountId);
+    erased.add('account');
+    await step('account');
+    log.info('account erased', { accountId, kinds: [...erased] });
+    const kinds = new Set(retained.map((r) => r.kind));
+    return { erased: [...erased], retained: [...retained, ...carried.filter((r) => !kinds.has(r.kind)).map(unrecorded)].map(view) };
+  }
+  // Already erased: what the erasure kept is reported again (nothing is written).
+  return { erased: [...erased], retained: (prior ? prior.retained.map(unrecorded) : retained).map(view) };
+}
+
+/** An event's `until` is stored as the erasure time; it means "until reported". */
+const unrecorded = (r: { kind: string; until: number; why: string }): Retained => ({ ...r, until: r.kind === 'nppa_events' ? null : r.until });
+const view = (r: Retained) => ({ kind: r.kind, until: r.until === null ? null : formatBeijing(r.until), why: r.why });
