@@ -19,6 +19,8 @@ import type {
   PaymentState,
   SessionStart,
   SessionStarted,
+  MyData,
+  Erasure,
 } from '#shared/client/types';
 
 export { PlayGuardNetworkError, PlayGuardProblem, isPlayGuardProblem, retryAfterSeconds, type ClientOptions, type Fetch, type FetchResponse, type Timers } from '#shared/client/http';
@@ -39,6 +41,12 @@ export function createPlayGuard(options: ClientOptions) {
     },
     games: () => call<Games>(t, 'GET', '/v1/games', undefined, false),
     limits: () => call<Limits>(t, 'GET', '/v1/limits'),
+    me: {
+      /** Everything the gateway keeps about this account and its person (GET /v1/me/data). */
+      data: () => call<MyData>(t, 'GET', '/v1/me/data'),
+      /** Erase it (DELETE /v1/me): what the law still needs is listed in `retained`, with until when. */
+      erase: () => call<Erasure>(t, 'DELETE', '/v1/me'),
+    },
     /**
      * Log in to play (POST /v1/sessions) and start the heartbeat loop. Throws the problem when play is
      * refused (`play_time_restricted` with the next window, `session_active_elsewhere`: ask the player,

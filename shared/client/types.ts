@@ -26,6 +26,9 @@ export type ChallengeState = z.output<typeof s.ChallengeState>;
 /** With the game's age-appropriateness label, `ageRating` and `belowRating` (2024 Regulations on the Online Protection of Minors, Art. 47). */
 export type SessionStarted = z.output<typeof s.SessionStarted>;
 export type Limits = z.output<typeof s.Limits>;
+/** GET /v1/me/data and DELETE /v1/me (the player's personal-information rights). */
+export type MyData = z.output<typeof s.MyData>;
+export type Erasure = z.output<typeof s.Erasure>;
 
 /** The HTTP status the catalogue gives a code. */
 export type ProblemStatus<C extends ProblemCode> = (typeof PROBLEMS)[C]['status'];

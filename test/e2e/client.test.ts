@@ -204,6 +204,20 @@ describe.skipIf(deployed)('the problems the gateway sends fit the extension-memb
   });
 });
 
+describe.skipIf(deployed)('the player\'s personal-information rights', () => {
+  it('reads what is kept, then erases it: the identity is none afterwards', async () => {
+    await t.api.setClock('2026-12-07T10:00:00+08:00');
+    const pg = await player('client-rights');
+    await pg.identity.submit(person('1991-03-03'));
+    const data = await pg.me.data();
+    expect(data.identity).toEqual({ status: 'verified', birthDate: '1991-03-03', ageBand: 18 });
+    const erased = await pg.me.erase();
+    expect(erased.erased.length).toBeGreaterThan(0);
+    expect(await pg.identity.status()).toEqual({ status: 'none' });
+    expect((await pg.me.erase()).erased).toEqual([]);
+  });
+});
+
 describe('the server client', () => {
   it('reserves for an account, commits, and cancels idempotently', async () => {
     const sub = `client-pay-${randomUUID()}`;
