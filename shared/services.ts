@@ -31,6 +31,9 @@ import type { OversightDeps } from '#shared/usecases/oversight';
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
 
+// The factories below are marked pure: building one does no work until it is called, so a bundle
+// keeps only those its function uses — a function that never reads the secret (shared/api/functions.ts)
+// carries no Secrets Manager client, and one that never decides play time no holiday table.
 const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
   let value: Promise<T> | undefined;
   return () =>
@@ -75,7 +78,7 @@ const firstGame = (): Game => settings().GAMES[0]!;
  * each game has its own (named by game; the identity endpoints go out under the first game).
  */
 const gate = (name: string, perSecond: number) => new RateGate(documentClient(), settings().TABLE_NAME, name, perSecond, clock.now);
-const checkGates = once(async () => ({ check: gate('nppa-check', RATE_LIMITS.check), query: gate('nppa-query', RATE_LIMITS.query), loginout: gate('nppa-loginout', RATE_LIMITS.loginout) }));
+const checkGates = /* @__PURE__ */ once(async () => ({ check: gate('nppa-check', RATE_LIMITS.check), query: gate('nppa-query', RATE_LIMITS.query), loginout: gate('nppa-loginout', RATE_LIMITS.loginout) }));
 const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'nppa-loginout' : `nppa-loginout#${gameId}`, RATE_LIMITS.loginout);
 
 /**
@@ -83,17 +86,17 @@ const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'n
  * requests); past 100 QPS the national system answers 1006 and the submission is accepted as
  * pending and re-checked by the poller, whose client below waits its turn at a shared gate.
  */
-export const nppaClient = perSecrets((sec) => makeNppaClient(sec, firstGame()));
+export const nppaClient = /* @__PURE__ */ perSecrets((sec) => makeNppaClient(sec, firstGame()));
 
-const pollerNppaClient = perSecrets((sec) =>
+const pollerNppaClient = /* @__PURE__ */ perSecrets((sec) =>
   makeNppaClient(sec, firstGame(), { acquire: async (endpoint) => void (await (await checkGates())[endpoint].acquire()) }),
 );
 
 /** Each game's reporting: its client and its loginout gate. */
-const gameReporting = perSecrets((sec) => settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })));
+const gameReporting = /* @__PURE__ */ perSecrets((sec) => settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })));
 
-const identityRepository = once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
-const accountRepository = once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
+const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
+const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
 
 export const identityDeps = async (): Promise<IdentityDeps> => ({
   repo: await identityRepository(),
@@ -104,9 +107,9 @@ export const identityDeps = async (): Promise<IdentityDeps> => ({
 
 export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });
 
-const calendar = once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
+const calendar = /* @__PURE__ */ once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
 
-export const riskDeps = once(async (): Promise<RiskDeps> => {
+export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => {
   const s = settings();
   return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY };
 });
@@ -127,7 +130,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
 /** The session sweeper needs no secret: it ends sessions by their stored facts. */
 export const sessionSweeperDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY, games: settings().GAMES });
 
-const sessionRepository = once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME));
+const sessionRepository = /* @__PURE__ */ once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME));
 
 export const challengeDeps = async (): Promise<ChallengeDeps> => ({
   ...(await riskDeps()),
@@ -135,7 +138,7 @@ export const challengeDeps = async (): Promise<ChallengeDeps> => ({
   accounts: await accountRepository(),
 });
 
-export const spendingDeps = once(async (): Promise<SpendingDeps> => {
+export const spendingDeps = /* @__PURE__ */ once(async (): Promise<SpendingDeps> => {
   const s = settings();
   return {
     repo: new SpendingRepository(documentClient(), s.TABLE_NAME),
@@ -157,7 +160,7 @@ export const reporterDeps = async () => {
   };
 };
 
-const spendingRepository = once(async () => new SpendingRepository(documentClient(), settings().TABLE_NAME));
+const spendingRepository = /* @__PURE__ */ once(async () => new SpendingRepository(documentClient(), settings().TABLE_NAME));
 
 /** Export and erasure: every capability's repository; no secret (hashes are read, never computed). */
 export const privacyDeps = async (): Promise<PrivacyDeps> => {

@@ -3,7 +3,9 @@
  * validate requests at the edge and generate `GET /openapi.json`, so the two cannot drift.
  */
 import * as z from 'zod';
-import 'zod-openapi';
+// Types only: zod-openapi's additions to `.meta()`; the generator itself is bundled only by the `meta`
+// function (shared/api/openapi.ts), never by the functions that validate with these schemas.
+import type {} from 'zod-openapi';
 
 const instant = z.string().meta({ description: 'ISO 8601 instant with the Beijing offset', example: '2026-10-02T20:00:00+08:00' });
 const fen = z.number().int().meta({ description: 'Money in fen (1/100 CNY)' });

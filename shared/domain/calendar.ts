@@ -1,13 +1,14 @@
 /**
  * The statutory-holiday calendar (docs/rules.md §2): official break days (放假) and make-up working
- * days (调休上班) from the maintained `chinese-days` data set (2004–2026 in the pinned version),
+ * days (调休上班) from the maintained `chinese-days` data set (2004–2026 in the pinned version; its
+ * dates only, generated into shared/domain/holidayTable.ts by infra/cli/holidayTable.ts),
  * plus an operator override that adds or replaces whole years (the State Council publishes next
  * year's schedule around November–December). The calendar knows which years it covers: a year it
  * does not cover is never silently treated as "no holidays" — the caller is told (`covered: false`),
  * falls back to the plain weekday rule, and raises a metric and a warning.
  */
 import * as z from 'zod';
-import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { HOLIDAY_TABLE } from '#shared/domain/holidayTable';
 import { addDays, weekday, type BeijingDate } from '#shared/domain/beijingTime';
 
 /** How the rules see a day: an official holiday-break day, Fri/Sat/Sun that is not a make-up day, or a working day. */
@@ -41,10 +42,13 @@ export function createCalendar(override?: CalendarOverride): Calendar {
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   const years = new Set<number>();
-  const data = chineseDays as { holidays: Record<string, string>; workdays: Record<string, string> };
   const replaced = new Set(Object.keys(override?.years ?? {}).map(Number));
-  for (const d of Object.keys(data.holidays)) if (!replaced.has(Number(d.slice(0, 4)))) holidays.add(d);
-  for (const d of Object.keys(data.workdays)) if (!replaced.has(Number(d.slice(0, 4)))) workdays.add(d);
+  const dates = (year: string, mmdds: string) => (mmdds ? mmdds.split(' ').map((m) => `${year}-${m.slice(0, 2)}-${m.slice(2)}`) : []);
+  for (const [year, [breakDays, makeUpDays]] of Object.entries(HOLIDAY_TABLE)) {
+    if (replaced.has(Number(year))) continue;
+    dates(year, breakDays).forEach((d) => holidays.add(d));
+    dates(year, makeUpDays).forEach((d) => workdays.add(d));
+  }
   for (const d of holidays) years.add(Number(d.slice(0, 4)));
   for (const [year, days] of Object.entries(override?.years ?? {})) {
     years.add(Number(year));

@@ -19,9 +19,15 @@ import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
-/** Heartbeat cadence chosen by the server: short for minors, long for adults. */
+/**
+ * Heartbeat cadence chosen by the server: short for minors (at most 60 s, landing on the warning
+ * marks and the end), long for adults. Lengthening minors' interval would cut requests, but news
+ * about who plays (a takeover, a failed challenge) reaches the old client only at its next heartbeat.
+ */
 export const MINOR_HEARTBEAT_SECONDS = 60;
 export const ADULT_HEARTBEAT_SECONDS = 300;
+/** A warning is given by a heartbeat within this many seconds after its mark (heartbeats land on the marks). */
+const WARN_WINDOW_SECONDS = 60;
 /** `warn` 15 and 5 minutes before the end (docs/api.md, heartbeat). */
 export const WARN_AT_SECONDS = [900, 300] as const;
 
@@ -120,7 +126,7 @@ export function nextHeartbeatSeconds(decision: PlayDecision): number {
 
 function heartbeatAction(remaining: number | null): 'continue' | 'warn' {
   if (remaining === null) return 'continue';
-  return WARN_AT_SECONDS.some((mark) => remaining <= mark && remaining > mark - MINOR_HEARTBEAT_SECONDS) ? 'warn' : 'continue';
+  return WARN_AT_SECONDS.some((mark) => remaining <= mark && remaining > mark - WARN_WINDOW_SECONDS) ? 'warn' : 'continue';
 }
 
 const playedSoFar = (s: SessionRecord, atMs: number): number => s.playedBeforeSeconds + Math.max(0, Math.floor((atMs - s.startedAt) / 1000));
