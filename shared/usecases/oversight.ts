@@ -11,12 +11,12 @@ import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import type { AccessLogRepository } from '#shared/oversight/repository';
 import { Problem } from '#shared/problem';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
+import { auditView, instantOrNull, paymentView, sessionView } from '#shared/usecases/records';
 
 export interface OversightDeps extends Pick<PrivacyDeps, 'accounts' | 'sessions' | 'spending' | 'risk'> {
   accessLog: AccessLogRepository;
 }
 
-const at = (ms: number | undefined): string | null => (ms === undefined ? null : formatBeijing(ms));
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
   const parsed = schema.safeParse(query);
@@ -40,19 +40,19 @@ export async function readAccountForOperator(deps: OversightDeps, operator: stri
     status: account?.identityStatus ?? ('none' as const),
     ageBand: account?.birthDate ? ageBandOf(ageOn(account.birthDate, beijingDate(nowMs))) : null,
     riskFlags: {
-      flaggedAt: at(account?.flaggedAt),
-      minorRulesUntil: at(account?.minorRulesUntil),
+      flaggedAt: instantOrNull(account?.flaggedAt),
+      minorRulesUntil: instantOrNull(account?.minorRulesUntil),
       blocked: account?.blocked === true,
       beyondAccountLimit: account?.beyondAccountLimit === true,
       openChallenge: account?.openChallenge !== undefined,
     },
     sessions: sessions
       .sort((a, b) => b.startedAt - a.startedAt)
-      .map((s) => ({ sessionId: s.sessionId, gameId: s.gameId, state: s.state, startedAt: formatBeijing(s.startedAt), endedAt: at(s.endedAt), endReason: s.endReason ?? null })),
+      .map(sessionView),
     payments: orders
       .sort((a, b) => b.reservedAt - a.reservedAt)
-      .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status, reservedAt: formatBeijing(o.reservedAt), committedAt: at(o.committedAt) })),
-    auditEntries: audit.map((e) => ({ at: formatBeijing(e.at), decision: e.decision, signal: e.signal, context: e.context, inputs: e.inputs, challengeId: e.challengeId ?? null })),
+      .map(paymentView),
+    auditEntries: audit.map(auditView),
   };
 }
 

@@ -24,6 +24,7 @@ import type { RiskRepository } from '#shared/risk/repository';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
 import type { SpendingRepository } from '#shared/spending/repository';
 import { RETENTION, RETENTION_MS } from '#shared/storage/retention';
+import { auditView, instantOrNull, paymentView, sessionView } from '#shared/usecases/records';
 
 export interface PrivacyDeps {
   accounts: AccountRepository;
@@ -34,7 +35,6 @@ export interface PrivacyDeps {
   outbox: OutboxRepository;
 }
 
-const at = (ms: number | undefined): string | null => (ms === undefined ? null : formatBeijing(ms));
 
 /** The challenges of an account: those its audit entries name, and the open one. */
 function challengeIdsOf(account: AccountRecord | null, audit: Array<{ challengeId?: string | undefined }>): string[] {
@@ -61,25 +61,25 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
     account: account
       ? {
           accountId,
-          boundAt: at(account.boundAt),
-          lastLoginAt: at(account.lastLoginAt),
+          boundAt: instantOrNull(account.boundAt),
+          lastLoginAt: instantOrNull(account.lastLoginAt),
           blocked: account.blocked === true,
-          flaggedAt: at(account.flaggedAt),
-          minorRulesUntil: at(account.minorRulesUntil),
+          flaggedAt: instantOrNull(account.flaggedAt),
+          minorRulesUntil: instantOrNull(account.minorRulesUntil),
         }
       : null,
     identity,
     sessions: sessions
       .sort((a, b) => a.startedAt - b.startedAt)
-      .map((s) => ({ sessionId: s.sessionId, gameId: s.gameId, state: s.state, startedAt: formatBeijing(s.startedAt), endedAt: at(s.endedAt), endReason: s.endReason ?? null })),
+      .map(sessionView),
     payments: orders
       .sort((a, b) => a.reservedAt - b.reservedAt)
-      .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status, reservedAt: formatBeijing(o.reservedAt), committedAt: at(o.committedAt) })),
+      .map(paymentView),
     devices: { count: seen.length, lastSeenAt: seen.length ? formatBeijing(Math.max(...seen)) : null },
     riskDecisions: audit
       .sort((a, b) => a.at - b.at)
-      .map((e) => ({ at: formatBeijing(e.at), decision: e.decision, signal: e.signal, context: e.context, inputs: e.inputs, challengeId: e.challengeId ?? null })),
-    challenges: challenges.map((c) => ({ challengeId: c.challengeId, signal: c.signal, context: c.context, status: c.status, createdAt: formatBeijing(c.createdAt), resolvedAt: at(c.resolvedAt) })),
+      .map(auditView),
+    challenges: challenges.map((c) => ({ challengeId: c.challengeId, signal: c.signal, context: c.context, status: c.status, createdAt: formatBeijing(c.createdAt), resolvedAt: instantOrNull(c.resolvedAt) })),
     // Guardian links do not exist yet (issue: guardians).
     guardians: { count: 0 },
     wards: [] as Array<Record<string, never>>,
