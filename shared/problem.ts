@@ -37,6 +37,15 @@ export const PROBLEMS = {
   rate_limited: { status: 429, title: 'Rate limited', detail: '请求过于频繁，请稍后再试。' },
   // Concurrent changes to one person's records kept colliding after the storage retries; nothing
   // was changed, and the same request (idempotent) can be sent again after Retry-After.
+  guardian_not_eligible: { status: 403, title: 'Guardian not eligible', detail: '只有已完成实名认证的成年人可以作为监护人。' },
+  ward_not_found: { status: 404, title: 'Ward not found', detail: '未找到符合条件的未成年人，请核对姓名与身份证号码。' },
+  link_not_found: { status: 404, title: 'Link not found', detail: '确认码无效或已过期。' },
+  link_not_confirmed: { status: 403, title: 'Link not confirmed', detail: '监护关系尚未经未成年人确认。' },
+  guardian_restricted: { status: 403, title: 'Guardian restricted', detail: '根据监护人的设置，当前不可进行游戏。' },
+  guardian_approval_required: { status: 428, title: 'Guardian approval required', detail: '本次充值需要监护人同意，请等待监护人确认。' },
+  guardian_declined: { status: 403, title: 'Guardian declined', detail: '监护人未同意本次充值。' },
+  approval_not_found: { status: 404, title: 'Approval not found', detail: '审批请求不存在。' },
+  approval_decided: { status: 409, title: 'Approval already decided', detail: '该审批已处理或已过期，不能更改。' },
   write_contention: { status: 429, title: 'Write contention', detail: '操作过于频繁，请稍后重试。' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable', detail: '国家实名认证系统暂时不可用，请稍后再试。' },
   internal_error: { status: 500, title: 'Internal error', detail: '服务暂时出现问题，请稍后再试。' },
@@ -59,7 +68,17 @@ export const PROBLEM_EXTENSIONS = {
     nextWindowStart: z.string().nullable().meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' }),
     nextWindowEnd: z.string().nullable().meta({ description: 'End of that window; null when play becomes unlimited then (the player turns 18) or none is known' }),
   }),
+  guardian_restricted: z.object({
+    nextWindowStart: z.string().nullable().meta({ description: 'Start of the next time the guardians\' controls (and the law) allow play; null when none is known' }),
+    nextWindowEnd: z.string().nullable().meta({ description: 'End of that window; null when play becomes unlimited then or none is known' }),
+  }),
+  guardian_approval_required: z.object({
+    approvalId: z.string().meta({ description: 'The approval the guardian answers (GET /v1/guardian/approvals)' }),
+    expiresAt: z.string().meta({ description: 'When the approval lapses (30 minutes after it was requested); retrying after that asks again' }),
+  }),
+  approval_decided: z.object({ approvalStatus: z.enum(['approved', 'declined', 'expired']) }),
   spending_limit_exceeded: z.object({
+    source: z.enum(['law', 'publisher', 'guardian']).meta({ description: 'Who set the limit: the law, the publisher\'s policy, or a guardian' }),
     limit: z.enum(['age', 'single', 'daily', 'monthly']),
     limitAmount: z.number().int().meta({ description: 'That limit, in fen' }),
     remainingAmount: z.number().int().meta({ description: 'What may still be spent under it, in fen' }),
@@ -115,4 +134,11 @@ export function problemBody(code: ProblemCode, extra: Record<string, unknown> = 
   const detail = typeof override === 'string' ? override : PROBLEMS[code].detail;
   // Extension members never replace the standard ones (RFC 9457 §3.2).
   return { ...extra, type: problemType(code), title, status, detail, code };
+}
+
+/** A query string checked against its schema: 400 invalid_request naming each bad parameter (`in: "query"`). */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
+  return parsed.data;
 }

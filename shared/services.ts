@@ -27,6 +27,8 @@ import { DrainerLease } from '#shared/reporting/drainerLease';
 import { AccessLogRepository } from '#shared/oversight/repository';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
+import { GuardianRepository } from '#shared/guardians/repository';
+import type { GuardianDeps } from '#shared/usecases/guardians';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -146,7 +148,20 @@ export const spendingDeps = /* @__PURE__ */ once(async (): Promise<SpendingDeps>
     policy: s.SPENDING_POLICY,
     reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
     risk: await riskDeps(),
+    guardians: await guardianRepository(),
   };
+});
+
+const guardianRepository = /* @__PURE__ */ once(async () => new GuardianRepository(documentClient(), settings().TABLE_NAME));
+
+/** Guardians: the pepper finds a ward by ID number and makes the guardian's opaque ward ids. */
+export const guardianDeps = async (): Promise<GuardianDeps> => ({
+  guardians: await guardianRepository(),
+  accounts: await accountRepository(),
+  identities: await identityRepository(),
+  sessions: await sessionRepository(),
+  spending: await spendingRepository(),
+  pepper: (await secrets()).pepper,
 });
 
 export const reporterDeps = async () => {

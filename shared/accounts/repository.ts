@@ -13,6 +13,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import * as z from 'zod';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
+import type { GuardianRules } from '#shared/domain/guardianControls';
 import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute, erasureRecordKey } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
@@ -42,7 +43,18 @@ const AccountItem = z.object({
   lastLoginAt: epochMs.optional(),
   /** Set by an operator on the item itself: the account may not play or pay. */
   blocked: z.boolean().optional(),
+  /** The person's guardians' combined rules, copied here for login and payments (shared/guardians/service.ts). */
+  guardianship: z
+    .object({
+      rev: z.number(),
+      rules: z.custom<GuardianRules>().nullable(),
+      guardians: z.array(z.object({ guardianId: z.string(), wardId: z.string(), confirmed: z.boolean(), approves: z.boolean() })),
+    })
+    .optional(),
 });
+
+/** The copy of a ward's guardianship an account carries. */
+export type GuardianshipCopy = NonNullable<z.infer<typeof AccountItem>['guardianship']>;
 
 const LeaseValue = z.object({ sessionId: z.string(), deviceHash: z.string() });
 
@@ -229,6 +241,30 @@ export class AccountRepository {
   }
 
   /**
+   * Copies the person's guardianship (rules and guardians) onto one of their accounts, unless a newer
+   * copy is already there; returns the account's leases (its live sessions get the rules too), or
+   * null when the account is not this person's (any more) or holds a newer copy.
+   */
+  async copyGuardianship(accountId: string, identityHash: string, copy: GuardianshipCopy): Promise<AccountLeases | null> {
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET guardianship = :g',
+          ConditionExpression: 'identityHash = :h AND (attribute_not_exists(guardianship) OR guardianship.rev < :rev)',
+          ExpressionAttributeValues: { ':g': copy, ':h': identityHash, ':rev': copy.rev },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return accountFromItem(accountId, r.Attributes ?? {}).leases;
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
    * The account part of a lease change in one game: hands the lease to `next` (or releases it) only
    * if it is free (`seenSessionId` null) or still names the session the caller saw, and records the
    * night play of the session that ends with it.
@@ -241,6 +277,11 @@ export class AccountRepository {
     night: { sessionId: string; endedAt: number; seconds: number } | null,
     /** The same account's lease in another game, released in the same update (one transaction may touch an item once). */
     alsoRelease?: { gameId: string; sessionId: string },
+    /**
+     * The guardianship copy the caller decided with (its `rev`, or null for none): a login fails
+     * rather than start a session under rules a guardian has just changed.
+     */
+    guardianRev?: number | null,
   ): TransactItem {
     const set: string[] = [];
     const remove: string[] = [];
@@ -263,6 +304,13 @@ export class AccountRepository {
       values[':night'] = { at: night.endedAt, s: night.seconds };
     }
     if (seenSessionId) values[':seen'] = seenSessionId;
+    if (guardianRev !== undefined) {
+      if (guardianRev === null) conditions.push('attribute_not_exists(guardianship)');
+      else {
+        conditions.push('guardianship.rev = :grev');
+        values[':grev'] = guardianRev;
+      }
+    }
     if (!next) remove.push('#lease');
     conditions.unshift(seenSessionId ? '#lease.sessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(#lease)');
     return {

@@ -54,6 +54,7 @@ export const functionTable = {
   challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   privacy: fn({ description: 'A player\'s export and erasure of their data', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
   admin: fn({ description: 'Compliance staff: account view and access log (every read logged first)', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
+  guardians: fn({ description: 'Guardians: linking (the pepper finds a ward by ID number), controls, approvals, activity', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
   sessionSweeper: fn({
     description: 'Ends silent sessions',
     table: 'readWrite',

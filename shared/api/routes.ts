@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import * as s from '#shared/api/schemas';
 
 /** One Lambda function per capability (functions/<name>.ts). */
-export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges' | 'privacy' | 'admin';
+export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges' | 'privacy' | 'admin' | 'guardians';
 
 /**
  * none: public; player/server/operator: that kind of credential only; account: a player or a game
@@ -178,6 +178,78 @@ export const routes = {
       400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: s.Problem },
       403: refusedCredential('operator'),
     },
+  }),
+  linkWard: route({
+    method: 'POST', path: '/v1/guardian/wards', fn: 'guardians', auth: 'player', summary: 'Guardian: ask to link a minor the gateway has verified (by name and ID number)',
+    body: s.WardRequest,
+    responses: {
+      200: { description: 'Asked before: the same wardId (a fresh code while still pending)', schema: s.WardLink },
+      201: { description: 'Link pending until the ward confirms the code from one of its accounts; a pending link can only tighten', schema: s.WardLink },
+      403: { description: `guardian_not_eligible (only a verified adult can be a guardian), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: s.Problem },
+      404: { description: 'ward_not_found: no verified minor has that name and number (the same answer for a wrong name and an unknown number)', schema: s.Problem },
+      422: { description: 'invalid_id_number', schema: s.Problem },
+      429: { description: 'rate_limited (5 failed look-ups in a Beijing day; Retry-After until the next Beijing day) or write_contention', schema: s.Problem },
+    },
+  }),
+  listWards: route({
+    method: 'GET', path: '/v1/guardian/wards', fn: 'guardians', auth: 'player', summary: "Guardian: the guardian's wards and this guardian's controls",
+    responses: { 200: { description: 'Wards, oldest link first', schema: s.Wards }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: s.Problem } },
+  }),
+  setWardControls: route({
+    method: 'PUT', path: '/v1/guardian/wards/{wardId}/controls', fn: 'guardians', auth: 'player', summary: "Guardian: change this guardian's controls (what applies is the strictest of the law, the publisher's policy and every guardian's)",
+    params: s.WardPath,
+    body: s.ControlsPatch,
+    responses: {
+      200: { description: "This guardian's controls; they apply from the next request on (a live session's next heartbeat)", schema: s.GuardianControls },
+      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: s.Problem },
+      404: { description: "ward_not_found (unknown wardId, or another guardian's)", schema: s.Problem },
+      429: contention,
+    },
+  }),
+  unlinkWard: route({
+    method: 'DELETE', path: '/v1/guardian/wards/{wardId}', fn: 'guardians', auth: 'player', summary: "Guardian: end this guardian's link and controls",
+    params: s.WardPath,
+    responses: { 204: { description: 'Ended' }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: s.Problem }, 404: { description: 'ward_not_found', schema: s.Problem }, 429: contention },
+  }),
+  wardActivity: route({
+    method: 'GET', path: '/v1/guardian/wards/{wardId}/activity', fn: 'guardians', auth: 'player',
+    summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, both included, at most 92 days); confirmed links only",
+    params: s.WardPath,
+    responses: {
+      200: { description: 'Sessions started and payments reserved in the range, oldest first, with totals (played seconds; committed fen)', schema: s.Activity },
+      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 92 days)', schema: s.Problem },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: s.Problem },
+      404: { description: 'ward_not_found', schema: s.Problem },
+    },
+  }),
+  listApprovals: route({
+    method: 'GET', path: '/v1/guardian/approvals', fn: 'guardians', auth: 'player', summary: "Guardian: payments of the guardian's wards waiting for (or decided by) this guardian",
+    responses: { 200: { description: 'Newest first; kept a day after they expire', schema: s.Approvals }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: s.Problem } },
+  }),
+  decideApproval: route({
+    method: 'POST', path: '/v1/guardian/approvals/{approvalId}', fn: 'guardians', auth: 'player', summary: 'Guardian: approve or decline a payment (once; a decision cannot be changed)',
+    params: s.ApprovalPath,
+    body: s.ApprovalDecision,
+    responses: {
+      200: { description: 'Decided (the same decision again answers the same)', schema: s.ApprovalDecided },
+      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: s.Problem },
+      404: { description: 'approval_not_found', schema: s.Problem },
+      409: { description: 'approval_decided (decided otherwise, or expired: with approvalStatus)', schema: s.Problem },
+    },
+  }),
+  confirmGuardian: route({
+    method: 'POST', path: '/v1/me/guardians/confirm', fn: 'guardians', auth: 'player', summary: "Ward: confirm a guardian's link with its code (from any of the ward's accounts)",
+    body: s.ConfirmLink,
+    responses: {
+      200: { description: 'Confirmed', schema: s.LinkConfirmed },
+      403: refusedCredential('player'),
+      404: { description: 'link_not_found (wrong or expired code)', schema: s.Problem },
+      429: contention,
+    },
+  }),
+  myGuardians: route({
+    method: 'GET', path: '/v1/me/guardians', fn: 'guardians', auth: 'player', summary: "Ward: the guardian links of this account's person",
+    responses: { 200: { description: 'Links (no guardian identity)', schema: s.MyGuardians }, 403: refusedCredential('player') },
   }),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -113,7 +113,7 @@ export const HeartbeatAnswer = z
     endsAt: instant.nullable(),
     nextHeartbeatSeconds: z.number().int(),
     reason: z
-      .enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed'])
+      .enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted'])
       .optional(),
   })
   .meta({ id: 'HeartbeatAnswer' });
@@ -235,3 +235,73 @@ export const AdminAccount = z
 export const AccessLog = z
   .object({ entries: z.array(z.object({ operator: z.string(), at: instant, action: z.string(), accountId: z.string(), reason: z.string() })) })
   .meta({ id: 'AccessLog' });
+
+// Guardians (docs/guardians.md)
+const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a Beijing time, HH:MM (00:00–24:00)');
+const guardianWindow = z
+  .tuple([hhmm, hhmm])
+  .refine(([start, end]) => start < end, { message: 'a window must end after it starts' })
+  .meta({ description: 'Allowed Beijing-time window [start, end)', example: ['20:00', '20:30'] });
+const cap = z.number().int().min(0).max(100_000_000).nullable().meta({ description: 'fen; null: no cap' });
+export const GuardianControls = z
+  .object({
+    playBanned: z.boolean().meta({ description: 'No play at all' }),
+    windows: z.array(guardianWindow).max(12).nullable().meta({ description: 'Only within these windows (and the law\'s); null: no extra restriction' }),
+    dailyPlayMinutes: z.number().int().min(0).max(1440).nullable().meta({ description: 'At most this many minutes a Beijing day, across all games; null: no extra restriction' }),
+    spending: z.object({ single: cap, daily: cap, monthly: cap }).meta({ description: 'Caps in fen (per payment, per Beijing day, per Beijing month), across all games; null: none' }),
+    paymentApproval: z.boolean().meta({ description: 'Each payment waits for a guardian\'s approval' }),
+  })
+  .meta({ id: 'GuardianControls' });
+export const ControlsPatch = z
+  .object({
+    playBanned: z.boolean().optional(),
+    windows: z.array(guardianWindow).max(12).nullable().optional(),
+    dailyPlayMinutes: z.number().int().min(0).max(1440).nullable().optional(),
+    spending: z.object({ single: cap.optional(), daily: cap.optional(), monthly: cap.optional() }).strict().optional(),
+    paymentApproval: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'ControlsPatch', description: 'Fields left out keep their value; null clears' });
+export const WardRequest = z
+  .object({ name: z.string().trim().min(1).max(64), idNumber: z.string().trim().min(1).max(32) })
+  .strict()
+  .meta({ id: 'WardRequest', description: 'The minor\'s name and ID number, as verified (never stored: the name is checked against a keyed hash)' });
+const linkStatus = z.enum(['pending', 'confirmed']);
+export const WardLink = z
+  .object({
+    wardId: z.string().meta({ description: 'Opaque, different for every guardian' }),
+    ageBand,
+    status: linkStatus,
+    confirmCode: z.string().nullable().meta({ description: 'While pending: the code the ward confirms with (POST /v1/me/guardians/confirm), valid 24 hours' }),
+    expiresAt: instant.nullable().meta({ description: 'When the code stops being valid' }),
+  })
+  .meta({ id: 'WardLink' });
+export const Wards = z
+  .object({ wards: z.array(z.object({ wardId: z.string(), ageBand, status: linkStatus, linkedAt: instant, controls: GuardianControls })) })
+  .meta({ id: 'Wards' });
+export const WardPath = z.object({ wardId: Id.meta({ description: 'The wardId returned by POST /v1/guardian/wards' }) });
+export const ConfirmLink = z.object({ code: z.string().trim().min(1).max(32) }).strict().meta({ id: 'ConfirmLink' });
+export const LinkConfirmed = z.object({ status: z.literal('confirmed') }).meta({ id: 'LinkConfirmed' });
+export const MyGuardians = z
+  .object({ guardians: z.array(z.object({ linkId: z.string(), status: linkStatus, linkedAt: instant })) })
+  .meta({ id: 'MyGuardians', description: 'The links to this account\'s person (nothing about who the guardians are)' });
+const approvalStatus = z.enum(['pending', 'approved', 'declined', 'expired']);
+export const Approvals = z
+  .object({ approvals: z.array(z.object({ approvalId: z.string(), wardId: z.string(), orderId: z.string(), amount: fen, gameId: z.string(), requestedAt: instant, expiresAt: instant, status: approvalStatus })) })
+  .meta({ id: 'Approvals' });
+export const ApprovalPath = z.object({ approvalId: Id.meta({ description: 'The approvalId of a guardian_approval_required problem' }) });
+export const ApprovalDecision = z.object({ approved: z.boolean() }).strict().meta({ id: 'ApprovalDecision' });
+export const ApprovalDecided = z
+  .object({ approvalId: z.string(), wardId: z.string(), orderId: z.string(), amount: fen, status: z.enum(['approved', 'declined']) })
+  .meta({ id: 'ApprovalDecided' });
+export const ActivityQuery = z
+  .object({ from: beijingDay, to: beijingDay })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) <= 91 * 86_400_000, { message: 'at most 92 days at once', path: ['to'] });
+export const Activity = z
+  .object({
+    sessions: z.array(z.object({ gameId: z.string(), startedAt: instant, endedAt: instant.nullable(), playedSeconds: z.number().int(), endReason: z.string().nullable() })),
+    payments: z.array(z.object({ orderId: z.string(), gameId: z.string(), amount: fen, status: z.enum(['reserved', 'committed', 'cancelled', 'expired']), at: instant })),
+    totals: z.object({ playedSeconds: z.number().int(), spent: fen.meta({ description: 'Committed payments, in fen' }) }),
+  })
+  .meta({ id: 'Activity' });

@@ -32,3 +32,17 @@ export function unseal(pepper: string, sealed: string): string {
   decipher.setAuthTag(raw.subarray(raw.length - 16));
   return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
 }
+
+/**
+ * A keyed hash of a name with its ID number, kept at verification so a guardian can be asked for
+ * the ward's name without the gateway ever storing it (docs/guardians.md). Whitespace is ignored.
+ */
+export const nameKeyOf = (pepper: string, name: string, idNumber: string): string =>
+  createHmac('sha256', pepper).update(`name:${idNumber.toUpperCase()}:${name.replace(/\s+/g, '')}`).digest('base64url');
+
+/** A guardian's opaque id for a ward: differs from guardian to guardian, reveals nothing without the pepper. */
+export const wardIdOf = (pepper: string, guardianAccountId: string, identityHash: string): string =>
+  `w_${createHmac('sha256', pepper).update(`ward:${guardianAccountId}:${identityHash}`).digest('base64url').slice(0, 22)}`;
+
+/** A confirmation code is kept only as this hash. */
+export const confirmCodeHash = (pepper: string, code: string): string => createHmac('sha256', pepper).update(`link-code:${code}`).digest('base64url');

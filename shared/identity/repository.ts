@@ -24,6 +24,8 @@ export interface IdentityRecord {
   submittedAt: number;
   updatedAt: number;
   sealed?: string;
+  /** Keyed hash of the verified name with the ID number (shared/identity/keys.ts `nameKeyOf`). */
+  nameKey?: string;
 }
 
 const IdentityItem = z.object({
@@ -35,6 +37,7 @@ const IdentityItem = z.object({
   submittedAt: z.number(),
   updatedAt: z.number(),
   sealed: z.string().optional(),
+  nameKey: z.string().optional(),
 });
 
 /** The record of a stored identity item (its hash read from the key, storage attributes dropped). */
@@ -58,6 +61,8 @@ export interface Binding {
   ai?: string;
   /** Sealed name and ID number, kept only while the national system could not be asked. */
   sealed?: string;
+  /** The verified name's keyed hash (only with a verified answer). */
+  nameKey?: string;
   nowMs: number;
 }
 
@@ -115,6 +120,10 @@ export class IdentityRepository {
       set.push('ai = :ai');
       values[':ai'] = b.ai;
     }
+    if (b.nameKey) {
+      set.push('nameKey = :nk');
+      values[':nk'] = b.nameKey;
+    }
     if (b.sealed) {
       set.push('sealed = :sealed', 'expiresAt = :exp');
       values[':sealed'] = b.sealed;
@@ -148,6 +157,15 @@ export class IdentityRepository {
       ['account', this.accounts.bindPart(b, beyondLimit)],
       ['identity', identity],
     ];
+  }
+
+  /** The national system verified this name with the ID number: keep its keyed hash (for guardians' look-up). */
+  async recordNameKey(identityHash: string, nameKey: string): Promise<void> {
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async get(identityHash: string): Promise<IdentityRecord | null> {

@@ -8,7 +8,7 @@ import { beijingDate } from '#shared/domain/beijingTime';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import { Problem } from '#shared/problem';
 import { log, metric } from '#shared/log';
-import { identityHash, seal, unseal } from '#shared/identity/keys';
+import { identityHash, nameKeyOf, seal, unseal } from '#shared/identity/keys';
 import type { AccountRepository } from '#shared/accounts/repository';
 import { AccountBoundElsewhere, type IdentityRecord, type IdentityRepository } from '#shared/identity/repository';
 import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, type NppaClient } from '#shared/nppa/client';
@@ -50,7 +50,9 @@ export async function submitIdentity(
   const account = await deps.accounts.get(accountId);
   if (account?.identityHash && account.identityStatus !== 'rejected') {
     if (account.identityHash !== hash) throw new Problem('identity_already_bound');
-    // The same identity again: idempotent, and the national system is not asked twice.
+    // The same identity again: idempotent, and the national system is not asked twice — except once
+    // for a person verified before names were kept as a keyed hash (guardians find wards by name).
+    if (account.identityStatus === 'verified') await keepNameKeyOnce(deps, hash, submission.name, parsed.idNumber);
     return { status: account.identityStatus === 'verified' ? 'verified' : 'pending', ...ageView(parsed.birthDate, nowMs) };
   }
   if (account?.failedAttempts !== undefined && account.failedAttempts >= MAX_FAILED_ATTEMPTS) {
@@ -96,6 +98,7 @@ export async function submitIdentity(
       status,
       ...(answer !== 'unreachable' && answer.status === 'verified' ? { pi: answer.pi } : {}),
       ...(answer !== 'unreachable' ? { ai } : { sealed: seal(deps.pepper, JSON.stringify({ name: submission.name, idNumber: parsed.idNumber })) }),
+      ...(status === 'verified' ? { nameKey: nameKeyOf(deps.pepper, submission.name, parsed.idNumber) } : {}),
       nowMs,
     });
   } catch (error) {
@@ -104,6 +107,22 @@ export async function submitIdentity(
   }
   metric(status === 'verified' ? 'IdentityVerified' : 'IdentityPending');
   return { status, ...ageView(parsed.birthDate, nowMs) };
+}
+
+/**
+ * A re-submission of a verified identity whose person has no name hash yet (verified before it was
+ * kept): one national check of the name; only a verified answer stores it. Any failure leaves it
+ * for the next time and never changes the answer to the player.
+ */
+async function keepNameKeyOnce(deps: IdentityDeps, hash: string, name: string, idNumber: string): Promise<void> {
+  const identity = await deps.repo.get(hash);
+  if (!identity || identity.nameKey || identity.status !== 'verified') return;
+  try {
+    const answer = await deps.nppa.check({ ai: newAttemptId(), name, idNum: idNumber });
+    if (answer.status === 'verified') await deps.repo.recordNameKey(hash, nameKeyOf(deps.pepper, name, idNumber));
+  } catch (error) {
+    log.warn('name check for an identity verified before could not be made', { error: (error as Error).name });
+  }
 }
 
 export async function readIdentity(deps: Pick<IdentityDeps, 'accounts'>, accountId: string, nowMs: number) {
@@ -159,6 +178,7 @@ async function pollOne(deps: IdentityDeps, identity: IdentityRecord, nowMs: numb
     const ai = newAttemptId();
     answer = await deps.nppa.check({ ai, name, idNum: idNumber });
     if (answer.status === 'pending') await deps.repo.recordAttempt(identity.identityHash, ai, nowMs);
+    if (answer.status === 'verified') await deps.repo.recordNameKey(identity.identityHash, nameKeyOf(deps.pepper, name, idNumber));
   } else if (identity.ai) {
     answer = await deps.nppa.query(identity.ai);
   } else {

@@ -18,6 +18,7 @@
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { GuardianRules } from '#shared/domain/guardianControls';
 import { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
@@ -40,7 +41,7 @@ const ENDED_RETENTION_MS = RETENTION_MS.endedSession;
  */
 const LEASE_RETENTION_MS = RETENTION_MS.identityLease;
 
-const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked'] as const;
+const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked', 'guardian_restricted'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface SessionRecord {
@@ -67,6 +68,11 @@ export interface SessionRecord {
   identityLeaseScope?: string;
   /** The game it is played in. */
   gameId: string;
+  /**
+   * The ward's guardians' rules, copied at login and replaced whenever a guardian changes them
+   * (shared/guardians/service.ts), so the heartbeat answers from the one item it updates.
+   */
+  guardian?: { rev: number; rules: GuardianRules | null; watched: boolean };
 }
 
 const SessionItem = z.object({
@@ -89,6 +95,7 @@ const SessionItem = z.object({
   identityLeaseScope: z.string().optional(),
   // Sessions stored before games existed belong to the single game.
   gameId: z.string().default(DEFAULT_GAME_ID),
+  guardian: z.object({ rev: z.number(), rules: z.custom<GuardianRules>().nullable(), watched: z.boolean() }).optional(),
 });
 
 /** The record of a stored session item (storage attributes dropped). */
@@ -128,7 +135,8 @@ const liveIndex = (sessionId: string, lastHeartbeatAt: number) => liveSessionInd
 export const heartbeatDeadline = (lastHeartbeatAt: number, intervalSeconds: number): number => lastHeartbeatAt + (2 * intervalSeconds + 30) * 1000;
 
 export class SessionConflict extends Error {
-  constructor(readonly reason: 'account' | 'identity') {
+  /** `guardian`: a guardian changed the ward's rules while the login decided under the old ones. */
+  constructor(readonly reason: 'account' | 'identity' | 'guardian') {
     super('another live session holds this account or identity');
   }
 }
@@ -164,7 +172,7 @@ export class SessionRepository {
     return r.Item ? sessionFromItem(r.Item) : null;
   }
 
-  private endUpdate(sessionId: string, reason: EndReason, endedAt: number) {
+  private endUpdate(sessionId: string, reason: EndReason, endedAt: number, watched = false) {
     return {
       Update: {
         TableName: this.table,
@@ -172,7 +180,7 @@ export class SessionRepository {
         UpdateExpression: 'SET #state = :ended, endReason = :reason, endedAt = :at, expiresAt = :exp REMOVE gsi1pk, gsi1sk',
         ConditionExpression: '#state = :live',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': ttlAttribute(endedAt + ENDED_RETENTION_MS) } as Record<string, unknown>,
+        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': ttlAttribute(endedAt + (watched ? RETENTION_MS.guardedSession : ENDED_RETENTION_MS)) } as Record<string, unknown>,
       },
     };
   }
@@ -200,7 +208,7 @@ export class SessionRepository {
    * conditioned on being free or still held by the session we saw, so two simultaneous logins
    * produce exactly one session.
    */
-  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }): Promise<void> {
+  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }, also: Items = []): Promise<void> {
     const now = s.startedAt;
     const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId, gameId: s.gameId };
     const ownOld = replaced.account;
@@ -218,6 +226,7 @@ export class SessionRepository {
           ownOld?.lease.sessionId ?? null,
           ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null,
           sameAccountOtherGame ? { gameId: sameAccountOtherGame.gameId, sessionId: sameAccountOtherGame.sessionId } : undefined,
+          s.guardian?.rev ?? null,
         ),
       ],
       ['login', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
@@ -237,17 +246,47 @@ export class SessionRepository {
     for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
     for (const old of ended.values()) {
       const sid = old.lease.sessionId;
-      items.push([`end:${sid}`, this.endUpdate(sid, 'signed_in_elsewhere', now)]);
+      items.push([`end:${sid}`, this.endUpdate(sid, 'signed_in_elsewhere', now, s.guardian?.watched)]);
       if (old.play && old.play.seconds > 0) items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
       items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId })]);
       // The person's session on another account also holds that account's lease in its game: release it.
       if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, null, sid, null)]);
     }
+    items.push(...also);
+    const accountLease = items.find(([name]) => name === 'accountLease')![1];
+    if (accountLease.Update) accountLease.Update.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     try {
       await transact(this.db, items);
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
-      throw new SessionConflict(error.refused('identityLease') ? 'identity' : 'account');
+      if (error.refused('identityLease')) throw new SessionConflict('identity');
+      const account = error.itemOf('accountLease');
+      const rev = (account?.guardianship as { rev?: number } | undefined)?.rev ?? null;
+      if (account && rev !== (s.guardian?.rev ?? null)) throw new SessionConflict('guardian');
+      throw new SessionConflict('account');
+    }
+  }
+
+  /**
+   * A guardian changed the ward's rules: the live session gets them (unless it holds newer ones),
+   * and its next heartbeat answers from them. False when the session is no longer live.
+   */
+  async applyGuardianRules(sessionId: string, guardian: NonNullable<SessionRecord['guardian']>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: sessionKey(sessionId),
+          UpdateExpression: 'SET guardian = :g',
+          ConditionExpression: '#state = :live AND (attribute_not_exists(guardian) OR guardian.rev < :rev)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':g': guardian, ':live': 'live', ':rev': guardian.rev },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
@@ -289,12 +328,12 @@ export class SessionRepository {
    * released and its night play recorded, in one transaction. False when it had already ended.
    */
   async end(
-    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased' | 'identityLeaseScope' | 'gameId'>,
+    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased' | 'identityLeaseScope' | 'gameId' | 'guardian'>,
     reason: EndReason,
     endedAt: number,
     options: { lastHeartbeatAt?: number; nightSeconds?: number; play?: { day: string; seconds: number } } = {},
   ): Promise<boolean> {
-    const end = this.endUpdate(s.sessionId, reason, endedAt);
+    const end = this.endUpdate(s.sessionId, reason, endedAt, s.guardian?.watched);
     if (options.lastHeartbeatAt !== undefined) {
       end.Update.ConditionExpression += ' AND lastHeartbeatAt = :seenBeat';
       end.Update.ExpressionAttributeValues[':seenBeat'] = options.lastHeartbeatAt;

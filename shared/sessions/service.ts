@@ -12,11 +12,14 @@ import { Problem } from '#shared/problem';
 import { deviceHash } from '#shared/identity/keys';
 import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
 import { ageOn } from '#shared/domain/age';
-import type { Game } from '#shared/settings';
+import { DEFAULT_GAME_ID, type Game } from '#shared/settings';
 import { requireIdentity } from '#shared/accounts/service';
 import { log, metric } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
+import { restrictsPlay, tightenPolicy, type GuardianRules } from '#shared/domain/guardianControls';
+import type { NotificationSink } from '#shared/notifications/sink';
+import type { TransactItem } from '#shared/storage/conditions';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
 /**
@@ -40,6 +43,8 @@ export interface SessionDeps {
   calendar: Calendar;
   pepper: string;
   risk: RiskDeps;
+  /** Webhook events (null when the publisher has no webhook configured). */
+  notifications?: NotificationSink | null;
 }
 
 export interface HeartbeatAnswer {
@@ -47,7 +52,7 @@ export interface HeartbeatAnswer {
   remainingSeconds: number | null;
   endsAt: string | null;
   nextHeartbeatSeconds: number;
-  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed';
+  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed' | 'guardian_restricted';
 }
 
 /** Budget policies (nppa-2019) count play per person per Beijing day; window-only policies need no counter. */
@@ -86,9 +91,9 @@ function noteUnknownGame(deps: Pick<SessionDeps, 'games'>, s: Pick<SessionRecord
   log.error('a session of a game that is no longer configured ended: its events stay queued until the game is configured again', { gameId: s.gameId });
 }
 
-/** What a session adds to its person's day when it ends (budget policies only). */
-const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin'>, endMs: number) =>
-  countsPlayTime(deps.policy) && s.minorAtLogin ? { day: beijingDate(s.startedAt), seconds: Math.max(0, Math.floor((endMs - s.startedAt) / 1000)) } : undefined;
+/** What a session adds to its person's day when it ends (budget policies, or a guardian's daily minutes). */
+const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin' | 'guardian'>, endMs: number) =>
+  countsPlayTime(tightenPolicy(deps.policy, s.guardian?.rules)) && s.minorAtLogin ? { day: beijingDate(s.startedAt), seconds: Math.max(0, Math.floor((endMs - s.startedAt) / 1000)) } : undefined;
 
 /** The play-time decision for an account at an instant (login, limits and heartbeats share it). */
 export function decideForAccount(deps: Pick<SessionDeps, 'policy' | 'calendar'>, facts: { birthDate: string; minorRulesUntil?: number | undefined }, playedSecondsToday: number, nowMs: number): PlayDecision {
@@ -98,6 +103,29 @@ export function decideForAccount(deps: Pick<SessionDeps, 'policy' | 'calendar'>,
     log.warn('holiday calendar does not cover this day: plain Fri/Sat/Sun rule applied', { day: formatBeijing(nowMs).slice(0, 10) });
   }
   return decision;
+}
+
+/**
+ * The decision under the law, the publisher's policy and the ward's guardians' rules: the play
+ * policy tightened by the rules (shared/domain/guardianControls.ts). `byGuardian` when the law and
+ * the policy alone would allow play now and only a guardian's control refuses it.
+ */
+export function decideWithGuardians(deps: Pick<SessionDeps, 'policy' | 'calendar'>, facts: { birthDate: string; minorRulesUntil?: number | undefined }, rules: GuardianRules | null | undefined, playedSecondsToday: number, nowMs: number): PlayDecision & { byGuardian: boolean } {
+  const base = decideForAccount(deps, facts, playedSecondsToday, nowMs);
+  if (!restrictsPlay(rules) || !base.minor) return { ...base, byGuardian: false };
+  const tightened = decidePlay(tightenPolicy(deps.policy, rules), deps.calendar, { birthDate: facts.birthDate, minorRulesUntilMs: facts.minorRulesUntil ?? null, playedSecondsToday }, nowMs);
+  return { ...tightened, byGuardian: base.allowedNow && !tightened.allowedNow };
+}
+
+/** The policy a ward's play is counted under (a guardian's daily minutes count play like a budget policy). */
+export const wardPolicy = (policy: PlayPolicy, rules: GuardianRules | null | undefined): PlayPolicy => tightenPolicy(policy, rules);
+
+/** A guardian's control refuses play now (docs/api.md, guardian_restricted). */
+export function guardianRestrictedProblem(decision: PlayDecision): Problem {
+  return new Problem('guardian_restricted', {
+    nextWindowStart: decision.nextWindow ? formatBeijing(decision.nextWindow.startMs) : null,
+    nextWindowEnd: decision.nextWindow?.endMs != null ? formatBeijing(decision.nextWindow.endMs) : null,
+  });
 }
 
 /** The refusal, whose detail names the rule in force (the preset, or the publisher's stricter windows). */
@@ -133,8 +161,8 @@ const playedSoFar = (s: SessionRecord, atMs: number): number => s.playedBeforeSe
 
 /** The answer to a heartbeat of a live session at `atMs` — a pure function, so a repeat gets the same answer. */
 export function answerAt(deps: Pick<SessionDeps, 'policy' | 'calendar'>, s: SessionRecord, atMs: number): HeartbeatAnswer {
-  const d = decideForAccount(deps, s, playedSoFar(s, atMs), atMs);
-  if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: d.reason ?? 'outside_allowed_hours' };
+  const d = decideWithGuardians(deps, s, s.guardian?.rules, playedSoFar(s, atMs), atMs);
+  if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: d.byGuardian ? 'guardian_restricted' : (d.reason ?? 'outside_allowed_hours') };
   return {
     action: heartbeatAction(d.remainingSeconds),
     remainingSeconds: d.remainingSeconds,
@@ -151,6 +179,7 @@ const END_REASON_ANSWER: Record<EndReason, NonNullable<HeartbeatAnswer['reason']
   outside_allowed_hours: 'outside_allowed_hours',
   challenge_failed: 'challenge_failed',
   account_blocked: 'account_blocked',
+  guardian_restricted: 'guardian_restricted',
 };
 
 const within = (seen: Record<string, number> | undefined, sinceMs: number): number => Object.values(seen ?? {}).filter((t) => t >= sinceMs).length;
@@ -168,9 +197,13 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
   const device = deviceHash(deps.pepper, request.deviceId);
   const account = await deps.accounts.recordLogin(accountId, device, nowMs);
   requireIdentity(account);
-  const playedToday = countsPlayTime(deps.policy) ? await deps.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
-  const decision = decideForAccount(deps, account, playedToday, nowMs);
-  if (!decision.allowedNow) throw restrictedProblem(decision, deps.policy);
+  const guardianship = account.guardianship;
+  const rules = guardianship?.rules ?? null;
+  // A guardian's daily minutes count the ward's play like a budget policy does.
+  const counted = wardPolicy(deps.policy, rules);
+  const playedToday = countsPlayTime(counted) ? await deps.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
+  const decision = decideWithGuardians(deps, account, rules, playedToday, nowMs);
+  if (!decision.allowedNow) throw decision.byGuardian ? guardianRestrictedProblem(decision) : restrictedProblem(decision, deps.policy);
 
   const windowStart = nowMs - deps.risk.policy.deviceWindowSeconds * 1000;
   const deviceAccounts = await deps.risk.repo.sightDevice(device, accountId, nowMs, deps.risk.policy.deviceWindowSeconds);
@@ -190,7 +223,7 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
   );
   if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs);
 
-  const replaceable = async (held: Lease): Promise<Replaced & { identityLeased: boolean }> => {
+  const replaceable = async (held: Lease): Promise<Replaced & { identityLeased: boolean; identityLeaseScope?: string | undefined }> => {
     const sameDevice = held.deviceHash === device && held.accountId === accountId;
     const session = await deps.repo.get(held.sessionId);
     const live = session?.state === 'live';
@@ -201,13 +234,17 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
       lease: held,
       live,
       identityLeased: live && session.identityLeased,
+      identityLeaseScope: session?.identityLeaseScope,
       nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, nowMs) : 0,
       ...(play && session ? { play: { identityHash: session.identityHash, ...play } } : {}),
     };
   };
   const held = account.leases[gameId];
   const replacedAccount = held ? await replaceable({ ...held, accountId, gameId }) : null;
-  let replacedIdentity: Replaced | null = decision.minor && replacedAccount?.identityLeased ? replacedAccount : null;
+  // The account's own session holds the person's lease in the scope this login takes, unless the
+  // scope changed since (a guardian's daily minutes count play across games): then it is just ended.
+  const scope = decision.minor ? identityLeaseScope(counted, gameId) : undefined;
+  let replacedIdentity: Replaced | null = decision.minor && replacedAccount?.identityLeased && (replacedAccount.identityLeaseScope ?? DEFAULT_GAME_ID) === scope ? replacedAccount : null;
 
   const sessionId = randomBytes(16).toString('hex');
   const intervalSeconds = decision.minor ? MINOR_HEARTBEAT_SECONDS : ADULT_HEARTBEAT_SECONDS;
@@ -226,15 +263,24 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
     state: 'live',
     minorAtLogin: decision.minor,
     identityLeased: decision.minor,
-    ...(decision.minor ? { identityLeaseScope: identityLeaseScope(deps.policy, gameId) } : {}),
+    ...(scope ? { identityLeaseScope: scope } : {}),
     gameId,
+    ...(guardianship ? { guardian: { rev: guardianship.rev, rules, watched: guardianship.guardians.some((g) => g.confirmed) } } : {}),
   };
+  // The ward's confirmed guardians hear of the login (docs/api.md, Notifications), in the same transaction.
+  const watchers = (guardianship?.guardians ?? []).filter((g) => g.confirmed).map((g) => ({ guardianId: g.guardianId, wardId: g.wardId }));
+  const also: Array<[string, TransactItem]> =
+    deps.notifications && watchers.length
+      ? [['notification', deps.notifications.eventPart({ type: 'guardian.ward_session_started', occurredAtMs: nowMs, id: `session-started-${sessionId}`, data: { guardians: watchers, sessionId, gameId, startedAt: formatBeijing(nowMs) } })]]
+      : [];
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity });
+      await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity }, also);
       break;
     } catch (error) {
       if (!(error instanceof SessionConflict)) throw error;
+      // A guardian changed the rules while this login decided: nothing started; the retry decides anew.
+      if (error.reason === 'guardian') throw new Problem('write_contention', {}, { 'retry-after': '1' });
       // This minor plays on another of their accounts: take over or refuse, as for the account.
       const other = error.reason === 'identity' && attempt === 0 && session.identityLeaseScope ? await deps.repo.identityLease(account.identityHash, session.identityLeaseScope) : null;
       if (!other) throw new Problem('session_active_elsewhere');
@@ -272,7 +318,8 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
         // The end of play: the session ends now, with its logout event (once per session).
         noteUnknownGame(deps, outcome.session);
         const play = dayPlay(game, outcome.session, nowMs);
-        await deps.repo.end(outcome.session, answer.reason === 'play_time_exhausted' ? 'play_time_exhausted' : 'outside_allowed_hours', nowMs, play ? { play } : {});
+        const reason = answer.reason === 'play_time_exhausted' || answer.reason === 'guardian_restricted' ? answer.reason : 'outside_allowed_hours';
+        await deps.repo.end(outcome.session, reason, nowMs, play ? { play } : {});
       }
       return answer;
     }

@@ -41,6 +41,8 @@ export interface Order {
   status: OrderStatus;
   reservedAt: number;
   reservationExpiresAt: number;
+  /** A ward's order: the confirmed guardians told when it is committed (docs/api.md, Notifications). */
+  guardians?: Array<{ guardianId: string; wardId: string }>;
 }
 
 const OrderItem = z.object({
@@ -55,6 +57,7 @@ const OrderItem = z.object({
   status: z.enum(['reserved', 'committed', 'cancelled', 'released']),
   reservedAt: z.number(),
   reservationExpiresAt: z.number(),
+  guardians: z.array(z.object({ guardianId: z.string(), wardId: z.string() })).optional(),
 });
 /** The record of a stored order item (storage attributes dropped). */
 export const orderFromItem = (item: Record<string, unknown>): Order => OrderItem.parse(item);
@@ -63,7 +66,9 @@ export type ReserveOutcome =
   | { kind: 'reserved'; order: Order }
   | { kind: 'existing'; order: Order }
   | { kind: 'over_limit'; which: 'daily' | 'monthly'; total: number }
-  | { kind: 'patrol'; total: number };
+  | { kind: 'patrol'; total: number }
+  /** The guardian's approval this reservation needs is missing, open, declined or expired (as stored, if at all). */
+  | { kind: 'approval'; approval: Record<string, unknown> | undefined };
 
 export class SpendingRepository {
   constructor(
@@ -85,7 +90,7 @@ export class SpendingRepository {
    * Reserves `order.amount` in one transaction. `dayMaxBefore`/`monthMaxBefore` are the highest
    * totals the counters may hold before adding it (null: no limit), so the conditions are the limits.
    */
-  async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }): Promise<ReserveOutcome> {
+  async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }, approved?: TransactItem): Promise<ReserveOutcome> {
     const counter = (key: Key, maxes: Array<number | null | undefined>, retentionMs: number) => {
       const bounds = maxes.filter((m): m is number => m !== null && m !== undefined);
       const values: Record<string, unknown> = { ':amount': order.amount, ':exp': ttlAttribute(order.reservedAt + retentionMs) };
@@ -117,12 +122,14 @@ export class SpendingRepository {
       ['day', counter(spendDayKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_MS)],
       ['month', counter(spendMonthKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_MS)],
     ];
+    if (approved) items.push(['approval', approved]);
     try {
       await transact(this.db, items);
       return { kind: 'reserved', order };
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
       if (error.refused('order')) return { kind: 'existing', order: orderFromItem(error.itemOf('order') ?? {}) };
+      if (error.refused('approval')) return { kind: 'approval', approval: error.itemOf('approval') };
       if (error.refused('day')) return { kind: 'over_limit', which: 'daily', total: Number(error.itemOf('day')?.total ?? 0) };
       const total = Number(error.itemOf('month')?.total ?? 0);
       const patrol = ceilings.patrolMaxBefore;
@@ -136,7 +143,29 @@ export class SpendingRepository {
    * or not the sweeper has released it yet); idempotent once committed. Returns the order as it
    * was when the condition failed, if it did.
    */
-  async commit(orderId: string, accountId: string | null, nowMs: number): Promise<{ ok: true } | { ok: false; order: Order | null }> {
+  async commit(orderId: string, accountId: string | null, nowMs: number, notify?: (order: Order) => TransactItem | null): Promise<{ ok: true } | { ok: false; order: Order | null }> {
+    const update = {
+      TableName: this.table,
+      Key: orderKey(orderId),
+      UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now) REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = :committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    // With webhooks on, a ward's first commit carries its notification in the same transaction
+    // (the order, read first, says whose it is; the condition still decides the commit).
+    const before = notify ? await this.get(orderId) : null;
+    const event = before && before.status === 'reserved' && notify ? notify(before) : null;
+    if (event) {
+      try {
+        await transact(this.db, [['order', { Update: { ...update, ConditionExpression: update.ConditionExpression.replace('OR #status = :committed', '') } }], ['notification', event]]);
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof TransactionRefused) || !error.refused('order')) throw error;
+        // Committed meanwhile (a concurrent commit: that one told the guardians), or refused: decide as below.
+      }
+    }
     const r = await whenConditionFails(
       this.db.send(
         new UpdateCommand({

@@ -6,7 +6,11 @@
  */
 import { ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
-import { counterCeilings, decideReservation, spendingLimitsFor, spendingView, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import { tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
+import type { NotificationSink } from '#shared/notifications/sink';
+import type { GuardianRepository } from '#shared/guardians/repository';
+import { randomBytes } from 'node:crypto';
 import { configuredGame, type Caller } from '#shared/caller';
 import { Problem } from '#shared/problem';
 import { games, type Game } from '#shared/settings';
@@ -16,6 +20,7 @@ import { metric } from '#shared/log';
 import { paymentPatrolThreshold } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
+import type { TransactItem } from '#shared/storage/conditions';
 
 export interface SpendingDeps {
   repo: SpendingRepository;
@@ -25,6 +30,23 @@ export interface SpendingDeps {
   risk: RiskDeps;
   /** The configured games (first = a server's default); unset: GAMES as `games()` parses it. */
   games?: ReadonlyArray<Pick<Game, 'gameId'>>;
+  /** Payment approvals (wards whose guardian asks to approve each payment). */
+  guardians: Pick<GuardianRepository, 'approvedPart' | 'open'>;
+  /** Webhook events (null when the publisher has no webhook configured). */
+  notifications?: NotificationSink | null;
+}
+
+/** How long a guardian has to answer a payment approval (docs/api.md). */
+export const APPROVAL_TTL_MS = 30 * 60_000;
+
+/**
+ * The limits for this account now: the law's band, the publisher's, and the ward's guardians'
+ * caps, each limit with who set it (shared/domain/guardianControls.ts).
+ */
+export function limitsFor(deps: Pick<SpendingDeps, 'policy'>, account: Pick<BoundAccount, 'birthDate' | 'minorRulesUntil' | 'guardianship'>, nowMs: number): TightenedLimits {
+  const age = spendingAge(account, nowMs);
+  const minor = age < 18;
+  return tightenSpending(spendingLimitsFor(DEFAULT_SPENDING_POLICY, age), spendingLimitsFor(deps.policy, age), minor ? account.guardianship?.rules : null);
 }
 
 /** The age the spending limits apply to (forced minor rules: the 16–17 band, shared/domain/age.ts). */
@@ -99,11 +121,11 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   const gameId = orderGame(caller, request.gameId, deps.games ?? games());
   const account = await deps.accounts.get(accountId);
   requireIdentity(account);
-  const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
+  const { limits, source } = limitsFor(deps, account, nowMs);
 
-  const refuse = (r: { limit: 'age' | 'single' | 'daily' | 'monthly'; limitAmount: number; remainingAmount: number }) => {
-    metric('SpendingRefused', 1, { limit: r.limit });
-    return new Problem('spending_limit_exceeded', { limit: r.limit, limitAmount: r.limitAmount, remainingAmount: r.remainingAmount });
+  const refuse = (r: { limit: SpendingLimitKind; limitAmount: number; remainingAmount: number }) => {
+    metric('SpendingRefused', 1, { limit: r.limit, source: source[r.limit] });
+    return new Problem('spending_limit_exceeded', { source: source[r.limit], limit: r.limit, limitAmount: r.limitAmount, remainingAmount: r.remainingAmount });
   };
   // Age, single-payment, and an amount above a whole day's or month's limit need no counter:
   // decided before any write (the counters' conditions then only see amounts that can fit).
@@ -123,13 +145,20 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     status: 'reserved',
     reservedAt: nowMs,
     reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
+    ...(watchers(account).length ? { guardians: watchers(account) } : {}),
   };
+  // A guardian approves each payment first: the reservation goes ahead only with an approval of
+  // this order and amount, checked in the reservation's own transaction (no extra request).
+  const approvalNeeded = spendingAge(account, nowMs) < 18 && account.guardianship?.rules?.paymentApproval === true;
+  const approval = approvalNeeded ? deps.guardians.approvedPart(account.identityHash, accountId, request.orderId, request.amount, nowMs) : undefined;
   // Payment patrol (docs/rules.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
   const age = spendingAge(account, nowMs);
   const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedSignals: account.suppressed ?? {}, minorRulesUntilMs: account.minorRulesUntil ?? null }, nowMs);
-  const outcome = await deps.repo.reserve(order, { ...counterCeilings(limits, request.amount), patrolMaxBefore: patrol });
+  const outcome = await deps.repo.reserve(order, { ...counterCeilings(limits, request.amount), patrolMaxBefore: patrol }, approval);
   switch (outcome.kind) {
+    case 'approval':
+      throw await askGuardian(deps, account, order, outcome.approval, nowMs);
     case 'reserved':
       return reservedAnswer(order);
     case 'existing':
@@ -146,10 +175,59 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   }
 }
 
+/** The ward's confirmed guardians, who hear of its payments (docs/api.md, Notifications). */
+const watchers = (account: Pick<BoundAccount, 'guardianship'>) => (account.guardianship?.guardians ?? []).filter((g) => g.confirmed).map((g) => ({ guardianId: g.guardianId, wardId: g.wardId }));
+
+/**
+ * The reservation needs a guardian's approval it does not have (`standing`: the approval as stored,
+ * or undefined): an open one is answered again, a refusal stands, an expired or missing one is
+ * asked for anew (with its notification in the same transaction).
+ */
+async function askGuardian(deps: SpendingDeps, account: BoundAccount, order: Order, standing: Record<string, unknown> | undefined, nowMs: number): Promise<Problem> {
+  const required = (a: { approvalId: string; expiresAtMs: number }) => new Problem('guardian_approval_required', { approvalId: a.approvalId, expiresAt: formatBeijing(a.expiresAtMs) });
+  const status = standing?.status;
+  const expiresAtMs = Number(standing?.expiresAtMs ?? 0);
+  if (standing && standing.accountId === order.accountId) {
+    if (status === 'declined') return new Problem('guardian_declined');
+    if (expiresAtMs > nowMs) return required({ approvalId: String(standing.approvalId), expiresAtMs });
+  }
+  const deciders = (account.guardianship?.guardians ?? []).filter((g) => g.approves);
+  const approval = {
+    approvalId: randomBytes(12).toString('hex'),
+    identityHash: account.identityHash,
+    accountId: order.accountId,
+    orderId: order.orderId,
+    amount: order.amount,
+    gameId: order.gameId,
+    requestedAt: nowMs,
+    expiresAtMs: nowMs + APPROVAL_TTL_MS,
+    status: 'pending' as const,
+    deciders: deciders.map((g) => g.guardianId),
+  };
+  const also: Array<[string, TransactItem]> = deps.notifications
+    ? [['notification', deps.notifications.eventPart({ type: 'guardian.approval_requested', occurredAtMs: nowMs, id: `approval-requested-${approval.approvalId}`, data: { approvalId: approval.approvalId, guardians: deciders.map((g) => ({ guardianId: g.guardianId, wardId: g.wardId })), orderId: order.orderId, amount: order.amount, gameId: order.gameId, expiresAt: formatBeijing(approval.expiresAtMs) } })]]
+    : [];
+  const opened = await deps.guardians.open(approval, also);
+  if (opened.opened) {
+    metric('GuardianApprovalRequested', 1);
+    return required(approval);
+  }
+  // Another request for the same order opened or decided one meanwhile: that one stands.
+  if (opened.approval.status === 'declined') return new Problem('guardian_declined');
+  return required(opened.approval);
+}
+
 const ownedBy = (caller: Caller) => (caller.kind === 'server' ? null : caller.accountId);
 
 export async function commitPayment(deps: SpendingDeps, caller: Caller, orderId: string, nowMs: number) {
-  const result = await deps.repo.commit(orderId, ownedBy(caller), nowMs);
+  // The ward's guardians hear of the payment from the commit's own write (the order carries who they are).
+  const notify = deps.notifications
+    ? (order: Order) =>
+        order.guardians?.length
+          ? deps.notifications!.eventPart({ type: 'guardian.ward_payment_committed', occurredAtMs: nowMs, id: `payment-committed-${order.orderId}`, data: { guardians: order.guardians, orderId: order.orderId, amount: order.amount, gameId: order.gameId, committedAt: formatBeijing(nowMs) } })
+          : null
+    : undefined;
+  const result = await deps.repo.commit(orderId, ownedBy(caller), nowMs, notify);
   if (!result.ok) {
     const order = result.order;
     if (!order || (caller.kind === 'player' && order.accountId !== caller.accountId)) throw new Problem('order_not_found');
@@ -185,8 +263,8 @@ export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'
 }
 
 /** GET /v1/limits `spending`: what a reservation at this instant would decide. */
-export async function spendingNow(deps: SpendingDeps, account: BoundAccount, nowMs: number) {
-  const limits = spendingLimitsFor(deps.policy, spendingAge(account, nowMs));
+export async function spendingNow(deps: Pick<SpendingDeps, 'policy' | 'repo'>, account: BoundAccount, nowMs: number) {
+  const { limits } = limitsFor(deps, account, nowMs);
   const totals = await deps.repo.totals(account.identityHash, beijingDate(nowMs), beijingMonth(nowMs));
   return spendingView(limits, totals.day, totals.month);
 }

@@ -20,6 +20,10 @@
  * | drainer lease      | LEASE#<job>             | LEASE                     |                                          |
  * | erasure record     | ACCOUNT#<accountId>     | ERASED                    |                                          |
  * | access-log entry   | ACCESSLOG#<date>        | <time>#<random>           |                                          |
+ * | guardianship       | IDENTITY#<hmac>         | GUARDIANS                 |                                          |
+ * | payment approval   | IDENTITY#<hmac>         | APPROVAL#<amount>#<order> |                                          |
+ * | guardian's ward    | GUARDIAN#<accountId>    | WARD#<wardId>             |                                          |
+ * | link attempts      | GUARDIAN#<accountId>    | ATTEMPTS#<date>           |                                          |
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
  * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
@@ -101,6 +105,21 @@ export const erasureRecordKey = (accountId: string): Key => ({ pk: `ACCOUNT#${ac
 export const accessLogPartition = (beijingDay: string): string => `ACCESSLOG#${beijingDay}`;
 export const accessLogKey = (beijingDay: string, atMs: number, unique: string): Key => ({ pk: accessLogPartition(beijingDay), sk: `${sortableTime(atMs)}#${unique}` });
 
+// Guardians
+/** Every guardian link of a ward (the person) and each guardian's controls: one item, changed atomically. */
+export const guardianshipKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'GUARDIANS' });
+/** A payment waiting for (or decided by) a guardian: one per order and amount. */
+export const APPROVAL_PREFIX = 'APPROVAL#';
+export const approvalKey = (identityHash: string, amount: number, orderId: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${APPROVAL_PREFIX}${amount}#${orderId}` });
+export const identityPartition = (identityHash: string): string => `${IDENTITY}${identityHash}`;
+const GUARDIAN = 'GUARDIAN#';
+export const guardianPartition = (guardianAccountId: string): string => `${GUARDIAN}${guardianAccountId}`;
+export const WARD_PREFIX = 'WARD#';
+/** A guardian's view of one ward: its opaque `wardId` leads to the person. */
+export const wardKey = (guardianAccountId: string, wardId: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `${WARD_PREFIX}${wardId}` });
+/** A guardian's failed attempts to find a ward on one Beijing day. */
+export const linkAttemptsKey = (guardianAccountId: string, day: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `ATTEMPTS#${day}` });
+
 /** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
 export const ACCOUNT_INDEX = 'gsi2';
 export const accountIndexPartition = (accountId: string): string => `ACCOUNT#${accountId}`;
@@ -116,6 +135,7 @@ export const accountOrderIndex = (accountId: string, reservedAt: number, orderId
 export const ITEM_KINDS = [
   'account', 'erasureRecord', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
   'nppaEvent', 'device', 'challenge', 'auditEntry', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
+  'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
@@ -131,6 +151,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       if (sk.startsWith('PLAY#')) return 'dayPlay';
       if (sk.startsWith('SPEND#D#')) return 'spendDay';
       if (sk.startsWith('SPEND#M#')) return 'spendMonth';
+      if (sk === 'GUARDIANS') return 'guardianship';
+      if (sk.startsWith(APPROVAL_PREFIX)) return 'paymentApproval';
       return null;
     case 'SESSION#':
       return sk === 'SESSION' ? 'session' : null;
@@ -150,6 +172,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       return sk === 'LEASE' ? 'drainerLease' : null;
     case 'ACCESSLOG#':
       return 'accessLogEntry';
+    case GUARDIAN:
+      return sk.startsWith(WARD_PREFIX) ? 'guardianWard' : sk.startsWith('ATTEMPTS#') ? 'linkAttempts' : null;
     default:
       return null;
   }

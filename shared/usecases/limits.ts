@@ -1,15 +1,16 @@
 /** GET /v1/limits, across capabilities: the same decisions a login and a reservation would make at this instant. */
 import { requireIdentity } from '#shared/accounts/service';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
-import { countsPlayTime, decideForAccount, forGame, gameOf, ratingView, type SessionDeps } from '#shared/sessions/service';
+import { countsPlayTime, decideWithGuardians, forGame, gameOf, ratingView, wardPolicy, type SessionDeps } from '#shared/sessions/service';
 import { spendingNow, type SpendingDeps } from '#shared/spending/service';
 
 export async function readLimits(allGames: SessionDeps, spending: SpendingDeps, accountId: string, gameId: string, nowMs: number) {
   const sessions = forGame(allGames, gameId);
   const account = await spending.accounts.get(accountId);
   requireIdentity(account);
-  const played = countsPlayTime(sessions.policy) ? await sessions.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
-  const play = decideForAccount(sessions, account, played, nowMs);
+  const rules = account.guardianship?.rules ?? null;
+  const played = countsPlayTime(wardPolicy(sessions.policy, rules)) ? await sessions.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
+  const play = decideWithGuardians(sessions, account, rules, played, nowMs);
   return {
     ageBand: play.ageBand,
     minor: play.minor,

@@ -4,12 +4,11 @@
  * time, action, account, reason) and only then reads: no entry, no data (2019 Children's Personal
  * Information Regulations Art. 15; 2024 Regulations on the Online Protection of Minors Art. 36).
  */
-import type { z } from 'zod';
 import { AccessLogQuery, AdminAccountQuery } from '#shared/api/schemas';
 import { ageBandOf, ageOn } from '#shared/domain/age';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import type { AccessLogRepository } from '#shared/oversight/repository';
-import { Problem } from '#shared/problem';
+import { parseQuery, Problem } from '#shared/problem';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import { auditView, instantOrNull, paymentView, sessionView } from '#shared/usecases/records';
 
@@ -18,11 +17,6 @@ export interface OversightDeps extends Pick<PrivacyDeps, 'accounts' | 'sessions'
 }
 
 
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
-  return parsed.data;
-}
 
 /** GET /v1/admin/accounts/{accountId}?reason=… : logged, then read. */
 export async function readAccountForOperator(deps: OversightDeps, operator: string, accountId: string, query: Record<string, string>, nowMs: number) {

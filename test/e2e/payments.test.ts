@@ -21,10 +21,10 @@ const reserve = (token: string, amount: number, orderId: string = randomUUID(), 
 describe('reserve: the bands of the 2019 notice', () => {
   it.skipIf(deployed).each([
     ['8–15: 50.00 CNY is allowed', '2012-01-01', 5000, 201, undefined],
-    ['8–15: 50.01 CNY is over the single limit', '2012-01-01', 5001, 403, { limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
+    ['8–15: 50.01 CNY is over the single limit', '2012-01-01', 5001, 403, { source: 'law', limit: 'single', limitAmount: 5000, remainingAmount: 5000 }],
     ['16–17: 100.00 CNY is allowed', '2009-06-01', 10000, 201, undefined],
-    ['16–17: 100.01 CNY is over the single limit', '2009-06-01', 10001, 403, { limit: 'single', limitAmount: 10000, remainingAmount: 10000 }],
-    ['under 8: nothing at all', '2020-01-01', 100, 403, { limit: 'age', limitAmount: 0, remainingAmount: 0 }],
+    ['16–17: 100.01 CNY is over the single limit', '2009-06-01', 10001, 403, { source: 'law', limit: 'single', limitAmount: 10000, remainingAmount: 10000 }],
+    ['under 8: nothing at all', '2020-01-01', 100, 403, { source: 'law', limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['adults: no limit', '1990-01-01', 5_000_000, 201, undefined],
   ])('%s', async (_name, birthDate, amount, status, refusal) => {
     const token = await account(`p-${randomUUID()}`, birthDate);

@@ -1,0 +1,21 @@
+/** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity. */
+import { httpFunction } from '#shared/http/api';
+import { parseQuery } from '#shared/problem';
+import { ActivityQuery } from '#shared/api/schemas';
+import { guardianDeps } from '#shared/services';
+import { confirmLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
+
+export const handler = httpFunction({
+  linkWard: async (req) => linkWard(await guardianDeps(), req.caller.accountId, req.body, req.nowMs),
+  listWards: async (req) => ({ status: 200, body: await listWards(await guardianDeps(), req.caller.accountId, req.nowMs) }),
+  setWardControls: async (req) => ({ status: 200, body: await setControls(await guardianDeps(), req.caller.accountId, req.params.wardId, req.body, req.nowMs) }),
+  unlinkWard: async (req) => {
+    await unlinkWard(await guardianDeps(), req.caller.accountId, req.params.wardId, req.nowMs);
+    return { status: 204 };
+  },
+  wardActivity: async (req) => ({ status: 200, body: await wardActivity(await guardianDeps(), req.caller.accountId, req.params.wardId, parseQuery(ActivityQuery, req.query), req.nowMs) }),
+  listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),
+  decideApproval: async (req) => ({ status: 200, body: await decideApproval(await guardianDeps(), req.caller.accountId, req.params.approvalId, req.body.approved, req.nowMs) }),
+  confirmGuardian: async (req) => ({ status: 200, body: await confirmLink(await guardianDeps(), req.caller.accountId, req.body.code, req.nowMs) }),
+  myGuardians: async (req) => ({ status: 200, body: await myGuardians(await guardianDeps(), req.caller.accountId) }),
+});

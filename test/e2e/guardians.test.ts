@@ -1,0 +1,309 @@
+/**
+ * Guardians over HTTP (docs/api.md "Guardians", docs/guardians.md): linking by name and ID number,
+ * the ward's confirmation, every control on login, heartbeat, limits and payments, payment approval
+ * (accept, decline, expiry), activity with exact totals, two guardians combining, unlinking — and
+ * the hot paths' request counts with guardians in place.
+ *
+ * 2026-10-02 and 2026-10-03 are national-holiday days: the law allows minors 20:00–21:00.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ddbCallCounter } from '#shared/storage/dynamo';
+import { deployed, useGateway } from '#test/support/gateway';
+import { person } from '#test/support/people';
+
+const t = useGateway();
+const uid = () => randomUUID().slice(0, 8);
+
+describe.skipIf(deployed)('guardians', () => {
+  const guardian = { id: `g-${uid()}`, token: '', wardId: '' };
+  const other = { id: `h-${uid()}`, token: '', wardId: '' };
+  const ward = { id: `w1-${uid()}`, second: `w2-${uid()}`, token: '', token2: '', ...person('2012-05-05', '王小明') };
+  const codes: Record<string, string> = {};
+  let seq = 0;
+
+  const linkAs = (token: string, body: { name: string; idNumber: string }) => t.api.call('POST', '/v1/guardian/wards', { token, body: { name: body.name, idNumber: body.idNumber } });
+  const controls = (token: string, wardId: string, body: unknown) => t.api.call('PUT', `/v1/guardian/wards/${wardId}/controls`, { token, body });
+  const login = (token = ward.token, deviceId = 'phone-1') => t.api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover: true } });
+  const beat = (sessionId: string) => t.api.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: ward.token, body: { seq: ++seq } });
+  const logout = (sessionId: string) => t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token: ward.token });
+  const reserve = (orderId: string, amount: number) => t.api.call('POST', '/v1/payments', { token: ward.token, body: { orderId, amount } });
+
+  it('only a verified adult can be a guardian', async () => {
+    await t.api.setClock('2026-10-02T19:00:00+08:00');
+    guardian.token = await t.api.token(guardian.id);
+    other.token = await t.api.token(other.id);
+    ward.token = await t.api.token(ward.id);
+    ward.token2 = await t.api.token(ward.second);
+    const unverified = await t.api.token(`u-${uid()}`);
+    expect((await linkAs(unverified, ward)).body.code).toBe('guardian_not_eligible');
+    for (const [token, p] of [[guardian.token, person('1985-03-03', '李四')], [other.token, person('1987-04-04', '赵六')], [ward.token, ward], [ward.token2, ward]] as const) {
+      expect((await t.api.call('POST', '/v1/identity', { token, body: { name: p.name, idNumber: p.idNumber } })).status).toBe(200);
+    }
+    const asMinor = await linkAs(ward.token, ward);
+    expect(asMinor.status).toBe(403);
+    expect(asMinor.body.code).toBe('guardian_not_eligible');
+  });
+
+  it('finds the minor by name and number; a wrong name and an unknown number get the same answer', async () => {
+    await t.api.setClock('2026-10-02T19:00:00+08:00');
+    const wrongName = await linkAs(guardian.token, { name: '王大明', idNumber: ward.idNumber });
+    const unknown = await linkAs(guardian.token, person('2013-01-01', '王小明'));
+    expect(wrongName.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(wrongName.body).toMatchObject({ code: 'ward_not_found' });
+    const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined });
+    expect(strip(wrongName.body)).toEqual(strip(unknown.body));
+    const adult = await linkAs(guardian.token, { name: '李四', idNumber: person('1985-03-03').idNumber });
+    expect(adult.body.code).toBe('ward_not_found');
+    const invalid = await linkAs(guardian.token, { name: '王小明', idNumber: ward.idNumber.slice(0, 17) + (ward.idNumber.endsWith('0') ? '1' : '0') });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.code).toBe('invalid_id_number');
+
+    const linked = await linkAs(guardian.token, { name: ` ${ward.name} `, idNumber: ward.idNumber.toLowerCase() });
+    expect(linked.status).toBe(201);
+    expect(linked.body).toMatchObject({ ageBand: 8, status: 'pending', expiresAt: expect.stringMatching(/^2026-10-03T19:00:0\d\+08:00$/) });
+    expect(linked.body.confirmCode).toMatch(/^\d{8}$/);
+    expect(JSON.stringify(linked.body)).not.toContain(ward.idNumber);
+    guardian.wardId = linked.body.wardId;
+    const again = await linkAs(guardian.token, ward);
+    expect(again.status).toBe(200);
+    expect(again.body.wardId).toBe(guardian.wardId);
+    expect(again.body.confirmCode).not.toBe(linked.body.confirmCode);
+    codes.guardian = again.body.confirmCode;
+
+    const second = await linkAs(other.token, ward);
+    expect(second.status).toBe(201);
+    other.wardId = second.body.wardId;
+    codes.other = second.body.confirmCode;
+    expect(other.wardId).not.toBe(guardian.wardId);
+    expect(guardian.wardId).not.toContain(ward.idNumber.slice(0, 6));
+  });
+
+  it('five failed look-ups in a Beijing day, then 429 until the next day', async () => {
+    const guesser = await t.api.token(`k-${uid()}`);
+    expect((await t.api.call('POST', '/v1/identity', { token: guesser, body: person('1980-01-01') })).status).toBe(200);
+    for (let i = 0; i < 5; i += 1) expect((await linkAs(guesser, { name: `错${i}`, idNumber: ward.idNumber })).status).toBe(404);
+    const refused = await linkAs(guesser, ward);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await t.api.setClock('2026-10-03T00:00:05+08:00');
+    expect((await linkAs(guesser, ward)).status).toBe(201);
+    await t.api.setClock('2026-10-02T19:05:00+08:00');
+  });
+
+  it('the ward confirms from any of its accounts; a wrong code is 404 link_not_found', async () => {
+    const mine = await t.api.call('GET', '/v1/me/guardians', { token: ward.token2 });
+    expect(mine.status).toBe(200);
+    expect(mine.body.guardians.map((g: { status: string }) => g.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(JSON.stringify(mine.body)).not.toContain(guardian.id);
+    expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: ward.token2, body: { code: '00000000' } })).body.code).toBe('link_not_found');
+    const stranger = await t.api.token(`s-${uid()}`);
+    expect((await t.api.call('POST', '/v1/identity', { token: stranger, body: person('2011-01-01') })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: stranger, body: { code: codes.guardian } })).status).toBe(404);
+    const ok = await t.api.call('POST', '/v1/me/guardians/confirm', { token: ward.token2, body: { code: codes.guardian } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ status: 'confirmed' });
+    const wards = await t.api.call('GET', '/v1/guardian/wards', { token: guardian.token });
+    expect(wards.body.wards).toEqual([
+      { wardId: guardian.wardId, ageBand: 8, status: 'confirmed', linkedAt: expect.stringMatching(/^2026-10-02T19:00:0\d\+08:00$/), controls: { playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: null, daily: null, monthly: null }, paymentApproval: false } },
+    ]);
+  });
+
+  it("another guardian's wardId, or an unknown one, is 404 ward_not_found", async () => {
+    expect((await controls(guardian.token, other.wardId, { playBanned: true })).body.code).toBe('ward_not_found');
+    expect((await controls(guardian.token, 'w_unknown', { playBanned: true })).status).toBe(404);
+  });
+
+  it('a play ban refuses login with guardian_restricted; allowed windows name the next one; limits show it', async () => {
+    await t.api.setClock('2026-10-02T20:05:00+08:00');
+    const set = await controls(guardian.token, guardian.wardId, { playBanned: true });
+    expect(set.status).toBe(200);
+    expect(set.body.playBanned).toBe(true);
+    const banned = await login();
+    expect(banned.status).toBe(403);
+    expect(banned.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: null, nextWindowEnd: null });
+
+    // A pending link tightens too: the other guardian's window, combined with the first's.
+    expect((await controls(guardian.token, guardian.wardId, { playBanned: false, windows: [['20:10', '21:00']] })).status).toBe(200);
+    expect((await controls(other.token, other.wardId, { windows: [['19:00', '20:20']] })).status).toBe(200);
+    const windowed = await login(ward.token2);
+    expect(windowed.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-02T20:10:00+08:00', nextWindowEnd: '2026-10-02T20:20:00+08:00' });
+    const limits = await t.api.call('GET', '/v1/limits', { token: ward.token });
+    expect(limits.body.playTime).toEqual({ allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-10-02T20:10:00+08:00', nextWindowEnd: '2026-10-02T20:20:00+08:00' });
+
+    await t.api.setClock('2026-10-02T20:12:00+08:00');
+    const inside = await login();
+    expect(inside.status).toBe(201);
+    expect(inside.body.remainingSeconds).toBeGreaterThan(470);
+    expect(inside.body.remainingSeconds).toBeLessThanOrEqual(480);
+    expect((await logout(inside.body.sessionId)).status).toBe(204);
+    expect((await controls(other.token, other.wardId, { windows: null })).body.windows).toBeNull();
+    expect((await controls(guardian.token, guardian.wardId, { windows: null })).body.windows).toBeNull();
+  });
+
+  it("a live session's next heartbeat ends with guardian_restricted, in one DynamoDB request", async () => {
+    await t.api.setClock('2026-10-02T20:15:00+08:00');
+    const s = await login();
+    expect(s.status).toBe(201);
+    expect((await beat(s.body.sessionId)).body.action).toBe('continue');
+    expect((await controls(guardian.token, guardian.wardId, { playBanned: true })).status).toBe(200);
+    const before = ddbCallCounter.calls;
+    const ended = await beat(s.body.sessionId);
+    expect(ended.body).toMatchObject({ action: 'terminate', reason: 'guardian_restricted' });
+    // The answer came from the one update; ending the session is its own write (as at the end of play).
+    expect(ddbCallCounter.calls - before).toBe(2);
+    expect((await beat(s.body.sessionId)).body).toMatchObject({ action: 'terminate', reason: 'guardian_restricted' });
+    expect((await controls(guardian.token, guardian.wardId, { playBanned: false })).status).toBe(200);
+  });
+
+  it('daily minutes count the play of the day across sessions', async () => {
+    await t.api.setClock('2026-10-02T20:20:00+08:00');
+    expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: 10 })).body.dailyPlayMinutes).toBe(10);
+    const first = await login();
+    expect(first.status).toBe(201);
+    expect(first.body.remainingSeconds).toBeGreaterThan(595);
+    expect(first.body.remainingSeconds).toBeLessThanOrEqual(600);
+    await t.api.setClock('2026-10-02T20:24:00+08:00');
+    expect((await logout(first.body.sessionId)).status).toBe(204);
+    const second = await login();
+    expect(second.status).toBe(201);
+    expect(second.body.remainingSeconds).toBeGreaterThan(355);
+    expect(second.body.remainingSeconds).toBeLessThanOrEqual(361);
+    await t.api.setClock('2026-10-02T20:31:00+08:00');
+    const over = await beat(second.body.sessionId);
+    expect(over.body).toMatchObject({ action: 'terminate', reason: 'guardian_restricted' });
+    const refused = await login();
+    // The next window is the law's; the ten minutes then apply within it.
+    expect(refused.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00', nextWindowEnd: '2026-10-03T21:00:00+08:00' });
+    expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: null })).body.dailyPlayMinutes).toBeNull();
+  });
+
+  it('caps refuse payments with source guardian; the law and the publisher name themselves', async () => {
+    await t.api.setClock('2026-10-02T20:40:00+08:00');
+    expect((await controls(guardian.token, guardian.wardId, { spending: { single: 3000, daily: 4000 } })).body.spending).toEqual({ single: 3000, daily: 4000, monthly: null });
+    const single = await reserve(`o-${uid()}`, 3500);
+    expect(single.status).toBe(403);
+    expect(single.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'guardian', limit: 'single', limitAmount: 3000, remainingAmount: 3000 });
+    expect((await reserve(`o-${uid()}`, 3000)).status).toBe(201);
+    const daily = await reserve(`o-${uid()}`, 1500);
+    expect(daily.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'guardian', limit: 'daily', limitAmount: 4000, remainingAmount: 1000 });
+    const limits = await t.api.call('GET', '/v1/limits', { token: ward.token });
+    expect(limits.body.spending).toEqual({ singleMax: 3000, dailyRemaining: 1000, monthlyRemaining: 17000 });
+    expect((await controls(guardian.token, guardian.wardId, { spending: { single: null, daily: null } })).status).toBe(200);
+    const law = await reserve(`o-${uid()}`, 6000);
+    expect(law.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'law', limit: 'single', limitAmount: 5000 });
+  });
+
+  it('payment approval: 428, the same approval while open, approved → 201, declined → 403, expired → a new one', async () => {
+    await t.api.setClock('2026-10-02T20:45:00+08:00');
+    expect((await controls(guardian.token, guardian.wardId, { paymentApproval: true })).body.paymentApproval).toBe(true);
+    const orderId = `o-${uid()}`;
+    const asked = await reserve(orderId, 600);
+    expect(asked.status).toBe(428);
+    expect(asked.body).toMatchObject({ code: 'guardian_approval_required', expiresAt: '2026-10-02T21:15:00+08:00' });
+    const approvalId = asked.body.approvalId;
+    expect((await reserve(orderId, 600)).body.approvalId).toBe(approvalId);
+
+    const list = await t.api.call('GET', '/v1/guardian/approvals', { token: guardian.token });
+    expect(list.body.approvals).toEqual([{ approvalId, wardId: guardian.wardId, orderId, amount: 600, gameId: 'default', requestedAt: '2026-10-02T20:45:00+08:00', expiresAt: '2026-10-02T21:15:00+08:00', status: 'pending' }]);
+    expect((await t.api.call('GET', '/v1/guardian/approvals', { token: other.token })).body.approvals).toEqual([]);
+    expect((await t.api.call('POST', `/v1/guardian/approvals/${approvalId}`, { token: other.token, body: { approved: true } })).body.code).toBe('approval_not_found');
+
+    const approved = await t.api.call('POST', `/v1/guardian/approvals/${approvalId}`, { token: guardian.token, body: { approved: true } });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ approvalId, status: 'approved' });
+    const changed = await t.api.call('POST', `/v1/guardian/approvals/${approvalId}`, { token: guardian.token, body: { approved: false } });
+    expect(changed.status).toBe(409);
+    expect(changed.body).toMatchObject({ code: 'approval_decided', approvalStatus: 'approved' });
+    // The approval covers this order id and amount only.
+    expect((await reserve(orderId, 700)).status).toBe(428);
+    const before = ddbCallCounter.calls;
+    const reserved = await reserve(orderId, 600);
+    expect(ddbCallCounter.calls - before).toBeLessThanOrEqual(2);
+    expect(reserved.status).toBe(201);
+    expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token: ward.token })).status).toBe(200);
+
+    const declinedOrder = `o-${uid()}`;
+    const second = await reserve(declinedOrder, 500);
+    expect((await t.api.call('POST', `/v1/guardian/approvals/${second.body.approvalId}`, { token: guardian.token, body: { approved: false } })).body.status).toBe('declined');
+    const declined = await reserve(declinedOrder, 500);
+    expect(declined.status).toBe(403);
+    expect(declined.body.code).toBe('guardian_declined');
+
+    const lapsingOrder = `o-${uid()}`;
+    const third = await reserve(lapsingOrder, 400);
+    await t.api.setClock('2026-10-02T21:16:00+08:00');
+    const renewed = await reserve(lapsingOrder, 400);
+    expect(renewed.status).toBe(428);
+    expect(renewed.body.approvalId).not.toBe(third.body.approvalId);
+    expect(renewed.body.expiresAt).toBe('2026-10-02T21:46:00+08:00');
+    const late = await t.api.call('POST', `/v1/guardian/approvals/${third.body.approvalId}`, { token: guardian.token, body: { approved: true } });
+    expect(late.status).toBe(404);
+    expect((await controls(guardian.token, guardian.wardId, { paymentApproval: false })).status).toBe(200);
+  });
+
+  it('activity lists sessions and payments per Beijing day with exact totals; a pending link is refused', async () => {
+    const r = await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-02&to=2026-10-02`, { token: guardian.token });
+    expect(r.status).toBe(200);
+    expect(r.body.sessions.map((s: { startedAt: string; playedSeconds: number; endReason: string }) => [s.startedAt.slice(11, 16), s.endReason])).toEqual([
+      ['20:12', 'logout'],
+      ['20:15', 'guardian_restricted'],
+      ['20:20', 'logout'],
+      ['20:24', 'guardian_restricted'],
+    ]);
+    const played = r.body.sessions.map((s: { playedSeconds: number }) => s.playedSeconds);
+    expect(r.body.totals.playedSeconds).toBe(played.reduce((a: number, b: number) => a + b, 0));
+    expect(played[2]).toBeGreaterThanOrEqual(239);
+    expect(r.body.payments.map((p: { amount: number; status: string }) => [p.amount, p.status])).toEqual([
+      [3000, 'reserved'],
+      [600, 'committed'],
+    ]);
+    expect(r.body.totals.spent).toBe(600);
+    const none = await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-03&to=2026-10-04`, { token: guardian.token });
+    expect(none.body).toEqual({ sessions: [], payments: [], totals: { playedSeconds: 0, spent: 0 } });
+    expect((await t.api.call('GET', `/v1/guardian/wards/${other.wardId}/activity?from=2026-10-02&to=2026-10-02`, { token: other.token })).body.code).toBe('link_not_confirmed');
+    expect((await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-02&to=2027-01-10`, { token: guardian.token })).status).toBe(400);
+    expect((await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-05&to=2026-10-02`, { token: guardian.token })).status).toBe(400);
+  });
+
+  it('login with guardians stays within 3 DynamoDB requests', async () => {
+    await t.api.setClock('2026-10-03T20:00:30+08:00');
+    const before = ddbCallCounter.calls;
+    const s = await login(ward.token, 'phone-9');
+    expect(s.status).toBe(201);
+    expect(ddbCallCounter.calls - before).toBeLessThanOrEqual(3);
+    expect((await logout(s.body.sessionId)).status).toBe(204);
+  });
+
+  it('a takeover works when daily minutes were cleared since the live session started (its lease was across games)', async () => {
+    await t.api.setClock('2026-10-03T20:01:00+08:00');
+    expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: 30 })).status).toBe(200);
+    const first = await login(ward.token, 'phone-9');
+    expect(first.status).toBe(201);
+    expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: null })).status).toBe(200);
+    const second = await login(ward.token, 'phone-1');
+    expect(second.status).toBe(201);
+    expect((await beat(first.body.sessionId)).body).toMatchObject({ action: 'terminate', reason: 'signed_in_elsewhere' });
+    expect((await logout(second.body.sessionId)).status).toBe(204);
+  });
+
+  it("unlinking ends this guardian's link and controls", async () => {
+    await t.api.setClock('2026-10-03T20:05:00+08:00');
+    expect((await controls(guardian.token, guardian.wardId, { playBanned: true })).status).toBe(200);
+    expect((await login()).status).toBe(403);
+    expect((await t.api.call('DELETE', `/v1/guardian/wards/${guardian.wardId}`, { token: guardian.token })).status).toBe(204);
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: guardian.token })).body.wards).toEqual([]);
+    expect((await controls(guardian.token, guardian.wardId, { playBanned: false })).status).toBe(404);
+    const s = await login();
+    expect(s.status).toBe(201);
+    expect((await logout(s.body.sessionId)).status).toBe(204);
+    expect((await t.api.call('GET', '/v1/me/guardians', { token: ward.token })).body.guardians).toHaveLength(2);
+  });
+
+  it('a code expires after 24 hours', async () => {
+    await t.api.setClock('2026-10-03T19:06:00+08:00');
+    expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: ward.token, body: { code: codes.other } })).body.code).toBe('link_not_found');
+  });
+});
