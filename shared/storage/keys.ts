@@ -20,6 +20,7 @@
  * | drainer lease      | LEASE#<job>             | LEASE                     |                                          |
  * | erasure record     | ACCOUNT#<accountId>     | ERASED                    |                                          |
  * | access-log entry   | ACCESSLOG#<date>        | <time>#<random>           |                                          |
+ * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
  * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
@@ -101,6 +102,14 @@ export const erasureRecordKey = (accountId: string): Key => ({ pk: `ACCOUNT#${ac
 export const accessLogPartition = (beijingDay: string): string => `ACCESSLOG#${beijingDay}`;
 export const accessLogKey = (beijingDay: string, atMs: number, unique: string): Key => ({ pk: accessLogPartition(beijingDay), sk: `${sortableTime(atMs)}#${unique}` });
 
+// Notifications to the publisher (webhooks, docs/design.md "Notifications")
+export const WEBHOOK_SHARDS = 4;
+/** The index partitions of undelivered events; a dead letter leaves the index. */
+export const WEBHOOK_DUE_PREFIX = 'WEBHOOK_DUE#';
+export const webhookEventKey = (eventId: string): Key => ({ pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' });
+/** Undelivered events by their next delivery attempt, spread over shards, for the sender. */
+export const webhookDueIndex = (eventId: string, nextAttemptAt: number) => ({ gsi1pk: `${WEBHOOK_DUE_PREFIX}${shardOf(eventId, WEBHOOK_SHARDS)}`, gsi1sk: `${sortableTime(nextAttemptAt)}#${eventId}` });
+
 /** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
 export const ACCOUNT_INDEX = 'gsi2';
 export const accountIndexPartition = (accountId: string): string => `ACCOUNT#${accountId}`;
@@ -116,6 +125,7 @@ export const accountOrderIndex = (accountId: string, reservedAt: number, orderId
 export const ITEM_KINDS = [
   'account', 'erasureRecord', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
   'nppaEvent', 'device', 'challenge', 'auditEntry', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
+  'webhookEvent',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
@@ -150,6 +160,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       return sk === 'LEASE' ? 'drainerLease' : null;
     case 'ACCESSLOG#':
       return 'accessLogEntry';
+    case 'WEBHOOK#':
+      return sk === 'WEBHOOK' ? 'webhookEvent' : null;
     default:
       return null;
   }

@@ -30,6 +30,8 @@ export const RETENTION_MS = {
   auditEntry: 180 * DAY,
   /** Three years and a day: "at least three years" whatever the leap years. */
   accessLogEntry: 3 * 366 * DAY,
+  /** A webhook event the publisher's endpoint did not accept within its 24 h of retries. */
+  webhookDeadLetter: 30 * DAY,
 } as const;
 
 export interface RetentionEntry {
@@ -174,6 +176,14 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36)',
     keptFor: 'three years (and a day); never changed or deleted through the API',
     ttl: 'always: three years and a day after the access',
+    mustExpire: 'always',
+  },
+  webhookEvent: {
+    item: 'webhook event',
+    holds: 'a notification to the publisher: its type, time and opaque ids (account, challenge, order, session, guardian link), delivery attempts',
+    why: 'the publisher is told at least once (guardian alerts, risk challenges), never on a player\'s request path',
+    keptFor: 'until delivered (then deleted), retried for 24 h; one never accepted 30 days as a dead letter',
+    ttl: 'always: 30 days after its 24 h of retries (a dead letter: 30 days after its last try)',
     mustExpire: 'always',
   },
 };
