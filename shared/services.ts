@@ -27,6 +27,8 @@ import { DrainerLease } from '#shared/reporting/drainerLease';
 import { AccessLogRepository } from '#shared/oversight/repository';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
+import { NotificationOutbox } from '#shared/notifications/outbox';
+import type { SenderDeps } from '#shared/notifications/sender';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -109,9 +111,18 @@ export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identi
 
 const calendar = /* @__PURE__ */ once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
 
+/**
+ * The webhook outbox when webhooks are on (WEBHOOK_URL set), else null: then no event is queued at
+ * all. Transactions that cause a notification add `eventPart(…)` when this is not null.
+ */
+export const notifications = /* @__PURE__ */ once(async (): Promise<NotificationOutbox | null> => {
+  const s = settings();
+  return s.WEBHOOK_URL ? new NotificationOutbox(documentClient(), s.TABLE_NAME) : null;
+});
+
 export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => {
   const s = settings();
-  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY };
+  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY, notifications: await notifications() };
 });
 
 export const sessionDeps = async (): Promise<SessionDeps> => {
@@ -124,6 +135,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
     calendar: await calendar(),
     pepper: (await secrets()).pepper,
     risk: await riskDeps(),
+    notifications: await notifications(),
   };
 };
 
@@ -146,8 +158,19 @@ export const spendingDeps = /* @__PURE__ */ once(async (): Promise<SpendingDeps>
     policy: s.SPENDING_POLICY,
     reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
     risk: await riskDeps(),
+    notifications: await notifications(),
   };
 });
+
+/**
+ * The webhook sender: the outbox, the endpoint and the secret (read even while webhooks are off,
+ * so a missing grant shows before the first event does).
+ */
+export const webhookSenderDeps = async (): Promise<SenderDeps> => {
+  const s = settings();
+  const secret = (await secrets()).webhookSecret;
+  return { outbox: new NotificationOutbox(documentClient(), s.TABLE_NAME), url: s.WEBHOOK_URL, secret, now: clock.now };
+};
 
 export const reporterDeps = async () => {
   const table = settings().TABLE_NAME;

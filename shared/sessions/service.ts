@@ -17,6 +17,7 @@ import { requireIdentity } from '#shared/accounts/service';
 import { log, metric } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
+import type { NotificationOutbox } from '#shared/notifications/outbox';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
 /**
@@ -40,6 +41,8 @@ export interface SessionDeps {
   calendar: Calendar;
   pepper: string;
   risk: RiskDeps;
+  /** Webhook events (null or absent: webhooks off); a login's part joins its transaction. */
+  notifications?: NotificationOutbox | null;
 }
 
 export interface HeartbeatAnswer {
@@ -188,7 +191,7 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
     },
     nowMs,
   );
-  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs);
+  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs, gameId);
 
   const replaceable = async (held: Lease): Promise<Replaced & { identityLeased: boolean }> => {
     const sameDevice = held.deviceHash === device && held.accountId === accountId;

@@ -15,6 +15,7 @@ import { requireIdentity } from '#shared/accounts/service';
 import { metric } from '#shared/log';
 import { paymentPatrolThreshold } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
+import type { NotificationOutbox } from '#shared/notifications/outbox';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
 
 export interface SpendingDeps {
@@ -23,6 +24,8 @@ export interface SpendingDeps {
   policy: SpendingPolicy;
   reservationTtlSeconds: number;
   risk: RiskDeps;
+  /** Webhook events (null or absent: webhooks off); a commit's part joins its transaction. */
+  notifications?: NotificationOutbox | null;
   /** The configured games (first = a server's default); unset: GAMES as `games()` parses it. */
   games?: ReadonlyArray<Pick<Game, 'gameId'>>;
 }
@@ -138,7 +141,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
       if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
       return replayAnswer(deps, outcome.order, nowMs);
     case 'patrol':
-      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs);
+      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs, gameId);
     case 'over_limit': {
       const limitAmount = (outcome.which === 'daily' ? limits.daily : limits.monthly) ?? 0;
       throw refuse({ limit: outcome.which, limitAmount, remainingAmount: Math.max(0, limitAmount - outcome.total) });
