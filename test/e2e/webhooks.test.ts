@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ddbCallCounter } from '#shared/storage/dynamo';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
@@ -24,12 +25,18 @@ describe.skipIf(deployed)('notifications to the publisher', () => {
     const phone = `shop-${randomUUID()}`;
     const people = [1, 2, 3, 4].map((i) => ({ sub: `wh-acct-${i}`, who: person(`199${i}-03-01`) }));
     let fourth;
+    let requests = 0;
     for (const { sub, who } of people) {
       const token = await t.api.token(sub);
       expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
+      const before = ddbCallCounter.calls;
       fourth = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: phone, takeover: true } });
+      requests = ddbCallCounter.calls - before;
     }
     expect(fourth!.status).toBe(428);
+    // The event is one more item of the challenge's transaction: the login's three requests (the
+    // account, the device, the transaction) stay three.
+    expect(requests).toBe(3);
     const challengeId = fourth!.body.challengeId as string;
     // Never on the player's request path: nothing arrives before the job runs.
     expect(receiver.requests).toHaveLength(0);
