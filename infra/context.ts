@@ -37,6 +37,12 @@ export const DeploymentContext = z.object({
   nppaCheckUrl: z.string().default(NPPA_PRODUCTION_URLS.NPPA_CHECK_URL),
   nppaQueryUrl: z.string().default(NPPA_PRODUCTION_URLS.NPPA_QUERY_URL),
   nppaLoginoutUrl: z.string().default(NPPA_PRODUCTION_URLS.NPPA_LOGINOUT_URL),
+  /**
+   * The publisher's webhook endpoint (HTTPS: events cross the internet). Unset: no notifications.
+   * Every function gets it with the common environment: those that write events must know whether
+   * webhooks are on, and the webhook sender sends to it.
+   */
+  webhookUrl: https.optional(),
 });
 export type DeploymentContext = z.infer<typeof DeploymentContext>;
 
@@ -53,6 +59,7 @@ const SETTING_SOURCES = {
   NPPA_CHECK_URL: 'nppaCheckUrl',
   NPPA_QUERY_URL: 'nppaQueryUrl',
   NPPA_LOGINOUT_URL: 'nppaLoginoutUrl',
+  WEBHOOK_URL: 'webhookUrl',
 } as const satisfies Partial<Record<keyof typeof PolicySettings.shape, keyof DeploymentContext>>;
 
 /** The functions' settings environment, parsed with the schema every function parses at start. */

@@ -40,6 +40,8 @@ export const OPERATOR_ALARMS: ReadonlyArray<{ metricName: string; description: s
   { metricName: 'CalendarNotCovered', description: 'A decision needed a day the holiday calendar does not cover: load next year\'s schedule' },
   { metricName: 'PendingIdentityExpired', description: 'A real-name check stayed in progress for 48 h and was rejected' },
   { metricName: 'NppaUnknownGame', description: 'A session of a game no longer in playguard:games ended: its login/logout events stay queued until the game is configured again' },
+  { metricName: 'WebhookDeadLetters', description: 'The publisher\'s webhook endpoint did not accept an event within 24 h of retries (kept 30 days as a dead letter)' },
+  { metricName: 'WebhookConfigurationError', description: 'playguard:webhookUrl is set but the secret has no webhookSecret: no notification is sent' },
 ];
 
 /**
@@ -98,10 +100,10 @@ export class GatewayStack extends Stack {
     });
 
     const secret = new Secret(this, 'Secrets', {
-      description: 'PlayGuard: NPPA appId/bizId/secretKey (and previousSecretKey during rotation) and the ID-number hashing pepper',
+      description: 'PlayGuard: NPPA appId/bizId/secretKey (and previousSecretKey during rotation), the ID-number hashing pepper and the webhook signing secret',
       encryptionKey: key,
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ nppaAppId: '', nppaBizId: '', nppaSecretKey: '', nppaPreviousSecretKey: '' }),
+        secretStringTemplate: JSON.stringify({ nppaAppId: '', nppaBizId: '', nppaSecretKey: '', nppaPreviousSecretKey: '', webhookSecret: '' }),
         generateStringKey: 'pepper',
         passwordLength: 48,
         excludePunctuation: true,
@@ -258,7 +260,7 @@ export class GatewayStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'Fill nppaAppId/nppaBizId/nppaSecretKey here after deploying' });
+    new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'Fill nppaAppId/nppaBizId/nppaSecretKey (and webhookSecret when playguard:webhookUrl is set) here after deploying' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe the on-call address here (or pass -c playguard:alarmEmail=…)' });
   }
 }

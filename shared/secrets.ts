@@ -1,5 +1,5 @@
 /**
- * The gateway's secrets: the ID-number hashing pepper and the NPPA credentials. Deployed, they
+ * The gateway's secrets: the ID-number hashing pepper, the NPPA credentials and the webhook secret. Deployed, they
  * come from Secrets Manager (`SECRET_ARN`), read at the first use and again once they are older than
  * five minutes, so a rotated NPPA key reaches warm containers within minutes, not at their
  * next cold start. A failed re-read keeps the document already held (and says so in the log); only
@@ -16,6 +16,8 @@ const SecretDocument = z.object({
   nppaBizId: z.string().default(''),
   nppaSecretKey: z.string().default(''),
   nppaPreviousSecretKey: z.string().default(''),
+  /** Signs webhook requests (shared/notifications/signature.ts); empty while webhooks are off. */
+  webhookSecret: z.string().default(''),
 });
 export type Secrets = z.infer<typeof SecretDocument>;
 
@@ -32,6 +34,7 @@ async function load(): Promise<Secrets> {
     nppaBizId: process.env.NPPA_BIZ_ID,
     nppaSecretKey: process.env.NPPA_SECRET_KEY,
     nppaPreviousSecretKey: process.env.NPPA_PREVIOUS_SECRET_KEY,
+    webhookSecret: process.env.WEBHOOK_SECRET,
   });
 }
 

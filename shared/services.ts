@@ -29,6 +29,8 @@ import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
 import { GuardianRepository } from '#shared/guardians/repository';
 import type { GuardianDeps } from '#shared/usecases/guardians';
+import { NotificationOutbox } from '#shared/notifications/outbox';
+import type { SenderDeps } from '#shared/notifications/sender';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -111,9 +113,18 @@ export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identi
 
 const calendar = /* @__PURE__ */ once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
 
+/**
+ * The webhook outbox when webhooks are on (WEBHOOK_URL set), else null: then no event is queued at
+ * all. Transactions that cause a notification add `eventPart(…)` when this is not null.
+ */
+export const notifications = /* @__PURE__ */ once(async (): Promise<NotificationOutbox | null> => {
+  const s = settings();
+  return s.WEBHOOK_URL ? new NotificationOutbox(documentClient(), s.TABLE_NAME) : null;
+});
+
 export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => {
   const s = settings();
-  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY };
+  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY, notifications: await notifications() };
 });
 
 export const sessionDeps = async (): Promise<SessionDeps> => {
@@ -126,6 +137,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
     calendar: await calendar(),
     pepper: (await secrets()).pepper,
     risk: await riskDeps(),
+    notifications: await notifications(),
   };
 };
 
@@ -149,6 +161,7 @@ export const spendingDeps = /* @__PURE__ */ once(async (): Promise<SpendingDeps>
     reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
     risk: await riskDeps(),
     guardians: await guardianRepository(),
+    notifications: await notifications(),
   };
 });
 
@@ -163,6 +176,16 @@ export const guardianDeps = async (): Promise<GuardianDeps> => ({
   spending: await spendingRepository(),
   pepper: (await secrets()).pepper,
 });
+
+/**
+ * The webhook sender: the outbox, the endpoint and the secret (read even while webhooks are off,
+ * so a missing grant shows before the first event does).
+ */
+export const webhookSenderDeps = async (): Promise<SenderDeps> => {
+  const s = settings();
+  const secret = (await secrets()).webhookSecret;
+  return { outbox: new NotificationOutbox(documentClient(), s.TABLE_NAME), url: s.WEBHOOK_URL, secret, now: clock.now };
+};
 
 export const reporterDeps = async () => {
   const table = settings().TABLE_NAME;

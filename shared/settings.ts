@@ -112,6 +112,11 @@ const PolicyShape = z.object({
   RISK_POLICY: jsonDocument<RiskPolicy>(parseRiskPolicy).default(DEFAULT_RISK_POLICY),
   CALENDAR_OVERRIDE: jsonDocument<CalendarOverride>(parseCalendarOverride).optional(),
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /**
+   * The publisher's webhook endpoint (the contract's "Notifications to the publisher"). Unset:
+   * webhooks are off and no event is even queued.
+   */
+  WEBHOOK_URL: url.optional(),
 });
 
 export const PolicySettings = PolicyShape.superRefine(gamePoliciesWithinDeployment);

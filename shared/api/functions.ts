@@ -6,8 +6,8 @@
  *
  * - `table`: `read` grants read-only data access, `readWrite` read and write, `none` no access and
  *   no TABLE_NAME.
- * - `secret`: the function reads the secret document (NPPA credentials, the ID-number pepper) and
- *   gets SECRET_ARN and read access to it; nothing else does.
+ * - `secret`: the function reads the secret document (NPPA credentials, the ID-number pepper, the
+ *   webhook secret) and gets SECRET_ARN and read access to it; nothing else does.
  * - `schedule.plannedRunSeconds`: the longest a scheduled run plans to work before it stops taking
  *   new work; it must end well inside `timeoutSeconds` (`RUN_MARGIN_SECONDS` is left for the last
  *   piece of work and for releasing leases).
@@ -94,6 +94,14 @@ export const functionTable = {
     timeoutSeconds: 60,
     memoryMiB: 512,
     schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Finishes pending real-name checks through the NPPA query interface; rejects after 48 h' },
+  }),
+  webhookSender: fn({
+    description: 'Delivers notifications to the publisher',
+    table: 'readWrite',
+    secret: true,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Delivers queued webhook events to the publisher, signed; retries with back-off for 24 h, then dead-letters' },
   }),
 } as const satisfies Record<string, FunctionSpec>;
 

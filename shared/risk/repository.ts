@@ -15,7 +15,7 @@ import { BatchGetCommand, DeleteCommand, QueryCommand, UpdateCommand, type Dynam
 import * as z from 'zod';
 import { AccountRepository } from '#shared/accounts/repository';
 import { RISK_SIGNALS, type RiskSignal } from '#shared/domain/riskRules';
-import { isConditionFailure, transact, whenConditionFails } from '#shared/storage/conditions';
+import { isConditionFailure, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, openChallengeIndex, sortableTime } from '#shared/storage/keys';
@@ -119,8 +119,11 @@ export class RiskRepository {
     return seen;
   }
 
-  /** Opens a challenge, marks the account flagged, and audits the decision, in one transaction. */
-  async openChallenge(c: Omit<Challenge, 'status'>, inputs: Record<string, number | boolean>): Promise<void> {
+  /**
+   * Opens a challenge, marks the account flagged, and audits the decision, in one transaction;
+   * `notification` (a webhook event's part, shared/notifications/outbox.ts) joins it when given.
+   */
+  async openChallenge(c: Omit<Challenge, 'status'>, inputs: Record<string, number | boolean>, notification?: TransactItem): Promise<void> {
     await transact(this.db, [
       [
         'challenge',
@@ -134,6 +137,7 @@ export class RiskRepository {
       ],
       ['account', this.accounts.challengeOpenedPart(c.accountId, { challengeId: c.challengeId, signal: c.signal, expiresAtMs: c.expiresAtMs }, c.createdAt)],
       ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: c.createdAt, decision: 'challenge', signal: c.signal, context: c.context, inputs, challengeId: c.challengeId }) } }],
+      ...(notification ? [['notification', notification] as const] : []),
     ]);
   }
 

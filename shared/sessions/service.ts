@@ -18,7 +18,7 @@ import { log, metric } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { restrictsPlay, tightenPolicy, type GuardianRules } from '#shared/domain/guardianControls';
-import type { NotificationSink } from '#shared/notifications/sink';
+import type { NotificationOutbox } from '#shared/notifications/outbox';
 import type { TransactItem } from '#shared/storage/conditions';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
@@ -44,7 +44,7 @@ export interface SessionDeps {
   pepper: string;
   risk: RiskDeps;
   /** Webhook events (null when the publisher has no webhook configured). */
-  notifications?: NotificationSink | null;
+  notifications?: Pick<NotificationOutbox, 'eventPart'> | null;
 }
 
 export interface HeartbeatAnswer {
@@ -221,7 +221,7 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
     },
     nowMs,
   );
-  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs);
+  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs, gameId);
 
   const replaceable = async (held: Lease): Promise<Replaced & { identityLeased: boolean; identityLeaseScope?: string | undefined }> => {
     const sameDevice = held.deviceHash === device && held.accountId === accountId;

@@ -159,7 +159,8 @@ export class SpendingRepository {
     const event = before && before.status === 'reserved' && notify ? notify(before) : null;
     if (event) {
       try {
-        await transact(this.db, [['order', { Update: { ...update, ConditionExpression: update.ConditionExpression.replace('OR #status = :committed', '') } }], ['notification', event]]);
+        const firstCommit = `#status = :reserved AND reservationExpiresAt > :now${accountId ? ' AND accountId = :acct' : ''}`;
+        await transact(this.db, [['order', { Update: { ...update, ConditionExpression: firstCommit } }], ['notification', event]]);
         return { ok: true };
       } catch (error) {
         if (!(error instanceof TransactionRefused) || !error.refused('order')) throw error;

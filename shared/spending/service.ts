@@ -8,7 +8,7 @@ import { ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
 import { tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
-import type { NotificationSink } from '#shared/notifications/sink';
+import type { NotificationOutbox } from '#shared/notifications/outbox';
 import type { GuardianRepository } from '#shared/guardians/repository';
 import { randomBytes } from 'node:crypto';
 import { configuredGame, type Caller } from '#shared/caller';
@@ -33,7 +33,7 @@ export interface SpendingDeps {
   /** Payment approvals (wards whose guardian asks to approve each payment). */
   guardians: Pick<GuardianRepository, 'approvedPart' | 'open'>;
   /** Webhook events (null when the publisher has no webhook configured). */
-  notifications?: NotificationSink | null;
+  notifications?: Pick<NotificationOutbox, 'eventPart'> | null;
 }
 
 /** How long a guardian has to answer a payment approval (docs/api.md). */
@@ -167,7 +167,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
       if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
       return replayAnswer(deps, outcome.order, nowMs);
     case 'patrol':
-      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs);
+      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs, gameId);
     case 'over_limit': {
       const limitAmount = (outcome.which === 'daily' ? limits.daily : limits.monthly) ?? 0;
       throw refuse({ limit: outcome.which, limitAmount, remainingAmount: Math.max(0, limitAmount - outcome.total) });

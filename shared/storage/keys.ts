@@ -24,6 +24,7 @@
  * | payment approval   | IDENTITY#<hmac>         | APPROVAL#<amount>#<order> |                                          |
  * | guardian's ward    | GUARDIAN#<accountId>    | WARD#<wardId>             |                                          |
  * | link attempts      | GUARDIAN#<accountId>    | ATTEMPTS#<date>           |                                          |
+ * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
  * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
@@ -119,6 +120,13 @@ export const WARD_PREFIX = 'WARD#';
 export const wardKey = (guardianAccountId: string, wardId: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `${WARD_PREFIX}${wardId}` });
 /** A guardian's failed attempts to find a ward on one Beijing day. */
 export const linkAttemptsKey = (guardianAccountId: string, day: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `ATTEMPTS#${day}` });
+// Notifications to the publisher (webhooks, docs/design.md "Notifications")
+export const WEBHOOK_SHARDS = 4;
+/** The index partitions of undelivered events; a dead letter leaves the index. */
+export const WEBHOOK_DUE_PREFIX = 'WEBHOOK_DUE#';
+export const webhookEventKey = (eventId: string): Key => ({ pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' });
+/** Undelivered events by their next delivery attempt, spread over shards, for the sender. */
+export const webhookDueIndex = (eventId: string, nextAttemptAt: number) => ({ gsi1pk: `${WEBHOOK_DUE_PREFIX}${shardOf(eventId, WEBHOOK_SHARDS)}`, gsi1sk: `${sortableTime(nextAttemptAt)}#${eventId}` });
 
 /** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
 export const ACCOUNT_INDEX = 'gsi2';
@@ -136,6 +144,7 @@ export const ITEM_KINDS = [
   'account', 'erasureRecord', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
   'nppaEvent', 'device', 'challenge', 'auditEntry', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
   'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts',
+  'webhookEvent',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
@@ -174,6 +183,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       return 'accessLogEntry';
     case GUARDIAN:
       return sk.startsWith(WARD_PREFIX) ? 'guardianWard' : sk.startsWith('ATTEMPTS#') ? 'linkAttempts' : null;
+    case 'WEBHOOK#':
+      return sk === 'WEBHOOK' ? 'webhookEvent' : null;
     default:
       return null;
   }

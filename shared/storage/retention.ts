@@ -35,6 +35,8 @@ export const RETENTION_MS = {
   auditEntry: 180 * DAY,
   /** Three years and a day: "at least three years" whatever the leap years. */
   accessLogEntry: 3 * 366 * DAY,
+  /** A webhook event the publisher's endpoint did not accept within its 24 h of retries. */
+  webhookDeadLetter: 30 * DAY,
 } as const;
 
 export interface RetentionEntry {
@@ -211,6 +213,14 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     why: 'five failures a day, then refused (guessing names and ID numbers)',
     keptFor: 'the day',
     ttl: 'always: 2 days after the first attempt',
+    mustExpire: 'always',
+  },
+  webhookEvent: {
+    item: 'webhook event',
+    holds: 'a notification to the publisher: its type, time and opaque ids (account, challenge, order, session, guardian link), delivery attempts',
+    why: 'the publisher is told at least once (guardian alerts, risk challenges), never on a player\'s request path',
+    keptFor: 'until delivered (then deleted), retried for 24 h; one never accepted 30 days as a dead letter',
+    ttl: 'always: 30 days after its 24 h of retries (a dead letter: 30 days after its last try)',
     mustExpire: 'always',
   },
 };

@@ -181,7 +181,7 @@ describe.skipIf(deployed)('the problems the gateway sends fit the extension-memb
     const missingAccount = await failure(gameServer.payments.reserve({ orderId: `o-${randomUUID()}`, amount: 100 } as never));
     expect(checkExtensions(missingAccount)).toEqual({ errors: [{ path: 'accountId', message: 'required with a server credential' }] });
     const overLimit = await failure(gameServer.payments.reserve({ orderId: `o-${randomUUID()}`, amount: 5001, accountId: 'client-problems-minor' }));
-    expect(checkExtensions(overLimit)).toEqual({ limit: 'single', limitAmount: 5000, remainingAmount: 5000 });
+    expect(checkExtensions(overLimit)).toEqual({ source: 'law', limit: 'single', limitAmount: 5000, remainingAmount: 5000 });
     const orderId = `o-${randomUUID()}`;
     await gameServer.payments.reserve({ orderId, amount: 600, accountId: 'client-problems-adult' });
     expect(checkExtensions(await failure(gameServer.payments.reserve({ orderId, amount: 700, accountId: 'client-problems-adult' })))).toEqual({});

@@ -21,10 +21,15 @@ import { NppaSimulator } from '#shared/nppa/simulator';
 import { buildApp } from '#infra/app';
 import { freshTable } from '#test/support/table';
 import { person } from '#test/support/people';
+import { NotificationOutbox } from '#shared/notifications/outbox';
+import { transact } from '#shared/storage/conditions';
+import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
 
 const RUNNER = join(import.meta.dirname, '..', 'support', 'lambdaRunner.mjs');
 const LOCAL_SECRET_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:PlayGuardSecrets-local';
 const PEPPER = 'synth-to-run-pepper-0123456789abcdef';
+const WEBHOOK_SECRET = 'synth-to-run-webhook-secret-0123456789';
+const WEBHOOK_URL = 'https://hooks.publisher.example.cn/playguard';
 
 interface Resource {
   Type: string;
@@ -68,6 +73,7 @@ const context = {
   'playguard:issuer': 'https://accounts.publisher.example.cn',
   'playguard:audience': 'playguard-test',
   'playguard:jwksUrl': 'https://accounts.publisher.example.cn/.well-known/jwks.json',
+  'playguard:webhookUrl': WEBHOOK_URL,
   // Asset paths in resource metadata, as the cdk CLI asks for them.
   'aws:cdk:enable-asset-metadata': true,
 };
@@ -79,17 +85,20 @@ describe('every deployed function, run with exactly what the template gives it',
   let tableLogicalId: string;
   let secretLogicalId: string;
   let table: string;
+  let db: Awaited<ReturnType<typeof freshTable>>['db'];
+  let receiver: Receiver;
   let simulator: NppaSimulator;
   let secretsManager: Awaited<ReturnType<typeof startSecretsManager>>;
   const dynamoEndpoint = inject('dynamoEndpoint');
   const secretReads = new Map<FunctionName, number>();
 
   beforeAll(async () => {
-    ({ table } = await freshTable());
+    ({ table, db } = await freshTable());
+    receiver = await startReceiver(WEBHOOK_SECRET);
     simulator = new NppaSimulator();
     const { url } = await simulator.start();
     const nppa = simulator.environment(url);
-    secretsManager = await startSecretsManager(LOCAL_SECRET_ARN, { pepper: PEPPER, nppaAppId: simulator.appId, nppaBizId: simulator.bizId, nppaSecretKey: simulator.secretKey, nppaPreviousSecretKey: '' });
+    secretsManager = await startSecretsManager(LOCAL_SECRET_ARN, { pepper: PEPPER, nppaAppId: simulator.appId, nppaBizId: simulator.bizId, nppaSecretKey: simulator.secretKey, nppaPreviousSecretKey: '', webhookSecret: WEBHOOK_SECRET });
     outdir = mkdtempSync(join(tmpdir(), 'cdk-run-'));
     const app = new App({
       outdir,
@@ -121,6 +130,7 @@ describe('every deployed function, run with exactly what the template gives it',
 
   afterAll(async () => {
     await simulator?.stop();
+    await receiver?.stop();
     await new Promise<void>((r) => (secretsManager ? secretsManager.server.close(() => r()) : r()));
   });
 
@@ -278,6 +288,15 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(simulator.receivedLoginouts.map((e) => e.bt)).toEqual([1, 0]);
   }, 120_000);
 
+  it('guardians looks a ward up by ID number with the pepper from the secret', async () => {
+    const minor = person('2013-04-04');
+    const answer = await invoke('guardians', httpEvent('linkWard', { claims: { sub: accountId, scope: 'player' }, body: minor }));
+    expect(answer.result.statusCode, answer.output).toBe(404);
+    expect(JSON.parse(answer.result.body).code).toBe('ward_not_found');
+    const wards = await invoke('guardians', httpEvent('listWards', { claims: { sub: accountId, scope: 'player' } }));
+    expect(JSON.parse(wards.result.body)).toEqual({ wards: [] });
+  });
+
   it('admin logs an operator\'s read of the account, then answers it', async () => {
     const operator = { sub: 'staff-deployed', scope: 'operator' };
     const answer = await invoke('admin', httpEvent('adminReadAccount', { claims: operator, pathParameters: { accountId }, query: { reason: 'synth-to-run check' } }));
@@ -299,11 +318,26 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(JSON.parse(erased.result.body).erased).toEqual(expect.arrayContaining(['account', 'identity', 'sessions', 'payments']));
   });
 
-  it.each(['sessionSweeper', 'reservationSweeper', 'challengeSweeper', 'identityPoller'] as const)('%s completes a run', async (name) => {
+  it.each(['sessionSweeper', 'reservationSweeper', 'challengeSweeper', 'identityPoller', 'webhookSender'] as const)('%s completes a run', async (name) => {
     const answer = await invoke(name, { source: 'aws.events', 'detail-type': 'Scheduled Event' });
     expect(answer.ok, answer.output).toBe(true);
     expect(answer.output).not.toMatch(/"level":"error"/);
     expect(Object.values(answer.result as Record<string, unknown>).every((v) => typeof v === 'number')).toBe(true);
+  }, 90_000);
+
+  it('the webhook sender delivers a queued event to playguard:webhookUrl, signed with the secret\'s webhookSecret', async () => {
+    const sender = deployed.get('webhookSender')!;
+    expect(sender.environment.WEBHOOK_URL).toBe(WEBHOOK_URL);
+    // The writers know webhooks are on from the same variable.
+    for (const name of ['sessions', 'payments', 'challenges'] as const) expect(deployed.get(name)!.environment.WEBHOOK_URL, name).toBe(WEBHOOK_URL);
+    const outbox = new NotificationOutbox(db, table);
+    await transact(db, [['event', outbox.eventPart({ id: 'evt-synth-to-run', type: 'risk.challenge_issued', occurredAtMs: Date.now() - 1000, data: { challengeId: 'c-synth' } })]]);
+    // The template's address is the publisher's (not reachable here): only it is replaced, by the local receiver's.
+    const answer = await invoke('webhookSender', { source: 'aws.events', 'detail-type': 'Scheduled Event' }, { overrides: { WEBHOOK_URL: receiver.url } });
+    expect(answer.ok, answer.output).toBe(true);
+    expect(answer.result).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
+    expect(receiver.requests.map((r) => [r.verified, r.event?.id])).toEqual([[true, 'evt-synth-to-run']]);
+    expect(answer.output).not.toContain(WEBHOOK_SECRET);
   }, 90_000);
 
   it('reads the secret from Secrets Manager in every function granted it, and only there (least privilege)', () => {

@@ -117,6 +117,9 @@ describe('the gateway stack (cn-north-1)', () => {
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     for (const { metricName } of OPERATOR_ALARMS) expect(byMetric(metricName)[0]?.Properties).toMatchObject({ Namespace: 'PlayGuard', Threshold: 1 });
     expect(byMetric('OldestUnsentEventAgeSeconds')[0]?.Properties).toMatchObject({ Threshold: UNSENT_EVENT_AGE_ALARM_SECONDS, Statistic: 'Maximum', TreatMissingData: 'breaching' });
+    // A webhook event the publisher never accepted (24 h of retries), and webhooks configured without a secret.
+    expect(byMetric('WebhookDeadLetters')).toEqual([expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'PlayGuard', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }) })]);
+    expect(byMetric('WebhookConfigurationError')).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toHaveLength(0);
   });
@@ -195,6 +198,13 @@ describe('deployment context', () => {
     const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } }), { account: '123456789012', region: 'cn-north-1' });
     const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment: { Variables: Record<string, unknown> } } }>;
     for (const fn of fns) expect(fn.Properties.Environment.Variables).not.toHaveProperty('GAMES');
+  }, 120_000);
+
+  it('gives playguard:webhookUrl to every function as WEBHOOK_URL (writers must know webhooks are on), and refuses one that is not HTTPS', () => {
+    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:webhookUrl': 'https://hooks.publisher.example.cn/playguard' } }), { account: '123456789012', region: 'cn-north-1' });
+    const fns = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<[string, { Properties: { Environment: { Variables: Record<string, unknown> } } }]>;
+    for (const [id, fn] of fns) expect(fn.Properties.Environment.Variables.WEBHOOK_URL, id).toBe('https://hooks.publisher.example.cn/playguard');
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:webhookUrl': 'http://hooks.publisher.example.cn/playguard' } }))).toThrow(/playguard:webhookUrl/);
   }, 120_000);
 
   it('refuses a duplicate gameId, a bad bizId and a game policy looser than the deployment\'s at synth, naming playguard:games', () => {

@@ -118,10 +118,14 @@ export function expectUnauthorized(r: HttpAnswer): void {
  * object is filled in once the gateway is up (read `t.api` inside tests and hooks). With
  * `PLAYGUARD_URL` set, `t.api` talks to that deployment and `t.gateway` stays unset (only
  * local-only tests may read it).
+ *
+ * `env` sets environment variables of the local gateway (e.g. WEBHOOK_URL of a receiver the file
+ * started in an earlier `beforeAll`), read when it starts; each test file runs in its own process.
  */
-export function useGateway(options: { keyDir?: string } = {}): { gateway: LocalGateway; api: ReturnType<typeof client> } {
+export function useGateway(options: { keyDir?: string; env?: () => Record<string, string> } = {}): { gateway: LocalGateway; api: ReturnType<typeof client> } {
   const t = {} as { gateway: LocalGateway; api: ReturnType<typeof client> };
   beforeAll(async () => {
+    if (options.env && !deployedUrl) Object.assign(process.env, options.env());
     if (deployedUrl) {
       const command = process.env.PLAYGUARD_TOKEN_COMMAND;
       if (!command) throw new Error('PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE');

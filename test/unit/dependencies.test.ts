@@ -44,14 +44,14 @@ function layerOf(file: string): number {
   if (file.startsWith('functions/')) return 5;
   if (file === 'shared/services.ts') return 4;
   if (file.startsWith('shared/usecases/')) return 3;
-  if (/^shared\/[^/]+\/service\.ts$/.test(file) || file === 'shared/reporting/reporter.ts') return 2;
-  if (/^shared\/[^/]+\/repository\.ts$/.test(file) || /^shared\/reporting\/(outbox|rateGate|drainerLease)\.ts$/.test(file)) return 1;
+  if (/^shared\/[^/]+\/service\.ts$/.test(file) || file === 'shared/reporting/reporter.ts' || file === 'shared/notifications/sender.ts') return 2;
+  if (/^shared\/[^/]+\/repository\.ts$/.test(file) || /^shared\/reporting\/(outbox|rateGate|drainerLease)\.ts$/.test(file) || file === 'shared/notifications/outbox.ts') return 1;
   return 0;
 }
 
 /** The capability a file belongs to (its folder under shared/), for the capability-level graph. */
 const capabilityOf = (file: string): string | null => {
-  const m = /^shared\/(accounts|identity|sessions|spending|risk|reporting)\//.exec(file);
+  const m = /^shared\/(accounts|identity|sessions|spending|risk|reporting|notifications)\//.exec(file);
   return m ? m[1]! : null;
 };
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accessLogKey, accountKey, auditKey, challengeKey, dayPlayKey, deviceKey, drainerLeaseKey, erasureRecordKey, identityKey, identityLeaseKey, ITEM_KINDS, itemKindOf, orderKey, outboxKey, rateGateKey, sessionKey, spendDayKey, spendMonthKey } from '#shared/storage/keys';
+import { accessLogKey, accountKey, auditKey, challengeKey, dayPlayKey, deviceKey, drainerLeaseKey, erasureRecordKey, identityKey, identityLeaseKey, ITEM_KINDS, itemKindOf, orderKey, outboxKey, rateGateKey, sessionKey, spendDayKey, spendMonthKey, webhookEventKey } from '#shared/storage/keys';
 import { mustExpire, RETENTION, retentionMarkdown } from '#shared/storage/retention';
 
 describe('retention table', () => {
@@ -15,7 +15,7 @@ describe('retention table', () => {
       account: accountKey('a'), erasureRecord: erasureRecordKey('a'), identity: identityKey('h'), identityLease: identityLeaseKey('h', 'g'), dayPlay: dayPlayKey('h', '2026-10-02'),
       spendDay: spendDayKey('h', '2026-10-02'), spendMonth: spendMonthKey('h', '2026-10'), session: sessionKey('s'), order: orderKey('o'), nppaEvent: outboxKey('s', 0),
       device: deviceKey('d'), challenge: challengeKey('c'), auditEntry: auditKey('a', 1, 'x'), rateGateSecond: rateGateKey('nppa-check', 1), drainerLease: drainerLeaseKey('nppaReporter'),
-      accessLogEntry: accessLogKey('2026-10-02', 1, 'x'),
+      accessLogEntry: accessLogKey('2026-10-02', 1, 'x'), webhookEvent: webhookEventKey('e'),
     };
     for (const [kind, key] of Object.entries(keys)) expect(itemKindOf(key), kind).toBe(kind);
     expect(itemKindOf({ pk: 'UNKNOWN#x', sk: 'y' })).toBeNull();
@@ -27,6 +27,7 @@ describe('retention table', () => {
     expect(mustExpire('nppaEvent', { state: 'queued' })).toBe(false);
     expect(mustExpire('account', {})).toBe(false);
     expect(mustExpire('accessLogEntry', {})).toBe(true);
+    expect(mustExpire('webhookEvent', { state: 'queued' })).toBe(true);
   });
 
   it('is rendered in docs/data.md', () => {

@@ -48,6 +48,12 @@ describe('settings', () => {
     expect(() => parseSettings(Settings, {})).toThrow(/TABLE_NAME/);
     expect(() => parseSettings(PolicySettings, {})).not.toThrow();
   });
+
+  it('takes an optional webhook address (unset: notifications off) and refuses one that is not an http(s) URL, naming WEBHOOK_URL', () => {
+    expect(parseSettings(PolicySettings, {}).WEBHOOK_URL).toBeUndefined();
+    expect(parseSettings(PolicySettings, { WEBHOOK_URL: 'http://127.0.0.1:9000/hooks' }).WEBHOOK_URL).toBe('http://127.0.0.1:9000/hooks');
+    for (const bad of ['hooks.example.cn', 'ftp://hooks.example.cn/x']) expect(() => parseSettings(PolicySettings, { WEBHOOK_URL: bad })).toThrow(/WEBHOOK_URL/);
+  });
 });
 
 const TWO_GAMES = [
