@@ -28,7 +28,7 @@ import { AccessLogRepository } from '#shared/oversight/repository';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
 import { GuardianRepository } from '#shared/guardians/repository';
-import type { GuardianDeps } from '#shared/usecases/guardians';
+import { copyToNewAccount, type GuardianDeps } from '#shared/usecases/guardians';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import type { SenderDeps } from '#shared/notifications/sender';
 
@@ -107,6 +107,7 @@ export const identityDeps = async (): Promise<IdentityDeps> => ({
   accounts: await accountRepository(),
   nppa: await nppaClient(),
   pepper: (await secrets()).pepper,
+  guardedPersonBound: async (identityHash) => copyToNewAccount(await guardianDeps(), identityHash),
 });
 
 export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });

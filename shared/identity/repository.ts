@@ -90,25 +90,42 @@ export class IdentityRepository {
    * concurrency; the identity condition notices when the person already has the maximum number
    * of accounts, in which case the binding is retried once and marked (a risk signal).
    */
-  async bind(b: Binding): Promise<{ beyondAccountLimit: boolean }> {
+  async bind(b: Binding): Promise<{ beyondAccountLimit: boolean; guarded: boolean }> {
+    let full = false;
+    let guarded = false;
     try {
-      await transact(this.db, this.bindTransaction(b, false));
-      return { beyondAccountLimit: false };
+      await transact(this.db, this.bindTransaction(b, false, true));
+      return { beyondAccountLimit: false, guarded: false };
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
       if (error.refused('account')) throw new AccountBoundElsewhere();
+      // The identity as it was tells which of its conditions refused: the account limit, or a
+      // guardian (the new account must get the guardians' rules: `guarded`), or both.
+      const old = error.itemOf('identity');
+      guarded = old?.guardianRev !== undefined;
+      const accounts = old?.accounts instanceof Set ? (old.accounts as Set<string>) : new Set<string>();
+      full = !guarded || (accounts.size >= this.maxAccountsPerIdentity && !accounts.has(b.accountId));
     }
     // The person already has the maximum number of accounts: bind anyway, marked (a risk signal).
     try {
-      await transact(this.db, this.bindTransaction(b, true));
+      await transact(this.db, this.bindTransaction(b, full, false));
     } catch (error) {
       if (error instanceof TransactionRefused && error.refused('account')) throw new AccountBoundElsewhere();
       throw error;
     }
-    return { beyondAccountLimit: true };
+    return { beyondAccountLimit: full, guarded };
   }
 
-  private bindTransaction(b: Binding, beyondLimit: boolean): Array<[string, TransactItem]> {
+  /** A guardian is linked to this person (shared/usecases/guardians.ts): accounts bound from now on get the guardians' rules. */
+  async markGuarded(identityHash: string, rev: number): Promise<void> {
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET guardianRev = :rev', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':rev': rev } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private bindTransaction(b: Binding, beyondLimit: boolean, unguarded: boolean): Array<[string, TransactItem]> {
     const set = ['birthDate = :bd', '#status = :st', 'updatedAt = :now', 'submittedAt = if_not_exists(submittedAt, :now)'];
     const values: Record<string, unknown> = { ':bd': b.birthDate, ':st': b.status, ':now': b.nowMs, ':acct': new Set([b.accountId]) };
     const remove: string[] = [];
@@ -139,18 +156,23 @@ export class IdentityRepository {
       values[':q'] = index.gsi1pk;
       values[':qs'] = index.gsi1sk;
     }
+    const conditions: string[] = [];
     if (!beyondLimit) {
       values[':max'] = this.maxAccountsPerIdentity;
       values[':acctId'] = b.accountId;
+      conditions.push('(attribute_not_exists(accounts) OR size(accounts) < :max OR contains(accounts, :acctId))');
     }
+    // A person with a guardian: the caller copies the guardians' rules to the new account.
+    if (unguarded) conditions.push('attribute_not_exists(guardianRev)');
     const identity: TransactItem = {
       Update: {
         TableName: this.table,
         Key: identityKey(b.identityHash),
         UpdateExpression: `SET ${set.join(', ')} ADD accounts :acct${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ...(beyondLimit ? {} : { ConditionExpression: 'attribute_not_exists(accounts) OR size(accounts) < :max OR contains(accounts, :acctId)' }),
+        ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
     return [

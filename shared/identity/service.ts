@@ -24,6 +24,8 @@ export interface IdentityDeps {
   accounts: AccountRepository;
   nppa: Pick<NppaClient, 'check' | 'query'>;
   pepper: string;
+  /** An account was bound to a person with a guardian: copy the guardians' rules onto it (shared/usecases/guardians.ts). */
+  guardedPersonBound?: (identityHash: string) => Promise<void>;
 }
 
 export interface AgeView {
@@ -90,8 +92,9 @@ export async function submitIdentity(
   }
 
   const status = answer !== 'unreachable' && answer.status === 'verified' ? 'verified' : 'pending';
+  let bound: { guarded: boolean };
   try {
-    await deps.repo.bind({
+    bound = await deps.repo.bind({
       accountId,
       identityHash: hash,
       birthDate: parsed.birthDate,
@@ -105,6 +108,8 @@ export async function submitIdentity(
     if (error instanceof AccountBoundElsewhere) throw new Problem('identity_already_bound');
     throw error;
   }
+  // A new account of a ward: the guardians' controls follow the person before it can play.
+  if (bound.guarded) await deps.guardedPersonBound?.(hash);
   metric(status === 'verified' ? 'IdentityVerified' : 'IdentityPending');
   return { status, ...ageView(parsed.birthDate, nowMs) };
 }

@@ -25,7 +25,7 @@ import type { Order, SpendingRepository } from '#shared/spending/repository';
 export interface GuardianDeps {
   guardians: GuardianRepository;
   accounts: Pick<AccountRepository, 'get' | 'copyGuardianship'>;
-  identities: Pick<IdentityRepository, 'get'>;
+  identities: Pick<IdentityRepository, 'get' | 'markGuarded'>;
   sessions: Pick<SessionRepository, 'applyGuardianRules' | 'ofAccount'>;
   spending: Pick<SpendingRepository, 'ofAccount'>;
   pepper: string;
@@ -77,6 +77,7 @@ export function copyOf(g: Guardianship): GuardianshipCopy {
 
 /** Copies the guardianship to every account of the ward and to each of their live sessions. */
 export async function copyGuardianship(deps: GuardianDeps, g: Guardianship): Promise<void> {
+  await deps.identities.markGuarded(g.identityHash, g.rev);
   const identity = await deps.identities.get(g.identityHash);
   const copy = copyOf(g);
   const session: NonNullable<SessionRecord['guardian']> = { rev: copy.rev, rules: copy.rules, watched: copy.guardians.some((x) => x.confirmed) };
@@ -84,6 +85,11 @@ export async function copyGuardianship(deps: GuardianDeps, g: Guardianship): Pro
     const leases = await deps.accounts.copyGuardianship(accountId, g.identityHash, copy);
     for (const lease of Object.values(leases ?? {})) await deps.sessions.applyGuardianRules(lease.sessionId, session);
   }
+}
+
+/** An account was just bound to a ward's person: it gets the current copy (the others keep theirs). */
+export async function copyToNewAccount(deps: GuardianDeps, identityHash: string): Promise<void> {
+  await copyGuardianship(deps, await deps.guardians.guardianship(identityHash));
 }
 
 const codeDigits = (): string => String(randomInt(0, 100_000_000)).padStart(8, '0');

@@ -302,6 +302,33 @@ describe.skipIf(deployed)('guardians', () => {
     expect((await t.api.call('GET', '/v1/me/guardians', { token: ward.token })).body.guardians).toHaveLength(2);
   });
 
+  it("a ward's new account gets the guardians' controls before it can play", async () => {
+    await t.api.setClock('2026-10-03T20:10:00+08:00');
+    expect((await controls(other.token, other.wardId, { playBanned: true })).status).toBe(200);
+    const third = await t.api.token(`w3-${uid()}`);
+    const before = ddbCallCounter.calls;
+    expect((await t.api.call('POST', '/v1/identity', { token: third, body: { name: ward.name, idNumber: ward.idNumber } })).status).toBe(200);
+    // The binding (2 requests) is refused once by the guardian's mark, then bound again and given the rules.
+    expect(ddbCallCounter.calls - before).toBeGreaterThan(2);
+    const refused = await login(third, 'phone-1');
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('guardian_restricted');
+    expect((await controls(other.token, other.wardId, { playBanned: false })).status).toBe(200);
+    const s = await login(third, 'phone-1');
+    expect(s.status).toBe(201);
+    await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token: third });
+  });
+
+  it('an unguarded person binds a new account in 2 DynamoDB requests', async () => {
+    const p = person('2011-06-06');
+    const a = await t.api.token(`n1-${uid()}`);
+    const b = await t.api.token(`n2-${uid()}`);
+    expect((await t.api.call('POST', '/v1/identity', { token: a, body: p })).status).toBe(200);
+    const before = ddbCallCounter.calls;
+    expect((await t.api.call('POST', '/v1/identity', { token: b, body: p })).status).toBe(200);
+    expect(ddbCallCounter.calls - before).toBe(2);
+  });
+
   it('a code expires after 24 hours', async () => {
     await t.api.setClock('2026-10-03T19:06:00+08:00');
     expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: ward.token, body: { code: codes.other } })).body.code).toBe('link_not_found');
