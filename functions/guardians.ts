@@ -2,8 +2,8 @@
 import { httpFunction } from '#shared/http/api';
 import { parseQuery } from '#shared/problem';
 import { ActivityQuery } from '#shared/api/schemas';
-import { guardianDeps } from '#shared/services';
-import { confirmLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
+import { guardianDeps, privacyDeps } from '#shared/services';
+import { confirmLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
 
 export const handler = httpFunction({
   linkWard: async (req) => linkWard(await guardianDeps(), req.caller.accountId, req.body, req.nowMs),
@@ -14,6 +14,8 @@ export const handler = httpFunction({
     return { status: 204 };
   },
   wardActivity: async (req) => ({ status: 200, body: await wardActivity(await guardianDeps(), req.caller.accountId, req.params.wardId, parseQuery(ActivityQuery, req.query), req.nowMs) }),
+  exportWardData: async (req) => ({ status: 200, body: await exportWardData(await guardianDeps(), await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
+  eraseWardData: async (req) => ({ status: 200, body: await eraseWardData(await guardianDeps(), await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   decideApproval: async (req) => ({ status: 200, body: await decideApproval(await guardianDeps(), req.caller.accountId, req.params.approvalId, req.body.approved, req.nowMs) }),
   confirmGuardian: async (req) => ({ status: 200, body: await confirmLink(await guardianDeps(), req.caller.accountId, req.body.code, req.nowMs) }),

@@ -28,7 +28,7 @@ import { AccessLogRepository } from '#shared/oversight/repository';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
 import { GuardianRepository } from '#shared/guardians/repository';
-import { copyToNewAccount, type GuardianDeps } from '#shared/usecases/guardians';
+import { copyToNewAccount, guardianPrivacy, type GuardianDeps, type GuardianStore } from '#shared/usecases/guardians';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import type { SenderDeps } from '#shared/notifications/sender';
 
@@ -107,7 +107,7 @@ export const identityDeps = async (): Promise<IdentityDeps> => ({
   accounts: await accountRepository(),
   nppa: await nppaClient(),
   pepper: (await secrets()).pepper,
-  guardedPersonBound: async (identityHash) => copyToNewAccount(await guardianDeps(), identityHash),
+  guardedPersonBound: async (identityHash) => copyToNewAccount(await guardianStore(), identityHash),
 });
 
 export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });
@@ -168,15 +168,17 @@ export const spendingDeps = /* @__PURE__ */ once(async (): Promise<SpendingDeps>
 
 const guardianRepository = /* @__PURE__ */ once(async () => new GuardianRepository(documentClient(), settings().TABLE_NAME));
 
-/** Guardians: the pepper finds a ward by ID number and makes the guardian's opaque ward ids. */
-export const guardianDeps = async (): Promise<GuardianDeps> => ({
+/** Guardians without the secret: links, controls and their copies (export and erasure use it). */
+const guardianStore = async (): Promise<GuardianStore> => ({
   guardians: await guardianRepository(),
   accounts: await accountRepository(),
   identities: await identityRepository(),
   sessions: await sessionRepository(),
   spending: await spendingRepository(),
-  pepper: (await secrets()).pepper,
 });
+
+/** Guardians: the pepper finds a ward by ID number and makes the guardian's opaque ward ids. */
+export const guardianDeps = async (): Promise<GuardianDeps> => ({ ...(await guardianStore()), pepper: (await secrets()).pepper });
 
 /**
  * The webhook sender: the outbox, the endpoint and the secret (read even while webhooks are off,
@@ -211,6 +213,7 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => {
     spending: await spendingRepository(),
     risk: (await riskDeps()).repo,
     outbox: new OutboxRepository(documentClient(), table),
+    guardians: guardianPrivacy(await guardianStore()),
   };
 };
 

@@ -222,6 +222,25 @@ export const routes = {
       404: { description: 'ward_not_found', schema: s.Problem },
     },
   }),
+  exportWardData: route({
+    method: 'GET', path: '/v1/guardian/wards/{wardId}/data', fn: 'guardians', auth: 'player', summary: "Guardian: everything the gateway holds about the ward, over all of the ward's accounts (confirmed links only)",
+    params: s.WardPath,
+    responses: {
+      200: { description: 'The export of GET /v1/me/data over every account of the ward (records together, `accounts` lists each account)', schema: s.WardData },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: s.Problem },
+      404: { description: 'ward_not_found', schema: s.Problem },
+    },
+  }),
+  eraseWardData: route({
+    method: 'DELETE', path: '/v1/guardian/wards/{wardId}/data', fn: 'guardians', auth: 'player', summary: "Guardian: erase every account of the ward (confirmed links only); the person and every guardian link go with the last",
+    params: s.WardPath,
+    responses: {
+      200: { description: 'Erased, as DELETE /v1/me for each account: what the law still needs is listed in retained', schema: s.Erasure },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: s.Problem },
+      404: { description: 'ward_not_found', schema: s.Problem },
+      429: contention,
+    },
+  }),
   listApprovals: route({
     method: 'GET', path: '/v1/guardian/approvals', fn: 'guardians', auth: 'player', summary: "Guardian: payments of the guardian's wards waiting for (or decided by) this guardian",
     responses: { 200: { description: 'Newest first; kept a day after they expire', schema: s.Approvals }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: s.Problem } },

@@ -201,7 +201,9 @@ export const MyData = z
     ),
     challenges: z.array(z.object({ challengeId: z.string(), signal: z.string(), context: z.string(), status: z.enum(['open', 'passed', 'failed']), createdAt: instant, resolvedAt: instantOrNull })),
     guardians: z.object({ count: z.number().int() }),
-    wards: z.array(z.object({})).meta({ description: 'Guardian links do not exist yet: always empty' }),
+    wards: z
+      .array(z.object({ wardId: z.string(), ageBand: ageBand, status: z.enum(['pending', 'confirmed']), linkedAt: instant, controls: z.record(z.string(), z.unknown()) }))
+      .meta({ description: 'The minors this account is a guardian of, with its controls' }),
     retention: z.array(z.object({ kind: z.string(), keptFor: z.string(), why: z.string() })).meta({ description: 'Every kind of item the gateway keeps, how long and why' }),
   })
   .meta({ id: 'MyData', description: 'Everything the gateway holds about this account and its person' });
@@ -305,3 +307,4 @@ export const Activity = z
     totals: z.object({ playedSeconds: z.number().int(), spent: fen.meta({ description: 'Committed payments, in fen' }) }),
   })
   .meta({ id: 'Activity' });
+export const WardData = MyData.extend({ accounts: z.array(MyData.shape.account.unwrap()).meta({ description: "Each of the ward's accounts" }) }).meta({ id: 'WardData' });

@@ -17,6 +17,7 @@ import { parseIdNumber } from '#shared/domain/idNumber';
 import { GuardianshipChanged, type Approval, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
 import { confirmCodeHash, identityHash, nameKeyOf, wardIdOf } from '#shared/identity/keys';
 import type { IdentityRepository } from '#shared/identity/repository';
+import { eraseAccount, exportData, type GuardianPrivacy, type PrivacyDeps } from '#shared/usecases/privacy';
 import { metric } from '#shared/log';
 import { Problem } from '#shared/problem';
 import type { SessionRecord, SessionRepository } from '#shared/sessions/repository';
@@ -30,6 +31,9 @@ export interface GuardianDeps {
   spending: Pick<SpendingRepository, 'ofAccount'>;
   pepper: string;
 }
+
+/** What needs no secret: everything but finding a ward by ID number and making ward ids and codes. */
+export type GuardianStore = Omit<GuardianDeps, 'pepper'>;
 
 /** A confirmation code is valid this long (docs/api.md). */
 export const CONFIRM_CODE_TTL_MS = 24 * 3600_000;
@@ -47,7 +51,7 @@ async function requireGuardian(deps: Pick<GuardianDeps, 'accounts'>, guardianId:
 const sameHash = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Reads, changes and saves the ward's guardianship, again when another change came first; then copies it. */
-async function change(deps: GuardianDeps, identityHash: string, edit: (g: Guardianship) => { links: Record<string, GuardianLink>; ward?: Parameters<GuardianRepository['save']>[2] } | null): Promise<Guardianship> {
+async function change(deps: GuardianStore, identityHash: string, edit: (g: Guardianship) => { links: Record<string, GuardianLink>; ward?: Parameters<GuardianRepository['save']>[2] } | null): Promise<Guardianship> {
   for (let attempt = 1; ; attempt += 1) {
     const seen = await deps.guardians.guardianship(identityHash);
     const next = edit(seen);
@@ -76,7 +80,7 @@ export function copyOf(g: Guardianship): GuardianshipCopy {
 }
 
 /** Copies the guardianship to every account of the ward and to each of their live sessions. */
-export async function copyGuardianship(deps: GuardianDeps, g: Guardianship): Promise<void> {
+export async function copyGuardianship(deps: GuardianStore, g: Guardianship): Promise<void> {
   await deps.identities.markGuarded(g.identityHash, g.rev);
   const identity = await deps.identities.get(g.identityHash);
   const copy = copyOf(g);
@@ -88,7 +92,7 @@ export async function copyGuardianship(deps: GuardianDeps, g: Guardianship): Pro
 }
 
 /** An account was just bound to a ward's person: it gets the current copy (the others keep theirs). */
-export async function copyToNewAccount(deps: GuardianDeps, identityHash: string): Promise<void> {
+export async function copyToNewAccount(deps: GuardianStore, identityHash: string): Promise<void> {
   await copyGuardianship(deps, await deps.guardians.guardianship(identityHash));
 }
 
@@ -178,8 +182,8 @@ export async function myGuardians(deps: GuardianDeps, accountId: string) {
 
 
 /** GET /v1/guardian/wards */
-export async function listWards(deps: GuardianDeps, guardianId: string, nowMs: number) {
-  await requireGuardian(deps, guardianId, nowMs);
+export async function listWards(deps: GuardianStore, guardianId: string, nowMs: number, options: { eligible?: boolean } = {}) {
+  if (options.eligible !== false) await requireGuardian(deps, guardianId, nowMs);
   const wards = await deps.guardians.wards(guardianId);
   const all = await deps.guardians.guardianships(wards.map((w) => w.identityHash));
   const today = beijingDate(nowMs);
@@ -194,7 +198,7 @@ export async function listWards(deps: GuardianDeps, guardianId: string, nowMs: n
 }
 
 /** This guardian's ward and link, or 404 ward_not_found (unknown, or another guardian's). */
-async function resolveWard(deps: GuardianDeps, guardianId: string, wardId: string): Promise<{ ward: WardRef; link: GuardianLink }> {
+async function resolveWard(deps: GuardianStore, guardianId: string, wardId: string): Promise<{ ward: WardRef; link: GuardianLink }> {
   const ward = await deps.guardians.ward(guardianId, wardId);
   const link = ward ? (await deps.guardians.guardianship(ward.identityHash)).links[guardianId] : undefined;
   if (!ward || !link) throw new Problem('ward_not_found');
@@ -229,7 +233,7 @@ export async function unlinkWard(deps: GuardianDeps, guardianId: string, wardId:
 const approvalStatus = (a: Approval, nowMs: number): 'pending' | 'approved' | 'declined' | 'expired' => (a.status === 'pending' && a.expiresAtMs <= nowMs ? 'expired' : a.status);
 
 /** The approvals this guardian decides: of each ward, those requested while their controls asked for approval. */
-async function approvalsOf(deps: GuardianDeps, guardianId: string): Promise<Array<{ wardId: string; approval: Approval }>> {
+async function approvalsOf(deps: GuardianStore, guardianId: string): Promise<Array<{ wardId: string; approval: Approval }>> {
   const out: Array<{ wardId: string; approval: Approval }> = [];
   for (const ward of await deps.guardians.wards(guardianId)) {
     for (const approval of await deps.guardians.approvals(ward.identityHash)) if (approval.deciders.includes(guardianId)) out.push({ wardId: ward.wardId, approval });
@@ -294,4 +298,88 @@ export async function wardActivity(deps: GuardianDeps, guardianId: string, wardI
     payments: paymentRows,
     totals: { playedSeconds: sessionRows.reduce((sum, s) => sum + s.playedSeconds, 0), spent: payments.filter((o) => o.status === 'committed').reduce((sum, o) => sum + o.amount, 0) },
   };
+}
+
+/** Export and erasure's view of guardians (shared/usecases/privacy.ts). */
+export function guardianPrivacy(deps: GuardianStore): GuardianPrivacy {
+  return {
+    async linksOf(identityHash, accountId, nowMs) {
+      const own = identityHash ? Object.keys((await deps.guardians.guardianship(identityHash)).links).length : 0;
+      const wards = (await deps.guardians.wards(accountId)).length ? (await listWards(deps, accountId, nowMs, { eligible: false })).wards : [];
+      return { guardians: own, wards };
+    },
+    async forgetGuardian(accountId) {
+      const wards = await deps.guardians.wards(accountId);
+      for (const ward of wards) {
+        await change(deps, ward.identityHash, (g) => {
+          const { [accountId]: gone, ...rest } = g.links;
+          return gone ? { links: rest, ward: { guardianId: accountId, remove: ward.wardId } } : { links: g.links, ward: { guardianId: accountId, remove: ward.wardId } };
+        });
+      }
+      return wards.length;
+    },
+    async forgetWard(identityHash) {
+      await deps.guardians.deleteApprovals(identityHash);
+      await deps.guardians.removeAll(identityHash);
+    },
+  };
+}
+
+/** The ward's person and accounts, for a confirmed link only (403 link_not_confirmed). */
+async function confirmedWard(deps: GuardianDeps, guardianId: string, wardId: string, nowMs: number) {
+  await requireGuardian(deps, guardianId, nowMs);
+  const { ward, link } = await resolveWard(deps, guardianId, wardId);
+  if (link.status !== 'confirmed') throw new Problem('link_not_confirmed');
+  const identity = await deps.identities.get(ward.identityHash);
+  return { ward, accounts: identity?.accounts ?? [] };
+}
+
+const byTime = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+
+/**
+ * GET /v1/guardian/wards/{wardId}/data: the ward's export (GET /v1/me/data) over every account of
+ * the ward: one document, records of all accounts together, each account listed in `accounts`.
+ */
+export async function exportWardData(deps: GuardianDeps, privacy: PrivacyDeps, guardianId: string, wardId: string, nowMs: number) {
+  const { accounts } = await confirmedWard(deps, guardianId, wardId, nowMs);
+  const all = [];
+  for (const accountId of accounts) all.push(await exportData(privacy, accountId, nowMs));
+  const seen = all.flatMap((e) => (e.devices.lastSeenAt ? [e.devices.lastSeenAt] : [])).sort();
+  metric('GuardianWardExport', 1);
+  return {
+    account: all.find((e) => e.account)?.account ?? null,
+    accounts: all.flatMap((e) => (e.account ? [e.account] : [])),
+    identity: all.find((e) => e.identity)?.identity ?? null,
+    sessions: all.flatMap((e) => e.sessions).sort(byTime((x) => x.startedAt)),
+    payments: all.flatMap((e) => e.payments).sort(byTime((x) => x.reservedAt)),
+    devices: { count: all.reduce((n, e) => n + e.devices.count, 0), lastSeenAt: seen[seen.length - 1] ?? null },
+    riskDecisions: all.flatMap((e) => e.riskDecisions).sort(byTime((x) => x.at)),
+    challenges: all.flatMap((e) => e.challenges).sort(byTime((x) => x.createdAt)),
+    guardians: { count: all[0]?.guardians.count ?? 0 },
+    wards: [],
+    retention: all[0]?.retention ?? [],
+  };
+}
+
+/**
+ * DELETE /v1/guardian/wards/{wardId}/data: erases every account of the ward (DELETE /v1/me each);
+ * the person, and with it every guardian link, goes with the last one. What the law still needs is
+ * kept and listed as for a player's own erasure.
+ */
+export async function eraseWardData(deps: GuardianDeps, privacy: PrivacyDeps, guardianId: string, wardId: string, nowMs: number) {
+  const { accounts } = await confirmedWard(deps, guardianId, wardId, nowMs);
+  const erased = new Set<string>();
+  const retained = new Map<string, { kind: string; until: string | null; why: string }>();
+  for (const accountId of accounts) {
+    const r = await eraseAccount(privacy, accountId, nowMs);
+    r.erased.forEach((k) => erased.add(k));
+    for (const k of r.retained) {
+      const held = retained.get(k.kind);
+      // The longest keeping wins; "until reported" (null) outlasts any date.
+      const longer = !held || (held.until !== null && (k.until === null || k.until > held.until));
+      if (longer) retained.set(k.kind, k);
+    }
+  }
+  metric('GuardianWardErasure', 1);
+  return { erased: [...erased], retained: [...retained.values()] };
 }

@@ -33,6 +33,18 @@ export interface PrivacyDeps {
   spending: SpendingRepository;
   risk: RiskRepository;
   outbox: OutboxRepository;
+  /** Guardian links of the person and of the account as a guardian (shared/usecases/guardians.ts). */
+  guardians: GuardianPrivacy;
+}
+
+/** What export and erasure need of guardians. */
+export interface GuardianPrivacy {
+  /** How many guardians the person has, and the wards this account is a guardian of. */
+  linksOf(identityHash: string | undefined, accountId: string, nowMs: number): Promise<{ guardians: number; wards: Array<{ wardId: string; status: string; linkedAt: string; controls: unknown }> }>;
+  /** Ends every link in which this account is the guardian; how many there were. */
+  forgetGuardian(accountId: string): Promise<number>;
+  /** The person is gone: their guardianship, the guardians' ward items and approvals go too. */
+  forgetWard(identityHash: string): Promise<void>;
 }
 
 
@@ -51,6 +63,7 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
   const [sessions, orders, audit] = await Promise.all([deps.sessions.repo.ofAccount(accountId), deps.spending.ofAccount(accountId), deps.risk.audit(accountId)]);
   const challenges = (await deps.risk.challenges(challengeIdsOf(account, audit))).filter((c) => c.accountId === accountId);
   const seen = Object.values(account?.devices ?? {});
+  const links = await deps.guardians.linksOf(account?.identityStatus !== 'rejected' ? account?.identityHash : undefined, accountId, nowMs);
   let identity = null;
   if (account?.identityStatus) {
     identity = account.birthDate
@@ -80,15 +93,14 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
       .sort((a, b) => a.at - b.at)
       .map(auditView),
     challenges: challenges.map((c) => ({ challengeId: c.challengeId, signal: c.signal, context: c.context, status: c.status, createdAt: formatBeijing(c.createdAt), resolvedAt: instantOrNull(c.resolvedAt) })),
-    // Guardian links do not exist yet (issue: guardians).
-    guardians: { count: 0 },
-    wards: [] as Array<Record<string, never>>,
+    guardians: { count: links.guardians },
+    wards: links.wards,
     retention: retentionView(),
   };
 }
 
 /** The steps of an erasure, in order (tests make one of them fail to show that a retry completes). */
-export const ERASURE_STEPS = ['liveSessions', 'sessions', 'orders', 'challenges', 'devices', 'person', 'record', 'account'] as const;
+export const ERASURE_STEPS = ['liveSessions', 'sessions', 'orders', 'challenges', 'devices', 'guardians', 'person', 'record', 'account'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 
 export interface Retained {
@@ -180,13 +192,19 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
   }
   await step('devices');
 
-  // 6. The person: unbound; gone with its last account, but the ledger of this month keeps limiting.
+  // 6. As a guardian: every link this account holds ends (its controls stop applying).
+  if ((await deps.guardians.forgetGuardian(accountId)) > 0) erased.add('guardian_links');
+  await step('guardians');
+
+  // 7. The person: unbound; gone with its last account, but the ledger of this month keeps limiting.
   if (account?.identityHash) {
     const { removed } = await deps.identities.unbind(account.identityHash, accountId);
     erased.add('identity');
     if (!removed) {
       retained.push({ kind: 'identity', until: null, why: WHY.identity });
     } else {
+      // As a ward: the person's guardian links, the guardians' ward items and approvals go with it.
+      await deps.guardians.forgetWard(account.identityHash);
       const today = beijingDate(nowMs);
       const month = beijingMonth(nowMs);
       for (const c of await deps.spending.ledger(account.identityHash)) {
@@ -212,7 +230,7 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
   }
   await step('person');
 
-  // 7. The record of what was kept (no hashes), then 8. the account item itself.
+  // 8. The record of what was kept (no hashes), then 9. the account item itself.
   if (account) {
     await record(true);
     await step('record');

@@ -334,3 +334,71 @@ describe.skipIf(deployed)('guardians', () => {
     expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: ward.token, body: { code: codes.other } })).body.code).toBe('link_not_found');
   });
 });
+
+describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a guardian's own erasure", () => {
+  const strip = (p: { name: string; idNumber: string }) => ({ name: p.name, idNumber: p.idNumber });
+  it('exports every account of the ward, erases them all, and the links go with the person', async () => {
+    await t.api.setClock('2026-10-04T20:05:00+08:00');
+    const g = await t.api.token(`pg-${uid()}`);
+    const g2 = await t.api.token(`pg2-${uid()}`);
+    const wardPerson = person('2012-07-07', '陈小红');
+    const w1Id = `pw1-${uid()}`;
+    const w2Id = `pw2-${uid()}`;
+    const w1 = await t.api.token(w1Id);
+    const w2 = await t.api.token(w2Id);
+    for (const [token, p] of [[g, person('1979-01-01')], [g2, person('1981-01-01')], [w1, wardPerson], [w2, wardPerson]] as const) {
+      expect((await t.api.call('POST', '/v1/identity', { token, body: strip(p) })).status).toBe(200);
+    }
+    const link = await t.api.call('POST', '/v1/guardian/wards', { token: g, body: strip(wardPerson) });
+    const pending = await t.api.call('POST', '/v1/guardian/wards', { token: g2, body: strip(wardPerson) });
+    expect((await t.api.call('GET', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g })).body.code).toBe('link_not_confirmed');
+    expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: w1, body: { code: link.body.confirmCode } })).status).toBe(200);
+    const s1 = await t.api.call('POST', '/v1/sessions', { token: w1, body: { deviceId: 'pd-1' } });
+    expect((await t.api.call('DELETE', `/v1/sessions/${s1.body.sessionId}`, { token: w1 })).status).toBe(204);
+    const s2 = await t.api.call('POST', '/v1/sessions', { token: w2, body: { deviceId: 'pd-2' } });
+    expect(s2.status).toBe(201);
+    const orderId = `po-${uid()}`;
+    expect((await t.api.call('POST', '/v1/payments', { token: w2, body: { orderId, amount: 1000 } })).status).toBe(201);
+    expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token: w2 })).status).toBe(200);
+
+    const mine = await t.api.call('GET', '/v1/me/data', { token: w1 });
+    expect(mine.body.guardians).toEqual({ count: 2 });
+    const guardianOwn = await t.api.call('GET', '/v1/me/data', { token: g });
+    expect(guardianOwn.body.wards).toEqual([expect.objectContaining({ wardId: link.body.wardId, status: 'confirmed', ageBand: 8 })]);
+
+    const exported = await t.api.call('GET', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g });
+    expect(exported.status).toBe(200);
+    expect(exported.body.accounts.map((a: { accountId: string }) => a.accountId).sort()).toEqual([w1Id, w2Id].sort());
+    expect(exported.body.sessions.map((s: { sessionId: string; state: string }) => [s.sessionId, s.state])).toEqual([[s1.body.sessionId, 'ended'], [s2.body.sessionId, 'live']]);
+    expect(exported.body.payments.map((p: { orderId: string; status: string }) => [p.orderId, p.status])).toEqual([[orderId, 'committed']]);
+    expect(exported.body.identity).toEqual({ status: 'verified', birthDate: '2012-07-07', ageBand: 8 });
+    expect(JSON.stringify(exported.body)).not.toContain(wardPerson.idNumber);
+    expect(JSON.stringify(exported.body)).not.toContain(wardPerson.name);
+
+    const erased = await t.api.call('DELETE', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g });
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased).toEqual(expect.arrayContaining(['account', 'identity', 'sessions', 'payments']));
+    expect(erased.body.retained).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'spend_total_month', until: '2026-11-01T00:00:00+08:00' })]));
+    for (const token of [w1, w2]) expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'none' });
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: g })).body.wards).toEqual([]);
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: g2 })).body.wards).toEqual([]);
+    expect((await t.api.call('GET', `/v1/guardian/wards/${pending.body.wardId}/data`, { token: g2 })).status).toBe(404);
+  });
+
+  it("a guardian's own erasure ends the guardian's links and controls", async () => {
+    await t.api.setClock('2026-10-04T20:20:00+08:00');
+    const gId = `eg-${uid()}`;
+    const g = await t.api.token(gId);
+    const w = await t.api.token(`ew-${uid()}`);
+    const wardPerson = person('2013-08-08', '林小华');
+    expect((await t.api.call('POST', '/v1/identity', { token: g, body: strip(person('1975-05-05')) })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/identity', { token: w, body: strip(wardPerson) })).status).toBe(200);
+    const link = await t.api.call('POST', '/v1/guardian/wards', { token: g, body: strip(wardPerson) });
+    expect((await t.api.call('PUT', `/v1/guardian/wards/${link.body.wardId}/controls`, { token: g, body: { playBanned: true } })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/sessions', { token: w, body: { deviceId: 'ed-1' } })).body.code).toBe('guardian_restricted');
+    const erased = await t.api.call('DELETE', '/v1/me', { token: g });
+    expect(erased.body.erased).toContain('guardian_links');
+    expect((await t.api.call('GET', '/v1/me/guardians', { token: w })).body.guardians).toEqual([]);
+    expect((await t.api.call('POST', '/v1/sessions', { token: w, body: { deviceId: 'ed-1' } })).status).toBe(201);
+  });
+});
