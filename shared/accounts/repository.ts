@@ -41,6 +41,11 @@ const AccountItem = z.object({
   nightPlay: z.record(z.string(), z.object({ at: z.number(), s: z.number() })).optional(),
   openChallenge: z.object({ challengeId: z.string(), signal: z.string(), expiresAtMs: z.number() }).optional(),
   lastLoginAt: epochMs.optional(),
+  /**
+   * The person's play on a Beijing day as this account's last session ended it (counted policies):
+   * login decides with it and its transaction checks it against the person's day play.
+   */
+  playDay: z.object({ day: z.string(), seconds: z.number() }).optional(),
   /** Set by an operator on the item itself: the account may not play or pay. */
   blocked: z.boolean().optional(),
   /** The person's guardians' combined rules, copied here for login and payments (shared/guardians/service.ts). */
@@ -277,11 +282,15 @@ export class AccountRepository {
     night: { sessionId: string; endedAt: number; seconds: number } | null,
     /** The same account's lease in another game, released in the same update (one transaction may touch an item once). */
     alsoRelease?: { gameId: string; sessionId: string },
-    /**
-     * The guardianship copy the caller decided with (its `rev`, or null for none): a login fails
-     * rather than start a session under rules a guardian has just changed.
-     */
-    guardianRev?: number | null,
+    extra: {
+      /**
+       * The guardianship copy the caller decided with (its `rev`, or null for none): a login fails
+       * rather than start a session under rules a guardian has just changed.
+       */
+      guardianRev?: number | null;
+      /** The person's day play once the ending session is counted (see `playDay`). */
+      playDay?: { day: string; seconds: number };
+    } = {},
   ): TransactItem {
     const set: string[] = [];
     const remove: string[] = [];
@@ -304,12 +313,16 @@ export class AccountRepository {
       values[':night'] = { at: night.endedAt, s: night.seconds };
     }
     if (seenSessionId) values[':seen'] = seenSessionId;
-    if (guardianRev !== undefined) {
-      if (guardianRev === null) conditions.push('attribute_not_exists(guardianship)');
+    if (extra.guardianRev !== undefined) {
+      if (extra.guardianRev === null) conditions.push('attribute_not_exists(guardianship)');
       else {
         conditions.push('guardianship.rev = :grev');
-        values[':grev'] = guardianRev;
+        values[':grev'] = extra.guardianRev;
       }
+    }
+    if (extra.playDay) {
+      set.push('playDay = :pd');
+      values[':pd'] = extra.playDay;
     }
     if (!next) remove.push('#lease');
     conditions.unshift(seenSessionId ? '#lease.sessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(#lease)');

@@ -135,8 +135,14 @@ const liveIndex = (sessionId: string, lastHeartbeatAt: number) => liveSessionInd
 export const heartbeatDeadline = (lastHeartbeatAt: number, intervalSeconds: number): number => lastHeartbeatAt + (2 * intervalSeconds + 30) * 1000;
 
 export class SessionConflict extends Error {
-  /** `guardian`: a guardian changed the ward's rules while the login decided under the old ones. */
-  constructor(readonly reason: 'account' | 'identity' | 'guardian') {
+  /**
+   * `guardian`: a guardian changed the ward's rules while the login decided under the old ones;
+   * `dayPlay`: the person played more today than the login knew (`playedSeconds`, the real figure).
+   */
+  constructor(
+    readonly reason: 'account' | 'identity' | 'guardian' | 'dayPlay',
+    readonly playedSeconds = 0,
+  ) {
     super('another live session holds this account or identity');
   }
 }
@@ -185,18 +191,21 @@ export class SessionRepository {
     };
   }
 
-  private dayPlayUpdate(play: { identityHash: string; day: string; seconds: number }, nowMs: number) {
+  /** Adds a session's play to its person's day; with `known`, only if the day held no more than that before. */
+  private dayPlayUpdate(play: { identityHash: string; day: string; seconds: number }, nowMs: number, known?: number): TransactItem {
+    const check: Partial<ReturnType<SessionRepository['dayCheckCondition']>> = known === undefined ? {} : this.dayCheckCondition(known);
     return {
       Update: {
         TableName: this.table,
         Key: dayPlayKey(play.identityHash, play.day),
         UpdateExpression: 'ADD seconds :s SET expiresAt = :exp',
-        ExpressionAttributeValues: { ':s': play.seconds, ':exp': ttlAttribute(nowMs + DAY_PLAY_RETENTION_MS) },
+        ...check,
+        ExpressionAttributeValues: { ':s': play.seconds, ':exp': ttlAttribute(nowMs + DAY_PLAY_RETENTION_MS), ...check.ExpressionAttributeValues },
       },
     };
   }
 
-  /** Seconds this person has played on a Beijing day (budget policies only: one extra read at login). */
+  /** Seconds this person has played on a Beijing day (GET /v1/limits; login checks its account's figure in its transaction instead). */
   async playedOn(identityHash: string, day: string): Promise<number> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day), ConsistentRead: true }));
     return Number(r.Item?.seconds ?? 0);
@@ -208,7 +217,7 @@ export class SessionRepository {
    * conditioned on being free or still held by the session we saw, so two simultaneous logins
    * produce exactly one session.
    */
-  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }, also: Items = []): Promise<void> {
+  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }, also: Items = [], dayCheck?: { day: string; known: number }): Promise<void> {
     const now = s.startedAt;
     const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId, gameId: s.gameId };
     const ownOld = replaced.account;
@@ -226,7 +235,7 @@ export class SessionRepository {
           ownOld?.lease.sessionId ?? null,
           ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null,
           sameAccountOtherGame ? { gameId: sameAccountOtherGame.gameId, sessionId: sameAccountOtherGame.sessionId } : undefined,
-          s.guardian?.rev ?? null,
+          { guardianRev: s.guardian?.rev ?? null },
         ),
       ],
       ['login', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
@@ -247,11 +256,18 @@ export class SessionRepository {
     for (const old of ended.values()) {
       const sid = old.lease.sessionId;
       items.push([`end:${sid}`, this.endUpdate(sid, 'signed_in_elsewhere', now, s.guardian?.watched)]);
-      if (old.play && old.play.seconds > 0) items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
+      if (old.play && old.play.seconds > 0) {
+        // One transaction touches an item once: the day's check rides on this update of the same day.
+        if (dayCheck && old.play.identityHash === s.identityHash && old.play.day === dayCheck.day) {
+          items.push(['dayPlayCheck', this.dayPlayUpdate(old.play, now, dayCheck.known)]);
+          dayCheck = undefined;
+        } else items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
+      }
       items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId })]);
       // The person's session on another account also holds that account's lease in its game: release it.
       if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, null, sid, null)]);
     }
+    if (dayCheck) items.push(['dayPlayCheck', { ConditionCheck: { TableName: this.table, Key: dayPlayKey(s.identityHash, dayCheck.day), ...this.dayCheckCondition(dayCheck.known) } }]);
     items.push(...also);
     const accountLease = items.find(([name]) => name === 'accountLease')![1];
     if (accountLease.Update) accountLease.Update.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
@@ -260,11 +276,17 @@ export class SessionRepository {
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
       if (error.refused('identityLease')) throw new SessionConflict('identity');
+      if (error.refused('dayPlayCheck')) throw new SessionConflict('dayPlay', Number(error.itemOf('dayPlayCheck')?.seconds ?? 0));
       const account = error.itemOf('accountLease');
       const rev = (account?.guardianship as { rev?: number } | undefined)?.rev ?? null;
       if (account && rev !== (s.guardian?.rev ?? null)) throw new SessionConflict('guardian');
       throw new SessionConflict('account');
     }
+  }
+
+  /** The person's day play is still what login decided with (no more: another account's session may have added to it). */
+  private dayCheckCondition(known: number) {
+    return { ConditionExpression: 'attribute_not_exists(seconds) OR seconds <= :known', ExpressionAttributeValues: { ':known': known }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
   }
 
   /**
@@ -331,7 +353,7 @@ export class SessionRepository {
     s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased' | 'identityLeaseScope' | 'gameId' | 'guardian'>,
     reason: EndReason,
     endedAt: number,
-    options: { lastHeartbeatAt?: number; nightSeconds?: number; play?: { day: string; seconds: number } } = {},
+    options: { lastHeartbeatAt?: number; nightSeconds?: number; play?: { day: string; seconds: number; total?: number } } = {},
   ): Promise<boolean> {
     const end = this.endUpdate(s.sessionId, reason, endedAt, s.guardian?.watched);
     if (options.lastHeartbeatAt !== undefined) {
@@ -341,7 +363,7 @@ export class SessionRepository {
     const items: Items = [
       ['session', end],
       ['logout', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId })],
-      ['accountLease', this.accounts.leasePart(s.accountId, s.gameId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 })],
+      ['accountLease', this.accounts.leasePart(s.accountId, s.gameId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 }, undefined, options.play?.total !== undefined ? { playDay: { day: options.play.day, seconds: options.play.total } } : {})],
     ];
     if (s.identityLeased) {
       // Sessions stored before games existed held the person's lease for the single game.

@@ -92,8 +92,12 @@ function noteUnknownGame(deps: Pick<SessionDeps, 'games'>, s: Pick<SessionRecord
 }
 
 /** What a session adds to its person's day when it ends (budget policies, or a guardian's daily minutes). */
-const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin' | 'guardian'>, endMs: number) =>
-  countsPlayTime(tightenPolicy(deps.policy, s.guardian?.rules)) && s.minorAtLogin ? { day: beijingDate(s.startedAt), seconds: Math.max(0, Math.floor((endMs - s.startedAt) / 1000)) } : undefined;
+const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin' | 'guardian' | 'playedBeforeSeconds'>, endMs: number) => {
+  if (!countsPlayTime(tightenPolicy(deps.policy, s.guardian?.rules)) || !s.minorAtLogin) return undefined;
+  const seconds = Math.max(0, Math.floor((endMs - s.startedAt) / 1000));
+  // `total`: the person's day once this session is counted, as its account remembers it.
+  return { day: beijingDate(s.startedAt), seconds, total: s.playedBeforeSeconds + seconds };
+};
 
 /** The play-time decision for an account at an instant (login, limits and heartbeats share it). */
 export function decideForAccount(deps: Pick<SessionDeps, 'policy' | 'calendar'>, facts: { birthDate: string; minorRulesUntil?: number | undefined }, playedSecondsToday: number, nowMs: number): PlayDecision {
@@ -189,7 +193,8 @@ const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: numbe
 /**
  * Login (docs/api.md, POST /v1/sessions). Common path, three DynamoDB requests: the account read
  * that also records the device, the device's sightings, and the transaction that starts the
- * session. Taking over a live session costs one more read (the session), and a minor's session on
+ * session, also under a play budget (the account remembers the person's day; the transaction checks
+ * it). Taking over a live session costs one more read (the session), and a minor's session on
  * another account one more (the identity lease).
  */
 export async function startSession(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
@@ -201,9 +206,17 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
   const rules = guardianship?.rules ?? null;
   // A guardian's daily minutes count the ward's play like a budget policy does.
   const counted = wardPolicy(deps.policy, rules);
-  const playedToday = countsPlayTime(counted) ? await deps.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
-  const decision = decideWithGuardians(deps, account, rules, playedToday, nowMs);
-  if (!decision.allowedNow) throw decision.byGuardian ? guardianRestrictedProblem(decision) : restrictedProblem(decision, deps.policy);
+  // What the person has played today, as this account's last session left it (no read): the
+  // session's transaction checks it against the person's day play and tells the real figure when
+  // another account of the person has played since (docs/design.md, requests per call).
+  const today = beijingDate(nowMs);
+  let known = countsPlayTime(counted) && account.playDay?.day === today ? account.playDay.seconds : 0;
+  const decide = (played: number) => {
+    const d = decideWithGuardians(deps, account, rules, played, nowMs);
+    if (!d.allowedNow) throw d.byGuardian ? guardianRestrictedProblem(d) : restrictedProblem(d, deps.policy);
+    return d;
+  };
+  let decision = decide(known);
 
   const windowStart = nowMs - deps.risk.policy.deviceWindowSeconds * 1000;
   const deviceAccounts = await deps.risk.repo.sightDevice(device, accountId, nowMs, deps.risk.policy.deviceWindowSeconds);
@@ -255,7 +268,7 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
     deviceHash: device,
     birthDate: account.birthDate,
     ...(account.minorRulesUntil ? { minorRulesUntil: account.minorRulesUntil } : {}),
-    playedBeforeSeconds: playedToday,
+    playedBeforeSeconds: known,
     startedAt: nowMs,
     lastHeartbeatAt: nowMs,
     lastSeq: 0,
@@ -273,16 +286,33 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
     deps.notifications && watchers.length
       ? [['notification', deps.notifications.eventPart({ type: 'guardian.ward_session_started', occurredAtMs: nowMs, id: `session-started-${sessionId}`, data: { guardians: watchers, sessionId, gameId, startedAt: formatBeijing(nowMs) } })]]
       : [];
-  for (let attempt = 0; ; attempt += 1) {
+  // The sessions this login ends count toward today's play too (they are added in its transaction).
+  const playedBefore = () => {
+    const ended = new Map<string, Replaced>();
+    for (const r of [replacedAccount, replacedIdentity]) if (r?.live && r.play?.day === today) ended.set(r.lease.sessionId, r);
+    return known + [...ended.values()].reduce((sum, r) => sum + (r.play?.seconds ?? 0), 0);
+  };
+  const counting = countsPlayTime(counted) && decision.minor;
+  for (let identityRetries = 0, dayRetries = 0; ; ) {
+    if (counting) {
+      session.playedBeforeSeconds = playedBefore();
+      decision = decide(session.playedBeforeSeconds);
+    }
     try {
-      await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity }, also);
+      await deps.repo.start(session, { account: replacedAccount, identity: replacedIdentity }, also, counting ? { day: today, known } : undefined);
       break;
     } catch (error) {
       if (!(error instanceof SessionConflict)) throw error;
       // A guardian changed the rules while this login decided: nothing started; the retry decides anew.
       if (error.reason === 'guardian') throw new Problem('write_contention', {}, { 'retry-after': '1' });
+      // Another account of the person played since this account's last session: decide with the real figure.
+      if (error.reason === 'dayPlay') {
+        if ((dayRetries += 1) > 2) throw new Problem('write_contention', {}, { 'retry-after': '1' });
+        known = error.playedSeconds;
+        continue;
+      }
       // This minor plays on another of their accounts: take over or refuse, as for the account.
-      const other = error.reason === 'identity' && attempt === 0 && session.identityLeaseScope ? await deps.repo.identityLease(account.identityHash, session.identityLeaseScope) : null;
+      const other = error.reason === 'identity' && (identityRetries += 1) === 1 && session.identityLeaseScope ? await deps.repo.identityLease(account.identityHash, session.identityLeaseScope) : null;
       if (!other) throw new Problem('session_active_elsewhere');
       replacedIdentity = await replaceable(other);
     }

@@ -2,7 +2,9 @@
  * The nppa-2019 preset (1.5 h a day, counted per person per Beijing day across accounts and
  * sessions) through the HTTP gateway.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ddbCallCounter } from '#shared/storage/dynamo';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
@@ -41,6 +43,32 @@ describe.skipIf(deployed)('nppa-2019: 90 minutes a day per person', () => {
     // The detail names the rule in force, the 2019 notice's, not the 2021 windows.
     expect(again.body.detail).toBe(NPPA_2019_DETAIL);
     expect((await t.api.call('GET', '/v1/limits', { token: b })).body.playTime).toMatchObject({ allowedNow: false, remainingSeconds: 0 });
+  });
+
+  it('logs a minor in with 3 DynamoDB requests under a budget (the account remembers the day; the transaction checks it)', async () => {
+    await t.api.setClock('2026-11-26T09:00:00+08:00');
+    const token = await t.api.token(`budget-count-${randomUUID().slice(0, 8)}`);
+    expect((await t.api.call('POST', '/v1/identity', { token, body: person('2011-02-02') })).status).toBe(200);
+    let before = ddbCallCounter.calls;
+    const first = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'count-phone' } });
+    expect(ddbCallCounter.calls - before).toBe(3);
+    await t.api.setClock('2026-11-26T09:20:00+08:00');
+    expect((await t.api.call('DELETE', `/v1/sessions/${first.body.sessionId}`, { token })).status).toBe(204);
+    before = ddbCallCounter.calls;
+    const second = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'count-phone' } });
+    expect(ddbCallCounter.calls - before).toBe(3);
+    expect(Math.abs(second.body.remainingSeconds - 4200)).toBeLessThanOrEqual(2);
+  });
+
+  it('a takeover counts the session it ends toward the day', async () => {
+    await t.api.setClock('2026-11-27T09:00:00+08:00');
+    const token = await t.api.token(`budget-take-${randomUUID().slice(0, 8)}`);
+    expect((await t.api.call('POST', '/v1/identity', { token, body: person('2011-03-03') })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'take-1' } })).status).toBe(201);
+    await t.api.setClock('2026-11-27T09:30:00+08:00');
+    const taken = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'take-2', takeover: true } });
+    expect(taken.status).toBe(201);
+    expect(Math.abs(taken.body.remainingSeconds - 3600)).toBeLessThanOrEqual(2);
   });
 
   it('refuses a minor during the 22:00–08:00 curfew', async () => {

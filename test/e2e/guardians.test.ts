@@ -167,13 +167,19 @@ describe.skipIf(deployed)('guardians', () => {
     expect(first.body.remainingSeconds).toBeLessThanOrEqual(600);
     await t.api.setClock('2026-10-02T20:24:00+08:00');
     expect((await logout(first.body.sessionId)).status).toBe(204);
+    // The account remembers the person's day (no read at login): still three requests.
+    const before = ddbCallCounter.calls;
     const second = await login();
+    expect(ddbCallCounter.calls - before).toBe(3);
     expect(second.status).toBe(201);
     expect(second.body.remainingSeconds).toBeGreaterThan(355);
     expect(second.body.remainingSeconds).toBeLessThanOrEqual(361);
     await t.api.setClock('2026-10-02T20:31:00+08:00');
     const over = await beat(second.body.sessionId);
     expect(over.body).toMatchObject({ action: 'terminate', reason: 'guardian_restricted' });
+    // The ward's other account never played today: its login learns the person's day from the check.
+    const otherAccount = await login(ward.token2);
+    expect(otherAccount.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00' });
     const refused = await login();
     // The next window is the law's; the ten minutes then apply within it.
     expect(refused.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00', nextWindowEnd: '2026-10-03T21:00:00+08:00' });
