@@ -74,7 +74,7 @@ function responsesOf(operationId: string, r: RouteSpec): Record<string, unknown>
     // A route's own 403 (which codes it answers) is kept; the generic one only fills a gap.
     if (r.auth !== 'account') responses['403'] ??= problemResponse('forbidden: not this kind of credential', ['forbidden'], '403');
   }
-  if (r.body || r.params) responses['400'] ??= problemResponse('invalid_request: `errors` names each field that is wrong', ['invalid_request'], '400');
+  if (r.body || r.params || r.query) responses['400'] ??= problemResponse('invalid_request: `errors` names each field that is wrong', ['invalid_request'], '400');
   responses.default = problemResponse('Any other problem document', null, 'default');
   return responses;
 }
@@ -90,7 +90,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       operationId,
       summary: r.summary,
       ...(r.auth === 'none' ? { security: [] } : { 'x-credential': r.auth }),
-      ...(r.params ? { requestParams: { path: r.params } } : {}),
+      ...(r.params || r.query ? { requestParams: { ...(r.params ? { path: r.params } : {}), ...(r.query ? { query: r.query } : {}) } } : {}),
       ...(params.length ? { parameters: params } : {}),
       // Inline: openapi-typescript makes a member with a `default` required everywhere but inside a
       // request body, and `takeover` must stay optional. A clone from a copy of the definition has no

@@ -24,6 +24,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** One schema per `{name}` in `path`: checked at the edge before the operation runs. */
   params?: z.ZodObject;
+  /** The query parameters: declared in the OpenAPI document and checked at the edge (400 `in: "query"`). */
+  query?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
@@ -163,6 +165,7 @@ export const routes = {
     method: 'GET', path: '/v1/admin/accounts/{accountId}', fn: 'admin', auth: 'operator',
     summary: 'An account for compliance staff: status, age band, risk flags, recent sessions, payments, audit entries. Query `reason` (1–200 characters) is required; the access is logged before anything is returned',
     params: s.AdminAccountPath,
+    query: s.AdminAccountQuery,
     responses: {
       200: { description: 'The account (the access-log entry was written first)', schema: s.AdminAccount },
       400: { description: 'invalid_request (reason missing, empty or over 200 characters)', schema: s.Problem },
@@ -173,6 +176,7 @@ export const routes = {
   adminAccessLog: route({
     method: 'GET', path: '/v1/admin/access-log', fn: 'admin', auth: 'operator',
     summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, inclusive, at most 367 days)',
+    query: s.AccessLogQuery,
     responses: {
       200: { description: 'Entries oldest first; they cannot be changed or deleted and are kept three years', schema: s.AccessLog },
       400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: s.Problem },
@@ -215,6 +219,7 @@ export const routes = {
     method: 'GET', path: '/v1/guardian/wards/{wardId}/activity', fn: 'guardians', auth: 'player',
     summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, both included, at most 92 days); confirmed links only",
     params: s.WardPath,
+    query: s.ActivityQuery,
     responses: {
       200: { description: 'Sessions started and payments reserved in the range, oldest first, with totals (played seconds; committed fen)', schema: s.Activity },
       400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 92 days)', schema: s.Problem },

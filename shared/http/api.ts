@@ -97,6 +97,13 @@ function parseParams(route: RouteSpec, event: Event): Record<string, unknown> {
   return parsed.data;
 }
 
+/** Query parameters are checked before the operation too (the operation reads them parsed again). */
+function checkQuery(route: RouteSpec, event: Event): void {
+  if (!route.query) return;
+  const parsed = route.query.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new Problem('invalid_request', { errors: issuesOf(parsed.error, { in: 'query' }) });
+}
+
 // fatal: bytes that are not UTF-8 are refused, not silently replaced with U+FFFD.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -168,6 +175,7 @@ export function httpFunction(operations: Operations) {
       const [name, route] = found;
       const caller = authorize(route, event);
       const params = parseParams(route, event);
+      checkQuery(route, event);
       const body = parseBody(route, event);
       const req = {
         operation: name,
