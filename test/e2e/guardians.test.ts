@@ -408,3 +408,43 @@ describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a g
     expect((await t.api.call('POST', '/v1/sessions', { token: w, body: { deviceId: 'ed-1' } })).status).toBe(201);
   });
 });
+
+describe.skipIf(deployed)('guardians under concurrent requests', () => {
+  const strip = (p: { name: string; idNumber: string }) => ({ name: p.name, idNumber: p.idNumber });
+  it('ten look-ups at once with wrong names: exactly five are counted, the other five are refused', async () => {
+    await t.api.setClock('2026-10-05T10:00:00+08:00');
+    const g = await t.api.token(`cg-${uid()}`);
+    const minor = person('2012-09-09', '周小军');
+    const w = await t.api.token(`cw-${uid()}`);
+    expect((await t.api.call('POST', '/v1/identity', { token: g, body: strip(person('1970-07-07')) })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/identity', { token: w, body: strip(minor) })).status).toBe(200);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => t.api.call('POST', '/v1/guardian/wards', { token: g, body: { name: `错名${i}`, idNumber: minor.idNumber } })));
+    expect(answers.map((a) => a.status).sort()).toEqual([404, 404, 404, 404, 404, 429, 429, 429, 429, 429]);
+  });
+
+  it('two guardians changing controls at the same moment: neither change is lost, and both apply', async () => {
+    await t.api.setClock('2026-10-05T10:10:00+08:00');
+    const minor = person('2012-10-10', '吴小丽');
+    const w = await t.api.token(`cw2-${uid()}`);
+    expect((await t.api.call('POST', '/v1/identity', { token: w, body: strip(minor) })).status).toBe(200);
+    const guardians = await Promise.all(
+      [1, 2].map(async (i) => {
+        const token = await t.api.token(`cg${i}-${uid()}`);
+        expect((await t.api.call('POST', '/v1/identity', { token, body: strip(person(`197${i}-01-01`)) })).status).toBe(200);
+        const link = await t.api.call('POST', '/v1/guardian/wards', { token, body: strip(minor) });
+        return { token, wardId: link.body.wardId as string };
+      }),
+    );
+    const [a, b] = guardians as [{ token: string; wardId: string }, { token: string; wardId: string }];
+    for (let round = 0; round < 3; round += 1) {
+      const answers = await Promise.all([
+        t.api.call('PUT', `/v1/guardian/wards/${a.wardId}/controls`, { token: a.token, body: { spending: { single: 1000 + round } } }),
+        t.api.call('PUT', `/v1/guardian/wards/${b.wardId}/controls`, { token: b.token, body: { spending: { monthly: 3000 + round } } }),
+      ]);
+      expect(answers.map((x) => x.status)).toEqual([200, 200]);
+    }
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: a.token })).body.wards[0].controls.spending).toEqual({ single: 1002, daily: null, monthly: null });
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: b.token })).body.wards[0].controls.spending).toEqual({ single: null, daily: null, monthly: 3002 });
+    expect((await t.api.call('GET', '/v1/limits', { token: w })).body.spending).toEqual({ singleMax: 1002, dailyRemaining: null, monthlyRemaining: 3002 });
+  });
+});
