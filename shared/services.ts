@@ -27,6 +27,7 @@ import { DrainerLease } from '#shared/reporting/drainerLease';
 import { AccessLogRepository } from '#shared/oversight/repository';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
+import type { CorrectionDeps } from '#shared/usecases/correction';
 import { GuardianRepository } from '#shared/guardians/repository';
 import { copyToNewAccount, guardianPrivacy, type GuardianDeps, type GuardianStore } from '#shared/usecases/guardians';
 import { NotificationOutbox } from '#shared/notifications/outbox';
@@ -219,5 +220,19 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => {
 
 export const oversightDeps = async (): Promise<OversightDeps> => ({
   ...(await privacyDeps()),
+  accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
+});
+
+/** A player's identity correction: the national system and the pepper (the identity function). */
+export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: await identityDeps(), sessions: await sessionSweeperDeps() });
+
+/** An operator's decision on a correction: the stored facts only (no secret), logged first. */
+export const operatorCorrectionDeps = async (): Promise<CorrectionDeps & { accessLog: AccessLogRepository }> => ({
+  identity: {
+    repo: await identityRepository(),
+    accounts: await accountRepository(),
+    guardedPersonBound: async (identityHash) => copyToNewAccount(await guardianStore(), identityHash),
+  },
+  sessions: await sessionSweeperDeps(),
   accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
 });

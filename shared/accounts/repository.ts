@@ -9,12 +9,12 @@
  * session, opening or deciding a challenge), this repository hands out the transaction part and
  * the caller composes it.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import type { GuardianRules } from '#shared/domain/guardianControls';
-import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute, erasureRecordKey } from '#shared/storage/keys';
+import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute, CORRECTION_PENDING, erasureRecordKey, pendingCorrectionIndex } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
@@ -48,6 +48,8 @@ const AccountItem = z.object({
   playDay: z.object({ day: z.string(), seconds: z.number() }).optional(),
   /** Set by an operator on the item itself: the account may not play or pay. */
   blocked: z.boolean().optional(),
+  /** A looser identity correction waiting for an operator: the verified new identity's facts (no name or number). */
+  correction: z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number() }).optional(),
   /** The person's guardians' combined rules, copied here for login and payments (shared/guardians/service.ts). */
   guardianship: z
     .object({
@@ -200,6 +202,60 @@ export class AccountRepository {
         ExpressionAttributeValues: values,
       },
     };
+  }
+
+  /**
+   * The account part of correcting its identity (docs/api.md, identity correction): bound to
+   * another person, only if still bound to `fromHash`; what belonged to the old person's copy
+   * (guardians' rules, the day's play, a waiting correction) goes.
+   */
+  rebindPart(fromHash: string, b: AccountBinding): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(b.accountId),
+        UpdateExpression: 'SET identityHash = :h, identityStatus = :st, birthDate = :bd, boundAt = :now, updatedAt = :now' + (b.pi ? ', pi = :pi' : '') + ' REMOVE guardianship, playDay, correction, gsi1pk, gsi1sk, beyondAccountLimit',
+        ConditionExpression: 'identityHash = :from',
+        ExpressionAttributeValues: { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':from': fromHash, ...(b.pi ? { ':pi': b.pi } : {}) },
+      },
+    };
+  }
+
+  /** A looser correction waits for an operator (one per account; a newer request replaces it). */
+  async requestCorrection(accountId: string, fromHash: string, correction: NonNullable<AccountRecord['correction']>): Promise<boolean> {
+    try {
+      const index = pendingCorrectionIndex(accountId, correction.requestedAt);
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET correction = :c, gsi1pk = :q, gsi1sk = :qs',
+          ConditionExpression: 'identityHash = :from',
+          ExpressionAttributeValues: { ':c': correction, ':q': index.gsi1pk, ':qs': index.gsi1sk, ':from': fromHash },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** An operator refused the correction. */
+  async clearCorrection(accountId: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: accountKey(accountId), UpdateExpression: 'REMOVE correction, gsi1pk, gsi1sk' }));
+  }
+
+  /** Accounts with a correction waiting for an operator, oldest first. */
+  async pendingCorrections(limit = 100): Promise<AccountRecord[]> {
+    const r = await this.db.send(new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :q', ExpressionAttributeValues: { ':q': CORRECTION_PENDING }, Limit: limit }));
+    const ids = (r.Items ?? []).map((i) => String(i.gsi1sk).slice(String(i.gsi1sk).indexOf('#') + 1));
+    const out: AccountRecord[] = [];
+    for (const id of ids) {
+      const account = await this.get(id);
+      if (account?.correction) out.push(account);
+    }
+    return out;
   }
 
   /** A rejected submission: the account stays unbound and the failure counts toward the attempt limit. */

@@ -183,6 +183,37 @@ export const routes = {
       403: refusedCredential('operator'),
     },
   }),
+  correctIdentity: route({
+    method: 'POST', path: '/v1/identity/correction', fn: 'identity', auth: 'player',
+    summary: 'Correct a wrongly bound identity: checked with the national system again; a stricter (younger) identity applies at once, a looser one waits for an operator',
+    body: s.IdentitySubmission,
+    responses: {
+      200: { description: 'corrected (live sessions ended with reason identity_corrected; the next login is under the new age) or unchanged', schema: s.IdentityCorrected },
+      202: { description: 'awaiting_operator: the new identity is older; the account stays under the current (stricter) one until an operator applies it', schema: s.IdentityCorrected },
+      403: { description: `identity_required (no verified identity to correct), forbidden or ${UNKNOWN_GAME}`, schema: s.Problem },
+      422: { description: 'invalid_id_number or identity_rejected', schema: s.Problem },
+      429: contention,
+      503: { description: 'upstream_unavailable (with Retry-After)', schema: s.Problem },
+    },
+  }),
+  adminCorrections: route({
+    method: 'GET', path: '/v1/admin/corrections', fn: 'admin', auth: 'operator',
+    summary: 'Looser identity corrections waiting for an operator. Query `reason` (1–200 characters) is required; the access is logged first',
+    query: s.AdminAccountQuery,
+    responses: { 200: { description: 'Oldest first', schema: s.Corrections }, 400: { description: 'invalid_request (reason missing or too long)', schema: s.Problem }, 403: refusedCredential('operator') },
+  }),
+  adminDecideCorrection: route({
+    method: 'POST', path: '/v1/admin/accounts/{accountId}/identity-correction', fn: 'admin', auth: 'operator',
+    summary: "Apply or refuse an account's waiting identity correction, with a reason (logged before anything changes)",
+    params: s.AdminAccountPath,
+    body: s.CorrectionDecision,
+    responses: {
+      200: { description: 'Applied (live sessions ended; the next login is under the new age) or refused', schema: s.CorrectionDecided },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no correction waiting for this account; the access is still logged)', schema: s.Problem },
+      429: contention,
+    },
+  }),
   linkWard: route({
     method: 'POST', path: '/v1/guardian/wards', fn: 'guardians', auth: 'player', summary: 'Guardian: ask to link a minor the gateway has verified (by name and ID number)',
     body: s.WardRequest,

@@ -113,7 +113,7 @@ export const HeartbeatAnswer = z
     endsAt: instant.nullable(),
     nextHeartbeatSeconds: z.number().int(),
     reason: z
-      .enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted'])
+      .enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted', 'identity_corrected'])
       .optional(),
   })
   .meta({ id: 'HeartbeatAnswer' });
@@ -308,3 +308,19 @@ export const Activity = z
   })
   .meta({ id: 'Activity' });
 export const WardData = MyData.extend({ accounts: z.array(MyData.shape.account.unwrap()).meta({ description: "Each of the ward's accounts" }) }).meta({ id: 'WardData' });
+
+// Identity correction (docs/api.md)
+export const IdentityCorrected = z
+  .object({
+    status: z.enum(['corrected', 'awaiting_operator', 'unchanged']).meta({ description: 'corrected: bound to the new identity now (it is stricter, or the same age); awaiting_operator: looser, an operator decides; unchanged: the same identity' }),
+    ageBand: ageBand.meta({ description: 'The age band the account is under now' }),
+  })
+  .meta({ id: 'IdentityCorrected' });
+export const CorrectionDecision = z
+  .object({ approve: z.boolean(), reason: z.string().trim().min(1).max(200).meta({ description: 'Why (1–200 characters); written to the access log' }) })
+  .strict()
+  .meta({ id: 'CorrectionDecision' });
+export const CorrectionDecided = z.object({ accountId: z.string(), status: z.enum(['corrected', 'rejected']), ageBand: ageBand.nullable() }).meta({ id: 'CorrectionDecided' });
+export const Corrections = z
+  .object({ corrections: z.array(z.object({ accountId: z.string(), requestedAt: instant, currentAgeBand: ageBand.nullable(), requestedAgeBand: ageBand })) })
+  .meta({ id: 'Corrections' });

@@ -26,6 +26,8 @@ export interface IdentityRecord {
   sealed?: string;
   /** Keyed hash of the verified name with the ID number (shared/identity/keys.ts `nameKeyOf`). */
   nameKey?: string;
+  /** Set once a guardian is linked (shared/usecases/guardians.ts): accounts bound later get the rules. */
+  guardianRev?: number;
 }
 
 const IdentityItem = z.object({
@@ -38,6 +40,7 @@ const IdentityItem = z.object({
   updatedAt: z.number(),
   sealed: z.string().optional(),
   nameKey: z.string().optional(),
+  guardianRev: z.number().optional(),
 });
 
 /** The record of a stored identity item (its hash read from the key, storage attributes dropped). */
@@ -114,6 +117,24 @@ export class IdentityRepository {
       throw error;
     }
     return { beyondAccountLimit: full, guarded };
+  }
+
+  /**
+   * Correction (docs/api.md): the account leaves its person for another, in one transaction (the
+   * account only if still bound to `fromHash`); then the old person loses the account, and goes
+   * when no account is left. Returns whether the new person has a guardian (the caller copies the
+   * guardians' rules onto the account).
+   */
+  async rebind(fromHash: string, b: Binding): Promise<{ guarded: boolean }> {
+    const [, identity] = this.bindTransaction(b, true, false);
+    try {
+      await transact(this.db, [['account', this.accounts.rebindPart(fromHash, b)], identity!]);
+    } catch (error) {
+      if (error instanceof TransactionRefused && error.refused('account')) throw new AccountBoundElsewhere();
+      throw error;
+    }
+    await this.unbind(fromHash, b.accountId);
+    return { guarded: (await this.get(b.identityHash))?.guardianRev !== undefined };
   }
 
   /** A guardian is linked to this person (shared/usecases/guardians.ts): accounts bound from now on get the guardians' rules. */

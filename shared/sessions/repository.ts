@@ -41,7 +41,7 @@ const ENDED_RETENTION_MS = RETENTION_MS.endedSession;
  */
 const LEASE_RETENTION_MS = RETENTION_MS.identityLease;
 
-const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked', 'guardian_restricted'] as const;
+const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked', 'guardian_restricted', 'identity_corrected'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface SessionRecord {

@@ -52,7 +52,7 @@ export interface HeartbeatAnswer {
   remainingSeconds: number | null;
   endsAt: string | null;
   nextHeartbeatSeconds: number;
-  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed' | 'guardian_restricted';
+  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed' | 'guardian_restricted' | 'identity_corrected';
 }
 
 /** Budget policies (nppa-2019) count play per person per Beijing day; window-only policies need no counter. */
@@ -184,6 +184,7 @@ const END_REASON_ANSWER: Record<EndReason, NonNullable<HeartbeatAnswer['reason']
   challenge_failed: 'challenge_failed',
   account_blocked: 'account_blocked',
   guardian_restricted: 'guardian_restricted',
+  identity_corrected: 'identity_corrected',
 };
 
 const within = (seen: Record<string, number> | undefined, sinceMs: number): number => Object.values(seen ?? {}).filter((t) => t >= sinceMs).length;
@@ -356,12 +357,12 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
   }
 }
 
-export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, accountId: string, sessionId: string, nowMs: number): Promise<void> {
+export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, accountId: string, sessionId: string, nowMs: number, reason: EndReason = 'logout'): Promise<void> {
   const session = await deps.repo.get(sessionId);
   if (!session || session.accountId !== accountId || session.state !== 'live') return;
   noteUnknownGame(deps, session);
   const play = dayPlay(forGame(deps, session.gameId), session, nowMs);
-  await deps.repo.end(session, 'logout', nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
+  await deps.repo.end(session, reason, nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
 }
 
 /** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat. */

@@ -5,7 +5,7 @@
  *
  * | item               | pk                      | sk                        | gsi1pk / gsi1sk (sparse)                 |
  * |--------------------|-------------------------|---------------------------|------------------------------------------|
- * | account            | ACCOUNT#<accountId>     | ACCOUNT                   |                                          |
+ * | account            | ACCOUNT#<accountId>     | ACCOUNT                   | CORRECTION_PENDING / <time>#<accountId>  |
  * | identity (person)  | IDENTITY#<hmac>         | IDENTITY                  | PENDING_CHECK / <submitted>#<hmac>       |
  * | minor's lease      | IDENTITY#<hmac>         | LEASE#<scope>             |                                          |
  * | day play           | IDENTITY#<hmac>         | PLAY#<date>               |                                          |
@@ -105,6 +105,10 @@ export const erasureRecordKey = (accountId: string): Key => ({ pk: `ACCOUNT#${ac
 /** Operator access log: one partition per Beijing day, entries by time. */
 export const accessLogPartition = (beijingDay: string): string => `ACCESSLOG#${beijingDay}`;
 export const accessLogKey = (beijingDay: string, atMs: number, unique: string): Key => ({ pk: accessLogPartition(beijingDay), sk: `${sortableTime(atMs)}#${unique}` });
+
+/** Accounts waiting for an operator to apply a looser identity correction (docs/api.md), oldest first. */
+export const CORRECTION_PENDING = 'CORRECTION_PENDING';
+export const pendingCorrectionIndex = (accountId: string, requestedAt: number) => ({ gsi1pk: CORRECTION_PENDING, gsi1sk: `${sortableTime(requestedAt)}#${accountId}` });
 
 // Guardians
 /** Every guardian link of a ward (the person) and each guardian's controls: one item, changed atomically. */

@@ -1,0 +1,101 @@
+/**
+ * Correcting a wrongly bound identity (2019 Children's Personal Information Regulations Art. 19:
+ * correction; docs/api.md "Identity correction"). A player whose account was bound to the wrong
+ * person (a parent's ID number, say) submits the right one. It is checked with the national system
+ * again, never taken on trust. A stricter identity (the same birth date or later: younger) applies at
+ * once: the account's live sessions end and the next login is under the new age. A looser one would
+ * lift limits, so it waits for an operator, whose decision and reason go to the access log first.
+ */
+import { ageBandOf, ageOn } from '#shared/domain/age';
+import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
+import { parseIdNumber } from '#shared/domain/idNumber';
+import type { AccountRecord } from '#shared/accounts/repository';
+import { identityHash, nameKeyOf } from '#shared/identity/keys';
+import type { IdentityDeps } from '#shared/identity/service';
+import { log, metric } from '#shared/log';
+import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable } from '#shared/nppa/client';
+import type { AccessLogRepository } from '#shared/oversight/repository';
+import { parseQuery, Problem } from '#shared/problem';
+import { AdminAccountQuery } from '#shared/api/schemas';
+import { endSession, type SessionDeps } from '#shared/sessions/service';
+
+export interface CorrectionDeps {
+  identity: Pick<IdentityDeps, 'repo' | 'accounts' | 'guardedPersonBound'> & Partial<Pick<IdentityDeps, 'nppa' | 'pepper'>>;
+  sessions: Pick<SessionDeps, 'repo' | 'policy' | 'games'>;
+  accessLog?: AccessLogRepository;
+}
+
+const bandOf = (birthDate: string, nowMs: number) => ageBandOf(ageOn(birthDate, beijingDate(nowMs)));
+
+/** Rebinds the account to the verified new person: its live sessions end first (their logouts are reported). */
+async function apply(deps: CorrectionDeps, account: AccountRecord & { identityHash: string }, next: { identityHash: string; birthDate: string; pi: string; nameKey: string }, nowMs: number): Promise<void> {
+  for (const lease of Object.values(account.leases)) await endSession(deps.sessions, account.accountId, lease.sessionId, nowMs, 'identity_corrected');
+  const { guarded } = await deps.identity.repo.rebind(account.identityHash, { accountId: account.accountId, identityHash: next.identityHash, birthDate: next.birthDate, status: 'verified', pi: next.pi, nameKey: next.nameKey, nowMs });
+  if (guarded) await deps.identity.guardedPersonBound?.(next.identityHash);
+  metric('IdentityCorrected', 1);
+}
+
+/** POST /v1/identity/correction — player. */
+export async function requestCorrection(deps: CorrectionDeps, accountId: string, submission: { name: string; idNumber: string }, nowMs: number) {
+  const { nppa, pepper } = deps.identity;
+  if (!nppa || pepper === undefined) throw new Error('correction needs the national system and the pepper');
+  const account = await deps.identity.accounts.get(accountId);
+  if (!account?.identityHash || !account.birthDate || account.identityStatus !== 'verified') throw new Problem('identity_required');
+  const parsed = parseIdNumber(submission.idNumber, beijingDate(nowMs));
+  if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
+  const hash = identityHash(pepper, parsed.idNumber);
+  if (hash === account.identityHash) return { status: 200, body: { status: 'unchanged' as const, ageBand: bandOf(account.birthDate, nowMs) } };
+
+  let answer;
+  try {
+    answer = await nppa.check({ ai: newAttemptId(), name: submission.name, idNum: parsed.idNumber });
+  } catch (error) {
+    if (error instanceof NppaRejected && error.errcode === 2001) throw new Problem('invalid_id_number', { reason: 'national_system' });
+    if (error instanceof NppaUnavailable || error instanceof NppaConfigurationError) {
+      log.warn('identity correction: national system unavailable', { errcode: error.errcode });
+      throw new Problem('upstream_unavailable', {}, { 'retry-after': '60' });
+    }
+    throw error;
+  }
+  // Only a verified answer corrects anything; "in progress" is asked again by the player later.
+  if (answer.status === 'failed') throw new Problem('identity_rejected');
+  if (answer.status !== 'verified') throw new Problem('upstream_unavailable', {}, { 'retry-after': '60' });
+
+  const next = { identityHash: hash, birthDate: parsed.birthDate, pi: answer.pi, nameKey: nameKeyOf(pepper, submission.name, parsed.idNumber) };
+  // Stricter (younger, or the same day): at once. Looser: an operator decides.
+  if (parsed.birthDate >= account.birthDate) {
+    await apply(deps, { ...account, identityHash: account.identityHash }, next, nowMs);
+    return { status: 200, body: { status: 'corrected' as const, ageBand: bandOf(parsed.birthDate, nowMs) } };
+  }
+  if (!(await deps.identity.accounts.requestCorrection(accountId, account.identityHash, { ...next, requestedAt: nowMs }))) throw new Problem('write_contention', {}, { 'retry-after': '1' });
+  metric('IdentityCorrectionWaiting', 1);
+  return { status: 202, body: { status: 'awaiting_operator' as const, ageBand: bandOf(account.birthDate, nowMs) } };
+}
+
+/** GET /v1/admin/corrections?reason=… — operator: looser corrections waiting (logged first). */
+export async function listCorrections(deps: CorrectionDeps & { accessLog: AccessLogRepository }, operator: string, query: Record<string, string>, nowMs: number) {
+  const { reason } = parseQuery(AdminAccountQuery, query);
+  await deps.accessLog.record({ operator, at: nowMs, action: 'listCorrections', accountId: '*', reason });
+  const waiting = await deps.identity.accounts.pendingCorrections();
+  return {
+    corrections: waiting.map((a) => ({
+      accountId: a.accountId,
+      requestedAt: formatBeijing(a.correction!.requestedAt),
+      currentAgeBand: a.birthDate ? bandOf(a.birthDate, nowMs) : null,
+      requestedAgeBand: bandOf(a.correction!.birthDate, nowMs),
+    })),
+  };
+}
+
+/** POST /v1/admin/accounts/{accountId}/identity-correction — operator: apply or refuse a waiting correction (logged first). */
+export async function decideCorrection(deps: CorrectionDeps & { accessLog: AccessLogRepository }, operator: string, accountId: string, decision: { approve: boolean; reason: string }, nowMs: number) {
+  await deps.accessLog.record({ operator, at: nowMs, action: decision.approve ? 'applyCorrection' : 'refuseCorrection', accountId, reason: decision.reason });
+  const account = await deps.identity.accounts.get(accountId);
+  if (!account?.identityHash || !account.correction) throw new Problem('not_found');
+  if (!decision.approve) {
+    await deps.identity.accounts.clearCorrection(accountId);
+    return { accountId, status: 'rejected' as const, ageBand: account.birthDate ? bandOf(account.birthDate, nowMs) : null };
+  }
+  await apply(deps, { ...account, identityHash: account.identityHash }, account.correction, nowMs);
+  return { accountId, status: 'corrected' as const, ageBand: bandOf(account.correction.birthDate, nowMs) };
+}
