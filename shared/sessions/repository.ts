@@ -24,7 +24,7 @@ import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
-import { batchGet, queryPartition, queryShards } from '#shared/storage/dynamo';
+import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey, sortableTime } from '#shared/storage/keys';
@@ -405,6 +405,19 @@ export class SessionRepository {
       if (!isConditionFailure(error)) throw error;
       throw new Error('erasure: a session still live cannot be deleted');
     }
+  }
+
+  /**
+   * Sessions stored before the per-account index existed get their `gsi2` entry (export, erasure
+   * and the operator view find them from then on). Scans the table; idempotent.
+   */
+  async backfillAccountIndex(): Promise<number> {
+    let done = 0;
+    for await (const item of scanWithout(this.db, this.table, 'SESSION#')) {
+      const s = sessionFromItem(item);
+      if (await indexOnce(this.db, this.table, sessionKey(s.sessionId), accountSessionIndex(s.accountId, s.startedAt, s.sessionId))) done += 1;
+    }
+    return done;
   }
 
   /** The person's day-play counters (budget policies): their Beijing days. */

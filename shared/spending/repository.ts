@@ -12,7 +12,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
-import { batchGet, queryPartition, queryShards } from '#shared/storage/dynamo';
+import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
@@ -216,6 +216,16 @@ export class SpendingRepository {
       const old = error.itemOf('order');
       return { ok: false, order: old ? orderFromItem(old) : null };
     }
+  }
+
+  /** Orders stored before the per-account index existed get their `gsi2` entry (see SessionRepository). */
+  async backfillAccountIndex(): Promise<number> {
+    let done = 0;
+    for await (const item of scanWithout(this.db, this.table, 'ORDER#')) {
+      const o = orderFromItem(item);
+      if (await indexOnce(this.db, this.table, orderKey(o.orderId), accountOrderIndex(o.accountId, o.reservedAt, o.orderId))) done += 1;
+    }
+    return done;
   }
 
   async get(orderId: string): Promise<Order | null> {

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand, type BatchGetCommandOutput, type QueryCommandOutput, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
 export const ddbCallCounter = { calls: 0, byOperation: new Map<string, number>() };
@@ -131,4 +131,36 @@ export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: 
     const item = found.get(`${k.pk}\u0000${k.sk}`);
     return item ? [item] : [];
   });
+}
+
+/**
+ * Items whose `pk` starts with `prefix` and that carry no per-account index entry yet (a one-off
+ * backfill: a whole-table scan, page by page).
+ */
+export async function* scanWithout(db: DynamoDBDocumentClient, table: string, prefix: string): AsyncGenerator<Record<string, unknown>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r: ScanCommandOutput = await db.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(pk, :prefix) AND attribute_not_exists(gsi2pk)',
+        ExpressionAttributeValues: { ':prefix': prefix },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of r.Items ?? []) yield item;
+    start = r.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Adds index attributes to an item that has none yet; false when it has them already or is gone. */
+export async function indexOnce(db: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }, index: { gsi2pk: string; gsi2sk: string }): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET gsi2pk = :p, gsi2sk = :s', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)', ExpressionAttributeValues: { ':p': index.gsi2pk, ':s': index.gsi2sk } }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }
