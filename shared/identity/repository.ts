@@ -26,6 +26,8 @@ export interface IdentityRecord {
   sealed?: string;
   /** Keyed hash of the verified name with the ID number (shared/identity/keys.ts `nameKeyOf`). */
   nameKey?: string;
+  /** The submitted name's keyed hash while the national check is in progress (becomes `nameKey` if verified). */
+  pendingNameKey?: string;
   /** Set once a guardian is linked (shared/usecases/guardians.ts): accounts bound later get the rules. */
   guardianRev?: number;
 }
@@ -40,6 +42,7 @@ const IdentityItem = z.object({
   updatedAt: z.number(),
   sealed: z.string().optional(),
   nameKey: z.string().optional(),
+  pendingNameKey: z.string().optional(),
   guardianRev: z.number().optional(),
 });
 
@@ -66,6 +69,8 @@ export interface Binding {
   sealed?: string;
   /** The verified name's keyed hash (only with a verified answer). */
   nameKey?: string;
+  /** The submitted name's keyed hash while the answer is pending. */
+  pendingNameKey?: string;
   nowMs: number;
 }
 
@@ -161,6 +166,10 @@ export class IdentityRepository {
     if (b.nameKey) {
       set.push('nameKey = :nk');
       values[':nk'] = b.nameKey;
+      remove.push('pendingNameKey');
+    } else if (b.pendingNameKey) {
+      set.push('pendingNameKey = :pnk');
+      values[':pnk'] = b.pendingNameKey;
     }
     if (b.sealed) {
       set.push('sealed = :sealed', 'expiresAt = :exp');
@@ -205,7 +214,7 @@ export class IdentityRepository {
   /** The national system verified this name with the ID number: keep its keyed hash (for guardians' look-up). */
   async recordNameKey(identityHash: string, nameKey: string): Promise<void> {
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } }));
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk REMOVE pendingNameKey', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } }));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }

@@ -101,7 +101,7 @@ export async function submitIdentity(
       status,
       ...(answer !== 'unreachable' && answer.status === 'verified' ? { pi: answer.pi } : {}),
       ...(answer !== 'unreachable' ? { ai } : { sealed: seal(deps.pepper, JSON.stringify({ name: submission.name, idNumber: parsed.idNumber })) }),
-      ...(status === 'verified' ? { nameKey: nameKeyOf(deps.pepper, submission.name, parsed.idNumber) } : {}),
+      ...(status === 'verified' ? { nameKey: nameKeyOf(deps.pepper, submission.name, parsed.idNumber) } : { pendingNameKey: nameKeyOf(deps.pepper, submission.name, parsed.idNumber) }),
       nowMs,
     });
   } catch (error) {
@@ -166,6 +166,8 @@ export async function pollPendingIdentities(deps: IdentityDeps, nowMs: number, o
 async function pollOne(deps: IdentityDeps, identity: IdentityRecord, nowMs: number): Promise<'resolved' | 'pending'> {
   const finish = async (result: { status: 'verified'; pi: string } | { status: 'rejected' }) => {
     await deps.repo.resolve(identity.identityHash, result, nowMs);
+    // The name the national system has just verified with the number (guardians find wards by it).
+    if (result.status === 'verified' && identity.pendingNameKey && !identity.nameKey) await deps.repo.recordNameKey(identity.identityHash, identity.pendingNameKey);
     await deps.accounts.copyIdentityStatus({ ...identity, ...result }, nowMs);
     return 'resolved' as const;
   };

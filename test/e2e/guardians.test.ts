@@ -448,3 +448,20 @@ describe.skipIf(deployed)('guardians under concurrent requests', () => {
     expect((await t.api.call('GET', '/v1/limits', { token: w })).body.spending).toEqual({ singleMax: 1002, dailyRemaining: null, monthlyRemaining: 3002 });
   });
 });
+
+describe.skipIf(deployed)('a ward verified after an in-progress national check', () => {
+  it('is found by the name it was submitted with once the poller has verified it', async () => {
+    await t.api.setClock('2026-10-06T12:00:00+08:00');
+    const minor = person('2012-11-11', '某二测试');
+    const w = await t.api.token(`pw-${uid()}`);
+    const g = await t.api.token(`pg-${uid()}`);
+    expect((await t.api.call('POST', '/v1/identity', { token: g, body: person('1977-07-07') })).status).toBe(200);
+    expect((await t.api.call('POST', '/v1/identity', { token: w, body: minor })).body.status).toBe('pending');
+    expect((await t.api.call('POST', '/v1/guardian/wards', { token: g, body: minor })).status).toBe(404);
+    await t.api.setClock('2026-10-06T12:00:10+08:00');
+    await t.api.tick();
+    expect((await t.api.call('GET', '/v1/identity', { token: w })).body.status).toBe('verified');
+    expect((await t.api.call('POST', '/v1/guardian/wards', { token: g, body: { name: '某二错名', idNumber: minor.idNumber } })).status).toBe(404);
+    expect((await t.api.call('POST', '/v1/guardian/wards', { token: g, body: minor })).status).toBe(201);
+  });
+});
