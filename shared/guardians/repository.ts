@@ -12,12 +12,12 @@
  * Changes of the guardianship item are conditional on the `rev` read (optimistic concurrency), so
  * two guardians changing controls at once cannot lose either change.
  */
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import type { GuardianControls } from '#shared/domain/guardianControls';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
-import { batchGet } from '#shared/storage/dynamo';
+import { batchGet, queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { APPROVAL_PREFIX, approvalKey, guardianPartition, guardianshipKey, identityPartition, linkAttemptsKey, WARD_PREFIX, wardKey } from '#shared/storage/keys';
@@ -137,22 +137,7 @@ export class GuardianRepository {
   }
 
   async wards(guardianId: string): Promise<WardRef[]> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ward)',
-          ExpressionAttributeValues: { ':pk': guardianPartition(guardianId), ':ward': WARD_PREFIX },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(r.Items ?? []));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return items.map((i) => WardItem.parse(i));
+    return (await queryPartition(this.db, this.table, guardianPartition(guardianId), { skPrefix: WARD_PREFIX, consistent: true })).map((i) => WardItem.parse(i));
   }
 
   /** Several wards' guardianships in one round trip (at most 100). */
@@ -245,17 +230,9 @@ export class GuardianRepository {
     }
   }
 
-  /** A ward's approvals, newest requests last. */
+  /** A ward's approvals, oldest requests first. */
   async approvals(identityHash: string): Promise<Approval[]> {
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
-        ExpressionAttributeValues: { ':pk': identityPartition(identityHash), ':a': APPROVAL_PREFIX },
-        ConsistentRead: true,
-      }),
-    );
-    return (r.Items ?? []).map(approvalFromItem).sort((a, b) => a.requestedAt - b.requestedAt);
+    return (await queryPartition(this.db, this.table, identityPartition(identityHash), { skPrefix: APPROVAL_PREFIX, consistent: true })).map(approvalFromItem).sort((a, b) => a.requestedAt - b.requestedAt);
   }
 
   /** Records a guardian's decision once: only while pending and not expired, and only by a decider. */

@@ -167,19 +167,7 @@ export class SpendingRepository {
         // Committed meanwhile (a concurrent commit: that one told the guardians), or refused: decide as below.
       }
     }
-    const r = await whenConditionFails(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: orderKey(orderId),
-          UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now) REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = :committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    );
+    const r = await whenConditionFails(this.db.send(new UpdateCommand(update)));
     return r.ok ? { ok: true } : { ok: false, order: r.refused ? orderFromItem(r.refused) : null };
   }
 

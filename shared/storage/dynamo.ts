@@ -91,7 +91,7 @@ export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, 
  * Every item of one partition (or of one key prefix within it), page by page: a person's ledger,
  * an account's audit entries, a day's access log. `newestFirst` reads the sort key backwards.
  */
-export async function queryPartition(db: DynamoDBDocumentClient, table: string, pk: string, options: { skPrefix?: string; limit?: number; newestFirst?: boolean; index?: { name: string; pk: string; sk: string } } = {}): Promise<Array<Record<string, unknown>>> {
+export async function queryPartition(db: DynamoDBDocumentClient, table: string, pk: string, options: { skPrefix?: string; limit?: number; newestFirst?: boolean; consistent?: boolean; index?: { name: string; pk: string; sk: string } } = {}): Promise<Array<Record<string, unknown>>> {
   const pkName = options.index?.pk ?? 'pk';
   const skName = options.index?.sk ?? 'sk';
   const out: Array<Record<string, unknown>> = [];
@@ -105,6 +105,7 @@ export async function queryPartition(db: DynamoDBDocumentClient, table: string, 
         ExpressionAttributeNames: { '#pk': pkName, ...(options.skPrefix === undefined ? {} : { '#sk': skName }) },
         ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix === undefined ? {} : { ':prefix': options.skPrefix }) },
         ScanIndexForward: !options.newestFirst,
+        ...(options.consistent ? { ConsistentRead: true } : {}),
         ...(options.limit ? { Limit: options.limit - out.length } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
