@@ -129,7 +129,8 @@ export class SpendingRepository {
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
       if (error.refused('order')) return { kind: 'existing', order: orderFromItem(error.itemOf('order') ?? {}) };
-      if (error.refused('approval')) return { kind: 'approval', approval: error.itemOf('approval') };
+      // A payment over a limit is refused as such: no guardian is asked to approve it.
+      if (!error.refused('day') && !error.refused('month')) return { kind: 'approval', approval: error.itemOf('approval') };
       if (error.refused('day')) return { kind: 'over_limit', which: 'daily', total: Number(error.itemOf('day')?.total ?? 0) };
       const total = Number(error.itemOf('month')?.total ?? 0);
       const patrol = ceilings.patrolMaxBefore;
