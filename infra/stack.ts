@@ -11,13 +11,16 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, RetentionDays, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -88,6 +91,8 @@ export class GatewayStack extends Stack {
       deletionProtection: true,
       encryption: TableEncryptionV2.customerManagedKey(key),
       timeToLiveAttribute: d.timeToLiveAttribute,
+      // The change stream the stats aggregator counts the operators' figures from (off every player's path).
+      dynamoStream: d.streamViewType === 'NEW_AND_OLD_IMAGES' ? StreamViewType.NEW_AND_OLD_IMAGES : StreamViewType.NEW_IMAGE,
       globalSecondaryIndexes: d.indexes.map((i) => ({
         indexName: i.indexName,
         partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
@@ -158,6 +163,28 @@ export class GatewayStack extends Stack {
       }
     }
     const functionNamed = (name: FunctionName): GatewayFunction => functions.get(name)!;
+
+    // The operators' figures: the table's change stream and the figure events (`$.stat`) of the
+    // player-facing functions' logs feed the stats aggregator; a player's call never waits for it.
+    for (const [name, spec] of functionList()) {
+      if (!spec.consumes) continue;
+      const aggregator = functionNamed(name);
+      aggregator.addEventSource(
+        new DynamoEventSource(table, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(5),
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          // Records that still fail are kept for an operator (the JobFailures alarm fires).
+          onFailure: new SqsDlq(jobFailures),
+        }),
+      );
+      for (const source of spec.consumes.figureEventsOf) {
+        const sourceFn = functionNamed(source as FunctionName);
+        new SubscriptionFilter(this, `${source}FigureEvents`, { logGroup: sourceFn.logGroup, destination: new LambdaDestination(aggregator), filterPattern: FilterPattern.exists('$.stat') });
+      }
+    }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { logGroupName: `${logPrefix}/api-access`, retention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     const api = new HttpApi(this, 'Api', {

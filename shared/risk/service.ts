@@ -16,7 +16,7 @@ export interface RiskDeps {
 }
 
 /** Opens (or reuses the open) challenge for a fired signal and returns the contract's 428. */
-export async function challengeRequired(deps: RiskDeps, account: AccountRecord, decision: Extract<RiskDecision, { outcome: 'challenge' }>, context: 'login' | 'payment', nowMs: number): Promise<Problem> {
+export async function challengeRequired(deps: RiskDeps, account: AccountRecord, decision: Extract<RiskDecision, { outcome: 'challenge' }>, context: 'login' | 'payment', nowMs: number, gameId?: string): Promise<Problem> {
   metric('RiskChallenge', 1, { signal: decision.signal, context });
   const open = account.openChallenge;
   if (open && open.signal === decision.signal && open.expiresAtMs > nowMs) {
@@ -24,7 +24,7 @@ export async function challengeRequired(deps: RiskDeps, account: AccountRecord, 
   }
   const challengeId = randomBytes(16).toString('hex');
   await deps.repo.openChallenge(
-    { challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs: challengeExpiresAtMs(deps.policy, nowMs) },
+    { challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs: challengeExpiresAtMs(deps.policy, nowMs), ...(gameId ? { gameId } : {}) },
     decision.inputs,
   );
   log.info('risk challenge opened', { accountId: account.accountId, signal: decision.signal, context });

@@ -14,7 +14,7 @@ import type { AccountRecord, AccountRepository } from '#shared/accounts/reposito
 import { ageOn } from '#shared/domain/age';
 import type { Game } from '#shared/settings';
 import { requireIdentity } from '#shared/accounts/service';
-import { log, metric } from '#shared/log';
+import { log, metric, stat } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
@@ -164,6 +164,17 @@ const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: numbe
  * another account one more (the identity lease).
  */
 export async function startSession(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
+  try {
+    return await logIn(allGames, accountId, gameId, request, nowMs);
+  } catch (error) {
+    // A refused login writes nothing: the operators' figures count it from this log line, which
+    // costs no request (shared/log.ts `stat`).
+    if (error instanceof Problem) stat({ stat: 'loginRefused', gameId, code: error.code, at: nowMs });
+    throw error;
+  }
+}
+
+async function logIn(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
   const deps = forGame(allGames, gameId);
   const device = deviceHash(deps.pepper, request.deviceId);
   const account = await deps.accounts.recordLogin(accountId, device, nowMs);
@@ -188,7 +199,7 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
     },
     nowMs,
   );
-  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs);
+  if (risk.outcome === 'challenge') throw await challengeRequired(deps.risk, account, risk, 'login', nowMs, gameId);
 
   const replaceable = async (held: Lease): Promise<Replaced & { identityLeased: boolean }> => {
     const sameDevice = held.deviceHash === device && held.accountId === accountId;

@@ -41,6 +41,8 @@ export interface Order {
   status: OrderStatus;
   reservedAt: number;
   reservationExpiresAt: number;
+  /** The age band whose limits applied (the operators' figures sum committed amounts by it). */
+  ageBand?: 0 | 8 | 16 | 18;
 }
 
 const OrderItem = z.object({

@@ -4,7 +4,7 @@
  * condition expressions (day, month) in one transaction; commit makes it permanent, cancel and
  * expiry release it.
  */
-import { ageUnderRules } from '#shared/domain/age';
+import { ageBandOf, ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { counterCeilings, decideReservation, spendingLimitsFor, spendingView, type SpendingPolicy } from '#shared/domain/spendingPolicy';
 import { configuredGame, type Caller } from '#shared/caller';
@@ -12,7 +12,7 @@ import { Problem } from '#shared/problem';
 import { games, type Game } from '#shared/settings';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
 import { requireIdentity } from '#shared/accounts/service';
-import { metric } from '#shared/log';
+import { metric, stat } from '#shared/log';
 import { paymentPatrolThreshold } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
@@ -103,6 +103,8 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
 
   const refuse = (r: { limit: 'age' | 'single' | 'daily' | 'monthly'; limitAmount: number; remainingAmount: number }) => {
     metric('SpendingRefused', 1, { limit: r.limit });
+    // The operators' figures count it from this line: a refusal writes nothing (shared/log.ts `stat`).
+    stat({ stat: 'paymentRefused', gameId, limit: r.limit, at: nowMs });
     return new Problem('spending_limit_exceeded', { limit: r.limit, limitAmount: r.limitAmount, remainingAmount: r.remainingAmount });
   };
   // Age, single-payment, and an amount above a whole day's or month's limit need no counter:
@@ -123,6 +125,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     status: 'reserved',
     reservedAt: nowMs,
     reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
+    ageBand: ageBandOf(spendingAge(account, nowMs)),
   };
   // Payment patrol (docs/rules.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
@@ -138,7 +141,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
       if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
       return replayAnswer(deps, outcome.order, nowMs);
     case 'patrol':
-      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs);
+      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs, gameId);
     case 'over_limit': {
       const limitAmount = (outcome.which === 'daily' ? limits.daily : limits.monthly) ?? 0;
       throw refuse({ limit: outcome.which, limitAmount, remainingAmount: Math.max(0, limitAmount - outcome.total) });

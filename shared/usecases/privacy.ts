@@ -18,7 +18,7 @@ import type { AccountRecord, AccountRepository } from '#shared/accounts/reposito
 import { ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import type { IdentityRepository } from '#shared/identity/repository';
-import { log } from '#shared/log';
+import { log, stat } from '#shared/log';
 import type { OutboxRepository } from '#shared/reporting/outbox';
 import type { RiskRepository } from '#shared/risk/repository';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
@@ -46,7 +46,9 @@ function challengeIdsOf(account: AccountRecord | null, audit: Array<{ challengeI
 /** The export's retention section: every kind of item, how long it is kept and why. */
 export const retentionView = () => Object.values(RETENTION).map((e) => ({ kind: e.item, keptFor: e.keptFor, why: e.why }));
 
-export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: number) {
+export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: number, gameId?: string) {
+  // Counted for the operators' figures by a log line, not a write (docs/design.md: an export only reads).
+  if (gameId !== undefined) stat({ stat: 'piExport', gameId, at: nowMs });
   const account = await deps.accounts.get(accountId);
   const [sessions, orders, audit] = await Promise.all([deps.sessions.repo.ofAccount(accountId), deps.spending.ofAccount(accountId), deps.risk.audit(accountId)]);
   const challenges = (await deps.risk.challenges(challengeIdsOf(account, audit))).filter((c) => c.accountId === accountId);

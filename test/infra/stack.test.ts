@@ -145,6 +145,29 @@ describe('the gateway stack (cn-north-1)', () => {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'pepper' }),
     });
   });
+
+  it("feeds the operators' figures off the players' path: the table's change stream and the figure events of the logs reach the stats aggregator", () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      FunctionName: { Ref: Match.stringLikeRegexp('^StatsAggregatorFunction') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 3);
+    for (const source of ['Sessions', 'Payments', 'Privacy']) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+        LogGroupName: { Ref: Match.stringLikeRegexp(`^${source}FunctionLogs`) },
+        FilterPattern: '{ $.stat = "*" }',
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StatsAggregatorFunction'), 'Arn'] },
+      });
+    }
+  });
+
+  it("serves the operators' console from a function of the stack", () => {
+    for (const key of ['GET /console', 'GET /console/{asset}']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE' });
+  });
 });
 
 describe('deployment context', () => {
