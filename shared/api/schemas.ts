@@ -295,6 +295,7 @@ export const DeadLetters = z
       z.object({
         id: z.string().meta({ description: 'Opaque id for the retry' }),
         gameId: z.string(),
+        event: z.enum(['login', 'logout']).meta({ description: 'Which event of the session it is' }),
         errcode: z.number().int().nullable().meta({ description: "The national system's item errcode (3004–3010)" }),
         meaning: z.string(),
         at: instant.meta({ description: 'When the national system refused it' }),

@@ -176,8 +176,8 @@ async function challenges(): Promise<void> {
 }
 
 async function deadLetters(): Promise<void> {
-  const list = await api<{ deadLetters: Array<{ id: string; gameId: string; errcode: number | null; meaning: string; at: string }> }>('GET', '/v1/admin/dead-letters');
-  main().innerHTML = `<h2>死信（国家系统拒收的上下线事件）</h2>${table(['时间', '游戏', '错误码', '含义', ''], list.deadLetters.map((d) => [esc(d.at), esc(d.gameId), esc(String(d.errcode ?? '')), esc(d.meaning), `<button class="retry" data-id="${esc(d.id)}">重新上报</button>`]), '没有死信')}<p id="dl-status" class="note"></p>`;
+  const list = await api<{ deadLetters: Array<{ id: string; gameId: string; event: string; errcode: number | null; meaning: string; at: string }> }>('GET', '/v1/admin/dead-letters');
+  main().innerHTML = `<h2>死信（国家系统拒收的上下线事件）</h2><p class="note">国家系统因数据问题永久拒收的上线/下线事件。排除原因后点“重新上报”，事件回到该游戏的上报队列（超过 180 秒的事件按国家系统的说明平移时间）。</p>${table(['时间', '游戏', '事件', '错误码', '含义', ''], list.deadLetters.map((d) => [esc(d.at), esc(d.gameId), d.event === 'login' ? '上线' : '下线', esc(String(d.errcode ?? '')), esc(d.meaning), `<button class="retry" data-id="${esc(d.id)}">重新上报</button>`]), '没有死信')}<p id="dl-status" class="note"></p>`;
   document.querySelectorAll<HTMLButtonElement>('button.retry').forEach((b) => {
     b.onclick = () =>
       void guard(async () => {

@@ -130,7 +130,7 @@ h1{font-size:22px;border-bottom:2px solid #b22;padding-bottom:6px}h2{font-size:1
 table{border-collapse:collapse;margin:8px 0;min-width:50%}th,td{border:1px solid #ccc;padding:4px 10px;text-align:right}thead th{background:#f4f0f0;text-align:center}tbody th{text-align:left;font-weight:normal}
 .meta{color:#555}.ok{color:#161}.bad{color:#b11;font-weight:bold}.note{color:#666;font-size:12px}.none{color:#777}
 svg{max-width:100%;height:auto;display:block;margin:8px 0}button{font-size:14px;padding:4px 14px}
-@media print{button{display:none}body{margin:0}h2{break-after:avoid}svg,table{break-inside:avoid}}`;
+@media print{.screen{display:none}body{margin:0}h2{break-after:avoid}svg,table{break-inside:avoid}}`;
 
 /** The annual report as one printable HTML page: inline styles and SVG only, Chinese headings, small counts suppressed. */
 export function annualReportHtml(r: AnnualReport, gameName: string): string {
@@ -142,7 +142,7 @@ export function annualReportHtml(r: AnnualReport, gameName: string): string {
   const sections = [
     `<h1>${r.year} 年度未成年人防沉迷工作报告</h1>`,
     `<p class="meta">游戏：${escapeXml(gameName)}　生成时间：${escapeXml(r.generatedAt)}　依据：《未成年人网络保护条例》第四十二条</p>`,
-    '<p><button type="button" onclick="window.print()">打印</button></p>',
+    '<p class="note screen">打印：使用浏览器的“打印”（Ctrl+P / ⌘P），或控制台“年度报告”页的“打印”按钮。本页不含脚本。</p>',
     '<h2>一、概况</h2>',
     table(
       ['项目', '数值'],

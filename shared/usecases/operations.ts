@@ -74,7 +74,7 @@ function parseDeadLetterId(id: string): { si: string; bt: 0 | 1 } | null {
 /** GET /v1/admin/dead-letters */
 export async function listDeadLetters(deps: Pick<OperationsDeps, 'outbox'>) {
   const letters = await deps.outbox.deadLetters(200);
-  return { deadLetters: letters.map((d) => ({ id: deadLetterId(d.si, d.bt), gameId: d.gameId, errcode: d.errcode, meaning: deadLetterMeaning(d.errcode), at: formatBeijing(d.settledAt) })) };
+  return { deadLetters: letters.map((d) => ({ id: deadLetterId(d.si, d.bt), gameId: d.gameId, event: d.bt === 1 ? ('login' as const) : ('logout' as const), errcode: d.errcode, meaning: deadLetterMeaning(d.errcode), at: formatBeijing(d.settledAt) })) };
 }
 
 /** POST /v1/admin/dead-letters/{id}/retry */

@@ -160,8 +160,9 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     sim.failItems(null);
     const list = await t.api.call('GET', '/v1/admin/dead-letters', { token: op });
     expect(list.status).toBe(200);
-    const mine = (list.body.deadLetters as Array<{ id: string; gameId: string; errcode: number; meaning: string; at: string }>).filter((d) => d.id.startsWith(s.body.sessionId));
+    const mine = (list.body.deadLetters as Array<{ id: string; gameId: string; event: string; errcode: number; meaning: string; at: string }>).filter((d) => d.id.startsWith(s.body.sessionId));
     expect(mine).toHaveLength(2);
+    expect(mine.map((d) => d.event).sort()).toEqual(['login', 'logout']);
     expect(mine[0]).toMatchObject({ gameId: 'default', errcode: 3010, meaning: '实名认证标识（PI）无效（3010 pi invalid）' });
     expect(mine[0]!.at).toMatch(/^2026-12-04T20:45:\d\d\+08:00$/);
 
