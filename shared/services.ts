@@ -175,6 +175,7 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => {
     spending: await spendingRepository(),
     risk: (await riskDeps()).repo,
     outbox: new OutboxRepository(documentClient(), table),
+    stats: await statsRepository(),
   };
 };
 

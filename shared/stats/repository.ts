@@ -13,9 +13,9 @@
  * twice and the others count once. A person's week total is conditioned on the value read, so two
  * batches never move the same person from the same band.
  */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { addDays, beijingMidnight, type BeijingDate } from '#shared/domain/beijingTime';
-import { mergeCounts, weekBand, type Effects, type WeekPlay } from '#shared/stats/figures';
+import { BatchGetCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { addDays, beijingDate, beijingMidnight, type BeijingDate } from '#shared/domain/beijingTime';
+import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#shared/stats/figures';
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
@@ -169,6 +169,20 @@ export class StatsRepository {
       }
     }
     return out;
+  }
+
+  /**
+   * Erasure: deletes the person's week totals (every week whose item may still exist). Returns
+   * whether there was any. The bands already counted stay (they name no one).
+   */
+  async forgetPerson(identityHash: string, nowMs: number): Promise<boolean> {
+    const thisWeek = weekOf(beijingDate(nowMs));
+    let any = false;
+    for (let w = 0; w * 7 <= RETENTION_MS.statsPersonWeek / 86_400_000 + 7; w += 1) {
+      const r = await this.db.send(new DeleteCommand({ TableName: this.table, Key: statsPersonWeekKey(addDays(thisWeek, -7 * w), identityHash), ReturnValues: 'ALL_OLD' }));
+      if (r.Attributes) any = true;
+    }
+    return any;
   }
 
   /** The stored days between two Beijing days (inclusive), every game, oldest first. */

@@ -19,6 +19,7 @@ import { ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import type { IdentityRepository } from '#shared/identity/repository';
 import { log, stat } from '#shared/log';
+import type { StatsRepository } from '#shared/stats/repository';
 import type { OutboxRepository } from '#shared/reporting/outbox';
 import type { RiskRepository } from '#shared/risk/repository';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
@@ -33,6 +34,8 @@ export interface PrivacyDeps {
   spending: SpendingRepository;
   risk: RiskRepository;
   outbox: OutboxRepository;
+  /** The operators' figures: only the person's week play (keyed by the person) is theirs to erase. */
+  stats?: Pick<StatsRepository, 'forgetPerson'>;
 }
 
 
@@ -210,6 +213,8 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
         await deps.sessions.repo.deletePlayDay(account.identityHash, day);
         erased.add('day_play');
       }
+      // The person's running week totals behind the week distribution (the counts stay: no person in them).
+      if (deps.stats && (await deps.stats.forgetPerson(account.identityHash, nowMs))) erased.add('week_play');
     }
   }
   await step('person');

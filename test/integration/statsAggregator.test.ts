@@ -101,4 +101,11 @@ describe('the stats aggregator', () => {
     await countStreamRecords(deps, [s('w2', base + 86_400_000, 60), s('w3', base + 86_400_000 + 3_600_000, 1)]);
     expect(await repo.weeks('2026-11-30', '2026-11-30')).toEqual([{ week: '2026-11-30', bands: { upTo1h: 1, '2to3h': 1 } }]);
   });
+
+  it("forgets a person's week totals on erasure, keeping the distribution's counts", async () => {
+    const now = at('2026-12-06T12:00:00+08:00');
+    expect(await repo.forgetPerson('h9', now)).toBe(true);
+    expect(await repo.forgetPerson('h9', now)).toBe(false);
+    expect(await repo.weeks('2026-11-30', '2026-11-30')).toEqual([{ week: '2026-11-30', bands: { upTo1h: 1, '2to3h': 1 } }]);
+  });
 });
