@@ -153,6 +153,13 @@ function identityEffects(ctx: FigureContext, c: ItemChange): Effects {
   return { counts: [{ date: beijingDate(at), gameId: ctx.firstGame, figure: `identities:${status}`, n: 1 }], weekPlay: [] };
 }
 
+/** A check the national system answered "no match" at submission: only the account records it (its failed attempts). */
+function accountEffects(ctx: FigureContext, c: ItemChange): Effects {
+  const after = num(c.new?.failedAttempts) ?? 0;
+  if (after <= (num(c.old?.failedAttempts) ?? 0)) return NONE;
+  return { counts: [{ date: beijingDate(num(c.new?.updatedAt) ?? c.seenAtMs), gameId: ctx.firstGame, figure: 'identities:rejected', n: after - (num(c.old?.failedAttempts) ?? 0) }], weekPlay: [] };
+}
+
 function challengeEffects(ctx: FigureContext, c: ItemChange): Effects {
   const ch = c.new;
   const signal = str(ch?.signal);
@@ -190,6 +197,8 @@ export function changeEffects(ctx: FigureContext, c: ItemChange): Effects {
       return orderEffects(ctx, c);
     case 'identity':
       return identityEffects(ctx, c);
+    case 'account':
+      return accountEffects(ctx, c);
     case 'challenge':
       return challengeEffects(ctx, c);
     case 'erasureRecord':

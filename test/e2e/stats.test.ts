@@ -42,7 +42,7 @@ const EXPECTED_DAY = {
   // The adults' sessions fall silent: the sweeper ends them at their last heartbeat (0 s played).
   terminations: { logout: 1, session_expired: 3 },
   payments: { reserved: 3, committed: 2, refused: { single: 1 }, committedAmount: { '8': 3000, '18': 10_000 } },
-  identities: { verified: 5, rejected: 0, pending: 0 },
+  identities: { verified: 5, rejected: 1, pending: 0 },
   challenges: { device_many_accounts: { issued: 1, passed: 1, failed: 0, expired: 0 } },
   guardianLinks: 0,
   piExports: 0,
@@ -62,7 +62,10 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     expect(early.result.status).toBe(403);
     expect(early.result.body.code).toBe('play_time_restricted');
     expect(early.requests).toBe(1);
-    expect((await login(await t.api.token(`noid-${run}`), 'noid-phone')).body.code).toBe('identity_required');
+    const noId = await t.api.token(`noid-${run}`);
+    // The national system finds no match: the account records the failed attempt (counted as rejected).
+    expect((await t.api.call('POST', '/v1/identity', { token: noId, body: person('1991-03-03', '王不符') })).body.code).toBe('identity_rejected');
+    expect((await login(noId, 'noid-phone')).body.code).toBe('identity_required');
 
     await t.api.setClock(`${DAY}T20:10:00+08:00`);
     const s = await requests(() => login(minor, 'm1-phone'));

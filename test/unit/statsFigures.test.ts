@@ -29,6 +29,13 @@ describe('figures', () => {
     expect(changeEffects(ctx, { event: 'MODIFY', keys: sessionKey('s'), old: live, new: { ...live, lastSeq: 3 }, seenAtMs: 0 })).toEqual({ counts: [], weekPlay: [] });
   });
 
+  it('counts a rejection at submission from the account\'s failed attempts, once', () => {
+    const key = { pk: 'ACCOUNT#a', sk: 'ACCOUNT' };
+    const updatedAt = at('2026-12-04T10:00:00+08:00');
+    expect(changeEffects(ctx, { event: 'MODIFY', keys: key, old: { failedAttempts: 1 }, new: { failedAttempts: 2, updatedAt }, seenAtMs: 0 }).counts).toEqual([{ date: '2026-12-04', gameId: 'g1', figure: 'identities:rejected', n: 1 }]);
+    expect(changeEffects(ctx, { event: 'MODIFY', keys: key, old: { failedAttempts: 2 }, new: { failedAttempts: 2, devices: {} }, seenAtMs: 0 }).counts).toEqual([]);
+  });
+
   it('counts a guardian link once the kind exists, and ignores kinds it does not know', () => {
     expect(changeEffects(ctx, { event: 'INSERT', keys: { pk: 'UNKNOWN#x', sk: 'y' }, new: {}, seenAtMs: 0 }).counts).toEqual([]);
   });
