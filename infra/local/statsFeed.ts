@@ -37,30 +37,53 @@ export function startStatsFeed(options: { endpoint: string; tableName: string; h
   });
   let running: Promise<void> | null = null;
 
-  const readStream = async (): Promise<_Record[]> => {
+  /** Where each shard was read up to: a record is handed over before its shard moves past it. */
+  const lastSequence = new Map<string, string>();
+  const iteratorFor = async (arn: string, id: string): Promise<string | null> => {
+    const after = lastSequence.get(id);
+    const r = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: id, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }) }));
+    return r.ShardIterator ?? null;
+  };
+
+  const drainStream = async (handler: Handler) => {
     const arn = (await ddb.send(new DescribeTableCommand({ TableName: options.tableName }))).Table?.LatestStreamArn;
-    if (!arn) return [];
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
-    const records: _Record[] = [];
+    if (!arn) return;
+    const shards: Array<{ ShardId?: string | undefined }> = [];
+    let after: string | undefined;
+    do {
+      const d = (await streams.send(new DescribeStreamCommand({ StreamArn: arn, ...(after ? { ExclusiveStartShardId: after } : {}) }))).StreamDescription;
+      shards.push(...(d?.Shards ?? []));
+      after = d?.LastEvaluatedShardId;
+    } while (after);
     for (const shard of shards) {
       const id = shard.ShardId!;
-      if (!iterators.has(id)) iterators.set(id, (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator ?? null);
-      let iterator = iterators.get(id) ?? null;
+      if (iterators.get(id) === null) continue;
+      let iterator = iterators.get(id) ?? (await iteratorFor(arn, id));
       while (iterator) {
-        const r = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        records.push(...(r.Records ?? []));
-        iterator = r.NextShardIterator ?? null;
+        let page: { Records?: _Record[] | undefined; NextShardIterator?: string | undefined };
+        try {
+          page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        } catch (error) {
+          // An iterator unused for 15 minutes expires: start again after the last record handed over.
+          if ((error as Error).name !== 'ExpiredIteratorException') throw error;
+          iterator = await iteratorFor(arn, id);
+          continue;
+        }
+        const records = page.Records ?? [];
+        if (records.length) {
+          await handler({ Records: records.map((r) => ({ ...r, eventSource: 'aws:dynamodb' })) });
+          lastSequence.set(id, records.at(-1)!.dynamodb!.SequenceNumber!);
+        }
+        iterator = page.NextShardIterator ?? null;
         iterators.set(id, iterator);
-        if (!r.Records?.length) break;
+        if (!records.length) break;
       }
     }
-    return records;
   };
 
   const drainOnce = async () => {
     const handler = await options.handler();
-    const records = await readStream();
-    for (let i = 0; i < records.length; i += 100) await handler({ Records: records.slice(i, i + 100).map((r) => ({ ...r, eventSource: 'aws:dynamodb' })) });
+    await drainStream(handler);
     const lines = pendingLines;
     pendingLines = [];
     if (lines.length) {
