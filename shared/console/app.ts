@@ -54,6 +54,7 @@ async function api<T>(method: string, path: string, accept = 'application/json')
 const sum = (r: Record<string, number>) => Object.values(r).reduce((s, n) => s + n, 0);
 const hours = (s: number) => (s / 3600).toFixed(1);
 const yuan = (fen: number) => (fen / 100).toFixed(2);
+const share = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '—');
 const minorFen = (a: Record<string, number>) => (a['0'] ?? 0) + (a['8'] ?? 0) + (a['16'] ?? 0);
 
 function total(days: readonly Day[]): Figures {
@@ -125,21 +126,27 @@ async function overview(): Promise<void> {
   const week = stats.weeks.at(-1);
   main().innerHTML = `<h2>今日（${esc(today)}）</h2>${figureCards(total(todays), 'today')}
 <h2>本月（${esc(monthStart.slice(0, 7))}）</h2>${figureCards(month, 'month')}
+<div class="cards">${card('未成年人时长占比', share(month.minorPlayedSeconds, month.minorPlayedSeconds + month.adultPlayedSeconds), 'month.minorPlayShare')}${card('未成年人消费占比', share(minorFen(month.payments.committedAmount), sum(month.payments.committedAmount)), 'month.minorSpendShare')}</div>
 <div class="charts">${barChart({ title: '本月每日登录次数', categories: labels, series: [{ name: '未成年人', values: perDay((f) => f.logins.minor), color: '#c0392b' }, { name: '成年人', values: perDay((f) => f.logins.adult), color: '#7f8c8d' }], width: 560, height: 220 })}
 ${barChart({ title: '本月每日拦截与拒绝', categories: labels, series: [{ name: '拦截登录', values: perDay((f) => sum(f.refusedLogins)), color: '#d35400' }, { name: '拒绝支付', values: perDay((f) => sum(f.payments.refused)), color: '#8e44ad' }], width: 560, height: 220 })}</div>
 ${detailTables(month)}
 <h3>本周未成年人游戏时长分布${week ? `（${esc(week.week)} 起）` : ''}</h3>${table(['每周时长', '人数'], week ? Object.entries(week.minorsByWeeklyPlay).map(([k, n]) => [named(WEEK_BAND_NAMES, k), String(n)]) : [])}`;
 }
 
+let games: Array<{ gameId: string; name: string }> | null = null;
+
 async function annual(): Promise<void> {
   const year = ($<HTMLInputElement>('#year')?.value || today.slice(0, 4) || String(new Date().getFullYear())).trim();
-  main().innerHTML = `<h2>年度防沉迷工作报告</h2><form id="annual-form" class="row"><label>年份 <input id="year" value="${esc(year)}" size="6" inputmode="numeric"></label><button type="submit">生成</button><button type="button" id="print">打印</button></form><iframe id="report" title="年度报告"></iframe>`;
+  const game = $<HTMLSelectElement>('#game')?.value ?? '';
+  games ??= (await api<{ games: Array<{ gameId: string; name: string }> }>('GET', '/v1/games')).games;
+  const options = [['', '全部游戏'], ...games.map((g) => [g.gameId, g.name])].map(([id, name]) => `<option value="${esc(id!)}"${id === game ? ' selected' : ''}>${esc(name!)}</option>`).join('');
+  main().innerHTML = `<h2>年度防沉迷工作报告</h2><form id="annual-form" class="row"><label>年份 <input id="year" value="${esc(year)}" size="6" inputmode="numeric"></label><label>游戏 <select id="game">${options}</select></label><button type="submit">生成</button><button type="button" id="print">打印</button></form><iframe id="report" title="年度报告"></iframe>`;
   $<HTMLFormElement>('#annual-form').onsubmit = (e) => {
     e.preventDefault();
     void guard(annual);
   };
   $<HTMLButtonElement>('#print').onclick = () => $<HTMLIFrameElement>('#report').contentWindow?.print();
-  const html = await api<string>('GET', `/v1/admin/reports/annual?year=${encodeURIComponent(year)}`, 'text/html');
+  const html = await api<string>('GET', `/v1/admin/reports/annual?year=${encodeURIComponent(year)}${game ? `&gameId=${encodeURIComponent(game)}` : ''}`, 'text/html');
   $<HTMLIFrameElement>('#report').srcdoc = html;
 }
 
@@ -154,12 +161,12 @@ async function account(): Promise<void> {
       const out = $<HTMLElement>('#account-result');
       try {
         const a = await api<{ status: string; ageBand: number | null; riskFlags: Record<string, unknown>; sessions: Array<Record<string, unknown>>; payments: Array<Record<string, unknown>>; auditEntries: Array<Record<string, unknown>> }>('GET', `/v1/admin/accounts/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
-        const rows = (list: Array<Record<string, unknown>>, keys: string[]) => list.map((r) => keys.map((k) => esc(String(r[k] ?? ''))));
+        const rows = (list: Array<Record<string, unknown>>, keys: string[]) => list.map((r) => keys.map((k) => esc(r[k] === null || r[k] === undefined ? '—' : String(r[k]))));
         out.innerHTML = `<p>实名状态：<b>${esc(a.status)}</b>　年龄段：${esc(a.ageBand === null ? '—' : (BAND_NAMES[String(a.ageBand)] ?? String(a.ageBand)))}</p>
 <h3>风险标记</h3>${table(['标记', '值'], Object.entries(a.riskFlags).map(([k, v]) => [esc(k), esc(String(v))]))}
-<h3>最近会话</h3>${table(['游戏', '开始', '结束', '时长（秒）', '结束原因'], rows(a.sessions, ['gameId', 'startedAt', 'endedAt', 'playedSeconds', 'endReason']))}
-<h3>最近支付</h3>${table(['订单', '游戏', '金额（分）', '状态', '时间'], rows(a.payments, ['orderId', 'gameId', 'amount', 'status', 'at']))}
-<h3>审计记录</h3>${table(['时间', '决定', '信号'], rows(a.auditEntries, ['at', 'decision', 'signal']))}`;
+<h3>最近会话</h3>${table(['游戏', '状态', '开始', '结束', '结束原因'], rows(a.sessions, ['gameId', 'state', 'startedAt', 'endedAt', 'endReason']))}
+<h3>最近支付</h3>${table(['订单', '游戏', '金额（分）', '状态', '预留', '完成'], rows(a.payments, ['orderId', 'gameId', 'amount', 'status', 'reservedAt', 'committedAt']))}
+<h3>审计记录</h3>${table(['时间', '决定', '信号', '场景'], rows(a.auditEntries, ['at', 'decision', 'signal', 'context']))}`;
       } catch (error) {
         out.innerHTML = `<p class="error">${esc(error instanceof ApiError && error.status === 404 ? '未找到该账号的任何记录（本次查询已记入访问日志）。' : (error as Error).message)}</p>`;
       }

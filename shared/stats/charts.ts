@@ -48,7 +48,9 @@ export function barChart(spec: BarChartSpec): string {
   const plotH = height - top - bottom;
   const shown = (v: number) => (spec.suppressBelow !== undefined && v > 0 && v < spec.suppressBelow ? 0 : v);
   const max = Math.max(0, ...spec.series.flatMap((s) => s.values.map(shown)));
-  const step = max > 0 ? niceStep(max) : 1;
+  // Counts get whole-number ticks.
+  const counts = spec.series.every((x) => x.values.every(Number.isInteger));
+  const step = max > 0 ? (counts ? Math.max(1, niceStep(max)) : niceStep(max)) : 1;
   const ceiling = max > 0 ? Math.ceil(max / step) * step : 5;
   const y = (v: number) => top + plotH - (v / ceiling) * plotH;
   const parts: string[] = [
