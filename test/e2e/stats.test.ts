@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ddbCallCounter } from '#shared/storage/dynamo';
+import { startStatsFeed } from '#infra/local/statsFeed';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
@@ -118,6 +119,27 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     const { minorPlayedSeconds: _s, ...day } = r.body.days[0];
     expect(day).toEqual(EXPECTED_DAY);
     expect((await t.api.call('GET', `/v1/admin/stats?from=${DAY}&to=${DAY}&gameId=other`, { token: op })).body.days).toEqual([]);
+  });
+
+  it('counts nothing twice when the whole stream is read again from its start (a restarted poller, a Lambda retry)', async () => {
+    const { handler } = await import('#functions/statsAggregator');
+    const results: Array<{ counted: number; repeated: number }> = [];
+    const counting = async (event: unknown) => {
+      const r = (await handler(event as never)) as { counted: number; repeated: number };
+      results.push(r);
+      return r;
+    };
+    const replay = startStatsFeed({ endpoint: t.gateway.dynamoEndpoint, tableName: t.gateway.tableName, handler: async () => counting });
+    try {
+      await replay.drain();
+    } finally {
+      replay.stop();
+    }
+    // Every record that counted the first time was handed over again, and none counted.
+    expect(results.reduce((n, r) => n + r.counted, 0)).toBe(0);
+    expect(results.reduce((n, r) => n + r.repeated, 0)).toBeGreaterThan(20);
+    const { minorPlayedSeconds: _s, ...day } = (await t.api.call('GET', `/v1/admin/stats?from=${DAY}&to=${DAY}`, { token: op })).body.days[0];
+    expect(day).toEqual(EXPECTED_DAY);
   });
 
   it('answers the annual report as JSON and as a self-contained printable page', async () => {
