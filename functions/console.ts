@@ -15,7 +15,7 @@ const SECURITY = {
 };
 
 function file(name: string, cache: string) {
-  const asset = CONSOLE_ASSETS[name];
+  const asset = Object.hasOwn(CONSOLE_ASSETS, name) ? CONSOLE_ASSETS[name] : undefined;
   if (!asset) throw new Problem('not_found');
   return { status: 200, raw: { body: asset.body }, headers: { 'content-type': asset.type, 'cache-control': cache, ...SECURITY } };
 }

@@ -222,3 +222,21 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     expect((await t.api.call('GET', `/v1/admin/stats?from=${DAY}&to=2026-11-01`, { token: op })).status).toBe(400);
   });
 });
+
+describe("the operators' console files", () => {
+  it('serves the page at /console and /console/, its files by name, and nothing else', async () => {
+    for (const path of deployed ? ['/console'] : ['/console', '/console/', '/console/index.html']) {
+      const page = await t.api.call('GET', path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(page.body).toContain('PlayGuard 合规控制台');
+    }
+    const script = await t.api.call('GET', '/console/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    for (const missing of ['/console/constructor', '/console/nothing.js']) expect((await t.api.call('GET', missing)).status, missing).toBe(404);
+    // A name that is no console file name is refused at the edge.
+    expect((await t.api.call('GET', '/console/..%2Fpackage.json')).status).toBe(400);
+  });
+});

@@ -335,6 +335,7 @@ describe('every deployed function, run with exactly what the template gives it',
     const script = await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'app.js' } }));
     expect(script.result.statusCode, script.output).toBe(200);
     expect((await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'nothing.js' } }))).result.statusCode).toBe(404);
+    expect((await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'constructor' } }))).result.statusCode).toBe(404);
   });
 
   it('reads the secret from Secrets Manager in every function granted it, and only there (least privilege)', () => {
