@@ -51,6 +51,13 @@ export const OPERATOR_ALARMS: ReadonlyArray<{ metricName: string; description: s
  */
 export const UNSENT_EVENT_AGE_ALARM_SECONDS = 120;
 
+/**
+ * The self-check of the operators' figures: seconds minors played outside the allowed windows
+ * (docs/rules.md §2) must be 0. A terminating heartbeat that arrives late adds its delay, so the
+ * alarm fires at a minute in 5 minutes, well above network delays and far below a real breach.
+ */
+export const SELF_CHECK_ALARM_SECONDS = 60;
+
 export class GatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -235,6 +242,8 @@ export class GatewayStack extends Stack {
     alarm('Api5xxAlarm', 'The API answered 5xx (the gateway never answers 5xx to a client mistake)', stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 5);
     alarm('UnsentEventAgeAlarm', `The oldest unsent login/logout event is over ${UNSENT_EVENT_AGE_ALARM_SECONDS} s old: reports to the national system are late (or the reporter is not running)`,
       new Metric({ namespace: 'PlayGuard', metricName: 'OldestUnsentEventAgeSeconds', statistic: 'Maximum', period: Duration.minutes(1) }), UNSENT_EVENT_AGE_ALARM_SECONDS, TreatMissingData.BREACHING, 3);
+    alarm('SelfCheckAlarm', `Minors played outside the allowed windows (the figures' self-check, ${SELF_CHECK_ALARM_SECONDS} s or more in 5 minutes): find the sessions in the console's account view`,
+      new Metric({ namespace: 'PlayGuard', metricName: 'MinorSecondsOutsideWindows', statistic: 'Sum', period: Duration.minutes(5) }), SELF_CHECK_ALARM_SECONDS);
     alarm('JobFailuresAlarm', 'A scheduled run failed (its event is kept in the JobFailures queue)', jobFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1);
     alarm('UndeliveredJobsAlarm', 'EventBridge could not start a scheduled run', undeliveredJobs.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1);
     for (const { metricName, description } of OPERATOR_ALARMS) {

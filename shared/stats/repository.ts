@@ -52,11 +52,11 @@ export class StatsRepository {
   ) {}
 
   /**
-   * Counts each record exactly once. Returns how many were counted now (the others had been
-   * counted before). `nowMs` is the processing time (for the `counted change` TTL only).
+   * Counts each record exactly once. Returns the records counted now (the others had been
+   * counted before) and how many were repeats. `nowMs` is the processing time (for the `counted change` TTL only).
    */
-  async countOnce(records: readonly CountedRecord[], nowMs: number): Promise<{ counted: number; repeated: number }> {
-    let counted = 0;
+  async countOnce(records: readonly CountedRecord[], nowMs: number): Promise<{ counted: CountedRecord[]; repeated: number }> {
+    const counted: CountedRecord[] = [];
     let repeated = 0;
     const unique = [...new Map(records.map((r) => [r.id, r])).values()];
     repeated += records.length - unique.length;
@@ -65,7 +65,7 @@ export class StatsRepository {
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         try {
           await transact(this.db, await this.items(pending, nowMs));
-          counted += pending.length;
+          counted.push(...pending);
           break;
         } catch (error) {
           if (!(error instanceof TransactionRefused) || attempt >= 10) throw error;

@@ -8,7 +8,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
-import type { StatEvent } from '#shared/log';
+import { log, metric, type StatEvent } from '#shared/log';
 import { changeEffects, statEventEffects, type FigureContext, type ItemChange } from '#shared/stats/figures';
 import type { CountedRecord, StatsRepository } from '#shared/stats/repository';
 
@@ -61,6 +61,21 @@ export function itemChangeOf(record: StreamRecord): ItemChange | null {
   return { event, keys: { pk: keys.pk, sk: keys.sk }, old: image(record.dynamodb?.OldImage), new: image(record.dynamodb?.NewImage), seenAtMs };
 }
 
+/**
+ * Stores the records' effects once each; the self-check (minors' seconds outside the allowed
+ * windows) also becomes a metric, which an alarm watches (infra/stack.ts).
+ */
+async function countOnce(deps: StatsDeps, records: CountedRecord[]): Promise<{ counted: number; repeated: number }> {
+  if (!records.length) return { counted: 0, repeated: 0 };
+  const { counted, repeated } = await deps.repo.countOnce(records, deps.now());
+  const outside = counted.flatMap((r) => r.effects.counts).reduce((s, c) => (c.figure === 'minorSecondsOutsideWindows' ? s + c.n : s), 0);
+  if (outside > 0) {
+    metric('MinorSecondsOutsideWindows', outside, {}, 'Seconds');
+    log.warn("self-check: minors' sessions ran outside the allowed windows", { seconds: outside });
+  }
+  return { counted: counted.length, repeated };
+}
+
 /** Counts a batch of change-stream records, each exactly once. */
 export async function countStreamRecords(deps: StatsDeps, records: readonly StreamRecord[]): Promise<{ counted: number; repeated: number }> {
   const counted: CountedRecord[] = [];
@@ -70,7 +85,7 @@ export async function countStreamRecords(deps: StatsDeps, records: readonly Stre
     const effects = changeEffects(deps.context, change);
     if (effects.counts.length || effects.weekPlay.length) counted.push({ id: `stream:${r.eventID}`, effects });
   }
-  return counted.length ? deps.repo.countOnce(counted, deps.now()) : { counted: 0, repeated: 0 };
+  return countOnce(deps, counted);
 }
 
 const StatLine = z.discriminatedUnion('stat', [
@@ -110,5 +125,5 @@ export async function countLogEvents(deps: StatsDeps, events: ReadonlyArray<{ id
     const event = statEventOf(e.message);
     if (event) counted.push({ id: `log:${e.id}`, effects: statEventEffects(event) });
   }
-  return counted.length ? deps.repo.countOnce(counted, deps.now()) : { counted: 0, repeated: 0 };
+  return countOnce(deps, counted);
 }

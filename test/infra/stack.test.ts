@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionList, jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { buildApp } from '#infra/app';
-import { OPERATOR_ALARMS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
+import { OPERATOR_ALARMS, SELF_CHECK_ALARM_SECONDS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
 
 const context = {
   'playguard:issuer': 'https://accounts.publisher.example.cn',
@@ -117,6 +117,7 @@ describe('the gateway stack (cn-north-1)', () => {
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     for (const { metricName } of OPERATOR_ALARMS) expect(byMetric(metricName)[0]?.Properties).toMatchObject({ Namespace: 'PlayGuard', Threshold: 1 });
     expect(byMetric('OldestUnsentEventAgeSeconds')[0]?.Properties).toMatchObject({ Threshold: UNSENT_EVENT_AGE_ALARM_SECONDS, Statistic: 'Maximum', TreatMissingData: 'breaching' });
+    expect(byMetric('MinorSecondsOutsideWindows')[0]?.Properties).toMatchObject({ Namespace: 'PlayGuard', Threshold: SELF_CHECK_ALARM_SECONDS, Statistic: 'Sum' });
     expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toHaveLength(0);
   });

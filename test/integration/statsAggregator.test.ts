@@ -11,6 +11,7 @@ import { StatsRepository } from '#shared/stats/repository';
 import { countLogEvents, countStreamRecords, type StatsDeps, type StreamRecord } from '#shared/stats/service';
 import { challengeKey, identityKey, orderKey, sessionKey } from '#shared/storage/keys';
 import { figuresView } from '#shared/stats/report';
+import { useLogSink } from '#shared/log';
 import { freshTable } from '#test/support/table';
 
 const at = (iso: string) => Date.parse(iso);
@@ -63,8 +64,16 @@ describe('the stats aggregator', () => {
     const late = { ...minorSession, sessionId: 's2', startedAt: started + 40 * 60_000 };
     // s2 runs 20:50–21:20: its last 20 minutes lie outside the window (the self-check shows them).
     const batch = [records[0]!, record('e7', 'INSERT', sessionKey('s2'), late), record('e8', 'MODIFY', sessionKey('s2'), { ...late, state: 'ended', endReason: 'session_expired', endedAt: late.startedAt + 30 * 60_000 }, late), records[3]!];
-    expect(await countStreamRecords(deps, batch)).toEqual({ counted: 2, repeated: 2 });
-    expect(await countStreamRecords(deps, [...batch, ...batch])).toEqual({ counted: 0, repeated: 8 });
+    const lines: string[] = [];
+    useLogSink((line) => lines.push(line));
+    try {
+      expect(await countStreamRecords(deps, batch)).toEqual({ counted: 2, repeated: 2 });
+      expect(await countStreamRecords(deps, [...batch, ...batch])).toEqual({ counted: 0, repeated: 8 });
+    } finally {
+      useLogSink((line) => process.stdout.write(line + '\n'));
+    }
+    // The self-check becomes a metric (alarmed, infra/stack.ts), once: not again for the replay.
+    expect(lines.filter((l) => l.includes('"MinorSecondsOutsideWindows":')).map((l) => JSON.parse(l).MinorSecondsOutsideWindows)).toEqual([1200]);
     const v = figuresView((await repo.days('2026-12-04', '2026-12-04'))[0]!.figures);
     expect(v.logins.minor).toBe(2);
     expect(v.payments.committed).toBe(1);
