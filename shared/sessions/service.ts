@@ -169,7 +169,7 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
   } catch (error) {
     // A refused login writes nothing: the operators' figures count it from this log line, which
     // costs no request (shared/log.ts `stat`).
-    if (error instanceof Problem) stat({ stat: 'loginRefused', gameId, code: error.code, at: nowMs });
+    if (error instanceof Problem && error.status < 500) stat({ stat: 'loginRefused', gameId, code: error.code, at: nowMs });
     throw error;
   }
 }
