@@ -4,6 +4,6 @@ import { eraseAccount, exportData } from '#shared/usecases/privacy';
 import { privacyDeps } from '#shared/services';
 
 export const handler = httpFunction({
-  readMyData: async (req) => ({ status: 200, body: await exportData(await privacyDeps(), req.caller.accountId, req.nowMs) }),
+  readMyData: async (req) => ({ status: 200, body: await exportData(await privacyDeps(), req.caller.accountId, req.nowMs, req.caller.gameId) }),
   eraseMe: async (req) => ({ status: 200, body: await eraseAccount(await privacyDeps(), req.caller.accountId, req.nowMs) }),
 });

@@ -11,13 +11,16 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, RetentionDays, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -49,6 +52,13 @@ export const OPERATOR_ALARMS: ReadonlyArray<{ metricName: string; description: s
  * interface); an oldest unsent event above 120 s means reports are about to be late.
  */
 export const UNSENT_EVENT_AGE_ALARM_SECONDS = 120;
+
+/**
+ * The self-check of the operators' figures: seconds minors played outside the allowed windows
+ * (docs/rules.md §2) must be 0. A terminating heartbeat that arrives late adds its delay, so the
+ * alarm fires at a minute in 5 minutes, well above network delays and far below a real breach.
+ */
+export const SELF_CHECK_ALARM_SECONDS = 60;
 
 export class GatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -90,6 +100,8 @@ export class GatewayStack extends Stack {
       deletionProtection: true,
       encryption: TableEncryptionV2.customerManagedKey(key),
       timeToLiveAttribute: d.timeToLiveAttribute,
+      // The change stream the stats aggregator counts the operators' figures from (off every player's path).
+      dynamoStream: d.streamViewType === 'NEW_AND_OLD_IMAGES' ? StreamViewType.NEW_AND_OLD_IMAGES : StreamViewType.NEW_IMAGE,
       globalSecondaryIndexes: d.indexes.map((i) => ({
         indexName: i.indexName,
         partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
@@ -161,6 +173,28 @@ export class GatewayStack extends Stack {
     }
     const functionNamed = (name: FunctionName): GatewayFunction => functions.get(name)!;
 
+    // The operators' figures: the table's change stream and the figure events (`$.stat`) of the
+    // player-facing functions' logs feed the stats aggregator; a player's call never waits for it.
+    for (const [name, spec] of functionList()) {
+      if (!spec.consumes) continue;
+      const aggregator = functionNamed(name);
+      aggregator.addEventSource(
+        new DynamoEventSource(table, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          maxBatchingWindow: Duration.seconds(5),
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          // Records that still fail are kept for an operator (the JobFailures alarm fires).
+          onFailure: new SqsDlq(jobFailures),
+        }),
+      );
+      for (const source of spec.consumes.figureEventsOf) {
+        const sourceFn = functionNamed(source as FunctionName);
+        new SubscriptionFilter(this, `${source}FigureEvents`, { logGroup: sourceFn.logGroup, destination: new LambdaDestination(aggregator), filterPattern: FilterPattern.exists('$.stat') });
+      }
+    }
+
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { logGroupName: `${logPrefix}/api-access`, retention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     const api = new HttpApi(this, 'Api', {
       description: 'PlayGuard anti-addiction gateway',
@@ -210,6 +244,8 @@ export class GatewayStack extends Stack {
     alarm('Api5xxAlarm', 'The API answered 5xx (the gateway never answers 5xx to a client mistake)', stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 5);
     alarm('UnsentEventAgeAlarm', `The oldest unsent login/logout event is over ${UNSENT_EVENT_AGE_ALARM_SECONDS} s old: reports to the national system are late (or the reporter is not running)`,
       new Metric({ namespace: 'PlayGuard', metricName: 'OldestUnsentEventAgeSeconds', statistic: 'Maximum', period: Duration.minutes(1) }), UNSENT_EVENT_AGE_ALARM_SECONDS, TreatMissingData.BREACHING, 3);
+    alarm('SelfCheckAlarm', `Minors played outside the allowed windows (the figures' self-check, ${SELF_CHECK_ALARM_SECONDS} s or more in 5 minutes): find the sessions in the console's account view`,
+      new Metric({ namespace: 'PlayGuard', metricName: 'MinorSecondsOutsideWindows', statistic: 'Sum', period: Duration.minutes(5) }), SELF_CHECK_ALARM_SECONDS);
     alarm('JobFailuresAlarm', 'A scheduled run failed (its event is kept in the JobFailures queue)', jobFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1);
     alarm('UndeliveredJobsAlarm', 'EventBridge could not start a scheduled run', undeliveredJobs.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1);
     for (const { metricName, description } of OPERATOR_ALARMS) {

@@ -21,6 +21,21 @@ function scrub(fields: LogFields): LogFields {
 }
 
 let sink: (line: string) => void = (line) => process.stdout.write(line + '\n');
+let taps: Array<(line: string) => void> = [];
+
+/**
+ * Listens to every line as it is written, whatever the sink: the local runner reads figure events
+ * here as CloudWatch Logs' subscription filter does deployed (infra/stack.ts).
+ */
+export function tapLog(listener: (line: string) => void): () => void {
+  taps = [...taps, listener];
+  return () => void (taps = taps.filter((t) => t !== listener));
+}
+
+const emit = (line: string): void => {
+  sink(line);
+  for (const tap of taps) tap(line);
+};
 
 /** Tests capture log lines to prove no personal data appears in them. */
 export function useLogSink(next: (line: string) => void): void {
@@ -29,7 +44,7 @@ export function useLogSink(next: (line: string) => void): void {
 
 function write(level: Level, message: string, fields: LogFields = {}): void {
   if (ORDER[level] < threshold) return;
-  sink(JSON.stringify({ level, time: new Date().toISOString(), message, ...scrub(fields) }));
+  emit(JSON.stringify({ level, time: new Date().toISOString(), message, ...scrub(fields) }));
 }
 
 export const log = {
@@ -45,7 +60,7 @@ export const log = {
  */
 export function metric(name: string, value = 1, dimensions: Record<string, string> = {}, unit: 'Count' | 'Seconds' = 'Count'): void {
   const namespace = process.env.METRICS_NAMESPACE ?? 'PlayGuard';
-  sink(
+  emit(
     JSON.stringify({
       _aws: {
         Timestamp: Date.now(),
@@ -56,4 +71,19 @@ export function metric(name: string, value = 1, dimensions: Record<string, strin
       [name]: value,
     }),
   );
+}
+
+/**
+ * Figure events: what an operator's figures count that no stored item records — a refused login or
+ * payment writes nothing, and an export only reads. One log line, no request: deployed, a
+ * subscription filter on `$.stat` hands these lines to the stats aggregator (infra/stack.ts);
+ * locally the runner taps them (infra/local/gateway.ts). Never personal data: a game, a code, a time.
+ */
+export type StatEvent =
+  | { stat: 'loginRefused'; gameId: string; code: string; at: number }
+  | { stat: 'paymentRefused'; gameId: string; limit: string; at: number }
+  | { stat: 'piExport'; gameId: string; at: number };
+
+export function stat(event: StatEvent): void {
+  emit(JSON.stringify({ level: 'info', time: new Date().toISOString(), message: 'figure event', ...event }));
 }

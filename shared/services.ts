@@ -32,6 +32,9 @@ import { GuardianRepository } from '#shared/guardians/repository';
 import { copyToNewAccount, guardianPrivacy, type GuardianDeps, type GuardianStore } from '#shared/usecases/guardians';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import type { SenderDeps } from '#shared/notifications/sender';
+import type { OperationsDeps } from '#shared/usecases/operations';
+import { StatsRepository } from '#shared/stats/repository';
+import type { StatsDeps } from '#shared/stats/service';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -215,6 +218,7 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => {
     risk: (await riskDeps()).repo,
     outbox: new OutboxRepository(documentClient(), table),
     guardians: guardianPrivacy(await guardianStore()),
+    stats: await statsRepository(),
   };
 };
 
@@ -235,4 +239,25 @@ export const operatorCorrectionDeps = async (): Promise<CorrectionDeps & { acces
   },
   sessions: await sessionSweeperDeps(),
   accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
+});
+
+const statsRepository = /* @__PURE__ */ once(async () => new StatsRepository(documentClient(), settings().TABLE_NAME));
+
+/** The stats aggregator: the figures' repository and what the figures need to know (policies, calendar). */
+export const statsDeps = async (): Promise<StatsDeps> => {
+  const s = settings();
+  const cal = await calendar();
+  return {
+    repo: await statsRepository(),
+    context: { policyFor: (gameId) => s.GAMES.find((g) => g.gameId === gameId)?.playPolicy ?? s.PLAY_POLICY, calendar: cal, firstGame: firstGame().gameId },
+    now: clock.now,
+  };
+};
+
+/** Operators' figures, report, dead letters and calendar coverage: no secret, no personal data. */
+export const operationsDeps = async (): Promise<OperationsDeps> => ({
+  stats: await statsRepository(),
+  outbox: new OutboxRepository(documentClient(), settings().TABLE_NAME),
+  calendar: await calendar(),
+  games: settings().GAMES,
 });

@@ -53,6 +53,8 @@ export function matchRoute(method: string, path: string): RouteMatch | 'method_n
     });
     return { route: c.route, pathParameters, malformed };
   }
+  // The console's page also answers `/console/` (a route path never ends in a slash; API routes keep 404).
+  if (!pathMatched && path === '/console/') return matchRoute(method, '/console');
   return pathMatched ? 'method_not_allowed' : undefined;
 }
 

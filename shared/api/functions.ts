@@ -8,6 +8,9 @@
  *   no TABLE_NAME.
  * - `secret`: the function reads the secret document (NPPA credentials, the ID-number pepper, the
  *   webhook secret) and gets SECRET_ARN and read access to it; nothing else does.
+ * - `consumes`: the function counts the operators' figures from the table's change stream (an event
+ *   source mapping, NEW_AND_OLD_IMAGES) and from the figure events (`$.stat`) in the logs of the
+ *   functions named (a subscription filter on each log group); locally the runner feeds it both.
  * - `schedule.plannedRunSeconds`: the longest a scheduled run plans to work before it stops taking
  *   new work; it must end well inside `timeoutSeconds` (`RUN_MARGIN_SECONDS` is left for the last
  *   piece of work and for releasing leases).
@@ -29,6 +32,7 @@ export interface FunctionSpec {
   memoryMiB: number;
   /** Present for scheduled jobs (functions/<name>.ts with a handler that takes no meaningful event). */
   schedule?: Schedule;
+  consumes?: { tableStream: true; figureEventsOf: readonly string[] };
 }
 
 /**
@@ -53,8 +57,17 @@ export const functionTable = {
   payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   privacy: fn({ description: 'A player\'s export and erasure of their data', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
-  admin: fn({ description: 'Compliance staff: account view and access log (every read logged first)', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   guardians: fn({ description: 'Guardians: linking (the pepper finds a ward by ID number), controls, approvals, activity', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
+  admin: fn({ description: 'Compliance staff: account view and access log (every read logged first), figures, annual report, dead letters', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
+  console: fn({ description: "The operators' web console (static files)", table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256 }),
+  statsAggregator: fn({
+    description: "Counts the operators' figures from the table's change stream and the figure events of the logs",
+    table: 'readWrite',
+    secret: false,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    consumes: { tableStream: true, figureEventsOf: ['sessions', 'payments', 'privacy'] },
+  }),
   sessionSweeper: fn({
     description: 'Ends silent sessions',
     table: 'readWrite',

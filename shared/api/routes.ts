@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import * as s from '#shared/api/schemas';
 
 /** One Lambda function per capability (functions/<name>.ts). */
-export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges' | 'privacy' | 'admin' | 'guardians';
+export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges' | 'privacy' | 'admin' | 'guardians' | 'console';
 
 /**
  * none: public; player/server/operator: that kind of credential only; account: a player or a game
@@ -305,6 +305,55 @@ export const routes = {
   myGuardians: route({
     method: 'GET', path: '/v1/me/guardians', fn: 'guardians', auth: 'player', summary: "Ward: the guardian links of this account's person",
     responses: { 200: { description: 'Links (no guardian identity)', schema: s.MyGuardians }, 403: refusedCredential('player') },
+  }),
+  adminStats: route({
+    method: 'GET', path: '/v1/admin/stats', fn: 'admin', auth: 'operator',
+    summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
+    responses: {
+      200: { description: 'The days with any activity, and the week distribution of minors\' play', schema: s.Stats },
+      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: s.Problem },
+      403: refusedCredential('operator'),
+    },
+  }),
+  adminAnnualReport: route({
+    method: 'GET', path: '/v1/admin/reports/annual', fn: 'admin', auth: 'operator',
+    summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
+    responses: {
+      200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: s.AnnualReport },
+      400: { description: 'invalid_request (year missing or malformed)', schema: s.Problem },
+      403: refusedCredential('operator'),
+    },
+  }),
+  adminDeadLetters: route({
+    method: 'GET', path: '/v1/admin/dead-letters', fn: 'admin', auth: 'operator',
+    summary: 'Login/logout events the national system refused for good, newest first (at most 200), with the errcode and what it means',
+    responses: { 200: { description: 'Dead letters', schema: s.DeadLetters }, 403: refusedCredential('operator') },
+  }),
+  adminRetryDeadLetter: route({
+    method: 'POST', path: '/v1/admin/dead-letters/{id}/retry', fn: 'admin', auth: 'operator',
+    summary: "Put a dead letter back in its game's queue: the reporter sends it again (its time shifted when old, as for any backlog)",
+    params: s.DeadLetterPath,
+    responses: {
+      200: { description: 'Queued again', schema: s.DeadLetterRetried },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no dead letter has this id, or it was already retried)', schema: s.Problem },
+    },
+  }),
+  adminCalendar: route({
+    method: 'GET', path: '/v1/admin/calendar', fn: 'admin', auth: 'operator',
+    summary: 'Holiday-calendar coverage: the years loaded, the days among the next 60 it does not cover, and how to load a year',
+    responses: { 200: { description: 'Coverage', schema: s.CalendarCoverage }, 403: refusedCredential('operator') },
+  }),
+  consoleIndex: route({
+    method: 'GET', path: '/console', fn: 'console', auth: 'none',
+    summary: 'The operators\' web console (a single page; signing in takes an operator token, which the page keeps in the tab only). Also answers `/console/` and `/console/index.html`',
+    responses: { 200: { description: 'text/html' } },
+  }),
+  consoleAsset: route({
+    method: 'GET', path: '/console/{asset}', fn: 'console', auth: 'none',
+    summary: "A file of the operators' web console (app.js, app.css, index.html)",
+    params: s.ConsolePath,
+    responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: s.Problem } },
   }),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -324,3 +324,81 @@ export const CorrectionDecided = z.object({ accountId: z.string(), status: z.enu
 export const Corrections = z
   .object({ corrections: z.array(z.object({ accountId: z.string(), requestedAt: instant, currentAgeBand: ageBand.nullable(), requestedAgeBand: ageBand })) })
   .meta({ id: 'Corrections' });
+// Operators' figures (GET /v1/admin/stats, /v1/admin/reports/annual) and dead letters
+const gameIdQuery = z.string().min(1).max(64).optional().meta({ description: 'One game (omitted: every game)' });
+export const StatsQuery = z
+  .object({ from: beijingDay, to: beijingDay, gameId: gameIdQuery })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) <= 366 * 86_400_000, { message: 'at most 367 days at once', path: ['to'] });
+export const AnnualReportQuery = z.object({
+  year: z.string().regex(/^\d{4}$/, 'a year, YYYY').transform(Number).pipe(z.number().int().min(2000).max(2100)).meta({ description: 'The year (Beijing calendar)', example: '2026' }),
+  gameId: gameIdQuery,
+});
+const counts = z.record(z.string(), z.number().int());
+const FiguresShape = {
+  logins: z.object({ minor: z.number().int(), adult: z.number().int() }).meta({ description: 'Sessions started' }),
+  refusedLogins: counts.meta({ description: 'Refused logins by problem code (identity_required, play_time_restricted, session_active_elsewhere, challenge_required, …)' }),
+  minorSessions: z.number().int(),
+  minorPlayedSeconds: z.number().int().meta({ description: "Seconds of minors' sessions, counted on the Beijing day they were played, once the session has ended" }),
+  adultPlayedSeconds: z.number().int().meta({ description: "Seconds of adults' sessions (for minors' share of play time)" }),
+  minorSecondsOutsideWindows: z.number().int().meta({ description: "Self-check: seconds of minors' sessions outside the windows the play policy allowed; must be 0" }),
+  terminations: counts.meta({ description: 'Sessions ended, by end reason' }),
+  payments: z.object({
+    reserved: z.number().int().meta({ description: 'Reservations made that day, committed or not' }),
+    committed: z.number().int(),
+    refused: counts.meta({ description: 'Refused reservations by limit (age, single, daily, monthly)' }),
+    committedAmount: counts.meta({ description: 'Committed fen by age band (0, 8, 16, 18; unknown for orders reserved before bands were recorded)' }),
+  }),
+  identities: z.object({ verified: z.number().int(), rejected: z.number().int(), pending: z.number().int() }).meta({ description: 'Real-name checks that reached each status (counted under the first configured game)' }),
+  challenges: z.record(z.string(), z.object({ issued: z.number().int(), passed: z.number().int(), failed: z.number().int(), expired: z.number().int() })).meta({ description: 'Face challenges by signal' }),
+  guardianLinks: z.number().int(),
+  piExports: z.number().int(),
+  piErasures: z.number().int(),
+};
+const WeekBands = z.object({ upTo1h: z.number().int(), '1to2h': z.number().int(), '2to3h': z.number().int(), '3to5h': z.number().int(), over5h: z.number().int() });
+export const Stats = z
+  .object({
+    days: z.array(z.object({ date: beijingDay, gameId: z.string(), ...FiguresShape })).meta({ description: 'One entry per Beijing day and game that had any activity, oldest first' }),
+    weeks: z
+      .array(z.object({ week: beijingDay.meta({ description: 'The Monday the week starts on' }), minorsByWeeklyPlay: WeekBands.meta({ description: 'How many minors played how long that week (all games together)' }) }))
+      .meta({ description: 'The weeks that overlap from–to' }),
+  })
+  .meta({ id: 'Stats' });
+export const AnnualReport = z
+  .object({
+    year: z.number().int(),
+    gameId: z.string().nullable(),
+    generatedAt: instant,
+    totals: z.object(FiguresShape),
+    months: z.array(z.object({ month: z.string(), ...FiguresShape })),
+    shares: z.object({ minorPlayTime: z.number().nullable(), minorSpending: z.number().nullable() }).meta({ description: "Minors' share (0–1) of play time and of committed spending; null when there was none" }),
+    weeklyDistribution: z.object({ description: z.string(), bands: WeekBands }),
+    selfCheck: z.object({ minorSecondsOutsideWindows: z.number().int(), passed: z.boolean() }),
+    calendar: z.object({ yearsLoaded: z.array(z.number().int()), yearCovered: z.boolean() }),
+  })
+  .meta({ id: 'AnnualReport' });
+export const DeadLetters = z
+  .object({
+    deadLetters: z.array(
+      z.object({
+        id: z.string().meta({ description: 'Opaque id for the retry' }),
+        gameId: z.string(),
+        event: z.enum(['login', 'logout']).meta({ description: 'Which event of the session it is' }),
+        errcode: z.number().int().nullable().meta({ description: "The national system's item errcode (3004–3010)" }),
+        meaning: z.string(),
+        at: instant.meta({ description: 'When the national system refused it' }),
+      }),
+    ),
+  })
+  .meta({ id: 'DeadLetters' });
+export const DeadLetterPath = z.object({ id: Id.meta({ description: 'A dead letter id from GET /v1/admin/dead-letters' }) });
+export const DeadLetterRetried = z.object({ id: z.string(), status: z.literal('queued') }).meta({ id: 'DeadLetterRetried' });
+export const ConsolePath = z.object({ asset: z.string().min(1).max(64).regex(/^[a-z0-9.-]+$/).meta({ description: 'A file of the console' }) });
+export const CalendarCoverage = z
+  .object({
+    yearsLoaded: z.array(z.number().int()),
+    today: beijingDay,
+    uncoveredNext60Days: z.array(beijingDay).meta({ description: 'Days among the next 60 that the holiday calendar does not cover (load the next year before they come)' }),
+    override: z.string().meta({ description: 'How to load a year (CALENDAR_OVERRIDE / playguard:calendarOverride)' }),
+  })
+  .meta({ id: 'CalendarCoverage' });

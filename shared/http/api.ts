@@ -26,6 +26,8 @@ export interface Request<K extends OperationId> {
   body: BodyOf<RouteOf<K>>;
   params: ParamsOf<RouteOf<K>>;
   query: Record<string, string>;
+  /** Request headers, names in lower case (API Gateway v2 passes them so). */
+  headers: Record<string, string>;
   caller: CallerOf<RouteOf<K>>;
   requestId: string;
   nowMs: number;
@@ -34,6 +36,8 @@ export interface Request<K extends OperationId> {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** A body sent as it is (an HTML page, a console file), with its content-type in `headers`. */
+  raw?: { body: string; base64?: boolean };
   headers?: Record<string, string>;
 }
 
@@ -140,6 +144,7 @@ function problemResult(problem: Problem, requestId: string): Result {
 
 function reply(r: Reply, requestId: string): Result {
   const headers: Record<string, string> = { 'x-request-id': requestId, ...r.headers };
+  if (r.raw) return { statusCode: r.status, headers, body: r.raw.body, isBase64Encoded: r.raw.base64 === true };
   if (r.body === undefined) return { statusCode: r.status, headers };
   return { statusCode: r.status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(r.body) };
 }
@@ -182,6 +187,7 @@ export function httpFunction(operations: Operations) {
         body,
         params,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v ?? '')])),
         caller,
         requestId,
         nowMs: clock.now(),

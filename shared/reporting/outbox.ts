@@ -5,7 +5,7 @@
  * twice. Unsent events sit in the sparse index, ordered by event time, spread over shards; the
  * reporter lists them (`queued`) and settles them (`settle`) once the national system has answered.
  */
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#shared/storage/conditions';
 import * as z from 'zod';
 import type { TransactItem } from '#shared/storage/conditions';
@@ -13,7 +13,7 @@ import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
+import { DEAD_LETTERS, deadLetterIndex, LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
 
 /** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
 export const SETTLED_RETENTION_MS = RETENTION_MS.settledEvent;
@@ -49,6 +49,15 @@ export type QueuedEvent = z.infer<typeof QueuedItem>;
 export const queuedEventFromItem = (item: Record<string, unknown>): QueuedEvent => QueuedItem.parse(item);
 
 export type SettledState = 'sent' | 'dead' | 'dropped';
+
+/** A login/logout event the national system refused for good, as an operator sees it (no PI, no hashes). */
+export interface DeadLetter {
+  si: string;
+  bt: 0 | 1;
+  gameId: string;
+  errcode: number | null;
+  settledAt: number;
+}
 
 export class OutboxRepository {
   constructor(
@@ -114,7 +123,7 @@ export class OutboxRepository {
     const expiresAt = ttlAttribute(nowMs + SETTLED_RETENTION_MS);
     for (let i = 0; i < events.length; i += 25) {
       let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = events.slice(i, i + 25).map((e) => ({
-        PutRequest: { Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state, settledAt: nowMs, expiresAt, ...extra(e) } },
+        PutRequest: { Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state, settledAt: nowMs, expiresAt, ...extra(e), ...(state === 'dead' ? deadLetterIndex(e.si, e.bt, nowMs) : {}) } },
       }));
       // An erased account's events are kept only until reported: settling deletes them.
       const erased = events.slice(i, i + 25).filter((e) => e.eraseWhenSettled);
@@ -129,6 +138,47 @@ export class OutboxRepository {
         if (items.length) await new Promise((res) => setTimeout(res, 50 * 2 ** attempt));
       }
       if (items.length) throw new Error('outbox settle: unprocessed items remain');
+    }
+  }
+
+  /** Dead letters, newest first (those settled before the dead-letter index existed are not listed). */
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    const r = await this.db.send(
+      new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': DEAD_LETTERS }, ScanIndexForward: false, Limit: limit }),
+    );
+    return (r.Items ?? []).map((i) => ({
+      si: String(i.si),
+      bt: i.bt === 1 ? 1 : 0,
+      gameId: typeof i.gameId === 'string' ? i.gameId : DEFAULT_GAME_ID,
+      errcode: typeof i.reason === 'number' ? i.reason : null,
+      settledAt: Number(i.settledAt ?? 0),
+    }));
+  }
+
+  /**
+   * Puts a dead letter back in its game's queue (the reporter sends it again, its time shifted if
+   * it is old). False when no dead letter has that key (unknown, or already retried).
+   */
+  async retryDeadLetter(si: string, bt: 0 | 1): Promise<boolean> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: outboxKey(si, bt), ConsistentRead: true }));
+    if (r.Item?.state !== 'dead') return false;
+    const event = queuedEventFromItem(r.Item);
+    const index = outboxIndex(event.gameId, si, bt, event.atMs);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: outboxKey(si, bt),
+          UpdateExpression: 'SET #state = :queued, attempts = :zero, gsi1pk = :gpk, gsi1sk = :gsk REMOVE reason, settledAt, expiresAt',
+          ConditionExpression: '#state = :dead',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0, ':gpk': index.gsi1pk, ':gsk': index.gsi1sk, ':dead': 'dead' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 }

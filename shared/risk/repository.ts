@@ -36,6 +36,8 @@ export interface Challenge {
   createdAt: number;
   expiresAtMs: number;
   method?: string;
+  /** The game it was opened in (the operators' figures count challenges per game). */
+  gameId?: string;
 }
 
 export interface AuditEntry {

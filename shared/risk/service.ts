@@ -37,7 +37,7 @@ export async function challengeRequired(deps: RiskDeps, account: AccountRecord, 
     occurredAtMs: nowMs,
     data: { challengeId, accountId: account.accountId, ...(gameId !== undefined ? { gameId } : {}), signal: decision.signal, trigger: context, challengeKind: 'face', expiresAt: formatBeijing(expiresAtMs) },
   });
-  await deps.repo.openChallenge({ challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs }, decision.inputs, event);
+  await deps.repo.openChallenge({ challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs, ...(gameId ? { gameId } : {}) }, decision.inputs, event);
   log.info('risk challenge opened', { accountId: account.accountId, signal: decision.signal, context });
   return new Problem('challenge_required', { challengeId, challengeKind: 'face', signal: decision.signal });
 }

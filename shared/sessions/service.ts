@@ -14,7 +14,7 @@ import type { AccountRecord, AccountRepository } from '#shared/accounts/reposito
 import { ageOn } from '#shared/domain/age';
 import { DEFAULT_GAME_ID, type Game } from '#shared/settings';
 import { requireIdentity } from '#shared/accounts/service';
-import { log, metric } from '#shared/log';
+import { log, metric, stat } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import { restrictsPlay, tightenPolicy, type GuardianRules } from '#shared/domain/guardianControls';
@@ -199,6 +199,17 @@ const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: numbe
  * another account one more (the identity lease).
  */
 export async function startSession(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
+  try {
+    return await logIn(allGames, accountId, gameId, request, nowMs);
+  } catch (error) {
+    // A refused login writes nothing: the operators' figures count it from this log line, which
+    // costs no request (shared/log.ts `stat`).
+    if (error instanceof Problem && error.status < 500) stat({ stat: 'loginRefused', gameId, code: error.code, at: nowMs });
+    throw error;
+  }
+}
+
+async function logIn(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
   const deps = forGame(allGames, gameId);
   const device = deviceHash(deps.pepper, request.deviceId);
   const account = await deps.accounts.recordLogin(accountId, device, nowMs);

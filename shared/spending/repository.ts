@@ -43,6 +43,8 @@ export interface Order {
   reservationExpiresAt: number;
   /** A ward's order: the confirmed guardians told when it is committed (docs/api.md, Notifications). */
   guardians?: Array<{ guardianId: string; wardId: string }>;
+  /** The age band whose limits applied (the operators' figures sum committed amounts by it). */
+  ageBand?: 0 | 8 | 16 | 18;
 }
 
 const OrderItem = z.object({

@@ -4,7 +4,7 @@
  * condition expressions (day, month) in one transaction; commit makes it permanent, cancel and
  * expiry release it.
  */
-import { ageUnderRules } from '#shared/domain/age';
+import { ageBandOf, ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
 import { tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
@@ -16,7 +16,7 @@ import { Problem } from '#shared/problem';
 import { games, type Game } from '#shared/settings';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
 import { requireIdentity } from '#shared/accounts/service';
-import { metric } from '#shared/log';
+import { metric, stat } from '#shared/log';
 import { paymentPatrolThreshold } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
@@ -125,6 +125,8 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
 
   const refuse = (r: { limit: SpendingLimitKind; limitAmount: number; remainingAmount: number }) => {
     metric('SpendingRefused', 1, { limit: r.limit, source: source[r.limit] });
+    // The operators' figures count it from this line: a refusal writes nothing (shared/log.ts `stat`).
+    stat({ stat: 'paymentRefused', gameId, limit: r.limit, at: nowMs });
     return new Problem('spending_limit_exceeded', { source: source[r.limit], limit: r.limit, limitAmount: r.limitAmount, remainingAmount: r.remainingAmount });
   };
   // Age, single-payment, and an amount above a whole day's or month's limit need no counter:
@@ -146,6 +148,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     reservedAt: nowMs,
     reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
     ...(watchers(account).length ? { guardians: watchers(account) } : {}),
+    ageBand: ageBandOf(spendingAge(account, nowMs)),
   };
   // A guardian approves each payment first: the reservation goes ahead only with an approval of
   // this order and amount, checked in the reservation's own transaction (no extra request).

@@ -25,6 +25,11 @@
  * | guardian's ward    | GUARDIAN#<accountId>    | WARD#<wardId>             |                                          |
  * | link attempts      | GUARDIAN#<accountId>    | ATTEMPTS#<date>           |                                          |
  * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
+ * | dead letter        | OUTBOX#<si>             | LOGIN, LOGOUT             | DEADLETTER / <settled time>#<si>#<bt>    |
+ * | day figures        | STATS#<month>           | <date>#<gameId>           |                                          |
+ * | week distribution  | STATSWEEKS              | <week start date>         |                                          |
+ * | person's week play | STATSWEEK#<week start>  | <hmac>                    |                                          |
+ * | counted change     | STATSSEEN#<event id>    | SEEN                      |                                          |
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
  * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
@@ -131,6 +136,24 @@ export const WEBHOOK_DUE_PREFIX = 'WEBHOOK_DUE#';
 export const webhookEventKey = (eventId: string): Key => ({ pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' });
 /** Undelivered events by their next delivery attempt, spread over shards, for the sender. */
 export const webhookDueIndex = (eventId: string, nextAttemptAt: number) => ({ gsi1pk: `${WEBHOOK_DUE_PREFIX}${shardOf(eventId, WEBHOOK_SHARDS)}`, gsi1sk: `${sortableTime(nextAttemptAt)}#${eventId}` });
+/**
+ * Dead letters: NPPA events the national system refused for good (state `dead`), listed for an
+ * operator by the time they were settled, in one sparse index partition.
+ */
+export const DEAD_LETTERS = 'DEADLETTER';
+export const deadLetterIndex = (si: string, bt: 0 | 1, settledAtMs: number) => ({ gsi1pk: DEAD_LETTERS, gsi1sk: `${sortableTime(settledAtMs)}#${si}#${bt}` });
+
+// Operators' figures (shared/stats/): counters per Beijing day and game, derived off the hot path
+/** Day figures live in one partition per Beijing month, sorted by day then game. */
+export const statsMonthPartition = (month: string): string => `STATS#${month}`;
+export const statsDayKey = (day: string, gameId: string): Key => ({ pk: statsMonthPartition(day.slice(0, 7)), sk: `${day}#${gameId}` });
+/** How many minors played how long, one item per week (its Monday). */
+export const STATS_WEEKS = 'STATSWEEKS';
+export const statsWeekKey = (weekStart: string): Key => ({ pk: STATS_WEEKS, sk: weekStart });
+/** One person's play in a week (the distribution needs the person's running total). */
+export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}`, sk: identityHash });
+/** A stream record or log event already counted: what makes counting exactly once. */
+export const statsSeenKey = (eventId: string): Key => ({ pk: `STATSSEEN#${eventId}`, sk: 'SEEN' });
 
 /** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
 export const ACCOUNT_INDEX = 'gsi2';
@@ -149,11 +172,13 @@ export const ITEM_KINDS = [
   'nppaEvent', 'device', 'challenge', 'auditEntry', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
   'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts',
   'webhookEvent',
+  'statsDay', 'statsWeek', 'statsPersonWeek', 'statsSeen',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 export function itemKindOf(key: Key): ItemKind | null {
   const { pk, sk } = key;
+  if (pk === STATS_WEEKS) return 'statsWeek';
   const prefix = pk.slice(0, pk.indexOf('#') + 1);
   switch (prefix) {
     case 'ACCOUNT#':
@@ -189,6 +214,12 @@ export function itemKindOf(key: Key): ItemKind | null {
       return sk.startsWith(WARD_PREFIX) ? 'guardianWard' : sk.startsWith('ATTEMPTS#') ? 'linkAttempts' : null;
     case 'WEBHOOK#':
       return sk === 'WEBHOOK' ? 'webhookEvent' : null;
+    case 'STATS#':
+      return 'statsDay';
+    case 'STATSWEEK#':
+      return 'statsPersonWeek';
+    case 'STATSSEEN#':
+      return sk === 'SEEN' ? 'statsSeen' : null;
     default:
       return null;
   }

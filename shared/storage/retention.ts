@@ -37,6 +37,12 @@ export const RETENTION_MS = {
   accessLogEntry: 3 * 366 * DAY,
   /** A webhook event the publisher's endpoint did not accept within its 24 h of retries. */
   webhookDeadLetter: 30 * DAY,
+  /** Figures for the annual report (2024 Regulations Art. 42) and the years that follow it. */
+  statsFigures: 3 * 366 * DAY,
+  /** A person's week play: the week, plus late stream records (sessions ending after it). */
+  statsPersonWeek: 21 * DAY,
+  /** Longer than a stream record or a log event can be delivered again (24 h). */
+  statsSeen: 2 * DAY,
 } as const;
 
 export interface RetentionEntry {
@@ -221,6 +227,38 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     why: 'the publisher is told at least once (guardian alerts, risk challenges), never on a player\'s request path',
     keptFor: 'until delivered (then deleted), retried for 24 h; one never accepted 30 days as a dead letter',
     ttl: 'always: 30 days after its 24 h of retries (a dead letter: 30 days after its last try)',
+    mustExpire: 'always',
+  },
+  statsDay: {
+    item: 'day figures',
+    holds: 'counts and sums for one Beijing day and game (logins, refusals, play seconds, payments, identities, challenges): no person, no account',
+    why: 'the operators\' figures and the annual anti-addiction report (2024 Regulations Art. 42)',
+    keptFor: 'three years (and a day)',
+    ttl: 'always: three years and a day after the day',
+    mustExpire: 'always',
+  },
+  statsWeek: {
+    item: 'week distribution',
+    holds: 'how many minors played how long in one week (counts per band of hours): no person',
+    why: 'the annual report shows how long minors played',
+    keptFor: 'three years (and a day)',
+    ttl: 'always: three years and a day after the week',
+    mustExpire: 'always',
+  },
+  statsPersonWeek: {
+    item: "person's week play",
+    holds: "a minor's seconds played in one week, under the keyed hash of the person",
+    why: 'to move the person from one band of the week distribution to the next',
+    keptFor: 'the week and 14 days',
+    ttl: 'always: 21 days after the week began',
+    mustExpire: 'always',
+  },
+  statsSeen: {
+    item: 'counted change',
+    holds: 'the id of a change-stream record or log event already counted',
+    why: 'a replayed record never counts twice',
+    keptFor: '2 days (a record is never delivered again after 24 h)',
+    ttl: 'always: 2 days after it was counted',
     mustExpire: 'always',
   },
 };

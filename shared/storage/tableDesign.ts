@@ -8,6 +8,8 @@ export const tableDesign = {
   sortKey: 'sk',
   /** TTL attribute (epoch seconds): every item that should expire carries it. */
   timeToLiveAttribute: 'expiresAt',
+  /** The change stream the stats aggregator counts the operators' figures from (shared/stats/service.ts). */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
   /**
    * gsi1: a sparse index for work queues (pending identity checks, the NPPA outbox, sweeps), all
    * attributes. gsi2: an account's sessions and orders (export, erasure, the operator view), keys

@@ -18,7 +18,8 @@ import type { AccountRecord, AccountRepository } from '#shared/accounts/reposito
 import { ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import type { IdentityRepository } from '#shared/identity/repository';
-import { log } from '#shared/log';
+import { log, stat } from '#shared/log';
+import type { StatsRepository } from '#shared/stats/repository';
 import type { OutboxRepository } from '#shared/reporting/outbox';
 import type { RiskRepository } from '#shared/risk/repository';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
@@ -35,6 +36,8 @@ export interface PrivacyDeps {
   outbox: OutboxRepository;
   /** Guardian links of the person and of the account as a guardian (shared/usecases/guardians.ts). */
   guardians: GuardianPrivacy;
+  /** The operators' figures: only the person's week play (keyed by the person) is theirs to erase. */
+  stats?: Pick<StatsRepository, 'forgetPerson'>;
 }
 
 /** What export and erasure need of guardians. */
@@ -58,7 +61,9 @@ function challengeIdsOf(account: AccountRecord | null, audit: Array<{ challengeI
 /** The export's retention section: every kind of item, how long it is kept and why. */
 export const retentionView = () => Object.values(RETENTION).map((e) => ({ kind: e.item, keptFor: e.keptFor, why: e.why }));
 
-export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: number) {
+export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: number, gameId?: string) {
+  // Counted for the operators' figures by a log line, not a write (docs/design.md: an export only reads).
+  if (gameId !== undefined) stat({ stat: 'piExport', gameId, at: nowMs });
   const account = await deps.accounts.get(accountId);
   const [sessions, orders, audit] = await Promise.all([deps.sessions.repo.ofAccount(accountId), deps.spending.ofAccount(accountId), deps.risk.audit(accountId)]);
   const challenges = (await deps.risk.challenges(challengeIdsOf(account, audit))).filter((c) => c.accountId === accountId);
@@ -226,6 +231,8 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
         await deps.sessions.repo.deletePlayDay(account.identityHash, day);
         erased.add('day_play');
       }
+      // The person's running week totals behind the week distribution (the counts stay: no person in them).
+      if (deps.stats && (await deps.stats.forgetPerson(account.identityHash, nowMs))) erased.add('week_play');
     }
   }
   await step('person');

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
@@ -339,6 +340,37 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(receiver.requests.map((r) => [r.verified, r.event?.id])).toEqual([[true, 'evt-synth-to-run']]);
     expect(answer.output).not.toContain(WEBHOOK_SECRET);
   }, 90_000);
+
+  it('the stats aggregator counts a change-stream batch and a log subscription\'s figure events, and admin answers the figures', async () => {
+    const startedAt = Date.parse('2026-12-04T20:10:00+08:00');
+    const key = { pk: { S: 'SESSION#deployed-stats' }, sk: { S: 'SESSION' } };
+    const image = { ...key, gameId: { S: 'default' }, minorAtLogin: { BOOL: false }, startedAt: { N: String(startedAt) }, state: { S: 'live' }, devices: { M: {} } };
+    const streamEvent = { Records: [{ eventID: `ev-${randomUUID()}`, eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { Keys: key, NewImage: image, ApproximateCreationDateTime: startedAt / 1000, StreamViewType: 'NEW_AND_OLD_IMAGES' } }] };
+    const counted = await invoke('statsAggregator', streamEvent);
+    expect(counted.ok, counted.output).toBe(true);
+    expect(counted.result).toEqual({ counted: 1, repeated: 0 });
+    expect((await invoke('statsAggregator', streamEvent)).result).toEqual({ counted: 0, repeated: 1 });
+    const line = JSON.stringify({ level: 'info', message: 'figure event', stat: 'loginRefused', gameId: 'default', code: 'play_time_restricted', at: startedAt });
+    const data = gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: '/playguard/x/functions/sessions', logEvents: [{ id: `log-${randomUUID()}`, timestamp: startedAt, message: line }] })).toString('base64');
+    const logs = await invoke('statsAggregator', { awslogs: { data } });
+    expect(logs.result, logs.output).toEqual({ counted: 1, repeated: 0 });
+    const stats = await invoke('admin', httpEvent('adminStats', { claims: { sub: 'staff-deployed', scope: 'operator' }, query: { from: '2026-12-04', to: '2026-12-04' } }));
+    expect(stats.result.statusCode, stats.output).toBe(200);
+    expect(JSON.parse(stats.result.body).days).toMatchObject([{ date: '2026-12-04', gameId: 'default', logins: { minor: 0, adult: 1 }, refusedLogins: { play_time_restricted: 1 } }]);
+    const dead = await invoke('admin', httpEvent('adminDeadLetters', { claims: { sub: 'staff-deployed', scope: 'operator' } }));
+    expect(dead.result.statusCode, dead.output).toBe(200);
+  }, 90_000);
+
+  it('the console serves its page and files without a table or a secret', async () => {
+    const page = await invoke('console', httpEvent('consoleIndex'));
+    expect(page.result.statusCode, page.output).toBe(200);
+    expect(page.result.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.result.body).toContain('PlayGuard 合规控制台');
+    const script = await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'app.js' } }));
+    expect(script.result.statusCode, script.output).toBe(200);
+    expect((await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'nothing.js' } }))).result.statusCode).toBe(404);
+    expect((await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'constructor' } }))).result.statusCode).toBe(404);
+  });
 
   it('reads the secret from Secrets Manager in every function granted it, and only there (least privilege)', () => {
     for (const [name, spec] of functionList()) expect(secretReads.get(name)! > 0, name).toBe(spec.secret);

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionList, jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { buildApp } from '#infra/app';
-import { OPERATOR_ALARMS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
+import { OPERATOR_ALARMS, SELF_CHECK_ALARM_SECONDS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
 
 const context = {
   'playguard:issuer': 'https://accounts.publisher.example.cn',
@@ -120,6 +120,7 @@ describe('the gateway stack (cn-north-1)', () => {
     // A webhook event the publisher never accepted (24 h of retries), and webhooks configured without a secret.
     expect(byMetric('WebhookDeadLetters')).toEqual([expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'PlayGuard', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }) })]);
     expect(byMetric('WebhookConfigurationError')).toHaveLength(1);
+    expect(byMetric('MinorSecondsOutsideWindows')[0]?.Properties).toMatchObject({ Namespace: 'PlayGuard', Threshold: SELF_CHECK_ALARM_SECONDS, Statistic: 'Sum' });
     expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toHaveLength(0);
   });
@@ -147,6 +148,29 @@ describe('the gateway stack (cn-north-1)', () => {
       KmsKeyId: Match.anyValue(),
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'pepper' }),
     });
+  });
+
+  it("feeds the operators' figures off the players' path: the table's change stream and the figure events of the logs reach the stats aggregator", () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      FunctionName: { Ref: Match.stringLikeRegexp('^StatsAggregatorFunction') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 3);
+    for (const source of ['Sessions', 'Payments', 'Privacy']) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+        LogGroupName: { Ref: Match.stringLikeRegexp(`^${source}FunctionLogs`) },
+        FilterPattern: '{ $.stat = "*" }',
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StatsAggregatorFunction'), 'Arn'] },
+      });
+    }
+  });
+
+  it("serves the operators' console from a function of the stack", () => {
+    for (const key of ['GET /console', 'GET /console/{asset}']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE' });
   });
 });
 

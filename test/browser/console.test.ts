@@ -1,0 +1,165 @@
+/**
+ * The operators' console (/console/, shared/console/app.ts) in headless Chromium, over a known day
+ * of activity created through the API on the gateway's virtual clock (Friday 2026-12-04, an
+ * ordinary Friday): an operator signs in with a token from /__dev/tokens, sees today's figures match
+ * that activity, opens the annual report, and retries a dead letter. Screenshots of each page go to
+ * test/browser/artifacts/ (gitignored). Debian's `chromium` (/usr/bin/chromium, or CHROMIUM_PATH)
+ * is driven by playwright-core; without it the suite is skipped and says why.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployed, useGateway } from '#test/support/gateway';
+import { person } from '#test/support/people';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+if (!haveChromium) console.warn(`test/browser/console.test.ts skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it; CHROMIUM_PATH names another)`);
+const title = haveChromium ? "the operators' console in Chromium" : `the operators' console in Chromium — skipped: no Chromium at ${CHROMIUM}`;
+
+const DAY = '2026-12-04';
+
+describe.skipIf(!haveChromium || deployed)(title, () => {
+  const t = useGateway();
+  let context: BrowserContext;
+  let profile: string;
+  let page: Page;
+  let deadSession = '';
+  const failures: string[] = [];
+
+  async function verified(sub: string, birthDate: string): Promise<string> {
+    const token = await t.api.token(sub);
+    expect((await t.api.call('POST', '/v1/identity', { token, body: person(birthDate) })).status).toBe(200);
+    return token;
+  }
+  const login = (token: string, deviceId: string) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId } });
+  const pay = async (token: string, orderId: string, amount: number, commit = true) => {
+    const r = await t.api.call('POST', '/v1/payments', { token, body: { orderId, amount } });
+    if (r.status === 201 && commit) expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token })).status).toBe(200);
+    return r;
+  };
+
+  beforeAll(async () => {
+    // The known day: 2 refused logins, 1 minor and 3 adult logins, 2 payments committed (30.00 by a
+    // minor, 100.00 by an adult), 1 refused (single limit), 1 challenge issued.
+    await t.api.setClock(`${DAY}T19:30:00+08:00`);
+    const minor = await verified('c-minor', '2012-03-03');
+    expect((await login(minor, 'c-minor-phone')).body.code).toBe('play_time_restricted');
+    await t.api.setClock(`${DAY}T20:10:00+08:00`);
+    const s = await login(minor, 'c-minor-phone');
+    expect(s.status).toBe(201);
+    deadSession = s.body.sessionId;
+    await pay(minor, 'c-order-1', 3000);
+    expect((await pay(minor, 'c-order-2', 6000)).body.limit).toBe('single');
+    const adults = await Promise.all([1, 2, 3, 4].map((i) => verified(`c-adult-${i}`, '1990-05-05')));
+    for (const a of adults.slice(0, 3)) expect((await login(a, 'c-shared-phone')).status).toBe(201);
+    expect((await login(adults[3]!, 'c-shared-phone')).body.code).toBe('challenge_required');
+    await pay(adults[0]!, 'c-order-3', 10_000);
+    // The national system refuses the minor's login and logout for good: two dead letters.
+    await t.api.setClock(`${DAY}T20:40:00+08:00`);
+    expect((await t.api.call('DELETE', `/v1/sessions/${deadSession}`, { token: minor })).status).toBe(204);
+    t.gateway.simulator!.failItems((item) => (item.si === deadSession ? 3010 : null));
+    await t.api.tick();
+    t.gateway.simulator!.failItems(null);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    profile = mkdtempSync(join(tmpdir(), 'chromium-console-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 1000 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && failures.push(`console: ${m.text()}`));
+  }, 90_000);
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+  const figure = (id: string) => page.locator(`[data-figure="${id}"]`).textContent();
+
+  it('renders the sign-in page within a second and signs in with an operator token', async () => {
+    const started = Date.now();
+    await page.goto(`${t.gateway.url}/console/`);
+    await page.locator('#signin textarea').waitFor();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await shot('console-signin.png');
+    const token = await t.api.token('op-console', 'operator');
+    await page.fill('#token', token);
+    const signedIn = Date.now();
+    await page.click('#signin button[type=submit]');
+    await page.locator('[data-figure="today.logins.minor"]').waitFor();
+    expect(Date.now() - signedIn).toBeLessThan(1000);
+  });
+
+  it("shows today's figures exactly as the known day's activity, with charts", async () => {
+    expect(await figure('today.logins.minor')).toBe('1');
+    expect(await figure('today.logins.adult')).toBe('3');
+    expect(await figure('today.refusedLogins')).toBe('2');
+    expect(await figure('today.payments.committed')).toBe('2');
+    expect(await figure('today.payments.refused')).toBe('1');
+    expect(await figure('today.minorYuan')).toBe('30.00');
+    expect(await figure('today.challenges')).toBe('1');
+    expect(await figure('today.outside')).toBe('0');
+    expect(await figure('month.logins.adult')).toBe('3');
+    // Adults' sessions were swept at their last heartbeat (0 s): all play time was minors'.
+    expect(await figure('month.minorPlayShare')).toBe('100.0%');
+    expect(await figure('month.minorSpendShare')).toBe('23.1%');
+    expect(await page.locator('#main svg').count()).toBe(2);
+    await expect(page.locator('#main').textContent()).resolves.toContain('非可玩时段');
+    await shot('console-overview.png');
+  });
+
+  it('opens the annual report with a print button', async () => {
+    await page.click('nav button[data-view="annual"]');
+    const report = page.frameLocator('#report');
+    await report.locator('h1').waitFor();
+    await expect(report.locator('h1').textContent()).resolves.toBe('2026 年度未成年人防沉迷工作报告');
+    await expect(report.locator('body').textContent()).resolves.toContain('30.00');
+    expect(await report.locator('svg').count()).toBe(2);
+    await expect(page.locator('#print').textContent()).resolves.toBe('打印');
+    await shot('console-annual.png');
+    // The report as a page of its own (what an operator prints or files), whole.
+    const html = await t.api.call('GET', '/v1/admin/reports/annual?year=2026', { token: await t.api.token('op-console', 'operator'), headers: { accept: 'text/html' } });
+    const standalone = await context.newPage();
+    await standalone.setContent(html.body as string);
+    await standalone.screenshot({ path: join(ARTIFACTS, 'annual-report.png'), fullPage: true });
+    await standalone.close();
+  });
+
+  it('retries a dead letter', async () => {
+    await page.click('nav button[data-view="deadLetters"]');
+    await page.locator('button.retry').first().waitFor();
+    expect(await page.locator('button.retry').count()).toBe(2);
+    await expect(page.locator('#main').textContent()).resolves.toContain('实名认证标识（PI）无效');
+    await shot('console-dead-letters.png');
+    const sent = t.gateway.simulator!.receivedLoginouts.length;
+    await page.locator('button.retry').first().click();
+    await page.locator('#dl-status', { hasText: '已重新放入上报队列' }).waitFor();
+    expect(await page.locator('button.retry').count()).toBe(1);
+    await t.api.tick();
+    expect(t.gateway.simulator!.receivedLoginouts.slice(sent).map((e) => e.si)).toEqual([deadSession]);
+    await shot('console-dead-letter-retried.png');
+  });
+
+  it('shows the holiday-calendar coverage and the override procedure, and looks up an account with a reason', async () => {
+    await page.click('nav button[data-view="calendar"]');
+    await page.locator('#main h3').waitFor();
+    await expect(page.locator('#main').textContent()).resolves.toMatch(/已载入年份：2004–2026[\s\S]*2027-01-01[\s\S]*CALENDAR_OVERRIDE/);
+    await shot('console-calendar.png');
+    await page.click('nav button[data-view="account"]');
+    await page.fill('#account-id', 'c-minor');
+    await page.fill('#account-reason', '年度抽查');
+    await page.click('#account-form button');
+    await page.locator('#account-result h3').first().waitFor();
+    await expect(page.locator('#account-result').textContent()).resolves.toContain('verified');
+    await shot('console-account.png');
+    expect(failures).toEqual([]);
+  });
+});
