@@ -27,6 +27,11 @@ export interface LocalGatewayOptions {
   tableName?: string;
   /** Run the scheduled jobs on their rate (off in tests, which use tick()). */
   schedule?: boolean;
+  /**
+   * The operators' figures (the table's change stream and its feed): on, except in the benchmark,
+   * which measures the request paths and would drown DynamoDB Local's streams (infra/local/dynamoLocal.ts).
+   */
+  figures?: boolean;
 }
 
 export interface LocalGateway {
@@ -98,7 +103,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal(options.persistDir ? { persistDir: options.persistDir } : {})).endpoint;
   let simulator: NppaSimulator | undefined;
   try {
-    await ensureTable(dynamoEndpoint, tableName);
+    await ensureTable(dynamoEndpoint, tableName, { stream: options.figures !== false });
     configureFunctions(dynamoEndpoint, tableName);
     simulator = await nationalSystem();
   } catch (error) {
@@ -119,7 +124,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
 
   // The operators' figures: the table's change stream and the figure events of the logs, fed to the
   // stats aggregator as AWS feeds it deployed (infra/local/statsFeed.ts).
-  const statsFeed = startStatsFeed({ endpoint: dynamoEndpoint, tableName, handler: () => handlerFor('statsAggregator') as Promise<(event: unknown) => Promise<unknown>> });
+  const statsFeed = options.figures === false ? null : startStatsFeed({ endpoint: dynamoEndpoint, tableName, handler: () => handlerFor('statsAggregator') as Promise<(event: unknown) => Promise<unknown>> });
 
   const tick = async (): Promise<string[]> => {
     const ran: string[] = [];
@@ -133,8 +138,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     }
     // Last, so that what the jobs changed is counted too.
     try {
-      await statsFeed.drain();
-      ran.push('statsAggregator');
+      if (statsFeed) {
+        await statsFeed.drain();
+        ran.push('statsAggregator');
+      }
     } catch (error) {
       log.error('stats aggregator failed', { error });
     }
@@ -242,7 +249,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   // that the console's first screen does not wait for them to be compiled (tests load them lazily).
   if (options.schedule) for (const fn of ['console', 'admin', 'statsAggregator']) void handlerFor(fn).catch(() => undefined);
   // Deployed, the stream reaches the aggregator within about a second; locally every 2 s.
-  if (options.schedule) timers.push(setInterval(() => void statsFeed.drain().catch((error: unknown) => log.error('stats aggregator failed', { error })), 2000));
+  if (options.schedule && statsFeed) timers.push(setInterval(() => void statsFeed.drain().catch((error: unknown) => log.error('stats aggregator failed', { error })), 2000));
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -253,7 +260,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     tick,
     stop: async () => {
       timers.forEach(clearInterval);
-      statsFeed.stop();
+      statsFeed?.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await simulator?.stop();

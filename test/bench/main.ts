@@ -71,15 +71,19 @@ async function load(n: number, concurrency: number, op: (i: number) => Promise<b
   return { p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), rps: round(n / elapsed, 0), errors, calls: ddbCallCounter.calls - before };
 }
 
+/** Progress on stderr: a long run says where it is. */
+const phase = (name: string) => process.stderr.write(`bench: ${name}\n`);
+
 async function main(): Promise<void> {
   useLogSink(() => {});
   const started = Date.now();
   const dynamo = await startDynamoLocal();
-  const gateway = await startLocalGateway({ dynamoEndpoint: dynamo.endpoint, tableName: 'bench' });
+  const gateway = await startLocalGateway({ dynamoEndpoint: dynamo.endpoint, tableName: 'bench', figures: false });
   const base = gateway.url;
   const results: Record<string, unknown> = {};
   try {
     // 1. Raw UpdateItem baseline, same client stack as the functions.
+    phase('1. Raw UpdateItem baseline, same client stack as the functions.');
     const db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
     const raw = await load(N, CONCURRENCY, async (i) => {
       await db.send(new UpdateCommand({ TableName: 'bench', Key: { pk: `RAW#${i % 100}`, sk: 'RAW' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } }));
@@ -98,11 +102,13 @@ async function main(): Promise<void> {
     const tokens = await Promise.all(accounts.map(async (sub) => (await http('POST', '/__dev/tokens', undefined, { sub, ttlSeconds: 86_400 })).body!.token as string));
 
     // 2. Identity submit (one NPPA check each; the simulator enforces the real 100 QPS limit).
+    phase('2. Identity submit (one NPPA check each; the simulator enforces');
     const nppaBefore = gateway.simulator!.calls.check;
     const identity = await load(N, CONCURRENCY, async (i) => (await http('POST', '/v1/identity', tokens[i], { name: '张三', idNumber: idNumberFor('1990-01-01', (i % 999) + 1, String(110101 + Math.floor(i / 999))) })).status === 200);
     results.identity = { ...withRatio(identity, N), nppaCalls: round((gateway.simulator!.calls.check - nppaBefore) / N) };
 
     // 3. Login: a fresh account on its own device (the common path).
+    phase('3. Login: a fresh account on its own device (the common path).');
     const sessions: string[] = [];
     const login = await load(N, CONCURRENCY, async (i) => {
       const r = await http('POST', '/v1/sessions', tokens[i], { deviceId: `device-${i}` });
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
     results.login = withRatio(login, N);
 
     // 4. Heartbeats on those sessions.
+    phase('4. Heartbeats on those sessions.');
     const seq = new Map<number, number>();
     const heartbeat = await load(N * 2, CONCURRENCY, async (k) => {
       const i = k % N;
@@ -122,10 +129,12 @@ async function main(): Promise<void> {
     results.heartbeat = withRatio(heartbeat, N * 2);
 
     // 5. Payment reserve.
+    phase('5. Payment reserve.');
     const reserve = await load(N, CONCURRENCY, async (i) => (await http('POST', '/v1/payments', tokens[i], { orderId: randomUUID(), amount: 600 })).status === 201);
     results.reserve = withRatio(reserve, N);
 
     // 6. Bundles and cold initialisation.
+    phase('6. Bundles and cold initialisation.');
     const out = mkdtempSync(join(tmpdir(), 'bundles-'));
     const names = [...new Set([...routeList().map(([, r]) => r.fn), ...jobList().map(([name]) => name)])];
     writeFileSync(join(out, 'hello.ts'), 'export const handler = async () => ({ statusCode: 200, body: "hello" });');
@@ -183,7 +192,8 @@ async function main(): Promise<void> {
     results.coldStart = start;
 
     // 7. The NPPA reporter against a simulator at the real 10 calls/s, with a 12,800-event backlog.
-    await ensureTable(dynamo.endpoint, 'bench-reporter');
+    phase('7. The NPPA reporter against a simulator at the real 10 calls/s');
+    await ensureTable(dynamo.endpoint, 'bench-reporter', { stream: false });
     const sim = new NppaSimulator();
     const { url } = await sim.start();
     const people: Array<{ hash: string }> = [];
@@ -203,6 +213,7 @@ async function main(): Promise<void> {
     results.reporter = { eventsPerSecond: round(run.sent / seconds, 0), batchFill: round(run.sent / run.calls / 128), calls: run.calls, sent: run.sent, rateLimited: sim.rateLimited.loginout };
 
     // 8. Two games at once, 12,800 events each: each game's own bizId and 10 calls/s, drained side by side.
+    phase('8. Two games at once, 12,800 events each: each games own bizId');
     const two = new NppaSimulator({ bizId: 'bench-one', otherBizIds: ['bench-two'] });
     const twoUrl = (await two.start()).url;
     const outbox = new OutboxRepository(db, 'bench-reporter');
