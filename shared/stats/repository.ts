@@ -13,7 +13,8 @@
  * twice and the others count once. A person's week total is conditioned on the value read, so two
  * batches never move the same person from the same band.
  */
-import { BatchGetCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryBetween } from '#shared/storage/dynamo';
 import { addDays, beijingDate, beijingMidnight, type BeijingDate } from '#shared/domain/beijingTime';
 import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#shared/stats/figures';
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
@@ -189,44 +190,18 @@ export class StatsRepository {
   async days(from: BeijingDate, to: BeijingDate): Promise<StoredDay[]> {
     const out: StoredDay[] = [];
     for (const month of monthsBetween(from, to)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': statsMonthPartition(month), ':from': `${from}#`, ':to': `${to}#\uffff` },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of r.Items ?? []) out.push({ date: String(item.date), gameId: String(item.gameId), figures: figuresOf(item) });
-        start = r.LastEvaluatedKey;
-      } while (start);
+      for (const item of await queryBetween(this.db, this.table, statsMonthPartition(month), `${from}#`, `${to}#\uffff`)) out.push({ date: String(item.date), gameId: String(item.gameId), figures: figuresOf(item) });
     }
     return out;
   }
 
   /** The week distributions of the weeks starting between two days (inclusive). */
   async weeks(from: BeijingDate, to: BeijingDate): Promise<Array<{ week: BeijingDate; bands: Record<string, number> }>> {
-    const out: Array<{ week: BeijingDate; bands: Record<string, number> }> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': STATS_WEEKS, ':from': from, ':to': to },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of r.Items ?? []) {
-        const bands: Record<string, number> = {};
-        for (const [k, v] of Object.entries(item)) if (k.startsWith('band:') && typeof v === 'number') bands[k.slice(5)] = v;
-        out.push({ week: String(item.sk), bands });
-      }
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return (await queryBetween(this.db, this.table, STATS_WEEKS, from, to)).map((item) => {
+      const bands: Record<string, number> = {};
+      for (const [k, v] of Object.entries(item)) if (k.startsWith('band:') && typeof v === 'number') bands[k.slice(5)] = v;
+      return { week: String(item.sk), bands };
+    });
   }
 }
 

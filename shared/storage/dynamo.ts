@@ -116,6 +116,20 @@ export async function queryPartition(db: DynamoDBDocumentClient, table: string, 
   return out;
 }
 
+/** Every item of one partition whose sort key lies between `from` and `to` (inclusive), page by page. */
+export async function queryBetween(db: DynamoDBDocumentClient, table: string, pk: string, from: string, to: string): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r: QueryCommandOutput = await db.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to }, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    out.push(...((r.Items ?? []) as Array<Record<string, unknown>>));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
 /** The items of `keys` (consistent reads, 100 a request, unprocessed keys retried); absent ones are left out, order kept. */
 export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: Array<{ pk: string; sk: string }>): Promise<Array<Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
