@@ -6,14 +6,15 @@
 import { gunzipSync } from 'node:zlib';
 import { countLogEvents, countStreamRecords, type StreamRecord } from '#shared/stats/service';
 import { statsDeps } from '#shared/services';
+import { scheduledHandler } from '#shared/log';
 
 type Event = { Records?: StreamRecord[] } | { awslogs?: { data?: string } };
 
-export const handler = async (event: Event) => {
+export const handler = scheduledHandler(async (event: Event, _invocation?: { awsRequestId?: string }) => {
   const deps = await statsDeps();
   if ('awslogs' in event && event.awslogs?.data) {
     const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as { logEvents?: Array<{ id: string; message: string }> };
     return countLogEvents(deps, payload.logEvents ?? []);
   }
   return countStreamRecords(deps, 'Records' in event ? (event.Records ?? []) : []);
-};
+});

@@ -7,7 +7,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -19,6 +19,15 @@ import { dirname, join } from 'node:path';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Modules the bundler replaces in every function (esbuild `alias`, paths relative to the project
+ * root): the SDK's default credential chain by the environment-only provider Lambda needs
+ * (shared/lambdaCredentials.ts). The benchmark bundles with the same table.
+ */
+export const LAMBDA_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': './shared/lambdaCredentials.ts',
+};
+
 export interface GatewayFunctionProps extends Partial<NodejsFunctionProps> {
   /** functions/<name>.ts */
   name: string;
@@ -27,11 +36,13 @@ export interface GatewayFunctionProps extends Partial<NodejsFunctionProps> {
   logKey?: IKey;
   /** The log group's name (the data key only encrypts log groups under the stack's own prefix). */
   logGroupName: string;
+  /** Application log level: Lambda drops the function's lines below it (shared/log.ts reads it too). */
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export class GatewayFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
-    const { name, spec, logRetention, logKey, logGroupName, environment, ...rest } = props;
+    const { name, spec, logRetention, logKey, logGroupName, logLevel, environment, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       logGroupName,
       retention: logRetention,
@@ -47,7 +58,11 @@ export class GatewayFunction extends NodejsFunction {
       memorySize: spec.memoryMiB,
       timeout: Duration.seconds(spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
+      // Lambda's JSON log format: its own lines and ours (shared/log.ts) carry the request id, and
+      // the application log level filters both.
       loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: SystemLogLevel.INFO,
       logGroup,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -63,6 +78,7 @@ export class GatewayFunction extends NodejsFunction {
         externalModules: [],
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+        esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) },
       },
       ...rest,
     });

@@ -153,6 +153,7 @@ export class GatewayStack extends Stack {
         logRetention: retention,
         logKey: key,
         logGroupName: `${logPrefix}/functions/${name}`,
+        logLevel: deployment.logLevel,
         // Every function, meta included: the HTTP edge resolves each token's game from GAMES, and
         // meta lists the games (shared/settings.ts games()). The table and the secret are bound below.
         environment: settings,

@@ -1,13 +1,35 @@
 /**
- * Structured JSON logs (one object a line, as CloudWatch and Logs Insights read them). Fields
+ * Structured JSON logs, one object a line, in Lambda's own JSON log format: `timestamp`, `level`
+ * (upper case), `requestId` (the invocation's, and `apiRequestId` for an HTTP request — the
+ * `x-request-id` a client quotes), `message`, then the fields. Deployed, the stack sets the format
+ * and the application log level (infra/gatewayFunction.ts); Lambda drops lines below that level,
+ * and this module does not even build them (`AWS_LAMBDA_LOG_LEVEL`; `LOG_LEVEL` locally). Fields
  * that could carry personal data are dropped by name, whatever the caller passes: a name, an ID
  * number, a PI or a token must never reach a log (docs/design.md).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 const FORBIDDEN = new Set(['name', 'idnumber', 'idnum', 'pi', 'token', 'authorization', 'secretkey', 'pepper']);
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ORDER[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
+const ORDER: Record<string, number> = { trace: 5, debug: 10, info: 20, warn: 30, error: 40, fatal: 50 };
+const threshold = ORDER[(process.env.AWS_LAMBDA_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info').toLowerCase()] ?? ORDER.info!;
+
+/** The invocation a line belongs to (per request locally, where one process serves many at once). */
+interface LogContext {
+  requestId?: string | undefined;
+  apiRequestId?: string | undefined;
+}
+const context = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` with every line it logs carrying these request ids. */
+export const withLogContext = <T>(ids: LogContext, fn: () => T): T => context.run(ids, fn);
+
+/** A scheduled function's handler whose lines carry its invocation's request id. */
+export const scheduledHandler =
+  <E, C extends { awsRequestId?: string } | undefined, R>(handler: (event: E, invocation: C) => Promise<R>) =>
+  (event: E, invocation?: C): Promise<R> =>
+    withLogContext({ requestId: invocation?.awsRequestId }, () => handler(event, invocation as C));
 
 export type LogFields = Record<string, unknown>;
 
@@ -43,8 +65,8 @@ export function useLogSink(next: (line: string) => void): void {
 }
 
 function write(level: Level, message: string, fields: LogFields = {}): void {
-  if (ORDER[level] < threshold) return;
-  emit(JSON.stringify({ level, time: new Date().toISOString(), message, ...scrub(fields) }));
+  if (ORDER[level]! < threshold) return;
+  emit(JSON.stringify({ timestamp: new Date().toISOString(), level: level.toUpperCase(), ...context.getStore(), message, ...scrub(fields) }));
 }
 
 export const log = {
@@ -67,6 +89,7 @@ export function metric(name: string, value = 1, dimensions: Record<string, strin
         // The aggregate (no dimension) always, so alarms on the plain metric see every game's value.
         CloudWatchMetrics: [{ Namespace: namespace, Dimensions: Object.keys(dimensions).length ? [[], Object.keys(dimensions)] : [[]], Metrics: [{ Name: name, Unit: unit }] }],
       },
+      ...context.getStore(),
       ...dimensions,
       [name]: value,
     }),
@@ -85,5 +108,5 @@ export type StatEvent =
   | { stat: 'piExport'; gameId: string; at: number };
 
 export function stat(event: StatEvent): void {
-  emit(JSON.stringify({ level: 'info', time: new Date().toISOString(), message: 'figure event', ...event }));
+  emit(JSON.stringify({ timestamp: new Date().toISOString(), level: 'INFO', ...context.getStore(), message: 'figure event', ...event }));
 }

@@ -1,7 +1,7 @@
 /**
  * A live play session and its heartbeat loop. The server chooses when to hear from the client next
- * (`heartbeatIntervalSeconds`, then each answer's `nextHeartbeatSeconds`: at most 60 s for minors,
- * landing on the 15- and 5-minute warnings — docs/design.md "Requests per call"); the client only
+ * (`heartbeatIntervalSeconds`, then each answer's `nextHeartbeatSeconds`: at most 5 minutes for
+ * minors, landing on the 15- and 5-minute warnings and the end — docs/rules.md); the client only
  * keeps that rhythm, counts `seq`, and survives what a phone's network does to it.
  */
 import { call, isPlayGuardProblem, send, type PlayGuardNetworkError, type PlayGuardProblem, type Transport } from '#shared/client/http';

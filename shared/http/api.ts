@@ -11,7 +11,7 @@ import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shar
 import { clock } from '#shared/clock';
 import { Problem, problemBody } from '#shared/problem';
 import { configuredGame, type Caller } from '#shared/caller';
-import { log } from '#shared/log';
+import { log, withLogContext } from '#shared/log';
 import { games } from '#shared/settings';
 import { isTransactionConflict } from '#shared/storage/conflicts';
 
@@ -151,24 +151,24 @@ function reply(r: Reply, requestId: string): Result {
 
 /** Builds the Lambda handler of one function from its operations. */
 export function httpFunction(operations: Operations) {
-  return middy<Event, Result, Error, Context>()
+  const handler = middy<Event, Result, Error, Context>()
     .use({
       onError: async (request) => {
         const requestId = request.event.requestContext?.requestId ?? 'unknown';
         const error = request.error;
         if (error instanceof Problem) {
-          if (error.status >= 500) log.error('request failed', { requestId, code: error.code });
+          if (error.status >= 500) log.error('request failed', { code: error.code });
           request.response = problemResult(error, requestId);
           return;
         }
         if (isTransactionConflict(error)) {
           // Still colliding after the storage client's retries: nothing was written, so the
           // (idempotent) request can simply be sent again.
-          log.warn('transaction conflict persisted', { requestId });
+          log.warn('transaction conflict persisted');
           request.response = problemResult(new Problem('write_contention', {}, { 'retry-after': '1' }), requestId);
           return;
         }
-        log.error('unhandled error', { requestId, error: error?.name ?? 'Error', errorMessage: error?.message });
+        log.error('unhandled error', { error: error?.name ?? 'Error', errorMessage: error?.message });
         request.response = problemResult(new Problem('internal_error'), requestId);
       },
     })
@@ -194,4 +194,7 @@ export function httpFunction(operations: Operations) {
       };
       return reply(await (operation as (r: typeof req) => Promise<Reply>)(req), requestId);
     });
+  // Every line logged while answering carries the invocation's id and the API request id.
+  return (event: Event, invocation: Context): Promise<Result> =>
+    withLogContext({ requestId: invocation?.awsRequestId, apiRequestId: event.requestContext?.requestId }, () => handler(event, invocation));
 }

@@ -121,12 +121,22 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
   // wait by design and are not late): the operators' alarm watches it, so it is emitted every run.
   let oldestReadyAtMs: number | null | undefined;
   const startedAt = deps.now();
+  // A page: the oldest queued events and their people. The next page is read while the last batch
+  // of this one is sent (the calls, not the reads, set the pace: 10 a second), then stripped of what
+  // this run has settled since.
+  const readPage = async () => {
+    const listed = await deps.outbox.queued(game.gameId, MAX_BATCH * 8);
+    return { listed, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
+  };
+  let upcoming: ReturnType<typeof readPage> | undefined;
   try {
     outer: for (;;) {
       if (outOfTime()) break;
-      const events = (await deps.outbox.queued(game.gameId, MAX_BATCH * 8)).filter((e) => !settledHere.has(key(e)));
+      const page = await (upcoming ?? readPage());
+      upcoming = undefined;
+      const events = page.listed.filter((e) => !settledHere.has(key(e)));
       if (!events.length) break;
-      const people = await deps.identities.statuses([...new Set(events.map((e) => e.identityHash))]);
+      const people = page.people;
 
       const rejected = events.filter((e) => people.get(e.identityHash)?.status === 'rejected');
       if (rejected.length) {
@@ -145,6 +155,10 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
         if (outOfTime()) break outer;
         const batch = nextBatch(ready);
         ready = ready.slice(batch.length);
+        if (!ready.length && !upcoming) {
+          upcoming = readPage();
+          upcoming.catch(() => {}); // awaited (and its error thrown) by the next page, if there is one
+        }
         await game.gate.acquire();
         const nowS = Math.floor(deps.now() / 1000);
         const shift = shiftSeconds(Math.floor(batch[0]!.atMs / 1000), nowS);

@@ -23,12 +23,27 @@ import type { TransactItem } from '#shared/storage/conditions';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
 
 /**
- * Heartbeat cadence chosen by the server: short for minors (at most 60 s, landing on the warning
- * marks and the end), long for adults. Lengthening minors' interval would cut requests, but news
- * about who plays (a takeover, a failed challenge) reaches the old client only at its next heartbeat.
+ * Heartbeat cadence chosen by the server, as long as enforcement allows (cost is per request):
+ * - The end of play and the 15- and 5-minute warnings are known in advance: a minor's heartbeats
+ *   land exactly on them whatever the cadence, so the window's end is enforced to the second.
+ * - Between heartbeats only news can arrive: a takeover (signed_in_elsewhere), a guardian's ban or
+ *   new controls, a block, a failed challenge, a corrected identity. It reaches the client at its
+ *   next heartbeat, so the cadence is the longest delay of those.
+ * Minors under window-only rules: 5 minutes. A takeover ends the old session at once on the server;
+ * the old device learns it within 5 minutes and, as its heartbeats land on the window's end, can
+ * never play outside the window meanwhile; a guardian's ban takes effect within 5 minutes.
+ * Minors whose play time is counted (a budget policy, or a guardian's daily minutes): 1 minute, as
+ * the minutes an old device plays after a takeover until its next heartbeat are not counted.
+ * Adults: 10 minutes (no time limit; takeovers and blocks within 10 minutes).
  */
-export const MINOR_HEARTBEAT_SECONDS = 60;
-export const ADULT_HEARTBEAT_SECONDS = 300;
+export const MINOR_HEARTBEAT_SECONDS = 300;
+export const COUNTED_HEARTBEAT_SECONDS = 60;
+export const ADULT_HEARTBEAT_SECONDS = 600;
+/** The shortest cadence: the sweeper's first candidates are silent for its deadline. */
+const SHORTEST_HEARTBEAT_SECONDS = COUNTED_HEARTBEAT_SECONDS;
+
+/** The cadence of a session: by age and by whether its play time is counted (see above). */
+export const heartbeatCadence = (minor: boolean, counted: boolean): number => (!minor ? ADULT_HEARTBEAT_SECONDS : counted ? COUNTED_HEARTBEAT_SECONDS : MINOR_HEARTBEAT_SECONDS);
 /** A warning is given by a heartbeat within this many seconds after its mark (heartbeats land on the marks). */
 const WARN_WINDOW_SECONDS = 60;
 /** `warn` 15 and 5 minutes before the end (docs/api.md, heartbeat). */
@@ -146,14 +161,14 @@ export function restrictedProblem(decision: PlayDecision, policy: PlayPolicy): P
 }
 
 /**
- * When to hear from the client next: at most a minute for minors, landing exactly on the warning
- * marks and never past the end of the window; five minutes for adults.
+ * When to hear from the client next: at most the session's cadence, landing exactly on the warning
+ * marks and never past the end of play; the adult cadence when no limit applies.
  */
-export function nextHeartbeatSeconds(decision: PlayDecision): number {
-  if (!decision.minor || decision.remainingSeconds === null) return ADULT_HEARTBEAT_SECONDS;
+export function nextHeartbeatSeconds(decision: PlayDecision, cadenceSeconds: number): number {
+  if (!decision.minor || decision.remainingSeconds === null) return Math.min(cadenceSeconds, ADULT_HEARTBEAT_SECONDS);
   const remaining = decision.remainingSeconds;
   const nextMark = [...WARN_AT_SECONDS, 0].find((mark) => mark < remaining) ?? 0;
-  return Math.max(1, Math.min(MINOR_HEARTBEAT_SECONDS, remaining - nextMark));
+  return Math.max(1, Math.min(cadenceSeconds, remaining - nextMark));
 }
 
 function heartbeatAction(remaining: number | null): 'continue' | 'warn' {
@@ -166,12 +181,15 @@ const playedSoFar = (s: SessionRecord, atMs: number): number => s.playedBeforeSe
 /** The answer to a heartbeat of a live session at `atMs` — a pure function, so a repeat gets the same answer. */
 export function answerAt(deps: Pick<SessionDeps, 'policy' | 'calendar'>, s: SessionRecord, atMs: number): HeartbeatAnswer {
   const d = decideWithGuardians(deps, s, s.guardian?.rules, playedSoFar(s, atMs), atMs);
-  if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: d.byGuardian ? 'guardian_restricted' : (d.reason ?? 'outside_allowed_hours') };
+  if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: s.intervalSeconds, reason: d.byGuardian ? 'guardian_restricted' : (d.reason ?? 'outside_allowed_hours') };
+  // Never longer than the cadence the session started with (its sweeper deadline counts on it);
+  // shorter when a guardian's daily minutes now count its play.
+  const cadence = Math.min(s.intervalSeconds, heartbeatCadence(d.minor, countsPlayTime(wardPolicy(deps.policy, s.guardian?.rules))));
   return {
     action: heartbeatAction(d.remainingSeconds),
     remainingSeconds: d.remainingSeconds,
     endsAt: d.endsAtMs === null ? null : formatBeijing(d.endsAtMs),
-    nextHeartbeatSeconds: nextHeartbeatSeconds(d),
+    nextHeartbeatSeconds: nextHeartbeatSeconds(d, cadence),
   };
 }
 
@@ -272,7 +290,7 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
   let replacedIdentity: Replaced | null = decision.minor && replacedAccount?.identityLeased && (replacedAccount.identityLeaseScope ?? DEFAULT_GAME_ID) === scope ? replacedAccount : null;
 
   const sessionId = randomBytes(16).toString('hex');
-  const intervalSeconds = decision.minor ? MINOR_HEARTBEAT_SECONDS : ADULT_HEARTBEAT_SECONDS;
+  const intervalSeconds = heartbeatCadence(decision.minor, countsPlayTime(counted));
   const session: SessionRecord = {
     sessionId,
     accountId,
@@ -338,7 +356,7 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
     minor: decision.minor,
     remainingSeconds: decision.remainingSeconds,
     endsAt: decision.endsAtMs === null ? null : formatBeijing(decision.endsAtMs),
-    heartbeatIntervalSeconds: nextHeartbeatSeconds(decision),
+    heartbeatIntervalSeconds: nextHeartbeatSeconds(decision, intervalSeconds),
   };
 }
 
@@ -350,7 +368,7 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
     case 'stale':
       throw new Problem('stale_heartbeat', { lastSeq: outcome.session.lastSeq });
     case 'ended':
-      return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: MINOR_HEARTBEAT_SECONDS, reason: END_REASON_ANSWER[outcome.session.endReason ?? 'session_expired'] };
+      return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: outcome.session.intervalSeconds, reason: END_REASON_ANSWER[outcome.session.endReason ?? 'session_expired'] };
     case 'repeated':
       return answerAt(forGame(deps, outcome.session.gameId), outcome.session, outcome.session.lastHeartbeatAt);
     case 'counted': {
@@ -376,16 +394,27 @@ export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'ga
   await deps.repo.end(session, reason, nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
 }
 
-/** Sweeper: sessions silent for two intervals plus 30 s end at their last heartbeat. */
+/**
+ * The national system accepts a logout detected from heartbeats within ±5 minutes of the real one
+ * (NPPA behaviour-reporting FAQ, docs/nppa.md). A silent client left somewhere between its last
+ * heartbeat and the next one it owed: a session ends `max(0, interval − 5 min)` after its last
+ * heartbeat — at it for intervals up to 5 minutes (every minor), 5 minutes after it for an adult's
+ * 10 — so the reported logout is within 5 minutes of the real one either way.
+ */
+export const LOGOUT_TOLERANCE_SECONDS = 300;
+export const silentSessionEnd = (s: Pick<SessionRecord, 'lastHeartbeatAt' | 'intervalSeconds'>): number => s.lastHeartbeatAt + Math.max(0, s.intervalSeconds - LOGOUT_TOLERANCE_SECONDS) * 1000;
+
+/** Sweeper: sessions silent for two intervals plus 30 s end as of `silentSessionEnd`. */
 export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ ended: number }> {
-  const shortest = heartbeatDeadline(0, MINOR_HEARTBEAT_SECONDS);
+  const shortest = heartbeatDeadline(0, SHORTEST_HEARTBEAT_SECONDS);
   let ended = 0;
   for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
     if (outOfTime()) break;
     if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
     noteUnknownGame(deps, s);
-    const play = dayPlay(forGame(deps, s.gameId), s, s.lastHeartbeatAt);
-    if (await deps.repo.end(s, 'session_expired', s.lastHeartbeatAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, s.lastHeartbeatAt), ...(play ? { play } : {}) })) ended += 1;
+    const endAt = silentSessionEnd(s);
+    const play = dayPlay(forGame(deps, s.gameId), s, endAt);
+    if (await deps.repo.end(s, 'session_expired', endAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, endAt), ...(play ? { play } : {}) })) ended += 1;
   }
   if (ended) metric('SessionsSwept', ended);
   return { ended };

@@ -9,7 +9,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand, type BatchGetCommandOutput, type QueryCommandOutput, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
-export const ddbCallCounter = { calls: 0, byOperation: new Map<string, number>() };
+export const ddbCallCounter = {
+  calls: 0,
+  byOperation: new Map<string, number>(),
+  /**
+   * When on (the benchmark and the write-unit tests), every write asks DynamoDB for its consumed
+   * capacity, table and indexes (`ReturnConsumedCapacity: INDEXES`), and `writeUnits` adds it up.
+   * Off otherwise: the answers would only grow.
+   */
+  measureCapacity: false,
+  writeUnits: 0,
+};
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
+type Consumed = { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
+const unitsOf = (consumed: Consumed): number => (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 
 /** Name of the middleware that re-sends a transaction cancelled only by conflicts. */
 export const TRANSACTION_CONFLICT_RETRY = 'transactionConflictRetry';
@@ -29,7 +42,12 @@ export function createDocumentClient(options: { endpoint?: string; region?: stri
       ddbCallCounter.calls += 1;
       const op = String(context.commandName ?? 'unknown');
       ddbCallCounter.byOperation.set(op, (ddbCallCounter.byOperation.get(op) ?? 0) + 1);
-      return next(args);
+      if (!ddbCallCounter.measureCapacity || !WRITES.has(op)) return next(args);
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
+      // A refused condition is not counted (DynamoDB Local reports nothing on an error).
+      const result = await next(args);
+      ddbCallCounter.writeUnits += unitsOf((result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity);
+      return result;
     },
     { step: 'initialize', name: 'ddbCallCounter' },
   );

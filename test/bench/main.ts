@@ -30,9 +30,12 @@ import { drainOutbox } from '#shared/reporting/reporter';
 import { createDocumentClient, ddbCallCounter } from '#shared/storage/dynamo';
 import { startDynamoLocal, ensureTable } from '#infra/local/dynamoLocal';
 import { startLocalGateway } from '#infra/local/gateway';
+import { LAMBDA_ALIASES } from '#infra/gatewayFunction';
 import { idNumberFor } from '#test/support/people';
 import { clientBundleSizes } from '#test/support/clientBundle';
-import { costPerMillionHours } from '#test/bench/cost';
+import { hourCost, perMillionHours } from '#test/bench/cost';
+import { client as gatewayClient } from '#test/support/gateway';
+import { playOneHour } from '#test/support/playerHour';
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, requests: { type: 'string' } } });
 const CONCURRENCY = 50;
@@ -133,6 +136,17 @@ async function main(): Promise<void> {
     const reserve = await load(N, CONCURRENCY, async (i) => (await http('POST', '/v1/payments', tokens[i], { orderId: randomUUID(), amount: 600 })).status === 201);
     results.reserve = withRatio(reserve, N);
 
+    // 5b. One player-hour each, as a client plays it (server-chosen heartbeats, virtual clock): the
+    // cost model's HTTP requests and write units (test/support/playerHour.ts).
+    phase('5b. A minor\'s window hour and an adult\'s hour, in requests and write units.');
+    const api = gatewayClient(base);
+    const minorHour = await playOneHour(api, `bench-hour-minor-${randomBytes(3).toString('hex')}`, '2012-05-01', '2026-10-02T20:00:00+08:00');
+    const adultHour = await playOneHour(api, `bench-hour-adult-${randomBytes(3).toString('hex')}`, '1980-01-01', '2026-10-02T10:00:00+08:00');
+    results.playerHour = {
+      minor: { heartbeats: minorHour.heartbeatsAt.length, httpRequests: minorHour.httpRequests, writeUnits: minorHour.units.total },
+      adult: { heartbeats: adultHour.heartbeatsAt.length, httpRequests: adultHour.httpRequests, writeUnits: adultHour.units.total },
+    };
+
     // 6. Bundles and cold initialisation.
     phase('6. Bundles and cold initialisation.');
     const out = mkdtempSync(join(tmpdir(), 'bundles-'));
@@ -156,6 +170,8 @@ async function main(): Promise<void> {
         entryPoints: [name === 'hello' || name === 'ddbOnly' ? join(out, `${name}.ts`) : `functions/${name}.ts`],
         bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true, mainFields: ['module', 'main'], tsconfig: 'tsconfig.json', outfile, logLevel: 'error',
         nodePaths: [join(process.cwd(), 'node_modules')],
+        // The floor is the SDK as it comes (default options, no aliases); the functions as the stack bundles them.
+        ...(name === 'hello' || name === 'ddbOnly' ? {} : { alias: LAMBDA_ALIASES }),
         banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       });
       files[name] = outfile;
@@ -208,8 +224,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < events.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100) }));
     const nppa = new NppaClient({ ...sim.clientSettings(url), now: Date.now });
     const t0 = performance.now();
+    // The reporter's write units per event (marking sent, its gate), for the cost model.
+    const unitsBefore = ddbCallCounter.writeUnits;
+    ddbCallCounter.measureCapacity = true;
     const run = await drainOutbox({ outbox: new OutboxRepository(db, 'bench-reporter'), identities: new IdentityRepository(db, 'bench-reporter'), games: [{ gameId: 'default', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now) }], now: Date.now });
     const seconds = (performance.now() - t0) / 1000;
+    ddbCallCounter.measureCapacity = false;
+    const reportingUnitsPerEvent = round((ddbCallCounter.writeUnits - unitsBefore) / run.sent);
     results.reporter = { eventsPerSecond: round(run.sent / seconds, 0), batchFill: round(run.sent / run.calls / 128), calls: run.calls, sent: run.sent, rateLimited: sim.rateLimited.loginout };
 
     // 8. Two games at once, 12,800 events each: each game's own bizId and 10 calls/s, drained side by side.
@@ -233,8 +254,9 @@ async function main(): Promise<void> {
     results.reporterTwoGames = { ...Object.fromEntries(gameIds.map((g) => [g, round(twoRun.byGame[g]!.sent / twoSeconds, 0)])), rateLimited: two.rateLimited.loginout };
     await two.stop();
     await sim.stop();
-    const cost = costPerMillionHours();
-    results.cost = { minorPerMillionHours: cost.minorPerMillionHours, adultPerMillionHours: cost.adultPerMillionHours };
+    const minorCost = hourCost({ httpRequests: minorHour.httpRequests, writeUnits: minorHour.units.total }, reportingUnitsPerEvent);
+    const adultCost = hourCost({ httpRequests: adultHour.httpRequests, writeUnits: adultHour.units.total }, reportingUnitsPerEvent);
+    results.cost = { minorPerMillionHours: perMillionHours(minorCost), adultPerMillionHours: perMillionHours(adultCost), reportingUnitsPerEvent };
     results.seconds = round((Date.now() - started) / 1000, 0);
   } finally {
     await gateway.stop();
@@ -254,7 +276,8 @@ async function main(): Promise<void> {
   console.log(`cold start (ms, whole fresh process, median of 7; hello-world ${cs.helloMs}, DynamoDB-only ${cs.ddbOnlyMs}; × DynamoDB-only, target ≤ 1.2):`);
   for (const [name, ms] of Object.entries(cs)) if (name !== 'helloMs' && name !== 'ddbOnlyMs') console.log(`  ${name.padEnd(20)} ${String(ms).padStart(7)}  ×${round(ms / cs.ddbOnlyMs!)}`);
   const c = r.cost!;
-  console.log(`cost (US$ per million player-hours, README cost model): minor ${c.minorPerMillionHours} (target ≤ 80), adult ${c.adultPerMillionHours} (target ≤ 40)`);
+  console.log('player-hour (heartbeats, HTTP requests, write units of the session):', JSON.stringify(r.playerHour));
+  console.log(`cost (US$ per million player-hours, README cost model; reporting ${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours} (target ≤ 80), adult ${c.adultPerMillionHours} (target ≤ 40)`);
   console.log('reporter:', JSON.stringify(r.reporter));
   console.log('reporter, two games (events/s per game):', JSON.stringify(r.reporterTwoGames));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

@@ -108,8 +108,8 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     expect(await figure('today.challenges')).toBe('1');
     expect(await figure('today.outside')).toBe('0');
     expect(await figure('month.logins.adult')).toBe('3');
-    // Adults' sessions were swept at their last heartbeat (0 s): all play time was minors'.
-    expect(await figure('month.minorPlayShare')).toBe('100.0%');
+    // Adults' sessions were swept 5 minutes after their last heartbeat (3 × 300 s) against the minor's 1,800 s.
+    expect(await figure('month.minorPlayShare')).toBe('66.7%');
     expect(await figure('month.minorSpendShare')).toBe('23.1%');
     expect(await page.locator('#main svg').count()).toBe(2);
     await expect(page.locator('#main').textContent()).resolves.toContain('非可玩时段');

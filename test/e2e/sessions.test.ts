@@ -29,7 +29,8 @@ describe('POST /v1/sessions', () => {
     const token = await verifiedAccount('s-minor-1', '2012-05-01');
     const r = await login(token);
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ ageBand: 8, minor: true, endsAt: '2026-10-02T21:00:00+08:00', heartbeatIntervalSeconds: 60 });
+    // 5 minutes under window-only rules (shared/sessions/service.ts, heartbeat cadence).
+    expect(r.body).toMatchObject({ ageBand: 8, minor: true, endsAt: '2026-10-02T21:00:00+08:00', heartbeatIntervalSeconds: 300 });
     expect(r.body.remainingSeconds).toBeGreaterThanOrEqual(1798);
     expect(r.body.remainingSeconds).toBeLessThanOrEqual(1800);
     expect(r.body.sessionId).toMatch(/^[0-9a-f]{32}$/);
@@ -50,7 +51,7 @@ describe('POST /v1/sessions', () => {
     const token = await verifiedAccount('s-adult', '1980-01-01');
     const r = await login(token);
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ ageBand: 18, minor: false, remainingSeconds: null, endsAt: null, heartbeatIntervalSeconds: 300 });
+    expect(r.body).toMatchObject({ ageBand: 18, minor: false, remainingSeconds: null, endsAt: null, heartbeatIntervalSeconds: 600 });
   });
 });
 
@@ -168,9 +169,9 @@ describe.skipIf(deployed)('heartbeats', () => {
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
     await t.api.setClock('2026-10-05T20:45:00+08:00');
     const warn15 = await t.api.call('POST', path, { token, body: { seq: 1 } });
-    expect(warn15.body).toMatchObject({ action: 'warn', nextHeartbeatSeconds: 60 });
+    expect(warn15.body).toMatchObject({ action: 'warn', nextHeartbeatSeconds: 300 });
     await t.api.setClock('2026-10-05T20:50:00+08:00');
-    expect((await t.api.call('POST', path, { token, body: { seq: 2 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 600, nextHeartbeatSeconds: 60 });
+    expect((await t.api.call('POST', path, { token, body: { seq: 2 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 600, nextHeartbeatSeconds: 300 });
     await t.api.setClock('2026-10-05T20:55:00+08:00');
     expect((await t.api.call('POST', path, { token, body: { seq: 3 } })).body).toMatchObject({ action: 'warn', remainingSeconds: 300 });
     await t.api.setClock('2026-10-05T20:59:30+08:00');
@@ -205,7 +206,12 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
     await t.api.setClock('2026-10-04T20:30:00+08:00');
     const token = await verifiedAccount('s-silent', '2012-12-12');
     const s = await login(token, 'phone');
-    await t.api.setClock('2026-10-04T20:32:31+08:00');
+    expect(s.body.heartbeatIntervalSeconds).toBe(300);
+    // Not yet at 2 × 300 + 30 s (the virtual clock runs on in real time: half a minute's margin).
+    await t.api.setClock('2026-10-04T20:40:00+08:00');
+    await t.api.tick();
+    expect((await login(token, 'other-phone')).status).toBe(409);
+    await t.api.setClock('2026-10-04T20:40:31+08:00');
     expect((await t.api.tick()).body.ran).toContain('sessionSweeper');
     const beat = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(beat.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });

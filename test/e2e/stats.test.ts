@@ -38,9 +38,10 @@ const EXPECTED_DAY = {
   logins: { minor: 1, adult: 3 },
   refusedLogins: { play_time_restricted: 1, identity_required: 1, challenge_required: 1 },
   minorSessions: 1,
-  adultPlayedSeconds: 0,
+  // The adults' sessions fall silent: the sweeper ends each 5 minutes after its last heartbeat (the
+  // middle of the national system's ±5 minutes for a 10-minute cadence): 3 × 300 s played.
+  adultPlayedSeconds: 900,
   minorSecondsOutsideWindows: 0,
-  // The adults' sessions fall silent: the sweeper ends them at their last heartbeat (0 s played).
   terminations: { logout: 1, session_expired: 3 },
   payments: { reserved: 3, committed: 2, refused: { single: 1 }, committedAmount: { '8': 3000, '18': 10_000 } },
   identities: { verified: 5, rejected: 1, pending: 0 },
@@ -153,7 +154,8 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     expect(totals).toEqual(dayFigures);
     expect(json.body.months[11]).toMatchObject({ month: '2026-12', logins: { minor: 1, adult: 3 }, payments: { committed: 2 } });
     expect(json.body.months[10]).toMatchObject({ month: '2026-11', logins: { minor: 0, adult: 0 } });
-    expect(json.body.shares).toEqual({ minorPlayTime: 1, minorSpending: Math.round((3000 / 13_000) * 10_000) / 10_000 });
+    // The minor's 1,800 s of play against the adults' 900 s.
+    expect(json.body.shares).toEqual({ minorPlayTime: Math.round((1800 / 2700) * 10_000) / 10_000, minorSpending: Math.round((3000 / 13_000) * 10_000) / 10_000 });
     expect(json.body.selfCheck).toEqual({ minorSecondsOutsideWindows: 0, passed: true });
     expect(json.body.weeklyDistribution.bands.upTo1h).toBe(1);
     expect(json.body.calendar.yearCovered).toBe(true);

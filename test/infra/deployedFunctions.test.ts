@@ -46,6 +46,8 @@ interface Deployed {
   timeoutSeconds: number;
   memoryMiB: number;
   roleId: string;
+  /** The template's LoggingConfig (Lambda turns it into AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL). */
+  logging: { LogFormat?: string; ApplicationLogLevel?: string; SystemLogLevel?: string };
 }
 
 /** A stand-in for Secrets Manager's GetSecretValue (AWS JSON 1.1), serving one secret. */
@@ -125,6 +127,7 @@ describe('every deployed function, run with exactly what the template gives it',
         timeoutSeconds: r.Properties.Timeout,
         memoryMiB: r.Properties.MemorySize,
         roleId: r.Properties.Role['Fn::GetAtt'][0],
+        logging: r.Properties.LoggingConfig ?? {},
       });
     }
   }, 180_000);
@@ -161,6 +164,9 @@ describe('every deployed function, run with exactly what the template gives it',
       AWS_SESSION_TOKEN: 'local',
       AWS_LAMBDA_FUNCTION_NAME: `PlayGuard-${fn.logicalId}`,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMiB),
+      // What Lambda sets from the function's LoggingConfig.
+      ...(fn.logging.LogFormat ? { AWS_LAMBDA_LOG_FORMAT: fn.logging.LogFormat } : {}),
+      ...(fn.logging.ApplicationLogLevel ? { AWS_LAMBDA_LOG_LEVEL: fn.logging.ApplicationLogLevel } : {}),
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
       TZ: ':UTC',
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
@@ -322,7 +328,12 @@ describe('every deployed function, run with exactly what the template gives it',
   it.each(['sessionSweeper', 'reservationSweeper', 'challengeSweeper', 'identityPoller', 'webhookSender'] as const)('%s completes a run', async (name) => {
     const answer = await invoke(name, { source: 'aws.events', 'detail-type': 'Scheduled Event' });
     expect(answer.ok, answer.output).toBe(true);
-    expect(answer.output).not.toMatch(/"level":"error"/);
+    expect(answer.output).not.toMatch(/"level":"ERROR"/i);
+    // Lambda's JSON log format at the stack's level, and every line of ours carries the invocation's id.
+    expect(deployed.get(name)!.logging).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO', LogGroup: expect.any(Object) });
+    const lines = answer.output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line, JSON.stringify(line)).toMatchObject({ requestId: expect.stringMatching(/.+/) });
     expect(Object.values(answer.result as Record<string, unknown>).every((v) => typeof v === 'number')).toBe(true);
   }, 90_000);
 

@@ -11,7 +11,7 @@ import { NppaSimulator } from '#shared/nppa/simulator';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
-import { RateGate } from '#shared/reporting/rateGate';
+import { MARGIN_MS, RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { identityKey, LEGACY_OUTBOX_PREFIX, outboxKey, sortableTime } from '#shared/storage/keys';
@@ -230,5 +230,19 @@ describe('events queued before games existed', () => {
     expect(run).toMatchObject({ sent: 1, byGame: { default: { sent: 1 } } });
     expect(simulator.receivedLoginouts.filter((e) => e.si === session).map((e) => e.bt)).toEqual([1]);
     expect((await drainOutbox(deps)).sent).toBe(0);
+  });
+});
+
+describe('one copy within the limit in every sliding second', () => {
+  it('never grants more than 10 calls within any 1 s + MARGIN_MS of real time, and grants the 11th right after', async () => {
+    const gate = new RateGate(db, table, 'gate-sliding', 10, () => Date.now());
+    const at: number[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      await gate.acquire();
+      at.push(performance.now());
+    }
+    for (let i = 10; i < at.length; i += 1) expect(at[i]! - at[i - 10]!).toBeGreaterThanOrEqual(1000 + MARGIN_MS - 1);
+    // Not slower than it must be: 25 grants in a little over two windows.
+    expect(at.at(-1)! - at[0]!).toBeLessThan(2 * (1000 + MARGIN_MS) + 400);
   });
 });

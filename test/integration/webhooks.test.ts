@@ -154,7 +154,7 @@ describe('webhook delivery', () => {
     expect(await run(at, { secret: '' })).toEqual({ delivered: 0, retried: 0, deadLettered: 0, errors: 0 });
     expect(receiver.requests).toHaveLength(0);
     expect(metrics('WebhookConfigurationError')).toHaveLength(1);
-    expect(lines.some((l) => l.includes('"level":"error"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"level":"ERROR"'))).toBe(true);
     expect(lines.join('\n')).not.toContain(SECRET);
     expect(await outbox.get('evt-unsigned')).toMatchObject({ state: 'queued', attempts: 0 });
     expect(await run(at)).toMatchObject({ delivered: 1 });

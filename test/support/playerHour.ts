@@ -1,0 +1,63 @@
+/**
+ * One player-hour as a game client plays it against a local gateway: verify, log in, heartbeat on
+ * exactly the intervals the server chooses (moving the virtual clock), log out at the end of the
+ * hour or when told to stop. Counts the HTTP requests and the DynamoDB write units the gateway
+ * consumed (DynamoDB Local's `ConsumedCapacity`, table and indexes): the cost model's inputs
+ * (test/bench/cost.ts), asserted by test/e2e/writeUnits.test.ts and printed by `npm run bench`.
+ */
+import { ddbCallCounter } from '#shared/storage/dynamo';
+import type { client } from '#test/support/gateway';
+import { person } from '#test/support/people';
+
+export interface PlayedHour {
+  /** Seconds after login of each heartbeat. */
+  heartbeatsAt: number[];
+  /** Login + heartbeats + logout. */
+  httpRequests: number;
+  /** Write units of the login, of each heartbeat, and of the logout (the end of play included). */
+  units: { login: number; heartbeats: number[]; logout: number; total: number };
+  lastAction: string;
+}
+
+export async function playOneHour(api: ReturnType<typeof client>, sub: string, birthDate: string, startIso: string): Promise<PlayedHour> {
+  const start = Date.parse(startIso);
+  await api.setClock(startIso);
+  const token = await api.token(sub);
+  const verified = await api.call('POST', '/v1/identity', { token, body: person(birthDate) });
+  if (verified.status !== 200) throw new Error(`identity: ${verified.status}`);
+  const measured = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const before = ddbCallCounter.writeUnits;
+    ddbCallCounter.measureCapacity = true;
+    try {
+      return [await fn(), ddbCallCounter.writeUnits - before];
+    } finally {
+      ddbCallCounter.measureCapacity = false;
+    }
+  };
+  const [login, loginUnits] = await measured(() => api.call('POST', '/v1/sessions', { token, body: { deviceId: `hour-${sub}` } }));
+  if (login.status !== 201) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+  const heartbeatsAt: number[] = [];
+  const heartbeatUnits: number[] = [];
+  let at = login.body.heartbeatIntervalSeconds as number;
+  let lastAction = 'continue';
+  while (at <= 3600) {
+    await api.setClock(new Date(start + at * 1000).toISOString());
+    const [beat, units] = await measured(() => api.call('POST', `/v1/sessions/${login.body.sessionId}/heartbeat`, { token, body: { seq: heartbeatsAt.length + 1 } }));
+    if (beat.status !== 200) throw new Error(`heartbeat: ${beat.status}`);
+    heartbeatsAt.push(at);
+    heartbeatUnits.push(units);
+    lastAction = beat.body.action;
+    if (lastAction === 'terminate') break;
+    at += beat.body.nextHeartbeatSeconds as number;
+  }
+  await api.setClock(new Date(start + Math.min(at, 3600) * 1000).toISOString());
+  const [logout, logoutUnits] = await measured(() => api.call('DELETE', `/v1/sessions/${login.body.sessionId}`, { token }));
+  if (logout.status !== 204) throw new Error(`logout: ${logout.status}`);
+  const beatsTotal = heartbeatUnits.reduce((a, b) => a + b, 0);
+  return {
+    heartbeatsAt,
+    httpRequests: 1 + heartbeatsAt.length + 1,
+    units: { login: loginUnits, heartbeats: heartbeatUnits, logout: logoutUnits, total: loginUnits + beatsTotal + logoutUnits },
+    lastAction,
+  };
+}
