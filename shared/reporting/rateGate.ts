@@ -4,23 +4,23 @@
  * the limit (docs/nppa.md: loginout 10 QPS, query 300 QPS per game; exceeding locks the caller out for a
  * minute). A refused copy waits for the next second. No read-then-write: the condition is the limit.
  *
- * The counter's seconds are ours, not the national system's: calls bunched at the end of one of our
- * seconds and the start of the next could land in one of its seconds (a 1006 and a minute's
- * lockout, seen in the benchmark). So one copy also keeps its own calls within the limit in every
- * sliding window of one second plus a margin, in real time: a call waits until the call `limit`
- * grants before it is at least 1 s + MARGIN_MS old. Whatever the national system's seconds, it then
- * counts at most `limit` from this copy unless two calls one second apart reach it more than
- * MARGIN_MS apart in travel time. (Spacing every call 1/limit s apart would give the same guarantee
- * only with ten times the margin: ~5 % of the peak rate instead of ~2.5 %.) The reporter is one copy
- * at a time, under its lease.
+ * The national system counts calls in its own seconds, as they arrive. A call granted at the very
+ * end of one of our seconds could arrive in the next one, next to that second's calls (a 1006 and a
+ * minute's lockout, seen in the benchmark). So calls are granted only inside each second, from
+ * EDGE_EARLY_MS after its start to EDGE_LATE_MS before its end (real time): a call reaching the
+ * national system less than EDGE_LATE_MS after its grant, with clocks apart by less than
+ * EDGE_EARLY_MS, is counted in the second it was granted in. And one copy never has more than
+ * `limit` grants within any 1 s, should the national system count in sliding windows. Together they
+ * still allow the whole limit every second. (The reporter is one copy at a time, under its lease.)
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { rateGateKey } from '#shared/storage/keys';
 
-/** How much later than 1 s the call `limit` grants back must be (see above). */
-export const MARGIN_MS = 25;
+/** No grant in the first EDGE_EARLY_MS and the last EDGE_LATE_MS of a second (see above). */
+export const EDGE_EARLY_MS = 50;
+export const EDGE_LATE_MS = 150;
 
 export class RateGate {
   constructor(
@@ -28,13 +28,16 @@ export class RateGate {
     private readonly table: string,
     private readonly name: string,
     private readonly perSecond: number,
+    /** The gateway's clock: names the counter's second. */
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /** Real time, whose seconds the national system counts in. */
+    private readonly realNow: () => number = Date.now,
   ) {
     this.grants = Array.from({ length: perSecond }, () => Number.NEGATIVE_INFINITY);
   }
 
-  /** Real times (performance.now) of this copy's last `perSecond` grants, oldest at `next`; callers of one copy take turns. */
+  /** Real times of this copy's last `perSecond` grants, oldest at `next`; callers of one copy take turns. */
   private readonly grants: number[];
   private next = 0;
   private turn: Promise<void> = Promise.resolve();
@@ -46,37 +49,52 @@ export class RateGate {
     this.turn = new Promise((resolve) => (done = resolve));
     await previous;
     try {
-      const wait = this.grants[this.next]! + 1000 + MARGIN_MS - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const second = await this.take();
-      this.grants[this.next] = performance.now();
-      this.next = (this.next + 1) % this.grants.length;
-      return second;
+      for (;;) {
+        const real = this.realNow();
+        const sliding = this.grants[this.next]! + 1000 - real;
+        if (sliding > 0) {
+          await this.sleep(sliding);
+          continue;
+        }
+        const inSecond = real % 1000;
+        if (inSecond < EDGE_EARLY_MS || inSecond >= 1000 - EDGE_LATE_MS) {
+          await this.sleep((inSecond < EDGE_EARLY_MS ? 0 : 1000 - inSecond) + EDGE_EARLY_MS - (inSecond < EDGE_EARLY_MS ? inSecond : 0));
+          continue;
+        }
+        const second = await this.take();
+        if (second === null) {
+          // This second's calls are spent (other copies): the next second's window.
+          const now = this.realNow();
+          await this.sleep(1000 - (now % 1000) + EDGE_EARLY_MS);
+          continue;
+        }
+        this.grants[this.next] = this.realNow();
+        this.next = (this.next + 1) % this.grants.length;
+        return second;
+      }
     } finally {
       done();
     }
   }
 
-  private async take(): Promise<number> {
-    for (;;) {
-      const nowMs = this.now();
-      const second = Math.floor(nowMs / 1000);
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: rateGateKey(this.name, second),
-            UpdateExpression: 'ADD calls :one SET expiresAt = :exp',
-            ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
-            // The second is in the key: the counter is never read after it, and its TTL only cleans up.
-            ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': ttlAttribute((second + 1) * 1000) },
-          }),
-        );
-        return second;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        await this.sleep((second + 1) * 1000 - nowMs + 1);
-      }
+  /** One call of the current second, or null when they are spent. */
+  private async take(): Promise<number | null> {
+    const second = Math.floor(this.now() / 1000);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: rateGateKey(this.name, second),
+          UpdateExpression: 'ADD calls :one SET expiresAt = :exp',
+          ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
+          // The second is in the key: the counter is never read after it, and its TTL only cleans up.
+          ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': ttlAttribute((second + 1) * 1000) },
+        }),
+      );
+      return second;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return null;
     }
   }
 }

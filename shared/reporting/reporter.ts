@@ -123,9 +123,10 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
   const startedAt = deps.now();
   // A page: the oldest queued events and their people. The next page is read while the last batch
   // of this one is sent (the calls, not the reads, set the pace: 10 a second), then stripped of what
-  // this run has settled since.
+  // this run has settled since. The first page is small, so the first call goes out at once.
+  let pages = 0;
   const readPage = async () => {
-    const listed = await deps.outbox.queued(game.gameId, MAX_BATCH * 8);
+    const listed = await deps.outbox.queued(game.gameId, pages++ === 0 ? MAX_BATCH : MAX_BATCH * 8);
     return { listed, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
   };
   let upcoming: ReturnType<typeof readPage> | undefined;

@@ -25,7 +25,7 @@ export interface RiskDeps {
  * transaction: opaque ids only (docs/design.md "Notifications").
  */
 export async function challengeRequired(deps: RiskDeps, account: AccountRecord, decision: Extract<RiskDecision, { outcome: 'challenge' }>, context: 'login' | 'payment', nowMs: number, gameId?: string): Promise<Problem> {
-  metric('RiskChallenge', 1, { signal: decision.signal, context });
+  metric('RiskChallenge', 1, { signal: decision.signal, context, ...(gameId ? { gameId } : {}) });
   const open = account.openChallenge;
   if (open && open.signal === decision.signal && open.expiresAtMs > nowMs) {
     return new Problem('challenge_required', { challengeId: open.challengeId, challengeKind: 'face', signal: decision.signal });

@@ -46,7 +46,7 @@ export async function resolveChallenge(deps: ChallengeDeps, challengeId: string,
     const outcome = afterChallenge(deps.policy, c.signal, 'passed', nowMs);
     const suppressUntil = 'suppress' in outcome ? outcome.suppress.untilMs : nowMs;
     await deps.repo.applyVerdict(c, { passed: true, suppressUntil }, nowMs, 'challenge_passed');
-    metric('RiskChallengePassed', 1, { signal: c.signal });
+    metric('RiskChallengePassed', 1, { signal: c.signal, ...(c.gameId ? { gameId: c.gameId } : {}) });
     return { challengeId, status: 'passed' as const };
   }
   await applyFailure(deps, c.accountId, c, nowMs, 'challenge_failed');

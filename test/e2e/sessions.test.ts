@@ -202,6 +202,20 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
     expect((await login(token, 'phone')).status).toBe(201);
   });
 
+  it.skipIf(deployed)("ends a silent adult's session 5 minutes after its last heartbeat (10-minute cadence, the national system's ±5 minutes)", async () => {
+    await t.api.setClock('2026-11-25T10:00:00+08:00');
+    const token = await verifiedAccount('s-silent-adult', '1985-05-05');
+    const s = await login(token, 'adult-pc');
+    expect(s.body.heartbeatIntervalSeconds).toBe(600);
+    await t.api.setClock('2026-11-25T10:10:00+08:00');
+    expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).body.nextHeartbeatSeconds).toBe(600);
+    // Silent since 10:10: swept after 2 × 600 + 30 s, as of 10:15.
+    await t.api.setClock('2026-11-25T10:30:31+08:00');
+    await t.api.tick();
+    const data = await t.api.call('GET', '/v1/me/data', { token });
+    expect(data.body.sessions).toEqual([expect.objectContaining({ sessionId: s.body.sessionId, state: 'ended', endReason: 'session_expired', endedAt: '2026-11-25T10:15:00+08:00' })]);
+  });
+
   it('ends a silent session after two intervals plus 30 s', async () => {
     await t.api.setClock('2026-10-04T20:30:00+08:00');
     const token = await verifiedAccount('s-silent', '2012-12-12');

@@ -11,7 +11,7 @@ import { NppaSimulator } from '#shared/nppa/simulator';
 import { piPrefixForBirthDate } from '#shared/nppa/pi';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
-import { MARGIN_MS, RateGate } from '#shared/reporting/rateGate';
+import { EDGE_EARLY_MS, EDGE_LATE_MS, RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { identityKey, LEGACY_OUTBOX_PREFIX, outboxKey, sortableTime } from '#shared/storage/keys';
@@ -233,16 +233,25 @@ describe('events queued before games existed', () => {
   });
 });
 
-describe('one copy within the limit in every sliding second', () => {
-  it('never grants more than 10 calls within any 1 s + MARGIN_MS of real time, and grants the 11th right after', async () => {
-    const gate = new RateGate(db, table, 'gate-sliding', 10, () => Date.now());
+describe('one copy inside the national system\'s seconds', () => {
+  it('grants at most 10 calls within any 1 s, none at the edges of a second, and the whole limit every second', async () => {
+    const gate = new RateGate(db, table, 'gate-edges', 10, () => Date.now());
     const at: number[] = [];
-    for (let i = 0; i < 25; i += 1) {
+    for (let i = 0; i < 35; i += 1) {
       await gate.acquire();
-      at.push(performance.now());
+      at.push(Date.now());
     }
-    for (let i = 10; i < at.length; i += 1) expect(at[i]! - at[i - 10]!).toBeGreaterThanOrEqual(1000 + MARGIN_MS - 1);
-    // Not slower than it must be: 25 grants in a little over two windows.
-    expect(at.at(-1)! - at[0]!).toBeLessThan(2 * (1000 + MARGIN_MS) + 400);
+    for (let i = 10; i < at.length; i += 1) expect(at[i]! - at[i - 10]!).toBeGreaterThanOrEqual(1000);
+    for (const t of at) {
+      expect(t % 1000).toBeGreaterThanOrEqual(EDGE_EARLY_MS);
+      expect(t % 1000).toBeLessThan(1000 - EDGE_LATE_MS + 20); // a grant decided before the edge may finish just past it
+    }
+    const perSecond = new Map<number, number>();
+    for (const t of at) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
+    // Not slower than it must be: once under way (after the first two seconds), every second but the last has all 10.
+    const counts = [...perSecond.entries()].sort(([a], [b]) => a - b).map(([, n]) => n);
+    expect(counts.slice(2, -1).every((n) => n === 10), JSON.stringify(counts)).toBe(true);
+    expect(counts.length).toBeLessThanOrEqual(5);
   });
 });

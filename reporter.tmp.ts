@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { IdentityRepository } from '#shared/identity/repository';
+import { identityKey } from '#shared/storage/keys';
+import { NppaClient } from '#shared/nppa/client';
+import { NppaSimulator } from '#shared/nppa/simulator';
+import { piPrefixForBirthDate } from '#shared/nppa/pi';
+import { OutboxRepository } from '#shared/reporting/outbox';
+import { RateGate } from '#shared/reporting/rateGate';
+import { drainOutbox } from '#shared/reporting/reporter';
+import { createDocumentClient, ddbCallCounter } from '#shared/storage/dynamo';
+import { startDynamoLocal, ensureTable } from '#infra/local/dynamoLocal';
+import { useLogSink } from '#shared/log';
+useLogSink(() => {});
+const dynamo = await startDynamoLocal();
+const db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
+await ensureTable(dynamo.endpoint, 'bench-reporter', { stream: false });
+const people: Array<{ hash: string }> = [];
+for (let p = 0; p < 50; p += 1) { const hash = randomBytes(16).toString('hex'); await db.send(new PutCommand({ TableName: 'bench-reporter', Item: { ...identityKey(hash), status: 'verified', birthDate: '2010-01-01', pi: piPrefixForBirthDate('2010-01-01') + hash } })); people.push({ hash }); }
+const EVENTS = 12_800; const now = Date.now() - 60_000;
+const two = new NppaSimulator({ bizId: 'bench-one', otherBizIds: ['bench-two'] });
+const twoUrl = (await two.start()).url;
+const outbox = new OutboxRepository(db, 'bench-reporter');
+const gameIds = process.argv[2] === 'two' ? ['bench-one', 'bench-two'] : ['bench-one'];
+for (const gameId of gameIds) { const ev = Array.from({ length: EVENTS }, (_, i) => outbox.eventPart({ gameId, si: randomBytes(16).toString('hex'), bt: (i % 2) as 0 | 1, atMs: now + i, identityHash: people[i % 50]!.hash, accountId: 'a' })); for (let i = 0; i < ev.length; i += 100) await db.send(new TransactWriteCommand({ TransactItems: ev.slice(i, i + 100) })); }
+const t1 = performance.now();
+const u0 = ddbCallCounter.writeUnits; ddbCallCounter.measureCapacity = true;
+const run = await drainOutbox({ outbox, identities: new IdentityRepository(db, 'bench-reporter'), games: gameIds.map((gameId) => ({ gameId, nppa: new NppaClient({ ...two.clientSettings(twoUrl), bizId: gameId, now: Date.now }), gate: new RateGate(db, 'bench-reporter', `loginout-${gameId}`, 10, Date.now) })), now: Date.now });
+ddbCallCounter.measureCapacity = false;
+const secs = (performance.now() - t1) / 1000;
+console.log(JSON.stringify({ perGame: Object.fromEntries(gameIds.map((g) => [g, Math.round(run.byGame[g]!.sent / secs)])), calls: run.calls, sent: run.sent, rateLimited: two.rateLimited.loginout, unitsPerEvent: (ddbCallCounter.writeUnits - u0) / run.sent }));
+await two.stop(); await dynamo.stop(); process.exit(0);
