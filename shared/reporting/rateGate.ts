@@ -58,7 +58,7 @@ export class RateGate {
         }
         const inSecond = real % 1000;
         if (inSecond < EDGE_EARLY_MS || inSecond >= 1000 - EDGE_LATE_MS) {
-          await this.sleep((inSecond < EDGE_EARLY_MS ? 0 : 1000 - inSecond) + EDGE_EARLY_MS - (inSecond < EDGE_EARLY_MS ? inSecond : 0));
+          await this.sleep(inSecond < EDGE_EARLY_MS ? EDGE_EARLY_MS - inSecond : 1000 - inSecond + EDGE_EARLY_MS);
           continue;
         }
         const second = await this.take();
@@ -68,7 +68,12 @@ export class RateGate {
           await this.sleep(1000 - (now % 1000) + EDGE_EARLY_MS);
           continue;
         }
-        this.grants[this.next] = this.realNow();
+        const granted = this.realNow();
+        if (granted % 1000 >= 1000 - EDGE_LATE_MS || Math.floor(granted / 1000) !== Math.floor(real / 1000)) {
+          // The counter answered too late in the second (a slow write): the slot is left unused.
+          continue;
+        }
+        this.grants[this.next] = granted;
         this.next = (this.next + 1) % this.grants.length;
         return second;
       }
