@@ -3,7 +3,7 @@
  * enough to generate a client from (test/unit/openapiDocument.test.ts lints it with Redocly's
  * recommended rules and compiles openapi-typescript's output against it).
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { routeList, type RouteSpec } from '#shared/api/routes';
 import { Problem } from '#shared/api/schemas';
@@ -19,16 +19,16 @@ export const problemComponentName = (code: ProblemCode): string =>
     .join('')}Problem`;
 
 // One schema object per code for the life of the process: zod's registry refuses a second schema
-// under an id it already holds, and meta() files each one there.
-const byCode = new Map<ProblemCode, z.ZodType>();
+// under an id it already holds, and register() files each one there.
+const byCode = new Map<ProblemCode, z.ZodMiniType>();
 
 /** One code's problem document: the standard members, `status` and `code` fixed, and the code's extension members (shared/problem.ts). */
-export function problemSchema(code: ProblemCode): z.ZodType {
+export function problemSchema(code: ProblemCode): z.ZodMiniType {
   let schema = byCode.get(code);
   if (!schema) {
-    const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodObject>>)[code];
+    const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodMiniObject>>)[code];
     const { status, title, detail } = PROBLEMS[code];
-    schema = Problem.extend({ status: z.literal(status), code: z.literal(code), ...extension?.shape }).meta({ id: problemComponentName(code), description: `${title}: ${detail}` });
+    schema = z.extend(Problem, { status: z.literal(status), code: z.literal(code), ...extension?.shape }).register(z.globalRegistry, { id: problemComponentName(code), description: `${title}: ${detail}` });
     byCode.set(code, schema);
   }
   return schema;
@@ -48,7 +48,7 @@ export function codesOfResponse(where: string, status: number, description: stri
 
 // Deployed, API Gateway's JWT authorizer refuses a token itself with this body (README "Known
 // difference between local and deployed"); the local runner answers the unauthorized problem.
-const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
+const GatewayMessage = z.object({ message: z.string() }).register(z.globalRegistry, { id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
 
 const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
 // 429 and 503 answers say when to send the same request again (RFC 9110 §10.2.3); API Gateway's

@@ -3,7 +3,7 @@
  * entry; the local runner serves exactly these; the OpenAPI document lists exactly these. A route
  * cannot exist in one and not the others.
  */
-import type { z } from 'zod';
+import type * as z from '#shared/zod';
 import * as s from '#shared/api/schemas';
 
 /** One Lambda function per capability (functions/<name>.ts). */
@@ -21,12 +21,12 @@ export interface RouteSpec {
   fn: FunctionName;
   auth: Auth;
   summary: string;
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** One schema per `{name}` in `path`: checked at the edge before the operation runs. */
-  params?: z.ZodObject;
+  params?: z.ZodMiniObject;
   /** The query parameters: declared in the OpenAPI document and checked at the edge (400 `in: "query"`). */
-  query?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  query?: z.ZodMiniObject;
+  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
 }
 
 const route = <const R extends RouteSpec>(r: R): R => r;

@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '#shared/zod';
 import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shared/api/routes';
 import { clock } from '#shared/clock';
 import { Problem, problemBody } from '#shared/problem';
@@ -17,8 +17,8 @@ import { isTransactionConflict } from '#shared/storage/conflicts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
-type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : Record<string, never>;
+type BodyOf<R> = R extends { body: infer B extends z.ZodMiniType } ? z.output<B> : undefined;
+type ParamsOf<R> = R extends { params: infer P extends z.ZodMiniType } ? z.output<P> : Record<string, never>;
 type CallerOf<R> = R extends { auth: 'none' } ? null : Caller;
 
 export interface Request<K extends OperationId> {
@@ -91,7 +91,7 @@ function authorize(route: RouteSpec, event: Event): Caller | null {
 }
 
 // Paths and messages only: never echo the submitted values, which may be personal data.
-const issuesOf = (error: z.ZodError, extra: Record<string, string> = {}) => error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
+const issuesOf = (error: z.core.$ZodError, extra: Record<string, string> = {}) => error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
 
 /** Path parameters are checked before the operation, so no odd or over-long id reaches storage. */
 function parseParams(route: RouteSpec, event: Event): Record<string, unknown> {
