@@ -59,8 +59,10 @@ export type ProblemCode = keyof typeof PROBLEMS;
  * `PlayGuardProblem` with them (shared/client/), test/unit/problemExtensions.test.ts holds them to
  * every `new Problem(…)` of the source, and test/e2e/client.test.ts to what the gateway sends. A
  * member is optional where some raise of its code leaves it out. Codes not listed carry none.
+ * No request handling reads it: built inside a function marked pure, it stays out of the Lambda
+ * bundles (esbuild cannot see across modules that zod's constructors have no side effects).
  */
-export const PROBLEM_EXTENSIONS = {
+export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
   invalid_request: z.object({
     errors: z.optional(z.array(z.object({ path: z.string(), message: z.string(), in: z.optional(z.string()).check(z.meta({ description: '"path" for a path parameter' })) }))),
   }),
@@ -92,7 +94,7 @@ export const PROBLEM_EXTENSIONS = {
     challengeKind: z.literal('face'),
     signal: z.enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts']),
   }),
-} satisfies { [C in ProblemCode]?: z.ZodMiniObject };
+}) satisfies { [C in ProblemCode]?: z.ZodMiniObject })();
 
 /** Every code's extension members as a type: `{}` for a code without any. */
 export type ProblemExtensions = {
