@@ -1,4 +1,5 @@
 /** Compliance staff (docs/api.md "Operators"): account view and access log, figures, the annual report, dead letters, calendar coverage. */
+import { adminRoutes } from '#shared/api/routes';
 import { httpFunction, type Reply } from '#shared/http/api';
 import { readAccessLog, readAccountForOperator } from '#shared/usecases/oversight';
 import { decideCorrection, listCorrections } from '#shared/usecases/correction';
@@ -7,7 +8,7 @@ import { operationsDeps, operatorCorrectionDeps, oversightDeps } from '#shared/s
 
 const wantsHtml = (accept: string | undefined): boolean => /\btext\/html\b/i.test(accept ?? '');
 
-export const handler = httpFunction({
+export const handler = httpFunction(adminRoutes, {
   adminReadAccount: async (req) => ({ status: 200, body: await readAccountForOperator(await oversightDeps(), req.caller.accountId, req.params.accountId, req.query, req.nowMs) }),
   adminCorrections: async (req) => ({ status: 200, body: await listCorrections(await operatorCorrectionDeps(), req.caller.accountId, req.query, req.nowMs) }),
   adminDecideCorrection: async (req) => ({ status: 200, body: await decideCorrection(await operatorCorrectionDeps(), req.caller.accountId, req.params.accountId, req.body, req.nowMs) }),

@@ -3,6 +3,7 @@
  * `npm run console:build` into shared/console/assets.ts. Public like any web page: every figure it
  * shows comes from the operator endpoints, which need the operator token the page is given.
  */
+import { consoleRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/http/api';
 import { Problem } from '#shared/problem';
 import { CONSOLE_ASSETS } from '#shared/console/assets';
@@ -20,7 +21,7 @@ function file(name: string, cache: string) {
   return { status: 200, raw: { body: asset.body }, headers: { 'content-type': asset.type, 'cache-control': cache, ...SECURITY } };
 }
 
-export const handler = httpFunction({
+export const handler = httpFunction(consoleRoutes, {
   consoleIndex: async () => file('index.html', 'no-cache'),
   // Files are addressed with the build's hash (index.html), so a cached copy is never stale.
   consoleAsset: async (req) => (req.params.asset === 'index.html' ? file('index.html', 'no-cache') : file(req.params.asset, 'public, max-age=86400')),

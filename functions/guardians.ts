@@ -1,11 +1,12 @@
 /** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity. */
+import { guardiansRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/http/api';
 import { parseQuery } from '#shared/problem';
 import { ActivityQuery } from '#shared/api/schemas';
 import { guardianDeps, privacyDeps } from '#shared/services';
 import { confirmLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
 
-export const handler = httpFunction({
+export const handler = httpFunction(guardiansRoutes, {
   linkWard: async (req) => linkWard(await guardianDeps(), req.caller.accountId, req.body, req.nowMs),
   listWards: async (req) => ({ status: 200, body: await listWards(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   setWardControls: async (req) => ({ status: 200, body: await setControls(await guardianDeps(), req.caller.accountId, req.params.wardId, req.body, req.nowMs) }),

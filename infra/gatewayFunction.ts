@@ -8,12 +8,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 import type { FunctionSpec } from '#shared/api/functions';
 import { dirname, join } from 'node:path';
 
@@ -22,11 +23,29 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Modules the bundler replaces in every function (esbuild `alias`, paths relative to the project
  * root): the SDK's default credential chain by the environment-only provider Lambda needs
- * (shared/lambdaCredentials.ts). The benchmark bundles with the same table.
+ * (shared/lambdaCredentials.ts).
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './shared/lambdaCredentials.ts',
 };
+const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+
+/**
+ * The stack's esbuild options in esbuild's own terms, for what bundles a function outside CDK (the
+ * benchmark, the bundle-content test): the bundling props below say the same. `charset: utf8` keeps
+ * the Chinese texts as they are instead of \u escapes (a few KB a function).
+ */
+export const LAMBDA_ESBUILD = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  charset: 'utf8',
+  mainFields: ['module', 'main'],
+  alias: LAMBDA_ALIASES,
+  banner: { js: BANNER },
+} satisfies BuildOptions;
 
 export interface GatewayFunctionProps extends Partial<NodejsFunctionProps> {
   /** functions/<name>.ts */
@@ -76,10 +95,11 @@ export class GatewayFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        mainFields: ['module', 'main'],
+        mainFields: [...LAMBDA_ESBUILD.mainFields],
+        charset: Charset.UTF8,
         // Bundle the pinned SDK v3 clients rather than the runtime's copy (docs/design.md).
         externalModules: [],
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        banner: BANNER,
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
         esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) },
       },

@@ -4,7 +4,7 @@
  * catalogue below is the single place where codes, statuses, titles and player-facing details
  * (Chinese, never personal data) are written down.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 export const PROBLEMS = {
   invalid_request: { status: 400, title: 'Invalid request', detail: '请求格式不正确。' },
@@ -59,40 +59,42 @@ export type ProblemCode = keyof typeof PROBLEMS;
  * `PlayGuardProblem` with them (shared/client/), test/unit/problemExtensions.test.ts holds them to
  * every `new Problem(…)` of the source, and test/e2e/client.test.ts to what the gateway sends. A
  * member is optional where some raise of its code leaves it out. Codes not listed carry none.
+ * No request handling reads it: built inside a function marked pure, it stays out of the Lambda
+ * bundles (esbuild cannot see across modules that zod's constructors have no side effects).
  */
-export const PROBLEM_EXTENSIONS = {
+export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
   invalid_request: z.object({
-    errors: z.array(z.object({ path: z.string(), message: z.string(), in: z.string().optional().meta({ description: '"path" for a path parameter' }) })).optional(),
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string(), in: z.optional(z.string()).check(z.meta({ description: '"path" for a path parameter' })) }))),
   }),
   play_time_restricted: z.object({
-    nextWindowStart: z.string().nullable().meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' }),
-    nextWindowEnd: z.string().nullable().meta({ description: 'End of that window; null when play becomes unlimited then (the player turns 18) or none is known' }),
+    nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' })),
+    nextWindowEnd: z.nullable(z.string()).check(z.meta({ description: 'End of that window; null when play becomes unlimited then (the player turns 18) or none is known' })),
   }),
   guardian_restricted: z.object({
-    nextWindowStart: z.string().nullable().meta({ description: 'Start of the next time the guardians\' controls (and the law) allow play; null when none is known' }),
-    nextWindowEnd: z.string().nullable().meta({ description: 'End of that window; null when play becomes unlimited then or none is known' }),
+    nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next time the guardians\' controls (and the law) allow play; null when none is known' })),
+    nextWindowEnd: z.nullable(z.string()).check(z.meta({ description: 'End of that window; null when play becomes unlimited then or none is known' })),
   }),
   guardian_approval_required: z.object({
-    approvalId: z.string().meta({ description: 'The approval the guardian answers (GET /v1/guardian/approvals)' }),
-    expiresAt: z.string().meta({ description: 'When the approval lapses (30 minutes after it was requested); retrying after that asks again' }),
+    approvalId: z.string().check(z.meta({ description: 'The approval the guardian answers (GET /v1/guardian/approvals)' })),
+    expiresAt: z.string().check(z.meta({ description: 'When the approval lapses (30 minutes after it was requested); retrying after that asks again' })),
   }),
   approval_decided: z.object({ approvalStatus: z.enum(['approved', 'declined', 'expired']) }),
   spending_limit_exceeded: z.object({
-    source: z.enum(['law', 'publisher', 'guardian']).meta({ description: 'Who set the limit: the law, the publisher\'s policy, or a guardian' }),
+    source: z.enum(['law', 'publisher', 'guardian']).check(z.meta({ description: 'Who set the limit: the law, the publisher\'s policy, or a guardian' })),
     limit: z.enum(['age', 'single', 'daily', 'monthly']),
-    limitAmount: z.number().int().meta({ description: 'That limit, in fen' }),
-    remainingAmount: z.number().int().meta({ description: 'What may still be spent under it, in fen' }),
+    limitAmount: z.number().check(z.int(), z.meta({ description: 'That limit, in fen' })),
+    remainingAmount: z.number().check(z.int(), z.meta({ description: 'What may still be spent under it, in fen' })),
   }),
-  stale_heartbeat: z.object({ lastSeq: z.number().int().meta({ description: 'The highest seq already counted for this session' }) }),
-  order_conflict: z.object({ orderStatus: z.enum(['cancelled', 'committed', 'expired']).optional() }),
-  payload_too_large: z.object({ maxBytes: z.number().int().optional() }),
+  stale_heartbeat: z.object({ lastSeq: z.number().check(z.int(), z.meta({ description: 'The highest seq already counted for this session' })) }),
+  order_conflict: z.object({ orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])) }),
+  payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())) }),
   invalid_id_number: z.object({ reason: z.enum(['format', 'region', 'birth_date', 'check_digit', 'national_system']) }),
   challenge_required: z.object({
     challengeId: z.string(),
     challengeKind: z.literal('face'),
     signal: z.enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts']),
   }),
-} satisfies { [C in ProblemCode]?: z.ZodObject };
+}) satisfies { [C in ProblemCode]?: z.ZodMiniObject })();
 
 /** Every code's extension members as a type: `{}` for a code without any. */
 export type ProblemExtensions = {
@@ -137,7 +139,7 @@ export function problemBody(code: ProblemCode, extra: Record<string, unknown> = 
 }
 
 /** A query string checked against its schema: 400 invalid_request naming each bad parameter (`in: "query"`). */
-export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+export function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.output<S> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
   return parsed.data;

@@ -7,17 +7,17 @@
  * variables. Parsed with zod: a malformed secret fails the start.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { log } from '#shared/log';
 
 const SecretDocument = z.object({
-  pepper: z.string().min(16),
-  nppaAppId: z.string().default(''),
-  nppaBizId: z.string().default(''),
-  nppaSecretKey: z.string().default(''),
-  nppaPreviousSecretKey: z.string().default(''),
+  pepper: z.string().check(z.minLength(16)),
+  nppaAppId: z._default(z.string(), ''),
+  nppaBizId: z._default(z.string(), ''),
+  nppaSecretKey: z._default(z.string(), ''),
+  nppaPreviousSecretKey: z._default(z.string(), ''),
   /** Signs webhook requests (shared/notifications/signature.ts); empty while webhooks are off. */
-  webhookSecret: z.string().default(''),
+  webhookSecret: z._default(z.string(), ''),
 });
 export type Secrets = z.infer<typeof SecretDocument>;
 
@@ -26,9 +26,9 @@ async function load(): Promise<Secrets> {
   if (arn) {
     const client = new SecretsManagerClient({});
     const value = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    return SecretDocument.parse(JSON.parse(value.SecretString ?? '{}'));
+    return z.parse(SecretDocument, JSON.parse(value.SecretString ?? '{}'));
   }
-  return SecretDocument.parse({
+  return z.parse(SecretDocument, {
     pepper: process.env.PEPPER,
     nppaAppId: process.env.NPPA_APP_ID,
     nppaBizId: process.env.NPPA_BIZ_ID,

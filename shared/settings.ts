@@ -5,7 +5,7 @@
  * listens), and at a function's cold start (`settings()`). A bad value fails all three with a
  * message naming the variable and the field inside it; no request ever meets an unparsed policy.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { parseCalendarOverride, type CalendarOverride } from '#shared/domain/calendar';
 import { assertWithinPolicy, PRESETS, parsePlayPolicy, type PlayPolicy } from '#shared/domain/playPolicy';
 import { parseRiskPolicy, DEFAULT_RISK_POLICY, type RiskPolicy } from '#shared/domain/riskRules';
@@ -20,21 +20,27 @@ export const NPPA_PRODUCTION_URLS = {
 
 /** A JSON document in a string, parsed and checked by the domain's own parser (which names the field). */
 const jsonDocument = <T>(parse: (value: unknown) => T) =>
-  z.string().transform((text, ctx): T => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
-    try {
-      return parse(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx): T => {
+      // zod/mini's transform has no addIssue: the issue is pushed as classic zod's addIssue would.
+      const fail = (message: string): T => {
+        ctx.issues.push({ code: 'custom', message, input: text });
+        return z.NEVER;
+      };
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return fail('is not valid JSON');
+      }
+      try {
+        return parse(value);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    }),
+  );
 
 const url = z.url({ protocol: /^https?$/ });
 
@@ -57,19 +63,17 @@ export const DEFAULT_GAME_ID = 'default';
 /** Unset GAMES: one game, `default`, reported under the secret's bizId (single-game deployments as before). */
 export const DEFAULT_GAMES: readonly Game[] = Object.freeze([{ gameId: DEFAULT_GAME_ID, bizId: null, name: DEFAULT_GAME_ID, ageRating: null, playPolicy: null }]);
 
-const GameInput = z
-  .object({
-    gameId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'gameId: 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
-    bizId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'bizId: the registration code with the national system (1–32 letters, digits, "_" or "-")'),
-    name: z.string().min(1).max(100).optional(),
-    ageRating: z.union([z.literal(8), z.literal(12), z.literal(16)]).optional(),
-    playPolicy: z.unknown().optional(),
-  })
-  .strict();
+const GameInput = z.strictObject({
+  gameId: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'gameId: 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit')),
+  bizId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'bizId: the registration code with the national system (1–32 letters, digits, "_" or "-")')),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  ageRating: z.optional(z.union([z.literal(8), z.literal(12), z.literal(16)])),
+  playPolicy: z.optional(z.unknown()),
+});
 
 /** Parses the games list (JSON value): unique ids and bizIds, each game's policy parsed and no looser than the law. */
 export function parseGames(json: unknown): Game[] {
-  const parsed = z.array(GameInput).min(1).max(100).safeParse(json);
+  const parsed = z.array(GameInput).check(z.minLength(1), z.maxLength(100)).safeParse(json);
   if (!parsed.success) throw new Error(`invalid games: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
   const seen = { ids: new Set<string>(), bizIds: new Set<string>() };
   return parsed.data.map((g, i) => {
@@ -90,7 +94,7 @@ export function parseGames(json: unknown): Game[] {
 }
 
 /** A game's policy may only be stricter than the deployment's (checked once both are parsed). */
-const gamePoliciesWithinDeployment = (s: { GAMES: Game[]; PLAY_POLICY: PlayPolicy }, ctx: z.RefinementCtx) => {
+const gamePoliciesWithinDeployment = (s: { GAMES: Game[]; PLAY_POLICY: PlayPolicy }, ctx: z.core.$RefinementCtx) => {
   s.GAMES.forEach((g, i) => {
     if (!g.playPolicy) return;
     try {
@@ -103,25 +107,25 @@ const gamePoliciesWithinDeployment = (s: { GAMES: Game[]; PLAY_POLICY: PlayPolic
 
 /** Everything but the table: what synth can check before the table has a name. */
 const PolicyShape = z.object({
-  GAMES: jsonDocument<Game[]>(parseGames).default(DEFAULT_GAMES as Game[]),
-  NPPA_CHECK_URL: url.default(NPPA_PRODUCTION_URLS.NPPA_CHECK_URL),
-  NPPA_QUERY_URL: url.default(NPPA_PRODUCTION_URLS.NPPA_QUERY_URL),
-  NPPA_LOGINOUT_URL: url.default(NPPA_PRODUCTION_URLS.NPPA_LOGINOUT_URL),
-  PLAY_POLICY: jsonDocument<PlayPolicy>(parsePlayPolicy).default(PRESETS['nppa-2021']),
-  SPENDING_POLICY: jsonDocument<SpendingPolicy>(parseSpendingPolicy).default(DEFAULT_SPENDING_POLICY),
-  RISK_POLICY: jsonDocument<RiskPolicy>(parseRiskPolicy).default(DEFAULT_RISK_POLICY),
-  CALENDAR_OVERRIDE: jsonDocument<CalendarOverride>(parseCalendarOverride).optional(),
-  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  GAMES: z._default(jsonDocument<Game[]>(parseGames), DEFAULT_GAMES as Game[]),
+  NPPA_CHECK_URL: z._default(url, NPPA_PRODUCTION_URLS.NPPA_CHECK_URL),
+  NPPA_QUERY_URL: z._default(url, NPPA_PRODUCTION_URLS.NPPA_QUERY_URL),
+  NPPA_LOGINOUT_URL: z._default(url, NPPA_PRODUCTION_URLS.NPPA_LOGINOUT_URL),
+  PLAY_POLICY: z._default(jsonDocument<PlayPolicy>(parsePlayPolicy), PRESETS['nppa-2021']),
+  SPENDING_POLICY: z._default(jsonDocument<SpendingPolicy>(parseSpendingPolicy), DEFAULT_SPENDING_POLICY),
+  RISK_POLICY: z._default(jsonDocument<RiskPolicy>(parseRiskPolicy), DEFAULT_RISK_POLICY),
+  CALENDAR_OVERRIDE: z.optional(jsonDocument<CalendarOverride>(parseCalendarOverride)),
+  RESERVATION_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(86_400)), 900),
   /**
    * The publisher's webhook endpoint (the contract's "Notifications to the publisher"). Unset:
    * webhooks are off and no event is even queued.
    */
-  WEBHOOK_URL: url.optional(),
+  WEBHOOK_URL: z.optional(url),
 });
 
-export const PolicySettings = PolicyShape.superRefine(gamePoliciesWithinDeployment);
+export const PolicySettings = PolicyShape.check(z.superRefine(gamePoliciesWithinDeployment));
 
-export const Settings = PolicyShape.extend({ TABLE_NAME: z.string().min(1) }).superRefine(gamePoliciesWithinDeployment);
+export const Settings = z.extend(PolicyShape, { TABLE_NAME: z.string().check(z.minLength(1)) }).check(z.superRefine(gamePoliciesWithinDeployment));
 export type Settings = z.output<typeof Settings>;
 
 export class InvalidSettings extends Error {
@@ -132,7 +136,7 @@ export class InvalidSettings extends Error {
 }
 
 /** Parses an environment with `schema`; empty strings count as unset. Throws InvalidSettings. */
-export function parseSettings<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+export function parseSettings<S extends z.ZodMiniType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) throw new InvalidSettings(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? ''), message: i.message })));
@@ -152,7 +156,7 @@ export function settings(): Settings {
  * shared/api/functions.ts). Whether a game's play policy is within the deployment's is checked by
  * `settings()` (every function with a table, at cold start) and at synth.
  */
-export const GamesSettings = PolicyShape.pick({ GAMES: true });
+export const GamesSettings = z.pick(PolicyShape, { GAMES: true });
 
 let cachedGames: readonly Game[] | undefined;
 

@@ -10,7 +10,7 @@
  * the caller composes it.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import type { GuardianRules } from '#shared/domain/guardianControls';
@@ -20,44 +20,44 @@ export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
 const epochMs = z.number();
 const AccountItem = z.object({
-  identityHash: z.string().optional(),
-  identityStatus: z.enum(['pending', 'verified', 'rejected']).optional(),
-  birthDate: z.string().optional(),
-  pi: z.string().optional(),
-  boundAt: epochMs.optional(),
+  identityHash: z.optional(z.string()),
+  identityStatus: z.optional(z.enum(['pending', 'verified', 'rejected'])),
+  birthDate: z.optional(z.string()),
+  pi: z.optional(z.string()),
+  boundAt: z.optional(epochMs),
   /** Bound when the identity already had the maximum number of accounts (risk signal). */
-  beyondAccountLimit: z.boolean().optional(),
-  failedAttempts: z.number().optional(),
-  failedWindowStart: epochMs.optional(),
+  beyondAccountLimit: z.optional(z.boolean()),
+  failedAttempts: z.optional(z.number()),
+  failedWindowStart: z.optional(epochMs),
   /** Minor rules apply until this instant (failed or expired challenge). */
-  minorRulesUntil: epochMs.optional(),
+  minorRulesUntil: z.optional(epochMs),
   /** Flagged by a risk signal (payment patrol looks at it). */
-  flaggedAt: epochMs.optional(),
+  flaggedAt: z.optional(epochMs),
   /** Signal → suppressed-until (ms) after a passed challenge. */
-  suppressed: z.record(z.string(), z.number()).optional(),
+  suppressed: z.optional(z.record(z.string(), z.number())),
   /** Device hash → last login on it (ms). */
-  devices: z.record(z.string(), z.number()).optional(),
+  devices: z.optional(z.record(z.string(), z.number())),
   /** Ended session → night-play seconds and end time. */
-  nightPlay: z.record(z.string(), z.object({ at: z.number(), s: z.number() })).optional(),
-  openChallenge: z.object({ challengeId: z.string(), signal: z.string(), expiresAtMs: z.number() }).optional(),
-  lastLoginAt: epochMs.optional(),
+  nightPlay: z.optional(z.record(z.string(), z.object({ at: z.number(), s: z.number() }))),
+  openChallenge: z.optional(z.object({ challengeId: z.string(), signal: z.string(), expiresAtMs: z.number() })),
+  lastLoginAt: z.optional(epochMs),
   /**
    * The person's play on a Beijing day as this account's last session ended it (counted policies):
    * login decides with it and its transaction checks it against the person's day play.
    */
-  playDay: z.object({ day: z.string(), seconds: z.number() }).optional(),
+  playDay: z.optional(z.object({ day: z.string(), seconds: z.number() })),
   /** Set by an operator on the item itself: the account may not play or pay. */
-  blocked: z.boolean().optional(),
+  blocked: z.optional(z.boolean()),
   /** A looser identity correction waiting for an operator: the verified new identity's facts (no name or number). */
-  correction: z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number() }).optional(),
+  correction: z.optional(z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number() })),
   /** The person's guardians' combined rules, copied here for login and payments (shared/guardians/service.ts). */
-  guardianship: z
-    .object({
+  guardianship: z.optional(
+    z.object({
       rev: z.number(),
-      rules: z.custom<GuardianRules>().nullable(),
+      rules: z.nullable(z.custom<GuardianRules>()),
       guardians: z.array(z.object({ guardianId: z.string(), wardId: z.string(), confirmed: z.boolean(), approves: z.boolean() })),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** The copy of a ward's guardianship an account carries. */
@@ -77,9 +77,9 @@ export type BoundAccount = AccountRecord & { identityHash: string; birthDate: st
 export function accountFromItem(accountId: string, item: Record<string, unknown>): AccountRecord {
   const leases: AccountLeases = {};
   for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(ACCOUNT_LEASE_PREFIX)) leases[name.slice(ACCOUNT_LEASE_PREFIX.length)] = LeaseValue.parse(value);
+    if (name.startsWith(ACCOUNT_LEASE_PREFIX)) leases[name.slice(ACCOUNT_LEASE_PREFIX.length)] = z.parse(LeaseValue, value);
   }
-  return { ...AccountItem.parse(item), accountId, leases };
+  return { ...z.parse(AccountItem, item), accountId, leases };
 }
 
 /** The lease an account hands to its live session. */
@@ -107,7 +107,7 @@ export interface ErasureRecord {
   complete: boolean;
   retained: Array<{ kind: string; until: number; why: string }>;
 }
-const ErasureItem = z.object({ erasedAt: z.number(), complete: z.boolean().default(true), retained: z.array(z.object({ kind: z.string(), until: z.number(), why: z.string() })) });
+const ErasureItem = z.object({ erasedAt: z.number(), complete: z._default(z.boolean(), true), retained: z.array(z.object({ kind: z.string(), until: z.number(), why: z.string() })) });
 
 export class AccountRepository {
   constructor(
@@ -123,7 +123,7 @@ export class AccountRepository {
   /** The record of the account's last erasure, if any. */
   async erasureRecord(accountId: string): Promise<ErasureRecord | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: erasureRecordKey(accountId), ConsistentRead: true }));
-    return r.Item ? ErasureItem.parse(r.Item) : null;
+    return r.Item ? z.parse(ErasureItem, r.Item) : null;
   }
 
   /** Writes the erasure record; it expires with the last thing it lists (or a day after the erasure). */

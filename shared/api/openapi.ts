@@ -1,13 +1,16 @@
 /**
- * `GET /openapi.json`: generated from the route table and the schemas that validate requests, good
- * enough to generate a client from (test/unit/openapiDocument.test.ts lints it with Redocly's
- * recommended rules and compiles openapi-typescript's output against it).
+ * `GET /openapi.json`: generated from the route table, the schemas that validate requests and the
+ * route documentation (shared/api/routeDocs.ts, with the response schemas and the words of
+ * shared/api/responses.ts), good enough to generate a client from (test/unit/openapiDocument.test.ts
+ * lints it with Redocly's recommended rules and compiles openapi-typescript's output against it).
+ * Only the `meta` function and `npm run docs:api` import it.
  */
-import * as z from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { routeList, type RouteSpec } from '#shared/api/routes';
-import { Problem } from '#shared/api/schemas';
+import { Problem } from '#shared/api/responses';
+import { routeDocs, type RouteDoc } from '#shared/api/routeDocs';
+import { routes, type OperationId, type RouteSpec } from '#shared/api/routes';
 import { PROBLEM_EXTENSIONS, PROBLEMS, type ProblemCode } from '#shared/problem';
+import * as z from '#shared/zod';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -19,16 +22,16 @@ export const problemComponentName = (code: ProblemCode): string =>
     .join('')}Problem`;
 
 // One schema object per code for the life of the process: zod's registry refuses a second schema
-// under an id it already holds, and meta() files each one there.
-const byCode = new Map<ProblemCode, z.ZodType>();
+// under an id it already holds, and register() files each one there.
+const byCode = new Map<ProblemCode, z.ZodMiniType>();
 
 /** One code's problem document: the standard members, `status` and `code` fixed, and the code's extension members (shared/problem.ts). */
-export function problemSchema(code: ProblemCode): z.ZodType {
+export function problemSchema(code: ProblemCode): z.ZodMiniType {
   let schema = byCode.get(code);
   if (!schema) {
-    const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodObject>>)[code];
+    const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodMiniObject>>)[code];
     const { status, title, detail } = PROBLEMS[code];
-    schema = Problem.extend({ status: z.literal(status), code: z.literal(code), ...extension?.shape }).meta({ id: problemComponentName(code), description: `${title}: ${detail}` });
+    schema = z.extend(Problem, { status: z.literal(status), code: z.literal(code), ...extension?.shape }).register(z.globalRegistry, { id: problemComponentName(code), description: `${title}: ${detail}` });
     byCode.set(code, schema);
   }
   return schema;
@@ -48,7 +51,7 @@ export function codesOfResponse(where: string, status: number, description: stri
 
 // Deployed, API Gateway's JWT authorizer refuses a token itself with this body (README "Known
 // difference between local and deployed"); the local runner answers the unauthorized problem.
-const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
+const GatewayMessage = z.object({ message: z.string() }).register(z.globalRegistry, { id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
 
 const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
 // 429 and 503 answers say when to send the same request again (RFC 9110 §10.2.3); API Gateway's
@@ -62,10 +65,10 @@ function problemResponse(description: string, codes: ProblemCode[] | null, statu
   return { description, headers: { ...requestId, ...withRetryAfter(status) }, content };
 }
 
-function responsesOf(operationId: string, r: RouteSpec): Record<string, unknown> {
+function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<string, unknown> {
   const where = `${r.method} ${r.path} (${operationId})`;
   const responses: Record<string, unknown> = {};
-  for (const [status, resp] of Object.entries(r.responses)) {
+  for (const [status, resp] of Object.entries(doc.responses)) {
     if (resp.schema === Problem) responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
     else responses[status] = { description: resp.description, headers: requestId, ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}) };
   }
@@ -81,22 +84,23 @@ function responsesOf(operationId: string, r: RouteSpec): Record<string, unknown>
 
 export function openApiDocument(): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
-  for (const [operationId, r] of routeList()) {
+  // In the order of the route documentation.
+  for (const [operationId, doc] of Object.entries(routeDocs) as Array<[OperationId, RouteDoc]>) {
+    const r: RouteSpec = routes[operationId];
     // Path parameters come from the schemas the edge validates them with; a route without one
     // (none today) would still list its `{name}`s as plain strings.
     const params = r.params ? [] : [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true, schema: { type: 'string' as const } }));
     const pathItem = (paths[r.path] ??= {}) as Record<string, unknown>;
     pathItem[r.method.toLowerCase()] = {
       operationId,
-      summary: r.summary,
+      summary: doc.summary,
       ...(r.auth === 'none' ? { security: [] } : { 'x-credential': r.auth }),
       ...(r.params || r.query ? { requestParams: { ...(r.params ? { path: r.params } : {}), ...(r.query ? { query: r.query } : {}) } } : {}),
       ...(params.length ? { parameters: params } : {}),
-      // Inline: openapi-typescript makes a member with a `default` required everywhere but inside a
-      // request body, and `takeover` must stay optional. A clone from a copy of the definition has no
-      // parent, so neither the component id nor a $ref to it comes along.
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body.clone({ ...r.body._zod.def }) } } } } : {}),
-      responses: responsesOf(operationId, r),
+      // Inline (a request schema has no component id): openapi-typescript makes a member with a
+      // `default` required everywhere but inside a request body, and `takeover` must stay optional.
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      responses: responsesOf(operationId, r, doc),
     };
   }
   return createDocument(

@@ -7,7 +7,7 @@
  * does not cover is never silently treated as "no holidays" — the caller is told (`covered: false`),
  * falls back to the plain weekday rule, and raises a metric and a warning.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { HOLIDAY_TABLE } from '#shared/domain/holidayTable';
 import { addDays, weekday, type BeijingDate } from '#shared/domain/beijingTime';
 
@@ -20,11 +20,11 @@ export interface Calendar {
   dayKind(date: BeijingDate): { kind: DayKind; covered: boolean };
 }
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const date = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const CalendarOverride = z.object({
   years: z.record(
-    z.string().regex(/^\d{4}$/),
-    z.object({ holidays: z.array(date), workdays: z.array(date) }).strict(),
+    z.string().check(z.regex(/^\d{4}$/)),
+    z.strictObject({ holidays: z.array(date), workdays: z.array(date) }),
   ),
 });
 export type CalendarOverride = z.infer<typeof CalendarOverride>;

@@ -10,7 +10,7 @@
  * A publisher may narrow windows and shorten budgets of its preset; anything looser is refused
  * with a message that names the rule it would break.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import type { DayKind } from '#shared/domain/calendar';
 
 export interface Window {
@@ -57,21 +57,17 @@ const RULE_SOURCE: Record<PresetName, string> = {
 };
 
 const clock = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
-const hhmm = z
-  .string()
-  .regex(/^([01]\d|2[0-4]):[0-5]\d$/)
-  .transform((t) => Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60);
-const DayRuleInput = z
-  .object({ windows: z.array(z.tuple([hhmm, hhmm])).optional(), budgetMinutes: z.number().int().min(0).nullable().optional() })
-  .strict();
-const PlayPolicyInput = z
-  .object({
-    preset: z.enum(['nppa-2021', 'nppa-2019']).default('nppa-2021'),
-    holiday: DayRuleInput.optional(),
-    fridayToSunday: DayRuleInput.optional(),
-    workday: DayRuleInput.optional(),
-  })
-  .strict();
+const hhmm = z.pipe(
+  z.string().check(z.regex(/^([01]\d|2[0-4]):[0-5]\d$/)),
+  z.transform((t: string) => Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60),
+);
+const DayRuleInput = z.strictObject({ windows: z.optional(z.array(z.tuple([hhmm, hhmm]))), budgetMinutes: z.optional(z.nullable(z.number().check(z.int(), z.gte(0)))) });
+const PlayPolicyInput = z.strictObject({
+  preset: z._default(z.enum(['nppa-2021', 'nppa-2019']), 'nppa-2021'),
+  holiday: z.optional(DayRuleInput),
+  fridayToSunday: z.optional(DayRuleInput),
+  workday: z.optional(DayRuleInput),
+});
 
 /** Throws, naming the rule, when `candidate` allows something its preset forbids. */
 export function validatePolicy(candidate: PlayPolicy): void {

@@ -7,7 +7,7 @@
  * items 8–9 (detect minors on adult accounts, prevent account borrowing); Tencent's published
  * night patrol (零点巡航) and payment patrol, whose thresholds are mostly unpublished: ours are defaults.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { forcedMinorRules } from '#shared/domain/age';
 import { BEIJING_OFFSET_MS, DAY_MS } from '#shared/domain/beijingTime';
 
@@ -15,39 +15,37 @@ export type RiskSignal = 'device_many_accounts' | 'account_many_devices' | 'nigh
 
 export const RISK_SIGNALS: readonly RiskSignal[] = ['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts'];
 
-const count = z.number().int().min(1);
-const seconds = z.number().int().min(1);
-const fen = z.number().int().min(0);
+const count = z.number().check(z.int(), z.gte(1));
+const seconds = z.number().check(z.int(), z.gte(1));
+const fen = z.number().check(z.int(), z.gte(0));
 
-const RiskPolicyInput = z
-  .object({
-    /** More distinct accounts than this on one device within the window → challenge (rental-shop phones). */
-    maxAccountsPerDevice: count.default(3),
-    /** More distinct devices than this for one account within the window → challenge (rented accounts hop devices). */
-    maxDevicesPerAccount: count.default(3),
-    /** The window both device counts look back over. */
-    deviceWindowSeconds: seconds.default(86_400),
-    /** Night patrol: an adult account playing more than this between 22:00 and 08:00 Beijing in the last 24 h. */
-    nightPlaySecondsThreshold: z.number().int().min(0).default(3600),
-    /** Payment patrol: a flagged adult whose top-ups this month exceed this (fen; docs/rules.md: "> 400 CNY a month"). */
-    flaggedAdultMonthlySpendThreshold: fen.default(40_000),
-    /** Payment patrol of old identities (docs/rules.md: "60+ … > 1000 CNY in a month"). */
-    elderAge: z.number().int().min(18).max(150).default(60),
-    elderMonthlySpendThreshold: fen.default(100_000),
-    /** More accounts than this bound to one identity → challenge on login for the newer ones. */
-    maxAccountsPerIdentity: count.default(5),
-    /** A passed challenge silences its signal for this account this long (0: not at all). */
-    challengePassSuppressSeconds: z.number().int().min(0).default(7 * 86_400),
-    /** A failed or unanswered challenge puts the account under minor rules this long. */
-    minorRulesSeconds: seconds.default(30 * 86_400),
-    /** How long the publisher has to post a challenge's result before it counts as failed. */
-    challengeTtlSeconds: seconds.default(600),
-  })
-  .strict();
+const RiskPolicyInput = z.strictObject({
+  /** More distinct accounts than this on one device within the window → challenge (rental-shop phones). */
+  maxAccountsPerDevice: z._default(count, 3),
+  /** More distinct devices than this for one account within the window → challenge (rented accounts hop devices). */
+  maxDevicesPerAccount: z._default(count, 3),
+  /** The window both device counts look back over. */
+  deviceWindowSeconds: z._default(seconds, 86_400),
+  /** Night patrol: an adult account playing more than this between 22:00 and 08:00 Beijing in the last 24 h. */
+  nightPlaySecondsThreshold: z._default(z.number().check(z.int(), z.gte(0)), 3600),
+  /** Payment patrol: a flagged adult whose top-ups this month exceed this (fen; docs/rules.md: "> 400 CNY a month"). */
+  flaggedAdultMonthlySpendThreshold: z._default(fen, 40_000),
+  /** Payment patrol of old identities (docs/rules.md: "60+ … > 1000 CNY in a month"). */
+  elderAge: z._default(z.number().check(z.int(), z.gte(18), z.lte(150)), 60),
+  elderMonthlySpendThreshold: z._default(fen, 100_000),
+  /** More accounts than this bound to one identity → challenge on login for the newer ones. */
+  maxAccountsPerIdentity: z._default(count, 5),
+  /** A passed challenge silences its signal for this account this long (0: not at all). */
+  challengePassSuppressSeconds: z._default(z.number().check(z.int(), z.gte(0)), 7 * 86_400),
+  /** A failed or unanswered challenge puts the account under minor rules this long. */
+  minorRulesSeconds: z._default(seconds, 30 * 86_400),
+  /** How long the publisher has to post a challenge's result before it counts as failed. */
+  challengeTtlSeconds: z._default(seconds, 600),
+});
 
 export type RiskPolicy = z.infer<typeof RiskPolicyInput>;
 
-export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze(RiskPolicyInput.parse({}));
+export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze(z.parse(RiskPolicyInput, {}));
 
 /** Parses a publisher's risk policy (JSON value); missing keys take the defaults, unknown keys are refused. */
 export function parseRiskPolicy(json: unknown): RiskPolicy {

@@ -9,7 +9,7 @@
  * The limits are per person across all the company's games (docs/rules.md §3): callers pass the
  * person's day and month totals, reserved-but-unconfirmed amounts included.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /** The limits from `fromAge` up to the next band's `fromAge`. `null` means no limit. */
 export interface SpendingBand {
@@ -63,10 +63,10 @@ export const DEFAULT_SPENDING_POLICY: SpendingPolicy = [
 const LAW: SpendingPolicy = DEFAULT_SPENDING_POLICY;
 const ADULT_AGE = 18;
 
-const fen = z.number().int().min(0).nullable();
+const fen = z.nullable(z.number().check(z.int(), z.gte(0)));
 const SpendingPolicyInput = z
-  .array(z.object({ fromAge: z.number().int().min(0).max(150), single: fen, daily: fen, monthly: fen, allowed: z.boolean() }).strict())
-  .min(1);
+  .array(z.strictObject({ fromAge: z.number().check(z.int(), z.gte(0), z.lte(150)), single: fen, daily: fen, monthly: fen, allowed: z.boolean() }))
+  .check(z.minLength(1));
 
 /** Parses a publisher's spending policy (JSON value) and refuses anything looser than the law. */
 export function parseSpendingPolicy(json: unknown): SpendingPolicy {

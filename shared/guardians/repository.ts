@@ -14,7 +14,7 @@
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import type { GuardianControls } from '#shared/domain/guardianControls';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryPartition } from '#shared/storage/dynamo';
@@ -24,9 +24,9 @@ import { APPROVAL_PREFIX, approvalKey, guardianPartition, guardianshipKey, ident
 
 const Controls = z.object({
   playBanned: z.boolean(),
-  windows: z.array(z.tuple([z.string(), z.string()])).nullable(),
-  dailyPlayMinutes: z.number().nullable(),
-  spending: z.object({ single: z.number().nullable(), daily: z.number().nullable(), monthly: z.number().nullable() }),
+  windows: z.nullable(z.array(z.tuple([z.string(), z.string()]))),
+  dailyPlayMinutes: z.nullable(z.number()),
+  spending: z.object({ single: z.nullable(z.number()), daily: z.nullable(z.number()), monthly: z.nullable(z.number()) }),
   paymentApproval: z.boolean(),
 });
 
@@ -35,10 +35,10 @@ const Link = z.object({
   linkId: z.string(),
   status: z.enum(['pending', 'confirmed']),
   linkedAt: z.number(),
-  confirmedAt: z.number().optional(),
+  confirmedAt: z.optional(z.number()),
   /** HMAC of the confirmation code (never the code) and when it stops being valid. */
-  codeHash: z.string().optional(),
-  codeExpiresAt: z.number().optional(),
+  codeHash: z.optional(z.string()),
+  codeExpiresAt: z.optional(z.number()),
   controls: Controls,
 });
 export type GuardianLink = z.infer<typeof Link> & { controls: GuardianControls };
@@ -62,11 +62,11 @@ const ApprovalItem = z.object({
   status: z.enum(['pending', 'approved', 'declined']),
   /** The guardians whose controls asked for approval when it was requested: they decide. */
   deciders: z.array(z.string()),
-  decidedBy: z.string().optional(),
-  decidedAt: z.number().optional(),
+  decidedBy: z.optional(z.string()),
+  decidedAt: z.optional(z.number()),
 });
 export type Approval = z.infer<typeof ApprovalItem>;
-export const approvalFromItem = (item: Record<string, unknown>): Approval => ApprovalItem.parse(item);
+export const approvalFromItem = (item: Record<string, unknown>): Approval => z.parse(ApprovalItem, item);
 
 export class GuardianshipChanged extends Error {
   constructor() {
@@ -85,7 +85,7 @@ export class GuardianRepository {
   async guardianship(identityHash: string): Promise<Guardianship> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: guardianshipKey(identityHash), ConsistentRead: true }));
     if (!r.Item) return { identityHash, rev: 0, links: {} };
-    const { rev, links } = GuardianshipItem.parse(r.Item);
+    const { rev, links } = z.parse(GuardianshipItem, r.Item);
     return { identityHash, rev, links };
   }
 
@@ -133,11 +133,11 @@ export class GuardianRepository {
 
   async ward(guardianId: string, wardId: string): Promise<WardRef | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: wardKey(guardianId, wardId), ConsistentRead: true }));
-    return r.Item ? WardItem.parse(r.Item) : null;
+    return r.Item ? z.parse(WardItem, r.Item) : null;
   }
 
   async wards(guardianId: string): Promise<WardRef[]> {
-    return (await queryPartition(this.db, this.table, guardianPartition(guardianId), { skPrefix: WARD_PREFIX, consistent: true })).map((i) => WardItem.parse(i));
+    return (await queryPartition(this.db, this.table, guardianPartition(guardianId), { skPrefix: WARD_PREFIX, consistent: true })).map((i) => z.parse(WardItem, i));
   }
 
   /** Several wards' guardianships in one round trip (at most 100). */
@@ -148,7 +148,7 @@ export class GuardianRepository {
     for (const h of unique) out.set(h, { identityHash: h, rev: 0, links: {} });
     for (const item of found) {
       const h = String(item.pk).slice(identityPartition('').length);
-      const { rev, links } = GuardianshipItem.parse(item);
+      const { rev, links } = z.parse(GuardianshipItem, item);
       out.set(h, { identityHash: h, rev, links });
     }
     return out;

@@ -1,13 +1,14 @@
 /**
  * The edge of every HTTP function: "middleware first, handler last" (middy). It finds the route
- * by the event's routeKey, checks the kind of credential, validates the path parameters and the
- * body with the route's zod schemas, calls the operation, and turns every failure into an RFC 9457
- * problem document with the contract's code. Operations stay free of HTTP details.
+ * by the event's routeKey among the function's own routes (its group of shared/api/routes.ts),
+ * checks the kind of credential, validates the path parameters and the body with the route's zod
+ * schemas, calls the operation, and turns every failure into an RFC 9457 problem document with the
+ * contract's code. Operations stay free of HTTP details.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
-import { findRoute, type OperationId, type RouteOf, type RouteSpec } from '#shared/api/routes';
+import type * as z from '#shared/zod';
+import { routeKey, type RouteSpec, type Routes } from '#shared/api/routes';
 import { clock } from '#shared/clock';
 import { Problem, problemBody } from '#shared/problem';
 import { configuredGame, type Caller } from '#shared/caller';
@@ -17,18 +18,18 @@ import { isTransactionConflict } from '#shared/storage/conflicts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
-type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : Record<string, never>;
+type BodyOf<R> = R extends { body: infer B extends z.ZodMiniType } ? z.output<B> : undefined;
+type ParamsOf<R> = R extends { params: infer P extends z.ZodMiniType } ? z.output<P> : Record<string, never>;
 type CallerOf<R> = R extends { auth: 'none' } ? null : Caller;
 
-export interface Request<K extends OperationId> {
+export interface Request<R extends RouteSpec = RouteSpec, K extends string = string> {
   operation: K;
-  body: BodyOf<RouteOf<K>>;
-  params: ParamsOf<RouteOf<K>>;
+  body: BodyOf<R>;
+  params: ParamsOf<R>;
   query: Record<string, string>;
   /** Request headers, names in lower case (API Gateway v2 passes them so). */
   headers: Record<string, string>;
-  caller: CallerOf<RouteOf<K>>;
+  caller: CallerOf<R>;
   requestId: string;
   nowMs: number;
 }
@@ -41,7 +42,8 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export type Operations = { [K in OperationId]?: (req: Request<K>) => Promise<Reply> };
+/** One operation per route of the table, by operation id. */
+export type Operations<T extends Routes> = { [K in keyof T & string]: (req: Request<T[K], K>) => Promise<Reply> };
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = Exclude<APIGatewayProxyResultV2, string>;
@@ -91,7 +93,7 @@ function authorize(route: RouteSpec, event: Event): Caller | null {
 }
 
 // Paths and messages only: never echo the submitted values, which may be personal data.
-const issuesOf = (error: z.ZodError, extra: Record<string, string> = {}) => error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
+const issuesOf = (error: z.core.$ZodError, extra: Record<string, string> = {}) => error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
 
 /** Path parameters are checked before the operation, so no odd or over-long id reaches storage. */
 function parseParams(route: RouteSpec, event: Event): Record<string, unknown> {
@@ -149,8 +151,9 @@ function reply(r: Reply, requestId: string): Result {
   return { statusCode: r.status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(r.body) };
 }
 
-/** Builds the Lambda handler of one function from its operations. */
-export function httpFunction(operations: Operations) {
+/** Builds the Lambda handler of one function from its routes (shared/api/routes.ts) and an operation for each. */
+export function httpFunction<const T extends Routes>(table: T, operations: Operations<T>) {
+  const byKey = new Map(Object.entries(table).map(([name, route]) => [routeKey(route), [name, route] as const]));
   const handler = middy<Event, Result, Error, Context>()
     .use({
       onError: async (request) => {
@@ -174,10 +177,10 @@ export function httpFunction(operations: Operations) {
     })
     .handler(async (event) => {
       const requestId = event.requestContext.requestId;
-      const found = findRoute(event.routeKey);
-      const operation = found ? operations[found[0]] : undefined;
-      if (!found || !operation) throw new Problem('not_found');
+      const found = byKey.get(event.routeKey);
+      if (!found) throw new Problem('not_found');
       const [name, route] = found;
+      const operation = operations[name as keyof T & string];
       const caller = authorize(route, event);
       const params = parseParams(route, event);
       checkQuery(route, event);

@@ -5,7 +5,7 @@
  * repository, which owns the account item.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -35,20 +35,20 @@ export interface IdentityRecord {
 const IdentityItem = z.object({
   birthDate: z.string(),
   status: z.enum(['pending', 'verified', 'rejected']),
-  pi: z.string().optional(),
-  ai: z.string().optional(),
-  accounts: z.set(z.string()).optional(),
+  pi: z.optional(z.string()),
+  ai: z.optional(z.string()),
+  accounts: z.optional(z.set(z.string())),
   submittedAt: z.number(),
   updatedAt: z.number(),
-  sealed: z.string().optional(),
-  nameKey: z.string().optional(),
-  pendingNameKey: z.string().optional(),
-  guardianRev: z.number().optional(),
+  sealed: z.optional(z.string()),
+  nameKey: z.optional(z.string()),
+  pendingNameKey: z.optional(z.string()),
+  guardianRev: z.optional(z.number()),
 });
 
 /** The record of a stored identity item (its hash read from the key, storage attributes dropped). */
 export function identityFromItem(item: Record<string, unknown>): IdentityRecord {
-  const { accounts, ...rest } = IdentityItem.parse(item);
+  const { accounts, ...rest } = z.parse(IdentityItem, item);
   return { ...rest, identityHash: identityHashOf(item), accounts: accounts ? [...accounts] : [] };
 }
 

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { formatBeijing } from '#shared/domain/beijingTime';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
@@ -44,7 +44,7 @@ const QueuedItem = z.object({
   attempts: z.number(),
   nextAttemptAt: z.number(),
   state: z.enum(['queued', 'dead']),
-  lastError: z.string().optional(),
+  lastError: z.optional(z.string()),
 });
 export type QueuedNotification = z.infer<typeof QueuedItem>;
 
@@ -85,7 +85,7 @@ export class NotificationOutbox {
   /** Undelivered events whose next attempt is due at `nowMs`, earliest first, at most `limitPerShard` from each shard. */
   async due(nowMs: number, limitPerShard: number): Promise<QueuedNotification[]> {
     const items = await queryShards<Record<string, unknown>>(this.db, this.table, WEBHOOK_DUE_PREFIX, WEBHOOK_SHARDS, { below: sortableTime(nowMs + 1), limit: limitPerShard });
-    return items.map((i) => QueuedItem.parse(i)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.occurredAtMs - b.occurredAtMs);
+    return items.map((i) => z.parse(QueuedItem, i)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.occurredAtMs - b.occurredAtMs);
   }
 
   /**
@@ -139,7 +139,7 @@ export class NotificationOutbox {
   /** One event as stored (state and attempts), or null. */
   async get(id: string): Promise<QueuedNotification | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: webhookEventKey(id), ConsistentRead: true }));
-    return r.Item ? QueuedItem.parse(r.Item) : null;
+    return r.Item ? z.parse(QueuedItem, r.Item) : null;
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { addDays, beijingDate } from '#shared/domain/beijingTime';
 import { queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -48,7 +48,7 @@ export class AccessLogRepository {
   async between(from: string, to: string): Promise<AccessLogEntry[]> {
     const out: AccessLogEntry[] = [];
     for (let day = from; day <= to; day = addDays(day, 1)) {
-      for (const item of await queryPartition(this.db, this.table, accessLogPartition(day))) out.push(EntryItem.parse(item));
+      for (const item of await queryPartition(this.db, this.table, accessLogPartition(day))) out.push(z.parse(EntryItem, item));
     }
     return out;
   }

@@ -7,7 +7,7 @@
  */
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#shared/storage/conditions';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import type { TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -32,21 +32,21 @@ export interface OutboxEvent {
 }
 
 const QueuedItem = z.object({
-  gameId: z.string().default(DEFAULT_GAME_ID),
+  gameId: z._default(z.string(), DEFAULT_GAME_ID),
   si: z.string(),
   bt: z.union([z.literal(0), z.literal(1)]),
   atMs: z.number(),
   identityHash: z.string(),
   accountId: z.string(),
-  attempts: z.number().optional(),
+  attempts: z.optional(z.number()),
   /** The account was erased: the event carries its person's PI and is deleted once reported. */
-  pi: z.string().optional(),
-  eraseWhenSettled: z.boolean().optional(),
+  pi: z.optional(z.string()),
+  eraseWhenSettled: z.optional(z.boolean()),
 });
 export type QueuedEvent = z.infer<typeof QueuedItem>;
 
 /** The record of a queued outbox item (storage attributes dropped). */
-export const queuedEventFromItem = (item: Record<string, unknown>): QueuedEvent => QueuedItem.parse(item);
+export const queuedEventFromItem = (item: Record<string, unknown>): QueuedEvent => z.parse(QueuedItem, item);
 
 export type SettledState = 'sent' | 'dead' | 'dropped';
 

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { AccountRepository } from '#shared/accounts/repository';
 import { RISK_SIGNALS, type RiskSignal } from '#shared/domain/riskRules';
 import { isConditionFailure, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
@@ -59,10 +59,10 @@ const ChallengeItem = z.object({
   status: z.enum(['open', 'passed', 'failed']),
   createdAt: z.number(),
   expiresAtMs: z.number(),
-  method: z.string().optional(),
+  method: z.optional(z.string()),
 });
 /** The record of a stored challenge item (storage attributes dropped). */
-export const challengeFromItem = (item: Record<string, unknown>): Challenge => ChallengeItem.parse(item);
+export const challengeFromItem = (item: Record<string, unknown>): Challenge => z.parse(ChallengeItem, item);
 
 const AuditItem = z.object({
   accountId: z.string(),
@@ -71,10 +71,10 @@ const AuditItem = z.object({
   signal,
   context: z.enum(['login', 'payment', 'challenge']),
   inputs: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
-  challengeId: z.string().optional(),
+  challengeId: z.optional(z.string()),
 });
 /** The record of a stored audit item (storage attributes dropped). */
-export const auditEntryFromItem = (item: Record<string, unknown>): AuditEntry => AuditItem.parse(item);
+export const auditEntryFromItem = (item: Record<string, unknown>): AuditEntry => z.parse(AuditItem, item);
 
 const auditItem = (e: AuditEntry) => ({ ...auditKey(e.accountId, e.at, randomBytes(4).toString('hex')), ...e, expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS) });
 

@@ -17,7 +17,7 @@
  * outbox event in the same transaction.
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import type { GuardianRules } from '#shared/domain/guardianControls';
 import { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
@@ -81,25 +81,25 @@ const SessionItem = z.object({
   identityHash: z.string(),
   deviceHash: z.string(),
   birthDate: z.string(),
-  minorRulesUntil: z.number().optional(),
+  minorRulesUntil: z.optional(z.number()),
   playedBeforeSeconds: z.number(),
   startedAt: z.number(),
   lastHeartbeatAt: z.number(),
   lastSeq: z.number(),
   intervalSeconds: z.number(),
   state: z.enum(['live', 'ended']),
-  endReason: z.enum(END_REASONS).optional(),
-  endedAt: z.number().optional(),
+  endReason: z.optional(z.enum(END_REASONS)),
+  endedAt: z.optional(z.number()),
   minorAtLogin: z.boolean(),
   identityLeased: z.boolean(),
-  identityLeaseScope: z.string().optional(),
+  identityLeaseScope: z.optional(z.string()),
   // Sessions stored before games existed belong to the single game.
-  gameId: z.string().default(DEFAULT_GAME_ID),
-  guardian: z.object({ rev: z.number(), rules: z.custom<GuardianRules>().nullable(), watched: z.boolean() }).optional(),
+  gameId: z._default(z.string(), DEFAULT_GAME_ID),
+  guardian: z.optional(z.object({ rev: z.number(), rules: z.nullable(z.custom<GuardianRules>()), watched: z.boolean() })),
 });
 
 /** The record of a stored session item (storage attributes dropped). */
-export const sessionFromItem = (item: Record<string, unknown>): SessionRecord => SessionItem.parse(item);
+export const sessionFromItem = (item: Record<string, unknown>): SessionRecord => z.parse(SessionItem, item);
 
 export interface Lease {
   sessionId: string;
@@ -108,7 +108,7 @@ export interface Lease {
   gameId: string;
 }
 
-const LeaseItem = z.object({ sessionId: z.string(), deviceHash: z.string(), accountId: z.string(), gameId: z.string().default(DEFAULT_GAME_ID) });
+const LeaseItem = z.object({ sessionId: z.string(), deviceHash: z.string(), accountId: z.string(), gameId: z._default(z.string(), DEFAULT_GAME_ID) });
 
 /** A lease the new session replaces, and whether the session it names is still live (then it is ended). */
 export interface Replaced {
@@ -170,7 +170,7 @@ export class SessionRepository {
 
   async identityLease(identityHash: string, scope: string): Promise<Lease | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: identityLeaseKey(identityHash, scope), ConsistentRead: true }));
-    return r.Item ? LeaseItem.parse(r.Item) : null;
+    return r.Item ? z.parse(LeaseItem, r.Item) : null;
   }
 
   async get(sessionId: string): Promise<SessionRecord | null> {

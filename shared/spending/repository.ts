@@ -10,7 +10,7 @@
  * if it stays within its limit — the limit is the condition, so concurrent purchases cannot slip past it.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -51,7 +51,7 @@ const OrderItem = z.object({
   orderId: z.string(),
   accountId: z.string(),
   // Orders reserved before games were configurable carry none: they were the single game's.
-  gameId: z.string().default(DEFAULT_GAME_ID),
+  gameId: z._default(z.string(), DEFAULT_GAME_ID),
   identityHash: z.string(),
   amount: z.number(),
   day: z.string(),
@@ -59,10 +59,10 @@ const OrderItem = z.object({
   status: z.enum(['reserved', 'committed', 'cancelled', 'released']),
   reservedAt: z.number(),
   reservationExpiresAt: z.number(),
-  guardians: z.array(z.object({ guardianId: z.string(), wardId: z.string() })).optional(),
+  guardians: z.optional(z.array(z.object({ guardianId: z.string(), wardId: z.string() }))),
 });
 /** The record of a stored order item (storage attributes dropped). */
-export const orderFromItem = (item: Record<string, unknown>): Order => OrderItem.parse(item);
+export const orderFromItem = (item: Record<string, unknown>): Order => z.parse(OrderItem, item);
 
 export type ReserveOutcome =
   | { kind: 'reserved'; order: Order }

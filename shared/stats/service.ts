@@ -7,7 +7,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { log, metric, type StatEvent } from '#shared/log';
 import { changeEffects, statEventEffects, type FigureContext, type ItemChange } from '#shared/stats/figures';
 import type { CountedRecord, StatsRepository } from '#shared/stats/repository';
@@ -89,9 +89,9 @@ export async function countStreamRecords(deps: StatsDeps, records: readonly Stre
 }
 
 const StatLine = z.discriminatedUnion('stat', [
-  z.object({ stat: z.literal('loginRefused'), gameId: z.string().min(1).max(64), code: z.string().min(1).max(64), at: z.number() }),
-  z.object({ stat: z.literal('paymentRefused'), gameId: z.string().min(1).max(64), limit: z.string().min(1).max(32), at: z.number() }),
-  z.object({ stat: z.literal('piExport'), gameId: z.string().min(1).max(64), at: z.number() }),
+  z.object({ stat: z.literal('loginRefused'), gameId: z.string().check(z.minLength(1), z.maxLength(64)), code: z.string().check(z.minLength(1), z.maxLength(64)), at: z.number() }),
+  z.object({ stat: z.literal('paymentRefused'), gameId: z.string().check(z.minLength(1), z.maxLength(64)), limit: z.string().check(z.minLength(1), z.maxLength(32)), at: z.number() }),
+  z.object({ stat: z.literal('piExport'), gameId: z.string().check(z.minLength(1), z.maxLength(64)), at: z.number() }),
 ]);
 
 /**

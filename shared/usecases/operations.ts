@@ -4,7 +4,7 @@
  * so none is written to the access log (2019 Children's PI Regulations Art. 15 covers access to
  * personal information).
  */
-import type { z } from 'zod';
+import type * as z from '#shared/zod';
 import { AnnualReportQuery, StatsQuery } from '#shared/api/schemas';
 import { addDays, beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import { uncoveredDays, type Calendar } from '#shared/domain/calendar';
@@ -23,7 +23,7 @@ export interface OperationsDeps {
   games: readonly Game[];
 }
 
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.output<S> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
   return parsed.data;

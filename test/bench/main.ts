@@ -30,7 +30,7 @@ import { drainOutbox } from '#shared/reporting/reporter';
 import { createDocumentClient, ddbCallCounter } from '#shared/storage/dynamo';
 import { startDynamoLocal, ensureTable } from '#infra/local/dynamoLocal';
 import { startLocalGateway } from '#infra/local/gateway';
-import { LAMBDA_ALIASES } from '#infra/gatewayFunction';
+import { LAMBDA_ESBUILD } from '#infra/gatewayFunction';
 import { idNumberFor } from '#test/support/people';
 import { clientBundleSizes } from '#test/support/clientBundle';
 import { hourCost, perMillionHours } from '#test/bench/cost';
@@ -165,14 +165,16 @@ async function main(): Promise<void> {
     const files: Record<string, string> = {};
     for (const name of ['hello', 'ddbOnly', ...names]) {
       const outfile = join(out, `${name}.mjs`);
-      // The stack's options (infra/gatewayFunction.ts); the two probes resolve packages from here.
+      const probe = name === 'hello' || name === 'ddbOnly';
+      // The stack's options (infra/gatewayFunction.ts); the floor is the SDK as it comes (default options, no aliases).
       await build({
-        entryPoints: [name === 'hello' || name === 'ddbOnly' ? join(out, `${name}.ts`) : `functions/${name}.ts`],
-        bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true, mainFields: ['module', 'main'], tsconfig: 'tsconfig.json', outfile, logLevel: 'error',
+        ...LAMBDA_ESBUILD,
+        ...(probe ? { alias: {} } : {}),
+        entryPoints: [probe ? join(out, `${name}.ts`) : `functions/${name}.ts`],
+        tsconfig: 'tsconfig.json',
+        outfile,
+        logLevel: 'error',
         nodePaths: [join(process.cwd(), 'node_modules')],
-        // The floor is the SDK as it comes (default options, no aliases); the functions as the stack bundles them.
-        ...(name === 'hello' || name === 'ddbOnly' ? {} : { alias: LAMBDA_ALIASES }),
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       });
       files[name] = outfile;
       if (name !== 'hello' && name !== 'ddbOnly') bundles[name] = statSync(outfile).size;

@@ -3,7 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '#shared/api/openapi';
-import { routeList } from '#shared/api/routes';
+import { routeList, routes } from '#shared/api/routes';
 import { PaymentReservation } from '#shared/api/schemas';
 import { callerFromClaims, httpFunction } from '#shared/http/api';
 import { Problem, PROBLEMS, problemBody } from '#shared/problem';
@@ -85,7 +85,8 @@ const answer = (r: unknown) => {
 /** Operations that record whether they ran and with which params. */
 function recorder() {
   const seen: Array<Record<string, unknown>> = [];
-  const handler = httpFunction({
+  const { heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment } = routes;
+  const handler = httpFunction({ heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment }, {
     heartbeat: async (req) => (seen.push(req.params), { status: 200, body: { ok: true } }),
     endSession: async (req) => (seen.push(req.params), { status: 204 }),
     commitPayment: async (req) => (seen.push(req.params), { status: 200, body: { ok: true } }),
@@ -165,7 +166,7 @@ describe('path parameters at the edge', () => {
     expect(seen).toEqual([]);
     // The configured game (here the single game `default`) passes, with its id on the caller.
     const callers: unknown[] = [];
-    const handler = httpFunction({ commitPayment: async (req) => (callers.push(req.caller), { status: 200, body: {} }) });
+    const handler = httpFunction({ commitPayment: routes.commitPayment }, { commitPayment: async (req) => (callers.push(req.caller), { status: 200, body: {} }) });
     expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'default' }), lambdaContext)).status).toBe(200);
     expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' } }), lambdaContext)).status).toBe(200);
     expect(callers).toEqual([{ accountId: 'acct-1', kind: 'player', gameId: 'default' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }]);
@@ -232,7 +233,7 @@ describe('body bytes', () => {
 
 describe('transaction conflicts at the edge', () => {
   const cancelled = (codes: string[]) => new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-  const failing = (error: Error) => httpFunction({ reservePayment: async () => { throw error; } });
+  const failing = (error: Error) => httpFunction({ reservePayment: routes.reservePayment }, { reservePayment: async () => { throw error; } });
   const reserve = event('POST /v1/payments', { body: '{"orderId":"o-1","amount":100}' });
 
   it('answers a conflict that outlasted the retries with 429 write_contention and Retry-After: 1', async () => {

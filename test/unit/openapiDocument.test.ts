@@ -15,7 +15,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codesOfResponse, openApiDocument } from '#shared/api/openapi';
-import { routeList } from '#shared/api/routes';
+import { routeDocs } from '#shared/api/routeDocs';
 import { PROBLEMS } from '#shared/problem';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -131,7 +131,7 @@ describe('the OpenAPI document', () => {
     expect(() => codesOfResponse('POST /x (x)', 403, 'Problem')).toThrow('POST /x (x) 403: a problem response must name its codes in its description');
     expect(() => codesOfResponse('POST /x (x)', 403, 'forbidden or session_not_found')).toThrow('POST /x (x) 403: session_not_found answers 404');
     // Every response of the route table that carries problems names only codes of its own status.
-    for (const [id, r] of routeList()) for (const [status, resp] of Object.entries(r.responses)) if (Number(status) >= 400) for (const c of codesOfResponse(id, Number(status), resp.description)) expect(PROBLEMS[c].status).toBe(Number(status));
+    for (const [id, r] of Object.entries(routeDocs)) for (const [status, resp] of Object.entries(r.responses)) if (Number(status) >= 400) for (const c of codesOfResponse(id, Number(status), resp.description)) expect(PROBLEMS[c].status).toBe(Number(status));
   });
 });
 

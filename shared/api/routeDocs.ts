@@ -1,0 +1,301 @@
+/**
+ * What the OpenAPI document says about each route (shared/api/routes.ts), by operation id: its
+ * summary and its responses (a description, and the response body's schema from
+ * shared/api/responses.ts). The type makes every route documented, and nothing else. Only the
+ * document's generator (shared/api/openapi.ts: the `meta` function and `npm run docs:api`) imports
+ * this module, so no function that handles requests carries any of it.
+ *
+ * The document lists the operations in the order written here.
+ */
+import * as r from '#shared/api/responses';
+import type { OperationId } from '#shared/api/routes';
+import type * as z from '#shared/zod';
+
+export interface RouteDoc {
+  summary: string;
+  /** By status. A problem response names its codes in its description (shared/api/openapi.ts `codesOfResponse`). */
+  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
+}
+
+// Routes whose operation writes in a DynamoDB transaction: a conflict that outlasts the storage
+// client's retries (shared/storage/dynamo.ts) answers this, never a 500.
+const contention = { description: 'write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again', schema: r.Problem };
+
+// Every route that takes a credential may answer unknown_game: the token's `game` claim names a game
+// this deployment is not configured for (shared/http/api.ts; a token without one is for the first
+// configured game). Routes for one kind of credential answer forbidden to the other kind.
+const UNKNOWN_GAME = "unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)";
+const unknownGame = { description: UNKNOWN_GAME, schema: r.Problem };
+const refusedCredential = (kind: 'player' | 'server' | 'operator') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: r.Problem });
+
+export const routeDocs: { [K in OperationId]: RouteDoc } = {
+  health: {
+    summary: 'Liveness',
+    responses: { 200: { description: 'Up', schema: r.Health } },
+  },
+  openapi: {
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+  listGames: {
+    summary: 'The games this deployment serves',
+    responses: { 200: { description: 'Every configured game, in configured order', schema: r.Games } },
+  },
+  submitIdentity: {
+    summary: 'Submit real-name information',
+    responses: {
+      200: { description: 'Verified, or pending (the national system answered "in progress"; the gateway finishes it later)', schema: r.IdentitySubmitted },
+      403: refusedCredential('player'),
+      409: { description: 'identity_already_bound', schema: r.Problem },
+      422: { description: 'invalid_id_number or identity_rejected', schema: r.Problem },
+      429: { description: 'rate_limited or write_contention (with Retry-After)', schema: r.Problem },
+      503: { description: 'upstream_unavailable (with Retry-After)', schema: r.Problem },
+    },
+  },
+  readIdentity: {
+    summary: "The account's real-name status",
+    responses: { 200: { description: 'Status and, when known, the age band for today', schema: r.IdentityView }, 403: refusedCredential('player') },
+  },
+  startSession: {
+    summary: 'Log in to play',
+    responses: {
+      201: { description: 'Session started; null remaining/endsAt means no limit applies', schema: r.SessionStarted },
+      403: { description: `identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: r.Problem },
+      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.Problem },
+      429: contention,
+    },
+  },
+  heartbeat: {
+    summary: 'Heartbeat during play',
+    responses: {
+      200: { description: 'What the client must do, and when to call next', schema: r.HeartbeatAnswer },
+      403: refusedCredential('player'),
+      404: { description: 'session_not_found', schema: r.Problem },
+      409: { description: 'stale_heartbeat (seq lower than the last one seen)', schema: r.Problem },
+      429: contention,
+    },
+  },
+  endSession: {
+    summary: 'Log out (idempotent)',
+    responses: { 204: { description: 'Logged out' }, 403: refusedCredential('player'), 429: contention },
+  },
+  readLimits: {
+    summary: "The player's play-time and spending limits now",
+    responses: { 200: { description: 'Agrees with what a login or a reservation at this instant would decide', schema: r.Limits }, 403: refusedCredential('player') },
+  },
+  reservePayment: {
+    summary: 'Reserve a payment before charging',
+    responses: {
+      201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: r.PaymentReserved },
+      403: {
+        description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required, forbidden (accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
+        schema: r.Problem,
+      },
+      409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: r.Problem },
+      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.Problem },
+      429: contention,
+    },
+  },
+  commitPayment: {
+    summary: 'Make a reservation permanent (idempotent)',
+    responses: {
+      200: { description: 'Committed', schema: r.PaymentState },
+      403: unknownGame,
+      404: { description: 'order_not_found', schema: r.Problem },
+      409: { description: 'order_expired (the reservation had been released)', schema: r.Problem },
+    },
+  },
+  cancelPayment: {
+    summary: 'Release a reservation (idempotent)',
+    responses: {
+      200: { description: 'Cancelled', schema: r.PaymentState },
+      403: unknownGame,
+      404: { description: 'order_not_found', schema: r.Problem },
+      409: { description: 'order_conflict (the order was already committed)', schema: r.Problem },
+      429: contention,
+    },
+  },
+  challengeResult: {
+    summary: "The publisher's verdict on a challenge (face check)",
+    responses: {
+      200: { description: 'Recorded; a failed or expired challenge puts the account under minor rules', schema: r.ChallengeState },
+      403: refusedCredential('server'),
+      404: { description: 'challenge_not_found', schema: r.Problem },
+      429: contention,
+    },
+  },
+  readMyData: {
+    summary: 'Everything the gateway holds about this account and its person (export)',
+    responses: { 200: { description: 'This account\'s data only: no other account\'s data, no keys, hashes or PI', schema: r.MyData }, 403: refusedCredential('player') },
+  },
+  eraseMe: {
+    summary: 'Erase this account (idempotent)',
+    responses: {
+      200: { description: 'Erased: a live session ended (its logout is reported); what the law still needs is listed in retained, with until and why. Repeating it changes nothing', schema: r.Erasure },
+      403: refusedCredential('player'),
+      429: contention,
+    },
+  },
+  adminReadAccount: {
+    summary: 'An account for compliance staff: status, age band, risk flags, recent sessions, payments, audit entries. Query `reason` (1–200 characters) is required; the access is logged before anything is returned',
+    responses: {
+      200: { description: 'The account (the access-log entry was written first)', schema: r.AdminAccount },
+      400: { description: 'invalid_request (reason missing, empty or over 200 characters)', schema: r.Problem },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (nothing is stored about this account; the access is still logged)', schema: r.Problem },
+    },
+  },
+  adminAccessLog: {
+    summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, inclusive, at most 367 days)',
+    responses: {
+      200: { description: 'Entries oldest first; they cannot be changed or deleted and are kept three years', schema: r.AccessLog },
+      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: r.Problem },
+      403: refusedCredential('operator'),
+    },
+  },
+  correctIdentity: {
+    summary: 'Correct a wrongly bound identity: checked with the national system again; a stricter (younger) identity applies at once, a looser one waits for an operator',
+    responses: {
+      200: { description: 'corrected (live sessions ended with reason identity_corrected; the next login is under the new age) or unchanged', schema: r.IdentityCorrected },
+      202: { description: 'awaiting_operator: the new identity is older; the account stays under the current (stricter) one until an operator applies it', schema: r.IdentityCorrected },
+      403: { description: `identity_required (no verified identity to correct), forbidden or ${UNKNOWN_GAME}`, schema: r.Problem },
+      422: { description: 'invalid_id_number or identity_rejected', schema: r.Problem },
+      429: contention,
+      503: { description: 'upstream_unavailable (with Retry-After)', schema: r.Problem },
+    },
+  },
+  adminCorrections: {
+    summary: 'Looser identity corrections waiting for an operator. Query `reason` (1–200 characters) is required; the access is logged first',
+    responses: { 200: { description: 'Oldest first', schema: r.Corrections }, 400: { description: 'invalid_request (reason missing or too long)', schema: r.Problem }, 403: refusedCredential('operator') },
+  },
+  adminDecideCorrection: {
+    summary: "Apply or refuse an account's waiting identity correction, with a reason (logged before anything changes)",
+    responses: {
+      200: { description: 'Applied (live sessions ended; the next login is under the new age) or refused', schema: r.CorrectionDecided },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no correction waiting for this account; the access is still logged)', schema: r.Problem },
+      429: contention,
+    },
+  },
+  linkWard: {
+    summary: 'Guardian: ask to link a minor the gateway has verified (by name and ID number)',
+    responses: {
+      200: { description: 'Asked before: the same wardId (a fresh code while still pending)', schema: r.WardLink },
+      201: { description: 'Link pending until the ward confirms the code from one of its accounts; a pending link can only tighten', schema: r.WardLink },
+      403: { description: `guardian_not_eligible (only a verified adult can be a guardian), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'ward_not_found: no verified minor has that name and number (the same answer for a wrong name and an unknown number)', schema: r.Problem },
+      422: { description: 'invalid_id_number', schema: r.Problem },
+      429: { description: 'rate_limited (5 failed look-ups in a Beijing day; Retry-After until the next Beijing day) or write_contention', schema: r.Problem },
+    },
+  },
+  listWards: {
+    summary: "Guardian: the guardian's wards and this guardian's controls",
+    responses: { 200: { description: 'Wards, oldest link first', schema: r.Wards }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem } },
+  },
+  setWardControls: {
+    summary: "Guardian: change this guardian's controls (what applies is the strictest of the law, the publisher's policy and every guardian's)",
+    responses: {
+      200: { description: "This guardian's controls; they apply from the next request on (a live session's next heartbeat)", schema: r.GuardianControls },
+      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
+      404: { description: "ward_not_found (unknown wardId, or another guardian's)", schema: r.Problem },
+      429: contention,
+    },
+  },
+  unlinkWard: {
+    summary: "Guardian: end this guardian's link and controls",
+    responses: { 204: { description: 'Ended' }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem }, 404: { description: 'ward_not_found', schema: r.Problem }, 429: contention },
+  },
+  wardActivity: {
+    summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, both included, at most 92 days); confirmed links only",
+    responses: {
+      200: { description: 'Sessions started and payments reserved in the range, oldest first, with totals (played seconds; committed fen)', schema: r.Activity },
+      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 92 days)', schema: r.Problem },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
+      404: { description: 'ward_not_found', schema: r.Problem },
+    },
+  },
+  exportWardData: {
+    summary: "Guardian: everything the gateway holds about the ward, over all of the ward's accounts (confirmed links only)",
+    responses: {
+      200: { description: 'The export of GET /v1/me/data over every account of the ward (records together, `accounts` lists each account)', schema: r.WardData },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
+      404: { description: 'ward_not_found', schema: r.Problem },
+    },
+  },
+  eraseWardData: {
+    summary: "Guardian: erase every account of the ward (confirmed links only); the person and every guardian link go with the last",
+    responses: {
+      200: { description: 'Erased, as DELETE /v1/me for each account: what the law still needs is listed in retained', schema: r.Erasure },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
+      404: { description: 'ward_not_found', schema: r.Problem },
+      429: contention,
+    },
+  },
+  listApprovals: {
+    summary: "Guardian: payments of the guardian's wards waiting for (or decided by) this guardian",
+    responses: { 200: { description: 'Newest first; kept a day after they expire', schema: r.Approvals }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem } },
+  },
+  decideApproval: {
+    summary: 'Guardian: approve or decline a payment (once; a decision cannot be changed)',
+    responses: {
+      200: { description: 'Decided (the same decision again answers the same)', schema: r.ApprovalDecided },
+      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
+      404: { description: 'approval_not_found', schema: r.Problem },
+      409: { description: 'approval_decided (decided otherwise, or expired: with approvalStatus)', schema: r.Problem },
+    },
+  },
+  confirmGuardian: {
+    summary: "Ward: confirm a guardian's link with its code (from any of the ward's accounts)",
+    responses: {
+      200: { description: 'Confirmed', schema: r.LinkConfirmed },
+      403: refusedCredential('player'),
+      404: { description: 'link_not_found (wrong or expired code)', schema: r.Problem },
+      429: contention,
+    },
+  },
+  myGuardians: {
+    summary: "Ward: the guardian links of this account's person",
+    responses: { 200: { description: 'Links (no guardian identity)', schema: r.MyGuardians }, 403: refusedCredential('player') },
+  },
+  adminStats: {
+    summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
+    responses: {
+      200: { description: 'The days with any activity, and the week distribution of minors\' play', schema: r.Stats },
+      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: r.Problem },
+      403: refusedCredential('operator'),
+    },
+  },
+  adminAnnualReport: {
+    summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
+    responses: {
+      200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: r.AnnualReport },
+      400: { description: 'invalid_request (year missing or malformed)', schema: r.Problem },
+      403: refusedCredential('operator'),
+    },
+  },
+  adminDeadLetters: {
+    summary: 'Login/logout events the national system refused for good, newest first (at most 200), with the errcode and what it means',
+    responses: { 200: { description: 'Dead letters', schema: r.DeadLetters }, 403: refusedCredential('operator') },
+  },
+  adminRetryDeadLetter: {
+    summary: "Put a dead letter back in its game's queue: the reporter sends it again (its time shifted when old, as for any backlog)",
+    responses: {
+      200: { description: 'Queued again', schema: r.DeadLetterRetried },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no dead letter has this id, or it was already retried)', schema: r.Problem },
+    },
+  },
+  adminCalendar: {
+    summary: 'Holiday-calendar coverage: the years loaded, the days among the next 60 it does not cover, and how to load a year',
+    responses: { 200: { description: 'Coverage', schema: r.CalendarCoverage }, 403: refusedCredential('operator') },
+  },
+  consoleIndex: {
+    summary: 'The operators\' web console (a single page; signing in takes an operator token, which the page keeps in the tab only). Also answers `/console/` and `/console/index.html`',
+    responses: { 200: { description: 'text/html' } },
+  },
+  consoleAsset: {
+    summary: "A file of the operators' web console (app.js, app.css, index.html)",
+    responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.Problem } },
+  },
+};
