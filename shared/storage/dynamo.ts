@@ -1,28 +1,21 @@
 /**
- * The one DynamoDB client of a function, created at module load. Locally `DYNAMODB_ENDPOINT`
- * points it at DynamoDB Local; deployed it uses the function's role. Every call passes through
- * `ddbCallCounter` so tests and the benchmark can prove the per-request budgets of docs/design.md, and
- * every transaction through `transactionConflictRetry`.
+ * The one DynamoDB client of a function, created at its first use. Locally `DYNAMODB_ENDPOINT`
+ * points it at DynamoDB Local; deployed it uses the function's role. Every transaction passes
+ * through `transactionConflictRetry`. The tests and the benchmark count requests and write units
+ * with middleware of their own (test/support/ddbCounter.ts, through `onClientCreated`): nothing of
+ * it ships.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand, type BatchGetCommandOutput, type QueryCommandOutput, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
-export const ddbCallCounter = {
-  calls: 0,
-  byOperation: new Map<string, number>(),
-  /**
-   * When on (the benchmark and the write-unit tests), every write asks DynamoDB for its consumed
-   * capacity, table and indexes (`ReturnConsumedCapacity: INDEXES`), and `writeUnits` adds it up.
-   * Off otherwise: the answers would only grow.
-   */
-  measureCapacity: false,
-  writeUnits: 0,
-};
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
-type Consumed = { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
-const unitsOf = (consumed: Consumed): number => (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+/** Called with every client this module creates, before its own middleware is added. */
+type ClientHook = (client: DynamoDBClient) => void;
+const clientHooks: ClientHook[] = [];
+export function onClientCreated(hook: ClientHook): void {
+  clientHooks.push(hook);
+}
 
 /** Name of the middleware that re-sends a transaction cancelled only by conflicts. */
 export const TRANSACTION_CONFLICT_RETRY = 'transactionConflictRetry';
@@ -37,22 +30,9 @@ export function createDocumentClient(options: { endpoint?: string; region?: stri
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 4,
   });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      ddbCallCounter.calls += 1;
-      const op = String(context.commandName ?? 'unknown');
-      ddbCallCounter.byOperation.set(op, (ddbCallCounter.byOperation.get(op) ?? 0) + 1);
-      if (!ddbCallCounter.measureCapacity || !WRITES.has(op)) return next(args);
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
-      // A refused condition is not counted (DynamoDB Local reports nothing on an error).
-      const result = await next(args);
-      ddbCallCounter.writeUnits += unitsOf((result.output as { ConsumedCapacity?: Consumed }).ConsumedCapacity);
-      return result;
-    },
-    { step: 'initialize', name: 'ddbCallCounter' },
-  );
-  // The SDK's own retries leave a cancelled transaction alone. Added after the counter (so inside
-  // it), a re-sent call counts once, as with the SDK's retries; serialization and sending run again.
+  for (const hook of clientHooks) hook(client);
+  // The SDK's own retries leave a cancelled transaction alone. Added after the hooks' middleware (so
+  // inside it), a re-sent call counts once, as with the SDK's retries; serialization and sending run again.
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!TRANSACTIONS.has(String(context.commandName))) return next(args);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ddbCallCounter } from '#shared/storage/dynamo';
+import { ddbCallCounter } from '#test/support/ddbCounter';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ddbCallCounter } from '#shared/storage/dynamo';
+import { ddbCallCounter } from '#test/support/ddbCounter';
 import { startStatsFeed } from '#infra/local/statsFeed';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';

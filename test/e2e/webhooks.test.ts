@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ddbCallCounter } from '#shared/storage/dynamo';
+import { ddbCallCounter } from '#test/support/ddbCounter';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';

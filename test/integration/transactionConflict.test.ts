@@ -8,7 +8,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTransactionConflict } from '#shared/storage/conflicts';
-import { ddbCallCounter, TRANSACTION_CONFLICT_RETRIES } from '#shared/storage/dynamo';
+import { TRANSACTION_CONFLICT_RETRIES } from '#shared/storage/dynamo';
+import { ddbCallCounter } from '#test/support/ddbCounter';
 import { cancellation, injectCancellations } from '#test/support/conflicts';
 import { freshTable } from '#test/support/table';
 

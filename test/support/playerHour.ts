@@ -5,7 +5,7 @@
  * consumed (DynamoDB Local's `ConsumedCapacity`, table and indexes): the cost model's inputs
  * (test/bench/cost.ts), asserted by test/e2e/writeUnits.test.ts and printed by `npm run bench`.
  */
-import { ddbCallCounter } from '#shared/storage/dynamo';
+import { ddbCallCounter } from '#test/support/ddbCounter';
 import type { client } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
