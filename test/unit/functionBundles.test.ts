@@ -52,7 +52,6 @@ describe('the function bundles', () => {
     // request counter (test/support/ddbCounter.ts hooks in from outside).
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('infra/') || f.includes('simulator'))).toEqual([]);
     expect(text).not.toContain('ddbCallCounter');
-    expect(text).not.toContain('ReturnConsumedCapacity');
     // `meta` lists every route in the document it serves.
     const own = routeList().filter(([, r]) => r.fn === name || name === 'meta').map(([, r]) => `${r.method} ${r.path}`).sort();
     // Route entries as the minifier writes them: {method:"GET",path:"/v1/…",fn:"…",…}
