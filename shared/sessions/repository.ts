@@ -114,6 +114,11 @@ const LeaseItem = z.object({ sessionId: z.string(), deviceHash: z.string(), acco
 export interface Replaced {
   lease: Lease;
   live: boolean;
+  /**
+   * A live session gone silent past its deadline: it ends as the sweeper would have ended it
+   * (`session_expired`, at `endedAt`), not as taken over at the login's time.
+   */
+  silent?: { endedAt: number };
   /** Night-play seconds of the replaced session (adults' night patrol). */
   nightSeconds?: number;
   /** Play seconds of the replaced session to add to its person's day (budget policies). */
@@ -233,7 +238,7 @@ export class SessionRepository {
           s.gameId,
           lease,
           ownOld?.lease.sessionId ?? null,
-          ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: now, seconds: ownOld.nightSeconds ?? 0 } : null,
+          ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: ownOld.silent?.endedAt ?? now, seconds: ownOld.nightSeconds ?? 0 } : null,
           sameAccountOtherGame ? { gameId: sameAccountOtherGame.gameId, sessionId: sameAccountOtherGame.sessionId } : undefined,
           { guardianRev: s.guardian?.rev ?? null },
         ),
@@ -255,7 +260,8 @@ export class SessionRepository {
     for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
     for (const old of ended.values()) {
       const sid = old.lease.sessionId;
-      items.push([`end:${sid}`, this.endUpdate(sid, 'signed_in_elsewhere', now, s.guardian?.watched)]);
+      const endedAt = old.silent?.endedAt ?? now;
+      items.push([`end:${sid}`, this.endUpdate(sid, old.silent ? 'session_expired' : 'signed_in_elsewhere', endedAt, s.guardian?.watched)]);
       if (old.play && old.play.seconds > 0) {
         // One transaction touches an item once: the day's check rides on this update of the same day.
         if (dayCheck && old.play.identityHash === s.identityHash && old.play.day === dayCheck.day) {
@@ -263,7 +269,7 @@ export class SessionRepository {
           dayCheck = undefined;
         } else items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
       }
-      items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: now, identityHash: s.identityHash, accountId: old.lease.accountId })]);
+      items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: old.lease.accountId })]);
       // The person's session on another account also holds that account's lease in its game: release it.
       if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, null, sid, null)]);
     }

@@ -272,13 +272,16 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
     const live = session?.state === 'live';
     const silent = !session || nowMs > heartbeatDeadline(session.lastHeartbeatAt, session.intervalSeconds);
     if (live && !silent && !request.takeover && !sameDevice) throw new Problem('session_active_elsewhere');
-    const play = session && live ? dayPlay(deps, session, nowMs) : undefined;
+    // A live session past its deadline ends as the sweeper would end it (within ±5 minutes of its real end).
+    const endAt = session && live && silent ? silentSessionEnd(session) : nowMs;
+    const play = session && live ? dayPlay(deps, session, endAt) : undefined;
     return {
       lease: held,
       live,
+      ...(session && live && silent ? { silent: { endedAt: endAt } } : {}),
       identityLeased: live && session.identityLeased,
       identityLeaseScope: session?.identityLeaseScope,
-      nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, nowMs) : 0,
+      nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, endAt) : 0,
       ...(play && session ? { play: { identityHash: session.identityHash, ...play } } : {}),
     };
   };

@@ -216,6 +216,22 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
     expect(data.body.sessions).toEqual([expect.objectContaining({ sessionId: s.body.sessionId, state: 'ended', endReason: 'session_expired', endedAt: '2026-11-25T10:15:00+08:00' })]);
   });
 
+  it.skipIf(deployed)('a login after a session went silent ends it as the sweeper would (session_expired, 5 minutes after its last heartbeat for an adult), not at the login', async () => {
+    await t.api.setClock('2026-11-26T10:00:00+08:00');
+    const token = await verifiedAccount('s-silent-replaced', '1986-06-06');
+    const first = await login(token, 'old-pc');
+    await t.api.setClock('2026-11-26T10:10:00+08:00');
+    expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).status).toBe(200);
+    // Past 10:10 + 2 × 600 + 30 s, before any sweep: another device logs in without taking over.
+    await t.api.setClock('2026-11-26T10:31:00+08:00');
+    const second = await login(token, 'new-pc');
+    expect(second.status).toBe(201);
+    const data = await t.api.call('GET', '/v1/me/data', { token });
+    expect(data.body.sessions.find((x: { sessionId: string }) => x.sessionId === first.body.sessionId)).toMatchObject({ state: 'ended', endReason: 'session_expired', endedAt: '2026-11-26T10:15:00+08:00' });
+    const again = await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 2 } });
+    expect(again.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });
+  });
+
   it('ends a silent session after two intervals plus 30 s', async () => {
     await t.api.setClock('2026-10-04T20:30:00+08:00');
     const token = await verifiedAccount('s-silent', '2012-12-12');
