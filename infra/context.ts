@@ -18,8 +18,12 @@ export const DeploymentContext = z.object({
   throttleRatePerSecond: z.coerce.number().int().positive().default(2000),
   throttleBurst: z.coerce.number().int().positive().default(1000),
   logRetentionDays: z.coerce.number().int().positive().default(180),
-  /** The functions' application log level (Lambda drops lines below it; DEBUG while investigating). */
-  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /**
+   * The functions' application log level (Lambda drops lines below it; DEBUG while investigating).
+   * Not WARN or ERROR: Lambda counts a line without a level as INFO, so the metric lines (embedded
+   * metric format) and the figure events would be dropped with it — every alarm and figure lost.
+   */
+  logLevel: z.enum(['DEBUG', 'INFO']).default('INFO'),
   /** Where alarms are e-mailed (an SNS subscription the recipient confirms); unset: subscribe yourself. */
   alarmEmail: z.email().optional(),
   /**

@@ -56,7 +56,7 @@ export interface GatewayFunctionProps extends Partial<NodejsFunctionProps> {
   /** The log group's name (the data key only encrypts log groups under the stack's own prefix). */
   logGroupName: string;
   /** Application log level: Lambda drops the function's lines below it (shared/log.ts reads it too). */
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel: 'DEBUG' | 'INFO';
 }
 
 export class GatewayFunction extends NodejsFunction {
@@ -102,6 +102,9 @@ export class GatewayFunction extends NodejsFunction {
         banner: BANNER,
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
         esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) },
+        // The alias targets are relative to the project root: local bundling runs there, and so does
+        // the Docker fallback (where the project is mounted at /asset-input).
+        workingDirectory: '/asset-input',
       },
       ...rest,
     });

@@ -85,7 +85,8 @@ const firstGame = (): Game => settings().GAMES[0]!;
  * The per-second gates every running copy shares: the national system's limits are per game, so
  * each game has its own (named by game; the identity endpoints go out under the first game).
  */
-const gate = (name: string, perSecond: number) => new RateGate(documentClient(), settings().TABLE_NAME, name, perSecond, clock.now);
+// Real time, not the gateway's clock: the national system counts calls in real seconds.
+const gate = (name: string, perSecond: number) => new RateGate(documentClient(), settings().TABLE_NAME, name, perSecond, Date.now);
 const checkGates = /* @__PURE__ */ once(async () => ({ check: gate('nppa-check', RATE_LIMITS.check), query: gate('nppa-query', RATE_LIMITS.query), loginout: gate('nppa-loginout', RATE_LIMITS.loginout) }));
 const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'nppa-loginout' : `nppa-loginout#${gameId}`, RATE_LIMITS.loginout);
 

@@ -28,7 +28,10 @@ export class RateGate {
     private readonly table: string,
     private readonly name: string,
     private readonly perSecond: number,
-    /** The gateway's clock: names the counter's second. */
+    /**
+     * Names the counter's second: real time deployed (and in the local runner, shared/services.ts),
+     * whose seconds the national system counts; tests may pass a virtual clock.
+     */
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     /** Real time, whose seconds the national system counts in. */
@@ -53,7 +56,8 @@ export class RateGate {
         const real = this.realNow();
         const sliding = this.grants[this.next]! + 1000 - real;
         if (sliding > 0) {
-          await this.sleep(sliding);
+          // At most a second: the real clock may step back.
+          await this.sleep(Math.min(sliding, 1000));
           continue;
         }
         const inSecond = real % 1000;

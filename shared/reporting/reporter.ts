@@ -150,7 +150,12 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
       let ready = events.filter((e) => e.pi ?? people.get(e.identityHash)?.pi);
       run.waiting = events.length - rejected.length - ready.length;
       oldestReadyAtMs ??= ready[0]?.atMs ?? null;
-      if (!ready.length) break;
+      if (!ready.length) {
+        // A full small first page of waiting events (pending identities) may hide ready ones behind
+        // it: read a full page before giving up.
+        if (pages === 1 && page.listed.length >= MAX_BATCH) continue;
+        break;
+      }
 
       while (ready.length) {
         if (outOfTime()) break outer;

@@ -118,7 +118,7 @@ export interface Replaced {
    * A live session gone silent past its deadline: it ends as the sweeper would have ended it
    * (`session_expired`, at `endedAt`), not as taken over at the login's time.
    */
-  silent?: { endedAt: number };
+  silent?: { endedAt: number; lastHeartbeatAt: number };
   /** Night-play seconds of the replaced session (adults' night patrol). */
   nightSeconds?: number;
   /** Play seconds of the replaced session to add to its person's day (budget policies). */
@@ -261,7 +261,13 @@ export class SessionRepository {
     for (const old of ended.values()) {
       const sid = old.lease.sessionId;
       const endedAt = old.silent?.endedAt ?? now;
-      items.push([`end:${sid}`, this.endUpdate(sid, old.silent ? 'session_expired' : 'signed_in_elsewhere', endedAt, s.guardian?.watched)]);
+      const end = this.endUpdate(sid, old.silent ? 'session_expired' : 'signed_in_elsewhere', endedAt, s.guardian?.watched);
+      if (old.silent) {
+        // Ended as silent only if it still is: a heartbeat since the login read it refuses this login (409).
+        end.Update.ConditionExpression += ' AND lastHeartbeatAt = :seenBeat';
+        end.Update.ExpressionAttributeValues[':seenBeat'] = old.silent.lastHeartbeatAt;
+      }
+      items.push([`end:${sid}`, end]);
       if (old.play && old.play.seconds > 0) {
         // One transaction touches an item once: the day's check rides on this update of the same day.
         if (dayCheck && old.play.identityHash === s.identityHash && old.play.day === dayCheck.day) {

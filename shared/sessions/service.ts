@@ -278,7 +278,7 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
     return {
       lease: held,
       live,
-      ...(session && live && silent ? { silent: { endedAt: endAt } } : {}),
+      ...(session && live && silent ? { silent: { endedAt: endAt, lastHeartbeatAt: session.lastHeartbeatAt } } : {}),
       identityLeased: live && session.identityLeased,
       identityLeaseScope: session?.identityLeaseScope,
       nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, endAt) : 0,

@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { onClientCreated } from '#shared/storage/dynamo';
 import { ddbCallCounter } from '#test/support/ddbCounter';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 const t = useGateway();
+
+/** Runs `before` once, just before the gateway's next transaction is sent (a race, made to happen). */
+let beforeNextTransaction: (() => Promise<void>) | null = null;
+onClientCreated((client) =>
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (beforeNextTransaction && context.commandName === 'TransactWriteItemsCommand') {
+        const before = beforeNextTransaction;
+        beforeNextTransaction = null;
+        await before();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'raceInjection' },
+  ),
+);
 
 
 async function verifiedAccount(sub: string, birthDate: string, who = person(birthDate)): Promise<string> {
@@ -230,6 +247,21 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
     expect(data.body.sessions.find((x: { sessionId: string }) => x.sessionId === first.body.sessionId)).toMatchObject({ state: 'ended', endReason: 'session_expired', endedAt: '2026-11-26T10:15:00+08:00' });
     const again = await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 2 } });
     expect(again.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });
+  });
+
+  it.skipIf(deployed)('a silent session that beats again while a login is ending it stays live, and the login is refused (409)', async () => {
+    await t.api.setClock('2026-11-26T12:00:00+08:00');
+    const token = await verifiedAccount('s-silent-race', '1987-07-07');
+    const first = await login(token, 'old-pc');
+    await t.api.setClock('2026-11-26T12:21:00+08:00');
+    // The old client comes back between the login's read of its session and the login's transaction.
+    beforeNextTransaction = async () => {
+      expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).status).toBe(200);
+    };
+    const second = await login(token, 'new-pc');
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('session_active_elsewhere');
+    expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 2 } })).body.action).toBe('continue');
   });
 
   it('ends a silent session after two intervals plus 30 s', async () => {

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionList, jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { buildApp } from '#infra/app';
+import { readDeploymentContext } from '#infra/context';
 import { OPERATOR_ALARMS, SELF_CHECK_ALARM_SECONDS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
 
 const context = {
@@ -83,7 +84,9 @@ describe('the gateway stack (cn-north-1)', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(fns).length).toBeGreaterThan(0);
     for (const fn of Object.values(fns) as Array<{ Properties: Record<string, unknown> }>) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' } });
+      // No source maps parsed at start (docs/design.md, Runtime).
+      expect(JSON.stringify(fn.Properties.Environment ?? {})).not.toContain('enable-source-maps');
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
   });
@@ -175,6 +178,13 @@ describe('the gateway stack (cn-north-1)', () => {
 });
 
 describe('deployment context', () => {
+  it('takes playguard:logLevel DEBUG or INFO, and refuses a level that would drop the metric lines', () => {
+    const read = (extra: Record<string, string>) => readDeploymentContext((k) => ({ ...context, ...extra } as Record<string, string>)[k]);
+    expect(read({}).logLevel).toBe('INFO');
+    expect(read({ 'playguard:logLevel': 'DEBUG' }).logLevel).toBe('DEBUG');
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:logLevel': 'WARN' } }))).toThrow(/playguard:logLevel/);
+  });
+
   it('stops synth with a message naming the missing setting', () => {
     expect(() => buildApp(new App({ context: { 'playguard:audience': 'x' } }))).toThrow(/playguard:issuer/);
   });
