@@ -121,13 +121,15 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
   // wait by design and are not late): the operators' alarm watches it, so it is emitted every run.
   let oldestReadyAtMs: number | null | undefined;
   const startedAt = deps.now();
-  // A page: the oldest queued events and their people. The next page is read while the last batch
-  // of this one is sent (the calls, not the reads, set the pace: 10 a second), then stripped of what
+  // A page: the oldest queued events and their people. The next page is read while the last batches
+  // of this one are sent (the calls, not the reads, set the pace: 10 a second), then stripped of what
   // this run has settled since. The first page is small, so the first call goes out at once.
   let pages = 0;
   const readPage = async () => {
-    const listed = await deps.outbox.queued(game.gameId, pages++ === 0 ? MAX_BATCH : MAX_BATCH * 8);
-    return { listed, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
+    const perShard = pages++ === 0 ? MAX_BATCH : MAX_BATCH * 8;
+    const listed = await deps.outbox.queued(game.gameId, perShard);
+    // At least a shard's worth listed: more may be queued behind this page.
+    return { listed, more: listed.length >= perShard, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
   };
   let upcoming: ReturnType<typeof readPage> | undefined;
   try {
@@ -153,18 +155,24 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
       if (!ready.length) {
         // A full small first page of waiting events (pending identities) may hide ready ones behind
         // it: read a full page before giving up.
-        if (pages === 1 && page.listed.length >= MAX_BATCH) continue;
+        if (pages === 1 && page.more) continue;
         break;
       }
 
+      const callsBeforePage = run.calls;
       while (ready.length) {
         if (outOfTime()) break outer;
         const batch = nextBatch(ready);
         ready = ready.slice(batch.length);
-        if (!ready.length && !upcoming) {
+        // Read ahead while the last two batches go (a page read takes about as long as two calls).
+        if (ready.length <= 2 * MAX_BATCH && !upcoming) {
           upcoming = readPage();
           upcoming.catch(() => {}); // awaited (and its error thrown) by the next page, if there is one
         }
+        // The page's last batch, not full, while more may be queued: its events are still queued, so
+        // the next page lists them again and they go with newer ones in a full batch (one call less).
+        // Never the page's only batch: a page must send something, or the run would read it forever.
+        if (!ready.length && batch.length < MAX_BATCH && page.more && run.calls > callsBeforePage) break;
         await game.gate.acquire();
         const nowS = Math.floor(deps.now() / 1000);
         const shift = shiftSeconds(Math.floor(batch[0]!.atMs / 1000), nowS);
