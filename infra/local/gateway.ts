@@ -65,9 +65,10 @@ async function nationalSystem(): Promise<NppaSimulator | undefined> {
   if (set.length === NPPA_VARIABLES.length) return undefined;
   if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
   // The embedded national system knows every configured game's bizId (the first game reports
-  // under the simulator's own when GAMES is unset).
+  // under the simulator's own when GAMES is unset). It counts its rate limits in real seconds, as
+  // the national system does (and the gateway's rate gates, shared/reporting/rateGate.ts).
   const games = parseSettings(PolicySettings, process.env).GAMES;
-  const simulator = new NppaSimulator({ now: clock.now, otherBizIds: games.flatMap((g) => (g.bizId ? [g.bizId] : [])) });
+  const simulator = new NppaSimulator({ now: clock.now, rateNow: Date.now, otherBizIds: games.flatMap((g) => (g.bizId ? [g.bizId] : [])) });
   const { url } = await simulator.start();
   Object.assign(process.env, simulator.environment(url));
   return simulator;

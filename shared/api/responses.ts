@@ -109,7 +109,7 @@ export const HeartbeatAnswer = z
     endsAt: z.nullable(instant),
     nextHeartbeatSeconds: z.number().check(z.int()),
     reason: z.optional(
-      z.enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted', 'identity_corrected']),
+      z.enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted', 'identity_corrected', 'identity_unbound']),
     ),
   })
   .register(z.globalRegistry, { id: 'HeartbeatAnswer' });
@@ -163,7 +163,7 @@ export const MyData = z
     challenges: z.array(z.object({ challengeId: z.string(), signal: z.string(), context: z.string(), status: z.enum(['open', 'passed', 'failed']), createdAt: instant, resolvedAt: instantOrNull })),
     guardians: z.object({ count: z.number().check(z.int()) }),
     wards: z
-      .array(z.object({ wardId: z.string(), ageBand: ageBand, status: z.enum(['pending', 'confirmed']), linkedAt: instant, controls: z.record(z.string(), z.unknown()) }))
+      .array(z.object({ wardId: z.string(), ageBand: ageBand, status: z.enum(['pending', 'confirmed', 'expired']), linkedAt: instant, controls: z.record(z.string(), z.unknown()) }))
       .check(z.meta({ description: 'The minors this account is a guardian of, with its controls' })),
     retention: z.array(z.object({ kind: z.string(), keptFor: z.string(), why: z.string() })).check(z.meta({ description: 'Every kind of item the gateway keeps, how long and why' })),
   })
@@ -203,7 +203,7 @@ export const GuardianControls = z
     paymentApproval: z.boolean().check(z.meta({ description: 'Each payment waits for a guardian\'s approval' })),
   })
   .register(z.globalRegistry, { id: 'GuardianControls' });
-const linkStatus = z.enum(['pending', 'confirmed']);
+const linkStatus = z.enum(['pending', 'confirmed', 'expired']).check(z.meta({ description: 'expired: a pending link whose confirmation code expired; it applies no control (asking again gives a fresh code)' }));
 export const WardLink = z
   .object({
     wardId: z.string().check(z.meta({ description: 'Opaque, different for every guardian' })),
@@ -220,6 +220,19 @@ export const LinkConfirmed = z.object({ status: z.literal('confirmed') }).regist
 export const MyGuardians = z
   .object({ guardians: z.array(z.object({ linkId: z.string(), status: linkStatus, linkedAt: instant })) })
   .register(z.globalRegistry, { id: 'MyGuardians', description: 'The links to this account\'s person (nothing about who the guardians are)' });
+export const PersonAccounts = z
+  .object({
+    accounts: z.array(
+      z.object({
+        accountId: z.string(),
+        boundAt: instantOrNull.check(z.meta({ description: 'When this account was bound to the person (each binding anew)' })),
+        lastLoginAt: instantOrNull,
+        gameIds: z.array(z.string()).check(z.meta({ description: 'The games this account has logged in to' })),
+        self: z.boolean().check(z.meta({ description: 'This is the calling account' })),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: 'PersonAccounts', description: "Every account bound to the caller's identity, the earliest first" });
 const approvalStatus = z.enum(['pending', 'approved', 'declined', 'expired']);
 export const Approvals = z
   .object({ approvals: z.array(z.object({ approvalId: z.string(), wardId: z.string(), orderId: z.string(), amount: fen, gameId: z.string(), requestedAt: instant, expiresAt: instant, status: approvalStatus })) })

@@ -56,6 +56,22 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     summary: "The account's real-name status",
     responses: { 200: { description: 'Status and, when known, the age band for today', schema: r.IdentityView }, 403: refusedCredential('player') },
   },
+  listMyAccounts: {
+    summary: "Every account bound to this account's identity (its person), the earliest binding first",
+    responses: {
+      200: { description: 'The accounts, with when each was bound, its last login and games', schema: r.PersonAccounts },
+      403: { description: `identity_required (this account has no verified identity), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+    },
+  },
+  unbindMyAccount: {
+    summary: 'Unbind an account bound to the same identity after this one (its identity becomes none; a live session of it ends and is reported; an audit entry is kept)',
+    responses: {
+      204: { description: 'Unbound' },
+      403: { description: `forbidden (that account was bound before this one, or is this one), identity_required (this account has no verified identity), or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'not_found (no account of that id is bound to this identity)', schema: r.Problem },
+      429: contention,
+    },
+  },
   startSession: {
     summary: 'Log in to play',
     responses: {
@@ -246,17 +262,26 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     },
   },
   confirmGuardian: {
-    summary: "Ward: confirm a guardian's link with its code (from any of the ward's accounts)",
+    summary: "Ward: confirm a guardian's link with its code, from an account bound to the ward's identity before the guardian asked",
     responses: {
       200: { description: 'Confirmed', schema: r.LinkConfirmed },
-      403: refusedCredential('player'),
-      404: { description: 'link_not_found (wrong or expired code)', schema: r.Problem },
-      429: contention,
+      403: { description: `confirmation_not_allowed (this account was bound to the identity after the guardian first asked), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'link_not_found (wrong or expired code, or no verified identity)', schema: r.Problem },
+      429: { description: 'rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention', schema: r.Problem },
     },
   },
   myGuardians: {
     summary: "Ward: the guardian links of this account's person",
-    responses: { 200: { description: 'Links (no guardian identity)', schema: r.MyGuardians }, 403: refusedCredential('player') },
+    responses: { 200: { description: 'Links (no guardian identity); a pending link whose code expired is listed as expired', schema: r.MyGuardians }, 403: refusedCredential('player') },
+  },
+  declineGuardian: {
+    summary: 'Ward: decline a pending (or expired) guardian link; its controls stop applying at once',
+    responses: {
+      204: { description: 'Declined' },
+      403: { description: `link_confirmed (only its guardian ends a confirmed link), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'link_not_found (no such link of this person, or no verified identity)', schema: r.Problem },
+      429: contention,
+    },
   },
   adminStats: {
     summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",

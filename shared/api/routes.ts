@@ -49,6 +49,8 @@ export const identityRoutes = {
   submitIdentity: { method: 'POST', path: '/v1/identity', fn: 'identity', auth: 'player', body: s.IdentitySubmission },
   readIdentity: { method: 'GET', path: '/v1/identity', fn: 'identity', auth: 'player' },
   correctIdentity: { method: 'POST', path: '/v1/identity/correction', fn: 'identity', auth: 'player', body: s.IdentitySubmission },
+  listMyAccounts: { method: 'GET', path: '/v1/me/accounts', fn: 'identity', auth: 'player' },
+  unbindMyAccount: { method: 'DELETE', path: '/v1/me/accounts/{accountId}', fn: 'identity', auth: 'player', params: s.PersonAccountPath },
 } as const satisfies Routes<'identity'>;
 
 export const sessionsRoutes = {
@@ -85,6 +87,7 @@ export const guardiansRoutes = {
   decideApproval: { method: 'POST', path: '/v1/guardian/approvals/{approvalId}', fn: 'guardians', auth: 'player', params: s.ApprovalPath, body: s.ApprovalDecision },
   confirmGuardian: { method: 'POST', path: '/v1/me/guardians/confirm', fn: 'guardians', auth: 'player', body: s.ConfirmLink },
   myGuardians: { method: 'GET', path: '/v1/me/guardians', fn: 'guardians', auth: 'player' },
+  declineGuardian: { method: 'DELETE', path: '/v1/me/guardians/{linkId}', fn: 'guardians', auth: 'player', params: s.LinkPath },
 } as const satisfies Routes<'guardians'>;
 
 export const adminRoutes = {

@@ -109,6 +109,8 @@ export const ControlsPatch = schema(() =>
 export const WardRequest = schema(() => z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(32)) }));
 export const WardPath = schema(() => z.object({ wardId: id() }));
 export const ConfirmLink = schema(() => z.strictObject({ code: z.string().check(z.trim(), z.minLength(1), z.maxLength(32)) }));
+export const LinkPath = schema(() => z.object({ linkId: id() }));
+export const PersonAccountPath = schema(() => z.object({ accountId: z.string().check(z.minLength(1), z.maxLength(128)) }));
 export const ApprovalPath = schema(() => z.object({ approvalId: id() }));
 export const ApprovalDecision = schema(() => z.strictObject({ approved: z.boolean() }));
 export const ActivityQuery = schema(() =>
