@@ -4,7 +4,7 @@
  * 2000–2099. And the loops that walk a range refuse, where they are, a range no request can send.
  */
 import { describe, expect, it } from 'vitest';
-import { AccessLogQuery, ActivityQuery, AnnualReportQuery, beijingDay, StatsQuery } from '#shared/api/schemas';
+import { AccessLogQuery, ActivityQuery, AnnualReportQuery, queryDay, StatsQuery } from '#shared/api/schemas';
 import { dayCount, daysFrom, isCalendarDay } from '#shared/domain/beijingTime';
 import { monthsBetween } from '#shared/stats/repository';
 
@@ -53,7 +53,7 @@ describe('a day in a query', () => {
     ['2027-02-30', false],
     ['9999-12-31', false],
     ['0000-01-01', false],
-  ])('%j → %s', (text, valid) => expect(beijingDay.safeParse(text).success).toBe(valid));
+  ])('%j → %s', (text, valid) => expect(queryDay.safeParse(text).success).toBe(valid));
 });
 
 describe('a range in a query', () => {
