@@ -33,6 +33,9 @@ describe(s.PaymentReservation.shape.gameId, {
 describe(s.SessionPath.shape.sessionId, { description: 'The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' });
 describe(s.ChallengePath.shape.challengeId, { description: 'The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' });
 describe(s.beijingDay, { description: 'A Beijing calendar date', example: '2026-10-02' });
+describe(s.queryDay, { description: 'A Beijing calendar day, YYYY-MM-DD, from 2000-01-01 to 2099-12-31; a day the calendar does not have (2027-02-30, 2027-02-29) is refused, not rolled over', example: '2026-10-02' });
+describe(s.StatsQuery.shape.gameId, { description: 'Only this game (1–64 characters; default: every game)', example: 'g-main' });
+describe(s.AnnualReportQuery.shape.year, { description: 'The year, 2000–2099 (four digits)', example: '2026' });
 describe(s.AdminAccountQuery.shape.reason, { description: 'Why the operator reads this account (1–200 characters); written to the access log' });
 describe(s.AdminAccountPath.shape.accountId, { description: 'The game account id (the `sub` of its tokens)' });
 describe(s.guardianWindow, { description: 'Allowed Beijing-time window [start, end)', example: ['20:00', '20:30'] });

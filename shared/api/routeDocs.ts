@@ -163,10 +163,10 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     },
   },
   adminAccessLog: {
-    summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, inclusive, at most 367 days)',
+    summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days). Reading it is itself written to the log first (action `access_log_read`, account `*`, reason the days read as `from/to`)',
     responses: {
-      200: { description: 'Entries oldest first; they cannot be changed or deleted and are kept three years', schema: r.AccessLog },
-      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: r.Problem },
+      200: { description: 'Entries oldest first, this read\'s own among them when the range holds today; they cannot be changed or deleted and are kept three years', schema: r.AccessLog },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days)', schema: r.Problem },
       403: refusedCredential('operator'),
     },
   },
@@ -223,10 +223,10 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     responses: { 204: { description: 'Ended' }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem }, 404: { description: 'ward_not_found', schema: r.Problem }, 429: contention },
   },
   wardActivity: {
-    summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, both included, at most 92 days); confirmed links only",
+    summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, 2000-01-01 … 2099-12-31, both included, at most 92 days); confirmed links only",
     responses: {
       200: { description: 'Sessions started and payments reserved in the range, oldest first, with totals (played seconds; committed fen)', schema: r.Activity },
-      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 92 days)', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 92 days)', schema: r.Problem },
       403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
       404: { description: 'ward_not_found', schema: r.Problem },
     },
@@ -284,18 +284,18 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     },
   },
   adminStats: {
-    summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
+    summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
     responses: {
       200: { description: 'The days with any activity, and the week distribution of minors\' play', schema: r.Stats },
-      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days; gameId empty or over 64 characters)', schema: r.Problem },
       403: refusedCredential('operator'),
     },
   },
   adminAnnualReport: {
-    summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
+    summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` (2000–2099) and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
     responses: {
       200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: r.AnnualReport },
-      400: { description: 'invalid_request (year missing or malformed)', schema: r.Problem },
+      400: { description: 'invalid_request (year missing, not four digits or outside 2000–2099; gameId empty or over 64 characters)', schema: r.Problem },
       403: refusedCredential('operator'),
     },
   },
