@@ -5,8 +5,8 @@ import { readDeploymentContext } from '#infra/context';
 import { GatewayStack } from '#infra/stack';
 
 export function buildApp(app = new App(), env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }): { app: App; stack: GatewayStack } {
-  const deployment = readDeploymentContext((k) => app.node.tryGetContext(k));
-  const stack = new GatewayStack(app, app.node.tryGetContext('playguard:stackName') ?? 'PlayGuard', {
+  const deployment = readDeploymentContext(app.node.getAllContext());
+  const stack = new GatewayStack(app, deployment.stackName, {
     deployment,
     env,
   });
