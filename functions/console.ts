@@ -11,8 +11,8 @@ import { Problem } from '#shared/problem';
 import { OperatorSignInSettings, parseSettings } from '#shared/settings';
 import { CONSOLE_ASSETS } from '#shared/console/assets';
 
-/** The scope the console asks the staff issuer for: `operator` is what the admin routes require. */
-export const CONSOLE_SCOPE = 'openid operator';
+/** The scope the console asks the staff issuer for: `operator` is what the admin routes require; `profile` gives the operator's name. */
+export const CONSOLE_SCOPE = 'openid profile operator';
 
 /** Read at each request (the local runner sets them once its own URL is known). */
 const signIn = () => parseSettings(OperatorSignInSettings, process.env);

@@ -16,6 +16,7 @@ import type { JWK } from 'jose';
 export const STAFF_PATH = '/__staff';
 export const CONSOLE_CLIENT_ID = 'playguard-console';
 export const OPERATOR_AUDIENCE = 'playguard-console';
+const OPERATORS_RESOURCE = 'urn:playguard:operators';
 
 /** The development staff user (`STAFF_USER` / `STAFF_PASSWORD` override the defaults). */
 export const DEV_STAFF_USER = { accountId: 'staff-dev', login: 'staff', password: 'playguard', name: '开发运营' };
@@ -31,15 +32,15 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 function loginPage(uid: string, error = ''): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>员工登录 · PlayGuard 本地身份提供方</title>
+<link rel="icon" href="data:,"><title>员工登录 · PlayGuard 本地身份提供方</title>
 <style>body{font:16px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
 h1{font-size:1.3rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
 button{margin-top:1rem;padding:.5rem 1.4rem;font:inherit}.error{color:#b42318}.note{color:#52606d;font-size:.9rem}</style></head>
 <body><h1>员工登录</h1><p class="note">PlayGuard 本地员工身份提供方（仅本机开发使用）。Local staff sign-in for development only.</p>
 ${error ? `<p class="error" id="error">${esc(error)}</p>` : ''}
-<form method="post" action="${STAFF_PATH}/interaction/${esc(uid)}/login" autocomplete="off">
-<label for="login">账号 Login</label><input id="login" name="login" required autofocus>
-<label for="password">密码 Password</label><input id="password" name="password" type="password" required>
+<form method="post" action="${STAFF_PATH}/interaction/${esc(uid)}/login">
+<label for="login">账号 Login</label><input id="login" name="login" autocomplete="username" required autofocus>
+<label for="password">密码 Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">登录</button></form></body></html>`;
 }
 
@@ -65,6 +66,9 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
  */
 export async function createStaffIdp(gatewayUrl: string, signingKey: JWK, env: NodeJS.ProcessEnv = process.env): Promise<StaffIdp> {
   const { Provider, errors } = await import('oidc-provider');
+  // Its start-up advice (a persistent adapter) is for production servers; this one lives as long as `npm start`.
+  const warn = console.warn;
+  console.warn = () => undefined;
   const user = { ...DEV_STAFF_USER, login: env.STAFF_USER || DEV_STAFF_USER.login, password: env.STAFF_PASSWORD || DEV_STAFF_USER.password };
   const issuer = `${gatewayUrl}${STAFF_PATH}`;
   const provider = new Provider(issuer, {
@@ -88,10 +92,11 @@ export async function createStaffIdp(gatewayUrl: string, signingKey: JWK, env: N
       devInteractions: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => OPERATOR_AUDIENCE,
+        // A resource indicator is an absolute URI (RFC 8707); the token's `aud` is the audience below.
+        defaultResource: () => OPERATORS_RESOURCE,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== OPERATOR_AUDIENCE) throw new errors.InvalidTarget();
+          if (resource !== OPERATORS_RESOURCE) throw new errors.InvalidTarget();
           return { scope: 'operator', audience: OPERATOR_AUDIENCE, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
         },
       },
@@ -100,8 +105,11 @@ export async function createStaffIdp(gatewayUrl: string, signingKey: JWK, env: N
     findAccount: async (_ctx, sub) => (sub === user.accountId ? { accountId: sub, claims: async () => ({ sub, name: user.name }) } : undefined),
     // Discovery and the token endpoint answer the console's origin (a deployed staff provider must too).
     clientBasedCORS: () => true,
+    // The operator's name in the ID token, as most staff providers put it (the console shows it).
+    conformIdTokenClaims: false,
+    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, IdToken: 3600, AuthorizationCode: 60 },
   });
-  // Its own warnings about a development setup would only be noise here.
+  console.warn = warn;
   provider.on('server_error', (_ctx, error) => console.error(`staff identity provider: ${error.message}`));
   const callback = provider.callback();
 
