@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routeList } from '#shared/api/routes';
 import { callerFromClaims } from '#shared/http/api';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_STAFF_AUDIENCE, DEV_STAFF_ISSUER } from '#infra/local/devAuth';
