@@ -57,7 +57,7 @@ const publicHttpsUrl = (what: string) =>
   });
 
 const hostName = z.string().superRefine((value, ctx) => {
-  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value)) return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a domain name (e.g. playguard.games.your-studio.cn, without https://)` });
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value)) return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a domain name (a host name such as playguard.<your-domain>, without https://)` });
   const placeholder = placeholderHost(value);
   if (placeholder) ctx.addIssue({ code: 'custom', message: placeholder });
 });
