@@ -50,10 +50,13 @@ const publicHttpsUrl = (what: string) =>
       ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a URL (${what}: https://…)` });
       return;
     }
-    if (url.protocol !== 'https:') return void ctx.addIssue({ code: 'custom', message: `${value} is not HTTPS (${what} must be an https:// URL)` });
-    if (url.search || url.hash || url.username || url.password) return void ctx.addIssue({ code: 'custom', message: `${value} must have no query, fragment or credentials` });
-    const placeholder = placeholderHost(url.hostname);
-    if (placeholder) ctx.addIssue({ code: 'custom', message: placeholder });
+    // Everything wrong with it at once: an http:// example address is two things to fix.
+    const wrong = [
+      url.protocol !== 'https:' ? `${value} is not HTTPS (${what} must be an https:// URL)` : undefined,
+      url.search || url.hash || url.username || url.password ? `${value} must have no query, fragment or credentials` : undefined,
+      placeholderHost(url.hostname),
+    ].filter((m) => m !== undefined);
+    if (wrong.length) ctx.addIssue({ code: 'custom', message: wrong.join('; ') });
   });
 
 const hostName = z.string().superRefine((value, ctx) => {

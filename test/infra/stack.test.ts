@@ -397,6 +397,7 @@ describe('the context, checked as a whole', () => {
     ['an unknown key', { 'playguard:colour': 'blue' }, /^playguard:colour is not a setting PlayGuard knows$/],
     ['the retired jwksUrl', { 'playguard:jwksUrl': 'https://accounts.mingyue-games.cn/jwks' }, /^playguard:jwksUrl is no longer used: .*openid-configuration.*remove it$/],
     ['an http issuer', { 'playguard:issuer': 'http://accounts.mingyue-games.cn' }, /^playguard:issuer: http:\/\/accounts\.mingyue-games\.cn is not HTTPS/],
+    ['an http example issuer, both ways wrong', { 'playguard:issuer': 'http://accounts.example-publisher.cn' }, /^playguard:issuer: http:\/\/accounts\.example-publisher\.cn is not HTTPS .*; accounts\.example-publisher\.cn is an example or placeholder address/],
     ['an example issuer', { 'playguard:issuer': 'https://accounts.example-publisher.cn' }, /^playguard:issuer: accounts\.example-publisher\.cn is an example or placeholder address \("example-publisher"\)/],
     ['a placeholder issuer', { 'playguard:issuer': 'https://accounts.your-company.cn' }, /^playguard:issuer: .*placeholder/],
     ['an issuer on a reserved name', { 'playguard:issuer': 'https://idp.test' }, /^playguard:issuer: idp\.test is a name reserved for testing/],
