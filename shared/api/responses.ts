@@ -79,6 +79,18 @@ export const Games = z
   })
   .register(z.globalRegistry, { id: 'Games', description: 'The games this deployment serves, in configured order (the first is the game of a token without a `game` claim)' });
 
+// The publisher's keys
+export const OpenIdConfiguration = z
+  .looseObject({
+    issuer: z.string().check(z.meta({ description: "The issuer player and server tokens must name (iss): the API's own URL or https://<playguard:domainName>" })),
+    jwks_uri: z.string(),
+    id_token_signing_alg_values_supported: z.array(z.string()),
+  })
+  .register(z.globalRegistry, { id: 'OpenIdConfiguration', description: 'OpenID Provider metadata, as much as a JWT verifier reads' });
+export const PublisherJwks = z
+  .object({ keys: z.array(z.object({ kty: z.literal('RSA'), kid: z.string(), use: z.literal('sig'), alg: z.literal('RS256'), n: z.string(), e: z.string() })) })
+  .register(z.globalRegistry, { id: 'PublisherJwks', description: "The publisher's public keys (RFC 7517)" });
+
 // Identity
 export const IdentitySubmitted = z.object({ status: z.enum(['verified', 'pending']), ageBand, minor: z.boolean() }).register(z.globalRegistry, { id: 'IdentitySubmitted' });
 export const IdentityView = z

@@ -41,6 +41,14 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     summary: 'The games this deployment serves',
     responses: { 200: { description: 'Every configured game, in configured order', schema: r.Games } },
   },
+  openidConfiguration: {
+    summary: "The publisher-keys issuer's OpenID configuration (deployed with playguard:publisherKeys): where API Gateway's authorizer finds the keys player and server tokens are signed with",
+    responses: { 200: { description: 'issuer and jwks_uri', schema: r.OpenIdConfiguration }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.Problem } },
+  },
+  publisherJwks: {
+    summary: "The publisher's public signing keys (RS256, each with its kid), as `npm run keys` wrote them",
+    responses: { 200: { description: 'JWKS', schema: r.PublisherJwks }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.Problem } },
+  },
   submitIdentity: {
     summary: 'Submit real-name information',
     responses: {
@@ -316,11 +324,11 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     responses: { 200: { description: 'Coverage', schema: r.CalendarCoverage }, 403: refusedCredential('operator') },
   },
   consoleIndex: {
-    summary: 'The operators\' web console (a single page; signing in takes an operator token, which the page keeps in the tab only). Also answers `/console/` and `/console/index.html`',
+    summary: "The operators' web console (a single page; operators sign in at the staff issuer, authorization code + PKCE, and the page keeps the access token in the tab only). Also answers `/console/` and `/console/index.html`",
     responses: { 200: { description: 'text/html' } },
   },
   consoleAsset: {
-    summary: "A file of the operators' web console (app.js, app.css, index.html)",
+    summary: "A file of the operators' web console (app.js, app.css, index.html), or its sign-in settings (config.json: the staff issuer, the console's client id, the audience and scope it asks for)",
     responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.Problem } },
   },
 };

@@ -43,6 +43,9 @@ export const metaRoutes = {
   health: { method: 'GET', path: '/health', fn: 'meta', auth: 'none' },
   openapi: { method: 'GET', path: '/openapi.json', fn: 'meta', auth: 'none' },
   listGames: { method: 'GET', path: '/v1/games', fn: 'meta', auth: 'none' },
+  // The publisher's keys (contract: "Publisher keys"): what API Gateway's authorizer reads to trust them.
+  openidConfiguration: { method: 'GET', path: '/.well-known/openid-configuration', fn: 'meta', auth: 'none' },
+  publisherJwks: { method: 'GET', path: '/.well-known/jwks.json', fn: 'meta', auth: 'none' },
 } as const satisfies Routes<'meta'>;
 
 export const identityRoutes = {
