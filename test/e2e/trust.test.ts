@@ -153,6 +153,24 @@ describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and I
     expect((await confirm(attackerSecond, code)).body.code).toBe('confirmation_not_allowed');
   });
 
+  it('unbinding a later account ends its live session (reported, reason identity_unbound) and keeps an audit entry', async () => {
+    await t.api.setClock('2026-10-02T20:10:00+08:00');
+    const laterSub = `atk3-${uid()}`;
+    const later = await verified(laterSub, child);
+    const s = await login(later);
+    expect(s.status).toBe(201);
+    expect((await t.api.call('DELETE', `/v1/me/accounts/${laterSub}`, { token: childToken })).status).toBe(204);
+    expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: later, body: { seq: 1 } })).body).toMatchObject({ action: 'terminate', reason: 'identity_unbound' });
+    expect((await t.api.call('POST', '/v1/sessions', { token: later, body: { deviceId: 'x' } })).body.code).toBe('identity_required');
+    await t.api.tick();
+    expect(t.gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId).map((e) => e.bt)).toEqual([1, 0]);
+    const data = await t.api.call('GET', '/v1/me/data', { token: later });
+    expect(data.body.identity).toBeNull();
+    expect(data.body.riskDecisions.map((d: { decision: string }) => d.decision)).toEqual(['account_unbound']);
+    expect(JSON.stringify(data.body)).not.toContain(childToken.slice(0, 20));
+    await t.api.setClock('2026-10-02T19:06:00+08:00');
+  });
+
   it('the publisher is told when an account binds to a person others are bound to', async () => {
     await t.api.tick();
     const bound = eventsOf('identity.account_bound').filter((e) => (e.data.earlierAccountIds as string[]).length > 0);
