@@ -1,6 +1,6 @@
 /**
  * GET /console and GET /console/{asset} — the operators' web console, static files built by
- * `npm run console:build` into shared/console/assets.ts, and `config.json`: where operators sign in
+ * `npm run console:build` into console/assets.ts, and `config.json`: where operators sign in
  * (the staff issuer, the console's client id there, the audience and scope it asks for). Public like
  * any web page: every figure it shows comes from the operator endpoints, which take only the staff
  * issuer's tokens.
@@ -9,7 +9,7 @@ import { consoleRoutes } from '#shared/api/routes';
 import { httpFunction, type Reply } from '#shared/http/api';
 import { Problem } from '#shared/problem';
 import { OperatorSignInSettings, parseSettings } from '#shared/settings';
-import { CONSOLE_ASSETS } from '#shared/console/assets';
+import { CONSOLE_ASSETS } from '#console/assets';
 
 /** The scope the console asks the staff issuer for: `operator` is what the admin routes require; `profile` gives the operator's name. */
 export const CONSOLE_SCOPE = 'openid profile operator';

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { NppaClient, NppaConfigurationError, NppaRejected, NppaUnavailable } from '#shared/nppa/client';
 import { BEHAVIOUR, CALLER_TYPE, type CheckResult, type LoginoutItem } from '#shared/nppa/protocol';
-import { OFFICIAL_TEST_IDENTITIES, OFFICIAL_TEST_PIS } from '#shared/nppa/simulator';
+import { OFFICIAL_TEST_IDENTITIES, OFFICIAL_TEST_PIS } from '#infra/local/nppaSimulator';
 
 export const DEFAULT_TEST_BASE_URL = 'https://wlc.nppa.gov.cn';
 
@@ -67,7 +67,7 @@ const reportLogin = async (c: CaseContext, who: Pick<LoginoutItem, 'ct' | 'pi' |
 };
 
 /**
- * The eight official cases, each with the official preset data (shared/nppa/simulator.ts
+ * The eight official cases, each with the official preset data (infra/local/nppaSimulator.ts
  * OFFICIAL_TEST_IDENTITIES). Every ID number sent carries a valid GB 11643 check character: a
  * national system may refuse any other with 2001 before it looks at the presets (the simulator does).
  */

@@ -15,7 +15,7 @@ import { createDevAuth, DEV_AUDIENCE } from '#infra/local/devAuth';
 import { CONSOLE_CLIENT_ID, createStaffIdp, OPERATOR_AUDIENCE, STAFF_PATH, type StaffIdp } from '#infra/local/staffIdp';
 import { PublisherKeysProblem, readPublisherKeys, type PublicJwks } from '#infra/publisherKeys';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
-import { NppaSimulator } from '#shared/nppa/simulator';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { parseSettings, PolicySettings, Settings } from '#shared/settings';
 import { answerClientError, readBody, requestUrl, sendJson, sendProblem, serveRoute, type LambdaHandler } from '#infra/local/httpAdapter';
 import { serveDemo } from '#infra/local/demo/serve';

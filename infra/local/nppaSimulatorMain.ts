@@ -3,7 +3,7 @@
  * gateway — or anything else that speaks the national system's protocol (docs/nppa.md) — at it with the NPPA_* variables it prints.
  * The official test system's paths are served too: NPPA_TEST_BASE_URL=<url> npm run nppa:testcases.
  */
-import { NppaSimulator } from '#shared/nppa/simulator';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
 
 const simulator = new NppaSimulator({
   ...(process.env.NPPA_APP_ID ? { appId: process.env.NPPA_APP_ID } : {}),

@@ -1,6 +1,6 @@
 /**
  * The names the operators read (Chinese first) for the figures' codes, and the bands of the week
- * distribution. No imports: the console (shared/console/app.ts, in the browser) uses them too.
+ * distribution. No imports: the console (console/app.ts, in the browser) uses them too.
  */
 
 /** The bands of the week distribution, by hours played in the week (upper bounds inclusive). */

@@ -1,5 +1,5 @@
 /**
- * The operators' console (/console/, shared/console/app.ts) in headless Chromium, over a known day
+ * The operators' console (/console/, console/app.ts) in headless Chromium, over a known day
  * of activity created through the API on the gateway's virtual clock (Friday 2026-12-04, an
  * ordinary Friday): an operator signs in through the local staff identity provider's login page
  * (OpenID Connect, authorization code + PKCE: infra/local/staffIdp.ts), sees today's figures match

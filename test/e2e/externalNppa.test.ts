@@ -1,7 +1,7 @@
 /** Pointing the NPPA_* variables at another server that speaks docs/nppa.md works unchanged. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '#infra/local/gateway';
-import { NppaSimulator } from '#shared/nppa/simulator';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { client, deployed, startTestGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 

@@ -18,7 +18,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { functionList, functionTable, leaseMsFor, RUN_MARGIN_SECONDS, type FunctionName } from '#shared/api/functions';
 import { routes, type OperationId } from '#shared/api/routes';
-import { NppaSimulator } from '#shared/nppa/simulator';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { buildApp } from '#infra/app';
 import { freshTable } from '#test/support/table';
 import { person } from '#test/support/people';

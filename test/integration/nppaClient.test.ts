@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NppaClient, NppaConfigurationError, NppaRejected, NppaUnavailable, newAttemptId, type NppaConfig } from '#shared/nppa/client';
 import { encryptBody, signRequest } from '#shared/nppa/crypto';
-import { piPrefixForBirthDate } from '#shared/nppa/pi';
-import { NppaSimulator } from '#shared/nppa/simulator';
+import { piPrefixForBirthDate } from '#infra/local/nppaPi';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { idNumberFor } from '#test/support/people';
 
 /** A clock that moves only when told: each test starts a fresh second, so per-second rate limits never carry over. */

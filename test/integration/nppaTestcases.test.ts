@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASES, runCase, runCommand, testSystemUrls, type CaseContext } from '#infra/cli/nppaTestcases';
 import { checkCharacter, parseIdNumber } from '#shared/domain/idNumber';
 import { NppaClient } from '#shared/nppa/client';
-import { piPrefixForBirthDate } from '#shared/nppa/pi';
-import { NppaSimulator, OFFICIAL_TEST_IDENTITIES, OFFICIAL_TEST_PIS } from '#shared/nppa/simulator';
+import { piPrefixForBirthDate } from '#infra/local/nppaPi';
+import { NppaSimulator, OFFICIAL_TEST_IDENTITIES, OFFICIAL_TEST_PIS } from '#infra/local/nppaSimulator';
 
 const clock = (() => {
   let nowMs = Date.parse('2026-10-02T10:00:00+08:00');

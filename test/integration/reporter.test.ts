@@ -7,8 +7,8 @@ import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClie
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IdentityRepository } from '#shared/identity/repository';
 import { NppaClient } from '#shared/nppa/client';
-import { NppaSimulator } from '#shared/nppa/simulator';
-import { piPrefixForBirthDate } from '#shared/nppa/pi';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
+import { piPrefixForBirthDate } from '#infra/local/nppaPi';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { EDGE_EARLY_MS, EDGE_LATE_MS, RateGate } from '#shared/reporting/rateGate';

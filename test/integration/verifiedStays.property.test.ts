@@ -15,7 +15,7 @@ import { identityHash } from '#shared/identity/keys';
 import { IdentityRepository } from '#shared/identity/repository';
 import { pollPendingIdentities, readIdentity, submitIdentity, type IdentityDeps } from '#shared/identity/service';
 import { NppaClient } from '#shared/nppa/client';
-import { NppaSimulator } from '#shared/nppa/simulator';
+import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { Problem } from '#shared/problem';
 import { person } from '#test/support/people';
 import { freshTable, movableClock } from '#test/support/table';

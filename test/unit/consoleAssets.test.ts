@@ -1,12 +1,12 @@
-/** shared/console/assets.ts is what `npm run console:build` makes of shared/console/ now (the functions serve the committed file). */
+/** console/assets.ts is what `npm run console:build` makes of console/ now (the functions serve the committed file). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ASSETS_FILE, consoleAssetsModule } from '#infra/cli/consoleBuild';
-import { CONSOLE_ASSETS } from '#shared/console/assets';
+import { CONSOLE_ASSETS } from '#console/assets';
 
 describe('the console assets', () => {
   it('are up to date (run npm run console:build)', async () => {
-    expect(readFileSync(ASSETS_FILE, 'utf8') === (await consoleAssetsModule()), 'shared/console/assets.ts is stale: run npm run console:build').toBe(true);
+    expect(readFileSync(ASSETS_FILE, 'utf8') === (await consoleAssetsModule()), 'console/assets.ts is stale: run npm run console:build').toBe(true);
   });
 
   it('are small, and reference nothing outside the console', () => {

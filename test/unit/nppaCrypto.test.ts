@@ -5,9 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decryptBody, encryptBody, signatureBase, signRequest, type SignInput } from '#shared/nppa/crypto';
-import { birthDateFromPi, piPrefixForBirthDate } from '#shared/nppa/pi';
+import { birthDateFromPi, piPrefixForBirthDate } from '#infra/local/nppaPi';
 import { classifyErrcode, loginoutRefusals, type ErrcodeClass } from '#shared/nppa/protocol';
-import { OFFICIAL_TEST_PIS } from '#shared/nppa/simulator';
+import { OFFICIAL_TEST_PIS } from '#infra/local/nppaSimulator';
 
 const KEY = '2836e95fcd10e04b0069bb1ee659955b';
 const PAYLOAD =

@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { parseIdNumber } from '#shared/domain/idNumber';
 import { beijingDate } from '#shared/domain/beijingTime';
 import { decryptBody, signRequest } from '#shared/nppa/crypto';
-import { piPrefixForBirthDate } from '#shared/nppa/pi';
+import { piPrefixForBirthDate } from '#infra/local/nppaPi';
 import { AI_MAX_LENGTH, ERRMSG, loginoutRefusals, RATE_LIMIT_LOCKOUT_SECONDS, RATE_LIMITS, REQUEST_LIFETIME_MS, STANDARD_BASE64, type LoginoutItemFailure, type NppaEndpoint } from '#shared/nppa/protocol';
 
 /** The official test system's loginout PIs (docs/nppa.md); the check/query presets answer with them too. */

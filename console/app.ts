@@ -1,13 +1,13 @@
 /**
  * The operators' console (GET /console/): a small single page over the operator endpoints
- * (docs/api.md "Operators"), Chinese first. Bundled by esbuild into shared/console/assets.ts
+ * (docs/api.md "Operators"), Chinese first. Bundled by esbuild into console/assets.ts
  * (`npm run console:build`; test/unit/consoleAssets.test.ts fails when that file is stale) and
  * served by functions/console.ts, deployed and locally. Operators sign in at the staff issuer
- * (shared/console/signIn.ts: authorization code + PKCE); the access token is kept in this tab's
+ * (console/signIn.ts: authorization code + PKCE); the access token is kept in this tab's
  * sessionStorage only and sent as a bearer token; nothing else is stored.
  */
 import { barChart, escapeXml as esc } from '#shared/stats/charts';
-import { config, currentSession, finishSignIn, forgetSession, startSignIn, type SignInConfig } from '#shared/console/signIn';
+import { config, currentSession, finishSignIn, forgetSession, startSignIn, type SignInConfig } from '#console/signIn';
 import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES } from '#shared/stats/names';
 
 type Figures = {
