@@ -5,7 +5,7 @@
  * generator (zod-openapi, which brings classic zod along); every other function validates with
  * zod/mini alone (shared/zod.ts).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { LAMBDA_ESBUILD } from '#infra/gatewayFunction';
@@ -16,7 +16,15 @@ import { routeList, routes, type RouteSpec } from '#shared/api/routes';
 const ROOT = join(import.meta.dirname, '..', '..');
 const names = readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 
-async function bundle(name: string): Promise<{ text: string; inputs: Metafile['outputs'][string]['inputs'] }> {
+type Bundle = { text: string; inputs: Metafile['outputs'][string]['inputs'] };
+const bundles = new Map<string, Promise<Bundle>>();
+const bundle = (name: string): Promise<Bundle> => {
+  let b = bundles.get(name);
+  if (!b) bundles.set(name, (b = build1(name)));
+  return b;
+};
+
+async function build1(name: string): Promise<Bundle> {
   const result = await build({
     ...LAMBDA_ESBUILD,
     entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
@@ -68,5 +76,18 @@ describe('the function bundles', () => {
     // The words of the response schemas and of the problems' extension members (shared/problem.ts).
     expect(text).not.toContain('RFC 9457 problem document');
     expect(text).not.toContain('The highest seq already counted for this session');
+  });
+
+  it("package.json's dependencies are exactly the project's packages some bundle carries (everything else is a devDependency)", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const direct = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
+    const carried = new Set<string>();
+    for (const name of names) {
+      for (const f of present((await bundle(name)).inputs)) {
+        const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
+        if (m && direct.has(m[1]!)) carried.add(m[1]!);
+      }
+    }
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([...carried].sort());
   });
 });
