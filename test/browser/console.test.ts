@@ -37,7 +37,6 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: person(birthDate) })).status).toBe(200);
     return token;
   }
-  const login = (token: string, deviceId: string) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId } });
   const pay = async (token: string, orderId: string, amount: number, commit = true) => {
     const r = await t.api.call('POST', '/v1/payments', { token, body: { orderId, amount } });
     if (r.status === 201 && commit) expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token })).status).toBe(200);
@@ -49,16 +48,16 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     // minor, 100.00 by an adult), 1 refused (single limit), 1 challenge issued.
     await t.api.setClock(`${DAY}T19:30:00+08:00`);
     const minor = await verified('c-minor', '2012-03-03');
-    expect((await login(minor, 'c-minor-phone')).body.code).toBe('play_time_restricted');
+    expect((await t.api.login(minor, 'c-minor-phone')).body.code).toBe('play_time_restricted');
     await t.api.setClock(`${DAY}T20:10:00+08:00`);
-    const s = await login(minor, 'c-minor-phone');
+    const s = await t.api.login(minor, 'c-minor-phone');
     expect(s.status).toBe(201);
     deadSession = s.body.sessionId;
     await pay(minor, 'c-order-1', 3000);
     expect((await pay(minor, 'c-order-2', 6000)).body.limit).toBe('single');
     const adults = await Promise.all([1, 2, 3, 4].map((i) => verified(`c-adult-${i}`, '1990-05-05')));
-    for (const a of adults.slice(0, 3)) expect((await login(a, 'c-shared-phone')).status).toBe(201);
-    expect((await login(adults[3]!, 'c-shared-phone')).body.code).toBe('challenge_required');
+    for (const a of adults.slice(0, 3)) expect((await t.api.login(a, 'c-shared-phone')).status).toBe(201);
+    expect((await t.api.login(adults[3]!, 'c-shared-phone')).body.code).toBe('challenge_required');
     await pay(adults[0]!, 'c-order-3', 10_000);
     // The national system refuses the minor's login and logout for good: two dead letters.
     await t.api.setClock(`${DAY}T20:40:00+08:00`);

@@ -24,10 +24,8 @@ describe.skipIf(deployed)('guardians', () => {
 
   const linkAs = (token: string, body: { name: string; idNumber: string }) => t.api.call('POST', '/v1/guardian/wards', { token, body: { name: body.name, idNumber: body.idNumber } });
   const controls = (token: string, wardId: string, body: unknown) => t.api.call('PUT', `/v1/guardian/wards/${wardId}/controls`, { token, body });
-  const login = (token = ward.token, deviceId = 'phone-1') => t.api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover: true } });
   const beat = (sessionId: string) => t.api.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: ward.token, body: { seq: ++seq } });
   const logout = (sessionId: string) => t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token: ward.token });
-  const reserve = (orderId: string, amount: number) => t.api.call('POST', '/v1/payments', { token: ward.token, body: { orderId, amount } });
 
   it('only a verified adult can be a guardian', async () => {
     await t.api.setClock('2026-10-02T19:00:00+08:00');
@@ -122,20 +120,20 @@ describe.skipIf(deployed)('guardians', () => {
     const set = await controls(guardian.token, guardian.wardId, { playBanned: true });
     expect(set.status).toBe(200);
     expect(set.body.playBanned).toBe(true);
-    const banned = await login();
+    const banned = await t.api.login(ward.token, 'phone-1', true);
     expect(banned.status).toBe(403);
     expect(banned.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: null, nextWindowEnd: null });
 
     // A pending link tightens too: the other guardian's window, combined with the first's.
     expect((await controls(guardian.token, guardian.wardId, { playBanned: false, windows: [['20:10', '21:00']] })).status).toBe(200);
     expect((await controls(other.token, other.wardId, { windows: [['19:00', '20:20']] })).status).toBe(200);
-    const windowed = await login(ward.token2);
+    const windowed = await t.api.login(ward.token2, 'phone-1', true);
     expect(windowed.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-02T20:10:00+08:00', nextWindowEnd: '2026-10-02T20:20:00+08:00' });
     const limits = await t.api.call('GET', '/v1/limits', { token: ward.token });
     expect(limits.body.playTime).toEqual({ allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-10-02T20:10:00+08:00', nextWindowEnd: '2026-10-02T20:20:00+08:00' });
 
     await t.api.setClock('2026-10-02T20:12:00+08:00');
-    const inside = await login();
+    const inside = await t.api.login(ward.token, 'phone-1', true);
     expect(inside.status).toBe(201);
     expect(inside.body.remainingSeconds).toBeGreaterThan(470);
     expect(inside.body.remainingSeconds).toBeLessThanOrEqual(480);
@@ -146,7 +144,7 @@ describe.skipIf(deployed)('guardians', () => {
 
   it("a live session's next heartbeat ends with guardian_restricted, in one DynamoDB request", async () => {
     await t.api.setClock('2026-10-02T20:15:00+08:00');
-    const s = await login();
+    const s = await t.api.login(ward.token, 'phone-1', true);
     expect(s.status).toBe(201);
     expect((await beat(s.body.sessionId)).body.action).toBe('continue');
     expect((await controls(guardian.token, guardian.wardId, { playBanned: true })).status).toBe(200);
@@ -162,7 +160,7 @@ describe.skipIf(deployed)('guardians', () => {
   it('daily minutes count the play of the day across sessions', async () => {
     await t.api.setClock('2026-10-02T20:20:00+08:00');
     expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: 10 })).body.dailyPlayMinutes).toBe(10);
-    const first = await login();
+    const first = await t.api.login(ward.token, 'phone-1', true);
     expect(first.status).toBe(201);
     expect(first.body.remainingSeconds).toBeGreaterThan(595);
     expect(first.body.remainingSeconds).toBeLessThanOrEqual(600);
@@ -170,7 +168,7 @@ describe.skipIf(deployed)('guardians', () => {
     expect((await logout(first.body.sessionId)).status).toBe(204);
     // The account remembers the person's day (no read at login): still three requests.
     const before = ddbCallCounter.calls;
-    const second = await login();
+    const second = await t.api.login(ward.token, 'phone-1', true);
     expect(ddbCallCounter.calls - before).toBe(3);
     expect(second.status).toBe(201);
     expect(second.body.remainingSeconds).toBeGreaterThan(355);
@@ -179,9 +177,9 @@ describe.skipIf(deployed)('guardians', () => {
     const over = await beat(second.body.sessionId);
     expect(over.body).toMatchObject({ action: 'terminate', reason: 'guardian_restricted' });
     // The ward's other account never played today: its login learns the person's day from the check.
-    const otherAccount = await login(ward.token2);
+    const otherAccount = await t.api.login(ward.token2, 'phone-1', true);
     expect(otherAccount.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00' });
-    const refused = await login();
+    const refused = await t.api.login(ward.token, 'phone-1', true);
     // The next window is the law's; the ten minutes then apply within it.
     expect(refused.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00', nextWindowEnd: '2026-10-03T21:00:00+08:00' });
     expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: null })).body.dailyPlayMinutes).toBeNull();
@@ -190,16 +188,16 @@ describe.skipIf(deployed)('guardians', () => {
   it('caps refuse payments with source guardian; the law and the publisher name themselves', async () => {
     await t.api.setClock('2026-10-02T20:40:00+08:00');
     expect((await controls(guardian.token, guardian.wardId, { spending: { single: 3000, daily: 4000 } })).body.spending).toEqual({ single: 3000, daily: 4000, monthly: null });
-    const single = await reserve(`o-${uid()}`, 3500);
+    const single = await t.api.reserve(ward.token, 3500, `o-${uid()}`);
     expect(single.status).toBe(403);
     expect(single.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'guardian', limit: 'single', limitAmount: 3000, remainingAmount: 3000 });
-    expect((await reserve(`o-${uid()}`, 3000)).status).toBe(201);
-    const daily = await reserve(`o-${uid()}`, 1500);
+    expect((await t.api.reserve(ward.token, 3000, `o-${uid()}`)).status).toBe(201);
+    const daily = await t.api.reserve(ward.token, 1500, `o-${uid()}`);
     expect(daily.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'guardian', limit: 'daily', limitAmount: 4000, remainingAmount: 1000 });
     const limits = await t.api.call('GET', '/v1/limits', { token: ward.token });
     expect(limits.body.spending).toEqual({ singleMax: 3000, dailyRemaining: 1000, monthlyRemaining: 17000 });
     expect((await controls(guardian.token, guardian.wardId, { spending: { single: null, daily: null } })).status).toBe(200);
-    const law = await reserve(`o-${uid()}`, 6000);
+    const law = await t.api.reserve(ward.token, 6000, `o-${uid()}`);
     expect(law.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'law', limit: 'single', limitAmount: 5000 });
   });
 
@@ -207,11 +205,11 @@ describe.skipIf(deployed)('guardians', () => {
     await t.api.setClock('2026-10-02T20:45:00+08:00');
     expect((await controls(guardian.token, guardian.wardId, { paymentApproval: true })).body.paymentApproval).toBe(true);
     const orderId = `o-${uid()}`;
-    const asked = await reserve(orderId, 600);
+    const asked = await t.api.reserve(ward.token, 600, orderId);
     expect(asked.status).toBe(428);
     expect(asked.body).toMatchObject({ code: 'guardian_approval_required', expiresAt: '2026-10-02T21:15:00+08:00' });
     const approvalId = asked.body.approvalId;
-    expect((await reserve(orderId, 600)).body.approvalId).toBe(approvalId);
+    expect((await t.api.reserve(ward.token, 600, orderId)).body.approvalId).toBe(approvalId);
 
     const list = await t.api.call('GET', '/v1/guardian/approvals', { token: guardian.token });
     expect(list.body.approvals).toEqual([{ approvalId, wardId: guardian.wardId, orderId, amount: 600, gameId: 'default', requestedAt: '2026-10-02T20:45:00+08:00', expiresAt: '2026-10-02T21:15:00+08:00', status: 'pending' }]);
@@ -225,24 +223,24 @@ describe.skipIf(deployed)('guardians', () => {
     expect(changed.status).toBe(409);
     expect(changed.body).toMatchObject({ code: 'approval_decided', approvalStatus: 'approved' });
     // The approval covers this order id and amount only.
-    expect((await reserve(orderId, 700)).status).toBe(428);
+    expect((await t.api.reserve(ward.token, 700, orderId)).status).toBe(428);
     const before = ddbCallCounter.calls;
-    const reserved = await reserve(orderId, 600);
+    const reserved = await t.api.reserve(ward.token, 600, orderId);
     expect(ddbCallCounter.calls - before).toBeLessThanOrEqual(2);
     expect(reserved.status).toBe(201);
     expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token: ward.token })).status).toBe(200);
 
     const declinedOrder = `o-${uid()}`;
-    const second = await reserve(declinedOrder, 500);
+    const second = await t.api.reserve(ward.token, 500, declinedOrder);
     expect((await t.api.call('POST', `/v1/guardian/approvals/${second.body.approvalId}`, { token: guardian.token, body: { approved: false } })).body.status).toBe('declined');
-    const declined = await reserve(declinedOrder, 500);
+    const declined = await t.api.reserve(ward.token, 500, declinedOrder);
     expect(declined.status).toBe(403);
     expect(declined.body.code).toBe('guardian_declined');
 
     const lapsingOrder = `o-${uid()}`;
-    const third = await reserve(lapsingOrder, 400);
+    const third = await t.api.reserve(ward.token, 400, lapsingOrder);
     await t.api.setClock('2026-10-02T21:16:00+08:00');
-    const renewed = await reserve(lapsingOrder, 400);
+    const renewed = await t.api.reserve(ward.token, 400, lapsingOrder);
     expect(renewed.status).toBe(428);
     expect(renewed.body.approvalId).not.toBe(third.body.approvalId);
     expect(renewed.body.expiresAt).toBe('2026-10-02T21:46:00+08:00');
@@ -278,7 +276,7 @@ describe.skipIf(deployed)('guardians', () => {
   it('login with guardians stays within 3 DynamoDB requests', async () => {
     await t.api.setClock('2026-10-03T20:00:30+08:00');
     const before = ddbCallCounter.calls;
-    const s = await login(ward.token, 'phone-9');
+    const s = await t.api.login(ward.token, 'phone-9', true);
     expect(s.status).toBe(201);
     expect(ddbCallCounter.calls - before).toBeLessThanOrEqual(3);
     expect((await logout(s.body.sessionId)).status).toBe(204);
@@ -287,10 +285,10 @@ describe.skipIf(deployed)('guardians', () => {
   it('a takeover works when daily minutes were cleared since the live session started (its lease was across games)', async () => {
     await t.api.setClock('2026-10-03T20:01:00+08:00');
     expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: 30 })).status).toBe(200);
-    const first = await login(ward.token, 'phone-9');
+    const first = await t.api.login(ward.token, 'phone-9', true);
     expect(first.status).toBe(201);
     expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: null })).status).toBe(200);
-    const second = await login(ward.token, 'phone-1');
+    const second = await t.api.login(ward.token, 'phone-1', true);
     expect(second.status).toBe(201);
     expect((await beat(first.body.sessionId)).body).toMatchObject({ action: 'terminate', reason: 'signed_in_elsewhere' });
     expect((await logout(second.body.sessionId)).status).toBe(204);
@@ -299,11 +297,11 @@ describe.skipIf(deployed)('guardians', () => {
   it("unlinking ends this guardian's link and controls", async () => {
     await t.api.setClock('2026-10-03T20:05:00+08:00');
     expect((await controls(guardian.token, guardian.wardId, { playBanned: true })).status).toBe(200);
-    expect((await login()).status).toBe(403);
+    expect((await t.api.login(ward.token, 'phone-1', true)).status).toBe(403);
     expect((await t.api.call('DELETE', `/v1/guardian/wards/${guardian.wardId}`, { token: guardian.token })).status).toBe(204);
     expect((await t.api.call('GET', '/v1/guardian/wards', { token: guardian.token })).body.wards).toEqual([]);
     expect((await controls(guardian.token, guardian.wardId, { playBanned: false })).status).toBe(404);
-    const s = await login();
+    const s = await t.api.login(ward.token, 'phone-1', true);
     expect(s.status).toBe(201);
     expect((await logout(s.body.sessionId)).status).toBe(204);
     expect((await t.api.call('GET', '/v1/me/guardians', { token: ward.token })).body.guardians).toHaveLength(2);
@@ -322,11 +320,11 @@ describe.skipIf(deployed)('guardians', () => {
     // the read and the binding, besides the national system's pace (one write, two if it answered late).
     const pace = updateCalls() - paceBefore;
     expect(ddbCallCounter.calls - before - pace).toBe(2);
-    const refused = await login(third, 'phone-1');
+    const refused = await t.api.login(third, 'phone-1', true);
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('guardian_restricted');
     expect((await controls(other.token, other.wardId, { playBanned: false })).status).toBe(200);
-    const s = await login(third, 'phone-1');
+    const s = await t.api.login(third, 'phone-1', true);
     expect(s.status).toBe(201);
     await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token: third });
   });

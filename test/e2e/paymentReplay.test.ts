@@ -17,7 +17,6 @@ async function account(sub: string, birthDate: string): Promise<string> {
   expect((await t.api.call('POST', '/v1/identity', { token, body: person(birthDate) })).status).toBe(200);
   return token;
 }
-const reserve = (token: string, amount: number, orderId: string) => t.api.call('POST', '/v1/payments', { token, body: { orderId, amount } });
 const commit = (token: string, orderId: string) => t.api.call('POST', `/v1/payments/${orderId}/commit`, { token });
 const monthlyRemaining = async (token: string) => (await t.api.call('GET', '/v1/limits', { token })).body.spending.monthlyRemaining;
 
@@ -29,10 +28,10 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('still reserved: the same 201 as the first time', async () => {
     const token = await account('p-replay-held', '2012-09-01');
     await t.api.setClock('2026-10-16T10:00:00+08:00');
-    const first = await reserve(token, 3000, 'order-replay-held');
+    const first = await t.api.reserve(token, 3000, 'order-replay-held');
     expect(first.body).toEqual({ orderId: 'order-replay-held', status: 'reserved', expiresAt: '2026-10-16T10:15:00+08:00' });
     await t.api.setClock('2026-10-16T10:14:59+08:00');
-    const again = await reserve(token, 3000, 'order-replay-held');
+    const again = await t.api.reserve(token, 3000, 'order-replay-held');
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(await monthlyRemaining(token)).toBe(17000);
@@ -41,9 +40,9 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('cancelled: 409 order_conflict with orderStatus "cancelled", and nothing is held again', async () => {
     await t.api.setClock('2026-10-16T11:00:00+08:00');
     const token = await account('p-replay-cancelled', '2012-09-02');
-    await reserve(token, 3000, 'order-replay-cancelled');
+    await t.api.reserve(token, 3000, 'order-replay-cancelled');
     expect((await t.api.call('POST', '/v1/payments/order-replay-cancelled/cancel', { token })).status).toBe(200);
-    const r = await reserve(token, 3000, 'order-replay-cancelled');
+    const r = await t.api.reserve(token, 3000, 'order-replay-cancelled');
     expect(r.status).toBe(409);
     expect(r.body).toEqual(conflict('cancelled', CANCELLED));
     expect(await monthlyRemaining(token)).toBe(20000);
@@ -52,11 +51,11 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('released by the sweeper: 409 order_conflict with orderStatus "expired"', async () => {
     await t.api.setClock('2026-10-16T12:00:00+08:00');
     const token = await account('p-replay-swept', '2012-09-03');
-    await reserve(token, 3000, 'order-replay-swept');
+    await t.api.reserve(token, 3000, 'order-replay-swept');
     await t.api.setClock('2026-10-16T12:15:01+08:00');
     await t.api.tick();
     expect(await monthlyRemaining(token)).toBe(20000);
-    const r = await reserve(token, 3000, 'order-replay-swept');
+    const r = await t.api.reserve(token, 3000, 'order-replay-swept');
     expect(r.status).toBe(409);
     expect(r.body).toEqual(conflict('expired', EXPIRED));
     expect(await monthlyRemaining(token)).toBe(20000);
@@ -65,16 +64,16 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('past its expiry before the sweeper ran: released there and then, 409 "expired"; the sweeper releases nothing twice', async () => {
     await t.api.setClock('2026-10-16T13:00:00+08:00');
     const token = await account('p-replay-lapsed', '2012-09-04');
-    await reserve(token, 3000, 'order-replay-lapsed');
+    await t.api.reserve(token, 3000, 'order-replay-lapsed');
     expect(await monthlyRemaining(token)).toBe(17000);
     await t.api.setClock('2026-10-16T13:15:01+08:00');
-    const r = await reserve(token, 3000, 'order-replay-lapsed');
+    const r = await t.api.reserve(token, 3000, 'order-replay-lapsed');
     expect(r.status).toBe(409);
     expect(r.body).toEqual(conflict('expired', EXPIRED));
     expect(await monthlyRemaining(token)).toBe(20000);
     await t.api.tick();
     expect(await monthlyRemaining(token)).toBe(20000);
-    expect((await reserve(token, 3000, 'order-replay-lapsed')).body).toEqual(conflict('expired', EXPIRED));
+    expect((await t.api.reserve(token, 3000, 'order-replay-lapsed')).body).toEqual(conflict('expired', EXPIRED));
     const late = await commit(token, 'order-replay-lapsed');
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('order_expired');
@@ -83,12 +82,12 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('committed: 201 with status "committed", also long after the reservation time', async () => {
     await t.api.setClock('2026-10-16T14:00:00+08:00');
     const token = await account('p-replay-committed', '2012-09-05');
-    await reserve(token, 3000, 'order-replay-committed');
+    await t.api.reserve(token, 3000, 'order-replay-committed');
     expect((await commit(token, 'order-replay-committed')).status).toBe(200);
-    expect((await reserve(token, 3000, 'order-replay-committed')).body).toEqual({ orderId: 'order-replay-committed', status: 'committed' });
+    expect((await t.api.reserve(token, 3000, 'order-replay-committed')).body).toEqual({ orderId: 'order-replay-committed', status: 'committed' });
     await t.api.setClock('2026-10-16T15:00:00+08:00');
     await t.api.tick();
-    const r = await reserve(token, 3000, 'order-replay-committed');
+    const r = await t.api.reserve(token, 3000, 'order-replay-committed');
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ orderId: 'order-replay-committed', status: 'committed' });
     expect(await monthlyRemaining(token)).toBe(17000);
@@ -97,9 +96,9 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('a different amount on a cancelled order: a plain order_conflict that says nothing of the order', async () => {
     await t.api.setClock('2026-10-16T16:00:00+08:00');
     const token = await account('p-replay-other', '2012-09-06');
-    await reserve(token, 3000, 'order-replay-other');
+    await t.api.reserve(token, 3000, 'order-replay-other');
     await t.api.call('POST', '/v1/payments/order-replay-other/cancel', { token });
-    const r = await reserve(token, 2000, 'order-replay-other');
+    const r = await t.api.reserve(token, 2000, 'order-replay-other');
     expect(r.status).toBe(409);
     expect(r.body).toEqual({ type: 'urn:playguard:problem:order_conflict', title: 'Order conflict', status: 409, detail: '订单号已被用于其他金额或账号。', code: 'order_conflict' });
   });
@@ -107,13 +106,13 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
   it('commit once the reservation time ran out, before the sweeper: 409 order_expired, and the amount is released', async () => {
     await t.api.setClock('2026-10-16T17:00:00+08:00');
     const token = await account('p-commit-lapsed', '2012-09-07');
-    await reserve(token, 3000, 'order-commit-lapsed');
+    await t.api.reserve(token, 3000, 'order-commit-lapsed');
     await t.api.setClock('2026-10-16T17:15:01+08:00');
     const r = await commit(token, 'order-commit-lapsed');
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('order_expired');
     expect(await monthlyRemaining(token)).toBe(20000);
-    expect((await reserve(token, 3000, 'order-commit-lapsed')).body).toEqual(conflict('expired', EXPIRED));
+    expect((await t.api.reserve(token, 3000, 'order-commit-lapsed')).body).toEqual(conflict('expired', EXPIRED));
   });
 });
 
@@ -122,8 +121,8 @@ describe.skipIf(deployed)('the virtual clock months in the past (DynamoDB Local 
     await t.api.setClock('2026-03-02T10:00:00+08:00');
     const token = await account('p-past-clock', '2012-10-01');
     const before = Date.now();
-    expect((await reserve(token, 5000, 'order-past-commit')).status).toBe(201);
-    expect((await reserve(token, 4000, 'order-past-expire')).status).toBe(201);
+    expect((await t.api.reserve(token, 5000, 'order-past-commit')).status).toBe(201);
+    expect((await t.api.reserve(token, 4000, 'order-past-expire')).status).toBe(201);
     const after = Date.now();
 
     const db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
@@ -151,6 +150,6 @@ describe.skipIf(deployed)('the virtual clock months in the past (DynamoDB Local 
     expect((await item('ORDER#order-past-expire', 'ORDER')).status).toBe('released');
     expect((await item(`IDENTITY#${order.identityHash}`, 'SPEND#M#2026-03')).total).toBe(5000);
     expect(await monthlyRemaining(token)).toBe(15000);
-    expect((await reserve(token, 4000, 'order-past-expire')).body).toEqual(conflict('expired', EXPIRED));
+    expect((await t.api.reserve(token, 4000, 'order-past-expire')).body).toEqual(conflict('expired', EXPIRED));
   });
 });

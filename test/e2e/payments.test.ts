@@ -15,8 +15,6 @@ async function account(sub: string, birthDate: string, who = person(birthDate)):
   expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
   return token;
 }
-const reserve = (token: string, amount: number, orderId: string = randomUUID(), accountId?: string) =>
-  t.api.call('POST', '/v1/payments', { token, body: { orderId, amount, ...(accountId ? { accountId } : {}) } });
 
 describe('reserve: the bands of the 2019 notice', () => {
   it.skipIf(deployed).each([
@@ -28,7 +26,7 @@ describe('reserve: the bands of the 2019 notice', () => {
     ['adults: no limit', '1990-01-01', 5_000_000, 201, undefined],
   ])('%s', async (_name, birthDate, amount, status, refusal) => {
     const token = await account(`p-${randomUUID()}`, birthDate);
-    const r = await reserve(token, amount);
+    const r = await t.api.reserve(token, amount);
     expect(r.status).toBe(status);
     if (refusal) expect(r.body).toEqual({ type: 'urn:playguard:problem:spending_limit_exceeded', title: 'Spending limit exceeded', status: 403, detail: expect.any(String), code: 'spending_limit_exceeded', ...refusal });
     else expect(r.body).toMatchObject({ status: 'reserved' });
@@ -36,19 +34,19 @@ describe('reserve: the bands of the 2019 notice', () => {
 
   it.skipIf(deployed)('stops at 200 CNY a month for ages 8–15 and says what remains', async () => {
     const token = await account('p-month', '2012-02-02');
-    for (let i = 0; i < 3; i += 1) expect((await reserve(token, 5000)).status).toBe(201);
-    expect((await reserve(token, 4000)).status).toBe(201);
-    const over = await reserve(token, 1001);
+    for (let i = 0; i < 3; i += 1) expect((await t.api.reserve(token, 5000)).status).toBe(201);
+    expect((await t.api.reserve(token, 4000)).status).toBe(201);
+    const over = await t.api.reserve(token, 1001);
     expect(over.status).toBe(403);
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', limitAmount: 20000, remainingAmount: 1000 });
     expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 1000 });
-    expect((await reserve(token, 1000)).status).toBe(201);
+    expect((await t.api.reserve(token, 1000)).status).toBe(201);
     expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: null, monthlyRemaining: 0 });
   });
 
   it.skipIf(deployed)('accepts exactly 6 of 20 concurrent 30 CNY reservations against a fresh 200 CNY month', async () => {
     const token = await account('p-race', '2012-03-03');
-    const results = await Promise.all(Array.from({ length: 20 }, () => reserve(token, 3000)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => t.api.reserve(token, 3000)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(6);
     expect(results.filter((r) => r.status === 403).every((r) => r.body.limit === 'monthly')).toBe(true);
   });
@@ -57,8 +55,8 @@ describe('reserve: the bands of the 2019 notice', () => {
     const who = person('2011-04-04');
     const a = await account('p-person-a', '2011-04-04', who);
     const b = await account('p-person-b', '2011-04-04', who);
-    for (let i = 0; i < 4; i += 1) expect((await reserve(a, 5000)).status).toBe(201);
-    const r = await reserve(b, 100);
+    for (let i = 0; i < 4; i += 1) expect((await t.api.reserve(a, 5000)).status).toBe(201);
+    const r = await t.api.reserve(b, 100);
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ limit: 'monthly', remainingAmount: 0 });
   });
@@ -67,48 +65,48 @@ describe('reserve: the bands of the 2019 notice', () => {
 describe('idempotency, commit, cancel, expiry', () => {
   it('replays the same order with the same answer and refuses a different amount with order_conflict', async () => {
     const token = await account('p-idem', '1990-02-02');
-    const first = await reserve(token, 1234, 'order-idem-1');
-    const again = await reserve(token, 1234, 'order-idem-1');
+    const first = await t.api.reserve(token, 1234, 'order-idem-1');
+    const again = await t.api.reserve(token, 1234, 'order-idem-1');
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    const conflict = await reserve(token, 999, 'order-idem-1');
+    const conflict = await t.api.reserve(token, 999, 'order-idem-1');
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe('order_conflict');
   });
 
   it.skipIf(deployed)('releases the amount on cancel, idempotently', async () => {
     const token = await account('p-cancel', '2012-05-05');
-    for (let i = 0; i < 4; i += 1) await reserve(token, 5000, `order-cancel-${i}`);
-    expect((await reserve(token, 5000)).status).toBe(403);
+    for (let i = 0; i < 4; i += 1) await t.api.reserve(token, 5000, `order-cancel-${i}`);
+    expect((await t.api.reserve(token, 5000)).status).toBe(403);
     for (let i = 0; i < 2; i += 1) {
       const c = await t.api.call('POST', '/v1/payments/order-cancel-0/cancel', { token });
       expect(c.status).toBe(200);
       expect(c.body).toEqual({ orderId: 'order-cancel-0', status: 'cancelled' });
     }
-    expect((await reserve(token, 5000)).status).toBe(201);
+    expect((await t.api.reserve(token, 5000)).status).toBe(201);
   });
 
   it.skipIf(deployed)('commits idempotently; a committed order is not released by expiry', async () => {
     const token = await account('p-commit', '2012-06-06');
-    await reserve(token, 5000, 'order-commit-1');
+    await t.api.reserve(token, 5000, 'order-commit-1');
     for (let i = 0; i < 2; i += 1) expect((await t.api.call('POST', '/v1/payments/order-commit-1/commit', { token })).body).toEqual({ orderId: 'order-commit-1', status: 'committed' });
   });
 
   it.skipIf(deployed)('releases an uncommitted reservation after 15 minutes; its commit is then order_expired', async () => {
     await t.api.setClock('2026-10-15T10:00:00+08:00');
     const token = await account('p-expire', '2012-07-07');
-    for (let i = 0; i < 4; i += 1) await reserve(token, 5000, `order-exp-${i}`);
+    for (let i = 0; i < 4; i += 1) await t.api.reserve(token, 5000, `order-exp-${i}`);
     await t.api.setClock('2026-10-15T10:15:01+08:00');
     await t.api.tick();
     const late = await t.api.call('POST', '/v1/payments/order-exp-0/commit', { token });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('order_expired');
-    expect((await reserve(token, 5000)).status).toBe(201);
+    expect((await t.api.reserve(token, 5000)).status).toBe(201);
   });
 
   it('answers 404 for an unknown order and for another account\'s order', async () => {
     const owner = await account('p-owner', '1990-03-03');
-    await reserve(owner, 100, 'order-owned');
+    await t.api.reserve(owner, 100, 'order-owned');
     const stranger = await account('p-stranger', '1990-03-04');
     expect((await t.api.call('POST', '/v1/payments/order-owned/commit', { token: stranger })).status).toBe(404);
     expect((await t.api.call('POST', '/v1/payments/order-owned/cancel', { token: stranger })).status).toBe(404);
@@ -120,15 +118,15 @@ describe('credentials', () => {
   it('lets a game server reserve for a named account, and requires the name', async () => {
     await account('p-server-target', '1990-04-04');
     const server = await t.api.token('game-server', 'server');
-    expect((await reserve(server, 100, randomUUID(), 'p-server-target')).status).toBe(201);
-    const missing = await reserve(server, 100);
+    expect((await t.api.reserve(server, 100, randomUUID(), { accountId: 'p-server-target' })).status).toBe(201);
+    const missing = await t.api.reserve(server, 100);
     expect(missing.body.code).toBe('invalid_request');
     expect(missing.status).toBe(400);
   });
 
   it('forbids a player to pay for another account', async () => {
     const token = await account('p-self', '1990-05-05');
-    const r = await reserve(token, 100, randomUUID(), 'someone-else');
+    const r = await t.api.reserve(token, 100, randomUUID(), { accountId: 'someone-else' });
     expect(r.status).toBe(403);
     expect(r.body.code).toBe('forbidden');
   });
@@ -145,8 +143,8 @@ describe.skipIf(deployed)('Beijing month boundary', () => {
   it('counts an order at 23:59:59 on 31 October in October, and November starts fresh', async () => {
     await t.api.setClock('2026-10-31T23:59:59+08:00');
     const token = await account('p-boundary', '2012-08-08');
-    for (let i = 0; i < 4; i += 1) expect((await reserve(token, 5000)).status).toBe(201);
+    for (let i = 0; i < 4; i += 1) expect((await t.api.reserve(token, 5000)).status).toBe(201);
     await t.api.setClock('2026-11-01T00:00:01+08:00');
-    expect((await reserve(token, 5000)).status).toBe(201);
+    expect((await t.api.reserve(token, 5000)).status).toBe(201);
   });
 });

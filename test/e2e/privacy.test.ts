@@ -42,7 +42,6 @@ const scan = async (): Promise<Array<Record<string, unknown>>> => {
 /** Items that mention an account id anywhere (key or attribute). */
 const mentioning = (items: Array<Record<string, unknown>>, accountId: string) => items.filter((i) => JSON.stringify(i).includes(accountId));
 
-const login = (token: string, deviceId: string) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover: true } });
 const pay = async (token: string, amount: number) => {
   const orderId = `o-${randomUUID()}`;
   expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId, amount } })).status).toBe(201);
@@ -73,18 +72,18 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: minor })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/identity', { token: otherToken, body: person('1990-01-01') })).status).toBe(200);
     for (const device of ['phone-1', 'phone-2', 'phone-3']) {
-      const s = await login(token, device);
+      const s = await t.api.login(token, device, true);
       expect(s.status).toBe(201);
       sessionIds.push(s.body.sessionId);
     }
-    const o = await login(otherToken, 'phone-1');
+    const o = await t.api.login(otherToken, 'phone-1', true);
     expect(o.status).toBe(201);
     otherSession = o.body.sessionId;
-    const refused = await login(token, 'phone-4');
+    const refused = await t.api.login(token, 'phone-4', true);
     expect(refused.status).toBe(428);
     challengeId = refused.body.challengeId;
     expect((await t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true } })).status).toBe(200);
-    const last = await login(token, 'phone-4');
+    const last = await t.api.login(token, 'phone-4', true);
     expect(last.status).toBe(201);
     liveSession = last.body.sessionId;
     sessionIds.push(liveSession);
@@ -179,7 +178,7 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect((await t.api.call('POST', '/v1/identity', { token: again, body: minor })).body).toMatchObject({ status: 'verified', minor: true });
     expect((await t.api.call('GET', '/v1/limits', { token: again })).body.spending).toMatchObject({ monthlyRemaining: 5000 });
     await pay(again, 5000);
-    expect((await login(again, 'phone-9')).status).toBe(201); // (a minor's lease, for the retention check below)
+    expect((await t.api.login(again, 'phone-9', true)).status).toBe(201); // (a minor's lease, for the retention check below)
     const over = await t.api.call('POST', '/v1/payments', { token: again, body: { orderId: `o-${randomUUID()}`, amount: 100 } });
     expect(over.status).toBe(403);
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', remainingAmount: 0 });
@@ -193,7 +192,7 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const sub = `crash-${crashAfter}-${randomUUID().slice(0, 6)}`;
     const tk = await t.api.token(sub);
     expect((await t.api.call('POST', '/v1/identity', { token: tk, body: person('2011-01-01') })).status).toBe(200);
-    expect((await login(tk, `d-${sub}`)).status).toBe(201);
+    expect((await t.api.login(tk, `d-${sub}`, true)).status).toBe(201);
     await pay(tk, 1000);
     const s = settings();
     const table = t.gateway.tableName;

@@ -17,7 +17,6 @@ async function account(sub: string, birthDate = '1990-01-01', who = person(birth
   expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
   return token;
 }
-const login = (token: string, deviceId: string, takeover = true) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover } });
 const logout = async (token: string, sessionId: string) => expect((await t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token })).status).toBe(204);
 const verdict = async (challengeId: string, passed: boolean) =>
   t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed, method: 'face' } });
@@ -27,8 +26,8 @@ describe.skipIf(deployed)('rental-shop phones and rented accounts', () => {
   it('lets 3 accounts use one device within 24 h and challenges the 4th', async () => {
     await t.api.setClock('2026-11-25T10:00:00+08:00');
     const phone = `shop-${randomUUID()}`;
-    for (let i = 1; i <= 3; i += 1) expect((await login(await account(`dev-acct-${i}`), phone)).status).toBe(201);
-    const fourth = await login(await account('dev-acct-4'), phone);
+    for (let i = 1; i <= 3; i += 1) expect((await t.api.login(await account(`dev-acct-${i}`), phone, true)).status).toBe(201);
+    const fourth = await t.api.login(await account('dev-acct-4'), phone, true);
     expect(fourth.status).toBe(428);
     expect(fourth.body).toMatchObject({ code: 'challenge_required', challengeKind: 'face', signal: 'device_many_accounts' });
     expect(fourth.body.challengeId).toMatch(/^[0-9a-f]{32}$/);
@@ -38,16 +37,16 @@ describe.skipIf(deployed)('rental-shop phones and rented accounts', () => {
     await t.api.setClock('2026-11-26T10:00:01+08:00');
     const phone = `shop2-${randomUUID()}`;
     await t.api.setClock('2026-11-25T09:00:00+08:00');
-    for (let i = 1; i <= 3; i += 1) expect((await login(await account(`old-acct-${i}`), phone)).status).toBe(201);
+    for (let i = 1; i <= 3; i += 1) expect((await t.api.login(await account(`old-acct-${i}`), phone, true)).status).toBe(201);
     await t.api.setClock('2026-11-26T09:00:01+08:00');
-    expect((await login(await account('old-acct-4'), phone)).status).toBe(201);
+    expect((await t.api.login(await account('old-acct-4'), phone, true)).status).toBe(201);
   });
 
   it('lets one account use 3 devices within 24 h and challenges the 4th', async () => {
     await t.api.setClock('2026-11-25T11:00:00+08:00');
     const token = await account('hopper');
-    for (let i = 1; i <= 3; i += 1) expect((await login(token, `hop-${randomUUID()}`)).status).toBe(201);
-    const r = await login(token, `hop-${randomUUID()}`);
+    for (let i = 1; i <= 3; i += 1) expect((await t.api.login(token, `hop-${randomUUID()}`, true)).status).toBe(201);
+    const r = await t.api.login(token, `hop-${randomUUID()}`, true);
     expect(r.status).toBe(428);
     expect(r.body.signal).toBe('account_many_devices');
   });
@@ -55,8 +54,8 @@ describe.skipIf(deployed)('rental-shop phones and rented accounts', () => {
   it('challenges the 6th account bound to one identity, not the 5th', async () => {
     await t.api.setClock('2026-11-25T12:00:00+08:00');
     const who = person('1988-08-08');
-    for (let i = 1; i <= 5; i += 1) expect((await login(await account(`many-${i}`, '1988-08-08', who), `many-dev-${i}`)).status).toBe(201);
-    const sixth = await login(await account('many-6', '1988-08-08', who), 'many-dev-6');
+    for (let i = 1; i <= 5; i += 1) expect((await t.api.login(await account(`many-${i}`, '1988-08-08', who), `many-dev-${i}`, true)).status).toBe(201);
+    const sixth = await t.api.login(await account('many-6', '1988-08-08', who), 'many-dev-6', true);
     expect(sixth.status).toBe(428);
     expect(sixth.body.signal).toBe('identity_many_accounts');
   });
@@ -68,14 +67,14 @@ describe.skipIf(deployed)('night patrol', () => {
   it('allows 60 minutes of night play and challenges the next login after more', async () => {
     const token = await account('night-owl');
     await t.api.setClock('2026-11-25T22:00:00+08:00');
-    const first = await login(token, 'owl-pc');
+    const first = await t.api.login(token, 'owl-pc', true);
     await t.api.setClock('2026-11-25T23:00:00+08:00');
     await logout(token, first.body.sessionId);
-    const second = await login(token, 'owl-pc');
+    const second = await t.api.login(token, 'owl-pc', true);
     expect(second.status).toBe(201);
     await t.api.setClock('2026-11-25T23:00:05+08:00');
     await logout(token, second.body.sessionId);
-    const third = await login(token, 'owl-pc');
+    const third = await t.api.login(token, 'owl-pc', true);
     expect(third.status).toBe(428);
     expect(third.body).toMatchObject({ signal: 'night_patrol' });
   });
@@ -85,27 +84,27 @@ describe('challenges', () => {
   it.skipIf(deployed)('a passed challenge lets the same login through and silences that signal', async () => {
     await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-pass');
-    const s = await login(token, 'np-pc');
+    const s = await t.api.login(token, 'np-pc', true);
     await t.api.setClock('2026-11-25T23:30:00+08:00');
     await logout(token, s.body.sessionId);
-    const challenged = await login(token, 'np-pc');
+    const challenged = await t.api.login(token, 'np-pc', true);
     expect(challenged.status).toBe(428);
-    const again = await login(token, 'np-pc');
+    const again = await t.api.login(token, 'np-pc', true);
     expect(again.body.challengeId).toBe(challenged.body.challengeId);
     expect((await verdict(challenged.body.challengeId, true)).body).toEqual({ challengeId: challenged.body.challengeId, status: 'passed' });
-    expect((await login(token, 'np-pc')).status).toBe(201);
+    expect((await t.api.login(token, 'np-pc', true)).status).toBe(201);
   });
 
   it.skipIf(deployed)('a failed challenge ends the live session, refuses a Wednesday 23:00 login and caps payments to a minor band', async () => {
     await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-fail');
-    const s1 = await login(token, 'nf-pc');
+    const s1 = await t.api.login(token, 'nf-pc', true);
     await t.api.setClock('2026-11-25T23:01:00+08:00');
     await logout(token, s1.body.sessionId);
-    const challenged = await login(token, 'nf-pc');
+    const challenged = await t.api.login(token, 'nf-pc', true);
     expect(challenged.status).toBe(428);
     expect((await verdict(challenged.body.challengeId, false)).body.status).toBe('failed');
-    const wednesday = await login(token, 'nf-pc');
+    const wednesday = await t.api.login(token, 'nf-pc', true);
     expect(wednesday.status).toBe(403);
     expect(wednesday.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-27T20:00:00+08:00' });
     const pay = await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 10001 } });
@@ -118,13 +117,13 @@ describe('challenges', () => {
     const phone = `fail-live-${randomUUID()}`;
     const tokens = [];
     for (let i = 1; i <= 3; i += 1) tokens.push(await account(`fl-${i}`));
-    const live = await login(tokens[0]!, phone);
-    await login(tokens[1]!, phone);
-    await login(tokens[2]!, phone);
+    const live = await t.api.login(tokens[0]!, phone, true);
+    await t.api.login(tokens[1]!, phone, true);
+    await t.api.login(tokens[2]!, phone, true);
     const fourth = await account('fl-4');
-    const playing = await login(fourth, `fl4-own-${randomUUID()}`);
+    const playing = await t.api.login(fourth, `fl4-own-${randomUUID()}`, true);
     expect(playing.status).toBe(201);
-    const challenged = await login(fourth, phone, true);
+    const challenged = await t.api.login(fourth, phone, true);
     expect(challenged.status).toBe(428);
     await verdict(challenged.body.challengeId, false);
     const beat = await t.api.call('POST', `/v1/sessions/${playing.body.sessionId}/heartbeat`, { token: fourth, body: { seq: 1 } });
@@ -135,14 +134,14 @@ describe('challenges', () => {
   it.skipIf(deployed)('an unanswered challenge fails after 10 minutes', async () => {
     await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-silent');
-    const s = await login(token, 'ns-pc');
+    const s = await t.api.login(token, 'ns-pc', true);
     await t.api.setClock('2026-11-25T23:30:00+08:00');
     await logout(token, s.body.sessionId);
-    const challenged = await login(token, 'ns-pc');
+    const challenged = await t.api.login(token, 'ns-pc', true);
     expect(challenged.status).toBe(428);
     await t.api.setClock('2026-11-25T23:40:01+08:00');
     expect((await t.api.tick()).body.ran).toContain('challengeSweeper');
-    expect((await login(token, 'ns-pc')).body.code).toBe('play_time_restricted');
+    expect((await t.api.login(token, 'ns-pc', true)).body.code).toBe('play_time_restricted');
     expect((await verdict(challenged.body.challengeId, true)).body.status).toBe('failed');
   });
 

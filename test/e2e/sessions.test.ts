@@ -31,12 +31,10 @@ async function verifiedAccount(sub: string, birthDate: string, who = person(birt
 }
 
 // Each account on its own device by default (four accounts on one device would trip the rental-phone signal).
-const login = (token: string, deviceId = `device-${token.slice(-12)}`, takeover?: boolean) =>
-  t.api.call('POST', '/v1/sessions', { token, body: { deviceId, ...(takeover === undefined ? {} : { takeover }) } });
 
 describe('POST /v1/sessions', () => {
   it('refuses an account without identity with identity_required', async () => {
-    const r = await login(await t.api.token('s-no-identity'));
+    const r = await t.api.login(await t.api.token('s-no-identity'));
     expect(r.status).toBe(403);
     expect(r.body.code).toBe('identity_required');
   });
@@ -44,7 +42,7 @@ describe('POST /v1/sessions', () => {
   it.skipIf(deployed)('lets a minor in at 20:30 on a holiday Friday with 1800 s left, ending at 21:00', async () => {
     await t.api.setClock('2026-10-02T20:30:00+08:00');
     const token = await verifiedAccount('s-minor-1', '2012-05-01');
-    const r = await login(token);
+    const r = await t.api.login(token);
     expect(r.status).toBe(201);
     // 5 minutes under window-only rules (shared/sessions/service.ts, heartbeat cadence).
     expect(r.body).toMatchObject({ ageBand: 8, minor: true, endsAt: '2026-10-02T21:00:00+08:00', heartbeatIntervalSeconds: 300 });
@@ -56,7 +54,7 @@ describe('POST /v1/sessions', () => {
   it.skipIf(deployed)('refuses a minor on a Wednesday evening and names the next window (Friday 20:00–21:00)', async () => {
     await t.api.setClock('2026-11-25T20:30:00+08:00');
     const token = await verifiedAccount('s-minor-wed', '2012-05-01');
-    const r = await login(token);
+    const r = await t.api.login(token);
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-27T20:00:00+08:00', nextWindowEnd: '2026-11-27T21:00:00+08:00' });
     const limits = await t.api.call('GET', '/v1/limits', { token });
@@ -66,7 +64,7 @@ describe('POST /v1/sessions', () => {
   it.skipIf(deployed)('lets an adult in at any time with no limit and a long heartbeat', async () => {
     await t.api.setClock('2026-11-25T03:00:00+08:00');
     const token = await verifiedAccount('s-adult', '1980-01-01');
-    const r = await login(token);
+    const r = await t.api.login(token);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ ageBand: 18, minor: false, remainingSeconds: null, endsAt: null, heartbeatIntervalSeconds: 600 });
   });
@@ -76,12 +74,12 @@ describe('one live session per account and per minor', () => {
   it.skipIf(deployed)('answers 409 for another device, and takeover ends the old session', async () => {
     await t.api.setClock('2026-10-03T20:00:00+08:00');
     const token = await verifiedAccount('s-takeover', '2011-01-01');
-    const first = await login(token, 'phone');
+    const first = await t.api.login(token, 'phone');
     expect(first.status).toBe(201);
-    const second = await login(token, 'tablet');
+    const second = await t.api.login(token, 'tablet');
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('session_active_elsewhere');
-    const taken = await login(token, 'tablet', true);
+    const taken = await t.api.login(token, 'tablet', true);
     expect(taken.status).toBe(201);
     const old = await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(old.status).toBe(200);
@@ -93,8 +91,8 @@ describe('one live session per account and per minor', () => {
     const who = person('2013-03-03');
     const a = await verifiedAccount('s-person-a', '2013-03-03', who);
     const b = await verifiedAccount('s-person-b', '2013-03-03', who);
-    expect((await login(a, 'phone-a')).status).toBe(201);
-    const other = await login(b, 'phone-b');
+    expect((await t.api.login(a, 'phone-a')).status).toBe(201);
+    const other = await t.api.login(b, 'phone-b');
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('session_active_elsewhere');
   });
@@ -103,14 +101,14 @@ describe('one live session per account and per minor', () => {
     const who = person('1975-04-04');
     const a = await verifiedAccount('s-adult-a', '1975-04-04', who);
     const b = await verifiedAccount('s-adult-b', '1975-04-04', who);
-    expect((await login(a, 'pc-a')).status).toBe(201);
-    expect((await login(b, 'pc-b')).status).toBe(201);
+    expect((await t.api.login(a, 'pc-a')).status).toBe(201);
+    expect((await t.api.login(b, 'pc-b')).status).toBe(201);
   });
 
   it.skipIf(deployed)('produces exactly one session from two simultaneous logins of one account', async () => {
     await t.api.setClock('2026-10-03T20:20:00+08:00');
     const token = await verifiedAccount('s-race', '2012-02-02');
-    const results = await Promise.all([login(token, 'race-1'), login(token, 'race-2')]);
+    const results = await Promise.all([t.api.login(token, 'race-1'), t.api.login(token, 'race-2')]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 });
@@ -120,7 +118,7 @@ describe.skipIf(deployed)('heartbeats', () => {
   it('counts a repeated seq once, answers it the same, and refuses a lower seq with 409', async () => {
     await t.api.setClock('2026-10-04T20:00:00+08:00');
     const token = await verifiedAccount('s-beat', '2012-09-09');
-    const s = await login(token);
+    const s = await t.api.login(token);
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
     const first = await t.api.call('POST', path, { token, body: { seq: 1 } });
     expect(first.status).toBe(200);
@@ -137,7 +135,7 @@ describe.skipIf(deployed)('heartbeats', () => {
   it('answers 20 simultaneous heartbeats with the same seq identically', async () => {
     await t.api.setClock('2026-10-04T20:05:00+08:00');
     const token = await verifiedAccount('s-beat-20', '2012-09-10');
-    const s = await login(token);
+    const s = await t.api.login(token);
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
     const answers = await Promise.all(Array.from({ length: 20 }, () => t.api.call('POST', path, { token, body: { seq: 7 } })));
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -147,7 +145,7 @@ describe.skipIf(deployed)('heartbeats', () => {
   it('makes exactly one DynamoDB request per heartbeat', async () => {
     await t.api.setClock('2026-10-04T20:06:00+08:00');
     const token = await verifiedAccount('s-beat-budget', '1999-09-09');
-    const s = await login(token);
+    const s = await t.api.login(token);
     const before = ddbCallCounter.calls;
     const r = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(r.status).toBe(200);
@@ -159,7 +157,7 @@ describe.skipIf(deployed)('heartbeats', () => {
     for (const birth of ['1999-09-09', '2012-09-09']) {
       const token = await verifiedAccount(`s-login-budget-${birth}`, birth);
       const before = ddbCallCounter.calls;
-      expect((await login(token)).status).toBe(201);
+      expect((await t.api.login(token)).status).toBe(201);
       expect(ddbCallCounter.calls - before).toBe(3);
     }
   });
@@ -190,7 +188,7 @@ describe.skipIf(deployed)('heartbeats', () => {
   it('warns 15 and 5 minutes before the end and terminates at 21:00', async () => {
     await t.api.setClock('2026-10-05T20:44:30+08:00');
     const token = await verifiedAccount('s-warn', '2012-10-10');
-    const s = await login(token);
+    const s = await t.api.login(token);
     expect(s.body.heartbeatIntervalSeconds).toBe(30);
     const path = `/v1/sessions/${s.body.sessionId}/heartbeat`;
     await t.api.setClock('2026-10-05T20:45:00+08:00');
@@ -209,7 +207,7 @@ describe.skipIf(deployed)('heartbeats', () => {
   it('answers 404 for an unknown session and for another account\'s session', async () => {
     await t.api.setClock('2026-10-04T20:10:00+08:00');
     const owner = await verifiedAccount('s-owner', '1988-08-08');
-    const s = await login(owner);
+    const s = await t.api.login(owner);
     const stranger = await verifiedAccount('s-stranger', '1988-08-09');
     const r = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: stranger, body: { seq: 1 } });
     expect(r.status).toBe(404);
@@ -222,16 +220,16 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
   it('logs out idempotently and lets the account log in again elsewhere', async () => {
     await t.api.setClock('2026-10-04T20:20:00+08:00');
     const token = await verifiedAccount('s-logout', '1995-05-05');
-    const s = await login(token, 'laptop');
+    const s = await t.api.login(token, 'laptop');
     expect((await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token })).status).toBe(204);
     expect((await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token })).status).toBe(204);
-    expect((await login(token, 'phone')).status).toBe(201);
+    expect((await t.api.login(token, 'phone')).status).toBe(201);
   });
 
   it.skipIf(deployed)("ends a silent adult's session 5 minutes after its last heartbeat (10-minute cadence, the national system's ±5 minutes)", async () => {
     await t.api.setClock('2026-11-25T10:00:00+08:00');
     const token = await verifiedAccount('s-silent-adult', '1985-05-05');
-    const s = await login(token, 'adult-pc');
+    const s = await t.api.login(token, 'adult-pc');
     expect(s.body.heartbeatIntervalSeconds).toBe(600);
     await t.api.setClock('2026-11-25T10:10:00+08:00');
     expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).body.nextHeartbeatSeconds).toBe(600);
@@ -245,12 +243,12 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
   it.skipIf(deployed)('a login after a session went silent ends it as the sweeper would (session_expired, 5 minutes after its last heartbeat for an adult), not at the login', async () => {
     await t.api.setClock('2026-11-26T10:00:00+08:00');
     const token = await verifiedAccount('s-silent-replaced', '1986-06-06');
-    const first = await login(token, 'old-pc');
+    const first = await t.api.login(token, 'old-pc');
     await t.api.setClock('2026-11-26T10:10:00+08:00');
     expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).status).toBe(200);
     // Past 10:10 + 2 × 600 + 30 s, before any sweep: another device logs in without taking over.
     await t.api.setClock('2026-11-26T10:31:00+08:00');
-    const second = await login(token, 'new-pc');
+    const second = await t.api.login(token, 'new-pc');
     expect(second.status).toBe(201);
     const data = await t.api.call('GET', '/v1/me/data', { token });
     expect(data.body.sessions.find((x: { sessionId: string }) => x.sessionId === first.body.sessionId)).toMatchObject({ state: 'ended', endReason: 'session_expired', endedAt: '2026-11-26T10:15:00+08:00' });
@@ -261,13 +259,13 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
   it.skipIf(deployed)('a silent session that beats again while a login is ending it stays live, and the login is refused (409)', async () => {
     await t.api.setClock('2026-11-26T12:00:00+08:00');
     const token = await verifiedAccount('s-silent-race', '1987-07-07');
-    const first = await login(token, 'old-pc');
+    const first = await t.api.login(token, 'old-pc');
     await t.api.setClock('2026-11-26T12:21:00+08:00');
     // The old client comes back between the login's read of its session and the login's transaction.
     beforeNextTransaction = async () => {
       expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).status).toBe(200);
     };
-    const second = await login(token, 'new-pc');
+    const second = await t.api.login(token, 'new-pc');
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('session_active_elsewhere');
     expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 2 } })).body.action).toBe('continue');
@@ -276,16 +274,16 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
   it('ends a silent session after two intervals plus 30 s', async () => {
     await t.api.setClock('2026-10-04T20:30:00+08:00');
     const token = await verifiedAccount('s-silent', '2012-12-12');
-    const s = await login(token, 'phone');
+    const s = await t.api.login(token, 'phone');
     expect(s.body.heartbeatIntervalSeconds).toBe(300);
     // Not yet at 2 × 300 + 30 s (the virtual clock runs on in real time: half a minute's margin).
     await t.api.setClock('2026-10-04T20:40:00+08:00');
     await t.api.tick();
-    expect((await login(token, 'other-phone')).status).toBe(409);
+    expect((await t.api.login(token, 'other-phone')).status).toBe(409);
     await t.api.setClock('2026-10-04T20:40:31+08:00');
     expect((await t.api.tick()).body.ran).toContain('sessionSweeper');
     const beat = await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token, body: { seq: 1 } });
     expect(beat.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });
-    expect((await login(token, 'other-phone')).status).toBe(201);
+    expect((await t.api.login(token, 'other-phone')).status).toBe(201);
   });
 });

@@ -21,8 +21,6 @@ async function verified(sub: string, birthDate: string, who = person(birthDate))
   expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
   return token;
 }
-const login = (token: string, deviceId: string) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId } });
-const reserve = (token: string, orderId: string, amount: number) => t.api.call('POST', '/v1/payments', { token, body: { orderId, amount } });
 const commit = (token: string, orderId: string) => t.api.call('POST', `/v1/payments/${orderId}/commit`, { token });
 
 /** What one call cost in DynamoDB requests. */
@@ -61,39 +59,39 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     const minorPerson = person('2012-03-03');
     const minor = await verified(`m1-${run}`, '2012-03-03', minorPerson);
     // Refusals write nothing: a refused login costs its one account read, a refused payment its one read.
-    const early = await requests(() => login(minor, 'm1-phone'));
+    const early = await requests(() => t.api.login(minor, 'm1-phone'));
     expect(early.result.status).toBe(403);
     expect(early.result.body.code).toBe('play_time_restricted');
     expect(early.requests).toBe(1);
     const noId = await t.api.token(`noid-${run}`);
     // The national system finds no match: the account records the failed attempt (counted as rejected).
     expect((await t.api.call('POST', '/v1/identity', { token: noId, body: person('1991-03-03', '王不符') })).body.code).toBe('identity_rejected');
-    expect((await login(noId, 'noid-phone')).body.code).toBe('identity_required');
+    expect((await t.api.login(noId, 'noid-phone')).body.code).toBe('identity_required');
 
     await t.api.setClock(`${DAY}T20:10:00+08:00`);
-    const s = await requests(() => login(minor, 'm1-phone'));
+    const s = await requests(() => t.api.login(minor, 'm1-phone'));
     expect(s.result.status).toBe(201);
     expect(s.requests).toBe(3);
     minorSession = s.result.body.sessionId;
     const hb = await requests(() => t.api.call('POST', `/v1/sessions/${minorSession}/heartbeat`, { token: minor, body: { seq: 1 } }));
     expect(hb.requests).toBe(1);
-    const r = await requests(() => reserve(minor, `m1-a-${run}`, 3000));
+    const r = await requests(() => t.api.reserve(minor, 3000, `m1-a-${run}`));
     expect(r.result.status).toBe(201);
     expect(r.requests).toBe(2);
     expect((await commit(minor, `m1-a-${run}`)).status).toBe(200);
-    const refused = await requests(() => reserve(minor, `m1-b-${run}`, 6000));
+    const refused = await requests(() => t.api.reserve(minor, 6000, `m1-b-${run}`));
     expect(refused.result.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'single' });
     expect(refused.requests).toBe(1);
 
     const adults = await Promise.all([1, 2, 3, 4].map((i) => verified(`a${i}-${run}`, '1990-05-05')));
-    for (const a of adults.slice(0, 3)) expect((await login(a, `shared-phone-${run}`)).status).toBe(201);
-    const fourth = await login(adults[3]!, `shared-phone-${run}`);
+    for (const a of adults.slice(0, 3)) expect((await t.api.login(a, `shared-phone-${run}`)).status).toBe(201);
+    const fourth = await t.api.login(adults[3]!, `shared-phone-${run}`);
     expect(fourth.body.code).toBe('challenge_required');
     const verdict = await t.api.call('POST', `/v1/challenges/${fourth.body.challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true, method: 'face' } });
     expect(verdict.status).toBe(200);
-    expect((await reserve(adults[0]!, `a1-${run}`, 10_000)).status).toBe(201);
+    expect((await t.api.reserve(adults[0]!, 10_000, `a1-${run}`)).status).toBe(201);
     expect((await commit(adults[0]!, `a1-${run}`)).status).toBe(200);
-    expect((await reserve(adults[1]!, `a2-${run}`, 2000)).status).toBe(201);
+    expect((await t.api.reserve(adults[1]!, 2000, `a2-${run}`)).status).toBe(201);
     // A guardian link, asked for (and asked again: still one link).
     for (let i = 0; i < 2; i += 1) expect((await t.api.call('POST', '/v1/guardian/wards', { token: adults[2]!, body: minorPerson })).status).toBe(i === 0 ? 201 : 200);
 
@@ -182,7 +180,7 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     const sim = t.gateway.simulator!;
     await t.api.setClock(`${DAY}T20:45:00+08:00`);
     const minor = await t.api.token(`m1-${run}`);
-    const s = await login(minor, 'm1-phone');
+    const s = await t.api.login(minor, 'm1-phone');
     expect(s.status).toBe(201);
     expect((await t.api.call('DELETE', `/v1/sessions/${s.body.sessionId}`, { token: minor })).status).toBe(204);
     sim.failItems((item) => (item.si === s.body.sessionId ? 3010 : null));

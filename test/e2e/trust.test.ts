@@ -38,7 +38,6 @@ const verified = async (sub: string, who: Who) => {
 };
 const ask = (token: string, who: Who) => t.api.call('POST', '/v1/guardian/wards', { token, body: { name: who.name, idNumber: who.idNumber } });
 const confirm = (token: string, code: string) => t.api.call('POST', '/v1/me/guardians/confirm', { token, body: { code } });
-const login = (token: string, deviceId = `d-${uid()}`) => t.api.call('POST', '/v1/sessions', { token, body: { deviceId, takeover: true } });
 const logout = (token: string, sessionId: string) => t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token });
 const controls = (token: string, wardId: string, body: unknown) => t.api.call('PUT', `/v1/guardian/wards/${wardId}/controls`, { token, body });
 const eventsOf = (type: string) => [...receiver.events.values()].filter((e) => e.type === type);
@@ -157,7 +156,7 @@ describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and I
     await t.api.setClock('2026-10-02T20:10:00+08:00');
     const laterSub = `atk3-${uid()}`;
     const later = await verified(laterSub, child);
-    const s = await login(later);
+    const s = await t.api.login(later, `d-${uid()}`, true);
     expect(s.status).toBe(201);
     expect((await t.api.call('DELETE', `/v1/me/accounts/${laterSub}`, { token: childToken })).status).toBe(204);
     expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: later, body: { seq: 1 } })).body).toMatchObject({ action: 'terminate', reason: 'identity_unbound' });
@@ -205,7 +204,7 @@ describe.skipIf(deployed)('the shedding: a ward erases itself and submits its id
     expect((await controls(parentToken, wardId, { playBanned: true, paymentApproval: true, spending: { monthly: 0 } })).status).toBe(200);
 
     await t.api.setClock('2026-10-02T20:10:00+08:00');
-    expect((await login(childToken)).body.code).toBe('guardian_restricted');
+    expect((await t.api.login(childToken, `d-${uid()}`, true)).body.code).toBe('guardian_restricted');
     const childPerson = await personOf(childSub);
     const erased = await t.api.call('DELETE', '/v1/me', { token: childToken });
     expect(erased.status).toBe(200);
@@ -216,14 +215,14 @@ describe.skipIf(deployed)('the shedding: a ward erases itself and submits its id
     expect((await t.api.call('GET', '/v1/identity', { token: childToken })).body).toEqual({ status: 'none' });
 
     expect((await submit(childToken, child)).body.status).toBe('verified');
-    const again = await login(childToken);
+    const again = await t.api.login(childToken, `d-${uid()}`, true);
     expect(again.status).toBe(403);
     expect(again.body.code).toBe('guardian_restricted');
     const pay = await t.api.call('POST', '/v1/payments', { token: childToken, body: { orderId: `o-${uid()}`, amount: 100 } });
     expect(pay.status).toBe(403);
     expect(pay.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'guardian', limit: 'monthly', limitAmount: 0 });
     const fresh = await verified(`ward-new-${uid()}`, child);
-    expect((await login(fresh)).body.code).toBe('guardian_restricted');
+    expect((await t.api.login(fresh, `d-${uid()}`, true)).body.code).toBe('guardian_restricted');
   });
 
   it('the guardian still has the ward, is told of the erasure with its own wardId, and may still unlink', async () => {
@@ -247,14 +246,14 @@ describe.skipIf(deployed)('the failed face check erased away: an adult account u
     const token = await verified(sub, adult);
     let challengeId = '';
     for (const device of ['p1', 'p2', 'p3', 'p4']) {
-      const r = await login(token, `${sub}-${device}`);
+      const r = await t.api.login(token, `${sub}-${device}`, true);
       if (r.status === 428) challengeId = r.body.challengeId;
     }
     expect(challengeId).not.toBe('');
     expect((await t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await server(), body: { passed: false } })).body.status).toBe('failed');
 
     await t.api.setClock('2026-10-13T10:00:00+08:00');
-    expect((await login(token)).body.code).toBe('play_time_restricted');
+    expect((await t.api.login(token, `d-${uid()}`, true)).body.code).toBe('play_time_restricted');
     adultPerson = await personOf(sub);
     const erased = await t.api.call('DELETE', '/v1/me', { token });
     const kept = Object.fromEntries(erased.body.retained.map((k: { kind: string; until: string | null }) => [k.kind, k.until]));
@@ -262,14 +261,14 @@ describe.skipIf(deployed)('the failed face check erased away: an adult account u
     await expectExactlyRetained([sub], adultPerson, erased.body.retained);
 
     expect((await submit(token, adult)).body.status).toBe('verified');
-    const tuesday = await login(token);
+    const tuesday = await t.api.login(token, `d-${uid()}`, true);
     expect(tuesday.status).toBe(403);
     expect(tuesday.body.code).toBe('play_time_restricted');
     const other = await verified(`shared-new-${uid()}`, adult);
-    expect((await login(other)).body.code).toBe('play_time_restricted');
+    expect((await t.api.login(other, `d-${uid()}`, true)).body.code).toBe('play_time_restricted');
     // The period ends: an adult again.
     await t.api.setClock('2026-11-10T10:00:00+08:00');
-    expect((await login(token)).status).toBe(201);
+    expect((await t.api.login(token, `d-${uid()}`, true)).status).toBe(201);
   });
 });
 
@@ -297,7 +296,7 @@ describe.skipIf(deployed)("the stranger's check: another name for a verified per
     await t.api.tick();
     expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body).toEqual({ status: 'rejected' });
     expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body).toMatchObject({ status: 'verified', minor: false });
-    expect((await login(victimToken)).status).toBe(201);
+    expect((await t.api.login(victimToken, `d-${uid()}`, true)).status).toBe(201);
   });
 
   it('still in progress after 48 hours: only the stranger\'s account is rejected', async () => {
@@ -339,9 +338,9 @@ describe.skipIf(deployed)("griefing: a stranger's pending link expires, and the 
     const asked = await ask(stranger, child);
     expect((await controls(stranger, asked.body.wardId, { playBanned: true })).status).toBe(200);
     await t.api.setClock('2026-10-02T20:05:00+08:00');
-    expect((await login(childToken)).body.code).toBe('guardian_restricted');
+    expect((await t.api.login(childToken, `d-${uid()}`, true)).body.code).toBe('guardian_restricted');
     await t.api.setClock('2026-10-03T20:05:00+08:00');
-    const s = await login(childToken);
+    const s = await t.api.login(childToken, `d-${uid()}`, true);
     expect(s.status).toBe(201);
     expect((await logout(childToken, s.body.sessionId)).status).toBe(204);
     const wards = await t.api.call('GET', '/v1/guardian/wards', { token: stranger });
@@ -354,11 +353,11 @@ describe.skipIf(deployed)("griefing: a stranger's pending link expires, and the 
     const stranger = await verified(`griefer2-${uid()}`, person('1978-08-08'));
     const asked = await ask(stranger, child);
     expect((await controls(stranger, asked.body.wardId, { playBanned: true })).status).toBe(200);
-    expect((await login(childToken)).body.code).toBe('guardian_restricted');
+    expect((await t.api.login(childToken, `d-${uid()}`, true)).body.code).toBe('guardian_restricted');
     const mine = (await t.api.call('GET', '/v1/me/guardians', { token: childToken })).body.guardians as Array<{ linkId: string; status: string }>;
     const pending = mine.find((g) => g.status === 'pending')!;
     expect((await t.api.call('DELETE', `/v1/me/guardians/${pending.linkId}`, { token: childToken })).status).toBe(204);
-    expect((await login(childToken)).status).toBe(201);
+    expect((await t.api.login(childToken, `d-${uid()}`, true)).status).toBe(201);
     expect((await t.api.call('DELETE', `/v1/me/guardians/${pending.linkId}`, { token: childToken })).status).toBe(404);
 
     const parent = await verified(`real-parent-${uid()}`, person('1981-01-01'));
@@ -427,12 +426,12 @@ describe.skipIf(deployed)('daily minutes set after play count the whole Beijing 
     const asked = await ask(parent, child);
     expect((await confirm(childToken, asked.body.confirmCode)).status).toBe(200);
     await t.api.setClock('2026-10-03T20:10:00+08:00');
-    const s = await login(childToken);
+    const s = await t.api.login(childToken, `d-${uid()}`, true);
     expect(s.status).toBe(201);
     await t.api.setClock('2026-10-03T20:16:00+08:00');
     expect((await logout(childToken, s.body.sessionId)).status).toBe(204);
     expect((await controls(parent, asked.body.wardId, { dailyPlayMinutes: 3 })).status).toBe(200);
-    const again = await login(childToken);
+    const again = await t.api.login(childToken, `d-${uid()}`, true);
     expect(again.status).toBe(403);
     expect(again.body.code).toBe('guardian_restricted');
     expect((await t.api.call('GET', '/v1/limits', { token: childToken })).body.playTime).toMatchObject({ allowedNow: false, remainingSeconds: 0 });
@@ -446,10 +445,10 @@ describe.skipIf(deployed)('daily minutes set after play count the whole Beijing 
     const parent = await verified(`dmq-${uid()}`, person('1980-09-09'));
     const asked = await ask(parent, child);
     expect((await confirm(first, asked.body.confirmCode)).status).toBe(200);
-    const s1 = await login(first);
+    const s1 = await t.api.login(first, `d-${uid()}`, true);
     await t.api.setClock('2026-10-02T20:04:00+08:00');
     expect((await logout(first, s1.body.sessionId)).status).toBe(204);
-    const s2 = await login(second);
+    const s2 = await t.api.login(second, `d-${uid()}`, true);
     expect(s2.status).toBe(201);
     await t.api.setClock('2026-10-02T20:06:00+08:00');
     expect((await controls(parent, asked.body.wardId, { dailyPlayMinutes: 5 })).status).toBe(200);
@@ -469,7 +468,7 @@ describe.skipIf(deployed)('erasure of a ward by its guardian answers truthfully'
     const asked = await ask(parent, child);
     expect((await confirm(a, asked.body.confirmCode)).status).toBe(200);
     await t.api.setClock('2026-10-02T20:05:00+08:00');
-    const s = await login(b);
+    const s = await t.api.login(b, `d-${uid()}`, true);
     expect(s.status).toBe(201);
     const childPerson = await personOf(ids[0]!);
     const r = await t.api.call('DELETE', `/v1/guardian/wards/${asked.body.wardId}/data`, { token: parent });
@@ -486,7 +485,7 @@ describe.skipIf(deployed)('erasure of a ward by its guardian answers truthfully'
     const ids = [`pe1-${uid()}`, `pe2-${uid()}`];
     const a = await verified(ids[0]!, child);
     await verified(ids[1]!, child);
-    const s = await login(a);
+    const s = await t.api.login(a, `d-${uid()}`, true);
     expect(s.status).toBe(201);
     const childPerson = await personOf(ids[0]!);
     const r = await t.api.call('DELETE', '/v1/me', { token: a });

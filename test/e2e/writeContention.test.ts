@@ -14,7 +14,6 @@ const t = useGateway();
 let token: string;
 let injected: ReturnType<typeof injectCancellations> | undefined;
 
-const reserve = (orderId: string) => t.api.call('POST', '/v1/payments', { token, body: { orderId, amount: 1000 } });
 const monthlyRemaining = async () => (await t.api.call('GET', '/v1/limits', { token })).body.spending.monthlyRemaining as number;
 
 describe.skipIf(deployed)('write contention', () => {
@@ -28,7 +27,7 @@ describe.skipIf(deployed)('write contention', () => {
   it('a reservation that meets 3 conflicts is still reserved: 201 after 4 attempts', async () => {
     const before = await monthlyRemaining();
     injected = injectCancellations(documentClient(), { failures: TRANSACTION_CONFLICT_RETRIES });
-    const r = await reserve('contended-1');
+    const r = await t.api.reserve(token, 1000, 'contended-1');
     expect(injected.calls).toBe(TRANSACTION_CONFLICT_RETRIES + 1);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ orderId: 'contended-1', status: 'reserved' });
@@ -39,7 +38,7 @@ describe.skipIf(deployed)('write contention', () => {
   it('conflicts that outlast the retries answer 429 write_contention with Retry-After: 1, and reserve nothing', async () => {
     const before = await monthlyRemaining();
     injected = injectCancellations(documentClient(), { failures: Infinity });
-    const r = await reserve('contended-2');
+    const r = await t.api.reserve(token, 1000, 'contended-2');
     expect(injected.calls).toBe(TRANSACTION_CONFLICT_RETRIES + 1);
     expect(r.status).toBe(429);
     expect(r.headers.get('content-type')).toBe('application/problem+json');
@@ -49,7 +48,7 @@ describe.skipIf(deployed)('write contention', () => {
     injected.remove();
     expect(await monthlyRemaining()).toBe(before);
     // The same request, sent again as Retry-After says, goes through.
-    const again = await reserve('contended-2');
+    const again = await t.api.reserve(token, 1000, 'contended-2');
     expect(again.status).toBe(201);
     expect(await monthlyRemaining()).toBe(before - 1000);
   });

@@ -91,6 +91,12 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
   return {
     call,
     token: async (sub: string, scope: Scope = 'player', game?: string): Promise<string> => tokens(sub, scope, game),
+    /** POST /v1/sessions: a login with this player's token (a device of its own unless named). */
+    login: <T = any>(token: string, deviceId = `device-${token.slice(-12)}`, takeover?: boolean) =>
+      call<T>('POST', '/v1/sessions', { token, body: { deviceId, ...(takeover === undefined ? {} : { takeover }) } }),
+    /** POST /v1/payments: a reservation with this credential (a fresh order unless named). */
+    reserve: <T = any>(token: string, amount: number, orderId: string = randomUUID(), more: { accountId?: string; gameId?: string } = {}) =>
+      call<T>('POST', '/v1/payments', { token, body: { orderId, amount, ...more } }),
     setClock: async (iso: string) => {
       localOnly('setClock');
       return call('PUT', '/__dev/clock', { body: { now: iso } });
