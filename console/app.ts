@@ -8,23 +8,9 @@
  */
 import { barChart, escapeXml as esc } from '#shared/stats/charts';
 import { config, currentSession, finishSignIn, forgetSession, startSignIn, type SignInConfig } from '#console/signIn';
+import type { FiguresView as Figures } from '#shared/stats/report';
 import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES } from '#shared/stats/names';
 
-type Figures = {
-  logins: { minor: number; adult: number };
-  refusedLogins: Record<string, number>;
-  minorSessions: number;
-  minorPlayedSeconds: number;
-  adultPlayedSeconds: number;
-  minorSecondsOutsideWindows: number;
-  terminations: Record<string, number>;
-  payments: { reserved: number; committed: number; refused: Record<string, number>; committedAmount: Record<string, number> };
-  identities: { verified: number; rejected: number; pending: number };
-  challenges: Record<string, { issued: number; passed: number; failed: number; expired: number }>;
-  guardianLinks: number;
-  piExports: number;
-  piErasures: number;
-};
 type Day = Figures & { date: string; gameId: string };
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;

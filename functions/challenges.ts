@@ -5,5 +5,5 @@ import { resolveChallenge } from '#shared/usecases/challenges';
 import { challengeDeps } from '#shared/services';
 
 export const handler = httpFunction(challengesRoutes, {
-  challengeResult: async (req) => ({ status: 200, body: await resolveChallenge(await challengeDeps(), req.params.challengeId ?? '', req.body, req.nowMs) }),
+  challengeResult: async (req) => ({ status: 200, body: await resolveChallenge(await challengeDeps(), req.params.challengeId, req.body, req.nowMs) }),
 });

@@ -7,9 +7,9 @@ import { sessionDeps, spendingDeps } from '#shared/services';
 
 export const handler = httpFunction(sessionsRoutes, {
   startSession: async (req) => ({ status: 201, body: await startSession(await sessionDeps(), req.caller.accountId, req.caller.gameId, req.body, req.nowMs) }),
-  heartbeat: async (req) => ({ status: 200, body: await heartbeat(await sessionDeps(), req.caller.accountId, req.params.sessionId ?? '', req.body.seq, req.nowMs) }),
+  heartbeat: async (req) => ({ status: 200, body: await heartbeat(await sessionDeps(), req.caller.accountId, req.params.sessionId, req.body.seq, req.nowMs) }),
   endSession: async (req) => {
-    await endSession(await sessionDeps(), req.caller.accountId, req.params.sessionId ?? '', req.nowMs);
+    await endSession(await sessionDeps(), req.caller.accountId, req.params.sessionId, req.nowMs);
     return { status: 204 };
   },
   readLimits: async (req) => ({ status: 200, body: await readLimits(await sessionDeps(), await spendingDeps(), req.caller.accountId, req.caller.gameId, req.nowMs) }),

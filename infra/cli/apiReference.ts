@@ -89,13 +89,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as 
 /** zod's default integer bounds: not a constraint anyone chose, so not worth a reader's time. */
 const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
 
-/**
- * Text taken from the code is the project's own words, but a description may still mention a
- * planning document that is not part of the repository ("… (CONTRACT.md)"). Such parenthetical
- * pointers are dropped here; the test refuses any other mention of them.
- */
-const EXTERNAL_DOCUMENT = /\s*\([^()]*\b(?:CONTRACT|DESIGN|RULES|NPPA|STYLE)\.md\b[^()]*\)/g;
-export const clean = (text: string): string => text.replace(EXTERNAL_DOCUMENT, '').replace(/\s+/g, ' ').trim();
+/** Text taken from the code, on one line. */
+export const clean = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** Inside a Markdown table cell: pipes escaped, no line breaks. */
 const cell = (text: string): string => clean(text).replace(/\|/g, '\\|');

@@ -28,7 +28,6 @@ export interface CheckRequest {
 
 /** `data.result.status` of check and query. */
 export const CHECK_STATUS = { verified: 0, pending: 1, failed: 2 } as const;
-export type CheckStatusCode = (typeof CHECK_STATUS)[keyof typeof CHECK_STATUS];
 
 /** What a check or query found. */
 export type CheckResult = { status: 'verified'; pi: string } | { status: 'pending' } | { status: 'failed' };

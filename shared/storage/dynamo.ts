@@ -57,12 +57,6 @@ export function documentClient(): DynamoDBDocumentClient {
   return (shared ??= createDocumentClient());
 }
 
-export function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-}
-
 /**
  * The work queues (live sessions, reservations, the NPPA outbox) spread their index partition over
  * shards `<prefix><n>`; this reads the items of every shard whose sort key is below `below` (all of

@@ -185,7 +185,7 @@ export const accountOrderIndex = (accountId: string, reservedAt: number, orderId
 
 /**
  * Every kind of stored item, and which one a key names (the retention table, shared/storage/retention.ts,
- * has an entry per kind; test/integration/retention.test.ts classifies every item of a busy table).
+ * has an entry per kind; test/unit/retention.test.ts classifies every key it builds, the erasure tests (test/e2e/privacy.test.ts) every item left in a busy table).
  */
 export const ITEM_KINDS = [
   'account', 'erasureRecord', 'pendingCheck', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',

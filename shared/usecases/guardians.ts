@@ -49,8 +49,6 @@ export const CONFIRM_CODE_TTL_MS = 24 * 3600_000;
 export const DECLINED_QUIET_MS = 30 * 86_400_000;
 /** Wrong confirmation codes a ward person may send in a Beijing day (docs/api.md). */
 export const MAX_WRONG_CODES_PER_DAY = 5;
-/** The longest activity range, in Beijing days (both ends included). */
-export const MAX_ACTIVITY_DAYS = 92;
 const SAVE_ATTEMPTS = 4;
 
 /** Only a verified adult can be a guardian (docs/api.md, 403 guardian_not_eligible). */

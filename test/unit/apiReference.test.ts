@@ -39,9 +39,8 @@ describe('docs/api.md', () => {
 });
 
 describe('the generator', () => {
-  it('drops parenthetical pointers to planning documents from text taken from the code', () => {
-    expect(clean('Stable machine-readable code (CONTRACT.md)')).toBe('Stable machine-readable code');
-    expect(clean('A rule (RULES.md §2) applies')).toBe('A rule applies');
+  it('puts text taken from the code on one line', () => {
+    expect(clean(' Stable\n  machine-readable code ')).toBe('Stable machine-readable code');
   });
 
   it('makes GitHub heading anchors', () => {

@@ -1,7 +1,7 @@
 /**
  * The `play_time_restricted` detail names the rule in force (shared/domain/playPolicy.ts
  * playTimeRuleDetail), and a Problem can carry its own detail without it ever becoming an
- * extension member (shared/http/problem.ts).
+ * extension member (shared/problem.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { parsePlayPolicy, playTimeRuleDetail, PRESETS } from '#shared/domain/playPolicy';
