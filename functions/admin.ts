@@ -9,8 +9,8 @@ import { operationsDeps, operatorCorrectionDeps, oversightDeps } from '#shared/s
 const wantsHtml = (accept: string | undefined): boolean => /\btext\/html\b/i.test(accept ?? '');
 
 export const handler = httpFunction(adminRoutes, {
-  adminReadAccount: async (req) => ({ status: 200, body: await readAccountForOperator(await oversightDeps(), req.caller.accountId, req.params.accountId, req.query, req.nowMs) }),
-  adminCorrections: async (req) => ({ status: 200, body: await listCorrections(await operatorCorrectionDeps(), req.caller.accountId, req.query, req.nowMs) }),
+  adminReadAccount: async (req) => ({ status: 200, body: await readAccountForOperator(await oversightDeps(), req.caller.accountId, req.params.accountId, req.query.reason, req.nowMs) }),
+  adminCorrections: async (req) => ({ status: 200, body: await listCorrections(await operatorCorrectionDeps(), req.caller.accountId, req.query.reason, req.nowMs) }),
   adminDecideCorrection: async (req) => ({ status: 200, body: await decideCorrection(await operatorCorrectionDeps(), req.caller.accountId, req.params.accountId, req.body, req.nowMs) }),
   adminAccessLog: async (req) => ({ status: 200, body: await readAccessLog(await oversightDeps(), req.caller.accountId, req.query, req.nowMs) }),
   adminStats: async (req) => ({ status: 200, body: await readStats(await operationsDeps(), req.query) }),

@@ -1,8 +1,6 @@
 /** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity. */
 import { guardiansRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/http/api';
-import { parseQuery } from '#shared/problem';
-import { ActivityQuery } from '#shared/api/schemas';
 import { guardianDeps, privacyDeps } from '#shared/services';
 import { confirmLink, declineLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
 
@@ -14,7 +12,7 @@ export const handler = httpFunction(guardiansRoutes, {
     await unlinkWard(await guardianDeps(), req.caller.accountId, req.params.wardId, req.nowMs);
     return { status: 204 };
   },
-  wardActivity: async (req) => ({ status: 200, body: await wardActivity(await guardianDeps(), req.caller.accountId, req.params.wardId, parseQuery(ActivityQuery, req.query), req.nowMs) }),
+  wardActivity: async (req) => ({ status: 200, body: await wardActivity(await guardianDeps(), req.caller.accountId, req.params.wardId, req.query, req.nowMs) }),
   exportWardData: async (req) => ({ status: 200, body: await exportWardData(await guardianDeps(), await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   eraseWardData: async (req) => ({ status: 200, body: await eraseWardData(await guardianDeps(), await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),

@@ -141,10 +141,3 @@ export function problemBody(code: ProblemCode, extra: Record<string, unknown> = 
   // Extension members never replace the standard ones (RFC 9457 §3.2).
   return { ...extra, type: problemType(code), title, status, detail, code };
 }
-
-/** A query string checked against its schema: 400 invalid_request naming each bad parameter (`in: "query"`). */
-export function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.output<S> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
-  return parsed.data;
-}

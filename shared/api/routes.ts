@@ -32,7 +32,7 @@ export interface RouteSpec {
   body?: z.ZodMiniType;
   /** One schema per `{name}` in `path`: checked at the edge before the operation runs. */
   params?: z.ZodMiniObject;
-  /** The query parameters: declared in the OpenAPI document and checked at the edge (400 `in: "query"`). */
+  /** The query parameters: declared in the OpenAPI document, parsed at the edge (400 `in: "query"`); the operation receives them parsed. */
   query?: z.ZodMiniObject;
 }
 

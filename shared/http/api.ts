@@ -1,9 +1,10 @@
 /**
  * The edge of every HTTP function: "middleware first, handler last" (middy). It finds the route
  * by the event's routeKey among the function's own routes (its group of shared/api/routes.ts),
- * checks the kind of credential, validates the path parameters and the body with the route's zod
- * schemas, calls the operation, and turns every failure into an RFC 9457 problem document with the
- * contract's code. Operations stay free of HTTP details.
+ * checks the kind of credential, parses the path parameters, the query string and the body with the
+ * route's zod schemas (once: operations receive the parsed values), calls the operation, and turns
+ * every failure into an RFC 9457 problem document with the contract's code. Operations stay free of
+ * HTTP details.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -20,13 +21,14 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 type BodyOf<R> = R extends { body: infer B extends z.ZodMiniType } ? z.output<B> : undefined;
 type ParamsOf<R> = R extends { params: infer P extends z.ZodMiniType } ? z.output<P> : Record<string, never>;
+type QueryOf<R> = R extends { query: infer Q extends z.ZodMiniType } ? z.output<Q> : Record<string, never>;
 type CallerOf<R> = R extends { auth: 'none' } ? null : Caller;
 
 export interface Request<R extends RouteSpec = RouteSpec, K extends string = string> {
   operation: K;
   body: BodyOf<R>;
   params: ParamsOf<R>;
-  query: Record<string, string>;
+  query: QueryOf<R>;
   /** Request headers, names in lower case (API Gateway v2 passes them so). */
   headers: Record<string, string>;
   caller: CallerOf<R>;
@@ -104,11 +106,12 @@ function parseParams(route: RouteSpec, event: Event): Record<string, unknown> {
   return parsed.data;
 }
 
-/** Query parameters are checked before the operation too (the operation reads them parsed again). */
-function checkQuery(route: RouteSpec, event: Event): void {
-  if (!route.query) return;
+/** The query string as the route declares it (400 naming each bad parameter, `in: "query"`); no declaration, no parameters. */
+function parseQuery(route: RouteSpec, event: Event): Record<string, unknown> {
+  if (!route.query) return {};
   const parsed = route.query.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new Problem('invalid_request', { errors: issuesOf(parsed.error, { in: 'query' }) });
+  return parsed.data;
 }
 
 // fatal: bytes that are not UTF-8 are refused, not silently replaced with U+FFFD.
@@ -184,13 +187,13 @@ export function httpFunction<const T extends Routes>(table: T, operations: Opera
       const operation = operations[name as keyof T & string];
       const caller = authorize(route, event);
       const params = parseParams(route, event);
-      checkQuery(route, event);
+      const query = parseQuery(route, event);
       const body = parseBody(route, event);
       const req = {
         operation: name,
         body,
         params,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        query,
         headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v ?? '')])),
         caller,
         requestId,

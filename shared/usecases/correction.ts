@@ -16,8 +16,7 @@ import type { IdentityDeps } from '#shared/identity/service';
 import { log, metric } from '#shared/log';
 import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable } from '#shared/nppa/client';
 import type { AccessLogRepository } from '#shared/oversight/repository';
-import { parseQuery, Problem } from '#shared/problem';
-import { AdminAccountQuery } from '#shared/api/schemas';
+import { Problem } from '#shared/problem';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
 
 export interface CorrectionDeps {
@@ -85,8 +84,7 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
 }
 
 /** GET /v1/admin/corrections?reason=… — operator: looser corrections waiting (logged first). */
-export async function listCorrections(deps: CorrectionDeps & { accessLog: AccessLogRepository }, operator: string, query: Record<string, string>, nowMs: number) {
-  const { reason } = parseQuery(AdminAccountQuery, query);
+export async function listCorrections(deps: CorrectionDeps & { accessLog: AccessLogRepository }, operator: string, reason: string, nowMs: number) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'listCorrections', accountId: '*', reason });
   const waiting = await deps.identity.accounts.pendingCorrections();
   return {

@@ -4,11 +4,10 @@
  * so none is written to the access log (2019 Children's PI Regulations Art. 15 covers access to
  * personal information).
  */
-import { AnnualReportQuery, StatsQuery } from '#shared/api/schemas';
 import { addDays, beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import { uncoveredDays, type Calendar } from '#shared/domain/calendar';
 import { ERRMSG } from '#shared/nppa/protocol';
-import { parseQuery, Problem } from '#shared/problem';
+import { Problem } from '#shared/problem';
 import type { OutboxRepository } from '#shared/reporting/outbox';
 import type { Game } from '#shared/settings';
 import { weekOf } from '#shared/stats/figures';
@@ -22,9 +21,8 @@ export interface OperationsDeps {
   games: readonly Game[];
 }
 
-/** GET /v1/admin/stats?from&to&gameId (the edge checked the query: shared/api/routes.ts). */
-export async function readStats(deps: Pick<OperationsDeps, 'stats'>, query: Record<string, string>) {
-  const { from, to, gameId } = parseQuery(StatsQuery, query);
+/** GET /v1/admin/stats?from&to&gameId */
+export async function readStats(deps: Pick<OperationsDeps, 'stats'>, { from, to, gameId }: { from: string; to: string; gameId?: string | undefined }) {
   const [days, weeks] = await Promise.all([deps.stats.days(from, to), deps.stats.weeks(weekOf(from), to)]);
   return {
     days: days.filter((d) => gameId === undefined || d.gameId === gameId).map((d) => ({ date: d.date, gameId: d.gameId, ...figuresView(d.figures) })),
@@ -32,9 +30,8 @@ export async function readStats(deps: Pick<OperationsDeps, 'stats'>, query: Reco
   };
 }
 
-/** GET /v1/admin/reports/annual?year&gameId — JSON, or the printable page when `html` (the edge checked the query). */
-export async function readAnnualReport(deps: OperationsDeps, query: Record<string, string>, nowMs: number, html: boolean): Promise<{ json: ReturnType<typeof annualReport> } | { html: string }> {
-  const { year, gameId } = parseQuery(AnnualReportQuery, query);
+/** GET /v1/admin/reports/annual?year&gameId — JSON, or the printable page when `html`. */
+export async function readAnnualReport(deps: OperationsDeps, { year, gameId }: { year: number; gameId?: string | undefined }, nowMs: number, html: boolean): Promise<{ json: ReturnType<typeof annualReport> } | { html: string }> {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   // Weeks are counted by their Monday: a week belongs to the year its Monday is in.

@@ -4,11 +4,10 @@
  * time, action, account, reason) and only then reads: no entry, no data (2019 Children's Personal
  * Information Regulations Art. 15; 2024 Regulations on the Online Protection of Minors Art. 36).
  */
-import { AccessLogQuery, AdminAccountQuery } from '#shared/api/schemas';
 import { ageBandOf, ageOn } from '#shared/domain/age';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import type { AccessLogRepository } from '#shared/oversight/repository';
-import { parseQuery, Problem } from '#shared/problem';
+import { Problem } from '#shared/problem';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import { auditView, instantOrNull, paymentView, sessionView } from '#shared/usecases/records';
 
@@ -19,8 +18,7 @@ export interface OversightDeps extends Pick<PrivacyDeps, 'accounts' | 'sessions'
 
 
 /** GET /v1/admin/accounts/{accountId}?reason=… : logged, then read. */
-export async function readAccountForOperator(deps: OversightDeps, operator: string, accountId: string, query: Record<string, string>, nowMs: number) {
-  const { reason } = parseQuery(AdminAccountQuery, query);
+export async function readAccountForOperator(deps: OversightDeps, operator: string, accountId: string, reason: string, nowMs: number) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'readAccount', accountId, reason });
   const [account, sessions, orders, audit] = await Promise.all([
     deps.accounts.get(accountId),
@@ -55,8 +53,7 @@ export async function readAccountForOperator(deps: OversightDeps, operator: stri
  * accounts and operators, so reading it is logged first like any other read (action
  * `access_log_read`, no single account: `*`, the days read as an ISO 8601 interval in `reason`).
  */
-export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, operator: string, query: Record<string, string>, nowMs: number) {
-  const { from, to } = parseQuery(AccessLogQuery, query);
+export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, operator: string, { from, to }: { from: string; to: string }, nowMs: number) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'access_log_read', accountId: '*', reason: `${from}/${to}` });
   const entries = await deps.accessLog.between(from, to);
   return { entries: entries.map((e) => ({ operator: e.operator, at: formatBeijing(e.at), action: e.action, accountId: e.accountId, reason: e.reason })) };
