@@ -5,7 +5,10 @@ import { guardianDeps, privacyDeps } from '#shared/services';
 import { confirmLink, declineLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
 
 export const handler = httpFunction(guardiansRoutes, {
-  linkWard: async (req) => linkWard(await guardianDeps(), req.caller.accountId, req.body, req.nowMs),
+  linkWard: async (req) => {
+    const { created, ward } = await linkWard(await guardianDeps(), req.caller.accountId, req.body, req.nowMs);
+    return { status: created ? 201 : 200, body: ward };
+  },
   listWards: async (req) => ({ status: 200, body: await listWards(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   setWardControls: async (req) => ({ status: 200, body: await setControls(await guardianDeps(), req.caller.accountId, req.params.wardId, req.body, req.nowMs) }),
   unlinkWard: async (req) => {

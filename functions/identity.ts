@@ -8,7 +8,11 @@ import { listPersonAccounts, unbindLaterAccount } from '#shared/usecases/personA
 
 export const handler = httpFunction(identityRoutes, {
   submitIdentity: async (req) => ({ status: 200, body: await submitIdentity(await identityDeps(), req.caller.accountId, req.body, req.nowMs) }),
-  correctIdentity: async (req) => requestCorrection(await correctionDeps(), req.caller.accountId, req.body, req.nowMs),
+  correctIdentity: async (req) => {
+    const correction = await requestCorrection(await correctionDeps(), req.caller.accountId, req.body, req.nowMs);
+    // A looser identity is accepted for an operator to decide: 202.
+    return { status: correction.status === 'awaiting_operator' ? 202 : 200, body: correction };
+  },
   readIdentity: async (req) => ({ status: 200, body: await readIdentity(await identityDeps(), req.caller.accountId, req.nowMs) }),
   listMyAccounts: async (req) => ({ status: 200, body: await listPersonAccounts(await personAccountsDeps(), req.caller.accountId) }),
   unbindMyAccount: async (req) => {

@@ -46,7 +46,7 @@ async function apply(deps: CorrectionDeps, account: AccountRecord & { identityHa
   metric('IdentityCorrected', 1);
 }
 
-/** POST /v1/identity/correction — player. */
+/** POST /v1/identity/correction — player: `unchanged`, `corrected` at once, or `awaiting_operator` (a looser identity). */
 export async function requestCorrection(deps: CorrectionDeps, accountId: string, submission: { name: string; idNumber: string }, nowMs: number) {
   const { nppa, pepper } = deps.identity;
   if (!nppa || pepper === undefined) throw new Error('correction needs the national system and the pepper');
@@ -55,7 +55,7 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
   const parsed = parseIdNumber(submission.idNumber, beijingDate(nowMs));
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
   const hash = identityHash(pepper, parsed.idNumber);
-  if (hash === account.identityHash) return { status: 200, body: { status: 'unchanged' as const, ageBand: bandOf(account.birthDate, nowMs) } };
+  if (hash === account.identityHash) return { status: 'unchanged' as const, ageBand: bandOf(account.birthDate, nowMs) };
 
   let answer;
   try {
@@ -76,11 +76,11 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
   // Stricter (younger, or the same day): at once. Looser: an operator decides.
   if (parsed.birthDate >= account.birthDate) {
     await apply(deps, { ...account, identityHash: account.identityHash }, next, nowMs);
-    return { status: 200, body: { status: 'corrected' as const, ageBand: bandOf(parsed.birthDate, nowMs) } };
+    return { status: 'corrected' as const, ageBand: bandOf(parsed.birthDate, nowMs) };
   }
   if (!(await deps.identity.accounts.requestCorrection(accountId, account.identityHash, { ...next, requestedAt: nowMs }))) throw new Problem('write_contention', {}, { 'retry-after': '1' });
   metric('IdentityCorrectionWaiting', 1);
-  return { status: 202, body: { status: 'awaiting_operator' as const, ageBand: bandOf(account.birthDate, nowMs) } };
+  return { status: 'awaiting_operator' as const, ageBand: bandOf(account.birthDate, nowMs) };
 }
 
 /** GET /v1/admin/corrections?reason=… — operator: looser corrections waiting (logged first). */

@@ -105,7 +105,8 @@ const codeDigits = (): string => String(randomInt(0, 100_000_000)).padStart(8, '
 /**
  * POST /v1/guardian/wards: ask to link the verified minor with this name and ID number. Failed
  * look-ups count per guardian person (all its accounts together). The moment the guardian's person
- * first asked is kept: asking again, after an expiry or after unlinking, never moves it.
+ * first asked is kept: asking again, after an expiry or after unlinking, never moves it. `created`:
+ * this guardian had no link to the ward before.
  */
 export async function linkWard(deps: GuardianDeps, guardianId: string, request: { name: string; idNumber: string }, nowMs: number) {
   const guardian = await requireGuardian(deps, guardianId, nowMs);
@@ -155,8 +156,8 @@ export async function linkWard(deps: GuardianDeps, guardianId: string, request: 
   if (created) metric('GuardianLinkRequested', 1);
   const pending = link.status === 'pending';
   return {
-    status: created ? 201 : 200,
-    body: {
+    created,
+    ward: {
       wardId,
       ageBand: ageBandOf(ageOn(identity.birthDate, today)),
       status: link.status,
