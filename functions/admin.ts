@@ -1,6 +1,6 @@
 /** Compliance staff (docs/api.md "Operators"): account view and access log, figures, the annual report, dead letters, calendar coverage. */
 import { adminRoutes } from '#shared/api/routes';
-import { httpFunction, type Reply } from '#shared/http/api';
+import { httpFunction, type ReplyFor } from '#shared/http/api';
 import { readAccessLog, readAccountForOperator } from '#shared/usecases/oversight';
 import { decideCorrection, listCorrections } from '#shared/usecases/correction';
 import { calendarCoverage, listDeadLetters, readAnnualReport, retryDeadLetter, readStats } from '#shared/usecases/operations';
@@ -14,11 +14,10 @@ export const handler = httpFunction(adminRoutes, {
   adminDecideCorrection: async (req) => ({ status: 200, body: await decideCorrection(await operatorCorrectionDeps(), req.caller.accountId, req.params.accountId, req.body, req.nowMs) }),
   adminAccessLog: async (req) => ({ status: 200, body: await readAccessLog(await oversightDeps(), req.caller.accountId, req.query, req.nowMs) }),
   adminStats: async (req) => ({ status: 200, body: await readStats(await operationsDeps(), req.query) }),
-  adminAnnualReport: async (req): Promise<Reply> => {
+  adminAnnualReport: async (req): Promise<ReplyFor<'adminAnnualReport'>> => {
     const report = await readAnnualReport(await operationsDeps(), req.query, req.nowMs, wantsHtml(req.headers.accept));
-    return 'html' in report
-      ? { status: 200, raw: { body: report.html }, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'accept' } }
-      : { status: 200, body: report.json, headers: { vary: 'accept' } };
+    if ('html' in report) return { status: 200, raw: { body: report.html }, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'accept' } };
+    return { status: 200, body: report.json, headers: { vary: 'accept' } };
   },
   adminDeadLetters: async () => ({ status: 200, body: await listDeadLetters(await operationsDeps()) }),
   adminRetryDeadLetter: async (req) => ({ status: 200, body: await retryDeadLetter(await operationsDeps(), req.params.id) }),

@@ -6,7 +6,7 @@
  * issuer's tokens.
  */
 import { consoleRoutes } from '#shared/api/routes';
-import { httpFunction, type Reply } from '#shared/http/api';
+import { httpFunction, type ReplyFor } from '#shared/http/api';
 import { Problem } from '#shared/problem';
 import { OperatorSignInSettings, parseSettings } from '#shared/settings';
 import { CONSOLE_ASSETS } from '#console/assets';
@@ -30,7 +30,7 @@ function security(): Record<string, string> {
   };
 }
 
-function file(name: string, cache: string): Reply {
+function file(name: string, cache: string): ReplyFor<'consoleAsset'> {
   if (name === 'config.json') {
     const s = signIn();
     return {

@@ -1,7 +1,9 @@
 /**
  * What the OpenAPI document says about each route (shared/api/routes.ts), by operation id: its
  * summary and its responses (a description, and the response body's schema from
- * shared/api/responses.ts). The type makes every route documented, and nothing else. Only the
+ * shared/api/responses.ts). The type makes every route documented, and nothing else; each
+ * operation's reply is typed by its documented responses (shared/http/api.ts `Operations`, a type
+ * import that puts nothing into a bundle). Only the
  * document's generator (shared/api/openapi.ts: the `meta` function and `npm run docs:api`) imports
  * this module, so no function that handles requests carries any of it.
  *
@@ -28,7 +30,7 @@ const UNKNOWN_GAME = "unknown_game (the token's `game` claim names no configured
 const unknownGame = { description: UNKNOWN_GAME, schema: r.Problem };
 const refusedCredential = (kind: 'player' | 'server' | 'operator') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: r.Problem });
 
-export const routeDocs: { [K in OperationId]: RouteDoc } = {
+export const routeDocs = {
   health: {
     summary: 'Liveness',
     responses: { 200: { description: 'Up', schema: r.Health } },
@@ -331,4 +333,4 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     summary: "A file of the operators' web console (app.js, app.css, index.html), or its sign-in settings (config.json: the staff issuer, the console's client id, the audience and scope it asks for)",
     responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.Problem } },
   },
-};
+} satisfies { [K in OperationId]: RouteDoc };

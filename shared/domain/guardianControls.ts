@@ -11,14 +11,14 @@ import type { PlayPolicy, Window } from '#shared/domain/playPolicy';
 import type { SpendingLimitKind, SpendingLimits } from '#shared/domain/spendingPolicy';
 
 /** One guardian's controls, as the API shows them (`null`: not set). */
-export interface GuardianControls {
+export type GuardianControls = {
   playBanned: boolean;
   /** Allowed Beijing-time windows, ["HH:MM", "HH:MM"] each, or null for no extra restriction. */
   windows: Array<[string, string]> | null;
   dailyPlayMinutes: number | null;
   spending: { single: number | null; daily: number | null; monthly: number | null };
   paymentApproval: boolean;
-}
+};
 
 export const NO_CONTROLS: GuardianControls = Object.freeze({ playBanned: false, windows: null, dailyPlayMinutes: null, spending: Object.freeze({ single: null, daily: null, monthly: null }), paymentApproval: false }) as GuardianControls;
 

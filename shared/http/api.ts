@@ -9,6 +9,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type * as z from '#shared/zod';
+import type { routeDocs } from '#shared/api/routeDocs';
 import { routeKey, type RouteSpec, type Routes } from '#shared/api/routes';
 import { clock } from '#shared/clock';
 import { Problem, problemBody } from '#shared/problem';
@@ -44,8 +45,24 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** One operation per route of the table, by operation id. */
-export type Operations<T extends Routes> = { [K in keyof T & string]: (req: Request<T[K], K>) => Promise<Reply> };
+type Responses<K extends keyof typeof routeDocs> = (typeof routeDocs)[K]['responses'];
+/** The success statuses documented for an operation. */
+type SuccessOf<K extends keyof typeof routeDocs> = keyof Responses<K> & (200 | 201 | 202 | 204);
+/** What the response documented for status `S` accepts: its schema's input; 204 none; any body when it is documented without a schema (the OpenAPI document). */
+type DocumentedBody<R, S> = S extends keyof R ? (S extends 204 ? undefined : R[S] extends { schema: infer B extends z.ZodMiniType } ? z.input<B> : unknown) : never;
+/**
+ * The replies an operation may give: one of its documented success statuses with a body its
+ * documented response schema accepts (shared/api/routeDocs.ts), or a body sent as it is (an HTML
+ * page, a console file) with its content-type.
+ */
+export type ReplyFor<K> = K extends keyof typeof routeDocs
+  ?
+      | { status: SuccessOf<K>; body?: DocumentedBody<Responses<K>, SuccessOf<K>>; raw?: undefined; headers?: Record<string, string> }
+      | { status: SuccessOf<K>; raw: { body: string; base64?: boolean }; body?: undefined; headers?: Record<string, string> }
+  : Reply;
+
+/** One operation per route of the table, by operation id, answering as the route is documented. */
+export type Operations<T extends Routes> = { [K in keyof T & string]: (req: Request<T[K], K>) => Promise<ReplyFor<K>> };
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = Exclude<APIGatewayProxyResultV2, string>;
@@ -199,7 +216,7 @@ export function httpFunction<const T extends Routes>(table: T, operations: Opera
         requestId,
         nowMs: clock.now(),
       };
-      return reply(await (operation as (r: typeof req) => Promise<Reply>)(req), requestId);
+      return reply(await (operation as unknown as (r: typeof req) => Promise<Reply>)(req), requestId);
     });
   // Every line logged while answering carries the invocation's id and the API request id.
   return (event: Event, invocation: Context): Promise<Result> =>

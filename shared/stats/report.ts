@@ -5,7 +5,7 @@
  * Pure: stored counters in, views out.
  */
 import { barChart, escapeXml } from '#shared/stats/charts';
-import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES, WEEK_BANDS } from '#shared/stats/names';
+import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES, WEEK_BANDS, type WeekBand } from '#shared/stats/names';
 
 export type FlatFigures = Record<string, number>;
 
@@ -91,8 +91,8 @@ export function annualReport(input: AnnualInput) {
     addFigures(all, d.figures);
   }
   const totals = figuresView(all);
-  const distribution: Record<string, number> = Object.fromEntries(WEEK_BANDS.map((b) => [b.band, 0]));
-  for (const w of input.weeks) for (const b of WEEK_BANDS) distribution[b.band]! += w.bands[b.band] ?? 0;
+  const distribution = Object.fromEntries(WEEK_BANDS.map((b) => [b.band, 0])) as Record<WeekBand, number>;
+  for (const w of input.weeks) for (const b of WEEK_BANDS) distribution[b.band] += w.bands[b.band] ?? 0;
   const minorSpent = minorAmount(totals.payments.committedAmount);
   return {
     year: input.year,

@@ -329,7 +329,7 @@ export async function decideApproval(deps: GuardianDeps, guardianId: string, app
   const found = (await approvalsOf(deps, guardianId)).find((x) => x.approval.approvalId === approvalId);
   if (!found) throw new Problem('approval_not_found');
   const wanted = approved ? 'approved' : 'declined';
-  const answer = (status: string) => ({ approvalId, wardId: found.wardId, orderId: found.approval.orderId, amount: found.approval.amount, status });
+  const answer = (status: 'approved' | 'declined') => ({ approvalId, wardId: found.wardId, orderId: found.approval.orderId, amount: found.approval.amount, status });
   const result = await deps.guardians.decide(found.approval, guardianId, approved, nowMs);
   if (result.ok) {
     metric(approved ? 'GuardianApproved' : 'GuardianDeclined', 1);
@@ -363,7 +363,7 @@ export async function wardActivity(deps: GuardianDeps, guardianId: string, wardI
     });
   const paymentRows = payments
     .sort((a, b) => a.reservedAt - b.reservedAt)
-    .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status === 'released' ? 'expired' : o.status, at: formatBeijing(o.reservedAt) }));
+    .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status === 'released' ? ('expired' as const) : o.status, at: formatBeijing(o.reservedAt) }));
   return {
     sessions: sessionRows,
     payments: paymentRows,

@@ -15,7 +15,8 @@
  * index (`gsi2`), challenges through the account's audit entries.
  */
 import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
-import { ageBandOf, ageOn } from '#shared/domain/age';
+import { ageBandOf, ageOn, type AgeBand } from '#shared/domain/age';
+import type { GuardianControls } from '#shared/domain/guardianControls';
 import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import type { GuardianRepository } from '#shared/guardians/repository';
 import type { IdentityRepository } from '#shared/identity/repository';
@@ -46,7 +47,7 @@ export interface PrivacyDeps {
 /** What export and erasure need of guardians. */
 export interface GuardianPrivacy {
   /** How many guardians the person has, and the wards this account is a guardian of. */
-  linksOf(identityHash: string | undefined, accountId: string, nowMs: number): Promise<{ guardians: number; wards: Array<{ wardId: string; status: string; linkedAt: string; controls: unknown }> }>;
+  linksOf(identityHash: string | undefined, accountId: string, nowMs: number): Promise<{ guardians: number; wards: Array<{ wardId: string; ageBand: AgeBand; status: 'pending' | 'confirmed' | 'expired'; linkedAt: string; controls: GuardianControls }> }>;
   /** Ends every link in which this account is the guardian; how many there were. */
   forgetGuardian(accountId: string): Promise<number>;
   /**

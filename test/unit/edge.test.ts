@@ -87,15 +87,30 @@ function recorder() {
   const seen: Array<Record<string, unknown>> = [];
   const { heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment } = routes;
   const handler = httpFunction({ heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment }, {
-    heartbeat: async (req) => (seen.push(req.params), { status: 200, body: { ok: true } }),
+    heartbeat: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
     endSession: async (req) => (seen.push(req.params), { status: 204 }),
-    commitPayment: async (req) => (seen.push(req.params), { status: 200, body: { ok: true } }),
-    cancelPayment: async (req) => (seen.push(req.params), { status: 200, body: { ok: true } }),
-    challengeResult: async (req) => (seen.push(req.params), { status: 200, body: { ok: true } }),
-    reservePayment: async (req) => (seen.push({ body: req.body }), { status: 201, body: { ok: true } }),
+    commitPayment: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+    cancelPayment: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+    challengeResult: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+    reservePayment: async (req) => (seen.push({ body: req.body }), { status: 201, raw: { body: '{}' } }),
   });
   return { seen, invoke: async (e: APIGatewayProxyEventV2WithJWTAuthorizer) => answer(await handler(e, lambdaContext)) };
 }
+
+describe('replies', () => {
+  it('are typed by the responses each route documents (tsc checks the lines marked @ts-expect-error)', () => {
+    const handlers = [
+      // @ts-expect-error GET /health documents { status: 'ok' }
+      httpFunction({ health: routes.health }, { health: async () => ({ status: 200, body: { status: 1 } }) }),
+      // @ts-expect-error DELETE /v1/sessions/{sessionId} answers 204, without a body
+      httpFunction({ endSession: routes.endSession }, { endSession: async () => ({ status: 200 }) }),
+      // @ts-expect-error a heartbeat's action is continue, warn or terminate
+      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'go', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 } }) }),
+      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'continue', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 } }) }),
+    ];
+    expect(handlers.every((h) => typeof h === 'function')).toBe(true);
+  });
+});
 
 const PARAM_ROUTES = [
   { routeKey: 'POST /v1/sessions/{sessionId}/heartbeat', name: 'sessionId', body: '{"seq":1}', scope: undefined },
@@ -166,7 +181,7 @@ describe('path parameters at the edge', () => {
     expect(seen).toEqual([]);
     // The configured game (here the single game `default`) passes, with its id on the caller.
     const callers: unknown[] = [];
-    const handler = httpFunction({ commitPayment: routes.commitPayment }, { commitPayment: async (req) => (callers.push(req.caller), { status: 200, body: {} }) });
+    const handler = httpFunction({ commitPayment: routes.commitPayment }, { commitPayment: async (req) => (callers.push(req.caller), { status: 200, raw: { body: '{}' } }) });
     expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'default' }), lambdaContext)).status).toBe(200);
     expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' } }), lambdaContext)).status).toBe(200);
     expect(callers).toEqual([{ accountId: 'acct-1', kind: 'player', gameId: 'default' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }]);
