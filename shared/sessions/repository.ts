@@ -19,6 +19,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
 import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
+import type { SessionGuardians } from '#shared/domain/sessionRules';
 import { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
@@ -64,7 +65,7 @@ export interface SessionRecord {
   minorAtLogin: boolean;
   /** This session holds the identity lease (minors: one live session per person). */
   identityLeased: boolean;
-  /** The scope of the identity lease it holds: its game, or every game (shared/sessions/service.ts). */
+  /** The scope of the identity lease it holds: its game, or every game (shared/domain/sessionRules.ts `identityLeaseScope`). */
   identityLeaseScope?: string;
   /** The game it is played in. */
   gameId: string;
@@ -75,13 +76,6 @@ export interface SessionRecord {
    * `rulesAt`). Sessions started before links carried their controls hold the combined `rules`.
    */
   guardian?: SessionGuardians;
-}
-
-export interface SessionGuardians {
-  rev: number;
-  rules?: GuardianRules | null | undefined;
-  guardians?: Array<{ confirmed: boolean; until?: number | undefined; controls?: GuardianControls | undefined }> | undefined;
-  watched: boolean;
 }
 
 const SessionItem = z.object({
@@ -151,9 +145,6 @@ const DAY_PLAY_RETENTION_MS = RETENTION_MS.dayPlay;
  */
 const SWEEP_BUCKET_MS = 10 * 60_000;
 const liveIndex = (sessionId: string, lastHeartbeatAt: number) => liveSessionIndex(sessionId, lastHeartbeatAt, SWEEP_BUCKET_MS);
-
-/** No heartbeat for two intervals plus 30 s: the session is over. */
-export const heartbeatDeadline = (lastHeartbeatAt: number, intervalSeconds: number): number => lastHeartbeatAt + (2 * intervalSeconds + 30) * 1000;
 
 export class SessionConflict extends Error {
   /**

@@ -56,7 +56,7 @@ const IDENTITY = 'IDENTITY#';
 export const identityKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'IDENTITY' });
 /** The identity hash in an identity item's `pk`. */
 export const identityHashOf = (item: { pk?: unknown }): string => String(item.pk).slice(IDENTITY.length);
-/** A minor's one live session per `scope`: a game id, or every game (shared/sessions/service.ts `identityLeaseScope`). */
+/** A minor's one live session per `scope`: a game id, or every game (shared/domain/sessionRules.ts `identityLeaseScope`). */
 export const identityLeaseKey = (identityHash: string, scope: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `LEASE#${scope}` });
 export const dayPlayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `PLAY#${day}` });
 export const spendDayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#D#${day}` });

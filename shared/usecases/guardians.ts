@@ -26,7 +26,7 @@ import { eraseAccount, exportData, mergeRetained, type GuardianPrivacy, type Pri
 import { metric } from '#shared/log';
 import { Problem } from '#shared/problem';
 import type { SessionRecord, SessionRepository } from '#shared/sessions/repository';
-import { sessionGuardians } from '#shared/sessions/service';
+import { sessionGuardians } from '#shared/domain/sessionRules';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
 
 export interface GuardianDeps {

@@ -2,7 +2,8 @@
 import { requireIdentity } from '#shared/accounts/service';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import { rulesAt } from '#shared/domain/guardianControls';
-import { countsPlayTime, decideWithGuardians, forGame, gameOf, ratingView, wardPolicy, type SessionDeps } from '#shared/sessions/service';
+import { countsPlayTime, decideWithGuardians, wardPolicy } from '#shared/domain/sessionRules';
+import { forGame, gameOf, noteCalendarCoverage, ratingView, type SessionDeps } from '#shared/sessions/service';
 import { spendingNow, type SpendingDeps } from '#shared/spending/service';
 
 export async function readLimits(allGames: SessionDeps, spending: SpendingDeps, accountId: string, gameId: string, nowMs: number) {
@@ -11,6 +12,7 @@ export async function readLimits(allGames: SessionDeps, spending: SpendingDeps, 
   requireIdentity(account);
   const rules = rulesAt(account.guardianship, nowMs);
   const played = countsPlayTime(wardPolicy(sessions.policy, rules)) ? await sessions.repo.playedOn(account.identityHash, beijingDate(nowMs)) : 0;
+  noteCalendarCoverage(sessions.calendar, nowMs);
   const play = decideWithGuardians(sessions, account, rules, played, nowMs);
   return {
     ageBand: play.ageBand,

@@ -44,7 +44,7 @@ describe('POST /v1/sessions', () => {
     const token = await verifiedAccount('s-minor-1', '2012-05-01');
     const r = await t.api.login(token);
     expect(r.status).toBe(201);
-    // 5 minutes under window-only rules (shared/sessions/service.ts, heartbeat cadence).
+    // 5 minutes under window-only rules (shared/domain/sessionRules.ts, heartbeat cadence).
     expect(r.body).toMatchObject({ ageBand: 8, minor: true, endsAt: '2026-10-02T21:00:00+08:00', heartbeatIntervalSeconds: 300 });
     expect(r.body.remainingSeconds).toBeGreaterThanOrEqual(1798);
     expect(r.body.remainingSeconds).toBeLessThanOrEqual(1800);
