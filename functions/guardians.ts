@@ -1,8 +1,9 @@
 /** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity. */
 import { guardiansRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/http/api';
-import { guardianDeps, privacyDeps } from '#shared/services';
-import { confirmLink, declineLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
+import { guardianDeps, privacyDeps, wardActivityDeps } from '#shared/services';
+import { confirmLink, declineLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard } from '#shared/guardians/service';
+import { eraseWardData, exportWardData, wardActivity } from '#shared/usecases/wardRecords';
 
 export const handler = httpFunction(guardiansRoutes, {
   linkWard: async (req) => {
@@ -15,9 +16,9 @@ export const handler = httpFunction(guardiansRoutes, {
     await unlinkWard(await guardianDeps(), req.caller.accountId, req.params.wardId, req.nowMs);
     return { status: 204 };
   },
-  wardActivity: async (req) => ({ status: 200, body: await wardActivity(await guardianDeps(), req.caller.accountId, req.params.wardId, req.query, req.nowMs) }),
-  exportWardData: async (req) => ({ status: 200, body: await exportWardData(await guardianDeps(), await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
-  eraseWardData: async (req) => ({ status: 200, body: await eraseWardData(await guardianDeps(), await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
+  wardActivity: async (req) => ({ status: 200, body: await wardActivity(await wardActivityDeps(), req.caller.accountId, req.params.wardId, req.query, req.nowMs) }),
+  exportWardData: async (req) => ({ status: 200, body: await exportWardData(await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
+  eraseWardData: async (req) => ({ status: 200, body: await eraseWardData(await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   decideApproval: async (req) => ({ status: 200, body: await decideApproval(await guardianDeps(), req.caller.accountId, req.params.approvalId, req.body.approved, req.nowMs) }),
   confirmGuardian: async (req) => ({ status: 200, body: await confirmLink(await guardianDeps(), req.caller.accountId, req.body.code, req.nowMs) }),

@@ -30,7 +30,8 @@ import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
 import type { CorrectionDeps } from '#shared/usecases/correction';
 import { GuardianRepository } from '#shared/guardians/repository';
-import { guardianPrivacy, type GuardianDeps, type GuardianStore } from '#shared/usecases/guardians';
+import type { GuardianDeps, GuardianStore } from '#shared/guardians/service';
+import type { WardActivityDeps } from '#shared/usecases/wardRecords';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import type { SenderDeps } from '#shared/notifications/sender';
 import type { OperationsDeps } from '#shared/usecases/operations';
@@ -182,16 +183,18 @@ const guardianRepository = /* @__PURE__ */ once(async () => new GuardianReposito
 
 /** Guardians without the secret: links, controls and their copies (export and erasure use it). */
 const guardianStore = async (): Promise<GuardianStore> => ({
-  guardians: await guardianRepository(),
+  repo: await guardianRepository(),
   accounts: await accountRepository(),
   identities: await identityRepository(),
   sessions: await sessionRepository(),
-  spending: await spendingRepository(),
   notifications: await notifications(),
 });
 
 /** Guardians: the pepper finds a ward by ID number and makes the guardian's opaque ward ids. */
 export const guardianDeps = async (): Promise<GuardianDeps> => ({ ...(await guardianStore()), pepper: (await secrets()).pepper });
+
+/** A guardian's reading of a ward's sessions and payments. */
+export const wardActivityDeps = async (): Promise<WardActivityDeps> => ({ guardians: await guardianStore(), sessions: await sessionRepository(), spending: await spendingRepository() });
 
 /**
  * The webhook sender: the outbox, the endpoint and the secret (read even while webhooks are off,
@@ -226,8 +229,7 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => {
     spending: await spendingRepository(),
     risk: (await riskDeps()).repo,
     outbox: new OutboxRepository(documentClient(), table),
-    guardians: guardianPrivacy(await guardianStore()),
-    guardianAttempts: await guardianRepository(),
+    guardians: await guardianStore(),
     stats: await statsRepository(),
   };
 };

@@ -55,7 +55,7 @@ const AccountItem = z.object({
   /** A looser identity correction waiting for an operator: the verified new identity's facts (no name or number). */
   correction: z.optional(z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number() })),
   /**
-   * The person's guardian links, copied here for login and payments (shared/usecases/guardians.ts
+   * The person's guardian links, copied here for login and payments (shared/guardians/repository.ts
    * `copyOf`): each guardian's controls, whether confirmed, and until when a pending one applies
    * (shared/domain/guardianControls.ts `rulesAt`). Copies written before links carried their
    * controls hold the combined `rules` instead.

@@ -71,7 +71,7 @@ export interface SessionRecord {
   gameId: string;
   /**
    * The ward's guardian links, copied at login and replaced whenever a guardian changes them
-   * (shared/usecases/guardians.ts), so the heartbeat answers from the one item it updates: each
+   * (shared/guardians/service.ts), so the heartbeat answers from the one item it updates: each
    * link's controls and until when a pending one applies (shared/domain/guardianControls.ts
    * `rulesAt`). Sessions started before links carried their controls hold the combined `rules`.
    */

@@ -15,10 +15,9 @@
  * index (`gsi2`), challenges through the account's audit entries.
  */
 import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
-import { ageBandOf, ageOn, type AgeBand } from '#shared/domain/age';
-import type { GuardianControls } from '#shared/domain/guardianControls';
+import { ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
-import type { GuardianRepository } from '#shared/guardians/repository';
+import { afterWardErasure, forgetGuardian, guardianLinksOf, type GuardianStore } from '#shared/guardians/service';
 import type { IdentityRepository } from '#shared/identity/repository';
 import { log, stat } from '#shared/log';
 import type { StatsRepository } from '#shared/stats/repository';
@@ -36,29 +35,11 @@ export interface PrivacyDeps {
   spending: SpendingRepository;
   risk: RiskRepository;
   outbox: OutboxRepository;
-  /** Guardian links of the person and of the account as a guardian (shared/usecases/guardians.ts). */
-  guardians: GuardianPrivacy;
-  /** The person's attempt counters (look-ups as a guardian, codes as a ward). */
-  guardianAttempts: Pick<GuardianRepository, 'attemptDays' | 'deleteAttempts' | 'keepAttemptsUntil'>;
+  /** Guardian links of the person and of the account as a guardian, and the person's attempt counters (shared/guardians/service.ts). */
+  guardians: GuardianStore;
   /** The operators' figures: only the person's week play (keyed by the person) is theirs to erase. */
   stats?: Pick<StatsRepository, 'forgetPerson'>;
 }
-
-/** What export and erasure need of guardians. */
-export interface GuardianPrivacy {
-  /** How many guardians the person has, and the wards this account is a guardian of. */
-  linksOf(identityHash: string | undefined, accountId: string, nowMs: number): Promise<{ guardians: number; wards: Array<{ wardId: string; ageBand: AgeBand; status: 'pending' | 'confirmed' | 'expired'; linkedAt: string; controls: GuardianControls }> }>;
-  /** Ends every link in which this account is the guardian; how many there were. */
-  forgetGuardian(accountId: string): Promise<number>;
-  /**
-   * An account of the person (born `birthDate`) was erased (`personRemoved`: its last one). The
-   * account's payment approvals go (all of the person's with its last account); the guardianship
-   * stays while it has links (until the ward turns 18: the returned `until`), and with the last
-   * account each guardian is told (`guardian.ward_erased`); without links it goes.
-   */
-  afterErasure(erased: { identityHash: string; accountId: string; birthDate: string }, personRemoved: boolean, nowMs: number): Promise<{ until: number } | null>;
-}
-
 
 /** The challenges of an account: those its audit entries name, and the open one. */
 function challengeIdsOf(account: AccountRecord | null, audit: Array<{ challengeId?: string | undefined }>): string[] {
@@ -77,7 +58,7 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
   const [sessions, orders, audit] = await Promise.all([deps.sessions.repo.ofAccount(accountId), deps.spending.ofAccount(accountId), deps.risk.audit(accountId)]);
   const challenges = (await deps.risk.challenges(challengeIdsOf(account, audit))).filter((c) => c.accountId === accountId);
   const seen = Object.values(account?.devices ?? {});
-  const links = await deps.guardians.linksOf(account?.identityStatus !== 'rejected' ? account?.identityHash : undefined, accountId, nowMs);
+  const links = await guardianLinksOf(deps.guardians, account?.identityStatus !== 'rejected' ? account?.identityHash : undefined, accountId, nowMs);
   let identity = null;
   if (account?.identityStatus) {
     identity = account.birthDate
@@ -236,7 +217,7 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
   await step('devices');
 
   // 6. As a guardian: every link this account holds ends (its controls stop applying).
-  if ((await deps.guardians.forgetGuardian(accountId)) > 0) erased.add('guardian_links');
+  if ((await forgetGuardian(deps.guardians, accountId)) > 0) erased.add('guardian_links');
   await step('guardians');
 
   // 7. The person: unbound; gone with its last account. What protects a minor stays with it (its
@@ -248,7 +229,7 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
     const { removed } = await deps.identities.unbind(person, accountId);
     erased.add('identity');
     if (!removed) retained.push({ kind: 'identity', until: null, why: WHY.identity });
-    const guardianship = await deps.guardians.afterErasure({ identityHash: person, accountId, birthDate: account.birthDate ?? '' }, removed, nowMs);
+    const guardianship = await afterWardErasure(deps.guardians, { identityHash: person, accountId, birthDate: account.birthDate ?? '' }, removed, nowMs);
     if (guardianship) retained.push({ kind: 'guardianship', until: guardianship.until, why: WHY.guardianship });
     const restriction = await deps.risk.restriction(person);
     if (restriction && restriction.until > nowMs) retained.push({ kind: 'risk_restriction', until: restriction.until, why: WHY.restriction });
@@ -276,14 +257,14 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
         await deps.sessions.repo.deletePlayDay(person, day);
         erased.add('day_play');
       }
-      for (const a of await deps.guardianAttempts.attemptDays(person)) {
+      for (const a of await deps.guardians.repo.attemptDays(person)) {
         if (a.kind === 'lookups' && a.day === today) {
-          await deps.guardianAttempts.keepAttemptsUntil(person, a.kind, a.day, endOfDay(nowMs));
+          await deps.guardians.repo.keepAttemptsUntil(person, a.kind, a.day, endOfDay(nowMs));
           retained.push({ kind: 'lookup_attempts', until: endOfDay(nowMs), why: WHY.lookups });
           continue;
         }
         // A ward's wrong codes go with the person: no account is left to confirm anything.
-        await deps.guardianAttempts.deleteAttempts(person, a.kind, a.day);
+        await deps.guardians.repo.deleteAttempts(person, a.kind, a.day);
         erased.add('attempt_counters');
       }
       // The person's running week totals behind the week distribution (the counts stay: no person in them).

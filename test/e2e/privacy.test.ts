@@ -21,7 +21,6 @@ import { ttlAttribute } from '#shared/storage/expiry';
 import { itemKindOf } from '#shared/storage/keys';
 import { mustExpire, RETENTION } from '#shared/storage/retention';
 import { eraseAccount, ERASURE_STEPS, type PrivacyDeps } from '#shared/usecases/privacy';
-import { guardianPrivacy } from '#shared/usecases/guardians';
 import { GuardianRepository } from '#shared/guardians/repository';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
@@ -203,14 +202,12 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
       spending: new SpendingRepository(db, table),
       risk: new RiskRepository(db, table),
       outbox: new OutboxRepository(db, table),
-      guardians: guardianPrivacy({
-        guardians: new GuardianRepository(db, table),
+      guardians: {
+        repo: new GuardianRepository(db, table),
         accounts: new AccountRepository(db, table),
         identities: new IdentityRepository(db, table),
         sessions: new SessionRepository(db, table),
-        spending: new SpendingRepository(db, table),
-      }),
-      guardianAttempts: new GuardianRepository(db, table),
+      },
     };
     const nowMs = Date.parse('2026-10-03T20:20:00+08:00');
     await expect(

@@ -1,6 +1,7 @@
 /**
  * Guardians (docs/guardians.md; 2024 Regulations on the Online Protection of Minors Arts. 41 and
- * 43): linking a verified minor, the ward's confirmation, controls, payment approvals, activity.
+ * 43): linking a verified minor, the ward's confirmation, controls, payment approvals, and what
+ * becomes of the links when an account is erased.
  *
  * Consent that proves consent (docs/guardians.md "Trust model"): only an account bound to the ward's
  * person before its guardian first asked may confirm a link; wrong codes and failed look-ups are
@@ -18,23 +19,20 @@ import { adulthoodStarts, ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, formatBeijing } from '#shared/domain/beijingTime';
 import { applyPatch, NO_CONTROLS, type ControlsPatch } from '#shared/domain/guardianControls';
 import { parseIdNumber } from '#shared/domain/idNumber';
+import { sessionGuardians } from '#shared/domain/sessionRules';
 import { copyOf, GuardianshipChanged, linkStatus, type Approval, type AskedRecord, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
 import { confirmCodeHash, identityHash, nameKeyOf, wardIdOf } from '#shared/identity/keys';
 import type { IdentityRepository } from '#shared/identity/repository';
-import { eraseAccount, exportData, mergeRetained, type GuardianPrivacy, type PrivacyDeps } from '#shared/usecases/privacy';
 import { metric } from '#shared/log';
 import { Problem } from '#shared/problem';
-import type { SessionRecord, SessionRepository } from '#shared/sessions/repository';
-import { sessionGuardians } from '#shared/domain/sessionRules';
-import type { Order, SpendingRepository } from '#shared/spending/repository';
+import type { SessionRepository } from '#shared/sessions/repository';
 
 export interface GuardianDeps {
-  guardians: GuardianRepository;
+  repo: GuardianRepository;
   accounts: Pick<AccountRepository, 'get' | 'copyGuardianship'>;
   identities: Pick<IdentityRepository, 'get'>;
-  sessions: Pick<SessionRepository, 'applyGuardianRules' | 'ofAccount'>;
-  spending: Pick<SpendingRepository, 'ofAccount'>;
+  sessions: Pick<SessionRepository, 'applyGuardianRules'>;
   /** Webhook events (`guardian.ward_erased`); null or absent when webhooks are off. */
   notifications?: Pick<NotificationOutbox, 'eventPart'> | null | undefined;
   pepper: string;
@@ -47,8 +45,6 @@ export type GuardianStore = Omit<GuardianDeps, 'pepper'>;
 export const CONFIRM_CODE_TTL_MS = 24 * 3600_000;
 /** After a ward declines a guardian's pending link, that guardian person's asks for the ward are not answered for this long. */
 export const DECLINED_QUIET_MS = 30 * 86_400_000;
-/** Wrong confirmation codes a ward person may send in a Beijing day (docs/api.md). */
-export const MAX_WRONG_CODES_PER_DAY = 5;
 const SAVE_ATTEMPTS = 4;
 
 /** Only a verified adult can be a guardian (docs/api.md, 403 guardian_not_eligible). */
@@ -70,11 +66,11 @@ const sameHash = (a: string, b: string): boolean => a.length === b.length && tim
 type Edit = Parameters<GuardianRepository['save']>[1] & { ward?: Parameters<GuardianRepository['save']>[2] };
 async function change(deps: GuardianStore, identityHash: string, edit: (g: Guardianship) => Edit | null): Promise<Guardianship> {
   for (let attempt = 1; ; attempt += 1) {
-    const seen = await deps.guardians.guardianship(identityHash);
+    const seen = await deps.repo.guardianship(identityHash);
     const next = edit(seen);
     if (!next) return seen;
     try {
-      const saved = await deps.guardians.save(seen, next, next.ward);
+      const saved = await deps.repo.save(seen, next, next.ward);
       await copyGuardianship(deps, saved);
       return saved;
     } catch (error) {
@@ -90,7 +86,7 @@ async function change(deps: GuardianStore, identityHash: string, edit: (g: Guard
  * Copies the guardianship to every account of the ward and to each of their live sessions. (An
  * account bound later gets it with its binding: shared/identity/repository.ts.)
  */
-export async function copyGuardianship(deps: GuardianStore, g: Guardianship): Promise<void> {
+async function copyGuardianship(deps: GuardianStore, g: Guardianship): Promise<void> {
   const identity = await deps.identities.get(g.identityHash);
   const copy: GuardianshipCopy = copyOf(g);
   const session = sessionGuardians(copy);
@@ -113,9 +109,9 @@ export async function linkWard(deps: GuardianDeps, guardianId: string, request: 
   const today = beijingDate(nowMs);
   const parsed = parseIdNumber(request.idNumber, today);
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
-  if (!(await deps.guardians.takeLinkAttempt(guardian.identityHash, today, nowMs))) throw untilTomorrow(nowMs);
+  if (!(await deps.repo.takeLinkAttempt(guardian.identityHash, today, nowMs))) throw untilTomorrow(nowMs);
   const hash = identityHash(deps.pepper, parsed.idNumber);
-  const [identity, current] = await Promise.all([deps.identities.get(hash), deps.guardians.guardianship(hash)]);
+  const [identity, current] = await Promise.all([deps.identities.get(hash), deps.repo.guardianship(hash)]);
   // A ward who declined this guardian person's link is not found by it for a while (no griefing by asking again).
   const declined = current.asked[guardian.identityHash]?.declinedAt;
   const found =
@@ -131,7 +127,7 @@ export async function linkWard(deps: GuardianDeps, guardianId: string, request: 
     metric('GuardianLinkNotFound', 1);
     throw new Problem('ward_not_found');
   }
-  await deps.guardians.giveBackLinkAttempt(guardian.identityHash, today);
+  await deps.repo.giveBackLinkAttempt(guardian.identityHash, today);
 
   const wardId = wardIdOf(deps.pepper, guardianId, hash);
   const code = codeDigits();
@@ -185,15 +181,15 @@ export async function confirmLink(deps: GuardianDeps, accountId: string, code: s
   const account = await wardAccount(deps, accountId, new Problem('link_not_found'));
   const person = account.identityHash;
   const today = beijingDate(nowMs);
-  if (!(await deps.guardians.takeConfirmAttempt(person, today, nowMs))) throw untilTomorrow(nowMs);
+  if (!(await deps.repo.takeConfirmAttempt(person, today, nowMs))) throw untilTomorrow(nowMs);
   const codeHash = confirmCodeHash(deps.pepper, code);
   const matching = (g: Guardianship) => Object.entries(g.links).find(([, l]) => l.status === 'pending' && l.codeHash !== undefined && sameHash(l.codeHash, codeHash) && (l.codeExpiresAt ?? 0) > nowMs);
-  const found = matching(await deps.guardians.guardianship(person));
+  const found = matching(await deps.repo.guardianship(person));
   if (!found) {
     metric('GuardianCodeWrong', 1);
     throw new Problem('link_not_found');
   }
-  await deps.guardians.giveBackConfirmAttempt(person, today);
+  await deps.repo.giveBackConfirmAttempt(person, today);
   const [, seenLink] = found;
   if ((account.boundAt ?? nowMs) >= (seenLink.askedAt ?? seenLink.linkedAt)) {
     metric('GuardianConfirmationRefused', 1);
@@ -247,7 +243,7 @@ export async function declineLink(deps: GuardianDeps, accountId: string, linkId:
 export async function myGuardians(deps: GuardianDeps, accountId: string, nowMs: number) {
   const account = await deps.accounts.get(accountId);
   if (!account?.identityHash || account.identityStatus === 'rejected') return { guardians: [] };
-  const g = await deps.guardians.guardianship(account.identityHash);
+  const g = await deps.repo.guardianship(account.identityHash);
   return { guardians: Object.values(g.links).sort((a, b) => a.linkedAt - b.linkedAt).map((l) => ({ linkId: l.linkId, status: linkStatus(l, nowMs), linkedAt: formatBeijing(l.linkedAt) })) };
 }
 
@@ -255,8 +251,8 @@ export async function myGuardians(deps: GuardianDeps, accountId: string, nowMs: 
 /** GET /v1/guardian/wards */
 export async function listWards(deps: GuardianStore, guardianId: string, nowMs: number, options: { eligible?: boolean } = {}) {
   if (options.eligible !== false) await requireGuardian(deps, guardianId, nowMs);
-  const wards = await deps.guardians.wards(guardianId);
-  const all = await deps.guardians.guardianships(wards.map((w) => w.identityHash));
+  const wards = await deps.repo.wards(guardianId);
+  const all = await deps.repo.guardianships(wards.map((w) => w.identityHash));
   const today = beijingDate(nowMs);
   return {
     wards: wards
@@ -270,8 +266,8 @@ export async function listWards(deps: GuardianStore, guardianId: string, nowMs: 
 
 /** This guardian's ward and link, or 404 ward_not_found (unknown, or another guardian's). */
 async function resolveWard(deps: GuardianStore, guardianId: string, wardId: string): Promise<{ ward: WardRef; link: GuardianLink }> {
-  const ward = await deps.guardians.ward(guardianId, wardId);
-  const link = ward ? (await deps.guardians.guardianship(ward.identityHash)).links[guardianId] : undefined;
+  const ward = await deps.repo.ward(guardianId, wardId);
+  const link = ward ? (await deps.repo.guardianship(ward.identityHash)).links[guardianId] : undefined;
   if (!ward || !link) throw new Problem('ward_not_found');
   return { ward, link };
 }
@@ -306,8 +302,8 @@ const approvalStatus = (a: Approval, nowMs: number): 'pending' | 'approved' | 'd
 /** The approvals this guardian decides: of each ward, those requested while their controls asked for approval. */
 async function approvalsOf(deps: GuardianStore, guardianId: string): Promise<Array<{ wardId: string; approval: Approval }>> {
   const out: Array<{ wardId: string; approval: Approval }> = [];
-  for (const ward of await deps.guardians.wards(guardianId)) {
-    for (const approval of await deps.guardians.approvals(ward.identityHash)) if (approval.deciders.includes(guardianId)) out.push({ wardId: ward.wardId, approval });
+  for (const ward of await deps.repo.wards(guardianId)) {
+    for (const approval of await deps.repo.approvals(ward.identityHash)) if (approval.deciders.includes(guardianId)) out.push({ wardId: ward.wardId, approval });
   }
   return out;
 }
@@ -330,7 +326,7 @@ export async function decideApproval(deps: GuardianDeps, guardianId: string, app
   if (!found) throw new Problem('approval_not_found');
   const wanted = approved ? 'approved' : 'declined';
   const answer = (status: 'approved' | 'declined') => ({ approvalId, wardId: found.wardId, orderId: found.approval.orderId, amount: found.approval.amount, status });
-  const result = await deps.guardians.decide(found.approval, guardianId, approved, nowMs);
+  const result = await deps.repo.decide(found.approval, guardianId, approved, nowMs);
   if (result.ok) {
     metric(approved ? 'GuardianApproved' : 'GuardianDeclined', 1);
     return answer(wanted);
@@ -340,77 +336,9 @@ export async function decideApproval(deps: GuardianDeps, guardianId: string, app
   throw new Problem('approval_decided', { approvalStatus: now === 'pending' ? 'expired' : now });
 }
 
-const dayOf = (ms: number) => beijingDate(ms);
-
-/** GET /v1/guardian/wards/{wardId}/activity: the ward's sessions and payments per Beijing day range (confirmed links only). */
-export async function wardActivity(deps: GuardianDeps, guardianId: string, wardId: string, range: { from: string; to: string }, nowMs: number) {
-  await requireGuardian(deps, guardianId, nowMs);
-  const { ward, link } = await resolveWard(deps, guardianId, wardId);
-  if (link.status !== 'confirmed') throw new Problem('link_not_confirmed');
-  const within = (day: string) => day >= range.from && day <= range.to;
-  const identity = await deps.identities.get(ward.identityHash);
-  const sessions: SessionRecord[] = [];
-  const payments: Order[] = [];
-  for (const accountId of identity?.accounts ?? []) {
-    sessions.push(...(await deps.sessions.ofAccount(accountId)).filter((s) => s.identityHash === ward.identityHash && within(dayOf(s.startedAt))));
-    payments.push(...(await deps.spending.ofAccount(accountId)).filter((o) => o.identityHash === ward.identityHash && within(o.day)));
-  }
-  const sessionRows = sessions
-    .sort((a, b) => a.startedAt - b.startedAt)
-    .map((s) => {
-      const end = s.state === 'ended' ? (s.endedAt ?? s.lastHeartbeatAt) : nowMs;
-      return { gameId: s.gameId, startedAt: formatBeijing(s.startedAt), endedAt: s.state === 'ended' ? formatBeijing(end) : null, playedSeconds: Math.max(0, Math.floor((end - s.startedAt) / 1000)), endReason: s.state === 'ended' ? (s.endReason ?? null) : null };
-    });
-  const paymentRows = payments
-    .sort((a, b) => a.reservedAt - b.reservedAt)
-    .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status === 'released' ? ('expired' as const) : o.status, at: formatBeijing(o.reservedAt) }));
-  return {
-    sessions: sessionRows,
-    payments: paymentRows,
-    totals: { playedSeconds: sessionRows.reduce((sum, s) => sum + s.playedSeconds, 0), spent: payments.filter((o) => o.status === 'committed').reduce((sum, o) => sum + o.amount, 0) },
-  };
-}
-
-/** Export and erasure's view of guardians (shared/usecases/privacy.ts). */
-export function guardianPrivacy(deps: GuardianStore): GuardianPrivacy {
-  return {
-    async linksOf(identityHash, accountId, nowMs) {
-      const own = identityHash ? Object.keys((await deps.guardians.guardianship(identityHash)).links).length : 0;
-      const wards = (await deps.guardians.wards(accountId)).length ? (await listWards(deps, accountId, nowMs, { eligible: false })).wards : [];
-      return { guardians: own, wards };
-    },
-    async forgetGuardian(accountId) {
-      const wards = await deps.guardians.wards(accountId);
-      for (const ward of wards) {
-        await change(deps, ward.identityHash, (g) => {
-          const { [accountId]: gone, ...rest } = g.links;
-          return gone ? { links: rest, ward: { guardianId: accountId, remove: ward.wardId } } : { links: g.links, ward: { guardianId: accountId, remove: ward.wardId } };
-        });
-      }
-      return wards.length;
-    },
-    async afterErasure({ identityHash, accountId, birthDate }, personRemoved, nowMs) {
-      await deps.guardians.deleteApprovals(identityHash, personRemoved ? undefined : accountId);
-      const g = await deps.guardians.guardianship(identityHash);
-      const links = Object.entries(g.links);
-      // What protects a minor stays with the person (2024 Regulations Art. 43): the links and their
-      // controls apply again as soon as the person binds an account again.
-      const born = g.birthDate ?? birthDate;
-      if (links.length && born) {
-        if (personRemoved && deps.notifications) {
-          // Each guardian is told under its own opaque ward id (no guardian learns another's).
-          await deps.guardians.notify(links.map(([, l]) => deps.notifications!.eventPart({ type: 'guardian.ward_erased', occurredAtMs: nowMs, id: `ward-erased-${l.wardId}-${nowMs}`, data: { wardId: l.wardId } })).map((part, i) => [`event${i}`, part] as const));
-        }
-        return { until: beijingMidnight(adulthoodStarts(born)) };
-      }
-      if (personRemoved) await deps.guardians.removeIfUnlinked(identityHash);
-      return null;
-    },
-  };
-}
 
 /** The ward's person and accounts, for a confirmed link only (403 link_not_confirmed). */
-async function confirmedWard(deps: GuardianDeps, guardianId: string, wardId: string, nowMs: number) {
+export async function confirmedWard(deps: GuardianStore, guardianId: string, wardId: string, nowMs: number): Promise<{ ward: WardRef; accounts: string[] }> {
   await requireGuardian(deps, guardianId, nowMs);
   const { ward, link } = await resolveWard(deps, guardianId, wardId);
   if (link.status !== 'confirmed') throw new Problem('link_not_confirmed');
@@ -418,48 +346,48 @@ async function confirmedWard(deps: GuardianDeps, guardianId: string, wardId: str
   return { ward, accounts: identity?.accounts ?? [] };
 }
 
-const byTime = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+// What a player's export and erasure (shared/usecases/privacy.ts) ask of guardians.
 
-/**
- * GET /v1/guardian/wards/{wardId}/data: the ward's export (GET /v1/me/data) over every account of
- * the ward: one document, records of all accounts together, each account listed in `accounts`.
- */
-export async function exportWardData(deps: GuardianDeps, privacy: PrivacyDeps, guardianId: string, wardId: string, nowMs: number) {
-  const { accounts } = await confirmedWard(deps, guardianId, wardId, nowMs);
-  const all = [];
-  for (const accountId of accounts) all.push(await exportData(privacy, accountId, nowMs));
-  const seen = all.flatMap((e) => (e.devices.lastSeenAt ? [e.devices.lastSeenAt] : [])).sort();
-  metric('GuardianWardExport', 1);
-  return {
-    account: all.find((e) => e.account)?.account ?? null,
-    accounts: all.flatMap((e) => (e.account ? [e.account] : [])),
-    identity: all.find((e) => e.identity)?.identity ?? null,
-    sessions: all.flatMap((e) => e.sessions).sort(byTime((x) => x.startedAt)),
-    payments: all.flatMap((e) => e.payments).sort(byTime((x) => x.reservedAt)),
-    devices: { count: all.reduce((n, e) => n + e.devices.count, 0), lastSeenAt: seen[seen.length - 1] ?? null },
-    riskDecisions: all.flatMap((e) => e.riskDecisions).sort(byTime((x) => x.at)),
-    challenges: all.flatMap((e) => e.challenges).sort(byTime((x) => x.createdAt)),
-    guardians: { count: all[0]?.guardians.count ?? 0 },
-    wards: [],
-    retention: all[0]?.retention ?? [],
-  };
+/** How many guardians the person has, and the wards this account is a guardian of (the export). */
+export async function guardianLinksOf(deps: GuardianStore, identityHash: string | undefined, accountId: string, nowMs: number) {
+  const own = identityHash ? Object.keys((await deps.repo.guardianship(identityHash)).links).length : 0;
+  const wards = (await deps.repo.wards(accountId)).length ? (await listWards(deps, accountId, nowMs, { eligible: false })).wards : [];
+  return { guardians: own, wards };
+}
+
+/** Erasure of a guardian's account: every link in which it is the guardian ends. How many there were. */
+export async function forgetGuardian(deps: GuardianStore, accountId: string): Promise<number> {
+  const wards = await deps.repo.wards(accountId);
+  for (const ward of wards) {
+    await change(deps, ward.identityHash, (g) => {
+      const { [accountId]: gone, ...rest } = g.links;
+      return gone ? { links: rest, ward: { guardianId: accountId, remove: ward.wardId } } : { links: g.links, ward: { guardianId: accountId, remove: ward.wardId } };
+    });
+  }
+  return wards.length;
 }
 
 /**
- * DELETE /v1/guardian/wards/{wardId}/data: erases every account of the ward (DELETE /v1/me each);
- * the person, and with it every guardian link, goes with the last one. What the law still needs is
- * kept and listed as for a player's own erasure.
+ * An account of the person (born `birthDate`) was erased (`personRemoved`: its last one). The
+ * account's payment approvals go (all of the person's with its last account); the guardianship
+ * stays while it has links (until the ward turns 18: the returned `until`), and with the last
+ * account each guardian is told (`guardian.ward_erased`); without links it goes.
  */
-export async function eraseWardData(deps: GuardianDeps, privacy: PrivacyDeps, guardianId: string, wardId: string, nowMs: number) {
-  const { accounts } = await confirmedWard(deps, guardianId, wardId, nowMs);
-  const erased = new Set<string>();
-  const answers = [];
-  for (const accountId of accounts) {
-    const r = await eraseAccount(privacy, accountId, nowMs);
-    r.erased.forEach((k) => erased.add(k));
-    answers.push(r);
+export async function afterWardErasure(deps: GuardianStore, erased: { identityHash: string; accountId: string; birthDate: string }, personRemoved: boolean, nowMs: number): Promise<{ until: number } | null> {
+  const { identityHash, accountId, birthDate } = erased;
+  await deps.repo.deleteApprovals(identityHash, personRemoved ? undefined : accountId);
+  const g = await deps.repo.guardianship(identityHash);
+  const links = Object.entries(g.links);
+  // What protects a minor stays with the person (2024 Regulations Art. 43): the links and their
+  // controls apply again as soon as the person binds an account again.
+  const born = g.birthDate ?? birthDate;
+  if (links.length && born) {
+    if (personRemoved && deps.notifications) {
+      // Each guardian is told under its own opaque ward id (no guardian learns another's).
+      await deps.repo.notify(links.map(([, l]) => deps.notifications!.eventPart({ type: 'guardian.ward_erased', occurredAtMs: nowMs, id: `ward-erased-${l.wardId}-${nowMs}`, data: { wardId: l.wardId } })).map((part, i) => [`event${i}`, part] as const));
+    }
+    return { until: beijingMidnight(adulthoodStarts(born)) };
   }
-  metric('GuardianWardErasure', 1);
-  // Each account's own records add up; the person's are as the last erasure left them.
-  return { erased: [...erased], retained: mergeRetained(answers) };
+  if (personRemoved) await deps.repo.removeIfUnlinked(identityHash);
+  return null;
 }
