@@ -106,7 +106,7 @@ const pollerNppaClient = /* @__PURE__ */ perSecrets((sec) =>
 /** Each game's reporting: its client and its loginout gate. */
 const gameReporting = /* @__PURE__ */ perSecrets((sec) => settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })));
 
-const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
+const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME, { accounts: await accountRepository() }));
 const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
 
 /**
@@ -138,7 +138,7 @@ export const notifications = /* @__PURE__ */ once(async (): Promise<Notification
 
 export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => {
   const s = settings();
-  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME), policy: s.RISK_POLICY, notifications: await notifications() };
+  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME, { accounts: await accountRepository() }), policy: s.RISK_POLICY, notifications: await notifications() };
 });
 
 export const sessionDeps = async (): Promise<SessionDeps> => {
@@ -158,7 +158,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => {
 /** The session sweeper needs no secret: it ends sessions by their stored facts. */
 export const sessionSweeperDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY, games: settings().GAMES });
 
-const sessionRepository = /* @__PURE__ */ once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME));
+const sessionRepository = /* @__PURE__ */ once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME, { accounts: await accountRepository(), outbox: new OutboxRepository(documentClient(), settings().TABLE_NAME) }));
 
 export const challengeDeps = async (): Promise<ChallengeDeps> => ({
   ...(await riskDeps()),

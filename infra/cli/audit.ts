@@ -7,6 +7,7 @@
  * saying what to do, with a non-zero exit: 2 for usage, 1 when the read failed.
  */
 import { parseArgs } from 'node:util';
+import { AccountRepository } from '#shared/accounts/repository';
 import { RiskRepository, type AuditEntry } from '#shared/risk/repository';
 import { createDocumentClient } from '#shared/storage/dynamo';
 import { formatBeijing } from '#shared/domain/beijingTime';
@@ -60,7 +61,7 @@ export async function runAudit(args: string[], env: NodeJS.ProcessEnv, out: (tex
   const tableName = table ?? 'playguard-local';
   try {
     const db = createDocumentClient(endpoint ? { endpoint } : {});
-    const entries = await new RiskRepository(db, tableName).audit(values.account);
+    const entries = await new RiskRepository(db, tableName, { accounts: new AccountRepository(db, tableName) }).audit(values.account);
     out(values.json ? JSON.stringify(entries, null, 2) : formatAudit(entries));
     return 0;
   } catch (error) {

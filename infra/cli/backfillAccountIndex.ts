@@ -5,6 +5,8 @@
  * nothing. A whole-table scan: run it off-peak on a large table.
  */
 import { parseArgs } from 'node:util';
+import { AccountRepository } from '#shared/accounts/repository';
+import { OutboxRepository } from '#shared/reporting/outbox';
 import { SessionRepository } from '#shared/sessions/repository';
 import { SpendingRepository } from '#shared/spending/repository';
 import { createDocumentClient } from '#shared/storage/dynamo';
@@ -26,7 +28,7 @@ export async function runBackfill(args: string[], out: (line: string) => void, e
   const table = values.table ?? 'playguard-local';
   const db = createDocumentClient(values.endpoint ? { endpoint: values.endpoint, region: 'local' } : {});
   try {
-    const sessions = await new SessionRepository(db, table).backfillAccountIndex();
+    const sessions = await new SessionRepository(db, table, { accounts: new AccountRepository(db, table), outbox: new OutboxRepository(db, table) }).backfillAccountIndex();
     const orders = await new SpendingRepository(db, table).backfillAccountIndex();
     out(`indexed ${sessions} sessions and ${orders} orders`);
     return 0;

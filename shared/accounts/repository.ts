@@ -9,12 +9,12 @@
  * session, opening or deciding a challenge), this repository hands out the transaction part and
  * the caller composes it.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
+import { whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
-import { batchGet } from '#shared/storage/dynamo';
+import { batchGet, queryQueue } from '#shared/storage/dynamo';
 import { ACCOUNT_LEASE_PREFIX, accountIdOf, accountKey, accountLeaseAttribute, CORRECTION_PENDING, erasureRecordKey, pendingCorrectionIndex } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
@@ -106,6 +106,25 @@ export interface AccountLease {
   deviceHash: string;
 }
 
+/** A change of an account's lease in one game (`AccountRepository.leasePart`). */
+export interface LeaseChange {
+  /** The lease handed to the new session; null releases it. */
+  next: AccountLease | null;
+  /** The session the caller saw holding the lease; null: the lease must be free. */
+  seen: string | null;
+  /** The night play of the session that ends with it. */
+  night?: { sessionId: string; endedAt: number; seconds: number } | null;
+  /** The same account's lease in another game, released in the same update (one transaction may touch an item once). */
+  alsoRelease?: { gameId: string; sessionId: string } | undefined;
+  /**
+   * The guardianship copy the caller decided with (its `rev`, or null for none): a login fails
+   * rather than start a session under rules a guardian has just changed.
+   */
+  guardianRev?: number | null;
+  /** The person's day play once the ending session is counted (see `playDay`). */
+  playDay?: { day: string; seconds: number } | undefined;
+}
+
 /** What a binding writes on the account (the identity part is the identity repository's). */
 export interface AccountBinding {
   accountId: string;
@@ -164,8 +183,8 @@ export class AccountRepository {
    * Null when the account has no item yet (never bound an identity).
    */
   async recordLogin(accountId: string, deviceHash: string, nowMs: number, gameId: string): Promise<AccountRecord | null> {
-    try {
-      const r = await this.db.send(
+    const seen = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
@@ -175,15 +194,15 @@ export class AccountRepository {
           ExpressionAttributeValues: { ':now': nowMs, ':game': new Set([gameId]) },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return accountFromItem(accountId, r.Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailure(error)) return null;
-      if (!isMissingPath(error)) throw error;
-    }
+      ),
+    ).catch((error: unknown) => {
+      if (isMissingPath(error)) return 'no devices map' as const;
+      throw error;
+    });
+    if (seen !== 'no devices map') return seen.ok ? accountFromItem(accountId, seen.value.Attributes ?? {}) : null;
     // Accounts bound before the devices map existed: create it (rare, once per such account).
-    try {
-      const r = await this.db.send(
+    const created = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
@@ -192,12 +211,9 @@ export class AccountRepository {
           ExpressionAttributeValues: { ':map': { [deviceHash]: nowMs }, ':now': nowMs, ':game': new Set([gameId]) },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return accountFromItem(accountId, r.Attributes ?? {});
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.recordLogin(accountId, deviceHash, nowMs, gameId);
-    }
+      ),
+    );
+    return created.ok ? accountFromItem(accountId, created.value.Attributes ?? {}) : this.recordLogin(accountId, deviceHash, nowMs, gameId);
   }
 
   /**
@@ -317,9 +333,9 @@ export class AccountRepository {
 
   /** A looser correction waits for an operator (one per account; a newer request replaces it). */
   async requestCorrection(accountId: string, fromHash: string, correction: NonNullable<AccountRecord['correction']>): Promise<boolean> {
-    try {
-      const index = pendingCorrectionIndex(accountId, correction.requestedAt);
-      await this.db.send(
+    const index = pendingCorrectionIndex(accountId, correction.requestedAt);
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
@@ -327,12 +343,9 @@ export class AccountRepository {
           ConditionExpression: 'identityHash = :from',
           ExpressionAttributeValues: { ':c': correction, ':q': index.gsi1pk, ':qs': index.gsi1sk, ':from': fromHash },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return r.ok;
   }
 
   /** An operator refused the correction. */
@@ -342,8 +355,9 @@ export class AccountRepository {
 
   /** Accounts with a correction waiting for an operator, oldest first. */
   async pendingCorrections(limit = 100): Promise<AccountRecord[]> {
-    const r = await this.db.send(new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :q', ExpressionAttributeValues: { ':q': CORRECTION_PENDING }, Limit: limit }));
-    const ids = (r.Items ?? []).map((i) => String(i.gsi1sk).slice(String(i.gsi1sk).indexOf('#') + 1));
+    const { items } = await queryQueue(this.db, this.table, CORRECTION_PENDING, { limit });
+    // The index is eventually consistent: each account is read again, and listed if still waiting.
+    const ids = items.map(accountIdOf);
     const out: AccountRecord[] = [];
     for (const id of ids) {
       const account = await this.get(id);
@@ -354,8 +368,9 @@ export class AccountRepository {
 
   /** A rejected submission: the account stays unbound and the failure counts toward the attempt limit. */
   async recordRejection(accountId: string, nowMs: number): Promise<void> {
-    try {
-      await this.db.send(
+    // Refused when bound meanwhile through a concurrent submission: the rejection no longer concerns it.
+    await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
@@ -363,11 +378,8 @@ export class AccountRepository {
           ConditionExpression: 'attribute_not_exists(identityHash) OR identityStatus = :rejected',
           ExpressionAttributeValues: { ':rejected': 'rejected', ':now': nowMs, ':one': 1 },
         }),
-      );
-    } catch (error) {
-      // Bound meanwhile through a concurrent submission: the rejection no longer concerns it.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   /** Starts a new attempt window when the old one is over (cheap: only after a window expired). */
@@ -381,8 +393,8 @@ export class AccountRepository {
    * null when the account is not this person's (any more) or holds a newer copy.
    */
   async copyGuardianship(accountId: string, identityHash: string, copy: GuardianshipCopy): Promise<AccountLeases | null> {
-    try {
-      const r = await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
@@ -391,37 +403,18 @@ export class AccountRepository {
           ExpressionAttributeValues: { ':g': copy, ':h': identityHash, ':rev': copy.rev },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return accountFromItem(accountId, r.Attributes ?? {}).leases;
-    } catch (error) {
-      if (isConditionFailure(error)) return null;
-      throw error;
-    }
+      ),
+    );
+    return r.ok ? accountFromItem(accountId, r.value.Attributes ?? {}).leases : null;
   }
 
   /**
    * The account part of a lease change in one game: hands the lease to `next` (or releases it) only
-   * if it is free (`seenSessionId` null) or still names the session the caller saw, and records the
-   * night play of the session that ends with it.
+   * if it is free (`seen` null) or still names the session the caller saw, and records the night
+   * play of the session that ends with it.
    */
-  leasePart(
-    accountId: string,
-    gameId: string,
-    next: AccountLease | null,
-    seenSessionId: string | null,
-    night: { sessionId: string; endedAt: number; seconds: number } | null,
-    /** The same account's lease in another game, released in the same update (one transaction may touch an item once). */
-    alsoRelease?: { gameId: string; sessionId: string },
-    extra: {
-      /**
-       * The guardianship copy the caller decided with (its `rev`, or null for none): a login fails
-       * rather than start a session under rules a guardian has just changed.
-       */
-      guardianRev?: number | null;
-      /** The person's day play once the ending session is counted (see `playDay`). */
-      playDay?: { day: string; seconds: number };
-    } = {},
-  ): TransactItem {
+  leasePart(accountId: string, gameId: string, change: LeaseChange): TransactItem {
+    const { next, seen: seenSessionId, night = null, alsoRelease, guardianRev, playDay } = change;
     const set: string[] = [];
     const remove: string[] = [];
     const conditions: string[] = [];
@@ -443,16 +436,16 @@ export class AccountRepository {
       values[':night'] = { at: night.endedAt, s: night.seconds };
     }
     if (seenSessionId) values[':seen'] = seenSessionId;
-    if (extra.guardianRev !== undefined) {
-      if (extra.guardianRev === null) conditions.push('attribute_not_exists(guardianship)');
+    if (guardianRev !== undefined) {
+      if (guardianRev === null) conditions.push('attribute_not_exists(guardianship)');
       else {
         conditions.push('guardianship.rev = :grev');
-        values[':grev'] = extra.guardianRev;
+        values[':grev'] = guardianRev;
       }
     }
-    if (extra.playDay) {
+    if (playDay) {
       set.push('playDay = :pd');
-      values[':pd'] = extra.playDay;
+      values[':pd'] = playDay;
     }
     if (!next) remove.push('#lease');
     conditions.unshift(seenSessionId ? '#lease.sessionId = :seen' : 'attribute_exists(pk) AND attribute_not_exists(#lease)');

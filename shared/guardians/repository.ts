@@ -16,13 +16,12 @@
  * two guardians changing controls at once cannot lose either change.
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '#shared/zod';
 import type { GuardianshipCopy } from '#shared/accounts/repository';
 import { adulthoodStarts } from '#shared/domain/age';
 import { beijingMidnight } from '#shared/domain/beijingTime';
 import type { GuardianControls } from '#shared/domain/guardianControls';
-import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
+import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
@@ -178,11 +177,7 @@ export class GuardianRepository {
 
   /** A guardianship without links goes (the ward's person was erased and no guardian is left). */
   async removeIfUnlinked(identityHash: string): Promise<void> {
-    try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: guardianshipKey(identityHash), ConditionExpression: 'attribute_not_exists(pk) OR size(links) = :zero', ExpressionAttributeValues: { ':zero': 0 } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await whenConditionFails(this.db.send(new DeleteCommand({ TableName: this.table, Key: guardianshipKey(identityHash), ConditionExpression: 'attribute_not_exists(pk) OR size(links) = :zero', ExpressionAttributeValues: { ':zero': 0 } })));
   }
 
   async ward(guardianId: string, wardId: string): Promise<WardRef | null> {
@@ -247,16 +242,14 @@ export class GuardianRepository {
   async keepAttemptsUntil(identityHash: string, kind: 'lookups' | 'confirms', day: string, untilMs: number): Promise<void> {
     const exp = ttlAttribute(untilMs);
     const key = kind === 'lookups' ? linkAttemptsKey(identityHash, day) : confirmAttemptsKey(identityHash, day);
-    try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await whenConditionFails(
+      this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } })),
+    );
   }
 
   private async takeAttempt(key: { pk: string; sk: string }, nowMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key,
@@ -264,12 +257,9 @@ export class GuardianRepository {
           ConditionExpression: 'attribute_not_exists(failures) OR failures < :max',
           ExpressionAttributeValues: { ':one': 1, ':max': MAX_LINK_FAILURES_PER_DAY, ':exp': ttlAttribute(nowMs + RETENTION_MS.linkAttempts) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return r.ok;
   }
 
   private async giveBack(key: { pk: string; sk: string }): Promise<void> {
@@ -333,8 +323,8 @@ export class GuardianRepository {
 
   /** Records a guardian's decision once: only while pending and not expired, and only by a decider. */
   async decide(a: Approval, guardianId: string, approved: boolean, nowMs: number): Promise<{ ok: true } | { ok: false; approval: Approval | null }> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: approvalKey(a.identityHash, a.amount, a.orderId),
@@ -344,12 +334,9 @@ export class GuardianRepository {
           ExpressionAttributeValues: { ':decision': approved ? 'approved' : 'declined', ':g': guardianId, ':now': nowMs, ':pending': 'pending', ':id': a.approvalId },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return { ok: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return { ok: false, approval: error.Item ? approvalFromItem(unmarshall(error.Item)) : null };
-    }
+      ),
+    );
+    return r.ok ? { ok: true } : { ok: false, approval: r.refused ? approvalFromItem(r.refused) : null };
   }
 
   /** Queues webhook events (their parts, shared/notifications/outbox.ts) in one transaction. */

@@ -7,17 +7,18 @@
  * name, a check that stays in progress, fails or times out — is that account's own pending check,
  * and its outcome binds or rejects that account only (docs/guardians.md "Trust model").
  *
- * Binding composes the account's part from the account repository (the owner of the account item),
+ * Binding composes the account's part from the account repository (the owner of the account item,
+ * passed in),
  * and checks in the same transaction that the person's guardianship and risk restriction are as the
  * binding read them: the new account carries both from its first moment.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import { accountFromItem, AccountRepository, type AccountRecord, type IdentityStatus } from '#shared/accounts/repository';
+import { accountFromItem, type AccountRecord, type AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
 import { copyOf, guardianshipFromItem, type Guardianship } from '#shared/guardians/repository';
 import { restrictionFromItem, type RiskRestriction } from '#shared/risk/repository';
-import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
-import { batchGet } from '#shared/storage/dynamo';
+import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
+import { batchGet, queryQueue } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { accountIdOf, accountKey, CHECKS_PENDING, guardianshipKey, identityHashOf, identityKey, itemKindOf, pendingCheckIndex, pendingCheckKey, riskRestrictionKey } from '#shared/storage/keys';
@@ -115,15 +116,21 @@ const CHECK_RETENTION_MS = RETENTION_MS.sealedSubmission;
 /** Whether a restriction still holds at `nowMs`. */
 const inForce = (r: RiskRestriction | null, nowMs: number): r is RiskRestriction => r !== null && r.until > nowMs;
 
+/** The owner of the account item, whose part of each binding's transaction it hands out. */
+export interface IdentityParts {
+  accounts: Pick<AccountRepository, 'bindPart' | 'rebindPart' | 'unbindPart' | 'verifiedPart'>;
+}
+
 export class IdentityRepository {
-  private readonly accounts: AccountRepository;
+  private readonly accounts: IdentityParts['accounts'];
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    parts: IdentityParts,
     private readonly maxAccountsPerIdentity = 5,
   ) {
-    this.accounts = new AccountRepository(db, table);
+    this.accounts = parts.accounts;
   }
 
   /** The account, the person, its guardianship and its restriction: one request (consistent). */
@@ -273,11 +280,7 @@ export class IdentityRepository {
 
   /** The national system verified this name with the ID number: keep its keyed hash (for guardians' look-up). */
   async recordNameKey(identityHash: string, nameKey: string): Promise<void> {
-    try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await whenConditionFails(this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } })));
   }
 
   async get(identityHash: string): Promise<IdentityRecord | null> {
@@ -291,8 +294,8 @@ export class IdentityRepository {
    * identity already gone stays gone. Returns whether the identity item is gone.
    */
   async unbind(identityHash: string, accountId: string): Promise<{ removed: boolean }> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: identityKey(identityHash),
@@ -300,22 +303,14 @@ export class IdentityRepository {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':acct': new Set([accountId]) },
         }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return { removed: true };
-      throw error;
-    }
-    return this.removeIfUnbound(identityHash);
+      ),
+    );
+    return r.ok ? this.removeIfUnbound(identityHash) : { removed: true };
   }
 
   private async removeIfUnbound(identityHash: string): Promise<{ removed: boolean }> {
-    try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: identityKey(identityHash), ConditionExpression: 'attribute_not_exists(accounts)' }));
-      return { removed: true };
-    } catch (error) {
-      if (isConditionFailure(error)) return { removed: false };
-      throw error;
-    }
+    const r = await whenConditionFails(this.db.send(new DeleteCommand({ TableName: this.table, Key: identityKey(identityHash), ConditionExpression: 'attribute_not_exists(accounts)' })));
+    return { removed: r.ok };
   }
 
   /**
@@ -341,17 +336,8 @@ export class IdentityRepository {
 
   /** Pending checks, oldest first, a page at a time (the poller). */
   async pendingChecks(limit = 100, after?: Record<string, unknown>): Promise<{ checks: PendingCheck[]; next?: Record<string, unknown> }> {
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :q',
-        ExpressionAttributeValues: { ':q': CHECKS_PENDING },
-        Limit: limit,
-        ...(after ? { ExclusiveStartKey: after } : {}),
-      }),
-    );
-    return { checks: (r.Items ?? []).map(checkFromItem), ...(r.LastEvaluatedKey ? { next: r.LastEvaluatedKey } : {}) };
+    const page = await queryQueue(this.db, this.table, CHECKS_PENDING, { limit, ...(after ? { after } : {}) });
+    return { checks: page.items.map(checkFromItem), ...(page.next ? { next: page.next } : {}) };
   }
 
   /** The account's pending check, if any. */
@@ -418,27 +404,15 @@ export class IdentityRepository {
 
   /** A check was sent after it had waited (an outage, or the national system's rate): keep its attempt id, drop the sealed submission. */
   async recordAttempt(accountId: string, ai: string): Promise<void> {
-    try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: pendingCheckKey(accountId), UpdateExpression: 'SET ai = :ai REMOVE sealed', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':ai': ai } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await whenConditionFails(this.db.send(new UpdateCommand({ TableName: this.table, Key: pendingCheckKey(accountId), UpdateExpression: 'SET ai = :ai REMOVE sealed', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':ai': ai } })));
   }
 
   /** Status and PI of each person, by identity hash (one BatchGet per 100; people not stored are absent). */
   async statuses(identityHashes: string[]): Promise<Map<string, { status: IdentityStatus; pi?: string }>> {
     const out = new Map<string, { status: IdentityStatus; pi?: string }>();
-    for (let i = 0; i < identityHashes.length; i += 100) {
-      let keys: Array<Record<string, unknown>> = identityHashes.slice(i, i + 100).map(identityKey);
-      for (let attempt = 0; keys.length; attempt += 1) {
-        const r: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk, #status, pi', ExpressionAttributeNames: { '#status': 'status' } } } }));
-        for (const item of r.Responses?.[this.table] ?? []) {
-          const { status, pi } = item as { status: IdentityStatus; pi?: string };
-          out.set(identityHashOf(item), { status, ...(pi ? { pi } : {}) });
-        }
-        keys = r.UnprocessedKeys?.[this.table]?.Keys ?? [];
-        if (keys.length) await new Promise((res) => setTimeout(res, 25 * 2 ** Math.min(attempt, 5)));
-      }
+    for (const item of await batchGet(this.db, this.table, identityHashes.map(identityKey), { consistent: false, attributes: ['status', 'pi'] })) {
+      const { status, pi } = item as { status: IdentityStatus; pi?: string };
+      out.set(identityHashOf(item), { status, ...(pi ? { pi } : {}) });
     }
     return out;
   }

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
 import { formatBeijing } from '#shared/domain/beijingTime';
-import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
+import { whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
@@ -95,8 +95,8 @@ export class NotificationOutbox {
    * (or it was delivered meanwhile).
    */
   async claim(e: QueuedNotification, nextAttemptAt: number, nowMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: webhookEventKey(e.id),
@@ -105,12 +105,9 @@ export class NotificationOutbox {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':next': e.attempts + 1, ':seen': e.attempts, ':at': nextAttemptAt, ':now': nowMs, ':queued': 'queued', ...prefixed(webhookDueIndex(e.id, nextAttemptAt)) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return r.ok;
   }
 
   /** The publisher accepted the event: it is gone. */
@@ -120,8 +117,8 @@ export class NotificationOutbox {
 
   /** Not accepted within its retries: kept 30 days for an operator, never tried again. */
   async deadLetter(id: string, nowMs: number, lastError: string): Promise<void> {
-    try {
-      await this.db.send(
+    await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: webhookEventKey(id),
@@ -130,10 +127,8 @@ export class NotificationOutbox {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':dead': 'dead', ':now': nowMs, ':err': lastError, ':exp': ttlAttribute(nowMs + RETENTION_MS.webhookDeadLetter) },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   /** One event as stored (state and attempts), or null. */

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/storage/conditions';
+import { whenConditionFails } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { drainerLeaseKey } from '#shared/storage/keys';
 
@@ -19,8 +19,8 @@ export class DrainerLease {
   ) {}
 
   async take(nowMs: number, forMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: drainerLeaseKey(this.name),
@@ -30,19 +30,13 @@ export class DrainerLease {
           ExpressionAttributeNames: { '#until': 'until' },
           ExpressionAttributeValues: { ':me': this.holder, ':until': nowMs + forMs, ':now': nowMs, ':exp': ttlAttribute(nowMs + forMs) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return r.ok;
   }
 
+  /** Gives the lease back (refused, and left alone, when another holder took it after it expired). */
   async release(): Promise<void> {
-    try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: drainerLeaseKey(this.name), ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': this.holder } }));
-    } catch (error) {
-      if (!(isConditionFailure(error))) throw error;
-    }
+    await whenConditionFails(this.db.send(new DeleteCommand({ TableName: this.table, Key: drainerLeaseKey(this.name), ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': this.holder } })));
   }
 }

@@ -5,11 +5,10 @@
  * twice. Unsent events sit in the sparse index, ordered by event time, spread over shards; the
  * reporter lists them (`queued`) and settles them (`settle`) once the national system has answered.
  */
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/storage/conditions';
+import { BatchWriteCommand, DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import type { TransactItem } from '#shared/storage/conditions';
-import { queryShards } from '#shared/storage/dynamo';
+import { whenConditionFails, type TransactItem } from '#shared/storage/conditions';
+import { batchGet, queryQueue, queryShards } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
@@ -86,8 +85,7 @@ export class OutboxRepository {
 
   /** The login and logout events of a session, as stored (state and all). */
   async ofSession(si: string): Promise<Array<{ bt: 0 | 1; state: string }>> {
-    const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [outboxKey(si, 1), outboxKey(si, 0)], ConsistentRead: true } } }));
-    return (r.Responses?.[this.table] ?? []).map((i) => ({ bt: i.bt as 0 | 1, state: String(i.state) }));
+    return (await batchGet(this.db, this.table, [outboxKey(si, 1), outboxKey(si, 0)])).map((i) => ({ bt: i.bt as 0 | 1, state: String(i.state) }));
   }
 
   /**
@@ -96,8 +94,8 @@ export class OutboxRepository {
    * Returns whether the event is still waiting to be reported.
    */
   async eraseEvent(si: string, bt: 0 | 1, pi: string | undefined): Promise<'queued' | 'deleted'> {
-    try {
-      await this.db.send(
+    const marked = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: outboxKey(si, bt),
@@ -106,11 +104,9 @@ export class OutboxRepository {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':t': true, ':queued': 'queued', ...(pi ? { ':pi': pi } : {}) },
         }),
-      );
-      return 'queued';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (marked.ok) return 'queued';
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: outboxKey(si, bt), ConditionExpression: 'attribute_not_exists(pk) OR #state <> :queued', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':queued': 'queued' } }));
     return 'deleted';
   }
@@ -143,10 +139,8 @@ export class OutboxRepository {
 
   /** Dead letters, newest first (those settled before the dead-letter index existed are not listed). */
   async deadLetters(limit: number): Promise<DeadLetter[]> {
-    const r = await this.db.send(
-      new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': DEAD_LETTERS }, ScanIndexForward: false, Limit: limit }),
-    );
-    return (r.Items ?? []).map((i) => ({
+    const { items } = await queryQueue(this.db, this.table, DEAD_LETTERS, { limit, newestFirst: true });
+    return items.map((i) => ({
       si: String(i.si),
       bt: i.bt === 1 ? 1 : 0,
       gameId: typeof i.gameId === 'string' ? i.gameId : DEFAULT_GAME_ID,
@@ -160,12 +154,12 @@ export class OutboxRepository {
    * it is old). False when no dead letter has that key (unknown, or already retried).
    */
   async retryDeadLetter(si: string, bt: 0 | 1): Promise<boolean> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: outboxKey(si, bt), ConsistentRead: true }));
-    if (r.Item?.state !== 'dead') return false;
-    const event = queuedEventFromItem(r.Item);
+    const stored = await this.db.send(new GetCommand({ TableName: this.table, Key: outboxKey(si, bt), ConsistentRead: true }));
+    if (stored.Item?.state !== 'dead') return false;
+    const event = queuedEventFromItem(stored.Item);
     const index = outboxIndex(event.gameId, si, bt, event.atMs);
-    try {
-      await this.db.send(
+    const requeued = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: outboxKey(si, bt),
@@ -174,11 +168,8 @@ export class OutboxRepository {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0, ':gpk': index.gsi1pk, ':gsk': index.gsi1sk, ':dead': 'dead' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return requeued.ok;
   }
 }

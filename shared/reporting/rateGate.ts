@@ -14,7 +14,7 @@
  * still allow the whole limit every second. (The reporter is one copy at a time, under its lease.)
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/storage/conditions';
+import { whenConditionFails } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { rateGateKey } from '#shared/storage/keys';
 
@@ -125,8 +125,8 @@ export class RateGate {
 
   /** One call of the current second (or of `second`), or null when they are spent. */
   private async take(second = Math.floor(this.now() / 1000)): Promise<number | null> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: rateGateKey(this.name, second),
@@ -135,11 +135,8 @@ export class RateGate {
           // The second is in the key: the counter is never read after it, and its TTL only cleans up.
           ExpressionAttributeValues: { ':one': 1, ':limit': this.perSecond, ':exp': ttlAttribute((second + 1) * 1000) },
         }),
-      );
-      return second;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return null;
-    }
+      ),
+    );
+    return r.ok ? second : null;
   }
 }

@@ -14,11 +14,12 @@
  * minor rules, the open challenge): its part of each transaction comes from the account repository.
  */
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import { AccountRepository } from '#shared/accounts/repository';
+import type { AccountRepository } from '#shared/accounts/repository';
 import { RISK_SIGNALS, type RiskSignal } from '#shared/domain/riskRules';
-import { isConditionFailure, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
+import { transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
+import { batchGet, queryPartition, queryQueue } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, identityHashOf, openChallengeIndex, riskRestrictionKey, sortableTime } from '#shared/storage/keys';
@@ -99,14 +100,20 @@ const auditItem = (e: AuditEntry) => ({ ...auditKey(e.accountId, e.at, randomByt
 /** Prefix of a device item's per-account sighting attributes. */
 const SIGHTING = 'acct:';
 
+/** The owner of the account item, whose part of a challenge's transactions it hands out. */
+export interface RiskParts {
+  accounts: Pick<AccountRepository, 'challengeOpenedPart' | 'verdictPart'>;
+}
+
 export class RiskRepository {
-  private readonly accounts: AccountRepository;
+  private readonly accounts: RiskParts['accounts'];
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    parts: RiskParts,
   ) {
-    this.accounts = new AccountRepository(db, table);
+    this.accounts = parts.accounts;
   }
 
   /**
@@ -186,8 +193,8 @@ export class RiskRepository {
 
   /** An unanswered challenge whose time ran out counts as failed. Returns false if it was answered meanwhile. */
   async expire(challengeId: string, nowMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: challengeKey(challengeId),
@@ -196,25 +203,13 @@ export class RiskRepository {
           ExpressionAttributeNames: { '#status': 'status', '#method': 'method' },
           ExpressionAttributeValues: { ':failed': 'failed', ':now': nowMs, ':open': 'open', ':m': 'expired' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return r.ok;
   }
 
   async expiredChallenges(nowMs: number): Promise<Challenge[]> {
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :q AND gsi1sk < :now',
-        ExpressionAttributeValues: { ':q': CHALLENGE_OPEN, ':now': sortableTime(nowMs) },
-        Limit: 200,
-      }),
-    );
-    return (r.Items ?? []).map(challengeFromItem);
+    return (await queryQueue(this.db, this.table, CHALLENGE_OPEN, { below: sortableTime(nowMs), limit: 200 })).items.map(challengeFromItem);
   }
 
   /**
@@ -257,12 +252,8 @@ export class RiskRepository {
 
   /** The account's challenges by id (absent ones left out). */
   async challenges(challengeIds: string[]): Promise<Array<Challenge & { resolvedAt?: number }>> {
-    const out: Array<Challenge & { resolvedAt?: number }> = [];
-    for (let i = 0; i < challengeIds.length; i += 100) {
-      const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: challengeIds.slice(i, i + 100).map(challengeKey), ConsistentRead: true } } }));
-      for (const item of r.Responses?.[this.table] ?? []) out.push({ ...challengeFromItem(item), ...(typeof item.resolvedAt === 'number' ? { resolvedAt: item.resolvedAt } : {}) });
-    }
-    return out.sort((a, b) => a.createdAt - b.createdAt);
+    const items = await batchGet(this.db, this.table, challengeIds.map(challengeKey));
+    return items.map((item) => ({ ...challengeFromItem(item), ...(typeof item.resolvedAt === 'number' ? { resolvedAt: item.resolvedAt } : {}) })).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Erasure: removes a challenge (an open one leaves the sweeper's index with it). Whether there was one. */
@@ -273,16 +264,12 @@ export class RiskRepository {
 
   /** Erasure: the account is no longer among the device's sightings (the device item itself expires by TTL). */
   async forgetSighting(deviceHash: string, accountId: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: deviceKey(deviceHash), UpdateExpression: 'REMOVE #a', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` } })).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    await whenConditionFails(this.db.send(new UpdateCommand({ TableName: this.table, Key: deviceKey(deviceHash), UpdateExpression: 'REMOVE #a', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` } })));
   }
 
+  /** The account's audit entries, newest first, at most `limit`. */
   async audit(accountId: string, limit = 500): Promise<AuditEntry[]> {
-    const r = await this.db.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition(accountId) }, ScanIndexForward: false, Limit: limit }),
-    );
-    return (r.Items ?? []).map(auditEntryFromItem);
+    return (await queryPartition(this.db, this.table, auditPartition(accountId), { limit, newestFirst: true })).map(auditEntryFromItem);
   }
 
 }

@@ -20,15 +20,14 @@ import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient }
 import * as z from '#shared/zod';
 import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
 import type { SessionGuardians } from '#shared/domain/sessionRules';
-import { AccountRepository } from '#shared/accounts/repository';
+import type { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { OutboxRepository } from '#shared/reporting/outbox';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
+import type { OutboxRepository } from '#shared/reporting/outbox';
+import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey, sortableTime } from '#shared/storage/keys';
+import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, DAY_PLAY_PREFIX, dayOfDayPlay, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, SESSION_PREFIX, sessionKey, sortableTime } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts). Live sessions have none: a session ends by
  * `state`, and its sweeper deadline is computed from `lastHeartbeatAt`.
@@ -168,16 +167,23 @@ export type HeartbeatOutcome =
 
 type Items = Array<[string, TransactItem]>;
 
+/** The owners of the other items a session's transactions change: the account's lease, the NPPA events. */
+export interface SessionParts {
+  accounts: Pick<AccountRepository, 'leasePart'>;
+  outbox: Pick<OutboxRepository, 'eventPart'>;
+}
+
 export class SessionRepository {
-  private readonly accounts: AccountRepository;
-  private readonly outbox: OutboxRepository;
+  private readonly accounts: SessionParts['accounts'];
+  private readonly outbox: SessionParts['outbox'];
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    parts: SessionParts,
   ) {
-    this.accounts = new AccountRepository(db, table);
-    this.outbox = new OutboxRepository(db, table);
+    this.accounts = parts.accounts;
+    this.outbox = parts.outbox;
   }
 
   async identityLease(identityHash: string, scope: string): Promise<Lease | null> {
@@ -240,15 +246,13 @@ export class SessionRepository {
       ['session', { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now), ...accountSessionIndex(s.accountId, now, s.sessionId) }, ConditionExpression: 'attribute_not_exists(pk)' } }],
       [
         'accountLease',
-        this.accounts.leasePart(
-          s.accountId,
-          s.gameId,
-          lease,
-          ownOld?.lease.sessionId ?? null,
-          ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: ownOld.silent?.endedAt ?? now, seconds: ownOld.nightSeconds ?? 0 } : null,
-          sameAccountOtherGame ? { gameId: sameAccountOtherGame.gameId, sessionId: sameAccountOtherGame.sessionId } : undefined,
-          { guardianRev: s.guardian?.rev ?? null },
-        ),
+        this.accounts.leasePart(s.accountId, s.gameId, {
+          next: lease,
+          seen: ownOld?.lease.sessionId ?? null,
+          night: ownOld?.live ? { sessionId: ownOld.lease.sessionId, endedAt: ownOld.silent?.endedAt ?? now, seconds: ownOld.nightSeconds ?? 0 } : null,
+          alsoRelease: sameAccountOtherGame ? { gameId: sameAccountOtherGame.gameId, sessionId: sameAccountOtherGame.sessionId } : undefined,
+          guardianRev: s.guardian?.rev ?? null,
+        }),
       ],
       ['login', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
     ];
@@ -284,7 +288,7 @@ export class SessionRepository {
       }
       items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: old.lease.accountId })]);
       // The person's session on another account also holds that account's lease in its game: release it.
-      if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, null, sid, null)]);
+      if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, { next: null, seen: sid })]);
     }
     if (dayCheck) items.push(['dayPlayCheck', { ConditionCheck: { TableName: this.table, Key: dayPlayKey(s.identityHash, dayCheck.day), ...this.dayCheckCondition(dayCheck.known) } }]);
     items.push(...also);
@@ -313,8 +317,8 @@ export class SessionRepository {
    * and its next heartbeat answers from them. False when the session is no longer live.
    */
   async applyGuardianRules(sessionId: string, guardian: NonNullable<SessionRecord['guardian']>): Promise<boolean> {
-    try {
-      await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: sessionKey(sessionId),
@@ -323,12 +327,9 @@ export class SessionRepository {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':g': guardian, ':live': 'live', ':rev': guardian.rev },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return r.ok;
   }
 
   /**
@@ -339,8 +340,8 @@ export class SessionRepository {
    * another account's session apart without a second read.
    */
   async heartbeat(sessionId: string, accountId: string, seq: number, nowMs: number): Promise<HeartbeatOutcome> {
-    try {
-      const r = await this.db.send(
+    const r = await whenConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: sessionKey(sessionId),
@@ -351,17 +352,15 @@ export class SessionRepository {
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return { kind: 'counted', session: sessionFromItem(r.Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      if (!error.Item) return { kind: 'not_found' };
-      const session = sessionFromItem(unmarshall(error.Item));
-      if (session.accountId !== accountId) return { kind: 'not_found' };
-      if (session.state !== 'live') return { kind: 'ended', session };
-      if (session.lastSeq === seq) return { kind: 'repeated', session };
-      return { kind: 'stale', session };
-    }
+      ),
+    );
+    if (r.ok) return { kind: 'counted', session: sessionFromItem(r.value.Attributes ?? {}) };
+    if (!r.refused) return { kind: 'not_found' };
+    const session = sessionFromItem(r.refused);
+    if (session.accountId !== accountId) return { kind: 'not_found' };
+    if (session.state !== 'live') return { kind: 'ended', session };
+    if (session.lastSeq === seq) return { kind: 'repeated', session };
+    return { kind: 'stale', session };
   }
 
   /**
@@ -382,7 +381,15 @@ export class SessionRepository {
     const items: Items = [
       ['session', end],
       ['logout', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId })],
-      ['accountLease', this.accounts.leasePart(s.accountId, s.gameId, null, s.sessionId, { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 }, undefined, options.play?.total !== undefined ? { playDay: { day: options.play.day, seconds: options.play.total } } : {})],
+      [
+        'accountLease',
+        this.accounts.leasePart(s.accountId, s.gameId, {
+          next: null,
+          seen: s.sessionId,
+          night: { sessionId: s.sessionId, endedAt, seconds: options.nightSeconds ?? 0 },
+          ...(options.play?.total !== undefined ? { playDay: { day: options.play.day, seconds: options.play.total } } : {}),
+        }),
+      ],
     ];
     if (s.identityLeased) {
       // Sessions stored before games existed held the person's lease for the single game.
@@ -409,7 +416,7 @@ export class SessionRepository {
   async ofAccount(accountId: string, options: { limit?: number } = {}): Promise<SessionRecord[]> {
     const refs = await queryPartition(this.db, this.table, accountIndexPartition(accountId), {
       skPrefix: ACCOUNT_INDEX_SESSION,
-      index: { name: ACCOUNT_INDEX, pk: 'gsi2pk', sk: 'gsi2sk' },
+      index: ACCOUNT_INDEX,
       ...(options.limit ? { limit: options.limit, newestFirst: true } : {}),
     });
     const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
@@ -418,12 +425,10 @@ export class SessionRepository {
 
   /** Erasure: removes an ended session (a live one must be ended first, with its logout event). */
   async deleteEnded(sessionId: string): Promise<void> {
-    try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: sessionKey(sessionId), ConditionExpression: 'attribute_not_exists(pk) OR #state = :ended', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':ended': 'ended' } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw new Error('erasure: a session still live cannot be deleted');
-    }
+    const r = await whenConditionFails(
+      this.db.send(new DeleteCommand({ TableName: this.table, Key: sessionKey(sessionId), ConditionExpression: 'attribute_not_exists(pk) OR #state = :ended', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':ended': 'ended' } })),
+    );
+    if (!r.ok) throw new Error('erasure: a session still live cannot be deleted');
   }
 
   /**
@@ -432,7 +437,7 @@ export class SessionRepository {
    */
   async backfillAccountIndex(): Promise<number> {
     let done = 0;
-    for await (const item of scanWithout(this.db, this.table, 'SESSION#')) {
+    for await (const item of scanWithout(this.db, this.table, SESSION_PREFIX)) {
       const s = sessionFromItem(item);
       if (await indexOnce(this.db, this.table, sessionKey(s.sessionId), accountSessionIndex(s.accountId, s.startedAt, s.sessionId))) done += 1;
     }
@@ -441,18 +446,16 @@ export class SessionRepository {
 
   /** The person's day-play counters (budget policies): their Beijing days. */
   async playDays(identityHash: string): Promise<string[]> {
-    const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: 'PLAY#' });
-    return items.map((i) => String(i.sk).slice('PLAY#'.length));
+    const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: DAY_PLAY_PREFIX });
+    return items.map(dayOfDayPlay);
   }
 
   /** Erasure: today's play outlives the person only until the day ends (never later than it would). */
   async keepPlayDayUntil(identityHash: string, day: string, untilMs: number): Promise<void> {
     const exp = ttlAttribute(untilMs);
-    try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day), UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await whenConditionFails(
+      this.db.send(new UpdateCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day), UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } })),
+    );
   }
 
   async deletePlayDay(identityHash: string, day: string): Promise<void> {

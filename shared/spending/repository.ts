@@ -9,14 +9,14 @@
  * A reservation is one transaction: the order is created only if new, and each counter grows only
  * if it stays within its limit — the limit is the condition, so concurrent purchases cannot slip past it.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { ACCOUNT_INDEX, ACCOUNT_INDEX_ORDER, accountIndexPartition, accountOrderIndex, identityKey, orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
+import { ACCOUNT_INDEX, ACCOUNT_INDEX_ORDER, accountIndexPartition, accountOrderIndex, identityKey, ORDER_PREFIX, orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, SPEND_PREFIX, spendCounterOf, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a counter is found by the day or month in
  * its key, and a reservation's life is `reservationExpiresAt` (the sweeper's index key, and the
@@ -82,8 +82,7 @@ export class SpendingRepository {
   async totals(identityHash: string, day: string, month: string): Promise<{ day: number; month: number }> {
     const dayKey = spendDayKey(identityHash, day);
     const monthKey = spendMonthKey(identityHash, month);
-    const r = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [dayKey, monthKey], ConsistentRead: true } } }));
-    const items = r.Responses?.[this.table] ?? [];
+    const items = await batchGet(this.db, this.table, [dayKey, monthKey]);
     const total = (key: Key) => Number(items.find((i) => i.sk === key.sk)?.total ?? 0);
     return { day: total(dayKey), month: total(monthKey) };
   }
@@ -212,7 +211,7 @@ export class SpendingRepository {
   /** Orders stored before the per-account index existed get their `gsi2` entry (see SessionRepository). */
   async backfillAccountIndex(): Promise<number> {
     let done = 0;
-    for await (const item of scanWithout(this.db, this.table, 'ORDER#')) {
+    for await (const item of scanWithout(this.db, this.table, ORDER_PREFIX)) {
       const o = orderFromItem(item);
       if (await indexOnce(this.db, this.table, orderKey(o.orderId), accountOrderIndex(o.accountId, o.reservedAt, o.orderId))) done += 1;
     }
@@ -228,7 +227,7 @@ export class SpendingRepository {
   async ofAccount(accountId: string, options: { limit?: number } = {}): Promise<Array<Order & { committedAt?: number; releasedAt?: number }>> {
     const refs = await queryPartition(this.db, this.table, accountIndexPartition(accountId), {
       skPrefix: ACCOUNT_INDEX_ORDER,
-      index: { name: ACCOUNT_INDEX, pk: 'gsi2pk', sk: 'gsi2sk' },
+      index: ACCOUNT_INDEX,
       ...(options.limit ? { limit: options.limit, newestFirst: true } : {}),
     });
     const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
@@ -247,12 +246,8 @@ export class SpendingRepository {
 
   /** The person's ledger counters: kind, period (day or month) and when each expires. */
   async ledger(identityHash: string): Promise<Array<{ kind: 'day' | 'month'; period: string; total: number; expiresAt?: number }>> {
-    const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: 'SPEND#' });
-    return items.map((i) => {
-      const sk = String(i.sk);
-      const kind = sk.startsWith('SPEND#D#') ? ('day' as const) : ('month' as const);
-      return { kind, period: sk.slice('SPEND#D#'.length), total: Number(i.total ?? 0), ...(typeof i.expiresAt === 'number' ? { expiresAt: i.expiresAt } : {}) };
-    });
+    const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: SPEND_PREFIX });
+    return items.map((i) => ({ ...spendCounterOf(i), total: Number(i.total ?? 0), ...(typeof i.expiresAt === 'number' ? { expiresAt: i.expiresAt } : {}) }));
   }
 
   /** Erasure: a counter the law still needs expires at `untilMs` (never later than it would have). */

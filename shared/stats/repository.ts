@@ -13,15 +13,15 @@
  * twice and the others count once. A person's week total is conditioned on the value read, so two
  * batches never move the same person from the same band.
  */
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryBetween } from '#shared/storage/dynamo';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGet, queryBetween } from '#shared/storage/dynamo';
 import { OPERATOR_RANGE_DAYS } from '#shared/api/schemas';
 import { addDays, beijingDate, beijingMidnight, daysFrom, type BeijingDate } from '#shared/domain/beijingTime';
 import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#shared/stats/figures';
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { STATS_WEEKS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey } from '#shared/storage/keys';
+import { personWeekOf, STATS_WEEKS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey } from '#shared/storage/keys';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -161,14 +161,9 @@ export class StatsRepository {
 
   private async personWeeks(weekPlay: readonly WeekPlay[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const keys = weekPlay.map((w) => statsPersonWeekKey(w.week, w.person));
-    for (let i = 0; i < keys.length; i += 100) {
-      let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }> | undefined = { [this.table]: { Keys: keys.slice(i, i + 100), ConsistentRead: true } };
-      for (let attempt = 0; request && Object.keys(request).length && attempt < 8; attempt += 1) {
-        const r = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of r.Responses?.[this.table] ?? []) out.set(`${String(item.pk).slice('STATSWEEK#'.length)}#${String(item.sk)}`, Number(item.seconds ?? 0));
-        request = r.UnprocessedKeys as typeof request;
-      }
+    for (const item of await batchGet(this.db, this.table, weekPlay.map((w) => statsPersonWeekKey(w.week, w.person)))) {
+      const { week, person } = personWeekOf(item);
+      out.set(`${week}#${person}`, Number(item.seconds ?? 0));
     }
     return out;
   }

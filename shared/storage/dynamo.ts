@@ -7,8 +7,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand, type BatchGetCommandOutput, type QueryCommandOutput, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, paginateQuery, paginateScan, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { whenConditionFails } from '#shared/storage/conditions';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
+import { ACCOUNT_INDEX, WORK_QUEUE_INDEX } from '#shared/storage/keys';
+import { tableDesign } from '#shared/storage/tableDesign';
 
 /** Called with every client this module creates, before its own middleware is added. */
 type ClientHook = (client: DynamoDBClient) => void;
@@ -57,19 +60,24 @@ export function documentClient(): DynamoDBDocumentClient {
   return (shared ??= createDocumentClient());
 }
 
+/** An index of the table as shared/storage/tableDesign.ts describes it. */
+type Index = { indexName: string; partitionKey: string; sortKey: string };
+
 /**
  * The work queues (live sessions, reservations, the NPPA outbox) spread their index partition over
  * shards `<prefix><n>`; this reads the items of every shard whose sort key is below `below` (all of
  * them when omitted), oldest first within a shard, in parallel.
  */
 export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): Promise<T[]> {
+  const index = WORK_QUEUE_INDEX;
   const pages = await Promise.all(
     Array.from({ length: shards }, (_, shard) =>
       db.send(
         new QueryCommand({
           TableName: table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: options.below === undefined ? 'gsi1pk = :shard' : 'gsi1pk = :shard AND gsi1sk < :below',
+          IndexName: index.indexName,
+          KeyConditionExpression: options.below === undefined ? '#pk = :shard' : '#pk = :shard AND #sk < :below',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.below === undefined ? {} : { '#sk': index.sortKey }) },
           ExpressionAttributeValues: { ':shard': `${prefix}${shard}`, ...(options.below === undefined ? {} : { ':below': options.below }) },
           Limit: options.limit,
         }),
@@ -79,56 +87,73 @@ export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, 
   return pages.flatMap((p) => (p.Items ?? []) as T[]);
 }
 
+/** One partition of the work-queue index, oldest first (newest first with `newestFirst`), at most `limit` items. */
+export async function queryQueue(db: DynamoDBDocumentClient, table: string, queue: string, options: { below?: string; limit: number; newestFirst?: boolean; after?: Record<string, unknown> }): Promise<{ items: Array<Record<string, unknown>>; next?: Record<string, unknown> }> {
+  const index = WORK_QUEUE_INDEX;
+  const r = await db.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: index.indexName,
+      KeyConditionExpression: options.below === undefined ? '#pk = :q' : '#pk = :q AND #sk < :below',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.below === undefined ? {} : { '#sk': index.sortKey }) },
+      ExpressionAttributeValues: { ':q': queue, ...(options.below === undefined ? {} : { ':below': options.below }) },
+      ...(options.newestFirst ? { ScanIndexForward: false } : {}),
+      Limit: options.limit,
+      ...(options.after ? { ExclusiveStartKey: options.after } : {}),
+    }),
+  );
+  return { items: (r.Items ?? []) as Array<Record<string, unknown>>, ...(r.LastEvaluatedKey ? { next: r.LastEvaluatedKey } : {}) };
+}
+
 /**
  * Every item of one partition (or of one key prefix within it), page by page: a person's ledger,
  * an account's audit entries, a day's access log. `newestFirst` reads the sort key backwards.
  */
-export async function queryPartition(db: DynamoDBDocumentClient, table: string, pk: string, options: { skPrefix?: string; limit?: number; newestFirst?: boolean; consistent?: boolean; index?: { name: string; pk: string; sk: string } } = {}): Promise<Array<Record<string, unknown>>> {
-  const pkName = options.index?.pk ?? 'pk';
-  const skName = options.index?.sk ?? 'sk';
+export async function queryPartition(db: DynamoDBDocumentClient, table: string, pk: string, options: { skPrefix?: string; limit?: number; newestFirst?: boolean; consistent?: boolean; index?: Index } = {}): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r: QueryCommandOutput = await db.send(
-      new QueryCommand({
-        TableName: table,
-        ...(options.index ? { IndexName: options.index.name } : {}),
-        KeyConditionExpression: options.skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': pkName, ...(options.skPrefix === undefined ? {} : { '#sk': skName }) },
-        ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix === undefined ? {} : { ':prefix': options.skPrefix }) },
-        ScanIndexForward: !options.newestFirst,
-        ...(options.consistent ? { ConsistentRead: true } : {}),
-        ...(options.limit ? { Limit: options.limit - out.length } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    out.push(...((r.Items ?? []) as Array<Record<string, unknown>>));
-    start = r.LastEvaluatedKey;
-  } while (start && (!options.limit || out.length < options.limit));
+  const pages = paginateQuery(
+    { client: db, ...(options.limit ? { pageSize: options.limit } : {}) },
+    {
+      TableName: table,
+      ...(options.index ? { IndexName: options.index.indexName } : {}),
+      KeyConditionExpression: options.skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': options.index?.partitionKey ?? tableDesign.partitionKey, ...(options.skPrefix === undefined ? {} : { '#sk': options.index?.sortKey ?? tableDesign.sortKey }) },
+      ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix === undefined ? {} : { ':prefix': options.skPrefix }) },
+      ScanIndexForward: !options.newestFirst,
+      ...(options.consistent ? { ConsistentRead: true } : {}),
+    },
+  );
+  for await (const page of pages) {
+    out.push(...((page.Items ?? []) as Array<Record<string, unknown>>));
+    if (options.limit && out.length >= options.limit) return out.slice(0, options.limit);
+  }
   return out;
 }
 
 /** Every item of one partition whose sort key lies between `from` and `to` (inclusive), page by page. */
 export async function queryBetween(db: DynamoDBDocumentClient, table: string, pk: string, from: string, to: string): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r: QueryCommandOutput = await db.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to }, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    out.push(...((r.Items ?? []) as Array<Record<string, unknown>>));
-    start = r.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: db },
+    { TableName: table, KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey }, ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to } },
+  );
+  for await (const page of pages) out.push(...((page.Items ?? []) as Array<Record<string, unknown>>));
   return out;
 }
 
-/** The items of `keys` (consistent reads, 100 a request, unprocessed keys retried); absent ones are left out, order kept. */
-export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: Array<{ pk: string; sk: string }>): Promise<Array<Record<string, unknown>>> {
+/**
+ * The items of `keys` (consistent reads unless `consistent: false`, 100 a request, unprocessed keys
+ * retried); absent ones are left out, order kept. `attributes` reads only those (the keys always).
+ */
+export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: ReadonlyArray<{ pk: string; sk: string }>, options: { consistent?: boolean; attributes?: readonly string[] } = {}): Promise<Array<Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
+  const projection = options.attributes
+    ? { ProjectionExpression: ['pk', 'sk', ...options.attributes].map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(['pk', 'sk', ...options.attributes].map((a, i) => [`#a${i}`, a])) }
+    : {};
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
     for (let attempt = 0; pending.length; attempt += 1) {
-      const r: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      const r: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent !== false, ...projection } } }));
       for (const item of r.Responses?.[table] ?? []) found.set(`${item.pk}\u0000${item.sk}`, item);
       pending = r.UnprocessedKeys?.[table]?.Keys ?? [];
       if (pending.length) await sleep(25 * 2 ** Math.min(attempt, 5));
@@ -145,29 +170,18 @@ export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: 
  * backfill: a whole-table scan, page by page).
  */
 export async function* scanWithout(db: DynamoDBDocumentClient, table: string, prefix: string): AsyncGenerator<Record<string, unknown>> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r: ScanCommandOutput = await db.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'begins_with(pk, :prefix) AND attribute_not_exists(gsi2pk)',
-        ExpressionAttributeValues: { ':prefix': prefix },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of r.Items ?? []) yield item;
-    start = r.LastEvaluatedKey;
-  } while (start);
+  const index = ACCOUNT_INDEX;
+  const pages = paginateScan(
+    { client: db },
+    { TableName: table, FilterExpression: 'begins_with(#pk, :prefix) AND attribute_not_exists(#ipk)', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#ipk': index.partitionKey }, ExpressionAttributeValues: { ':prefix': prefix }, ConsistentRead: true },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) yield item;
 }
 
 /** Adds index attributes to an item that has none yet; false when it has them already or is gone. */
 export async function indexOnce(db: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }, index: { gsi2pk: string; gsi2sk: string }): Promise<boolean> {
-  try {
-    await db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET gsi2pk = :p, gsi2sk = :s', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)', ExpressionAttributeValues: { ':p': index.gsi2pk, ':s': index.gsi2sk } }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+  const r = await whenConditionFails(
+    db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET gsi2pk = :p, gsi2sk = :s', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)', ExpressionAttributeValues: { ':p': index.gsi2pk, ':s': index.gsi2sk } })),
+  );
+  return r.ok;
 }

@@ -37,10 +37,17 @@
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
  * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
  * ORDER#<time>#<orderId>. It is written with the item (no extra request) and never changes after.
+ *
+ * test/unit/storageKeys.test.ts fails when another module of shared/ spells a key prefix or an
+ * index name.
  */
 import { createHash } from 'node:crypto';
+import { tableDesign } from '#shared/storage/tableDesign';
 
 export type Key = { pk: string; sk: string };
+
+/** The sparse index of the work queues (`gsi1`): pending checks, live sessions, reservations, open challenges, unsent events, due webhooks, corrections, dead letters. */
+export const WORK_QUEUE_INDEX = tableDesign.indexes[0];
 
 /** Epoch ms as a fixed-width string, so index sort keys order by time. */
 export const sortableTime = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, '0');
@@ -58,9 +65,20 @@ export const identityKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${i
 export const identityHashOf = (item: { pk?: unknown }): string => String(item.pk).slice(IDENTITY.length);
 /** A minor's one live session per `scope`: a game id, or every game (shared/domain/sessionRules.ts `identityLeaseScope`). */
 export const identityLeaseKey = (identityHash: string, scope: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `LEASE#${scope}` });
-export const dayPlayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `PLAY#${day}` });
-export const spendDayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#D#${day}` });
-export const spendMonthKey = (identityHash: string, month: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#M#${month}` });
+export const DAY_PLAY_PREFIX = 'PLAY#';
+export const dayPlayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${DAY_PLAY_PREFIX}${day}` });
+/** The Beijing day of a day-play item. */
+export const dayOfDayPlay = (item: { sk?: unknown }): string => String(item.sk).slice(DAY_PLAY_PREFIX.length);
+export const SPEND_PREFIX = 'SPEND#';
+const SPEND_DAY = 'SPEND#D#';
+const SPEND_MONTH = 'SPEND#M#';
+export const spendDayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${SPEND_DAY}${day}` });
+export const spendMonthKey = (identityHash: string, month: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${SPEND_MONTH}${month}` });
+/** Which ledger counter an item of the person's partition is: a day's or a month's, and its period. */
+export const spendCounterOf = (item: { sk?: unknown }): { kind: 'day' | 'month'; period: string } => {
+  const sk = String(item.sk);
+  return sk.startsWith(SPEND_DAY) ? { kind: 'day', period: sk.slice(SPEND_DAY.length) } : { kind: 'month', period: sk.slice(SPEND_MONTH.length) };
+};
 
 /**
  * An account's real-name check the national system has not answered yet (in progress, or not sent:
@@ -79,7 +97,9 @@ export const riskRestrictionKey = (identityHash: string): Key => ({ pk: `${IDENT
 // Sessions
 export const LIVE_SHARDS = 8;
 export const LIVE_PREFIX = 'LIVE#';
-export const sessionKey = (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
+/** The `pk` prefix of sessions (a one-off backfill scans for it). */
+export const SESSION_PREFIX = 'SESSION#';
+export const sessionKey = (sessionId: string): Key => ({ pk: `${SESSION_PREFIX}${sessionId}`, sk: 'SESSION' });
 /**
  * Sweeper index entry of a live session: its shard, and its last heartbeat rounded down to
  * `bucketMs` (the key moves once per bucket, not on every heartbeat).
@@ -92,7 +112,9 @@ export const liveSessionIndex = (sessionId: string, lastHeartbeatAt: number, buc
 // Payments
 export const RESERVED_SHARDS = 4;
 export const RESERVED_PREFIX = 'RESERVED#';
-export const orderKey = (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+/** The `pk` prefix of orders (a one-off backfill scans for it). */
+export const ORDER_PREFIX = 'ORDER#';
+export const orderKey = (orderId: string): Key => ({ pk: `${ORDER_PREFIX}${orderId}`, sk: 'ORDER' });
 /** Reserved orders by expiry, for the reservation sweeper. */
 export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ gsi1pk: `${RESERVED_PREFIX}${shardOf(orderId, RESERVED_SHARDS)}`, gsi1sk: `${sortableTime(expiresAtMs)}#${orderId}` });
 
@@ -171,12 +193,15 @@ export const statsDayKey = (day: string, gameId: string): Key => ({ pk: statsMon
 export const STATS_WEEKS = 'STATSWEEKS';
 export const statsWeekKey = (weekStart: string): Key => ({ pk: STATS_WEEKS, sk: weekStart });
 /** One person's play in a week (the distribution needs the person's running total). */
-export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}`, sk: identityHash });
+const STATS_PERSON_WEEK = 'STATSWEEK#';
+export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `${STATS_PERSON_WEEK}${weekStart}`, sk: identityHash });
+/** The week (its Monday) and the person of a person's week item. */
+export const personWeekOf = (item: { pk?: unknown; sk?: unknown }): { week: string; person: string } => ({ week: String(item.pk).slice(STATS_PERSON_WEEK.length), person: String(item.sk) });
 /** A stream record or log event already counted: what makes counting exactly once. */
 export const statsSeenKey = (eventId: string): Key => ({ pk: `STATSSEEN#${eventId}`, sk: 'SEEN' });
 
 /** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
-export const ACCOUNT_INDEX = 'gsi2';
+export const ACCOUNT_INDEX = tableDesign.indexes[1];
 export const accountIndexPartition = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const ACCOUNT_INDEX_SESSION = 'SESSION#';
 export const ACCOUNT_INDEX_ORDER = 'ORDER#';
@@ -206,9 +231,9 @@ export function itemKindOf(key: Key): ItemKind | null {
     case IDENTITY:
       if (sk === 'IDENTITY') return 'identity';
       if (sk.startsWith('LEASE#')) return 'identityLease';
-      if (sk.startsWith('PLAY#')) return 'dayPlay';
-      if (sk.startsWith('SPEND#D#')) return 'spendDay';
-      if (sk.startsWith('SPEND#M#')) return 'spendMonth';
+      if (sk.startsWith(DAY_PLAY_PREFIX)) return 'dayPlay';
+      if (sk.startsWith(SPEND_DAY)) return 'spendDay';
+      if (sk.startsWith(SPEND_MONTH)) return 'spendMonth';
       if (sk === 'GUARDIANS') return 'guardianship';
       if (sk.startsWith(APPROVAL_PREFIX)) return 'paymentApproval';
       if (sk === 'RESTRICTION') return 'riskRestriction';

@@ -19,11 +19,12 @@ import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { useLogSink } from '#shared/log';
-import { IdentityRepository } from '#shared/identity/repository';
 import { identityKey } from '#shared/storage/keys';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { piPrefixForBirthDate } from '#infra/local/nppaPi';
+import { AccountRepository } from '#shared/accounts/repository';
+import { IdentityRepository } from '#shared/identity/repository';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox } from '#shared/reporting/reporter';
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
     // The reporter's write units per event (marking sent, its gate), for the cost model.
     const unitsBefore = ddbCallCounter.writeUnits;
     ddbCallCounter.measureCapacity = true;
-    const run = await drainOutbox({ outbox: new OutboxRepository(db, 'bench-reporter'), identities: new IdentityRepository(db, 'bench-reporter'), games: [{ gameId: 'default', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now) }], now: Date.now });
+    const run = await drainOutbox({ outbox: new OutboxRepository(db, 'bench-reporter'), identities: new IdentityRepository(db, 'bench-reporter', { accounts: new AccountRepository(db, 'bench-reporter') }), games: [{ gameId: 'default', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now) }], now: Date.now });
     const seconds = (performance.now() - t0) / 1000;
     ddbCallCounter.measureCapacity = false;
     const reportingUnitsPerEvent = round((ddbCallCounter.writeUnits - unitsBefore) / run.sent);
@@ -249,7 +250,7 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     const twoRun = await drainOutbox({
       outbox,
-      identities: new IdentityRepository(db, 'bench-reporter'),
+      identities: new IdentityRepository(db, 'bench-reporter', { accounts: new AccountRepository(db, 'bench-reporter') }),
       games: gameIds.map((gameId) => ({ gameId, nppa: new NppaClient({ ...two.clientSettings(twoUrl), bizId: gameId, now: Date.now }), gate: new RateGate(db, 'bench-reporter', `loginout-${gameId}`, 10, Date.now) })),
       now: Date.now,
     });

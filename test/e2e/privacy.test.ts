@@ -9,21 +9,15 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccountRepository } from '#shared/accounts/repository';
-import { IdentityRepository } from '#shared/identity/repository';
-import { OutboxRepository } from '#shared/reporting/outbox';
-import { RiskRepository } from '#shared/risk/repository';
-import { SessionRepository } from '#shared/sessions/repository';
 import { settings } from '#shared/settings';
-import { SpendingRepository } from '#shared/spending/repository';
 import { createDocumentClient } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { itemKindOf } from '#shared/storage/keys';
 import { mustExpire, RETENTION } from '#shared/storage/retention';
 import { eraseAccount, ERASURE_STEPS, type PrivacyDeps } from '#shared/usecases/privacy';
-import { GuardianRepository } from '#shared/guardians/repository';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
+import { repositories } from '#test/support/table';
 
 const t = useGateway();
 
@@ -195,19 +189,15 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     await pay(tk, 1000);
     const s = settings();
     const table = t.gateway.tableName;
+    const r = repositories(db, table);
     const deps: PrivacyDeps = {
-      accounts: new AccountRepository(db, table),
-      identities: new IdentityRepository(db, table),
-      sessions: { repo: new SessionRepository(db, table), policy: s.PLAY_POLICY, games: s.GAMES },
-      spending: new SpendingRepository(db, table),
-      risk: new RiskRepository(db, table),
-      outbox: new OutboxRepository(db, table),
-      guardians: {
-        repo: new GuardianRepository(db, table),
-        accounts: new AccountRepository(db, table),
-        identities: new IdentityRepository(db, table),
-        sessions: new SessionRepository(db, table),
-      },
+      accounts: r.accounts,
+      identities: r.identities,
+      sessions: { repo: r.sessions, policy: s.PLAY_POLICY, games: s.GAMES },
+      spending: r.spending,
+      risk: r.risk,
+      outbox: r.outbox,
+      guardians: { repo: r.guardians, accounts: r.accounts, identities: r.identities, sessions: r.sessions },
     };
     const nowMs = Date.parse('2026-10-03T20:20:00+08:00');
     await expect(

@@ -7,10 +7,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { runBackfill } from '#infra/cli/backfillAccountIndex';
-import { SessionRepository } from '#shared/sessions/repository';
 import { SpendingRepository } from '#shared/spending/repository';
 import { orderKey, sessionKey } from '#shared/storage/keys';
-import { freshTable } from '#test/support/table';
+import { freshTable, repositories } from '#test/support/table';
 
 describe('backfill of the per-account index', () => {
   it('indexes old sessions and orders once, and leaves indexed ones alone', async () => {
@@ -21,7 +20,7 @@ describe('backfill of the per-account index', () => {
     await db.send(new PutCommand({ TableName: table, Item: { ...sessionKey('old-s'), ...session } }));
     await db.send(new PutCommand({ TableName: table, Item: { ...orderKey('old-o'), ...order } }));
     await db.send(new PutCommand({ TableName: table, Item: { ...sessionKey('new-s'), ...session, sessionId: 'new-s', gsi2pk: 'ACCOUNT#acct-old', gsi2sk: 'SESSION#kept' } }));
-    const sessions = new SessionRepository(db, table);
+    const { sessions } = repositories(db, table);
     expect((await sessions.ofAccount('acct-old')).map((s) => s.sessionId)).toEqual(['new-s']);
 
     const lines: string[] = [];

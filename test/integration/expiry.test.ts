@@ -7,15 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IdentityRepository } from '#shared/identity/repository';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
-import { RiskRepository } from '#shared/risk/repository';
-import { SessionRepository, type SessionRecord } from '#shared/sessions/repository';
+import { type SessionRecord } from '#shared/sessions/repository';
 import { SpendingRepository, type Order } from '#shared/spending/repository';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { accountKey, challengeKey, dayPlayKey, deviceKey, pendingCheckKey, identityLeaseKey, orderKey, sessionKey, spendDayKey as dayCounterKey, spendMonthKey as monthCounterKey } from '#shared/storage/keys';
-import { freshTable } from '#test/support/table';
+import { freshTable, repositories } from '#test/support/table';
 
 const DAY = 86_400_000;
 /** The gateway clock, 300 days behind the real one: longer than any retention but the month counter's. */
@@ -66,7 +64,7 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
       birthDate: '2012-01-01', playedBeforeSeconds: 0, startedAt: virtualNow, lastHeartbeatAt: virtualNow, lastSeq: 0, intervalSeconds: 60, state: 'live', minorAtLogin: true, identityLeased: true, identityLeaseScope: 'default', gameId: 'default',
     };
     await db.send(new PutCommand({ TableName: table, Item: { ...accountKey(s.accountId), identityHash: s.identityHash } }));
-    const repo = new SessionRepository(db, table);
+    const repo = repositories(db, table).sessions;
     await expectTtl(() => repo.start(s, { account: null, identity: null }), [{ key: identityLeaseKey(s.identityHash, 'default'), logicalMs: virtualNow + DAY }]);
     // A live session has no TTL at all: only its state ends it.
     expect((await stored(sessionKey(s.sessionId)))!.expiresAt).toBeUndefined();
@@ -78,7 +76,7 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
   });
 
   it('risk: a device sighting, a challenge (after its own expiry) and its audit entry', async () => {
-    const repo = new RiskRepository(db, table);
+    const repo = repositories(db, table).risk;
     const device = randomBytes(8).toString('hex');
     await expectTtl(() => repo.sightDevice(device, 'acct-r', virtualNow, 86_400), [{ key: deviceKey(device), logicalMs: virtualNow + DAY }]);
     const challengeId = randomBytes(8).toString('hex');
@@ -95,7 +93,7 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
   it("identity: an account's pending check holding a sealed submission", async () => {
     const hash = randomBytes(16).toString('hex');
     const accountId = `acct-${randomBytes(4).toString('hex')}`;
-    const repo = new IdentityRepository(db, table);
+    const repo = repositories(db, table).identities;
     await expectTtl(
       async () => repo.bind({ accountId, identityHash: hash, birthDate: '2012-01-01', status: 'pending', check: { sealed: 'sealed-blob', nameKey: 'nk' }, nowMs: virtualNow }, await repo.bindingFacts(accountId, hash)),
       [{ key: pendingCheckKey(accountId), logicalMs: virtualNow + 7 * DAY }],

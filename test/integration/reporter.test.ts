@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IdentityRepository } from '#shared/identity/repository';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { piPrefixForBirthDate } from '#infra/local/nppaPi';
@@ -15,7 +14,7 @@ import { EDGE_EARLY_MS, EDGE_LATE_MS, RateGate } from '#shared/reporting/rateGat
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { identityKey, LEGACY_OUTBOX_PREFIX, outboxKey, sortableTime } from '#shared/storage/keys';
-import { freshTable, movableClock } from '#test/support/table';
+import { freshTable, movableClock, repositories } from '#test/support/table';
 
 const clock = movableClock('2026-10-02T20:00:00+08:00');
 const simulator = new NppaSimulator({ now: clock.now });
@@ -31,7 +30,7 @@ beforeAll(async () => {
     now: clock.now,
     backoffMs: 10,
   });
-  deps = { outbox: new OutboxRepository(db, table), identities: new IdentityRepository(db, table), games: [{ gameId: 'default', nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now) }], now: clock.now };
+  deps = { outbox: new OutboxRepository(db, table), identities: repositories(db, table).identities, games: [{ gameId: 'default', nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now) }], now: clock.now };
 });
 afterAll(async () => simulator.stop());
 beforeEach(() => {

@@ -10,15 +10,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountRepository } from '#shared/accounts/repository';
 import { identityHash } from '#shared/identity/keys';
-import { IdentityRepository } from '#shared/identity/repository';
 import { pollPendingIdentities, readIdentity, submitIdentity, type IdentityDeps } from '#shared/identity/service';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { Problem } from '#shared/problem';
 import { person } from '#test/support/people';
-import { freshTable, movableClock } from '#test/support/table';
+import { freshTable, movableClock, repositories } from '#test/support/table';
 
 const clock = movableClock('2026-10-13T09:00:00+08:00');
 const simulator = new NppaSimulator({ now: clock.now, rateLimitLockoutMs: 0 });
@@ -31,7 +29,8 @@ beforeAll(async () => {
   db = fresh.db;
   const { url } = await simulator.start();
   const nppa = new NppaClient({ ...simulator.clientSettings(url), now: clock.now, backoffMs: 1, timeoutMs: 2000 });
-  deps = { repo: new IdentityRepository(db, fresh.table), accounts: new AccountRepository(db, fresh.table), nppa, pepper: PEPPER };
+  const r = repositories(db, fresh.table);
+  deps = { repo: r.identities, accounts: r.accounts, nppa, pepper: PEPPER };
 });
 afterAll(async () => simulator.stop());
 

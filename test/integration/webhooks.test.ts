@@ -11,12 +11,11 @@ import { DEFAULT_RISK_POLICY } from '#shared/domain/riskRules';
 import { useLogSink } from '#shared/log';
 import { NotificationOutbox, type NewNotification } from '#shared/notifications/outbox';
 import { DELIVERY_CONCURRENCY, sendDueNotifications, type SenderDeps } from '#shared/notifications/sender';
-import { RiskRepository } from '#shared/risk/repository';
 import { challengeRequired } from '#shared/risk/service';
 import { transact } from '#shared/storage/conditions';
 import { webhookEventKey } from '#shared/storage/keys';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { freshTable } from '#test/support/table';
+import { freshTable, repositories } from '#test/support/table';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
 
 const SECRET = 'whsec-integration-0123456789abcdef';
@@ -184,7 +183,7 @@ describe('webhook delivery', () => {
 describe('risk.challenge_issued', () => {
   it('is queued in the challenge\'s own transaction, with opaque ids only', async () => {
     const at = T0 + 70 * HOUR;
-    const risk = { repo: new RiskRepository(db, table), policy: DEFAULT_RISK_POLICY, notifications: outbox };
+    const risk = { repo: repositories(db, table).risk, policy: DEFAULT_RISK_POLICY, notifications: outbox };
     const account = accountFromItem('acct-risk-7', { identityHash: 'IDHASH-secret-looking', pi: '1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u', birthDate: '1990-01-01', status: 'verified' });
     const problem = await challengeRequired(risk, account, { outcome: 'challenge', signal: 'device_many_accounts', inputs: { accountsOnDevice: 4 } }, 'login', at, 'g-main');
     const challengeId = problem.extra.challengeId;
@@ -203,7 +202,7 @@ describe('risk.challenge_issued', () => {
 
   it('is not queued when webhooks are off', async () => {
     const at = T0 + 80 * HOUR;
-    const risk = { repo: new RiskRepository(db, table), policy: DEFAULT_RISK_POLICY, notifications: null };
+    const risk = { repo: repositories(db, table).risk, policy: DEFAULT_RISK_POLICY, notifications: null };
     await challengeRequired(risk, accountFromItem('acct-risk-8', {}), { outcome: 'challenge', signal: 'night_patrol', inputs: {} }, 'payment', at);
     expect(await outbox.due(at + HOUR, 100)).toEqual([]);
   });
