@@ -1,6 +1,6 @@
 /** POST /v1/challenges/{challengeId}/result — the game server's verdict (docs/api.md). */
 import { challengesRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { resolveChallenge } from '#shared/usecases/challenges';
 import { challengeDeps } from '#shared/services';
 

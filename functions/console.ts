@@ -6,7 +6,7 @@
  * issuer's tokens.
  */
 import { consoleRoutes } from '#shared/api/routes';
-import { httpFunction, type ReplyFor } from '#shared/http/api';
+import { httpFunction, type ReplyFor } from '#shared/edge/http';
 import { Problem } from '#shared/problem';
 import { OperatorSignInSettings, parseSettings } from '#shared/settings';
 import { CONSOLE_ASSETS } from '#console/assets';

@@ -1,6 +1,6 @@
 /** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity. */
 import { guardiansRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { guardianDeps, privacyDeps, wardActivityDeps } from '#shared/services';
 import { confirmLink, declineLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard } from '#shared/guardians/service';
 import { eraseWardData, exportWardData, wardActivity } from '#shared/usecases/wardRecords';

@@ -1,6 +1,6 @@
 /** POST /v1/identity and GET /v1/identity (docs/api.md). */
 import { identityRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { readIdentity, submitIdentity } from '#shared/identity/service';
 import { correctionDeps, identityDeps, personAccountsDeps } from '#shared/services';
 import { requestCorrection } from '#shared/usecases/correction';

@@ -1,15 +1,11 @@
 /** Scheduled: finishes pending real-name checks. */
-import type { Context } from 'aws-lambda';
-import { runDeadline } from '#shared/api/functions';
-import { clock } from '#shared/clock';
+import { jobFunction } from '#shared/edge/job';
 import { pollPendingIdentities } from '#shared/identity/service';
-import { log, scheduledHandler } from '#shared/log';
+import { log } from '#shared/log';
 import { pollerDeps } from '#shared/services';
 
-export const handler = scheduledHandler(async (_event?: unknown, context?: Context): Promise<{ resolved: number; stillPending: number }> => {
-  const start = clock.now();
-  const deadline = runDeadline('identityPoller', start, context);
-  const result = await pollPendingIdentities(await pollerDeps(), start, () => clock.now() > deadline);
+export const handler = jobFunction('identityPoller', async ({ startMs, outOfTime }) => {
+  const result = await pollPendingIdentities(await pollerDeps(), startMs, outOfTime);
   log.info('pending identities polled', result);
   return result;
 });

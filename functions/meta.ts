@@ -1,7 +1,7 @@
 /** Health, the OpenAPI document, the configured games and the publisher's keys: no auth, no storage. */
 import { openApiDocument } from '#shared/api/openapi';
 import { metaRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { Problem } from '#shared/problem';
 import { games, parseSettings, PublisherKeysSettings } from '#shared/settings';
 

@@ -1,6 +1,6 @@
 /** Payment reservations: reserve, commit, cancel (docs/api.md). */
 import { paymentsRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { cancelPayment, commitPayment, reservePayment } from '#shared/spending/service';
 import { spendingDeps } from '#shared/services';
 

@@ -1,6 +1,6 @@
 /** GET /v1/me/data and DELETE /v1/me — a player's export and erasure (docs/api.md). */
 import { privacyRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { eraseAccount, exportData } from '#shared/usecases/privacy';
 import { privacyDeps } from '#shared/services';
 

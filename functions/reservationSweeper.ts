@@ -1,15 +1,11 @@
 /** Scheduled: releases reservations that expired uncommitted. */
-import type { Context } from 'aws-lambda';
-import { runDeadline } from '#shared/api/functions';
-import { clock } from '#shared/clock';
-import { log, scheduledHandler } from '#shared/log';
+import { jobFunction } from '#shared/edge/job';
+import { log } from '#shared/log';
 import { spendingDeps } from '#shared/services';
 import { releaseExpiredReservations } from '#shared/spending/service';
 
-export const handler = scheduledHandler(async (_event?: unknown, context?: Context): Promise<{ released: number }> => {
-  const start = clock.now();
-  const deadline = runDeadline('reservationSweeper', start, context);
-  const result = await releaseExpiredReservations(await spendingDeps(), start, () => clock.now() > deadline);
+export const handler = jobFunction('reservationSweeper', async ({ startMs, outOfTime }) => {
+  const result = await releaseExpiredReservations(await spendingDeps(), startMs, outOfTime);
   log.info('expired reservations released', result);
   return result;
 });

@@ -1,15 +1,11 @@
 /** Scheduled: ends sessions whose client went silent. */
-import type { Context } from 'aws-lambda';
-import { runDeadline } from '#shared/api/functions';
-import { clock } from '#shared/clock';
-import { log, scheduledHandler } from '#shared/log';
-import { sessionSweeperDeps } from '#shared/services';
+import { jobFunction } from '#shared/edge/job';
+import { log } from '#shared/log';
+import { sessionEndDeps } from '#shared/services';
 import { sweepSessions } from '#shared/sessions/service';
 
-export const handler = scheduledHandler(async (_event?: unknown, context?: Context): Promise<{ ended: number }> => {
-  const start = clock.now();
-  const deadline = runDeadline('sessionSweeper', start, context);
-  const result = await sweepSessions(await sessionSweeperDeps(), start, () => clock.now() > deadline);
+export const handler = jobFunction('sessionSweeper', async ({ startMs, outOfTime }) => {
+  const result = await sweepSessions(await sessionEndDeps(), startMs, outOfTime);
   log.info('sessions swept', result);
   return result;
 });

@@ -1,6 +1,6 @@
 /** Sessions, heartbeats, logout and GET /v1/limits (docs/api.md). */
 import { sessionsRoutes } from '#shared/api/routes';
-import { httpFunction } from '#shared/http/api';
+import { httpFunction } from '#shared/edge/http';
 import { endSession, heartbeat, startSession } from '#shared/sessions/service';
 import { readLimits } from '#shared/usecases/limits';
 import { sessionDeps, spendingDeps } from '#shared/services';

@@ -6,11 +6,11 @@
 import { gunzipSync } from 'node:zlib';
 import { countLogEvents, countStreamRecords, type StreamRecord } from '#shared/stats/service';
 import { statsDeps } from '#shared/services';
-import { scheduledHandler } from '#shared/log';
+import { eventFunction } from '#shared/edge/job';
 
 type Event = { Records?: StreamRecord[] } | { awslogs?: { data?: string } };
 
-export const handler = scheduledHandler(async (event: Event, _invocation?: { awsRequestId?: string }) => {
+export const handler = eventFunction(async (event: Event) => {
   const deps = await statsDeps();
   if ('awslogs' in event && event.awslogs?.data) {
     const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as { logEvents?: Array<{ id: string; message: string }> };

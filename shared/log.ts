@@ -25,12 +25,6 @@ const context = new AsyncLocalStorage<LogContext>();
 /** Runs `fn` with every line it logs carrying these request ids. */
 export const withLogContext = <T>(ids: LogContext, fn: () => T): T => context.run(ids, fn);
 
-/** A scheduled function's handler whose lines carry its invocation's request id. */
-export const scheduledHandler =
-  <E, C extends { awsRequestId?: string } | undefined, R>(handler: (event: E, invocation: C) => Promise<R>) =>
-  (event: E, invocation?: C): Promise<R> =>
-    withLogContext({ requestId: invocation?.awsRequestId }, () => handler(event, invocation as C));
-
 export type LogFields = Record<string, unknown>;
 
 function scrub(fields: LogFields): LogFields {

@@ -1,42 +1,46 @@
 /**
  * What each capability needs, built once per container (cold start) from settings and secrets.
- * Handlers and jobs ask for these; nothing else constructs clients. Policies come parsed from
- * `settings()`; the NPPA clients follow the secret document, so a rotated key is used as soon as
- * `secrets()` re-reads it.
+ * Handlers and jobs ask for these; nothing else constructs clients or repositories. Policies come
+ * parsed from `settings()`; the NPPA clients follow the secret document, so a rotated key is used as
+ * soon as `secrets()` re-reads it.
+ *
+ * In order: the clients, the table's repositories (each built once, given the owners it composes
+ * transactions with), then what each capability's service and each use case is given.
  */
 import { clock } from '#shared/clock';
 import { secrets, type Secrets } from '#shared/secrets';
 import { settings, type Game } from '#shared/settings';
+import { createCalendar } from '#shared/domain/calendar';
 import { documentClient } from '#shared/storage/dynamo';
-import { IdentityRepository } from '#shared/identity/repository';
-import type { IdentityDeps } from '#shared/identity/service';
 import { NppaClient, type NppaLimiter } from '#shared/nppa/client';
 import { RATE_LIMITS } from '#shared/nppa/protocol';
-import { createCalendar } from '#shared/domain/calendar';
-import { SessionRepository } from '#shared/sessions/repository';
-import type { SessionDeps } from '#shared/sessions/service';
-import { SpendingRepository } from '#shared/spending/repository';
-import type { SpendingDeps } from '#shared/spending/service';
-import { RateGate } from '#shared/reporting/rateGate';
-import { RiskRepository } from '#shared/risk/repository';
-import type { RiskDeps } from '#shared/risk/service';
-import type { ChallengeDeps } from '#shared/usecases/challenges';
 import { AccountRepository } from '#shared/accounts/repository';
 import { OutboxRepository } from '#shared/reporting/outbox';
-import { DrainerLease } from '#shared/reporting/drainerLease';
+import { IdentityRepository } from '#shared/identity/repository';
+import { SessionRepository } from '#shared/sessions/repository';
+import { SpendingRepository } from '#shared/spending/repository';
+import { RiskRepository } from '#shared/risk/repository';
+import { GuardianRepository } from '#shared/guardians/repository';
+import { NotificationOutbox } from '#shared/notifications/outbox';
 import { AccessLogRepository } from '#shared/oversight/repository';
+import { StatsRepository } from '#shared/stats/repository';
+import { RateGate } from '#shared/reporting/rateGate';
+import { DrainerLease } from '#shared/reporting/drainerLease';
+import type { IdentityDeps } from '#shared/identity/service';
+import type { SessionDeps } from '#shared/sessions/service';
+import type { SpendingDeps } from '#shared/spending/service';
+import type { RiskDeps } from '#shared/risk/service';
+import type { GuardianDeps, GuardianStore } from '#shared/guardians/service';
+import type { SenderDeps } from '#shared/notifications/sender';
+import type { ReporterDeps } from '#shared/reporting/reporter';
+import type { StatsDeps } from '#shared/stats/service';
+import type { ChallengeDeps } from '#shared/usecases/challenges';
+import type { CorrectionDeps } from '#shared/usecases/correction';
+import type { OperatorReportsDeps } from '#shared/usecases/operatorReports';
+import type { OversightDeps } from '#shared/usecases/oversight';
 import type { PersonAccountsDeps } from '#shared/usecases/personAccounts';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
-import type { OversightDeps } from '#shared/usecases/oversight';
-import type { CorrectionDeps } from '#shared/usecases/correction';
-import { GuardianRepository } from '#shared/guardians/repository';
-import type { GuardianDeps, GuardianStore } from '#shared/guardians/service';
 import type { WardActivityDeps } from '#shared/usecases/wardRecords';
-import { NotificationOutbox } from '#shared/notifications/outbox';
-import type { SenderDeps } from '#shared/notifications/sender';
-import type { OperationsDeps } from '#shared/usecases/operations';
-import { StatsRepository } from '#shared/stats/repository';
-import type { StatsDeps } from '#shared/stats/service';
 
 // Parsed as the function starts: a bad setting fails the cold start (Lambda's init), never a request.
 settings();
@@ -63,6 +67,13 @@ const perSecrets = <T>(make: (sec: Secrets) => T): (() => Promise<T>) => {
   };
 };
 
+const table = (): string => settings().TABLE_NAME;
+const firstGame = (): Game => settings().GAMES[0]!;
+const calendar = /* @__PURE__ */ once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
+
+// ---------------------------------------------------------------------------------------------
+// The national system: a client per game's bizId, and the per-second gates every running copy shares
+
 /**
  * A client signing with one game's bizId (the implicit single game uses the secret's). Identity
  * checks go out under the first configured game's.
@@ -81,14 +92,12 @@ function makeNppaClient(sec: Secrets, game: Game, limiter?: NppaLimiter): NppaCl
   });
 }
 
-const firstGame = (): Game => settings().GAMES[0]!;
-
 /**
  * The per-second gates every running copy shares: the national system's limits are per game, so
  * each game has its own (named by game; the identity endpoints go out under the first game).
  */
 // Real time, not the gateway's clock: the national system counts calls in real seconds.
-const gate = (name: string, perSecond: number) => new RateGate(documentClient(), settings().TABLE_NAME, name, perSecond, Date.now);
+const gate = (name: string, perSecond: number) => new RateGate(documentClient(), table(), name, perSecond, Date.now);
 const checkGates = /* @__PURE__ */ once(async () => ({ check: gate('nppa-check', RATE_LIMITS.check), query: gate('nppa-query', RATE_LIMITS.query), loginout: gate('nppa-loginout', RATE_LIMITS.loginout) }));
 const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'nppa-loginout' : `nppa-loginout#${gameId}`, RATE_LIMITS.loginout);
 
@@ -97,7 +106,7 @@ const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'n
  * requests); past 100 QPS the national system answers 1006 and the submission is accepted as
  * pending and re-checked by the poller, whose client below waits its turn at a shared gate.
  */
-export const nppaClient = /* @__PURE__ */ perSecrets((sec) => makeNppaClient(sec, firstGame()));
+const nppaClient = /* @__PURE__ */ perSecrets((sec) => makeNppaClient(sec, firstGame()));
 
 const pollerNppaClient = /* @__PURE__ */ perSecrets((sec) =>
   makeNppaClient(sec, firstGame(), { acquire: async (endpoint) => void (await (await checkGates())[endpoint].acquire()) }),
@@ -106,8 +115,28 @@ const pollerNppaClient = /* @__PURE__ */ perSecrets((sec) =>
 /** Each game's reporting: its client and its loginout gate. */
 const gameReporting = /* @__PURE__ */ perSecrets((sec) => settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })));
 
-const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME, { accounts: await accountRepository() }));
-const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
+// ---------------------------------------------------------------------------------------------
+// The table's repositories, each built once
+
+const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), table()));
+const outboxRepository = /* @__PURE__ */ once(async () => new OutboxRepository(documentClient(), table()));
+const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), table(), { accounts: await accountRepository() }));
+const sessionRepository = /* @__PURE__ */ once(async () => new SessionRepository(documentClient(), table(), { accounts: await accountRepository(), outbox: await outboxRepository() }));
+const spendingRepository = /* @__PURE__ */ once(async () => new SpendingRepository(documentClient(), table()));
+const riskRepository = /* @__PURE__ */ once(async () => new RiskRepository(documentClient(), table(), { accounts: await accountRepository() }));
+const guardianRepository = /* @__PURE__ */ once(async () => new GuardianRepository(documentClient(), table()));
+const notificationOutbox = /* @__PURE__ */ once(async () => new NotificationOutbox(documentClient(), table()));
+const accessLogRepository = /* @__PURE__ */ once(async () => new AccessLogRepository(documentClient(), table()));
+const statsRepository = /* @__PURE__ */ once(async () => new StatsRepository(documentClient(), table()));
+
+/**
+ * The webhook outbox when webhooks are on (WEBHOOK_URL set), else null: then no event is queued at
+ * all. Transactions that cause a notification add `eventPart(…)` when this is not null.
+ */
+const notifications = /* @__PURE__ */ once(async (): Promise<NotificationOutbox | null> => (settings().WEBHOOK_URL ? notificationOutbox() : null));
+
+// ---------------------------------------------------------------------------------------------
+// The capabilities
 
 /**
  * The request path's checks take their slot of the national system's 100 a second from the same
@@ -123,65 +152,41 @@ export const identityDeps = async (): Promise<IdentityDeps> => ({
   notifications: await notifications(),
 });
 
+/** The pending-identity poller: the identity capability with the client that waits its turn at the shared gates. */
 export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });
 
-const calendar = /* @__PURE__ */ once(async () => createCalendar(settings().CALENDAR_OVERRIDE));
+export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => ({ repo: await riskRepository(), policy: settings().RISK_POLICY, notifications: await notifications() }));
+
+export const sessionDeps = async (): Promise<SessionDeps> => ({
+  repo: await sessionRepository(),
+  accounts: await accountRepository(),
+  policy: settings().PLAY_POLICY,
+  games: settings().GAMES,
+  calendar: await calendar(),
+  pepper: (await secrets()).pepper,
+  risk: await riskDeps(),
+  notifications: await notifications(),
+});
 
 /**
- * The webhook outbox when webhooks are on (WEBHOOK_URL set), else null: then no event is queued at
- * all. Transactions that cause a notification add `eventPart(…)` when this is not null.
+ * Ending sessions by their stored facts — the sweeper, and the use cases that end a player's live
+ * sessions (erasure, correction, unbinding): no secret, no calendar.
  */
-export const notifications = /* @__PURE__ */ once(async (): Promise<NotificationOutbox | null> => {
-  const s = settings();
-  return s.WEBHOOK_URL ? new NotificationOutbox(documentClient(), s.TABLE_NAME) : null;
-});
+export const sessionEndDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY, games: settings().GAMES });
 
-export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => {
-  const s = settings();
-  return { repo: new RiskRepository(documentClient(), s.TABLE_NAME, { accounts: await accountRepository() }), policy: s.RISK_POLICY, notifications: await notifications() };
-});
-
-export const sessionDeps = async (): Promise<SessionDeps> => {
-  const s = settings();
-  return {
-    repo: await sessionRepository(),
+export const spendingDeps = /* @__PURE__ */ once(
+  async (): Promise<SpendingDeps> => ({
+    repo: await spendingRepository(),
     accounts: await accountRepository(),
-    policy: s.PLAY_POLICY,
-    games: s.GAMES,
-    calendar: await calendar(),
-    pepper: (await secrets()).pepper,
-    risk: await riskDeps(),
-    notifications: await notifications(),
-  };
-};
-
-/** The session sweeper needs no secret: it ends sessions by their stored facts. */
-export const sessionSweeperDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY, games: settings().GAMES });
-
-const sessionRepository = /* @__PURE__ */ once(async () => new SessionRepository(documentClient(), settings().TABLE_NAME, { accounts: await accountRepository(), outbox: new OutboxRepository(documentClient(), settings().TABLE_NAME) }));
-
-export const challengeDeps = async (): Promise<ChallengeDeps> => ({
-  ...(await riskDeps()),
-  sessions: await sessionRepository(),
-  accounts: await accountRepository(),
-});
-
-export const spendingDeps = /* @__PURE__ */ once(async (): Promise<SpendingDeps> => {
-  const s = settings();
-  return {
-    repo: new SpendingRepository(documentClient(), s.TABLE_NAME),
-    accounts: await accountRepository(),
-    policy: s.SPENDING_POLICY,
-    reservationTtlSeconds: s.RESERVATION_TTL_SECONDS,
+    policy: settings().SPENDING_POLICY,
+    reservationTtlSeconds: settings().RESERVATION_TTL_SECONDS,
     risk: await riskDeps(),
     guardians: await guardianRepository(),
     notifications: await notifications(),
-  };
-});
+  }),
+);
 
-const guardianRepository = /* @__PURE__ */ once(async () => new GuardianRepository(documentClient(), settings().TABLE_NAME));
-
-/** Guardians without the secret: links, controls and their copies (export and erasure use it). */
+/** Guardians without the secret: links, controls and their copies (the export and the erasure use it). */
 const guardianStore = async (): Promise<GuardianStore> => ({
   repo: await guardianRepository(),
   accounts: await accountRepository(),
@@ -193,87 +198,77 @@ const guardianStore = async (): Promise<GuardianStore> => ({
 /** Guardians: the pepper finds a ward by ID number and makes the guardian's opaque ward ids. */
 export const guardianDeps = async (): Promise<GuardianDeps> => ({ ...(await guardianStore()), pepper: (await secrets()).pepper });
 
-/** A guardian's reading of a ward's sessions and payments. */
-export const wardActivityDeps = async (): Promise<WardActivityDeps> => ({ guardians: await guardianStore(), sessions: await sessionRepository(), spending: await spendingRepository() });
-
 /**
  * The webhook sender: the outbox, the endpoint and the secret (read even while webhooks are off,
  * so a missing grant shows before the first event does).
  */
-export const webhookSenderDeps = async (): Promise<SenderDeps> => {
-  const s = settings();
-  const secret = (await secrets()).webhookSecret;
-  return { outbox: new NotificationOutbox(documentClient(), s.TABLE_NAME), url: s.WEBHOOK_URL, secret, now: clock.now };
-};
+export const webhookSenderDeps = async (): Promise<SenderDeps> => ({ outbox: await notificationOutbox(), url: settings().WEBHOOK_URL, secret: (await secrets()).webhookSecret, now: clock.now });
 
-export const reporterDeps = async () => {
-  const table = settings().TABLE_NAME;
+/** The NPPA reporter: the outbox, each game's client and gate, and the lease that lets one copy drain at a time. */
+export const reporterDeps = async (): Promise<ReporterDeps & { lease: DrainerLease }> => ({
+  outbox: await outboxRepository(),
+  identities: await identityRepository(),
+  games: await gameReporting(),
+  lease: new DrainerLease(documentClient(), table(), 'nppaReporter'),
+  now: clock.now,
+});
+
+/** The stats aggregator: the figures' repository and what the figures need to know (policies, calendar). */
+export const statsDeps = async (): Promise<StatsDeps> => {
+  const s = settings();
   return {
-    outbox: new OutboxRepository(documentClient(), table),
-    identities: await identityRepository(),
-    games: await gameReporting(),
-    lease: new DrainerLease(documentClient(), table, 'nppaReporter'),
+    repo: await statsRepository(),
+    context: { policyFor: (gameId) => s.GAMES.find((g) => g.gameId === gameId)?.playPolicy ?? s.PLAY_POLICY, calendar: await calendar(), firstGame: firstGame().gameId },
     now: clock.now,
   };
 };
 
-const spendingRepository = /* @__PURE__ */ once(async () => new SpendingRepository(documentClient(), settings().TABLE_NAME));
+// ---------------------------------------------------------------------------------------------
+// The use cases across capabilities
+
+export const challengeDeps = async (): Promise<ChallengeDeps> => ({ ...(await riskDeps()), sessions: await sessionRepository(), accounts: await accountRepository() });
 
 /** Export and erasure: every capability's repository; no secret (hashes are read, never computed). */
-export const privacyDeps = async (): Promise<PrivacyDeps> => {
-  const table = settings().TABLE_NAME;
-  return {
-    accounts: await accountRepository(),
-    identities: await identityRepository(),
-    sessions: await sessionSweeperDeps(),
-    spending: await spendingRepository(),
-    risk: (await riskDeps()).repo,
-    outbox: new OutboxRepository(documentClient(), table),
-    guardians: await guardianStore(),
-    stats: await statsRepository(),
-  };
-};
+export const privacyDeps = async (): Promise<PrivacyDeps> => ({
+  accounts: await accountRepository(),
+  identities: await identityRepository(),
+  sessions: await sessionEndDeps(),
+  spending: await spendingRepository(),
+  risk: await riskRepository(),
+  outbox: await outboxRepository(),
+  guardians: await guardianStore(),
+  stats: await statsRepository(),
+});
+
+/** A guardian's reading of a ward's sessions and payments. */
+export const wardActivityDeps = async (): Promise<WardActivityDeps> => ({ guardians: await guardianStore(), sessions: await sessionRepository(), spending: await spendingRepository() });
 
 /** The person's accounts (GET/DELETE /v1/me/accounts): no secret; ending a live session needs the sessions' policy. */
 export const personAccountsDeps = async (): Promise<PersonAccountsDeps> => ({
   accounts: await accountRepository(),
   identities: await identityRepository(),
-  risk: (await riskDeps()).repo,
-  sessions: await sessionSweeperDeps(),
-});
-
-export const oversightDeps = async (): Promise<OversightDeps> => ({
-  ...(await privacyDeps()),
-  accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
+  risk: await riskRepository(),
+  sessions: await sessionEndDeps(),
 });
 
 /** A player's identity correction: the national system and the pepper (the identity function). */
-export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: await identityDeps(), sessions: await sessionSweeperDeps() });
+export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: await identityDeps(), sessions: await sessionEndDeps() });
+
+/** Operators' logged reads of an account and of the access log. */
+export const oversightDeps = async (): Promise<OversightDeps> => ({
+  accounts: await accountRepository(),
+  sessions: await sessionEndDeps(),
+  spending: await spendingRepository(),
+  risk: await riskRepository(),
+  accessLog: await accessLogRepository(),
+});
 
 /** An operator's decision on a correction: the stored facts only (no secret), logged first. */
 export const operatorCorrectionDeps = async (): Promise<CorrectionDeps & { accessLog: AccessLogRepository }> => ({
   identity: { repo: await identityRepository(), accounts: await accountRepository() },
-  sessions: await sessionSweeperDeps(),
-  accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
+  sessions: await sessionEndDeps(),
+  accessLog: await accessLogRepository(),
 });
-
-const statsRepository = /* @__PURE__ */ once(async () => new StatsRepository(documentClient(), settings().TABLE_NAME));
-
-/** The stats aggregator: the figures' repository and what the figures need to know (policies, calendar). */
-export const statsDeps = async (): Promise<StatsDeps> => {
-  const s = settings();
-  const cal = await calendar();
-  return {
-    repo: await statsRepository(),
-    context: { policyFor: (gameId) => s.GAMES.find((g) => g.gameId === gameId)?.playPolicy ?? s.PLAY_POLICY, calendar: cal, firstGame: firstGame().gameId },
-    now: clock.now,
-  };
-};
 
 /** Operators' figures, report, dead letters and calendar coverage: no secret, no personal data. */
-export const operationsDeps = async (): Promise<OperationsDeps> => ({
-  stats: await statsRepository(),
-  outbox: new OutboxRepository(documentClient(), settings().TABLE_NAME),
-  calendar: await calendar(),
-  games: settings().GAMES,
-});
+export const operatorReportsDeps = async (): Promise<OperatorReportsDeps> => ({ stats: await statsRepository(), outbox: await outboxRepository(), calendar: await calendar(), games: settings().GAMES });

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import type { FunctionName } from '#shared/api/routes';
+import type { HttpFunctionName } from '#shared/api/functions';
 import { jobList } from '#shared/api/functions';
 import { clock, useClockSource, useRealClock } from '#shared/clock';
 import { Problem } from '#shared/problem';
@@ -239,7 +239,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
         return;
       }
       await serveRoute(req, res, url, {
-        handlerFor: (fn: FunctionName) => handlerFor(fn),
+        handlerFor: (fn: HttpFunctionName) => handlerFor(fn),
         verifyToken: async (token, authorizer) => (await auth.verify(token, Date.now(), authorizer)) as Record<string, unknown>,
         nowMs: () => clock.now(),
       });

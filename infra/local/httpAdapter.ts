@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { routeList, type FunctionName, type RouteSpec } from '#shared/api/routes';
+import type { HttpFunctionName } from '#shared/api/functions';
+import { routeList, type RouteSpec } from '#shared/api/routes';
 import { Problem, problemBody } from '#shared/problem';
-import { MAX_BODY_BYTES } from '#shared/http/api';
+import { MAX_BODY_BYTES } from '#shared/edge/http';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -140,7 +141,7 @@ function claimsAsGatewayDoes(payload: Record<string, unknown>): Record<string, s
 }
 
 export interface AdapterDeps {
-  handlerFor(fn: FunctionName): Promise<LambdaHandler>;
+  handlerFor(fn: HttpFunctionName): Promise<LambdaHandler>;
   /** Verifies as the route's authorizer would deployed: `staff` on operator routes, `players` elsewhere. */
   verifyToken(token: string, authorizer: 'players' | 'staff'): Promise<Record<string, unknown>>;
   nowMs(): number;

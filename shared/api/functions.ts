@@ -128,7 +128,11 @@ export type FunctionName = keyof typeof functionTable;
 
 export const functionList = (): Array<[FunctionName, FunctionSpec]> => Object.entries(functionTable) as Array<[FunctionName, FunctionSpec]>;
 
+/** The scheduled functions (shared/edge/job.ts `jobFunction`). */
 export type JobName = { [K in FunctionName]: (typeof functionTable)[K] extends { schedule: Schedule } ? K : never }[FunctionName];
+
+/** The functions behind the HTTP API: neither scheduled nor consuming events (each serves its group of shared/api/routes.ts). */
+export type HttpFunctionName = { [K in FunctionName]: (typeof functionTable)[K] extends { schedule: Schedule } | { consumes: object } ? never : K }[FunctionName];
 
 /** The scheduled functions, each with its schedule. */
 export const jobList = (): Array<[JobName, FunctionSpec & { schedule: Schedule }]> =>

@@ -6,7 +6,7 @@
  * Only the `meta` function and `npm run docs:api` import it.
  */
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { Problem } from '#shared/api/responses';
+import { ProblemDocument } from '#shared/api/responses';
 import { routeDocs, type RouteDoc } from '#shared/api/routeDocs';
 import { routes, type OperationId, type RouteSpec } from '#shared/api/routes';
 import { PROBLEM_EXTENSIONS, PROBLEMS, type ProblemCode } from '#shared/problem';
@@ -31,7 +31,7 @@ export function problemSchema(code: ProblemCode): z.ZodMiniType {
   if (!schema) {
     const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodMiniObject>>)[code];
     const { status, title, detail } = PROBLEMS[code];
-    schema = z.extend(Problem, { status: z.literal(status), code: z.literal(code), ...extension?.shape }).register(z.globalRegistry, { id: problemComponentName(code), description: `${title}: ${detail}` });
+    schema = z.extend(ProblemDocument, { status: z.literal(status), code: z.literal(code), ...extension?.shape }).register(z.globalRegistry, { id: problemComponentName(code), description: `${title}: ${detail}` });
     byCode.set(code, schema);
   }
   return schema;
@@ -59,7 +59,7 @@ const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } }
 const withRetryAfter = (status: string) => (status === '429' || status === '503' ? { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } : {});
 
 function problemResponse(description: string, codes: ProblemCode[] | null, status: string): Record<string, unknown> {
-  const schemas = codes ? codes.map(problemSchema) : [Problem];
+  const schemas = codes ? codes.map(problemSchema) : [ProblemDocument];
   const content: Record<string, unknown> = { [PROBLEM_JSON]: { schema: schemas.length === 1 ? schemas[0] : z.union(schemas) } };
   if (status === '401') content['application/json'] = { schema: GatewayMessage };
   return { description, headers: { ...requestId, ...withRetryAfter(status) }, content };
@@ -69,7 +69,7 @@ function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<s
   const where = `${r.method} ${r.path} (${operationId})`;
   const responses: Record<string, unknown> = {};
   for (const [status, resp] of Object.entries(doc.responses)) {
-    if (resp.schema === Problem) responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
+    if (resp.schema === ProblemDocument) responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
     else responses[status] = { description: resp.description, headers: requestId, ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}) };
   }
   if (r.auth !== 'none') {

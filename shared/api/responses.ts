@@ -52,7 +52,7 @@ const ageBand = z.union([z.literal(0), z.literal(8), z.literal(16), z.literal(18
   z.meta({ description: 'Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult)' }),
 );
 
-export const Problem = z
+export const ProblemDocument = z
   .looseObject({
     type: z.string(),
     title: z.string(),

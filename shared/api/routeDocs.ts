@@ -2,7 +2,7 @@
  * What the OpenAPI document says about each route (shared/api/routes.ts), by operation id: its
  * summary and its responses (a description, and the response body's schema from
  * shared/api/responses.ts). The type makes every route documented, and nothing else; each
- * operation's reply is typed by its documented responses (shared/http/api.ts `Operations`, a type
+ * operation's reply is typed by its documented responses (shared/edge/http.ts `Operations`, a type
  * import that puts nothing into a bundle). Only the
  * document's generator (shared/api/openapi.ts: the `meta` function and `npm run docs:api`) imports
  * this module, so no function that handles requests carries any of it.
@@ -21,14 +21,14 @@ export interface RouteDoc {
 
 // Routes whose operation writes in a DynamoDB transaction: a conflict that outlasts the storage
 // client's retries (shared/storage/dynamo.ts) answers this, never a 500.
-const contention = { description: 'write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again', schema: r.Problem };
+const contention = { description: 'write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again', schema: r.ProblemDocument };
 
 // Every route that takes a credential may answer unknown_game: the token's `game` claim names a game
-// this deployment is not configured for (shared/http/api.ts; a token without one is for the first
+// this deployment is not configured for (shared/edge/http.ts; a token without one is for the first
 // configured game). Routes for one kind of credential answer forbidden to the other kind.
 const UNKNOWN_GAME = "unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)";
-const unknownGame = { description: UNKNOWN_GAME, schema: r.Problem };
-const refusedCredential = (kind: 'player' | 'server' | 'operator') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: r.Problem });
+const unknownGame = { description: UNKNOWN_GAME, schema: r.ProblemDocument };
+const refusedCredential = (kind: 'player' | 'server' | 'operator') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument });
 
 export const routeDocs = {
   health: {
@@ -45,21 +45,21 @@ export const routeDocs = {
   },
   openidConfiguration: {
     summary: "The publisher-keys issuer's OpenID configuration (deployed with playguard:publisherKeys): where API Gateway's authorizer finds the keys player and server tokens are signed with",
-    responses: { 200: { description: 'issuer and jwks_uri', schema: r.OpenIdConfiguration }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.Problem } },
+    responses: { 200: { description: 'issuer and jwks_uri', schema: r.OpenIdConfiguration }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.ProblemDocument } },
   },
   publisherJwks: {
     summary: "The publisher's public signing keys (RS256, each with its kid), as `npm run keys` wrote them",
-    responses: { 200: { description: 'JWKS', schema: r.PublisherJwks }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.Problem } },
+    responses: { 200: { description: 'JWKS', schema: r.PublisherJwks }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.ProblemDocument } },
   },
   submitIdentity: {
     summary: 'Submit real-name information',
     responses: {
       200: { description: 'Verified, or pending (the national system answered "in progress"; the gateway finishes it later)', schema: r.IdentitySubmitted },
       403: refusedCredential('player'),
-      409: { description: 'identity_already_bound', schema: r.Problem },
-      422: { description: 'invalid_id_number or identity_rejected', schema: r.Problem },
-      429: { description: 'rate_limited or write_contention (with Retry-After)', schema: r.Problem },
-      503: { description: 'upstream_unavailable (with Retry-After)', schema: r.Problem },
+      409: { description: 'identity_already_bound', schema: r.ProblemDocument },
+      422: { description: 'invalid_id_number or identity_rejected', schema: r.ProblemDocument },
+      429: { description: 'rate_limited or write_contention (with Retry-After)', schema: r.ProblemDocument },
+      503: { description: 'upstream_unavailable (with Retry-After)', schema: r.ProblemDocument },
     },
   },
   readIdentity: {
@@ -70,15 +70,15 @@ export const routeDocs = {
     summary: "Every account bound to this account's identity (its person), the earliest binding first",
     responses: {
       200: { description: 'The accounts, with when each was bound, its last login and games', schema: r.PersonAccounts },
-      403: { description: `identity_required (this account has no verified identity), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      403: { description: `identity_required (this account has no verified identity), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
     },
   },
   unbindMyAccount: {
     summary: 'Unbind an account bound to the same identity after this one (its identity becomes none; a live session of it ends and is reported; an audit entry is kept)',
     responses: {
       204: { description: 'Unbound' },
-      403: { description: `forbidden (that account was bound before this one, or is this one), identity_required (this account has no verified identity), or ${UNKNOWN_GAME}`, schema: r.Problem },
-      404: { description: 'not_found (no account of that id is bound to this identity)', schema: r.Problem },
+      403: { description: `forbidden (that account was bound before this one, or is this one), identity_required (this account has no verified identity), or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      404: { description: 'not_found (no account of that id is bound to this identity)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -86,9 +86,9 @@ export const routeDocs = {
     summary: 'Log in to play',
     responses: {
       201: { description: 'Session started; null remaining/endsAt means no limit applies', schema: r.SessionStarted },
-      403: { description: `identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
-      409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: r.Problem },
-      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.Problem },
+      403: { description: `identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: r.ProblemDocument },
+      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -97,8 +97,8 @@ export const routeDocs = {
     responses: {
       200: { description: 'What the client must do, and when to call next', schema: r.HeartbeatAnswer },
       403: refusedCredential('player'),
-      404: { description: 'session_not_found', schema: r.Problem },
-      409: { description: 'stale_heartbeat (seq lower than the last one seen)', schema: r.Problem },
+      404: { description: 'session_not_found', schema: r.ProblemDocument },
+      409: { description: 'stale_heartbeat (seq lower than the last one seen)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -116,10 +116,10 @@ export const routeDocs = {
       201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: r.PaymentReserved },
       403: {
         description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required, forbidden (accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
-        schema: r.Problem,
+        schema: r.ProblemDocument,
       },
-      409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: r.Problem },
-      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.Problem },
+      409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: r.ProblemDocument },
+      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -128,8 +128,8 @@ export const routeDocs = {
     responses: {
       200: { description: 'Committed', schema: r.PaymentState },
       403: unknownGame,
-      404: { description: 'order_not_found', schema: r.Problem },
-      409: { description: 'order_expired (the reservation had been released)', schema: r.Problem },
+      404: { description: 'order_not_found', schema: r.ProblemDocument },
+      409: { description: 'order_expired (the reservation had been released)', schema: r.ProblemDocument },
     },
   },
   cancelPayment: {
@@ -137,8 +137,8 @@ export const routeDocs = {
     responses: {
       200: { description: 'Cancelled', schema: r.PaymentState },
       403: unknownGame,
-      404: { description: 'order_not_found', schema: r.Problem },
-      409: { description: 'order_conflict (the order was already committed)', schema: r.Problem },
+      404: { description: 'order_not_found', schema: r.ProblemDocument },
+      409: { description: 'order_conflict (the order was already committed)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -147,7 +147,7 @@ export const routeDocs = {
     responses: {
       200: { description: 'Recorded; a failed or expired challenge puts the account under minor rules', schema: r.ChallengeState },
       403: refusedCredential('server'),
-      404: { description: 'challenge_not_found', schema: r.Problem },
+      404: { description: 'challenge_not_found', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -167,16 +167,16 @@ export const routeDocs = {
     summary: 'An account for compliance staff: status, age band, risk flags, recent sessions, payments, audit entries. Query `reason` (1–200 characters) is required; the access is logged before anything is returned',
     responses: {
       200: { description: 'The account (the access-log entry was written first)', schema: r.AdminAccount },
-      400: { description: 'invalid_request (reason missing, empty or over 200 characters)', schema: r.Problem },
+      400: { description: 'invalid_request (reason missing, empty or over 200 characters)', schema: r.ProblemDocument },
       403: refusedCredential('operator'),
-      404: { description: 'not_found (nothing is stored about this account; the access is still logged)', schema: r.Problem },
+      404: { description: 'not_found (nothing is stored about this account; the access is still logged)', schema: r.ProblemDocument },
     },
   },
   adminAccessLog: {
     summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days). Reading it is itself written to the log first (action `access_log_read`, account `*`, reason the days read as `from/to`)',
     responses: {
       200: { description: 'Entries oldest first, this read\'s own among them when the range holds today; they cannot be changed or deleted and are kept three years', schema: r.AccessLog },
-      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days)', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days)', schema: r.ProblemDocument },
       403: refusedCredential('operator'),
     },
   },
@@ -185,22 +185,22 @@ export const routeDocs = {
     responses: {
       200: { description: 'corrected (live sessions ended with reason identity_corrected; the next login is under the new age) or unchanged', schema: r.IdentityCorrected },
       202: { description: 'awaiting_operator: the new identity is older; the account stays under the current (stricter) one until an operator applies it', schema: r.IdentityCorrected },
-      403: { description: `identity_required (no verified identity to correct), forbidden or ${UNKNOWN_GAME}`, schema: r.Problem },
-      422: { description: 'invalid_id_number or identity_rejected', schema: r.Problem },
+      403: { description: `identity_required (no verified identity to correct), forbidden or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      422: { description: 'invalid_id_number or identity_rejected', schema: r.ProblemDocument },
       429: contention,
-      503: { description: 'upstream_unavailable (with Retry-After)', schema: r.Problem },
+      503: { description: 'upstream_unavailable (with Retry-After)', schema: r.ProblemDocument },
     },
   },
   adminCorrections: {
     summary: 'Looser identity corrections waiting for an operator. Query `reason` (1–200 characters) is required; the access is logged first',
-    responses: { 200: { description: 'Oldest first', schema: r.Corrections }, 400: { description: 'invalid_request (reason missing or too long)', schema: r.Problem }, 403: refusedCredential('operator') },
+    responses: { 200: { description: 'Oldest first', schema: r.Corrections }, 400: { description: 'invalid_request (reason missing or too long)', schema: r.ProblemDocument }, 403: refusedCredential('operator') },
   },
   adminDecideCorrection: {
     summary: "Apply or refuse an account's waiting identity correction, with a reason (logged before anything changes)",
     responses: {
       200: { description: 'Applied (live sessions ended; the next login is under the new age) or refused', schema: r.CorrectionDecided },
       403: refusedCredential('operator'),
-      404: { description: 'not_found (no correction waiting for this account; the access is still logged)', schema: r.Problem },
+      404: { description: 'not_found (no correction waiting for this account; the access is still logged)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -209,75 +209,75 @@ export const routeDocs = {
     responses: {
       200: { description: 'Asked before: the same wardId (a fresh code while still pending)', schema: r.WardLink },
       201: { description: 'Link pending until the ward confirms the code from one of its accounts; a pending link can only tighten', schema: r.WardLink },
-      403: { description: `guardian_not_eligible (only a verified adult can be a guardian), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
-      404: { description: 'ward_not_found: no verified minor has that name and number (the same answer for a wrong name and an unknown number)', schema: r.Problem },
-      422: { description: 'invalid_id_number', schema: r.Problem },
-      429: { description: 'rate_limited (5 failed look-ups in a Beijing day; Retry-After until the next Beijing day) or write_contention', schema: r.Problem },
+      403: { description: `guardian_not_eligible (only a verified adult can be a guardian), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      404: { description: 'ward_not_found: no verified minor has that name and number (the same answer for a wrong name and an unknown number)', schema: r.ProblemDocument },
+      422: { description: 'invalid_id_number', schema: r.ProblemDocument },
+      429: { description: 'rate_limited (5 failed look-ups in a Beijing day; Retry-After until the next Beijing day) or write_contention', schema: r.ProblemDocument },
     },
   },
   listWards: {
     summary: "Guardian: the guardian's wards and this guardian's controls",
-    responses: { 200: { description: 'Wards, oldest link first', schema: r.Wards }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem } },
+    responses: { 200: { description: 'Wards, oldest link first', schema: r.Wards }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument } },
   },
   setWardControls: {
     summary: "Guardian: change this guardian's controls (what applies is the strictest of the law, the publisher's policy and every guardian's)",
     responses: {
       200: { description: "This guardian's controls; they apply from the next request on (a live session's next heartbeat)", schema: r.GuardianControls },
-      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
-      404: { description: "ward_not_found (unknown wardId, or another guardian's)", schema: r.Problem },
+      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: "ward_not_found (unknown wardId, or another guardian's)", schema: r.ProblemDocument },
       429: contention,
     },
   },
   unlinkWard: {
     summary: "Guardian: end this guardian's link and controls",
-    responses: { 204: { description: 'Ended' }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem }, 404: { description: 'ward_not_found', schema: r.Problem }, 429: contention },
+    responses: { 204: { description: 'Ended' }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument }, 404: { description: 'ward_not_found', schema: r.ProblemDocument }, 429: contention },
   },
   wardActivity: {
     summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, 2000-01-01 … 2099-12-31, both included, at most 92 days); confirmed links only",
     responses: {
       200: { description: 'Sessions started and payments reserved in the range, oldest first, with totals (played seconds; committed fen)', schema: r.Activity },
-      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 92 days)', schema: r.Problem },
-      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
-      404: { description: 'ward_not_found', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 92 days)', schema: r.ProblemDocument },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: 'ward_not_found', schema: r.ProblemDocument },
     },
   },
   exportWardData: {
     summary: "Guardian: everything the gateway holds about the ward, over all of the ward's accounts (confirmed links only)",
     responses: {
       200: { description: 'The export of GET /v1/me/data over every account of the ward (records together, `accounts` lists each account)', schema: r.WardData },
-      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
-      404: { description: 'ward_not_found', schema: r.Problem },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: 'ward_not_found', schema: r.ProblemDocument },
     },
   },
   eraseWardData: {
     summary: "Guardian: erase every account of the ward (confirmed links only); the person and every guardian link go with the last",
     responses: {
       200: { description: 'Erased, as DELETE /v1/me for each account: what the law still needs is listed in retained', schema: r.Erasure },
-      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
-      404: { description: 'ward_not_found', schema: r.Problem },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: 'ward_not_found', schema: r.ProblemDocument },
       429: contention,
     },
   },
   listApprovals: {
     summary: "Guardian: payments of the guardian's wards waiting for (or decided by) this guardian",
-    responses: { 200: { description: 'Newest first; kept a day after they expire', schema: r.Approvals }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem } },
+    responses: { 200: { description: 'Newest first; kept a day after they expire', schema: r.Approvals }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument } },
   },
   decideApproval: {
     summary: 'Guardian: approve or decline a payment (once; a decision cannot be changed)',
     responses: {
       200: { description: 'Decided (the same decision again answers the same)', schema: r.ApprovalDecided },
-      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
-      404: { description: 'approval_not_found', schema: r.Problem },
-      409: { description: 'approval_decided (decided otherwise, or expired: with approvalStatus)', schema: r.Problem },
+      403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: 'approval_not_found', schema: r.ProblemDocument },
+      409: { description: 'approval_decided (decided otherwise, or expired: with approvalStatus)', schema: r.ProblemDocument },
     },
   },
   confirmGuardian: {
     summary: "Ward: confirm a guardian's link with its code, from an account bound to the ward's identity before the guardian asked",
     responses: {
       200: { description: 'Confirmed', schema: r.LinkConfirmed },
-      403: { description: `confirmation_not_allowed (this account was bound to the identity after the guardian first asked), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
-      404: { description: 'link_not_found (wrong or expired code, or no verified identity)', schema: r.Problem },
-      429: { description: 'rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention', schema: r.Problem },
+      403: { description: `confirmation_not_allowed (this account was bound to the identity after the guardian first asked), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      404: { description: 'link_not_found (wrong or expired code, or no verified identity)', schema: r.ProblemDocument },
+      429: { description: 'rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention', schema: r.ProblemDocument },
     },
   },
   myGuardians: {
@@ -288,8 +288,8 @@ export const routeDocs = {
     summary: 'Ward: decline a pending (or expired) guardian link; its controls stop applying at once',
     responses: {
       204: { description: 'Declined' },
-      403: { description: `link_confirmed (only its guardian ends a confirmed link), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
-      404: { description: 'link_not_found (no such link of this person, or no verified identity)', schema: r.Problem },
+      403: { description: `link_confirmed (only its guardian ends a confirmed link), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      404: { description: 'link_not_found (no such link of this person, or no verified identity)', schema: r.ProblemDocument },
       429: contention,
     },
   },
@@ -297,7 +297,7 @@ export const routeDocs = {
     summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
     responses: {
       200: { description: 'The days with any activity, and the week distribution of minors\' play', schema: r.Stats },
-      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days; gameId empty or over 64 characters)', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days; gameId empty or over 64 characters)', schema: r.ProblemDocument },
       403: refusedCredential('operator'),
     },
   },
@@ -305,7 +305,7 @@ export const routeDocs = {
     summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` (2000–2099) and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
     responses: {
       200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: r.AnnualReport },
-      400: { description: 'invalid_request (year missing, not four digits or outside 2000–2099; gameId empty or over 64 characters)', schema: r.Problem },
+      400: { description: 'invalid_request (year missing, not four digits or outside 2000–2099; gameId empty or over 64 characters)', schema: r.ProblemDocument },
       403: refusedCredential('operator'),
     },
   },
@@ -318,7 +318,7 @@ export const routeDocs = {
     responses: {
       200: { description: 'Queued again', schema: r.DeadLetterRetried },
       403: refusedCredential('operator'),
-      404: { description: 'not_found (no dead letter has this id, or it was already retried)', schema: r.Problem },
+      404: { description: 'not_found (no dead letter has this id, or it was already retried)', schema: r.ProblemDocument },
     },
   },
   adminCalendar: {
@@ -331,6 +331,6 @@ export const routeDocs = {
   },
   consoleAsset: {
     summary: "A file of the operators' web console (app.js, app.css, index.html), or its sign-in settings (config.json: the staff issuer, the console's client id, the audience and scope it asks for)",
-    responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.Problem } },
+    responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.ProblemDocument } },
   },
 } satisfies { [K in OperationId]: RouteDoc };

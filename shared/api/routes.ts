@@ -7,16 +7,14 @@
  * others.
  *
  * A function's handler is built from its own group (`httpFunction(sessionsRoutes, {…})`,
- * shared/http/api.ts). The groups are plain objects and `routes` is marked pure, so esbuild keeps
+ * shared/edge/http.ts). The groups are plain objects and `routes` is marked pure, so esbuild keeps
  * only the group a function imports, with the schemas it names: no function carries another's routes,
  * and none the documentation or the OpenAPI generator (only `meta` imports those, for
  * GET /openapi.json).
  */
+import type { HttpFunctionName } from '#shared/api/functions';
 import * as s from '#shared/api/schemas';
 import type * as z from '#shared/zod';
-
-/** One Lambda function per capability (functions/<name>.ts). */
-export type FunctionName = 'meta' | 'identity' | 'sessions' | 'payments' | 'challenges' | 'privacy' | 'admin' | 'guardians' | 'console';
 
 /**
  * none: public; player/server/operator: that kind of credential only; account: a player or a game
@@ -27,7 +25,8 @@ export type Auth = 'none' | 'player' | 'server' | 'account' | 'operator';
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
-  fn: FunctionName;
+  /** The function that serves it (shared/api/functions.ts). */
+  fn: HttpFunctionName;
   auth: Auth;
   body?: z.ZodMiniType;
   /** One schema per `{name}` in `path`: checked at the edge before the operation runs. */
@@ -37,7 +36,7 @@ export interface RouteSpec {
 }
 
 /** One function's routes, by operation id. */
-export type Routes<F extends FunctionName = FunctionName> = Record<string, RouteSpec & { fn: F }>;
+export type Routes<F extends HttpFunctionName = HttpFunctionName> = Record<string, RouteSpec & { fn: F }>;
 
 export const metaRoutes = {
   health: { method: 'GET', path: '/health', fn: 'meta', auth: 'none' },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { routeList } from '#shared/api/routes';
-import { callerFromClaims } from '#shared/http/api';
+import { callerFromClaims } from '#shared/edge/http';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_STAFF_AUDIENCE, DEV_STAFF_ISSUER } from '#infra/local/devAuth';
 import { deployed, useGateway } from '#test/support/gateway';
 

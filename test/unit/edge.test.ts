@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '#shared/api/openapi';
 import { routeList, routes } from '#shared/api/routes';
 import { PaymentReservation } from '#shared/api/schemas';
-import { callerFromClaims, httpFunction } from '#shared/http/api';
+import { callerFromClaims, httpFunction } from '#shared/edge/http';
 import { Problem, PROBLEMS, problemBody } from '#shared/problem';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 
