@@ -41,7 +41,7 @@ let taps: Array<(line: string) => void> = [];
 
 /**
  * Listens to every line as it is written, whatever the sink: the local runner reads figure events
- * here as CloudWatch Logs' subscription filter does deployed (infra/stack.ts).
+ * here as CloudWatch Logs' subscription filter does deployed (infra/stack/functions.ts).
  */
 export function tapLog(listener: (line: string) => void): () => void {
   taps = [...taps, listener];
@@ -93,7 +93,7 @@ export function metric(name: string, value = 1, dimensions: Record<string, strin
 /**
  * Figure events: what an operator's figures count that no stored item records — a refused login or
  * payment writes nothing, and an export only reads. One log line, no request: deployed, a
- * subscription filter on `$.stat` hands these lines to the stats aggregator (infra/stack.ts);
+ * subscription filter on `$.stat` hands these lines to the stats aggregator (infra/stack/functions.ts);
  * locally the runner taps them (infra/local/gateway.ts). Never personal data: a game, a code, a time.
  */
 export type StatEvent =

@@ -1,5 +1,5 @@
 /**
- * What feeds the stats aggregator locally, as AWS feeds it deployed (infra/stack.ts):
+ * What feeds the stats aggregator locally, as AWS feeds it deployed (infra/stack/functions.ts):
  *
  * - the table's change stream: DynamoDB Local serves the DynamoDB Streams API at its own endpoint;
  *   this reads every shard from where it left off (TRIM_HORIZON the first time) and hands the

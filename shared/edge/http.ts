@@ -104,7 +104,7 @@ function authorize(route: RouteSpec, event: Event): Caller | null {
   const credential = credentialOf(event.requestContext.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
   if (!credential) throw new Problem('unauthorized');
   // The kind first: deployed, API Gateway refuses a player on a server-only route before any
-  // function runs (infra/stack.ts authorizationScopes), whatever its game.
+  // function runs (infra/stack/api.ts authorizationScopes), whatever its game.
   // `account` routes take a player or a game server, never an operator; `operator` routes only an
   // operator (deployed, also API Gateway's authorizationScopes ['operator']).
   const accepted = route.auth === 'account' ? credential.kind !== 'operator' : route.auth === credential.kind;

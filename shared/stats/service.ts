@@ -63,7 +63,7 @@ export function itemChangeOf(record: StreamRecord): ItemChange | null {
 
 /**
  * Stores the records' effects once each; the self-check (minors' seconds outside the allowed
- * windows) also becomes a metric, which an alarm watches (infra/stack.ts).
+ * windows) also becomes a metric, which an alarm watches (infra/stack/observability.ts).
  */
 async function countOnce(deps: StatsDeps, records: CountedRecord[]): Promise<{ counted: number; repeated: number }> {
   if (!records.length) return { counted: 0, repeated: 0 };

@@ -72,7 +72,7 @@ describe('the stats aggregator', () => {
     } finally {
       useLogSink((line) => process.stdout.write(line + '\n'));
     }
-    // The self-check becomes a metric (alarmed, infra/stack.ts), once: not again for the replay.
+    // The self-check becomes a metric (alarmed, infra/stack/observability.ts), once: not again for the replay.
     expect(lines.filter((l) => l.includes('"MinorSecondsOutsideWindows":')).map((l) => JSON.parse(l).MinorSecondsOutsideWindows)).toEqual([1200]);
     const v = figuresView((await repo.days('2026-12-04', '2026-12-04'))[0]!.figures);
     expect(v.logins.minor).toBe(2);
