@@ -58,7 +58,8 @@ export const PROBLEMS = {
 export type ProblemCode = keyof typeof PROBLEMS;
 
 /**
- * The extension members each code carries besides the standard ones (RFC 9457 §3.2), written once.
+ * The extension members each code carries besides the standard ones (RFC 9457 §3.2), with what each
+ * means, written once.
  * The OpenAPI document declares them per response (shared/api/openapi.ts), the client types
  * `PlayGuardProblem` with them (shared/client/), test/unit/problemExtensions.test.ts holds them to
  * every `new Problem(…)` of the source, and test/e2e/client.test.ts to what the gateway sends. A
@@ -68,7 +69,9 @@ export type ProblemCode = keyof typeof PROBLEMS;
  */
 export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
   invalid_request: z.object({
-    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string(), in: z.optional(z.string()).check(z.meta({ description: '"path" for a path parameter' })) }))),
+    errors: z
+      .optional(z.array(z.object({ path: z.string(), message: z.string(), in: z.optional(z.string()).check(z.meta({ description: '"path" or "query" for a path or query parameter; absent for the body' })) })))
+      .check(z.meta({ description: 'What was wrong: `path` names the field (empty for the whole body), `message` says why, and `in` is `"path"` or `"query"` for a path or query parameter. The submitted value is never echoed.' })),
   }),
   play_time_restricted: z.object({
     nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' })),
@@ -82,21 +85,23 @@ export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
     approvalId: z.string().check(z.meta({ description: 'The approval the guardian answers (GET /v1/guardian/approvals)' })),
     expiresAt: z.string().check(z.meta({ description: 'When the approval lapses (30 minutes after it was requested); retrying after that asks again' })),
   }),
-  approval_decided: z.object({ approvalStatus: z.enum(['approved', 'declined', 'expired']) }),
+  approval_decided: z.object({ approvalStatus: z.enum(['approved', 'declined', 'expired']).check(z.meta({ description: 'How the approval was decided, or that it expired undecided' })) }),
   spending_limit_exceeded: z.object({
     source: z.enum(['law', 'publisher', 'guardian']).check(z.meta({ description: 'Who set the limit: the law, the publisher\'s policy, or a guardian' })),
-    limit: z.enum(['age', 'single', 'daily', 'monthly']),
+    limit: z.enum(['age', 'single', 'daily', 'monthly']).check(z.meta({ description: 'Which limit the payment would break' })),
     limitAmount: z.number().check(z.int(), z.meta({ description: 'That limit, in fen' })),
     remainingAmount: z.number().check(z.int(), z.meta({ description: 'What may still be spent under it, in fen' })),
   }),
   stale_heartbeat: z.object({ lastSeq: z.number().check(z.int(), z.meta({ description: 'The highest seq already counted for this session' })) }),
-  order_conflict: z.object({ orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])) }),
-  payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())) }),
-  invalid_id_number: z.object({ reason: z.enum(['format', 'region', 'birth_date', 'check_digit', 'national_system']) }),
+  order_conflict: z.object({ orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])).check(z.meta({ description: 'The state the order is really in' })) }),
+  payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'The largest body accepted, in bytes' })) }),
+  invalid_id_number: z.object({
+    reason: z.enum(['format', 'region', 'birth_date', 'check_digit', 'national_system']).check(z.meta({ description: "Which check failed; `national_system` when the national system refused the number's format" })),
+  }),
   challenge_required: z.object({
-    challengeId: z.string(),
-    challengeKind: z.literal('face'),
-    signal: z.enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts']),
+    challengeId: z.string().check(z.meta({ description: 'The challenge to answer with `POST /v1/challenges/{challengeId}/result`' })),
+    challengeKind: z.literal('face').check(z.meta({ description: 'What the publisher must check' })),
+    signal: z.enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts']).check(z.meta({ description: 'The risk signal that fired' })),
   }),
 }) satisfies { [C in ProblemCode]?: z.ZodMiniObject })();
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_REFERENCE_PATH, anchor, clean, renderApiReference } from '#infra/cli/apiReference';
 import { routeList } from '#shared/api/routes';
-import { PROBLEMS } from '#shared/problem';
+import { PROBLEM_EXTENSIONS, PROBLEMS } from '#shared/problem';
 
 let rendered = '';
 // One TypeScript program over the source: several seconds on a 2-core machine.
@@ -24,6 +24,14 @@ describe('docs/api.md', () => {
   it('lists every route and every problem code', () => {
     for (const [, route] of routeList()) expect(rendered).toContain(`### ${route.method} ${route.path}\n`);
     for (const [code, p] of Object.entries(PROBLEMS)) expect(rendered).toContain(`| \`${code}\` | ${p.status} |`);
+  });
+
+  it("says what every problem's extension member means, from the catalogue (PROBLEM_EXTENSIONS)", () => {
+    const section = rendered.slice(rendered.indexOf('### Extension members'), rendered.indexOf('\n### ', rendered.indexOf('### Extension members') + 1));
+    const rows = section.split('\n').filter((l) => /^\| `\w+` \| `\w+` \|/.test(l));
+    const declared = Object.entries(PROBLEM_EXTENSIONS).flatMap(([code, s]) => Object.keys(s.shape).map((m) => `${code}.${m}`));
+    expect(rows.map((r) => r.split(' | ').slice(0, 2).map((c) => c.replace(/[|` ]/g, '')).join('.')).sort()).toEqual(declared.sort());
+    expect(rows.filter((r) => r.endsWith('| — |'))).toEqual([]);
   });
 
   it('names no document outside the repository', () => {
