@@ -19,20 +19,28 @@ import { adulthoodStarts, ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, formatBeijing } from '#shared/domain/beijingTime';
 import { applyPatch, NO_CONTROLS, type ControlsPatch } from '#shared/domain/guardianControls';
 import { parseIdNumber } from '#shared/domain/idNumber';
-import { sessionGuardians } from '#shared/domain/sessionRules';
+import { sessionGuardians, type SessionGuardians } from '#shared/domain/sessionRules';
 import { copyOf, GuardianshipChanged, linkStatus, type Approval, type AskedRecord, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
-import { confirmCodeHash, identityHash, nameKeyOf, wardIdOf } from '#shared/identity/keys';
-import type { IdentityRepository } from '#shared/identity/repository';
+import { confirmCodeHash, identityHash, nameKeyOf, wardIdOf } from '#shared/storage/keyedHashes';
 import { metric } from '#shared/log';
 import { Problem } from '#shared/problem';
-import type { SessionRepository } from '#shared/sessions/repository';
+
+/** What guardians read of a person. */
+interface Person {
+  status: 'pending' | 'verified' | 'rejected';
+  birthDate: string;
+  nameKey?: string | undefined;
+  accounts: string[];
+}
 
 export interface GuardianDeps {
   repo: GuardianRepository;
   accounts: Pick<AccountRepository, 'get' | 'copyGuardianship'>;
-  identities: Pick<IdentityRepository, 'get'>;
-  sessions: Pick<SessionRepository, 'applyGuardianRules'>;
+  /** The person by its identity hash (shared/identity/repository.ts `get`): a ward is a verified minor, found by name and ID number. */
+  identities: { get(identityHash: string): Promise<Person | null> };
+  /** The ward's live sessions get each change (shared/sessions/repository.ts `applyGuardianRules`): false when one is no longer live. */
+  sessions: { applyGuardianRules(sessionId: string, guardian: SessionGuardians): Promise<boolean> };
   /** Webhook events (`guardian.ward_erased`); null or absent when webhooks are off. */
   notifications?: Pick<NotificationOutbox, 'eventPart'> | null | undefined;
   pepper: string;

@@ -34,7 +34,7 @@ export interface IdentityRecord {
   accounts: string[];
   submittedAt: number;
   updatedAt: number;
-  /** Keyed hash of the verified name with the ID number (shared/identity/keys.ts `nameKeyOf`). */
+  /** Keyed hash of the verified name with the ID number (shared/storage/keyedHashes.ts `nameKeyOf`). */
   nameKey?: string;
 }
 

@@ -10,7 +10,7 @@ import { beijingDate } from '#shared/domain/beijingTime';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import { Problem } from '#shared/problem';
 import { log, metric } from '#shared/log';
-import { identityHash, nameKeyOf, seal, unseal } from '#shared/identity/keys';
+import { identityHash, nameKeyOf, seal, unseal } from '#shared/storage/keyedHashes';
 import type { AccountRepository } from '#shared/accounts/repository';
 import { AccountBoundElsewhere, BindingRaced, type Binding, type IdentityRepository, type PendingCheck } from '#shared/identity/repository';
 import type { NotificationOutbox } from '#shared/notifications/outbox';

@@ -10,7 +10,7 @@ import type { Calendar } from '#shared/domain/calendar';
 import { playTimeRuleDetail, type PlayPolicy } from '#shared/domain/playPolicy';
 import type { PlayDecision } from '#shared/domain/playTime';
 import { Problem } from '#shared/problem';
-import { deviceHash } from '#shared/identity/keys';
+import { deviceHash } from '#shared/storage/keyedHashes';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
 import { ageOn } from '#shared/domain/age';
 import { DEFAULT_GAME_ID, type Game } from '#shared/settings';

@@ -10,7 +10,7 @@ import { ageBandOf, ageOn } from '#shared/domain/age';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import type { AccountRecord } from '#shared/accounts/repository';
-import { identityHash, nameKeyOf } from '#shared/identity/keys';
+import { identityHash, nameKeyOf } from '#shared/storage/keyedHashes';
 import { AccountBoundElsewhere, BindingRaced } from '#shared/identity/repository';
 import type { IdentityDeps } from '#shared/identity/service';
 import { log, metric } from '#shared/log';

@@ -10,7 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identityHash } from '#shared/identity/keys';
+import { identityHash } from '#shared/storage/keyedHashes';
 import { pollPendingIdentities, readIdentity, submitIdentity, type IdentityDeps } from '#shared/identity/service';
 import { NppaClient } from '#shared/nppa/client';
 import { NppaSimulator } from '#infra/local/nppaSimulator';

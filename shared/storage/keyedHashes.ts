@@ -1,6 +1,8 @@
 /**
- * Keyed hashes: the table never holds an ID number or a device id in clear (docs/rules.md §5,
- * docs/design.md). HMAC-SHA-256 with the pepper from Secrets Manager.
+ * Keyed hashes: the table never holds an ID number, a name or a device id in clear (docs/rules.md
+ * §5, docs/design.md): the keys of persons and devices, a verified name's hash, a guardian's opaque
+ * ward ids and confirmation codes, and the sealed submission. HMAC-SHA-256 with the pepper from
+ * Secrets Manager.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
