@@ -1,5 +1,5 @@
 /**
- * The client (shared/client/) against a scripted fake fetch, with vitest's fake timers driving the
+ * The client (packages/client, as built: @playguard/client) against a scripted fake fetch, with vitest's fake timers driving the
  * heartbeat loop: the server-chosen rhythm, seq, warnings, the end of play with the next window,
  * lost answers (same seq again), Retry-After, takeover, one loop per session, the tab coming back,
  * logout, and problem documents as typed errors. Every expectation is an exact value.
@@ -17,8 +17,8 @@ import {
   type PlayGuardSession,
   type SessionEvents,
   type Timers,
-} from '#shared/client/index';
-import { FALLBACK } from '#shared/client/http';
+} from '@playguard/client';
+import { FALLBACK } from '@playguard/client';
 import { PROBLEMS, problemBody } from '#shared/problem';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; raw?: string } | 'lost' | 'hang';
@@ -442,7 +442,7 @@ describe('problems as typed errors', () => {
   });
 
   it('uses the catalogue\'s own details for those', () => {
-    for (const [status, [code, detail]] of Object.entries(FALLBACK)) expect([Number(status), detail]).toEqual([PROBLEMS[code].status, PROBLEMS[code].detail]);
+    for (const [status, [code, detail]] of Object.entries(FALLBACK)) expect([Number(status), detail]).toEqual([PROBLEMS[code as keyof typeof PROBLEMS].status, PROBLEMS[code as keyof typeof PROBLEMS].detail]);
   });
 
   it('never lets an extension member overwrite the error\'s own members', async () => {
