@@ -10,11 +10,15 @@
  *   (shared/problem.ts `PROBLEMS`, the source the OpenAPI document's problems are built from), and the
  *   details the client falls back on for an answer that is not a problem document;
  * - packages/unity/Runtime/ProblemCode.g.cs — the same codes as a C# enum with their wire names and
- *   statuses, and the same fallback details.
+ *   statuses, and the same fallback details;
+ * - the .meta file Unity needs beside every file and folder of packages/unity it imports (an
+ *   installed package is read-only, so Unity cannot write them): GUIDs derived from the path, so they
+ *   stay the same from run to run.
  *
  * test/unit/clientsGenerated.test.ts fails when any of them is not what this renders now.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -199,9 +203,36 @@ function renderCSharp(): string {
   return out.join('\n');
 }
 
+const UNITY = join(ROOT, 'packages/unity');
+
+function importer(path: string, folder: boolean): string {
+  if (folder) return 'folderAsset: yes\nDefaultImporter';
+  if (path.endsWith('.cs')) return 'MonoImporter';
+  if (path.endsWith('.asmdef')) return 'AssemblyDefinitionImporter';
+  if (path === 'package.json') return 'PackageManifestImporter';
+  if (/\.(md|json|txt)$/.test(path)) return 'TextScriptImporter';
+  return 'DefaultImporter';
+}
+
+/** A .meta for every file and folder Unity imports from packages/unity (not Samples~, Tests~, or the metas themselves). */
+function unityMetas(): Record<string, string> {
+  const metas: Record<string, string> = {};
+  const files = readdirSync(UNITY, { recursive: true, encoding: 'utf8' })
+    .filter((f) => !f.endsWith('.meta') && !/(^|\/)(Samples~|Tests~)(\/|$)/.test(f) && !/(^|\/)\./.test(f))
+    .sort();
+  for (const f of files) {
+    const folder = statSync(join(UNITY, f)).isDirectory();
+    const guid = createHash('md5').update(`playguard:${f}`).digest('hex');
+    const kind = importer(f, folder);
+    const mono = kind === 'MonoImporter' ? '  serializedVersion: 2\n  defaultReferences: []\n  executionOrder: 0\n  icon: {instanceID: 0}\n' : '';
+    metas[join(UNITY, `${f}.meta`)] = `fileFormatVersion: 2\nguid: ${guid}\n${kind}:\n  externalObjects: {}\n${mono}  userData: \n  assetBundleName: \n  assetBundleVariant: \n`;
+  }
+  return metas;
+}
+
 /** Every generated file, by absolute path, as the generator renders it now. */
 export async function renderClientFiles(): Promise<Record<string, string>> {
-  return { [GENERATED.api]: await renderApi(), [GENERATED.problems]: renderProblems(), [GENERATED.csharp]: renderCSharp() };
+  return { [GENERATED.api]: await renderApi(), [GENERATED.problems]: renderProblems(), [GENERATED.csharp]: renderCSharp(), ...unityMetas() };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
