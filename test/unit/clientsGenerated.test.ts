@@ -92,9 +92,20 @@ describe('the operations the clients call', () => {
     const runtime = join(ROOT, 'packages/unity/Runtime');
     const ops = new Set<string>();
     for (const f of readdirSync(runtime).filter((n) => n.endsWith('.cs'))) {
-      for (const m of readFileSync(join(runtime, f), 'utf8').matchAll(/(?:CallAsync|SendAsync)\("(GET|POST|PUT|DELETE)", ("\/v1\/[^,;]*?)(?=, |\);|\)\))/g)) {
+      const text = readFileSync(join(runtime, f), 'utf8');
+      for (const m of text.matchAll(/(?:CallAsync|SendAsync)\("(GET|POST|PUT|DELETE)", (?="\/v1\/)/g)) {
+        // The path expression runs to the call's next top-level comma or closing parenthesis.
+        let depth = 0;
+        let end = m.index + m[0].length;
+        for (; end < text.length; end++) {
+          const c = text[end];
+          if (c === '(') depth++;
+          else if (c === ')' && depth-- === 0) break;
+          else if (c === ',' && depth === 0) break;
+        }
         // "/v1/payments/" + Path(orderId) + "/commit" → /v1/payments/{}/commit
-        ops.add(`${m[1]} ${m[2]!.replace(/"\s*\+\s*[^"]+?\s*\+\s*"/g, '{}').replace(/"\s*\+\s*[^"]+$/, '{}').replace(/"/g, '')}`);
+        const expression = text.slice(m.index + m[0].length, end);
+        ops.add(`${m[1]} ${expression.split('+').map((part) => (part.trim().startsWith('"') ? part.trim().slice(1, -1) : '{}')).join('')}`);
       }
     }
     expect(ops.size).toBeGreaterThanOrEqual(20);
