@@ -27,8 +27,8 @@ export function sources(folder: string, filter: (path: string) => boolean = () =
     .sort();
 }
 
-/** The runtime's sources that compile outside Unity (everything but Runtime/Unity/). */
-export const portableRuntime = (): string[] => sources('Runtime', (f) => !f.includes(`${join('Runtime', 'Unity')}/`));
+/** The runtime's sources outside Unity: all of them (Runtime/Unity/ is wrapped in `#if UNITY_5_3_OR_NEWER`, so it compiles to nothing). */
+export const portableRuntime = (): string[] => sources('Runtime');
 
 /** mcs with the package's language level, warnings as errors; answers the compiler's output. */
 export async function mcs(out: string, files: string[], extra: string[] = []): Promise<string> {
