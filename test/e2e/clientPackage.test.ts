@@ -81,13 +81,13 @@ describe.skipIf(deployed)('the npm tarball in a scratch project', () => {
     const seen = lines(stdout) as Record<string, any>;
     expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true });
     const left = seen.started.remainingSeconds as number;
-    expect(left).toBeGreaterThanOrEqual(595);
+    expect(left).toBeGreaterThanOrEqual(590);
     expect(left).toBeLessThanOrEqual(600);
     // Past the 15-minute mark already: the first heartbeat lands on the 5-minute warning.
     expect({ ...seen.started, sessionId: '…' }).toEqual({ sessionId: '…', gameId: 'default', ageRating: null, belowRating: false, ageBand: 8, minor: true, remainingSeconds: left, endsAt: '2026-12-04T21:00:00+08:00', heartbeatIntervalSeconds: left - 300 });
     const [[firstName, first], [, firstWarn], ...rest] = seen.events as [[string, any], [string, any], ...Array<[string, any]>];
     expect([firstName, first.action, first.seq, first.endsAt, first.nextHeartbeatSeconds]).toEqual(['heartbeat', 'warn', 1, '2026-12-04T21:00:00+08:00', first.remainingSeconds]);
-    expect(first.remainingSeconds).toBeGreaterThanOrEqual(297);
+    expect(first.remainingSeconds).toBeGreaterThanOrEqual(290);
     expect(first.remainingSeconds).toBeLessThanOrEqual(300);
     expect(firstWarn).toEqual(first);
     expect(rest.map(([name, e]) => [name, e.action ?? e.reason])).toEqual([
