@@ -10,7 +10,8 @@ namespace PlayGuard
     /// PlayGuard's place in a Unity scene: a scheduler driven by <c>Update</c> on the main thread
     /// (real time, unaffected by <c>Time.timeScale</c>; works on WebGL, which has no threads), and the
     /// pause and resume of the sessions it tracks when the application is paused (a phone's home
-    /// button, another app in front): no heartbeat while away, one at once on return.
+    /// button, another app in front): no heartbeat while away, one at once on return; and a
+    /// heartbeat at once when the application regains focus (a WebGL tab coming back).
     /// <code>
     /// var pg = new PlayGuardClient(PlayGuardRunner.Options("https://api.example.cn", () => account.TokenAsync()));
     /// var session = PlayGuardRunner.Instance.Track(await pg.StartSessionAsync(deviceId));
@@ -96,6 +97,20 @@ namespace PlayGuard
             sessions.RemoveAll(s => s.State != SessionState.Playing);
             sessions.Add(session);
             return session;
+        }
+
+        /// <summary>
+        /// Focus regained (a WebGL tab or a desktop window coming back, where <c>OnApplicationPause</c>
+        /// may not be called): heartbeat at once, as a browser tab that becomes visible does. Losing
+        /// focus pauses nothing: the game may still be on screen.
+        /// </summary>
+        void OnApplicationFocus(bool focused)
+        {
+            if (!focused) return;
+            now = Time.realtimeSinceStartup;
+            foreach (var session in sessions.ToArray())
+                if (session.State == SessionState.Playing)
+                    (session.Paused ? session.ResumeAsync() : session.BeatAsync()).ContinueWith(t => Debug.LogException(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
         }
 
         void OnApplicationPause(bool paused)
