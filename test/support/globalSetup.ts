@@ -3,25 +3,16 @@
  * Against a deployment (`PLAYGUARD_URL`) there is nothing to start: only the token command is checked.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
-
-const CLIENT = join(import.meta.dirname, '..', '..', 'packages', 'client');
-
-/** Newest modification time of the files under a folder. */
-const newest = (dir: string): number =>
-  readdirSync(dir, { recursive: true, withFileTypes: true }).reduce((m, e) => (e.isFile() ? Math.max(m, statSync(join(e.parentPath, e.name)).mtimeMs) : m), 0);
 
 /**
  * Tests import @playguard/client as a game does, from its build (packages/client/dist). `npm test`
  * builds it first; a single file run after a change to its sources (`npx vitest run …`) builds it here.
  */
 function buildClientIfStale(): void {
-  const built = join(CLIENT, 'dist', 'cjs', 'package.json');
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newest(join(CLIENT, 'src')), statSync(join(CLIENT, 'tsconfig.json')).mtimeMs)) return;
-  execFileSync(process.execPath, [join(CLIENT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'packages', 'client', 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
 }
 
 let dynamo: DynamoLocal | undefined;

@@ -1,7 +1,9 @@
 // `npm run build`: dist/esm (ES modules) and dist/cjs (CommonJS, marked by its own package.json),
 // each with its .d.ts, compiled by TypeScript from src/ with tsconfig.json. Deterministic: the same
-// sources give the same files. Fails on any type error.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// sources give the same files. Fails on any type error. With `--if-stale` (npm pack's prepack) it
+// builds only when dist is missing or older than the sources, so packing never replaces a build
+// that tests are reading.
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -23,6 +25,15 @@ function emit(outDir, overrides) {
     process.stderr.write(format(diagnostics));
     process.exit(1);
   }
+}
+
+if (process.argv.includes('--if-stale')) {
+  const marker = join(HERE, 'dist/cjs/package.json');
+  const newest = Math.max(
+    statSync(configPath).mtimeMs,
+    ...readdirSync(join(HERE, 'src'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs),
+  );
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newest) process.exit(0);
 }
 
 rmSync(join(HERE, 'dist'), { recursive: true, force: true });
