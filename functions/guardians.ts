@@ -4,7 +4,7 @@ import { httpFunction } from '#shared/http/api';
 import { parseQuery } from '#shared/problem';
 import { ActivityQuery } from '#shared/api/schemas';
 import { guardianDeps, privacyDeps } from '#shared/services';
-import { confirmLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
+import { confirmLink, declineLink, decideApproval, eraseWardData, exportWardData, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard, wardActivity } from '#shared/usecases/guardians';
 
 export const handler = httpFunction(guardiansRoutes, {
   linkWard: async (req) => linkWard(await guardianDeps(), req.caller.accountId, req.body, req.nowMs),
@@ -20,5 +20,9 @@ export const handler = httpFunction(guardiansRoutes, {
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   decideApproval: async (req) => ({ status: 200, body: await decideApproval(await guardianDeps(), req.caller.accountId, req.params.approvalId, req.body.approved, req.nowMs) }),
   confirmGuardian: async (req) => ({ status: 200, body: await confirmLink(await guardianDeps(), req.caller.accountId, req.body.code, req.nowMs) }),
-  myGuardians: async (req) => ({ status: 200, body: await myGuardians(await guardianDeps(), req.caller.accountId) }),
+  myGuardians: async (req) => ({ status: 200, body: await myGuardians(await guardianDeps(), req.caller.accountId, req.nowMs) }),
+  declineGuardian: async (req) => {
+    await declineLink(await guardianDeps(), req.caller.accountId, req.params.linkId, req.nowMs);
+    return { status: 204 };
+  },
 });

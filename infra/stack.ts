@@ -1,16 +1,19 @@
 /**
  * The gateway in one account: a customer-managed KMS key, the single table, the NPPA/pepper
- * secret, an HTTP API with the native JWT authorizer, one function per entry of the function table
+ * secret, an HTTP API with two native JWT authorizers (the players' issuer — the publisher's OpenID
+ * provider, or the deployment itself serving the publisher's keys — and the staff issuer, for the
+ * operator routes only), an optional custom domain, one function per entry of the function table
  * (shared/api/functions.ts: grants, environment, timeout, memory and schedule come from there and
  * nowhere else), alarms that notify an SNS topic, and one dashboard.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { DomainName, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -66,6 +69,7 @@ export class GatewayStack extends Stack {
     const { deployment } = props;
     const retention = (Object.values(RetentionDays).find((d) => d === deployment.logRetentionDays) as RetentionDays | undefined) ?? RetentionDays.SIX_MONTHS;
     const logPrefix = `/playguard/${this.stackName}`;
+    const settings = settingsEnvironment(deployment);
 
     const key = new Key(this, 'DataKey', {
       description: 'PlayGuard: encrypts the table, the secret, queues, the alarm topic and logs (minors\' personal information, 2019 Children\'s PI Regulations Art. 13)',
@@ -143,7 +147,6 @@ export class GatewayStack extends Stack {
     // Events EventBridge could not deliver to a job's function land here.
     const undeliveredJobs = new Queue(this, 'UndeliveredJobs', { encryption: QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) });
 
-    const settings = settingsEnvironment(deployment);
     const functions = new Map<FunctionName, GatewayFunction>();
     for (const [name, spec] of functionList()) {
       const id = name.charAt(0).toUpperCase() + name.slice(1) + 'Function';
@@ -197,6 +200,11 @@ export class GatewayStack extends Stack {
     }
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { logGroupName: `${logPrefix}/api-access`, retention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    // A custom domain (regional; in the China regions it needs the account's ICP licence): clients,
+    // the console and — with publisher keys — the issuer use it.
+    const domain = deployment.domainName
+      ? new DomainName(this, 'ApiDomain', { domainName: deployment.domainName, certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', deployment.certificateArn!), securityPolicy: SecurityPolicy.TLS_1_2 })
+      : undefined;
     const api = new HttpApi(this, 'Api', {
       description: 'PlayGuard anti-addiction gateway',
       createDefaultStage: false,
@@ -219,8 +227,24 @@ export class GatewayStack extends Stack {
           }),
         ),
       },
+      ...(domain ? { domainMapping: { domainName: domain } } : {}),
     });
-    const authorizer = new HttpJwtAuthorizer('PublisherJwt', deployment.issuer, { jwtAudience: [deployment.audience], identitySource: ['$request.header.Authorization'] });
+    const baseUrl = domain ? `https://${deployment.domainName}` : api.apiEndpoint;
+    // Players' and game servers' tokens: the publisher's OpenID provider, or with publisher keys the
+    // deployment itself (its well-known routes serve the keys; API Gateway fetches them from there).
+    const playersIssuer = deployment.players.issuer === 'api' ? baseUrl : deployment.players.issuer;
+    const authorizer = new HttpJwtAuthorizer('PublisherJwt', playersIssuer, { jwtAudience: [deployment.audience], identitySource: ['$request.header.Authorization'] });
+    // Operators' tokens come from the staff issuer only: a player whose token says `scope: operator`
+    // is refused on the operator routes before any function runs.
+    const staffAuthorizer = new HttpJwtAuthorizer('StaffJwt', deployment.operatorIssuer, { jwtAudience: [deployment.operatorAudience], identitySource: ['$request.header.Authorization'] });
+    // What the functions that serve identity settings are given (shared/api/functions.ts `serves`).
+    const served = {
+      publisherKeys: deployment.players.kind === 'publisherKeys' ? { PUBLISHER_ISSUER: playersIssuer, PUBLISHER_JWKS: JSON.stringify(deployment.players.jwks) } : {},
+      operatorSignIn: { OPERATOR_ISSUER: deployment.operatorIssuer, OPERATOR_CLIENT_ID: deployment.operatorClientId, OPERATOR_AUDIENCE: deployment.operatorAudience },
+    };
+    for (const [name, spec] of functionList()) {
+      if (spec.serves) for (const [k, v] of Object.entries(served[spec.serves])) functionNamed(name).addEnvironment(k, v);
+    }
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const [operationId, route] of routeList()) {
       let integration = integrations.get(route.fn);
@@ -232,7 +256,7 @@ export class GatewayStack extends Stack {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        authorizer: route.auth === 'none' ? new HttpNoneAuthorizer() : authorizer,
+        authorizer: route.auth === 'none' ? new HttpNoneAuthorizer() : route.auth === 'operator' ? staffAuthorizer : authorizer,
         // Server-only and operator routes: API Gateway refuses a credential without the `server`
         // (`operator`) scope before any function runs.
         ...(route.auth === 'server' ? { authorizationScopes: ['server'] } : route.auth === 'operator' ? { authorizationScopes: ['operator'] } : {}),
@@ -295,7 +319,17 @@ export class GatewayStack extends Stack {
       { id: 'Serverless::Serverless-LambdaDLQ', reason: 'API functions are invoked synchronously (no asynchronous retries to catch); scheduled functions send failed runs to the JobFailures queue through an on-failure destination, which the JobFailuresAlarm watches.' },
     );
 
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: baseUrl, description: 'What game clients and servers call' });
+    if (domain) {
+      new CfnOutput(this, 'ApiDomainTarget', { value: domain.regionalDomainName, description: `Point a CNAME record for ${deployment.domainName} at this name` });
+      new CfnOutput(this, 'ApiDefaultEndpoint', { value: api.apiEndpoint });
+    }
+    if (deployment.players.kind === 'publisherKeys') new CfnOutput(this, 'PlayerTokenIssuer', { value: playersIssuer, description: 'The iss of player and server tokens signed with your publisher keys' });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${baseUrl}/console`, description: 'The operators\' console' });
+    new CfnOutput(this, 'ConsoleRedirectUri', {
+      value: `${baseUrl}/console`,
+      description: `Register this redirect URI for the public client ${deployment.operatorClientId} (authorization code + PKCE) at ${deployment.operatorIssuer}, and allow the console's origin (CORS)`,
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'Fill nppaAppId/nppaBizId/nppaSecretKey (and webhookSecret when playguard:webhookUrl is set) here after deploying' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe the on-call address here (or pass -c playguard:alarmEmail=…)' });

@@ -41,6 +41,10 @@ export const PROBLEMS = {
   ward_not_found: { status: 404, title: 'Ward not found', detail: '未找到符合条件的未成年人，请核对姓名与身份证号码。' },
   link_not_found: { status: 404, title: 'Link not found', detail: '确认码无效或已过期。' },
   link_not_confirmed: { status: 403, title: 'Link not confirmed', detail: '监护关系尚未经未成年人确认。' },
+  // Only an account bound to the ward's identity before the guardian asked may confirm (docs/guardians.md).
+  confirmation_not_allowed: { status: 403, title: 'Confirmation not allowed', detail: '该账号在监护申请提出后才绑定此实名信息，不能确认监护关系，请使用更早绑定的账号确认。' },
+  // A confirmed link is ended by its guardian, not declined by the ward.
+  link_confirmed: { status: 403, title: 'Link confirmed', detail: '该监护关系已确认，只能由监护人解除。' },
   guardian_restricted: { status: 403, title: 'Guardian restricted', detail: '根据监护人的设置，当前不可进行游戏。' },
   guardian_approval_required: { status: 428, title: 'Guardian approval required', detail: '本次充值需要监护人同意，请等待监护人确认。' },
   guardian_declined: { status: 403, title: 'Guardian declined', detail: '监护人未同意本次充值。' },

@@ -25,11 +25,12 @@ import { AccountRepository } from '#shared/accounts/repository';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { AccessLogRepository } from '#shared/oversight/repository';
+import type { PersonAccountsDeps } from '#shared/usecases/personAccounts';
 import type { PrivacyDeps } from '#shared/usecases/privacy';
 import type { OversightDeps } from '#shared/usecases/oversight';
 import type { CorrectionDeps } from '#shared/usecases/correction';
 import { GuardianRepository } from '#shared/guardians/repository';
-import { copyToNewAccount, guardianPrivacy, type GuardianDeps, type GuardianStore } from '#shared/usecases/guardians';
+import { guardianPrivacy, type GuardianDeps, type GuardianStore } from '#shared/usecases/guardians';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import type { SenderDeps } from '#shared/notifications/sender';
 import type { OperationsDeps } from '#shared/usecases/operations';
@@ -107,12 +108,18 @@ const gameReporting = /* @__PURE__ */ perSecrets((sec) => settings().GAMES.map((
 const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), settings().TABLE_NAME));
 const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), settings().TABLE_NAME));
 
+/**
+ * The request path's checks take their slot of the national system's 100 a second from the same
+ * shared gate the poller waits at, without waiting: over the rate, a submission is pending and the
+ * poller checks it (docs/nppa.md: exceeding the rate locks the caller out for a minute).
+ */
 export const identityDeps = async (): Promise<IdentityDeps> => ({
   repo: await identityRepository(),
   accounts: await accountRepository(),
   nppa: await nppaClient(),
   pepper: (await secrets()).pepper,
-  guardedPersonBound: async (identityHash) => copyToNewAccount(await guardianStore(), identityHash),
+  checkPace: (await checkGates()).check,
+  notifications: await notifications(),
 });
 
 export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });
@@ -180,6 +187,7 @@ const guardianStore = async (): Promise<GuardianStore> => ({
   identities: await identityRepository(),
   sessions: await sessionRepository(),
   spending: await spendingRepository(),
+  notifications: await notifications(),
 });
 
 /** Guardians: the pepper finds a ward by ID number and makes the guardian's opaque ward ids. */
@@ -219,9 +227,18 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => {
     risk: (await riskDeps()).repo,
     outbox: new OutboxRepository(documentClient(), table),
     guardians: guardianPrivacy(await guardianStore()),
+    guardianAttempts: await guardianRepository(),
     stats: await statsRepository(),
   };
 };
+
+/** The person's accounts (GET/DELETE /v1/me/accounts): no secret; ending a live session needs the sessions' policy. */
+export const personAccountsDeps = async (): Promise<PersonAccountsDeps> => ({
+  accounts: await accountRepository(),
+  identities: await identityRepository(),
+  risk: (await riskDeps()).repo,
+  sessions: await sessionSweeperDeps(),
+});
 
 export const oversightDeps = async (): Promise<OversightDeps> => ({
   ...(await privacyDeps()),
@@ -233,11 +250,7 @@ export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: 
 
 /** An operator's decision on a correction: the stored facts only (no secret), logged first. */
 export const operatorCorrectionDeps = async (): Promise<CorrectionDeps & { accessLog: AccessLogRepository }> => ({
-  identity: {
-    repo: await identityRepository(),
-    accounts: await accountRepository(),
-    guardedPersonBound: async (identityHash) => copyToNewAccount(await guardianStore(), identityHash),
-  },
+  identity: { repo: await identityRepository(), accounts: await accountRepository() },
   sessions: await sessionSweeperDeps(),
   accessLog: new AccessLogRepository(documentClient(), settings().TABLE_NAME),
 });

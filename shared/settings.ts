@@ -164,3 +164,28 @@ let cachedGames: readonly Game[] | undefined;
 export function games(): readonly Game[] {
   return (cachedGames ??= Object.freeze(parseSettings(GamesSettings, process.env).GAMES));
 }
+
+/**
+ * The publisher's own keys, for the functions that serve them (`serves: 'publisherKeys'` in
+ * shared/api/functions.ts): the issuer the deployment is for player and server tokens, and the public
+ * JWKS (checked in full at synth and at `npm start`: infra/publisherKeys.ts). Both unset: the
+ * deployment trusts another issuer and serves no keys.
+ */
+const PublicJwk = z.object({ kty: z.literal('RSA'), kid: z.string().check(z.minLength(1)), use: z.literal('sig'), alg: z.literal('RS256'), n: z.string(), e: z.string() });
+export const PublisherKeysSettings = z.object({
+  PUBLISHER_ISSUER: z.optional(url),
+  PUBLISHER_JWKS: z.optional(jsonDocument((value) => z.object({ keys: z.array(PublicJwk).check(z.minLength(1)) }).parse(value))),
+});
+export type PublisherKeysSettings = z.output<typeof PublisherKeysSettings>;
+
+/**
+ * The console's sign-in (`serves: 'operatorSignIn'`): the staff issuer the operators sign in with
+ * (authorization code + PKCE), the console's client id there, and the audience its access tokens
+ * must carry (what the staff authorizer checks).
+ */
+export const OperatorSignInSettings = z.object({
+  OPERATOR_ISSUER: url,
+  OPERATOR_CLIENT_ID: z.string().check(z.minLength(1)),
+  OPERATOR_AUDIENCE: z.string().check(z.minLength(1)),
+});
+export type OperatorSignInSettings = z.output<typeof OperatorSignInSettings>;

@@ -217,6 +217,7 @@ const CREDENTIALS: Record<string, string> = {
   player: 'player credential',
   server: 'server credential',
   account: 'player or server credential',
+  operator: "operator credential (the staff issuer's token with scope operator)",
 };
 
 const credentialOf = (op: Operation): string => (op.security && op.security.length === 0 ? 'none' : (op['x-credential'] ?? 'bearer'));
@@ -608,7 +609,7 @@ export function renderApiReference(): string {
     lines.push(`Security scheme ${code(name)}: ${scheme.type ?? ''}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.bearerFormat ? ` (${scheme.bearerFormat})` : ''} — ${code('Authorization: Bearer <token>')}.`, '');
   }
   lines.push(
-    `Each operation names the credential it takes (${code('x-credential')} in the OpenAPI document). A credential whose ${code('scope')} claim includes ${code('server')} is a game server's; any other is a player's, and ${code('sub')} is the game account id. A missing or invalid token is answered 401 ${code('unauthorized')}; the wrong kind of credential 403 ${code('forbidden')}.`,
+    `Each operation names the credential it takes (${code('x-credential')} in the OpenAPI document). Player and server credentials come from the players' issuer — the publisher's OpenID provider (${code('playguard:issuer')}), or the deployment itself, which serves the publisher's public keys at ${code('/.well-known/jwks.json')} (${code('playguard:publisherKeys')}, docs/publisher-keys.md): a credential whose ${code('scope')} claim includes ${code('server')} is a game server's, any other a player's, and ${code('sub')} is the game account id. Operator credentials come from the staff issuer only (${code('playguard:operatorIssuer')}, audience ${code('playguard-console')} by default) with ${code('scope')} ${code('operator')}: the console gets them by signing in there (authorization code + PKCE). A missing or invalid token, or one from an issuer the route does not trust, is answered 401 ${code('unauthorized')}; the wrong kind of credential 403 ${code('forbidden')} (a players'-issuer token on an operator route too; deployed, API Gateway's staff authorizer answers that one 401 itself).`,
     '',
     '| Credential | Meaning |',
     '|---|---|',

@@ -56,8 +56,6 @@ const FALLBACK_CODES: Record<(typeof FALLBACK_STATUSES)[number], ProblemCode> = 
  * test/unit/clientsGenerated.test.ts fails once the catalogue has one, so it is taken off here.
  */
 export const CONTRACT_CODES_PENDING = {
-  confirmation_not_allowed: { status: 403, title: 'Confirmation not allowed' },
-  link_confirmed: { status: 403, title: 'Link confirmed' },
   guardian_consent_required: { status: 403, title: 'Guardian consent required' },
 } as const;
 

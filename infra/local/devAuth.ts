@@ -1,16 +1,26 @@
 /**
- * The local stand-in for the publisher's account service and for API Gateway's JWT authorizer:
- * a development RS256 key signs tokens (`POST /__dev/tokens`), and requests are verified against
- * its JWKS the way the deployed authorizer does: RSA algorithms only, a `kid` naming a key of the
- * set, `exp` required and in the future, `nbf` and `iat` not in the future, issuer and audience
- * checked. On top, `sub` must be a string of 1–128 characters (the functions key accounts on it).
+ * The local stand-in for the token issuers and for API Gateway's two JWT authorizers.
+ *
+ * Issuers: a development RS256 key signs `POST /__dev/tokens` (players' and game servers' tokens
+ * from `https://playguard.local/dev`, operators' from `https://playguard.local/dev-staff`, as the
+ * contract's local mode says); the publisher's own keys (`PUBLISHER_KEYS`) and the local staff
+ * identity provider (infra/local/staffIdp.ts) are trusted as well once the runner adds them.
+ *
+ * Authorizers: requests are verified the way the deployed ones do it, each route against its own
+ * issuers (player and server routes: the players' issuers; operator routes: the staff issuers): RSA
+ * algorithms only, a `kid` naming a key of that issuer's set, `exp` required and in the future,
+ * `nbf` and `iat` not in the future, issuer and audience checked. On top, `sub` must be a string of
+ * 1–128 characters (the functions key accounts on it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
 
 export const DEV_ISSUER = 'https://playguard.local/dev';
 export const DEV_AUDIENCE = 'playguard';
+/** Operators' development tokens come from the staff issuer, never the players' (contract: *Operators*). */
+export const DEV_STAFF_ISSUER = 'https://playguard.local/dev-staff';
+export const DEV_STAFF_AUDIENCE = 'playguard-console';
 export const DEV_ALGORITHM = 'RS256';
 /** API Gateway's JWT authorizer accepts RSA signatures only. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
@@ -20,11 +30,26 @@ export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
  */
 export const CLOCK_TOLERANCE_SECONDS = 0;
 
+/** Which authorizer a route has deployed: the players' issuer, or the staff issuer (operator routes). */
+export type Authorizer = 'players' | 'staff';
+
+export interface TrustedIssuer {
+  issuer: string;
+  audience: string;
+  jwks: JSONWebKeySet;
+}
+
 export interface DevAuth {
   /** `game` becomes the token's `game` claim (the game it is for); without it the token names none. */
   issue(claims: { sub: string; scope?: string; game?: string | undefined; ttlSeconds?: number }, nowMs: number): Promise<string>;
-  verify(token: string, nowMs: number): Promise<JWTPayload>;
+  /** Verifies as the route's authorizer would; throws TokenRefused. */
+  verify(token: string, nowMs: number, authorizer?: Authorizer): Promise<JWTPayload>;
+  /** Trusts one more issuer on one authorizer (the publisher's keys, the local staff identity provider). */
+  trust(authorizer: Authorizer, issuer: TrustedIssuer): void;
+  /** The development key's public half. */
   jwks: JSONWebKeySet;
+  /** The development key itself, for the local staff identity provider to sign with. */
+  privateJwk: JWK;
 }
 
 export class TokenRefused extends Error {}
@@ -55,33 +80,51 @@ export async function createDevAuth(persistDir?: string): Promise<DevAuth> {
   const privateKey = (await importJWK(privateJwk, DEV_ALGORITHM)) as CryptoKey;
   const kid = privateJwk.kid!;
   const jwks: JSONWebKeySet = { keys: [{ ...publicJwk, use: 'sig' }] };
-  const keySet = createLocalJWKSet(jwks);
+
+  const trusted: Record<Authorizer, Array<TrustedIssuer & { keySet: ReturnType<typeof createLocalJWKSet> }>> = { players: [], staff: [] };
+  const trust = (authorizer: Authorizer, t: TrustedIssuer) => {
+    trusted[authorizer] = [...trusted[authorizer].filter((x) => x.issuer !== t.issuer), { ...t, keySet: createLocalJWKSet(t.jwks) }];
+  };
+  trust('players', { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks });
+  trust('staff', { issuer: DEV_STAFF_ISSUER, audience: DEV_STAFF_AUDIENCE, jwks });
 
   return {
     jwks,
+    privateJwk,
+    trust,
     issue: async ({ sub, scope = 'player', game, ttlSeconds = 3600 }, nowMs) => {
       const iat = Math.floor(nowMs / 1000);
+      const staff = scope === 'operator';
       return new SignJWT({ scope, ...(game !== undefined ? { game } : {}) })
         .setProtectedHeader({ alg: DEV_ALGORITHM, kid, typ: 'JWT' })
         .setSubject(sub)
-        .setIssuer(DEV_ISSUER)
-        .setAudience(DEV_AUDIENCE)
+        .setIssuer(staff ? DEV_STAFF_ISSUER : DEV_ISSUER)
+        .setAudience(staff ? DEV_STAFF_AUDIENCE : DEV_AUDIENCE)
         .setIssuedAt(iat)
         .setExpirationTime(iat + ttlSeconds)
         .sign(privateKey);
     },
-    verify: async (token, nowMs) => {
+    verify: async (token, nowMs, authorizer = 'players') => {
+      let iss: unknown;
+      try {
+        iss = decodeJwt(token).iss;
+      } catch {
+        throw new TokenRefused('the token is not a JWT');
+      }
+      // One issuer per authorizer deployed; here every issuer this route's authorizer stands for.
+      const t = trusted[authorizer].find((x) => x.issuer === iss);
+      if (!t) throw new TokenRefused('the token comes from an issuer this route does not trust');
       const { payload } = await jwtVerify(
         token,
         // A JWKS lookup without a kid would fall back to the only key of the set; the authorizer
         // requires the header to name the key.
         (header, jws) => {
           if (typeof header.kid !== 'string' || header.kid === '') throw new TokenRefused('the token header has no kid');
-          return keySet(header, jws);
+          return t.keySet(header, jws);
         },
         {
-          issuer: DEV_ISSUER,
-          audience: DEV_AUDIENCE,
+          issuer: t.issuer,
+          audience: t.audience,
           algorithms: ACCEPTED_ALGORITHMS,
           requiredClaims: ['exp'],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,

@@ -11,7 +11,9 @@ import { jobList } from '#shared/api/functions';
 import { clock, useClockSource, useRealClock } from '#shared/clock';
 import { Problem } from '#shared/problem';
 import { log } from '#shared/log';
-import { createDevAuth } from '#infra/local/devAuth';
+import { createDevAuth, DEV_AUDIENCE } from '#infra/local/devAuth';
+import { CONSOLE_CLIENT_ID, createStaffIdp, OPERATOR_AUDIENCE, STAFF_PATH, type StaffIdp } from '#infra/local/staffIdp';
+import { PublisherKeysProblem, readPublisherKeys, type PublicJwks } from '#infra/publisherKeys';
 import { ensureTable, startDynamoLocal, type DynamoLocal } from '#infra/local/dynamoLocal';
 import { NppaSimulator } from '#shared/nppa/simulator';
 import { parseSettings, PolicySettings, Settings } from '#shared/settings';
@@ -65,9 +67,10 @@ async function nationalSystem(): Promise<NppaSimulator | undefined> {
   if (set.length === NPPA_VARIABLES.length) return undefined;
   if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
   // The embedded national system knows every configured game's bizId (the first game reports
-  // under the simulator's own when GAMES is unset).
+  // under the simulator's own when GAMES is unset). It counts its rate limits in real seconds, as
+  // the national system does (and the gateway's rate gates, shared/reporting/rateGate.ts).
   const games = parseSettings(PolicySettings, process.env).GAMES;
-  const simulator = new NppaSimulator({ now: clock.now, otherBizIds: games.flatMap((g) => (g.bizId ? [g.bizId] : [])) });
+  const simulator = new NppaSimulator({ now: clock.now, rateNow: Date.now, otherBizIds: games.flatMap((g) => (g.bizId ? [g.bizId] : [])) });
   const { url } = await simulator.start();
   Object.assign(process.env, simulator.environment(url));
   return simulator;
@@ -90,6 +93,29 @@ function checkSettings(tableName: string): void {
   parseSettings(Settings, { ...process.env, TABLE_NAME: tableName });
 }
 
+/** `PUBLISHER_KEYS`: the publisher's JWKS file, checked as `cdk synth` checks playguard:publisherKeys. */
+function publisherKeys(): PublicJwks | undefined {
+  const file = process.env.PUBLISHER_KEYS;
+  if (!file) return undefined;
+  try {
+    return readPublisherKeys(file);
+  } catch (error) {
+    if (error instanceof PublisherKeysProblem) throw new Error(`PUBLISHER_KEYS: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * The identity settings the functions that serve them read (shared/api/functions.ts `serves`), as
+ * the stack gives them deployed: the publisher's issuer (this gateway's own URL, as a deployment's is
+ * its API's URL) and keys for `meta`, the staff issuer and the console's client for `console`.
+ */
+function configureIdentity(url: string, jwks: PublicJwks | undefined): void {
+  if (jwks) Object.assign(process.env, { PUBLISHER_ISSUER: url, PUBLISHER_JWKS: JSON.stringify(jwks) });
+  else for (const v of ['PUBLISHER_ISSUER', 'PUBLISHER_JWKS']) delete process.env[v];
+  Object.assign(process.env, { OPERATOR_ISSUER: `${url}${STAFF_PATH}`, OPERATOR_CLIENT_ID: CONSOLE_CLIENT_ID, OPERATOR_AUDIENCE });
+}
+
 /** What Lambda gives a scheduled run: the time it has left under its function's timeout. */
 function jobContext(name: string, timeoutSeconds: number): never {
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -99,6 +125,7 @@ function jobContext(name: string, timeoutSeconds: number): never {
 export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
   const tableName = options.tableName ?? 'playguard-local';
   checkSettings(tableName);
+  const jwks = publisherKeys();
   let dynamo: DynamoLocal | undefined;
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal(options.persistDir ? { persistDir: options.persistDir } : {})).endpoint;
   let simulator: NppaSimulator | undefined;
@@ -188,6 +215,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     void (async () => {
       // The demo game (local only, like /__dev/): infra/local/demo/.
       if (url.pathname === '/demo' || url.pathname.startsWith('/demo/')) return serveDemo(url.pathname, res);
+      // The local staff identity provider (local only): loaded on its first request.
+      if (url.pathname === STAFF_PATH || url.pathname.startsWith(`${STAFF_PATH}/`)) return (await staffIdp()).handle(req, res);
       if (url.pathname.startsWith('/__dev/')) {
         const requestId = randomUUID();
         try {
@@ -211,7 +240,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       }
       await serveRoute(req, res, url, {
         handlerFor: (fn: FunctionName) => handlerFor(fn),
-        verifyToken: async (token) => (await auth.verify(token, Date.now())) as Record<string, unknown>,
+        verifyToken: async (token, authorizer) => (await auth.verify(token, Date.now(), authorizer)) as Record<string, unknown>,
         nowMs: () => clock.now(),
       });
     })().catch((error: unknown) => {
@@ -236,6 +265,14 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     throw error;
   });
 
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  configureIdentity(gatewayUrl, jwks);
+  if (jwks) auth.trust('players', { issuer: gatewayUrl, audience: process.env.PUBLISHER_AUDIENCE || DEV_AUDIENCE, jwks });
+  // The local staff identity provider signs with the development key.
+  auth.trust('staff', { issuer: `${gatewayUrl}${STAFF_PATH}`, audience: OPERATOR_AUDIENCE, jwks: auth.jwks });
+  let idp: Promise<StaffIdp> | undefined;
+  const staffIdp = (): Promise<StaffIdp> => (idp ??= createStaffIdp(gatewayUrl, auth.privateJwk));
+
   const timers = options.schedule
     ? jobList().map(([name, job]) =>
         setInterval(() => {
@@ -252,7 +289,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   if (options.schedule && statsFeed) timers.push(setInterval(() => void statsFeed.drain().catch((error: unknown) => log.error('stats aggregator failed', { error })), 2000));
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: gatewayUrl,
     simulator,
     port,
     dynamoEndpoint,

@@ -21,7 +21,7 @@ interface CompiledRoute {
 
 const compiled: CompiledRoute[] = routeList().map(([, route]) => {
   const params: string[] = [];
-  const source = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
     params.push(name);
     return '([^/]+)';
   });
@@ -141,7 +141,8 @@ function claimsAsGatewayDoes(payload: Record<string, unknown>): Record<string, s
 
 export interface AdapterDeps {
   handlerFor(fn: FunctionName): Promise<LambdaHandler>;
-  verifyToken(token: string): Promise<Record<string, unknown>>;
+  /** Verifies as the route's authorizer would deployed: `staff` on operator routes, `players` elsewhere. */
+  verifyToken(token: string, authorizer: 'players' | 'staff'): Promise<Record<string, unknown>>;
   nowMs(): number;
 }
 
@@ -158,10 +159,14 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
     const header = req.headers.authorization ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) return sendProblem(res, new Problem('unauthorized'), requestId);
+    const authorizer = route.auth === 'operator' ? 'staff' : 'players';
     try {
-      claims = claimsAsGatewayDoes(await deps.verifyToken(token));
+      claims = claimsAsGatewayDoes(await deps.verifyToken(token, authorizer));
     } catch {
-      return sendProblem(res, new Problem('unauthorized'), requestId);
+      // The contract: a players'-issuer token on an operator route is 403 `forbidden`, whatever its
+      // scope (deployed, the staff authorizer refuses it first, with 401: README, known differences).
+      const players = authorizer === 'staff' ? await deps.verifyToken(token, 'players').then(() => true, () => false) : false;
+      return sendProblem(res, new Problem(players ? 'forbidden' : 'unauthorized'), requestId);
     }
   }
 

@@ -1,10 +1,12 @@
 /**
  * `npm start`: the gateway on this machine. Flags: `--persist DIR` keeps DynamoDB Local's data
- * (and the development signing key) between runs; `PORT` picks the port (default 3000).
+ * (and the development signing key) between runs; `PORT` picks the port (default 3000);
+ * `PUBLISHER_KEYS` a publisher JWKS file to trust (docs/publisher-keys.md).
  */
 import { parseArgs } from 'node:util';
 import { JavaMissing } from '#infra/local/dynamoLocal';
 import { startLocalGateway } from '#infra/local/gateway';
+import { DEV_STAFF_USER, STAFF_PATH } from '#infra/local/staffIdp';
 
 const { values } = parseArgs({ options: { persist: { type: 'string' } }, strict: true });
 const port = Number(process.env.PORT ?? 3000);
@@ -29,6 +31,10 @@ Quick start:
   curl -s -X PUT ${u}/__dev/clock -H 'content-type: application/json' -d '{"now":"2026-10-02T20:30:00+08:00"}'
   curl -s -X POST ${u}/v1/sessions -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"deviceId":"phone-1"}'
   curl -s ${u}/openapi.json
+
+Operators' console: ${u}/console/ — sign in as ${process.env.STAFF_USER || DEV_STAFF_USER.login} / ${process.env.STAFF_PASSWORD ? '(STAFF_PASSWORD)' : DEV_STAFF_USER.password} at the local staff identity provider (${u}${STAFF_PATH})${
+  process.env.PUBLISHER_KEYS ? `\nPublisher keys: ${process.env.PUBLISHER_KEYS} trusted, issuer ${u} (${u}/.well-known/jwks.json; docs/publisher-keys.md)` : ''
+}
 `);
 
 let stopping = false;

@@ -13,8 +13,9 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import * as z from '#shared/zod';
 import { isConditionFailure, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
-import type { GuardianRules } from '#shared/domain/guardianControls';
-import { ACCOUNT_LEASE_PREFIX, accountKey, accountLeaseAttribute, CORRECTION_PENDING, erasureRecordKey, pendingCorrectionIndex } from '#shared/storage/keys';
+import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
+import { batchGet } from '#shared/storage/dynamo';
+import { ACCOUNT_LEASE_PREFIX, accountIdOf, accountKey, accountLeaseAttribute, CORRECTION_PENDING, erasureRecordKey, pendingCorrectionIndex } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
@@ -24,7 +25,10 @@ const AccountItem = z.object({
   identityStatus: z.optional(z.enum(['pending', 'verified', 'rejected'])),
   birthDate: z.optional(z.string()),
   pi: z.optional(z.string()),
+  /** When the account was bound to its person (each binding anew): who may confirm a guardian link, who may unbind whom. */
   boundAt: z.optional(epochMs),
+  /** The games this account has logged in to. */
+  gameIds: z.optional(z.set(z.string())),
   /** Bound when the identity already had the maximum number of accounts (risk signal). */
   beyondAccountLimit: z.optional(z.boolean()),
   failedAttempts: z.optional(z.number()),
@@ -50,12 +54,26 @@ const AccountItem = z.object({
   blocked: z.optional(z.boolean()),
   /** A looser identity correction waiting for an operator: the verified new identity's facts (no name or number). */
   correction: z.optional(z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number() })),
-  /** The person's guardians' combined rules, copied here for login and payments (shared/guardians/service.ts). */
+  /**
+   * The person's guardian links, copied here for login and payments (shared/usecases/guardians.ts
+   * `copyOf`): each guardian's controls, whether confirmed, and until when a pending one applies
+   * (shared/domain/guardianControls.ts `rulesAt`). Copies written before links carried their
+   * controls hold the combined `rules` instead.
+   */
   guardianship: z.optional(
     z.object({
       rev: z.number(),
-      rules: z.nullable(z.custom<GuardianRules>()),
-      guardians: z.array(z.object({ guardianId: z.string(), wardId: z.string(), confirmed: z.boolean(), approves: z.boolean() })),
+      rules: z.optional(z.nullable(z.custom<GuardianRules>())),
+      guardians: z.array(
+        z.object({
+          guardianId: z.string(),
+          wardId: z.string(),
+          confirmed: z.boolean(),
+          approves: z.boolean(),
+          until: z.optional(z.number()),
+          controls: z.optional(z.custom<GuardianControls>()),
+        }),
+      ),
     }),
   ),
 });
@@ -96,6 +114,10 @@ export interface AccountBinding {
   status: IdentityStatus;
   pi?: string;
   nowMs: number;
+  /** The person's guardianship as it stands, copied onto the account in the same transaction. */
+  guardianship?: GuardianshipCopy | undefined;
+  /** The person is under minor rules until then (a failed face check, shared/risk/repository.ts). */
+  minorRulesUntil?: number | undefined;
 }
 
 const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
@@ -141,16 +163,16 @@ export class AccountRepository {
    * Login's first request: records the device on the account and returns the account as it now is.
    * Null when the account has no item yet (never bound an identity).
    */
-  async recordLogin(accountId: string, deviceHash: string, nowMs: number): Promise<AccountRecord | null> {
+  async recordLogin(accountId: string, deviceHash: string, nowMs: number, gameId: string): Promise<AccountRecord | null> {
     try {
       const r = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
-          UpdateExpression: 'SET devices.#d = :now, lastLoginAt = :now',
+          UpdateExpression: 'SET devices.#d = :now, lastLoginAt = :now ADD gameIds :game',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#d': deviceHash },
-          ExpressionAttributeValues: { ':now': nowMs },
+          ExpressionAttributeValues: { ':now': nowMs, ':game': new Set([gameId]) },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -165,43 +187,100 @@ export class AccountRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
-          UpdateExpression: 'SET devices = :map, lastLoginAt = :now',
+          UpdateExpression: 'SET devices = :map, lastLoginAt = :now ADD gameIds :game',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(devices)',
-          ExpressionAttributeValues: { ':map': { [deviceHash]: nowMs }, ':now': nowMs },
+          ExpressionAttributeValues: { ':map': { [deviceHash]: nowMs }, ':now': nowMs, ':game': new Set([gameId]) },
           ReturnValues: 'ALL_NEW',
         }),
       );
       return accountFromItem(accountId, r.Attributes ?? {});
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return this.recordLogin(accountId, deviceHash, nowMs);
+      return this.recordLogin(accountId, deviceHash, nowMs, gameId);
     }
   }
 
   /**
    * The account part of binding an identity: one identity per account, under any concurrency (a
-   * rejected identity may be replaced). The maps the hot paths write into by path exist from here on.
+   * rejected identity may be replaced). The binding time is always this one: an account unbound and
+   * bound again is a later account of its person (docs/guardians.md "Trust model"). The person's
+   * guardianship and risk restriction come with it, so no request ever sees the account bound
+   * without them. The maps the hot paths write into by path exist from here on.
    */
   bindPart(b: AccountBinding, beyondAccountLimit: boolean): TransactItem {
-    const set = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = if_not_exists(boundAt, :now)', 'updatedAt = :now', 'devices = if_not_exists(devices, :empty)', 'nightPlay = if_not_exists(nightPlay, :empty)', 'suppressed = if_not_exists(suppressed, :empty)'];
+    const set = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = :now', 'updatedAt = :now', 'devices = if_not_exists(devices, :empty)', 'nightPlay = if_not_exists(nightPlay, :empty)', 'suppressed = if_not_exists(suppressed, :empty)'];
+    const remove = ['failedAttempts', 'failedWindowStart'];
     const values: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':rejected': 'rejected', ':empty': {} };
     if (b.pi) {
       set.push('pi = :pi');
       values[':pi'] = b.pi;
-    }
+    } else remove.push('pi');
     if (beyondAccountLimit) {
       set.push('beyondAccountLimit = :true');
       values[':true'] = true;
+    }
+    if (b.guardianship) {
+      set.push('guardianship = :g');
+      values[':g'] = b.guardianship;
+    } else remove.push('guardianship');
+    if (b.minorRulesUntil !== undefined) {
+      // Never shortens what the account already carries (minor rules are only ever extended).
+      set.push('minorRulesUntil = :mru');
+      values[':mru'] = b.minorRulesUntil;
     }
     return {
       Update: {
         TableName: this.table,
         Key: accountKey(b.accountId),
-        UpdateExpression: `SET ${set.join(', ')} REMOVE failedAttempts, failedWindowStart`,
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
         ConditionExpression: 'attribute_not_exists(identityHash) OR identityHash = :h OR identityStatus = :rejected',
         ExpressionAttributeValues: values,
       },
     };
+  }
+
+  /**
+   * The account part of unbinding it from its person (the person unbinds a later account,
+   * DELETE /v1/me/accounts/{accountId}; a pending check failed or ran out): it keeps its risk facts
+   * (devices, night play, minor rules) but holds no identity, so it may register again. Only if it
+   * is still bound to `fromHash` (and, with `onlyIfPending`, still waiting for its check).
+   */
+  unbindPart(accountId: string, fromHash: string, status: 'rejected' | null, nowMs: number, onlyIfPending = false): TransactItem {
+    const set = ['updatedAt = :now'];
+    const values: Record<string, unknown> = { ':from': fromHash, ':now': nowMs };
+    if (status) {
+      set.push('identityStatus = :st');
+      values[':st'] = status;
+    }
+    if (onlyIfPending) values[':pending'] = 'pending';
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(accountId),
+        UpdateExpression: `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, boundAt, guardianship, playDay, correction, gsi1pk, gsi1sk, beyondAccountLimit`,
+        ConditionExpression: `identityHash = :from${onlyIfPending ? ' AND identityStatus = :pending' : ''}`,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** The account part of a pending check the national system verified: the account is verified, with the PI. */
+  verifiedPart(accountId: string, identityHash: string, pi: string, nowMs: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: accountKey(accountId),
+        UpdateExpression: 'SET identityStatus = :st, pi = :pi, updatedAt = :now',
+        ConditionExpression: 'identityHash = :h AND identityStatus = :pending',
+        ExpressionAttributeValues: { ':st': 'verified', ':pi': pi, ':now': nowMs, ':h': identityHash, ':pending': 'pending' },
+      },
+    };
+  }
+
+  /** Several accounts at once (consistent; absent ones left out). */
+  async getMany(accountIds: readonly string[]): Promise<AccountRecord[]> {
+    const items = await batchGet(this.db, this.table, accountIds.map(accountKey));
+    return items.map((item) => accountFromItem(accountIdOf(item), item));
   }
 
   /**
@@ -210,13 +289,28 @@ export class AccountRepository {
    * (guardians' rules, the day's play, a waiting correction) goes.
    */
   rebindPart(fromHash: string, b: AccountBinding): TransactItem {
+    const set = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = :now', 'updatedAt = :now'];
+    const remove = ['playDay', 'correction', 'gsi1pk', 'gsi1sk', 'beyondAccountLimit'];
+    const values: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':from': fromHash };
+    if (b.pi) {
+      set.push('pi = :pi');
+      values[':pi'] = b.pi;
+    }
+    if (b.guardianship) {
+      set.push('guardianship = :g');
+      values[':g'] = b.guardianship;
+    } else remove.push('guardianship');
+    if (b.minorRulesUntil !== undefined) {
+      set.push('minorRulesUntil = :mru');
+      values[':mru'] = b.minorRulesUntil;
+    }
     return {
       Update: {
         TableName: this.table,
         Key: accountKey(b.accountId),
-        UpdateExpression: 'SET identityHash = :h, identityStatus = :st, birthDate = :bd, boundAt = :now, updatedAt = :now' + (b.pi ? ', pi = :pi' : '') + ' REMOVE guardianship, playDay, correction, gsi1pk, gsi1sk, beyondAccountLimit',
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
         ConditionExpression: 'identityHash = :from',
-        ExpressionAttributeValues: { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':from': fromHash, ...(b.pi ? { ':pi': b.pi } : {}) },
+        ExpressionAttributeValues: values,
       },
     };
   }
@@ -279,26 +373,6 @@ export class AccountRepository {
   /** Starts a new attempt window when the old one is over (cheap: only after a window expired). */
   async resetAttempts(accountId: string): Promise<void> {
     await this.db.send(new UpdateCommand({ TableName: this.table, Key: accountKey(accountId), UpdateExpression: 'REMOVE failedAttempts, failedWindowStart' }));
-  }
-
-  /** Copies the person's status (and PI) to each of their accounts, which hold a copy for the hot paths. */
-  async copyIdentityStatus(identity: { identityHash: string; accounts: string[]; status: IdentityStatus; pi?: string | undefined }, nowMs: number): Promise<void> {
-    for (const accountId of identity.accounts) {
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: accountKey(accountId),
-            UpdateExpression: `SET identityStatus = :st, updatedAt = :now${identity.pi ? ', pi = :pi' : ''}`,
-            ConditionExpression: 'identityHash = :h',
-            ExpressionAttributeValues: { ':st': identity.status, ':now': nowMs, ':h': identity.identityHash, ...(identity.pi ? { ':pi': identity.pi } : {}) },
-          }),
-        );
-      } catch (error) {
-        // The account was bound to another identity since (its rejection was replaced): leave it.
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
   }
 
   /**

@@ -11,6 +11,10 @@
  * - `consumes`: the function counts the operators' figures from the table's change stream (an event
  *   source mapping, NEW_AND_OLD_IMAGES) and from the figure events (`$.stat`) in the logs of the
  *   functions named (a subscription filter on each log group); locally the runner feeds it both.
+ * - `serves`: the function also gets the deployment's identity settings it serves — `publisherKeys`:
+ *   the publisher's issuer and public keys (PUBLISHER_ISSUER, PUBLISHER_JWKS) for the well-known
+ *   endpoints; `operatorSignIn`: the staff issuer, the console's client id and the operators' audience
+ *   (OPERATOR_ISSUER, OPERATOR_CLIENT_ID, OPERATOR_AUDIENCE) for the console's sign-in.
  * - `schedule.plannedRunSeconds`: the longest a scheduled run plans to work before it stops taking
  *   new work; it must end well inside `timeoutSeconds` (`RUN_MARGIN_SECONDS` is left for the last
  *   piece of work and for releasing leases).
@@ -33,6 +37,7 @@ export interface FunctionSpec {
   /** Present for scheduled jobs (functions/<name>.ts with a handler that takes no meaningful event). */
   schedule?: Schedule;
   consumes?: { tableStream: true; figureEventsOf: readonly string[] };
+  serves?: 'publisherKeys' | 'operatorSignIn';
 }
 
 /**
@@ -51,7 +56,7 @@ export const leaseMsFor = (job: JobName): number => (functionTable[job].timeoutS
 const fn = <const F extends FunctionSpec>(f: F): F => f;
 
 export const functionTable = {
-  meta: fn({ description: 'Health and the OpenAPI document', table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256 }),
+  meta: fn({ description: 'Health, the OpenAPI document, the games and the publisher\'s keys', table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256, serves: 'publisherKeys' }),
   identity: fn({ description: 'Real-name submission and status', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
   sessions: fn({ description: 'Log in, heartbeats, log out, limits', table: 'readWrite', secret: true, timeoutSeconds: 10, memoryMiB: 512 }),
   payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
@@ -59,7 +64,7 @@ export const functionTable = {
   privacy: fn({ description: 'A player\'s export and erasure of their data', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
   guardians: fn({ description: 'Guardians: linking (the pepper finds a ward by ID number), controls, approvals, activity', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
   admin: fn({ description: 'Compliance staff: account view and access log (every read logged first), figures, annual report, dead letters', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
-  console: fn({ description: "The operators' web console (static files)", table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256 }),
+  console: fn({ description: "The operators' web console (static files and its sign-in settings)", table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256, serves: 'operatorSignIn' }),
   statsAggregator: fn({
     description: "Counts the operators' figures from the table's change stream and the figure events of the logs",
     table: 'readWrite',

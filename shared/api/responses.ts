@@ -34,6 +34,9 @@ describe(s.PaymentReservation.shape.gameId, {
 describe(s.SessionPath.shape.sessionId, { description: 'The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' });
 describe(s.ChallengePath.shape.challengeId, { description: 'The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' });
 describe(s.beijingDay, { description: 'A Beijing calendar date', example: '2026-10-02' });
+describe(s.queryDay, { description: 'A Beijing calendar day, YYYY-MM-DD, from 2000-01-01 to 2099-12-31; a day the calendar does not have (2027-02-30, 2027-02-29) is refused, not rolled over', example: '2026-10-02' });
+describe(s.StatsQuery.shape.gameId, { description: 'Only this game (1–64 characters; default: every game)', example: 'g-main' });
+describe(s.AnnualReportQuery.shape.year, { description: 'The year, 2000–2099 (four digits)', example: '2026' });
 describe(s.AdminAccountQuery.shape.reason, { description: 'Why the operator reads this account (1–200 characters); written to the access log' });
 describe(s.AdminAccountPath.shape.accountId, { description: 'The game account id (the `sub` of its tokens)' });
 describe(s.guardianWindow, { description: 'Allowed Beijing-time window [start, end)', example: ['20:00', '20:30'] });
@@ -77,6 +80,18 @@ export const Games = z
   })
   .register(z.globalRegistry, { id: 'Games', description: 'The games this deployment serves, in configured order (the first is the game of a token without a `game` claim)' });
 
+// The publisher's keys
+export const OpenIdConfiguration = z
+  .looseObject({
+    issuer: z.string().check(z.meta({ description: "The issuer player and server tokens must name (iss): the API's own URL or https://<playguard:domainName>" })),
+    jwks_uri: z.string(),
+    id_token_signing_alg_values_supported: z.array(z.string()),
+  })
+  .register(z.globalRegistry, { id: 'OpenIdConfiguration', description: 'OpenID Provider metadata, as much as a JWT verifier reads' });
+export const PublisherJwks = z
+  .object({ keys: z.array(z.object({ kty: z.literal('RSA'), kid: z.string(), use: z.literal('sig'), alg: z.literal('RS256'), n: z.string(), e: z.string() })) })
+  .register(z.globalRegistry, { id: 'PublisherJwks', description: "The publisher's public keys (RFC 7517)" });
+
 // Identity
 export const IdentitySubmitted = z.object({ status: z.enum(['verified', 'pending']), ageBand, minor: z.boolean() }).register(z.globalRegistry, { id: 'IdentitySubmitted' });
 export const IdentityView = z
@@ -110,7 +125,7 @@ export const HeartbeatAnswer = z
     endsAt: z.nullable(instant),
     nextHeartbeatSeconds: z.number().check(z.int()),
     reason: z.optional(
-      z.enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted', 'identity_corrected']),
+      z.enum(['play_time_exhausted', 'outside_allowed_hours', 'signed_in_elsewhere', 'session_expired', 'account_blocked', 'challenge_failed', 'guardian_restricted', 'identity_corrected', 'identity_unbound']),
     ),
   })
   .register(z.globalRegistry, { id: 'HeartbeatAnswer' });
@@ -164,7 +179,7 @@ export const MyData = z
     challenges: z.array(z.object({ challengeId: z.string(), signal: z.string(), context: z.string(), status: z.enum(['open', 'passed', 'failed']), createdAt: instant, resolvedAt: instantOrNull })),
     guardians: z.object({ count: z.number().check(z.int()) }),
     wards: z
-      .array(z.object({ wardId: z.string(), ageBand: ageBand, status: z.enum(['pending', 'confirmed']), linkedAt: instant, controls: z.record(z.string(), z.unknown()) }))
+      .array(z.object({ wardId: z.string(), ageBand: ageBand, status: z.enum(['pending', 'confirmed', 'expired']), linkedAt: instant, controls: z.record(z.string(), z.unknown()) }))
       .check(z.meta({ description: 'The minors this account is a guardian of, with its controls' })),
     retention: z.array(z.object({ kind: z.string(), keptFor: z.string(), why: z.string() })).check(z.meta({ description: 'Every kind of item the gateway keeps, how long and why' })),
   })
@@ -204,7 +219,7 @@ export const GuardianControls = z
     paymentApproval: z.boolean().check(z.meta({ description: 'Each payment waits for a guardian\'s approval' })),
   })
   .register(z.globalRegistry, { id: 'GuardianControls' });
-const linkStatus = z.enum(['pending', 'confirmed']);
+const linkStatus = z.enum(['pending', 'confirmed', 'expired']).check(z.meta({ description: 'expired: a pending link whose confirmation code expired; it applies no control (asking again gives a fresh code)' }));
 export const WardLink = z
   .object({
     wardId: z.string().check(z.meta({ description: 'Opaque, different for every guardian' })),
@@ -221,6 +236,19 @@ export const LinkConfirmed = z.object({ status: z.literal('confirmed') }).regist
 export const MyGuardians = z
   .object({ guardians: z.array(z.object({ linkId: z.string(), status: linkStatus, linkedAt: instant })) })
   .register(z.globalRegistry, { id: 'MyGuardians', description: 'The links to this account\'s person (nothing about who the guardians are)' });
+export const PersonAccounts = z
+  .object({
+    accounts: z.array(
+      z.object({
+        accountId: z.string(),
+        boundAt: instantOrNull.check(z.meta({ description: 'When this account was bound to the person (each binding anew)' })),
+        lastLoginAt: instantOrNull,
+        gameIds: z.array(z.string()).check(z.meta({ description: 'The games this account has logged in to' })),
+        self: z.boolean().check(z.meta({ description: 'This is the calling account' })),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: 'PersonAccounts', description: "Every account bound to the caller's identity, the earliest first" });
 const approvalStatus = z.enum(['pending', 'approved', 'declined', 'expired']);
 export const Approvals = z
   .object({ approvals: z.array(z.object({ approvalId: z.string(), wardId: z.string(), orderId: z.string(), amount: fen, gameId: z.string(), requestedAt: instant, expiresAt: instant, status: approvalStatus })) })

@@ -41,6 +41,14 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     summary: 'The games this deployment serves',
     responses: { 200: { description: 'Every configured game, in configured order', schema: r.Games } },
   },
+  openidConfiguration: {
+    summary: "The publisher-keys issuer's OpenID configuration (deployed with playguard:publisherKeys): where API Gateway's authorizer finds the keys player and server tokens are signed with",
+    responses: { 200: { description: 'issuer and jwks_uri', schema: r.OpenIdConfiguration }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.Problem } },
+  },
+  publisherJwks: {
+    summary: "The publisher's public signing keys (RS256, each with its kid), as `npm run keys` wrote them",
+    responses: { 200: { description: 'JWKS', schema: r.PublisherJwks }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.Problem } },
+  },
   submitIdentity: {
     summary: 'Submit real-name information',
     responses: {
@@ -55,6 +63,22 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
   readIdentity: {
     summary: "The account's real-name status",
     responses: { 200: { description: 'Status and, when known, the age band for today', schema: r.IdentityView }, 403: refusedCredential('player') },
+  },
+  listMyAccounts: {
+    summary: "Every account bound to this account's identity (its person), the earliest binding first",
+    responses: {
+      200: { description: 'The accounts, with when each was bound, its last login and games', schema: r.PersonAccounts },
+      403: { description: `identity_required (this account has no verified identity), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+    },
+  },
+  unbindMyAccount: {
+    summary: 'Unbind an account bound to the same identity after this one (its identity becomes none; a live session of it ends and is reported; an audit entry is kept)',
+    responses: {
+      204: { description: 'Unbound' },
+      403: { description: `forbidden (that account was bound before this one, or is this one), identity_required (this account has no verified identity), or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'not_found (no account of that id is bound to this identity)', schema: r.Problem },
+      429: contention,
+    },
   },
   startSession: {
     summary: 'Log in to play',
@@ -147,10 +171,10 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     },
   },
   adminAccessLog: {
-    summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, inclusive, at most 367 days)',
+    summary: 'Operator access log between two Beijing days: query `from` and `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days). Reading it is itself written to the log first (action `access_log_read`, account `*`, reason the days read as `from/to`)',
     responses: {
-      200: { description: 'Entries oldest first; they cannot be changed or deleted and are kept three years', schema: r.AccessLog },
-      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: r.Problem },
+      200: { description: 'Entries oldest first, this read\'s own among them when the range holds today; they cannot be changed or deleted and are kept three years', schema: r.AccessLog },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days)', schema: r.Problem },
       403: refusedCredential('operator'),
     },
   },
@@ -207,10 +231,10 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     responses: { 204: { description: 'Ended' }, 403: { description: 'guardian_not_eligible, forbidden or unknown_game', schema: r.Problem }, 404: { description: 'ward_not_found', schema: r.Problem }, 429: contention },
   },
   wardActivity: {
-    summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, both included, at most 92 days); confirmed links only",
+    summary: "Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, 2000-01-01 … 2099-12-31, both included, at most 92 days); confirmed links only",
     responses: {
       200: { description: 'Sessions started and payments reserved in the range, oldest first, with totals (played seconds; committed fen)', schema: r.Activity },
-      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 92 days)', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 92 days)', schema: r.Problem },
       403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.Problem },
       404: { description: 'ward_not_found', schema: r.Problem },
     },
@@ -246,31 +270,40 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     },
   },
   confirmGuardian: {
-    summary: "Ward: confirm a guardian's link with its code (from any of the ward's accounts)",
+    summary: "Ward: confirm a guardian's link with its code, from an account bound to the ward's identity before the guardian asked",
     responses: {
       200: { description: 'Confirmed', schema: r.LinkConfirmed },
-      403: refusedCredential('player'),
-      404: { description: 'link_not_found (wrong or expired code)', schema: r.Problem },
-      429: contention,
+      403: { description: `confirmation_not_allowed (this account was bound to the identity after the guardian first asked), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'link_not_found (wrong or expired code, or no verified identity)', schema: r.Problem },
+      429: { description: 'rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention', schema: r.Problem },
     },
   },
   myGuardians: {
     summary: "Ward: the guardian links of this account's person",
-    responses: { 200: { description: 'Links (no guardian identity)', schema: r.MyGuardians }, 403: refusedCredential('player') },
+    responses: { 200: { description: 'Links (no guardian identity); a pending link whose code expired is listed as expired', schema: r.MyGuardians }, 403: refusedCredential('player') },
+  },
+  declineGuardian: {
+    summary: 'Ward: decline a pending (or expired) guardian link; its controls stop applying at once',
+    responses: {
+      204: { description: 'Declined' },
+      403: { description: `link_confirmed (only its guardian ends a confirmed link), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.Problem },
+      404: { description: 'link_not_found (no such link of this person, or no verified identity)', schema: r.Problem },
+      429: contention,
+    },
   },
   adminStats: {
-    summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
+    summary: "Operators' figures per Beijing day and game: query `from`, `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days) and optionally `gameId`. Derived from the table's change stream and the refusal log events, off every player's path; no personal data",
     responses: {
       200: { description: 'The days with any activity, and the week distribution of minors\' play', schema: r.Stats },
-      400: { description: 'invalid_request (from/to missing or malformed, from after to, or over 367 days)', schema: r.Problem },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 367 days; gameId empty or over 64 characters)', schema: r.Problem },
       403: refusedCredential('operator'),
     },
   },
   adminAnnualReport: {
-    summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
+    summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` (2000–2099) and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
     responses: {
       200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: r.AnnualReport },
-      400: { description: 'invalid_request (year missing or malformed)', schema: r.Problem },
+      400: { description: 'invalid_request (year missing, not four digits or outside 2000–2099; gameId empty or over 64 characters)', schema: r.Problem },
       403: refusedCredential('operator'),
     },
   },
@@ -291,11 +324,11 @@ export const routeDocs: { [K in OperationId]: RouteDoc } = {
     responses: { 200: { description: 'Coverage', schema: r.CalendarCoverage }, 403: refusedCredential('operator') },
   },
   consoleIndex: {
-    summary: 'The operators\' web console (a single page; signing in takes an operator token, which the page keeps in the tab only). Also answers `/console/` and `/console/index.html`',
+    summary: "The operators' web console (a single page; operators sign in at the staff issuer, authorization code + PKCE, and the page keeps the access token in the tab only). Also answers `/console/` and `/console/index.html`",
     responses: { 200: { description: 'text/html' } },
   },
   consoleAsset: {
-    summary: "A file of the operators' web console (app.js, app.css, index.html)",
+    summary: "A file of the operators' web console (app.js, app.css, index.html), or its sign-in settings (config.json: the staff issuer, the console's client id, the audience and scope it asks for)",
     responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.Problem } },
   },
 };

@@ -43,12 +43,17 @@ export const metaRoutes = {
   health: { method: 'GET', path: '/health', fn: 'meta', auth: 'none' },
   openapi: { method: 'GET', path: '/openapi.json', fn: 'meta', auth: 'none' },
   listGames: { method: 'GET', path: '/v1/games', fn: 'meta', auth: 'none' },
+  // The publisher's keys (contract: "Publisher keys"): what API Gateway's authorizer reads to trust them.
+  openidConfiguration: { method: 'GET', path: '/.well-known/openid-configuration', fn: 'meta', auth: 'none' },
+  publisherJwks: { method: 'GET', path: '/.well-known/jwks.json', fn: 'meta', auth: 'none' },
 } as const satisfies Routes<'meta'>;
 
 export const identityRoutes = {
   submitIdentity: { method: 'POST', path: '/v1/identity', fn: 'identity', auth: 'player', body: s.IdentitySubmission },
   readIdentity: { method: 'GET', path: '/v1/identity', fn: 'identity', auth: 'player' },
   correctIdentity: { method: 'POST', path: '/v1/identity/correction', fn: 'identity', auth: 'player', body: s.IdentitySubmission },
+  listMyAccounts: { method: 'GET', path: '/v1/me/accounts', fn: 'identity', auth: 'player' },
+  unbindMyAccount: { method: 'DELETE', path: '/v1/me/accounts/{accountId}', fn: 'identity', auth: 'player', params: s.PersonAccountPath },
 } as const satisfies Routes<'identity'>;
 
 export const sessionsRoutes = {
@@ -85,6 +90,7 @@ export const guardiansRoutes = {
   decideApproval: { method: 'POST', path: '/v1/guardian/approvals/{approvalId}', fn: 'guardians', auth: 'player', params: s.ApprovalPath, body: s.ApprovalDecision },
   confirmGuardian: { method: 'POST', path: '/v1/me/guardians/confirm', fn: 'guardians', auth: 'player', body: s.ConfirmLink },
   myGuardians: { method: 'GET', path: '/v1/me/guardians', fn: 'guardians', auth: 'player' },
+  declineGuardian: { method: 'DELETE', path: '/v1/me/guardians/{linkId}', fn: 'guardians', auth: 'player', params: s.LinkPath },
 } as const satisfies Routes<'guardians'>;
 
 export const adminRoutes = {
@@ -92,8 +98,8 @@ export const adminRoutes = {
   adminAccessLog: { method: 'GET', path: '/v1/admin/access-log', fn: 'admin', auth: 'operator', query: s.AccessLogQuery },
   adminCorrections: { method: 'GET', path: '/v1/admin/corrections', fn: 'admin', auth: 'operator', query: s.AdminAccountQuery },
   adminDecideCorrection: { method: 'POST', path: '/v1/admin/accounts/{accountId}/identity-correction', fn: 'admin', auth: 'operator', params: s.AdminAccountPath, body: s.CorrectionDecision },
-  adminStats: { method: 'GET', path: '/v1/admin/stats', fn: 'admin', auth: 'operator' },
-  adminAnnualReport: { method: 'GET', path: '/v1/admin/reports/annual', fn: 'admin', auth: 'operator' },
+  adminStats: { method: 'GET', path: '/v1/admin/stats', fn: 'admin', auth: 'operator', query: s.StatsQuery },
+  adminAnnualReport: { method: 'GET', path: '/v1/admin/reports/annual', fn: 'admin', auth: 'operator', query: s.AnnualReportQuery },
   adminDeadLetters: { method: 'GET', path: '/v1/admin/dead-letters', fn: 'admin', auth: 'operator' },
   adminRetryDeadLetter: { method: 'POST', path: '/v1/admin/dead-letters/{id}/retry', fn: 'admin', auth: 'operator', params: s.DeadLetterPath },
   adminCalendar: { method: 'GET', path: '/v1/admin/calendar', fn: 'admin', auth: 'operator' },

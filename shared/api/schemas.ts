@@ -8,6 +8,7 @@
  * constructors have no side effects, so it would keep every schema of this module in every bundle
  * that imports one; marked here, a function keeps only the schemas its own routes and use cases use.
  */
+import { dayCount, isCalendarDay } from '#shared/domain/beijingTime';
 import * as z from '#shared/zod';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -82,15 +83,56 @@ export const SessionPath = schema(() => z.object({ sessionId: id() }));
 export const OrderPath = schema(() => z.object({ orderId }));
 export const ChallengePath = schema(() => z.object({ challengeId: id() }));
 
-// Operators (GET /v1/admin/*)
-export const beijingDay = schema(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD')));
-export const AdminAccountQuery = schema(() => z.object({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) }));
-export const AccessLogQuery = schema(() =>
-  z.object({ from: beijingDay, to: beijingDay }).check(
-    z.refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
-    z.refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) <= 366 * 86_400_000, { message: 'at most 367 days at once', path: ['to'] }),
+// Dates in query strings (docs/api.md "Operators"): a day of the calendar, `YYYY-MM-DD`, between
+// FIRST_QUERY_DAY and LAST_QUERY_DAY (2027-02-30 is refused, not rolled to 2 March), so no range
+// reaches a loop that walks it day by day or month by month to year 9999.
+export const FIRST_QUERY_DAY = '2000-01-01';
+export const LAST_QUERY_DAY = '2099-12-31';
+/** The longest range an operator reads at once (GET /v1/admin/access-log, /v1/admin/stats), both days included. */
+export const OPERATOR_RANGE_DAYS = 367;
+/** The longest range of a ward's activity a guardian reads at once, both days included. */
+export const GUARDIAN_RANGE_DAYS = 92;
+const inQueryRange = (d: string): boolean => d >= FIRST_QUERY_DAY && d <= LAST_QUERY_DAY;
+const isQueryDay = (d: unknown): d is string => typeof d === 'string' && isCalendarDay(d) && inQueryRange(d);
+const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+/** A Beijing date's format (as the responses carry it). */
+export const beijingDay = schema(() => z.string().check(z.regex(DAY_FORMAT, 'a Beijing date, YYYY-MM-DD')));
+/** A day in a query: that format, a day the calendar has, within the years a query may name. */
+export const queryDay = schema(() =>
+  z.string().check(
+    z.regex(DAY_FORMAT, 'a Beijing date, YYYY-MM-DD'),
+    // Each message once: a day of the wrong format is not also "not a day", nor a non-day out of range.
+    z.refine((d) => !DAY_FORMAT.test(d) || isCalendarDay(d), 'not a day of the calendar'),
+    z.refine((d) => !isCalendarDay(d) || inQueryRange(d), `from ${FIRST_QUERY_DAY} to ${LAST_QUERY_DAY}`),
   ),
 );
+
+/**
+ * `from` and `to`, Beijing days, both included: `from ≤ to` and at most `maxDays` days, plus any
+ * other parameters of the route. The range is judged only when both days are valid (each bad day
+ * is named once, by its own message).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function dayRange<S extends Record<string, z.ZodMiniType> = {}>(maxDays: number, more?: S) {
+  const days = (q: unknown): { from: string; to: string } | null => {
+    const { from, to } = q as { from: unknown; to: unknown };
+    return isQueryDay(from) && isQueryDay(to) ? { from, to } : null;
+  };
+  return z.object({ from: queryDay, to: queryDay, ...(more as S) }).check(
+    z.refine((q) => {
+      const r = days(q);
+      return !r || r.from <= r.to;
+    }, { message: 'from must not be after to', path: ['to'] }),
+    z.refine((q) => {
+      const r = days(q);
+      return !r || r.from > r.to || dayCount(r.from, r.to) <= maxDays;
+    }, { message: `at most ${maxDays} days at once`, path: ['to'] }),
+  );
+}
+
+// Operators (GET /v1/admin/*)
+export const AdminAccountQuery = schema(() => z.object({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) }));
+export const AccessLogQuery = schema(() => dayRange(OPERATOR_RANGE_DAYS));
 export const AdminAccountPath = schema(() => z.object({ accountId: z.string().check(z.minLength(1), z.maxLength(128)) }));
 
 // Guardians (docs/guardians.md)
@@ -109,30 +151,21 @@ export const ControlsPatch = schema(() =>
 export const WardRequest = schema(() => z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(32)) }));
 export const WardPath = schema(() => z.object({ wardId: id() }));
 export const ConfirmLink = schema(() => z.strictObject({ code: z.string().check(z.trim(), z.minLength(1), z.maxLength(32)) }));
+export const LinkPath = schema(() => z.object({ linkId: id() }));
+export const PersonAccountPath = schema(() => z.object({ accountId: z.string().check(z.minLength(1), z.maxLength(128)) }));
 export const ApprovalPath = schema(() => z.object({ approvalId: id() }));
 export const ApprovalDecision = schema(() => z.strictObject({ approved: z.boolean() }));
-export const ActivityQuery = schema(() =>
-  z.object({ from: beijingDay, to: beijingDay }).check(
-    z.refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
-    z.refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) <= 91 * 86_400_000, { message: 'at most 92 days at once', path: ['to'] }),
-  ),
-);
+export const ActivityQuery = schema(() => dayRange(GUARDIAN_RANGE_DAYS));
 
 // Identity correction (docs/api.md)
 export const CorrectionDecision = schema(() => z.strictObject({ approve: z.boolean(), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) }));
 
-// Operators' figures (GET /v1/admin/stats, /v1/admin/reports/annual) and dead letters. Their
-// operations parse these queries themselves (shared/usecases/operations.ts).
+// Operators' figures (GET /v1/admin/stats, /v1/admin/reports/annual) and dead letters.
 const gameIdQuery = schema(() => z.optional(z.string().check(z.minLength(1), z.maxLength(64))));
-export const StatsQuery = schema(() =>
-  z.object({ from: beijingDay, to: beijingDay, gameId: gameIdQuery }).check(
-    z.refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
-    z.refine((q) => Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`) <= 366 * 86_400_000, { message: 'at most 367 days at once', path: ['to'] }),
-  ),
-);
+export const StatsQuery = schema(() => dayRange(OPERATOR_RANGE_DAYS, { gameId: gameIdQuery }));
 export const AnnualReportQuery = schema(() =>
   z.object({
-    year: z.pipe(z.pipe(z.string().check(z.regex(/^\d{4}$/, 'a year, YYYY')), z.transform(Number)), z.number().check(z.int(), z.gte(2000), z.lte(2100))),
+    year: z.pipe(z.string().check(z.regex(/^20\d{2}$/, `a year from ${FIRST_QUERY_DAY.slice(0, 4)} to ${LAST_QUERY_DAY.slice(0, 4)}, YYYY`)), z.transform(Number)),
     gameId: gameIdQuery,
   }),
 );

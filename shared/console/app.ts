@@ -2,10 +2,12 @@
  * The operators' console (GET /console/): a small single page over the operator endpoints
  * (docs/api.md "Operators"), Chinese first. Bundled by esbuild into shared/console/assets.ts
  * (`npm run console:build`; test/unit/consoleAssets.test.ts fails when that file is stale) and
- * served by functions/console.ts, deployed and locally. The operator token is kept in this tab's
+ * served by functions/console.ts, deployed and locally. Operators sign in at the staff issuer
+ * (shared/console/signIn.ts: authorization code + PKCE); the access token is kept in this tab's
  * sessionStorage only and sent as a bearer token; nothing else is stored.
  */
 import { barChart, escapeXml as esc } from '#shared/stats/charts';
+import { config, currentSession, finishSignIn, forgetSession, startSignIn, type SignInConfig } from '#shared/console/signIn';
 import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES } from '#shared/stats/names';
 
 type Figures = {
@@ -25,7 +27,6 @@ type Figures = {
 };
 type Day = Figures & { date: string; gameId: string };
 
-const TOKEN_KEY = 'playguard.operatorToken';
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const main = () => $<HTMLElement>('#main');
 
@@ -36,7 +37,12 @@ class ApiError extends Error {
 }
 
 async function api<T>(method: string, path: string, accept = 'application/json'): Promise<T> {
-  const res = await fetch(path, { method, headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`, accept } });
+  const session = currentSession();
+  if (!session) {
+    signOut('登录已过期，请重新登录。');
+    throw new ApiError(401, 'unauthorized', '登录已过期');
+  }
+  const res = await fetch(path, { method, headers: { authorization: `Bearer ${session.accessToken}`, accept } });
   const text = await res.text();
   if (!res.ok) {
     let problem: { code?: string; detail?: string } = {};
@@ -45,7 +51,7 @@ async function api<T>(method: string, path: string, accept = 'application/json')
     } catch {
       /* not a problem document */
     }
-    if (res.status === 401 || res.status === 403) signOut('令牌无效或不是操作员令牌，请重新登录。');
+    if (res.status === 401 || res.status === 403) signOut('登录已失效，或该账号没有操作员权限（scope operator），请重新登录。');
     throw new ApiError(res.status, problem.code ?? String(res.status), problem.detail ?? `请求失败（${res.status}）`);
   }
   return (accept === 'application/json' ? JSON.parse(text) : text) as T;
@@ -216,7 +222,7 @@ async function guard(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    if (sessionStorage.getItem(TOKEN_KEY)) main().insertAdjacentHTML('afterbegin', `<p class="error">${esc((error as Error).message)}</p>`);
+    if (currentSession()) main().insertAdjacentHTML('afterbegin', `<p class="error">${esc((error as Error).message)}</p>`);
   }
 }
 
@@ -228,27 +234,39 @@ async function show(view: string): Promise<void> {
 }
 
 function signOut(message = ''): void {
-  sessionStorage.removeItem(TOKEN_KEY);
+  forgetSession();
   today = '';
   $<HTMLElement>('#app').hidden = true;
   $<HTMLElement>('#signin').hidden = false;
   $<HTMLElement>('#signin-error').textContent = message;
 }
 
-function signedIn(): void {
+function signedIn(name: string): void {
   $<HTMLElement>('#signin').hidden = true;
   $<HTMLElement>('#app').hidden = false;
-  $<HTMLElement>('nav').innerHTML = Object.entries(VIEWS).map(([id, v]) => `<button type="button" data-view="${id}">${v.label}</button>`).join('') + '<button type="button" id="signout">退出</button>';
+  $<HTMLElement>('nav').innerHTML =
+    Object.entries(VIEWS).map(([id, v]) => `<button type="button" data-view="${id}">${v.label}</button>`).join('') + `<span id="operator">${esc(name)}</span><button type="button" id="signout">退出</button>`;
   document.querySelectorAll<HTMLButtonElement>('nav button[data-view]').forEach((b) => (b.onclick = () => void guard(() => show(b.dataset.view!))));
   $<HTMLButtonElement>('#signout').onclick = () => signOut();
   void guard(() => show('overview'));
 }
 
-$<HTMLFormElement>('#signin').onsubmit = (e) => {
-  e.preventDefault();
-  const token = $<HTMLTextAreaElement>('#token').value.trim();
-  if (!token) return;
-  sessionStorage.setItem(TOKEN_KEY, token);
-  signedIn();
-};
-if (sessionStorage.getItem(TOKEN_KEY)) signedIn();
+async function start(): Promise<void> {
+  let signIn: SignInConfig;
+  try {
+    signIn = await config();
+  } catch (error) {
+    return signOut((error as Error).message);
+  }
+  $<HTMLElement>('#signin-issuer').textContent = `员工身份提供方：${signIn.issuer}`;
+  $<HTMLButtonElement>('#signin-button').onclick = () =>
+    void startSignIn(signIn).catch((error: unknown) => ($<HTMLElement>('#signin-error').textContent = `无法连接员工身份提供方：${(error as Error).message}`));
+  try {
+    const session = (await finishSignIn(signIn)) ?? currentSession();
+    if (session) return signedIn(session.name);
+  } catch (error) {
+    return signOut((error as Error).message);
+  }
+  signOut();
+}
+void start();

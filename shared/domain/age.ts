@@ -37,3 +37,15 @@ export function ageUnderRules(birthDate: BeijingDate, day: BeijingDate, minorRul
   const age = ageOn(birthDate, day);
   return age >= 18 && forcedMinorRules(minorRulesUntilMs, atMs) ? FORCED_MINOR_AGE : age;
 }
+
+/**
+ * The Beijing day a person born on `birthDate` turns 18 (rules for minors end at its midnight):
+ * the 18th birthday, or 1 March when the birthday is 29 February in a common year.
+ */
+export function adulthoodStarts(birthDate: BeijingDate): BeijingDate {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  const year = y + 18;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (m === 2 && d === 29 && !leap) return `${year}-03-01` as BeijingDate;
+  return `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` as BeijingDate;
+}

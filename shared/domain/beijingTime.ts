@@ -42,6 +42,37 @@ export function addDays(date: BeijingDate, days: number): BeijingDate {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const isLeapYear = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `text` is a day of the (Gregorian) calendar written `YYYY-MM-DD`: 2028-02-29 is,
+ * 2027-02-29 and 2027-02-30 are not — `Date.parse` would quietly roll them into March.
+ */
+export function isCalendarDay(text: string): boolean {
+  const m = DAY_PATTERN.exec(text);
+  if (!m) return false;
+  const [y, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
+/** How many days `from` … `to` holds, both included (0 when `to` is before `from`); both must be calendar days. */
+export function dayCount(from: BeijingDate, to: BeijingDate): number {
+  return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1);
+}
+
+/**
+ * The days `from` … `to`, both included, for a loop that reads one partition a day. Its length is
+ * bounded where it is built: anything but two calendar days, `from ≤ to`, at most `maxDays` apart
+ * is a RangeError (the edge refuses such a range first; this is the guard behind it).
+ */
+export function daysFrom(from: BeijingDate, to: BeijingDate, maxDays: number): BeijingDate[] {
+  if (!isCalendarDay(from) || !isCalendarDay(to) || from > to || dayCount(from, to) > maxDays) throw new RangeError(`not a range of at most ${maxDays} calendar days`);
+  return Array.from({ length: dayCount(from, to) }, (_, i) => addDays(from, i));
+}
+
 /** ISO 8601 with the Beijing offset, second precision: `2026-10-02T20:00:00+08:00`. */
 export function formatBeijing(instantMs: number): string {
   const d = new Date(Math.floor(instantMs / 1000) * 1000 + BEIJING_OFFSET_MS);

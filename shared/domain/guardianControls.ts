@@ -100,6 +100,33 @@ export function combineControls(all: readonly GuardianControls[]): GuardianRules
   return rules;
 }
 
+/**
+ * One guardian's link as the ward's accounts and sessions carry it (a copy of the guardianship,
+ * shared/guardians/repository.ts): its controls, and whether it is confirmed. A pending link applies
+ * only until its confirmation code expires (`until`, epoch ms): an unconfirmed link never holds a
+ * child for longer than its code (docs/guardians.md "Trust model").
+ */
+export interface GuardianEntry {
+  confirmed: boolean;
+  until?: number | undefined;
+  controls?: GuardianControls | undefined;
+}
+
+/** Whether a link's controls apply at `nowMs`: confirmed, or pending with its code still valid. */
+export const appliesAt = (entry: Pick<GuardianEntry, 'confirmed' | 'until'>, nowMs: number): boolean => entry.confirmed || entry.until === undefined || entry.until > nowMs;
+
+/**
+ * The rules of a ward's guardians at `nowMs`, from the copy on an account or a session: every link
+ * that applies then, combined. Copies written before links carried their controls hold the rules
+ * combined (`rules`), which apply as they are.
+ */
+export function rulesAt(copy: { rules?: GuardianRules | null | undefined; guardians?: readonly GuardianEntry[] | undefined } | null | undefined, nowMs: number): GuardianRules | null {
+  if (!copy) return null;
+  const entries = copy.guardians ?? [];
+  if (entries.length === 0 || entries.some((g) => g.controls === undefined)) return copy.rules ?? null;
+  return combineControls(entries.filter((g) => appliesAt(g, nowMs)).map((g) => g.controls!));
+}
+
 /** Whether the rules restrict play at all (a policy without them decides the same). */
 export const restrictsPlay = (rules: GuardianRules | null | undefined): rules is GuardianRules =>
   !!rules && (rules.playBanned || rules.windows !== null || rules.dailyPlaySeconds !== null);

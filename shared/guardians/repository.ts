@@ -4,9 +4,12 @@
  *   guardianship      IDENTITY#<hmac> / GUARDIANS: every guardian link of a ward (the person), with
  *                     each guardian's controls; one item, so a change and the rules computed from
  *                     it are atomic. `rev` counts changes: copies on accounts and sessions carry it
- *                     and a copy never replaces a newer one.
+ *                     and a copy never replaces a newer one. It also remembers, per guardian person,
+ *                     when it first asked for this ward (who may confirm) and when the ward declined.
+ *                     It outlives an erasure of the ward (until the ward turns 18).
  *   guardian's ward   GUARDIAN#<accountId> / WARD#<wardId>: the guardian's opaque ward id → person.
- *   link attempts     GUARDIAN#<accountId> / ATTEMPTS#<day>: failed look-ups (five a Beijing day).
+ *   look-up attempts  IDENTITY#<guardian's hmac> / LOOKUPS#<day>: a guardian person's failed look-ups.
+ *   confirm attempts  IDENTITY#<ward's hmac> / CONFIRMS#<day>: a ward person's wrong codes.
  *   payment approval  IDENTITY#<hmac> / APPROVAL#<amount>#<orderId>: one payment a guardian decides.
  *
  * Changes of the guardianship item are conditional on the `rev` read (optimistic concurrency), so
@@ -15,12 +18,15 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '#shared/zod';
+import type { GuardianshipCopy } from '#shared/accounts/repository';
+import { adulthoodStarts } from '#shared/domain/age';
+import { beijingMidnight } from '#shared/domain/beijingTime';
 import type { GuardianControls } from '#shared/domain/guardianControls';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { APPROVAL_PREFIX, approvalKey, guardianPartition, guardianshipKey, identityPartition, linkAttemptsKey, WARD_PREFIX, wardKey } from '#shared/storage/keys';
+import { APPROVAL_PREFIX, approvalKey, confirmAttemptsKey, CONFIRMS_PREFIX, guardianPartition, guardianshipKey, identityHashOf, identityPartition, linkAttemptsKey, LOOKUPS_PREFIX, WARD_PREFIX, wardKey } from '#shared/storage/keys';
 
 const Controls = z.object({
   playBanned: z.boolean(),
@@ -35,6 +41,13 @@ const Link = z.object({
   linkId: z.string(),
   status: z.enum(['pending', 'confirmed']),
   linkedAt: z.number(),
+  /**
+   * When the guardian's person first asked for this ward: only the ward's accounts bound before it
+   * may confirm (docs/guardians.md "Trust model"). Links asked before it was kept use `linkedAt`.
+   */
+  askedAt: z.optional(z.number()),
+  /** The guardian's person (its identity hash): a decline quiets that person, whichever account asks. */
+  byPerson: z.optional(z.string()),
   confirmedAt: z.optional(z.number()),
   /** HMAC of the confirmation code (never the code) and when it stops being valid. */
   codeHash: z.optional(z.string()),
@@ -43,9 +56,49 @@ const Link = z.object({
 });
 export type GuardianLink = z.infer<typeof Link> & { controls: GuardianControls };
 
-const GuardianshipItem = z.object({ rev: z.number(), links: z.record(z.string(), Link) });
-/** A ward's guardian links, by guardian account id. */
-export type Guardianship = { identityHash: string; rev: number; links: Record<string, GuardianLink> };
+/** Per guardian person (its identity hash): when it first asked for this ward, and when the ward last declined it. */
+const Asked = z.object({ at: z.number(), declinedAt: z.optional(z.number()) });
+export type AskedRecord = z.infer<typeof Asked>;
+const GuardianshipItem = z.object({ rev: z.number(), links: z.record(z.string(), Link), asked: z.optional(z.record(z.string(), Asked)), birthDate: z.optional(z.string()) });
+/**
+ * A ward's guardian links, by guardian account id; `asked` by guardian person; the ward's birth date
+ * (the guardianship ends when the ward turns 18).
+ */
+export type Guardianship = { identityHash: string; rev: number; links: Record<string, GuardianLink>; asked: Record<string, AskedRecord>; birthDate?: string | undefined };
+
+/** The record of a stored guardianship item (the ward's hash read from the key). */
+export function guardianshipFromItem(item: Record<string, unknown>): Guardianship {
+  const { rev, links, asked, birthDate } = z.parse(GuardianshipItem, item);
+  return { identityHash: identityHashOf(item), rev, links, asked: asked ?? {}, ...(birthDate ? { birthDate } : {}) };
+}
+
+/** When a pending link stops applying: its code's expiry (links without one never applied past it). */
+export const pendingUntil = (link: Pick<GuardianLink, 'codeExpiresAt' | 'linkedAt'>): number => link.codeExpiresAt ?? link.linkedAt;
+
+/** A link as its guardian and its ward see it: `expired` once a pending link's code has expired. */
+export const linkStatus = (link: GuardianLink, nowMs: number): 'pending' | 'confirmed' | 'expired' =>
+  link.status === 'confirmed' ? 'confirmed' : pendingUntil(link) > nowMs ? 'pending' : 'expired';
+
+/**
+ * The copy the ward's accounts and sessions carry: each guardian's controls, whether confirmed, and
+ * until when a pending link applies (shared/domain/guardianControls.ts `rulesAt`).
+ */
+export function copyOf(g: Pick<Guardianship, 'rev' | 'links'>): GuardianshipCopy {
+  return {
+    rev: g.rev,
+    guardians: Object.entries(g.links).map(([guardianId, l]) => ({
+      guardianId,
+      wardId: l.wardId,
+      confirmed: l.status === 'confirmed',
+      approves: l.controls.paymentApproval,
+      ...(l.status === 'confirmed' ? {} : { until: pendingUntil(l) }),
+      controls: l.controls,
+    })),
+  };
+}
+
+/** The guardianship ends when the ward turns 18: the item (and the guardians' ward items) expire then. */
+const guardianshipExpiry = (birthDate: string | undefined): number | undefined => (birthDate ? ttlAttribute(beijingMidnight(adulthoodStarts(birthDate))) : undefined);
 
 const WardItem = z.object({ wardId: z.string(), identityHash: z.string(), birthDate: z.string(), linkedAt: z.number() });
 export type WardRef = z.infer<typeof WardItem>;
@@ -84,9 +137,7 @@ export class GuardianRepository {
 
   async guardianship(identityHash: string): Promise<Guardianship> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: guardianshipKey(identityHash), ConsistentRead: true }));
-    if (!r.Item) return { identityHash, rev: 0, links: {} };
-    const { rev, links } = z.parse(GuardianshipItem, r.Item);
-    return { identityHash, rev, links };
+    return r.Item ? guardianshipFromItem(r.Item) : { identityHash, rev: 0, links: {}, asked: {} };
   }
 
   /**
@@ -94,9 +145,12 @@ export class GuardianRepository {
    * the guardian's ward item put or deleted in the same transaction. Throws GuardianshipChanged
    * when `seen` is stale.
    */
-  async save(seen: Guardianship, next: Record<string, GuardianLink>, ward?: { guardianId: string; put?: WardRef; remove?: string }): Promise<Guardianship> {
+  async save(seen: Guardianship, next: { links: Record<string, GuardianLink>; asked?: Record<string, AskedRecord>; birthDate?: string | undefined }, ward?: { guardianId: string; put?: WardRef; remove?: string }): Promise<Guardianship> {
     const rev = seen.rev + 1;
     const key = guardianshipKey(seen.identityHash);
+    const asked = next.asked ?? seen.asked;
+    const birthDate = next.birthDate ?? seen.birthDate;
+    const expiresAt = guardianshipExpiry(birthDate);
     // Kept even without links: `rev` must never go back, or a copy on an account would outrank the next change.
     const items: Array<[string, TransactItem]> = [
       [
@@ -104,14 +158,14 @@ export class GuardianRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...key, rev, links: next },
+            Item: { ...key, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}), ...(expiresAt ? { expiresAt } : {}) },
             ConditionExpression: seen.rev === 0 ? 'attribute_not_exists(pk)' : 'rev = :seen',
             ...(seen.rev === 0 ? {} : { ExpressionAttributeValues: { ':seen': seen.rev } }),
           },
         },
       ],
     ];
-    if (ward?.put) items.push(['ward', { Put: { TableName: this.table, Item: { ...wardKey(ward.guardianId, ward.put.wardId), ...ward.put } } }]);
+    if (ward?.put) items.push(['ward', { Put: { TableName: this.table, Item: { ...wardKey(ward.guardianId, ward.put.wardId), ...ward.put, ...(guardianshipExpiry(ward.put.birthDate) ? { expiresAt: guardianshipExpiry(ward.put.birthDate) } : {}) } } }]);
     if (ward?.remove) items.push(['ward', { Delete: { TableName: this.table, Key: wardKey(ward.guardianId, ward.remove) } }]);
     try {
       await transact(this.db, items);
@@ -119,16 +173,16 @@ export class GuardianRepository {
       if (error instanceof TransactionRefused && error.refused('guardianship')) throw new GuardianshipChanged();
       throw error;
     }
-    return { identityHash: seen.identityHash, rev, links: next };
+    return { identityHash: seen.identityHash, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}) };
   }
 
-  /** Removes every link of a ward (erasure of the ward's data): the guardians' ward items too. */
-  async removeAll(identityHash: string): Promise<void> {
-    const current = await this.guardianship(identityHash);
-    for (const [guardianId, link] of Object.entries(current.links)) {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: wardKey(guardianId, link.wardId) }));
+  /** A guardianship without links goes (the ward's person was erased and no guardian is left). */
+  async removeIfUnlinked(identityHash: string): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: guardianshipKey(identityHash), ConditionExpression: 'attribute_not_exists(pk) OR size(links) = :zero', ExpressionAttributeValues: { ':zero': 0 } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: guardianshipKey(identityHash) }));
   }
 
   async ward(guardianId: string, wardId: string): Promise<WardRef | null> {
@@ -145,11 +199,10 @@ export class GuardianRepository {
     const unique = [...new Set(identityHashes)];
     const found = unique.length ? await batchGet(this.db, this.table, unique.map(guardianshipKey)) : [];
     const out = new Map<string, Guardianship>();
-    for (const h of unique) out.set(h, { identityHash: h, rev: 0, links: {} });
+    for (const h of unique) out.set(h, { identityHash: h, rev: 0, links: {}, asked: {} });
     for (const item of found) {
-      const h = String(item.pk).slice(identityPartition('').length);
-      const { rev, links } = z.parse(GuardianshipItem, item);
-      out.set(h, { identityHash: h, rev, links });
+      const g = guardianshipFromItem(item);
+      out.set(g.identityHash, g);
     }
     return out;
   }
@@ -158,12 +211,55 @@ export class GuardianRepository {
    * Counts an attempt to find a ward before it is made, refused once the day's failures reached
    * the limit; a success gives the attempt back. Atomic under concurrent attempts.
    */
-  async takeLinkAttempt(guardianId: string, day: string, nowMs: number): Promise<boolean> {
+  async takeLinkAttempt(guardianIdentityHash: string, day: string, nowMs: number): Promise<boolean> {
+    return this.takeAttempt(linkAttemptsKey(guardianIdentityHash, day), nowMs);
+  }
+
+  async giveBackLinkAttempt(guardianIdentityHash: string, day: string): Promise<void> {
+    await this.giveBack(linkAttemptsKey(guardianIdentityHash, day));
+  }
+
+  /** The same for a ward person's confirmation codes: five wrong codes a Beijing day, all its accounts together. */
+  async takeConfirmAttempt(identityHash: string, day: string, nowMs: number): Promise<boolean> {
+    return this.takeAttempt(confirmAttemptsKey(identityHash, day), nowMs);
+  }
+
+  async giveBackConfirmAttempt(identityHash: string, day: string): Promise<void> {
+    await this.giveBack(confirmAttemptsKey(identityHash, day));
+  }
+
+  /** A person's attempt counters (look-ups as a guardian, codes as a ward): their Beijing days. */
+  async attemptDays(identityHash: string): Promise<Array<{ kind: 'lookups' | 'confirms'; day: string }>> {
+    const items = await queryPartition(this.db, this.table, identityPartition(identityHash), { consistent: true });
+    return items.flatMap((i): Array<{ kind: 'lookups' | 'confirms'; day: string }> => {
+      const sk = String(i.sk);
+      if (sk.startsWith(LOOKUPS_PREFIX)) return [{ kind: 'lookups', day: sk.slice(LOOKUPS_PREFIX.length) }];
+      if (sk.startsWith(CONFIRMS_PREFIX)) return [{ kind: 'confirms', day: sk.slice(CONFIRMS_PREFIX.length) }];
+      return [];
+    });
+  }
+
+  async deleteAttempts(identityHash: string, kind: 'lookups' | 'confirms', day: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: kind === 'lookups' ? linkAttemptsKey(identityHash, day) : confirmAttemptsKey(identityHash, day) }));
+  }
+
+  /** Erasure: a counter that must outlive the person until its day ends expires then (never later than it would). */
+  async keepAttemptsUntil(identityHash: string, kind: 'lookups' | 'confirms', day: string, untilMs: number): Promise<void> {
+    const exp = ttlAttribute(untilMs);
+    const key = kind === 'lookups' ? linkAttemptsKey(identityHash, day) : confirmAttemptsKey(identityHash, day);
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private async takeAttempt(key: { pk: string; sk: string }, nowMs: number): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: linkAttemptsKey(guardianId, day),
+          Key: key,
           UpdateExpression: 'ADD failures :one SET expiresAt = if_not_exists(expiresAt, :exp)',
           ConditionExpression: 'attribute_not_exists(failures) OR failures < :max',
           ExpressionAttributeValues: { ':one': 1, ':max': MAX_LINK_FAILURES_PER_DAY, ':exp': ttlAttribute(nowMs + RETENTION_MS.linkAttempts) },
@@ -176,8 +272,8 @@ export class GuardianRepository {
     }
   }
 
-  async giveBackLinkAttempt(guardianId: string, day: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: linkAttemptsKey(guardianId, day), UpdateExpression: 'ADD failures :minus', ExpressionAttributeValues: { ':minus': -1 } }));
+  private async giveBack(key: { pk: string; sk: string }): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'ADD failures :minus', ExpressionAttributeValues: { ':minus': -1 } }));
   }
 
   // Payment approvals
@@ -254,6 +350,11 @@ export class GuardianRepository {
       if (!isConditionFailure(error)) throw error;
       return { ok: false, approval: error.Item ? approvalFromItem(unmarshall(error.Item)) : null };
     }
+  }
+
+  /** Queues webhook events (their parts, shared/notifications/outbox.ts) in one transaction. */
+  async notify(parts: ReadonlyArray<readonly [string, TransactItem]>): Promise<void> {
+    for (let i = 0; i < parts.length; i += 100) await transact(this.db, parts.slice(i, i + 100));
   }
 
   /** Erasure of a ward: its approvals go. */

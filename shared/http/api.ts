@@ -59,7 +59,8 @@ interface Credential {
 function credentialOf(claims: Record<string, unknown> | undefined): Credential | null {
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) return null;
-  const scope = claims?.scope;
+  // `scp` is how some providers name it; API Gateway's authorizationScopes read either.
+  const scope = claims?.scope ?? claims?.scp;
   const scopes = typeof scope === 'string' ? scope.replace(/^\[|\]$/g, '').split(/[\s,]+/) : Array.isArray(scope) ? scope.map(String) : [];
   // API Gateway hands every claim over as a string; anything else (a direct invocation) is compared as one.
   const game = claims?.game;

@@ -1,49 +1,50 @@
 /**
- * The identity item (the person: `IDENTITY#<hmac>` / `IDENTITY`, shared/storage/keys.ts) and its
- * one owner: birth date, NPPA status and PI, the accounts bound to it; while a check is pending it
- * sits in the sparse index for the poller. Binding composes the account's part from the account
- * repository, which owns the account item.
+ * The identity item (the person: `IDENTITY#<hmac>` / `IDENTITY`, shared/storage/keys.ts) and an
+ * account's pending check (`ACCOUNT#<id>` / `CHECK`), and their one owner.
+ *
+ * The person holds its birth date, its national-system status and PI, and the accounts bound to it.
+ * Once verified it stays verified: what another account submits for the same ID number — another
+ * name, a check that stays in progress, fails or times out — is that account's own pending check,
+ * and its outcome binds or rejects that account only (docs/guardians.md "Trust model").
+ *
+ * Binding composes the account's part from the account repository (the owner of the account item),
+ * and checks in the same transaction that the person's guardianship and risk restriction are as the
+ * binding read them: the new account carries both from its first moment.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import { AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
+import { accountFromItem, AccountRepository, type AccountRecord, type IdentityStatus } from '#shared/accounts/repository';
+import { copyOf, guardianshipFromItem, type Guardianship } from '#shared/guardians/repository';
+import { restrictionFromItem, type RiskRestriction } from '#shared/risk/repository';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
+import { batchGet } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { identityHashOf, identityKey, PENDING_CHECK, pendingCheckIndex } from '#shared/storage/keys';
+import { accountIdOf, accountKey, CHECKS_PENDING, guardianshipKey, identityHashOf, identityKey, itemKindOf, pendingCheckIndex, pendingCheckKey, riskRestrictionKey } from '#shared/storage/keys';
 
 export type { IdentityStatus } from '#shared/accounts/repository';
 
 export interface IdentityRecord {
   identityHash: string;
   birthDate: string;
+  /** `pending` until a check of one of its accounts is verified; then `verified` for good. */
   status: IdentityStatus;
   pi?: string;
-  ai?: string;
   accounts: string[];
   submittedAt: number;
   updatedAt: number;
-  sealed?: string;
   /** Keyed hash of the verified name with the ID number (shared/identity/keys.ts `nameKeyOf`). */
   nameKey?: string;
-  /** The submitted name's keyed hash while the national check is in progress (becomes `nameKey` if verified). */
-  pendingNameKey?: string;
-  /** Set once a guardian is linked (shared/usecases/guardians.ts): accounts bound later get the rules. */
-  guardianRev?: number;
 }
 
 const IdentityItem = z.object({
   birthDate: z.string(),
   status: z.enum(['pending', 'verified', 'rejected']),
   pi: z.optional(z.string()),
-  ai: z.optional(z.string()),
   accounts: z.optional(z.set(z.string())),
   submittedAt: z.number(),
   updatedAt: z.number(),
-  sealed: z.optional(z.string()),
   nameKey: z.optional(z.string()),
-  pendingNameKey: z.optional(z.string()),
-  guardianRev: z.optional(z.number()),
 });
 
 /** The record of a stored identity item (its hash read from the key, storage attributes dropped). */
@@ -52,34 +53,67 @@ export function identityFromItem(item: Record<string, unknown>): IdentityRecord 
   return { ...rest, identityHash: identityHashOf(item), accounts: accounts ? [...accounts] : [] };
 }
 
+/** An account's check the national system has not answered: in progress (`ai`), or not sent yet (`sealed`). */
+export interface PendingCheck {
+  accountId: string;
+  identityHash: string;
+  birthDate: string;
+  submittedAt: number;
+  ai?: string;
+  /** Sealed name and ID number, kept only until the check is sent (an outage, or over the national system's rate). */
+  sealed?: string;
+  /** The submitted name's keyed hash: the person's name hash if the check is verified. */
+  nameKey: string;
+}
+const CheckItem = z.object({ identityHash: z.string(), birthDate: z.string(), submittedAt: z.number(), ai: z.optional(z.string()), sealed: z.optional(z.string()), nameKey: z.string() });
+const checkFromItem = (item: Record<string, unknown>): PendingCheck => ({ ...z.parse(CheckItem, item), accountId: accountIdOf(item) });
+
 export class AccountBoundElsewhere extends Error {
   constructor() {
     super('account already bound to another identity');
   }
 }
 
+/** The person, its guardianship or its restriction changed between the binding's read and its write: read again. */
+export class BindingRaced extends Error {
+  constructor() {
+    super('the person changed while the account was being bound');
+  }
+}
+
+/** What a binding needs to know first, read in one request. */
+export interface BindingFacts {
+  account: AccountRecord | null;
+  person: IdentityRecord | null;
+  guardianship: Guardianship | null;
+  restriction: RiskRestriction | null;
+}
+
 export interface Binding {
   accountId: string;
   identityHash: string;
   birthDate: string;
-  status: IdentityStatus;
+  /** This account's status: `verified` (the national system said so) or `pending` (its check is not answered yet). */
+  status: 'verified' | 'pending';
   pi?: string;
-  ai?: string;
-  /** Sealed name and ID number, kept only while the national system could not be asked. */
-  sealed?: string;
   /** The verified name's keyed hash (only with a verified answer). */
   nameKey?: string;
-  /** The submitted name's keyed hash while the answer is pending. */
-  pendingNameKey?: string;
+  /** The account's pending check (only with `pending`). */
+  check?: Omit<PendingCheck, 'accountId' | 'identityHash' | 'birthDate' | 'submittedAt'>;
+  /** A webhook event's part (identity.account_bound), written with the binding. */
+  notification?: TransactItem;
   nowMs: number;
 }
 
 /**
- * A pending identity holding a sealed submission carries a TTL a week after the submission: a
- * safety net for personal data only. Its life is decided by `submittedAt` (the poller rejects it
- * after 48 h, shared/identity/service.ts), and resolving it removes the TTL with the sealed data.
+ * A pending check holding a sealed submission carries a TTL a week after the submission: a safety
+ * net for personal data only. Its life is decided by `submittedAt` (the poller rejects it after
+ * 48 h, shared/identity/service.ts), and resolving it deletes it.
  */
-const PENDING_RETENTION_MS = RETENTION_MS.sealedSubmission;
+const CHECK_RETENTION_MS = RETENTION_MS.sealedSubmission;
+
+/** Whether a restriction still holds at `nowMs`. */
+const inForce = (r: RiskRestriction | null, nowMs: number): r is RiskRestriction => r !== null && r.until > nowMs;
 
 export class IdentityRepository {
   private readonly accounts: AccountRepository;
@@ -92,129 +126,155 @@ export class IdentityRepository {
     this.accounts = new AccountRepository(db, table);
   }
 
+  /** The account, the person, its guardianship and its restriction: one request (consistent). */
+  async bindingFacts(accountId: string, identityHash: string): Promise<BindingFacts> {
+    const items = await batchGet(this.db, this.table, [accountKey(accountId), identityKey(identityHash), guardianshipKey(identityHash), riskRestrictionKey(identityHash)]);
+    const facts: BindingFacts = { account: null, person: null, guardianship: null, restriction: null };
+    for (const item of items) {
+      switch (itemKindOf({ pk: String(item.pk), sk: String(item.sk) })) {
+        case 'account':
+          facts.account = accountFromItem(accountId, item);
+          break;
+        case 'identity':
+          facts.person = identityFromItem(item);
+          break;
+        case 'guardianship':
+          facts.guardianship = guardianshipFromItem(item);
+          break;
+        case 'riskRestriction':
+          facts.restriction = restrictionFromItem(item);
+          break;
+        default:
+          break;
+      }
+    }
+    return facts;
+  }
+
   /**
-   * Binds the account to the identity and records the national system's answer, in one
-   * transaction. The account condition makes "one identity per account" hold under any
-   * concurrency; the identity condition notices when the person already has the maximum number
-   * of accounts, in which case the binding is retried once and marked (a risk signal).
+   * Binds the account to the person in one transaction: the account (one identity per account, under
+   * any concurrency; the person's guardianship and restriction copied onto it), the person (verified
+   * by a verified answer, never made pending again), the account's pending check, and the webhook
+   * event. Conditions hold the person, its guardianship and its restriction to what `seen` read:
+   * a change in between throws BindingRaced, and the caller reads again.
+   * Returns whether the account was bound beyond the person's account limit (a risk signal).
    */
-  async bind(b: Binding): Promise<{ beyondAccountLimit: boolean; guarded: boolean }> {
-    let full = false;
-    let guarded = false;
+  async bind(b: Binding, seen: BindingFacts): Promise<{ beyondAccountLimit: boolean }> {
+    const others = (seen.person?.accounts ?? []).filter((a) => a !== b.accountId);
+    const beyondAccountLimit = others.length >= this.maxAccountsPerIdentity;
+    const items: Array<[string, TransactItem]> = [
+      [
+        'account',
+        this.accounts.bindPart(
+          {
+            accountId: b.accountId,
+            identityHash: b.identityHash,
+            birthDate: b.birthDate,
+            status: b.status,
+            // A pending account of a verified person has no PI of its own until its check is verified.
+            ...(b.pi ? { pi: b.pi } : {}),
+            nowMs: b.nowMs,
+            guardianship: seen.guardianship && Object.keys(seen.guardianship.links).length ? copyOf(seen.guardianship) : undefined,
+            minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
+          },
+          beyondAccountLimit,
+        ),
+      ],
+      ['identity', this.personPart(b, seen.person)],
+      ['guardianship', { ConditionCheck: { TableName: this.table, Key: guardianshipKey(b.identityHash), ...(seen.guardianship ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } } : { ConditionExpression: 'attribute_not_exists(pk)' }) } }],
+      ['restriction', { ConditionCheck: { TableName: this.table, Key: riskRestrictionKey(b.identityHash), ...(seen.restriction ? { ConditionExpression: '#until = :until', ExpressionAttributeNames: { '#until': 'until' }, ExpressionAttributeValues: { ':until': seen.restriction.until } } : { ConditionExpression: 'attribute_not_exists(pk)' }) } }],
+    ];
+    if (b.status === 'pending' && b.check) {
+      items.push(['check', { Put: { TableName: this.table, Item: { ...pendingCheckKey(b.accountId), identityHash: b.identityHash, birthDate: b.birthDate, submittedAt: b.nowMs, ...b.check, ...pendingCheckIndex(b.nowMs, b.accountId), expiresAt: ttlAttribute(b.nowMs + CHECK_RETENTION_MS) } } }]);
+    }
+    if (b.notification) items.push(['notification', b.notification]);
     try {
-      await transact(this.db, this.bindTransaction(b, false, true));
-      return { beyondAccountLimit: false, guarded: false };
+      await transact(this.db, items);
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
       if (error.refused('account')) throw new AccountBoundElsewhere();
-      // The identity as it was tells which of its conditions refused: the account limit, or a
-      // guardian (the new account must get the guardians' rules: `guarded`), or both.
-      const old = error.itemOf('identity');
-      guarded = old?.guardianRev !== undefined;
-      const accounts = old?.accounts instanceof Set ? (old.accounts as Set<string>) : new Set<string>();
-      full = !guarded || (accounts.size >= this.maxAccountsPerIdentity && !accounts.has(b.accountId));
+      throw new BindingRaced();
     }
-    // The person already has the maximum number of accounts: bind anyway, marked (a risk signal).
-    try {
-      await transact(this.db, this.bindTransaction(b, full, false));
-    } catch (error) {
-      if (error instanceof TransactionRefused && error.refused('account')) throw new AccountBoundElsewhere();
-      throw error;
-    }
-    return { beyondAccountLimit: full, guarded };
+    return { beyondAccountLimit };
   }
 
   /**
-   * Correction (docs/api.md): the account leaves its person for another, in one transaction (the
-   * account only if still bound to `fromHash`); then the old person loses the account, and goes
-   * when no account is left. Returns whether the new person has a guardian (the caller copies the
-   * guardians' rules onto the account).
+   * The person's part of a binding: the account joins `accounts`; a verified answer verifies the
+   * person (PI, name hash); a pending one leaves the person's status as it is (a new person starts
+   * pending). Conditioned on the person being as `seen` read it.
    */
-  async rebind(fromHash: string, b: Binding): Promise<{ guarded: boolean }> {
-    const [, identity] = this.bindTransaction(b, true, false);
-    try {
-      await transact(this.db, [['account', this.accounts.rebindPart(fromHash, b)], identity!]);
-    } catch (error) {
-      if (error instanceof TransactionRefused && error.refused('account')) throw new AccountBoundElsewhere();
-      throw error;
+  private personPart(b: Binding, seen: IdentityRecord | null): TransactItem {
+    const set = ['birthDate = :bd', 'updatedAt = :now', 'submittedAt = if_not_exists(submittedAt, :now)'];
+    const values: Record<string, unknown> = { ':bd': b.birthDate, ':now': b.nowMs, ':acct': new Set([b.accountId]) };
+    if (b.status === 'verified') {
+      set.push('#status = :verified');
+      values[':verified'] = 'verified';
+      if (b.pi) {
+        set.push('pi = :pi');
+        values[':pi'] = b.pi;
+      }
+      if (b.nameKey) {
+        set.push('nameKey = if_not_exists(nameKey, :nk)');
+        values[':nk'] = b.nameKey;
+      }
+    } else if (seen?.status !== 'verified') {
+      set.push('#status = :pending');
+      values[':pending'] = 'pending';
     }
-    await this.unbind(fromHash, b.accountId);
-    return { guarded: (await this.get(b.identityHash))?.guardianRev !== undefined };
-  }
-
-  /** A guardian is linked to this person (shared/usecases/guardians.ts): accounts bound from now on get the guardians' rules. */
-  async markGuarded(identityHash: string, rev: number): Promise<void> {
-    try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET guardianRev = :rev', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':rev': rev } }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    let condition: string;
+    if (!seen) condition = 'attribute_not_exists(pk)';
+    else {
+      values[':seenStatus'] = seen.status;
+      values[':n'] = seen.accounts.length;
+      condition = seen.accounts.length ? '#status = :seenStatus AND size(accounts) = :n' : '#status = :seenStatus AND attribute_not_exists(accounts)';
     }
-  }
-
-  private bindTransaction(b: Binding, beyondLimit: boolean, unguarded: boolean): Array<[string, TransactItem]> {
-    const set = ['birthDate = :bd', '#status = :st', 'updatedAt = :now', 'submittedAt = if_not_exists(submittedAt, :now)'];
-    const values: Record<string, unknown> = { ':bd': b.birthDate, ':st': b.status, ':now': b.nowMs, ':acct': new Set([b.accountId]) };
-    const remove: string[] = [];
-    if (b.pi) {
-      set.push('pi = :pi');
-      values[':pi'] = b.pi;
-    }
-    if (b.ai) {
-      set.push('ai = :ai');
-      values[':ai'] = b.ai;
-    }
-    if (b.nameKey) {
-      set.push('nameKey = :nk');
-      values[':nk'] = b.nameKey;
-      remove.push('pendingNameKey');
-    } else if (b.pendingNameKey) {
-      set.push('pendingNameKey = :pnk');
-      values[':pnk'] = b.pendingNameKey;
-    }
-    if (b.sealed) {
-      set.push('sealed = :sealed', 'expiresAt = :exp');
-      values[':sealed'] = b.sealed;
-      values[':exp'] = ttlAttribute(b.nowMs + PENDING_RETENTION_MS);
-    } else {
-      remove.push('sealed', 'expiresAt');
-    }
-    if (b.status === 'pending') {
-      // Pending checks wait in the sparse index for the poller. A verified answer leaves any
-      // existing entry in place: the poller then copies the result to the person's other accounts.
-      const index = pendingCheckIndex(b.nowMs, b.identityHash);
-      set.push('gsi1pk = :q', 'gsi1sk = :qs');
-      values[':q'] = index.gsi1pk;
-      values[':qs'] = index.gsi1sk;
-    }
-    const conditions: string[] = [];
-    if (!beyondLimit) {
-      values[':max'] = this.maxAccountsPerIdentity;
-      values[':acctId'] = b.accountId;
-      conditions.push('(attribute_not_exists(accounts) OR size(accounts) < :max OR contains(accounts, :acctId))');
-    }
-    // A person with a guardian: the caller copies the guardians' rules to the new account.
-    if (unguarded) conditions.push('attribute_not_exists(guardianRev)');
-    const identity: TransactItem = {
+    return {
       Update: {
         TableName: this.table,
         Key: identityKey(b.identityHash),
-        UpdateExpression: `SET ${set.join(', ')} ADD accounts :acct${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
+        UpdateExpression: `SET ${set.join(', ')} ADD accounts :acct`,
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
-    return [
-      ['account', this.accounts.bindPart(b, beyondLimit)],
-      ['identity', identity],
-    ];
+  }
+
+  /**
+   * Correction (docs/api.md): the account leaves its person for another (verified), in one
+   * transaction (the account only if still bound to `fromHash`), carrying the new person's
+   * guardianship and restriction; then the old person loses the account, and goes when no account
+   * is left.
+   */
+  async rebind(fromHash: string, b: Binding, seen: BindingFacts): Promise<void> {
+    const account = this.accounts.rebindPart(fromHash, {
+      accountId: b.accountId,
+      identityHash: b.identityHash,
+      birthDate: b.birthDate,
+      status: b.status,
+      ...(b.pi ? { pi: b.pi } : {}),
+      nowMs: b.nowMs,
+      guardianship: seen.guardianship && Object.keys(seen.guardianship.links).length ? copyOf(seen.guardianship) : undefined,
+      minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
+    });
+    try {
+      await transact(this.db, [
+        ['account', account],
+        ['identity', this.personPart(b, seen.person)],
+        ['guardianship', { ConditionCheck: { TableName: this.table, Key: guardianshipKey(b.identityHash), ...(seen.guardianship ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } } : { ConditionExpression: 'attribute_not_exists(pk)' }) } }],
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionRefused)) throw error;
+      if (error.refused('account')) throw new AccountBoundElsewhere();
+      throw new BindingRaced();
+    }
+    await this.unbind(fromHash, b.accountId);
   }
 
   /** The national system verified this name with the ID number: keep its keyed hash (for guardians' look-up). */
   async recordNameKey(identityHash: string, nameKey: string): Promise<void> {
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk REMOVE pendingNameKey', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } }));
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } }));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -226,9 +286,9 @@ export class IdentityRepository {
   }
 
   /**
-   * Erasure: the account is no longer bound to the person; the person's item goes when no account
-   * is left (a set that becomes empty disappears, hence the condition). Idempotent: an identity
-   * already gone stays gone. Returns whether the identity item is gone.
+   * The account is no longer bound to the person (erasure, correction); the person's item goes when
+   * no account is left (a set that becomes empty disappears, hence the condition). Idempotent: an
+   * identity already gone stays gone. Returns whether the identity item is gone.
    */
   async unbind(identityHash: string, accountId: string): Promise<{ removed: boolean }> {
     try {
@@ -245,6 +305,10 @@ export class IdentityRepository {
       if (isConditionFailure(error)) return { removed: true };
       throw error;
     }
+    return this.removeIfUnbound(identityHash);
+  }
+
+  private async removeIfUnbound(identityHash: string): Promise<{ removed: boolean }> {
     try {
       await this.db.send(new DeleteCommand({ TableName: this.table, Key: identityKey(identityHash), ConditionExpression: 'attribute_not_exists(accounts)' }));
       return { removed: true };
@@ -254,42 +318,111 @@ export class IdentityRepository {
     }
   }
 
-  async listPending(limit = 100): Promise<IdentityRecord[]> {
+  /**
+   * The person unbinds a later account (DELETE /v1/me/accounts/{accountId}), in one transaction: the
+   * account holds no identity any more (only if it still holds this one), leaves the person's
+   * accounts, loses a pending check, and gets an audit entry (`audit`, the risk repository's part).
+   * False when the account was no longer bound to this person.
+   */
+  async unbindLater(identityHash: string, accountId: string, audit: TransactItem, nowMs: number): Promise<boolean> {
+    try {
+      await transact(this.db, [
+        ['account', this.accounts.unbindPart(accountId, identityHash, null, nowMs)],
+        ['identity', { Update: { TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'DELETE accounts :acct', ConditionExpression: 'contains(accounts, :id)', ExpressionAttributeValues: { ':acct': new Set([accountId]), ':id': accountId } } }],
+        ['check', { Delete: { TableName: this.table, Key: pendingCheckKey(accountId) } }],
+        ['audit', audit],
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionRefused) return false;
+      throw error;
+    }
+  }
+
+  /** Pending checks, oldest first, a page at a time (the poller). */
+  async pendingChecks(limit = 100, after?: Record<string, unknown>): Promise<{ checks: PendingCheck[]; next?: Record<string, unknown> }> {
     const r = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :q',
-        ExpressionAttributeValues: { ':q': PENDING_CHECK },
+        ExpressionAttributeValues: { ':q': CHECKS_PENDING },
         Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
       }),
     );
-    return (r.Items ?? []).map(identityFromItem);
+    return { checks: (r.Items ?? []).map(checkFromItem), ...(r.LastEvaluatedKey ? { next: r.LastEvaluatedKey } : {}) };
   }
 
-  /** The national system answered (or the 48 h ran out): record it and leave the pending queue. */
-  async resolve(identityHash: string, result: { status: 'verified'; pi: string } | { status: 'rejected' }, nowMs: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: identityKey(identityHash),
-        UpdateExpression: `SET #status = :st, updatedAt = :now${result.status === 'verified' ? ', pi = :pi' : ''} REMOVE gsi1pk, gsi1sk, sealed, expiresAt`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':st': result.status, ':now': nowMs, ...(result.status === 'verified' ? { ':pi': result.pi } : {}) },
-      }),
-    );
+  /** The account's pending check, if any. */
+  async pendingCheck(accountId: string): Promise<PendingCheck | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: pendingCheckKey(accountId), ConsistentRead: true }));
+    return r.Item ? checkFromItem(r.Item) : null;
   }
 
-  /** A check was sent after an outage: keep the new attempt id, drop the sealed submission. */
-  async recordAttempt(identityHash: string, ai: string, nowMs: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: identityKey(identityHash),
-        UpdateExpression: 'SET ai = :ai, updatedAt = :now REMOVE sealed, expiresAt',
-        ExpressionAttributeValues: { ':ai': ai, ':now': nowMs },
-      }),
-    );
+  /** Erasure: the account's pending check (and any sealed submission in it) goes. */
+  async deletePendingCheck(accountId: string): Promise<boolean> {
+    const r = await this.db.send(new DeleteCommand({ TableName: this.table, Key: pendingCheckKey(accountId), ReturnValues: 'ALL_OLD' }));
+    return r.Attributes !== undefined;
+  }
+
+  /**
+   * The national system verified the account's check: the account is verified, and so is the person
+   * (if it was not yet: its PI and name hash), in one transaction with the check's removal. Only
+   * while the account is still bound to that person and pending; otherwise the check just goes.
+   */
+  async checkVerified(c: PendingCheck, pi: string, nowMs: number): Promise<void> {
+    try {
+      await transact(this.db, [
+        ['account', this.accounts.verifiedPart(c.accountId, c.identityHash, pi, nowMs)],
+        [
+          'identity',
+          {
+            Update: {
+              TableName: this.table,
+              Key: identityKey(c.identityHash),
+              UpdateExpression: 'SET #status = :verified, pi = if_not_exists(pi, :pi), nameKey = if_not_exists(nameKey, :nk), updatedAt = :now',
+              ConditionExpression: 'contains(accounts, :acct)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':verified': 'verified', ':pi': pi, ':nk': c.nameKey, ':now': nowMs, ':acct': c.accountId },
+            },
+          },
+        ],
+        ['check', { Delete: { TableName: this.table, Key: pendingCheckKey(c.accountId) } }],
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionRefused)) throw error;
+      await this.deletePendingCheck(c.accountId);
+    }
+  }
+
+  /**
+   * The account's check failed (or was never answered within 48 h): this account alone is rejected
+   * and leaves the person; the person, its status and its other accounts are untouched. The person
+   * goes if no account is left.
+   */
+  async checkFailed(c: PendingCheck, nowMs: number): Promise<void> {
+    try {
+      await transact(this.db, [
+        ['account', this.accounts.unbindPart(c.accountId, c.identityHash, 'rejected', nowMs, true)],
+        ['identity', { Update: { TableName: this.table, Key: identityKey(c.identityHash), UpdateExpression: 'DELETE accounts :acct', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':acct': new Set([c.accountId]) } } }],
+        ['check', { Delete: { TableName: this.table, Key: pendingCheckKey(c.accountId) } }],
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionRefused)) throw error;
+      await this.deletePendingCheck(c.accountId);
+      return;
+    }
+    await this.removeIfUnbound(c.identityHash);
+  }
+
+  /** A check was sent after it had waited (an outage, or the national system's rate): keep its attempt id, drop the sealed submission. */
+  async recordAttempt(accountId: string, ai: string): Promise<void> {
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: pendingCheckKey(accountId), UpdateExpression: 'SET ai = :ai REMOVE sealed', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':ai': ai } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** Status and PI of each person, by identity hash (one BatchGet per 100; people not stored are absent). */

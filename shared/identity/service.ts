@@ -1,7 +1,9 @@
 /**
- * Real-name identity (docs/rules.md §1): check locally, ask the national system once, bind the
- * verified (or in-progress) identity to the account. The national system's answers map onto the
- * contract here; storage is the repository's business, the wire protocol the NPPA client's.
+ * Real-name identity (docs/rules.md §1): check locally, ask the national system once (at its pace),
+ * bind the verified (or in-progress) identity to the account. A submission's outcome concerns the
+ * submitting account only: nothing another account submits ever changes a verified person
+ * (docs/guardians.md "Trust model"). The national system's answers map onto the contract here;
+ * storage is the repository's business, the wire protocol the NPPA client's.
  */
 import { ageBandOf, ageOn, isMinorAge, type AgeBand } from '#shared/domain/age';
 import { beijingDate } from '#shared/domain/beijingTime';
@@ -10,22 +12,32 @@ import { Problem } from '#shared/problem';
 import { log, metric } from '#shared/log';
 import { identityHash, nameKeyOf, seal, unseal } from '#shared/identity/keys';
 import type { AccountRepository } from '#shared/accounts/repository';
-import { AccountBoundElsewhere, type IdentityRecord, type IdentityRepository } from '#shared/identity/repository';
-import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, type NppaClient } from '#shared/nppa/client';
+import { AccountBoundElsewhere, BindingRaced, type Binding, type IdentityRepository, type PendingCheck } from '#shared/identity/repository';
+import type { NotificationOutbox } from '#shared/notifications/outbox';
+import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, type NppaClient, type NppaPace } from '#shared/nppa/client';
 
 /** Failed submissions per account before 429 (guessing names for someone's ID number). */
 export const MAX_FAILED_ATTEMPTS = 5;
 export const ATTEMPT_WINDOW_MS = 3600_000;
 /** docs/nppa.md: an in-progress result can be queried for 48 h. */
 export const PENDING_LIMIT_MS = 48 * 3600_000;
+/** A binding that keeps meeting concurrent changes of the person is given up after this many reads. */
+const BIND_ATTEMPTS = 3;
 
 export interface IdentityDeps {
   repo: IdentityRepository;
   accounts: AccountRepository;
   nppa: Pick<NppaClient, 'check' | 'query'>;
   pepper: string;
-  /** An account was bound to a person with a guardian: copy the guardians' rules onto it (shared/usecases/guardians.ts). */
-  guardedPersonBound?: (identityHash: string) => Promise<void>;
+  /**
+   * The national system's pace for real-name checks, shared by every running copy (docs/nppa.md:
+   * 100 a second; beyond it the national system locks the caller out for a minute). A submission
+   * that finds this second's checks spent is accepted as pending and checked by the poller. Absent:
+   * no pacing (tests of the rules alone).
+   */
+  checkPace?: NppaPace | undefined;
+  /** Webhook events (`identity.account_bound`); null or absent when webhooks are off. */
+  notifications?: Pick<NotificationOutbox, 'eventPart'> | null | undefined;
 }
 
 export interface AgeView {
@@ -39,6 +51,14 @@ export function ageView(birthDate: string, nowMs: number): AgeView {
   return { ageBand: ageBandOf(age), minor: isMinorAge(age) };
 }
 
+/** What the national system said about one submission (or that it could not be asked now). */
+type CheckOutcome = { kind: 'verified'; pi: string; ai: string } | { kind: 'pending'; ai: string } | { kind: 'deferred' };
+
+/**
+ * POST /v1/identity. Three DynamoDB requests and one national-system call: the account, the person,
+ * its guardianship and its restriction in one read; the shared pace of the national system; the
+ * binding's transaction. The same identity again for the same account is idempotent (one read).
+ */
 export async function submitIdentity(
   deps: IdentityDeps,
   accountId: string,
@@ -48,70 +68,91 @@ export async function submitIdentity(
   const parsed = parseIdNumber(submission.idNumber, beijingDate(nowMs));
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
   const hash = identityHash(deps.pepper, parsed.idNumber);
+  const nameKey = nameKeyOf(deps.pepper, submission.name, parsed.idNumber);
 
-  const account = await deps.accounts.get(accountId);
-  if (account?.identityHash && account.identityStatus !== 'rejected') {
-    if (account.identityHash !== hash) throw new Problem('identity_already_bound');
-    // The same identity again: idempotent, and the national system is not asked twice — except once
-    // for a person verified before names were kept as a keyed hash (guardians find wards by name).
-    if (account.identityStatus === 'verified') await keepNameKeyOnce(deps, hash, submission.name, parsed.idNumber);
-    return { status: account.identityStatus === 'verified' ? 'verified' : 'pending', ...ageView(parsed.birthDate, nowMs) };
-  }
-  if (account?.failedAttempts !== undefined && account.failedAttempts >= MAX_FAILED_ATTEMPTS) {
-    const windowEnd = (account.failedWindowStart ?? 0) + ATTEMPT_WINDOW_MS;
-    if (nowMs < windowEnd) throw new Problem('rate_limited', {}, { 'retry-after': String(Math.ceil((windowEnd - nowMs) / 1000)) });
-    await deps.accounts.resetAttempts(accountId);
-  }
+  let outcome: CheckOutcome | undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    const seen = await deps.repo.bindingFacts(accountId, hash);
+    const account = seen.account;
+    if (account?.identityHash && account.identityStatus !== 'rejected') {
+      if (account.identityHash !== hash) throw new Problem('identity_already_bound');
+      // The same identity again: idempotent, and the national system is not asked twice — except once
+      // for a person verified before names were kept as a keyed hash (guardians find wards by name).
+      if (account.identityStatus === 'verified' && seen.person && !seen.person.nameKey) await keepNameKeyOnce(deps, hash, submission.name, parsed.idNumber);
+      return { status: account.identityStatus === 'verified' ? 'verified' : 'pending', ...ageView(parsed.birthDate, nowMs) };
+    }
+    if (account?.failedAttempts !== undefined && account.failedAttempts >= MAX_FAILED_ATTEMPTS) {
+      const windowEnd = (account.failedWindowStart ?? 0) + ATTEMPT_WINDOW_MS;
+      if (nowMs < windowEnd) throw new Problem('rate_limited', {}, { 'retry-after': String(Math.ceil((windowEnd - nowMs) / 1000)) });
+      await deps.accounts.resetAttempts(accountId);
+    }
+    outcome ??= await askNationalSystem(deps, accountId, submission.name, parsed.idNumber, nowMs);
 
+    const others = (seen.person?.accounts ?? []).filter((a) => a !== accountId).sort();
+    const notification =
+      deps.notifications && others.length
+        ? deps.notifications.eventPart({ type: 'identity.account_bound', occurredAtMs: nowMs, data: { accountId, earlierAccountIds: others } })
+        : undefined;
+    const binding: Binding =
+      outcome.kind === 'verified'
+        ? { accountId, identityHash: hash, birthDate: parsed.birthDate, status: 'verified', pi: outcome.pi, nameKey, nowMs }
+        : {
+            accountId,
+            identityHash: hash,
+            birthDate: parsed.birthDate,
+            status: 'pending',
+            // In progress: the poller asks by `ai`. Not asked yet: the submission is sealed for the poller.
+            check: outcome.kind === 'pending' ? { ai: outcome.ai, nameKey } : { sealed: seal(deps.pepper, JSON.stringify({ name: submission.name, idNumber: parsed.idNumber })), nameKey },
+            nowMs,
+          };
+    try {
+      await deps.repo.bind({ ...binding, ...(notification ? { notification } : {}) }, seen);
+      break;
+    } catch (error) {
+      if (error instanceof AccountBoundElsewhere) throw new Problem('identity_already_bound');
+      if (!(error instanceof BindingRaced)) throw error;
+      if (attempt >= BIND_ATTEMPTS) throw new Problem('write_contention', {}, { 'retry-after': '1' });
+    }
+  }
+  const status = outcome.kind === 'verified' ? 'verified' : 'pending';
+  metric(status === 'verified' ? 'IdentityVerified' : 'IdentityPending');
+  return { status, ...ageView(parsed.birthDate, nowMs) };
+}
+
+/**
+ * Asks the national system once, at its pace: over it, or during an outage, the submission is
+ * accepted as pending and the poller checks it later, under the rules of the age in the ID number
+ * meanwhile (NPPA FAQ on status 1). A "no match" is this account's failed attempt (422).
+ */
+async function askNationalSystem(deps: IdentityDeps, accountId: string, name: string, idNumber: string, nowMs: number): Promise<CheckOutcome> {
+  if (deps.checkPace && !(await deps.checkPace.tryAcquire())) {
+    metric('NppaCheckPaced');
+    return { kind: 'deferred' };
+  }
   const ai = newAttemptId();
-  let answer: Awaited<ReturnType<IdentityDeps['nppa']['check']>> | 'unreachable';
+  let answer;
   try {
-    answer = await deps.nppa.check({ ai, name: submission.name, idNum: parsed.idNumber });
+    answer = await deps.nppa.check({ ai, name, idNum: idNumber });
   } catch (error) {
     if (error instanceof NppaUnavailable) {
-      // Outage or rate limit: accept as pending, seal the submission for the re-check, and apply
-      // the rules of the age in the ID number meanwhile (NPPA FAQ on status 1).
       metric('NppaCheckDeferred');
       log.warn('national system unavailable: identity accepted as pending', { accountId, errcode: error.errcode });
-      answer = 'unreachable';
-    } else if (error instanceof NppaConfigurationError) {
+      return { kind: 'deferred' };
+    }
+    if (error instanceof NppaConfigurationError) {
       metric('NppaConfigurationError');
       log.error('national system refused our credentials or request', { errcode: error.errcode });
       throw new Problem('upstream_unavailable', {}, { 'retry-after': '60' });
-    } else if (error instanceof NppaRejected && error.errcode === 2001) {
-      throw new Problem('invalid_id_number', { reason: 'national_system' });
-    } else {
-      throw error;
     }
+    if (error instanceof NppaRejected && error.errcode === 2001) throw new Problem('invalid_id_number', { reason: 'national_system' });
+    throw error;
   }
-
-  if (answer !== 'unreachable' && answer.status === 'failed') {
+  if (answer.status === 'failed') {
     await deps.accounts.recordRejection(accountId, nowMs);
     metric('IdentityRejected');
     throw new Problem('identity_rejected');
   }
-
-  const status = answer !== 'unreachable' && answer.status === 'verified' ? 'verified' : 'pending';
-  let bound: { guarded: boolean };
-  try {
-    bound = await deps.repo.bind({
-      accountId,
-      identityHash: hash,
-      birthDate: parsed.birthDate,
-      status,
-      ...(answer !== 'unreachable' && answer.status === 'verified' ? { pi: answer.pi } : {}),
-      ...(answer !== 'unreachable' ? { ai } : { sealed: seal(deps.pepper, JSON.stringify({ name: submission.name, idNumber: parsed.idNumber })) }),
-      ...(status === 'verified' ? { nameKey: nameKeyOf(deps.pepper, submission.name, parsed.idNumber) } : { pendingNameKey: nameKeyOf(deps.pepper, submission.name, parsed.idNumber) }),
-      nowMs,
-    });
-  } catch (error) {
-    if (error instanceof AccountBoundElsewhere) throw new Problem('identity_already_bound');
-    throw error;
-  }
-  // A new account of a ward: the guardians' controls follow the person before it can play.
-  if (bound.guarded) await deps.guardedPersonBound?.(hash);
-  metric(status === 'verified' ? 'IdentityVerified' : 'IdentityPending');
-  return { status, ...ageView(parsed.birthDate, nowMs) };
+  return answer.status === 'verified' ? { kind: 'verified', pi: answer.pi, ai } : { kind: 'pending', ai };
 }
 
 /**
@@ -120,8 +161,6 @@ export async function submitIdentity(
  * for the next time and never changes the answer to the player.
  */
 async function keepNameKeyOnce(deps: IdentityDeps, hash: string, name: string, idNumber: string): Promise<void> {
-  const identity = await deps.repo.get(hash);
-  if (!identity || identity.nameKey || identity.status !== 'verified') return;
   try {
     const answer = await deps.nppa.check({ ai: newAttemptId(), name, idNum: idNumber });
     if (answer.status === 'verified') await deps.repo.recordNameKey(hash, nameKeyOf(deps.pepper, name, idNumber));
@@ -138,63 +177,63 @@ export async function readIdentity(deps: Pick<IdentityDeps, 'accounts'>, account
 }
 
 /**
- * The pending-identity poller (scheduled): asks the national system about every in-progress check,
- * re-sends checks that could not be sent during an outage, and rejects what is still unanswered
- * after 48 h. Each answer is copied to every account of that person.
+ * The pending-identity poller (scheduled): asks the national system about every account's check
+ * still in progress, sends the checks that waited (an outage, or the national system's rate), and
+ * rejects what is still unanswered after 48 h. Each outcome concerns that account only: a verified
+ * person stays verified whatever other accounts' checks become. Runs page by page until out of time.
  */
 export async function pollPendingIdentities(deps: IdentityDeps, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ resolved: number; stillPending: number }> {
   let resolved = 0;
   let stillPending = 0;
-  for (const identity of await deps.repo.listPending()) {
-    if (outOfTime()) break;
-    try {
-      const outcome = await pollOne(deps, identity, nowMs);
-      if (outcome === 'pending') stillPending += 1;
-      else resolved += 1;
-    } catch (error) {
-      stillPending += 1;
-      if (error instanceof NppaUnavailable) {
-        log.warn('national system unavailable: pending identities wait for the next run', { errcode: error.errcode });
-        break;
+  let after: Record<string, unknown> | undefined;
+  pages: do {
+    const page = await deps.repo.pendingChecks(100, after);
+    for (const check of page.checks) {
+      if (outOfTime()) break pages;
+      try {
+        if ((await pollOne(deps, check, nowMs)) === 'pending') stillPending += 1;
+        else resolved += 1;
+      } catch (error) {
+        stillPending += 1;
+        if (error instanceof NppaUnavailable) {
+          log.warn('national system unavailable: pending identities wait for the next run', { errcode: error.errcode });
+          break pages;
+        }
+        log.error('pending identity poll failed', { error });
       }
-      log.error('pending identity poll failed', { error });
     }
-  }
+    after = page.next;
+  } while (after && !outOfTime());
   return { resolved, stillPending };
 }
 
-async function pollOne(deps: IdentityDeps, identity: IdentityRecord, nowMs: number): Promise<'resolved' | 'pending'> {
-  const finish = async (result: { status: 'verified'; pi: string } | { status: 'rejected' }) => {
-    await deps.repo.resolve(identity.identityHash, result, nowMs);
-    // The name the national system has just verified with the number (guardians find wards by it).
-    if (result.status === 'verified' && identity.pendingNameKey && !identity.nameKey) await deps.repo.recordNameKey(identity.identityHash, identity.pendingNameKey);
-    await deps.accounts.copyIdentityStatus({ ...identity, ...result }, nowMs);
-    return 'resolved' as const;
-  };
-  if (identity.status !== 'pending') {
-    // Verified meanwhile through another account: only the copy to the other accounts is left.
-    return identity.status === 'verified' && identity.pi ? finish({ status: 'verified', pi: identity.pi }) : finish({ status: 'rejected' });
-  }
-  if (nowMs - identity.submittedAt > PENDING_LIMIT_MS) {
+async function pollOne(deps: IdentityDeps, check: PendingCheck, nowMs: number): Promise<'resolved' | 'pending'> {
+  if (nowMs - check.submittedAt > PENDING_LIMIT_MS) {
     metric('PendingIdentityExpired');
-    return finish({ status: 'rejected' });
+    await deps.repo.checkFailed(check, nowMs);
+    return 'resolved';
   }
   let answer;
-  if (identity.sealed) {
-    const { name, idNumber } = JSON.parse(unseal(deps.pepper, identity.sealed)) as { name: string; idNumber: string };
+  if (check.sealed) {
+    const { name, idNumber } = JSON.parse(unseal(deps.pepper, check.sealed)) as { name: string; idNumber: string };
     const ai = newAttemptId();
     answer = await deps.nppa.check({ ai, name, idNum: idNumber });
-    if (answer.status === 'pending') await deps.repo.recordAttempt(identity.identityHash, ai, nowMs);
-    if (answer.status === 'verified') await deps.repo.recordNameKey(identity.identityHash, nameKeyOf(deps.pepper, name, idNumber));
-  } else if (identity.ai) {
-    answer = await deps.nppa.query(identity.ai);
+    if (answer.status === 'pending') await deps.repo.recordAttempt(check.accountId, ai);
+  } else if (check.ai) {
+    answer = await deps.nppa.query(check.ai);
   } else {
-    return finish({ status: 'rejected' });
+    await deps.repo.checkFailed(check, nowMs);
+    return 'resolved';
   }
-  if (answer.status === 'verified') return finish({ status: 'verified', pi: answer.pi });
+  if (answer.status === 'verified') {
+    await deps.repo.checkVerified(check, answer.pi, nowMs);
+    metric('IdentityVerified');
+    return 'resolved';
+  }
   if (answer.status === 'failed') {
     metric('IdentityRejected');
-    return finish({ status: 'rejected' });
+    await deps.repo.checkFailed(check, nowMs);
+    return 'resolved';
   }
   return 'pending';
 }

@@ -27,6 +27,11 @@ export interface NppaLimiter {
   acquire(endpoint: NppaEndpoint): Promise<void>;
 }
 
+/** A permit for one call now, or false when this second's calls are spent (a request that must not wait). */
+export interface NppaPace {
+  tryAcquire(): Promise<boolean>;
+}
+
 export interface NppaConfig {
   checkUrl: string;
   queryUrl: string;

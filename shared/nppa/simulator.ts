@@ -7,7 +7,8 @@
  *
  * Other identities are deterministic: a valid ID number is verified with PI = base-26 birth date +
  * 32 characters derived from the number; a name containing 不符 fails; a name starting with 某二 or
- * containing 认证中 stays "in progress" until queried at least once 5 s or more after the check.
+ * containing 认证中 stays "in progress" until queried at least once 5 s or more after the check, and
+ * is then verified — or failed when the name also contains 不符 (an in-progress check that fails).
  * Like the real system, a result is deleted 300 s after a successful query (its `ai` is free again)
  * and an in-progress result can be queried for 48 h.
  */
@@ -74,6 +75,11 @@ export interface SimulatorOptions {
    * (RATE_LIMIT_LOCKOUT_SECONDS); 0 refuses only the excess of that one second.
    */
   rateLimitLockoutMs?: number;
+  /**
+   * The clock the per-second limits and lockouts count in. Default `now`. The national system counts
+   * calls in its own real seconds, so the local gateway, whose `now` is a virtual clock, passes real time.
+   */
+  rateNow?: () => number;
 }
 
 export interface ReceivedEvent {
@@ -93,6 +99,8 @@ export type DownMode = 'no' | 'error' | 'hang';
 
 interface CheckRecord {
   status: 0 | 1 | 2;
+  /** What an in-progress check becomes once it is done. */
+  eventual?: 0 | 2;
   pi?: string;
   checkedAt: number;
   /** Set by the first query that finds a final result: the record goes 300 s later. */
@@ -119,6 +127,7 @@ export class NppaSimulator {
   private readonly bizIds: Set<string>;
   readonly secretKey: string;
   private readonly now: () => number;
+  private readonly rateNow: () => number;
   private readonly limits: Record<Endpoint, number>;
   private readonly lockoutMs: number;
   private server: Server | undefined;
@@ -143,6 +152,7 @@ export class NppaSimulator {
     this.bizIds = new Set([this.bizId, ...(options.otherBizIds ?? [])]);
     this.secretKey = options.secretKey ?? '0123456789abcdef0123456789abcdef';
     this.now = options.now ?? Date.now;
+    this.rateNow = options.rateNow ?? this.now;
     this.limits = options.rateLimits ?? { ...RATE_LIMITS };
     this.lockoutMs = options.rateLimitLockoutMs ?? RATE_LIMIT_LOCKOUT_SECONDS * 1000;
   }
@@ -311,7 +321,7 @@ export class NppaSimulator {
 
   /** The limits hold per game (bizId) and endpoint. */
   private withinRate(endpoint: Endpoint, bizId: string): boolean {
-    const now = this.now();
+    const now = this.rateNow();
     const gate = `${endpoint}#${bizId}`;
     const lockout = this.lockouts.get(gate);
     if (lockout && lockout.from <= now && now < lockout.until) return false;
@@ -354,10 +364,12 @@ export class NppaSimulator {
     if (this.record(ai)) return reply(res, 2004);
     if (!parsed.ok) return reply(res, 2001);
     let status: 0 | 1 | 2 = 0;
-    if (name.includes('不符')) status = 2;
-    else if (name.startsWith('某二') || name.includes('认证中')) status = 1;
+    const inProgress = name.startsWith('某二') || name.includes('认证中');
+    if (inProgress) status = 1;
+    else if (name.includes('不符')) status = 2;
     const pi = piPrefixForBirthDate(parsed.birthDate) + createHash('sha256').update(`pi:${parsed.idNumber}`).digest('hex').slice(0, 32);
-    this.checks.set(ai, { status, ...(status === 2 ? {} : { pi }), checkedAt: this.now() });
+    const eventual = inProgress && name.includes('不符') ? 2 : 0;
+    this.checks.set(ai, { status, ...(status === 2 || eventual === 2 ? {} : { pi }), ...(inProgress ? { eventual } : {}), checkedAt: this.now() });
     reply(res, 0, 'OK', { result: status === 0 ? { status, pi } : { status } });
   }
 
@@ -375,7 +387,7 @@ export class NppaSimulator {
     if (record.status === 1) {
       // "In progress" until it is queried 5 s or more after the check: that query finds it done.
       if (now - record.checkedAt < PENDING_UNTIL_QUERIED_AFTER_MS) return reply(res, 0, 'OK', { result: { status: 1 } });
-      record.status = 0;
+      record.status = record.eventual ?? 0;
     }
     record.deleteAt ??= now + RESULT_RETENTION_AFTER_QUERY_MS;
     reply(res, 0, 'OK', { result: record.status === 0 ? { status: 0, pi: record.pi } : { status: record.status } });

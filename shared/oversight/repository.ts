@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import { addDays, beijingDate } from '#shared/domain/beijingTime';
+import { OPERATOR_RANGE_DAYS } from '#shared/api/schemas';
+import { beijingDate, daysFrom } from '#shared/domain/beijingTime';
 import { queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { accessLogKey, accessLogPartition } from '#shared/storage/keys';
@@ -44,10 +45,14 @@ export class AccessLogRepository {
     );
   }
 
-  /** Entries of the Beijing days `from` … `to` (inclusive), oldest first. */
+  /**
+   * Entries of the Beijing days `from` … `to` (inclusive), oldest first: one query a day, so at most
+   * the days an operator may ask for at once (a longer or invalid range is a RangeError, never a
+   * loop to year 9999).
+   */
   async between(from: string, to: string): Promise<AccessLogEntry[]> {
     const out: AccessLogEntry[] = [];
-    for (let day = from; day <= to; day = addDays(day, 1)) {
+    for (const day of daysFrom(from, to, OPERATOR_RANGE_DAYS)) {
       for (const item of await queryPartition(this.db, this.table, accessLogPartition(day))) out.push(z.parse(EntryItem, item));
     }
     return out;

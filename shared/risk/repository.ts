@@ -6,19 +6,22 @@
  *   challenge    one face challenge: account, signal, state; open ones sit in the sweeper's index
  *                ordered by expiry.
  *   audit entry  every non-allow decision and every challenge outcome, 180 days.
+ *   restriction  a person under minor rules after a failed or expired challenge of one of its
+ *                accounts: accounts bound to the person while it lasts get the minor rules too
+ *                (also after an erasure: docs/data.md "What survives an erasure").
  *
  * The account item carries the per-account facts (devices map, night play, suppressed signals,
  * minor rules, the open challenge): its part of each transaction comes from the account repository.
  */
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
 import { AccountRepository } from '#shared/accounts/repository';
 import { RISK_SIGNALS, type RiskSignal } from '#shared/domain/riskRules';
 import { isConditionFailure, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, openChallengeIndex, sortableTime } from '#shared/storage/keys';
+import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, identityHashOf, openChallengeIndex, riskRestrictionKey, sortableTime } from '#shared/storage/keys';
 
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a challenge is open until `expiresAtMs`
@@ -43,9 +46,10 @@ export interface Challenge {
 export interface AuditEntry {
   accountId: string;
   at: number;
-  decision: 'challenge' | 'block' | 'challenge_passed' | 'challenge_failed' | 'challenge_expired';
+  /** `account_unbound`: the person unbound this account from its identity (an earlier account did). */
+  decision: 'challenge' | 'block' | 'challenge_passed' | 'challenge_failed' | 'challenge_expired' | 'account_unbound';
   signal: RiskSignal;
-  context: 'login' | 'payment' | 'challenge';
+  context: 'login' | 'payment' | 'challenge' | 'identity';
   inputs: Record<string, number | boolean | string>;
   challengeId?: string;
 }
@@ -67,14 +71,28 @@ export const challengeFromItem = (item: Record<string, unknown>): Challenge => z
 const AuditItem = z.object({
   accountId: z.string(),
   at: z.number(),
-  decision: z.enum(['challenge', 'block', 'challenge_passed', 'challenge_failed', 'challenge_expired']),
+  decision: z.enum(['challenge', 'block', 'challenge_passed', 'challenge_failed', 'challenge_expired', 'account_unbound']),
   signal,
-  context: z.enum(['login', 'payment', 'challenge']),
+  context: z.enum(['login', 'payment', 'challenge', 'identity']),
   inputs: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
   challengeId: z.optional(z.string()),
 });
 /** The record of a stored audit item (storage attributes dropped). */
 export const auditEntryFromItem = (item: Record<string, unknown>): AuditEntry => z.parse(AuditItem, item);
+
+/** A person under minor rules until `until` (epoch ms), and the failed or expired challenge it rests on. */
+export interface RiskRestriction {
+  identityHash: string;
+  until: number;
+  signal: RiskSignal;
+  challengeId: string;
+  how: 'challenge_failed' | 'challenge_expired';
+  /** When the challenge failed or ran out. */
+  at: number;
+}
+const RestrictionItem = z.object({ until: z.number(), signal, challengeId: z.string(), how: z.enum(['challenge_failed', 'challenge_expired']), at: z.number() });
+/** The record of a stored restriction item (the person's hash read from the key). */
+export const restrictionFromItem = (item: Record<string, unknown>): RiskRestriction => ({ ...z.parse(RestrictionItem, item), identityHash: identityHashOf(item) });
 
 const auditItem = (e: AuditEntry) => ({ ...auditKey(e.accountId, e.at, randomBytes(4).toString('hex')), ...e, expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS) });
 
@@ -199,12 +217,42 @@ export class RiskRepository {
     return (r.Items ?? []).map(challengeFromItem);
   }
 
-  /** Applies a verdict to the account: a pass silences the signal; a failure imposes minor rules. */
-  async applyVerdict(c: Pick<Challenge, 'accountId' | 'signal' | 'challengeId'>, verdict: { passed: true; suppressUntil: number } | { passed: false; minorRulesUntil: number }, nowMs: number, how: AuditEntry['decision']): Promise<void> {
-    await transact(this.db, [
+  /**
+   * Applies a verdict to the account: a pass silences the signal; a failure imposes minor rules on
+   * the account and, when it is bound to a person (`identityHash`), on the person's later bindings.
+   */
+  async applyVerdict(
+    c: Pick<Challenge, 'accountId' | 'signal' | 'challengeId'>,
+    verdict: { passed: true; suppressUntil: number } | { passed: false; minorRulesUntil: number },
+    nowMs: number,
+    how: AuditEntry['decision'],
+    identityHash?: string,
+  ): Promise<void> {
+    const items: Array<[string, TransactItem]> = [
       ['account', this.accounts.verdictPart(c.accountId, c.signal, verdict)],
       ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: nowMs, decision: how, signal: c.signal, context: 'challenge', inputs: {}, challengeId: c.challengeId }) } }],
-    ]);
+    ];
+    if (!verdict.passed && identityHash && (how === 'challenge_failed' || how === 'challenge_expired')) {
+      const r: RiskRestriction = { identityHash, until: verdict.minorRulesUntil, signal: c.signal, challengeId: c.challengeId, how, at: nowMs };
+      items.push(['restriction', { Put: { TableName: this.table, Item: { ...riskRestrictionKey(identityHash), until: r.until, signal: r.signal, challengeId: r.challengeId, how: r.how, at: r.at, expiresAt: ttlAttribute(r.until) } } }]);
+    }
+    await transact(this.db, items);
+  }
+
+  /** The person's restriction, if any (whether or not it is still in force: the caller compares `until`). */
+  async restriction(identityHash: string): Promise<RiskRestriction | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: riskRestrictionKey(identityHash), ConsistentRead: true }));
+    return r.Item ? restrictionFromItem(r.Item) : null;
+  }
+
+  /** Erasure of the person: a restriction whose period is over goes. */
+  async deleteRestriction(identityHash: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: riskRestrictionKey(identityHash) }));
+  }
+
+  /** The audit entry of an account its person unbound (DELETE /v1/me/accounts/{accountId}), as a transaction part. */
+  unboundAuditPart(accountId: string, nowMs: number): TransactItem {
+    return { Put: { TableName: this.table, Item: auditItem({ accountId, at: nowMs, decision: 'account_unbound', signal: 'identity_many_accounts', context: 'identity', inputs: { by: 'an account bound earlier to the same person' } }) } };
   }
 
   /** The account's challenges by id (absent ones left out). */

@@ -18,7 +18,7 @@
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
-import type { GuardianRules } from '#shared/domain/guardianControls';
+import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
 import { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
@@ -41,7 +41,7 @@ const ENDED_RETENTION_MS = RETENTION_MS.endedSession;
  */
 const LEASE_RETENTION_MS = RETENTION_MS.identityLease;
 
-const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked', 'guardian_restricted', 'identity_corrected'] as const;
+const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked', 'guardian_restricted', 'identity_corrected', 'identity_unbound'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface SessionRecord {
@@ -69,10 +69,19 @@ export interface SessionRecord {
   /** The game it is played in. */
   gameId: string;
   /**
-   * The ward's guardians' rules, copied at login and replaced whenever a guardian changes them
-   * (shared/guardians/service.ts), so the heartbeat answers from the one item it updates.
+   * The ward's guardian links, copied at login and replaced whenever a guardian changes them
+   * (shared/usecases/guardians.ts), so the heartbeat answers from the one item it updates: each
+   * link's controls and until when a pending one applies (shared/domain/guardianControls.ts
+   * `rulesAt`). Sessions started before links carried their controls hold the combined `rules`.
    */
-  guardian?: { rev: number; rules: GuardianRules | null; watched: boolean };
+  guardian?: SessionGuardians;
+}
+
+export interface SessionGuardians {
+  rev: number;
+  rules?: GuardianRules | null | undefined;
+  guardians?: Array<{ confirmed: boolean; until?: number | undefined; controls?: GuardianControls | undefined }> | undefined;
+  watched: boolean;
 }
 
 const SessionItem = z.object({
@@ -95,7 +104,14 @@ const SessionItem = z.object({
   identityLeaseScope: z.optional(z.string()),
   // Sessions stored before games existed belong to the single game.
   gameId: z._default(z.string(), DEFAULT_GAME_ID),
-  guardian: z.optional(z.object({ rev: z.number(), rules: z.nullable(z.custom<GuardianRules>()), watched: z.boolean() })),
+  guardian: z.optional(
+    z.object({
+      rev: z.number(),
+      rules: z.optional(z.nullable(z.custom<GuardianRules>())),
+      guardians: z.optional(z.array(z.object({ confirmed: z.boolean(), until: z.optional(z.number()), controls: z.optional(z.custom<GuardianControls>()) }))),
+      watched: z.boolean(),
+    }),
+  ),
 });
 
 /** The record of a stored session item (storage attributes dropped). */
@@ -436,6 +452,16 @@ export class SessionRepository {
   async playDays(identityHash: string): Promise<string[]> {
     const items = await queryPartition(this.db, this.table, identityKey(identityHash).pk, { skPrefix: 'PLAY#' });
     return items.map((i) => String(i.sk).slice('PLAY#'.length));
+  }
+
+  /** Erasure: today's play outlives the person only until the day ends (never later than it would). */
+  async keepPlayDayUntil(identityHash: string, day: string, untilMs: number): Promise<void> {
+    const exp = ttlAttribute(untilMs);
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day), UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async deletePlayDay(identityHash: string, day: string): Promise<void> {

@@ -17,7 +17,7 @@ import { requireIdentity } from '#shared/accounts/service';
 import { log, metric, stat } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
-import { restrictsPlay, tightenPolicy, type GuardianRules } from '#shared/domain/guardianControls';
+import { restrictsPlay, rulesAt, tightenPolicy, type GuardianRules } from '#shared/domain/guardianControls';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
 import type { TransactItem } from '#shared/storage/conditions';
 import { heartbeatDeadline, SessionConflict, type EndReason, type Lease, type Replaced, type SessionRecord, type SessionRepository } from '#shared/sessions/repository';
@@ -67,7 +67,7 @@ export interface HeartbeatAnswer {
   remainingSeconds: number | null;
   endsAt: string | null;
   nextHeartbeatSeconds: number;
-  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed' | 'guardian_restricted' | 'identity_corrected';
+  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed' | 'guardian_restricted' | 'identity_corrected' | 'identity_unbound';
 }
 
 /** Budget policies (nppa-2019) count play per person per Beijing day; window-only policies need no counter. */
@@ -106,9 +106,13 @@ function noteUnknownGame(deps: Pick<SessionDeps, 'games'>, s: Pick<SessionRecord
   log.error('a session of a game that is no longer configured ended: its events stay queued until the game is configured again', { gameId: s.gameId });
 }
 
-/** What a session adds to its person's day when it ends (budget policies, or a guardian's daily minutes). */
-const dayPlay = (deps: Pick<SessionDeps, 'policy'>, s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin' | 'guardian' | 'playedBeforeSeconds'>, endMs: number) => {
-  if (!countsPlayTime(tightenPolicy(deps.policy, s.guardian?.rules)) || !s.minorAtLogin) return undefined;
+/**
+ * What a minor's session adds to its person's day when it ends. Recorded for every minor, whatever
+ * the policy: a daily budget set later the same day (a guardian's minutes, a preset) counts the
+ * whole Beijing day (docs/guardians.md). The record rides on the transaction that ends the session.
+ */
+const dayPlay = (s: Pick<SessionRecord, 'startedAt' | 'minorAtLogin' | 'playedBeforeSeconds'>, endMs: number) => {
+  if (!s.minorAtLogin) return undefined;
   const seconds = Math.max(0, Math.floor((endMs - s.startedAt) / 1000));
   // `total`: the person's day once this session is counted, as its account remembers it.
   return { day: beijingDate(s.startedAt), seconds, total: s.playedBeforeSeconds + seconds };
@@ -180,11 +184,12 @@ const playedSoFar = (s: SessionRecord, atMs: number): number => s.playedBeforeSe
 
 /** The answer to a heartbeat of a live session at `atMs` — a pure function, so a repeat gets the same answer. */
 export function answerAt(deps: Pick<SessionDeps, 'policy' | 'calendar'>, s: SessionRecord, atMs: number): HeartbeatAnswer {
-  const d = decideWithGuardians(deps, s, s.guardian?.rules, playedSoFar(s, atMs), atMs);
+  const rules = rulesAt(s.guardian, atMs);
+  const d = decideWithGuardians(deps, s, rules, playedSoFar(s, atMs), atMs);
   if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: s.intervalSeconds, reason: d.byGuardian ? 'guardian_restricted' : (d.reason ?? 'outside_allowed_hours') };
   // Never longer than the cadence the session started with (its sweeper deadline counts on it);
   // shorter when a guardian's daily minutes now count its play.
-  const cadence = Math.min(s.intervalSeconds, heartbeatCadence(d.minor, countsPlayTime(wardPolicy(deps.policy, s.guardian?.rules))));
+  const cadence = Math.min(s.intervalSeconds, heartbeatCadence(d.minor, countsPlayTime(wardPolicy(deps.policy, rules))));
   return {
     action: heartbeatAction(d.remainingSeconds),
     remainingSeconds: d.remainingSeconds,
@@ -203,7 +208,18 @@ const END_REASON_ANSWER: Record<EndReason, NonNullable<HeartbeatAnswer['reason']
   account_blocked: 'account_blocked',
   guardian_restricted: 'guardian_restricted',
   identity_corrected: 'identity_corrected',
+  identity_unbound: 'identity_unbound',
 };
+
+/** The copy of the ward's guardian links a session carries (the heartbeat decides from it). */
+export function sessionGuardians(copy: NonNullable<AccountRecord['guardianship']>): NonNullable<SessionRecord['guardian']> {
+  return {
+    rev: copy.rev,
+    ...(copy.rules !== undefined ? { rules: copy.rules } : {}),
+    guardians: copy.guardians.map(({ confirmed, until, controls }) => ({ confirmed, ...(until !== undefined ? { until } : {}), ...(controls ? { controls } : {}) })),
+    watched: copy.guardians.some((g) => g.confirmed),
+  };
+}
 
 const within = (seen: Record<string, number> | undefined, sinceMs: number): number => Object.values(seen ?? {}).filter((t) => t >= sinceMs).length;
 const nightSecondsSince = (nightPlay: AccountRecord['nightPlay'], sinceMs: number): number =>
@@ -230,17 +246,18 @@ export async function startSession(allGames: SessionDeps, accountId: string, gam
 async function logIn(allGames: SessionDeps, accountId: string, gameId: string, request: { deviceId: string; takeover?: boolean }, nowMs: number) {
   const deps = forGame(allGames, gameId);
   const device = deviceHash(deps.pepper, request.deviceId);
-  const account = await deps.accounts.recordLogin(accountId, device, nowMs);
+  const account = await deps.accounts.recordLogin(accountId, device, nowMs, gameId);
   requireIdentity(account);
   const guardianship = account.guardianship;
-  const rules = guardianship?.rules ?? null;
+  const rules = rulesAt(guardianship, nowMs);
   // A guardian's daily minutes count the ward's play like a budget policy does.
   const counted = wardPolicy(deps.policy, rules);
   // What the person has played today, as this account's last session left it (no read): the
   // session's transaction checks it against the person's day play and tells the real figure when
-  // another account of the person has played since (docs/design.md, requests per call).
+  // another account of the person has played since (docs/design.md, requests per call). Known for
+  // every minor, so a daily budget set during the session counts the whole day.
   const today = beijingDate(nowMs);
-  let known = countsPlayTime(counted) && account.playDay?.day === today ? account.playDay.seconds : 0;
+  let known = account.playDay?.day === today ? account.playDay.seconds : 0;
   const decide = (played: number) => {
     const d = decideWithGuardians(deps, account, rules, played, nowMs);
     if (!d.allowedNow) throw d.byGuardian ? guardianRestrictedProblem(d) : restrictedProblem(d, deps.policy);
@@ -274,7 +291,7 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
     if (live && !silent && !request.takeover && !sameDevice) throw new Problem('session_active_elsewhere');
     // A live session past its deadline ends as the sweeper would end it (within ±5 minutes of its real end).
     const endAt = session && live && silent ? silentSessionEnd(session) : nowMs;
-    const play = session && live ? dayPlay(deps, session, endAt) : undefined;
+    const play = session && live ? dayPlay(session, endAt) : undefined;
     return {
       lease: held,
       live,
@@ -311,7 +328,7 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
     identityLeased: decision.minor,
     ...(scope ? { identityLeaseScope: scope } : {}),
     gameId,
-    ...(guardianship ? { guardian: { rev: guardianship.rev, rules, watched: guardianship.guardians.some((g) => g.confirmed) } } : {}),
+    ...(guardianship ? { guardian: sessionGuardians(guardianship) } : {}),
   };
   // The ward's confirmed guardians hear of the login (docs/api.md, Notifications), in the same transaction.
   const watchers = (guardianship?.guardians ?? []).filter((g) => g.confirmed).map((g) => ({ guardianId: g.guardianId, wardId: g.wardId }));
@@ -325,7 +342,8 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
     for (const r of [replacedAccount, replacedIdentity]) if (r?.live && r.play?.day === today) ended.set(r.lease.sessionId, r);
     return known + [...ended.values()].reduce((sum, r) => sum + (r.play?.seconds ?? 0), 0);
   };
-  const counting = countsPlayTime(counted) && decision.minor;
+  // Every minor's login checks the person's day play in its transaction (no extra request).
+  const counting = decision.minor;
   for (let identityRetries = 0, dayRetries = 0; ; ) {
     if (counting) {
       session.playedBeforeSeconds = playedBefore();
@@ -380,7 +398,7 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
       if (answer.action === 'terminate') {
         // The end of play: the session ends now, with its logout event (once per session).
         noteUnknownGame(deps, outcome.session);
-        const play = dayPlay(game, outcome.session, nowMs);
+        const play = dayPlay(outcome.session, nowMs);
         const reason = answer.reason === 'play_time_exhausted' || answer.reason === 'guardian_restricted' ? answer.reason : 'outside_allowed_hours';
         await deps.repo.end(outcome.session, reason, nowMs, play ? { play } : {});
       }
@@ -393,7 +411,7 @@ export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'ga
   const session = await deps.repo.get(sessionId);
   if (!session || session.accountId !== accountId || session.state !== 'live') return;
   noteUnknownGame(deps, session);
-  const play = dayPlay(forGame(deps, session.gameId), session, nowMs);
+  const play = dayPlay(session, nowMs);
   await deps.repo.end(session, reason, nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
 }
 
@@ -416,7 +434,7 @@ export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 
     if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
     noteUnknownGame(deps, s);
     const endAt = silentSessionEnd(s);
-    const play = dayPlay(forGame(deps, s.gameId), s, endAt);
+    const play = dayPlay(s, endAt);
     if (await deps.repo.end(s, 'session_expired', endAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, endAt), ...(play ? { play } : {}) })) ended += 1;
   }
   if (ended) metric('SessionsSwept', ended);

@@ -7,7 +7,7 @@
 import { ageBandOf, ageUnderRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
-import { tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
+import { appliesAt, rulesAt, tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
 import type { GuardianRepository } from '#shared/guardians/repository';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +46,7 @@ export const APPROVAL_TTL_MS = 30 * 60_000;
 export function limitsFor(deps: Pick<SpendingDeps, 'policy'>, account: Pick<BoundAccount, 'birthDate' | 'minorRulesUntil' | 'guardianship'>, nowMs: number): TightenedLimits {
   const age = spendingAge(account, nowMs);
   const minor = age < 18;
-  return tightenSpending(spendingLimitsFor(DEFAULT_SPENDING_POLICY, age), spendingLimitsFor(deps.policy, age), minor ? account.guardianship?.rules : null);
+  return tightenSpending(spendingLimitsFor(DEFAULT_SPENDING_POLICY, age), spendingLimitsFor(deps.policy, age), minor ? rulesAt(account.guardianship, nowMs) : null);
 }
 
 /** The age the spending limits apply to (forced minor rules: the 16–17 band, shared/domain/age.ts). */
@@ -152,7 +152,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   };
   // A guardian approves each payment first: the reservation goes ahead only with an approval of
   // this order and amount, checked in the reservation's own transaction (no extra request).
-  const approvalNeeded = spendingAge(account, nowMs) < 18 && account.guardianship?.rules?.paymentApproval === true;
+  const approvalNeeded = spendingAge(account, nowMs) < 18 && rulesAt(account.guardianship, nowMs)?.paymentApproval === true;
   const approval = approvalNeeded ? deps.guardians.approvedPart(account.identityHash, accountId, request.orderId, request.amount, nowMs) : undefined;
   // Payment patrol (docs/rules.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
@@ -194,7 +194,8 @@ async function askGuardian(deps: SpendingDeps, account: BoundAccount, order: Ord
     if (status === 'declined') return new Problem('guardian_declined');
     if (expiresAtMs > nowMs) return required({ approvalId: String(standing.approvalId), expiresAtMs });
   }
-  const deciders = (account.guardianship?.guardians ?? []).filter((g) => g.approves);
+  // Those whose controls ask for approval now (a pending link only while its code is valid).
+  const deciders = (account.guardianship?.guardians ?? []).filter((g) => g.approves && appliesAt(g, nowMs));
   const approval = {
     approvalId: randomBytes(12).toString('hex'),
     identityHash: account.identityHash,

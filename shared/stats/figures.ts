@@ -153,11 +153,18 @@ function identityEffects(ctx: FigureContext, c: ItemChange): Effects {
   return { counts: [{ date: beijingDate(at), gameId: ctx.firstGame, figure: `identities:${status}`, n: 1 }], weekPlay: [] };
 }
 
-/** A check the national system answered "no match" at submission: only the account records it (its failed attempts). */
+/**
+ * Rejections are the accounts': a check the national system answered "no match" at submission (the
+ * account's failed attempts), or an account's pending check that failed or ran out (its status goes
+ * from pending to rejected; the person it claimed is untouched).
+ */
 function accountEffects(ctx: FigureContext, c: ItemChange): Effects {
+  const date = beijingDate(num(c.new?.updatedAt) ?? c.seenAtMs);
   const after = num(c.new?.failedAttempts) ?? 0;
-  if (after <= (num(c.old?.failedAttempts) ?? 0)) return NONE;
-  return { counts: [{ date: beijingDate(num(c.new?.updatedAt) ?? c.seenAtMs), gameId: ctx.firstGame, figure: 'identities:rejected', n: after - (num(c.old?.failedAttempts) ?? 0) }], weekPlay: [] };
+  const failed = after - (num(c.old?.failedAttempts) ?? 0);
+  const lapsed = c.old?.identityStatus === 'pending' && c.new?.identityStatus === 'rejected' ? 1 : 0;
+  if (failed <= 0 && !lapsed) return NONE;
+  return { counts: [{ date, gameId: ctx.firstGame, figure: 'identities:rejected', n: Math.max(0, failed) + lapsed }], weekPlay: [] };
 }
 
 function challengeEffects(ctx: FigureContext, c: ItemChange): Effects {

@@ -15,7 +15,8 @@
  */
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryBetween } from '#shared/storage/dynamo';
-import { addDays, beijingDate, beijingMidnight, type BeijingDate } from '#shared/domain/beijingTime';
+import { OPERATOR_RANGE_DAYS } from '#shared/api/schemas';
+import { addDays, beijingDate, beijingMidnight, daysFrom, type BeijingDate } from '#shared/domain/beijingTime';
 import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#shared/stats/figures';
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -223,20 +224,15 @@ function itemCount(records: readonly CountedRecord[]): number {
   return records.length + days + weekPlay.length + weeks;
 }
 
-/** The Beijing months (`YYYY-MM`) from one day's to another's. */
+/**
+ * The Beijing months (`YYYY-MM`) from one day's to another's, counted by number (as strings,
+ * "10000-01" sorts before "9999-12"). Bounded where it loops: the days must be a range an operator
+ * may read at once (a year's report reads 366 at most), else a RangeError.
+ */
 export function monthsBetween(from: BeijingDate, to: BeijingDate): string[] {
+  daysFrom(from, to, OPERATOR_RANGE_DAYS); // the guard: throws on any other range
+  const monthNumber = (day: BeijingDate) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
   const out: string[] = [];
-  let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
-  const last = to.slice(0, 7);
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, '0')}`;
-    if (month > last) break;
-    out.push(month);
-    m += 1;
-    if (m > 12) {
-      m = 1;
-      y += 1;
-    }
-  }
+  for (let n = monthNumber(from); n <= monthNumber(to); n += 1) out.push(`${String(Math.floor(n / 12)).padStart(4, '0')}-${String((n % 12) + 1).padStart(2, '0')}`);
   return out;
 }

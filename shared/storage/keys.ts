@@ -6,7 +6,8 @@
  * | item               | pk                      | sk                        | gsi1pk / gsi1sk (sparse)                 |
  * |--------------------|-------------------------|---------------------------|------------------------------------------|
  * | account            | ACCOUNT#<accountId>     | ACCOUNT                   | CORRECTION_PENDING / <time>#<accountId>  |
- * | identity (person)  | IDENTITY#<hmac>         | IDENTITY                  | PENDING_CHECK / <submitted>#<hmac>       |
+ * | pending check      | ACCOUNT#<accountId>     | CHECK                     | CHECKS_PENDING / <submitted>#<accountId> |
+ * | identity (person)  | IDENTITY#<hmac>         | IDENTITY                  |                                          |
  * | minor's lease      | IDENTITY#<hmac>         | LEASE#<scope>             |                                          |
  * | day play           | IDENTITY#<hmac>         | PLAY#<date>               |                                          |
  * | spend ledger       | IDENTITY#<hmac>         | SPEND#D#<date>, SPEND#M#<month> |                                    |
@@ -23,7 +24,9 @@
  * | guardianship       | IDENTITY#<hmac>         | GUARDIANS                 |                                          |
  * | payment approval   | IDENTITY#<hmac>         | APPROVAL#<amount>#<order> |                                          |
  * | guardian's ward    | GUARDIAN#<accountId>    | WARD#<wardId>             |                                          |
- * | link attempts      | GUARDIAN#<accountId>    | ATTEMPTS#<date>           |                                          |
+ * | look-up attempts   | IDENTITY#<hmac>         | LOOKUPS#<date>            |                                          |
+ * | confirm attempts   | IDENTITY#<hmac>         | CONFIRMS#<date>           |                                          |
+ * | risk restriction   | IDENTITY#<hmac>         | RESTRICTION               |                                          |
  * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
  * | dead letter        | OUTBOX#<si>             | LOGIN, LOGOUT             | DEADLETTER / <settled time>#<si>#<bt>    |
  * | day figures        | STATS#<month>           | <date>#<gameId>           |                                          |
@@ -45,7 +48,10 @@ export const sortableTime = (ms: number): string => String(Math.max(0, Math.floo
 const shardOf = (id: string, shards: number): number => createHash('sha1').update(id).digest()[0]! % shards;
 
 // Accounts and persons
-export const accountKey = (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' });
+const ACCOUNT = 'ACCOUNT#';
+export const accountKey = (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'ACCOUNT' });
+/** The account id in the `pk` of an item of the account's partition (account, pending check). */
+export const accountIdOf = (item: { pk?: unknown }): string => String(item.pk).slice(ACCOUNT.length);
 const IDENTITY = 'IDENTITY#';
 export const identityKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'IDENTITY' });
 /** The identity hash in an identity item's `pk`. */
@@ -56,9 +62,19 @@ export const dayPlayKey = (identityHash: string, day: string): Key => ({ pk: `${
 export const spendDayKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#D#${day}` });
 export const spendMonthKey = (identityHash: string, month: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `SPEND#M#${month}` });
 
+/**
+ * An account's real-name check the national system has not answered yet (in progress, or not sent:
+ * an outage, or over the national system's rate). Its outcome concerns this account only.
+ */
+export const pendingCheckKey = (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'CHECK' });
 /** Pending real-name checks, oldest first, for the poller. */
-export const pendingCheckIndex = (submittedAt: number, identityHash: string) => ({ gsi1pk: PENDING_CHECK, gsi1sk: `${sortableTime(submittedAt)}#${identityHash}` });
-export const PENDING_CHECK = 'PENDING_CHECK';
+export const CHECKS_PENDING = 'CHECKS_PENDING';
+export const pendingCheckIndex = (submittedAt: number, accountId: string) => ({ gsi1pk: CHECKS_PENDING, gsi1sk: `${sortableTime(submittedAt)}#${accountId}` });
+/**
+ * A person under minor rules after a failed or expired face check (docs/rules.md "Account rental and
+ * sharing"): accounts bound to the person while it lasts get the minor rules too, also after an erasure.
+ */
+export const riskRestrictionKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'RESTRICTION' });
 
 // Sessions
 export const LIVE_SHARDS = 8;
@@ -127,8 +143,12 @@ export const guardianPartition = (guardianAccountId: string): string => `${GUARD
 export const WARD_PREFIX = 'WARD#';
 /** A guardian's view of one ward: its opaque `wardId` leads to the person. */
 export const wardKey = (guardianAccountId: string, wardId: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `${WARD_PREFIX}${wardId}` });
-/** A guardian's failed attempts to find a ward on one Beijing day. */
-export const linkAttemptsKey = (guardianAccountId: string, day: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `ATTEMPTS#${day}` });
+/** A guardian person's failed attempts to find a ward on one Beijing day (all its accounts together). */
+export const LOOKUPS_PREFIX = 'LOOKUPS#';
+export const linkAttemptsKey = (guardianIdentityHash: string, day: string): Key => ({ pk: `${IDENTITY}${guardianIdentityHash}`, sk: `${LOOKUPS_PREFIX}${day}` });
+/** A ward person's wrong confirmation codes on one Beijing day (all its accounts together). */
+export const CONFIRMS_PREFIX = 'CONFIRMS#';
+export const confirmAttemptsKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${CONFIRMS_PREFIX}${day}` });
 // Notifications to the publisher (webhooks, docs/design.md "Notifications")
 export const WEBHOOK_SHARDS = 4;
 /** The index partitions of undelivered events; a dead letter leaves the index. */
@@ -168,9 +188,9 @@ export const accountOrderIndex = (accountId: string, reservedAt: number, orderId
  * has an entry per kind; test/integration/retention.test.ts classifies every item of a busy table).
  */
 export const ITEM_KINDS = [
-  'account', 'erasureRecord', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
-  'nppaEvent', 'device', 'challenge', 'auditEntry', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
-  'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts',
+  'account', 'erasureRecord', 'pendingCheck', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
+  'nppaEvent', 'device', 'challenge', 'auditEntry', 'riskRestriction', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
+  'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts', 'confirmAttempts',
   'webhookEvent',
   'statsDay', 'statsWeek', 'statsPersonWeek', 'statsSeen',
 ] as const;
@@ -182,7 +202,7 @@ export function itemKindOf(key: Key): ItemKind | null {
   const prefix = pk.slice(0, pk.indexOf('#') + 1);
   switch (prefix) {
     case 'ACCOUNT#':
-      return sk === 'ACCOUNT' ? 'account' : sk === 'ERASED' ? 'erasureRecord' : null;
+      return sk === 'ACCOUNT' ? 'account' : sk === 'ERASED' ? 'erasureRecord' : sk === 'CHECK' ? 'pendingCheck' : null;
     case IDENTITY:
       if (sk === 'IDENTITY') return 'identity';
       if (sk.startsWith('LEASE#')) return 'identityLease';
@@ -191,6 +211,9 @@ export function itemKindOf(key: Key): ItemKind | null {
       if (sk.startsWith('SPEND#M#')) return 'spendMonth';
       if (sk === 'GUARDIANS') return 'guardianship';
       if (sk.startsWith(APPROVAL_PREFIX)) return 'paymentApproval';
+      if (sk === 'RESTRICTION') return 'riskRestriction';
+      if (sk.startsWith(LOOKUPS_PREFIX)) return 'linkAttempts';
+      if (sk.startsWith(CONFIRMS_PREFIX)) return 'confirmAttempts';
       return null;
     case 'SESSION#':
       return sk === 'SESSION' ? 'session' : null;
@@ -211,7 +234,7 @@ export function itemKindOf(key: Key): ItemKind | null {
     case 'ACCESSLOG#':
       return 'accessLogEntry';
     case GUARDIAN:
-      return sk.startsWith(WARD_PREFIX) ? 'guardianWard' : sk.startsWith('ATTEMPTS#') ? 'linkAttempts' : null;
+      return sk.startsWith(WARD_PREFIX) ? 'guardianWard' : null;
     case 'WEBHOOK#':
       return sk === 'WEBHOOK' ? 'webhookEvent' : null;
     case 'STATS#':

@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 
 /** Retention periods the repositories write into `expiresAt` (plus the margin of `ttlAttribute`). */
 export const RETENTION_MS = {
-  /** A pending identity holding a sealed submission: safety net for the sealed personal data. */
+  /** An account's pending check (a sealed submission in it until sent): safety net for the sealed personal data. */
   sealedSubmission: 7 * DAY,
   identityLease: 1 * DAY,
   dayPlay: 3 * DAY,
@@ -29,6 +29,7 @@ export const RETENTION_MS = {
   /** A payment approval: its 30 minutes, then a day for the guardian's list. */
   paymentApproval: 1 * DAY,
   linkAttempts: 2 * DAY,
+  confirmAttempts: 2 * DAY,
   order: 180 * DAY,
   settledEvent: 30 * DAY,
   challenge: 180 * DAY,
@@ -77,13 +78,21 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     ttl: 'always: the latest `until` it lists',
     mustExpire: 'always',
   },
+  pendingCheck: {
+    item: 'pending check',
+    holds: "an account's real-name check the national system has not answered: the person's hash, the attempt id, the name's keyed hash; the name and ID number sealed (AES-GCM) only while the check could not be sent",
+    why: 'the poller finishes the check (NPPA FAQ: in progress); its outcome concerns this account only',
+    keptFor: 'until answered, at most 48 hours of asking (the sealed submission until it is sent)',
+    ttl: 'always: 7 days after the submission (a safety net; the poller deletes it when answered or after 48 h)',
+    mustExpire: 'always',
+  },
   identity: {
     item: 'identity',
-    holds: 'birth date, national-system status and PI, the accounts bound; a sealed submission only during an outage',
+    holds: 'birth date, national-system status and PI, the accounts bound, the verified name\'s keyed hash',
     why: 'the person is checked once and limited across all accounts',
-    keptFor: 'while an account is bound to it; the sealed submission until the re-check',
-    ttl: 'only while a sealed submission is held (7 days after submission); deleted when its last account is erased',
-    mustExpire: (item) => item.sealed !== undefined,
+    keptFor: 'while an account is bound to it',
+    ttl: 'none: deleted when its last account is erased or unbound',
+    mustExpire: 'never',
   },
   identityLease: {
     item: "minor's lease",
@@ -165,6 +174,14 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     ttl: 'always: 180 days after the decision',
     mustExpire: 'always',
   },
+  riskRestriction: {
+    item: 'risk restriction',
+    holds: "a person under minor rules after a failed or expired face check: until when, the signal, the challenge id, when it failed",
+    why: 'minors on adult accounts (Ministry of Culture and Tourism 2021 opinion, item 8): the minor rules hold for every new binding of the person, also after an erasure',
+    keptFor: 'until the minor rules end (30 days by default)',
+    ttl: 'always: the end of the minor rules',
+    mustExpire: 'always',
+  },
   rateGateSecond: {
     item: 'rate gate second',
     holds: 'calls to one national-system interface in one second',
@@ -191,11 +208,11 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   guardianship: {
     item: 'guardianship',
-    holds: "a ward's guardian links: each guardian's account, opaque ward id, status, hashed confirmation code, controls",
-    why: "guardians' time, permission and spending management (2024 Regulations Art. 43)",
-    keptFor: "while the ward's identity exists (a link ends when its guardian unlinks); deleted with the ward's data",
-    ttl: "none: deleted by the erasure of the ward's data",
-    mustExpire: 'never',
+    holds: "a ward's guardian links: each guardian's account, opaque ward id, status, hashed confirmation code, controls; when each guardian person first asked (and a decline); the ward's birth date",
+    why: "guardians' time, permission and spending management (2024 Regulations Art. 43); it survives the ward's erasure, so a new binding is held to it at once",
+    keptFor: 'until the ward turns 18, or until its last link ends and no account of the ward is left',
+    ttl: "the ward's 18th birthday (links asked before it was kept: none)",
+    mustExpire: (item) => item.birthDate !== undefined,
   },
   paymentApproval: {
     item: 'payment approval',
@@ -207,17 +224,25 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   guardianWard: {
     item: "guardian's ward",
-    holds: "a guardian's opaque ward id and the ward's identity hash",
+    holds: "a guardian's opaque ward id, the ward's identity hash and birth date",
     why: 'a guardian finds their wards',
-    keptFor: 'while the link exists',
-    ttl: 'none: deleted with the link',
-    mustExpire: 'never',
+    keptFor: 'while the link exists, at most until the ward turns 18',
+    ttl: "the ward's 18th birthday; deleted with the link",
+    mustExpire: 'always',
   },
   linkAttempts: {
-    item: 'link attempts',
-    holds: "how many times a guardian failed to find a ward on a Beijing day",
+    item: 'look-up attempts',
+    holds: "how many times a guardian person (all its accounts) failed to find a ward on a Beijing day",
     why: 'five failures a day, then refused (guessing names and ID numbers)',
-    keptFor: 'the day',
+    keptFor: 'the day (also after an erasure of the guardian)',
+    ttl: 'always: 2 days after the first attempt',
+    mustExpire: 'always',
+  },
+  confirmAttempts: {
+    item: 'confirmation attempts',
+    holds: 'how many wrong confirmation codes a ward person (all its accounts) sent on a Beijing day',
+    why: 'five wrong codes a day, then refused (guessing codes)',
+    keptFor: 'the day; deleted with the person',
     ttl: 'always: 2 days after the first attempt',
     mustExpire: 'always',
   },
@@ -261,6 +286,23 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     ttl: 'always: 2 days after it was counted',
     mustExpire: 'always',
   },
+};
+
+/**
+ * What each kind an erasure lists in `retained` (DELETE /v1/me) keeps in the table: after an erasure
+ * the items that name the account or its person are exactly these (test/e2e/trust.test.ts scans for it).
+ */
+export const RETAINED_ITEMS: Record<string, readonly ItemKind[]> = {
+  nppa_events: ['nppaEvent'],
+  risk_decisions: ['auditEntry'],
+  spend_total_day: ['spendDay'],
+  spend_total_month: ['spendMonth'],
+  day_play: ['dayPlay'],
+  guardianship: ['guardianship', 'guardianWard'],
+  risk_restriction: ['riskRestriction'],
+  lookup_attempts: ['linkAttempts'],
+  /** The person stays while another account is bound to it: its items are its own, not the erased account's. */
+  identity: ['identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'guardianship', 'guardianWard', 'paymentApproval', 'riskRestriction', 'linkAttempts', 'confirmAttempts', 'statsPersonWeek'],
 };
 
 /** Whether `item` of `kind` must carry `expiresAt` now. */

@@ -19,10 +19,13 @@ export interface ChallengeDeps extends RiskDeps {
 async function applyFailure(deps: ChallengeDeps, accountId: string, challenge: { challengeId: string; signal: RiskSignal }, nowMs: number, how: 'challenge_failed' | 'challenge_expired'): Promise<void> {
   const outcome = afterChallenge(deps.policy, challenge.signal, how === 'challenge_failed' ? 'failed' : 'expired', nowMs);
   const minorRulesUntil = 'minorRulesUntilMs' in outcome ? outcome.minorRulesUntilMs : nowMs;
-  await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil }, nowMs, how);
+  const account = await deps.accounts.get(accountId);
+  // The minor rules also hold for the account's person: an erasure and a new binding, or another
+  // account of the same identity, cannot shed them while they last (docs/data.md "What survives an erasure").
+  const person = account?.identityHash && account.identityStatus !== 'rejected' ? account.identityHash : undefined;
+  await deps.repo.applyVerdict({ accountId, ...challenge }, { passed: false, minorRulesUntil }, nowMs, how, person);
   metric('RiskChallengeFailed', 1, { signal: challenge.signal });
   // The account's live sessions (one per game) end now; its next heartbeat answers terminate / challenge_failed.
-  const account = await deps.accounts.get(accountId);
   for (const lease of Object.values(account?.leases ?? {})) {
     const session = await deps.sessions.get(lease.sessionId);
     if (session?.state === 'live') await deps.sessions.end(session, 'challenge_failed', nowMs);

@@ -11,6 +11,7 @@ import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import type { AccountRecord } from '#shared/accounts/repository';
 import { identityHash, nameKeyOf } from '#shared/identity/keys';
+import { AccountBoundElsewhere, BindingRaced } from '#shared/identity/repository';
 import type { IdentityDeps } from '#shared/identity/service';
 import { log, metric } from '#shared/log';
 import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable } from '#shared/nppa/client';
@@ -20,18 +21,29 @@ import { AdminAccountQuery } from '#shared/api/schemas';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
 
 export interface CorrectionDeps {
-  identity: Pick<IdentityDeps, 'repo' | 'accounts' | 'guardedPersonBound'> & Partial<Pick<IdentityDeps, 'nppa' | 'pepper'>>;
+  identity: Pick<IdentityDeps, 'repo' | 'accounts'> & Partial<Pick<IdentityDeps, 'nppa' | 'pepper'>>;
   sessions: Pick<SessionDeps, 'repo' | 'policy' | 'games'>;
   accessLog?: AccessLogRepository;
 }
 
 const bandOf = (birthDate: string, nowMs: number) => ageBandOf(ageOn(birthDate, beijingDate(nowMs)));
 
-/** Rebinds the account to the verified new person: its live sessions end first (their logouts are reported). */
+/**
+ * Rebinds the account to the verified new person: its live sessions end first (their logouts are
+ * reported). The new person's guardianship and risk restriction come with the binding.
+ */
 async function apply(deps: CorrectionDeps, account: AccountRecord & { identityHash: string }, next: { identityHash: string; birthDate: string; pi: string; nameKey: string }, nowMs: number): Promise<void> {
   for (const lease of Object.values(account.leases)) await endSession(deps.sessions, account.accountId, lease.sessionId, nowMs, 'identity_corrected');
-  const { guarded } = await deps.identity.repo.rebind(account.identityHash, { accountId: account.accountId, identityHash: next.identityHash, birthDate: next.birthDate, status: 'verified', pi: next.pi, nameKey: next.nameKey, nowMs });
-  if (guarded) await deps.identity.guardedPersonBound?.(next.identityHash);
+  for (let attempt = 1; ; attempt += 1) {
+    const seen = await deps.identity.repo.bindingFacts(account.accountId, next.identityHash);
+    try {
+      await deps.identity.repo.rebind(account.identityHash, { accountId: account.accountId, identityHash: next.identityHash, birthDate: next.birthDate, status: 'verified', pi: next.pi, nameKey: next.nameKey, nowMs }, seen);
+      break;
+    } catch (error) {
+      if (error instanceof AccountBoundElsewhere) throw new Problem('write_contention', {}, { 'retry-after': '1' });
+      if (!(error instanceof BindingRaced) || attempt >= 3) throw error instanceof BindingRaced ? new Problem('write_contention', {}, { 'retry-after': '1' }) : error;
+    }
+  }
   metric('IdentityCorrected', 1);
 }
 

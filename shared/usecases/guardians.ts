@@ -2,6 +2,10 @@
  * Guardians (docs/guardians.md; 2024 Regulations on the Online Protection of Minors Arts. 41 and
  * 43): linking a verified minor, the ward's confirmation, controls, payment approvals, activity.
  *
+ * Consent that proves consent (docs/guardians.md "Trust model"): only an account bound to the ward's
+ * person before its guardian first asked may confirm a link; wrong codes and failed look-ups are
+ * counted per person; a pending link applies only until its code expires, and the ward may decline it.
+ *
  * Every change of a ward's guardianship is written as one item (shared/guardians/repository.ts)
  * and then copied, with its `rev`, to where the hot paths already read: each of the ward's accounts
  * (login, limits, payments) and each live session (the heartbeat). A copy never replaces a newer
@@ -10,54 +14,69 @@
  */
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountRepository, AccountRecord, GuardianshipCopy } from '#shared/accounts/repository';
-import { ageBandOf, ageOn } from '#shared/domain/age';
+import { adulthoodStarts, ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, formatBeijing } from '#shared/domain/beijingTime';
-import { applyPatch, combineControls, NO_CONTROLS, type ControlsPatch } from '#shared/domain/guardianControls';
+import { applyPatch, NO_CONTROLS, type ControlsPatch } from '#shared/domain/guardianControls';
 import { parseIdNumber } from '#shared/domain/idNumber';
-import { GuardianshipChanged, type Approval, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
+import { copyOf, GuardianshipChanged, linkStatus, type Approval, type AskedRecord, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
+import type { NotificationOutbox } from '#shared/notifications/outbox';
 import { confirmCodeHash, identityHash, nameKeyOf, wardIdOf } from '#shared/identity/keys';
 import type { IdentityRepository } from '#shared/identity/repository';
-import { eraseAccount, exportData, type GuardianPrivacy, type PrivacyDeps } from '#shared/usecases/privacy';
+import { eraseAccount, exportData, mergeRetained, type GuardianPrivacy, type PrivacyDeps } from '#shared/usecases/privacy';
 import { metric } from '#shared/log';
 import { Problem } from '#shared/problem';
 import type { SessionRecord, SessionRepository } from '#shared/sessions/repository';
+import { sessionGuardians } from '#shared/sessions/service';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
 
 export interface GuardianDeps {
   guardians: GuardianRepository;
   accounts: Pick<AccountRepository, 'get' | 'copyGuardianship'>;
-  identities: Pick<IdentityRepository, 'get' | 'markGuarded'>;
+  identities: Pick<IdentityRepository, 'get'>;
   sessions: Pick<SessionRepository, 'applyGuardianRules' | 'ofAccount'>;
   spending: Pick<SpendingRepository, 'ofAccount'>;
+  /** Webhook events (`guardian.ward_erased`); null or absent when webhooks are off. */
+  notifications?: Pick<NotificationOutbox, 'eventPart'> | null | undefined;
   pepper: string;
 }
 
 /** What needs no secret: everything but finding a ward by ID number and making ward ids and codes. */
 export type GuardianStore = Omit<GuardianDeps, 'pepper'>;
 
-/** A confirmation code is valid this long (docs/api.md). */
+/** A confirmation code is valid this long (docs/api.md); a pending link applies as long as its code. */
 export const CONFIRM_CODE_TTL_MS = 24 * 3600_000;
+/** After a ward declines a guardian's pending link, that guardian person's asks for the ward are not answered for this long. */
+export const DECLINED_QUIET_MS = 30 * 86_400_000;
+/** Wrong confirmation codes a ward person may send in a Beijing day (docs/api.md). */
+export const MAX_WRONG_CODES_PER_DAY = 5;
 /** The longest activity range, in Beijing days (both ends included). */
 export const MAX_ACTIVITY_DAYS = 92;
 const SAVE_ATTEMPTS = 4;
 
 /** Only a verified adult can be a guardian (docs/api.md, 403 guardian_not_eligible). */
-async function requireGuardian(deps: Pick<GuardianDeps, 'accounts'>, guardianId: string, nowMs: number): Promise<AccountRecord> {
+async function requireGuardian(deps: Pick<GuardianDeps, 'accounts'>, guardianId: string, nowMs: number): Promise<AccountRecord & { identityHash: string }> {
   const account = await deps.accounts.get(guardianId);
-  if (!account || account.identityStatus !== 'verified' || !account.birthDate || ageOn(account.birthDate, beijingDate(nowMs)) < 18) throw new Problem('guardian_not_eligible');
-  return account;
+  if (!account?.identityHash || account.identityStatus !== 'verified' || !account.birthDate || ageOn(account.birthDate, beijingDate(nowMs)) < 18) throw new Problem('guardian_not_eligible');
+  return { ...account, identityHash: account.identityHash };
 }
+
+/** 429 until the next Beijing midnight. */
+const untilTomorrow = (nowMs: number): Problem => {
+  const nextDay = beijingMidnight(addDays(beijingDate(nowMs), 1));
+  return new Problem('rate_limited', {}, { 'retry-after': String(Math.max(1, Math.ceil((nextDay - nowMs) / 1000))) });
+};
 
 const sameHash = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Reads, changes and saves the ward's guardianship, again when another change came first; then copies it. */
-async function change(deps: GuardianStore, identityHash: string, edit: (g: Guardianship) => { links: Record<string, GuardianLink>; ward?: Parameters<GuardianRepository['save']>[2] } | null): Promise<Guardianship> {
+type Edit = Parameters<GuardianRepository['save']>[1] & { ward?: Parameters<GuardianRepository['save']>[2] };
+async function change(deps: GuardianStore, identityHash: string, edit: (g: Guardianship) => Edit | null): Promise<Guardianship> {
   for (let attempt = 1; ; attempt += 1) {
     const seen = await deps.guardians.guardianship(identityHash);
     const next = edit(seen);
     if (!next) return seen;
     try {
-      const saved = await deps.guardians.save(seen, next.links, next.ward);
+      const saved = await deps.guardians.save(seen, next, next.ward);
       await copyGuardianship(deps, saved);
       return saved;
     } catch (error) {
@@ -69,59 +88,51 @@ async function change(deps: GuardianStore, identityHash: string, edit: (g: Guard
   }
 }
 
-/** The copy the ward's accounts and sessions carry: the combined rules and who the guardians are. */
-export function copyOf(g: Guardianship): GuardianshipCopy {
-  const links = Object.entries(g.links);
-  return {
-    rev: g.rev,
-    rules: combineControls(links.map(([, l]) => l.controls)),
-    guardians: links.map(([guardianId, l]) => ({ guardianId, wardId: l.wardId, confirmed: l.status === 'confirmed', approves: l.controls.paymentApproval })),
-  };
-}
-
-/** Copies the guardianship to every account of the ward and to each of their live sessions. */
+/**
+ * Copies the guardianship to every account of the ward and to each of their live sessions. (An
+ * account bound later gets it with its binding: shared/identity/repository.ts.)
+ */
 export async function copyGuardianship(deps: GuardianStore, g: Guardianship): Promise<void> {
-  await deps.identities.markGuarded(g.identityHash, g.rev);
   const identity = await deps.identities.get(g.identityHash);
-  const copy = copyOf(g);
-  const session: NonNullable<SessionRecord['guardian']> = { rev: copy.rev, rules: copy.rules, watched: copy.guardians.some((x) => x.confirmed) };
+  const copy: GuardianshipCopy = copyOf(g);
+  const session = sessionGuardians(copy);
   for (const accountId of identity?.accounts ?? []) {
     const leases = await deps.accounts.copyGuardianship(accountId, g.identityHash, copy);
     for (const lease of Object.values(leases ?? {})) await deps.sessions.applyGuardianRules(lease.sessionId, session);
   }
 }
 
-/** An account was just bound to a ward's person: it gets the current copy (the others keep theirs). */
-export async function copyToNewAccount(deps: GuardianStore, identityHash: string): Promise<void> {
-  await copyGuardianship(deps, await deps.guardians.guardianship(identityHash));
-}
-
 const codeDigits = (): string => String(randomInt(0, 100_000_000)).padStart(8, '0');
 
-/** POST /v1/guardian/wards: ask to link the verified minor with this name and ID number. */
+/**
+ * POST /v1/guardian/wards: ask to link the verified minor with this name and ID number. Failed
+ * look-ups count per guardian person (all its accounts together). The moment the guardian's person
+ * first asked is kept: asking again, after an expiry or after unlinking, never moves it.
+ */
 export async function linkWard(deps: GuardianDeps, guardianId: string, request: { name: string; idNumber: string }, nowMs: number) {
-  await requireGuardian(deps, guardianId, nowMs);
+  const guardian = await requireGuardian(deps, guardianId, nowMs);
   const today = beijingDate(nowMs);
   const parsed = parseIdNumber(request.idNumber, today);
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
-  if (!(await deps.guardians.takeLinkAttempt(guardianId, today, nowMs))) {
-    const nextDay = beijingMidnight(addDays(today, 1));
-    throw new Problem('rate_limited', {}, { 'retry-after': String(Math.max(1, Math.ceil((nextDay - nowMs) / 1000))) });
-  }
+  if (!(await deps.guardians.takeLinkAttempt(guardian.identityHash, today, nowMs))) throw untilTomorrow(nowMs);
   const hash = identityHash(deps.pepper, parsed.idNumber);
-  const identity = await deps.identities.get(hash);
+  const [identity, current] = await Promise.all([deps.identities.get(hash), deps.guardians.guardianship(hash)]);
+  // A ward who declined this guardian person's link is not found by it for a while (no griefing by asking again).
+  const declined = current.asked[guardian.identityHash]?.declinedAt;
   const found =
     identity !== null &&
     identity.status === 'verified' &&
     identity.nameKey !== undefined &&
     sameHash(identity.nameKey, nameKeyOf(deps.pepper, request.name, parsed.idNumber)) &&
-    ageOn(identity.birthDate, today) < 18;
+    ageOn(identity.birthDate, today) < 18 &&
+    hash !== guardian.identityHash &&
+    !(declined !== undefined && nowMs - declined < DECLINED_QUIET_MS);
   // A wrong name and an unknown number get the same answer, and both count as a failure.
   if (!found || !identity) {
     metric('GuardianLinkNotFound', 1);
     throw new Problem('ward_not_found');
   }
-  await deps.guardians.giveBackLinkAttempt(guardianId, today);
+  await deps.guardians.giveBackLinkAttempt(guardian.identityHash, today);
 
   const wardId = wardIdOf(deps.pepper, guardianId, hash);
   const code = codeDigits();
@@ -130,13 +141,17 @@ export async function linkWard(deps: GuardianDeps, guardianId: string, request: 
     const existing = g.links[guardianId];
     created = !existing;
     if (existing?.status === 'confirmed') return null;
+    const askedAt = g.asked[guardian.identityHash]?.at ?? nowMs;
     const link: GuardianLink = {
       ...(existing ?? { wardId, linkId: `l_${randomBytes(12).toString('hex')}`, status: 'pending' as const, linkedAt: nowMs, controls: NO_CONTROLS }),
+      askedAt: Math.min(askedAt, existing?.askedAt ?? existing?.linkedAt ?? askedAt),
+      byPerson: guardian.identityHash,
       codeHash: confirmCodeHash(deps.pepper, code),
       codeExpiresAt: nowMs + CONFIRM_CODE_TTL_MS,
     };
+    const asked: Record<string, AskedRecord> = { ...g.asked, [guardian.identityHash]: { ...g.asked[guardian.identityHash], at: askedAt } };
     const ward: WardRef = { wardId, identityHash: hash, birthDate: identity.birthDate, linkedAt: link.linkedAt };
-    return { links: { ...g.links, [guardianId]: link }, ...(existing ? {} : { ward: { guardianId, put: ward } }) };
+    return { links: { ...g.links, [guardianId]: link }, asked, birthDate: identity.birthDate, ...(existing ? {} : { ward: { guardianId, put: ward } }) };
   });
   const link = saved.links[guardianId]!;
   if (created) metric('GuardianLinkRequested', 1);
@@ -153,14 +168,41 @@ export async function linkWard(deps: GuardianDeps, guardianId: string, request: 
   };
 }
 
-/** POST /v1/me/guardians/confirm: the ward confirms a link with its code, from any of its accounts. */
-export async function confirmLink(deps: GuardianDeps, accountId: string, code: string, nowMs: number) {
+/** The ward's account the request comes from: verified and bound to its person (else `orElse`). */
+async function wardAccount(deps: Pick<GuardianDeps, 'accounts'>, accountId: string, orElse: Problem): Promise<AccountRecord & { identityHash: string }> {
   const account = await deps.accounts.get(accountId);
-  if (!account?.identityHash || account.identityStatus === 'rejected') throw new Problem('link_not_found');
+  if (!account?.identityHash || account.identityStatus !== 'verified') throw orElse;
+  return { ...account, identityHash: account.identityHash };
+}
+
+/**
+ * POST /v1/me/guardians/confirm: the ward confirms a link with its code. Only from an account bound
+ * to the ward's person before the link's guardian first asked (403 confirmation_not_allowed): an
+ * account bound later may be the asker's own. Five wrong codes a Beijing day per person, from any
+ * of its accounts, then 429 until the next day; a code is counted before it is compared, so
+ * concurrent guesses cannot pass the limit.
+ */
+export async function confirmLink(deps: GuardianDeps, accountId: string, code: string, nowMs: number) {
+  const account = await wardAccount(deps, accountId, new Problem('link_not_found'));
+  const person = account.identityHash;
+  const today = beijingDate(nowMs);
+  if (!(await deps.guardians.takeConfirmAttempt(person, today, nowMs))) throw untilTomorrow(nowMs);
   const codeHash = confirmCodeHash(deps.pepper, code);
+  const matching = (g: Guardianship) => Object.entries(g.links).find(([, l]) => l.status === 'pending' && l.codeHash !== undefined && sameHash(l.codeHash, codeHash) && (l.codeExpiresAt ?? 0) > nowMs);
+  const found = matching(await deps.guardians.guardianship(person));
+  if (!found) {
+    metric('GuardianCodeWrong', 1);
+    throw new Problem('link_not_found');
+  }
+  await deps.guardians.giveBackConfirmAttempt(person, today);
+  const [, seenLink] = found;
+  if ((account.boundAt ?? nowMs) >= (seenLink.askedAt ?? seenLink.linkedAt)) {
+    metric('GuardianConfirmationRefused', 1);
+    throw new Problem('confirmation_not_allowed');
+  }
   let confirmed = false;
-  await change(deps, account.identityHash, (g) => {
-    const entry = Object.entries(g.links).find(([, l]) => l.status === 'pending' && l.codeHash !== undefined && sameHash(l.codeHash, codeHash) && (l.codeExpiresAt ?? 0) > nowMs);
+  await change(deps, person, (g) => {
+    const entry = matching(g);
     if (!entry) return null;
     const [guardianId, link] = entry;
     const { codeHash: _code, codeExpiresAt: _expiry, ...rest } = link;
@@ -172,12 +214,42 @@ export async function confirmLink(deps: GuardianDeps, accountId: string, code: s
   return { status: 'confirmed' as const };
 }
 
+/**
+ * DELETE /v1/me/guardians/{linkId}: the ward declines a pending (or expired) link; its controls
+ * stop applying at once. A confirmed link is its guardian's to end (403 link_confirmed). The
+ * guardian's person does not find the ward again for DECLINED_QUIET_MS.
+ */
+export async function declineLink(deps: GuardianDeps, accountId: string, linkId: string, nowMs: number): Promise<void> {
+  const account = await wardAccount(deps, accountId, new Problem('link_not_found'));
+  let outcome = 'unknown' as 'declined' | 'confirmed' | 'unknown';
+  await change(deps, account.identityHash, (g) => {
+    const entry = Object.entries(g.links).find(([, l]) => l.linkId === linkId);
+    if (!entry) {
+      outcome = 'unknown';
+      return null;
+    }
+    const [guardianId, link] = entry;
+    if (link.status === 'confirmed') {
+      outcome = 'confirmed';
+      return null;
+    }
+    outcome = 'declined';
+    const { [guardianId]: _gone, ...rest } = g.links;
+    const by = link.byPerson;
+    const asked = by ? { ...g.asked, [by]: { at: g.asked[by]?.at ?? link.askedAt ?? link.linkedAt, declinedAt: nowMs } } : g.asked;
+    return { links: rest, asked, ward: { guardianId, remove: link.wardId } };
+  });
+  if (outcome === 'confirmed') throw new Problem('link_confirmed');
+  if (outcome === 'unknown') throw new Problem('link_not_found');
+  metric('GuardianLinkDeclined', 1);
+}
+
 /** GET /v1/me/guardians: the ward's links, without anything about who the guardians are. */
-export async function myGuardians(deps: GuardianDeps, accountId: string) {
+export async function myGuardians(deps: GuardianDeps, accountId: string, nowMs: number) {
   const account = await deps.accounts.get(accountId);
   if (!account?.identityHash || account.identityStatus === 'rejected') return { guardians: [] };
   const g = await deps.guardians.guardianship(account.identityHash);
-  return { guardians: Object.values(g.links).sort((a, b) => a.linkedAt - b.linkedAt).map((l) => ({ linkId: l.linkId, status: l.status, linkedAt: formatBeijing(l.linkedAt) })) };
+  return { guardians: Object.values(g.links).sort((a, b) => a.linkedAt - b.linkedAt).map((l) => ({ linkId: l.linkId, status: linkStatus(l, nowMs), linkedAt: formatBeijing(l.linkedAt) })) };
 }
 
 
@@ -191,7 +263,7 @@ export async function listWards(deps: GuardianStore, guardianId: string, nowMs: 
     wards: wards
       .flatMap((w) => {
         const link = all.get(w.identityHash)?.links[guardianId];
-        return link ? [{ wardId: w.wardId, ageBand: ageBandOf(ageOn(w.birthDate, today)), status: link.status, linkedAt: formatBeijing(link.linkedAt), controls: link.controls }] : [];
+        return link ? [{ wardId: w.wardId, ageBand: ageBandOf(ageOn(w.birthDate, today)), status: linkStatus(link, nowMs), linkedAt: formatBeijing(link.linkedAt), controls: link.controls }] : [];
       })
       .sort((a, b) => a.linkedAt.localeCompare(b.linkedAt)),
   };
@@ -318,9 +390,21 @@ export function guardianPrivacy(deps: GuardianStore): GuardianPrivacy {
       }
       return wards.length;
     },
-    async forgetWard(identityHash) {
+    async afterErasure(identityHash, personRemoved, nowMs) {
       await deps.guardians.deleteApprovals(identityHash);
-      await deps.guardians.removeAll(identityHash);
+      const g = await deps.guardians.guardianship(identityHash);
+      const links = Object.entries(g.links);
+      // What protects a minor stays with the person (2024 Regulations Art. 43): the links and their
+      // controls apply again as soon as the person binds an account again.
+      if (links.length && g.birthDate) {
+        if (personRemoved && deps.notifications) {
+          // Each guardian is told under its own opaque ward id (no guardian learns another's).
+          await deps.guardians.notify(links.map(([, l]) => deps.notifications!.eventPart({ type: 'guardian.ward_erased', occurredAtMs: nowMs, id: `ward-erased-${l.wardId}-${nowMs}`, data: { wardId: l.wardId } })).map((part, i) => [`event${i}`, part] as const));
+        }
+        return { until: beijingMidnight(adulthoodStarts(g.birthDate)) };
+      }
+      if (personRemoved) await deps.guardians.removeIfUnlinked(identityHash);
+      return null;
     },
   };
 }
@@ -369,17 +453,13 @@ export async function exportWardData(deps: GuardianDeps, privacy: PrivacyDeps, g
 export async function eraseWardData(deps: GuardianDeps, privacy: PrivacyDeps, guardianId: string, wardId: string, nowMs: number) {
   const { accounts } = await confirmedWard(deps, guardianId, wardId, nowMs);
   const erased = new Set<string>();
-  const retained = new Map<string, { kind: string; until: string | null; why: string }>();
+  const answers = [];
   for (const accountId of accounts) {
     const r = await eraseAccount(privacy, accountId, nowMs);
     r.erased.forEach((k) => erased.add(k));
-    for (const k of r.retained) {
-      const held = retained.get(k.kind);
-      // The longest keeping wins; "until reported" (null) outlasts any date.
-      const longer = !held || (held.until !== null && (k.until === null || k.until > held.until));
-      if (longer) retained.set(k.kind, k);
-    }
+    answers.push(r);
   }
   metric('GuardianWardErasure', 1);
-  return { erased: [...erased], retained: [...retained.values()] };
+  // Each account's own records add up; the person's are as the last erasure left them.
+  return { erased: [...erased], retained: mergeRetained(answers) };
 }

@@ -4,12 +4,11 @@
  * so none is written to the access log (2019 Children's PI Regulations Art. 15 covers access to
  * personal information).
  */
-import type * as z from '#shared/zod';
 import { AnnualReportQuery, StatsQuery } from '#shared/api/schemas';
 import { addDays, beijingDate, formatBeijing } from '#shared/domain/beijingTime';
 import { uncoveredDays, type Calendar } from '#shared/domain/calendar';
 import { ERRMSG } from '#shared/nppa/protocol';
-import { Problem } from '#shared/problem';
+import { parseQuery, Problem } from '#shared/problem';
 import type { OutboxRepository } from '#shared/reporting/outbox';
 import type { Game } from '#shared/settings';
 import { weekOf } from '#shared/stats/figures';
@@ -23,13 +22,7 @@ export interface OperationsDeps {
   games: readonly Game[];
 }
 
-function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.output<S> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), in: 'query', message: i.message })) });
-  return parsed.data;
-}
-
-/** GET /v1/admin/stats?from&to&gameId */
+/** GET /v1/admin/stats?from&to&gameId (the edge checked the query: shared/api/routes.ts). */
 export async function readStats(deps: Pick<OperationsDeps, 'stats'>, query: Record<string, string>) {
   const { from, to, gameId } = parseQuery(StatsQuery, query);
   const [days, weeks] = await Promise.all([deps.stats.days(from, to), deps.stats.weeks(weekOf(from), to)]);
@@ -39,7 +32,7 @@ export async function readStats(deps: Pick<OperationsDeps, 'stats'>, query: Reco
   };
 }
 
-/** GET /v1/admin/reports/annual?year&gameId — JSON, or the printable page when `html`. */
+/** GET /v1/admin/reports/annual?year&gameId — JSON, or the printable page when `html` (the edge checked the query). */
 export async function readAnnualReport(deps: OperationsDeps, query: Record<string, string>, nowMs: number, html: boolean): Promise<{ json: ReturnType<typeof annualReport> } | { html: string }> {
   const { year, gameId } = parseQuery(AnnualReportQuery, query);
   const from = `${year}-01-01`;

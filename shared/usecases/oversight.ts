@@ -50,9 +50,14 @@ export async function readAccountForOperator(deps: OversightDeps, operator: stri
   };
 }
 
-/** GET /v1/admin/access-log?from=YYYY-MM-DD&to=YYYY-MM-DD (Beijing days, inclusive). */
-export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, query: Record<string, string>) {
+/**
+ * GET /v1/admin/access-log?from=YYYY-MM-DD&to=YYYY-MM-DD (Beijing days, inclusive): the log names
+ * accounts and operators, so reading it is logged first like any other read (action
+ * `access_log_read`, no single account: `*`, the days read as an ISO 8601 interval in `reason`).
+ */
+export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, operator: string, query: Record<string, string>, nowMs: number) {
   const { from, to } = parseQuery(AccessLogQuery, query);
+  await deps.accessLog.record({ operator, at: nowMs, action: 'access_log_read', accountId: '*', reason: `${from}/${to}` });
   const entries = await deps.accessLog.between(from, to);
   return { entries: entries.map((e) => ({ operator: e.operator, at: formatBeijing(e.at), action: e.action, accountId: e.accountId, reason: e.reason })) };
 }

@@ -17,6 +17,7 @@
 import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
 import { ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
+import type { GuardianRepository } from '#shared/guardians/repository';
 import type { IdentityRepository } from '#shared/identity/repository';
 import { log, stat } from '#shared/log';
 import type { StatsRepository } from '#shared/stats/repository';
@@ -36,6 +37,8 @@ export interface PrivacyDeps {
   outbox: OutboxRepository;
   /** Guardian links of the person and of the account as a guardian (shared/usecases/guardians.ts). */
   guardians: GuardianPrivacy;
+  /** The person's attempt counters (look-ups as a guardian, codes as a ward). */
+  guardianAttempts: Pick<GuardianRepository, 'attemptDays' | 'deleteAttempts' | 'keepAttemptsUntil'>;
   /** The operators' figures: only the person's week play (keyed by the person) is theirs to erase. */
   stats?: Pick<StatsRepository, 'forgetPerson'>;
 }
@@ -46,8 +49,12 @@ export interface GuardianPrivacy {
   linksOf(identityHash: string | undefined, accountId: string, nowMs: number): Promise<{ guardians: number; wards: Array<{ wardId: string; status: string; linkedAt: string; controls: unknown }> }>;
   /** Ends every link in which this account is the guardian; how many there were. */
   forgetGuardian(accountId: string): Promise<number>;
-  /** The person is gone: their guardianship, the guardians' ward items and approvals go too. */
-  forgetWard(identityHash: string): Promise<void>;
+  /**
+   * An account of the person was erased (`personRemoved`: its last one). Payment approvals go; the
+   * guardianship stays while it has links (until the ward turns 18: the returned `until`), and with
+   * the last account each guardian is told (`guardian.ward_erased`); without links it goes.
+   */
+  afterErasure(identityHash: string, personRemoved: boolean, nowMs: number): Promise<{ until: number } | null>;
 }
 
 
@@ -122,7 +129,36 @@ const WHY = {
   events: 'every login and logout must reach the national system; deleted once reported',
   audit: 'risk decisions on account rental and sharing are kept 180 days to explain them',
   identity: 'the person is still bound to another account',
+  guardianship:
+    "a guardian's time, permission and spending management (2024 Regulations on the Online Protection of Minors Art. 43) stays with the person until it turns 18 or the guardian unlinks: a new binding of the person is held to it at once",
+  restriction:
+    'a failed or expired face check put the person under minor rules (Ministry of Culture and Tourism 2021 opinion, item 8: minors on adult accounts); a new binding of the person is held to them until the period ends',
+  lookups: "a guardian's failed look-ups of wards are limited per person and Beijing day; the count stays until the day ends",
 };
+
+/**
+ * Kinds that describe one account's own records (they add up over a ward's accounts); every other
+ * kind describes the person as it stands after the last erasure.
+ */
+const PER_ACCOUNT_KINDS = new Set(['nppa_events', 'risk_decisions']);
+
+/**
+ * The answer to erasing several accounts of one person in turn (a guardian's erasure of a ward):
+ * what each account kept of its own, and what the person keeps after the last one.
+ */
+export function mergeRetained(answers: ReadonlyArray<{ retained: ReturnType<typeof view>[] }>): ReturnType<typeof view>[] {
+  const last = answers[answers.length - 1]?.retained ?? [];
+  const merged = new Map(last.map((k) => [k.kind, k]));
+  for (const a of answers) {
+    for (const k of a.retained) {
+      if (!PER_ACCOUNT_KINDS.has(k.kind)) continue;
+      const held = merged.get(k.kind);
+      // The longest keeping wins; "until reported" (null) outlasts any date.
+      if (!held || (held.until !== null && (k.until === null || k.until > held.until))) merged.set(k.kind, k);
+    }
+  }
+  return [...merged.values()];
+}
 
 /** End of the Beijing month containing `nowMs` (epoch ms). */
 const endOfMonth = (nowMs: number): number => {
@@ -201,38 +237,55 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
   if ((await deps.guardians.forgetGuardian(accountId)) > 0) erased.add('guardian_links');
   await step('guardians');
 
-  // 7. The person: unbound; gone with its last account, but the ledger of this month keeps limiting.
+  // 7. The person: unbound; gone with its last account. What protects a minor stays with it (its
+  // guardianship, a risk restriction), as does what limits it today (the ledger of this month, the
+  // day's play, the day's failed look-ups): erasure is no way around the rules.
+  if (await deps.identities.deletePendingCheck(accountId)) erased.add('identity');
   if (account?.identityHash) {
-    const { removed } = await deps.identities.unbind(account.identityHash, accountId);
+    const person = account.identityHash;
+    const { removed } = await deps.identities.unbind(person, accountId);
     erased.add('identity');
-    if (!removed) {
-      retained.push({ kind: 'identity', until: null, why: WHY.identity });
-    } else {
-      // As a ward: the person's guardian links, the guardians' ward items and approvals go with it.
-      await deps.guardians.forgetWard(account.identityHash);
+    if (!removed) retained.push({ kind: 'identity', until: null, why: WHY.identity });
+    const guardianship = await deps.guardians.afterErasure(person, removed, nowMs);
+    if (guardianship) retained.push({ kind: 'guardianship', until: guardianship.until, why: WHY.guardianship });
+    const restriction = await deps.risk.restriction(person);
+    if (restriction && restriction.until > nowMs) retained.push({ kind: 'risk_restriction', until: restriction.until, why: WHY.restriction });
+    else if (restriction && removed) await deps.risk.deleteRestriction(person);
+    if (removed) {
       const today = beijingDate(nowMs);
       const month = beijingMonth(nowMs);
-      for (const c of await deps.spending.ledger(account.identityHash)) {
+      for (const c of await deps.spending.ledger(person)) {
         const current = c.kind === 'day' ? c.period === today : c.period === month;
         if (!current) {
-          await deps.spending.deleteCounter(account.identityHash, c.kind, c.period);
+          await deps.spending.deleteCounter(person, c.kind, c.period);
           erased.add('spend_totals');
           continue;
         }
         const until = c.kind === 'day' ? endOfDay(nowMs) : endOfMonth(nowMs);
-        await deps.spending.keepCounterUntil(account.identityHash, c.kind, c.period, until);
+        await deps.spending.keepCounterUntil(person, c.kind, c.period, until);
         retained.push({ kind: c.kind === 'day' ? 'spend_total_day' : 'spend_total_month', until, why: c.kind === 'day' ? WHY.spendDay : WHY.spend });
       }
-      for (const day of await deps.sessions.repo.playDays(account.identityHash)) {
+      for (const day of await deps.sessions.repo.playDays(person)) {
         if (day === today) {
+          await deps.sessions.repo.keepPlayDayUntil(person, day, endOfDay(nowMs));
           retained.push({ kind: 'day_play', until: endOfDay(nowMs), why: WHY.play });
           continue;
         }
-        await deps.sessions.repo.deletePlayDay(account.identityHash, day);
+        await deps.sessions.repo.deletePlayDay(person, day);
         erased.add('day_play');
       }
+      for (const a of await deps.guardianAttempts.attemptDays(person)) {
+        if (a.kind === 'lookups' && a.day === today) {
+          await deps.guardianAttempts.keepAttemptsUntil(person, a.kind, a.day, endOfDay(nowMs));
+          retained.push({ kind: 'lookup_attempts', until: endOfDay(nowMs), why: WHY.lookups });
+          continue;
+        }
+        // A ward's wrong codes go with the person: no account is left to confirm anything.
+        await deps.guardianAttempts.deleteAttempts(person, a.kind, a.day);
+        erased.add('attempt_counters');
+      }
       // The person's running week totals behind the week distribution (the counts stay: no person in them).
-      if (deps.stats && (await deps.stats.forgetPerson(account.identityHash, nowMs))) erased.add('week_play');
+      if (deps.stats && (await deps.stats.forgetPerson(person, nowMs))) erased.add('week_play');
     }
   }
   await step('person');

@@ -1,7 +1,8 @@
 /**
  * The operators' console (/console/, shared/console/app.ts) in headless Chromium, over a known day
  * of activity created through the API on the gateway's virtual clock (Friday 2026-12-04, an
- * ordinary Friday): an operator signs in with a token from /__dev/tokens, sees today's figures match
+ * ordinary Friday): an operator signs in through the local staff identity provider's login page
+ * (OpenID Connect, authorization code + PKCE: infra/local/staffIdp.ts), sees today's figures match
  * that activity, opens the annual report, and retries a dead letter. Screenshots of each page go to
  * test/browser/artifacts/ (gitignored). Debian's `chromium` (/usr/bin/chromium, or CHROMIUM_PATH)
  * is driven by playwright-core; without it the suite is skipped and says why.
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_STAFF_USER } from '#infra/local/staffIdp';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
@@ -84,18 +86,36 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
   const figure = (id: string) => page.locator(`[data-figure="${id}"]`).textContent();
 
-  it('renders the sign-in page within a second and signs in with an operator token', async () => {
+  it('renders the sign-in page within a second, with no token to paste', async () => {
     const started = Date.now();
     await page.goto(`${t.gateway.url}/console/`);
-    await page.locator('#signin textarea').waitFor();
+    await page.locator('#signin-button').waitFor();
     expect(Date.now() - started).toBeLessThan(1000);
+    await expect(page.locator('#signin-issuer').textContent()).resolves.toBe(`员工身份提供方：${t.gateway.url}/__staff`);
+    expect(await page.locator('#signin textarea, #signin input').count()).toBe(0);
     await shot('console-signin.png');
-    const token = await t.api.token('op-console', 'operator');
-    await page.fill('#token', token);
-    const signedIn = Date.now();
-    await page.click('#signin button[type=submit]');
+  });
+
+  it("signs in at the staff identity provider's login page (a wrong password is refused there) and comes back signed in", async () => {
+    await page.click('#signin-button');
+    await page.locator('#login').waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/__staff\/interaction\//);
+    await page.fill('#login', DEV_STAFF_USER.login);
+    await page.fill('#password', 'not-the-password');
+    await page.click('button[type=submit]');
+    await expect(page.locator('#error').textContent()).resolves.toContain('账号或密码不正确');
+    await shot('staff-login.png');
+    await page.fill('#login', DEV_STAFF_USER.login);
+    await page.fill('#password', DEV_STAFF_USER.password);
+    await page.click('button[type=submit]');
     await page.locator('[data-figure="today.logins.minor"]').waitFor();
-    expect(Date.now() - signedIn).toBeLessThan(1000);
+    // Back at the console, the single-use code gone from the address bar.
+    expect(page.url()).toBe(`${t.gateway.url}/console`);
+    await expect(page.locator('#operator').textContent()).resolves.toBe(DEV_STAFF_USER.name);
+    // The access token the console holds: the staff issuer's, for the operators' audience, scope operator.
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('playguard.operatorSession') ?? 'null') as { accessToken: string } | null);
+    const claims = JSON.parse(Buffer.from(session!.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ iss: `${t.gateway.url}/__staff`, aud: 'playguard-console', scope: 'operator', sub: DEV_STAFF_USER.accountId, client_id: 'playguard-console' });
   });
 
   it("shows today's figures exactly as the known day's activity, with charts", async () => {

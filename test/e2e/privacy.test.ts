@@ -129,6 +129,8 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect(r.body.erased).toEqual(expect.arrayContaining(['sessions', 'payments', 'challenges', 'device_sightings', 'identity', 'account']));
     const kept = Object.fromEntries(r.body.retained.map((k: { kind: string; until: string | null }) => [k.kind, k.until]));
     expect(kept).toEqual({
+      // Every minor's play is recorded for the day (a guardian's daily minutes count the whole day).
+      day_play: '2026-10-03T00:00:00+08:00',
       nppa_events: null,
       risk_decisions: expect.stringMatching(/^2027-03-31T20:05:0\d\+08:00$/),
       spend_total_day: '2026-10-03T00:00:00+08:00',
@@ -168,7 +170,7 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const r = await t.api.call('DELETE', '/v1/me', { token });
     expect(r.status).toBe(200);
     expect(r.body.erased).toEqual([]);
-    expect(r.body.retained.map((k: { kind: string }) => k.kind).sort()).toEqual(['nppa_events', 'risk_decisions', 'spend_total_day', 'spend_total_month']);
+    expect(r.body.retained.map((k: { kind: string }) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'risk_decisions', 'spend_total_day', 'spend_total_month']);
     expect(await scan()).toEqual(before);
   });
 
@@ -209,6 +211,7 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
         sessions: new SessionRepository(db, table),
         spending: new SpendingRepository(db, table),
       }),
+      guardianAttempts: new GuardianRepository(db, table),
     };
     const nowMs = Date.parse('2026-10-03T20:20:00+08:00');
     await expect(
@@ -219,7 +222,7 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
       }),
     ).rejects.toThrow('crash');
     const retried = await eraseAccount(deps, sub, nowMs);
-    expect(retried.retained.map((k) => k.kind).sort()).toEqual(['nppa_events', 'spend_total_day', 'spend_total_month']);
+    expect(retried.retained.map((k) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'spend_total_day', 'spend_total_month']);
     const mine = mentioning(await scan(), sub).map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) }));
     expect(mine.sort()).toEqual(['erasureRecord', 'nppaEvent', 'nppaEvent']);
     expect((await t.api.call('GET', '/v1/identity', { token: tk })).body).toEqual({ status: 'none' });
@@ -240,6 +243,6 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     }
     // The flows above wrote every kind but the ones that need another policy or an outage (the
     // operators' figures among them: the stats aggregator runs on tick).
-    expect([...seen].sort()).toEqual(['accessLogEntry', 'account', 'auditEntry', 'device', 'erasureRecord', 'identity', 'identityLease', 'nppaEvent', 'order', 'rateGateSecond', 'session', 'spendDay', 'spendMonth', 'statsDay', 'statsPersonWeek', 'statsSeen', 'statsWeek'].sort());
+    expect([...seen].sort()).toEqual(['accessLogEntry', 'account', 'auditEntry', 'dayPlay', 'device', 'erasureRecord', 'identity', 'identityLease', 'nppaEvent', 'order', 'rateGateSecond', 'session', 'spendDay', 'spendMonth', 'statsDay', 'statsPersonWeek', 'statsSeen', 'statsWeek'].sort());
   });
 });

@@ -17,4 +17,15 @@ describe.skipIf(deployed)('the local gateway start', () => {
     process.env[variable] = value;
     await expect(startLocalGateway({ dynamoEndpoint: 'http://127.0.0.1:9', tableName: 'never-created' })).rejects.toThrow(message);
   });
+
+  it('refuses PUBLISHER_KEYS naming a file that holds a private key, or none, before listening', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const file = `${mkdtempSync('/tmp/pg-start-')}/jwks.json`;
+    writeFileSync(file, JSON.stringify({ keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'leaked' }] }));
+    process.env.PUBLISHER_KEYS = file;
+    await expect(startLocalGateway({ dynamoEndpoint: 'http://127.0.0.1:9', tableName: 'never-created' })).rejects.toThrow(`PUBLISHER_KEYS: ${file} key "leaked" is a private key`);
+    process.env.PUBLISHER_KEYS = '/nonexistent/jwks.json';
+    await expect(startLocalGateway({ dynamoEndpoint: 'http://127.0.0.1:9', tableName: 'never-created' })).rejects.toThrow('PUBLISHER_KEYS: cannot read /nonexistent/jwks.json');
+  });
 });

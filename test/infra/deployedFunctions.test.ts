@@ -25,12 +25,13 @@ import { person } from '#test/support/people';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import { transact } from '#shared/storage/conditions';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
+import { newKey } from '#infra/cli/keys';
 
 const RUNNER = join(import.meta.dirname, '..', 'support', 'lambdaRunner.mjs');
 const LOCAL_SECRET_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:PlayGuardSecrets-local';
 const PEPPER = 'synth-to-run-pepper-0123456789abcdef';
 const WEBHOOK_SECRET = 'synth-to-run-webhook-secret-0123456789';
-const WEBHOOK_URL = 'https://hooks.publisher.example.cn/playguard';
+const WEBHOOK_URL = 'https://hooks.mingyue-games.cn/playguard';
 
 interface Resource {
   Type: string;
@@ -72,10 +73,15 @@ async function startSecretsManager(arn: string, document: Record<string, string>
   return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, reads: () => reads, server };
 }
 
+/** The API's default endpoint, as CloudFormation resolves its ApiEndpoint attribute. */
+const API_ENDPOINT = 'https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn';
+const keyDir = mkdtempSync(join(tmpdir(), 'pg-keys-'));
+const publisherKey = newKey(keyDir, 'pg-deployed');
+
 const context = {
-  'playguard:issuer': 'https://accounts.publisher.example.cn',
-  'playguard:audience': 'playguard-test',
-  'playguard:jwksUrl': 'https://accounts.publisher.example.cn/.well-known/jwks.json',
+  // Publisher keys: the deployment is the players' issuer (its own URL), meta serves the keys.
+  'playguard:publisherKeys': publisherKey.jwksFile,
+  'playguard:operatorIssuer': 'https://sso.mingyue-games.cn/realms/staff',
   'playguard:webhookUrl': WEBHOOK_URL,
   // Asset paths in resource metadata, as the cdk CLI asks for them.
   'aws:cdk:enable-asset-metadata': true,
@@ -145,6 +151,7 @@ describe('every deployed function, run with exactly what the template gives it',
       if (typeof v === 'string') env[k] = v;
       else if ((v as { Ref?: string }).Ref === tableLogicalId) env[k] = table;
       else if ((v as { Ref?: string }).Ref === secretLogicalId) env[k] = LOCAL_SECRET_ARN;
+      else if ((v as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[1] === 'ApiEndpoint' && template.Resources[(v as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!]?.Type === 'AWS::ApiGatewayV2::Api') env[k] = API_ENDPOINT;
       else throw new Error(`${fn.name}: ${k} is ${JSON.stringify(v)}, which no local stand-in resolves`);
     }
     return env;
@@ -256,6 +263,24 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(answer.result).toMatchObject({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
   });
 
+  it("meta serves the publisher's OpenID configuration and public keys: what the players' authorizer trusts", async () => {
+    const configuration = await invoke('meta', httpEvent('openidConfiguration'));
+    expect(configuration.result.statusCode).toBe(200);
+    expect(JSON.parse(configuration.result.body)).toMatchObject({ issuer: API_ENDPOINT, jwks_uri: `${API_ENDPOINT}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] });
+    const jwks = await invoke('meta', httpEvent('publisherJwks'));
+    const file = JSON.parse(readFileSync(publisherKey.jwksFile, 'utf8')) as { keys: Array<{ n: string }> };
+    expect(JSON.parse(jwks.result.body)).toEqual({ keys: [{ kty: 'RSA', kid: 'pg-deployed', use: 'sig', alg: 'RS256', n: file.keys[0]!.n, e: 'AQAB' }] });
+    const authorizer = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer' && r.Properties.Name === 'PublisherJwt')!;
+    expect(authorizer.Properties.JwtConfiguration.Issuer['Fn::GetAtt'][1]).toBe('ApiEndpoint');
+  });
+
+  it("the console tells the page where operators sign in, and lets it talk to the staff issuer only", async () => {
+    const signIn = await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'config.json' } }));
+    expect(JSON.parse(signIn.result.body)).toEqual({ issuer: 'https://sso.mingyue-games.cn/realms/staff', clientId: 'playguard-console', audience: 'playguard-console', scope: 'openid profile operator' });
+    const page = await invoke('console', httpEvent('consoleIndex'));
+    expect(page.result.headers['content-security-policy']).toContain("connect-src 'self' https://sso.mingyue-games.cn;");
+  });
+
   const adult = person('1990-03-01');
   const accountId = `deployed-${randomUUID().slice(0, 8)}`;
   let sessionId = '';
@@ -312,7 +337,16 @@ describe('every deployed function, run with exactly what the template gives it',
     const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const log = await invoke('admin', httpEvent('adminAccessLog', { claims: operator, query: { from: day, to: day } }));
     expect(log.result.statusCode, log.output).toBe(200);
-    expect(JSON.parse(log.result.body).entries).toMatchObject([{ operator: 'staff-deployed', action: 'readAccount', accountId, reason: 'synth-to-run check' }]);
+    // Reading the log is written to it first, with the deployed function's own grant.
+    expect(JSON.parse(log.result.body).entries).toMatchObject([
+      { operator: 'staff-deployed', action: 'readAccount', accountId, reason: 'synth-to-run check' },
+      { operator: 'staff-deployed', action: 'access_log_read', accountId: '*', reason: `${day}/${day}` },
+    ]);
+    // A range to year 9999 is refused by the bundle's edge, not walked until the template's timeout.
+    for (const [operation, query] of [['adminAccessLog', { from: '9999-12-31', to: '9999-12-31' }], ['adminStats', { from: '9999-12-31', to: '9999-12-31' }], ['adminAnnualReport', { year: '9999' }]] as const) {
+      const refused = await invoke('admin', httpEvent(operation, { claims: operator, query }));
+      expect(refused.result.statusCode, refused.output).toBe(400);
+    }
   });
 
   it('privacy exports the player\'s data and erases the account', async () => {

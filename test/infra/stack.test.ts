@@ -2,7 +2,8 @@
  * CDK assertions on the synthesized template. One synth per partition (bundling every function
  * takes a few seconds), shared by the tests below.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -11,13 +12,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionList, jobList } from '#shared/api/functions';
 import { routeList } from '#shared/api/routes';
 import { buildApp } from '#infra/app';
-import { readDeploymentContext } from '#infra/context';
+import { InvalidContext, readDeploymentContext } from '#infra/context';
 import { OPERATOR_ALARMS, SELF_CHECK_ALARM_SECONDS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
+import { newKey } from '#infra/cli/keys';
+
+const require = createRequire(import.meta.url);
 
 const context = {
-  'playguard:issuer': 'https://accounts.publisher.example.cn',
+  'playguard:issuer': 'https://accounts.mingyue-games.cn',
   'playguard:audience': 'playguard-test',
-  'playguard:jwksUrl': 'https://accounts.publisher.example.cn/.well-known/jwks.json',
+  'playguard:operatorIssuer': 'https://sso.mingyue-games.cn/realms/staff',
 };
 
 function synth(region: string) {
@@ -40,12 +44,34 @@ describe('the gateway stack (cn-north-1)', () => {
     for (const f of templates) expect(readFileSync(join(outdir, f), 'utf8')).not.toContain('arn:aws:');
   });
 
-  it('has a JWT authorizer with the publisher issuer and audience', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: context['playguard:issuer'], Audience: [context['playguard:audience']] },
-    });
+  it("has two JWT authorizers: the players' issuer on player and server routes, the staff issuer on operator routes only", () => {
+    const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer') as Record<string, { Properties: Record<string, any> }>;
+    expect(Object.values(authorizers).map((a) => a.Properties.JwtConfiguration)).toEqual(
+      expect.arrayContaining([
+        { Issuer: context['playguard:issuer'], Audience: [context['playguard:audience']] },
+        { Issuer: context['playguard:operatorIssuer'], Audience: ['playguard-console'] },
+      ]),
+    );
+    expect(Object.keys(authorizers)).toHaveLength(2);
+    for (const a of Object.values(authorizers)) expect(a.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    const idOf = (issuer: string) => Object.entries(authorizers).find(([, a]) => a.Properties.JwtConfiguration.Issuer === issuer)![0];
+    const players = idOf(context['playguard:issuer']);
+    const staff = idOf(context['playguard:operatorIssuer']);
+    const apiRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizerId?: { Ref: string } } }>;
+    for (const [, r] of routeList()) {
+      const created = apiRoutes.find((x) => x.Properties.RouteKey === `${r.method} ${r.path}`)!;
+      expect([r.path, created.Properties.AuthorizerId?.Ref]).toEqual([r.path, r.auth === 'none' ? undefined : r.auth === 'operator' ? staff : players]);
+    }
+  });
+
+  it("gives the console its sign-in settings, and no other function the staff issuer's client", () => {
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function')) as Array<[string, { Properties: { Environment: { Variables: Record<string, unknown> } } }]>;
+    for (const [id, fn] of fns) {
+      const v = fn.Properties.Environment.Variables;
+      if (id.startsWith('ConsoleFunction')) expect(v).toMatchObject({ OPERATOR_ISSUER: context['playguard:operatorIssuer'], OPERATOR_CLIENT_ID: 'playguard-console', OPERATOR_AUDIENCE: 'playguard-console' });
+      else expect(Object.keys(v).filter((k) => k.startsWith('OPERATOR_') || k.startsWith('PUBLISHER_')), id).toEqual([]);
+    }
+    expect(template.findOutputs('ConsoleRedirectUri').ConsoleRedirectUri!.Description).toContain('playguard-console');
   });
 
   it('throttles the stage and writes JSON access logs', () => {
@@ -179,14 +205,14 @@ describe('the gateway stack (cn-north-1)', () => {
 
 describe('deployment context', () => {
   it('takes playguard:logLevel DEBUG or INFO, and refuses a level that would drop the metric lines', () => {
-    const read = (extra: Record<string, string>) => readDeploymentContext((k) => ({ ...context, ...extra } as Record<string, string>)[k]);
+    const read = (extra: Record<string, string>) => readDeploymentContext({ ...context, ...extra });
     expect(read({}).logLevel).toBe('INFO');
     expect(read({ 'playguard:logLevel': 'DEBUG' }).logLevel).toBe('DEBUG');
     expect(() => buildApp(new App({ context: { ...context, 'playguard:logLevel': 'WARN' } }))).toThrow(/playguard:logLevel/);
   });
 
   it('stops synth with a message naming the missing setting', () => {
-    expect(() => buildApp(new App({ context: { 'playguard:audience': 'x' } }))).toThrow(/playguard:issuer/);
+    expect(() => buildApp(new App({ context: { 'playguard:audience': 'x' } }))).toThrow(/playguard:issuer or playguard:publisherKeys: one is required/);
   });
 
   it('refuses a play policy looser than the law at synth, naming the rule', () => {
@@ -206,8 +232,8 @@ describe('deployment context', () => {
   });
 
   it('subscribes the alarm e-mail address when one is given', () => {
-    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:alarmEmail': 'oncall@publisher.example.cn' } }), { account: '123456789012', region: 'cn-north-1' });
-    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@publisher.example.cn' });
+    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:alarmEmail': 'oncall@mingyue-games.cn' } }), { account: '123456789012', region: 'cn-north-1' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@mingyue-games.cn' });
   }, 120_000);
 
   const GAMES = [
@@ -235,19 +261,19 @@ describe('deployment context', () => {
   }, 120_000);
 
   it('gives playguard:webhookUrl to every function as WEBHOOK_URL (writers must know webhooks are on), and refuses one that is not HTTPS', () => {
-    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:webhookUrl': 'https://hooks.publisher.example.cn/playguard' } }), { account: '123456789012', region: 'cn-north-1' });
+    const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:webhookUrl': 'https://hooks.mingyue-games.cn/playguard' } }), { account: '123456789012', region: 'cn-north-1' });
     const fns = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<[string, { Properties: { Environment: { Variables: Record<string, unknown> } } }]>;
-    for (const [id, fn] of fns) expect(fn.Properties.Environment.Variables.WEBHOOK_URL, id).toBe('https://hooks.publisher.example.cn/playguard');
-    expect(() => buildApp(new App({ context: { ...context, 'playguard:webhookUrl': 'http://hooks.publisher.example.cn/playguard' } }))).toThrow(/playguard:webhookUrl/);
+    for (const [id, fn] of fns) expect(fn.Properties.Environment.Variables.WEBHOOK_URL, id).toBe('https://hooks.mingyue-games.cn/playguard');
+    expect(() => buildApp(new App({ context: { ...context, 'playguard:webhookUrl': 'http://hooks.mingyue-games.cn/playguard' } }))).toThrow(/playguard:webhookUrl/);
   }, 120_000);
 
   it('refuses a duplicate gameId, a bad bizId and a game policy looser than the deployment\'s at synth, naming playguard:games', () => {
     const withGames = (games: unknown, extra: Record<string, unknown> = {}) => () => buildApp(new App({ context: { ...context, ...extra, 'playguard:games': JSON.stringify(games) } }));
-    expect(withGames([GAMES[0], { ...GAMES[1], gameId: 'g-main' }])).toThrow('Invalid cdk context: playguard:games: invalid games: 1.gameId: "g-main" appears twice');
-    expect(withGames([{ ...GAMES[0], bizId: '1101 999999' }])).toThrow(/^Invalid cdk context: playguard:games: invalid games: 0\.bizId: /);
+    expect(withGames([GAMES[0], { ...GAMES[1], gameId: 'g-main' }])).toThrow('\n  - playguard:games: invalid games: 1.gameId: "g-main" appears twice\n');
+    expect(withGames([{ ...GAMES[0], bizId: '1101 999999' }])).toThrow(/^Invalid cdk context: 1 problem; fix it and run cdk synth again\.\n  - playguard:games: invalid games: 0\.bizId: /);
     const halfHour = { preset: 'nppa-2021', fridayToSunday: { windows: [['20:00', '20:30']] }, holiday: { windows: [['20:00', '20:30']] } };
     expect(withGames([GAMES[0], { ...GAMES[1], playPolicy: { preset: 'nppa-2021' } }], { 'playguard:playPolicy': JSON.stringify(halfHour) })).toThrow(
-      "Invalid cdk context: playguard:games: invalid games: 1.playPolicy: play window 20:00–21:00 on holiday days is wider than the deployment's 20:00–20:30",
+      "  - playguard:games: invalid games: 1.playPolicy: play window 20:00–21:00 on holiday days is wider than the deployment's 20:00–20:30",
     );
   });
 
@@ -268,8 +294,192 @@ describe('the CDK command line', () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
     const out = mkdtempSync(join(tmpdir(), 'cdk-cli-'));
-    const { stderr } = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out], { timeout: 120_000 });
+    const contextArgs = Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+    const { stderr } = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out, ...contextArgs], { timeout: 120_000 });
     expect(stderr).not.toMatch(/not compatible|ValidationFailed/);
     expect(readdirSync(out)).toContain('PlayGuard.template.json');
   }, 150_000);
+
+  it('stops `cdk synth` with cdk.json as shipped, listing what to set', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const out = mkdtempSync(join(tmpdir(), 'cdk-cli-'));
+    const failed = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out], { timeout: 120_000 }).then(() => null, (e: { stderr: string; code: number }) => e);
+    expect(failed?.code).not.toBe(0);
+    expect(failed?.stderr).toContain('Invalid cdk context: 2 problems');
+    expect(failed?.stderr).toContain('playguard:operatorIssuer: required');
+  }, 150_000);
+});
+
+/** Synthesized without bundling the functions (what these tests read does not need the bundles). */
+const quick = (extra: Record<string, unknown>, region = 'cn-north-1') => {
+  const { app, stack } = buildApp(new App({ context: { ...extra, 'aws:cdk:bundling-stacks': [] } }), { account: '123456789012', region });
+  return { app, stack, template: Template.fromStack(stack) };
+};
+const STAFF = { 'playguard:operatorIssuer': 'https://sso.mingyue-games.cn/realms/staff' };
+
+describe('publisher keys: the deployment is the players\' issuer', () => {
+  let dir: string;
+  let jwksFile: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pg-keys-'));
+    jwksFile = newKey(dir, 'pg-test-1').jwksFile;
+  });
+  const envOf = (template: Template, prefix: string) =>
+    (Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))![1] as { Properties: { Environment: { Variables: Record<string, any> } } }).Properties.Environment.Variables;
+
+  it.each(['cn-north-1', 'cn-northwest-1'])("trusts the API's own URL as the issuer and serves the public keys from meta (%s)", (region) => {
+    const { template } = quick({ ...STAFF, 'playguard:publisherKeys': jwksFile }, region);
+    // CloudFormation's ApiEndpoint: https://<api-id>.execute-api.<region>.amazonaws.com(.cn)
+    const apiUrl = { 'Fn::GetAtt': [expect.stringMatching(/^Api[0-9A-F]{8}$/), 'ApiEndpoint'] };
+    const issuers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer')).map((a) => (a as { Properties: { JwtConfiguration: unknown } }).Properties.JwtConfiguration);
+    expect(issuers).toContainEqual({ Issuer: apiUrl, Audience: ['playguard'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: STAFF['playguard:operatorIssuer'], Audience: ['playguard-console'] } });
+    const meta = envOf(template, 'MetaFunction');
+    expect(meta.PUBLISHER_ISSUER).toEqual(apiUrl);
+    const served = JSON.parse(meta.PUBLISHER_JWKS);
+    const file = JSON.parse(readFileSync(jwksFile, 'utf8'));
+    expect(served).toEqual({ keys: [{ kty: 'RSA', kid: 'pg-test-1', use: 'sig', alg: 'RS256', n: file.keys[0].n, e: 'AQAB' }] });
+    for (const key of ['GET /.well-known/openid-configuration', 'GET /.well-known/jwks.json']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE' });
+    expect(template.findOutputs('PlayerTokenIssuer').PlayerTokenIssuer!.Value).toEqual(apiUrl);
+  });
+
+  it('trusts https://<domainName> with a custom domain, mapped to the stage with its certificate', () => {
+    const certificate = 'arn:aws-cn:acm:cn-northwest-1:123456789012:certificate/0f6c1a52-5b2e-4d8e-9a57-3f0e2c7b9d11';
+    const { template } = quick({ ...STAFF, 'playguard:publisherKeys': jwksFile, 'playguard:domainName': 'playguard.mingyue-games.cn', 'playguard:certificateArn': certificate }, 'cn-northwest-1');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: 'https://playguard.mingyue-games.cn', Audience: ['playguard'] } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'playguard.mingyue-games.cn', DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificate, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })] });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    expect(envOf(template, 'MetaFunction').PUBLISHER_ISSUER).toBe('https://playguard.mingyue-games.cn');
+    const outputs = template.findOutputs('*');
+    expect(outputs.ApiUrl!.Value).toBe('https://playguard.mingyue-games.cn');
+    expect(outputs.ConsoleRedirectUri!.Value).toBe('https://playguard.mingyue-games.cn/console');
+    expect(outputs.ApiDomainTarget!.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiDomain/), 'RegionalDomainName'] });
+  });
+
+  it('passes cdk-nag with publisher keys and a custom domain (cn-northwest-1)', () => {
+    const certificate = 'arn:aws-cn:acm:cn-northwest-1:123456789012:certificate/0f6c1a52-5b2e-4d8e-9a57-3f0e2c7b9d11';
+    const { app } = quick({ ...STAFF, 'playguard:publisherKeys': jwksFile, 'playguard:domainName': 'playguard.mingyue-games.cn', 'playguard:certificateArn': certificate }, 'cn-northwest-1');
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('the context, checked as a whole', () => {
+  let keys: string;
+  let privateKeyJwks: string;
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'pg-keys-'));
+    keys = newKey(dir, 'pg-ctx').jwksFile;
+    // A JWKS holding the private key, as a publisher might export it by mistake.
+    const { createPrivateKey } = require('node:crypto') as typeof import('node:crypto');
+    const pem = readFileSync(join(dir, 'pg-ctx.private.pem'), 'utf8');
+    privateKeyJwks = join(dir, 'private-jwks.json');
+    writeFileSync(privateKeyJwks, JSON.stringify({ keys: [{ ...createPrivateKey(pem).export({ format: 'jwk' }), kid: 'oops' }] }));
+  });
+  const problemsOf = (ctx: Record<string, unknown>): string[] => {
+    try {
+      readDeploymentContext(ctx);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidContext);
+      return (error as InvalidContext).problems;
+    }
+    return [];
+  };
+  const base = { ...context };
+
+  it('accepts the fixture and fills the defaults', () => {
+    expect(readDeploymentContext(base)).toMatchObject({ audience: 'playguard-test', operatorAudience: 'playguard-console', operatorClientId: 'playguard-console', stackName: 'PlayGuard', players: { kind: 'issuer', issuer: 'https://accounts.mingyue-games.cn' } });
+  });
+
+  // Each bad value alone: the one problem, naming its key.
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a misspelt key, with the key it resembles', { 'playguard:alarmMail': 'oncall@mingyue-games.cn' }, /^playguard:alarmMail is not a setting PlayGuard knows \(did you mean playguard:alarmEmail\?\)$/],
+    ['an unknown key', { 'playguard:colour': 'blue' }, /^playguard:colour is not a setting PlayGuard knows$/],
+    ['the retired jwksUrl', { 'playguard:jwksUrl': 'https://accounts.mingyue-games.cn/jwks' }, /^playguard:jwksUrl is no longer used: .*openid-configuration.*remove it$/],
+    ['an http issuer', { 'playguard:issuer': 'http://accounts.mingyue-games.cn' }, /^playguard:issuer: http:\/\/accounts\.mingyue-games\.cn is not HTTPS/],
+    ['an http example issuer, both ways wrong', { 'playguard:issuer': 'http://accounts.example-publisher.cn' }, /^playguard:issuer: http:\/\/accounts\.example-publisher\.cn is not HTTPS .*; accounts\.example-publisher\.cn is an example or placeholder address/],
+    ['an example issuer', { 'playguard:issuer': 'https://accounts.example-publisher.cn' }, /^playguard:issuer: accounts\.example-publisher\.cn is an example or placeholder address \("example-publisher"\)/],
+    ['a placeholder issuer', { 'playguard:issuer': 'https://accounts.your-company.cn' }, /^playguard:issuer: .*placeholder/],
+    ['an issuer on a reserved name', { 'playguard:issuer': 'https://idp.test' }, /^playguard:issuer: idp\.test is a name reserved for testing/],
+    ['an issuer at an IP address', { 'playguard:issuer': 'https://10.0.0.8/realms/a' }, /^playguard:issuer: 10\.0\.0\.8 is an IP address/],
+    ['an issuer that is no URL', { 'playguard:issuer': 'accounts.mingyue-games.cn' }, /^playguard:issuer: "accounts\.mingyue-games\.cn" is not a URL/],
+    ['an issuer with a query', { 'playguard:issuer': 'https://accounts.mingyue-games.cn/?x=1' }, /^playguard:issuer: .*no query/],
+    ['no audience with an issuer', { 'playguard:audience': undefined }, /^playguard:audience: required with playguard:issuer/],
+    ['no staff issuer', { 'playguard:operatorIssuer': undefined }, /^playguard:operatorIssuer: required: the issuer URL of your staff identity provider/],
+    ['an http staff issuer', { 'playguard:operatorIssuer': 'http://sso.mingyue-games.cn' }, /^playguard:operatorIssuer: .* is not HTTPS/],
+    ['an example staff issuer', { 'playguard:operatorIssuer': 'https://sso.example.com' }, /^playguard:operatorIssuer: sso\.example\.com is an example/],
+    ['the players\' issuer as the staff issuer', { 'playguard:operatorIssuer': 'https://accounts.mingyue-games.cn/' }, /^playguard:operatorIssuer: must not be the players' issuer/],
+    ['both issuer and publisher keys', { 'playguard:publisherKeys': 'keys.json' }, /^playguard:issuer and playguard:publisherKeys: set one, not both/],
+    ['neither issuer nor publisher keys', { 'playguard:issuer': undefined, 'playguard:audience': undefined }, /^playguard:issuer or playguard:publisherKeys: one is required\. .*npm run keys -- new/],
+    ['a domain without its certificate', { 'playguard:domainName': 'playguard.mingyue-games.cn' }, /^playguard:domainName and playguard:certificateArn: set both or neither/],
+    ['a domain with a scheme', { 'playguard:domainName': 'https://playguard.mingyue-games.cn', 'playguard:certificateArn': 'arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc' }, /^playguard:domainName: "https:\/\/playguard\.mingyue-games\.cn" is not a domain name/],
+    ['a certificate that is no ACM ARN', { 'playguard:domainName': 'playguard.mingyue-games.cn', 'playguard:certificateArn': 'my-cert' }, /^playguard:certificateArn: an ACM certificate ARN/],
+    ['a bad stack name', { 'playguard:stackName': '1st stack' }, /^playguard:stackName: a CloudFormation stack name/],
+    ['a throttle that is no number', { 'playguard:throttleRatePerSecond': 'fast' }, /^playguard:throttleRatePerSecond: /],
+    ['a log retention CloudWatch does not offer', { 'playguard:logRetentionDays': 100 }, /^playguard:logRetentionDays: one of CloudWatch Logs' retention periods/],
+    ['an alarm address at an example domain', { 'playguard:alarmEmail': 'oncall@example.com' }, /^playguard:alarmEmail: an example or placeholder address/],
+    ['an alarm address that is none', { 'playguard:alarmEmail': 'oncall' }, /^playguard:alarmEmail: /],
+    ['a webhook at an example host', { 'playguard:webhookUrl': 'https://hooks.your-company.cn/playguard' }, /^playguard:webhookUrl: .*placeholder/],
+    ['a bad game age rating', { 'playguard:games': [{ gameId: 'g-main', bizId: '1101999999', ageRating: 10 }] }, /^playguard:games: invalid games: 0\.ageRating/],
+    ['an unreadable calendar override', { 'playguard:calendarOverrideFile': '/nonexistent/calendar.json' }, /^playguard:calendarOverrideFile: cannot read/],
+  ])('reports %s', (_what, change, expected) => {
+    const problems = problemsOf({ ...base, ...change });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
+  });
+
+  it.each<[string, (keys: string, privateKeyJwks: string) => string | object, RegExp]>([
+    ['a file that cannot be read', () => '/nonexistent/jwks.json', /cannot read \/nonexistent\/jwks\.json$/],
+    ['a private key', (_k, p) => p, /key "oops" is a private key: deploy only the public JWKS/],
+    ['a symmetric key', () => ({ keys: [{ kty: 'oct', kid: 'h', k: 'c2VjcmV0' }] }), /key "h": kty must be RSA/],
+    ['a key without kid', (k) => ({ keys: [{ ...JSON.parse(readFileSync(k, 'utf8')).keys[0], kid: undefined }] }), /key 0: kid must be/],
+    ['a 1024-bit key', () => {
+      const { generateKeyPairSync } = require('node:crypto') as typeof import('node:crypto');
+      return { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'small' }] };
+    }, /key "small": 1024-bit modulus; at least 2048 bits/],
+    ['an ES256 alg', (k) => ({ keys: [{ ...JSON.parse(readFileSync(k, 'utf8')).keys[0], alg: 'ES256' }] }), /alg must be RS256/],
+    ['no key', () => ({ keys: [] }), /has no key$/],
+  ])('refuses publisher keys with %s', (_what, make, expected) => {
+    let file = make(keys, privateKeyJwks);
+    if (typeof file !== 'string') {
+      const path = join(mkdtempSync(join(tmpdir(), 'pg-jwks-')), 'jwks.json');
+      writeFileSync(path, JSON.stringify(file));
+      file = path;
+    }
+    const problems = problemsOf({ ...STAFF, 'playguard:publisherKeys': file });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^playguard:publisherKeys: /);
+    expect(problems[0]).toMatch(expected);
+  });
+
+  it('reports every problem at once, in one message naming each key', () => {
+    const bad = {
+      'playguard:issuer': 'http://accounts.example-publisher.cn',
+      'playguard:alarmMail': 'oncall@mingyue-games.cn',
+      'playguard:jwksUrl': 'https://accounts.example-publisher.cn/.well-known/jwks.json',
+      'playguard:games': JSON.stringify([{ gameId: 'g-main', bizId: '1101999999', ageRating: 10 }]),
+      'playguard:logLevel': 'WARN',
+      'playguard:domainName': 'playguard.mingyue-games.cn',
+    };
+    let message = '';
+    try {
+      buildApp(new App({ context: bad }));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const lines = message.split('\n').filter((l) => l.startsWith('  - '));
+    expect(message).toMatch(/^Invalid cdk context: 8 problems; fix them all and run cdk synth again\./);
+    expect(lines.map((l) => /^  - (playguard:\w+)/.exec(l)![1]).sort()).toEqual([
+      'playguard:alarmMail', 'playguard:audience', 'playguard:domainName', 'playguard:games', 'playguard:issuer', 'playguard:jwksUrl', 'playguard:logLevel', 'playguard:operatorIssuer',
+    ]);
+  });
+
+  it("refuses cdk.json as shipped: nothing deploys by accident", () => {
+    const shipped = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+    expect(Object.keys(shipped).filter((k) => k.startsWith('playguard:'))).toEqual([]);
+    expect(problemsOf(shipped)).toEqual([
+      expect.stringMatching(/^playguard:operatorIssuer: required/),
+      expect.stringMatching(/^playguard:issuer or playguard:publisherKeys: one is required/),
+    ]);
+  });
 });

@@ -14,7 +14,7 @@ import { RiskRepository } from '#shared/risk/repository';
 import { SessionRepository, type SessionRecord } from '#shared/sessions/repository';
 import { SpendingRepository, type Order } from '#shared/spending/repository';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { accountKey, challengeKey, dayPlayKey, deviceKey, identityKey, identityLeaseKey, orderKey, sessionKey, spendDayKey as dayCounterKey, spendMonthKey as monthCounterKey } from '#shared/storage/keys';
+import { accountKey, challengeKey, dayPlayKey, deviceKey, pendingCheckKey, identityLeaseKey, orderKey, sessionKey, spendDayKey as dayCounterKey, spendMonthKey as monthCounterKey } from '#shared/storage/keys';
 import { freshTable } from '#test/support/table';
 
 const DAY = 86_400_000;
@@ -92,11 +92,13 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
     expectTtlOf(audit[0], virtualNow + 180 * DAY, before, after);
   });
 
-  it('identity: a sealed pending submission', async () => {
+  it("identity: an account's pending check holding a sealed submission", async () => {
     const hash = randomBytes(16).toString('hex');
+    const accountId = `acct-${randomBytes(4).toString('hex')}`;
+    const repo = new IdentityRepository(db, table);
     await expectTtl(
-      () => new IdentityRepository(db, table).bind({ accountId: `acct-${randomBytes(4).toString('hex')}`, identityHash: hash, birthDate: '2012-01-01', status: 'pending', sealed: 'sealed-blob', nowMs: virtualNow }),
-      [{ key: identityKey(hash), logicalMs: virtualNow + 7 * DAY }],
+      async () => repo.bind({ accountId, identityHash: hash, birthDate: '2012-01-01', status: 'pending', check: { sealed: 'sealed-blob', nameKey: 'nk' }, nowMs: virtualNow }, await repo.bindingFacts(accountId, hash)),
+      [{ key: pendingCheckKey(accountId), logicalMs: virtualNow + 7 * DAY }],
     );
   });
 

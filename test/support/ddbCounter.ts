@@ -38,3 +38,6 @@ onClientCreated((client) =>
     { step: 'initialize', name: 'ddbCallCounter' },
   ),
 );
+
+/** Single-item updates so far (the client may name them either way). */
+export const updateCalls = (): number => (ddbCallCounter.byOperation.get('UpdateItemCommand') ?? 0) + (ddbCallCounter.byOperation.get('UpdateCommand') ?? 0);

@@ -20,9 +20,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * packages/client/src/contract.ts.
  */
 const PENDING_OPERATIONS = [
-  'GET /v1/me/accounts',
-  'DELETE /v1/me/accounts/{accountId}',
-  'DELETE /v1/me/guardians/{linkId}',
   'GET /v1/me/complaints',
   'POST /v1/complaints',
   'POST /v1/guardian/wards/{wardId}/consent',

@@ -51,6 +51,8 @@ describe('the function bundles', () => {
     // Nothing test-only or local-only ships: no test support, no local runner, no simulator, no
     // request counter (test/support/ddbCounter.ts hooks in from outside).
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('infra/') || f.includes('simulator'))).toEqual([]);
+    // The local staff identity provider (infra/local/staffIdp.ts) and its web framework stay local.
+    expect(files.filter((f) => /node_modules\/(oidc-provider|koa)\//.test(f))).toEqual([]);
     expect(text).not.toContain('ddbCallCounter');
     // `meta` lists every route in the document it serves.
     const own = routeList().filter(([, r]) => r.fn === name || name === 'meta').map(([, r]) => `${r.method} ${r.path}`).sort();

@@ -36,6 +36,14 @@ describe('figures', () => {
     expect(changeEffects(ctx, { event: 'MODIFY', keys: key, old: { failedAttempts: 2 }, new: { failedAttempts: 2, devices: {} }, seenAtMs: 0 }).counts).toEqual([]);
   });
 
+  it("counts an account's pending check that failed or ran out as a rejection, once, and nothing for the person", () => {
+    const key = { pk: 'ACCOUNT#a', sk: 'ACCOUNT' };
+    const updatedAt = at('2026-12-05T09:20:00+08:00');
+    expect(changeEffects(ctx, { event: 'MODIFY', keys: key, old: { identityStatus: 'pending' }, new: { identityStatus: 'rejected', updatedAt }, seenAtMs: 0 }).counts).toEqual([{ date: '2026-12-05', gameId: 'g1', figure: 'identities:rejected', n: 1 }]);
+    expect(changeEffects(ctx, { event: 'MODIFY', keys: key, old: { identityStatus: 'rejected' }, new: { identityStatus: 'rejected', updatedAt }, seenAtMs: 0 }).counts).toEqual([]);
+    expect(changeEffects(ctx, { event: 'MODIFY', keys: key, old: { identityStatus: 'pending' }, new: { identityStatus: 'verified', updatedAt }, seenAtMs: 0 }).counts).toEqual([]);
+  });
+
   it('counts a guardian link once the kind exists, and ignores kinds it does not know', () => {
     expect(changeEffects(ctx, { event: 'INSERT', keys: { pk: 'UNKNOWN#x', sk: 'y' }, new: {}, seenAtMs: 0 }).counts).toEqual([]);
   });

@@ -5,19 +5,6 @@
  * operations, so it moves to the generated types then.
  */
 
-/** GET /v1/me/accounts: every account bound to this player's identity (the person's accounts). */
-export interface MyAccounts {
-  accounts: Array<{
-    accountId: string;
-    /** When the account was bound to the identity (Beijing offset). */
-    boundAt: string;
-    lastLoginAt: string | null;
-    gameIds: string[];
-    /** This is the calling account. */
-    self: boolean;
-  }>;
-}
-
 /** Under-14 consent (policy `consent: "attested"`): sent with the real-name submission. */
 export interface GuardianConsent {
   /** The privacy policy version the guardian consented to. */

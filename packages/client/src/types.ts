@@ -46,6 +46,8 @@ export type ApprovalDecision = Body<'/v1/guardian/approvals/{approvalId}', 'post
 export type ApprovalDecided = Schemas['ApprovalDecided'];
 export type LinkConfirmed = Schemas['LinkConfirmed'];
 export type MyGuardians = Schemas['MyGuardians'];
+/** GET /v1/me/accounts: every account bound to this player's identity, the earliest first. */
+export type MyAccounts = Schemas['PersonAccounts'];
 
 /** Why the server ended a session (HeartbeatAnswer `reason`). */
 export type EndReason = NonNullable<HeartbeatAnswer['reason']>;

@@ -66,6 +66,10 @@ namespace PlayGuard
         LinkNotFound,
         /// <summary>403 Link not confirmed</summary>
         LinkNotConfirmed,
+        /// <summary>403 Confirmation not allowed</summary>
+        ConfirmationNotAllowed,
+        /// <summary>403 Link confirmed</summary>
+        LinkConfirmed,
         /// <summary>403 Guardian restricted</summary>
         GuardianRestricted,
         /// <summary>428 Guardian approval required</summary>
@@ -82,10 +86,6 @@ namespace PlayGuard
         UpstreamUnavailable,
         /// <summary>500 Internal error</summary>
         InternalError,
-        /// <summary>403 Confirmation not allowed</summary>
-        ConfirmationNotAllowed,
-        /// <summary>403 Link confirmed</summary>
-        LinkConfirmed,
         /// <summary>403 Guardian consent required</summary>
         GuardianConsentRequired,
     }
@@ -127,6 +127,8 @@ namespace PlayGuard
                 case "ward_not_found": return ProblemCode.WardNotFound;
                 case "link_not_found": return ProblemCode.LinkNotFound;
                 case "link_not_confirmed": return ProblemCode.LinkNotConfirmed;
+                case "confirmation_not_allowed": return ProblemCode.ConfirmationNotAllowed;
+                case "link_confirmed": return ProblemCode.LinkConfirmed;
                 case "guardian_restricted": return ProblemCode.GuardianRestricted;
                 case "guardian_approval_required": return ProblemCode.GuardianApprovalRequired;
                 case "guardian_declined": return ProblemCode.GuardianDeclined;
@@ -135,8 +137,6 @@ namespace PlayGuard
                 case "write_contention": return ProblemCode.WriteContention;
                 case "upstream_unavailable": return ProblemCode.UpstreamUnavailable;
                 case "internal_error": return ProblemCode.InternalError;
-                case "confirmation_not_allowed": return ProblemCode.ConfirmationNotAllowed;
-                case "link_confirmed": return ProblemCode.LinkConfirmed;
                 case "guardian_consent_required": return ProblemCode.GuardianConsentRequired;
                 default: return ProblemCode.Unknown;
             }
@@ -176,6 +176,8 @@ namespace PlayGuard
                 case ProblemCode.WardNotFound: return "ward_not_found";
                 case ProblemCode.LinkNotFound: return "link_not_found";
                 case ProblemCode.LinkNotConfirmed: return "link_not_confirmed";
+                case ProblemCode.ConfirmationNotAllowed: return "confirmation_not_allowed";
+                case ProblemCode.LinkConfirmed: return "link_confirmed";
                 case ProblemCode.GuardianRestricted: return "guardian_restricted";
                 case ProblemCode.GuardianApprovalRequired: return "guardian_approval_required";
                 case ProblemCode.GuardianDeclined: return "guardian_declined";
@@ -184,8 +186,6 @@ namespace PlayGuard
                 case ProblemCode.WriteContention: return "write_contention";
                 case ProblemCode.UpstreamUnavailable: return "upstream_unavailable";
                 case ProblemCode.InternalError: return "internal_error";
-                case ProblemCode.ConfirmationNotAllowed: return "confirmation_not_allowed";
-                case ProblemCode.LinkConfirmed: return "link_confirmed";
                 case ProblemCode.GuardianConsentRequired: return "guardian_consent_required";
                 default: return null;
             }
@@ -225,6 +225,8 @@ namespace PlayGuard
                 case ProblemCode.WardNotFound: return 404;
                 case ProblemCode.LinkNotFound: return 404;
                 case ProblemCode.LinkNotConfirmed: return 403;
+                case ProblemCode.ConfirmationNotAllowed: return 403;
+                case ProblemCode.LinkConfirmed: return 403;
                 case ProblemCode.GuardianRestricted: return 403;
                 case ProblemCode.GuardianApprovalRequired: return 428;
                 case ProblemCode.GuardianDeclined: return 403;
@@ -233,8 +235,6 @@ namespace PlayGuard
                 case ProblemCode.WriteContention: return 429;
                 case ProblemCode.UpstreamUnavailable: return 503;
                 case ProblemCode.InternalError: return 500;
-                case ProblemCode.ConfirmationNotAllowed: return 403;
-                case ProblemCode.LinkConfirmed: return 403;
                 case ProblemCode.GuardianConsentRequired: return 403;
                 default: return 0;
             }

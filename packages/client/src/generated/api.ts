@@ -37,6 +37,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every account bound to this account's identity (its person), the earliest binding first */
+        get: operations["listMyAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/accounts/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unbind an account bound to the same identity after this one (its identity becomes none; a live session of it ends and is reported; an audit entry is kept) */
+        delete: operations["unbindMyAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions": {
         parameters: {
             query?: never;
@@ -283,7 +317,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, both included, at most 92 days); confirmed links only */
+        /** Guardian: the ward's sessions and payments between two Beijing days (query `from`, `to`: YYYY-MM-DD, 2000-01-01 … 2099-12-31, both included, at most 92 days); confirmed links only */
         get: operations["wardActivity"];
         put?: never;
         post?: never;
@@ -354,7 +388,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ward: confirm a guardian's link with its code (from any of the ward's accounts) */
+        /** Ward: confirm a guardian's link with its code, from an account bound to the ward's identity before the guardian asked */
         post: operations["confirmGuardian"];
         delete?: never;
         options?: never;
@@ -374,6 +408,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/guardians/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ward: decline a pending (or expired) guardian link; its controls stop applying at once */
+        delete: operations["declineGuardian"];
         options?: never;
         head?: never;
         patch?: never;
@@ -522,6 +573,19 @@ export interface components {
             /** @enum {string} */
             status: "passed" | "failed";
         };
+        /** @description Confirmation not allowed: 该账号在监护申请提出后才绑定此实名信息，不能确认监护关系，请使用更早绑定的账号确认。 */
+        ConfirmationNotAllowedProblem: {
+            type: string;
+            title: string;
+            /** @constant */
+            status: 403;
+            /** @description Safe to show a player (Chinese); never personal data */
+            detail: string;
+            /** @constant */
+            code: "confirmation_not_allowed";
+        } & {
+            [key: string]: unknown;
+        };
         Erasure: {
             /** @description Kinds of item removed by this request (empty when repeated) */
             erased: string[];
@@ -648,7 +712,7 @@ export interface components {
             endsAt: string | null;
             nextHeartbeatSeconds: number;
             /** @enum {string} */
-            reason?: "play_time_exhausted" | "outside_allowed_hours" | "signed_in_elsewhere" | "session_expired" | "account_blocked" | "challenge_failed" | "guardian_restricted" | "identity_corrected";
+            reason?: "play_time_exhausted" | "outside_allowed_hours" | "signed_in_elsewhere" | "session_expired" | "account_blocked" | "challenge_failed" | "guardian_restricted" | "identity_corrected" | "identity_unbound";
         };
         /** @description Identity already bound: 该账号已绑定其他实名信息。 */
         IdentityAlreadyBoundProblem: {
@@ -783,6 +847,19 @@ export interface components {
             /** @constant */
             status: "confirmed";
         };
+        /** @description Link confirmed: 该监护关系已确认，只能由监护人解除。 */
+        LinkConfirmedProblem: {
+            type: string;
+            title: string;
+            /** @constant */
+            status: 403;
+            /** @description Safe to show a player (Chinese); never personal data */
+            detail: string;
+            /** @constant */
+            code: "link_confirmed";
+        } & {
+            [key: string]: unknown;
+        };
         /** @description Link not confirmed: 监护关系尚未经未成年人确认。 */
         LinkNotConfirmedProblem: {
             type: string;
@@ -908,7 +985,7 @@ export interface components {
                 /** @description Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult) */
                 ageBand: 0 | 8 | 16 | 18;
                 /** @enum {string} */
-                status: "pending" | "confirmed";
+                status: "pending" | "confirmed" | "expired";
                 /**
                  * @description ISO 8601 instant with the Beijing offset
                  * @example 2026-10-02T20:00:00+08:00
@@ -929,8 +1006,11 @@ export interface components {
         MyGuardians: {
             guardians: {
                 linkId: string;
-                /** @enum {string} */
-                status: "pending" | "confirmed";
+                /**
+                 * @description expired: a pending link whose confirmation code expired; it applies no control (asking again gives a fresh code)
+                 * @enum {string}
+                 */
+                status: "pending" | "confirmed" | "expired";
                 /**
                  * @description ISO 8601 instant with the Beijing offset
                  * @example 2026-10-02T20:00:00+08:00
@@ -1024,6 +1104,19 @@ export interface components {
             orderId: string;
             /** @enum {string} */
             status: "committed" | "cancelled";
+        };
+        /** @description Every account bound to the caller's identity, the earliest first */
+        PersonAccounts: {
+            accounts: {
+                accountId: string;
+                /** @description When this account was bound to the person (each binding anew) */
+                boundAt: string | null;
+                lastLoginAt: string | null;
+                /** @description The games this account has logged in to */
+                gameIds: string[];
+                /** @description This is the calling account */
+                self: boolean;
+            }[];
         };
         /** @description Play time restricted: 根据国家防沉迷规定，当前时间未成年人不可进行游戏。 */
         PlayTimeRestrictedProblem: {
@@ -1297,7 +1390,7 @@ export interface components {
                 /** @description Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult) */
                 ageBand: 0 | 8 | 16 | 18;
                 /** @enum {string} */
-                status: "pending" | "confirmed";
+                status: "pending" | "confirmed" | "expired";
                 /**
                  * @description ISO 8601 instant with the Beijing offset
                  * @example 2026-10-02T20:00:00+08:00
@@ -1328,8 +1421,11 @@ export interface components {
             wardId: string;
             /** @description Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult) */
             ageBand: 0 | 8 | 16 | 18;
-            /** @enum {string} */
-            status: "pending" | "confirmed";
+            /**
+             * @description expired: a pending link whose confirmation code expired; it applies no control (asking again gives a fresh code)
+             * @enum {string}
+             */
+            status: "pending" | "confirmed" | "expired";
             /** @description While pending: the code the ward confirms with (POST /v1/me/guardians/confirm), valid 24 hours */
             confirmCode: string | null;
             /** @description When the code stops being valid */
@@ -1353,8 +1449,11 @@ export interface components {
                 wardId: string;
                 /** @description Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult) */
                 ageBand: 0 | 8 | 16 | 18;
-                /** @enum {string} */
-                status: "pending" | "confirmed";
+                /**
+                 * @description expired: a pending link whose confirmation code expired; it applies no control (asking again gives a fresh code)
+                 * @enum {string}
+                 */
+                status: "pending" | "confirmed" | "expired";
                 /**
                  * @description ISO 8601 instant with the Beijing offset
                  * @example 2026-10-02T20:00:00+08:00
@@ -1578,6 +1677,141 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UpstreamUnavailableProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts, with when each was bound, its last login and games */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonAccounts"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description identity_required (this account has no verified identity), forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unbindMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unbound */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: `errors` names each field that is wrong */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestProblem"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description forbidden (that account was bound before this one, or is this one), identity_required (this account has no verified identity), or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description not_found (no account of that id is bound to this identity) */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
             /** @description Any other problem document */
@@ -2896,9 +3130,9 @@ export interface operations {
     wardActivity: {
         parameters: {
             query: {
-                /** @description A Beijing calendar date */
+                /** @description A Beijing calendar day, YYYY-MM-DD, from 2000-01-01 to 2099-12-31; a day the calendar does not have (2027-02-30, 2027-02-29) is refused, not rolled over */
                 from: string;
-                /** @description A Beijing calendar date */
+                /** @description A Beijing calendar day, YYYY-MM-DD, from 2000-01-01 to 2099-12-31; a day the calendar does not have (2027-02-30, 2027-02-29) is refused, not rolled over */
                 to: string;
             };
             header?: never;
@@ -2920,7 +3154,7 @@ export interface operations {
                     "application/json": components["schemas"]["Activity"];
                 };
             };
-            /** @description invalid_request (from/to missing or malformed, from after to, or over 92 days) */
+            /** @description invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, or over 92 days) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3323,17 +3557,17 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description confirmation_not_allowed (this account was bound to the identity after the guardian first asked), forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["ConfirmationNotAllowedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description link_not_found (wrong or expired code) */
+            /** @description link_not_found (wrong or expired code, or no verified identity) */
             404: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3343,7 +3577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["LinkNotFoundProblem"];
                 };
             };
-            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            /** @description rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3351,7 +3585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                    "application/problem+json": components["schemas"]["RateLimitedProblem"] | components["schemas"]["WriteContentionProblem"];
                 };
             };
             /** @description Any other problem document */
@@ -3375,7 +3609,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Links (no guardian identity) */
+            /** @description Links (no guardian identity); a pending link whose code expired is listed as expired */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3404,6 +3638,89 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declineGuardian: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: `errors` names each field that is wrong */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestProblem"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description link_confirmed (only its guardian ends a confirmed link), forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LinkConfirmedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description link_not_found (no such link of this person, or no verified identity) */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LinkNotFoundProblem"];
+                };
+            };
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
             /** @description Any other problem document */

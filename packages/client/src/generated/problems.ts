@@ -32,6 +32,8 @@ export type ProblemCode =
   | 'ward_not_found'
   | 'link_not_found'
   | 'link_not_confirmed'
+  | 'confirmation_not_allowed'
+  | 'link_confirmed'
   | 'guardian_restricted'
   | 'guardian_approval_required'
   | 'guardian_declined'
@@ -40,8 +42,6 @@ export type ProblemCode =
   | 'write_contention'
   | 'upstream_unavailable'
   | 'internal_error'
-  | 'confirmation_not_allowed'
-  | 'link_confirmed'
   | 'guardian_consent_required';
 
 /** The HTTP status of each code. */
@@ -75,6 +75,8 @@ export interface ProblemStatuses {
   ward_not_found: 404;
   link_not_found: 404;
   link_not_confirmed: 403;
+  confirmation_not_allowed: 403;
+  link_confirmed: 403;
   guardian_restricted: 403;
   guardian_approval_required: 428;
   guardian_declined: 403;
@@ -83,8 +85,6 @@ export interface ProblemStatuses {
   write_contention: 429;
   upstream_unavailable: 503;
   internal_error: 500;
-  confirmation_not_allowed: 403;
-  link_confirmed: 403;
   guardian_consent_required: 403;
 }
 
