@@ -357,8 +357,10 @@ export class GuardianRepository {
     for (let i = 0; i < parts.length; i += 100) await transact(this.db, parts.slice(i, i + 100));
   }
 
-  /** Erasure of a ward: its approvals go. */
-  async deleteApprovals(identityHash: string): Promise<void> {
-    for (const a of await this.approvals(identityHash)) await this.db.send(new DeleteCommand({ TableName: this.table, Key: approvalKey(identityHash, a.amount, a.orderId) }));
+  /** Erasure of a ward: its approvals go (those of one account, or all of them). */
+  async deleteApprovals(identityHash: string, accountId?: string): Promise<void> {
+    for (const a of await this.approvals(identityHash)) {
+      if (accountId === undefined || a.accountId === accountId) await this.db.send(new DeleteCommand({ TableName: this.table, Key: approvalKey(identityHash, a.amount, a.orderId) }));
+    }
   }
 }

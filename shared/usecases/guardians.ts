@@ -390,18 +390,19 @@ export function guardianPrivacy(deps: GuardianStore): GuardianPrivacy {
       }
       return wards.length;
     },
-    async afterErasure(identityHash, personRemoved, nowMs) {
-      await deps.guardians.deleteApprovals(identityHash);
+    async afterErasure({ identityHash, accountId, birthDate }, personRemoved, nowMs) {
+      await deps.guardians.deleteApprovals(identityHash, personRemoved ? undefined : accountId);
       const g = await deps.guardians.guardianship(identityHash);
       const links = Object.entries(g.links);
       // What protects a minor stays with the person (2024 Regulations Art. 43): the links and their
       // controls apply again as soon as the person binds an account again.
-      if (links.length && g.birthDate) {
+      const born = g.birthDate ?? birthDate;
+      if (links.length && born) {
         if (personRemoved && deps.notifications) {
           // Each guardian is told under its own opaque ward id (no guardian learns another's).
           await deps.guardians.notify(links.map(([, l]) => deps.notifications!.eventPart({ type: 'guardian.ward_erased', occurredAtMs: nowMs, id: `ward-erased-${l.wardId}-${nowMs}`, data: { wardId: l.wardId } })).map((part, i) => [`event${i}`, part] as const));
         }
-        return { until: beijingMidnight(adulthoodStarts(g.birthDate)) };
+        return { until: beijingMidnight(adulthoodStarts(born)) };
       }
       if (personRemoved) await deps.guardians.removeIfUnlinked(identityHash);
       return null;

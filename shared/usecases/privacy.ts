@@ -50,11 +50,12 @@ export interface GuardianPrivacy {
   /** Ends every link in which this account is the guardian; how many there were. */
   forgetGuardian(accountId: string): Promise<number>;
   /**
-   * An account of the person was erased (`personRemoved`: its last one). Payment approvals go; the
-   * guardianship stays while it has links (until the ward turns 18: the returned `until`), and with
-   * the last account each guardian is told (`guardian.ward_erased`); without links it goes.
+   * An account of the person (born `birthDate`) was erased (`personRemoved`: its last one). The
+   * account's payment approvals go (all of the person's with its last account); the guardianship
+   * stays while it has links (until the ward turns 18: the returned `until`), and with the last
+   * account each guardian is told (`guardian.ward_erased`); without links it goes.
    */
-  afterErasure(identityHash: string, personRemoved: boolean, nowMs: number): Promise<{ until: number } | null>;
+  afterErasure(erased: { identityHash: string; accountId: string; birthDate: string }, personRemoved: boolean, nowMs: number): Promise<{ until: number } | null>;
 }
 
 
@@ -246,7 +247,7 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
     const { removed } = await deps.identities.unbind(person, accountId);
     erased.add('identity');
     if (!removed) retained.push({ kind: 'identity', until: null, why: WHY.identity });
-    const guardianship = await deps.guardians.afterErasure(person, removed, nowMs);
+    const guardianship = await deps.guardians.afterErasure({ identityHash: person, accountId, birthDate: account.birthDate ?? '' }, removed, nowMs);
     if (guardianship) retained.push({ kind: 'guardianship', until: guardianship.until, why: WHY.guardianship });
     const restriction = await deps.risk.restriction(person);
     if (restriction && restriction.until > nowMs) retained.push({ kind: 'risk_restriction', until: restriction.until, why: WHY.restriction });

@@ -7,8 +7,12 @@
  * 2026-10-02 and 2026-10-03 are national-holiday days (minors may play 20:00–21:00);
  * 2026-10-13 is a Tuesday (no play for minors at any hour).
  */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '#shared/storage/dynamo';
+import { accountKey, itemKindOf, type ItemKind } from '#shared/storage/keys';
+import { RETAINED_ITEMS } from '#shared/storage/retention';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
@@ -38,6 +42,43 @@ const login = (token: string, deviceId = `d-${uid()}`) => t.api.call('POST', '/v
 const logout = (token: string, sessionId: string) => t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token });
 const controls = (token: string, wardId: string, body: unknown) => t.api.call('PUT', `/v1/guardian/wards/${wardId}/controls`, { token, body });
 const eventsOf = (type: string) => [...receiver.events.values()].filter((e) => e.type === type);
+
+async function scan(): Promise<Array<Record<string, unknown>>> {
+  const db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
+  const out: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await db.send(new ScanCommand({ TableName: t.gateway.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    out.push(...((r.Items ?? []) as Array<Record<string, unknown>>));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** The person an account is bound to (its identity hash), read before an erasure. */
+async function personOf(accountId: string): Promise<string> {
+  const key = accountKey(accountId);
+  return String((await scan()).find((i) => i.pk === key.pk && i.sk === key.sk)!.identityHash);
+}
+
+/**
+ * After an erasure, the items that still name the account or its person are exactly those of the
+ * kinds `retained` lists (shared/storage/retention.ts RETAINED_ITEMS): each listed kind is there, and
+ * nothing else is. Besides them: the erasure's own record, and webhook events on their way to the
+ * publisher (opaque ids, the publisher's own notifications).
+ */
+async function expectExactlyRetained(accountIds: string[], person: string, retained: Array<{ kind: string }>): Promise<void> {
+  const items = (await scan()).filter((i) => {
+    const kind = itemKindOf({ pk: String(i.pk), sk: String(i.sk) });
+    if (kind === 'erasureRecord' || kind === 'webhookEvent') return false;
+    const text = JSON.stringify(i);
+    return accountIds.some((id) => text.includes(id)) || String(i.pk).startsWith(`IDENTITY#${person}`) || ((kind === 'guardianWard' || kind === 'statsPersonWeek') && text.includes(person));
+  });
+  const found = new Set(items.map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) })));
+  const allowed = new Set<ItemKind | null>(retained.flatMap((k) => RETAINED_ITEMS[k.kind] ?? []));
+  expect([...found].filter((k) => !allowed.has(k)), 'items kept that retained does not name').toEqual([]);
+  for (const k of retained) expect(RETAINED_ITEMS[k.kind]!.some((kind) => found.has(kind)), `retained names ${k.kind} but nothing of it is kept`).toBe(true);
+}
 
 describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and ID number binds a second account of its own and confirms from it', () => {
   const child = person('2013-03-03', '陈小雨');
@@ -112,6 +153,24 @@ describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and I
     expect((await confirm(attackerSecond, code)).body.code).toBe('confirmation_not_allowed');
   });
 
+  it('unbinding a later account ends its live session (reported, reason identity_unbound) and keeps an audit entry', async () => {
+    await t.api.setClock('2026-10-02T20:10:00+08:00');
+    const laterSub = `atk3-${uid()}`;
+    const later = await verified(laterSub, child);
+    const s = await login(later);
+    expect(s.status).toBe(201);
+    expect((await t.api.call('DELETE', `/v1/me/accounts/${laterSub}`, { token: childToken })).status).toBe(204);
+    expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: later, body: { seq: 1 } })).body).toMatchObject({ action: 'terminate', reason: 'identity_unbound' });
+    expect((await t.api.call('POST', '/v1/sessions', { token: later, body: { deviceId: 'x' } })).body.code).toBe('identity_required');
+    await t.api.tick();
+    expect(t.gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId).map((e) => e.bt)).toEqual([1, 0]);
+    const data = await t.api.call('GET', '/v1/me/data', { token: later });
+    expect(data.body.identity).toBeNull();
+    expect(data.body.riskDecisions.map((d: { decision: string }) => d.decision)).toEqual(['account_unbound']);
+    expect(JSON.stringify(data.body)).not.toContain(childToken.slice(0, 20));
+    await t.api.setClock('2026-10-02T19:06:00+08:00');
+  });
+
   it('the publisher is told when an account binds to a person others are bound to', async () => {
     await t.api.tick();
     const bound = eventsOf('identity.account_bound').filter((e) => (e.data.earlierAccountIds as string[]).length > 0);
@@ -147,8 +206,10 @@ describe.skipIf(deployed)('the shedding: a ward erases itself and submits its id
 
     await t.api.setClock('2026-10-02T20:10:00+08:00');
     expect((await login(childToken)).body.code).toBe('guardian_restricted');
+    const childPerson = await personOf(childSub);
     const erased = await t.api.call('DELETE', '/v1/me', { token: childToken });
     expect(erased.status).toBe(200);
+    await expectExactlyRetained([childSub], childPerson, erased.body.retained);
     const kept = Object.fromEntries(erased.body.retained.map((k: { kind: string; until: string | null; why: string }) => [k.kind, k]));
     // Until the ward turns 18.
     expect(kept.guardianship).toMatchObject({ until: '2030-06-06T00:00:00+08:00', why: expect.stringContaining('Art. 43') });
@@ -182,6 +243,7 @@ describe.skipIf(deployed)('the failed face check erased away: an adult account u
   it('the minor rules hold on the account bound again, and on a new account of the same person, until their period ends', async () => {
     await t.api.setClock('2026-10-06T10:00:00+08:00');
     const sub = `shared-${uid()}`;
+    let adultPerson = '';
     const token = await verified(sub, adult);
     let challengeId = '';
     for (const device of ['p1', 'p2', 'p3', 'p4']) {
@@ -193,9 +255,11 @@ describe.skipIf(deployed)('the failed face check erased away: an adult account u
 
     await t.api.setClock('2026-10-13T10:00:00+08:00');
     expect((await login(token)).body.code).toBe('play_time_restricted');
+    adultPerson = await personOf(sub);
     const erased = await t.api.call('DELETE', '/v1/me', { token });
     const kept = Object.fromEntries(erased.body.retained.map((k: { kind: string; until: string | null }) => [k.kind, k.until]));
     expect(kept.risk_restriction).toMatch(/^2026-11-05T10:00:\d\d\+08:00$/);
+    await expectExactlyRetained([sub], adultPerson, erased.body.retained);
 
     expect((await submit(token, adult)).body.status).toBe('verified');
     const tuesday = await login(token);
@@ -398,15 +462,35 @@ describe.skipIf(deployed)('erasure of a ward by its guardian answers truthfully'
   it('does not list the identity as retained once its last account is erased', async () => {
     await t.api.setClock('2026-10-02T19:00:00+08:00');
     const child = person('2012-10-10', '韩小');
-    const a = await verified(`we1-${uid()}`, child);
-    await verified(`we2-${uid()}`, child);
+    const ids = [`we1-${uid()}`, `we2-${uid()}`];
+    const a = await verified(ids[0]!, child);
+    const b = await verified(ids[1]!, child);
     const parent = await verified(`wep-${uid()}`, person('1980-10-10'));
     const asked = await ask(parent, child);
     expect((await confirm(a, asked.body.confirmCode)).status).toBe(200);
+    await t.api.setClock('2026-10-02T20:05:00+08:00');
+    const s = await login(b);
+    expect(s.status).toBe(201);
+    const childPerson = await personOf(ids[0]!);
     const r = await t.api.call('DELETE', `/v1/guardian/wards/${asked.body.wardId}/data`, { token: parent });
     expect(r.status).toBe(200);
+    await expectExactlyRetained(ids, childPerson, r.body.retained);
     const kinds = r.body.retained.map((k: { kind: string }) => k.kind);
     expect(kinds).not.toContain('identity');
     expect(kinds).toContain('guardianship');
+  });
+
+  it("one of two accounts erased: the person stays (retained identity), and only the person's own items remain", async () => {
+    await t.api.setClock('2026-10-03T20:05:00+08:00');
+    const child = person('2012-11-11', '谢小');
+    const ids = [`pe1-${uid()}`, `pe2-${uid()}`];
+    const a = await verified(ids[0]!, child);
+    await verified(ids[1]!, child);
+    const s = await login(a);
+    expect(s.status).toBe(201);
+    const childPerson = await personOf(ids[0]!);
+    const r = await t.api.call('DELETE', '/v1/me', { token: a });
+    expect(r.body.retained.map((k: { kind: string }) => k.kind)).toContain('identity');
+    await expectExactlyRetained([ids[0]!], childPerson, r.body.retained);
   });
 });
