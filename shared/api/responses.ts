@@ -1,9 +1,10 @@
 /**
  * The contract's response bodies as zod schemas, with what the OpenAPI document says about them,
  * and the words it says about the request schemas the edge validates with (shared/api/schemas.ts,
- * which only parse). Documentation only: the route documentation (shared/api/routeDocs.ts) and the
- * client's types (shared/client/types.ts, type-only) import this module, never a function that
- * handles requests, so none of it ships in their bundles.
+ * which only parse). Documentation only: the route documentation (shared/api/routeDocs.ts) imports
+ * this module, never a function that handles requests, so none of it ships in their bundles; the
+ * client packages' types are generated from the OpenAPI document it describes
+ * (infra/cli/clientsGenerate.ts).
  *
  * Words go on a schema as zod's metadata: `.check(z.meta({…}))` makes a described copy (the same
  * schema can carry another description elsewhere); a component, with its `id`, is the schema itself,

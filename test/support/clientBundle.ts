@@ -1,7 +1,8 @@
 /**
- * The player client as a game ships it: shared/client/index.ts bundled by esbuild, minified, ESM,
- * for browsers; and with the standard prompts (shared/client/prompts.ts) added. Measured by
- * `npm run bench` (key `client`) and held to 8 KB gzipped by test/unit/clientSize.test.ts.
+ * The player client as a game ships it: the built @playguard/client package (packages/client, its
+ * ES modules) bundled by esbuild from the package name, minified, for browsers; and with the
+ * standard prompts (`@playguard/client/prompts`) added. Measured by `npm run bench` (key `client`)
+ * and held to 8 KB gzipped (16 KB with the prompts) by test/unit/clientSize.test.ts.
  */
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,24 +20,23 @@ export interface BundleSize {
 
 async function bundle(contents: string): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents, resolveDir: ROOT, sourcefile: 'entry.ts', loader: 'ts' },
+    stdin: { contents, resolveDir: ROOT, sourcefile: 'entry.js', loader: 'js' },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
-    tsconfig: join(ROOT, 'tsconfig.json'),
     write: false,
     absWorkingDir: ROOT,
     metafile: true,
     logLevel: 'error',
   });
   const out = result.outputFiles[0]!.contents;
-  return { bytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs).filter((f) => f !== 'entry.ts').sort(), text: Buffer.from(out).toString('utf8') };
+  return { bytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs).filter((f) => f !== 'entry.js').sort(), text: Buffer.from(out).toString('utf8') };
 }
 
 export async function clientBundleSizes(): Promise<{ client: BundleSize; withPrompts: BundleSize }> {
   return {
-    client: await bundle("export * from './shared/client/index.ts';"),
-    withPrompts: await bundle("export * from './shared/client/index.ts'; export * from './shared/client/prompts.ts';"),
+    client: await bundle("export * from '@playguard/client';"),
+    withPrompts: await bundle("export * from '@playguard/client'; export * from '@playguard/client/prompts';"),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The client (shared/client/) against a scripted fake fetch, with vitest's fake timers driving the
+ * The client (packages/client, as built: @playguard/client) against a scripted fake fetch, with vitest's fake timers driving the
  * heartbeat loop: the server-chosen rhythm, seq, warnings, the end of play with the next window,
  * lost answers (same seq again), Retry-After, takeover, one loop per session, the tab coming back,
  * logout, and problem documents as typed errors. Every expectation is an exact value.
@@ -9,16 +9,21 @@ import {
   createPlayGuard,
   createPlayGuardServer,
   isPlayGuardProblem,
+  isPlayGuardThrottled,
+  miniGameFetch,
   PlayGuardNetworkError,
   PlayGuardProblem,
+  PlayGuardThrottledError,
+  xhrFetch,
+  type MiniGameRequestApi,
   retryAfterSeconds,
   retryDelaySeconds,
   type Fetch,
   type PlayGuardSession,
   type SessionEvents,
   type Timers,
-} from '#shared/client/index';
-import { FALLBACK } from '#shared/client/http';
+} from '@playguard/client';
+import { FALLBACK } from '@playguard/client';
 import { PROBLEMS, problemBody } from '#shared/problem';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; raw?: string } | 'lost' | 'hang';
@@ -442,7 +447,7 @@ describe('problems as typed errors', () => {
   });
 
   it('uses the catalogue\'s own details for those', () => {
-    for (const [status, [code, detail]] of Object.entries(FALLBACK)) expect([Number(status), detail]).toEqual([PROBLEMS[code].status, PROBLEMS[code].detail]);
+    for (const [status, [code, detail]] of Object.entries(FALLBACK)) expect([Number(status), detail]).toEqual([PROBLEMS[code as keyof typeof PROBLEMS].status, PROBLEMS[code as keyof typeof PROBLEMS].detail]);
   });
 
   it('never lets an extension member overwrite the error\'s own members', async () => {
@@ -519,5 +524,221 @@ describe('the server client', () => {
     const error = await server.payments.reserve({ orderId: 'o-3', amount: 100, accountId: 'acct-1' }).catch((e: unknown) => e);
     if (!(error instanceof PlayGuardProblem) || error.code !== 'spending_limit_exceeded') throw new Error('expected spending_limit_exceeded');
     expect([error.limit, error.limitAmount, error.remainingAmount]).toEqual(['monthly', 20000, 0]);
+  });
+});
+
+describe('throttling: a 429 or 503 that is no problem document', () => {
+  it('is a PlayGuardThrottledError with retryAfter, not rate_limited; repeated after 1 s and 2 s, then thrown', async () => {
+    const g = fakeGateway();
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
+    g.reply({ status: 429, body: { message: 'Too Many Requests' } }, { status: 429, body: { message: 'Too Many Requests' } }, { status: 429, body: { message: 'Too Many Requests' }, headers: { 'x-request-id': 'r-9' } });
+    const answer = pg.limits().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(g.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(g.sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const error = await answer;
+    expect(error).toBeInstanceOf(PlayGuardThrottledError);
+    expect(isPlayGuardThrottled(error) && [error.kind, error.httpStatus, error.retryAfter, error.requestId, isPlayGuardProblem(error)]).toEqual(['throttled', 429, null, 'r-9', false]);
+    expect(g.sent).toHaveLength(3);
+  });
+
+  it('waits the Retry-After it names, and leaves a long one to the caller', async () => {
+    const g = fakeGateway();
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
+    g.reply({ status: 503, raw: '<html>Service Unavailable</html>', headers: { 'retry-after': '3' } }, { status: 200, body: { status: 'none' } });
+    const answer = pg.identity.status();
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(g.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(answer).resolves.toEqual({ status: 'none' });
+    g.reply({ status: 503, raw: '', headers: { 'retry-after': '120' } });
+    const long = await pg.identity.status().catch((e: unknown) => e);
+    expect(isPlayGuardThrottled(long) && [long.httpStatus, long.retryAfter]).toEqual([503, 120]);
+    expect(g.sent).toHaveLength(3);
+  });
+
+  it('leaves the gateway\'s own rate_limited a problem with its code', async () => {
+    const g = fakeGateway();
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
+    g.reply(problem('rate_limited', {}, { 'retry-after': '3600' }));
+    const error = await pg.identity.submit({ name: '张三', idNumber: '110101199003070019' }).catch((e: unknown) => e);
+    expect(isPlayGuardProblem(error) && [error.code, error.retryAfterSeconds, isPlayGuardThrottled(error)]).toEqual(['rate_limited', 3600, false]);
+  });
+
+  it('makes a heartbeat wait and repeat its seq, as any lost answer', async () => {
+    const g = fakeGateway();
+    const { session, events } = await started(g);
+    g.reply({ status: 429, body: { message: 'Too Many Requests' } }, { status: 503, raw: '', headers: { 'retry-after': '5' } }, answer('continue', 890, 60));
+    await vi.advanceTimersByTimeAsync(60_000 + 1_000 + 5_000);
+    expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 1, 1]);
+    expect(events.filter(([n]) => n === 'error').map(([, e]) => { const x = e as SessionEvents['error']; return [(x.error as PlayGuardThrottledError).kind, x.retryInSeconds, x.seq]; })).toEqual([
+      ['throttled', 1, 1],
+      ['throttled', 5, 1],
+    ]);
+    session.stop();
+  });
+});
+
+describe('pause and resume (a game going to the background and back)', () => {
+  it('sends nothing while paused, then beats at once on resume and keeps the server\'s rhythm', async () => {
+    const g = fakeGateway();
+    const { session } = await started(g);
+    session.pause();
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(heartbeats(g)).toEqual([]);
+    g.reply(answer('continue', 900, 45), answer('continue', 855, 60));
+    await session.resume();
+    expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1]);
+    expect(session.paused).toBe(false);
+    await vi.advanceTimersByTimeAsync(45_000);
+    expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 2]);
+    session.stop();
+  });
+});
+
+describe('requests without fetch', () => {
+  /** A fake of the mini-game request API (`wx.request`, `tt.request`) answering from a queue. */
+  function fakeMiniGame() {
+    const calls: Array<Record<string, unknown>> = [];
+    const aborted: number[] = [];
+    const replies: Array<{ statusCode: number; header: Record<string, string>; data: unknown } | { fail: string } | 'hang'> = [];
+    const api: MiniGameRequestApi = {
+      request(options) {
+        calls.push({ url: options.url, method: options.method, header: options.header, data: options.data, dataType: options.dataType, responseType: options.responseType });
+        const reply = replies.shift();
+        const n = calls.length;
+        if (reply === 'hang') return { abort: () => void aborted.push(n) };
+        queueMicrotask(() => (reply && 'fail' in reply ? options.fail({ errMsg: reply.fail }) : options.success(reply!)));
+        return { abort: () => void aborted.push(n) };
+      },
+    };
+    return { api, calls, aborted, replies };
+  }
+
+  it('speaks wx.request / tt.request: text in and out, headers of any case, fail as a network error, abort on timeout', async () => {
+    const mini = fakeMiniGame();
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: miniGameFetch(mini.api), timeoutMs: 5_000 });
+    mini.replies.push({ statusCode: 200, header: { 'Content-Type': 'application/json' }, data: '{"status":"verified","ageBand":8,"minor":true}' });
+    expect(await pg.identity.submit({ name: '张三', idNumber: '110101201205010017' })).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    expect(mini.calls[0]).toEqual({
+      url: 'https://pg.test/v1/identity',
+      method: 'POST',
+      header: { accept: 'application/json, application/problem+json', authorization: 'Bearer tok', 'content-type': 'application/json' },
+      data: '{"name":"张三","idNumber":"110101201205010017"}',
+      dataType: 'text',
+      responseType: 'text',
+    });
+    // A runtime that parsed the body anyway still gives the client its JSON; header names are read whatever their case.
+    mini.replies.push({ statusCode: 403, header: { 'X-Request-Id': 'r-7', 'Content-Type': 'application/problem+json' }, data: problemBody('play_time_restricted', { nextWindowStart: null, nextWindowEnd: null }) });
+    const refused = await pg.startSession({ deviceId: 'wx-1' }).catch((e: unknown) => e);
+    expect(isPlayGuardProblem(refused) && [refused.code, refused.requestId]).toEqual(['play_time_restricted', 'r-7']);
+    mini.replies.push({ fail: 'request:fail url not in domain list' });
+    const lost = await pg.limits().catch((e: unknown) => e);
+    expect(lost instanceof PlayGuardNetworkError && [lost.kind, String((lost.cause as Error).message)]).toEqual(['network', 'request failed: request:fail url not in domain list']);
+    mini.replies.push('hang');
+    const slow = pg.limits().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(((await slow) as PlayGuardNetworkError).kind).toBe('timeout');
+    expect(mini.aborted).toEqual([4]);
+    expect(mini.calls.map((c) => c.method)).toEqual(['POST', 'POST', 'GET', 'GET']);
+  });
+
+  it('speaks XMLHttpRequest (Cocos Creator native builds)', async () => {
+    const opened: unknown[] = [];
+    class FakeXhr {
+      status = 0;
+      responseText = '';
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      onabort: (() => void) | null = null;
+      ontimeout: (() => void) | null = null;
+      private headers: Record<string, string> = {};
+      open(method: string, url: string) {
+        opened.push([method, url]);
+      }
+      setRequestHeader(name: string, value: string) {
+        this.headers[name] = value;
+      }
+      getAllResponseHeaders() {
+        return 'content-type: application/json\r\nRetry-After: 2\r\nx-request-id: r-3\r\n';
+      }
+      send(body: string | null) {
+        opened.push([this.headers, body]);
+        queueMicrotask(() => {
+          this.status = 200;
+          this.responseText = '{"games":[]}';
+          this.onload!();
+        });
+      }
+      abort() {}
+    }
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: xhrFetch(FakeXhr) });
+    expect(await pg.games()).toEqual({ games: [] });
+    expect(opened).toEqual([['GET', 'https://pg.test/v1/games'], [{ accept: 'application/json, application/problem+json' }, null]]);
+  });
+
+  it('picks the runtime\'s own way by default: fetch, else XMLHttpRequest, else wx.request', async () => {
+    const mini = fakeMiniGame();
+    vi.stubGlobal('fetch', undefined);
+    vi.stubGlobal('XMLHttpRequest', undefined);
+    vi.stubGlobal('wx', mini.api);
+    mini.replies.push({ statusCode: 200, header: {}, data: '{"status":"none"}' });
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok' });
+    expect(await pg.identity.status()).toEqual({ status: 'none' });
+    expect(mini.calls.map((c) => c.url)).toEqual(['https://pg.test/v1/identity']);
+    vi.stubGlobal('wx', undefined);
+    const none = await pg.identity.status().catch((e: unknown) => e);
+    expect((none as PlayGuardNetworkError).kind).toBe('network');
+  });
+});
+
+describe('the contract\'s later player calls', () => {
+  it('go to their endpoints with their bodies', async () => {
+    const g = fakeGateway();
+    const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
+    g.reply(
+      { status: 200, body: { accounts: [] } },
+      { status: 204 },
+      { status: 204 },
+      { status: 201, body: { complaintId: 'c-1', status: 'open', receivedAt: 'a', dueAt: 'b' } },
+      { status: 200, body: { complaints: [] } },
+      { status: 201, body: { requestId: 'q-1', status: 'open' } },
+      { status: 200, body: {} },
+      { status: 200, body: { status: 'verified', ageBand: 8, minor: true } },
+      { status: 200, body: { guardians: [] } },
+      { status: 200, body: { status: 'confirmed' } },
+      { status: 200, body: { sessions: [], payments: [], totals: { playedSeconds: 0, spent: 0 } } },
+    );
+    await pg.me.accounts();
+    expect(await pg.me.unbindAccount('acct/2')).toBeUndefined();
+    await pg.me.declineGuardian('l-1');
+    await pg.complaints.submit({ category: 'play_time', text: '时间算错了' });
+    await pg.me.complaints();
+    await pg.guardian.requestRefund('w-1', { orderId: 'o-1', reason: '孩子误充' });
+    await pg.guardian.consent('w-1', { policyVersion: '2026-12' });
+    await pg.identity.submit({ name: '张三', idNumber: '110101201505010017', guardianConsent: { policyVersion: '2026-12' } });
+    await pg.me.guardians();
+    await pg.me.confirmGuardian('123456');
+    await pg.guardian.activity('w-1', '2026-12-01', '2026-12-07');
+    expect(g.sent.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['GET', '/v1/me/accounts', undefined],
+      ['DELETE', '/v1/me/accounts/acct%2F2', undefined],
+      ['DELETE', '/v1/me/guardians/l-1', undefined],
+      ['POST', '/v1/complaints', { category: 'play_time', text: '时间算错了' }],
+      ['GET', '/v1/me/complaints', undefined],
+      ['POST', '/v1/guardian/wards/w-1/refund-requests', { orderId: 'o-1', reason: '孩子误充' }],
+      ['POST', '/v1/guardian/wards/w-1/consent', { policyVersion: '2026-12' }],
+      ['POST', '/v1/identity', { name: '张三', idNumber: '110101201505010017', guardianConsent: { policyVersion: '2026-12' } }],
+      ['GET', '/v1/me/guardians', undefined],
+      ['POST', '/v1/me/guardians/confirm', { code: '123456' }],
+      ['GET', '/v1/guardian/wards/w-1/activity?from=2026-12-01&to=2026-12-07', undefined],
+    ]);
+  });
+
+  it('type the contract\'s new codes', () => {
+    expectTypeOf<'confirmation_not_allowed' | 'link_confirmed' | 'guardian_consent_required'>().toExtend<PlayGuardProblem['code']>();
+    expectTypeOf<Extract<PlayGuardProblem, { code: 'link_confirmed' }>['status']>().toEqualTypeOf<403>();
   });
 });

@@ -1,11 +1,12 @@
 /**
- * The client's types come from the single source and fit what the services really return; the
- * client compiles for a browser project (DOM, no Node types); and the package's `./client` export
- * resolves for Node and TypeScript alike. The type assertions are checked by `tsc --noEmit`
- * (`npm test` runs it first); the compile and resolution checks run here.
+ * The client package's types (generated from the OpenAPI document) are what the services really
+ * take and return, both ways; a browser project (DOM, no Node types) compiles against the package;
+ * and the workspace package resolves from the repository for Node and TypeScript alike. The type
+ * assertions are checked by `tsc --noEmit` (`npm test` runs it first); the compile and resolution
+ * checks run here. test/e2e/clientPackage.test.ts installs the packed tarball where none of this is.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,8 +14,8 @@ import ts from 'typescript';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type * as s from '#shared/api/schemas';
-import type { HeartbeatAnswer, Limits, PlayGuardProblem, ProblemCode, SessionStart, SessionStarted } from '#shared/client/index';
-import type { ProblemExtensions } from '#shared/problem';
+import type { HeartbeatAnswer, IdentitySubmission, IdentityView, Limits, PaymentReservation, PlayGuardProblem, ProblemCode, ProblemExtensions as ClientExtensions, SessionStart, SessionStarted } from '@playguard/client';
+import type { ProblemCode as CatalogueCode, ProblemExtensions } from '#shared/problem';
 import type { heartbeat, startSession } from '#shared/sessions/service';
 import type { readLimits } from '#shared/usecases/limits';
 
@@ -28,6 +29,7 @@ describe('the client\'s types', () => {
     expectTypeOf<Login>().toExtend<SessionStarted>();
     expectTypeOf<SessionStarted>().toExtend<Login>();
     expectTypeOf<Awaited<ReturnType<typeof heartbeat>>>().toExtend<HeartbeatAnswer>();
+    expectTypeOf<HeartbeatAnswer>().toExtend<Awaited<ReturnType<typeof heartbeat>>>();
     type Read = Awaited<ReturnType<typeof readLimits>>;
     expectTypeOf<Read>().toExtend<Limits>();
     expectTypeOf<Limits>().toExtend<Read>();
@@ -38,21 +40,33 @@ describe('the client\'s types', () => {
   it('take requests as the schemas accept them: takeover optional', () => {
     expectTypeOf<SessionStart>().toEqualTypeOf<z.input<typeof s.SessionStart>>();
     expectTypeOf<{ deviceId: string }>().toExtend<SessionStart>();
+    expectTypeOf<IdentitySubmission>().toEqualTypeOf<z.input<typeof s.IdentitySubmission>>();
+    expectTypeOf<PaymentReservation>().toEqualTypeOf<z.input<typeof s.PaymentReservation>>();
+    expectTypeOf<IdentityView['status']>().toEqualTypeOf<'none' | 'pending' | 'verified' | 'rejected'>();
   });
 
-  it('know every code of the catalogue and each one\'s members', () => {
+  it('know every code of the catalogue and each one\'s members, as the catalogue declares them', () => {
     expectTypeOf<PlayGuardProblem['code']>().toEqualTypeOf<ProblemCode>();
+    expectTypeOf<CatalogueCode>().toExtend<ProblemCode>();
     expectTypeOf<Extract<PlayGuardProblem, { code: 'invalid_id_number' }>['reason']>().toEqualTypeOf<ProblemExtensions['invalid_id_number']['reason']>();
     expectTypeOf<Extract<PlayGuardProblem, { code: 'play_time_restricted' }>['status']>().toEqualTypeOf<403>();
+    // A code no route lists yet still has its members.
+    expectTypeOf<ClientExtensions['guardian_restricted']>().toEqualTypeOf<ProblemExtensions['guardian_restricted']>();
+    expectTypeOf<ClientExtensions['spending_limit_exceeded']>().toEqualTypeOf<ProblemExtensions['spending_limit_exceeded']>();
+    expectTypeOf<ClientExtensions['order_conflict']>().toEqualTypeOf<ProblemExtensions['order_conflict']>();
+    expectTypeOf<ClientExtensions['session_not_found']>().toEqualTypeOf<ProblemExtensions['session_not_found']>();
   });
 });
 
 describe('the client as a package', () => {
-  it('compiles in a browser project: DOM library, no Node types, strict', () => {
+  it('compiles in a browser project: DOM library, no Node types, strict, its own declarations checked too', () => {
+    // The project sees the package as an installed dependency would be.
+    mkdirSync(join(dir, 'node_modules', '@playguard'), { recursive: true });
+    symlinkSync(join(ROOT, 'packages', 'client'), join(dir, 'node_modules', '@playguard', 'client'));
     writeFileSync(
       join(dir, 'game.ts'),
-      `import { createPlayGuard, PlayGuardProblem } from ${JSON.stringify(join(ROOT, 'shared/client/index.ts'))};
-import { mountPrompts } from ${JSON.stringify(join(ROOT, 'shared/client/prompts.ts'))};
+      `import { createPlayGuard, PlayGuardProblem } from '@playguard/client';
+import { mountPrompts } from '@playguard/client/prompts';
 const pg = createPlayGuard({ baseUrl: location.origin, token: () => localStorage.getItem('token') ?? '' });
 const prompts = mountPrompts(document.getElementById('game')!);
 export async function play(): Promise<void> {
@@ -71,19 +85,20 @@ export async function play(): Promise<void> {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
-      allowImportingTsExtensions: true,
       lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
       types: [],
-      skipLibCheck: true,
+      skipLibCheck: false,
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(diagnostics).toEqual([]);
   }, 60_000);
 
-  it('is the package\'s ./client and ./client/prompts exports, for Node and for TypeScript', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('playguard/client'), import.meta.resolve('playguard/client/prompts'))"], { cwd: ROOT });
-    expect(stdout.trim()).toBe(`file://${ROOT}/shared/client/index.ts file://${ROOT}/shared/client/prompts.ts`);
-    const resolved = ts.resolveModuleName('playguard/client', join(ROOT, 'game.ts'), { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, allowImportingTsExtensions: true }, ts.sys);
-    expect(resolved.resolvedModule?.resolvedFileName).toBe(join(ROOT, 'shared/client/index.ts'));
+  it('is the workspace package @playguard/client with its ./prompts export, for Node (ESM and CommonJS) and for TypeScript', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@playguard/client'), import.meta.resolve('@playguard/client/prompts'))"], { cwd: ROOT });
+    expect(stdout.trim()).toBe(`file://${ROOT}/packages/client/dist/esm/index.js file://${ROOT}/packages/client/dist/esm/prompts.js`);
+    const cjs = await promisify(execFile)(process.execPath, ['-e', "console.log(require.resolve('@playguard/client'), require.resolve('@playguard/client/prompts'))"], { cwd: ROOT });
+    expect(cjs.stdout.trim()).toBe(`${ROOT}/packages/client/dist/cjs/index.js ${ROOT}/packages/client/dist/cjs/prompts.js`);
+    const resolved = ts.resolveModuleName('@playguard/client', join(ROOT, 'game.ts'), { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }, ts.sys);
+    expect(resolved.resolvedModule?.resolvedFileName).toBe(join(ROOT, 'packages/client/dist/esm/index.d.ts'));
   });
 });

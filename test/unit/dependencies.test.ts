@@ -41,11 +41,10 @@ function importsOf(file: string): string[] {
 const all = [...files('shared'), ...files('functions')];
 
 /**
- * Under shared/ yet imported by no function, each for its reason: the credentials provider esbuild
- * puts in place of the SDK's default chain (infra/gatewayFunction.ts `alias`); the game client, on
- * its way to packages/client.
+ * Under shared/ yet imported by no function, for its reason: the credentials provider esbuild puts
+ * in place of the SDK's default chain (infra/gatewayFunction.ts `alias`).
  */
-const NOT_IMPORTED = ['shared/lambdaCredentials.ts', 'shared/client/'];
+const NOT_IMPORTED = ['shared/lambdaCredentials.ts'];
 const graph = new Map(all.map((f) => [f, importsOf(f)]));
 
 function layerOf(file: string): number {

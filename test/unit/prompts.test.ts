@@ -1,13 +1,13 @@
 /**
- * The standard prompts (shared/client/prompts.ts) on a small fake DOM, with fake timers: what each
+ * The standard prompts (packages/client/src/prompts.ts, as built: @playguard/client/prompts) on a small fake DOM, with fake timers: what each
  * prompt says by default, that every text can be replaced, the badge counting down from the
  * server's figure, the warning going away, the real-name form's refusal and success, the
  * end-of-play dialog, the age-rating label, and a session wired to all of them.
  * test/browser/demo.test.ts shows the same prompts in Chromium.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PlayGuardSession, SessionEvents } from '#shared/client/index';
-import { beijingWallClock, DEFAULT_TEXTS, mountPrompts } from '#shared/client/prompts';
+import type { PlayGuardSession, SessionEvents } from '@playguard/client';
+import { beijingWallClock, DEFAULT_TEXTS, mountPrompts } from '@playguard/client/prompts';
 
 class FakeElement {
   className = '';

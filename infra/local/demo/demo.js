@@ -2,8 +2,8 @@
 // real-name submission when the account has none, play while the server allows it, stop when it
 // says so and show the next allowed window. Plain JavaScript, as many H5 games are; served by the
 // local gateway at /demo/ (infra/local/demo/serve.ts) and played by test/browser/demo.test.ts.
-import { createPlayGuard, isPlayGuardProblem } from '../../../shared/client/index.ts';
-import { mountPrompts } from '../../../shared/client/prompts.ts';
+import { createPlayGuard, isPlayGuardProblem } from '@playguard/client';
+import { mountPrompts } from '@playguard/client/prompts';
 
 const $ = (id) => document.getElementById(id);
 const prompts = mountPrompts($('stage'), { texts: { unlimitedBadge: '成年用户 · 不受游戏时长限制' } });

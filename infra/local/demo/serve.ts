@@ -1,6 +1,6 @@
 /**
  * `/demo/` on the local gateway (never deployed, like `/__dev/`): a small HTML5 game that uses the
- * client and the standard prompts (shared/client/), bundled by esbuild from demo.js on the first
+ * client and the standard prompts (the @playguard/client workspace package, packages/client, as built), bundled by esbuild from demo.js on the first
  * request and kept for the life of the process. test/browser/demo.test.ts plays it in Chromium.
  */
 import { readFile } from 'node:fs/promises';

@@ -5,8 +5,8 @@
  * Art. 47). `mountPrompts(element)` renders into one element; every text is a default the publisher
  * may replace (`texts`), since the publisher, not this package, answers for what players read.
  */
-import type { PlayGuardSession, TerminateEvent } from '#shared/client/session';
-import type { IdentitySubmission, IdentitySubmitted } from '#shared/client/types';
+import type { PlayGuardSession, TerminateEvent } from './session.js';
+import type { IdentitySubmission, IdentitySubmitted } from './types.js';
 
 export interface PromptTexts {
   realNameTitle: string;
@@ -34,29 +34,11 @@ export interface PromptTexts {
   belowRating(ageRating: number): string;
 }
 
-/*
- * The DOM this file uses, declared here: the project's TypeScript settings carry no DOM library (the
- * gateway runs on Node, tsconfig.json), and a global one would retype the Node code's `fetch`.
- * These are the parts of a browser's elements and document the code below touches
- * (test/unit/clientTypes.test.ts compiles a caller against the real DOM library).
+/**
+ * What `mountPrompts` asks of its element: a browser's `HTMLElement` has all of it. Declared
+ * structurally (parameters typed `never` so that the DOM's own, wider ones fit), so a project
+ * compiled without the DOM library can still call it.
  */
-interface El {
-  className: string;
-  textContent: string | null;
-  title: string;
-  style: { position: string };
-  ownerDocument: Doc;
-  append(...nodes: El[]): void;
-  remove(): void;
-  setAttribute(name: string, value: string): void;
-  addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void;
-}
-interface Doc {
-  createElement(tag: string): El;
-  defaultView: { getComputedStyle(element: El): { position: string } } | null;
-}
-type Input = El & { value: string; name: string; required: boolean; autocomplete: string; id: string };
-/** What `mountPrompts` asks of its element: a browser's HTMLElement has all of it (parameters typed `never` so that the DOM's own, wider ones fit). */
 export interface PromptRoot {
   ownerDocument: object;
   style: { position: string };
@@ -136,10 +118,10 @@ export interface Prompts {
 
 /** Renders the prompts into `root` (made `position: relative` if it is static, so they overlay the game). */
 export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): Prompts {
-  const root = element as unknown as El;
+  const root = element as unknown as HTMLElement;
   const x: PromptTexts = { ...DEFAULT_TEXTS, ...options.texts };
   const doc = root.ownerDocument;
-  const el = <T extends El = El>(tag: string, cls: string, text?: string): T => {
+  const el = <T extends HTMLElement = HTMLElement>(tag: string, cls: string, text?: string): T => {
     const e = doc.createElement(tag) as T;
     e.className = cls;
     if (text !== undefined) e.textContent = text;
@@ -150,8 +132,8 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
   root.append(layer);
   if (doc.defaultView?.getComputedStyle(root).position === 'static') root.style.position = 'relative';
 
-  const parts: Record<string, El | undefined> = {};
-  const put = (key: string, node: El | undefined): void => {
+  const parts: Record<string, HTMLElement | undefined> = {};
+  const put = (key: string, node: HTMLElement | undefined): void => {
     parts[key]?.remove();
     parts[key] = node;
     if (node) layer.append(node);
@@ -159,7 +141,7 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
   let tick: ReturnType<typeof setInterval> | undefined;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const dialog = (title: string, lines: Array<[string, string]>, button: string): { box: El; closed: Promise<void> } => {
+  const dialog = (title: string, lines: Array<[string, string]>, button: string): { box: HTMLElement; closed: Promise<void> } => {
     const box = el('div', 'pg-box');
     box.setAttribute('role', 'dialog');
     box.append(el('h2', '', title), ...lines.filter(([, t]) => t).map(([cls, t]) => el('p', cls, t)));
@@ -174,10 +156,10 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
   const prompts: Prompts = {
     realNameForm(submit) {
       const form = el('form', 'pg-box');
-      const input = (label: string, name: string, auto: string): Input => {
-        const i = el<Input>('input', '');
+      const input = (label: string, name: string, auto: string): HTMLInputElement => {
+        const i = el<HTMLInputElement>('input', '');
         Object.assign(i, { name, required: true, autocomplete: auto, id: `pg-${name}` });
-        const l = el<El & { htmlFor: string }>('label', '', label);
+        const l = el<HTMLLabelElement>('label', '', label);
         l.htmlFor = i.id;
         form.append(l, i);
         return i;
@@ -186,7 +168,7 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
       const name = input(x.nameLabel, 'name', 'name');
       const id = input(x.idNumberLabel, 'idNumber', 'off');
       const error = el('p', 'pg-err');
-      const button = el<El & { disabled: boolean }>('button', '', x.submitLabel);
+      const button = el<HTMLButtonElement>('button', '', x.submitLabel);
       form.append(error, button);
       const cover = el('div', 'pg-cover');
       cover.append(form);

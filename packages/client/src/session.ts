@@ -4,8 +4,8 @@
  * minors, landing on the 15- and 5-minute warnings and the end — docs/rules.md); the client only
  * keeps that rhythm, counts `seq`, and survives what a phone's network does to it.
  */
-import { call, isPlayGuardProblem, send, type PlayGuardNetworkError, type PlayGuardProblem, type Transport } from '#shared/client/http';
-import type { EndReason, HeartbeatAnswer, Limits, ProblemCode, SessionStarted } from '#shared/client/types';
+import { call, isPlayGuardProblem, isPlayGuardThrottled, send, type PlayGuardError, type PlayGuardProblem, type Transport } from './http.js';
+import type { EndReason, HeartbeatAnswer, Limits, ProblemCode, SessionStarted } from './types.js';
 
 export interface TerminateEvent {
   /** The server's reason, or the code of the problem that ended the session (e.g. `session_not_found`, `unauthorized`). */
@@ -25,12 +25,15 @@ export interface SessionEvents {
   /** Play is over: stop the game and tell the player (the loop has stopped). */
   terminate: TerminateEvent;
   /** A heartbeat got no usable answer and will be sent again (same `seq`) in `retryInSeconds`. */
-  error: { error: PlayGuardProblem | PlayGuardNetworkError; seq: number; retryInSeconds: number };
+  error: { error: PlayGuardError; seq: number; retryInSeconds: number };
 }
 
 export type SessionState = 'playing' | 'terminated' | 'ended';
 
-/** Backoff for a heartbeat that got no answer: 1, 2, 4, 8, 16, then every 30 s (a minor's session is swept after 150 s of silence). */
+/**
+ * Backoff for a heartbeat that got no answer: 1, 2, 4, 8, 16, then every 30 s — well inside the
+ * silence after which the server ends a minor's session (docs/rules.md).
+ */
 export const retryDelaySeconds = (failures: number): number => Math.min(30, 2 ** Math.max(0, failures - 1));
 
 // The next window is worth asking for only when the clock ended play (not a takeover or a block).
@@ -38,8 +41,8 @@ const CLOCK_REASONS: ReadonlyArray<string> = ['outside_allowed_hours', 'play_tim
 
 interface VisibilitySource {
   visibilityState?: string;
-  addEventListener(type: string, listener: () => void): void;
-  removeEventListener(type: string, listener: () => void): void;
+  addEventListener?(type: string, listener: () => void): void;
+  removeEventListener?(type: string, listener: () => void): void;
 }
 
 export class PlayGuardSession {
@@ -51,6 +54,9 @@ export class PlayGuardSession {
   state: SessionState = 'playing';
   remainingSeconds: number | null;
   endsAt: string | null;
+
+  /** True between `pause()` and `resume()`: no heartbeat is scheduled. */
+  paused = false;
 
   private awaiting = false;
   private failures = 0;
@@ -72,8 +78,10 @@ export class PlayGuardSession {
     this.started = started;
     this.remainingSeconds = started.remainingSeconds;
     this.endsAt = started.endsAt;
-    this.doc = (globalThis as { document?: VisibilitySource }).document;
-    this.doc?.addEventListener('visibilitychange', this.onVisibility);
+    const doc = typeof document === 'object' && document !== null ? (document as unknown as VisibilitySource) : undefined;
+    // Mini-game adapters provide a `document` that may not dispatch events: only a real one is listened to.
+    this.doc = doc && typeof doc.addEventListener === 'function' ? doc : undefined;
+    if (this.doc) this.doc.addEventListener!('visibilitychange', this.onVisibility);
     this.schedule(started.heartbeatIntervalSeconds);
   }
 
@@ -89,7 +97,33 @@ export class PlayGuardSession {
    */
   beat(): Promise<void> {
     if (this.state !== 'playing') return Promise.resolve();
-    return (this.inFlight ??= this.send().finally(() => (this.inFlight = undefined)));
+    if (!this.inFlight) {
+      const done = () => {
+        this.inFlight = undefined;
+      };
+      this.inFlight = this.send().then(done, (e) => {
+        done();
+        throw e;
+      });
+    }
+    return this.inFlight;
+  }
+
+  /**
+   * The game went to the background (`wx.onHide`, Cocos `Game.EVENT_HIDE`, an app losing focus): no
+   * heartbeat is sent until `resume()`. Nothing is told to the server: if the pause outlasts the
+   * silence it allows, the session ends there and the next heartbeat hears so (`terminate`).
+   */
+  pause(): void {
+    if (this.state !== 'playing') return;
+    this.paused = true;
+    this.t.timers.clearTimeout(this.timer);
+  }
+
+  /** The game is back in the foreground: heartbeat at once, then keep the server's rhythm again. */
+  resume(): Promise<void> {
+    this.paused = false;
+    return this.beat();
   }
 
   /** Log out: the loop stops and the server ends the session (idempotent; DELETE /v1/sessions/{id}). */
@@ -104,16 +138,16 @@ export class PlayGuardSession {
     if (this.state !== 'playing') return;
     this.state = state;
     this.t.timers.clearTimeout(this.timer);
-    this.doc?.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.doc) this.doc.removeEventListener!('visibilitychange', this.onVisibility);
   }
 
   private emit<K extends keyof SessionEvents>(event: K, value: SessionEvents[K]): void {
-    for (const listener of [...(this.listeners[event] ?? [])]) listener(value);
+    for (const listener of (this.listeners[event] || []).slice()) listener(value);
   }
 
   private schedule(seconds: number): void {
     this.t.timers.clearTimeout(this.timer);
-    if (this.state === 'playing') this.timer = this.t.timers.setTimeout(() => void this.beat(), seconds * 1000);
+    if (this.state === 'playing' && !this.paused) this.timer = this.t.timers.setTimeout(() => void this.beat(), seconds * 1000);
   }
 
   private async send(): Promise<void> {
@@ -127,7 +161,7 @@ export class PlayGuardSession {
     try {
       answer = await send<HeartbeatAnswer>(this.t, 'POST', `/v1/sessions/${encodeURIComponent(this.sessionId)}/heartbeat`, { seq });
     } catch (error) {
-      if (this.state === 'playing') await this.failed(error as PlayGuardProblem | PlayGuardNetworkError, seq);
+      if (this.state === 'playing') await this.failed(error as PlayGuardError, seq);
       return;
     }
     if (this.state !== 'playing') return;
@@ -136,12 +170,12 @@ export class PlayGuardSession {
     this.remainingSeconds = answer.remainingSeconds;
     this.endsAt = answer.endsAt;
     this.emit('heartbeat', { ...answer, seq });
-    if (answer.action === 'terminate') return this.terminate(answer.reason ?? 'session_expired');
+    if (answer.action === 'terminate') return this.terminate(answer.reason || 'session_expired');
     if (answer.action === 'warn') this.emit('warn', { ...answer, seq });
     this.schedule(answer.nextHeartbeatSeconds);
   }
 
-  private async failed(error: PlayGuardProblem | PlayGuardNetworkError, seq: number): Promise<void> {
+  private async failed(error: PlayGuardError, seq: number): Promise<void> {
     if (isPlayGuardProblem(error)) {
       if (error.code === 'stale_heartbeat') {
         // The server has counted a later seq than ours: continue after it.
@@ -152,7 +186,8 @@ export class PlayGuardSession {
       }
     }
     this.failures += 1;
-    const wait = isPlayGuardProblem(error) && error.retryAfterSeconds !== null ? Math.max(1, error.retryAfterSeconds) : retryDelaySeconds(this.failures);
+    const after = isPlayGuardProblem(error) ? error.retryAfterSeconds : isPlayGuardThrottled(error) ? error.retryAfter : null;
+    const wait = after !== null ? Math.max(1, after) : retryDelaySeconds(this.failures);
     this.emit('error', { error, seq, retryInSeconds: wait });
     this.schedule(wait);
   }
@@ -160,7 +195,7 @@ export class PlayGuardSession {
   private async terminate(reason: TerminateEvent['reason'], problem?: PlayGuardProblem): Promise<void> {
     this.stop('terminated');
     const event: TerminateEvent = { reason, nextWindowStart: null, nextWindowEnd: null, ...(problem ? { problem } : {}) };
-    if (CLOCK_REASONS.includes(reason)) {
+    if (CLOCK_REASONS.indexOf(reason) >= 0) {
       try {
         const { playTime } = await call<Limits>(this.t, 'GET', '/v1/limits');
         event.nextWindowStart = playTime.nextWindowStart;
