@@ -54,7 +54,12 @@ const TokenRequest = z.object({
   game: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(1).max(86_400 * 30).optional(),
 }).strict();
-const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }) }).strict();
+/**
+ * `hold: true` stops the virtual clock at `now` until it is set again: what a test or the load test
+ * asserts to the second does not depend on how fast the machine answers. Without it the clock
+ * advances in real time from `now`, as before.
+ */
+const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }), hold: z.boolean().optional() }).strict();
 
 const NPPA_VARIABLES = ['NPPA_CHECK_URL', 'NPPA_QUERY_URL', 'NPPA_LOGINOUT_URL', 'NPPA_APP_ID', 'NPPA_BIZ_ID', 'NPPA_SECRET_KEY'] as const;
 
@@ -186,9 +191,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     }
     if (path === '/__dev/clock' && method === 'PUT') {
       const parsed = ClockRequest.safeParse(body);
-      if (!parsed.success) throw new Problem('invalid_request', { errors: [{ path: 'now', message: 'an ISO 8601 instant with an offset is required' }] });
-      const offset = Date.parse(parsed.data.now) - Date.now();
-      useClockSource(() => Date.now() + offset);
+      if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.path[0] === 'now' ? 'an ISO 8601 instant with an offset is required' : i.message })) });
+      const at = Date.parse(parsed.data.now);
+      const offset = at - Date.now();
+      useClockSource(parsed.data.hold ? () => at : () => Date.now() + offset);
       sendJson(res, 200, { now: new Date(clock.now()).toISOString() }, requestId);
       return true;
     }

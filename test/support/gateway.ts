@@ -88,12 +88,25 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
   const localOnly = (what: string) => {
     if (deployed && baseUrl === deployedUrl) throw new Error(`${what} needs the local gateway: mark this test it.skipIf(deployed)`);
   };
+  /** The instant the clock is held at (undefined while it runs). */
+  let held: number | undefined;
   return {
     call,
     token: async (sub: string, scope: Scope = 'player', game?: string): Promise<string> => tokens(sub, scope, game),
-    setClock: async (iso: string) => {
+    /**
+     * Holds the virtual clock at `iso` until the next call: what a test asserts to the second never
+     * depends on how fast a busy machine answers. `{ running: true }` lets it advance in real time.
+     */
+    setClock: async (iso: string, options: { running?: boolean } = {}) => {
       localOnly('setClock');
-      return call('PUT', '/__dev/clock', { body: { now: iso } });
+      held = options.running ? undefined : Date.parse(iso);
+      return call('PUT', '/__dev/clock', { body: { now: iso, ...(options.running ? {} : { hold: true }) } });
+    },
+    /** Moves the held clock on by `seconds` (from the instant last set; from now when it runs). */
+    advanceClock: async (seconds: number) => {
+      localOnly('advanceClock');
+      held = (held ?? Date.now()) + seconds * 1000;
+      return call('PUT', '/__dev/clock', { body: { now: new Date(held).toISOString(), hold: true } });
     },
     tick: async () => {
       localOnly('tick');
