@@ -20,6 +20,7 @@ import { PRESETS, playTimeRuleDetail } from '#shared/domain/playPolicy';
 import { PROBLEMS } from '#shared/problem';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -47,7 +48,7 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
       viewport: { width: 560, height: 620 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  }, 60_000);
+  }, HEAVY_TEST_MS);
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -89,7 +90,7 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.click('#quit');
     await expect.poll(() => state(page)).toBe('ended');
     await page.close();
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 
   it('lets a 13-year-old play from 20:44, warns at 15 and 5 minutes, and stops play at 21:00 with Saturday\'s window', async () => {
     await t.api.setClock('2026-12-04T20:44:00+08:00');
@@ -149,7 +150,7 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     expect(await page.locator('.pg-cover p').first().textContent()).toBe(playTimeRuleDetail(PRESETS['nppa-2021']));
     await shot(page, '07-restricted-at-login.png');
     await page.close();
-  }, 90_000);
+  }, HEAVY_TEST_MS);
 
   it('lets an adult play at 21:30 and on, with no limit', async () => {
     await t.api.setClock('2026-12-04T21:30:00+08:00');
@@ -170,5 +171,5 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     expect(failures).toEqual([]);
     // The refusals of the whole run: the mistyped ID number and the 13-year-old's second login after 21:00.
     expect(refusals).toEqual(['422 POST /v1/identity', '403 POST /v1/sessions']);
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 });
