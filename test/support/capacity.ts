@@ -78,8 +78,9 @@ export interface IndexWrite {
 }
 
 export interface ItemWrite {
-  /** The table partition written. */
+  /** The table partition written, and the item's sort key. */
   pk: string;
+  sk: string;
   kind: 'put' | 'update' | 'delete' | 'check';
   transactional: boolean;
   /** Units of the table item (doubled in a transaction). */
@@ -105,9 +106,9 @@ export function indexWrites(before: Image, after: Image): IndexWrite[] {
 }
 
 /** The bill of one item's successful write. */
-export function itemWrite(kind: ItemWrite['kind'], pk: string, before: Image, after: Image, transactional: boolean): ItemWrite {
+export function itemWrite(kind: ItemWrite['kind'], key: { pk: string; sk: string }, before: Image, after: Image, transactional: boolean): ItemWrite {
   const size = Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0);
-  return { pk, kind, transactional, tableUnits: kb(size) * (transactional ? 2 : 1), indexes: kind === 'check' ? [] : indexWrites(before, after) };
+  return { pk: key.pk, sk: key.sk, kind, transactional, tableUnits: kb(size) * (transactional ? 2 : 1), indexes: kind === 'check' ? [] : indexWrites(before, after) };
 }
 
 /** A single-item write refused by its condition: the existing item's size, or 1 when there is none. */

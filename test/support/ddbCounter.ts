@@ -142,7 +142,7 @@ onClientCreated((client) =>
       const skipped = unprocessed(result.output as unknown as Loose);
       const done = ops.filter((o) => !skipped.has(`${o.table}\u0000${keyString(o.key)}`));
       const after = await images(client, done);
-      for (const o of done) bill(itemWrite(o.kind, String(o.key.pk?.S), imageOf(before, o), imageOf(after, o), o.transactional));
+      for (const o of done) bill(itemWrite(o.kind, { pk: String(o.key.pk?.S), sk: String(o.key.sk?.S) }, imageOf(before, o), imageOf(after, o), o.transactional));
       return result;
     },
     { step: 'initialize', name: 'ddbCallCounter' },
