@@ -45,7 +45,13 @@ export type Key = { pk: string; sk: string };
 /** Epoch ms as a fixed-width string, so index sort keys order by time. */
 export const sortableTime = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, '0');
 
-const shardOf = (id: string, shards: number): number => createHash('sha1').update(id).digest()[0]! % shards;
+/** A shard from a SHA-1 of the id (its first byte up to 256 shards, as it always was; two bytes beyond). */
+const shardOf = (id: string, shards: number): number => {
+  const digest = createHash('sha1').update(id).digest();
+  return shards <= 256 ? digest[0]! % shards : digest.readUInt16BE(0) % shards;
+};
+/** A number in [0, 1) from a SHA-1 of the id (bytes the shard does not use, so the two are independent). */
+const fractionOf = (id: string): number => createHash('sha1').update(id).digest().readUInt32BE(4) / 2 ** 32;
 
 // Accounts and persons
 const ACCOUNT = 'ACCOUNT#';
@@ -77,17 +83,29 @@ export const pendingCheckIndex = (submittedAt: number, accountId: string) => ({ 
 export const riskRestrictionKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'RESTRICTION' });
 
 // Sessions
-export const LIVE_SHARDS = 8;
+/**
+ * Live sessions spread over 256 index partitions: at 21:00 every minor's heartbeat and end of play
+ * write the sweep index within seconds, and one partition takes at most 1,000 write units a second
+ * (docs/capacity.md). Sessions indexed under fewer shards before keep theirs (a lower number): the
+ * sweeper reads every shard.
+ */
+export const LIVE_SHARDS = 256;
 export const LIVE_PREFIX = 'LIVE#';
 export const sessionKey = (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
 /**
- * Sweeper index entry of a live session: its shard, and its last heartbeat rounded down to
- * `bucketMs` (the key moves once per bucket, not on every heartbeat).
+ * Sweeper index entry of a live session: its shard, and its last heartbeat rounded down to its own
+ * `bucketMs` grid (the key moves once per bucket, not on every heartbeat). Each session's grid is
+ * offset by a fraction of the bucket taken from its id, so the sessions that beat at one instant (a
+ * minor's warning marks) do not all cross a bucket line, and move their entries, at once. The value
+ * is never later than the heartbeat, so the sweeper's "older than" still finds every silent session.
  */
-export const liveSessionIndex = (sessionId: string, lastHeartbeatAt: number, bucketMs: number) => ({
-  gsi1pk: `${LIVE_PREFIX}${shardOf(sessionId, LIVE_SHARDS)}`,
-  gsi1sk: `${sortableTime(Math.floor(lastHeartbeatAt / bucketMs) * bucketMs)}#${sessionId}`,
-});
+export const liveSessionIndex = (sessionId: string, lastHeartbeatAt: number, bucketMs: number) => {
+  const offset = Math.floor(fractionOf(sessionId) * bucketMs);
+  return {
+    gsi1pk: `${LIVE_PREFIX}${shardOf(sessionId, LIVE_SHARDS)}`,
+    gsi1sk: `${sortableTime(Math.floor((lastHeartbeatAt + offset) / bucketMs) * bucketMs - offset)}#${sessionId}`,
+  };
+};
 
 // Payments
 export const RESERVED_SHARDS = 4;
@@ -97,7 +115,13 @@ export const orderKey = (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk:
 export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ gsi1pk: `${RESERVED_PREFIX}${shardOf(orderId, RESERVED_SHARDS)}`, gsi1sk: `${sortableTime(expiresAtMs)}#${orderId}` });
 
 // NPPA reporting
-export const OUTBOX_SHARDS = 4;
+/**
+ * Each game's unsent events over 64 index partitions: at 21:00 every minor's logout is queued
+ * within seconds (docs/capacity.md). Events queued under fewer shards keep theirs (a lower number).
+ */
+export const OUTBOX_SHARDS = 64;
+/** The shards of the queue from before games existed (the single game's). */
+export const LEGACY_OUTBOX_SHARDS = 4;
 export const outboxKey = (si: string, bt: 0 | 1): Key => ({ pk: `OUTBOX#${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
 /** The index partitions of unsent events queued before games existed (the single game's). */
 export const LEGACY_OUTBOX_PREFIX = 'OUTBOX#';
