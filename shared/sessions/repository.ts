@@ -24,7 +24,7 @@ import { DEFAULT_GAME_ID } from '#shared/settings';
 import { OutboxRepository } from '#shared/reporting/outbox';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isConditionFailure, TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
-import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
+import { batchGet, indexOnce, queryPartition, scanWithout, shardPages } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey, sortableTime } from '#shared/storage/keys';
@@ -468,10 +468,14 @@ export class SessionRepository {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day) }));
   }
 
-  /** Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper). */
-  async liveSessionsSilentSince(beforeMs: number, limit = 200): Promise<SessionRecord[]> {
-    const candidates = (await queryShards<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, { below: `${sortableTime(beforeMs)}#`, limit })).map(sessionFromItem);
-    return candidates.filter((s) => s.lastHeartbeatAt < beforeMs);
+  /**
+   * Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper), page
+   * after page: up to `perShard` more of every shard each time, the longest silent first.
+   */
+  async *liveSessionsSilentSince(beforeMs: number, perShard = 25): AsyncGenerator<SessionRecord[]> {
+    for await (const items of shardPages<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, { below: `${sortableTime(beforeMs)}#`, limit: perShard })) {
+      yield items.map(sessionFromItem).filter((s) => s.lastHeartbeatAt < beforeMs);
+    }
   }
 
 }
