@@ -29,9 +29,9 @@
  * | risk restriction   | IDENTITY#<hmac>         | RESTRICTION               |                                          |
  * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
  * | dead letter        | OUTBOX#<si>             | LOGIN, LOGOUT             | DEADLETTER / <settled time>#<si>#<bt>    |
- * | day figures        | STATS#<month>           | <date>#<gameId>           |                                          |
- * | week distribution  | STATSWEEKS              | <week start date>         |                                          |
- * | person's week play | STATSWEEK#<week start>  | <hmac>                    |                                          |
+ * | day figures        | STATS#<month>           | <date>#<gameId>#<shard>   |                                          |
+ * | week distribution  | STATSWEEKS              | <week start>#<shard>      |                                          |
+ * | person's week play | STATSWEEK#<week>#<shard>| <hmac>                    |                                          |
  * | counted change     | STATSSEEN#<event id>    | SEEN                      |                                          |
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
@@ -190,12 +190,26 @@ export const deadLetterIndex = (si: string, bt: 0 | 1, settledAtMs: number) => (
 // Operators' figures (shared/stats/): counters per Beijing day and game, derived off the hot path
 /** Day figures live in one partition per Beijing month, sorted by day then game. */
 export const statsMonthPartition = (month: string): string => `STATS#${month}`;
-export const statsDayKey = (day: string, gameId: string): Key => ({ pk: statsMonthPartition(day.slice(0, 7)), sk: `${day}#${gameId}` });
+/**
+ * A day's figures of a game and a week's distribution are each spread over STATS_SHARDS items: each
+ * of the aggregator's transactions adds to one of them, chosen at random (again on a retry), and the
+ * readers add them up, so that batches counting at the same moment (at 21:00, one a stream shard)
+ * seldom meet on one item (docs/capacity.md). Items written before carry no shard and are added too.
+ */
+export const STATS_SHARDS = 16;
+export const statsDayKey = (day: string, gameId: string, shard?: number): Key => ({ pk: statsMonthPartition(day.slice(0, 7)), sk: shard === undefined ? `${day}#${gameId}` : `${day}#${gameId}#${shard}` });
 /** How many minors played how long, one item per week (its Monday). */
 export const STATS_WEEKS = 'STATSWEEKS';
-export const statsWeekKey = (weekStart: string): Key => ({ pk: STATS_WEEKS, sk: weekStart });
+export const statsWeekKey = (weekStart: string, shard?: number): Key => ({ pk: STATS_WEEKS, sk: shard === undefined ? weekStart : `${weekStart}#${shard}` });
 /** One person's play in a week (the distribution needs the person's running total). */
-export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}`, sk: identityHash });
+/**
+ * A minor's week play, in one of PERSON_WEEK_SHARDS partitions of its week (by the person): at 21:00
+ * every minor's end of play moves its item, more than one partition takes (docs/capacity.md).
+ */
+export const PERSON_WEEK_SHARDS = 64;
+export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}#${shardOf(identityHash, PERSON_WEEK_SHARDS)}`, sk: identityHash });
+/** Where a person's week play was kept before it was spread (read, and erased, while such items last: 21 days). */
+export const unshardedPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}`, sk: identityHash });
 /** A stream record or log event already counted: what makes counting exactly once. */
 export const statsSeenKey = (eventId: string): Key => ({ pk: `STATSSEEN#${eventId}`, sk: 'SEEN' });
 
