@@ -206,7 +206,7 @@ export const statsWeekKey = (weekStart: string, shard?: number): Key => ({ pk: S
  * A minor's week play, in one of PERSON_WEEK_SHARDS partitions of its week (by the person): at 21:00
  * every minor's end of play moves its item, more than one partition takes (docs/capacity.md).
  */
-export const PERSON_WEEK_SHARDS = 64;
+export const PERSON_WEEK_SHARDS = 256;
 export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}#${shardOf(identityHash, PERSON_WEEK_SHARDS)}`, sk: identityHash });
 /** Where a person's week play was kept before it was spread (read, and erased, while such items last: 21 days). */
 export const unshardedPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `STATSWEEK#${weekStart}`, sk: identityHash });
