@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { HEAVY_TEST_MS } from './test/support/timeouts';
+import { HEAVY_TEST_MS } from './test/support/timeouts.ts';
 
 export default defineConfig({
   test: {
