@@ -21,7 +21,7 @@ import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#sha
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { STATS_SHARDS, STATS_WEEKS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey, unshardedPersonWeekKey } from '#shared/storage/keys';
+import { STATS_SHARDS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey, statsWeeksPartition, unshardedPersonWeekKey } from '#shared/storage/keys';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -212,7 +212,9 @@ export class StatsRepository {
   async days(from: BeijingDate, to: BeijingDate): Promise<StoredDay[]> {
     const out = new Map<string, StoredDay>();
     for (const month of monthsBetween(from, to)) {
-      for (const item of await queryBetween(this.db, this.table, statsMonthPartition(month), `${from}#`, `${to}#\uffff`)) {
+      const partitions = [statsMonthPartition(month), ...Array.from({ length: STATS_SHARDS }, (_, shard) => statsMonthPartition(month, shard))];
+      const items = (await Promise.all(partitions.map((pk) => queryBetween(this.db, this.table, pk, `${from}#`, `${to}#\uffff`)))).flat();
+      for (const item of items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0))) {
         const key = `${String(item.date)}#${String(item.gameId)}`;
         const day = out.get(key) ?? out.set(key, { date: String(item.date), gameId: String(item.gameId), figures: {} }).get(key)!;
         for (const [figure, n] of Object.entries(figuresOf(item))) day.figures[figure] = (day.figures[figure] ?? 0) + n;
@@ -223,9 +225,11 @@ export class StatsRepository {
 
   /** The week distributions of the weeks starting between two days (inclusive; a week's items added up). */
   async weeks(from: BeijingDate, to: BeijingDate): Promise<Array<{ week: BeijingDate; bands: Record<string, number> }>> {
+    const partitions = [statsWeeksPartition(), ...Array.from({ length: STATS_SHARDS }, (_, shard) => statsWeeksPartition(shard))];
+    const items = (await Promise.all(partitions.map((pk) => queryBetween(this.db, this.table, pk, from, to)))).flat();
     const out = new Map<string, Record<string, number>>();
-    for (const item of await queryBetween(this.db, this.table, STATS_WEEKS, from, `${to}#\uffff`)) {
-      const week = String(item.sk).split('#')[0]!;
+    for (const item of items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0))) {
+      const week = String(item.sk);
       const bands = out.get(week) ?? out.set(week, {}).get(week)!;
       for (const [k, v] of Object.entries(item)) if (k.startsWith('band:') && typeof v === 'number') bands[k.slice(5)] = (bands[k.slice(5)] ?? 0) + v;
     }

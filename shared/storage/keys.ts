@@ -29,8 +29,8 @@
  * | risk restriction   | IDENTITY#<hmac>         | RESTRICTION               |                                          |
  * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
  * | dead letter        | OUTBOX#<si>             | LOGIN, LOGOUT             | DEADLETTER / <settled time>#<si>#<bt>    |
- * | day figures        | STATS#<month>           | <date>#<gameId>#<shard>   |                                          |
- * | week distribution  | STATSWEEKS              | <week start>#<shard>      |                                          |
+ * | day figures        | STATS#<month>#<shard>   | <date>#<gameId>           |                                          |
+ * | week distribution  | STATSWEEKS#<shard>      | <week start date>         |                                          |
  * | person's week play | STATSWEEK#<week>#<shard>| <hmac>                    |                                          |
  * | counted change     | STATSSEEN#<event id>    | SEEN                      |                                          |
  *
@@ -189,18 +189,21 @@ export const deadLetterIndex = (si: string, bt: 0 | 1, settledAtMs: number) => (
 
 // Operators' figures (shared/stats/): counters per Beijing day and game, derived off the hot path
 /** Day figures live in one partition per Beijing month, sorted by day then game. */
-export const statsMonthPartition = (month: string): string => `STATS#${month}`;
+/** A month's day figures: in one of STATS_SHARDS partitions (below), or in the one they were kept in before (no shard). */
+export const statsMonthPartition = (month: string, shard?: number): string => (shard === undefined ? `STATS#${month}` : `STATS#${month}#${shard}`);
 /**
- * A day's figures of a game and a week's distribution are each spread over STATS_SHARDS items: each
- * of the aggregator's transactions adds to one of them, chosen at random (again on a retry), and the
- * readers add them up, so that batches counting at the same moment (at 21:00, one a stream shard)
- * seldom meet on one item (docs/capacity.md). Items written before carry no shard and are added too.
+ * A day's figures of a game and a week's distribution are each spread over STATS_SHARDS partitions:
+ * each of the aggregator's transactions adds to one of them, chosen at random (again on a retry),
+ * and the readers add them up, so that batches counting at the same moment (at 21:00, one a stream
+ * shard) seldom meet on one item and no partition takes them all (docs/capacity.md). Items written
+ * before, in the partition without a shard, are added too.
  */
 export const STATS_SHARDS = 16;
-export const statsDayKey = (day: string, gameId: string, shard?: number): Key => ({ pk: statsMonthPartition(day.slice(0, 7)), sk: shard === undefined ? `${day}#${gameId}` : `${day}#${gameId}#${shard}` });
+export const statsDayKey = (day: string, gameId: string, shard?: number): Key => ({ pk: statsMonthPartition(day.slice(0, 7), shard), sk: `${day}#${gameId}` });
 /** How many minors played how long, one item per week (its Monday). */
 export const STATS_WEEKS = 'STATSWEEKS';
-export const statsWeekKey = (weekStart: string, shard?: number): Key => ({ pk: STATS_WEEKS, sk: shard === undefined ? weekStart : `${weekStart}#${shard}` });
+export const statsWeeksPartition = (shard?: number): string => (shard === undefined ? STATS_WEEKS : `${STATS_WEEKS}#${shard}`);
+export const statsWeekKey = (weekStart: string, shard?: number): Key => ({ pk: statsWeeksPartition(shard), sk: weekStart });
 /** One person's play in a week (the distribution needs the person's running total). */
 /**
  * A minor's week play, in one of PERSON_WEEK_SHARDS partitions of its week (by the person): at 21:00
@@ -279,6 +282,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       return 'statsDay';
     case 'STATSWEEK#':
       return 'statsPersonWeek';
+    case `${STATS_WEEKS}#`:
+      return 'statsWeek';
     case 'STATSSEEN#':
       return sk === 'SEEN' ? 'statsSeen' : null;
     default:

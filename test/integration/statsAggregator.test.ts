@@ -131,12 +131,14 @@ describe('the figures at 21:00 (docs/capacity.md)', () => {
     return [record(`in-${n}`, 'INSERT', sessionKey(`n${n}`), live), record(`end-${n}`, 'MODIFY', sessionKey(`n${n}`), { ...live, state: 'ended', endReason: 'outside_allowed_hours', endedAt: night + minutes * 60_000 }, live)];
   };
 
-  it('counts batches arriving at the same moment, each once, into a day spread over items that are added up', async () => {
+  it('counts batches arriving at the same moment, each once, into a day spread over partitions that are added up', async () => {
     // 40 batches at once, as the stream's shards hand them over at 21:00: each adds to one of the
     // day's items, chosen at random (again when it meets another batch there).
     const runs = await Promise.all(Array.from({ length: 40 }, (_, n) => countStreamRecords(deps, ended(n, 60))));
     expect(runs.reduce((a, r) => a + r.counted, 0)).toBe(80);
-    const items = (await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)', ExpressionAttributeValues: { ':p': statsMonthPartition('2026-12'), ':d': '2026-12-12#' } }))).Items ?? [];
+    const partitions = Array.from({ length: STATS_SHARDS }, (_, shard) => statsMonthPartition('2026-12', shard));
+    const items = (await Promise.all(partitions.map(async (p) => (await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)', ExpressionAttributeValues: { ':p': p, ':d': '2026-12-12#' } }))).Items ?? []))).flat();
+    // Spread over several of the day's 16 partitions, one item each.
     expect(items.length).toBeGreaterThan(1);
     expect(items.length).toBeLessThanOrEqual(STATS_SHARDS);
     const [day] = await repo.days('2026-12-12', '2026-12-12');
