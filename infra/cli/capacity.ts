@@ -41,7 +41,8 @@ export function render(r: CapacityResult): string {
   const peak = Math.max(...r.moments.map((m) => m.rps));
   const peakWrites = Math.max(...r.moments.map((m) => m.tableWriteUnits));
   const peakLambda = Math.max(...r.moments.map((m) => m.lambdaConcurrent));
-  out.push(`settings for this size: playguard:throttleRatePerSecond ≥ ${n(Math.ceil(peak * 1.5))}, playguard:throttleBurst ≥ ${n(Math.ceil(peak))}; API Gateway account quota ≥ ${n(Math.ceil(peak * 1.5))}/s; Lambda concurrency ≥ ${n(Math.ceil(peakLambda * 2))}; DynamoDB warm throughput (writes) ≥ ${n(Math.ceil(peakWrites * 1.2))}/s, table quota ≥ ${n(Math.max(LIMITS.tableWriteUnitsQuota, Math.ceil(peakWrites * 1.2)))}/s`);
+  const rps = Math.max(LIMITS.apiAccountRps, Math.ceil(peak * 1.5));
+  out.push(`settings for this size: playguard:throttleRatePerSecond ${n(rps)} and playguard:throttleBurst ${n(Math.max(LIMITS.apiAccountBurst, Math.ceil(peak)))} (the peak and half again); API Gateway account quota ≥ ${n(rps)}/s; Lambda concurrency ≥ ${n(Math.max(LIMITS.lambdaConcurrency, Math.ceil(peakLambda * 2)))}; DynamoDB warm throughput (writes) ≥ ${n(Math.ceil(peakWrites * 1.2))}/s a day before, table quota ≥ ${n(Math.max(LIMITS.tableWriteUnitsQuota, Math.ceil(peakWrites * 1.2)))}/s`);
   out.push('');
   const c = r.cost;
   out.push(`cost (${c.currency}): ${n(c.perMillionPlayerHours, 2)} per million player-hours; an hour at this size ${n(c.perHour, 2)}`);
