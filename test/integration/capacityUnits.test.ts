@@ -67,6 +67,16 @@ describe('write units of single writes: the arithmetic agrees with DynamoDB Loca
     const moved = await both(() => db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET lastSeq = :s, gsi1sk = :k', ExpressionAttributeValues: { ':s': 2, ':k': '000002#cap' }, ReturnConsumedCapacity: INDEXES })));
     expect(moved).toEqual({ local: 3, billed: 3 });
   });
+
+  it('the same heartbeat on a keys-only index entry (the sweep-index experiment, docs/capacity.md): 1 unit in place, 3 when its key moves', async () => {
+    // gsi2 projects keys only: the shape a keys-only sweep index would have.
+    const key = { pk: 'SESSION#keys-only', sk: 'SESSION' };
+    await db.send(new PutCommand({ TableName: table, Item: { ...key, lastSeq: 0, gsi2pk: 'LIVE#1', gsi2sk: '000001#keys-only' } }));
+    const beat = await both(() => db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET lastSeq = :s, gsi2sk = :k', ExpressionAttributeValues: { ':s': 1, ':k': '000001#keys-only' }, ReturnConsumedCapacity: INDEXES })));
+    expect(beat).toEqual({ local: 1, billed: 1 });
+    const moved = await both(() => db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET lastSeq = :s, gsi2sk = :k', ExpressionAttributeValues: { ':s': 2, ':k': '000002#keys-only' }, ReturnConsumedCapacity: INDEXES })));
+    expect(moved).toEqual({ local: 3, billed: 3 });
+  });
 });
 
 describe('write units of transactions: 2 an item (a condition check too), index entries once', () => {
