@@ -76,6 +76,8 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
       viewport: { width: 1280, height: 1000 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    // Playwright's own waits (30 s by default) are bounds for a hang, not speed limits (test/support/timeouts.ts).
+    context.setDefaultTimeout(HEAVY_TEST_MS);
     page = await context.newPage();
     page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && failures.push(`console: ${m.text()}`));

@@ -85,6 +85,8 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const refused = await login(token, 'phone-4');
     expect(refused.status).toBe(428);
     challengeId = refused.body.challengeId;
+    // The verdict a second later: the audit lists decisions by time (one instant has no order).
+    await t.api.advanceClock(1);
     expect((await t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true } })).status).toBe(200);
     await t.api.advanceClock(1);
     const last = await login(token, 'phone-4');

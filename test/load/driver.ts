@@ -35,6 +35,8 @@ export interface LoadOptions {
   concurrency?: number;
   /** An already running DynamoDB Local (the test suite's); otherwise one is started. */
   dynamoEndpoint?: string;
+  /** A request's time limit (default: its function's timeout, as deployed; the test suite's run gives a hang bound). */
+  requestTimeoutMs?: number;
   progress?: (line: string) => void;
 }
 
@@ -54,7 +56,7 @@ interface Client {
 }
 
 export interface Recorded {
-  options: Required<Omit<LoadOptions, 'dynamoEndpoint' | 'progress'>>;
+  options: Required<Omit<LoadOptions, 'dynamoEndpoint' | 'progress' | 'requestTimeoutMs'>>;
   evening: Evening;
   gateway: LocalGateway;
   db: DynamoDBDocumentClient;
@@ -165,7 +167,7 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
       for (const m of emf._aws.CloudWatchMetrics) for (const dims of m.Dimensions) for (const metric of m.Metrics) metricSeries.add(`${metric.Name}|${dims.map((d) => `${d}=${String(emf[d])}`).join(',')}`);
     }
   });
-  const gateway = await startLocalGateway({ ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}), tableName: `load-${opts.seed}-${randomUUID().slice(0, 8)}` });
+  const gateway = await startLocalGateway({ ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}), tableName: `load-${opts.seed}-${randomUUID().slice(0, 8)}` });
   // The harness's own reads (the backlog, the invariants) are not the gateway's: a client of its own, not counted.
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: gateway.dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
 

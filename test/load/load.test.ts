@@ -14,7 +14,7 @@ describe('npm run load, at smoke size', () => {
   it('plays a Friday evening for 24 players with every invariant holding', async () => {
     let recorded: Recorded | undefined;
     try {
-      recorded = await drive({ players: 24, dynamoEndpoint: inject('dynamoEndpoint') });
+      recorded = await drive({ players: 24, dynamoEndpoint: inject('dynamoEndpoint'), requestTimeoutMs: HEAVY_TEST_MS });
       const report = buildReport(recorded, await checkInvariants(recorded));
       expect(report.invariants.map((i) => [i.name, i.ok, i.detail]).filter(([, ok]) => !ok)).toEqual([]);
       expect(report.invariants.map((i) => i.name)).toEqual([

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { startLocalGateway, type LocalGateway } from '#infra/local/gateway';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 /** The deployment under test, or undefined for the local gateway. */
 export const deployedUrl: string | undefined = process.env.PLAYGUARD_URL ? process.env.PLAYGUARD_URL.replace(/\/+$/, '') : undefined;
@@ -21,7 +22,8 @@ export const deployed = deployedUrl !== undefined;
 
 /** `keyDir` keeps the development signing key in a folder, so a test can forge tokens with it. */
 export async function startTestGateway(options: { keyDir?: string } = {}): Promise<LocalGateway> {
-  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}`, ...(options.keyDir ? { persistDir: options.keyDir } : {}) });
+  // A request runs until it answers (a hang bound, not the function's timeout: test/support/timeouts.ts).
+  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}`, requestTimeoutMs: HEAVY_TEST_MS, ...(options.keyDir ? { persistDir: options.keyDir } : {}) });
 }
 
 export interface HttpAnswer<T = any> {
