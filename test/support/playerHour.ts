@@ -20,6 +20,10 @@ export interface PlayedHour {
   /** Read units of the same requests (strongly consistent reads: 1 per 4 KB). */
   readUnits: number;
   lastAction: string;
+  /** The session played (its id places its sweeper index entry's 10-minute grid). */
+  sessionId: string;
+  /** Epoch milliseconds of the login. */
+  startMs: number;
 }
 
 export async function playOneHour(api: ReturnType<typeof client>, sub: string, birthDate: string, startIso: string): Promise<PlayedHour> {
@@ -66,5 +70,7 @@ export async function playOneHour(api: ReturnType<typeof client>, sub: string, b
     units: { login: loginUnits, heartbeats: heartbeatUnits, logout: logoutUnits, total: loginUnits + beatsTotal + logoutUnits },
     readUnits,
     lastAction,
+    sessionId: login.body.sessionId as string,
+    startMs: start,
   };
 }
