@@ -84,8 +84,14 @@ export const DeploymentContext = z.object({
   /** The console's OAuth client id at the staff issuer (a public client, authorization code + PKCE). Default: operatorAudience. */
   operatorClientId: z.string().min(1).max(256).optional(),
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name: a letter, then letters, digits or "-" (at most 128)').default('PlayGuard'),
-  throttleRatePerSecond: positiveInt('throttleRatePerSecond').default(2000),
-  throttleBurst: positiveInt('throttleBurst').default(1000),
+  /**
+   * The stage's throttle. Default: the account's own API Gateway quota in a region (10,000 a second,
+   * a burst of 5,000). Lower, it answers 429 to the minors' heartbeats that end play at 21:00 — all
+   * within seconds — from about 11,000 concurrent players (docs/capacity.md; `npm run capacity`
+   * prints what a size needs).
+   */
+  throttleRatePerSecond: positiveInt('throttleRatePerSecond').default(10_000),
+  throttleBurst: positiveInt('throttleBurst').default(5000),
   logRetentionDays: z.coerce.number().refine((d) => RETENTION_DAYS.includes(d), `one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')} days`).default(180),
   /**
    * The functions' application log level (Lambda drops lines below it; DEBUG while investigating).

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { HttpFunctionName } from '#shared/api/functions';
-import { jobList } from '#shared/api/functions';
+import { functionTable, jobList } from '#shared/api/functions';
 import { clock, useClockSource, useRealClock } from '#shared/clock';
 import { Problem } from '#shared/problem';
 import { log } from '#shared/log';
@@ -29,6 +29,13 @@ export interface LocalGatewayOptions {
   tableName?: string;
   /** Run the scheduled jobs on their rate (off in tests, which use tick()). */
   schedule?: boolean;
+  /**
+   * How long a request may run before its function is stopped (real time). Default: the function's
+   * timeout in the function table, as deployed. The tests give a hang bound instead: on a machine busy
+   * with other work, a year's access log can take longer than the admin function's 10 s without
+   * anything being wrong (a runaway request is caught by what it does, not by the clock).
+   */
+  requestTimeoutMs?: number;
   /**
    * The operators' figures (the table's change stream and its feed): on, except in the benchmark,
    * which measures the request paths and would drown DynamoDB Local's streams (infra/local/dynamoLocal.ts).
@@ -54,7 +61,12 @@ const TokenRequest = z.object({
   game: z.string().min(1).max(64).optional(),
   ttlSeconds: z.number().int().min(1).max(86_400 * 30).optional(),
 }).strict();
-const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }) }).strict();
+/**
+ * `hold: true` stops the virtual clock at `now` until it is set again: what a test or the load test
+ * asserts to the second does not depend on how fast the machine answers. Without it the clock
+ * advances in real time from `now`, as before.
+ */
+const ClockRequest = z.object({ now: z.iso.datetime({ offset: true }), hold: z.boolean().optional() }).strict();
 
 const NPPA_VARIABLES = ['NPPA_CHECK_URL', 'NPPA_QUERY_URL', 'NPPA_LOGINOUT_URL', 'NPPA_APP_ID', 'NPPA_BIZ_ID', 'NPPA_SECRET_KEY'] as const;
 
@@ -186,9 +198,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     }
     if (path === '/__dev/clock' && method === 'PUT') {
       const parsed = ClockRequest.safeParse(body);
-      if (!parsed.success) throw new Problem('invalid_request', { errors: [{ path: 'now', message: 'an ISO 8601 instant with an offset is required' }] });
-      const offset = Date.parse(parsed.data.now) - Date.now();
-      useClockSource(() => Date.now() + offset);
+      if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.path[0] === 'now' ? 'an ISO 8601 instant with an offset is required' : i.message })) });
+      const at = Date.parse(parsed.data.now);
+      const offset = at - Date.now();
+      useClockSource(parsed.data.hold ? () => at : () => Date.now() + offset);
       sendJson(res, 200, { now: new Date(clock.now()).toISOString() }, requestId);
       return true;
     }
@@ -242,6 +255,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
         handlerFor: (fn: HttpFunctionName) => handlerFor(fn),
         verifyToken: async (token, authorizer) => (await auth.verify(token, Date.now(), authorizer)) as Record<string, unknown>,
         nowMs: () => clock.now(),
+        timeoutMs: (fn: HttpFunctionName) => options.requestTimeoutMs ?? functionTable[fn].timeoutSeconds * 1000,
       });
     })().catch((error: unknown) => {
       log.error('local adapter failed', { error });

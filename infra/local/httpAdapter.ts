@@ -145,6 +145,8 @@ export interface AdapterDeps {
   /** Verifies as the route's authorizer would deployed: `staff` on operator routes, `players` elsewhere. */
   verifyToken(token: string, authorizer: 'players' | 'staff'): Promise<Record<string, unknown>>;
   nowMs(): number;
+  /** How long a function's request may run (real time), as its Lambda timeout gives it. */
+  timeoutMs(fn: HttpFunctionName): number;
 }
 
 export async function serveRoute(req: IncomingMessage, res: ServerResponse, url: URL, deps: AdapterDeps): Promise<void> {
@@ -210,7 +212,9 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
     ...eventBody(body),
   };
 
-  const context = { awsRequestId: requestId, functionName: route.fn, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+  // As Lambda gives it: the function's timeout, counted from the invocation (middy ends the request there).
+  const deadline = Date.now() + deps.timeoutMs(route.fn);
+  const context = { awsRequestId: requestId, functionName: route.fn, getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
   const handler = await deps.handlerFor(route.fn);
   const result = await handler(event, context);
   res.writeHead(result.statusCode ?? 200, { 'x-request-id': requestId, ...(result.headers as Record<string, string> | undefined) });

@@ -40,8 +40,13 @@ export interface NppaConfig {
   bizId: string;
   /** The current key first; during rotation the previous one second. */
   secretKeys: string[];
-  /** Epoch ms; the `timestamps` header and the retry deadline are read from it. */
+  /** Epoch ms; the `timestamps` header is read from it (the gateway's clock, virtual locally). */
   now: () => number;
+  /**
+   * Real time, which the retry deadline is measured in: a Lambda's timeout runs on it, whatever the
+   * gateway's clock says (locally a virtual clock may stand still or jump). Default Date.now.
+   */
+  realNow?: () => number;
   fetch?: typeof fetch;
   /** Per request; docs/nppa.md: a request expires 5 s after its timestamps, so waiting longer is pointless. */
   timeoutMs?: number;
@@ -133,7 +138,8 @@ export class NppaClient {
     const [current, previous] = this.config.secretKeys.filter(isSecretKey);
     // A missing or malformed key would only earn 1012 from the national system: say so before sending.
     if (!current || !isSecretKey(this.config.secretKeys[0])) throw new NppaConfigurationError(1012);
-    const startedAt = this.config.now();
+    const realNow = this.config.realNow ?? Date.now;
+    const startedAt = realNow();
     const timeoutMs = this.config.timeoutMs ?? REQUEST_LIFETIME_MS;
     const deadlineMs = this.config.deadlineMs ?? 8000;
     let key = current;
@@ -161,7 +167,7 @@ export class NppaClient {
         }
         if (transientRetries >= MAX_TRANSIENT_RETRIES) throw error;
         const backoff = (this.config.backoffMs ?? 200) * 2 ** transientRetries;
-        if (this.config.now() - startedAt + backoff + timeoutMs > deadlineMs) throw error;
+        if (realNow() - startedAt + backoff + timeoutMs > deadlineMs) throw error;
         transientRetries += 1;
         await this.sleep(backoff);
       }

@@ -8,11 +8,11 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
 import { whenConditionFails, type TransactItem } from '#shared/storage/conditions';
-import { batchGet, queryQueue, queryShards } from '#shared/storage/dynamo';
+import { batchGet, queryQueue, queryShardsPage } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { DEAD_LETTERS, deadLetterIndex, LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
+import { DEAD_LETTERS, deadLetterIndex, LEGACY_OUTBOX_PREFIX, LEGACY_OUTBOX_SHARDS, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
 
 /** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
 export const SETTLED_RETENTION_MS = RETENTION_MS.settledEvent;
@@ -75,12 +75,15 @@ export class OutboxRepository {
     };
   }
 
-  /** One game's unsent events, oldest first, at most `limitPerShard` from each of its shards. */
-  async queued(gameId: string, limitPerShard: number): Promise<QueuedEvent[]> {
-    const items = await queryShards<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, { limit: limitPerShard });
+  /**
+   * One game's unsent events, oldest first: about `pageSize` of them, an equal part from each of its
+   * shards (the oldest of each, so the page's first events are the game's oldest).
+   */
+  async queued(gameId: string, pageSize: number): Promise<{ events: QueuedEvent[]; more: boolean }> {
+    const page = await queryShardsPage<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, { limit: Math.max(1, Math.ceil(pageSize / OUTBOX_SHARDS)) });
     // Events queued before games existed wait in the single game's old partitions: still reported.
-    if (gameId === DEFAULT_GAME_ID) items.push(...(await queryShards<Record<string, unknown>>(this.db, this.table, LEGACY_OUTBOX_PREFIX, OUTBOX_SHARDS, { limit: limitPerShard })));
-    return items.map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt);
+    const legacy = gameId === DEFAULT_GAME_ID ? await queryShardsPage<Record<string, unknown>>(this.db, this.table, LEGACY_OUTBOX_PREFIX, LEGACY_OUTBOX_SHARDS, { limit: Math.max(1, Math.ceil(pageSize / LEGACY_OUTBOX_SHARDS)) }) : { items: [], more: false };
+    return { events: [...page.items, ...legacy.items].map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt), more: page.more || legacy.more };
   }
 
   /** The login and logout events of a session, as stored (state and all). */

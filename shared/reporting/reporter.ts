@@ -19,6 +19,9 @@ import type { RateGate } from '#shared/reporting/rateGate';
 import { NppaConfigurationError, NppaUnavailable, type LoginoutItem, type LoginoutItemFailure, type NppaClient } from '#shared/nppa/client';
 
 export const MAX_BATCH = 128;
+/** Events a page lists, over all of a game's shards: the first page small (the first call goes at once), the next ones 32 batches. */
+const FIRST_PAGE = MAX_BATCH * 4;
+const PAGE = MAX_BATCH * 32;
 /** The behaviour interface: the earliest `ot` must be less than 180 s before `timestamps` (docs/nppa.md); keep a margin. */
 export const MAX_EVENT_AGE_S = 170;
 /** Item-level errors that will never succeed on retry (the behaviour interface's data errors, docs/nppa.md). */
@@ -126,10 +129,10 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
   // this run has settled since. The first page is small, so the first call goes out at once.
   let pages = 0;
   const readPage = async () => {
-    const perShard = pages++ === 0 ? MAX_BATCH : MAX_BATCH * 8;
-    const listed = await deps.outbox.queued(game.gameId, perShard);
-    // At least a shard's worth listed: more may be queued behind this page.
-    return { listed, more: listed.length >= perShard, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
+    const size = pages++ === 0 ? FIRST_PAGE : PAGE;
+    // `more`: a shard holds more than this page took of it.
+    const { events: listed, more } = await deps.outbox.queued(game.gameId, size);
+    return { listed, more, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
   };
   let upcoming: ReturnType<typeof readPage> | undefined;
   try {

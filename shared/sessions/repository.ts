@@ -23,8 +23,9 @@ import type { SessionGuardians } from '#shared/domain/sessionRules';
 import type { AccountRepository } from '#shared/accounts/repository';
 import { DEFAULT_GAME_ID } from '#shared/settings';
 import type { OutboxRepository } from '#shared/reporting/outbox';
-import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
-import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isConditionFailure, TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
+import { batchGet, indexOnce, queryPartition, queryShards, scanWithout, shardPages } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, DAY_PLAY_PREFIX, dayOfDayPlay, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, SESSION_PREFIX, sessionKey, sortableTime } from '#shared/storage/keys';
@@ -462,10 +463,14 @@ export class SessionRepository {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day) }));
   }
 
-  /** Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper). */
-  async liveSessionsSilentSince(beforeMs: number, limit = 200): Promise<SessionRecord[]> {
-    const candidates = (await queryShards<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, { below: `${sortableTime(beforeMs)}#`, limit })).map(sessionFromItem);
-    return candidates.filter((s) => s.lastHeartbeatAt < beforeMs);
+  /**
+   * Live sessions whose last heartbeat is older than `beforeMs` (candidates for the sweeper), page
+   * after page: up to `perShard` more of every shard each time, the longest silent first.
+   */
+  async *liveSessionsSilentSince(beforeMs: number, perShard = 25): AsyncGenerator<SessionRecord[]> {
+    for await (const items of shardPages<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, { below: `${sortableTime(beforeMs)}#`, limit: perShard })) {
+      yield items.map(sessionFromItem).filter((s) => s.lastHeartbeatAt < beforeMs);
+    }
   }
 
 }

@@ -362,17 +362,35 @@ export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'ga
   await deps.repo.end(session, reason, nowMs, { nightSeconds: nightPlaySecondsBetween(session.startedAt, nowMs), ...(play ? { play } : {}) });
 }
 
-/** Sweeper: sessions silent for two intervals plus 30 s end as of `silentSessionEnd`. */
-export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ ended: number }> {
+/** Sessions the sweeper ends at once (each is one transaction). */
+const SWEEP_PARALLEL = 32;
+
+/**
+ * Sweeper: sessions silent for two intervals plus 30 s end as of `silentSessionEnd`, SWEEP_PARALLEL
+ * at a time, page after page of candidates (the longest silent first in each shard) until two pages
+ * in a row hold none past its deadline, or the run's time is up. A silent minor's entry may sit behind
+ * adults not yet due in its shard (adults wait longer); past two pages of them it is ended by a later
+ * run, at the latest when they are due — its logout is dated from its own last heartbeat either way.
+ */
+export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, nowMs: number, outOfTime: () => boolean = () => false, perShard?: number): Promise<{ ended: number }> {
   const shortest = heartbeatDeadline(0, SHORTEST_HEARTBEAT_SECONDS);
   let ended = 0;
-  for (const s of await deps.repo.liveSessionsSilentSince(nowMs - shortest)) {
-    if (outOfTime()) break;
-    if (nowMs <= heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds)) continue;
-    noteUnknownGame(deps, s);
-    const endAt = silentSessionEnd(s);
-    const play = dayPlay(s, endAt);
-    if (await deps.repo.end(s, 'session_expired', endAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, endAt), ...(play ? { play } : {}) })) ended += 1;
+  let idle = 0;
+  for await (const page of deps.repo.liveSessionsSilentSince(nowMs - shortest, perShard)) {
+    const due = page.filter((s) => nowMs > heartbeatDeadline(s.lastHeartbeatAt, s.intervalSeconds));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(SWEEP_PARALLEL, due.length) }, async () => {
+        for (let s = due[next++]; s && !outOfTime(); s = due[next++]) {
+          noteUnknownGame(deps, s);
+          const endAt = silentSessionEnd(s);
+          const play = dayPlay(s, endAt);
+          if (await deps.repo.end(s, 'session_expired', endAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, endAt), ...(play ? { play } : {}) })) ended += 1;
+        }
+      }),
+    );
+    idle = due.length === 0 ? idle + 1 : 0;
+    if (idle === 2 || outOfTime()) break;
   }
   if (ended) metric('SessionsSwept', ended);
   return { ended };

@@ -21,7 +21,7 @@ import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#sha
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { personWeekOf, STATS_WEEKS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey } from '#shared/storage/keys';
+import { STATS_SHARDS, STATS_WEEKS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey, statsWeeksPartition, unshardedPersonWeekKey } from '#shared/storage/keys';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -101,8 +101,10 @@ export class StatsRepository {
       `seen:${r.id}`,
       { Put: { TableName: this.table, Item: { ...statsSeenKey(r.id), expiresAt: ttlAttribute(nowMs + RETENTION_MS.statsSeen) }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ]);
+    // One of the day's items, at random (again on a retry): concurrent batches seldom meet on one.
+    const shard = Math.floor(Math.random() * STATS_SHARDS);
     for (const day of mergeCounts(records.flatMap((r) => r.effects.counts)).values()) {
-      items.push([`day:${day.date}#${day.gameId}`, this.addUpdate(statsDayKey(day.date, day.gameId), day.figures, { date: day.date, gameId: day.gameId }, beijingMidnight(day.date) + RETENTION_MS.statsFigures)]);
+      items.push([`day:${day.date}#${day.gameId}`, this.addUpdate(statsDayKey(day.date, day.gameId, shard), day.figures, { date: day.date, gameId: day.gameId }, beijingMidnight(day.date) + RETENTION_MS.statsFigures)]);
     }
     const weekPlay = sumWeekPlay(records.flatMap((r) => r.effects.weekPlay));
     if (weekPlay.length) {
@@ -115,17 +117,21 @@ export class StatsRepository {
         bands.set(week, m);
       };
       for (const w of weekPlay) {
-        const before = totals.get(`${w.week}#${w.person}`);
+        const known = totals.get(`${w.week}#${w.person}`);
+        const before = known?.seconds;
         const after = (before ?? 0) + w.seconds;
         const key = statsPersonWeekKey(w.week, w.person);
+        // Conditioned on the value read; a total read from where it was kept before it was spread is
+        // carried over into the new item, created only if absent.
+        const current = known !== undefined && !known.unsharded;
         items.push([
           `personWeek:${w.week}#${w.person}`,
           {
             Put: {
               TableName: this.table,
               Item: { ...key, seconds: after, expiresAt: ttlAttribute(beijingMidnight(w.week) + RETENTION_MS.statsPersonWeek) },
-              ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'seconds = :before',
-              ...(before === undefined ? {} : { ExpressionAttributeValues: { ':before': before } }),
+              ConditionExpression: current ? 'seconds = :before' : 'attribute_not_exists(pk)',
+              ...(current ? { ExpressionAttributeValues: { ':before': before } } : {}),
             },
           },
         ]);
@@ -136,7 +142,7 @@ export class StatsRepository {
           move(w.week, to, 1);
         }
       }
-      for (const [week, figures] of bands) items.push([`week:${week}`, this.addUpdate(statsWeekKey(week), figures, { week }, beijingMidnight(addDays(week, 7)) + RETENTION_MS.statsFigures)]);
+      for (const [week, figures] of bands) items.push([`week:${week}`, this.addUpdate(statsWeekKey(week, shard), figures, { week }, beijingMidnight(addDays(week, 7)) + RETENTION_MS.statsFigures)]);
     }
     return items;
   }
@@ -159,11 +165,22 @@ export class StatsRepository {
     return { Update: { TableName: this.table, Key: key, UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
   }
 
-  private async personWeeks(weekPlay: readonly WeekPlay[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const item of await batchGet(this.db, this.table, weekPlay.map((w) => statsPersonWeekKey(w.week, w.person)))) {
-      const { week, person } = personWeekOf(item);
-      out.set(`${week}#${person}`, Number(item.seconds ?? 0));
+  /**
+   * The people's week totals, by `<week>#<person>`: from their items, or from where they were kept
+   * before they were spread (`unsharded`) when there is no item yet.
+   */
+  private async personWeeks(weekPlay: readonly WeekPlay[]): Promise<Map<string, { seconds: number; unsharded: boolean }>> {
+    const out = new Map<string, { seconds: number; unsharded: boolean }>();
+    const wanted = weekPlay.flatMap((w) => [{ w, key: statsPersonWeekKey(w.week, w.person), unsharded: false }, { w, key: unshardedPersonWeekKey(w.week, w.person), unsharded: true }]);
+    const found = new Map<string, number>();
+    for (const item of await batchGet(this.db, this.table, wanted.map((x) => x.key))) found.set(`${String(item.pk)}\u0000${String(item.sk)}`, Number(item.seconds ?? 0));
+    for (const { w, key, unsharded } of wanted) {
+      const seconds = found.get(`${key.pk}\u0000${key.sk}`);
+      const id = `${w.week}#${w.person}`;
+      if (seconds === undefined) continue;
+      // The item wins over where the total was kept before.
+      const had = out.get(id);
+      if (!had || (had.unsharded && !unsharded)) out.set(id, { seconds, unsharded });
     }
     return out;
   }
@@ -176,28 +193,40 @@ export class StatsRepository {
     const thisWeek = weekOf(beijingDate(nowMs));
     let any = false;
     for (let w = 0; w * 7 <= RETENTION_MS.statsPersonWeek / 86_400_000 + 7; w += 1) {
-      const r = await this.db.send(new DeleteCommand({ TableName: this.table, Key: statsPersonWeekKey(addDays(thisWeek, -7 * w), identityHash), ReturnValues: 'ALL_OLD' }));
-      if (r.Attributes) any = true;
+      for (const key of [statsPersonWeekKey(addDays(thisWeek, -7 * w), identityHash), unshardedPersonWeekKey(addDays(thisWeek, -7 * w), identityHash)]) {
+        const r = await this.db.send(new DeleteCommand({ TableName: this.table, Key: key, ReturnValues: 'ALL_OLD' }));
+        if (r.Attributes) any = true;
+      }
     }
     return any;
   }
 
-  /** The stored days between two Beijing days (inclusive), every game, oldest first. */
+  /** The stored days between two Beijing days (inclusive), every game, oldest first (a day's items added up). */
   async days(from: BeijingDate, to: BeijingDate): Promise<StoredDay[]> {
-    const out: StoredDay[] = [];
+    const out = new Map<string, StoredDay>();
     for (const month of monthsBetween(from, to)) {
-      for (const item of await queryBetween(this.db, this.table, statsMonthPartition(month), `${from}#`, `${to}#\uffff`)) out.push({ date: String(item.date), gameId: String(item.gameId), figures: figuresOf(item) });
+      const partitions = [statsMonthPartition(month), ...Array.from({ length: STATS_SHARDS }, (_, shard) => statsMonthPartition(month, shard))];
+      const items = (await Promise.all(partitions.map((pk) => queryBetween(this.db, this.table, pk, `${from}#`, `${to}#\uffff`)))).flat();
+      for (const item of items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0))) {
+        const key = `${String(item.date)}#${String(item.gameId)}`;
+        const day = out.get(key) ?? out.set(key, { date: String(item.date), gameId: String(item.gameId), figures: {} }).get(key)!;
+        for (const [figure, n] of Object.entries(figuresOf(item))) day.figures[figure] = (day.figures[figure] ?? 0) + n;
+      }
     }
-    return out;
+    return [...out.values()];
   }
 
-  /** The week distributions of the weeks starting between two days (inclusive). */
+  /** The week distributions of the weeks starting between two days (inclusive; a week's items added up). */
   async weeks(from: BeijingDate, to: BeijingDate): Promise<Array<{ week: BeijingDate; bands: Record<string, number> }>> {
-    return (await queryBetween(this.db, this.table, STATS_WEEKS, from, to)).map((item) => {
-      const bands: Record<string, number> = {};
-      for (const [k, v] of Object.entries(item)) if (k.startsWith('band:') && typeof v === 'number') bands[k.slice(5)] = v;
-      return { week: String(item.sk), bands };
-    });
+    const partitions = [statsWeeksPartition(), ...Array.from({ length: STATS_SHARDS }, (_, shard) => statsWeeksPartition(shard))];
+    const items = (await Promise.all(partitions.map((pk) => queryBetween(this.db, this.table, pk, from, to)))).flat();
+    const out = new Map<string, Record<string, number>>();
+    for (const item of items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0))) {
+      const week = String(item.sk);
+      const bands = out.get(week) ?? out.set(week, {}).get(week)!;
+      for (const [k, v] of Object.entries(item)) if (k.startsWith('band:') && typeof v === 'number') bands[k.slice(5)] = (bands[k.slice(5)] ?? 0) + v;
+    }
+    return [...out.entries()].map(([week, bands]) => ({ week, bands }));
   }
 }
 

@@ -63,28 +63,59 @@ export function documentClient(): DynamoDBDocumentClient {
 /** An index of the table as shared/storage/tableDesign.ts describes it. */
 type Index = { indexName: string; partitionKey: string; sortKey: string };
 
+/** At most this many shards of a work queue are read at once (the sweep index has 256). */
+const SHARD_READS_AT_ONCE = 32;
+
+/** Runs `read` for every shard, at most SHARD_READS_AT_ONCE at a time; results in shard order. */
+async function eachShard<R>(shards: number, read: (shard: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(shards);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(SHARD_READS_AT_ONCE, shards) }, async () => {
+      for (let shard = next++; shard < shards; shard = next++) out[shard] = await read(shard);
+    }),
+  );
+  return out;
+}
+
+const shardQuery = (table: string, prefix: string, shard: number, options: { below?: string | undefined; limit: number }, start?: Record<string, unknown>) =>
+  new QueryCommand({
+    TableName: table,
+    IndexName: WORK_QUEUE_INDEX.indexName,
+    KeyConditionExpression: options.below === undefined ? '#pk = :shard' : '#pk = :shard AND #sk < :below',
+    ExpressionAttributeNames: { '#pk': WORK_QUEUE_INDEX.partitionKey, ...(options.below === undefined ? {} : { '#sk': WORK_QUEUE_INDEX.sortKey }) },
+    ExpressionAttributeValues: { ':shard': `${prefix}${shard}`, ...(options.below === undefined ? {} : { ':below': options.below }) },
+    Limit: options.limit,
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  });
+
 /**
  * The work queues (live sessions, reservations, the NPPA outbox) spread their index partition over
  * shards `<prefix><n>`; this reads the items of every shard whose sort key is below `below` (all of
- * them when omitted), oldest first within a shard, in parallel.
+ * them when omitted), oldest first within a shard, at most `limit` a shard.
  */
 export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): Promise<T[]> {
-  const index = WORK_QUEUE_INDEX;
-  const pages = await Promise.all(
-    Array.from({ length: shards }, (_, shard) =>
-      db.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: index.indexName,
-          KeyConditionExpression: options.below === undefined ? '#pk = :shard' : '#pk = :shard AND #sk < :below',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.below === undefined ? {} : { '#sk': index.sortKey }) },
-          ExpressionAttributeValues: { ':shard': `${prefix}${shard}`, ...(options.below === undefined ? {} : { ':below': options.below }) },
-          Limit: options.limit,
-        }),
-      ),
-    ),
-  );
-  return pages.flatMap((p) => (p.Items ?? []) as T[]);
+  return (await queryShardsPage<T>(db, table, prefix, shards, options)).items;
+}
+
+/** The same, and whether any shard holds more than it gave. */
+export async function queryShardsPage<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): Promise<{ items: T[]; more: boolean }> {
+  const pages = await eachShard(shards, (shard) => db.send(shardQuery(table, prefix, shard, options)));
+  return { items: pages.flatMap((p) => (p.Items ?? []) as T[]), more: pages.some((p) => p.LastEvaluatedKey !== undefined) };
+}
+
+/**
+ * The same, page after page: each page holds up to `limit` more items of every shard that has more,
+ * oldest first within a shard, until every shard is read (a sweeper reads until its time is up).
+ */
+export async function* shardPages<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): AsyncGenerator<T[]> {
+  let open: Array<{ shard: number; start?: Record<string, unknown> }> = Array.from({ length: shards }, (_, shard) => ({ shard }));
+  while (open.length) {
+    const pages = await eachShard(open.length, (i) => db.send(shardQuery(table, prefix, open[i]!.shard, options, open[i]!.start)));
+    const items = pages.flatMap((p) => (p.Items ?? []) as T[]);
+    open = open.flatMap((o, i) => (pages[i]!.LastEvaluatedKey ? [{ shard: o.shard, start: pages[i]!.LastEvaluatedKey }] : []));
+    if (items.length) yield items;
+  }
 }
 
 /** One partition of the work-queue index, oldest first (newest first with `newestFirst`), at most `limit` items. */

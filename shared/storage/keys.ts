@@ -29,9 +29,9 @@
  * | risk restriction   | IDENTITY#<hmac>         | RESTRICTION               |                                          |
  * | webhook event      | WEBHOOK#<id>            | WEBHOOK                   | WEBHOOK_DUE#<shard> / <next try>#<id>    |
  * | dead letter        | OUTBOX#<si>             | LOGIN, LOGOUT             | DEADLETTER / <settled time>#<si>#<bt>    |
- * | day figures        | STATS#<month>           | <date>#<gameId>           |                                          |
- * | week distribution  | STATSWEEKS              | <week start date>         |                                          |
- * | person's week play | STATSWEEK#<week start>  | <hmac>                    |                                          |
+ * | day figures        | STATS#<month>#<shard>   | <date>#<gameId>           |                                          |
+ * | week distribution  | STATSWEEKS#<shard>      | <week start date>         |                                          |
+ * | person's week play | STATSWEEK#<week>#<shard>| <hmac>                    |                                          |
  * | counted change     | STATSSEEN#<event id>    | SEEN                      |                                          |
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
@@ -52,7 +52,13 @@ export const WORK_QUEUE_INDEX = tableDesign.indexes[0];
 /** Epoch ms as a fixed-width string, so index sort keys order by time. */
 export const sortableTime = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, '0');
 
-const shardOf = (id: string, shards: number): number => createHash('sha1').update(id).digest()[0]! % shards;
+/** A shard from a SHA-1 of the id (its first byte up to 256 shards, as it always was; two bytes beyond). */
+const shardOf = (id: string, shards: number): number => {
+  const digest = createHash('sha1').update(id).digest();
+  return shards <= 256 ? digest[0]! % shards : digest.readUInt16BE(0) % shards;
+};
+/** A number in [0, 1) from a SHA-1 of the id (bytes the shard does not use, so the two are independent). */
+const fractionOf = (id: string): number => createHash('sha1').update(id).digest().readUInt32BE(4) / 2 ** 32;
 
 // Accounts and persons
 const ACCOUNT = 'ACCOUNT#';
@@ -95,19 +101,31 @@ export const pendingCheckIndex = (submittedAt: number, accountId: string) => ({ 
 export const riskRestrictionKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'RESTRICTION' });
 
 // Sessions
-export const LIVE_SHARDS = 8;
+/**
+ * Live sessions spread over 256 index partitions: at 21:00 every minor's heartbeat and end of play
+ * write the sweep index within seconds, and one partition takes at most 1,000 write units a second
+ * (docs/capacity.md). Sessions indexed under fewer shards before keep theirs (a lower number): the
+ * sweeper reads every shard.
+ */
+export const LIVE_SHARDS = 256;
 export const LIVE_PREFIX = 'LIVE#';
 /** The `pk` prefix of sessions (a one-off backfill scans for it). */
 export const SESSION_PREFIX = 'SESSION#';
 export const sessionKey = (sessionId: string): Key => ({ pk: `${SESSION_PREFIX}${sessionId}`, sk: 'SESSION' });
 /**
- * Sweeper index entry of a live session: its shard, and its last heartbeat rounded down to
- * `bucketMs` (the key moves once per bucket, not on every heartbeat).
+ * Sweeper index entry of a live session: its shard, and its last heartbeat rounded down to its own
+ * `bucketMs` grid (the key moves once per bucket, not on every heartbeat). Each session's grid is
+ * offset by a fraction of the bucket taken from its id, so the sessions that beat at one instant (a
+ * minor's warning marks) do not all cross a bucket line, and move their entries, at once. The value
+ * is never later than the heartbeat, so the sweeper's "older than" still finds every silent session.
  */
-export const liveSessionIndex = (sessionId: string, lastHeartbeatAt: number, bucketMs: number) => ({
-  gsi1pk: `${LIVE_PREFIX}${shardOf(sessionId, LIVE_SHARDS)}`,
-  gsi1sk: `${sortableTime(Math.floor(lastHeartbeatAt / bucketMs) * bucketMs)}#${sessionId}`,
-});
+export const liveSessionIndex = (sessionId: string, lastHeartbeatAt: number, bucketMs: number) => {
+  const offset = Math.floor(fractionOf(sessionId) * bucketMs);
+  return {
+    gsi1pk: `${LIVE_PREFIX}${shardOf(sessionId, LIVE_SHARDS)}`,
+    gsi1sk: `${sortableTime(Math.floor((lastHeartbeatAt + offset) / bucketMs) * bucketMs - offset)}#${sessionId}`,
+  };
+};
 
 // Payments
 export const RESERVED_SHARDS = 4;
@@ -119,7 +137,13 @@ export const orderKey = (orderId: string): Key => ({ pk: `${ORDER_PREFIX}${order
 export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ gsi1pk: `${RESERVED_PREFIX}${shardOf(orderId, RESERVED_SHARDS)}`, gsi1sk: `${sortableTime(expiresAtMs)}#${orderId}` });
 
 // NPPA reporting
-export const OUTBOX_SHARDS = 4;
+/**
+ * Each game's unsent events over 64 index partitions: at 21:00 every minor's logout is queued
+ * within seconds (docs/capacity.md). Events queued under fewer shards keep theirs (a lower number).
+ */
+export const OUTBOX_SHARDS = 64;
+/** The shards of the queue from before games existed (the single game's). */
+export const LEGACY_OUTBOX_SHARDS = 4;
 export const outboxKey = (si: string, bt: 0 | 1): Key => ({ pk: `OUTBOX#${si}`, sk: bt === 1 ? 'LOGIN' : 'LOGOUT' });
 /** The index partitions of unsent events queued before games existed (the single game's). */
 export const LEGACY_OUTBOX_PREFIX = 'OUTBOX#';
@@ -187,16 +211,31 @@ export const deadLetterIndex = (si: string, bt: 0 | 1, settledAtMs: number) => (
 
 // Operators' figures (shared/stats/): counters per Beijing day and game, derived off the hot path
 /** Day figures live in one partition per Beijing month, sorted by day then game. */
-export const statsMonthPartition = (month: string): string => `STATS#${month}`;
-export const statsDayKey = (day: string, gameId: string): Key => ({ pk: statsMonthPartition(day.slice(0, 7)), sk: `${day}#${gameId}` });
+/** A month's day figures: in one of STATS_SHARDS partitions (below), or in the one they were kept in before (no shard). */
+export const statsMonthPartition = (month: string, shard?: number): string => (shard === undefined ? `STATS#${month}` : `STATS#${month}#${shard}`);
+/**
+ * A day's figures of a game and a week's distribution are each spread over STATS_SHARDS partitions:
+ * each of the aggregator's transactions adds to one of them, chosen at random (again on a retry),
+ * and the readers add them up, so that batches counting at the same moment (at 21:00, one a stream
+ * shard) seldom meet on one item and no partition takes them all (docs/capacity.md). Items written
+ * before, in the partition without a shard, are added too.
+ */
+export const STATS_SHARDS = 16;
+export const statsDayKey = (day: string, gameId: string, shard?: number): Key => ({ pk: statsMonthPartition(day.slice(0, 7), shard), sk: `${day}#${gameId}` });
 /** How many minors played how long, one item per week (its Monday). */
 export const STATS_WEEKS = 'STATSWEEKS';
-export const statsWeekKey = (weekStart: string): Key => ({ pk: STATS_WEEKS, sk: weekStart });
+export const statsWeeksPartition = (shard?: number): string => (shard === undefined ? STATS_WEEKS : `${STATS_WEEKS}#${shard}`);
+export const statsWeekKey = (weekStart: string, shard?: number): Key => ({ pk: statsWeeksPartition(shard), sk: weekStart });
 /** One person's play in a week (the distribution needs the person's running total). */
+/**
+ * A minor's week play, in one of PERSON_WEEK_SHARDS partitions of its week (by the person): at 21:00
+ * every minor's end of play moves its item, more than one partition takes (docs/capacity.md).
+ */
+export const PERSON_WEEK_SHARDS = 256;
 const STATS_PERSON_WEEK = 'STATSWEEK#';
-export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `${STATS_PERSON_WEEK}${weekStart}`, sk: identityHash });
-/** The week (its Monday) and the person of a person's week item. */
-export const personWeekOf = (item: { pk?: unknown; sk?: unknown }): { week: string; person: string } => ({ week: String(item.pk).slice(STATS_PERSON_WEEK.length), person: String(item.sk) });
+export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `${STATS_PERSON_WEEK}${weekStart}#${shardOf(identityHash, PERSON_WEEK_SHARDS)}`, sk: identityHash });
+/** Where a person's week play was kept before it was spread (read, and erased, while such items last: 21 days). */
+export const unshardedPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `${STATS_PERSON_WEEK}${weekStart}`, sk: identityHash });
 /** A stream record or log event already counted: what makes counting exactly once. */
 export const statsSeenKey = (eventId: string): Key => ({ pk: `STATSSEEN#${eventId}`, sk: 'SEEN' });
 
@@ -266,6 +305,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       return 'statsDay';
     case 'STATSWEEK#':
       return 'statsPersonWeek';
+    case `${STATS_WEEKS}#`:
+      return 'statsWeek';
     case 'STATSSEEN#':
       return sk === 'SEEN' ? 'statsSeen' : null;
     default:

@@ -145,8 +145,8 @@ async function main(): Promise<void> {
     const minorHour = await playOneHour(api, `bench-hour-minor-${randomBytes(3).toString('hex')}`, '2012-05-01', '2026-10-02T20:00:00+08:00');
     const adultHour = await playOneHour(api, `bench-hour-adult-${randomBytes(3).toString('hex')}`, '1980-01-01', '2026-10-02T10:00:00+08:00');
     results.playerHour = {
-      minor: { heartbeats: minorHour.heartbeatsAt.length, httpRequests: minorHour.httpRequests, writeUnits: minorHour.units.total },
-      adult: { heartbeats: adultHour.heartbeatsAt.length, httpRequests: adultHour.httpRequests, writeUnits: adultHour.units.total },
+      minor: { heartbeats: minorHour.heartbeatsAt.length, httpRequests: minorHour.httpRequests, writeUnits: minorHour.units.total, readUnits: minorHour.readUnits },
+      adult: { heartbeats: adultHour.heartbeatsAt.length, httpRequests: adultHour.httpRequests, writeUnits: adultHour.units.total, readUnits: adultHour.readUnits },
     };
 
     // 6. Bundles and cold initialisation.
@@ -258,9 +258,16 @@ async function main(): Promise<void> {
     results.reporterTwoGames = { ...Object.fromEntries(gameIds.map((g) => [g, round(twoRun.byGame[g]!.sent / twoSeconds, 0)])), rateLimited: two.rateLimited.loginout };
     await two.stop();
     await sim.stop();
-    const minorCost = hourCost({ httpRequests: minorHour.httpRequests, writeUnits: minorHour.units.total }, reportingUnitsPerEvent);
-    const adultCost = hourCost({ httpRequests: adultHour.httpRequests, writeUnits: adultHour.units.total }, reportingUnitsPerEvent);
-    results.cost = { minorPerMillionHours: perMillionHours(minorCost), adultPerMillionHours: perMillionHours(adultCost), reportingUnitsPerEvent };
+    const minorCost = hourCost({ httpRequests: minorHour.httpRequests, writeUnits: minorHour.units.total, readUnits: minorHour.readUnits, minorHeartbeats: minorHour.heartbeatsAt.length }, reportingUnitsPerEvent);
+    const adultCost = hourCost({ httpRequests: adultHour.httpRequests, writeUnits: adultHour.units.total, readUnits: adultHour.readUnits, minorHeartbeats: 0 }, reportingUnitsPerEvent);
+    results.cost = {
+      minorPerMillionHours: perMillionHours(minorCost.usd),
+      adultPerMillionHours: perMillionHours(adultCost.usd),
+      // API Gateway, Lambda requests and write units only (the model before issue 28, with today's write units).
+      narrow: { minorPerMillionHours: perMillionHours(minorCost.narrowUsd), adultPerMillionHours: perMillionHours(adultCost.narrowUsd) },
+      reportingUnitsPerEvent,
+      minorLines: Object.fromEntries(minorCost.lines.map((l) => [l.item, Math.round(l.cost * 1e6 * 1000) / 1000])),
+    };
     results.seconds = round((Date.now() - started) / 1000, 0);
   } finally {
     await gateway.stop();
@@ -281,7 +288,8 @@ async function main(): Promise<void> {
   for (const [name, ms] of Object.entries(cs)) if (name !== 'helloMs' && name !== 'ddbOnlyMs') console.log(`  ${name.padEnd(20)} ${String(ms).padStart(7)}  ×${round(ms / cs.ddbOnlyMs!)}`);
   const c = r.cost!;
   console.log('player-hour (heartbeats, HTTP requests, write units of the session):', JSON.stringify(r.playerHour));
-  console.log(`cost (US$ per million player-hours, README cost model; reporting ${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours} (target ≤ 80), adult ${c.adultPerMillionHours} (target ≤ 40)`);
+  const narrow = (r.cost as unknown as { narrow: Record<string, number> }).narrow;
+  console.log(`cost (US$ per million player-hours, everything billed, README cost model; reporting ${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours}, adult ${c.adultPerMillionHours}; API, Lambda requests and write units alone: minor ${narrow.minorPerMillionHours}, adult ${narrow.adultPerMillionHours}`);
   console.log('reporter:', JSON.stringify(r.reporter));
   console.log('reporter, two games (events/s per game):', JSON.stringify(r.reporterTwoGames));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_STAFF_USER } from '#infra/local/staffIdp';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -74,10 +75,12 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
       viewport: { width: 1280, height: 1000 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    // Playwright's own waits (30 s by default) are bounds for a hang, not speed limits (test/support/timeouts.ts).
+    context.setDefaultTimeout(HEAVY_TEST_MS);
     page = await context.newPage();
     page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && failures.push(`console: ${m.text()}`));
-  }, 90_000);
+  }, HEAVY_TEST_MS);
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -85,11 +88,16 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
   const figure = (id: string) => page.locator(`[data-figure="${id}"]`).textContent();
 
-  it('renders the sign-in page within a second, with no token to paste', async () => {
-    const started = Date.now();
+  it("renders the sign-in page from the console's own files, before any request to the identity provider, with no token to paste", async () => {
+    // What makes it quick is what it waits for (how quick is the benchmark's business): only the
+    // console's page, script, style and sign-in settings; the staff provider is asked on sign-in.
+    const requested: string[] = [];
+    const record = (r: { url: () => string }) => requested.push(new URL(r.url()).pathname);
+    page.on('request', record);
     await page.goto(`${t.gateway.url}/console/`);
     await page.locator('#signin-button').waitFor();
-    expect(Date.now() - started).toBeLessThan(1000);
+    page.off('request', record);
+    expect(requested.filter((path) => !path.startsWith('/console/') && path !== '/console')).toEqual([]);
     await expect(page.locator('#signin-issuer').textContent()).resolves.toBe(`员工身份提供方：${t.gateway.url}/__staff`);
     expect(await page.locator('#signin textarea, #signin input').count()).toBe(0);
     await shot('console-signin.png');

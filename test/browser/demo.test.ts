@@ -20,6 +20,10 @@ import { PRESETS, playTimeRuleDetail } from '#shared/domain/playPolicy';
 import { PROBLEMS } from '#shared/problem';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
+
+/** Waits for the page to show what is expected (the page waits on the gateway): only a hang bound, no speed limit. */
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: HEAVY_TEST_MS, interval: 50 });
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -47,7 +51,9 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
       viewport: { width: 560, height: 620 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  }, 60_000);
+    // Playwright's own waits (30 s by default) are bounds for a hang, not speed limits (test/support/timeouts.ts).
+    context.setDefaultTimeout(HEAVY_TEST_MS);
+  }, HEAVY_TEST_MS);
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -81,15 +87,15 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     const page = await open();
     await signIn(page, 'demo-child', person('2016-03-03'));
     const dialog = page.locator('.pg-cover [role=dialog]');
-    await expect.poll(() => dialog.textContent()).toBe('适龄提示您未满 12 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。我知道了');
+    await eventually(() => dialog.textContent()).toBe('适龄提示您未满 12 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。我知道了');
     expect(await page.locator('.pg-rating').textContent()).toBe('12+适龄提示');
     expect(await page.locator('.pg-rating').getAttribute('class')).toBe('pg-rating pg-below');
     await shot(page, '00-below-age-rating.png');
     await page.click('.pg-cover button');
     await page.click('#quit');
-    await expect.poll(() => state(page)).toBe('ended');
+    await eventually(() => state(page)).toBe('ended');
     await page.close();
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 
   it('lets a 13-year-old play from 20:44, warns at 15 and 5 minutes, and stops play at 21:00 with Saturday\'s window', async () => {
     await t.api.setClock('2026-12-04T20:44:00+08:00');
@@ -104,11 +110,11 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.fill('#pg-name', who.name);
     await page.fill('#pg-idNumber', `${who.idNumber.slice(0, 17)}${who.idNumber[17] === '0' ? '1' : '0'}`);
     await page.click('form.pg-box button');
-    await expect.poll(() => page.locator('form.pg-box .pg-err').textContent()).toBe(PROBLEMS.invalid_id_number.detail);
+    await eventually(() => page.locator('form.pg-box .pg-err').textContent()).toBe(PROBLEMS.invalid_id_number.detail);
     await shot(page, '02-real-name-refused.png');
     await page.fill('#pg-idNumber', who.idNumber);
     await page.click('form.pg-box button');
-    await expect.poll(() => state(page)).toBe('playing');
+    await eventually(() => state(page)).toBe('playing');
 
     // The badge counts down from the server's 960 s; the label is 12+, which a 13-year-old is not below.
     expect(await page.locator('.pg-badge').textContent()).toMatch(/^剩余游戏时间 1[56]:\d\d$/);
@@ -118,21 +124,21 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
 
     await t.api.setClock('2026-12-04T20:45:00+08:00');
     await beatNow(page);
-    await expect.poll(() => page.locator('.pg-toast').textContent()).toBe('您本次游戏时间还剩 15 分钟，请合理安排游戏时间，注意休息。');
+    await eventually(() => page.locator('.pg-toast').textContent()).toBe('您本次游戏时间还剩 15 分钟，请合理安排游戏时间，注意休息。');
     expect(await page.locator('.pg-badge').textContent()).toMatch(/^剩余游戏时间 1[45]:\d\d$/);
     await shot(page, '04-warning-15-minutes.png');
 
     // The 5-minute warning through the path a background tab takes when it becomes visible again.
     await t.api.setClock('2026-12-04T20:55:00+08:00');
     await tabShown(page);
-    await expect.poll(() => page.locator('.pg-toast').textContent()).toBe('您本次游戏时间还剩 5 分钟，请合理安排游戏时间，注意休息。');
+    await eventually(() => page.locator('.pg-toast').textContent()).toBe('您本次游戏时间还剩 5 分钟，请合理安排游戏时间，注意休息。');
     await shot(page, '05-warning-5-minutes.png');
 
     await t.api.setClock('2026-12-04T21:00:00+08:00');
     await beatNow(page);
-    await expect.poll(() => state(page)).toBe('terminated');
+    await eventually(() => state(page)).toBe('terminated');
     const dialog = page.locator('.pg-cover [role=dialog]');
-    await expect.poll(() => dialog.locator('.pg-next').textContent()).toBe('下次可游戏时间：12月5日（周六）20:00–21:00');
+    await eventually(() => dialog.locator('.pg-next').textContent()).toBe('下次可游戏时间：12月5日（周六）20:00–21:00');
     expect(await dialog.locator('h2').textContent()).toBe('游戏时间已结束');
     expect(await dialog.locator('p').first().textContent()).toBe('根据国家防沉迷规定，本时段游戏时间已结束，请注意休息。');
     expect(await page.locator('.pg-badge').count()).toBe(0);
@@ -142,20 +148,20 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.reload();
     await page.fill('#account', 'demo-minor');
     await page.click('#enter');
-    await expect.poll(() => state(page)).toBe('restricted');
-    await expect.poll(() => page.locator('.pg-cover .pg-next').textContent()).toBe('下次可游戏时间：12月5日（周六）20:00–21:00');
+    await eventually(() => state(page)).toBe('restricted');
+    await eventually(() => page.locator('.pg-cover .pg-next').textContent()).toBe('下次可游戏时间：12月5日（周六）20:00–21:00');
     expect(await page.locator('.pg-cover h2').textContent()).toBe('当前时段不可游戏');
     // The problem's own detail: the rule in force (shared/domain/playPolicy.ts).
     expect(await page.locator('.pg-cover p').first().textContent()).toBe(playTimeRuleDetail(PRESETS['nppa-2021']));
     await shot(page, '07-restricted-at-login.png');
     await page.close();
-  }, 90_000);
+  }, HEAVY_TEST_MS);
 
   it('lets an adult play at 21:30 and on, with no limit', async () => {
     await t.api.setClock('2026-12-04T21:30:00+08:00');
     const page = await open();
     await signIn(page, 'demo-adult', person('1990-05-05'));
-    await expect.poll(() => state(page)).toBe('playing');
+    await eventually(() => state(page)).toBe('playing');
     expect(await page.locator('.pg-badge').textContent()).toBe('成年用户 · 不受游戏时长限制');
     await t.api.setClock('2026-12-04T23:30:00+08:00');
     await beatNow(page);
@@ -165,10 +171,10 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     expect(await page.locator('#status').textContent()).toBe('已实名（成年）：祝您游戏愉快');
     await shot(page, '08-adult-no-limit.png');
     await page.click('#quit');
-    await expect.poll(() => state(page)).toBe('ended');
+    await eventually(() => state(page)).toBe('ended');
     await page.close();
     expect(failures).toEqual([]);
     // The refusals of the whole run: the mistyped ID number and the 13-year-old's second login after 21:00.
     expect(refusals).toEqual(['422 POST /v1/identity', '403 POST /v1/sessions']);
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 });

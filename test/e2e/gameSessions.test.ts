@@ -35,6 +35,7 @@ describe.skipIf(deployed)('two games in one deployment', () => {
     expect((await t.api.call('POST', '/v1/sessions', { token: main, body: { deviceId: 'games-laptop' } })).body).toMatchObject({ code: 'session_active_elsewhere' });
     expect((await t.api.call('POST', `/v1/sessions/${b.body.sessionId}/heartbeat`, { token: side, body: { seq: 1 } })).body).toMatchObject({ action: 'continue' });
 
+    await t.api.setClock('2026-11-30T10:30:00+08:00');
     expect((await t.api.call('DELETE', `/v1/sessions/${a.body.sessionId}`, { token: main })).status).toBe(204);
     expect((await t.api.call('DELETE', `/v1/sessions/${b.body.sessionId}`, { token: side })).status).toBe(204);
     await t.api.tick();

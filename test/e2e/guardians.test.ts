@@ -362,6 +362,8 @@ describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a g
     for (const [token, p] of [[g, person('1979-01-01')], [g2, person('1981-01-01')], [w1, wardPerson], [w2, wardPerson]] as const) {
       expect((await t.api.call('POST', '/v1/identity', { token, body: strip(p) })).status).toBe(200);
     }
+    // The ward's accounts were bound before the guardians asked (only those may confirm).
+    await t.api.setClock('2026-10-04T20:05:01+08:00');
     const link = await t.api.call('POST', '/v1/guardian/wards', { token: g, body: strip(wardPerson) });
     const pending = await t.api.call('POST', '/v1/guardian/wards', { token: g2, body: strip(wardPerson) });
     expect((await t.api.call('GET', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g })).body.code).toBe('link_not_confirmed');

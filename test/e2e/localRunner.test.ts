@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/ports';
 import { deployed } from '#test/support/gateway';
+import { outputMatching, until } from '#test/support/events';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 interface Proc {
   pid: number;
@@ -58,11 +60,8 @@ describe.skipIf(deployed)('npm start', () => {
     runner = spawn('npm', ['start'], { env: { ...process.env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     runner.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     runner.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 80_000;
-    while (!output.includes(`listening on http://127.0.0.1:${port}\n`) || !/DynamoDB Local at http:\/\/127\.0\.0\.1:(\d+)/.test(output)) {
-      if (Date.now() > deadline || runner.exitCode !== null) throw new Error(`npm start did not come up: ${output.slice(-800)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Its own lines say when it is up: it listens, and names DynamoDB Local's address.
+    await outputMatching(runner, new RegExp(`^(?=[\\s\\S]*listening on http://127\\.0\\.0\\.1:${port}\\n)(?=[\\s\\S]*DynamoDB Local at http://127\\.0\\.0\\.1:\\d+)`), () => output);
     dynamoPort = Number(/DynamoDB Local at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)![1]);
   });
 
@@ -123,23 +122,23 @@ describe.skipIf(deployed)('npm start', () => {
     expect(counts.failed).toBe(0);
     expect(counts.passed).toBeGreaterThanOrEqual(20);
     expect(counts.skipped).toBeGreaterThanOrEqual(20);
-  }, 240_000);
+  }, HEAVY_TEST_MS);
 
-  it('stops npm, tsx, the gateway and DynamoDB Local within 15 s of a SIGTERM to the npm process alone', async () => {
+  it('stops npm, tsx, the gateway and DynamoDB Local on a SIGTERM to the npm process alone', async () => {
     const tree = descendants(runner.pid!);
     // What must go: the script's shell, tsx, the gateway's node, DynamoDB Local's guard and Java.
     expect(tree.some((p) => p.args.includes('infra/local/main.ts') && p.args.includes('tsx/dist/loader'))).toBe(true);
     expect(tree.filter((p) => p.args.includes(`-port ${dynamoPort} `))).toHaveLength(2);
     expect(dynamoProcesses()).toHaveLength(2);
 
+    // Waited for, not timed: each process is gone (one that never goes fails at the test's timeout).
     process.kill(runner.pid!, 'SIGTERM');
-    const deadline = Date.now() + 15_000;
-    await Promise.race([closed(), new Promise((r) => setTimeout(r, 15_000))]);
-    while (Date.now() < deadline && (tree.some((p) => alive(p.pid)) || dynamoProcesses().length > 0)) await new Promise((r) => setTimeout(r, 200));
+    await closed();
+    await until(() => !tree.some((p) => alive(p.pid)) && dynamoProcesses().length === 0);
 
     expect(runner.exitCode !== null || runner.signalCode !== null).toBe(true);
     expect(tree.filter((p) => alive(p.pid)).map((p) => p.args)).toEqual([]);
     expect(dynamoProcesses()).toEqual([]);
     expect(output).toMatch(/SIGTERM: stopping \(DynamoDB Local included\)\n/);
-  }, 30_000);
+  }, HEAVY_TEST_MS);
 });

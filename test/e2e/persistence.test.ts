@@ -16,6 +16,8 @@ import { OUTBOX_SHARDS, outboxQueuePrefix } from '#shared/storage/keys';
 import { createDocumentClient } from '#shared/storage/dynamo';
 import { client, deployed } from '#test/support/gateway';
 import { person } from '#test/support/people';
+import { gone, outputMatching } from '#test/support/events';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const dir = mkdtempSync(join(tmpdir(), 'persist-'));
 const running: ChildProcess[] = [];
@@ -26,13 +28,11 @@ async function start(port: number): Promise<{ child: ChildProcess; dynamo: strin
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/listening on http/.test(out) || !/DynamoDB Local at (\S+)/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start: ${out.slice(-500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await outputMatching(child, /^(?=[\s\S]*listening on http)(?=[\s\S]*DynamoDB Local at \S+)/, () => out);
   return { child, dynamo: /DynamoDB Local at (\S+)/.exec(out)![1]! };
 }
+
+const exited = (child: ChildProcess): Promise<void> => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
 
 const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   try {
@@ -55,6 +55,7 @@ async function queuedEvents(endpoint: string): Promise<number> {
 
 // "[d]" keeps the pattern from matching the shell that runs pgrep.
 const javaProcesses = (): number => Number(execSync(`pgrep -fc "[d]bPath ${dir}" || true`).toString().trim() || 0);
+const javaPids = (): number[] => execSync(`pgrep -f "[d]bPath ${dir}" || true`).toString().split('\n').filter(Boolean).map(Number);
 
 afterAll(() => running.forEach((c) => killGroup(c, 'SIGKILL')));
 
@@ -72,8 +73,11 @@ describe.skipIf(deployed)('a persisted local gateway killed with SIGKILL', () =>
     const queued = await queuedEvents(first.dynamo);
     expect(queued).toBeGreaterThanOrEqual(1);
 
+    // The whole group gets SIGKILL, Java included: each of them is gone (waited for, not timed).
+    const firstJava = javaPids();
+    expect(firstJava.length).toBeGreaterThan(0);
     killGroup(first.child, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 1500));
+    await Promise.all([exited(first.child), ...firstJava.map(gone)]);
     expect(javaProcesses()).toBe(0);
 
     const second = await start(port);
@@ -85,8 +89,11 @@ describe.skipIf(deployed)('a persisted local gateway killed with SIGKILL', () =>
     expect(again.body.code).toBe('session_active_elsewhere');
     expect(await queuedEvents(second.dynamo)).toBe(queued);
 
+    // SIGTERM: the runner stops DynamoDB Local and exits; Java goes with it (waited for, not timed).
+    const secondJava = javaPids();
+    expect(secondJava.length).toBeGreaterThan(0);
     killGroup(second.child, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 3000));
+    await Promise.all([exited(second.child), ...secondJava.map(gone)]);
     expect(javaProcesses()).toBe(0);
-  }, 150_000);
+  }, HEAVY_TEST_MS);
 });

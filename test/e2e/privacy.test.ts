@@ -64,7 +64,9 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     otherToken = await t.api.token(otherId);
     expect((await t.api.call('POST', '/v1/identity', { token, body: minor })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/identity', { token: otherToken, body: person('1990-01-01') })).status).toBe(200);
+    // A second apart: the export lists sessions and payments by time (one instant has no order).
     for (const device of ['phone-1', 'phone-2', 'phone-3']) {
+      await t.api.advanceClock(1);
       const s = await t.api.login(token, device, true);
       expect(s.status).toBe(201);
       sessionIds.push(s.body.sessionId);
@@ -75,12 +77,18 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const refused = await t.api.login(token, 'phone-4', true);
     expect(refused.status).toBe(428);
     challengeId = refused.body.challengeId;
+    // The verdict a second later: the audit lists decisions by time (one instant has no order).
+    await t.api.advanceClock(1);
     expect((await t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true } })).status).toBe(200);
+    await t.api.advanceClock(1);
     const last = await t.api.login(token, 'phone-4', true);
     expect(last.status).toBe(201);
     liveSession = last.body.sessionId;
     sessionIds.push(liveSession);
-    for (let i = 0; i < 3; i += 1) orders.push(await pay(token, 5000));
+    for (let i = 0; i < 3; i += 1) {
+      await t.api.advanceClock(1);
+      orders.push(await pay(token, 5000));
+    }
   });
 
   it('the export lists every kind of item with exact counts, and nothing of anyone else', async () => {

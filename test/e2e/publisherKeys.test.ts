@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { main, newKey, signToken } from '#infra/cli/keys';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -49,19 +50,19 @@ const programs: Record<string, (args: string[]) => Promise<string>> = {
   java: async (args) => {
     const file = join(dir, 'MintToken.java');
     writeFileSync(file, snippet('java'));
-    return (await run('java', [file, ...args], { env: environment(), timeout: 60_000 })).stdout.trim();
+    return (await run('java', [file, ...args], { env: environment(), timeout: HEAVY_TEST_MS })).stdout.trim();
   },
   csharp: async (args) => {
     const file = join(dir, 'MintToken.cs');
     const exe = join(dir, 'MintToken.exe');
     writeFileSync(file, snippet('csharp'));
-    await run('mcs', ['-nologo', `-out:${exe}`, file], { timeout: 60_000 });
-    return (await run('mono', [exe, ...args], { env: environment(), timeout: 60_000 })).stdout.trim();
+    await run('mcs', ['-nologo', `-out:${exe}`, file], { timeout: HEAVY_TEST_MS });
+    return (await run('mono', [exe, ...args], { env: environment(), timeout: HEAVY_TEST_MS })).stdout.trim();
   },
   go: async (args) => {
     const file = join(dir, 'mint_token.go');
     writeFileSync(file, snippet('go'));
-    return (await run('go', ['run', file, ...args], { env: { ...environment(), GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod' }, timeout: 120_000 })).stdout.trim();
+    return (await run('go', ['run', file, ...args], { env: { ...environment(), GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod' }, timeout: HEAVY_TEST_MS })).stdout.trim();
   },
 };
 
@@ -92,7 +93,7 @@ describe.skipIf(deployed)('publisher keys', () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1990-05-05') })).status).toBe(200);
     const login = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: `${lang}-phone` } });
     expect([login.status, login.body.minor]).toEqual([201, false]);
-  }, 180_000);
+  }, HEAVY_TEST_MS);
 
   it("the Node.js program's server token reserves a payment for an account (a game server's call)", async () => {
     const player = await programs.node!(['pk-payer']);

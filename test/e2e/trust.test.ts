@@ -36,7 +36,11 @@ const verified = async (sub: string, who: Who) => {
   expect(r.body.status).toBe('verified');
   return token;
 };
-const ask = (token: string, who: Who) => t.api.call('POST', '/v1/guardian/wards', { token, body: { name: who.name, idNumber: who.idNumber } });
+/** A guardian asks for a ward a second after the accounts just verified were bound (only those bound before may confirm). */
+const ask = async (token: string, who: Who) => {
+  await t.api.advanceClock(1);
+  return t.api.call('POST', '/v1/guardian/wards', { token, body: { name: who.name, idNumber: who.idNumber } });
+};
 const confirm = (token: string, code: string) => t.api.call('POST', '/v1/me/guardians/confirm', { token, body: { code } });
 const logout = (token: string, sessionId: string) => t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token });
 const controls = (token: string, wardId: string, body: unknown) => t.api.call('PUT', `/v1/guardian/wards/${wardId}/controls`, { token, body });

@@ -72,6 +72,8 @@ describe.skipIf(deployed)('notifications to the publisher', () => {
     const w = await t.api.token(wardAccount);
     expect((await t.api.call('POST', '/v1/identity', { token: g, body: person('1980-02-02') })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/identity', { token: w, body: ward })).status).toBe(200);
+    // Asked after the ward's account was bound (only an account bound before may confirm).
+    await t.api.advanceClock(1);
     const link = await t.api.call('POST', '/v1/guardian/wards', { token: g, body: ward });
     expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: w, body: { code: link.body.confirmCode } })).status).toBe(200);
     const wardId = link.body.wardId as string;

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app';
 import { InvalidContext } from '#infra/context';
 import { newKey } from '#infra/cli/keys';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const GUIDE = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'deploy-china.md'), 'utf8');
 const keys = newKey(join(mkdtempSync(join(tmpdir(), 'pg-guide-')), 'publisher-keys'), 'pg-guide');
@@ -76,7 +77,7 @@ describe('docs/deploy-china.md, against cdk synth', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
     if (c.context['playguard:domainName']) template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'playguard.mingyue-games.cn' });
     if (c.context['playguard:alarmEmail']) template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@mingyue-games.cn' });
-  });
+  }, HEAVY_TEST_MS);
 
   it.each(deployCommands.map((c, i) => [i, c] as const))('command %i, copied without filling its placeholders, is refused naming each of them', (_i, c) => {
     const raw = { ...c.context, ...(c.context['playguard:publisherKeys'] ? { 'playguard:publisherKeys': keys.jwksFile } : {}) };

@@ -26,6 +26,7 @@ import { NotificationOutbox } from '#shared/notifications/outbox';
 import { transact } from '#shared/storage/conditions';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
 import { newKey } from '#infra/cli/keys';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const RUNNER = join(import.meta.dirname, '..', 'support', 'lambdaRunner.mjs');
 const LOCAL_SECRET_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:PlayGuardSecrets-local';
@@ -136,7 +137,7 @@ describe('every deployed function, run with exactly what the template gives it',
         logging: r.Properties.LoggingConfig ?? {},
       });
     }
-  }, 180_000);
+  }, HEAVY_TEST_MS);
 
   afterAll(async () => {
     await simulator?.stop();
@@ -182,11 +183,15 @@ describe('every deployed function, run with exactly what the template gives it',
     const readsBefore = secretsManager.reads();
     const child = spawn(process.execPath, [RUNNER, fn.bundle, name, String(fn.timeoutSeconds)], { env: { ...env, ...lambda }, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    // Lambda ends an invocation at its timeout, counted from the call (the init phase before it is
+    // not counted): so does this, from the runner's @@INVOKE line.
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (!timer && output.includes('\n@@INVOKE\n')) timer = setTimeout(() => child.kill('SIGKILL'), fn.timeoutSeconds * 1000);
+    });
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.stdin.end(JSON.stringify(event));
-    // Lambda ends a run at its timeout: so does this.
-    const timer = setTimeout(() => child.kill('SIGKILL'), fn.timeoutSeconds * 1000);
     await new Promise<void>((r) => child.on('close', () => r()));
     clearTimeout(timer);
     secretReads.set(name, (secretReads.get(name) ?? 0) + secretsManager.reads() - readsBefore);
@@ -318,7 +323,7 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(answer.ok, answer.output).toBe(true);
     expect(answer.result).toMatchObject({ calls: 1, sent: 2, deadLetters: 0 });
     expect(simulator.receivedLoginouts.map((e) => e.bt)).toEqual([1, 0]);
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 
   it('guardians looks a ward up by ID number with the pepper from the secret', async () => {
     const minor = person('2013-04-04');
@@ -369,7 +374,7 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line, JSON.stringify(line)).toMatchObject({ requestId: expect.stringMatching(/.+/) });
     expect(Object.values(answer.result as Record<string, unknown>).every((v) => typeof v === 'number')).toBe(true);
-  }, 90_000);
+  }, HEAVY_TEST_MS);
 
   it('the webhook sender delivers a queued event to playguard:webhookUrl, signed with the secret\'s webhookSecret', async () => {
     const sender = deployed.get('webhookSender')!;
@@ -384,7 +389,7 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(answer.result).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
     expect(receiver.requests.map((r) => [r.verified, r.event?.id])).toEqual([[true, 'evt-synth-to-run']]);
     expect(answer.output).not.toContain(WEBHOOK_SECRET);
-  }, 90_000);
+  }, HEAVY_TEST_MS);
 
   it('the stats aggregator counts a change-stream batch and a log subscription\'s figure events, and admin answers the figures', async () => {
     const startedAt = Date.parse('2026-12-04T20:10:00+08:00');
@@ -404,7 +409,7 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(JSON.parse(stats.result.body).days).toMatchObject([{ date: '2026-12-04', gameId: 'default', logins: { minor: 0, adult: 1 }, refusedLogins: { play_time_restricted: 1 } }]);
     const dead = await invoke('admin', httpEvent('adminDeadLetters', { claims: { sub: 'staff-deployed', scope: 'operator' } }));
     expect(dead.result.statusCode, dead.output).toBe(200);
-  }, 90_000);
+  }, HEAVY_TEST_MS);
 
   it('the console serves its page and files without a table or a secret', async () => {
     const page = await invoke('console', httpEvent('consoleIndex'));
@@ -427,10 +432,10 @@ describe('every deployed function, run with exactly what the template gives it',
     const withoutTable = await invoke('reservationSweeper', {}, { without: ['TABLE_NAME'] });
     expect(withoutTable.ok).toBe(false);
     expect(withoutTable.error?.message).toMatch(/TABLE_NAME/);
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 
   it('fails the cold start, not a request, on a bad setting, naming it', async () => {
     const answer = await invoke('sessions', httpEvent('readLimits', { claims: { sub: accountId, scope: 'player' } }), { overrides: { RISK_POLICY: '{"maxAcountsPerDevice":0}' } });
     expect(answer).toMatchObject({ ok: false, error: { name: 'InvalidSettings', message: 'invalid configuration: RISK_POLICY: invalid risk policy: Unrecognized key: "maxAcountsPerDevice"' } });
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 });

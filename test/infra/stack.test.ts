@@ -1,6 +1,8 @@
 /**
- * CDK assertions on the synthesized template. One synth per partition (bundling every function
- * takes a few seconds), shared by the tests below.
+ * CDK assertions on the synthesized template. One synth per partition, shared by the tests below,
+ * without bundling the functions: what is asserted here is the template (bundling every function
+ * took most of a synth's minute on a busy machine; the bundles are built and run by
+ * test/infra/deployedFunctions.test.ts, and by the `cdk synth` command-line test below).
  */
 import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { buildApp } from '#infra/app';
 import { InvalidContext, readDeploymentContext } from '#infra/context';
 import { OPERATOR_ALARMS, SELF_CHECK_ALARM_SECONDS, UNSENT_EVENT_AGE_ALARM_SECONDS } from '#infra/stack';
 import { newKey } from '#infra/cli/keys';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const require = createRequire(import.meta.url);
 
@@ -26,7 +29,7 @@ const context = {
 
 function synth(region: string) {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
-  const { app, stack } = buildApp(new App({ context, outdir }), { account: '123456789012', region });
+  const { app, stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, outdir }), { account: '123456789012', region });
   const assembly = app.synth(); // throws when cdk-nag reports an unacknowledged finding
   return { template: Template.fromStack(stack), outdir, assembly };
 }
@@ -36,7 +39,7 @@ describe('the gateway stack (cn-north-1)', () => {
   let outdir: string;
   beforeAll(() => {
     ({ template, outdir } = synth('cn-north-1'));
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 
   it('contains no literal arn:aws: in any template (it deploys to the aws-cn partition)', () => {
     const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
@@ -77,7 +80,7 @@ describe('the gateway stack (cn-north-1)', () => {
   it('throttles the stage and writes JSON access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 1000 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 10_000, ThrottlingBurstLimit: 5000 },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
     });
   });
@@ -234,7 +237,7 @@ describe('deployment context', () => {
   it('subscribes the alarm e-mail address when one is given', () => {
     const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:alarmEmail': 'oncall@mingyue-games.cn' } }), { account: '123456789012', region: 'cn-north-1' });
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@mingyue-games.cn' });
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 
   const GAMES = [
     { gameId: 'g-main', bizId: '1101999999', name: '主游戏', ageRating: 16 },
@@ -252,20 +255,20 @@ describe('deployment context', () => {
     // meta gets the settings, still without the table or the secret.
     const meta = fns.find(([id]) => id.startsWith('MetaFunction'))![1].Properties.Environment.Variables;
     expect(Object.keys(meta).filter((k) => k === 'TABLE_NAME' || k === 'SECRET_ARN')).toEqual([]);
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 
   it('leaves GAMES unset when playguard:games is (the single game `default`)', () => {
     const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } }), { account: '123456789012', region: 'cn-north-1' });
     const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment: { Variables: Record<string, unknown> } } }>;
     for (const fn of fns) expect(fn.Properties.Environment.Variables).not.toHaveProperty('GAMES');
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 
   it('gives playguard:webhookUrl to every function as WEBHOOK_URL (writers must know webhooks are on), and refuses one that is not HTTPS', () => {
     const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'playguard:webhookUrl': 'https://hooks.mingyue-games.cn/playguard' } }), { account: '123456789012', region: 'cn-north-1' });
     const fns = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<[string, { Properties: { Environment: { Variables: Record<string, unknown> } } }]>;
     for (const [id, fn] of fns) expect(fn.Properties.Environment.Variables.WEBHOOK_URL, id).toBe('https://hooks.mingyue-games.cn/playguard');
     expect(() => buildApp(new App({ context: { ...context, 'playguard:webhookUrl': 'http://hooks.mingyue-games.cn/playguard' } }))).toThrow(/playguard:webhookUrl/);
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 
   it('refuses a duplicate gameId, a bad bizId and a game policy looser than the deployment\'s at synth, naming playguard:games', () => {
     const withGames = (games: unknown, extra: Record<string, unknown> = {}) => () => buildApp(new App({ context: { ...context, ...extra, 'playguard:games': JSON.stringify(games) } }));
@@ -286,7 +289,7 @@ describe('deployment context', () => {
 describe('the gateway stack (commercial region)', () => {
   it('synthesizes clean under cdk-nag in us-east-1 as well', () => {
     expect(() => synth('us-east-1')).not.toThrow();
-  }, 120_000);
+  }, HEAVY_TEST_MS);
 });
 
 describe('the CDK command line', () => {
@@ -295,20 +298,20 @@ describe('the CDK command line', () => {
     const { promisify } = await import('node:util');
     const out = mkdtempSync(join(tmpdir(), 'cdk-cli-'));
     const contextArgs = Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-    const { stderr } = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out, ...contextArgs], { timeout: 120_000 });
+    const { stderr } = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out, ...contextArgs], { timeout: HEAVY_TEST_MS });
     expect(stderr).not.toMatch(/not compatible|ValidationFailed/);
     expect(readdirSync(out)).toContain('PlayGuard.template.json');
-  }, 150_000);
+  }, HEAVY_TEST_MS);
 
   it('stops `cdk synth` with cdk.json as shipped, listing what to set', async () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
     const out = mkdtempSync(join(tmpdir(), 'cdk-cli-'));
-    const failed = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out], { timeout: 120_000 }).then(() => null, (e: { stderr: string; code: number }) => e);
+    const failed = await promisify(execFile)('node_modules/.bin/cdk', ['synth', '--quiet', '--output', out], { timeout: HEAVY_TEST_MS }).then(() => null, (e: { stderr: string; code: number }) => e);
     expect(failed?.code).not.toBe(0);
     expect(failed?.stderr).toContain('Invalid cdk context: 2 problems');
     expect(failed?.stderr).toContain('playguard:operatorIssuer: required');
-  }, 150_000);
+  }, HEAVY_TEST_MS);
 });
 
 /** Synthesized without bundling the functions (what these tests read does not need the bundles). */

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '#infra/cli/audit';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 /** The command as a user runs it, with no AWS or table settings in its environment. */
 async function audit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -30,7 +31,7 @@ describe('npm run audit, as a command', () => {
     expect(nonEmptyLines(r.stderr)).toEqual([line]);
     expect(r.stderr).not.toContain('    at ');
     expect(r.stdout).toBe('');
-  }, 30_000);
+  }, HEAVY_TEST_MS);
 });
 
 describe('runAudit', () => {

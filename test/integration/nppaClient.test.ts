@@ -328,6 +328,17 @@ describe('errors', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 200 - 50);
   });
 
+  it('measures its deadline in real time, not on the gateway\'s clock: a virtual clock held still does not let retries run past it', async () => {
+    // A national system that never answers, each attempt given up after 500 ms of real time: with
+    // 1.2 s to spend, a second attempt fits and a third does not — also when the clock the
+    // timestamps come from stands still (the local gateway's held clock).
+    simulator.setDown('hang');
+    const held = clock.now();
+    const { sent, fetch: recording } = recordingFetch();
+    await expect(clientWith({ now: () => held, fetch: recording, timeoutMs: 500, deadlineMs: 1200 }).query(newAttemptId())).rejects.toBeInstanceOf(NppaUnavailable);
+    expect(sent).toHaveLength(2);
+  });
+
   it('recovers when the system comes back between retries', async () => {
     simulator.setDown('error');
     const c = clientWith({ sleep: async () => simulator.setDown('no') });

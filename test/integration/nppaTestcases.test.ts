@@ -10,6 +10,7 @@ import { checkCharacter, parseIdNumber } from '#shared/domain/idNumber';
 import { NppaClient } from '#shared/nppa/client';
 import { piPrefixForBirthDate } from '#infra/local/nppaPi';
 import { NppaSimulator, OFFICIAL_TEST_IDENTITIES, OFFICIAL_TEST_PIS } from '#infra/local/nppaSimulator';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const clock = (() => {
   let nowMs = Date.parse('2026-10-02T10:00:00+08:00');
@@ -187,7 +188,7 @@ describe('the command', () => {
     expect(lines[0]).toMatch(pattern);
     expect(result.stderr).not.toContain('    at ');
     expect(result.stdout).toBe('');
-  }, 20_000);
+  }, HEAVY_TEST_MS);
 
   it.each([
     ['no case', ['--code', 'abc'], {}],
@@ -213,5 +214,5 @@ describe('the command', () => {
     } finally {
       await realTime.stop();
     }
-  }, 20_000);
+  }, HEAVY_TEST_MS);
 });

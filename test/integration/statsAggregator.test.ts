@@ -3,13 +3,14 @@
  * operators' figures, each exactly once — the same record fed twice (a Lambda retry, a restarted
  * poller) never counts twice, within one batch or across batches.
  */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCalendar } from '#shared/domain/calendar';
 import { PRESETS } from '#shared/domain/playPolicy';
 import { StatsRepository } from '#shared/stats/repository';
 import { countLogEvents, countStreamRecords, type StatsDeps, type StreamRecord } from '#shared/stats/service';
-import { challengeKey, identityKey, orderKey, sessionKey } from '#shared/storage/keys';
+import { challengeKey, identityKey, orderKey, sessionKey, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsWeekKey, STATS_SHARDS, unshardedPersonWeekKey } from '#shared/storage/keys';
 import { figuresView } from '#shared/stats/report';
 import { useLogSink } from '#shared/log';
 import { freshTable } from '#test/support/table';
@@ -18,8 +19,11 @@ const at = (iso: string) => Date.parse(iso);
 let deps: StatsDeps;
 let repo: StatsRepository;
 
+let db: DynamoDBDocumentClient;
+let table: string;
+
 beforeAll(async () => {
-  const { db, table } = await freshTable();
+  ({ db, table } = await freshTable());
   repo = new StatsRepository(db, table);
   deps = { repo, context: { policyFor: () => PRESETS['nppa-2021'], calendar: createCalendar(), firstGame: 'g-main' }, now: () => Date.now() };
 });
@@ -116,5 +120,50 @@ describe('the stats aggregator', () => {
     expect(await repo.forgetPerson('h9', now)).toBe(true);
     expect(await repo.forgetPerson('h9', now)).toBe(false);
     expect(await repo.weeks('2026-11-30', '2026-11-30')).toEqual([{ week: '2026-11-30', bands: { upTo1h: 1, '2to3h': 1 } }]);
+  });
+});
+
+describe('the figures at 21:00 (docs/capacity.md)', () => {
+  // Saturday 2026-12-12 and its week, which nothing above touches.
+  const night = at('2026-12-12T20:00:00+08:00');
+  const ended = (n: number, minutes: number, person = `p${n}`) => {
+    const live = { sessionId: `n${n}`, accountId: `a${n}`, identityHash: person, gameId: 'g-main', minorAtLogin: true, startedAt: night, state: 'live' };
+    return [record(`in-${n}`, 'INSERT', sessionKey(`n${n}`), live), record(`end-${n}`, 'MODIFY', sessionKey(`n${n}`), { ...live, state: 'ended', endReason: 'outside_allowed_hours', endedAt: night + minutes * 60_000 }, live)];
+  };
+
+  it('counts batches arriving at the same moment, each once, into a day spread over partitions that are added up', async () => {
+    // 40 batches at once, as the stream's shards hand them over at 21:00: each adds to one of the
+    // day's items, chosen at random (again when it meets another batch there).
+    const runs = await Promise.all(Array.from({ length: 40 }, (_, n) => countStreamRecords(deps, ended(n, 60))));
+    expect(runs.reduce((a, r) => a + r.counted, 0)).toBe(80);
+    const partitions = Array.from({ length: STATS_SHARDS }, (_, shard) => statsMonthPartition('2026-12', shard));
+    const items = (await Promise.all(partitions.map(async (p) => (await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)', ExpressionAttributeValues: { ':p': p, ':d': '2026-12-12#' } }))).Items ?? []))).flat();
+    // Spread over several of the day's 16 partitions, one item each.
+    expect(items.length).toBeGreaterThan(1);
+    expect(items.length).toBeLessThanOrEqual(STATS_SHARDS);
+    const [day] = await repo.days('2026-12-12', '2026-12-12');
+    const v = figuresView(day!.figures);
+    expect(v.logins.minor).toBe(40);
+    expect(v.minorPlayedSeconds).toBe(40 * 3600);
+    expect(await repo.weeks('2026-12-07', '2026-12-07')).toEqual([{ week: '2026-12-07', bands: { upTo1h: 40 } }]);
+  });
+
+  it('adds the items written before the figures were spread to the spread ones', async () => {
+    await db.send(new PutCommand({ TableName: table, Item: { ...statsDayKey('2026-12-12', 'g-main'), date: '2026-12-12', gameId: 'g-main', 'logins:minor': 5 } }));
+    await db.send(new PutCommand({ TableName: table, Item: { ...statsWeekKey('2026-12-07'), week: '2026-12-07', 'band:upTo1h': 2 } }));
+    expect(figuresView((await repo.days('2026-12-12', '2026-12-12'))[0]!.figures).logins.minor).toBe(45);
+    expect(await repo.weeks('2026-12-07', '2026-12-07')).toEqual([{ week: '2026-12-07', bands: { upTo1h: 42 } }]);
+  });
+
+  it("carries a person's week total kept before the items were spread into the spread item, and moves the person from band to band once", async () => {
+    // A person with 50 minutes that week, counted in the first band, kept where totals were kept before.
+    await db.send(new PutCommand({ TableName: table, Item: { ...unshardedPersonWeekKey('2026-12-07', 'carried'), seconds: 3000 } }));
+    await db.send(new UpdateCommand({ TableName: table, Key: statsWeekKey('2026-12-07', 0), UpdateExpression: 'SET week = :w ADD #b :one', ExpressionAttributeNames: { '#b': 'band:upTo1h' }, ExpressionAttributeValues: { ':w': '2026-12-07', ':one': 1 } }));
+    await countStreamRecords(deps, ended(100, 20, 'carried'));
+    expect((await db.send(new GetCommand({ TableName: table, Key: statsPersonWeekKey('2026-12-07', 'carried'), ConsistentRead: true }))).Item?.seconds).toBe(4200);
+    expect(await repo.weeks('2026-12-07', '2026-12-07')).toEqual([{ week: '2026-12-07', bands: { upTo1h: 42, '1to2h': 1 } }]);
+    // Erased, both are gone.
+    expect(await repo.forgetPerson('carried', at('2026-12-12T22:00:00+08:00'))).toBe(true);
+    for (const key of [statsPersonWeekKey('2026-12-07', 'carried'), unshardedPersonWeekKey('2026-12-07', 'carried')]) expect((await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item).toBeUndefined();
   });
 });

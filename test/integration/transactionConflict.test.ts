@@ -63,8 +63,9 @@ describe('a transaction cancelled by conflicts', () => {
     expect(error).toBeInstanceOf(TransactionCanceledException);
     expect((error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(['None', 'TransactionConflict']);
     expect(isTransactionConflict(error)).toBe(true);
+    // It waited before each re-send (at least 20 ms each); how long at most is the back-off's own
+    // arithmetic (test/unit/edge.test.ts, conflictBackoffMs), not a stopwatch on a busy machine.
     expect(elapsed).toBeGreaterThanOrEqual(3 * 20 - 1);
-    expect(elapsed).toBeLessThan(3 * 200 + 500);
     expect(await stored(id)).toEqual({ order: undefined, total: undefined });
   });
 

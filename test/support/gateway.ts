@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { startLocalGateway, type LocalGateway } from '#infra/local/gateway';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 /** The deployment under test, or undefined for the local gateway. */
 export const deployedUrl: string | undefined = process.env.PLAYGUARD_URL ? process.env.PLAYGUARD_URL.replace(/\/+$/, '') : undefined;
@@ -21,7 +22,8 @@ export const deployed = deployedUrl !== undefined;
 
 /** `keyDir` keeps the development signing key in a folder, so a test can forge tokens with it. */
 export async function startTestGateway(options: { keyDir?: string } = {}): Promise<LocalGateway> {
-  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}`, ...(options.keyDir ? { persistDir: options.keyDir } : {}) });
+  // A request runs until it answers (a hang bound, not the function's timeout: test/support/timeouts.ts).
+  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}`, requestTimeoutMs: HEAVY_TEST_MS, ...(options.keyDir ? { persistDir: options.keyDir } : {}) });
 }
 
 export interface HttpAnswer<T = any> {
@@ -88,6 +90,8 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
   const localOnly = (what: string) => {
     if (deployed && baseUrl === deployedUrl) throw new Error(`${what} needs the local gateway: mark this test it.skipIf(deployed)`);
   };
+  /** The instant the clock is held at (undefined while it runs). */
+  let held: number | undefined;
   return {
     call,
     token: async (sub: string, scope: Scope = 'player', game?: string): Promise<string> => tokens(sub, scope, game),
@@ -97,9 +101,20 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
     /** POST /v1/payments: a reservation with this credential (a fresh order unless named). */
     reserve: <T = any>(token: string, amount: number, orderId: string = randomUUID(), more: { accountId?: string; gameId?: string } = {}) =>
       call<T>('POST', '/v1/payments', { token, body: { orderId, amount, ...more } }),
-    setClock: async (iso: string) => {
+    /**
+     * Holds the virtual clock at `iso` until the next call: what a test asserts to the second never
+     * depends on how fast a busy machine answers. `{ running: true }` lets it advance in real time.
+     */
+    setClock: async (iso: string, options: { running?: boolean } = {}) => {
       localOnly('setClock');
-      return call('PUT', '/__dev/clock', { body: { now: iso } });
+      held = options.running ? undefined : Date.parse(iso);
+      return call('PUT', '/__dev/clock', { body: { now: iso, ...(options.running ? {} : { hold: true }) } });
+    },
+    /** Moves the held clock on by `seconds` (from the instant last set; from now when it runs). */
+    advanceClock: async (seconds: number) => {
+      localOnly('advanceClock');
+      held = (held ?? Date.now()) + seconds * 1000;
+      return call('PUT', '/__dev/clock', { body: { now: new Date(held).toISOString(), hold: true } });
     },
     tick: async () => {
       localOnly('tick');

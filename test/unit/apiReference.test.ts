@@ -8,12 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_REFERENCE_PATH, anchor, clean, renderApiReference } from '#infra/cli/apiReference';
 import { routeList } from '#shared/api/routes';
 import { PROBLEM_EXTENSIONS, PROBLEMS } from '#shared/problem';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 let rendered = '';
 // One TypeScript program over the source: several seconds on a 2-core machine.
 beforeAll(() => {
   rendered = renderApiReference();
-}, 90_000);
+}, HEAVY_TEST_MS);
 
 describe('docs/api.md', () => {
   it('is what `npm run docs:api` renders from the code now', () => {

@@ -18,6 +18,7 @@ import type { HeartbeatAnswer, IdentitySubmission, IdentityView, Limits, Payment
 import type { ProblemCode as CatalogueCode, ProblemExtensions } from '#shared/problem';
 import type { heartbeat, startSession } from '#shared/sessions/service';
 import type { readLimits } from '#shared/usecases/limits';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'client-types-'));
@@ -91,7 +92,7 @@ export async function play(): Promise<void> {
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(diagnostics).toEqual([]);
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 
   it('is the workspace package @playguard/client with its ./prompts export, for Node (ESM and CommonJS) and for TypeScript', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@playguard/client'), import.meta.resolve('@playguard/client/prompts'))"], { cwd: ROOT });

@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { codesOfResponse, openApiDocument } from '#shared/api/openapi';
 import { routeDocs } from '#shared/api/routeDocs';
 import { PROBLEMS } from '#shared/problem';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -142,12 +143,12 @@ describe('tools', () => {
     const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format', 'json'], {
       cwd: dir,
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', CI: 'true' },
-      timeout: 60_000,
+      timeout: HEAVY_TEST_MS,
     });
     const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number; ignored: number }; problems: Array<{ ruleId: string; message: string }> };
     expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
     expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 
   it('generates types with openapi-typescript that a studio\'s code compiles against', async () => {
     writeFileSync(join(dir, 'api.ts'), astToString(await openapiTS(doc as never)));
@@ -189,5 +190,5 @@ export const gateway: paths['/v1/limits']['get']['responses'][401]['content']['a
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(diagnostics).toEqual([]);
-  }, 60_000);
+  }, HEAVY_TEST_MS);
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_EXTENSIONS, PROBLEMS } from '#shared/problem';
+import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -65,7 +66,7 @@ beforeAll(() => {
     };
     visit(sourceFile);
   }
-}, 90_000);
+}, HEAVY_TEST_MS);
 
 const declaredMembers = (code: string): Map<string, { type: ts.Type; optional: boolean }> => {
   const codeType = checker.getTypeOfSymbol(checker.getPropertyOfType(declared, code)!);
