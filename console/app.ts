@@ -50,7 +50,7 @@ const share = (part: number, whole: number) => (whole > 0 ? `${((part / whole) *
 const minorFen = (a: Record<string, number>) => (a['0'] ?? 0) + (a['8'] ?? 0) + (a['16'] ?? 0);
 
 function total(days: readonly Day[]): Figures {
-  const t: Figures = { logins: { minor: 0, adult: 0 }, refusedLogins: {}, minorSessions: 0, minorPlayedSeconds: 0, adultPlayedSeconds: 0, minorSecondsOutsideWindows: 0, terminations: {}, payments: { reserved: 0, committed: 0, refused: {}, committedAmount: {} }, identities: { verified: 0, rejected: 0, pending: 0 }, challenges: {}, guardianLinks: 0, piExports: 0, piErasures: 0 };
+  const t: Figures = { logins: { minor: 0, adult: 0 }, refusedLogins: {}, minorSessions: 0, minorPlayedSeconds: 0, adultPlayedSeconds: 0, minorSecondsOutsideWindows: 0, terminations: {}, payments: { reserved: 0, committed: 0, refused: {}, committedAmount: {} }, identities: { verified: 0, rejected: 0, pending: 0 }, challenges: {}, guardianLinks: 0, piExports: 0, piErasures: 0, complaints: { received: {}, answered: {}, answeredOnTime: 0, answeredLate: 0, withdrawn: 0 } };
   const add = (into: Record<string, number>, from: Record<string, number>) => Object.entries(from).forEach(([k, v]) => (into[k] = (into[k] ?? 0) + v));
   for (const d of days) {
     t.logins.minor += d.logins.minor;
@@ -73,6 +73,11 @@ function total(days: readonly Day[]): Figures {
     t.guardianLinks += d.guardianLinks;
     t.piExports += d.piExports;
     t.piErasures += d.piErasures;
+    add(t.complaints.received, d.complaints.received);
+    add(t.complaints.answered, d.complaints.answered);
+    t.complaints.answeredOnTime += d.complaints.answeredOnTime;
+    t.complaints.answeredLate += d.complaints.answeredLate;
+    t.complaints.withdrawn += d.complaints.withdrawn;
   }
   return t;
 }

@@ -22,10 +22,11 @@ describe('the bands of the 2019 notice', () => {
   it.each([
     [0, none],
     [7, none],
-    [8, { allowed: true, single: 5000, daily: null, monthly: 20000 }],
-    [15, { allowed: true, single: 5000, daily: null, monthly: 20000 }],
-    [16, { allowed: true, single: 10000, daily: null, monthly: 40000 }],
-    [17, { allowed: true, single: 10000, daily: null, monthly: 40000 }],
+    // A daily cap always applies (2024 Regulations Art. 44): the band's single cap where no one sets another.
+    [8, { allowed: true, single: 5000, daily: 5000, monthly: 20000 }],
+    [15, { allowed: true, single: 5000, daily: 5000, monthly: 20000 }],
+    [16, { allowed: true, single: 10000, daily: 10000, monthly: 40000 }],
+    [17, { allowed: true, single: 10000, daily: 10000, monthly: 40000 }],
     [18, { allowed: true, single: null, daily: null, monthly: null }],
     [60, { allowed: true, single: null, daily: null, monthly: null }],
   ])('age %i gets its band', (age, expected) => expect(limits(age)).toEqual(expected));
@@ -40,7 +41,11 @@ describe('the bands of the 2019 notice', () => {
     ['age 12: 150.01 CNY spent + 50 is over the month', 12, 5000, 0, 15001, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4999 }],
     ['age 12: 160 CNY spent + 50 is over the month', 12, 5000, 0, 16000, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4000 }],
     ['age 16: 400 CNY spent + 0.01', 16, 1, 0, 40000, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 0 }],
-    ['age 17: 300 CNY spent + 100 reaches exactly 400 CNY', 17, 10000, 10000, 30000, { ok: true }],
+    ['age 17: 300 CNY spent this month, none today, + 100 reaches exactly 400 CNY', 17, 10000, 0, 30000, { ok: true }],
+    ['age 17: 100 CNY spent today + 0.01 is over the day', 17, 1, 10000, 30000, { ok: false, limit: 'daily', limitAmount: 10000, remainingAmount: 0 }],
+    ['age 8: 30 CNY spent today + 20 reaches exactly 50 CNY', 8, 2000, 3000, 3000, { ok: true }],
+    ['age 8: 30 CNY spent today + 20.01 is over the day with 20 CNY remaining', 8, 2001, 3000, 3000, { ok: false, limit: 'daily', limitAmount: 5000, remainingAmount: 2000 }],
+    ['age 15: two 50 CNY top-ups on one day: the second is over the day', 15, 5000, 5000, 5000, { ok: false, limit: 'daily', limitAmount: 5000, remainingAmount: 0 }],
     ['age 0: 0.01 CNY', 0, 1, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['age 7: any amount is refused on age', 7, 100_000, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['age 18: 10,000 CNY after 50,000 CNY this month', 18, 1_000_000, 1_000_000, 5_000_000, { ok: true }],
@@ -102,9 +107,10 @@ describe('a daily cap of 30 CNY (2024 Regulations Art. 44)', () => {
 describe('GET /v1/limits spending', () => {
   it.each([
     ['under 8 shows zeros', 7, 0, 0, { singleMax: 0, dailyRemaining: 0, monthlyRemaining: 0 }],
-    ['ages 8–15 with nothing spent', 8, 0, 0, { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 20000 }],
-    ['ages 8–15 after 150 CNY', 15, 0, 15000, { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 5000 }],
-    ['ages 16–17 after 100 CNY today', 16, 10000, 10000, { singleMax: 10000, dailyRemaining: null, monthlyRemaining: 30000 }],
+    ['ages 8–15 with nothing spent', 8, 0, 0, { singleMax: 5000, dailyRemaining: 5000, monthlyRemaining: 20000 }],
+    ['ages 8–15 after 150 CNY this month, none today', 15, 0, 15000, { singleMax: 5000, dailyRemaining: 5000, monthlyRemaining: 5000 }],
+    ['ages 8–15 after 30 CNY today', 15, 3000, 3000, { singleMax: 5000, dailyRemaining: 2000, monthlyRemaining: 17000 }],
+    ['ages 16–17 after 100 CNY today', 16, 10000, 10000, { singleMax: 10000, dailyRemaining: 0, monthlyRemaining: 30000 }],
     ['adults: no limit', 18, 99999, 999999, { singleMax: null, dailyRemaining: null, monthlyRemaining: null }],
   ] as const)('%s', (_name, age, today, month, expected) => {
     expect(spendingView(limits(age), today, month)).toEqual(expected);
@@ -173,7 +179,7 @@ describe('publisher policies', () => {
     const policy = [band(0, 0, 0, 0, false), band(12, 5000, null, 20000), band(16, 10000, null, 40000), adults];
     expect(() => assertNotLooserThanLaw(policy)).not.toThrow();
     expect(spendingLimitsFor(policy, 11)).toEqual(none);
-    expect(spendingLimitsFor(policy, 12)).toEqual({ allowed: true, single: 5000, daily: null, monthly: 20000 });
+    expect(spendingLimitsFor(policy, 12)).toEqual({ allowed: true, single: 5000, daily: 5000, monthly: 20000 });
   });
 
   it.each([
@@ -263,8 +269,8 @@ describe('the view and the counter ceilings agree with the decision', () => {
   });
 
   it.each([
-    ['ages 8–15, 30 CNY', limits(12), 3000, { dayMaxBefore: null, monthMaxBefore: 17000 }],
-    ['ages 16–17, 100 CNY', limits(16), 10000, { dayMaxBefore: null, monthMaxBefore: 30000 }],
+    ['ages 8–15, 30 CNY', limits(12), 3000, { dayMaxBefore: 2000, monthMaxBefore: 17000 }],
+    ['ages 16–17, 100 CNY', limits(16), 10000, { dayMaxBefore: 0, monthMaxBefore: 30000 }],
     ['adults', limits(30), 3000, { dayMaxBefore: null, monthMaxBefore: null }],
     ['a daily cap', { allowed: true, single: 5000, daily: 3000, monthly: 20000 }, 1000, { dayMaxBefore: 2000, monthMaxBefore: 19000 }],
   ] as const)('counter ceilings: %s', (_name, l, a, expected) => {
