@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { onClientCreated } from '#shared/storage/dynamo';
 import { ddbCallCounter, updateCalls } from '#test/support/ddbCounter';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 
 const t = useGateway();
 
@@ -23,9 +23,10 @@ onClientCreated((client) =>
 );
 
 
+/** A verified account; a child under 14 with its guardian's consent (the client attests it at the real-name step). */
 async function verifiedAccount(sub: string, birthDate: string, who = person(birthDate)): Promise<string> {
   const token = await t.api.token(sub);
-  const r = await t.api.call('POST', '/v1/identity', { token, body: who });
+  const r = await t.api.call('POST', '/v1/identity', { token, body: withConsent(who) });
   expect(r.status).toBe(200);
   return token;
 }
