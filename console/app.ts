@@ -9,7 +9,7 @@
 import { barChart, escapeXml as esc } from '#shared/stats/charts';
 import { config, currentSession, finishSignIn, forgetSession, startSignIn, type SignInConfig } from '#console/signIn';
 import type { FiguresView as Figures } from '#shared/stats/report';
-import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES } from '#shared/stats/names';
+import { BAND_NAMES, CATEGORY_NAMES, LIMIT_NAMES, OUTCOME_NAMES, REFUSAL_NAMES, REGISTER_KIND_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES } from '#shared/stats/names';
 
 type Day = Figures & { date: string; gameId: string };
 
@@ -22,13 +22,15 @@ class ApiError extends Error {
   }
 }
 
-async function api<T>(method: string, path: string, accept = 'application/json'): Promise<T> {
+async function api<T>(method: string, path: string, accept = 'application/json', body?: unknown): Promise<T> {
   const session = currentSession();
   if (!session) {
     signOut('登录已过期，请重新登录。');
     throw new ApiError(401, 'unauthorized', '登录已过期');
   }
-  const res = await fetch(path, { method, headers: { authorization: `Bearer ${session.accessToken}`, accept } });
+  const headers: Record<string, string> = { authorization: `Bearer ${session.accessToken}`, accept };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
   if (!res.ok) {
     let problem: { code?: string; detail?: string } = {};
@@ -50,7 +52,7 @@ const share = (part: number, whole: number) => (whole > 0 ? `${((part / whole) *
 const minorFen = (a: Record<string, number>) => (a['0'] ?? 0) + (a['8'] ?? 0) + (a['16'] ?? 0);
 
 function total(days: readonly Day[]): Figures {
-  const t: Figures = { logins: { minor: 0, adult: 0 }, refusedLogins: {}, minorSessions: 0, minorPlayedSeconds: 0, adultPlayedSeconds: 0, minorSecondsOutsideWindows: 0, terminations: {}, payments: { reserved: 0, committed: 0, refused: {}, committedAmount: {} }, identities: { verified: 0, rejected: 0, pending: 0 }, challenges: {}, guardianLinks: 0, piExports: 0, piErasures: 0 };
+  const t: Figures = { logins: { minor: 0, adult: 0 }, refusedLogins: {}, minorSessions: 0, minorPlayedSeconds: 0, adultPlayedSeconds: 0, minorSecondsOutsideWindows: 0, terminations: {}, payments: { reserved: 0, committed: 0, refused: {}, committedAmount: {} }, identities: { verified: 0, rejected: 0, pending: 0 }, challenges: {}, guardianLinks: 0, piExports: 0, piErasures: 0, complaints: { received: {}, answered: {}, answeredOnTime: 0, answeredLate: 0, withdrawn: 0 } };
   const add = (into: Record<string, number>, from: Record<string, number>) => Object.entries(from).forEach(([k, v]) => (into[k] = (into[k] ?? 0) + v));
   for (const d of days) {
     t.logins.minor += d.logins.minor;
@@ -73,6 +75,11 @@ function total(days: readonly Day[]): Figures {
     t.guardianLinks += d.guardianLinks;
     t.piExports += d.piExports;
     t.piErasures += d.piErasures;
+    add(t.complaints.received, d.complaints.received);
+    add(t.complaints.answered, d.complaints.answered);
+    t.complaints.answeredOnTime += d.complaints.answeredOnTime;
+    t.complaints.answeredLate += d.complaints.answeredLate;
+    t.complaints.withdrawn += d.complaints.withdrawn;
   }
   return t;
 }
@@ -166,6 +173,151 @@ async function account(): Promise<void> {
   };
 }
 
+type RegisterEntry = {
+  complaintId: string;
+  kind: string;
+  category: string;
+  accountId: string;
+  gameId: string | null;
+  orderId: string | null;
+  text: string | null;
+  status: 'open' | 'answered';
+  receivedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  answeredAt: string | null;
+  outcome: string | null;
+  answer: string | null;
+  answeredBy: string | null;
+  erased: boolean;
+};
+
+/** `YYYY-MM-DD` `n` days before `day` (calendar arithmetic, no time zone involved). */
+const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+const wall = (iso: string | null) => (iso ? esc(iso.slice(0, 16).replace('T', ' ')) : '—');
+const cut = (text: string | null, n = 60) => (text === null ? '—' : esc(text.length > n ? `${text.slice(0, n)}…` : text));
+/** A refund request's outcome reads as the decision it was. */
+const outcomeName = (e: RegisterEntry) => (e.kind === 'refund' && e.outcome !== 'withdrawn' ? (e.outcome === 'resolved' ? '同意退款' : '不同意退款') : (OUTCOME_NAMES[e.outcome ?? ''] ?? '—'));
+
+/**
+ * 投诉与申请: the requests register (2024 Regulations Arts. 7 and 34) — complaints with their texts,
+ * personal-information requests and guardians' refund requests, by the days they were received; an
+ * open complaint is answered here (a refusal with its reasons), a refund request's evidence read
+ * (with a reason, logged) and decided. Every read and answer is written to the access log first.
+ */
+async function complaints(): Promise<void> {
+  const status = $<HTMLSelectElement>('#c-status')?.value ?? 'open';
+  const to = $<HTMLInputElement>('#c-to')?.value || today;
+  const from = $<HTMLInputElement>('#c-from')?.value || daysBefore(to, 30);
+  const query = `${status ? `status=${status}&` : ''}from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  const list = (await api<{ complaints: RegisterEntry[] }>('GET', `/v1/admin/complaints?${query}`)).complaints;
+  const options = [['open', '未答复'], ['answered', '已答复'], ['', '全部']].map(([v, l]) => `<option value="${v}"${v === status ? ' selected' : ''}>${l}</option>`).join('');
+  const answered = list.filter((e) => e.status === 'answered' && e.outcome !== 'withdrawn');
+  const rows = list.map((e) => {
+    const action =
+      e.status === 'open' && e.kind === 'complaint'
+        ? `<button class="answer" data-id="${esc(e.complaintId)}">答复</button>`
+        : e.kind === 'refund'
+          ? `<button class="evidence" data-id="${esc(e.complaintId)}">查看证据</button>`
+          : '';
+    return [
+      wall(e.receivedAt),
+      `<span class="${e.overdue ? 'error' : ''}">${wall(e.dueAt)}${e.overdue ? '（逾期）' : ''}</span>`,
+      named(REGISTER_KIND_NAMES, e.kind),
+      named(CATEGORY_NAMES, e.category),
+      esc(e.accountId),
+      e.erased ? '<span class="none">（账号已注销，内容已删除）</span>' : cut(e.text),
+      e.status === 'open' ? '<b>未答复</b>' : `${esc(outcomeName(e))}<br><span class="note">${wall(e.answeredAt)}</span>`,
+      e.answer === null ? '—' : cut(e.answer, 40),
+      action,
+    ];
+  });
+  main().innerHTML = `<h2>投诉与申请</h2>
+<p class="note">依据《未成年人网络保护条例》第七条、第三十四条：投诉、举报与个人信息查阅、复制、更正、删除申请须及时受理并处理，不予支持的须说明理由。列表含投诉内容等个人信息，每次查询与答复均先写入访问日志。</p>
+<form id="complaints-form" class="row"><label>状态 <select id="c-status">${options}</select></label><label>收到自 <input id="c-from" type="date" value="${esc(from)}"></label><label>至 <input id="c-to" type="date" value="${esc(to)}"></label><button type="submit">查询</button></form>
+<div class="cards">${card('本次列出', list.length, 'complaints.listed')}${card('未答复', list.filter((e) => e.status === 'open').length, 'complaints.open')}${card('已逾期未答复', list.filter((e) => e.status === 'open' && e.overdue).length, 'complaints.overdue', list.some((e) => e.status === 'open' && e.overdue))}${card('按期答复率', share(answered.filter((e) => !e.overdue).length, answered.length), 'complaints.onTime')}</div>
+${table(['收到时间', '答复期限', '类型', '类别', '账号', '内容', '状态', '答复', ''], rows, '该期间没有投诉或申请')}
+<div id="c-detail"></div>`;
+  $<HTMLFormElement>('#complaints-form').onsubmit = (e) => {
+    e.preventDefault();
+    void guard(complaints);
+  };
+  document.querySelectorAll<HTMLButtonElement>('button.answer').forEach((b) => (b.onclick = () => answerForm(list.find((e) => e.complaintId === b.dataset.id)!)));
+  document.querySelectorAll<HTMLButtonElement>('button.evidence').forEach((b) => (b.onclick = () => evidenceForm(list.find((e) => e.complaintId === b.dataset.id)!)));
+}
+
+function answerForm(e: RegisterEntry): void {
+  $<HTMLElement>('#c-detail').innerHTML = `<h3>答复投诉</h3><p>${named(CATEGORY_NAMES, e.category)} · ${esc(e.accountId)} · 收到 ${wall(e.receivedAt)} · 期限 ${wall(e.dueAt)}</p><blockquote class="quote">${esc(e.text ?? '')}</blockquote>
+<form id="answer-form"><div class="row"><label>结果 <select id="answer-outcome"><option value="resolved">已解决</option><option value="refused">不予支持（须说明理由）</option></select></label></div>
+<textarea id="answer-text" required maxlength="2000" rows="4" cols="80" placeholder="玩家将看到的答复；不予支持时写明理由"></textarea><div class="row"><button type="submit">提交答复</button></div></form>`;
+  $<HTMLFormElement>('#answer-form').onsubmit = (event) => {
+    event.preventDefault();
+    void guard(async () => {
+      await api('POST', `/v1/admin/complaints/${encodeURIComponent(e.complaintId)}/answer`, 'application/json', { outcome: $<HTMLSelectElement>('#answer-outcome').value, answer: $<HTMLTextAreaElement>('#answer-text').value });
+      await complaints();
+      $<HTMLElement>('#c-detail').innerHTML = '<p class="ok" id="c-status-line">已答复，玩家可在“我的投诉”中看到。</p>';
+    });
+  };
+}
+
+type Evidence = {
+  requestId: string;
+  status: string;
+  wardId: string;
+  reason: string | null;
+  order: { orderId: string | null; gameId: string; amount: number; status: string; reservedAt: string; committedAt: string | null };
+  evidence: null | { capturedAt: string; ageBand: number; minorRules: boolean; identityStatus: string; session: { inProgress: boolean; sessionId: string | null; loggedInAt: string | null }; devices: { inWindow: number; known: number }; riskSignals: Array<{ signal: string | null; outcome: string; at: string }>; flaggedAt: string | null };
+  decision: null | { approved: boolean; note: string | null; decidedAt: string | null };
+};
+
+function evidenceForm(e: RegisterEntry): void {
+  $<HTMLElement>('#c-detail').innerHTML = `<h3>退款申请 · 证据</h3><p class="note">查看证据将写入访问日志，原因必填。</p>
+<form id="evidence-form" class="row"><label>原因 <input id="evidence-reason" required maxlength="200" size="30"></label><button type="submit">查看</button></form><div id="evidence-result"></div>`;
+  $<HTMLFormElement>('#evidence-form').onsubmit = (event) => {
+    event.preventDefault();
+    void guard(async () => {
+      const r = await api<Evidence>('GET', `/v1/admin/refund-requests/${encodeURIComponent(e.complaintId)}?reason=${encodeURIComponent($<HTMLInputElement>('#evidence-reason').value.trim())}`);
+      const ev = r.evidence;
+      const outcome: Record<string, string> = { open: '未处理', passed: '通过', failed: '未通过' };
+      $<HTMLElement>('#evidence-result').innerHTML = `<p>监护人的理由：${esc(r.reason ?? '（已删除）')}</p>
+${table(['订单', '游戏', '金额（元）', '状态', '预留', '完成'], [[esc(r.order.orderId ?? '—'), esc(r.order.gameId), yuan(r.order.amount), esc(r.order.status), wall(r.order.reservedAt), wall(r.order.committedAt)]])}
+${
+  ev
+    ? `<h3>支付时的情况（支付完成时封存）</h3>${table(
+        ['项目', '值'],
+        [
+          ['年龄段（适用的限额）', named(BAND_NAMES, String(ev.ageBand))],
+          ['实名状态', esc(ev.identityStatus === 'verified' ? '已认证' : '认证中')],
+          ['按未成年人规则管理（人脸验证未通过）', ev.minorRules ? '是' : '否'],
+          ['当时的游戏会话', ev.session.inProgress ? `进行中（${esc(ev.session.sessionId ?? '')}）` : '无'],
+          ['账号最近登录', wall(ev.session.loggedInAt)],
+          ['设备数（24 小时内 / 累计）', `${ev.devices.inWindow} / ${ev.devices.known}`],
+          ['风险标记时间', wall(ev.flaggedAt)],
+        ],
+      )}<h3>当日风险信号与人脸验证</h3>${table(['时间', '信号', '结果'], ev.riskSignals.map((s) => [wall(s.at), s.signal ? named(SIGNAL_NAMES, s.signal) : '—', esc(outcome[s.outcome] ?? s.outcome)]), '当日无风险信号')}`
+    : '<p class="none">该订单预留于证据保存功能上线之前，无证据。</p>'
+}
+${
+  r.decision
+    ? `<p class="ok">已处理：${r.decision.approved ? '同意退款' : '不同意'}（${wall(r.decision.decidedAt)}）：${esc(r.decision.note ?? '')}</p>`
+    : `<form id="decision-form"><h3>处理</h3><div class="row"><label><input type="radio" name="approved" value="yes" checked> 同意退款</label><label><input type="radio" name="approved" value="no"> 不同意（须说明理由）</label></div>
+<textarea id="decision-note" required maxlength="2000" rows="3" cols="80" placeholder="监护人将看到的说明"></textarea><div class="row"><button type="submit">提交处理结果</button></div></form>`
+}`;
+      const form = $<HTMLFormElement>('#decision-form');
+      if (form)
+        form.onsubmit = (submitted) => {
+          submitted.preventDefault();
+          void guard(async () => {
+            const approved = (document.querySelector<HTMLInputElement>('input[name=approved]:checked')?.value ?? 'yes') === 'yes';
+            await api('POST', `/v1/admin/refund-requests/${encodeURIComponent(e.complaintId)}/decision`, 'application/json', { approved, note: $<HTMLTextAreaElement>('#decision-note').value });
+            await complaints();
+            $<HTMLElement>('#c-detail').innerHTML = `<p class="ok" id="c-status-line">已${approved ? '同意' : '拒绝'}退款申请，已通知发行方（payment.refund_decided）。</p>`;
+          });
+        };
+    });
+  };
+}
+
 async function challenges(): Promise<void> {
   const monthStart = `${today.slice(0, 8)}01`;
   const stats = await api<{ days: Day[] }>('GET', `/v1/admin/stats?from=${monthStart}&to=${today}`);
@@ -197,6 +349,7 @@ async function calendar(): Promise<void> {
 
 const VIEWS: Record<string, { label: string; render: () => Promise<void> }> = {
   overview: { label: '今日与本月', render: overview },
+  complaints: { label: '投诉与申请', render: complaints },
   annual: { label: '年度报告', render: annual },
   account: { label: '账号查询', render: account },
   challenges: { label: '人脸验证', render: challenges },

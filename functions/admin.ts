@@ -1,10 +1,11 @@
-/** Compliance staff (docs/api.md "Operators"): account view and access log, figures, the annual report, dead letters, calendar coverage. */
+/** Compliance staff (docs/api.md "Operators"): account view and access log, figures, the annual report, dead letters, calendar coverage, complaints and refund requests. */
 import { adminRoutes } from '#shared/api/routes';
 import { httpFunction, type ReplyFor } from '#shared/edge/http';
 import { readAccessLog, readAccountForOperator } from '#shared/usecases/oversight';
 import { decideCorrection, listCorrections } from '#shared/usecases/correction';
 import { calendarCoverage, listDeadLetters, readAnnualReport, retryDeadLetter, readStats } from '#shared/usecases/operatorReports';
-import { operatorReportsDeps, operatorCorrectionDeps, oversightDeps } from '#shared/services';
+import { answerComplaint, decideRefund, listComplaints, readRefundRequest } from '#shared/usecases/complaints';
+import { operatorComplaintDeps, operatorReportsDeps, operatorCorrectionDeps, oversightDeps } from '#shared/services';
 
 const wantsHtml = (accept: string | undefined): boolean => /\btext\/html\b/i.test(accept ?? '');
 
@@ -22,4 +23,8 @@ export const handler = httpFunction(adminRoutes, {
   adminDeadLetters: async () => ({ status: 200, body: await listDeadLetters(await operatorReportsDeps()) }),
   adminRetryDeadLetter: async (req) => ({ status: 200, body: await retryDeadLetter(await operatorReportsDeps(), req.params.id) }),
   adminCalendar: async (req) => ({ status: 200, body: calendarCoverage(await operatorReportsDeps(), req.nowMs) }),
+  adminComplaints: async (req) => ({ status: 200, body: await listComplaints(await operatorComplaintDeps(), req.caller.accountId, req.query, req.nowMs) }),
+  adminAnswerComplaint: async (req) => ({ status: 200, body: await answerComplaint(await operatorComplaintDeps(), req.caller.accountId, req.params.complaintId, req.body, req.nowMs) }),
+  adminRefundRequest: async (req) => ({ status: 200, body: await readRefundRequest(await operatorComplaintDeps(), req.caller.accountId, req.params.requestId, req.query.reason, req.nowMs) }),
+  adminDecideRefund: async (req) => ({ status: 200, body: await decideRefund(await operatorComplaintDeps(), req.caller.accountId, req.params.requestId, req.body, req.nowMs) }),
 });

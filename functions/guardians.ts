@@ -1,8 +1,9 @@
-/** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity. */
+/** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity, under-14 consent, refund requests. */
 import { guardiansRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/edge/http';
-import { guardianDeps, privacyDeps, wardActivityDeps } from '#shared/services';
-import { confirmLink, declineLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, setControls, unlinkWard } from '#shared/guardians/service';
+import { guardianDeps, privacyDeps, refundDeps, wardActivityDeps, wardConsentDeps } from '#shared/services';
+import { confirmLink, declineLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, recordWardConsent, setControls, unlinkWard } from '#shared/guardians/service';
+import { requestRefund } from '#shared/usecases/refunds';
 import { eraseWardData, exportWardData, wardActivity } from '#shared/usecases/wardRecords';
 
 export const handler = httpFunction(guardiansRoutes, {
@@ -27,4 +28,9 @@ export const handler = httpFunction(guardiansRoutes, {
     await declineLink(await guardianDeps(), req.caller.accountId, req.params.linkId, req.nowMs);
     return { status: 204 };
   },
+  recordWardConsent: async (req) => {
+    const { guardians, policy } = await wardConsentDeps();
+    return { status: 200, body: await recordWardConsent(guardians, policy, req.caller.accountId, req.params.wardId, req.body, req.nowMs) };
+  },
+  requestRefund: async (req) => ({ status: 201, body: await requestRefund(await refundDeps(), req.caller.accountId, req.params.wardId, req.body, req.nowMs) }),
 });

@@ -125,6 +125,12 @@ export const DeploymentContext = z.object({
    * sender sends to it.
    */
   webhookUrl: publicHttpsUrl('the webhook endpoint').optional(),
+  /** Days within which complaints and requests are answered (1–15, default 15; docs/rules.md "Complaints and requests"). */
+  complaintDays: z.coerce.string().optional(),
+  /** The version of the publisher's privacy policy an under-14 guardian consent names (default 1); changing it asks for consent again. */
+  privacyPolicyVersion: z.coerce.string().optional(),
+  /** Who records the under-14 consent: `attested` (the client, at real-name submission; default) or `guardian` (a confirmed guardian only). */
+  consent: z.string().optional(),
 });
 type ContextInput = z.infer<typeof DeploymentContext>;
 
@@ -159,6 +165,9 @@ const SETTING_SOURCES = {
   NPPA_QUERY_URL: 'nppaQueryUrl',
   NPPA_LOGINOUT_URL: 'nppaLoginoutUrl',
   WEBHOOK_URL: 'webhookUrl',
+  COMPLAINT_DAYS: 'complaintDays',
+  PRIVACY_POLICY_VERSION: 'privacyPolicyVersion',
+  CONSENT: 'consent',
 } as const satisfies Partial<Record<keyof typeof PolicySettings.shape, keyof ContextInput>>;
 
 /** Thrown by readDeploymentContext: every problem, one a line, each naming its key. */

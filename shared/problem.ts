@@ -50,6 +50,14 @@ export const PROBLEMS = {
   guardian_declined: { status: 403, title: 'Guardian declined', detail: '监护人未同意本次充值。' },
   approval_not_found: { status: 404, title: 'Approval not found', detail: '审批请求不存在。' },
   approval_decided: { status: 409, title: 'Approval already decided', detail: '该审批已处理或已过期，不能更改。' },
+  // A child under 14 needs its guardian's consent to the current privacy policy (2019 Children's PI
+  // Regulations Arts. 9–10) before it plays or pays: shared/domain/consent.ts.
+  guardian_consent_required: { status: 403, title: 'Guardian consent required', detail: '根据《儿童个人信息网络保护规定》，不满14周岁的用户须经监护人同意隐私政策后，才能登录游戏或充值。' },
+  // Complaints and the requests register (docs/api.md): an entry is answered once.
+  already_answered: { status: 409, title: 'Already answered', detail: '该投诉或申请已处理，不能再次处理。' },
+  refund_already_requested: { status: 409, title: 'Refund already requested', detail: '该订单已提交过退款申请，请勿重复提交。' },
+  // The detail names the reason (not committed, or an adult's payment): shared/usecases/refunds.ts.
+  refund_not_eligible: { status: 422, title: 'Refund not eligible', detail: '该订单不符合未成年人消费退款协助的条件。' },
   write_contention: { status: 429, title: 'Write contention', detail: '操作过于频繁，请稍后重试。' },
   upstream_unavailable: { status: 503, title: 'Upstream unavailable', detail: '国家实名认证系统暂时不可用，请稍后再试。' },
   internal_error: { status: 500, title: 'Internal error', detail: '服务暂时出现问题，请稍后再试。' },
@@ -93,6 +101,14 @@ export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
     remainingAmount: z.number().check(z.int(), z.meta({ description: 'What may still be spent under it, in fen' })),
   }),
   stale_heartbeat: z.object({ lastSeq: z.number().check(z.int(), z.meta({ description: 'The highest seq already counted for this session' })) }),
+  guardian_consent_required: z.object({
+    policyVersion: z.string().check(z.meta({ description: 'The privacy policy version the guardian consents to (send it back as guardianConsent.policyVersion)' })),
+    consent: z.enum(['attested', 'guardian']).check(z.meta({ description: 'Who records it: `attested`, the client with POST /v1/identity (a guardian checkbox at the real-name step); `guardian`, a confirmed guardian with POST /v1/guardian/wards/{wardId}/consent' })),
+  }),
+  refund_already_requested: z.object({ requestId: z.string().check(z.meta({ description: 'The refund request already made for this order' })) }),
+  refund_not_eligible: z.object({
+    reason: z.enum(['not_committed', 'adult_order']).check(z.meta({ description: '`not_committed`: the payment never completed (nothing to refund); `adult_order`: it was made under an adult identity (not a minor\'s payment: file a complaint instead)' })),
+  }),
   order_conflict: z.object({ orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])).check(z.meta({ description: 'The state the order is really in' })) }),
   payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'The largest body accepted, in bytes' })) }),
   invalid_id_number: z.object({

@@ -24,6 +24,7 @@ import { GuardianRepository } from '#shared/guardians/repository';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import { AccessLogRepository } from '#shared/oversight/repository';
 import { StatsRepository } from '#shared/stats/repository';
+import { RegisterRepository } from '#shared/complaints/repository';
 import { RateGate } from '#shared/reporting/rateGate';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import type { IdentityDeps } from '#shared/identity/service';
@@ -34,8 +35,12 @@ import type { GuardianDeps, GuardianStore } from '#shared/guardians/service';
 import type { SenderDeps } from '#shared/notifications/sender';
 import type { ReporterDeps } from '#shared/reporting/reporter';
 import type { StatsDeps } from '#shared/stats/service';
+import type { ComplaintDeps } from '#shared/complaints/service';
+import type { ConsentPolicy } from '#shared/domain/consent';
 import type { ChallengeDeps } from '#shared/usecases/challenges';
 import type { CorrectionDeps } from '#shared/usecases/correction';
+import type { OperatorComplaintDeps } from '#shared/usecases/complaints';
+import type { RefundDeps } from '#shared/usecases/refunds';
 import type { OperatorReportsDeps } from '#shared/usecases/operatorReports';
 import type { OversightDeps } from '#shared/usecases/oversight';
 import type { PersonAccountsDeps } from '#shared/usecases/personAccounts';
@@ -128,6 +133,7 @@ const guardianRepository = /* @__PURE__ */ once(async () => new GuardianReposito
 const notificationOutbox = /* @__PURE__ */ once(async () => new NotificationOutbox(documentClient(), table()));
 const accessLogRepository = /* @__PURE__ */ once(async () => new AccessLogRepository(documentClient(), table()));
 const statsRepository = /* @__PURE__ */ once(async () => new StatsRepository(documentClient(), table()));
+const registerRepository = /* @__PURE__ */ once(async () => new RegisterRepository(documentClient(), table()));
 
 /**
  * The webhook outbox when webhooks are on (WEBHOOK_URL set), else null: then no event is queued at
@@ -137,6 +143,12 @@ const notifications = /* @__PURE__ */ once(async (): Promise<NotificationOutbox 
 
 // ---------------------------------------------------------------------------------------------
 // The capabilities
+
+/** Under-14 consent: who records it and the privacy policy version it names (shared/domain/consent.ts). */
+export const consentPolicy = (): ConsentPolicy => ({ mode: settings().CONSENT, policyVersion: settings().PRIVACY_POLICY_VERSION });
+
+/** The requests register: complaints and requests, due COMPLAINT_DAYS after they were received. */
+export const complaintDeps = async (): Promise<ComplaintDeps> => ({ repo: await registerRepository(), complaintDays: settings().COMPLAINT_DAYS, games: settings().GAMES });
 
 /**
  * The request path's checks take their slot of the national system's 100 a second from the same
@@ -150,6 +162,7 @@ export const identityDeps = async (): Promise<IdentityDeps> => ({
   pepper: (await secrets()).pepper,
   checkPace: (await checkGates()).check,
   notifications: await notifications(),
+  consent: consentPolicy(),
 });
 
 /** The pending-identity poller: the identity capability with the client that waits its turn at the shared gates. */
@@ -166,6 +179,7 @@ export const sessionDeps = async (): Promise<SessionDeps> => ({
   pepper: (await secrets()).pepper,
   risk: await riskDeps(),
   notifications: await notifications(),
+  consent: consentPolicy(),
 });
 
 /**
@@ -183,6 +197,7 @@ export const spendingDeps = /* @__PURE__ */ once(
     risk: await riskDeps(),
     guardians: await guardianRepository(),
     notifications: await notifications(),
+    consent: consentPolicy(),
   }),
 );
 
@@ -238,6 +253,8 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => ({
   outbox: await outboxRepository(),
   guardians: await guardianStore(),
   stats: await statsRepository(),
+  complaints: await complaintDeps(),
+  consent: consentPolicy(),
 });
 
 /** A guardian's reading of a ward's sessions and payments. */
@@ -252,7 +269,7 @@ export const personAccountsDeps = async (): Promise<PersonAccountsDeps> => ({
 });
 
 /** A player's identity correction: the national system and the pepper (the identity function). */
-export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: await identityDeps(), sessions: await sessionEndDeps() });
+export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: await identityDeps(), sessions: await sessionEndDeps(), complaints: await complaintDeps() });
 
 /** Operators' logged reads of an account and of the access log. */
 export const oversightDeps = async (): Promise<OversightDeps> => ({
@@ -268,7 +285,17 @@ export const operatorCorrectionDeps = async (): Promise<CorrectionDeps & { acces
   identity: { repo: await identityRepository(), accounts: await accountRepository() },
   sessions: await sessionEndDeps(),
   accessLog: await accessLogRepository(),
+  complaints: await complaintDeps(),
 });
+
+/** Operators' list and answers of complaints, and refund requests' evidence and decisions: logged first. */
+export const operatorComplaintDeps = async (): Promise<OperatorComplaintDeps> => ({ register: await registerRepository(), accessLog: await accessLogRepository(), notifications: await notifications() });
+
+/** A guardian's refund request: the ward (no secret: a confirmed link's ward id), its order, the register. */
+export const refundDeps = async (): Promise<RefundDeps> => ({ guardians: await guardianStore(), spending: await spendingRepository(), complaints: await complaintDeps() });
+
+/** A guardian's consent for a ward under 14: the links and their copies, and the policy in force. */
+export const wardConsentDeps = async (): Promise<{ guardians: GuardianStore; policy: ConsentPolicy }> => ({ guardians: await guardianStore(), policy: consentPolicy() });
 
 /** Operators' figures, report, dead letters and calendar coverage: no secret, no personal data. */
 export const operatorReportsDeps = async (): Promise<OperatorReportsDeps> => ({ stats: await statsRepository(), outbox: await outboxRepository(), calendar: await calendar(), games: settings().GAMES });

@@ -10,6 +10,10 @@ import { parseCalendarOverride, type CalendarOverride } from '#shared/domain/cal
 import { assertWithinPolicy, PRESETS, parsePlayPolicy, type PlayPolicy } from '#shared/domain/playPolicy';
 import { parseRiskPolicy, DEFAULT_RISK_POLICY, type RiskPolicy } from '#shared/domain/riskRules';
 import { DEFAULT_SPENDING_POLICY, parseSpendingPolicy, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import { MAX_COMPLAINT_DAYS } from '#shared/domain/complaints';
+
+/** The privacy policy version consents name while the publisher sets none (`playguard:privacyPolicyVersion`). */
+export const DEFAULT_PRIVACY_POLICY_VERSION = '1';
 
 /** The national system's production addresses (its interface specification, section 2). */
 export const NPPA_PRODUCTION_URLS = {
@@ -121,6 +125,22 @@ const PolicyShape = z.object({
    * webhooks are off and no event is even queued.
    */
   WEBHOOK_URL: z.optional(url),
+  /**
+   * Days within which a complaint or request is answered (its `dueAt`): 15 unless the publisher
+   * promises fewer (docs/rules.md "Complaints"); more is refused.
+   */
+  COMPLAINT_DAYS: z._default(
+    z.coerce.number().check(z.int('a whole number of days'), z.gte(1, 'at least 1 day'), z.lte(MAX_COMPLAINT_DAYS, `at most ${MAX_COMPLAINT_DAYS} days: a complaint is answered within ${MAX_COMPLAINT_DAYS} days (docs/rules.md); fewer may be set, never more`)),
+    MAX_COMPLAINT_DAYS,
+  ),
+  /**
+   * The version of the publisher's privacy policy a guardian's consent for a child under 14 names
+   * (shared/domain/consent.ts): when it changes, consent is asked again (2019 Children's PI
+   * Regulations Art. 10 para 2).
+   */
+  PRIVACY_POLICY_VERSION: z._default(z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (e.g. 2026-12)')), DEFAULT_PRIVACY_POLICY_VERSION),
+  /** Who records the under-14 consent: the client's attestation at real-name submission, or only a confirmed guardian. */
+  CONSENT: z._default(z.enum(['attested', 'guardian']), 'attested'),
 });
 
 export const PolicySettings = PolicyShape.check(z.superRefine(gamePoliciesWithinDeployment));

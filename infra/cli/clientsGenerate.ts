@@ -55,9 +55,7 @@ const FALLBACK_CODES: Record<(typeof FALLBACK_STATUSES)[number], ProblemCode> = 
  * side is being built elsewhere): the clients know them already, with the contract's status.
  * test/unit/clientsGenerated.test.ts fails once the catalogue has one, so it is taken off here.
  */
-export const CONTRACT_CODES_PENDING = {
-  guardian_consent_required: { status: 403, title: 'Guardian consent required' },
-} as const;
+export const CONTRACT_CODES_PENDING: Record<string, { status: number; title: string }> = {};
 
 /** The catalogue's codes, then the pending ones: code → status and title. */
 function allCodes(): Array<[string, { status: number; title: string }]> {

@@ -83,6 +83,10 @@ export class GatewayAlarms {
       new Metric({ namespace: 'PlayGuard', metricName: 'OldestUnsentEventAgeSeconds', statistic: 'Maximum', period: Duration.minutes(1) }), UNSENT_EVENT_AGE_ALARM_SECONDS, TreatMissingData.BREACHING, 3);
     this.alarm('SelfCheckAlarm', `Minors played outside the allowed windows (the figures' self-check, ${SELF_CHECK_ALARM_SECONDS} s or more in 5 minutes): find the sessions in the console's account view`,
       new Metric({ namespace: 'PlayGuard', metricName: 'MinorSecondsOutsideWindows', statistic: 'Sum', period: Duration.minutes(5) }), SELF_CHECK_ALARM_SECONDS);
+    // The complaint watcher counts open complaints and requests past their due date every 15 minutes
+    // (2024 Regulations Art. 7: complaints handled promptly); one is enough to act on.
+    this.alarm('ComplaintsOverdueAlarm', 'Complaints or requests are past their due date (15 days, or playguard:complaintDays): answer them in the console (投诉与申请)',
+      new Metric({ namespace: 'PlayGuard', metricName: 'ComplaintsOverdue', statistic: 'Maximum', period: Duration.hours(1) }), 1, TreatMissingData.MISSING);
     this.alarm('JobFailuresAlarm', 'A scheduled run failed (its event is kept in the JobFailures queue)', jobFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1);
     this.alarm('UndeliveredJobsAlarm', 'EventBridge could not start a scheduled run', undeliveredJobs.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1);
     for (const { metricName, description } of OPERATOR_ALARMS) {

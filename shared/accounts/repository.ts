@@ -14,12 +14,14 @@ import * as z from '#shared/zod';
 import { whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
+import type { ConsentRecord } from '#shared/domain/consent';
 import { batchGet, queryQueue } from '#shared/storage/dynamo';
 import { ACCOUNT_LEASE_PREFIX, accountIdOf, accountKey, accountLeaseAttribute, CORRECTION_PENDING, erasureRecordKey, pendingCorrectionIndex } from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
 const epochMs = z.number();
+const Consent = z.object({ at: z.number(), how: z.enum(['attested', 'guardian']), policyVersion: z.string() });
 const AccountItem = z.object({
   identityHash: z.optional(z.string()),
   identityStatus: z.optional(z.enum(['pending', 'verified', 'rejected'])),
@@ -52,8 +54,17 @@ const AccountItem = z.object({
   playDay: z.optional(z.object({ day: z.string(), seconds: z.number() })),
   /** Set by an operator on the item itself: the account may not play or pay. */
   blocked: z.optional(z.boolean()),
-  /** A looser identity correction waiting for an operator: the verified new identity's facts (no name or number). */
-  correction: z.optional(z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number() })),
+  /**
+   * A looser identity correction waiting for an operator: the verified new identity's facts (no name
+   * or number), and its entry in the requests register (answered with the operator's decision).
+   */
+  correction: z.optional(z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number(), requestId: z.optional(z.string()) })),
+  /**
+   * The guardian's consent for a child under 14 as the game client attested it at the real-name
+   * submission (policy `consent: "attested"`, shared/domain/consent.ts): when, and to which privacy
+   * policy version. A guardian's recorded consent is on the guardianship copy.
+   */
+  consent: z.optional(Consent),
   /**
    * The person's guardian links, copied here for login and payments (shared/guardians/repository.ts
    * `copyOf`): each guardian's controls, whether confirmed, and until when a pending one applies
@@ -74,6 +85,8 @@ const AccountItem = z.object({
           controls: z.optional(z.custom<GuardianControls>()),
         }),
       ),
+      /** A confirmed guardian's consent for the ward under 14 (policy `consent: "guardian"`, or any). */
+      consent: z.optional(Consent),
     }),
   ),
 });
@@ -137,6 +150,8 @@ export interface AccountBinding {
   guardianship?: GuardianshipCopy | undefined;
   /** The person is under minor rules until then (a failed face check, shared/risk/repository.ts). */
   minorRulesUntil?: number | undefined;
+  /** The guardian's consent the client attested with this submission (a child under 14); none: an earlier one goes. */
+  consent?: ConsentRecord | undefined;
 }
 
 const isMissingPath = (error: unknown) => (error as Error).name === 'ValidationException' && /document path/i.test((error as Error).message);
@@ -244,6 +259,10 @@ export class AccountRepository {
       set.push('minorRulesUntil = :mru');
       values[':mru'] = b.minorRulesUntil;
     }
+    if (b.consent) {
+      set.push('consent = :consent');
+      values[':consent'] = b.consent;
+    } else remove.push('consent');
     return {
       Update: {
         TableName: this.table,
@@ -273,7 +292,7 @@ export class AccountRepository {
       Update: {
         TableName: this.table,
         Key: accountKey(accountId),
-        UpdateExpression: `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, boundAt, guardianship, playDay, correction, gsi1pk, gsi1sk, beyondAccountLimit`,
+        UpdateExpression: `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, boundAt, guardianship, playDay, correction, consent, gsi1pk, gsi1sk, beyondAccountLimit`,
         ConditionExpression: `identityHash = :from${onlyIfPending ? ' AND identityStatus = :pending' : ''}`,
         ExpressionAttributeValues: values,
       },
@@ -306,7 +325,8 @@ export class AccountRepository {
    */
   rebindPart(fromHash: string, b: AccountBinding): TransactItem {
     const set = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = :now', 'updatedAt = :now'];
-    const remove = ['playDay', 'correction', 'gsi1pk', 'gsi1sk', 'beyondAccountLimit'];
+    // A consent attested for the old person is not the new person's.
+    const remove = ['playDay', 'correction', 'consent', 'gsi1pk', 'gsi1sk', 'beyondAccountLimit'];
     const values: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':from': fromHash };
     if (b.pi) {
       set.push('pi = :pi');
@@ -344,6 +364,18 @@ export class AccountRepository {
           ExpressionAttributeValues: { ':c': correction, ':q': index.gsi1pk, ':qs': index.gsi1sk, ':from': fromHash },
         }),
       ),
+    );
+    return r.ok;
+  }
+
+  /**
+   * The guardian's consent the client attests for a child's account already bound to this person (a
+   * repeated submission with `guardianConsent`: first given, or again for a new policy version).
+   * False when the account is no longer bound to it.
+   */
+  async recordConsent(accountId: string, identityHash: string, consent: ConsentRecord): Promise<boolean> {
+    const r = await whenConditionFails(
+      this.db.send(new UpdateCommand({ TableName: this.table, Key: accountKey(accountId), UpdateExpression: 'SET consent = :c', ConditionExpression: 'identityHash = :h', ExpressionAttributeValues: { ':c': consent, ':h': identityHash } })),
     );
     return r.ok;
   }

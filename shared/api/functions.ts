@@ -61,9 +61,9 @@ export const functionTable = {
   sessions: fn({ description: 'Log in, heartbeats, log out, limits', table: 'readWrite', secret: true, timeoutSeconds: 10, memoryMiB: 512 }),
   payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
-  privacy: fn({ description: 'A player\'s export and erasure of their data', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
+  privacy: fn({ description: 'A player\'s export and erasure of their data, and complaints', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
   guardians: fn({ description: 'Guardians: linking (the pepper finds a ward by ID number), controls, approvals, activity', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
-  admin: fn({ description: 'Compliance staff: account view and access log (every read logged first), figures, annual report, dead letters', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
+  admin: fn({ description: 'Compliance staff: account view and access log (every read logged first), figures, annual report, dead letters, complaints and refund requests', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   console: fn({ description: "The operators' web console (static files and its sign-in settings)", table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256, serves: 'operatorSignIn' }),
   statsAggregator: fn({
     description: "Counts the operators' figures from the table's change stream and the figure events of the logs",
@@ -116,6 +116,14 @@ export const functionTable = {
     timeoutSeconds: 60,
     memoryMiB: 512,
     schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Finishes pending real-name checks through the NPPA query interface; rejects after 48 h' },
+  }),
+  complaintWatcher: fn({
+    description: 'Counts overdue complaints and requests',
+    table: 'read',
+    secret: false,
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    schedule: { rateSeconds: 900, plannedRunSeconds: 30, description: 'Counts open complaints and requests past their due date (metric ComplaintsOverdue, alarmed)' },
   }),
   webhookSender: fn({
     description: 'Delivers notifications to the publisher',

@@ -45,6 +45,20 @@ describe(s.WardPath.shape.wardId, { description: 'The wardId returned by POST /v
 describe(s.ApprovalPath.shape.approvalId, { description: 'The approvalId of a guardian_approval_required problem' });
 describe(s.CorrectionDecision.shape.reason, { description: 'Why (1–200 characters); written to the access log' });
 describe(s.DeadLetterPath.shape.id, { description: 'A dead letter id from GET /v1/admin/dead-letters' });
+describe(s.GuardianConsent.shape.policyVersion, { description: "The privacy policy version shown to the guardian, which must be the deployment's current one (playguard:privacyPolicyVersion; guardian_consent_required names it)", example: '2026-12' });
+describe(s.IdentitySubmit.shape.guardianConsent, {
+  description: 'Under-14 consent (policy `consent: "attested"`, the default): the guardian ticked the consent to this privacy policy version at the real-name step. Read only for a person under 14; ignored under policy `consent: "guardian"`, where a confirmed guardian records it',
+});
+describe(s.ComplaintSubmission.shape.category, { description: 'What the complaint is about' });
+describe(s.ComplaintSubmission.shape.text, { description: 'The complaint, 1–2,000 characters (personal data: erased with the account)' });
+describe(s.ComplaintSubmission.shape.orderId, { description: 'The order it concerns, if any' });
+describe(s.ComplaintSubmission.shape.gameId, { description: "The game it concerns (a configured game; default: the token's)" });
+describe(s.ComplaintPath.shape.complaintId, { description: 'A complaintId from GET /v1/admin/complaints' });
+describe(s.ComplaintsQuery.shape.status, { description: 'Only open or only answered entries (default: both)' });
+describe(s.ComplaintAnswer.shape.answer, { description: 'The answer the player reads, 1–2,000 characters; a refusal always with its reasons' });
+describe(s.RefundRequest.shape.reason, { description: "Why the payment should be refunded, 1–2,000 characters (the guardian's words: erased with the guardian's account)" });
+describe(s.RefundPath.shape.requestId, { description: 'The requestId of POST /v1/guardian/wards/{wardId}/refund-requests (listed in GET /v1/admin/complaints as a complaintId)' });
+describe(s.RefundDecision.shape.note, { description: 'What the guardian reads, 1–2,000 characters; a refusal always with its reasons. Never sent to the publisher' });
 describe(s.ConsolePath.shape.asset, { description: 'A file of the console' });
 
 const instant = z.string().check(z.meta({ description: 'ISO 8601 instant with the Beijing offset', example: '2026-10-02T20:00:00+08:00' }));
@@ -93,9 +107,18 @@ export const PublisherJwks = z
   .register(z.globalRegistry, { id: 'PublisherJwks', description: "The publisher's public keys (RFC 7517)" });
 
 // Identity
-export const IdentitySubmitted = z.object({ status: z.enum(['verified', 'pending']), ageBand, minor: z.boolean() }).register(z.globalRegistry, { id: 'IdentitySubmitted' });
+const consentMode = z.enum(['attested', 'guardian']);
+export const ConsentStatus = z
+  .object({
+    required: z.boolean().check(z.meta({ description: 'The person is under 14 today: a guardian\'s consent is needed before login and payments' })),
+    given: z.boolean().check(z.meta({ description: 'A consent to the current privacy policy version is recorded (in a way the policy accepts)' })),
+    policyVersion: z.string().check(z.meta({ description: 'The privacy policy version in force (playguard:privacyPolicyVersion)' })),
+    consent: consentMode.check(z.meta({ description: '`attested`: the client sends guardianConsent with POST /v1/identity; `guardian`: a confirmed guardian records it' })),
+  })
+  .register(z.globalRegistry, { id: 'ConsentStatus', description: 'Where the under-14 guardian consent stands (2019 Children\'s PI Regulations Arts. 9–10)' });
+export const IdentitySubmitted = z.object({ status: z.enum(['verified', 'pending']), ageBand, minor: z.boolean(), guardianConsent: ConsentStatus }).register(z.globalRegistry, { id: 'IdentitySubmitted' });
 export const IdentityView = z
-  .object({ status: z.enum(['none', 'pending', 'verified', 'rejected']), ageBand: z.optional(ageBand), minor: z.optional(z.boolean()) })
+  .object({ status: z.enum(['none', 'pending', 'verified', 'rejected']), ageBand: z.optional(ageBand), minor: z.optional(z.boolean()), guardianConsent: z.optional(ConsentStatus) })
   .register(z.globalRegistry, { id: 'IdentityView' });
 
 // Sessions
@@ -161,6 +184,23 @@ export const ChallengeState = z.object({ challengeId: z.string(), status: z.enum
 
 // Personal-information rights (GET /v1/me/data, DELETE /v1/me)
 const instantOrNull = z.nullable(instant);
+// Complaints and the requests register
+const category = z.enum(['real_name', 'play_time', 'payment', 'personal_information', 'account_sharing', 'other']);
+const registerKind = z.enum(['complaint', 'export', 'erasure', 'correction', 'refund']).check(z.meta({ description: 'A complaint filed with POST /v1/complaints, a personal-information request that entered the register by itself (export, erasure, correction), or a guardian\'s refund request' }));
+const registerOutcome = z.nullable(z.enum(['resolved', 'refused', 'withdrawn'])).check(z.meta({ description: 'null while open; `withdrawn`: the account that filed it was erased before an answer' }));
+export const ComplaintEntry = z
+  .object({
+    complaintId: z.string(),
+    kind: registerKind,
+    category,
+    status: z.enum(['open', 'answered']),
+    receivedAt: instant,
+    dueAt: instant.check(z.meta({ description: 'When the answer is due (15 days after receipt, or fewer where the publisher promises fewer)' })),
+    answeredAt: instantOrNull,
+    outcome: registerOutcome,
+    answer: z.nullable(z.string()).check(z.meta({ description: 'The answer; a refusal always with its reasons' })),
+  })
+  .register(z.globalRegistry, { id: 'ComplaintEntry' });
 const accountData = z.object({ accountId: z.string(), boundAt: instantOrNull, lastLoginAt: instantOrNull, blocked: z.boolean(), flaggedAt: instantOrNull, minorRulesUntil: instantOrNull });
 export const MyData = z
   .object({
@@ -181,6 +221,14 @@ export const MyData = z
     wards: z
       .array(z.object({ wardId: z.string(), ageBand: ageBand, status: z.enum(['pending', 'confirmed', 'expired']), linkedAt: instant, controls: z.record(z.string(), z.unknown()) }))
       .check(z.meta({ description: 'The minors this account is a guardian of, with its controls' })),
+    consent: z
+      .object({
+        required: z.boolean(),
+        policyVersion: z.string(),
+        records: z.array(z.object({ at: instant, how: consentMode, policyVersion: z.string() })),
+      })
+      .check(z.meta({ description: "The under-14 guardian consents recorded for this account and its person: when, how (attested by the client, or recorded by a guardian) and to which privacy policy version; whether one is needed today, and the version in force" })),
+    complaints: z.array(ComplaintEntry).check(z.meta({ description: "This account's complaints and requests in the register, with their answers" })),
     retention: z.array(z.object({ kind: z.string(), keptFor: z.string(), why: z.string() })).check(z.meta({ description: 'Every kind of item the gateway keeps, how long and why' })),
   })
   .register(z.globalRegistry, { id: 'MyData', description: 'Everything the gateway holds about this account and its person' });
@@ -206,8 +254,91 @@ export const AdminAccount = z
   })
   .register(z.globalRegistry, { id: 'AdminAccount' });
 export const AccessLog = z
-  .object({ entries: z.array(z.object({ operator: z.string(), at: instant, action: z.string(), accountId: z.string(), reason: z.string() })) })
+  .object({
+    entries: z.array(
+      z.object({
+        operator: z.string(),
+        at: instant,
+        action: z.string(),
+        accountId: z.string(),
+        reason: z.string(),
+        subject: z.optional(z.string()).check(z.meta({ description: 'The register entry the access concerns (a complaint, a refund request), when it is one' })),
+      }),
+    ),
+  })
   .register(z.globalRegistry, { id: 'AccessLog' });
+
+export const ComplaintReceived = z
+  .object({ complaintId: z.string(), status: z.literal('open'), receivedAt: instant, dueAt: instant })
+  .register(z.globalRegistry, { id: 'ComplaintReceived' });
+export const MyComplaints = z.object({ complaints: z.array(ComplaintEntry) }).register(z.globalRegistry, { id: 'MyComplaints', description: "This account's complaints and requests, newest first (at most 200)" });
+export const Complaints = z
+  .object({
+    complaints: z.array(
+      z.object({
+        complaintId: z.string(),
+        kind: registerKind,
+        category,
+        accountId: z.string().check(z.meta({ description: 'The account that filed it (the guardian for a refund request or a request about a ward)' })),
+        gameId: z.nullable(z.string()),
+        orderId: z.nullable(z.string()),
+        text: z.nullable(z.string()).check(z.meta({ description: 'The complaint or a refund request\'s reason; null once the account was erased, and for requests' })),
+        status: z.enum(['open', 'answered']),
+        receivedAt: instant,
+        dueAt: instant,
+        overdue: z.boolean().check(z.meta({ description: 'Open past its due date, or answered after it' })),
+        answeredAt: instantOrNull,
+        outcome: registerOutcome,
+        answer: z.nullable(z.string()),
+        answeredBy: z.nullable(z.string()).check(z.meta({ description: 'The operator, `gateway` for a request answered as it was made, `erasure` for one withdrawn by an erasure' })),
+        erased: z.boolean().check(z.meta({ description: 'The account that filed it was erased: its texts are gone' })),
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: 'Complaints', description: 'The register entries received on the days asked for, oldest first' });
+export const ComplaintAnswered = z
+  .object({ complaintId: z.string(), status: z.literal('answered'), outcome: z.enum(['resolved', 'refused']), answeredAt: instant })
+  .register(z.globalRegistry, { id: 'ComplaintAnswered' });
+export const RefundRequested = z
+  .object({ requestId: z.string(), status: z.literal('open'), receivedAt: instant, dueAt: instant })
+  .register(z.globalRegistry, { id: 'RefundRequested' });
+export const RefundRequestView = z
+  .object({
+    requestId: z.string(),
+    status: z.enum(['open', 'answered']),
+    guardianAccountId: z.string(),
+    wardId: z.string().check(z.meta({ description: "The guardian's opaque id of the ward" })),
+    reason: z.nullable(z.string()),
+    receivedAt: instant,
+    dueAt: instant,
+    order: z.object({ orderId: z.nullable(z.string()), gameId: z.string(), amount: fen, status: z.string(), reservedAt: instant, committedAt: instantOrNull }),
+    evidence: z
+      .nullable(
+        z.object({
+          capturedAt: instant.check(z.meta({ description: 'Taken when the payment was reserved, sealed by its commit' })),
+          ageBand: ageBand.check(z.meta({ description: 'The band whose spending limits the payment was held to' })),
+          minorRules: z.boolean().check(z.meta({ description: 'Minor rules were forced on the account (a failed or expired face check)' })),
+          identityStatus: z.enum(['verified', 'pending']),
+          session: z.object({ inProgress: z.boolean(), sessionId: z.nullable(z.string()), loggedInAt: instantOrNull.check(z.meta({ description: "The account's last login" })) }),
+          devices: z.object({ inWindow: z.number().check(z.int()), known: z.number().check(z.int()) }).check(z.meta({ description: 'Distinct devices of the account within the risk window (24 h) and ever' })),
+          riskSignals: z.array(z.object({ signal: z.nullable(z.string()), outcome: z.enum(['open', 'passed', 'failed']), at: instant })).check(z.meta({ description: "That Beijing day's risk signals and face checks" })),
+          flaggedAt: instantOrNull,
+        }),
+      )
+      .check(z.meta({ description: 'null for a payment reserved before evidence was kept' })),
+    decision: z.nullable(z.object({ approved: z.boolean(), note: z.nullable(z.string()), decidedAt: instantOrNull, outcome: registerOutcome })),
+  })
+  .register(z.globalRegistry, { id: 'RefundRequestView' });
+export const RefundDecided = z
+  .object({ requestId: z.string(), status: z.literal('answered'), approved: z.boolean(), decidedAt: instant })
+  .register(z.globalRegistry, { id: 'RefundDecided' });
+export const WardConsent = z
+  .object({
+    wardId: z.string(),
+    required: z.boolean().check(z.meta({ description: 'The ward is under 14 today (the consent is needed)' })),
+    consent: z.object({ at: instant, how: z.literal('guardian'), policyVersion: z.string() }),
+  })
+  .register(z.globalRegistry, { id: 'WardConsent' });
 
 // Guardians (docs/guardians.md)
 export const GuardianControls = z
@@ -301,6 +432,15 @@ const FiguresShape = {
   guardianLinks: int(),
   piExports: int(),
   piErasures: int(),
+  complaints: z
+    .object({
+      received: counts.check(z.meta({ description: 'Register entries received, by category (complaints, and the requests that entered by themselves)' })),
+      answered: counts.check(z.meta({ description: 'Entries answered (resolved or refused), by category, on the day of the answer' })),
+      answeredOnTime: int(),
+      answeredLate: int(),
+      withdrawn: z.number().check(z.int(), z.meta({ description: 'Entries closed unanswered because the account that filed them was erased' })),
+    })
+    .check(z.meta({ description: 'Complaints and requests (2024 Regulations Arts. 7 and 34)' })),
 };
 const WeekBands = z.object({ upTo1h: int(), '1to2h': int(), '2to3h': int(), '3to5h': int(), over5h: int() });
 export const Stats = z
@@ -324,8 +464,8 @@ export const AnnualReport = z
     totals: z.object(FiguresShape),
     months: z.array(z.object({ month: z.string(), ...FiguresShape })),
     shares: z
-      .object({ minorPlayTime: z.nullable(z.number()), minorSpending: z.nullable(z.number()) })
-      .check(z.meta({ description: "Minors' share (0–1) of play time and of committed spending; null when there was none" })),
+      .object({ minorPlayTime: z.nullable(z.number()), minorSpending: z.nullable(z.number()), complaintsAnsweredOnTime: z.nullable(z.number()) })
+      .check(z.meta({ description: "Minors' share (0–1) of play time and of committed spending, and the share of complaints and requests answered by their due date; null when there was none" })),
     weeklyDistribution: z.object({ description: z.string(), bands: WeekBands }),
     selfCheck: z.object({ minorSecondsOutsideWindows: int(), passed: z.boolean() }),
     calendar: z.object({ yearsLoaded: z.array(int()), yearCovered: z.boolean() }),

@@ -52,9 +52,10 @@ export const routeDocs = {
     responses: { 200: { description: 'JWKS', schema: r.PublisherJwks }, 404: { description: 'not_found (this deployment trusts another issuer: playguard:issuer)', schema: r.ProblemDocument } },
   },
   submitIdentity: {
-    summary: 'Submit real-name information',
+    summary: 'Submit real-name information; for a child under 14 (policy `consent: "attested"`) with the guardian\'s consent to the privacy policy (`guardianConsent`). Submitting the same identity again records a consent given since (or to a new policy version)',
     responses: {
       200: { description: 'Verified, or pending (the national system answered "in progress"; the gateway finishes it later)', schema: r.IdentitySubmitted },
+      400: { description: 'invalid_request (`errors` names each field; guardianConsent.policyVersion when it is not the current privacy policy version for a child under 14)', schema: r.ProblemDocument },
       403: refusedCredential('player'),
       409: { description: 'identity_already_bound', schema: r.ProblemDocument },
       422: { description: 'invalid_id_number or identity_rejected', schema: r.ProblemDocument },
@@ -86,7 +87,10 @@ export const routeDocs = {
     summary: 'Log in to play',
     responses: {
       201: { description: 'Session started; null remaining/endsAt means no limit applies', schema: r.SessionStarted },
-      403: { description: `identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+      403: {
+        description: `identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`,
+        schema: r.ProblemDocument,
+      },
       409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: r.ProblemDocument },
       428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.ProblemDocument },
       429: contention,
@@ -115,7 +119,8 @@ export const routeDocs = {
     responses: {
       201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: r.PaymentReserved },
       403: {
-        description: 'spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required, forbidden (accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
+        description:
+          'spending_limit_exceeded (with source, limit, limitAmount, remainingAmount; a daily cap always applies to minors), identity_required, guardian_consent_required (a child under 14 without its guardian\'s consent: with policyVersion and consent), forbidden (accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
         schema: r.ProblemDocument,
       },
       409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: r.ProblemDocument },
@@ -162,6 +167,18 @@ export const routeDocs = {
       403: refusedCredential('player'),
       429: contention,
     },
+  },
+  fileComplaint: {
+    summary: 'File a complaint (2024 Regulations Art. 7): answered by its due date, 15 days later unless the publisher promises fewer. The text is personal data, erased with the account',
+    responses: {
+      201: { description: 'Received: open until an operator answers (GET /v1/me/complaints shows the answer)', schema: r.ComplaintReceived },
+      400: { description: 'invalid_request (an unknown category, a text empty or over 2,000 characters, a malformed orderId)', schema: r.ProblemDocument },
+      403: refusedCredential('player'),
+    },
+  },
+  myComplaints: {
+    summary: "This account's complaints and its personal-information requests (exports, erasures, corrections: they enter the register by themselves with their outcome), with the answers; a refusal always carries its reasons",
+    responses: { 200: { description: 'Newest first, at most 200', schema: r.MyComplaints }, 403: refusedCredential('player') },
   },
   adminReadAccount: {
     summary: 'An account for compliance staff: status, age band, risk flags, recent sessions, payments, audit entries. Query `reason` (1–200 characters) is required; the access is logged before anything is returned',
@@ -290,6 +307,68 @@ export const routeDocs = {
       204: { description: 'Declined' },
       403: { description: `link_confirmed (only its guardian ends a confirmed link), forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
       404: { description: 'link_not_found (no such link of this person, or no verified identity)', schema: r.ProblemDocument },
+      429: contention,
+    },
+  },
+  recordWardConsent: {
+    summary: "Guardian: consent, for the ward under 14, to the privacy policy version in force (2019 Children's PI Regulations Arts. 9–10; under policy `consent: \"guardian\"` the only way it is recorded). It goes onto every account of the ward; login and payments need it until the policy's version changes. Confirmed links only",
+    responses: {
+      200: { description: 'Recorded (the latest consent is the one kept)', schema: r.WardConsent },
+      400: { description: 'invalid_request (policyVersion is not the current privacy policy version)', schema: r.ProblemDocument },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: "ward_not_found (unknown wardId, or another guardian's)", schema: r.ProblemDocument },
+      429: contention,
+    },
+  },
+  requestRefund: {
+    summary:
+      "Guardian: ask the publisher's staff to help refund one of the ward's committed payments (confirmed links only). It enters the requests register, due like a complaint, with the payment's evidence sealed at its commit; the decision is the answer (GET /v1/me/complaints) and the publisher hears of it (payment.refund_decided)",
+    responses: {
+      201: { description: 'Received', schema: r.RefundRequested },
+      400: { description: 'invalid_request (reason empty or over 2,000 characters, a malformed orderId)', schema: r.ProblemDocument },
+      403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
+      404: { description: "ward_not_found (unknown wardId, or another guardian's) or order_not_found (no such order of the ward: another person's is not found either)", schema: r.ProblemDocument },
+      409: { description: 'refund_already_requested (with requestId: one request per order)', schema: r.ProblemDocument },
+      422: { description: 'refund_not_eligible (with reason: not_committed, the payment never completed; adult_order, it was made under an adult identity)', schema: r.ProblemDocument },
+      429: contention,
+    },
+  },
+  adminComplaints: {
+    summary:
+      'The requests register between two Beijing days of receipt: query `from` and `to` (YYYY-MM-DD, 2000-01-01 … 2099-12-31, inclusive, at most 367 days) and optionally `status` (open, answered). Complaints with their texts, personal-information requests and refund requests. Logged first (action `complaints_read`, account `*`, the filter and days as reason)',
+    responses: {
+      200: { description: 'Entries oldest first, each with its due date and whether it is (or was answered) late', schema: r.Complaints },
+      400: { description: 'invalid_request (from/to missing or malformed, not a calendar day or outside 2000-01-01 … 2099-12-31, from after to, over 367 days; status other than open or answered)', schema: r.ProblemDocument },
+      403: refusedCredential('operator'),
+    },
+  },
+  adminAnswerComplaint: {
+    summary: "Answer a complaint, once: resolved or refused, with the answer the player reads (a refusal always with its reasons). Logged first (action `complaint_answer`, the complaint as subject). Requests are answered by their own decisions (an identity correction's, a refund's)",
+    responses: {
+      200: { description: 'Answered', schema: r.ComplaintAnswered },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no such complaint)', schema: r.ProblemDocument },
+      409: { description: "already_answered (answered before, or a request answered by its own decision)", schema: r.ProblemDocument },
+    },
+  },
+  adminRefundRequest: {
+    summary:
+      "A guardian's refund request with its evidence, sealed when the payment was committed: the order, the ward's age band and identity status then, the session in progress, the device count, that day's risk signals and face checks. Query `reason` (1–200 characters) is required; the access is logged first (action `refund_request_read`, the request as subject)",
+    responses: {
+      200: { description: 'The request, its order, the evidence and the decision (null while open)', schema: r.RefundRequestView },
+      400: { description: 'invalid_request (reason missing or too long)', schema: r.ProblemDocument },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no such refund request; the access is still logged)', schema: r.ProblemDocument },
+    },
+  },
+  adminDecideRefund: {
+    summary:
+      "Decide a refund request, once: approved or refused, with the note the guardian reads (a refusal's reasons). The publisher is told in the same write (webhook payment.refund_decided: ids, amount, approved; never the note) and refunds through its payment channel. Logged first (action `refund_decision`)",
+    responses: {
+      200: { description: 'Decided', schema: r.RefundDecided },
+      403: refusedCredential('operator'),
+      404: { description: 'not_found (no such refund request)', schema: r.ProblemDocument },
+      409: { description: 'already_answered (decided before)', schema: r.ProblemDocument },
       429: contention,
     },
   },

@@ -48,7 +48,7 @@ export const metaRoutes = {
 } as const satisfies Routes<'meta'>;
 
 export const identityRoutes = {
-  submitIdentity: { method: 'POST', path: '/v1/identity', fn: 'identity', auth: 'player', body: s.IdentitySubmission },
+  submitIdentity: { method: 'POST', path: '/v1/identity', fn: 'identity', auth: 'player', body: s.IdentitySubmit },
   readIdentity: { method: 'GET', path: '/v1/identity', fn: 'identity', auth: 'player' },
   correctIdentity: { method: 'POST', path: '/v1/identity/correction', fn: 'identity', auth: 'player', body: s.IdentitySubmission },
   listMyAccounts: { method: 'GET', path: '/v1/me/accounts', fn: 'identity', auth: 'player' },
@@ -75,6 +75,9 @@ export const challengesRoutes = {
 export const privacyRoutes = {
   readMyData: { method: 'GET', path: '/v1/me/data', fn: 'privacy', auth: 'player' },
   eraseMe: { method: 'DELETE', path: '/v1/me', fn: 'privacy', auth: 'player' },
+  // Complaints and the requests register (docs/api.md)
+  fileComplaint: { method: 'POST', path: '/v1/complaints', fn: 'privacy', auth: 'player', body: s.ComplaintSubmission },
+  myComplaints: { method: 'GET', path: '/v1/me/complaints', fn: 'privacy', auth: 'player' },
 } as const satisfies Routes<'privacy'>;
 
 export const guardiansRoutes = {
@@ -90,6 +93,8 @@ export const guardiansRoutes = {
   confirmGuardian: { method: 'POST', path: '/v1/me/guardians/confirm', fn: 'guardians', auth: 'player', body: s.ConfirmLink },
   myGuardians: { method: 'GET', path: '/v1/me/guardians', fn: 'guardians', auth: 'player' },
   declineGuardian: { method: 'DELETE', path: '/v1/me/guardians/{linkId}', fn: 'guardians', auth: 'player', params: s.LinkPath },
+  recordWardConsent: { method: 'POST', path: '/v1/guardian/wards/{wardId}/consent', fn: 'guardians', auth: 'player', params: s.WardPath, body: s.GuardianConsent },
+  requestRefund: { method: 'POST', path: '/v1/guardian/wards/{wardId}/refund-requests', fn: 'guardians', auth: 'player', params: s.WardPath, body: s.RefundRequest },
 } as const satisfies Routes<'guardians'>;
 
 export const adminRoutes = {
@@ -102,6 +107,10 @@ export const adminRoutes = {
   adminDeadLetters: { method: 'GET', path: '/v1/admin/dead-letters', fn: 'admin', auth: 'operator' },
   adminRetryDeadLetter: { method: 'POST', path: '/v1/admin/dead-letters/{id}/retry', fn: 'admin', auth: 'operator', params: s.DeadLetterPath },
   adminCalendar: { method: 'GET', path: '/v1/admin/calendar', fn: 'admin', auth: 'operator' },
+  adminComplaints: { method: 'GET', path: '/v1/admin/complaints', fn: 'admin', auth: 'operator', query: s.ComplaintsQuery },
+  adminAnswerComplaint: { method: 'POST', path: '/v1/admin/complaints/{complaintId}/answer', fn: 'admin', auth: 'operator', params: s.ComplaintPath, body: s.ComplaintAnswer },
+  adminRefundRequest: { method: 'GET', path: '/v1/admin/refund-requests/{requestId}', fn: 'admin', auth: 'operator', params: s.RefundPath, query: s.AdminAccountQuery },
+  adminDecideRefund: { method: 'POST', path: '/v1/admin/refund-requests/{requestId}/decision', fn: 'admin', auth: 'operator', params: s.RefundPath, body: s.RefundDecision },
 } as const satisfies Routes<'admin'>;
 
 export const consoleRoutes = {

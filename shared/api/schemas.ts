@@ -9,6 +9,7 @@
  * that imports one; marked here, a function keeps only the schemas its own routes and use cases use.
  */
 import { dayCount, isCalendarDay } from '#shared/domain/beijingTime';
+import { COMPLAINT_CATEGORIES, MAX_TEXT_LENGTH } from '#shared/domain/complaints';
 import * as z from '#shared/zod';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -47,6 +48,11 @@ export const IdentitySubmission = schema(() =>
     idNumber: z.string().check(z.trim(), z.maxLength(32)),
   }),
 );
+
+/** A guardian's consent for a child under 14, naming the privacy policy version shown to the guardian (shared/domain/consent.ts). */
+export const GuardianConsent = schema(() => z.strictObject({ policyVersion: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)) }));
+/** POST /v1/identity: the real-name submission, with the guardian's consent the client attests for a child under 14 (policy `consent: "attested"`). */
+export const IdentitySubmit = schema(() => z.extend(IdentitySubmission, { guardianConsent: z.optional(GuardianConsent) }));
 
 // Sessions
 export const SessionStart = schema(() =>
@@ -156,6 +162,16 @@ export const PersonAccountPath = schema(() => z.object({ accountId: z.string().c
 export const ApprovalPath = schema(() => z.object({ approvalId: id() }));
 export const ApprovalDecision = schema(() => z.strictObject({ approved: z.boolean() }));
 export const ActivityQuery = schema(() => dayRange(GUARDIAN_RANGE_DAYS));
+
+// Complaints and the requests register (docs/api.md): texts of 1–2,000 characters (code points, after trimming).
+const text = () => z.string().check(z.trim(), z.minLength(1), z.refine((t) => [...t].length <= MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`));
+export const ComplaintSubmission = schema(() => z.strictObject({ category: z.enum(COMPLAINT_CATEGORIES), text: text(), orderId: z.optional(orderId), gameId: z.optional(gameId) }));
+export const ComplaintPath = schema(() => z.object({ complaintId: id() }));
+export const ComplaintsQuery = schema(() => dayRange(OPERATOR_RANGE_DAYS, { status: z.optional(z.enum(['open', 'answered'])) }));
+export const ComplaintAnswer = schema(() => z.strictObject({ outcome: z.enum(['resolved', 'refused']), answer: text() }));
+export const RefundRequest = schema(() => z.strictObject({ orderId, reason: text() }));
+export const RefundPath = schema(() => z.object({ requestId: id() }));
+export const RefundDecision = schema(() => z.strictObject({ approved: z.boolean(), note: text() }));
 
 // Identity correction (docs/api.md)
 export const CorrectionDecision = schema(() => z.strictObject({ approve: z.boolean(), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) }));

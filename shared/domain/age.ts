@@ -29,8 +29,9 @@ export const isMinorAge = (age: number): boolean => age < 18;
 export const forcedMinorRules = (minorRulesUntilMs: number | null | undefined, atMs: number): boolean => minorRulesUntilMs != null && minorRulesUntilMs > atMs;
 
 /**
- * The age the rules apply to. Under forced minor rules an adult's true age is unknown, so the
- * account is treated as the oldest minors: 17, the 16–17 band (its play windows and spending limits).
+ * The age the play rules apply to. Under forced minor rules an adult's true age is unknown, so the
+ * account plays as the oldest minors: 17 (every minor band has the same windows). It pays in the
+ * most protective band that allows paying, not this one (shared/spending/service.ts `spendingAge`).
  */
 export const FORCED_MINOR_AGE = 17;
 export function ageUnderRules(birthDate: BeijingDate, day: BeijingDate, minorRulesUntilMs: number | null | undefined, atMs: number): number {

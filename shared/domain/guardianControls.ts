@@ -164,13 +164,17 @@ const lower = (a: number | null, than: number | null): boolean => a !== null && 
  * The spending limits with the guardians' caps applied, and for each limit who set it: the
  * guardian when their cap is below the publisher's, the publisher when its limit is below the
  * law's, otherwise the law. `publisher` is already within `law` (shared/domain/spendingPolicy.ts).
+ * The daily cap is the exception: the law sets no number (2024 Regulations Art. 44), so a daily cap
+ * the publisher's policy sets is the publisher's at any height up to the monthly limit
+ * (`publisherSetsDaily`, shared/domain/spendingPolicy.ts `setsDailyCap`); the default (the band's
+ * single cap) is the law's.
  */
-export function tightenSpending(law: SpendingLimits, publisher: SpendingLimits, rules: GuardianRules | null | undefined): TightenedLimits {
+export function tightenSpending(law: SpendingLimits, publisher: SpendingLimits, rules: GuardianRules | null | undefined, publisherSetsDaily = false): TightenedLimits {
   const caps = rules?.spending ?? { single: null, daily: null, monthly: null };
   const pick = (kind: 'single' | 'daily' | 'monthly'): [number | null, LimitSource] => {
     const p = publisher[kind];
     if (lower(caps[kind], p)) return [caps[kind], 'guardian'];
-    return [p, lower(p, law[kind]) ? 'publisher' : 'law'];
+    return [p, lower(p, law[kind]) || (kind === 'daily' && publisherSetsDaily) ? 'publisher' : 'law'];
   };
   const [single, singleSource] = pick('single');
   const [daily, dailySource] = pick('daily');

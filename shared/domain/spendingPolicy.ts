@@ -2,9 +2,11 @@
  * Minors' spending limits as data (docs/rules.md §3). Money is integer fen (1/100 CNY).
  *
  * The law's bands come from the 2019 notice: under 8, no paid service; 8–15, 50 CNY a top-up and
- * 200 CNY a month; 16–17, 100 and 400. The 2024 Regulations Art. 44 add a single-day cumulative cap
- * per band that the publisher sets (no national number), no higher than the monthly limit. A
- * publisher may be stricter, with bands on any age boundaries (e.g. nothing under 12), never looser.
+ * 200 CNY a month; 16–17, 100 and 400. The 2024 Regulations Art. 44 require a single-day cumulative
+ * cap per band as well, without a national number: a minor's daily cap always applies, and where the
+ * publisher sets none it equals the band's single cap (8–15: 50 CNY; 16–17: 100 CNY; docs/rules.md
+ * §3 says why). A publisher may set any daily cap up to the band's monthly limit, and may be stricter
+ * with bands on any age boundaries (e.g. nothing under 12), never looser.
  *
  * The limits are per person across all the company's games (docs/rules.md §3): callers pass the
  * person's day and month totals, reserved-but-unconfirmed amounts included.
@@ -52,7 +54,10 @@ export interface CounterCeilings {
   monthMaxBefore: number | null;
 }
 
-/** The law (2019 notice), with no daily cap beyond the monthly limit: the default policy. */
+/**
+ * The law (2019 notice): the default policy. Its daily caps are left unset, so each minor band's
+ * daily cap is its single cap (`spendingLimitsFor`); a publisher's policy may set its own.
+ */
 export const DEFAULT_SPENDING_POLICY: SpendingPolicy = [
   { fromAge: 0, single: 0, daily: 0, monthly: 0, allowed: false },
   { fromAge: 8, single: 5000, daily: null, monthly: 20000, allowed: true },
@@ -84,11 +89,41 @@ function bandAt(policy: SpendingPolicy, age: number): SpendingBand {
   return band;
 }
 
-/** The limits of the band containing `age` (completed years, see `ageOn`). */
+/**
+ * The limits of the band containing `age` (completed years, see `ageOn`). A minor's daily cap
+ * always applies (2024 Regulations Art. 44): the band's own, or else its single cap.
+ */
 export function spendingLimitsFor(policy: SpendingPolicy, age: number): SpendingLimits {
   const band = bandAt(policy, age);
   if (!band.allowed) return { allowed: false, single: 0, daily: 0, monthly: 0 };
-  return { allowed: true, single: band.single, daily: band.daily, monthly: band.monthly };
+  return { allowed: true, single: band.single, daily: band.daily ?? (age < ADULT_AGE ? band.single : null), monthly: band.monthly };
+}
+
+/** Whether the policy's own band sets the daily cap at `age` (not the default of its single cap). */
+export const setsDailyCap = (policy: SpendingPolicy, age: number): boolean => {
+  const band = bandAt(policy, age);
+  return band.allowed && band.daily !== null;
+};
+
+/**
+ * The age whose spending band an account under forced minor rules is held to (a failed or expired
+ * face check: probably a child on an adult's account, whose true age is unknown): the most protective
+ * band of the policy that still allows paying — the lowest monthly limit, then daily, then single
+ * (the youngest age on a tie). Under the law's bands that is 8–15 (age 8). Null when no minor band
+ * allows paying at all: then the account pays nothing.
+ */
+export function forcedMinorSpendingAge(policy: SpendingPolicy): number | null {
+  const candidates = [...new Set([...policy.map((b) => b.fromAge), ...LAW.map((b) => b.fromAge)])].filter((a) => a < ADULT_AGE).sort((a, b) => a - b);
+  const rank = (v: number | null) => (v === null ? Number.POSITIVE_INFINITY : v);
+  let best: { age: number; key: [number, number, number] } | null = null;
+  for (const age of candidates) {
+    // A parsed policy is within the law's bands (assertNotLooserThanLaw): its own limits are the ones held to.
+    const l = spendingLimitsFor(policy, age);
+    if (!l.allowed) continue;
+    const key: [number, number, number] = [rank(l.monthly), rank(l.daily), rank(l.single)];
+    if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2])))) best = { age, key };
+  }
+  return best?.age ?? null;
 }
 
 const ages = (from: number, toExclusive: number | undefined): string =>
@@ -123,7 +158,8 @@ export function assertNotLooserThanLaw(policy: SpendingPolicy): void {
     if (!withinLaw(configured.monthly, law.monthly)) throw new Error(`${where}: monthly limit ${amountText(configured.monthly)} exceeds the legal ${amountText(law.monthly)} (2019 notice)`);
   });
 
-  // Art. 44's daily cap is a publisher setting bounded by the monthly limit, in every band.
+  // Art. 44's daily cap: a publisher may set any up to the band's monthly limit, in every band (one
+  // it leaves unset is the band's single cap for minors: spendingLimitsFor).
   policy.forEach((b, i) => {
     if (b.allowed && b.daily !== null && b.monthly !== null && b.daily > b.monthly) {
       throw new Error(`${ages(b.fromAge, policy[i + 1]?.fromAge)}: daily cap ${b.daily} fen is higher than the monthly limit ${b.monthly} fen (2024 Regulations Art. 44)`);

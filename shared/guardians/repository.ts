@@ -21,6 +21,7 @@ import type { GuardianshipCopy } from '#shared/accounts/repository';
 import { adulthoodStarts } from '#shared/domain/age';
 import { beijingMidnight } from '#shared/domain/beijingTime';
 import type { GuardianControls } from '#shared/domain/guardianControls';
+import type { ConsentRecord } from '#shared/domain/consent';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -58,18 +59,23 @@ export type GuardianLink = z.infer<typeof Link> & { controls: GuardianControls }
 /** Per guardian person (its identity hash): when it first asked for this ward, and when the ward last declined it. */
 const Asked = z.object({ at: z.number(), declinedAt: z.optional(z.number()) });
 export type AskedRecord = z.infer<typeof Asked>;
-const GuardianshipItem = z.object({ rev: z.number(), links: z.record(z.string(), Link), asked: z.optional(z.record(z.string(), Asked)), birthDate: z.optional(z.string()) });
+const Consent = z.object({ at: z.number(), how: z.enum(['attested', 'guardian']), policyVersion: z.string() });
+const GuardianshipItem = z.object({ rev: z.number(), links: z.record(z.string(), Link), asked: z.optional(z.record(z.string(), Asked)), birthDate: z.optional(z.string()), consent: z.optional(Consent) });
 /**
  * A ward's guardian links, by guardian account id; `asked` by guardian person; the ward's birth date
- * (the guardianship ends when the ward turns 18).
+ * (the guardianship ends when the ward turns 18); a confirmed guardian's consent for the ward under
+ * 14 (shared/domain/consent.ts), the latest one recorded.
  */
-export type Guardianship = { identityHash: string; rev: number; links: Record<string, GuardianLink>; asked: Record<string, AskedRecord>; birthDate?: string | undefined };
+export type Guardianship = { identityHash: string; rev: number; links: Record<string, GuardianLink>; asked: Record<string, AskedRecord>; birthDate?: string | undefined; consent?: ConsentRecord | undefined };
 
 /** The record of a stored guardianship item (the ward's hash read from the key). */
 export function guardianshipFromItem(item: Record<string, unknown>): Guardianship {
-  const { rev, links, asked, birthDate } = z.parse(GuardianshipItem, item);
-  return { identityHash: identityHashOf(item), rev, links, asked: asked ?? {}, ...(birthDate ? { birthDate } : {}) };
+  const { rev, links, asked, birthDate, consent } = z.parse(GuardianshipItem, item);
+  return { identityHash: identityHashOf(item), rev, links, asked: asked ?? {}, ...(birthDate ? { birthDate } : {}), ...(consent ? { consent } : {}) };
 }
+
+/** Whether the ward's accounts carry a copy: it has links, or a guardian's consent that outlives them. */
+export const worthCopying = (g: Pick<Guardianship, 'links' | 'consent'> | null | undefined): boolean => !!g && (Object.keys(g.links).length > 0 || g.consent !== undefined);
 
 /** When a pending link stops applying: its code's expiry (links without one never applied past it). */
 export const pendingUntil = (link: Pick<GuardianLink, 'codeExpiresAt' | 'linkedAt'>): number => link.codeExpiresAt ?? link.linkedAt;
@@ -82,9 +88,10 @@ export const linkStatus = (link: GuardianLink, nowMs: number): 'pending' | 'conf
  * The copy the ward's accounts and sessions carry: each guardian's controls, whether confirmed, and
  * until when a pending link applies (shared/domain/guardianControls.ts `rulesAt`).
  */
-export function copyOf(g: Pick<Guardianship, 'rev' | 'links'>): GuardianshipCopy {
+export function copyOf(g: Pick<Guardianship, 'rev' | 'links' | 'consent'>): GuardianshipCopy {
   return {
     rev: g.rev,
+    ...(g.consent ? { consent: g.consent } : {}),
     guardians: Object.entries(g.links).map(([guardianId, l]) => ({
       guardianId,
       wardId: l.wardId,
@@ -144,11 +151,12 @@ export class GuardianRepository {
    * the guardian's ward item put or deleted in the same transaction. Throws GuardianshipChanged
    * when `seen` is stale.
    */
-  async save(seen: Guardianship, next: { links: Record<string, GuardianLink>; asked?: Record<string, AskedRecord>; birthDate?: string | undefined }, ward?: { guardianId: string; put?: WardRef; remove?: string }): Promise<Guardianship> {
+  async save(seen: Guardianship, next: { links: Record<string, GuardianLink>; asked?: Record<string, AskedRecord>; birthDate?: string | undefined; consent?: ConsentRecord | undefined }, ward?: { guardianId: string; put?: WardRef; remove?: string }): Promise<Guardianship> {
     const rev = seen.rev + 1;
     const key = guardianshipKey(seen.identityHash);
     const asked = next.asked ?? seen.asked;
     const birthDate = next.birthDate ?? seen.birthDate;
+    const consent = next.consent ?? seen.consent;
     const expiresAt = guardianshipExpiry(birthDate);
     // Kept even without links: `rev` must never go back, or a copy on an account would outrank the next change.
     const items: Array<[string, TransactItem]> = [
@@ -157,7 +165,7 @@ export class GuardianRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...key, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}), ...(expiresAt ? { expiresAt } : {}) },
+            Item: { ...key, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}), ...(consent ? { consent } : {}), ...(expiresAt ? { expiresAt } : {}) },
             ConditionExpression: seen.rev === 0 ? 'attribute_not_exists(pk)' : 'rev = :seen',
             ...(seen.rev === 0 ? {} : { ExpressionAttributeValues: { ':seen': seen.rev } }),
           },
@@ -172,7 +180,7 @@ export class GuardianRepository {
       if (error instanceof TransactionRefused && error.refused('guardianship')) throw new GuardianshipChanged();
       throw error;
     }
-    return { identityHash: seen.identityHash, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}) };
+    return { identityHash: seen.identityHash, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}), ...(consent ? { consent } : {}) };
   }
 
   /** A guardianship without links goes (the ward's person was erased and no guardian is left). */

@@ -18,6 +18,7 @@ import type { AccountRepository, AccountRecord, GuardianshipCopy } from '#shared
 import { adulthoodStarts, ageBandOf, ageOn } from '#shared/domain/age';
 import { addDays, beijingDate, beijingMidnight, formatBeijing } from '#shared/domain/beijingTime';
 import { applyPatch, NO_CONTROLS, type ControlsPatch } from '#shared/domain/guardianControls';
+import { consentRequired, type ConsentPolicy } from '#shared/domain/consent';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import { sessionGuardians, type SessionGuardians } from '#shared/domain/sessionRules';
 import { copyOf, GuardianshipChanged, linkStatus, type Approval, type AskedRecord, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
@@ -352,6 +353,23 @@ export async function confirmedWard(deps: GuardianStore, guardianId: string, war
   if (link.status !== 'confirmed') throw new Problem('link_not_confirmed');
   const identity = await deps.identities.get(ward.identityHash);
   return { ward, accounts: identity?.accounts ?? [] };
+}
+
+/**
+ * POST /v1/guardian/wards/{wardId}/consent: a confirmed guardian consents, for the ward under 14, to
+ * the privacy policy of the version in force (2019 Children's PI Regulations Arts. 9–10; any other
+ * version is 400). It is the person's: it goes onto every account of the ward (login and payments
+ * read it there) and stays until the policy's version changes. The latest consent is the one kept.
+ */
+export async function recordWardConsent(deps: GuardianStore, policy: ConsentPolicy, guardianId: string, wardId: string, given: { policyVersion: string }, nowMs: number) {
+  const { ward } = await confirmedWard(deps, guardianId, wardId, nowMs);
+  if (given.policyVersion !== policy.policyVersion) {
+    throw new Problem('invalid_request', { errors: [{ path: 'policyVersion', message: `not the current privacy policy version (${policy.policyVersion}): show the guardian that one` }] });
+  }
+  const consent = { at: nowMs, how: 'guardian' as const, policyVersion: given.policyVersion };
+  await change(deps, ward.identityHash, (g) => ({ links: g.links, consent }));
+  metric('GuardianConsentRecorded', 1);
+  return { wardId, required: consentRequired(ward.birthDate, nowMs), consent: { at: formatBeijing(consent.at), how: consent.how, policyVersion: consent.policyVersion } };
 }
 
 // What a player's export and erasure (shared/usecases/privacy.ts) ask of guardians.

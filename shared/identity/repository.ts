@@ -15,7 +15,8 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
 import { accountFromItem, type AccountRecord, type AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
-import { copyOf, guardianshipFromItem, type Guardianship } from '#shared/guardians/repository';
+import { copyOf, guardianshipFromItem, worthCopying, type Guardianship } from '#shared/guardians/repository';
+import type { ConsentRecord } from '#shared/domain/consent';
 import { restrictionFromItem, type RiskRestriction } from '#shared/risk/repository';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryQueue } from '#shared/storage/dynamo';
@@ -103,6 +104,8 @@ export interface Binding {
   check?: Omit<PendingCheck, 'accountId' | 'identityHash' | 'birthDate' | 'submittedAt'>;
   /** A webhook event's part (identity.account_bound), written with the binding. */
   notification?: TransactItem;
+  /** The guardian's consent the client attested with the submission (a child under 14). */
+  consent?: ConsentRecord | undefined;
   nowMs: number;
 }
 
@@ -181,8 +184,9 @@ export class IdentityRepository {
             // A pending account of a verified person has no PI of its own until its check is verified.
             ...(b.pi ? { pi: b.pi } : {}),
             nowMs: b.nowMs,
-            guardianship: seen.guardianship && Object.keys(seen.guardianship.links).length ? copyOf(seen.guardianship) : undefined,
+            guardianship: seen.guardianship && worthCopying(seen.guardianship) ? copyOf(seen.guardianship) : undefined,
             minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
+            consent: b.consent,
           },
           beyondAccountLimit,
         ),
@@ -261,7 +265,7 @@ export class IdentityRepository {
       status: b.status,
       ...(b.pi ? { pi: b.pi } : {}),
       nowMs: b.nowMs,
-      guardianship: seen.guardianship && Object.keys(seen.guardianship.links).length ? copyOf(seen.guardianship) : undefined,
+      guardianship: seen.guardianship && worthCopying(seen.guardianship) ? copyOf(seen.guardianship) : undefined,
       minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
     });
     try {

@@ -9,6 +9,7 @@ import { ageBandOf, ageOn, isMinorAge, type AgeBand } from '#shared/domain/age';
 import { beijingDate } from '#shared/domain/beijingTime';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import { Problem } from '#shared/problem';
+import { consentRequired, consentStanding, type ConsentPolicy, type ConsentRecord } from '#shared/domain/consent';
 import { log, metric } from '#shared/log';
 import { identityHash, nameKeyOf, seal, unseal } from '#shared/storage/keyedHashes';
 import type { AccountRepository } from '#shared/accounts/repository';
@@ -38,6 +39,34 @@ export interface IdentityDeps {
   checkPace?: NppaPace | undefined;
   /** Webhook events (`identity.account_bound`); null or absent when webhooks are off. */
   notifications?: Pick<NotificationOutbox, 'eventPart'> | null | undefined;
+  /** Under-14 consent (shared/domain/consent.ts): what a submission's `guardianConsent` is read against. */
+  consent: ConsentPolicy;
+}
+
+/** Where the under-14 consent stands for the account (docs/api.md: `guardianConsent` of the answer). */
+export interface ConsentView {
+  required: boolean;
+  given: boolean;
+  policyVersion: string;
+  consent: ConsentPolicy['mode'];
+}
+
+const consentView = (policy: ConsentPolicy, facts: { birthDate: string; attested?: ConsentRecord | undefined; guardian?: ConsentRecord | undefined }, nowMs: number): ConsentView => {
+  const standing = consentStanding(facts, policy, nowMs);
+  return { required: standing.required, given: standing.given !== null, policyVersion: policy.policyVersion, consent: policy.mode };
+};
+
+/**
+ * The consent a submission attests for a child under 14 (policy `attested`): the current privacy
+ * policy version, or 400 naming it. Read only for a child under policy `attested`: a person of 14 or
+ * more needs none, and under policy `guardian` only a guardian's counts.
+ */
+function attestedConsent(policy: ConsentPolicy, given: { policyVersion: string } | undefined, birthDate: string, nowMs: number): ConsentRecord | undefined {
+  if (!given || policy.mode !== 'attested' || !consentRequired(birthDate, nowMs)) return undefined;
+  if (given.policyVersion !== policy.policyVersion) {
+    throw new Problem('invalid_request', { errors: [{ path: 'guardianConsent.policyVersion', message: `not the current privacy policy version (${policy.policyVersion}): show the guardian that one` }] });
+  }
+  return { at: nowMs, how: 'attested', policyVersion: policy.policyVersion };
 }
 
 export interface AgeView {
@@ -62,24 +91,34 @@ type CheckOutcome = { kind: 'verified'; pi: string; ai: string } | { kind: 'pend
 export async function submitIdentity(
   deps: IdentityDeps,
   accountId: string,
-  submission: { name: string; idNumber: string },
+  submission: { name: string; idNumber: string; guardianConsent?: { policyVersion: string } | undefined },
   nowMs: number,
-): Promise<{ status: 'verified' | 'pending' } & AgeView> {
+): Promise<{ status: 'verified' | 'pending'; guardianConsent: ConsentView } & AgeView> {
   const parsed = parseIdNumber(submission.idNumber, beijingDate(nowMs));
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
   const hash = identityHash(deps.pepper, parsed.idNumber);
   const nameKey = nameKeyOf(deps.pepper, submission.name, parsed.idNumber);
+  const consent = attestedConsent(deps.consent, submission.guardianConsent, parsed.birthDate, nowMs);
 
   let outcome: CheckOutcome | undefined;
+  let guardianConsent: ConsentRecord | undefined;
   for (let attempt = 1; ; attempt += 1) {
     const seen = await deps.repo.bindingFacts(accountId, hash);
     const account = seen.account;
+    guardianConsent = seen.guardianship?.consent;
     if (account?.identityHash && account.identityStatus !== 'rejected') {
       if (account.identityHash !== hash) throw new Problem('identity_already_bound');
       // The same identity again: idempotent, and the national system is not asked twice — except once
       // for a person verified before names were kept as a keyed hash (guardians find wards by name).
       if (account.identityStatus === 'verified' && seen.person && !seen.person.nameKey) await keepNameKeyOnce(deps, hash, submission.name, parsed.idNumber);
-      return { status: account.identityStatus === 'verified' ? 'verified' : 'pending', ...ageView(parsed.birthDate, nowMs) };
+      // A guardian's consent attested now (first given, or again for a new privacy policy version): one write.
+      let attested = account.consent;
+      if (consent && attested?.policyVersion !== consent.policyVersion && (await deps.accounts.recordConsent(accountId, hash, consent))) attested = consent;
+      return {
+        status: account.identityStatus === 'verified' ? 'verified' : 'pending',
+        ...ageView(parsed.birthDate, nowMs),
+        guardianConsent: consentView(deps.consent, { birthDate: parsed.birthDate, attested, guardian: guardianConsent }, nowMs),
+      };
     }
     if (account?.failedAttempts !== undefined && account.failedAttempts >= MAX_FAILED_ATTEMPTS) {
       const windowEnd = (account.failedWindowStart ?? 0) + ATTEMPT_WINDOW_MS;
@@ -106,7 +145,7 @@ export async function submitIdentity(
             nowMs,
           };
     try {
-      await deps.repo.bind({ ...binding, ...(notification ? { notification } : {}) }, seen);
+      await deps.repo.bind({ ...binding, ...(notification ? { notification } : {}), ...(consent ? { consent } : {}) }, seen);
       break;
     } catch (error) {
       if (error instanceof AccountBoundElsewhere) throw new Problem('identity_already_bound');
@@ -116,7 +155,7 @@ export async function submitIdentity(
   }
   const status = outcome.kind === 'verified' ? 'verified' : 'pending';
   metric(status === 'verified' ? 'IdentityVerified' : 'IdentityPending');
-  return { status, ...ageView(parsed.birthDate, nowMs) };
+  return { status, ...ageView(parsed.birthDate, nowMs), guardianConsent: consentView(deps.consent, { birthDate: parsed.birthDate, attested: consent, guardian: guardianConsent }, nowMs) };
 }
 
 /**
@@ -169,11 +208,15 @@ async function keepNameKeyOnce(deps: IdentityDeps, hash: string, name: string, i
   }
 }
 
-export async function readIdentity(deps: Pick<IdentityDeps, 'accounts'>, accountId: string, nowMs: number) {
+export async function readIdentity(deps: Pick<IdentityDeps, 'accounts' | 'consent'>, accountId: string, nowMs: number) {
   const account = await deps.accounts.get(accountId);
   if (!account?.identityStatus) return { status: 'none' as const };
   if (account.identityStatus === 'rejected' || !account.birthDate) return { status: 'rejected' as const };
-  return { status: account.identityStatus, ...ageView(account.birthDate, nowMs) };
+  return {
+    status: account.identityStatus,
+    ...ageView(account.birthDate, nowMs),
+    guardianConsent: consentView(deps.consent, { birthDate: account.birthDate, attested: account.consent, guardian: account.guardianship?.consent }, nowMs),
+  };
 }
 
 /**

@@ -20,7 +20,7 @@ import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { sortableTime, WEBHOOK_DUE_PREFIX, WEBHOOK_SHARDS, webhookDueIndex, webhookEventKey } from '#shared/storage/keys';
 
-export const NOTIFICATION_TYPES = ['guardian.approval_requested', 'guardian.ward_session_started', 'guardian.ward_payment_committed', 'guardian.ward_erased', 'risk.challenge_issued', 'identity.account_bound'] as const;
+export const NOTIFICATION_TYPES = ['guardian.approval_requested', 'guardian.ward_session_started', 'guardian.ward_payment_committed', 'guardian.ward_erased', 'risk.challenge_issued', 'identity.account_bound', 'payment.refund_decided'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** How long an event is retried after it happened (the contract: "retried with back-off for 24 h"). */

@@ -24,9 +24,11 @@ export interface AccessLogEntry {
   action: string;
   accountId: string;
   reason: string;
+  /** The register entry the access concerns (a complaint, a refund request), when it is one. */
+  subject?: string | undefined;
 }
 
-const EntryItem = z.object({ operator: z.string(), at: z.number(), action: z.string(), accountId: z.string(), reason: z.string() });
+const EntryItem = z.object({ operator: z.string(), at: z.number(), action: z.string(), accountId: z.string(), reason: z.string(), subject: z.optional(z.string()) });
 
 export class AccessLogRepository {
   constructor(
@@ -39,7 +41,7 @@ export class AccessLogRepository {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...accessLogKey(beijingDate(entry.at), entry.at, randomBytes(4).toString('hex')), ...entry, expiresAt: ttlAttribute(entry.at + RETENTION_MS.accessLogEntry) },
+        Item: { ...accessLogKey(beijingDate(entry.at), entry.at, randomBytes(4).toString('hex')), ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)), expiresAt: ttlAttribute(entry.at + RETENTION_MS.accessLogEntry) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

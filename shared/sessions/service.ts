@@ -14,7 +14,8 @@ import { deviceHash } from '#shared/storage/keyedHashes';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
 import { ageOn } from '#shared/domain/age';
 import { DEFAULT_GAME_ID, type Game } from '#shared/settings';
-import { requireIdentity } from '#shared/accounts/service';
+import { requireConsent, requireIdentity } from '#shared/accounts/service';
+import type { ConsentPolicy } from '#shared/domain/consent';
 import { log, metric, stat } from '#shared/log';
 import { evaluateLogin, nightPlaySecondsBetween } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
@@ -49,6 +50,8 @@ export interface SessionDeps {
   risk: RiskDeps;
   /** Webhook events (null when the publisher has no webhook configured). */
   notifications?: Pick<NotificationOutbox, 'eventPart'> | null;
+  /** Under-14 consent (shared/domain/consent.ts): a child logs in only with it. */
+  consent: ConsentPolicy;
 }
 
 /** The game's configuration, or null for a game no longer configured (its sessions end under the deployment's policy). */
@@ -164,6 +167,7 @@ async function logIn(allGames: SessionDeps, accountId: string, gameId: string, r
   const device = deviceHash(deps.pepper, request.deviceId);
   const account = await deps.accounts.recordLogin(accountId, device, nowMs, gameId);
   requireIdentity(account);
+  requireConsent(account, deps.consent, nowMs);
   noteCalendarCoverage(deps.calendar, nowMs);
   const login: Login = { deps, account, device, gameId, takeover: request.takeover === true, rules: rulesAt(account.guardianship, nowMs), nowMs };
   const plan = await planLogin(login);

@@ -11,6 +11,7 @@
  */
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '#shared/zod';
+import type { PaymentEvidence } from '#shared/domain/paymentEvidence';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
@@ -45,6 +46,16 @@ export interface Order {
   guardians?: Array<{ guardianId: string; wardId: string }>;
   /** The age band whose limits applied (the operators' figures sum committed amounts by it). */
   ageBand?: 0 | 8 | 16 | 18;
+  /**
+   * The evidence a refund is decided on (shared/domain/paymentEvidence.ts): drafted by the
+   * reservation from the account it read, sealed by the commit's own update (copied to `evidence`),
+   * dropped when the reservation is cancelled or released.
+   */
+  evidenceDraft?: PaymentEvidence | undefined;
+  evidence?: PaymentEvidence | null | undefined;
+  committedAt?: number | undefined;
+  /** The guardian's refund request of this order (one per order). */
+  refundRequestId?: string | undefined;
 }
 
 const OrderItem = z.object({
@@ -60,6 +71,11 @@ const OrderItem = z.object({
   reservedAt: z.number(),
   reservationExpiresAt: z.number(),
   guardians: z.optional(z.array(z.object({ guardianId: z.string(), wardId: z.string() }))),
+  ageBand: z.optional(z.union([z.literal(0), z.literal(8), z.literal(16), z.literal(18)])),
+  evidenceDraft: z.optional(z.custom<PaymentEvidence>((v) => v !== null && typeof v === 'object')),
+  evidence: z.optional(z.nullable(z.custom<PaymentEvidence>((v) => v !== null && typeof v === 'object'))),
+  committedAt: z.optional(z.number()),
+  refundRequestId: z.optional(z.string()),
 });
 /** The record of a stored order item (storage attributes dropped). */
 export const orderFromItem = (item: Record<string, unknown>): Order => z.parse(OrderItem, item);
@@ -149,10 +165,12 @@ export class SpendingRepository {
     const update = {
       TableName: this.table,
       Key: orderKey(orderId),
-      UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now) REMOVE gsi1pk, gsi1sk',
+      // The evidence drafted at the reservation is sealed in this same update: copied once to
+      // `evidence` (an order reserved before evidence was kept gets null), never replaced after.
+      UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now), evidence = if_not_exists(evidence, if_not_exists(evidenceDraft, :none)) REMOVE gsi1pk, gsi1sk, evidenceDraft',
       ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = :committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
+      ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ':none': null, ...(accountId ? { ':acct': accountId } : {}) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
     // With webhooks on, a ward's first commit carries its notification in the same transaction
@@ -189,7 +207,8 @@ export class SpendingRepository {
             Update: {
               TableName: this.table,
               Key: orderKey(order.orderId),
-              UpdateExpression: 'SET #status = :to, releasedAt = :now REMOVE gsi1pk, gsi1sk',
+              // A payment that did not happen needs no evidence.
+              UpdateExpression: 'SET #status = :to, releasedAt = :now REMOVE gsi1pk, gsi1sk, evidenceDraft',
               ConditionExpression: `#status = :reserved${accountId ? ' AND accountId = :acct' : ''}`,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':to': to, ':reserved': 'reserved', ':now': nowMs, ...(accountId ? { ':acct': accountId } : {}) },
@@ -206,6 +225,24 @@ export class SpendingRepository {
       const old = error.itemOf('order');
       return { ok: false, order: old ? orderFromItem(old) : null };
     }
+  }
+
+  /**
+   * The order's part of a guardian's refund request (shared/usecases/refunds.ts): it names the
+   * request, once, and only while the order is committed.
+   */
+  refundRequestedPart(orderId: string, requestId: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: orderKey(orderId),
+        UpdateExpression: 'SET refundRequestId = :id',
+        ConditionExpression: 'attribute_not_exists(refundRequestId) AND #status = :committed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':id': requestId, ':committed': 'committed' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
   }
 
   /** Orders stored before the per-account index existed get their `gsi2` entry (see SessionRepository). */

@@ -4,9 +4,11 @@
  * condition expressions (day, month) in one transaction; commit makes it permanent, cancel and
  * expiry release it.
  */
-import { ageBandOf, ageUnderRules } from '#shared/domain/age';
+import { ageBandOf, ageOn, forcedMinorRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
-import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, forcedMinorSpendingAge, setsDailyCap, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import type { ConsentPolicy } from '#shared/domain/consent';
+import { paymentEvidence } from '#shared/domain/paymentEvidence';
 import { appliesAt, rulesAt, tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
 import type { GuardianRepository } from '#shared/guardians/repository';
@@ -15,7 +17,7 @@ import { configuredGame, type Caller } from '#shared/caller';
 import { Problem } from '#shared/problem';
 import { games, type Game } from '#shared/settings';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
-import { requireIdentity } from '#shared/accounts/service';
+import { requireConsent, requireIdentity } from '#shared/accounts/service';
 import { metric, stat } from '#shared/log';
 import { paymentPatrolThreshold } from '#shared/domain/riskRules';
 import { challengeRequired, type RiskDeps } from '#shared/risk/service';
@@ -34,6 +36,8 @@ export interface SpendingDeps {
   guardians: Pick<GuardianRepository, 'approvedPart' | 'open'>;
   /** Webhook events (null when the publisher has no webhook configured). */
   notifications?: Pick<NotificationOutbox, 'eventPart'> | null;
+  /** Under-14 consent (shared/domain/consent.ts): a child pays only with it. */
+  consent: ConsentPolicy;
 }
 
 /** How long a guardian has to answer a payment approval (docs/api.md). */
@@ -44,14 +48,21 @@ export const APPROVAL_TTL_MS = 30 * 60_000;
  * caps, each limit with who set it (shared/domain/guardianControls.ts).
  */
 export function limitsFor(deps: Pick<SpendingDeps, 'policy'>, account: Pick<BoundAccount, 'birthDate' | 'minorRulesUntil' | 'guardianship'>, nowMs: number): TightenedLimits {
-  const age = spendingAge(account, nowMs);
+  const age = spendingAge(deps.policy, account, nowMs);
   const minor = age < 18;
-  return tightenSpending(spendingLimitsFor(DEFAULT_SPENDING_POLICY, age), spendingLimitsFor(deps.policy, age), minor ? rulesAt(account.guardianship, nowMs) : null);
+  return tightenSpending(spendingLimitsFor(DEFAULT_SPENDING_POLICY, age), spendingLimitsFor(deps.policy, age), minor ? rulesAt(account.guardianship, nowMs) : null, setsDailyCap(deps.policy, age));
 }
 
-/** The age the spending limits apply to (forced minor rules: the 16–17 band, shared/domain/age.ts). */
-export const spendingAge = (account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number =>
-  ageUnderRules(account.birthDate, beijingDate(nowMs), account.minorRulesUntil, nowMs);
+/**
+ * The age the spending limits apply to. Under forced minor rules (a failed or expired face check:
+ * likely a child on an adult's account, its true age unknown) an adult pays in the most protective
+ * band of the policy that still allows paying — 8–15 under the law's bands
+ * (shared/domain/spendingPolicy.ts `forcedMinorSpendingAge`); none allowing it, nothing (age 0).
+ */
+export const spendingAge = (policy: SpendingPolicy, account: { birthDate: string; minorRulesUntil?: number | undefined }, nowMs: number): number => {
+  const age = ageOn(account.birthDate, beijingDate(nowMs));
+  return age >= 18 && forcedMinorRules(account.minorRulesUntil, nowMs) ? (forcedMinorSpendingAge(policy) ?? 0) : age;
+};
 
 /** Which account a payment call acts for (docs/api.md: a server names it, a player only itself). */
 export function payingAccount(caller: Caller, accountId: string | undefined): string {
@@ -121,6 +132,7 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   const gameId = orderGame(caller, request.gameId, deps.games ?? games());
   const account = await deps.accounts.get(accountId);
   requireIdentity(account);
+  requireConsent(account, deps.consent, nowMs);
   const { limits, source } = limitsFor(deps, account, nowMs);
 
   const refuse = (r: { limit: SpendingLimitKind; limitAmount: number; remainingAmount: number }) => {
@@ -136,6 +148,8 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
 
   // The limits stay per person across every game of the deployment (2019 notice, item 3: "the same
   // online-game company"; docs/rules.md §3): the ledger is keyed by person, never by game.
+  const age = spendingAge(deps.policy, account, nowMs);
+  const ageBand = ageBandOf(age);
   const order: Order = {
     orderId: request.orderId,
     accountId,
@@ -148,15 +162,17 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
     reservedAt: nowMs,
     reservationExpiresAt: nowMs + deps.reservationTtlSeconds * 1000,
     ...(watchers(account).length ? { guardians: watchers(account) } : {}),
-    ageBand: ageBandOf(spendingAge(account, nowMs)),
+    ageBand,
+    // What a refund would be decided on, from the account already read: it rides on the order (no
+    // request of its own) and the commit seals it (shared/domain/paymentEvidence.ts).
+    evidenceDraft: paymentEvidence(account, gameId, ageBand, deps.risk.policy, nowMs),
   };
   // A guardian approves each payment first: the reservation goes ahead only with an approval of
   // this order and amount, checked in the reservation's own transaction (no extra request).
-  const approvalNeeded = spendingAge(account, nowMs) < 18 && rulesAt(account.guardianship, nowMs)?.paymentApproval === true;
+  const approvalNeeded = age < 18 && rulesAt(account.guardianship, nowMs)?.paymentApproval === true;
   const approval = approvalNeeded ? deps.guardians.approvedPart(account.identityHash, accountId, request.orderId, request.amount, nowMs) : undefined;
   // Payment patrol (docs/rules.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
-  const age = spendingAge(account, nowMs);
   const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedSignals: account.suppressed ?? {}, minorRulesUntilMs: account.minorRulesUntil ?? null }, nowMs);
   const outcome = await deps.repo.reserve(order, { ...counterCeilings(limits, request.amount), patrolMaxBefore: patrol }, approval);
   switch (outcome.kind) {

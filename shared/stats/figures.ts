@@ -197,6 +197,32 @@ function guardianLinkEffects(ctx: FigureContext, c: ItemChange): Effects {
   return counts.length ? { counts, weekPlay: [] } : NONE;
 }
 
+/**
+ * Complaints and requests (the requests register, shared/complaints/): each entry once when it is
+ * received, by category, on the day of receipt; once when it is answered, by category and whether by
+ * its due date, on the day of the answer (a request answered as it is made counts both at once);
+ * one withdrawn by an erasure of its account apart. Under the entry's game, else the first game.
+ */
+function registerEffects(ctx: FigureContext, c: ItemChange): Effects {
+  const e = c.new;
+  if (!e) return NONE;
+  const category = str(e.category) ?? 'other';
+  const gameId = str(e.gameId) ?? ctx.firstGame;
+  const counts: Count[] = [];
+  if (c.event === 'INSERT') counts.push({ date: beijingDate(num(e.receivedAt) ?? c.seenAtMs), gameId, figure: `complaints:received:${category}`, n: 1 });
+  const answeredNow = e.status === 'answered' && (c.event === 'INSERT' || (c.event === 'MODIFY' && c.old?.status === 'open'));
+  if (answeredNow) {
+    const answeredAt = num(e.answeredAt) ?? c.seenAtMs;
+    const date = beijingDate(answeredAt);
+    if (e.outcome === 'withdrawn') counts.push({ date, gameId, figure: 'complaints:withdrawn', n: 1 });
+    else {
+      counts.push({ date, gameId, figure: `complaints:answered:${category}`, n: 1 });
+      counts.push({ date, gameId, figure: answeredAt <= (num(e.dueAt) ?? Number.POSITIVE_INFINITY) ? 'complaints:answeredOnTime' : 'complaints:answeredLate', n: 1 });
+    }
+  }
+  return counts.length ? { counts, weekPlay: [] } : NONE;
+}
+
 /** What one change of a stored item adds to the figures (most changes add nothing). */
 export function changeEffects(ctx: FigureContext, c: ItemChange): Effects {
   const kind = itemKindOf(c.keys);
@@ -215,6 +241,8 @@ export function changeEffects(ctx: FigureContext, c: ItemChange): Effects {
       return erasureEffects(ctx, c);
     case 'guardianship':
       return guardianLinkEffects(ctx, c);
+    case 'registerEntry':
+      return registerEffects(ctx, c);
     default:
       return NONE;
   }

@@ -5,7 +5,7 @@
  * Pure: stored counters in, views out.
  */
 import { barChart, escapeXml } from '#shared/stats/charts';
-import { BAND_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES, WEEK_BANDS, type WeekBand } from '#shared/stats/names';
+import { BAND_NAMES, CATEGORY_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES, WEEK_BANDS, type WeekBand } from '#shared/stats/names';
 
 export type FlatFigures = Record<string, number>;
 
@@ -54,6 +54,13 @@ export function figuresView(flat: FlatFigures) {
     guardianLinks: f('guardianLinks'),
     piExports: f('piExports'),
     piErasures: f('piErasures'),
+    complaints: {
+      received: withPrefix(flat, 'complaints:received:'),
+      answered: withPrefix(flat, 'complaints:answered:'),
+      answeredOnTime: f('complaints:answeredOnTime'),
+      answeredLate: f('complaints:answeredLate'),
+      withdrawn: f('complaints:withdrawn'),
+    },
   };
 }
 export type FiguresView = ReturnType<typeof figuresView>;
@@ -103,6 +110,7 @@ export function annualReport(input: AnnualInput) {
     shares: {
       minorPlayTime: share(totals.minorPlayedSeconds, totals.minorPlayedSeconds + totals.adultPlayedSeconds),
       minorSpending: share(minorSpent, total(totals.payments.committedAmount)),
+      complaintsAnsweredOnTime: share(totals.complaints.answeredOnTime, totals.complaints.answeredOnTime + totals.complaints.answeredLate),
     },
     weeklyDistribution: { description: 'minor-weeks per band of hours played in a week (Monday to Sunday); the distribution counts all games together', bands: distribution },
     selfCheck: { minorSecondsOutsideWindows: totals.minorSecondsOutsideWindows, passed: totals.minorSecondsOutsideWindows === 0 },
@@ -175,7 +183,13 @@ export function annualReportHtml(r: AnnualReport, gameName: string): string {
     table(['触发原因', '发起', '通过', '未通过', '超时'], Object.entries(t.challenges).map(([signal, c]) => [named(SIGNAL_NAMES, signal), count(c.issued), count(c.passed), count(c.failed), count(c.expired)])),
     '<h2>七、监护人与个人信息</h2>',
     table(['项目', '次数'], [['监护人绑定', count(t.guardianLinks)], ['个人信息导出', count(t.piExports)], ['个人信息删除', count(t.piErasures)]]),
-    '<h2>八、自检</h2>',
+    '<h2>八、投诉与申请</h2>',
+    table(
+      ['类别', '收到', '已答复'],
+      [...new Set([...Object.keys(t.complaints.received), ...Object.keys(t.complaints.answered)])].map((c) => [named(CATEGORY_NAMES, c), count(t.complaints.received[c] ?? 0), count(t.complaints.answered[c] ?? 0)]),
+    ),
+    `<p>按期答复 ${count(t.complaints.answeredOnTime)} 件，逾期答复 ${count(t.complaints.answeredLate)} 件，按期答复率 ${percent(r.shares.complaintsAnsweredOnTime)}；因账号注销而撤回 ${count(t.complaints.withdrawn)} 件。依据：《未成年人网络保护条例》第七条、第三十四条。</p>`,
+    '<h2>九、自检</h2>',
     `<p class="${r.selfCheck.passed ? 'ok' : 'bad'}">未成年人在允许时段以外的游戏时长：${r.selfCheck.minorSecondsOutsideWindows} 秒${r.selfCheck.passed ? '（通过）' : '（异常：请排查）'}</p>`,
     `<p>节假日日历已载入年份：${r.calendar.yearsLoaded.length ? `${r.calendar.yearsLoaded[0]}–${r.calendar.yearsLoaded.at(-1)}` : '无'}${r.calendar.yearCovered ? '' : `（<span class="bad">${r.year} 年未载入</span>）`}</p>`,
     `<p class="note">说明：计数小于 ${SUPPRESS_BELOW} 的单元格显示为“&lt;${SUPPRESS_BELOW}”，以免识别出具体未成年人。日期均为北京时间。数据来自网关的运行记录，不含任何个人信息。</p>`,

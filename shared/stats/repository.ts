@@ -21,7 +21,7 @@ import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#sha
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { STATS_SHARDS, STATS_WEEKS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey, statsWeeksPartition, unshardedPersonWeekKey } from '#shared/storage/keys';
+import { STATS_SHARDS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey, statsWeeksPartition, unshardedPersonWeekKey } from '#shared/storage/keys';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;

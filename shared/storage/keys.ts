@@ -33,15 +33,17 @@
  * | week distribution  | STATSWEEKS#<shard>      | <week start date>         |                                          |
  * | person's week play | STATSWEEK#<week>#<shard>| <hmac>                    |                                          |
  * | counted change     | STATSSEEN#<event id>    | SEEN                      |                                          |
+ * | register entry     | REGISTER#<date>         | <time>#<complaintId>      | REGISTER_OPEN / <due>#<complaintId>      |
  *
- * A second sparse index, `gsi2` (keys only), finds an account's sessions and orders for export,
- * erasure and the operator view: `gsi2pk` ACCOUNT#<accountId>, `gsi2sk` SESSION#<time>#<si> or
- * ORDER#<time>#<orderId>. It is written with the item (no extra request) and never changes after.
+ * A second sparse index, `gsi2` (keys only), finds an account's sessions, orders and register entries
+ * for export, erasure, the operator view and the player's complaints: `gsi2pk` ACCOUNT#<accountId>,
+ * `gsi2sk` SESSION#<time>#<si>, ORDER#<time>#<orderId> or REGISTER#<time>#<complaintId>. It is written with the item (no extra request) and never changes after.
  *
  * test/unit/storageKeys.test.ts fails when another module of shared/ spells a key prefix or an
  * index name.
  */
 import { createHash } from 'node:crypto';
+import { beijingDate } from '#shared/domain/beijingTime';
 import { tableDesign } from '#shared/storage/tableDesign';
 
 export type Key = { pk: string; sk: string };
@@ -239,13 +241,36 @@ export const unshardedPersonWeekKey = (weekStart: string, identityHash: string):
 /** A stream record or log event already counted: what makes counting exactly once. */
 export const statsSeenKey = (eventId: string): Key => ({ pk: `STATSSEEN#${eventId}`, sk: 'SEEN' });
 
-/** The per-account index (`gsi2`): an account's sessions and orders, oldest first within each kind. */
+// Complaints and the requests register (shared/complaints/repository.ts)
+const REGISTER = 'REGISTER#';
+/** Register entries: one partition per Beijing day they were received, oldest first (operators read a range of days). */
+export const registerPartition = (beijingDay: string): string => `${REGISTER}${beijingDay}`;
+const REGISTER_ID = /^r([0-9a-z]{9})[0-9a-f]{16}$/;
+/**
+ * A register entry's id: the instant its key sorts by (base 36) and 16 random (or derived) hex
+ * digits, so that the id alone finds the entry: no index is needed to answer or read one.
+ */
+export const registerEntryId = (atMs: number, unique: string): string => `r${Math.max(0, Math.floor(atMs)).toString(36).padStart(9, '0')}${unique}`;
+/** The key of the entry an id names, or null when it is no register id (an unknown id is then 404 without a read). */
+export function registerKeyOf(complaintId: string): Key | null {
+  const m = REGISTER_ID.exec(complaintId);
+  if (!m) return null;
+  const atMs = parseInt(m[1]!, 36);
+  return { pk: registerPartition(beijingDate(atMs)), sk: `${sortableTime(atMs)}#${complaintId}` };
+}
+/** Open entries by due date: the overdue ones come first (the ComplaintsOverdue metric). */
+export const REGISTER_OPEN = 'REGISTER_OPEN';
+export const openRegisterIndex = (dueAtMs: number, complaintId: string) => ({ gsi1pk: REGISTER_OPEN, gsi1sk: `${sortableTime(dueAtMs)}#${complaintId}` });
+
+/** The per-account index (`gsi2`): an account's sessions, orders and register entries, oldest first within each kind. */
 export const ACCOUNT_INDEX = tableDesign.indexes[1];
 export const accountIndexPartition = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const ACCOUNT_INDEX_SESSION = 'SESSION#';
 export const ACCOUNT_INDEX_ORDER = 'ORDER#';
 export const accountSessionIndex = (accountId: string, startedAt: number, sessionId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_SESSION}${sortableTime(startedAt)}#${sessionId}` });
 export const accountOrderIndex = (accountId: string, reservedAt: number, orderId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_ORDER}${sortableTime(reservedAt)}#${orderId}` });
+export const ACCOUNT_INDEX_REGISTER = 'REGISTER#';
+export const accountRegisterIndex = (accountId: string, receivedAt: number, complaintId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_REGISTER}${sortableTime(receivedAt)}#${complaintId}` });
 
 /**
  * Every kind of stored item, and which one a key names (the retention table, shared/storage/retention.ts,
@@ -256,6 +281,7 @@ export const ITEM_KINDS = [
   'nppaEvent', 'device', 'challenge', 'auditEntry', 'riskRestriction', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
   'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts', 'confirmAttempts',
   'webhookEvent',
+  'registerEntry',
   'statsDay', 'statsWeek', 'statsPersonWeek', 'statsSeen',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -309,6 +335,8 @@ export function itemKindOf(key: Key): ItemKind | null {
       return 'statsWeek';
     case 'STATSSEEN#':
       return sk === 'SEEN' ? 'statsSeen' : null;
+    case REGISTER:
+      return 'registerEntry';
     default:
       return null;
   }

@@ -44,6 +44,11 @@ export const RETENTION_MS = {
   statsPersonWeek: 21 * DAY,
   /** Longer than a stream record or a log event can be delivered again (24 h). */
   statsSeen: 2 * DAY,
+  /**
+   * The requests register's entries once answered: three years and a day (docs/data.md says why:
+   * the limitation period of civil claims, Civil Code Art. 188, a refund of a minor's payment among them).
+   */
+  registerEntry: 3 * 366 * DAY,
 } as const;
 
 export interface RetentionEntry {
@@ -254,6 +259,14 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     ttl: 'always: 30 days after its 24 h of retries (a dead letter: 30 days after its last try)',
     mustExpire: 'always',
   },
+  registerEntry: {
+    item: 'register entry',
+    holds: "a complaint or request: the account that filed it, its kind (complaint, export, erasure, correction, refund) and category, the game and order it concerns, its text, when it was received, due and answered, the outcome and the answer; a refund request also its payment's evidence (age band, identity status, session in progress, device count, that day's risk signals: no device, no person)",
+    why: 'complaints are accepted and handled promptly, personal-information requests answered with the reasons of a refusal (2024 Regulations Arts. 7 and 34; 2019 Children\'s PI Regulations Art. 10): the register shows each was answered, and when',
+    keptFor: "while open; then three years (and a day) after the answer. The texts (the complaint, a refund's reason, the answer), the order, the ward and the evidence go when the account that filed it is erased; the entry itself (kind, category, dates, outcome) keeps its three years",
+    ttl: 'once answered: three years and a day after the answer',
+    mustExpire: (item) => item.status !== 'open',
+  },
   statsDay: {
     item: 'day figures',
     holds: 'counts and sums for one Beijing day and game (logins, refusals, play seconds, payments, identities, challenges): no person, no account',
@@ -301,6 +314,8 @@ export const RETAINED_ITEMS: Record<string, readonly ItemKind[]> = {
   guardianship: ['guardianship', 'guardianWard'],
   risk_restriction: ['riskRestriction'],
   lookup_attempts: ['linkAttempts'],
+  /** Register entries of the account (its complaints and requests, this erasure among them), their texts gone. */
+  requests_register: ['registerEntry'],
   /** The person stays while another account is bound to it: its items are its own, not the erased account's. */
   identity: ['identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'guardianship', 'guardianWard', 'paymentApproval', 'riskRestriction', 'linkAttempts', 'confirmAttempts', 'statsPersonWeek'],
 };

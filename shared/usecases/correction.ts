@@ -5,6 +5,8 @@
  * again, never taken on trust. A stricter identity (the same birth date or later: younger) applies at
  * once: the account's live sessions end and the next login is under the new age. A looser one would
  * lift limits, so it waits for an operator, whose decision and reason go to the access log first.
+ * Every request enters the requests register (2024 Regulations Art. 34): answered at once, or open
+ * until the operator decides, when the decision's reason is the answer the player reads.
  */
 import { ageBandOf, ageOn } from '#shared/domain/age';
 import { beijingDate, formatBeijing } from '#shared/domain/beijingTime';
@@ -18,12 +20,23 @@ import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable } f
 import type { AccessLogRepository } from '#shared/oversight/repository';
 import { Problem } from '#shared/problem';
 import { endSession, type SessionDeps } from '#shared/sessions/service';
+import { openRequest, recordRequest, type ComplaintDeps } from '#shared/complaints/service';
 
 export interface CorrectionDeps {
   identity: Pick<IdentityDeps, 'repo' | 'accounts'> & Partial<Pick<IdentityDeps, 'nppa' | 'pepper'>>;
   sessions: Pick<SessionDeps, 'repo' | 'policy' | 'games'>;
   accessLog?: AccessLogRepository;
+  complaints: ComplaintDeps;
 }
+
+/** What the register answers the player (Chinese, no personal data). */
+const ANSWERS = {
+  unchanged: '提交的实名信息与当前绑定的一致，无需更正。',
+  corrected: '已按国家实名认证系统核验通过的新实名信息更正，立即生效。',
+  superseded: '已由您之后提交的更正申请取代。',
+  applied: (reason: string) => `经人工审核，已按新的实名信息更正。说明：${reason}`,
+  refused: (reason: string) => `经人工审核，未予更正。理由：${reason}`,
+};
 
 const bandOf = (birthDate: string, nowMs: number) => ageBandOf(ageOn(birthDate, beijingDate(nowMs)));
 
@@ -55,7 +68,10 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
   const parsed = parseIdNumber(submission.idNumber, beijingDate(nowMs));
   if (!parsed.ok) throw new Problem('invalid_id_number', { reason: parsed.reason });
   const hash = identityHash(pepper, parsed.idNumber);
-  if (hash === account.identityHash) return { status: 'unchanged' as const, ageBand: bandOf(account.birthDate, nowMs) };
+  if (hash === account.identityHash) {
+    await recordRequest(deps.complaints, { accountId, kind: 'correction', outcome: 'resolved', answer: ANSWERS.unchanged }, nowMs);
+    return { status: 'unchanged' as const, ageBand: bandOf(account.birthDate, nowMs) };
+  }
 
   let answer;
   try {
@@ -76,9 +92,17 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
   // Stricter (younger, or the same day): at once. Looser: an operator decides.
   if (parsed.birthDate >= account.birthDate) {
     await apply(deps, { ...account, identityHash: account.identityHash }, next, nowMs);
+    await recordRequest(deps.complaints, { accountId, kind: 'correction', outcome: 'resolved', answer: ANSWERS.corrected }, nowMs);
     return { status: 'corrected' as const, ageBand: bandOf(parsed.birthDate, nowMs) };
   }
-  if (!(await deps.identity.accounts.requestCorrection(accountId, account.identityHash, { ...next, requestedAt: nowMs }))) throw new Problem('write_contention', {}, { 'retry-after': '1' });
+  // Open in the register until an operator decides (due like a complaint); a newer request replaces
+  // the one waiting, which is closed as withdrawn.
+  const requestId = await openRequest(deps.complaints, { accountId, kind: 'correction' }, nowMs);
+  if (!(await deps.identity.accounts.requestCorrection(accountId, account.identityHash, { ...next, requestedAt: nowMs, requestId }))) {
+    await deps.complaints.repo.answer(requestId, ['correction'], { outcome: 'withdrawn', answer: ANSWERS.superseded, at: nowMs, by: 'gateway' });
+    throw new Problem('write_contention', {}, { 'retry-after': '1' });
+  }
+  if (account.correction?.requestId) await deps.complaints.repo.answer(account.correction.requestId, ['correction'], { outcome: 'withdrawn', answer: ANSWERS.superseded, at: nowMs, by: 'gateway' });
   metric('IdentityCorrectionWaiting', 1);
   return { status: 'awaiting_operator' as const, ageBand: bandOf(account.birthDate, nowMs) };
 }
@@ -102,10 +126,15 @@ export async function decideCorrection(deps: CorrectionDeps & { accessLog: Acces
   await deps.accessLog.record({ operator, at: nowMs, action: decision.approve ? 'applyCorrection' : 'refuseCorrection', accountId, reason: decision.reason });
   const account = await deps.identity.accounts.get(accountId);
   if (!account?.identityHash || !account.correction) throw new Problem('not_found');
+  const requestId = account.correction.requestId;
+  // The decision answers the request in the register: a refusal's reasons reach the player (2024 Regulations Art. 34 item (3)).
+  const answer = (outcome: 'resolved' | 'refused', text: string) => (requestId ? deps.complaints.repo.answer(requestId, ['correction'], { outcome, answer: text, at: nowMs, by: operator }) : undefined);
   if (!decision.approve) {
     await deps.identity.accounts.clearCorrection(accountId);
+    await answer('refused', ANSWERS.refused(decision.reason));
     return { accountId, status: 'rejected' as const, ageBand: account.birthDate ? bandOf(account.birthDate, nowMs) : null };
   }
   await apply(deps, { ...account, identityHash: account.identityHash }, account.correction, nowMs);
+  await answer('resolved', ANSWERS.applied(decision.reason));
   return { accountId, status: 'corrected' as const, ageBand: bandOf(account.correction.birthDate, nowMs) };
 }

@@ -56,5 +56,5 @@ export async function readAccountForOperator(deps: OversightDeps, operator: stri
 export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, operator: string, { from, to }: { from: string; to: string }, nowMs: number) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'access_log_read', accountId: '*', reason: `${from}/${to}` });
   const entries = await deps.accessLog.between(from, to);
-  return { entries: entries.map((e) => ({ operator: e.operator, at: formatBeijing(e.at), action: e.action, accountId: e.accountId, reason: e.reason })) };
+  return { entries: entries.map((e) => ({ operator: e.operator, at: formatBeijing(e.at), action: e.action, accountId: e.accountId, reason: e.reason, ...(e.subject ? { subject: e.subject } : {}) })) };
 }

@@ -27,6 +27,9 @@ import { endSession, type SessionDeps } from '#shared/sessions/service';
 import type { SpendingRepository } from '#shared/spending/repository';
 import { RETENTION, RETENTION_MS } from '#shared/storage/retention';
 import { auditView, instantOrNull, paymentView, sessionView } from '#shared/usecases/records';
+import { consentFactsOf } from '#shared/accounts/service';
+import { consentRequired, type ConsentPolicy } from '#shared/domain/consent';
+import { entryView, recordRequest, type ComplaintDeps } from '#shared/complaints/service';
 
 export interface PrivacyDeps {
   accounts: AccountRepository;
@@ -39,7 +42,19 @@ export interface PrivacyDeps {
   guardians: GuardianStore;
   /** The operators' figures: only the person's week play (keyed by the person) is theirs to erase. */
   stats?: Pick<StatsRepository, 'forgetPerson'>;
+  /** The requests register: the account's complaints and requests are exported and erased; exports and erasures enter it. */
+  complaints: ComplaintDeps;
+  /** Under-14 consent: the export shows the consents recorded (when, how, which version). */
+  consent: ConsentPolicy;
 }
+
+/** The answers the register records for requests answered as they are made (the player reads them). */
+const ANSWERS = {
+  export: '已导出该账号及其实名对应的全部个人信息（GET /v1/me/data）。',
+  erasure: '已删除该账号的个人信息；法律仍需保留的内容、保留期限与理由见删除结果中的 retained。',
+  wardExport: '已向监护人导出被监护人全部账号的个人信息。',
+  wardErasure: '已应监护人的请求删除被监护人全部账号的个人信息；法律仍需保留的内容见删除结果中的 retained。',
+};
 
 /** The challenges of an account: those its audit entries name, and the open one. */
 function challengeIdsOf(account: AccountRecord | null, audit: Array<{ challengeId?: string | undefined }>): string[] {
@@ -90,12 +105,33 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
     challenges: challenges.map((c) => ({ challengeId: c.challengeId, signal: c.signal, context: c.context, status: c.status, createdAt: formatBeijing(c.createdAt), resolvedAt: instantOrNull(c.resolvedAt) })),
     guardians: { count: links.guardians },
     wards: links.wards,
+    consent: consentOf(deps.consent, account, nowMs),
+    complaints: (await deps.complaints.repo.ofAccount(accountId)).sort((a, b) => a.receivedAt - b.receivedAt).map(entryView),
     retention: retentionView(),
   };
 }
 
+/** The under-14 consent as the account carries it: whether one is needed today, the version in force, and every consent recorded. */
+function consentOf(policy: ConsentPolicy, account: AccountRecord | null, nowMs: number) {
+  const facts = account?.identityHash && account.birthDate && account.identityStatus !== 'rejected' ? consentFactsOf({ ...account, identityHash: account.identityHash, birthDate: account.birthDate }) : null;
+  const records = [facts?.attested, facts?.guardian].flatMap((r) => (r ? [{ at: formatBeijing(r.at), how: r.how, policyVersion: r.policyVersion }] : []));
+  return { required: facts ? consentRequired(facts.birthDate, nowMs) : false, policyVersion: policy.policyVersion, records };
+}
+
+/** GET /v1/me/data: the export, which enters the requests register answered (once a Beijing day per account). */
+export async function exportMyData(deps: PrivacyDeps, accountId: string, nowMs: number, gameId: string) {
+  const data = await exportData(deps, accountId, nowMs, gameId);
+  await recordRequest(deps.complaints, { accountId, kind: 'export', outcome: 'resolved', answer: ANSWERS.export, gameId }, nowMs);
+  return data;
+}
+
+/** The register entry of a guardian's export or erasure of its ward: the guardian's own request. */
+export async function recordWardRequest(deps: PrivacyDeps, guardianId: string, kind: 'export' | 'erasure', nowMs: number): Promise<void> {
+  await recordRequest(deps.complaints, { accountId: guardianId, kind, outcome: 'resolved', answer: kind === 'export' ? ANSWERS.wardExport : ANSWERS.wardErasure }, nowMs);
+}
+
 /** The steps of an erasure, in order (tests make one of them fail to show that a retry completes). */
-export const ERASURE_STEPS = ['liveSessions', 'sessions', 'orders', 'challenges', 'devices', 'guardians', 'person', 'record', 'account'] as const;
+export const ERASURE_STEPS = ['liveSessions', 'sessions', 'orders', 'challenges', 'devices', 'guardians', 'person', 'register', 'record', 'account'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 
 export interface Retained {
@@ -117,13 +153,15 @@ const WHY = {
   restriction:
     'a failed or expired face check put the person under minor rules (Ministry of Culture and Tourism 2021 opinion, item 8: minors on adult accounts); a new binding of the person is held to them until the period ends',
   lookups: "a guardian's failed look-ups of wards are limited per person and Beijing day; the count stays until the day ends",
+  register:
+    'the requests register keeps each complaint and request of the account — its kind, category, dates and outcome, not its text — for three years after its answer (2024 Regulations on the Online Protection of Minors Arts. 7 and 34: complaints and requests are answered, and the register shows when); this erasure is one of them',
 };
 
 /**
  * Kinds that describe one account's own records (they add up over a ward's accounts); every other
  * kind describes the person as it stands after the last erasure.
  */
-const PER_ACCOUNT_KINDS = new Set(['nppa_events', 'risk_decisions']);
+const PER_ACCOUNT_KINDS = new Set(['nppa_events', 'risk_decisions', 'requests_register']);
 
 /**
  * The answer to erasing several accounts of one person in turn (a guardian's erasure of a ward):
@@ -152,9 +190,11 @@ const endOfDay = (nowMs: number): number => beijingMidnight(addDays(beijingDate(
 
 /**
  * DELETE /v1/me. `hooks.after` runs after each step (tests throw from it to simulate a crash).
+ * `options.byGuardian`: the erasure is a guardian's of its ward (the guardian's request enters the
+ * register, shared/usecases/wardRecords.ts), else the player's own, which enters it here.
  * Returns the kinds erased by this call and what is kept, until when and why.
  */
-export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: number, hooks: { after?: (step: ErasureStep) => void | Promise<void> } = {}) {
+export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: number, hooks: { after?: (step: ErasureStep) => void | Promise<void> } = {}, options: { byGuardian?: boolean } = {}) {
   const erased = new Set<string>();
   const retained: Retained[] = [];
   const step = async (name: ErasureStep) => hooks.after?.(name);
@@ -273,7 +313,20 @@ export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: 
   }
   await step('person');
 
-  // 8. The record of what was kept (no hashes), then 9. the account item itself.
+  // 8. The account's complaints and requests lose their texts and keep their register entries (kind,
+  // category, dates, outcome) for their three years; an open one is withdrawn. The player's own
+  // erasure enters the register too (once a Beijing day: a retry finds it there).
+  const register = await deps.complaints.repo.eraseAccount(accountId, nowMs);
+  if (register.kept) erased.add('complaint_texts');
+  let registerUntil = register.until;
+  if ((account || register.kept) && !options.byGuardian) {
+    await recordRequest(deps.complaints, { accountId, kind: 'erasure', outcome: 'resolved', answer: ANSWERS.erasure, listed: false }, nowMs);
+    registerUntil = Math.max(registerUntil ?? 0, nowMs + RETENTION_MS.registerEntry);
+  }
+  if (registerUntil !== null) retained.push({ kind: 'requests_register', until: registerUntil, why: WHY.register });
+  await step('register');
+
+  // 9. The record of what was kept (no hashes), then 10. the account item itself.
   if (account) {
     await record(true);
     await step('record');

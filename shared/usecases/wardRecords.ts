@@ -8,7 +8,7 @@ import { confirmedWard, type GuardianStore } from '#shared/guardians/service';
 import { metric } from '#shared/log';
 import type { SessionRecord, SessionRepository } from '#shared/sessions/repository';
 import type { Order, SpendingRepository } from '#shared/spending/repository';
-import { eraseAccount, exportData, mergeRetained, type PrivacyDeps } from '#shared/usecases/privacy';
+import { eraseAccount, exportData, mergeRetained, recordWardRequest, type PrivacyDeps } from '#shared/usecases/privacy';
 
 export interface WardActivityDeps {
   guardians: GuardianStore;
@@ -55,6 +55,8 @@ export async function exportWardData(privacy: PrivacyDeps, guardianId: string, w
   const all = [];
   for (const accountId of accounts) all.push(await exportData(privacy, accountId, nowMs));
   const seen = all.flatMap((e) => (e.devices.lastSeenAt ? [e.devices.lastSeenAt] : [])).sort();
+  // The guardian's request enters the register (once a Beijing day), under the guardian's account.
+  await recordWardRequest(privacy, guardianId, 'export', nowMs);
   metric('GuardianWardExport', 1);
   return {
     account: all.find((e) => e.account)?.account ?? null,
@@ -67,6 +69,13 @@ export async function exportWardData(privacy: PrivacyDeps, guardianId: string, w
     challenges: all.flatMap((e) => e.challenges).sort(byTime((x) => x.createdAt)),
     guardians: { count: all[0]?.guardians.count ?? 0 },
     wards: [],
+    consent: {
+      required: all.some((e) => e.consent.required),
+      policyVersion: privacy.consent.policyVersion,
+      // Each account's attestation, and the guardian's consent once (every account carries its copy).
+      records: [...new Map(all.flatMap((e) => e.consent.records).map((r) => [JSON.stringify(r), r])).values()].sort(byTime((x) => x.at)),
+    },
+    complaints: all.flatMap((e) => e.complaints).sort(byTime((x) => x.receivedAt)),
     retention: all[0]?.retention ?? [],
   };
 }
@@ -81,10 +90,11 @@ export async function eraseWardData(privacy: PrivacyDeps, guardianId: string, wa
   const erased = new Set<string>();
   const answers = [];
   for (const accountId of accounts) {
-    const r = await eraseAccount(privacy, accountId, nowMs);
+    const r = await eraseAccount(privacy, accountId, nowMs, {}, { byGuardian: true });
     r.erased.forEach((k) => erased.add(k));
     answers.push(r);
   }
+  await recordWardRequest(privacy, guardianId, 'erasure', nowMs);
   metric('GuardianWardErasure', 1);
   // Each account's own records add up; the person's are as the last erasure left them.
   return { erased: [...erased], retained: mergeRetained(answers) };

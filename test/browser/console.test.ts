@@ -3,7 +3,8 @@
  * of activity created through the API on the gateway's virtual clock (Friday 2026-12-04, an
  * ordinary Friday): an operator signs in through the local staff identity provider's login page
  * (OpenID Connect, authorization code + PKCE: infra/local/staffIdp.ts), sees today's figures match
- * that activity, opens the annual report, and retries a dead letter. Screenshots of each page go to
+ * that activity, opens the annual report, retries a dead letter, answers a complaint and decides a
+ * guardian's refund request in 投诉与申请 after reading its evidence. Screenshots of each page go to
  * test/browser/artifacts/ (gitignored). Debian's `chromium` (/usr/bin/chromium, or CHROMIUM_PATH)
  * is driven by playwright-core; without it the suite is skipped and says why.
  */
@@ -14,7 +15,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_STAFF_USER } from '#infra/local/staffIdp';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,6 +67,7 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     t.gateway.simulator!.failItems((item) => (item.si === deadSession ? 3010 : null));
     await t.api.tick();
     t.gateway.simulator!.failItems(null);
+
 
     mkdirSync(ARTIFACTS, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'chromium-console-'));
@@ -187,6 +189,81 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.locator('#account-result h3').first().waitFor();
     await expect(page.locator('#account-result').textContent()).resolves.toContain('verified');
     await shot('console-account.png');
+    expect(failures).toEqual([]);
+  });
+
+  it('answers a complaint and decides a refund request in 投诉与申请, reading the evidence with a reason', async () => {
+    // Made after the figures were checked: a complaint filed 24 days ago and still open (overdue), one
+    // filed today, an export (a request answered as it is made), and a guardian's refund request of a
+    // payment its ward made during a session.
+    await t.api.setClock('2026-11-10T10:00:00+08:00');
+    expect((await t.api.call('POST', '/v1/complaints', { token: await t.api.token('c-adult-2'), body: { category: 'payment', text: '11月9日的充值没有到账。' } })).status).toBe(201);
+    await t.api.setClock(`${DAY}T20:44:00+08:00`);
+    const ward = person('2013-02-02', '韩小溪');
+    const wardToken = await t.api.token('c-ward');
+    expect((await t.api.call('POST', '/v1/identity', { token: wardToken, body: withConsent(ward) })).status).toBe(200);
+    const guardian = await verified('c-guardian', '1982-08-08');
+    await t.api.setClock(`${DAY}T20:45:00+08:00`);
+    const link = await t.api.call('POST', '/v1/guardian/wards', { token: guardian, body: ward });
+    expect((await t.api.call('POST', '/v1/me/guardians/confirm', { token: wardToken, body: { code: link.body.confirmCode } })).status).toBe(200);
+    expect((await t.api.login(wardToken, 'c-ward-pad')).status).toBe(201);
+    const refundOrder = 'c-order-ward';
+    await pay(wardToken, refundOrder, 2000);
+    expect((await t.api.call('POST', `/v1/guardian/wards/${link.body.wardId}/refund-requests`, { token: guardian, body: { orderId: refundOrder, reason: '孩子在游戏中误点充值 20 元，请协助退款。' } })).status).toBe(201);
+    await t.api.setClock(`${DAY}T20:50:00+08:00`);
+    expect((await t.api.call('POST', '/v1/complaints', { token: await t.api.token('c-minor'), body: { category: 'play_time', text: '今晚登录时提示不在可玩时段，但现在是周五晚上八点。' } })).status).toBe(201);
+    expect((await t.api.call('GET', '/v1/me/data', { token: await t.api.token('c-adult-1') })).status).toBe(200);
+    await page.click('nav button[data-view="complaints"]');
+    await page.locator('#complaints-form').waitFor();
+    expect(await page.locator('nav button[data-view="complaints"]').textContent()).toBe('投诉与申请');
+    // Open entries of the last 30 days: the overdue payment complaint, the refund request, today's complaint.
+    const cells = async () => page.locator('#main table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(2, 7).map((c) => (c.textContent ?? '').trim())));
+    expect(await cells()).toEqual([
+      ['投诉', '充值消费', 'c-adult-2', '11月9日的充值没有到账。', '未答复'],
+      ['退款申请', '充值消费', 'c-guardian', '孩子在游戏中误点充值 20 元，请协助退款。', '未答复'],
+      ['投诉', '游戏时间', 'c-minor', '今晚登录时提示不在可玩时段，但现在是周五晚上八点。', '未答复'],
+    ]);
+    expect(await page.locator('#main table tbody tr').first().locator('td').nth(1).textContent()).toBe('2026-11-25 10:00（逾期）');
+    expect(await figure('complaints.open')).toBe('3');
+    expect(await figure('complaints.overdue')).toBe('1');
+    await shot('console-complaints.png');
+
+    await page.locator('button.answer').nth(1).click();
+    await page.selectOption('#answer-outcome', 'refused');
+    await page.fill('#answer-text', '经核查，该日 20:00 前的登录按规定不可游戏；20:10 起已可正常登录。');
+    await shot('console-complaint-answer.png');
+    await page.click('#answer-form button');
+    await page.locator('#c-status-line').waitFor();
+    expect(await page.locator('button.answer').count()).toBe(1);
+
+    await page.locator('button.evidence').first().click();
+    await page.fill('#evidence-reason', '监护人退款申请核查');
+    await page.click('#evidence-form button');
+    await page.locator('#decision-form').waitFor();
+    const evidence = await page.locator('#evidence-result').textContent();
+    expect(evidence).toContain('8–15周岁');
+    expect(evidence).toContain('已认证');
+    expect(evidence).toMatch(/当时的游戏会话进行中（[0-9a-f]{32}）/);
+    expect(evidence).toContain('设备数（24 小时内 / 累计）1 / 1');
+    expect(evidence).toContain('当日无风险信号');
+    await shot('console-refund-evidence.png');
+    await page.fill('#decision-note', '核实为未成年人误充值，同意退款，原路退回。');
+    await page.click('#decision-form button');
+    await page.locator('#c-status-line').waitFor();
+    await expect(page.locator('#c-status-line').textContent()).resolves.toBe('已同意退款申请，已通知发行方（payment.refund_decided）。');
+
+    await page.selectOption('#c-status', 'answered');
+    await page.click('#complaints-form button');
+    await page.locator('#main table').waitFor();
+    await expect.poll(async () => (await cells()).map((r) => [r[0], r[4]])).toEqual([
+      ['退款申请', '同意退款2026-12-04 20:50'],
+      ['投诉', '不予支持2026-12-04 20:50'],
+      ['导出个人信息', '已解决2026-12-04 20:50'],
+    ]);
+    await shot('console-complaints-answered.png');
+    // Every read and answer was written to the access log first.
+    const log = await t.api.call('GET', `/v1/admin/access-log?from=${DAY}&to=${DAY}`, { token: await t.api.token('op-console', 'operator') });
+    expect(log.body.entries.map((e: { action: string }) => e.action).filter((a: string) => /complaint|refund/.test(a))).toEqual(['complaints_read', 'complaint_answer', 'complaints_read', 'refund_request_read', 'refund_decision', 'complaints_read', 'complaints_read']);
     expect(failures).toEqual([]);
   });
 });

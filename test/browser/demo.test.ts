@@ -68,12 +68,19 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.goto(`${t.gateway.url}/demo/`);
     return page;
   }
-  async function signIn(page: Page, account: string, who: { name: string; idNumber: string }): Promise<void> {
+  async function signIn(page: Page, account: string, who: { name: string; idNumber: string }, options: { child?: boolean } = {}): Promise<void> {
     await page.fill('#account', account);
     await page.click('#enter');
     await page.locator('form.pg-box').waitFor();
     await page.fill('#pg-name', who.name);
     await page.fill('#pg-idNumber', who.idNumber);
+    await page.click('form.pg-box button');
+    if (options.child) await consent(page);
+  }
+  /** Under 14: the form's consent step, the guardian's checkbox ticked (2019 Children's PI Regulations Arts. 9–10). */
+  async function consent(page: Page): Promise<void> {
+    await page.locator('.pg-consent').waitFor();
+    await page.check('#pg-consent');
     await page.click('form.pg-box button');
   }
   // Run in the page (this file is compiled without the DOM library, hence globalThis).
@@ -85,7 +92,7 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
   it('tells a 10-year-old that the game is rated 12+', async () => {
     await t.api.setClock('2026-12-04T20:40:00+08:00');
     const page = await open();
-    await signIn(page, 'demo-child', person('2016-03-03'));
+    await signIn(page, 'demo-child', person('2016-03-03'), { child: true });
     const dialog = page.locator('.pg-cover [role=dialog]');
     await eventually(() => dialog.textContent()).toBe('适龄提示您未满 12 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。我知道了');
     expect(await page.locator('.pg-rating').textContent()).toBe('12+适龄提示');
@@ -113,6 +120,14 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await eventually(() => page.locator('form.pg-box .pg-err').textContent()).toBe(PROBLEMS.invalid_id_number.detail);
     await shot(page, '02-real-name-refused.png');
     await page.fill('#pg-idNumber', who.idNumber);
+    await page.click('form.pg-box button');
+    // Verified, and under 14: the form goes on to the guardian's consent, naming the privacy policy version.
+    await page.locator('.pg-consent').waitFor();
+    expect(await page.locator('.pg-consent label').textContent()).toBe('我是该用户的监护人，已阅读并同意《隐私政策》（版本 1）');
+    expect(await page.locator('form.pg-box button').textContent()).toBe('同意并继续');
+    expect(await page.locator('form.pg-box h2').textContent()).toBe('监护人同意');
+    await shot(page, '02b-guardian-consent.png');
+    await page.check('#pg-consent');
     await page.click('form.pg-box button');
     await eventually(() => state(page)).toBe('playing');
 
@@ -154,6 +169,16 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     // The problem's own detail: the rule in force (shared/domain/playPolicy.ts).
     expect(await page.locator('.pg-cover p').first().textContent()).toBe(playTimeRuleDetail(PRESETS['nppa-2021']));
     await shot(page, '07-restricted-at-login.png');
+
+    // The complaint entry point (投诉与反馈) is there after sign-in, playing or not; the answer is due 15 days on.
+    await page.click('.pg-cover button');
+    await page.click('.pg-complaint');
+    await page.selectOption('#pg-category', 'play_time');
+    await page.fill('#pg-complaint-text', '今晚九点准时结束了，但我只玩了十几分钟。');
+    await shot(page, '07b-complaint-form.png');
+    await page.click('form.pg-box button[type=submit], form.pg-box button:not([type])');
+    await expect.poll(() => page.locator('.pg-cover [role=dialog] p').textContent()).toMatch(/^已收到您的投诉，我们将于 12月19日（周六）21:0\d 前答复。$/);
+    await shot(page, '07c-complaint-received.png');
     await page.close();
   }, HEAVY_TEST_MS);
 

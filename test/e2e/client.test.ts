@@ -11,7 +11,7 @@ import { createPlayGuard, createPlayGuardServer, isPlayGuardProblem, PlayGuardNe
 import { PROBLEM_EXTENSIONS, PROBLEMS, problemBody, type ProblemCode } from '#shared/problem';
 import * as z from '#shared/zod';
 import { deployed, deployedUrl, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { consentStatus, person, withConsent } from '#test/support/people';
 
 const t = useGateway();
 
@@ -65,8 +65,9 @@ describe.skipIf(deployed)('a minor\'s Friday evening, on the virtual clock', () 
       return res;
     };
     const pg = await player('client-minor', flaky);
-    expect(await pg.identity.submit(person('2013-01-10'))).toEqual({ status: 'verified', ageBand: 8, minor: true });
-    expect(await pg.identity.status()).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    // 13: the guardian ticks the consent at the real-name step (2019 Children's PI Regulations Arts. 9–10).
+    expect(await pg.identity.submit(withConsent(person('2013-01-10')))).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: consentStatus(true, true) });
+    expect(await pg.identity.status()).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: consentStatus(true, true) });
     const session = await pg.startSession({ deviceId: 'minor-phone' });
     // The virtual clock runs on in real time: a loaded machine may take a second or two to get here.
     const left = session.started.remainingSeconds!;
@@ -123,7 +124,7 @@ describe.skipIf(deployed)('a minor\'s Friday evening, on the virtual clock', () 
   it('lets an adult play at 21:30 with no limit', async () => {
     await t.api.setClock('2026-12-04T21:30:00+08:00');
     const pg = await player('client-adult');
-    expect(await pg.identity.submit(person('1990-05-05'))).toEqual({ status: 'verified', ageBand: 18, minor: false });
+    expect(await pg.identity.submit(person('1990-05-05'))).toEqual({ status: 'verified', ageBand: 18, minor: false, guardianConsent: consentStatus(false, false) });
     const session = await pg.startSession({ deviceId: 'adult-pc' });
     const events = record(session);
     try {
@@ -161,13 +162,16 @@ describe.skipIf(deployed)('a minor\'s Friday evening, on the virtual clock', () 
 });
 
 describe.skipIf(deployed)('the problems the gateway sends fit the extension-member map', () => {
-  it('for play_time_restricted, invalid_id_number, stale_heartbeat, invalid_request, spending_limit_exceeded, order_conflict and challenge_required', async () => {
+  it('for play_time_restricted, invalid_id_number, guardian_consent_required, stale_heartbeat, invalid_request, spending_limit_exceeded, order_conflict and challenge_required', async () => {
     await t.api.setClock('2026-12-09T10:00:00+08:00'); // a Wednesday
     const minor = await player('client-problems-minor');
     const valid = person('2013-01-10').idNumber;
     const badNumber = await failure(minor.identity.submit({ name: '张三', idNumber: valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0') }));
     expect(checkExtensions(badNumber)).toEqual({ reason: 'check_digit' });
-    await minor.identity.submit(person('2013-01-10'));
+    const child = person('2013-01-10');
+    await minor.identity.submit(child);
+    expect(checkExtensions(await failure(minor.startSession({ deviceId: 'd' })))).toEqual({ policyVersion: '1', consent: 'attested' });
+    await minor.identity.submit(withConsent(child));
     expect(checkExtensions(await failure(minor.startSession({ deviceId: 'd' })))).toEqual({ nextWindowStart: '2026-12-11T20:00:00+08:00', nextWindowEnd: '2026-12-11T21:00:00+08:00' });
 
     const adult = await player('client-problems-adult');

@@ -79,7 +79,8 @@ describe.skipIf(deployed)('the npm tarball in a scratch project', () => {
   it('plays a minor\'s Friday evening with plain node: 20:50 login, the 20:55 warning, 21:00 end with Saturday\'s window, login refused', async () => {
     const { stdout } = await run(process.execPath, ['evening.mjs'], { cwd: scratch, timeout: 60_000, env: { PATH: process.env.PATH, GATEWAY_URL: t.gateway.url, ACCOUNT: 'scratch-minor', ID_NUMBER: person('2013-01-10').idNumber } });
     const seen = lines(stdout) as Record<string, any>;
-    expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: { required: true, given: false, policyVersion: '1', consent: 'attested' } });
+    expect(seen.consent).toEqual({ required: true, given: true, policyVersion: '1', consent: 'attested' });
     const left = seen.started.remainingSeconds as number;
     expect(left).toBeGreaterThanOrEqual(590);
     expect(left).toBeLessThanOrEqual(600);
@@ -104,7 +105,7 @@ describe.skipIf(deployed)('the npm tarball in a scratch project', () => {
     const node = await otherNode();
     const { stdout } = await run(node, ['minigame.cjs'], { cwd: scratch, timeout: 60_000, env: { PATH: process.env.PATH, GATEWAY_URL: t.gateway.url, ACCOUNT: 'scratch-wx-minor', ID_NUMBER: person('2012-06-01').idNumber } });
     const seen = lines(stdout) as Record<string, any>;
-    expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: { required: false, given: false, policyVersion: '1', consent: 'attested' } });
     expect(seen.started.minor).toBe(true);
     expect(seen.started.heartbeatIntervalSeconds).toBe(seen.started.remainingSeconds - 300);
     expect([seen.warn.action, seen.warn.seq, seen.warn.endsAt]).toEqual(['warn', 1, '2026-12-04T21:00:00+08:00']);

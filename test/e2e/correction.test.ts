@@ -30,6 +30,11 @@ describe.skipIf(deployed)('identity correction', () => {
     const minor = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'cp-1' } });
     expect(minor.body).toMatchObject({ minor: true, ageBand: 8 });
     expect((await t.api.call('POST', '/v1/identity/correction', { token, body: child })).body).toEqual({ status: 'unchanged', ageBand: 8 });
+    // Both requests entered the requests register, answered as they were made (2024 Regulations Art. 34).
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints.map((c: { kind: string; status: string; outcome: string; answer: string }) => [c.kind, c.status, c.outcome, c.answer])).toEqual([
+      ['correction', 'answered', 'resolved', '提交的实名信息与当前绑定的一致，无需更正。'],
+      ['correction', 'answered', 'resolved', '已按国家实名认证系统核验通过的新实名信息更正，立即生效。'],
+    ]);
     // The parent's identity is free again for the parent's own account.
     const parentAccount = await t.api.token(`p-${uid()}`);
     expect((await t.api.call('POST', '/v1/identity', { token: parentAccount, body: parent })).status).toBe(200);
@@ -44,6 +49,10 @@ describe.skipIf(deployed)('identity correction', () => {
     expect(asked.status).toBe(202);
     expect(asked.body).toEqual({ status: 'awaiting_operator', ageBand: 8 });
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ ageBand: 8 });
+    // Open in the register until the operator decides, due 15 days later.
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toEqual([
+      { complaintId: expect.any(String), kind: 'correction', category: 'personal_information', status: 'open', receivedAt: expect.stringMatching(/^2026-10-03T10:00:/), dueAt: expect.stringMatching(/^2026-10-18T10:00:/), answeredAt: null, outcome: null, answer: null },
+    ]);
 
     const operator = await t.api.token('staff-correction', 'operator');
     expect((await t.api.call('GET', '/v1/admin/corrections', { token: operator })).status).toBe(400);
@@ -54,6 +63,7 @@ describe.skipIf(deployed)('identity correction', () => {
     const applied = await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true, reason: '户口本核验一致' } });
     expect(applied.status).toBe(200);
     expect(applied.body).toEqual({ accountId, status: 'corrected', ageBand: 18 });
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'correction', status: 'answered', outcome: 'resolved', answer: '经人工审核，已按新的实名信息更正。说明：户口本核验一致' }]);
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ status: 'verified', ageBand: 18 });
     expect((await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true, reason: 'again' } })).status).toBe(404);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-10-03&to=2026-10-03', { token: operator });
@@ -73,6 +83,8 @@ describe.skipIf(deployed)('identity correction', () => {
     const refused = await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: false, reason: '材料不符' } });
     expect(refused.body).toEqual({ accountId, status: 'rejected', ageBand: 16 });
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ ageBand: 16 });
+    // The refusal's reasons reach the player in the answer (2024 Regulations Art. 34 item (3)), not only the access log.
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'correction', status: 'answered', outcome: 'refused', answer: '经人工审核，未予更正。理由：材料不符' }]);
   });
 
   it('needs a verified identity to correct, and a valid number', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '#infra/local/gateway';
 import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { client, deployed, startTestGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { consentStatus, person } from '#test/support/people';
 
 const external = new NppaSimulator({ appId: 'publisher-app', bizId: '1101999999', secretKey: 'fedcba9876543210fedcba9876543210' });
 let gateway: LocalGateway;
@@ -26,7 +26,7 @@ describe.skipIf(deployed)('an external national system', () => {
     expect(gateway.simulator).toBeUndefined();
     const token = await api.token('external-nppa');
     const r = await api.call('POST', '/v1/identity', { token, body: person('1995-05-05') });
-    expect(r.body).toEqual({ status: 'verified', ageBand: 18, minor: false });
+    expect(r.body).toEqual({ status: 'verified', ageBand: 18, minor: false, guardianConsent: consentStatus(false, false) });
     expect(external.calls.check).toBe(1);
   });
 });

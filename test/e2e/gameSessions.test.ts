@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 
 // Read by the functions when the gateway starts (each test file runs in its own process).
 process.env.GAMES = JSON.stringify([
@@ -15,8 +15,9 @@ process.env.GAMES = JSON.stringify([
 const t = useGateway();
 
 const token = async (sub: string, game: string) => (await t.api.call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, game, ttlSeconds: 30 * 86_400 } })).body.token;
+// A child under 14 with its guardian's consent, which the client attests at the real-name step.
 const verify = async (sub: string, who: { name: string; idNumber: string }) => {
-  for (const game of ['g-main', 'g-side']) expect((await t.api.call('POST', '/v1/identity', { token: await token(sub, game), body: who })).status).toBe(200);
+  for (const game of ['g-main', 'g-side']) expect((await t.api.call('POST', '/v1/identity', { token: await token(sub, game), body: withConsent(who) })).status).toBe(200);
 };
 
 // Local-only: the games are the in-process gateway's, and the tests read its embedded simulator.
@@ -58,16 +59,22 @@ describe.skipIf(deployed)('two games in one deployment', () => {
     expect(limits.body).toMatchObject({ ageRating: 16, belowRating: true, playTime: { allowedNow: true } });
   });
 
-  it('holds a 13-year-old to one monthly spending limit across both games', async () => {
+  it('holds a 13-year-old to one daily and one monthly spending limit across both games', async () => {
     await t.api.setClock('2026-12-05T10:00:00+08:00');
     await verify('games-spender', person('2013-02-02'));
-    const first = await t.api.call('POST', '/v1/payments', { token: await token('games-spender', 'g-main'), body: { orderId: 'games-o-1', amount: 5000 } });
-    expect(first.status).toBe(201);
-    for (const orderId of ['games-o-2', 'games-o-3', 'games-o-4']) {
-      expect((await t.api.call('POST', '/v1/payments', { token: await token('games-spender', orderId === 'games-o-2' ? 'g-main' : 'g-side'), body: { orderId, amount: 5000 } })).status).toBe(201);
+    const pay = async (game: string, orderId: string, amount: number) => t.api.call('POST', '/v1/payments', { token: await token('games-spender', game), body: { orderId, amount } });
+    expect((await pay('g-main', 'games-o-1', 3000)).status).toBe(201);
+    // 8–15: 50 CNY a day per person (the band's single cap: 2024 Regulations Art. 44), whichever game the money goes to.
+    expect((await pay('g-side', 'games-o-1b', 2001)).body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'daily', limitAmount: 5000, remainingAmount: 2000 });
+    expect((await pay('g-side', 'games-o-1c', 2000)).status).toBe(201);
+    const days = [['2026-12-06', 'games-o-2', 'g-main'], ['2026-12-07', 'games-o-3', 'g-side'], ['2026-12-08', 'games-o-4', 'g-side']] as const;
+    for (const [day, orderId, game] of days) {
+      await t.api.setClock(`${day}T10:00:00+08:00`);
+      expect((await pay(game, orderId, 5000)).status).toBe(201);
     }
     // 8–15: 200 CNY a month per person, whichever game the money goes to.
-    const over = await t.api.call('POST', '/v1/payments', { token: await token('games-spender', 'g-side'), body: { orderId: 'games-o-5', amount: 100 } });
+    await t.api.setClock('2026-12-09T10:00:00+08:00');
+    const over = await pay('g-side', 'games-o-5', 100);
     expect(over.status).toBe(403);
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', limitAmount: 20000, remainingAmount: 0 });
   });

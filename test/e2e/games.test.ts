@@ -141,13 +141,20 @@ describe.skipIf(deployed)('the game of a request', () => {
     expect((await t.api.call('POST', '/v1/payments/o-legacy/commit', { token })).body).toEqual({ orderId: 'o-legacy', status: 'committed' });
   });
 
-  it('counts a minor\'s spending per person across the games (200 CNY a month for ages 8–15)', async () => {
+  it('counts a minor\'s spending per person across the games (50 CNY a day and 200 CNY a month for ages 8–15)', async () => {
     const who = person('2012-02-02');
     const inMain = await verified('p-minor-main', '2012-02-02', who);
     const inTwo = await verified('p-minor-two', '2012-02-02', who, 'g-two');
-    for (const token of [inMain, inTwo, inMain, inTwo]) expect((await reserve(token, { amount: 5000 })).status).toBe(201);
+    expect((await reserve(inMain, { amount: 5000 })).status).toBe(201);
+    expect((await reserve(inTwo, { amount: 1 })).body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'daily', limitAmount: 5000, remainingAmount: 0 });
+    for (const [day, token] of [['2026-10-15', inTwo], ['2026-10-16', inMain], ['2026-10-17', inTwo]] as const) {
+      await t.api.setClock(`${day}T10:00:00+08:00`);
+      expect((await reserve(token, { amount: 5000 })).status).toBe(201);
+    }
+    await t.api.setClock('2026-10-18T10:00:00+08:00');
     const over = await reserve(inTwo, { amount: 1 });
     expect(over.status).toBe(403);
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', limitAmount: 20000, remainingAmount: 0 });
+    await t.api.setClock('2026-10-14T10:00:00+08:00');
   });
 });

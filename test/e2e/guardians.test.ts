@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ddbCallCounter, updateCalls } from '#test/support/ddbCounter';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 
 const t = useGateway();
 const uid = () => randomUUID().slice(0, 8);
@@ -413,7 +413,8 @@ describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a g
     const w = await t.api.token(`ew-${uid()}`);
     const wardPerson = person('2013-08-08', '林小华');
     expect((await t.api.call('POST', '/v1/identity', { token: g, body: strip(person('1975-05-05')) })).status).toBe(200);
-    expect((await t.api.call('POST', '/v1/identity', { token: w, body: strip(wardPerson) })).status).toBe(200);
+    // 13: the client attests the guardian's consent at the real-name step.
+    expect((await t.api.call('POST', '/v1/identity', { token: w, body: withConsent(strip(wardPerson)) })).status).toBe(200);
     const link = await t.api.call('POST', '/v1/guardian/wards', { token: g, body: strip(wardPerson) });
     expect((await t.api.call('PUT', `/v1/guardian/wards/${link.body.wardId}/controls`, { token: g, body: { playBanned: true } })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/sessions', { token: w, body: { deviceId: 'ed-1' } })).body.code).toBe('guardian_restricted');
@@ -460,7 +461,8 @@ describe.skipIf(deployed)('guardians under concurrent requests', () => {
     }
     expect((await t.api.call('GET', '/v1/guardian/wards', { token: a.token })).body.wards[0].controls.spending).toEqual({ single: 1002, daily: null, monthly: null });
     expect((await t.api.call('GET', '/v1/guardian/wards', { token: b.token })).body.wards[0].controls.spending).toEqual({ single: null, daily: null, monthly: 3002 });
-    expect((await t.api.call('GET', '/v1/limits', { token: w })).body.spending).toEqual({ singleMax: 1002, dailyRemaining: null, monthlyRemaining: 3002 });
+    // The day's cap stays the band's (50 CNY: the law's default), the guardians' caps apply beside it.
+    expect((await t.api.call('GET', '/v1/limits', { token: w })).body.spending).toEqual({ singleMax: 1002, dailyRemaining: 5000, monthlyRemaining: 3002 });
   });
 });
 

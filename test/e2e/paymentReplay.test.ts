@@ -8,13 +8,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/storage/dynamo';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 
 const t = useGateway();
 
+/** A verified account; a child under 14 with its guardian's consent (the client attests it at the real-name step). */
 async function account(sub: string, birthDate: string): Promise<string> {
   const token = await t.api.token(sub);
-  expect((await t.api.call('POST', '/v1/identity', { token, body: person(birthDate) })).status).toBe(200);
+  expect((await t.api.call('POST', '/v1/identity', { token, body: withConsent(person(birthDate)) })).status).toBe(200);
   return token;
 }
 const commit = (token: string, orderId: string) => t.api.call('POST', `/v1/payments/${orderId}/commit`, { token });
@@ -121,8 +122,9 @@ describe.skipIf(deployed)('the virtual clock months in the past (DynamoDB Local 
     await t.api.setClock('2026-03-02T10:00:00+08:00');
     const token = await account('p-past-clock', '2012-10-01');
     const before = Date.now();
-    expect((await t.api.reserve(token, 5000, 'order-past-commit')).status).toBe(201);
-    expect((await t.api.reserve(token, 4000, 'order-past-expire')).status).toBe(201);
+    // 30 + 20 CNY: the day's 50 CNY cap of ages 8–15, exactly.
+    expect((await t.api.reserve(token, 3000, 'order-past-commit')).status).toBe(201);
+    expect((await t.api.reserve(token, 2000, 'order-past-expire')).status).toBe(201);
     const after = Date.now();
 
     const db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
@@ -138,18 +140,18 @@ describe.skipIf(deployed)('the virtual clock months in the past (DynamoDB Local 
     expect(order.expiresAt).toBeGreaterThanOrEqual(min);
     expect(order.expiresAt).toBeLessThanOrEqual(max);
     const day = await item(`IDENTITY#${order.identityHash}`, 'SPEND#D#2026-03-02');
-    expect(day.total).toBe(9000);
+    expect(day.total).toBe(5000);
     expect(day.expiresAt).toBeGreaterThanOrEqual(min);
     expect(day.expiresAt).toBeLessThanOrEqual(max);
 
     expect((await commit(token, 'order-past-commit')).body).toEqual({ orderId: 'order-past-commit', status: 'committed' });
-    expect(await monthlyRemaining(token)).toBe(11000);
+    expect(await monthlyRemaining(token)).toBe(15000);
 
     await t.api.setClock('2026-03-02T10:15:01+08:00');
     await t.api.tick();
     expect((await item('ORDER#order-past-expire', 'ORDER')).status).toBe('released');
-    expect((await item(`IDENTITY#${order.identityHash}`, 'SPEND#M#2026-03')).total).toBe(5000);
-    expect(await monthlyRemaining(token)).toBe(15000);
-    expect((await t.api.reserve(token, 4000, 'order-past-expire')).body).toEqual(conflict('expired', EXPIRED));
+    expect((await item(`IDENTITY#${order.identityHash}`, 'SPEND#M#2026-03')).total).toBe(3000);
+    expect(await monthlyRemaining(token)).toBe(17000);
+    expect((await t.api.reserve(token, 2000, 'order-past-expire')).body).toEqual(conflict('expired', EXPIRED));
   });
 });

@@ -58,11 +58,14 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
   });
 
-  it('a minor plays on four devices (one challenge, passed), pays three times; another player shares a phone', async () => {
-    await t.api.setClock('2026-10-02T20:05:00+08:00');
+  it('a minor plays on four devices (one challenge, passed), pays three times over two days; another player shares a phone', async () => {
+    // The day before: a payment of the day's whole 50 CNY cap (ages 8–15).
+    await t.api.setClock('2026-10-01T12:00:00+08:00');
     token = await t.api.token(minorId);
-    otherToken = await t.api.token(otherId);
     expect((await t.api.call('POST', '/v1/identity', { token, body: minor })).status).toBe(200);
+    orders.push(await pay(token, 5000));
+    await t.api.setClock('2026-10-02T20:05:00+08:00');
+    otherToken = await t.api.token(otherId);
     expect((await t.api.call('POST', '/v1/identity', { token: otherToken, body: person('1990-01-01') })).status).toBe(200);
     // A second apart: the export lists sessions and payments by time (one instant has no order).
     for (const device of ['phone-1', 'phone-2', 'phone-3']) {
@@ -85,9 +88,9 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect(last.status).toBe(201);
     liveSession = last.body.sessionId;
     sessionIds.push(liveSession);
-    for (let i = 0; i < 3; i += 1) {
+    for (const amount of [3000, 2000]) {
       await t.api.advanceClock(1);
-      orders.push(await pay(token, 5000));
+      orders.push(await pay(token, amount));
     }
   });
 
@@ -95,13 +98,13 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const r = await t.api.call('GET', '/v1/me/data', { token });
     expect(r.status).toBe(200);
     const data = r.body;
-    expect(Object.keys(data).sort()).toEqual(['account', 'challenges', 'devices', 'guardians', 'identity', 'payments', 'retention', 'riskDecisions', 'sessions', 'wards']);
+    expect(Object.keys(data).sort()).toEqual(['account', 'challenges', 'complaints', 'consent', 'devices', 'guardians', 'identity', 'payments', 'retention', 'riskDecisions', 'sessions', 'wards']);
     expect(data.account.accountId).toBe(minorId);
     expect(data.identity).toEqual({ status: 'verified', birthDate: '2012-05-05', ageBand: 8 });
     expect(data.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual(sessionIds);
     expect(data.sessions.map((s: { state: string }) => s.state)).toEqual(['ended', 'ended', 'ended', 'live']);
     expect(data.payments.map((p: { orderId: string }) => p.orderId)).toEqual(orders);
-    expect(data.payments.every((p: { amount: number; status: string }) => p.amount === 5000 && p.status === 'committed')).toBe(true);
+    expect(data.payments.map((p: { amount: number; status: string }) => [p.amount, p.status])).toEqual([[5000, 'committed'], [3000, 'committed'], [2000, 'committed']]);
     expect(data.devices).toEqual({ count: 4, lastSeenAt: expect.stringMatching(/^2026-10-02T20:05:0\d\+08:00$/) });
     expect(data.riskDecisions.map((d: { decision: string; signal: string }) => [d.decision, d.signal])).toEqual([
       ['challenge', 'account_many_devices'],
@@ -110,6 +113,11 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect(data.challenges).toMatchObject([{ challengeId, status: 'passed', signal: 'account_many_devices', context: 'login' }]);
     expect(data.guardians).toEqual({ count: 0 });
     expect(data.wards).toEqual([]);
+    // 14 on this day: no guardian's consent is needed, none was recorded.
+    expect(data.consent).toEqual({ required: false, policyVersion: '1', records: [] });
+    // The export itself is this account's first request in the register, answered at once.
+    expect(data.complaints).toEqual([]);
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'export', category: 'personal_information', status: 'answered', outcome: 'resolved' }]);
     expect(data.retention.map((k: { kind: string }) => k.kind)).toEqual(Object.values(RETENTION).map((e) => e.item));
 
     // Nothing of the other player (who shares phone-1), no keys, no hashes, no PI.
@@ -135,6 +143,8 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
       risk_decisions: expect.stringMatching(/^2027-03-31T20:05:0\d\+08:00$/),
       spend_total_day: '2026-10-03T00:00:00+08:00',
       spend_total_month: '2026-11-01T00:00:00+08:00',
+      // The account's export and this erasure, in the requests register without texts, three years (and a day) after their answer.
+      requests_register: '2029-10-04T20:30:00+08:00',
     });
     for (const k of r.body.retained) expect(k.why.length).toBeGreaterThan(10);
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'none' });
@@ -143,8 +153,12 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
 
     const left = await scan();
     const mine = mentioning(left, minorId).map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) }));
-    // Audit entries (180 days), the erasure record, and the events still to report: nothing else.
-    expect(new Set(mine)).toEqual(new Set(['auditEntry', 'erasureRecord', 'nppaEvent']));
+    // Audit entries (180 days), the erasure record, the events still to report, the register's entries: nothing else.
+    expect(new Set(mine)).toEqual(new Set(['auditEntry', 'erasureRecord', 'nppaEvent', 'registerEntry']));
+    const register = left.filter((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) }) === 'registerEntry' && i.accountId === minorId);
+    expect(register.map((i) => [i.kind, i.status, i.outcome]).sort()).toEqual([['erasure', 'answered', 'resolved'], ['export', 'answered', 'resolved']]);
+    // Kind, category, dates, outcome: no text, no place in the account's list.
+    for (const i of register) expect(Object.keys(i).filter((k) => ['text', 'answer', 'orderId', 'refund', 'gsi2pk'].includes(k))).toEqual(i.kind === 'erasure' ? ['answer'] : []);
     expect(left.filter((i) => i.pk === `ERASED` || (i.sk === 'ERASED' && i.pk === `ACCOUNT#${minorId}`))[0]).not.toHaveProperty('identityHash');
     // The person's partition holds only this month's counters, expiring at the month's end (+ the margin).
     const person = left.filter((i) => String(i.pk).startsWith('IDENTITY#') && !mentioning([i], otherId).length && String(i.sk).startsWith('SPEND#'));
@@ -161,7 +175,7 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect(got.filter((e) => e.si === liveSession).map((e) => e.bt)).toEqual([1, 0]);
     expect(got.filter((e) => e.bt === 0).map((e) => e.si).sort()).toEqual([...sessionIds].sort());
     const left = await scan();
-    expect(mentioning(left, minorId).map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) })).sort()).toEqual(['auditEntry', 'auditEntry', 'erasureRecord']);
+    expect(mentioning(left, minorId).map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) })).sort()).toEqual(['auditEntry', 'auditEntry', 'erasureRecord', 'registerEntry', 'registerEntry']);
     expect(left.filter((i) => sessionIds.some((si) => String(i.pk).includes(si)))).toEqual([]);
   });
 
@@ -170,16 +184,21 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const r = await t.api.call('DELETE', '/v1/me', { token });
     expect(r.status).toBe(200);
     expect(r.body.erased).toEqual([]);
-    expect(r.body.retained.map((k: { kind: string }) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'risk_decisions', 'spend_total_day', 'spend_total_month']);
+    expect(r.body.retained.map((k: { kind: string }) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'requests_register', 'risk_decisions', 'spend_total_day', 'spend_total_month']);
     expect(await scan()).toEqual(before);
   });
 
-  it("this month's spend still limits the same person on a new account, and the erased account may register again", async () => {
+  it("today's and this month's spend still limit the same person on a new account, and the erased account may register again", async () => {
     const again = await t.api.token(`again-${randomUUID().slice(0, 8)}`);
     expect((await t.api.call('POST', '/v1/identity', { token: again, body: minor })).body).toMatchObject({ status: 'verified', minor: true });
-    expect((await t.api.call('GET', '/v1/limits', { token: again })).body.spending).toMatchObject({ monthlyRemaining: 5000 });
+    expect((await t.api.call('GET', '/v1/limits', { token: again })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: 0, monthlyRemaining: 10000 });
+    expect((await t.api.call('POST', '/v1/payments', { token: again, body: { orderId: `o-${randomUUID()}`, amount: 100 } })).body).toMatchObject({ limit: 'daily', remainingAmount: 0 });
+    await t.api.setClock('2026-10-03T20:10:00+08:00');
+    await pay(again, 5000);
+    await t.api.setClock('2026-10-04T20:10:00+08:00');
     await pay(again, 5000);
     expect((await t.api.login(again, 'phone-9', true)).status).toBe(201); // (a minor's lease, for the retention check below)
+    await t.api.setClock('2026-10-05T12:00:00+08:00');
     const over = await t.api.call('POST', '/v1/payments', { token: again, body: { orderId: `o-${randomUUID()}`, amount: 100 } });
     expect(over.status).toBe(403);
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', remainingAmount: 0 });
@@ -206,6 +225,8 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
       risk: r.risk,
       outbox: r.outbox,
       guardians: { repo: r.guardians, accounts: r.accounts, identities: r.identities, sessions: r.sessions },
+      complaints: { repo: r.register, complaintDays: s.COMPLAINT_DAYS, games: s.GAMES },
+      consent: { mode: s.CONSENT, policyVersion: s.PRIVACY_POLICY_VERSION },
     };
     const nowMs = Date.parse('2026-10-03T20:20:00+08:00');
     await expect(
@@ -216,9 +237,10 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
       }),
     ).rejects.toThrow('crash');
     const retried = await eraseAccount(deps, sub, nowMs);
-    expect(retried.retained.map((k) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'spend_total_day', 'spend_total_month']);
+    // The erasure's own entry in the requests register is written once, whichever run gets there.
+    expect(retried.retained.map((k) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'requests_register', 'spend_total_day', 'spend_total_month']);
     const mine = mentioning(await scan(), sub).map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) }));
-    expect(mine.sort()).toEqual(['erasureRecord', 'nppaEvent', 'nppaEvent']);
+    expect(mine.sort()).toEqual(['erasureRecord', 'nppaEvent', 'nppaEvent', 'registerEntry']);
     expect((await t.api.call('GET', '/v1/identity', { token: tk })).body).toEqual({ status: 'none' });
   });
 
@@ -237,6 +259,6 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     }
     // The flows above wrote every kind but the ones that need another policy or an outage (the
     // operators' figures among them: the stats aggregator runs on tick).
-    expect([...seen].sort()).toEqual(['accessLogEntry', 'account', 'auditEntry', 'dayPlay', 'device', 'erasureRecord', 'identity', 'identityLease', 'nppaEvent', 'order', 'rateGateSecond', 'session', 'spendDay', 'spendMonth', 'statsDay', 'statsPersonWeek', 'statsSeen', 'statsWeek'].sort());
+    expect([...seen].sort()).toEqual(['accessLogEntry', 'account', 'auditEntry', 'dayPlay', 'device', 'erasureRecord', 'identity', 'identityLease', 'nppaEvent', 'order', 'rateGateSecond', 'registerEntry', 'session', 'spendDay', 'spendMonth', 'statsDay', 'statsPersonWeek', 'statsSeen', 'statsWeek'].sort());
   });
 });

@@ -95,7 +95,7 @@ describe('challenges', () => {
     expect((await t.api.login(token, 'np-pc', true)).status).toBe(201);
   });
 
-  it.skipIf(deployed)('a failed challenge ends the live session, refuses a Wednesday 23:00 login and caps payments to a minor band', async () => {
+  it.skipIf(deployed)('a failed challenge ends the live session, refuses a Wednesday 23:00 login and caps payments to the 8–15 band', async () => {
     await t.api.setClock('2026-11-25T22:00:00+08:00');
     const token = await account('night-fail');
     const s1 = await t.api.login(token, 'nf-pc', true);
@@ -107,9 +107,14 @@ describe('challenges', () => {
     const wednesday = await t.api.login(token, 'nf-pc', true);
     expect(wednesday.status).toBe(403);
     expect(wednesday.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-27T20:00:00+08:00' });
-    const pay = await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 10001 } });
+    // Its true age unknown (likely a child on an adult's account), it pays in the most protective band
+    // that allows paying: 8–15's 50 CNY a payment and 50 CNY a day, not 16–17's.
+    const pay = await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 5001 } });
     expect(pay.status).toBe(403);
-    expect(pay.body).toMatchObject({ limit: 'single', limitAmount: 10000 });
+    expect(pay.body).toMatchObject({ source: 'law', limit: 'single', limitAmount: 5000, remainingAmount: 5000 });
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 5000 } })).status).toBe(201);
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } })).body).toMatchObject({ limit: 'daily', limitAmount: 5000, remainingAmount: 0 });
+    expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: 0, monthlyRemaining: 15000 });
   });
 
   it.skipIf(deployed)('ends a live session at its next heartbeat with challenge_failed', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { onClientCreated } from '#shared/storage/dynamo';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, onClientCreated } from '#shared/storage/dynamo';
+import { orderKey } from '#shared/storage/keys';
 import { ddbCallCounter, updateCalls } from '#test/support/ddbCounter';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 
 const t = useGateway();
 
@@ -23,9 +25,16 @@ onClientCreated((client) =>
 );
 
 
+/** The stored order item, read past the gateway (local only). */
+async function orderItem(orderId: string): Promise<Record<string, unknown> | undefined> {
+  const db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
+  return (await db.send(new GetCommand({ TableName: t.gateway.tableName, Key: orderKey(orderId), ConsistentRead: true }))).Item;
+}
+
+/** A verified account; a child under 14 with its guardian's consent (the client attests it at the real-name step). */
 async function verifiedAccount(sub: string, birthDate: string, who = person(birthDate)): Promise<string> {
   const token = await t.api.token(sub);
-  const r = await t.api.call('POST', '/v1/identity', { token, body: who });
+  const r = await t.api.call('POST', '/v1/identity', { token, body: withConsent(who) });
   expect(r.status).toBe(200);
   return token;
 }
@@ -178,11 +187,27 @@ describe.skipIf(deployed)('heartbeats', () => {
     expect(ddbCallCounter.calls - again).toBe(1);
   });
 
-  it('reserves a payment with at most 2 DynamoDB requests', async () => {
+  it('reserves a payment with at most 2 DynamoDB requests, and commits it with 1, the refund evidence drafted and sealed inside them', async () => {
+    await t.api.setClock('2026-10-09T20:10:00+08:00'); // an ordinary Friday: the minor may play
     const token = await verifiedAccount('s-reserve-budget', '2012-09-11');
+    const session = await t.api.login(token, 'budget-phone', true);
+    expect(session.status).toBe(201);
     const before = ddbCallCounter.calls;
     expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: 'budget-order-1', amount: 100 } })).status).toBe(201);
     expect(ddbCallCounter.calls - before).toBe(2);
+    const draft = (await orderItem('budget-order-1'))!;
+    expect(draft.evidenceDraft).toMatchObject({ ageBand: 8, identityStatus: 'verified', session: { inProgress: true, sessionId: session.body.sessionId }, devices: { inWindow: 1, known: 1 } });
+    expect(draft.evidence).toBeUndefined();
+    const beforeCommit = ddbCallCounter.calls;
+    expect((await t.api.call('POST', '/v1/payments/budget-order-1/commit', { token })).status).toBe(200);
+    // The commit's one update, as before evidence was kept: it seals the draft (copies it to `evidence`).
+    expect(ddbCallCounter.calls - beforeCommit).toBe(1);
+    const sealed = (await orderItem('budget-order-1'))!;
+    expect(sealed.evidence).toEqual(draft.evidenceDraft);
+    expect(sealed.evidenceDraft).toBeUndefined();
+    // A repeated commit changes nothing.
+    expect((await t.api.call('POST', '/v1/payments/budget-order-1/commit', { token })).status).toBe(200);
+    expect((await orderItem('budget-order-1'))!.evidence).toEqual(draft.evidenceDraft);
   });
 
   it('warns 15 and 5 minutes before the end and terminates at 21:00', async () => {

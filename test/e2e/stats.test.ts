@@ -45,8 +45,10 @@ const EXPECTED_DAY = {
   identities: { verified: 5, rejected: 1, pending: 0 },
   challenges: { device_many_accounts: { issued: 1, passed: 1, failed: 0, expired: 0 } },
   guardianLinks: 1,
-  piExports: 0,
+  piExports: 1,
   piErasures: 0,
+  // A complaint answered the same day, and an export (a request answered as it is made).
+  complaints: { received: { play_time: 1, personal_information: 1 }, answered: { play_time: 1, personal_information: 1 }, answeredOnTime: 2, answeredLate: 0, withdrawn: 0 },
 };
 
 describe.skipIf(deployed)('a known day of activity in the operators\' figures', () => {
@@ -97,6 +99,10 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
 
     await t.api.setClock(`${DAY}T20:40:00+08:00`);
     expect((await t.api.call('DELETE', `/v1/sessions/${minorSession}`, { token: minor })).status).toBe(204);
+    const complaint = await t.api.call('POST', '/v1/complaints', { token: minor, body: { category: 'play_time', text: '今晚的游戏时间提前结束了。' } });
+    expect(complaint.status).toBe(201);
+    expect((await t.api.call('POST', `/v1/admin/complaints/${complaint.body.complaintId}/answer`, { token: op, body: { outcome: 'resolved', answer: '已核实：会话按 21:00 的规定结束。' } })).status).toBe(200);
+    expect((await t.api.call('GET', '/v1/me/data', { token: adults[1]! })).status).toBe(200);
     // The figures are counted off the players' path: the stream and the figure events are read on tick.
     await t.api.tick();
   });
@@ -153,7 +159,7 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     expect(json.body.months[11]).toMatchObject({ month: '2026-12', logins: { minor: 1, adult: 3 }, payments: { committed: 2 } });
     expect(json.body.months[10]).toMatchObject({ month: '2026-11', logins: { minor: 0, adult: 0 } });
     // The minor's 1,800 s of play against the adults' 900 s.
-    expect(json.body.shares).toEqual({ minorPlayTime: Math.round((1800 / 2700) * 10_000) / 10_000, minorSpending: Math.round((3000 / 13_000) * 10_000) / 10_000 });
+    expect(json.body.shares).toEqual({ minorPlayTime: Math.round((1800 / 2700) * 10_000) / 10_000, minorSpending: Math.round((3000 / 13_000) * 10_000) / 10_000, complaintsAnsweredOnTime: 1 });
     expect(json.body.selfCheck).toEqual({ minorSecondsOutsideWindows: 0, passed: true });
     expect(json.body.weeklyDistribution.bands.upTo1h).toBe(1);
     expect(json.body.calendar.yearCovered).toBe(true);
@@ -170,6 +176,9 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     expect(page).toMatch(/成年人<\/th><td>100\.00</);
     expect(page).toMatch(/登录次数（未成年人）<\/th><td>&lt;10</);
     expect(page).toContain('未成年人在允许时段以外的游戏时长：0 秒（通过）');
+    expect(page).toContain('<h2>八、投诉与申请</h2>');
+    expect(page).toMatch(/游戏时间<\/th><td>&lt;10<\/td><td>&lt;10</);
+    expect(page).toContain('按期答复率 100.0%');
     expect(page).not.toMatch(/未成年人: [1-9]</);
     // Self-contained: no external script, style, image or font.
     expect(page).not.toMatch(/<script|<link|\bsrc=|url\(|@import/i);

@@ -1,6 +1,7 @@
 /**
- * The C# client (packages/unity, compiled with Mono's mcs) plays a minor's Friday evening against
- * the local gateway over real HTTP (HttpClientTransport, the default scheduler): login at 20:50 on
+ * The C# client (packages/unity, compiled with Mono's mcs) plays a 13-year-old's Friday evening against
+ * the local gateway over real HTTP (HttpClientTransport, the default scheduler): the guardian's
+ * consent asked for and given at the real-name step, login at 20:50 on
  * the virtual clock, the 5-minute warning at 20:55 (after a pause and resume, as a game going to
  * the background and back does), terminated at 21:00 with Saturday's window, the login refused
  * until then; then a C# game server's payments for that minor. The program
@@ -27,7 +28,10 @@ describe.skipIf(!haveMono || deployed)(haveMono ? 'the C# client against the gat
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const seen = Object.fromEntries(stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: string; value: unknown }).map((l) => [l.step, l.value])) as Record<string, any>;
-    expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    // 13: the consent step first (2019 Children's PI Regulations Arts. 9–10), then play.
+    expect(seen.submit).toEqual({ status: 'verified', ageBand: 8, minor: true, askGuardian: true, policyVersion: '1' });
+    expect(seen.consentRefused).toEqual({ code: 'guardian_consent_required', policyVersion: '1', consent: 'attested' });
+    expect(seen.consented).toEqual({ required: true, given: true });
     const left = seen.started.remainingSeconds as number;
     expect(left).toBeGreaterThanOrEqual(590);
     expect(left).toBeLessThanOrEqual(600);

@@ -21,7 +21,7 @@ import { routes, type OperationId } from '#shared/api/routes';
 import { NppaSimulator } from '#infra/local/nppaSimulator';
 import { buildApp } from '#infra/app';
 import { freshTable } from '#test/support/table';
-import { person } from '#test/support/people';
+import { consentStatus, person } from '#test/support/people';
 import { NotificationOutbox } from '#shared/notifications/outbox';
 import { transact } from '#shared/storage/conditions';
 import { startReceiver, type Receiver } from '#test/support/webhookReceiver';
@@ -294,7 +294,7 @@ describe('every deployed function, run with exactly what the template gives it',
     const answer = await invoke('identity', httpEvent('submitIdentity', { claims: { sub: accountId, scope: 'player' }, body: adult }));
     expect(answer.ok, answer.output).toBe(true);
     expect(answer.result.statusCode).toBe(200);
-    expect(JSON.parse(answer.result.body)).toEqual({ status: 'verified', ageBand: 18, minor: false });
+    expect(JSON.parse(answer.result.body)).toEqual({ status: 'verified', ageBand: 18, minor: false, guardianConsent: consentStatus(false, false) });
     expect(simulator.calls.check).toBe(1);
   });
 

@@ -12,7 +12,7 @@ import { SpendingRepository, type Order } from '#shared/spending/repository';
 import type { LocalGateway } from '#infra/local/gateway';
 import { client, startTestGateway } from '#test/support/gateway';
 import { freshTable } from '#test/support/table';
-import { person } from '#test/support/people';
+import { consentStatus, person } from '#test/support/people';
 import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
 /** A client whose requests fail as told: throttled before reaching DynamoDB, or lost after it answered. */
@@ -106,11 +106,11 @@ describe('national system faults (identity degraded path)', () => {
     gateway.simulator!.setDown('no');
     gateway.simulator!.setGarbage(false);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'pending', ageBand: 8, minor: true });
+    expect(r.body).toEqual({ status: 'pending', ageBand: 8, minor: true, guardianConsent: consentStatus(false, false) });
     const login = await api.call('POST', '/v1/sessions', { token, body: { deviceId: `d-${randomBytes(4).toString('hex')}` } });
     expect(login.body.code).toBe('play_time_restricted');
     await api.tick();
-    expect((await api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'verified', ageBand: 8, minor: true });
+    expect((await api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: consentStatus(false, false) });
   });
 
   it('a slow national system (no answer) times out into pending within the request', async () => {

@@ -8,13 +8,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '#shared/domain/playPolicy';
-import { SessionRepository, type SessionRecord } from '#shared/sessions/repository';
+import { type SessionRecord } from '#shared/sessions/repository';
 import { sweepSessions } from '#shared/sessions/service';
 import { LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey } from '#shared/storage/keys';
-import { freshTable } from '#test/support/table';
+import { freshTable, repositories } from '#test/support/table';
 
 const { db, table } = await freshTable();
-const repo = new SessionRepository(db, table);
+const repo = repositories(db, table).sessions;
 const NOW = Date.parse('2026-11-27T21:30:00+08:00');
 const BUCKET = 10 * 60_000;
 

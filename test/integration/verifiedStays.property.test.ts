@@ -30,7 +30,7 @@ beforeAll(async () => {
   const { url } = await simulator.start();
   const nppa = new NppaClient({ ...simulator.clientSettings(url), now: clock.now, backoffMs: 1, timeoutMs: 2000 });
   const r = repositories(db, fresh.table);
-  deps = { repo: r.identities, accounts: r.accounts, nppa, pepper: PEPPER };
+  deps = { repo: r.identities, accounts: r.accounts, nppa, pepper: PEPPER, consent: { mode: 'attested', policyVersion: '1' } };
 });
 afterAll(async () => simulator.stop());
 

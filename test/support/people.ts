@@ -17,3 +17,16 @@ export function person(birthDate: string, name = '张三'): { name: string; idNu
   counter += 1;
   return { name, idNumber: idNumberFor(birthDate, (counter % 999) + 1, String(110101 + Math.floor(counter / 999))) };
 }
+
+/** The privacy policy version the local gateway's consents name (PRIVACY_POLICY_VERSION unset: its default). */
+export const POLICY_VERSION = '1';
+
+/**
+ * A real-name submission of `who` with the guardian's consent the client attests for a child under
+ * 14 (policy `consent: "attested"`, the default; 2019 Children's PI Regulations Arts. 9–10): what the
+ * standard prompts send once the guardian ticked the box. Read only for a child under 14.
+ */
+export const withConsent = <T extends { name: string; idNumber: string }>(who: T): T & { guardianConsent: { policyVersion: string } } => ({ ...who, guardianConsent: { policyVersion: POLICY_VERSION } });
+
+/** The `guardianConsent` member of an identity answer (docs/api.md): needed (under 14), and given. */
+export const consentStatus = (required: boolean, given: boolean) => ({ required, given, policyVersion: POLICY_VERSION, consent: 'attested' as const });

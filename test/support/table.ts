@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '#infra/local/dynamoLocal';
 import { AccountRepository } from '#shared/accounts/repository';
+import { RegisterRepository } from '#shared/complaints/repository';
 import { GuardianRepository } from '#shared/guardians/repository';
 import { IdentityRepository } from '#shared/identity/repository';
 import { OutboxRepository } from '#shared/reporting/outbox';
@@ -31,6 +32,7 @@ export function repositories(db: DynamoDBDocumentClient, table: string) {
     spending: new SpendingRepository(db, table),
     risk: new RiskRepository(db, table, { accounts }),
     guardians: new GuardianRepository(db, table),
+    register: new RegisterRepository(db, table),
   };
 }
 

@@ -142,9 +142,12 @@ namespace UnityEngine.UI
     public class InputField : Selectable
     {
         public enum ContentType { Standard, Autocorrected, IntegerNumber, DecimalNumber, Alphanumeric, Name, EmailAddress, Password, Pin, Custom }
+        public enum LineType { SingleLine, MultiLineSubmit, MultiLineNewline }
         public string text { get; set; }
         public Text textComponent { get; set; }
         public ContentType contentType { get; set; }
+        public LineType lineType { get; set; }
+        public int characterLimit { get; set; }
     }
     public sealed class CanvasScaler : UnityEngine.EventSystems.UIBehaviour
     {

@@ -14,7 +14,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type * as s from '#shared/api/schemas';
-import type { HeartbeatAnswer, IdentitySubmission, IdentityView, Limits, PaymentReservation, PlayGuardProblem, ProblemCode, ProblemExtensions as ClientExtensions, SessionStart, SessionStarted } from '@playguard/client';
+import type { ComplaintSubmission, HeartbeatAnswer, IdentitySubmission, RefundRequest, IdentityView, Limits, PaymentReservation, PlayGuardProblem, ProblemCode, ProblemExtensions as ClientExtensions, SessionStart, SessionStarted } from '@playguard/client';
 import type { ProblemCode as CatalogueCode, ProblemExtensions } from '#shared/problem';
 import type { heartbeat, startSession } from '#shared/sessions/service';
 import type { readLimits } from '#shared/usecases/limits';
@@ -41,7 +41,9 @@ describe('the client\'s types', () => {
   it('take requests as the schemas accept them: takeover optional', () => {
     expectTypeOf<SessionStart>().toEqualTypeOf<z.input<typeof s.SessionStart>>();
     expectTypeOf<{ deviceId: string }>().toExtend<SessionStart>();
-    expectTypeOf<IdentitySubmission>().toEqualTypeOf<z.input<typeof s.IdentitySubmission>>();
+    expectTypeOf<IdentitySubmission>().toEqualTypeOf<z.input<typeof s.IdentitySubmit>>();
+    expectTypeOf<ComplaintSubmission>().toEqualTypeOf<z.input<typeof s.ComplaintSubmission>>();
+    expectTypeOf<RefundRequest>().toEqualTypeOf<z.input<typeof s.RefundRequest>>();
     expectTypeOf<PaymentReservation>().toEqualTypeOf<z.input<typeof s.PaymentReservation>>();
     expectTypeOf<IdentityView['status']>().toEqualTypeOf<'none' | 'pending' | 'verified' | 'rejected'>();
   });
@@ -56,6 +58,7 @@ describe('the client\'s types', () => {
     expectTypeOf<ClientExtensions['spending_limit_exceeded']>().toEqualTypeOf<ProblemExtensions['spending_limit_exceeded']>();
     expectTypeOf<ClientExtensions['order_conflict']>().toEqualTypeOf<ProblemExtensions['order_conflict']>();
     expectTypeOf<ClientExtensions['session_not_found']>().toEqualTypeOf<ProblemExtensions['session_not_found']>();
+    expectTypeOf<ClientExtensions['guardian_consent_required']>().toEqualTypeOf<ProblemExtensions['guardian_consent_required']>();
   });
 });
 

@@ -11,7 +11,8 @@ describe('the console assets', () => {
 
   it('are small, and reference nothing outside the console', () => {
     const total = Object.values(CONSOLE_ASSETS).reduce((n, a) => n + Buffer.byteLength(a.body), 0);
-    expect(total).toBeLessThan(40_000);
+    // 38.7 KB with the sign-in (oauth4webapi, ~21 KB); the 投诉与申请 view (its Chinese texts three bytes a character) brought it to ~46 KB.
+    expect(total).toBeLessThan(48_000);
     expect(CONSOLE_ASSETS['index.html']!.body).not.toMatch(/(src|href)="(https?:)?\/\/|(src|href)="\/(?!console\/)/);
     expect(CONSOLE_ASSETS['app.js']!.body).not.toMatch(/node:|require\(/);
   });

@@ -58,7 +58,7 @@ function layerOf(file: string): number {
 
 /** The capability a file belongs to (its folder under shared/), for the capability-level graph. */
 const capabilityOf = (file: string): string | null => {
-  const m = /^shared\/(accounts|identity|sessions|spending|risk|guardians|reporting|notifications|oversight|stats)\//.exec(file);
+  const m = /^shared\/(accounts|identity|sessions|spending|risk|guardians|reporting|notifications|oversight|stats|complaints)\//.exec(file);
   return m ? m[1]! : null;
 };
 

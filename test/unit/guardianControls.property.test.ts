@@ -82,11 +82,17 @@ describe('guardian controls, exact cases', () => {
 
   it('names who set each limit', () => {
     const law = spendingLimitsFor(DEFAULT_SPENDING_POLICY, 12);
+    // The publisher's own daily cap, above the law's default (the band's single cap) but within the month: still the publisher's.
     const publisher = { ...law, daily: 10_000 };
     const rules = combineControls([{ playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: 3000, daily: null, monthly: 30_000 }, paymentApproval: false }]);
-    expect(tightenSpending(law, publisher, rules)).toEqual({
+    expect(tightenSpending(law, publisher, rules, true)).toEqual({
       limits: { allowed: true, single: 3000, daily: 10_000, monthly: 20_000 },
       source: { age: 'publisher', single: 'guardian', daily: 'publisher', monthly: 'law' },
+    });
+    // No one set a daily cap: the band's single cap applies, the law's (2024 Regulations Art. 44).
+    expect(tightenSpending(law, law, rules)).toEqual({
+      limits: { allowed: true, single: 3000, daily: 5000, monthly: 20_000 },
+      source: { age: 'publisher', single: 'guardian', daily: 'law', monthly: 'law' },
     });
   });
 });

@@ -85,6 +85,7 @@ describe('the OpenAPI document', () => {
     }
     expect(refsOf(doc.paths['/v1/sessions']!.post!.responses['403']!.content!['application/problem+json']!.schema)).toEqual([
       'IdentityRequiredProblem',
+      'GuardianConsentRequiredProblem',
       'PlayTimeRestrictedProblem',
       'AccountBlockedProblem',
       'ForbiddenProblem',

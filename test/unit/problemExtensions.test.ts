@@ -110,7 +110,22 @@ describe('PROBLEM_EXTENSIONS', () => {
 
   it('is keyed by codes of the catalogue only', () => {
     expect(Object.keys(PROBLEM_EXTENSIONS).filter((c) => !Object.hasOwn(PROBLEMS, c))).toEqual([]);
-    expect(Object.keys(PROBLEM_EXTENSIONS).sort()).toEqual(['approval_decided', 'challenge_required', 'guardian_approval_required', 'guardian_restricted', 'invalid_id_number', 'invalid_request', 'order_conflict', 'payload_too_large', 'play_time_restricted', 'spending_limit_exceeded', 'stale_heartbeat']);
+    expect(Object.keys(PROBLEM_EXTENSIONS).sort()).toEqual([
+      'approval_decided',
+      'challenge_required',
+      'guardian_approval_required',
+      'guardian_consent_required',
+      'guardian_restricted',
+      'invalid_id_number',
+      'invalid_request',
+      'order_conflict',
+      'payload_too_large',
+      'play_time_restricted',
+      'refund_already_requested',
+      'refund_not_eligible',
+      'spending_limit_exceeded',
+      'stale_heartbeat',
+    ]);
   });
 
   it('never names a standard member', () => {

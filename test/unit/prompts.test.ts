@@ -194,6 +194,91 @@ describe('mountPrompts', () => {
     expect(shown(r)).toEqual([['pg-toast', '实名信息已提交，正在等待国家实名认证系统核验结果。']]);
   });
 
+  it('goes on to the guardian\'s consent for a child under 14: a checkbox naming the policy version, then the same submission with it', async () => {
+    const r = root();
+    const p = mountPrompts(r as never);
+    const missing = { status: 'verified', ageBand: 8, minor: true, guardianConsent: { required: true, given: false, policyVersion: '2026-12', consent: 'attested' } };
+    const given = { ...missing, guardianConsent: { ...missing.guardianConsent, given: true } };
+    const submit = vi.fn().mockResolvedValueOnce(missing).mockResolvedValueOnce(given);
+    const done = p.realNameForm(submit);
+    const form = layer(r).find('form')!;
+    const [name, id] = form.all('input');
+    name!.value = '李小华';
+    id!.value = '110101201401010012';
+    form.fire('submit');
+    await vi.advanceTimersByTimeAsync(0);
+    // The form stays for the consent step: the identity fields step aside (the identity is verified);
+    // the notice, the checkbox naming the version, and its button.
+    expect(form.all('h2')[0]!.textContent).toBe('监护人同意');
+    expect(form.all('label').map((l) => l.htmlFor)).toEqual(['pg-consent']);
+    const consent = form.find('pg-consent')!;
+    expect(consent.children.map((c) => c.textContent)).toEqual([DEFAULT_TEXTS.consentNotice, '我是该用户的监护人，已阅读并同意《隐私政策》（版本 2026-12）']);
+    const box = consent.all('input')[0]!;
+    expect([box.type, box.required, box.checked]).toEqual(['checkbox', true, false]);
+    expect(form.find('button')!.textContent).toBe('同意并继续');
+    // Not ticked: nothing is sent.
+    form.fire('submit');
+    expect(form.find('pg-err')!.textContent).toBe('请监护人勾选同意后继续。');
+    expect(submit).toHaveBeenCalledTimes(1);
+    box.checked = true;
+    form.fire('submit');
+    expect(await done).toEqual(given);
+    expect(submit.mock.calls).toEqual([[{ name: '李小华', idNumber: '110101201401010012' }], [{ name: '李小华', idNumber: '110101201401010012', guardianConsent: { policyVersion: '2026-12' } }]]);
+    expect(shown(r)).toEqual([]);
+  });
+
+  it('shows the consent step at once when the game knows it is needed, and says a guardian consents under policy guardian', async () => {
+    const r = root();
+    const p = mountPrompts(r as never);
+    void p.realNameForm(vi.fn(), { guardianConsent: { policyVersion: '2027-01' } });
+    expect(layer(r).find('pg-consent')!.textContent).toContain('（版本 2027-01）');
+
+    const r2 = root();
+    const p2 = mountPrompts(r2 as never);
+    const answer = { status: 'verified', ageBand: 8, minor: true, guardianConsent: { required: true, given: false, policyVersion: '2026-12', consent: 'guardian' } };
+    const done = p2.realNameForm(vi.fn().mockResolvedValue(answer));
+    const form = layer(r2).find('form')!;
+    form.fire('submit');
+    await vi.advanceTimersByTimeAsync(0);
+    const dialog = layer(r2).find('pg-box')!;
+    expect(dialog.children.map((c) => c.textContent)).toEqual(['实名认证', '不满14周岁的用户须由监护人在家长端确认同意《隐私政策》（版本 2026-12）后，才能游戏或充值。', '我知道了']);
+    dialog.find('button')!.fire('click');
+    expect(await done).toEqual(answer);
+  });
+
+  it('offers the complaint entry point (投诉与反馈): the form with its categories, a refusal in the form, the due date once received', async () => {
+    const r = root();
+    const p = mountPrompts(r as never);
+    const received = { complaintId: 'r1', status: 'open', receivedAt: '2026-12-04T20:50:00+08:00', dueAt: '2026-12-19T20:50:00+08:00' };
+    const submit = vi.fn().mockRejectedValueOnce({ detail: '请求格式不正确。' }).mockResolvedValueOnce(received);
+    p.complaintEntry(submit);
+    const entry = layer(r).find('pg-complaint')!;
+    expect([entry.tag, entry.textContent, entry.type]).toEqual(['button', '投诉与反馈', 'button']);
+    entry.fire('click');
+    const form = layer(r).find('form')!;
+    expect(form.find('select')!.children.map((o) => [o.value, o.textContent])).toEqual([
+      ['play_time', '游戏时间'],
+      ['payment', '充值消费'],
+      ['real_name', '实名认证'],
+      ['personal_information', '个人信息'],
+      ['account_sharing', '账号出租出借'],
+      ['other', '其他'],
+    ]);
+    const text = form.find('textarea')!;
+    expect([text.required, text.maxLength]).toEqual([true, 2000]);
+    form.find('select')!.value = 'payment';
+    text.value = '孩子误充值了 30 元。';
+    form.fire('submit');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(form.find('pg-err')!.textContent).toBe('请求格式不正确。');
+    form.fire('submit');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(submit.mock.calls).toEqual([[{ category: 'payment', text: '孩子误充值了 30 元。' }], [{ category: 'payment', text: '孩子误充值了 30 元。' }]]);
+    expect(layer(r).find('pg-cover')!.textContent).toBe('投诉与反馈已收到您的投诉，我们将于 12月19日（周六）20:50 前答复。我知道了');
+    // The entry point stays for the next one.
+    expect(layer(r).find('pg-complaint')).toBeDefined();
+  });
+
   it('wires a session: its age label, badge, warnings and end of play; and unwires it', async () => {
     const listeners: { [K in keyof SessionEvents]?: (e: SessionEvents[K]) => void } = {};
     const session = {

@@ -15,7 +15,24 @@ describe('settings', () => {
       SPENDING_POLICY: DEFAULT_SPENDING_POLICY,
       RISK_POLICY: DEFAULT_RISK_POLICY,
       RESERVATION_TTL_SECONDS: 900,
+      COMPLAINT_DAYS: 15,
+      PRIVACY_POLICY_VERSION: '1',
+      CONSENT: 'attested',
     });
+  });
+
+  it('answers complaints within 15 days unless fewer are promised, and never more (docs/rules.md)', () => {
+    expect(parseSettings(PolicySettings, { COMPLAINT_DAYS: '7' }).COMPLAINT_DAYS).toBe(7);
+    expect(parseSettings(PolicySettings, { COMPLAINT_DAYS: '15' }).COMPLAINT_DAYS).toBe(15);
+    expect(() => parseSettings(PolicySettings, { COMPLAINT_DAYS: '16' })).toThrow(/COMPLAINT_DAYS: at most 15 days/);
+    expect(() => parseSettings(PolicySettings, { COMPLAINT_DAYS: '0' })).toThrow(/COMPLAINT_DAYS: at least 1 day/);
+    expect(() => parseSettings(PolicySettings, { COMPLAINT_DAYS: '2.5' })).toThrow(/COMPLAINT_DAYS: a whole number of days/);
+  });
+
+  it('takes the privacy policy version consents name and who records them', () => {
+    expect(parseSettings(PolicySettings, { PRIVACY_POLICY_VERSION: '2026-12', CONSENT: 'guardian' })).toMatchObject({ PRIVACY_POLICY_VERSION: '2026-12', CONSENT: 'guardian' });
+    expect(() => parseSettings(PolicySettings, { CONSENT: 'parents' })).toThrow(/CONSENT/);
+    expect(() => parseSettings(PolicySettings, { PRIVACY_POLICY_VERSION: 'v 2' })).toThrow(/PRIVACY_POLICY_VERSION: printable ASCII/);
   });
 
   it('parses policies into the domain\'s values once', () => {

@@ -5,12 +5,14 @@ import {
   counterCeilings,
   decideReservation,
   DEFAULT_SPENDING_POLICY,
+  forcedMinorSpendingAge,
   parseSpendingPolicy,
   spendingLimitsFor,
   spendingView,
   type SpendingBand,
   type SpendingLimits,
 } from '#shared/domain/spendingPolicy';
+import { limitsFor } from '#shared/spending/service';
 
 const limits = (age: number) => spendingLimitsFor(DEFAULT_SPENDING_POLICY, age);
 const none: SpendingLimits = { allowed: false, single: 0, daily: 0, monthly: 0 };
@@ -22,10 +24,11 @@ describe('the bands of the 2019 notice', () => {
   it.each([
     [0, none],
     [7, none],
-    [8, { allowed: true, single: 5000, daily: null, monthly: 20000 }],
-    [15, { allowed: true, single: 5000, daily: null, monthly: 20000 }],
-    [16, { allowed: true, single: 10000, daily: null, monthly: 40000 }],
-    [17, { allowed: true, single: 10000, daily: null, monthly: 40000 }],
+    // A daily cap always applies (2024 Regulations Art. 44): the band's single cap where no one sets another.
+    [8, { allowed: true, single: 5000, daily: 5000, monthly: 20000 }],
+    [15, { allowed: true, single: 5000, daily: 5000, monthly: 20000 }],
+    [16, { allowed: true, single: 10000, daily: 10000, monthly: 40000 }],
+    [17, { allowed: true, single: 10000, daily: 10000, monthly: 40000 }],
     [18, { allowed: true, single: null, daily: null, monthly: null }],
     [60, { allowed: true, single: null, daily: null, monthly: null }],
   ])('age %i gets its band', (age, expected) => expect(limits(age)).toEqual(expected));
@@ -40,7 +43,11 @@ describe('the bands of the 2019 notice', () => {
     ['age 12: 150.01 CNY spent + 50 is over the month', 12, 5000, 0, 15001, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4999 }],
     ['age 12: 160 CNY spent + 50 is over the month', 12, 5000, 0, 16000, { ok: false, limit: 'monthly', limitAmount: 20000, remainingAmount: 4000 }],
     ['age 16: 400 CNY spent + 0.01', 16, 1, 0, 40000, { ok: false, limit: 'monthly', limitAmount: 40000, remainingAmount: 0 }],
-    ['age 17: 300 CNY spent + 100 reaches exactly 400 CNY', 17, 10000, 10000, 30000, { ok: true }],
+    ['age 17: 300 CNY spent this month, none today, + 100 reaches exactly 400 CNY', 17, 10000, 0, 30000, { ok: true }],
+    ['age 17: 100 CNY spent today + 0.01 is over the day', 17, 1, 10000, 30000, { ok: false, limit: 'daily', limitAmount: 10000, remainingAmount: 0 }],
+    ['age 8: 30 CNY spent today + 20 reaches exactly 50 CNY', 8, 2000, 3000, 3000, { ok: true }],
+    ['age 8: 30 CNY spent today + 20.01 is over the day with 20 CNY remaining', 8, 2001, 3000, 3000, { ok: false, limit: 'daily', limitAmount: 5000, remainingAmount: 2000 }],
+    ['age 15: two 50 CNY top-ups on one day: the second is over the day', 15, 5000, 5000, 5000, { ok: false, limit: 'daily', limitAmount: 5000, remainingAmount: 0 }],
     ['age 0: 0.01 CNY', 0, 1, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['age 7: any amount is refused on age', 7, 100_000, 0, 0, { ok: false, limit: 'age', limitAmount: 0, remainingAmount: 0 }],
     ['age 18: 10,000 CNY after 50,000 CNY this month', 18, 1_000_000, 1_000_000, 5_000_000, { ok: true }],
@@ -102,9 +109,10 @@ describe('a daily cap of 30 CNY (2024 Regulations Art. 44)', () => {
 describe('GET /v1/limits spending', () => {
   it.each([
     ['under 8 shows zeros', 7, 0, 0, { singleMax: 0, dailyRemaining: 0, monthlyRemaining: 0 }],
-    ['ages 8–15 with nothing spent', 8, 0, 0, { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 20000 }],
-    ['ages 8–15 after 150 CNY', 15, 0, 15000, { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 5000 }],
-    ['ages 16–17 after 100 CNY today', 16, 10000, 10000, { singleMax: 10000, dailyRemaining: null, monthlyRemaining: 30000 }],
+    ['ages 8–15 with nothing spent', 8, 0, 0, { singleMax: 5000, dailyRemaining: 5000, monthlyRemaining: 20000 }],
+    ['ages 8–15 after 150 CNY this month, none today', 15, 0, 15000, { singleMax: 5000, dailyRemaining: 5000, monthlyRemaining: 5000 }],
+    ['ages 8–15 after 30 CNY today', 15, 3000, 3000, { singleMax: 5000, dailyRemaining: 2000, monthlyRemaining: 17000 }],
+    ['ages 16–17 after 100 CNY today', 16, 10000, 10000, { singleMax: 10000, dailyRemaining: 0, monthlyRemaining: 30000 }],
     ['adults: no limit', 18, 99999, 999999, { singleMax: null, dailyRemaining: null, monthlyRemaining: null }],
   ] as const)('%s', (_name, age, today, month, expected) => {
     expect(spendingView(limits(age), today, month)).toEqual(expected);
@@ -173,7 +181,7 @@ describe('publisher policies', () => {
     const policy = [band(0, 0, 0, 0, false), band(12, 5000, null, 20000), band(16, 10000, null, 40000), adults];
     expect(() => assertNotLooserThanLaw(policy)).not.toThrow();
     expect(spendingLimitsFor(policy, 11)).toEqual(none);
-    expect(spendingLimitsFor(policy, 12)).toEqual({ allowed: true, single: 5000, daily: null, monthly: 20000 });
+    expect(spendingLimitsFor(policy, 12)).toEqual({ allowed: true, single: 5000, daily: 5000, monthly: 20000 });
   });
 
   it.each([
@@ -263,11 +271,153 @@ describe('the view and the counter ceilings agree with the decision', () => {
   });
 
   it.each([
-    ['ages 8–15, 30 CNY', limits(12), 3000, { dayMaxBefore: null, monthMaxBefore: 17000 }],
-    ['ages 16–17, 100 CNY', limits(16), 10000, { dayMaxBefore: null, monthMaxBefore: 30000 }],
+    ['ages 8–15, 30 CNY', limits(12), 3000, { dayMaxBefore: 2000, monthMaxBefore: 17000 }],
+    ['ages 16–17, 100 CNY', limits(16), 10000, { dayMaxBefore: 0, monthMaxBefore: 30000 }],
     ['adults', limits(30), 3000, { dayMaxBefore: null, monthMaxBefore: null }],
     ['a daily cap', { allowed: true, single: 5000, daily: 3000, monthly: 20000 }, 1000, { dayMaxBefore: 2000, monthMaxBefore: 19000 }],
   ] as const)('counter ceilings: %s', (_name, l, a, expected) => {
     expect(counterCeilings(l, a)).toEqual(expected);
+  });
+});
+
+/**
+ * Who sets each limit, for every band (and an adult under forced minor rules), every cap and every
+ * source: the law's bands with the daily cap at the band's single cap where no one set another
+ * (2024 Regulations Art. 44), a publisher's policy (a daily cap above that default but within the
+ * month is the publisher's), and a guardian's caps below both. Through the spending service's own
+ * composition (`limitsFor`), with exact amounts.
+ */
+describe('every band × cap × source (the limits a payment is held to, and who set each)', () => {
+  const NOW = Date.parse('2026-10-14T10:00:00+08:00');
+  const birthFor = (age: number) => `${2026 - age - 1}-12-31`;
+  const guardianControls = { playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: 1000, daily: 1500, monthly: 3000 }, paymentApproval: false };
+  const guarded = { rev: 1, guardians: [{ guardianId: 'g', wardId: 'w', confirmed: true, approves: false, controls: guardianControls }] };
+  const PUBLISHER = parseSpendingPolicy([under8, band(8, 3000, 6000, 15000), band(16, 8000, null, 30000), band(18, 100_000, null, 1_000_000)]);
+  type Source = 'law' | 'publisher' | 'guardian';
+  const deps = (source: Source) => ({ policy: source === 'law' ? DEFAULT_SPENDING_POLICY : PUBLISHER });
+  const account = (who: 'age0' | 'age8' | 'age16' | 'adult' | 'forced', source: Source) => ({
+    birthDate: birthFor({ age0: 5, age8: 10, age16: 17, adult: 30, forced: 30 }[who]),
+    ...(who === 'forced' ? { minorRulesUntil: NOW + 86_400_000 } : {}),
+    ...(source === 'guardian' ? { guardianship: guarded } : {}),
+  });
+
+  it.each([
+    // band, cap, source: the amount, and who set it
+    ['0 (under 8)', 'age0', 'law', { allowed: false, single: 0, daily: 0, monthly: 0 }, { age: 'law', single: 'law', daily: 'law', monthly: 'law' }],
+    ['0 (under 8)', 'age0', 'publisher', { allowed: false, single: 0, daily: 0, monthly: 0 }, { age: 'law', single: 'law', daily: 'law', monthly: 'law' }],
+    ['0 (under 8)', 'age0', 'guardian', { allowed: false, single: 0, daily: 0, monthly: 0 }, { age: 'law', single: 'law', daily: 'law', monthly: 'law' }],
+    ['8 (8–15)', 'age8', 'law', { allowed: true, single: 5000, daily: 5000, monthly: 20000 }, { age: 'publisher', single: 'law', daily: 'law', monthly: 'law' }],
+    ['8 (8–15)', 'age8', 'publisher', { allowed: true, single: 3000, daily: 6000, monthly: 15000 }, { age: 'publisher', single: 'publisher', daily: 'publisher', monthly: 'publisher' }],
+    ['8 (8–15)', 'age8', 'guardian', { allowed: true, single: 1000, daily: 1500, monthly: 3000 }, { age: 'publisher', single: 'guardian', daily: 'guardian', monthly: 'guardian' }],
+    ['16 (16–17)', 'age16', 'law', { allowed: true, single: 10000, daily: 10000, monthly: 40000 }, { age: 'publisher', single: 'law', daily: 'law', monthly: 'law' }],
+    // The publisher set no daily cap for 16–17: its single cap (8,000, below the law's) is the day's, the publisher's.
+    ['16 (16–17)', 'age16', 'publisher', { allowed: true, single: 8000, daily: 8000, monthly: 30000 }, { age: 'publisher', single: 'publisher', daily: 'publisher', monthly: 'publisher' }],
+    ['16 (16–17)', 'age16', 'guardian', { allowed: true, single: 1000, daily: 1500, monthly: 3000 }, { age: 'publisher', single: 'guardian', daily: 'guardian', monthly: 'guardian' }],
+    ['18 (adult)', 'adult', 'law', { allowed: true, single: null, daily: null, monthly: null }, { age: 'publisher', single: 'law', daily: 'law', monthly: 'law' }],
+    ['18 (adult)', 'adult', 'publisher', { allowed: true, single: 100_000, daily: null, monthly: 1_000_000 }, { age: 'publisher', single: 'publisher', daily: 'law', monthly: 'publisher' }],
+    // A guardian's controls are for wards: an adult's guardianship copy changes nothing.
+    ['18 (adult)', 'adult', 'guardian', { allowed: true, single: null, daily: null, monthly: null }, { age: 'publisher', single: 'law', daily: 'law', monthly: 'law' }],
+    // An adult under forced minor rules pays in the most protective band that allows paying: 8–15.
+    ['forced minor rules', 'forced', 'law', { allowed: true, single: 5000, daily: 5000, monthly: 20000 }, { age: 'publisher', single: 'law', daily: 'law', monthly: 'law' }],
+    ['forced minor rules', 'forced', 'publisher', { allowed: true, single: 3000, daily: 6000, monthly: 15000 }, { age: 'publisher', single: 'publisher', daily: 'publisher', monthly: 'publisher' }],
+    ['forced minor rules', 'forced', 'guardian', { allowed: true, single: 1000, daily: 1500, monthly: 3000 }, { age: 'publisher', single: 'guardian', daily: 'guardian', monthly: 'guardian' }],
+  ] as const)('band %s, %s, set by %s', (_band, who, source, limits, sources) => {
+    const d = source === 'guardian' ? deps('law') : deps(source);
+    expect(limitsFor(d, account(who, source) as never, NOW)).toEqual({ limits, source: sources });
+  });
+
+  it('refuses each limit naming its source (a payment one fen over it, or an age band with no paid service)', () => {
+    const refusal = (who: 'age0' | 'age8' | 'age16' | 'forced', source: Source, amount: number, today: number, month: number) => {
+      const { limits, source: by } = limitsFor(source === 'guardian' ? deps('law') : deps(source), account(who, source) as never, NOW);
+      const d = decideReservation(limits, amount, today, month);
+      return d.ok ? 'ok' : `${d.limit}/${by[d.limit]}/${d.limitAmount}/${d.remainingAmount}`;
+    };
+    expect([
+      refusal('age0', 'law', 1, 0, 0),
+      refusal('age8', 'law', 5001, 0, 0),
+      refusal('age8', 'law', 1, 5000, 5000),
+      refusal('age8', 'law', 1, 0, 20000),
+      refusal('age8', 'publisher', 3001, 0, 0),
+      refusal('age8', 'publisher', 1, 6000, 6000),
+      refusal('age8', 'publisher', 1, 0, 15000),
+      refusal('age16', 'guardian', 1001, 0, 0),
+      refusal('age16', 'guardian', 1, 1500, 1500),
+      refusal('age16', 'guardian', 1, 0, 3000),
+      refusal('forced', 'law', 5001, 0, 0),
+      refusal('forced', 'law', 2001, 3000, 3000),
+    ]).toEqual([
+      'age/law/0/0',
+      'single/law/5000/5000',
+      'daily/law/5000/0',
+      'monthly/law/20000/0',
+      'single/publisher/3000/3000',
+      'daily/publisher/6000/0',
+      'monthly/publisher/15000/0',
+      'single/guardian/1000/1000',
+      'daily/guardian/1500/0',
+      'monthly/guardian/3000/0',
+      'single/law/5000/5000',
+      'daily/law/5000/2000',
+    ]);
+  });
+
+  it.each([
+    ['the law', DEFAULT_SPENDING_POLICY, 8],
+    ['nothing under 12', [under8, band(12, 5000, null, 20000), band(16, 10000, null, 40000), adults], 12],
+    ['a stricter 16–17 band than 8–15 (the lowest monthly wins, not the youngest)', [under8, band(8, 5000, null, 20000), band(16, 4000, null, 10000), adults], 16],
+    ['two bands as strict: the youngest', [under8, band(8, 5000, null, 20000), band(12, 5000, null, 20000), band(16, 10000, null, 40000), adults], 8],
+    ['no paid service for any minor', [band(0, 0, 0, 0, false), adults], null],
+  ] as const)('forced minor rules pay in the most protective band that allows paying: %s', (_name, policy, age) => {
+    expect(forcedMinorSpendingAge(parseSpendingPolicy(structuredClone(policy)))).toBe(age);
+  });
+});
+
+describe('the daily cap always holds', () => {
+  // Policies around the law's numbers, parsed (so within the law), with and without daily caps of their own.
+  const fenArb = fc.oneof(fc.constantFrom(null, 0, 1000, 3000, 5000, 10000, 20000, 40000), fc.integer({ min: 0, max: 40000 }));
+  const policyArb = fc
+    .uniqueArray(fc.integer({ min: 1, max: 17 }), { maxLength: 4 })
+    .chain((cuts) => fc.tuple(...[0, ...cuts.sort((a, b) => a - b), 18].map((fromAge) => fc.record({ fromAge: fc.constant(fromAge), single: fenArb, daily: fenArb, monthly: fenArb, allowed: fc.boolean() }))))
+    .map((bands) => {
+      try {
+        return parseSpendingPolicy(bands);
+      } catch {
+        return null;
+      }
+    })
+    .filter((p): p is SpendingBand[] => p !== null);
+  const capsArb = fc.option(fc.record({ single: fc.option(fc.integer({ min: 0, max: 20000 }), { nil: null }), daily: fc.option(fc.integer({ min: 0, max: 20000 }), { nil: null }), monthly: fc.option(fc.integer({ min: 0, max: 40000 }), { nil: null }) }), { nil: undefined });
+  const whoArb = fc.oneof(fc.integer({ min: 0, max: 17 }).map((age) => ({ age, forced: false })), fc.constant({ age: 30, forced: true }));
+  const NOW = Date.parse('2026-10-14T10:00:00+08:00');
+
+  it('no sequence of payments on one Beijing day passes a minor\'s daily cap, under any policy and any guardian\'s caps', () => {
+    fc.assert(
+      fc.property(policyArb, whoArb, capsArb, fc.integer({ min: 0, max: 30000 }), fc.array(fc.integer({ min: 1, max: 12000 }), { maxLength: 25 }), (policy, who, caps, monthBefore, amounts) => {
+        const guardianship = caps ? { rev: 1, guardians: [{ guardianId: 'g', wardId: 'w', confirmed: true, approves: false, controls: { playBanned: false, windows: null, dailyPlayMinutes: null, spending: caps, paymentApproval: false } }] } : undefined;
+        const account = { birthDate: `${2026 - who.age - 1}-12-31`, ...(who.forced ? { minorRulesUntil: NOW + 1 } : {}), ...(guardianship ? { guardianship } : {}) };
+        const { limits } = limitsFor({ policy }, account as never, NOW);
+        if (!limits.allowed) return;
+        // A minor (or an adult under minor rules) always has one: the band's own, or its single cap.
+        expect(limits.daily).not.toBeNull();
+        let day = 0;
+        let month = monthBefore;
+        for (const amount of amounts) {
+          // What the reservation does: age and single first, then the counters' conditions (the limits).
+          if (!decideReservation(limits, amount, 0, 0).ok) continue;
+          const c = counterCeilings(limits, amount);
+          if ((c.dayMaxBefore === null || day <= c.dayMaxBefore) && (c.monthMaxBefore === null || month <= c.monthMaxBefore)) {
+            day += amount;
+            month += amount;
+          }
+          expect(day).toBeLessThanOrEqual(limits.daily!);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a publisher\'s daily cap may be any up to the month, never above it', () => {
+    expect(spendingLimitsFor(parseSpendingPolicy([under8, band(8, 5000, 20000, 20000), band(16, 10000, null, 40000), adults]), 10).daily).toBe(20000);
+    expect(() => parseSpendingPolicy([under8, band(8, 5000, 20001, 20000), band(16, 10000, null, 40000), adults])).toThrow('ages 8–15: daily cap 20001 fen is higher than the monthly limit 20000 fen (2024 Regulations Art. 44)');
   });
 });

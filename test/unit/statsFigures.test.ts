@@ -65,7 +65,7 @@ describe('figures', () => {
       calendarYears: [2025, 2026],
       generatedAt: 'now',
     });
-    expect(r.shares).toEqual({ minorPlayTime: 0.25, minorSpending: 0.25 });
+    expect(r.shares).toEqual({ minorPlayTime: 0.25, minorSpending: 0.25, complaintsAnsweredOnTime: null });
     expect(r.months[2]!.minorPlayedSeconds).toBe(100);
     expect(r.selfCheck).toEqual({ minorSecondsOutsideWindows: 0, passed: true });
     expect([0, 1, 9, 10].map(suppressed)).toEqual(['0', '<10', '<10', '10']);

@@ -1,6 +1,7 @@
 // The demo game: what a studio's H5 game does with the client (docs/integration.md) — sign in,
-// real-name submission when the account has none, play while the server allows it, stop when it
-// says so and show the next allowed window. Plain JavaScript, as many H5 games are; served by the
+// real-name submission when the account has none (with the guardian's consent for a child under
+// 14), play while the server allows it, stop when it says so and show the next allowed window, and
+// the complaint entry point (投诉与反馈). Plain JavaScript, as many H5 games are; served by the
 // local gateway at /demo/ (infra/local/demo/serve.ts) and played by test/browser/demo.test.ts.
 import { createPlayGuard, isPlayGuardProblem } from '@playguard/client';
 import { mountPrompts } from '@playguard/client/prompts';
@@ -38,10 +39,13 @@ async function enter(account) {
   const answer = await fetch('/__dev/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: account, ttlSeconds: 86_400 }) });
   const { token } = await answer.json();
   const pg = createPlayGuard({ baseUrl: location.origin, token });
+  // The complaint entry point (投诉与反馈), there whatever the player may do now.
+  prompts.complaintEntry((complaint) => pg.complaints.submit(complaint));
   const identity = await pg.identity.status();
   if (identity.status === 'none' || identity.status === 'rejected') {
     demo.state = 'real-name';
     status('请先完成实名认证');
+    // For a child under 14 the form goes on to the guardian's consent (a checkbox naming the privacy policy version).
     await prompts.realNameForm((who) => pg.identity.submit(who));
   }
   await play(pg, false);
@@ -52,6 +56,14 @@ async function play(pg, takeover) {
   try {
     session = await pg.startSession({ deviceId, takeover });
   } catch (error) {
+    // A child whose guardian has not consented to the privacy policy in force (e.g. a new version):
+    // the real-name form again, with the consent step shown at once.
+    if (isPlayGuardProblem(error) && error.code === 'guardian_consent_required' && error.consent === 'attested') {
+      demo.state = 'consent';
+      status('需要监护人同意隐私政策');
+      await prompts.realNameForm((who) => pg.identity.submit(who), { guardianConsent: { policyVersion: error.policyVersion } });
+      return play(pg, takeover);
+    }
     if (isPlayGuardProblem(error) && error.code === 'play_time_restricted') {
       demo.state = 'restricted';
       status('当前不在可游戏时段');

@@ -7,38 +7,38 @@
 import { call, transport, type ClientOptions } from './http.js';
 import { PlayGuardSession } from './session.js';
 import type {
-  ComplaintReceived,
-  ComplaintSubmission,
-  GuardianConsent,
-  MyComplaints,
-  RefundRequest,
-  RefundRequested,
-} from './contract.js';
-import type {
   Activity,
   ApprovalDecided,
   ApprovalDecision,
   Approvals,
   ChallengeResult,
   ChallengeState,
+  ComplaintReceived,
+  ComplaintSubmission,
   ControlsPatch,
   Erasure,
   Games,
+  GuardianConsent,
   GuardianControls,
   IdentityCorrected,
+  IdentityCorrection,
   IdentitySubmission,
   IdentitySubmitted,
   IdentityView,
   LinkConfirmed,
   Limits,
   MyAccounts,
+  MyComplaints,
   MyData,
   MyGuardians,
   PaymentReservation,
   PaymentReserved,
   PaymentState,
+  RefundRequest,
+  RefundRequested,
   SessionStart,
   SessionStarted,
+  WardConsent,
   WardData,
   WardLink,
   WardRequest,
@@ -66,12 +66,11 @@ export { miniGameFetch, xhrFetch, type MiniGameRequestApi } from './adapters.js'
 export { PlayGuardSession, retryDelaySeconds, type SessionEvents, type SessionState, type TerminateEvent } from './session.js';
 export { tapCompat, TAP_CODES, type TapCompat, type TapCompatOptions, type TapComplianceCallback, type TapComplianceExtra, type TapCheckPayResult } from './tapCompat.js';
 export type * from './types.js';
-export type * from './contract.js';
 
 const path = encodeURIComponent;
 
-/** A real-name submission; `guardianConsent` is the under-14 consent when the deployment's policy is `attested`. */
-export type IdentitySubmissionWithConsent = IdentitySubmission & { guardianConsent?: GuardianConsent };
+/** @deprecated `IdentitySubmission` carries `guardianConsent` itself now. */
+export type IdentitySubmissionWithConsent = IdentitySubmission;
 
 /** The player's client: one per signed-in player (the token's `sub` is the game account). */
 export function createPlayGuard(options: ClientOptions) {
@@ -79,11 +78,16 @@ export function createPlayGuard(options: ClientOptions) {
   let current: PlayGuardSession | undefined;
   return {
     identity: {
-      /** Real-name submission (POST /v1/identity): verified, or pending while the national system answers later. */
-      submit: (who: IdentitySubmissionWithConsent) => call<IdentitySubmitted>(t, 'POST', '/v1/identity', who),
+      /**
+       * Real-name submission (POST /v1/identity): verified, or pending while the national system answers
+       * later. For a child under 14 send the guardian's consent too (`guardianConsent`); the answer's
+       * `guardianConsent` says whether it is needed and given. Submitting the same identity again with it
+       * records a consent given since (or to a new privacy policy version).
+       */
+      submit: (who: IdentitySubmission) => call<IdentitySubmitted>(t, 'POST', '/v1/identity', who),
       status: () => call<IdentityView>(t, 'GET', '/v1/identity'),
       /** Ask to correct a verified identity (POST /v1/identity/correction); staff decide. */
-      correct: (who: IdentitySubmission) => call<IdentityCorrected>(t, 'POST', '/v1/identity/correction', who),
+      correct: (who: IdentityCorrection) => call<IdentityCorrected>(t, 'POST', '/v1/identity/correction', who),
     },
     /** The publisher's games with their age-appropriateness labels (no credential needed). */
     games: () => call<Games>(t, 'GET', '/v1/games', undefined, false),
@@ -142,7 +146,7 @@ export function createPlayGuard(options: ClientOptions) {
       approvals: () => call<Approvals>(t, 'GET', '/v1/guardian/approvals'),
       decide: (approvalId: string, decision: ApprovalDecision) => call<ApprovalDecided>(t, 'POST', `/v1/guardian/approvals/${path(approvalId)}`, decision),
       /** Record the under-14 consent for a ward (policy `consent: "guardian"`). */
-      consent: (wardId: string, consent: GuardianConsent) => call<unknown>(t, 'POST', `/v1/guardian/wards/${path(wardId)}/consent`, consent),
+      consent: (wardId: string, consent: GuardianConsent) => call<WardConsent>(t, 'POST', `/v1/guardian/wards/${path(wardId)}/consent`, consent),
       /** Ask the publisher's staff to help refund a ward's payment. */
       requestRefund: (wardId: string, request: RefundRequest) => call<RefundRequested>(t, 'POST', `/v1/guardian/wards/${path(wardId)}/refund-requests`, request),
     },

@@ -1,12 +1,14 @@
 /**
- * The standard player prompts, in plain DOM (no framework): the real-name form, the remaining-time
- * badge, the warnings before the end of play, the end-of-play dialog with the next allowed window,
- * and the age-appropriateness label (适龄提示, 2024 Regulations on the Online Protection of Minors,
- * Art. 47). `mountPrompts(element)` renders into one element; every text is a default the publisher
+ * The standard player prompts, in plain DOM (no framework): the real-name form with the guardian's
+ * consent step for a child under 14 (2019 Children's PI Regulations Arts. 9–10: a checkbox naming
+ * the privacy policy version), the remaining-time badge, the warnings before the end of play, the
+ * end-of-play dialog with the next allowed window, the age-appropriateness label (适龄提示, 2024
+ * Regulations on the Online Protection of Minors, Art. 47) and the complaint entry point (投诉与反馈,
+ * Art. 7). `mountPrompts(element)` renders into one element; every text is a default the publisher
  * may replace (`texts`), since the publisher, not this package, answers for what players read.
  */
 import type { PlayGuardSession, TerminateEvent } from './session.js';
-import type { IdentitySubmission, IdentitySubmitted } from './types.js';
+import type { ComplaintCategory, ComplaintReceived, ComplaintSubmission, IdentitySubmission, IdentitySubmitted } from './types.js';
 
 export interface PromptTexts {
   realNameTitle: string;
@@ -32,6 +34,25 @@ export interface PromptTexts {
   ratingTitle: string;
   rating(ageRating: number): string;
   belowRating(ageRating: number): string;
+  /** The consent step of the real-name form (a child under 14, policy `attested`). */
+  consentTitle: string;
+  consentNotice: string;
+  /** The guardian's checkbox, naming the privacy policy version consented to. */
+  consentLabel(policyVersion: string): string;
+  consentSubmitLabel: string;
+  consentMissing: string;
+  /** Under policy `guardian`: only a confirmed guardian records the consent, in the parent's app. */
+  consentByGuardian(policyVersion: string): string;
+  /** The complaint entry point's button and form (投诉与反馈). */
+  complaintLabel: string;
+  complaintNotice: string;
+  complaintCategoryLabel: string;
+  complaintCategories: Record<ComplaintCategory, string>;
+  complaintTextLabel: string;
+  complaintSubmitLabel: string;
+  cancelLabel: string;
+  /** Shown once a complaint is received, with its due date (an ISO instant with the Beijing offset). */
+  complaintReceived(dueAt: string): string;
 }
 
 /**
@@ -83,6 +104,20 @@ export const DEFAULT_TEXTS: PromptTexts = {
   ratingTitle: '适龄提示',
   rating: (r) => `本游戏适合 ${r} 周岁及以上用户。`,
   belowRating: (r) => `您未满 ${r} 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。`,
+  consentTitle: '监护人同意',
+  consentNotice: '根据《儿童个人信息网络保护规定》，不满14周岁的用户须经监护人同意本游戏的隐私政策后，才能游戏或充值。请监护人阅读隐私政策后勾选同意。',
+  consentLabel: (v) => `我是该用户的监护人，已阅读并同意《隐私政策》（版本 ${v}）`,
+  consentSubmitLabel: '同意并继续',
+  consentMissing: '请监护人勾选同意后继续。',
+  consentByGuardian: (v) => `不满14周岁的用户须由监护人在家长端确认同意《隐私政策》（版本 ${v}）后，才能游戏或充值。`,
+  complaintLabel: '投诉与反馈',
+  complaintNotice: '您的投诉或请求将在规定期限内得到答复，答复可在“我的投诉”中查看。',
+  complaintCategoryLabel: '类别',
+  complaintCategories: { play_time: '游戏时间', payment: '充值消费', real_name: '实名认证', personal_information: '个人信息', account_sharing: '账号出租出借', other: '其他' },
+  complaintTextLabel: '内容',
+  complaintSubmitLabel: '提交',
+  cancelLabel: '取消',
+  complaintReceived: (dueAt) => `已收到您的投诉，我们将于 ${beijingWallClock(dueAt)} 前答复。`,
 };
 
 const CSS = `.pg{font:14px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#222}
@@ -94,7 +129,10 @@ const CSS = `.pg{font:14px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-se
 .pg-box input{width:100%;box-sizing:border-box;padding:6px}.pg-box button{margin-top:12px;width:100%;padding:8px;font-size:15px}
 .pg-err{color:#c00}.pg-next{font-weight:bold}
 .pg-rating{position:absolute;top:8px;left:8px;display:flex;gap:6px;align-items:center;background:rgba(255,255,255,.9);padding:2px 8px;border-radius:4px}
-.pg-rating b{background:#1f8f3a;color:#fff;border-radius:4px;padding:0 6px}.pg-rating.pg-below b{background:#d97a00}`;
+.pg-rating b{background:#1f8f3a;color:#fff;border-radius:4px;padding:0 6px}.pg-rating.pg-below b{background:#d97a00}
+.pg-consent{background:#f3f7ff;border:1px solid #8aa9e6;border-radius:6px;padding:6px 8px;margin-top:8px}.pg-consent label{display:flex;gap:6px;align-items:flex-start}.pg-consent input{width:auto;margin-top:3px}
+.pg-complaint{position:absolute;bottom:8px;left:8px;background:rgba(255,255,255,.9);border:1px solid #888;border-radius:12px;padding:2px 10px;font-size:13px;cursor:pointer}
+.pg-box select,.pg-box textarea{width:100%;box-sizing:border-box;padding:6px;font:inherit}.pg-box textarea{min-height:90px}.pg-actions{display:flex;gap:8px}`;
 
 export interface PromptOptions {
   texts?: Partial<PromptTexts>;
@@ -103,8 +141,19 @@ export interface PromptOptions {
 }
 
 export interface Prompts {
-  /** Shows the real-name form and resolves with the submission's answer once `submit` accepts it; a refusal's `detail` is shown in the form. */
-  realNameForm(submit: (who: IdentitySubmission) => Promise<IdentitySubmitted>): Promise<IdentitySubmitted>;
+  /**
+   * Shows the real-name form and resolves with the submission's answer once `submit` accepts it; a
+   * refusal's `detail` is shown in the form. For a child under 14 whose guardian's consent the answer
+   * says is missing (policy `attested`), the form goes on to the consent step — a checkbox naming the
+   * privacy policy version — and submits again with `guardianConsent`; under policy `guardian` it tells
+   * the player the guardian consents in the parent's app. `options.guardianConsent`: show the consent
+   * step at once (e.g. after `guardian_consent_required` names a new policy version).
+   */
+  realNameForm(submit: (who: IdentitySubmission) => Promise<IdentitySubmitted>, options?: { guardianConsent?: { policyVersion: string } }): Promise<IdentitySubmitted>;
+  /** The complaint entry point (投诉与反馈): a button that opens `complaintForm`. */
+  complaintEntry(submit: (complaint: ComplaintSubmission) => Promise<ComplaintReceived>): void;
+  /** The complaint form; resolves with the answer once received (the player is told the due date), or null when cancelled. */
+  complaintForm(submit: (complaint: ComplaintSubmission) => Promise<ComplaintReceived>): Promise<ComplaintReceived | null>;
   /** The remaining-time badge, counting down each second from the server's figure; null is the unlimited badge. */
   badge(remainingSeconds: number | null): void;
   warn(remainingSeconds: number): void;
@@ -154,41 +203,137 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
   };
 
   const prompts: Prompts = {
-    realNameForm(submit) {
+    realNameForm(submit, options = {}) {
       const form = el('form', 'pg-box');
+      const identityFields: HTMLElement[] = [];
       const input = (label: string, name: string, auto: string): HTMLInputElement => {
         const i = el<HTMLInputElement>('input', '');
         Object.assign(i, { name, required: true, autocomplete: auto, id: `pg-${name}` });
         const l = el<HTMLLabelElement>('label', '', label);
         l.htmlFor = i.id;
         form.append(l, i);
+        identityFields.push(l, i);
         return i;
       };
-      form.append(el('h2', '', x.realNameTitle), el('p', '', x.realNameNotice));
+      const title = el('h2', '', x.realNameTitle);
+      const notice = el('p', '', x.realNameNotice);
+      form.append(title, notice);
+      identityFields.push(notice);
       const name = input(x.nameLabel, 'name', 'name');
       const id = input(x.idNumberLabel, 'idNumber', 'off');
       const error = el('p', 'pg-err');
       const button = el<HTMLButtonElement>('button', '', x.submitLabel);
       form.append(error, button);
+      // The consent step: the guardian ticks the consent to the privacy policy version named.
+      let consentVersion: string | undefined;
+      const check = el<HTMLInputElement>('input', '');
+      // After a verified answer the consent is all that is left to ask: the identity fields step aside (their values stay).
+      const showConsent = (version: string, afterAnswer: boolean) => {
+        consentVersion = version;
+        if (afterAnswer) {
+          title.textContent = x.consentTitle;
+          identityFields.forEach((f) => f.remove());
+        }
+        Object.assign(check, { type: 'checkbox', required: true, id: 'pg-consent', checked: false });
+        const label = el<HTMLLabelElement>('label', '');
+        label.htmlFor = check.id;
+        label.append(check, el('span', '', x.consentLabel(version)));
+        const box = el('div', 'pg-consent');
+        box.append(el('p', '', x.consentNotice), label);
+        form.append(box, error, button);
+      };
+      if (options.guardianConsent) showConsent(options.guardianConsent.policyVersion, false);
+      const idle = () => {
+        button.disabled = false;
+        button.textContent = consentVersion ? x.consentSubmitLabel : x.submitLabel;
+      };
+      idle();
       const cover = el('div', 'pg-cover');
       cover.append(form);
       put('dialog', cover);
       return new Promise((resolve) => {
+        const done = (answer: IdentitySubmitted) => {
+          put('dialog', undefined);
+          if (answer.status === 'pending') prompts.warn(-1);
+          resolve(answer);
+        };
         form.addEventListener('submit', (event) => {
           event.preventDefault();
+          if (consentVersion && !check.checked) {
+            error.textContent = x.consentMissing;
+            return;
+          }
           button.disabled = true;
           button.textContent = x.submittingLabel;
           error.textContent = '';
-          submit({ name: name.value, idNumber: id.value }).then(
+          const who: IdentitySubmission = { name: name.value, idNumber: id.value, ...(consentVersion ? { guardianConsent: { policyVersion: consentVersion } } : {}) };
+          submit(who).then(
             (answer) => {
-              put('dialog', undefined);
-              if (answer.status === 'pending') prompts.warn(-1);
-              resolve(answer);
+              const consent = answer.guardianConsent;
+              if (consent?.required && !consent.given && consent.consent === 'attested' && !who.guardianConsent) {
+                showConsent(consent.policyVersion, true);
+                return idle();
+              }
+              if (consent?.required && !consent.given && consent.consent === 'guardian') {
+                return void dialog(x.realNameTitle, [['', x.consentByGuardian(consent.policyVersion)]], x.closeLabel).closed.then(() => done(answer));
+              }
+              done(answer);
             },
             (e: { detail?: string; message?: string }) => {
               error.textContent = e.detail ?? e.message ?? String(e);
-              button.disabled = false;
-              button.textContent = x.submitLabel;
+              idle();
+            },
+          );
+        });
+      });
+    },
+    complaintEntry(submit) {
+      const button = el<HTMLButtonElement>('button', 'pg-complaint', x.complaintLabel);
+      button.type = 'button';
+      button.addEventListener('click', () => void prompts.complaintForm(submit));
+      put('complaint', button);
+    },
+    complaintForm(submit) {
+      const form = el('form', 'pg-box');
+      form.setAttribute('role', 'dialog');
+      const category = el<HTMLSelectElement>('select', '');
+      category.id = 'pg-category';
+      for (const [value, label] of Object.entries(x.complaintCategories)) {
+        const option = el<HTMLOptionElement>('option', '', label);
+        option.value = value;
+        category.append(option);
+      }
+      const text = el<HTMLTextAreaElement>('textarea', '');
+      Object.assign(text, { id: 'pg-complaint-text', required: true, maxLength: 2000 });
+      const labelOf = (t: string, e: HTMLElement) => {
+        const l = el<HTMLLabelElement>('label', '', t);
+        l.htmlFor = e.id;
+        return l;
+      };
+      const error = el('p', 'pg-err');
+      const send = el<HTMLButtonElement>('button', '', x.complaintSubmitLabel);
+      const cancel = el<HTMLButtonElement>('button', '', x.cancelLabel);
+      cancel.type = 'button';
+      const actions = el('div', 'pg-actions');
+      actions.append(send, cancel);
+      form.append(el('h2', '', x.complaintLabel), el('p', '', x.complaintNotice), labelOf(x.complaintCategoryLabel, category), category, labelOf(x.complaintTextLabel, text), text, error, actions);
+      const cover = el('div', 'pg-cover');
+      cover.append(form);
+      put('dialog', cover);
+      return new Promise((resolve) => {
+        cancel.addEventListener('click', () => (put('dialog', undefined), resolve(null)));
+        form.addEventListener('submit', (event) => {
+          event.preventDefault();
+          send.disabled = true;
+          error.textContent = '';
+          submit({ category: category.value as ComplaintCategory, text: text.value }).then(
+            (received) => {
+              void dialog(x.complaintLabel, [['', x.complaintReceived(received.dueAt)]], x.closeLabel);
+              resolve(received);
+            },
+            (e: { detail?: string; message?: string }) => {
+              error.textContent = e.detail ?? e.message ?? String(e);
+              send.disabled = false;
             },
           );
         });

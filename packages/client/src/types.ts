@@ -3,9 +3,6 @@
  * problem catalogue (generated/, written by the repository's `npm run clients:generate`), so they are
  * what the gateway validates and answers; the repository's test/unit/clientTypes.test.ts holds them
  * to the services' own types both ways. Types only: nothing here reaches the JavaScript.
- *
- * The operations of the contract's 2026-12-07 additions whose server side is not in the document
- * yet are typed by hand from the contract in `contract.ts`.
  */
 import type { components, paths } from './generated/api.js';
 import type { ProblemCode, ProblemStatuses } from './generated/problems.js';
@@ -15,8 +12,14 @@ export type { ProblemCode, ProblemStatuses };
 type Schemas = components['schemas'];
 type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
+/** A real-name submission; `guardianConsent` is the under-14 consent when the deployment's policy is `attested`. */
 export type IdentitySubmission = Body<'/v1/identity', 'post'>;
+/** The guardian's consent to a privacy policy version (2019 Children's PI Regulations Arts. 9–10). */
+export type GuardianConsent = NonNullable<IdentitySubmission['guardianConsent']>;
+/** Where the under-14 consent stands: needed, given, the version in force and who records it. */
+export type ConsentStatus = Schemas['ConsentStatus'];
 export type IdentitySubmitted = Schemas['IdentitySubmitted'];
+export type IdentityCorrection = Body<'/v1/identity/correction', 'post'>;
 export type IdentityView = Schemas['IdentityView'];
 export type IdentityCorrected = Schemas['IdentityCorrected'];
 export type Games = Schemas['Games'];
@@ -48,6 +51,18 @@ export type LinkConfirmed = Schemas['LinkConfirmed'];
 export type MyGuardians = Schemas['MyGuardians'];
 /** GET /v1/me/accounts: every account bound to this player's identity, the earliest first. */
 export type MyAccounts = Schemas['PersonAccounts'];
+/** POST /v1/complaints (投诉与反馈): answered by its due date. */
+export type ComplaintSubmission = Body<'/v1/complaints', 'post'>;
+export type ComplaintCategory = ComplaintSubmission['category'];
+export type ComplaintReceived = Schemas['ComplaintReceived'];
+/** One complaint or personal-information request of this account, with its answer. */
+export type ComplaintEntry = Schemas['ComplaintEntry'];
+export type MyComplaints = Schemas['MyComplaints'];
+/** POST /v1/guardian/wards/{wardId}/refund-requests (a confirmed guardian). */
+export type RefundRequest = Body<'/v1/guardian/wards/{wardId}/refund-requests', 'post'>;
+export type RefundRequested = Schemas['RefundRequested'];
+/** POST /v1/guardian/wards/{wardId}/consent (policy `consent: "guardian"`, or any). */
+export type WardConsent = Schemas['WardConsent'];
 
 /** Why the server ended a session (HeartbeatAnswer `reason`). */
 export type EndReason = NonNullable<HeartbeatAnswer['reason']>;

@@ -71,8 +71,11 @@ namespace PlayGuard
         /// <summary><c>guardian_approval_required</c>.</summary>
         public string ApprovalId { get { return JsonRead.Str(Document, "approvalId"); } }
         public string ExpiresAt { get { return JsonRead.Str(Document, "expiresAt"); } }
-        /// <summary><c>invalid_id_number</c>: <c>format</c>, <c>region</c>, <c>birth_date</c>, <c>check_digit</c>, <c>national_system</c>.</summary>
+        /// <summary><c>invalid_id_number</c>: <c>format</c>, <c>region</c>, <c>birth_date</c>, <c>check_digit</c>, <c>national_system</c>; <c>refund_not_eligible</c>: <c>not_committed</c>, <c>adult_order</c>.</summary>
         public string Reason { get { return JsonRead.Str(Document, "reason"); } }
+        /// <summary><c>guardian_consent_required</c>: the privacy policy version the guardian consents to, and who records it (<c>attested</c>: submit the identity again with it; <c>guardian</c>: the guardian, in the parent's app).</summary>
+        public string PolicyVersion { get { return JsonRead.Str(Document, "policyVersion"); } }
+        public string Consent { get { return JsonRead.Str(Document, "consent"); } }
     }
 
     /// <summary>

@@ -12,13 +12,39 @@ namespace PlayGuard
         /// <summary>0 (under 8), 8 (8–15), 16 (16–17) or 18 (adult), for today; null without an identity.</summary>
         public int? AgeBand;
         public bool? Minor;
+        /// <summary>Where the under-14 guardian consent stands (null without an identity).</summary>
+        public GuardianConsentStatus GuardianConsent;
         public Dictionary<string, object> Raw;
 
         internal static IdentityStatus From(object json)
         {
             var o = json as Dictionary<string, object>;
-            return new IdentityStatus { Status = JsonRead.Str(o, "status"), AgeBand = JsonRead.Int(o, "ageBand"), Minor = JsonRead.Bool(o, "minor"), Raw = o };
+            return new IdentityStatus { Status = JsonRead.Str(o, "status"), AgeBand = JsonRead.Int(o, "ageBand"), Minor = JsonRead.Bool(o, "minor"), GuardianConsent = GuardianConsentStatus.From(JsonRead.Get(o, "guardianConsent")), Raw = o };
         }
+    }
+
+    /// <summary>
+    /// The under-14 guardian consent (2019 Children's PI Regulations Arts. 9–10): whether it is needed
+    /// today, whether one to the current privacy policy version is recorded, that version, and who
+    /// records it (<c>attested</c>: the game, with the real-name submission; <c>guardian</c>: a
+    /// confirmed guardian in the parent's app). Login and payments need it while it is required.
+    /// </summary>
+    public sealed class GuardianConsentStatus
+    {
+        public bool Required;
+        public bool Given;
+        public string PolicyVersion;
+        public string Consent;
+
+        internal static GuardianConsentStatus From(object json)
+        {
+            var o = json as Dictionary<string, object>;
+            if (o == null) return null;
+            return new GuardianConsentStatus { Required = JsonRead.Bool(o, "required") == true, Given = JsonRead.Bool(o, "given") == true, PolicyVersion = JsonRead.Str(o, "policyVersion"), Consent = JsonRead.Str(o, "consent") };
+        }
+
+        /// <summary>The game should show the guardian the consent step (a checkbox naming <see cref="PolicyVersion"/>) and submit again with it.</summary>
+        public bool AskGuardian { get { return Required && !Given && Consent == "attested"; } }
     }
 
     /// <summary>One of the publisher's games, with its age-appropriateness label (8, 12 or 16; null when none).</summary>

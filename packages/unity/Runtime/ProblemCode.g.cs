@@ -80,14 +80,20 @@ namespace PlayGuard
         ApprovalNotFound,
         /// <summary>409 Approval already decided</summary>
         ApprovalDecided,
+        /// <summary>403 Guardian consent required</summary>
+        GuardianConsentRequired,
+        /// <summary>409 Already answered</summary>
+        AlreadyAnswered,
+        /// <summary>409 Refund already requested</summary>
+        RefundAlreadyRequested,
+        /// <summary>422 Refund not eligible</summary>
+        RefundNotEligible,
         /// <summary>429 Write contention</summary>
         WriteContention,
         /// <summary>503 Upstream unavailable</summary>
         UpstreamUnavailable,
         /// <summary>500 Internal error</summary>
         InternalError,
-        /// <summary>403 Guardian consent required</summary>
-        GuardianConsentRequired,
     }
 
     /// <summary>Wire names and statuses of <see cref="ProblemCode"/>.</summary>
@@ -134,10 +140,13 @@ namespace PlayGuard
                 case "guardian_declined": return ProblemCode.GuardianDeclined;
                 case "approval_not_found": return ProblemCode.ApprovalNotFound;
                 case "approval_decided": return ProblemCode.ApprovalDecided;
+                case "guardian_consent_required": return ProblemCode.GuardianConsentRequired;
+                case "already_answered": return ProblemCode.AlreadyAnswered;
+                case "refund_already_requested": return ProblemCode.RefundAlreadyRequested;
+                case "refund_not_eligible": return ProblemCode.RefundNotEligible;
                 case "write_contention": return ProblemCode.WriteContention;
                 case "upstream_unavailable": return ProblemCode.UpstreamUnavailable;
                 case "internal_error": return ProblemCode.InternalError;
-                case "guardian_consent_required": return ProblemCode.GuardianConsentRequired;
                 default: return ProblemCode.Unknown;
             }
         }
@@ -183,10 +192,13 @@ namespace PlayGuard
                 case ProblemCode.GuardianDeclined: return "guardian_declined";
                 case ProblemCode.ApprovalNotFound: return "approval_not_found";
                 case ProblemCode.ApprovalDecided: return "approval_decided";
+                case ProblemCode.GuardianConsentRequired: return "guardian_consent_required";
+                case ProblemCode.AlreadyAnswered: return "already_answered";
+                case ProblemCode.RefundAlreadyRequested: return "refund_already_requested";
+                case ProblemCode.RefundNotEligible: return "refund_not_eligible";
                 case ProblemCode.WriteContention: return "write_contention";
                 case ProblemCode.UpstreamUnavailable: return "upstream_unavailable";
                 case ProblemCode.InternalError: return "internal_error";
-                case ProblemCode.GuardianConsentRequired: return "guardian_consent_required";
                 default: return null;
             }
         }
@@ -232,10 +244,13 @@ namespace PlayGuard
                 case ProblemCode.GuardianDeclined: return 403;
                 case ProblemCode.ApprovalNotFound: return 404;
                 case ProblemCode.ApprovalDecided: return 409;
+                case ProblemCode.GuardianConsentRequired: return 403;
+                case ProblemCode.AlreadyAnswered: return 409;
+                case ProblemCode.RefundAlreadyRequested: return 409;
+                case ProblemCode.RefundNotEligible: return 422;
                 case ProblemCode.WriteContention: return 429;
                 case ProblemCode.UpstreamUnavailable: return 503;
                 case ProblemCode.InternalError: return 500;
-                case ProblemCode.GuardianConsentRequired: return 403;
                 default: return 0;
             }
         }

@@ -68,7 +68,20 @@ namespace PlayGuard.Tests
             var player = new PlayGuardClient(new PlayGuardOptions { BaseUrl = gateway, Token = await Token(account, "player") });
             await Clock("2026-12-04T20:50:00+08:00");
             var identity = await player.SubmitIdentityAsync("张三", idNumber);
-            Log("submit", new Dictionary<string, object> { { "status", identity.Status }, { "ageBand", identity.AgeBand }, { "minor", identity.Minor } });
+            Log("submit", new Dictionary<string, object> { { "status", identity.Status }, { "ageBand", identity.AgeBand }, { "minor", identity.Minor }, { "askGuardian", identity.GuardianConsent.AskGuardian }, { "policyVersion", identity.GuardianConsent.PolicyVersion } });
+            // Under 14 without the guardian's consent: login is refused until the guardian ticks the
+            // consent to the privacy policy version the problem names, sent with the real-name submission again.
+            try
+            {
+                await player.StartSessionAsync("unity-phone");
+                Log("consentRefused", "allowed");
+            }
+            catch (PlayGuardProblemException e) when (e.Code == ProblemCode.GuardianConsentRequired)
+            {
+                Log("consentRefused", new Dictionary<string, object> { { "code", e.CodeName }, { "policyVersion", e.PolicyVersion }, { "consent", e.Consent } });
+                var consented = await player.SubmitIdentityAsync("张三", idNumber, e.PolicyVersion);
+                Log("consented", new Dictionary<string, object> { { "required", consented.GuardianConsent.Required }, { "given", consented.GuardianConsent.Given } });
+            }
 
             var session = await player.StartSessionAsync("unity-phone");
             var s = session.Started;

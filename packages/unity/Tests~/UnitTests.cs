@@ -167,6 +167,15 @@ namespace PlayGuard.Tests
             w.Gateway.Problem("spending_limit_exceeded", 403, "\"source\":\"law\",\"limit\":\"single\",\"limitAmount\":5000,\"remainingAmount\":5000");
             var s = Throws<PlayGuardProblemException>(() => w.Client.ReservePaymentAsync("o-1", 6000), "over the limit");
             if (s != null) Equal("single law 5000 5000", s.Limit + " " + s.LimitSource + " " + s.LimitAmount + " " + s.RemainingAmount, "spending members");
+            w.Gateway.Problem("guardian_consent_required", 403, "\"policyVersion\":\"2026-12\",\"consent\":\"attested\"");
+            var c = Throws<PlayGuardProblemException>(() => w.Client.StartSessionAsync("phone-1"), "a child without its guardian's consent");
+            if (c != null) Equal("GuardianConsentRequired 2026-12 attested", c.Code + " " + c.PolicyVersion + " " + c.Consent, "consent members");
+            w.Gateway.Reply(200, "{\"status\":\"verified\",\"ageBand\":8,\"minor\":true,\"guardianConsent\":{\"required\":true,\"given\":false,\"policyVersion\":\"2026-12\",\"consent\":\"attested\"}}");
+            var id = w.Client.SubmitIdentityAsync("张三", "110101201401010012").GetAwaiter().GetResult();
+            Equal("True False 2026-12 attested True", id.GuardianConsent.Required + " " + id.GuardianConsent.Given + " " + id.GuardianConsent.PolicyVersion + " " + id.GuardianConsent.Consent + " " + id.GuardianConsent.AskGuardian, "consent status");
+            w.Gateway.Reply(200, "{\"status\":\"verified\",\"ageBand\":8,\"minor\":true,\"guardianConsent\":{\"required\":true,\"given\":true,\"policyVersion\":\"2026-12\",\"consent\":\"attested\"}}");
+            w.Client.SubmitIdentityAsync("张三", "110101201401010012", "2026-12").GetAwaiter().GetResult();
+            Equal("{\"name\":\"张三\",\"idNumber\":\"110101201401010012\",\"guardianConsent\":{\"policyVersion\":\"2026-12\"}}", w.Gateway.Sent[w.Gateway.Sent.Count - 1].Body, "the consent sent with the identity");
             w.Gateway.Reply(401, "{\"message\":\"Unauthorized\"}");
             var u = Throws<PlayGuardProblemException>(() => w.Client.LimitsAsync(), "API Gateway's own 401");
             if (u != null) Equal("Unauthorized 401 401 登录状态无效，请重新登录。", u.Code + " " + u.Status + " " + u.HttpStatus + " " + u.Detail, "read as the catalogue's unauthorized");

@@ -1,4 +1,4 @@
-// A minor's Friday evening as a game installed from the npm tarball plays it, with plain `node`:
+// A 13-year-old's Friday evening as a game installed from the npm tarball plays it, with plain `node`:
 // copied into a scratch project that has only @playguard/client installed (test/e2e/clientPackage.test.ts).
 // Prints one JSON line per step on stdout; the test makes the assertions.
 import { createPlayGuard, isPlayGuardProblem, PlayGuardProblem } from '@playguard/client';
@@ -15,7 +15,13 @@ const clock = (now) => dev('PUT', '/__dev/clock', { now });
 const { token } = await dev('POST', '/__dev/tokens', { sub: process.env.ACCOUNT, ttlSeconds: 86400 });
 const pg = createPlayGuard({ baseUrl: base, token });
 await clock('2026-12-04T20:50:00+08:00');
-log('submit', await pg.identity.submit({ name: '张三', idNumber: process.env.ID_NUMBER }));
+const who = { name: '张三', idNumber: process.env.ID_NUMBER };
+const submitted = await pg.identity.submit(who);
+log('submit', submitted);
+// Under 14: the guardian ticks the consent to the privacy policy version the answer names, and the game sends it.
+if (submitted.guardianConsent.required && !submitted.guardianConsent.given) {
+  log('consent', (await pg.identity.submit({ ...who, guardianConsent: { policyVersion: submitted.guardianConsent.policyVersion } })).guardianConsent);
+}
 const session = await pg.startSession({ deviceId: 'scratch-phone' });
 log('started', session.started);
 const events = [];

@@ -29,7 +29,7 @@ export interface paths {
         /** The account's real-name status */
         get: operations["readIdentity"];
         put?: never;
-        /** Submit real-name information */
+        /** Submit real-name information; for a child under 14 (policy `consent: "attested"`) with the guardian's consent to the privacy policy (`guardianConsent`). Submitting the same identity again records a consent given since (or to a new policy version) */
         post: operations["submitIdentity"];
         delete?: never;
         options?: never;
@@ -241,6 +241,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File a complaint (2024 Regulations Art. 7): answered by its due date, 15 days later unless the publisher promises fewer. The text is personal data, erased with the account */
+        post: operations["fileComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This account's complaints and its personal-information requests (exports, erasures, corrections: they enter the register by themselves with their outcome), with the answers; a refusal always carries its reasons */
+        get: operations["myComplaints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identity/correction": {
         parameters: {
             query?: never;
@@ -430,6 +464,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/guardian/wards/{wardId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Guardian: consent, for the ward under 14, to the privacy policy version in force (2019 Children's PI Regulations Arts. 9–10; under policy `consent: "guardian"` the only way it is recorded). It goes onto every account of the ward; login and payments need it until the policy's version changes. Confirmed links only */
+        post: operations["recordWardConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/guardian/wards/{wardId}/refund-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Guardian: ask the publisher's staff to help refund one of the ward's committed payments (confirmed links only). It enters the requests register, due like a complaint, with the payment's evidence sealed at its commit; the decision is the answer (GET /v1/me/complaints) and the publisher hears of it (payment.refund_decided) */
+        post: operations["requestRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -477,6 +545,19 @@ export interface components {
                 /** @description Committed payments, in fen */
                 spent: number;
             };
+        };
+        /** @description Already answered: 该投诉或申请已处理，不能再次处理。 */
+        AlreadyAnsweredProblem: {
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description Safe to show a player (Chinese); never personal data */
+            detail: string;
+            /** @constant */
+            code: "already_answered";
+        } & {
+            [key: string]: unknown;
         };
         ApprovalDecided: {
             approvalId: string;
@@ -583,6 +664,48 @@ export interface components {
             /** @enum {string} */
             status: "passed" | "failed";
         };
+        ComplaintEntry: {
+            complaintId: string;
+            /**
+             * @description A complaint filed with POST /v1/complaints, a personal-information request that entered the register by itself (export, erasure, correction), or a guardian's refund request
+             * @enum {string}
+             */
+            kind: "complaint" | "export" | "erasure" | "correction" | "refund";
+            /** @enum {string} */
+            category: "real_name" | "play_time" | "payment" | "personal_information" | "account_sharing" | "other";
+            /** @enum {string} */
+            status: "open" | "answered";
+            /**
+             * @description ISO 8601 instant with the Beijing offset
+             * @example 2026-10-02T20:00:00+08:00
+             */
+            receivedAt: string;
+            /**
+             * @description When the answer is due (15 days after receipt, or fewer where the publisher promises fewer)
+             * @example 2026-10-02T20:00:00+08:00
+             */
+            dueAt: string;
+            answeredAt: string | null;
+            /** @description null while open; `withdrawn`: the account that filed it was erased before an answer */
+            outcome: ("resolved" | "refused" | "withdrawn") | null;
+            /** @description The answer; a refusal always with its reasons */
+            answer: string | null;
+        };
+        ComplaintReceived: {
+            complaintId: string;
+            /** @constant */
+            status: "open";
+            /**
+             * @description ISO 8601 instant with the Beijing offset
+             * @example 2026-10-02T20:00:00+08:00
+             */
+            receivedAt: string;
+            /**
+             * @description ISO 8601 instant with the Beijing offset
+             * @example 2026-10-02T20:00:00+08:00
+             */
+            dueAt: string;
+        };
         /** @description Confirmation not allowed: 该账号在监护申请提出后才绑定此实名信息，不能确认监护关系，请使用更早绑定的账号确认。 */
         ConfirmationNotAllowedProblem: {
             type: string;
@@ -595,6 +718,20 @@ export interface components {
             code: "confirmation_not_allowed";
         } & {
             [key: string]: unknown;
+        };
+        /** @description Where the under-14 guardian consent stands (2019 Children's PI Regulations Arts. 9–10) */
+        ConsentStatus: {
+            /** @description The person is under 14 today: a guardian's consent is needed before login and payments */
+            required: boolean;
+            /** @description A consent to the current privacy policy version is recorded (in a way the policy accepts) */
+            given: boolean;
+            /** @description The privacy policy version in force (playguard:privacyPolicyVersion) */
+            policyVersion: string;
+            /**
+             * @description `attested`: the client sends guardianConsent with POST /v1/identity; `guardian`: a confirmed guardian records it
+             * @enum {string}
+             */
+            consent: "attested" | "guardian";
         };
         Erasure: {
             /** @description Kinds of item removed by this request (empty when repeated) */
@@ -647,6 +784,26 @@ export interface components {
             approvalId: string;
             /** @description When the approval lapses (30 minutes after it was requested); retrying after that asks again */
             expiresAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Guardian consent required: 根据《儿童个人信息网络保护规定》，不满14周岁的用户须经监护人同意隐私政策后，才能登录游戏或充值。 */
+        GuardianConsentRequiredProblem: {
+            type: string;
+            title: string;
+            /** @constant */
+            status: 403;
+            /** @description Safe to show a player (Chinese); never personal data */
+            detail: string;
+            /** @constant */
+            code: "guardian_consent_required";
+            /** @description The privacy policy version the guardian consents to (send it back as guardianConsent.policyVersion) */
+            policyVersion: string;
+            /**
+             * @description Who records it: `attested`, the client with POST /v1/identity (a guardian checkbox at the real-name step); `guardian`, a confirmed guardian with POST /v1/guardian/wards/{wardId}/consent
+             * @enum {string}
+             */
+            consent: "attested" | "guardian";
         } & {
             [key: string]: unknown;
         };
@@ -778,6 +935,7 @@ export interface components {
             /** @description Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult) */
             ageBand: 0 | 8 | 16 | 18;
             minor: boolean;
+            guardianConsent: components["schemas"]["ConsentStatus"];
         };
         IdentityView: {
             /** @enum {string} */
@@ -785,6 +943,7 @@ export interface components {
             /** @description Lower bound of the age band, computed for the current Beijing day: 0 (<8), 8 (8–15), 16 (16–17), 18 (adult) */
             ageBand?: 0 | 8 | 16 | 18;
             minor?: boolean;
+            guardianConsent?: components["schemas"]["ConsentStatus"];
         };
         /** @description Internal error: 服务暂时出现问题，请稍后再试。 */
         InternalErrorProblem: {
@@ -913,6 +1072,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description This account's complaints and requests, newest first (at most 200) */
+        MyComplaints: {
+            complaints: components["schemas"]["ComplaintEntry"][];
+        };
         /** @description Everything the gateway holds about this account and its person */
         MyData: {
             /** @description The account item; null when the account never bound an identity */
@@ -1009,6 +1172,23 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description The under-14 guardian consents recorded for this account and its person: when, how (attested by the client, or recorded by a guardian) and to which privacy policy version; whether one is needed today, and the version in force */
+            consent: {
+                required: boolean;
+                policyVersion: string;
+                records: {
+                    /**
+                     * @description ISO 8601 instant with the Beijing offset
+                     * @example 2026-10-02T20:00:00+08:00
+                     */
+                    at: string;
+                    /** @enum {string} */
+                    how: "attested" | "guardian";
+                    policyVersion: string;
+                }[];
+            };
+            /** @description This account's complaints and requests in the register, with their answers */
+            complaints: components["schemas"]["ComplaintEntry"][];
             /** @description Every kind of item the gateway keeps, how long and why */
             retention: {
                 kind: string;
@@ -1178,6 +1358,54 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Refund already requested: 该订单已提交过退款申请，请勿重复提交。 */
+        RefundAlreadyRequestedProblem: {
+            type: string;
+            title: string;
+            /** @constant */
+            status: 409;
+            /** @description Safe to show a player (Chinese); never personal data */
+            detail: string;
+            /** @constant */
+            code: "refund_already_requested";
+            /** @description The refund request already made for this order */
+            requestId: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Refund not eligible: 该订单不符合未成年人消费退款协助的条件。 */
+        RefundNotEligibleProblem: {
+            type: string;
+            title: string;
+            /** @constant */
+            status: 422;
+            /** @description Safe to show a player (Chinese); never personal data */
+            detail: string;
+            /** @constant */
+            code: "refund_not_eligible";
+            /**
+             * @description `not_committed`: the payment never completed (nothing to refund); `adult_order`: it was made under an adult identity (not a minor's payment: file a complaint instead)
+             * @enum {string}
+             */
+            reason: "not_committed" | "adult_order";
+        } & {
+            [key: string]: unknown;
+        };
+        RefundRequested: {
+            requestId: string;
+            /** @constant */
+            status: "open";
+            /**
+             * @description ISO 8601 instant with the Beijing offset
+             * @example 2026-10-02T20:00:00+08:00
+             */
+            receivedAt: string;
+            /**
+             * @description ISO 8601 instant with the Beijing offset
+             * @example 2026-10-02T20:00:00+08:00
+             */
+            dueAt: string;
+        };
         /** @description Request header fields too large: 请求头过大。 */
         RequestHeaderFieldsTooLargeProblem: {
             type: string;
@@ -1326,6 +1554,21 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        WardConsent: {
+            wardId: string;
+            /** @description The ward is under 14 today (the consent is needed) */
+            required: boolean;
+            consent: {
+                /**
+                 * @description ISO 8601 instant with the Beijing offset
+                 * @example 2026-10-02T20:00:00+08:00
+                 */
+                at: string;
+                /** @constant */
+                how: "guardian";
+                policyVersion: string;
+            };
+        };
         WardData: {
             /** @description The account item; null when the account never bound an identity */
             account: {
@@ -1421,6 +1664,23 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description The under-14 guardian consents recorded for this account and its person: when, how (attested by the client, or recorded by a guardian) and to which privacy policy version; whether one is needed today, and the version in force */
+            consent: {
+                required: boolean;
+                policyVersion: string;
+                records: {
+                    /**
+                     * @description ISO 8601 instant with the Beijing offset
+                     * @example 2026-10-02T20:00:00+08:00
+                     */
+                    at: string;
+                    /** @enum {string} */
+                    how: "attested" | "guardian";
+                    policyVersion: string;
+                }[];
+            };
+            /** @description This account's complaints and requests in the register, with their answers */
+            complaints: components["schemas"]["ComplaintEntry"][];
             /** @description Every kind of item the gateway keeps, how long and why */
             retention: {
                 kind: string;
@@ -1613,6 +1873,14 @@ export interface operations {
                      * @example 110101201205010017
                      */
                     idNumber: string;
+                    /** @description Under-14 consent (policy `consent: "attested"`, the default): the guardian ticked the consent to this privacy policy version at the real-name step. Read only for a person under 14; ignored under policy `consent: "guardian"`, where a confirmed guardian records it */
+                    guardianConsent?: {
+                        /**
+                         * @description The privacy policy version shown to the guardian, which must be the deployment's current one (playguard:privacyPolicyVersion; guardian_consent_required names it)
+                         * @example 2026-12
+                         */
+                        policyVersion: string;
+                    };
                 };
             };
         };
@@ -1627,7 +1895,7 @@ export interface operations {
                     "application/json": components["schemas"]["IdentitySubmitted"];
                 };
             };
-            /** @description invalid_request: `errors` names each field that is wrong */
+            /** @description invalid_request (`errors` names each field; guardianConsent.policyVersion when it is not the current privacy policy version for a child under 14) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1896,14 +2164,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["PlayTimeRestrictedProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["GuardianConsentRequiredProblem"] | components["schemas"]["PlayTimeRestrictedProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description session_active_elsewhere (retry with takeover: true to end the other session) */
@@ -2234,14 +2502,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required, forbidden (accountId other than sub, or gameId other than the token's game, with a player credential) or unknown_game (the token's `game` or the body's gameId is not configured) */
+            /** @description spending_limit_exceeded (with source, limit, limitAmount, remainingAmount; a daily cap always applies to minors), identity_required, guardian_consent_required (a child under 14 without its guardian's consent: with policyVersion and consent), forbidden (accountId other than sub, or gameId other than the token's game, with a player credential) or unknown_game (the token's `game` or the body's gameId is not configured) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["SpendingLimitExceededProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["SpendingLimitExceededProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["GuardianConsentRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus) */
@@ -2663,6 +2931,139 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description What the complaint is about
+                     * @enum {string}
+                     */
+                    category: "real_name" | "play_time" | "payment" | "personal_information" | "account_sharing" | "other";
+                    /** @description The complaint, 1–2,000 characters (personal data: erased with the account) */
+                    text: string;
+                    /** @description The order it concerns, if any */
+                    orderId?: string;
+                    /**
+                     * @description The game it concerns (a configured game; default: the token's)
+                     * @example g-main
+                     */
+                    gameId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received: open until an operator answers (GET /v1/me/complaints shows the answer) */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintReceived"];
+                };
+            };
+            /** @description invalid_request (an unknown category, a text empty or over 2,000 characters, a malformed orderId) */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestProblem"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    myComplaints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first, at most 200 */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyComplaints"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description Any other problem document */
@@ -3731,6 +4132,217 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["LinkNotFoundProblem"];
+                };
+            };
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordWardConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The wardId returned by POST /v1/guardian/wards */
+                wardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The privacy policy version shown to the guardian, which must be the deployment's current one (playguard:privacyPolicyVersion; guardian_consent_required names it)
+                     * @example 2026-12
+                     */
+                    policyVersion: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded (the latest consent is the one kept) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WardConsent"];
+                };
+            };
+            /** @description invalid_request (policyVersion is not the current privacy policy version) */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestProblem"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description link_not_confirmed, guardian_not_eligible, forbidden or unknown_game */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LinkNotConfirmedProblem"] | components["schemas"]["GuardianNotEligibleProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description ward_not_found (unknown wardId, or another guardian's) */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WardNotFoundProblem"];
+                };
+            };
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document */
+            default: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The wardId returned by POST /v1/guardian/wards */
+                wardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
+                    orderId: string;
+                    /** @description Why the payment should be refunded, 1–2,000 characters (the guardian's words: erased with the guardian's account) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundRequested"];
+                };
+            };
+            /** @description invalid_request (reason empty or over 2,000 characters, a malformed orderId) */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InvalidRequestProblem"];
+                };
+            };
+            /** @description unauthorized: no token, or one the authorizer refuses */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthorizedProblem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description link_not_confirmed, guardian_not_eligible, forbidden or unknown_game */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LinkNotConfirmedProblem"] | components["schemas"]["GuardianNotEligibleProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                };
+            };
+            /** @description ward_not_found (unknown wardId, or another guardian's) or order_not_found (no such order of the ward: another person's is not found either) */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WardNotFoundProblem"] | components["schemas"]["OrderNotFoundProblem"];
+                };
+            };
+            /** @description refund_already_requested (with requestId: one request per order) */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefundAlreadyRequestedProblem"];
+                };
+            };
+            /** @description refund_not_eligible (with reason: not_committed, the payment never completed; adult_order, it was made under an adult identity) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefundNotEligibleProblem"];
                 };
             };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */

@@ -39,10 +39,13 @@ export type ProblemCode =
   | 'guardian_declined'
   | 'approval_not_found'
   | 'approval_decided'
+  | 'guardian_consent_required'
+  | 'already_answered'
+  | 'refund_already_requested'
+  | 'refund_not_eligible'
   | 'write_contention'
   | 'upstream_unavailable'
-  | 'internal_error'
-  | 'guardian_consent_required';
+  | 'internal_error';
 
 /** The HTTP status of each code. */
 export interface ProblemStatuses {
@@ -82,10 +85,13 @@ export interface ProblemStatuses {
   guardian_declined: 403;
   approval_not_found: 404;
   approval_decided: 409;
+  guardian_consent_required: 403;
+  already_answered: 409;
+  refund_already_requested: 409;
+  refund_not_eligible: 422;
   write_contention: 429;
   upstream_unavailable: 503;
   internal_error: 500;
-  guardian_consent_required: 403;
 }
 
 /** The code and the catalogue's detail an answer of this status is read as when it is not a problem document. */

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using PlayGuard;
 using UnityEngine;
@@ -8,10 +9,13 @@ namespace PlayGuard.Samples
 {
     /// <summary>
     /// The standard player prompts with Unity UI, built in code (no prefab to import): the real-name
-    /// form, the remaining-time badge counting down from the server's figure, the 15- and 5-minute
-    /// warnings, the end-of-play dialog with the next allowed window, and the age-appropriateness label
-    /// (适龄提示, 2024 Regulations on the Online Protection of Minors, Art. 47). Every text is a public
-    /// field the publisher may replace, since the publisher, not this package, answers for what players read.
+    /// form with the guardian's consent step for a child under 14 (2019 Children's PI Regulations
+    /// Arts. 9–10: a checkbox naming the privacy policy version), the remaining-time badge counting
+    /// down from the server's figure, the 15- and 5-minute warnings, the end-of-play dialog with the
+    /// next allowed window, the age-appropriateness label (适龄提示, 2024 Regulations on the Online
+    /// Protection of Minors, Art. 47) and the complaint entry point (投诉与反馈, Art. 7). Every text is a
+    /// public field the publisher may replace, since the publisher, not this package, answers for what
+    /// players read.
     /// </summary>
     public sealed class PlayGuardPrompts : MonoBehaviour
     {
@@ -35,6 +39,21 @@ namespace PlayGuard.Samples
         public string CloseLabel = "我知道了";
         public string RatingTitle = "适龄提示";
         public string BelowRatingFormat = "您未满 {0} 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。";
+        public string ConsentTitle = "监护人同意";
+        public string ConsentNotice = "根据《儿童个人信息网络保护规定》，不满14周岁的用户须经监护人同意本游戏的隐私政策后，才能游戏或充值。请监护人阅读隐私政策后勾选同意。";
+        public string ConsentLabelFormat = "我是该用户的监护人，已阅读并同意《隐私政策》（版本 {0}）";
+        public string ConsentSubmitLabel = "同意并继续";
+        public string ConsentMissing = "请监护人勾选同意后继续。";
+        public string ConsentByGuardianFormat = "不满14周岁的用户须由监护人在家长端确认同意《隐私政策》（版本 {0}）后，才能游戏或充值。";
+        public string ComplaintLabel = "投诉与反馈";
+        public string ComplaintNotice = "您的投诉或请求将在规定期限内得到答复。";
+        public string ComplaintCategoryFormat = "类别：{0}（点按更换）";
+        public string ComplaintTextLabel = "内容";
+        public string ComplaintSubmitLabel = "提交";
+        public string ComplaintReceivedFormat = "已收到您的投诉，我们将于 {0} 前答复。";
+        /// <summary>The categories of POST /v1/complaints, with what the player reads.</summary>
+        public string[] ComplaintCategories = { "play_time", "payment", "real_name", "personal_information", "account_sharing", "other" };
+        public string[] ComplaintCategoryNames = { "游戏时间", "充值消费", "实名认证", "个人信息", "账号出租出借", "其他" };
         [Tooltip("How long a warning stays on screen, in seconds")]
         public float WarnSeconds = 15;
 
@@ -140,9 +159,13 @@ namespace PlayGuard.Samples
 
         /// <summary>
         /// The real-name form: completes with the submission's answer once <paramref name="submit"/>
-        /// accepts it; a refusal's detail is shown in the form and the player may correct it.
+        /// accepts it (name, ID number, and the privacy policy version the guardian consented to, or
+        /// null); a refusal's detail is shown in the form and the player may correct it. For a child under
+        /// 14 whose guardian's consent the answer says is missing (policy <c>attested</c>), the guardian's
+        /// consent step follows (<see cref="ConsentForm"/>) and the same identity is submitted again with
+        /// it; under policy <c>guardian</c> the player is told that the guardian consents in the parent's app.
         /// </summary>
-        public Task<IdentityStatus> RealNameForm(Func<string, string, Task<IdentityStatus>> submit)
+        public Task<IdentityStatus> RealNameForm(Func<string, string, string, Task<IdentityStatus>> submit)
         {
             var done = new TaskCompletionSource<IdentityStatus>();
             var box = Box(RealNameTitle, 900, 900);
@@ -158,8 +181,14 @@ namespace PlayGuard.Samples
                 error.text = "";
                 try
                 {
-                    var answer = await submit(name.text.Trim(), id.text.Trim());
-                    CloseDialog();
+                    var who = name.text.Trim();
+                    var number = id.text.Trim();
+                    var answer = await submit(who, number, null);
+                    button = null;
+                    var consent = answer.GuardianConsent;
+                    if (consent != null && consent.AskGuardian) answer = await ConsentForm(consent.PolicyVersion, version => submit(who, number, version));
+                    else if (consent != null && consent.Required && !consent.Given) await Dialog(RealNameTitle, string.Format(ConsentByGuardianFormat, consent.PolicyVersion));
+                    else CloseDialog();
                     if (answer.Status == "pending") Warn(-1);
                     done.TrySetResult(answer);
                 }
@@ -180,6 +209,91 @@ namespace PlayGuard.Samples
                     }
                 }
             });
+            return done.Task;
+        }
+
+        /// <summary>
+        /// The guardian's consent for a child under 14: the notice and a checkbox naming the privacy
+        /// policy version; completes with <paramref name="submit"/>'s answer once the guardian ticked it
+        /// and it was accepted. Also on its own, after <see cref="ProblemCode.GuardianConsentRequired"/>
+        /// named a new version (submit the same identity again with it).
+        /// </summary>
+        public Task<IdentityStatus> ConsentForm(string policyVersion, Func<string, Task<IdentityStatus>> submit)
+        {
+            var done = new TaskCompletionSource<IdentityStatus>();
+            var box = Box(ConsentTitle, 900, 800);
+            Label(box, ConsentNotice, 26, new Vector2(0.5f, 1), new Vector2(0, -200), new Vector2(820, 160), new Color(0.95f, 0.97f, 1, 1), Color.black);
+            var ticked = false;
+            var label = string.Format(ConsentLabelFormat, policyVersion);
+            Button check = null;
+            check = Button(box, "☐ " + label, -380, () => { ticked = !ticked; check.GetComponentInChildren<Text>().text = (ticked ? "☑ " : "☐ ") + label; });
+            var error = Label(box, "", 26, new Vector2(0.5f, 1), new Vector2(0, -500), new Vector2(820, 70), Color.clear, new Color(0.8f, 0, 0, 1));
+            Button(box, ConsentSubmitLabel, -640, async () =>
+            {
+                if (!ticked)
+                {
+                    error.text = ConsentMissing;
+                    return;
+                }
+                try
+                {
+                    var answer = await submit(policyVersion);
+                    CloseDialog();
+                    done.TrySetResult(answer);
+                }
+                catch (PlayGuardException e)
+                {
+                    error.text = e is PlayGuardProblemException p ? p.Detail : e.Message;
+                }
+            });
+            return done.Task;
+        }
+
+        /// <summary>The complaint entry point (投诉与反馈): a button in the corner that opens <see cref="ComplaintForm"/>.</summary>
+        public void ComplaintEntry(Func<string, string, Task<Dictionary<string, object>>> submit)
+        {
+            var go = new GameObject("PlayGuardComplaint", typeof(RectTransform), typeof(Image), typeof(Button));
+            go.transform.SetParent(canvas.transform, false);
+            var rect = (RectTransform)go.transform;
+            rect.anchorMin = rect.anchorMax = new Vector2(0, 0);
+            rect.anchoredPosition = new Vector2(140, 60);
+            rect.sizeDelta = new Vector2(240, 60);
+            go.GetComponent<Image>().color = new Color(1, 1, 1, 0.9f);
+            Label(rect, ComplaintLabel, 26, new Vector2(0.5f, 0.5f), Vector2.zero, new Vector2(230, 56), Color.clear, Color.black);
+            go.GetComponent<Button>().onClick.AddListener(() => { _ = ComplaintForm(submit); });
+        }
+
+        /// <summary>
+        /// The complaint form (POST /v1/complaints through <paramref name="submit"/>: category, text):
+        /// completes with the answer once received (the player is told the due date); a refusal's detail
+        /// is shown in the form.
+        /// </summary>
+        public Task<Dictionary<string, object>> ComplaintForm(Func<string, string, Task<Dictionary<string, object>>> submit)
+        {
+            var done = new TaskCompletionSource<Dictionary<string, object>>();
+            var box = Box(ComplaintLabel, 900, 1000);
+            Label(box, ComplaintNotice, 26, new Vector2(0.5f, 1), new Vector2(0, -150), new Vector2(820, 80), Color.clear, Color.black);
+            var category = 0;
+            Button chosen = null;
+            chosen = Button(box, string.Format(ComplaintCategoryFormat, ComplaintCategoryNames[0]), -270, () => { category = (category + 1) % ComplaintCategories.Length; chosen.GetComponentInChildren<Text>().text = string.Format(ComplaintCategoryFormat, ComplaintCategoryNames[category]); });
+            var text = Input(box, ComplaintTextLabel, -460, InputField.ContentType.Standard);
+            text.lineType = InputField.LineType.MultiLineNewline;
+            text.characterLimit = 2000;
+            var error = Label(box, "", 26, new Vector2(0.5f, 1), new Vector2(0, -600), new Vector2(820, 70), Color.clear, new Color(0.8f, 0, 0, 1));
+            Button(box, ComplaintSubmitLabel, -740, async () =>
+            {
+                try
+                {
+                    var received = await submit(ComplaintCategories[category], text.text.Trim());
+                    _ = Dialog(ComplaintLabel, string.Format(ComplaintReceivedFormat, WallClock(received["dueAt"] as string)));
+                    done.TrySetResult(received);
+                }
+                catch (PlayGuardException e)
+                {
+                    error.text = e is PlayGuardProblemException p ? p.Detail : e.Message;
+                }
+            });
+            Button(box, CloseLabel, -870, () => { CloseDialog(); done.TrySetResult(null); });
             return done.Task;
         }
 
