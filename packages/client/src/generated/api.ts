@@ -442,7 +442,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "account_blocked";
         } & {
             [key: string]: unknown;
@@ -561,7 +564,10 @@ export interface components {
             status: 428;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "challenge_required";
             /** @description The challenge to answer with `POST /v1/challenges/{challengeId}/result` */
             challengeId: string;
@@ -591,7 +597,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "confirmation_not_allowed";
         } & {
             [key: string]: unknown;
@@ -615,7 +624,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "forbidden";
         } & {
             [key: string]: unknown;
@@ -641,7 +653,10 @@ export interface components {
             status: 428;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_approval_required";
             /** @description The approval the guardian answers (GET /v1/guardian/approvals) */
             approvalId: string;
@@ -680,7 +695,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_declined";
         } & {
             [key: string]: unknown;
@@ -693,7 +711,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_not_eligible";
         } & {
             [key: string]: unknown;
@@ -706,7 +727,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_restricted";
             /** @description Start of the next time the guardians' controls (and the law) allow play; null when none is known */
             nextWindowStart: string | null;
@@ -754,7 +778,10 @@ export interface components {
             status: 422;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "identity_rejected";
         } & {
             [key: string]: unknown;
@@ -767,7 +794,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "identity_required";
         } & {
             [key: string]: unknown;
@@ -807,7 +837,10 @@ export interface components {
             status: 422;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "invalid_id_number";
             /**
              * @description Which check failed; `national_system` when the national system refused the number's format
@@ -869,7 +902,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "link_confirmed";
         } & {
             [key: string]: unknown;
@@ -882,7 +918,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "link_not_confirmed";
         } & {
             [key: string]: unknown;
@@ -1144,7 +1183,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "play_time_restricted";
             /** @description Start of the next allowed play window (Beijing offset); null when none is known */
             nextWindowStart: string | null;
@@ -1173,7 +1215,10 @@ export interface components {
             status: 429;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "rate_limited";
         } & {
             [key: string]: unknown;
@@ -1240,7 +1285,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "spending_limit_exceeded";
             /**
              * @description Who set the limit: the law, the publisher's policy, or a guardian
@@ -1295,7 +1343,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "unknown_game";
         } & {
             [key: string]: unknown;
@@ -1491,7 +1542,10 @@ export interface components {
             status: 429;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "write_contention";
         } & {
             [key: string]: unknown;
@@ -1529,7 +1583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Games"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1581,7 +1635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1668,6 +1722,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdentityAlreadyBoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description invalid_id_number or identity_rejected */
             422: {
                 headers: {
@@ -1700,7 +1774,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UpstreamUnavailableProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1752,7 +1826,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1835,7 +1909,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1896,14 +1970,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description identity_required, play_time_restricted (with nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["PlayTimeRestrictedProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["PlayTimeRestrictedProblem"] | components["schemas"]["GuardianRestrictedProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description session_active_elsewhere (retry with takeover: true to end the other session) */
@@ -1914,6 +1988,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["SessionActiveElsewhereProblem"];
+                };
+            };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
             /** @description challenge_required (with challengeId, challengeKind) */
@@ -1937,7 +2031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1955,7 +2049,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..") */
-                sessionId: string;
+                sessionId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2029,6 +2123,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["StaleHeartbeatProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -2040,7 +2154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2058,7 +2172,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..") */
-                sessionId: string;
+                sessionId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2114,7 +2228,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2156,17 +2270,17 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description identity_required (no verified or pending identity), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2189,7 +2303,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                    orderId: string;
+                    orderId: string & (unknown & unknown);
                     /** @description Amount in fen, 1 … 1,000,000 CNY */
                     amount: number;
                     /** @description Required with a server credential; must equal sub with a player credential */
@@ -2213,7 +2327,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentReserved"];
                 };
             };
-            /** @description invalid_request: `errors` names each field that is wrong */
+            /** @description invalid_request: a field is wrong, or accountId is missing with a server credential (`errors` names each) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2234,14 +2348,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description spending_limit_exceeded (with limit, limitAmount, remainingAmount), identity_required, forbidden (accountId other than sub, or gameId other than the token's game, with a player credential) or unknown_game (the token's `game` or the body's gameId is not configured) */
+            /** @description spending_limit_exceeded (with source, limit, limitAmount, remainingAmount), identity_required, account_blocked, guardian_declined (a guardian declined this order), forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential) or unknown_game (the token's `game` or the body's gameId is not configured) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["SpendingLimitExceededProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["SpendingLimitExceededProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["GuardianDeclinedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus) */
@@ -2254,14 +2368,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["OrderConflictProblem"];
                 };
             };
-            /** @description challenge_required (with challengeId, challengeKind) */
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description challenge_required (a face check first: with challengeId, challengeKind, signal) or guardian_approval_required (the ward's guardian must approve this order first: with approvalId, expiresAt; the same order retried answers the same approval until it is decided or expires) */
             428: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ChallengeRequiredProblem"];
+                    "application/problem+json": components["schemas"]["ChallengeRequiredProblem"] | components["schemas"]["GuardianApprovalRequiredProblem"];
                 };
             };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
@@ -2275,7 +2409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2293,7 +2427,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                orderId: string;
+                orderId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2330,14 +2464,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description forbidden (an operator credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_not_found */
@@ -2360,7 +2494,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["OrderExpiredProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2378,7 +2523,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                orderId: string;
+                orderId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2415,14 +2560,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description forbidden (an operator credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_not_found */
@@ -2456,7 +2601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2474,7 +2619,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..") */
-                challengeId: string;
+                challengeId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2539,6 +2684,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ChallengeNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -2550,7 +2715,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2602,7 +2767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2665,7 +2830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2752,6 +2917,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description invalid_id_number or identity_rejected */
             422: {
                 headers: {
@@ -2784,7 +2969,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UpstreamUnavailableProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2836,7 +3021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["GuardianNotEligibleProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2925,6 +3110,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description invalid_id_number */
             422: {
                 headers: {
@@ -2946,7 +3151,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RateLimitedProblem"] | components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2964,7 +3169,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3041,6 +3246,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -3052,7 +3277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3070,7 +3295,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3136,7 +3361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3159,7 +3384,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3216,7 +3441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3234,7 +3459,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3291,7 +3516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3309,7 +3534,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3377,7 +3602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3429,7 +3654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["GuardianNotEligibleProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3447,7 +3672,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The approvalId of a guardian_approval_required problem */
-                approvalId: string;
+                approvalId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3520,7 +3745,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ApprovalDecidedProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3598,6 +3843,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["LinkNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention */
             429: {
                 headers: {
@@ -3609,7 +3874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RateLimitedProblem"] | components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3661,7 +3926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3678,7 +3943,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                linkId: string;
+                linkId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3744,7 +4009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
