@@ -29,6 +29,16 @@ const notDotSegment = () => z.regex(/[^.]|^\.{3}/, '"." and ".." are not valid i
 const notBlank = () => z.regex(/\S/, 'must not be blank');
 
 /**
+ * `x-cross-field-rules` in the OpenAPI document: the messages with which the edge refuses a value for
+ * a rule JSON Schema cannot state (one field against another, or against the kind of credential). A
+ * generated request may break them; test/e2e/contract.test.ts accepts a 400 that names only these.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function crossFieldRules(...messages: string[]) {
+  return z.meta({ 'x-cross-field-rules': messages } as z.core.GlobalMeta);
+}
+
+/**
  * An id the gateway issues (session and challenge ids: 32 lowercase hex characters today). The
  * accepted set is wider than what is issued, so a well-formed but unknown id still gets the
  * contract's 404, while length and characters stay bounded. A new schema per path parameter, so
@@ -40,10 +50,12 @@ const id = () => z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A
 // 403 unknown_game, not a 400 (the configured ids' own format is checked in shared/settings.ts).
 export const gameId = schema(() => z.string().check(z.minLength(1), z.maxLength(64)));
 
-// Identity
+// Identity. A name is at most what the national system's check takes (`name`, String(32):
+// docs/nppa.md); a longer one used to reach it and come back refused as a 500.
+export const NAME_MAX = 32;
 export const IdentitySubmission = schema(() =>
   z.strictObject({
-    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(64), notBlank()),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(NAME_MAX), notBlank()),
     idNumber: z.string().check(z.trim(), z.maxLength(32)),
   }),
 );
@@ -58,6 +70,8 @@ export const SessionStart = schema(() =>
 export const Heartbeat = schema(() => z.strictObject({ seq: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }));
 
 // Payments
+/** The message of the 400 a server credential gets for a reservation without accountId (shared/spending/service.ts). */
+export const SERVER_NAMES_ACCOUNT = 'required with a server credential';
 export const orderId = schema(() =>
   z.string().check(
     z.minLength(1),
@@ -70,7 +84,8 @@ export const PaymentReservation = schema(() =>
   z.strictObject({
     orderId,
     amount: z.number().check(z.int(), z.gte(1), z.lte(100_000_000)),
-    accountId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    // Which account pays: required with a server credential, which no schema can say.
+    accountId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), crossFieldRules(SERVER_NAMES_ACCOUNT))),
     gameId: z.optional(gameId),
   }),
 );
@@ -116,12 +131,6 @@ export const queryDay = schema(() =>
   ),
 );
 
-/**
- * `x-cross-field-rules` in the OpenAPI document: the messages with which the edge refuses a value for
- * a rule JSON Schema cannot state (one field against another). A generated request may break them;
- * test/e2e/contract.test.ts accepts a 400 that names only these.
- */
-export const crossFieldRules = (...messages: string[]) => z.meta({ 'x-cross-field-rules': messages } as z.core.GlobalMeta);
 
 /**
  * `from` and `to`, Beijing days, both included: `from ≤ to` and at most `maxDays` days, plus any
@@ -169,7 +178,7 @@ export const ControlsPatch = schema(() =>
   }),
 );
 export const WardRequest = schema(() =>
-  z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(64), notBlank()), idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(32), notBlank()) }),
+  z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(NAME_MAX), notBlank()), idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(32), notBlank()) }),
 );
 export const WardPath = schema(() => z.object({ wardId: id() }));
 export const ConfirmLink = schema(() => z.strictObject({ code: z.string().check(z.trim(), z.minLength(1), z.maxLength(32), notBlank()) }));
