@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useGateway } from '#test/support/gateway';
+import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 import { arbitraryOf, type JsonSchema } from '#test/support/schemaArbitrary';
 
@@ -192,6 +192,8 @@ function refusedForShape(op: Operation, answer: Answer): string | null {
 }
 
 beforeAll(async () => {
+  // The local gateway's virtual clock and development tokens set the state up.
+  if (deployed) return;
   // A Wednesday morning: a minor may not play now, an adult may.
   await t.api.setClock('2026-11-25T10:00:00+08:00');
   doc = (await t.api.call<Document>('GET', '/openapi.json')).body;
@@ -230,7 +232,7 @@ beforeAll(async () => {
   await step(g, 'GET', '/v1/guardian/approvals');
 });
 
-describe('every operation of the served document, with requests it says are valid', () => {
+describe.skipIf(deployed)('every operation of the served document, with requests it says are valid', () => {
   it('is served, and names every operation once', () => {
     const ids = operations().map(([, , op]) => op.operationId);
     expect(ids.length).toBeGreaterThan(40);
