@@ -30,6 +30,15 @@ function security(): Record<string, string> {
   };
 }
 
+const served = (asset: { type: string; body: string }, cache: string) => ({
+  status: 200 as const,
+  raw: { body: asset.body },
+  headers: { 'content-type': asset.type, 'cache-control': cache, ...security() },
+});
+
+/** The page itself: always built (test/unit/consoleAssets.test.ts). */
+const page = () => served(CONSOLE_ASSETS['index.html']!, 'no-cache');
+
 function file(name: string, cache: string): ReplyFor<'consoleAsset'> {
   if (name === 'config.json') {
     const s = signIn();
@@ -41,11 +50,11 @@ function file(name: string, cache: string): ReplyFor<'consoleAsset'> {
   }
   const asset = Object.hasOwn(CONSOLE_ASSETS, name) ? CONSOLE_ASSETS[name] : undefined;
   if (!asset) throw new Problem('not_found');
-  return { status: 200, raw: { body: asset.body }, headers: { 'content-type': asset.type, 'cache-control': cache, ...security() } };
+  return served(asset, cache);
 }
 
 export const handler = httpFunction(consoleRoutes, {
-  consoleIndex: async () => file('index.html', 'no-cache'),
+  consoleIndex: async () => page(),
   // Files are addressed with the build's hash (index.html), so a cached copy is never stale.
-  consoleAsset: async (req) => (req.params.asset === 'index.html' ? file('index.html', 'no-cache') : file(req.params.asset, 'public, max-age=86400')),
+  consoleAsset: async (req) => (req.params.asset === 'index.html' ? page() : file(req.params.asset, 'public, max-age=86400')),
 });

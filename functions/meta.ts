@@ -5,7 +5,7 @@ import { httpFunction } from '#shared/edge/http';
 import { Problem } from '#shared/problem';
 import { games, parseSettings, PublisherKeysSettings } from '#shared/settings';
 
-let document: unknown;
+let document: ReturnType<typeof openApiDocument> | undefined;
 
 /** Read at each request (a few hundred bytes): the local runner sets them once it knows its own URL. */
 function publisherKeys(): { issuer: string; jwks: NonNullable<PublisherKeysSettings['PUBLISHER_JWKS']> } {

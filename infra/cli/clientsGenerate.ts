@@ -50,17 +50,8 @@ const FALLBACK_CODES: Record<(typeof FALLBACK_STATUSES)[number], ProblemCode> = 
   500: 'internal_error',
 };
 
-/**
- * Codes of the contract's 2026-12-07 additions that the catalogue does not hold yet (their server
- * side is being built elsewhere): the clients know them already, with the contract's status.
- * test/unit/clientsGenerated.test.ts fails once the catalogue has one, so it is taken off here.
- */
-export const CONTRACT_CODES_PENDING: Record<string, { status: number; title: string }> = {};
-
-/** The catalogue's codes, then the pending ones: code → status and title. */
-function allCodes(): Array<[string, { status: number; title: string }]> {
-  return [...Object.entries(PROBLEMS), ...Object.entries(CONTRACT_CODES_PENDING).filter(([c]) => !Object.hasOwn(PROBLEMS, c))];
-}
+/** The catalogue's codes: code → status and title. */
+const allCodes = (): Array<[string, { status: number; title: string }]> => Object.entries(PROBLEMS);
 
 type Json = Record<string, unknown>;
 

@@ -9,6 +9,7 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { ProblemDocument } from '#shared/api/responses';
 import { routeDocs, type RouteDoc } from '#shared/api/routeDocs';
 import { routes, type OperationId, type RouteSpec } from '#shared/api/routes';
+import { MAX_BODY_BYTES } from '#shared/edge/http';
 import { PROBLEM_EXTENSIONS, PROBLEMS, type ProblemCode } from '#shared/problem';
 import * as z from '#shared/zod';
 
@@ -60,7 +61,9 @@ const withRetryAfter = (status: string) => (status === '429' || status === '503'
 
 function problemResponse(description: string, codes: ProblemCode[] | null, status: string): Record<string, unknown> {
   const schemas = codes ? codes.map(problemSchema) : [ProblemDocument];
-  const content: Record<string, unknown> = { [PROBLEM_JSON]: { schema: schemas.length === 1 ? schemas[0] : z.union(schemas) } };
+  // Several codes: one of their documents, told apart by `code` (a generated client narrows on it).
+  const schema = schemas.length === 1 ? schemas[0] : z.discriminatedUnion('code', schemas as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]]);
+  const content: Record<string, unknown> = { [PROBLEM_JSON]: { schema } };
   if (status === '401') content['application/json'] = { schema: GatewayMessage };
   return { description, headers: { ...requestId, ...withRetryAfter(status) }, content };
 }
@@ -70,7 +73,11 @@ function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<s
   const responses: Record<string, unknown> = {};
   for (const [status, resp] of Object.entries(doc.responses)) {
     if (resp.schema === ProblemDocument) responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
-    else responses[status] = { description: resp.description, headers: requestId, ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}) };
+    else {
+      // JSON by default; a response that also (or only) answers another media type lists it in `content`.
+      const content = { ...(resp.schema ? { 'application/json': { schema: resp.schema } } : {}), ...Object.fromEntries(Object.entries(resp.content ?? {}).map(([type, schema]) => [type, { schema }])) };
+      responses[status] = { description: resp.description, headers: requestId, ...(Object.keys(content).length ? { content } : {}) };
+    }
   }
   if (r.auth !== 'none') {
     responses['401'] = problemResponse('unauthorized: no token, or one the authorizer refuses', ['unauthorized'], '401');
@@ -78,7 +85,15 @@ function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<s
     if (r.auth !== 'account') responses['403'] ??= problemResponse('forbidden: not this kind of credential', ['forbidden'], '403');
   }
   if (r.body || r.params || r.query) responses['400'] ??= problemResponse('invalid_request: `errors` names each field that is wrong', ['invalid_request'], '400');
-  responses.default = problemResponse('Any other problem document', null, 'default');
+  if (r.body) {
+    responses['413'] ??= problemResponse(`payload_too_large: a body over ${MAX_BODY_BYTES} bytes (with maxBytes)`, ['payload_too_large'], '413');
+    responses['415'] ??= problemResponse('unsupported_media_type: a body whose Content-Type is not JSON', ['unsupported_media_type'], '415');
+  }
+  responses.default = problemResponse(
+    "Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size)",
+    null,
+    'default',
+  );
   return responses;
 }
 
@@ -113,7 +128,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           'Real-name identity (NPPA), minors\' play time and spending limits, account-sharing checks. Errors are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
       },
       // Relative: each deployment serves this document itself (GET /openapi.json), so its own origin is the server.
-      servers: [{ url: '/', description: 'The deployment that serves this document (under `npm start`, http://127.0.0.1:3000)' }],
+      servers: [{ url: '/', description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)" }],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         headers: {

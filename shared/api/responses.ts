@@ -16,8 +16,8 @@ import * as z from '#shared/zod';
 // Types only: zod-openapi's additions to the registry's metadata.
 import type {} from 'zod-openapi';
 
-/** Files what the document says about a request schema, or a field of one, in zod's registry. */
-const describe = (schema: z.core.$ZodType, meta: z.core.GlobalMeta): void => void z.globalRegistry.add(schema, meta);
+/** Files what the document says about a request schema, or a field of one, in zod's registry (beside what the schema itself declares there: a pattern, its cross-field rules). */
+const describe = (schema: z.core.$ZodType, meta: z.core.GlobalMeta): void => void z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), ...meta });
 
 // The request schemas' words (their bodies are inlined in the document, so a body carries none of its own).
 describe(s.gameId, { description: 'A game id of the configured games (GET /v1/games)', example: 'g-main' });
@@ -78,6 +78,23 @@ export const ProblemDocument = z
   .register(z.globalRegistry, { id: 'Problem', description: 'RFC 9457 problem document (application/problem+json)' });
 
 export const Health = z.object({ status: z.literal('ok') }).register(z.globalRegistry, { id: 'Health' });
+
+// GET /openapi.json: as much of the document as a client reads before it walks the paths.
+export const OpenApiDocument = z
+  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
+  .register(z.globalRegistry, { id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document (this one)' });
+
+// Bodies that are not JSON: the console's files and the printable annual report.
+export const HtmlPage = z.string().check(z.meta({ description: 'An HTML page (UTF-8)' }));
+export const TextFile = z.string().check(z.meta({ description: 'The file (UTF-8)' }));
+export const ConsoleConfig = z
+  .object({
+    issuer: z.string().check(z.meta({ description: 'The staff issuer operators sign in at' })),
+    clientId: z.string().check(z.meta({ description: "The console's client id there" })),
+    audience: z.string(),
+    scope: z.string(),
+  })
+  .register(z.globalRegistry, { id: 'ConsoleConfig', description: "The console's sign-in settings (GET /console/config.json)" });
 
 // Games
 export const Games = z

@@ -15,8 +15,13 @@ import type * as z from '#shared/zod';
 
 export interface RouteDoc {
   summary: string;
-  /** By status. A problem response names its codes in its description (shared/api/openapi.ts `codesOfResponse`). */
-  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
+  /**
+   * By status. A problem response names its codes in its description (shared/api/openapi.ts
+   * `codesOfResponse`); test/unit/routeProblems.test.ts fails when the route can answer a code its
+   * responses do not name. `schema` is the JSON body; `content` other media types the same status
+   * may answer (an HTML page), by media type.
+   */
+  responses: Record<number, { description: string; schema?: z.ZodMiniType; content?: Record<string, z.ZodMiniType> }>;
 }
 
 // Routes whose operation writes in a DynamoDB transaction: a conflict that outlasts the storage
@@ -27,7 +32,8 @@ const contention = { description: 'write_contention (with Retry-After): concurre
 // this deployment is not configured for (shared/edge/http.ts; a token without one is for the first
 // configured game). Routes for one kind of credential answer forbidden to the other kind.
 const UNKNOWN_GAME = "unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)";
-const unknownGame = { description: UNKNOWN_GAME, schema: r.ProblemDocument };
+// Routes that take a player or a game server refuse an operator's credential.
+const refusedAccount = { description: `forbidden (an operator credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument };
 const refusedCredential = (kind: 'player' | 'server' | 'operator') => ({ description: `forbidden (not a ${kind} credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument });
 
 export const routeDocs = {
@@ -37,7 +43,7 @@ export const routeDocs = {
   },
   openapi: {
     summary: 'This document',
-    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: r.OpenApiDocument } },
   },
   listGames: {
     summary: 'The games this deployment serves',
@@ -88,7 +94,7 @@ export const routeDocs = {
     responses: {
       201: { description: 'Session started; null remaining/endsAt means no limit applies', schema: r.SessionStarted },
       403: {
-        description: `identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`,
+        description: `identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`,
         schema: r.ProblemDocument,
       },
       409: { description: 'session_active_elsewhere (retry with takeover: true to end the other session)', schema: r.ProblemDocument },
@@ -112,19 +118,26 @@ export const routeDocs = {
   },
   readLimits: {
     summary: "The player's play-time and spending limits now",
-    responses: { 200: { description: 'Agrees with what a login or a reservation at this instant would decide', schema: r.Limits }, 403: refusedCredential('player') },
+    responses: {
+      200: { description: 'Agrees with what a login or a reservation at this instant would decide', schema: r.Limits },
+      403: { description: `identity_required (no verified or pending identity), account_blocked, forbidden (not a player credential) or ${UNKNOWN_GAME}`, schema: r.ProblemDocument },
+    },
   },
   reservePayment: {
     summary: 'Reserve a payment before charging',
     responses: {
       201: { description: 'Reserved: counts against the limits until committed, cancelled or expired', schema: r.PaymentReserved },
+      400: { description: 'invalid_request: a field is wrong, or accountId is missing with a server credential (`errors` names each)', schema: r.ProblemDocument },
       403: {
         description:
-          'spending_limit_exceeded (with source, limit, limitAmount, remainingAmount; a daily cap always applies to minors), identity_required, guardian_consent_required (a child under 14 without its guardian\'s consent: with policyVersion and consent), forbidden (accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
+          'spending_limit_exceeded (with source, limit, limitAmount, remainingAmount; a daily cap always applies to minors), identity_required, guardian_consent_required (a child under 14 without its guardian\'s consent: with policyVersion and consent), account_blocked, guardian_declined (a guardian declined this order), forbidden (an operator credential; or accountId other than sub, or gameId other than the token\'s game, with a player credential) or unknown_game (the token\'s `game` or the body\'s gameId is not configured)',
         schema: r.ProblemDocument,
       },
       409: { description: 'order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus)', schema: r.ProblemDocument },
-      428: { description: 'challenge_required (with challengeId, challengeKind)', schema: r.ProblemDocument },
+      428: {
+        description: "challenge_required (a face check first: with challengeId, challengeKind, signal) or guardian_approval_required (the ward's guardian must approve this order first: with approvalId, expiresAt; the same order retried answers the same approval until it is decided or expires)",
+        schema: r.ProblemDocument,
+      },
       429: contention,
     },
   },
@@ -132,16 +145,17 @@ export const routeDocs = {
     summary: 'Make a reservation permanent (idempotent)',
     responses: {
       200: { description: 'Committed', schema: r.PaymentState },
-      403: unknownGame,
+      403: refusedAccount,
       404: { description: 'order_not_found', schema: r.ProblemDocument },
       409: { description: 'order_expired (the reservation had been released)', schema: r.ProblemDocument },
+      429: contention,
     },
   },
   cancelPayment: {
     summary: 'Release a reservation (idempotent)',
     responses: {
       200: { description: 'Cancelled', schema: r.PaymentState },
-      403: unknownGame,
+      403: refusedAccount,
       404: { description: 'order_not_found', schema: r.ProblemDocument },
       409: { description: 'order_conflict (the order was already committed)', schema: r.ProblemDocument },
       429: contention,
@@ -158,7 +172,7 @@ export const routeDocs = {
   },
   readMyData: {
     summary: 'Everything the gateway holds about this account and its person (export)',
-    responses: { 200: { description: 'This account\'s data only: no other account\'s data, no keys, hashes or PI', schema: r.MyData }, 403: refusedCredential('player') },
+    responses: { 200: { description: 'This account\'s data only: no other account\'s data, no keys, hashes or PI', schema: r.MyData }, 403: refusedCredential('player'), 429: contention },
   },
   eraseMe: {
     summary: 'Erase this account (idempotent)',
@@ -174,6 +188,7 @@ export const routeDocs = {
       201: { description: 'Received: open until an operator answers (GET /v1/me/complaints shows the answer)', schema: r.ComplaintReceived },
       400: { description: 'invalid_request (an unknown category, a text empty or over 2,000 characters, a malformed orderId)', schema: r.ProblemDocument },
       403: refusedCredential('player'),
+      429: contention,
     },
   },
   myComplaints: {
@@ -264,6 +279,7 @@ export const routeDocs = {
       200: { description: 'The export of GET /v1/me/data over every account of the ward (records together, `accounts` lists each account)', schema: r.WardData },
       403: { description: 'link_not_confirmed, guardian_not_eligible, forbidden or unknown_game', schema: r.ProblemDocument },
       404: { description: 'ward_not_found', schema: r.ProblemDocument },
+      429: contention,
     },
   },
   eraseWardData: {
@@ -349,6 +365,7 @@ export const routeDocs = {
       403: refusedCredential('operator'),
       404: { description: 'not_found (no such complaint)', schema: r.ProblemDocument },
       409: { description: "already_answered (answered before, or a request answered by its own decision)", schema: r.ProblemDocument },
+      429: contention,
     },
   },
   adminRefundRequest: {
@@ -383,7 +400,7 @@ export const routeDocs = {
   adminAnnualReport: {
     summary: 'The annual anti-addiction report (2024 Regulations Art. 42): query `year` (2000–2099) and optionally `gameId`. JSON, or with `Accept: text/html` a self-contained printable page (inline SVG charts, Chinese headings, counts under 10 shown as "<10")',
     responses: {
-      200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: r.AnnualReport },
+      200: { description: 'The report (application/json, or text/html when the Accept header asks for it)', schema: r.AnnualReport, content: { 'text/html': r.HtmlPage } },
       400: { description: 'invalid_request (year missing, not four digits or outside 2000–2099; gameId empty or over 64 characters)', schema: r.ProblemDocument },
       403: refusedCredential('operator'),
     },
@@ -406,10 +423,13 @@ export const routeDocs = {
   },
   consoleIndex: {
     summary: "The operators' web console (a single page; operators sign in at the staff issuer, authorization code + PKCE, and the page keeps the access token in the tab only). Also answers `/console/` and `/console/index.html`",
-    responses: { 200: { description: 'text/html' } },
+    responses: { 200: { description: 'The page', content: { 'text/html': r.HtmlPage } } },
   },
   consoleAsset: {
     summary: "A file of the operators' web console (app.js, app.css, index.html), or its sign-in settings (config.json: the staff issuer, the console's client id, the audience and scope it asks for)",
-    responses: { 200: { description: 'The file' }, 404: { description: 'not_found', schema: r.ProblemDocument } },
+    responses: {
+      200: { description: 'The file, as its media type; config.json as JSON', schema: r.ConsoleConfig, content: { 'text/html': r.HtmlPage, 'text/javascript': r.TextFile, 'text/css': r.TextFile } },
+      404: { description: 'not_found (no such file)', schema: r.ProblemDocument },
+    },
   },
 } satisfies { [K in OperationId]: RouteDoc };

@@ -26,6 +26,17 @@ export function beijingMidnight(date: BeijingDate): number {
   return Date.parse(`${date}T00:00:00+08:00`);
 }
 
+/** Epoch ms at which the Beijing day `date` ends (the next day's midnight). */
+export function endOfBeijingDay(date: BeijingDate): number {
+  return beijingMidnight(addDays(date, 1));
+}
+
+/** Epoch ms at which the Beijing month `YYYY-MM` ends (the next month's first midnight). */
+export function endOfBeijingMonth(month: string): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return beijingMidnight(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`);
+}
+
 /** Seconds since 00:00 Beijing time of the day containing `instantMs` (0 … 86399). */
 export function secondOfBeijingDay(instantMs: number): number {
   const ms = (((instantMs + BEIJING_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;

@@ -111,7 +111,7 @@ export function evaluateLogin(policy: RiskPolicy, facts: LoginFacts, nowMs: numb
     ['account_many_devices', facts.distinctDevicesForAccount > policy.maxDevicesPerAccount, { distinctDevicesForAccount: facts.distinctDevicesForAccount, threshold: policy.maxDevicesPerAccount, windowSeconds: policy.deviceWindowSeconds }],
     // One identity lending its name to many accounts.
     ['identity_many_accounts', facts.accountRankForIdentity > policy.maxAccountsPerIdentity, { accountRankForIdentity: facts.accountRankForIdentity, threshold: policy.maxAccountsPerIdentity }],
-    // MCT 2021 opinion item 8, night patrol: long night play on an adult account suggests a minor.
+    // MCT 2021 opinion item 4 (identify minors by behaviour analysis), night patrol: long night play on an adult account suggests a minor.
     ['night_patrol', adult && facts.nightPlaySecondsLast24h > policy.nightPlaySecondsThreshold, { nightPlaySecondsLast24h: facts.nightPlaySecondsLast24h, threshold: policy.nightPlaySecondsThreshold }],
   ];
   for (const [signal, fires, inputs] of signals) {

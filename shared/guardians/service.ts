@@ -258,8 +258,13 @@ export async function myGuardians(deps: GuardianDeps, accountId: string, nowMs: 
 
 
 /** GET /v1/guardian/wards */
-export async function listWards(deps: GuardianStore, guardianId: string, nowMs: number, options: { eligible?: boolean } = {}) {
-  if (options.eligible !== false) await requireGuardian(deps, guardianId, nowMs);
+export async function listWards(deps: GuardianStore, guardianId: string, nowMs: number) {
+  await requireGuardian(deps, guardianId, nowMs);
+  return wardsOf(deps, guardianId, nowMs);
+}
+
+/** The wards of an account as a guardian, with its controls (its export lists them without asking whether it may be a guardian now). */
+async function wardsOf(deps: GuardianStore, guardianId: string, nowMs: number) {
   const wards = await deps.repo.wards(guardianId);
   const all = await deps.repo.guardianships(wards.map((w) => w.identityHash));
   const today = beijingDate(nowMs);
@@ -377,7 +382,7 @@ export async function recordWardConsent(deps: GuardianStore, policy: ConsentPoli
 /** How many guardians the person has, and the wards this account is a guardian of (the export). */
 export async function guardianLinksOf(deps: GuardianStore, identityHash: string | undefined, accountId: string, nowMs: number) {
   const own = identityHash ? Object.keys((await deps.repo.guardianship(identityHash)).links).length : 0;
-  const wards = (await deps.repo.wards(accountId)).length ? (await listWards(deps, accountId, nowMs, { eligible: false })).wards : [];
+  const wards = (await deps.repo.wards(accountId)).length ? (await wardsOf(deps, accountId, nowMs)).wards : [];
   return { guardians: own, wards };
 }
 

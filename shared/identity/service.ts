@@ -184,6 +184,7 @@ async function askNationalSystem(deps: IdentityDeps, accountId: string, name: st
       throw new Problem('upstream_unavailable', {}, { 'retry-after': '60' });
     }
     if (error instanceof NppaRejected && error.errcode === 2001) throw new Problem('invalid_id_number', { reason: 'national_system' });
+    if (error instanceof NppaRejected && error.errcode === INVALID_PARAMETER) throw refusedData(error);
     throw error;
   }
   if (answer.status === 'failed') {
@@ -192,6 +193,15 @@ async function askNationalSystem(deps: IdentityDeps, accountId: string, name: st
     throw new Problem('identity_rejected');
   }
   return answer.status === 'verified' ? { kind: 'verified', pi: answer.pi, ai } : { kind: 'pending', ai };
+}
+
+/** The errcode of a check whose name or number the national system will not take (its own limits; docs/nppa.md). */
+export const INVALID_PARAMETER = 4003;
+
+/** A check the national system refused to take: the submission is not verified (422), and no attempt is recorded against the account. */
+export function refusedData(error: NppaRejected): Problem {
+  log.warn('national system refused the check data', { errcode: error.errcode });
+  return new Problem('identity_rejected');
 }
 
 /**

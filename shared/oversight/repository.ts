@@ -3,8 +3,9 @@
  * its one owner. Every operator request that returns personal data writes one entry before the data
  * is read (shared/usecases/oversight.ts): who, when, what, which account, why. Entries are only ever
  * created (a condition refuses overwriting one) and there is no update or delete here: nothing in
- * the API can change or remove them. They expire three years and a day after the access
- * (2019 Children's Personal Information Regulations Art. 15; 2024 Regulations Art. 36).
+ * the API can change or remove them (2019 Children's Personal Information Regulations Art. 15; 2024
+ * Regulations Art. 36). They expire three years and a day after the access: records of
+ * personal-information processing are kept at least three years (PIPL Art. 56).
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

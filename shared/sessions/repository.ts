@@ -25,6 +25,7 @@ import { DEFAULT_GAME_ID } from '#shared/settings';
 import type { OutboxRepository } from '#shared/reporting/outbox';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, indexOnce, queryPartition, scanWithout, shardPages } from '#shared/storage/dynamo';
+import { endOfBeijingDay } from '#shared/domain/beijingTime';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, DAY_PLAY_PREFIX, dayOfDayPlay, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, SESSION_PREFIX, sessionKey, sortableTime } from '#shared/storage/keys';
@@ -135,7 +136,6 @@ export interface Replaced {
 }
 
 /** Day play is found by the Beijing day in its key; kept a few days, then expires. */
-const DAY_PLAY_RETENTION_MS = RETENTION_MS.dayPlay;
 /**
  * The sweeper's index key moves once per 10-minute bucket of the last heartbeat: moving an item
  * within an index costs two index writes, so most heartbeats write the same key (2 write units
@@ -210,7 +210,7 @@ export class SessionRepository {
   }
 
   /** Adds a session's play to its person's day; with `known`, only if the day held no more than that before. */
-  private dayPlayUpdate(play: { identityHash: string; day: string; seconds: number }, nowMs: number, known?: number): TransactItem {
+  private dayPlayUpdate(play: { identityHash: string; day: string; seconds: number }, known?: number): TransactItem {
     const check: Partial<ReturnType<SessionRepository['dayCheckCondition']>> = known === undefined ? {} : this.dayCheckCondition(known);
     return {
       Update: {
@@ -218,7 +218,7 @@ export class SessionRepository {
         Key: dayPlayKey(play.identityHash, play.day),
         UpdateExpression: 'ADD seconds :s SET expiresAt = :exp',
         ...check,
-        ExpressionAttributeValues: { ':s': play.seconds, ':exp': ttlAttribute(nowMs + DAY_PLAY_RETENTION_MS), ...check.ExpressionAttributeValues },
+        ExpressionAttributeValues: { ':s': play.seconds, ':exp': ttlAttribute(endOfBeijingDay(play.day)), ...check.ExpressionAttributeValues },
       },
     };
   }
@@ -282,9 +282,9 @@ export class SessionRepository {
       if (old.play && old.play.seconds > 0) {
         // One transaction touches an item once: the day's check rides on this update of the same day.
         if (dayCheck && old.play.identityHash === s.identityHash && old.play.day === dayCheck.day) {
-          items.push(['dayPlayCheck', this.dayPlayUpdate(old.play, now, dayCheck.known)]);
+          items.push(['dayPlayCheck', this.dayPlayUpdate(old.play, dayCheck.known)]);
           dayCheck = undefined;
-        } else items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play, now)]);
+        } else items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play)]);
       }
       items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: old.lease.accountId })]);
       // The person's session on another account also holds that account's lease in its game: release it.
@@ -395,7 +395,7 @@ export class SessionRepository {
       // Sessions stored before games existed held the person's lease for the single game.
       items.push(['identityLease', { Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash, s.identityLeaseScope ?? DEFAULT_GAME_ID), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } }]);
     }
-    if (options.play && options.play.seconds > 0) items.push(['dayPlay', this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play }, endedAt)]);
+    if (options.play && options.play.seconds > 0) items.push(['dayPlay', this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play })]);
     try {
       await transact(this.db, items);
       return true;

@@ -14,6 +14,7 @@ import * as z from '#shared/zod';
 import type { PaymentEvidence } from '#shared/domain/paymentEvidence';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, indexOnce, queryPartition, queryShards, scanWithout } from '#shared/storage/dynamo';
+import { endOfBeijingDay, endOfBeijingMonth } from '#shared/domain/beijingTime';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
@@ -23,8 +24,9 @@ import { ACCOUNT_INDEX, ACCOUNT_INDEX_ORDER, accountIndexPartition, accountOrder
  * its key, and a reservation's life is `reservationExpiresAt` (the sweeper's index key, and the
  * condition of commit), never the presence of the item.
  */
-const DAY_RETENTION_MS = RETENTION_MS.spendDay;
-const MONTH_RETENTION_MS = RETENTION_MS.spendMonth;
+// A counter is needed while its day or month lasts, and until the reservations counted in it are released.
+const dayCounterEnd = (day: string): number => endOfBeijingDay(day) + RETENTION_MS.spendCounterAfterPeriod;
+const monthCounterEnd = (month: string): number => endOfBeijingMonth(month) + RETENTION_MS.spendCounterAfterPeriod;
 /** Orders are kept 180 days for disputes and audit, then expire. */
 const ORDER_RETENTION_MS = RETENTION_MS.order;
 
@@ -108,9 +110,9 @@ export class SpendingRepository {
    * totals the counters may hold before adding it (null: no limit), so the conditions are the limits.
    */
   async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }, approved?: TransactItem): Promise<ReserveOutcome> {
-    const counter = (key: Key, maxes: Array<number | null | undefined>, retentionMs: number) => {
+    const counter = (key: Key, maxes: Array<number | null | undefined>, endMs: number) => {
       const bounds = maxes.filter((m): m is number => m !== null && m !== undefined);
-      const values: Record<string, unknown> = { ':amount': order.amount, ':exp': ttlAttribute(order.reservedAt + retentionMs) };
+      const values: Record<string, unknown> = { ':amount': order.amount, ':exp': ttlAttribute(endMs) };
       bounds.forEach((m, i) => (values[`:max${i}`] = m));
       return {
         Update: {
@@ -136,8 +138,8 @@ export class SpendingRepository {
           },
         },
       ],
-      ['day', counter(spendDayKey(order.identityHash, order.day), [ceilings.dayMaxBefore], DAY_RETENTION_MS)],
-      ['month', counter(spendMonthKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], MONTH_RETENTION_MS)],
+      ['day', counter(spendDayKey(order.identityHash, order.day), [ceilings.dayMaxBefore], dayCounterEnd(order.day))],
+      ['month', counter(spendMonthKey(order.identityHash, order.month), [ceilings.monthMaxBefore, ceilings.patrolMaxBefore], monthCounterEnd(order.month))],
     ];
     if (approved) items.push(['approval', approved]);
     try {

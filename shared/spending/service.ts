@@ -15,6 +15,7 @@ import type { GuardianRepository } from '#shared/guardians/repository';
 import { randomBytes } from 'node:crypto';
 import { configuredGame, type Caller } from '#shared/caller';
 import { Problem } from '#shared/problem';
+import { SERVER_NAMES_ACCOUNT } from '#shared/api/schemas';
 import { games, type Game } from '#shared/settings';
 import type { AccountRepository, BoundAccount } from '#shared/accounts/repository';
 import { requireConsent, requireIdentity } from '#shared/accounts/service';
@@ -67,7 +68,7 @@ export const spendingAge = (policy: SpendingPolicy, account: { birthDate: string
 /** Which account a payment call acts for (docs/api.md: a server names it, a player only itself). */
 export function payingAccount(caller: Caller, accountId: string | undefined): string {
   if (caller.kind === 'server') {
-    if (!accountId) throw new Problem('invalid_request', { errors: [{ path: 'accountId', message: 'required with a server credential' }] });
+    if (!accountId) throw new Problem('invalid_request', { errors: [{ path: 'accountId', message: SERVER_NAMES_ACCOUNT }] });
     return accountId;
   }
   if (accountId !== undefined && accountId !== caller.accountId) throw new Problem('forbidden');

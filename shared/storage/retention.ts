@@ -8,8 +8,10 @@
  * entry says it must carry one.
  *
  * Personal information is kept no longer than its purpose needs (2019 Children's Personal
- * Information Regulations Art. 12); staff access records at least three years (2019 Art. 15;
- * 2024 Regulations on the Online Protection of Minors Art. 36).
+ * Information Regulations Art. 12). Staff access to it is recorded (2019 Art. 15; 2024 Regulations on
+ * the Online Protection of Minors Art. 36, which set no period); the records are kept three years
+ * because the Personal Information Protection Law (Art. 56) has records of personal-information
+ * processing kept at least three years.
  */
 import type { ItemKind } from '#shared/storage/keys';
 
@@ -20,9 +22,13 @@ export const RETENTION_MS = {
   /** An account's pending check (a sealed submission in it until sent): safety net for the sealed personal data. */
   sealedSubmission: 7 * DAY,
   identityLease: 1 * DAY,
-  dayPlay: 3 * DAY,
-  spendDay: 40 * DAY,
-  spendMonth: 400 * DAY,
+  /**
+   * How long a spend-ledger counter outlives its day or month: the longest a reservation counted in
+   * it may stay reserved (RESERVATION_TTL_SECONDS, at most a day: shared/settings.ts), so releasing
+   * it finds the counter. A minor's day play ends with its day (a session the sweeper ends after
+   * midnight is within the TTL's margin).
+   */
+  spendCounterAfterPeriod: 1 * DAY,
   endedSession: 7 * DAY,
   /** A ward's ended session: a guardian may look back 92 Beijing days (GET …/activity). */
   guardedSession: 93 * DAY,
@@ -34,7 +40,7 @@ export const RETENTION_MS = {
   settledEvent: 30 * DAY,
   challenge: 180 * DAY,
   auditEntry: 180 * DAY,
-  /** Three years and a day: "at least three years" whatever the leap years. */
+  /** Three years and a day: "at least three years" (PIPL Art. 56) whatever the leap years. */
   accessLogEntry: 3 * 366 * DAY,
   /** A webhook event the publisher's endpoint did not accept within its 24 h of retries. */
   webhookDeadLetter: 30 * DAY,
@@ -112,23 +118,23 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     holds: "seconds a minor played on a Beijing day (budget policies only)",
     why: 'the daily play-time budget',
     keptFor: 'the day',
-    ttl: 'always: 3 days after the last write',
+    ttl: 'always: the end of its Beijing day',
     mustExpire: 'always',
   },
   spendDay: {
     item: 'spend ledger, day',
     holds: "the person's reserved and committed payments on a Beijing day, in fen",
     why: 'the daily spending limit follows the person, whichever account pays',
-    keptFor: 'the day (and after an erasure only until the Beijing month ends)',
-    ttl: 'always: 40 days after the last reservation; an erasure shortens it to the end of the month',
+    keptFor: 'the day, and a day more for the reservations counted in it to be released (after an erasure, only until the day ends)',
+    ttl: 'always: a day after its Beijing day ends; an erasure shortens it to the end of the day',
     mustExpire: 'always',
   },
   spendMonth: {
     item: 'spend ledger, month',
     holds: "the person's reserved and committed payments in a Beijing month, in fen",
     why: 'the monthly spending limit follows the person, also after an erasure and a re-registration',
-    keptFor: 'the month',
-    ttl: 'always: 400 days after the last reservation; an erasure shortens it to the end of the month',
+    keptFor: 'the month, and a day more for the reservations counted in it to be released (after an erasure, only until the month ends)',
+    ttl: 'always: a day after its Beijing month ends; an erasure shortens it to the end of the month',
     mustExpire: 'always',
   },
   session: {
@@ -206,7 +212,7 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   accessLogEntry: {
     item: 'access-log entry',
     holds: 'an operator\'s access to an account\'s personal information: operator, time, action, account, reason',
-    why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36)',
+    why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36); records of processing are kept at least three years (PIPL Art. 56)',
     keptFor: 'three years (and a day); never changed or deleted through the API',
     ttl: 'always: three years and a day after the access',
     mustExpire: 'always',

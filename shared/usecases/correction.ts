@@ -14,7 +14,7 @@ import { parseIdNumber } from '#shared/domain/idNumber';
 import type { AccountRecord } from '#shared/accounts/repository';
 import { identityHash, nameKeyOf } from '#shared/storage/keyedHashes';
 import { AccountBoundElsewhere, BindingRaced } from '#shared/identity/repository';
-import type { IdentityDeps } from '#shared/identity/service';
+import { INVALID_PARAMETER, refusedData, type IdentityDeps } from '#shared/identity/service';
 import { log, metric } from '#shared/log';
 import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable } from '#shared/nppa/client';
 import type { AccessLogRepository } from '#shared/oversight/repository';
@@ -78,6 +78,7 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
     answer = await nppa.check({ ai: newAttemptId(), name: submission.name, idNum: parsed.idNumber });
   } catch (error) {
     if (error instanceof NppaRejected && error.errcode === 2001) throw new Problem('invalid_id_number', { reason: 'national_system' });
+    if (error instanceof NppaRejected && error.errcode === INVALID_PARAMETER) throw refusedData(error);
     if (error instanceof NppaUnavailable || error instanceof NppaConfigurationError) {
       log.warn('identity correction: national system unavailable', { errcode: error.errcode });
       throw new Problem('upstream_unavailable', {}, { 'retry-after': '60' });

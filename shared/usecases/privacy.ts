@@ -16,7 +16,7 @@
  */
 import type { AccountRecord, AccountRepository } from '#shared/accounts/repository';
 import { ageBandOf, ageOn } from '#shared/domain/age';
-import { addDays, beijingDate, beijingMidnight, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
+import { beijingDate, beijingMonth, endOfBeijingDay, endOfBeijingMonth, formatBeijing } from '#shared/domain/beijingTime';
 import { afterWardErasure, forgetGuardian, guardianLinksOf, type GuardianStore } from '#shared/guardians/service';
 import type { IdentityRepository } from '#shared/identity/repository';
 import { log, stat } from '#shared/log';
@@ -182,11 +182,8 @@ export function mergeRetained(answers: ReadonlyArray<{ retained: ReturnType<type
 }
 
 /** End of the Beijing month containing `nowMs` (epoch ms). */
-const endOfMonth = (nowMs: number): number => {
-  const [y, m] = beijingMonth(nowMs).split('-').map(Number) as [number, number];
-  return beijingMidnight(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`);
-};
-const endOfDay = (nowMs: number): number => beijingMidnight(addDays(beijingDate(nowMs), 1));
+const endOfMonth = (nowMs: number): number => endOfBeijingMonth(beijingMonth(nowMs));
+const endOfDay = (nowMs: number): number => endOfBeijingDay(beijingDate(nowMs));
 
 /**
  * DELETE /v1/me. `hooks.after` runs after each step (tests throw from it to simulate a crash).

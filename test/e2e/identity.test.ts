@@ -45,6 +45,23 @@ describe('POST /v1/identity', () => {
     expect(other.body.code).toBe('identity_already_bound');
   });
 
+  it('refuses a name longer than the national system takes (32 characters) at the edge', async () => {
+    const token = await t.api.token('id-long-name');
+    const r = await t.api.call('POST', '/v1/identity', { token, body: { ...person('1990-01-01'), name: '张'.repeat(33) } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ path: 'name', message: 'Too big: expected string to have <=32 characters' }]);
+    expect((await t.api.call('POST', '/v1/identity', { token, body: { ...person('1990-01-01'), name: '张'.repeat(32) } })).body.status).toBe('verified');
+  });
+
+  // The simulator, like a national system that counts UTF-16 units, refuses a name of 20 characters
+  // outside the BMP (40 units) with errcode 4003; that used to come back as a 500.
+  it.skipIf(deployed)('answers a name the national system will not take with 422 identity_rejected, counting no failed attempt', async () => {
+    const token = await t.api.token('id-astral-name');
+    const r = await t.api.call('POST', '/v1/identity', { token, body: { ...person('1990-01-01'), name: '𠮷'.repeat(20) } });
+    expect([r.status, r.body.code]).toEqual([422, 'identity_rejected']);
+    expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'none' });
+  });
+
   it('lets one person hold several accounts', async () => {
     const who = person('1992-07-07');
     for (const sub of ['id-multi-1', 'id-multi-2']) {

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { beijingDate, beijingMonth, endOfBeijingDay, endOfBeijingMonth } from '#shared/domain/beijingTime';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
 import { type SessionRecord } from '#shared/sessions/repository';
@@ -46,16 +47,14 @@ function expectTtlOf(item: Record<string, unknown> | undefined, logicalMs: numbe
 }
 
 describe('TTL values written with the gateway clock 300 days in the past', () => {
-  it('payment reservation: the order and its day counter get the real-time floor, the month counter its logical retention + a day', async () => {
+  it('payment reservation: the order and its counters (a day after their day or month ends) get the real-time floor', async () => {
     const hash = randomBytes(16).toString('hex');
     const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-01', month: '2026-01', status: 'reserved', reservedAt: virtualNow, reservationExpiresAt: virtualNow + 900_000, gameId: 'default' };
     await expectTtl(() => new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null }), [
       { key: orderKey(order.orderId), logicalMs: virtualNow + 180 * DAY },
-      { key: dayCounterKey(hash, order.day), logicalMs: virtualNow + 40 * DAY },
-      { key: monthCounterKey(hash, order.month), logicalMs: virtualNow + 400 * DAY },
+      { key: dayCounterKey(hash, order.day), logicalMs: Date.parse('2026-01-02T00:00:00+08:00') + DAY },
+      { key: monthCounterKey(hash, order.month), logicalMs: Date.parse('2026-02-01T00:00:00+08:00') + DAY },
     ]);
-    // 400 days of retention reach past the real clock: exactly the logical expiry plus a day.
-    expect((await stored(monthCounterKey(hash, order.month)))!.expiresAt).toBe(Math.ceil((virtualNow + 400 * DAY) / 1000) + 86_400);
   });
 
   it('session: the minor\'s identity lease at login; the ended session and the day\'s play at logout', async () => {
@@ -71,7 +70,8 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
     const endedAt = virtualNow + 600_000;
     await expectTtl(() => repo.end(s, 'logout', endedAt, { play: { day: '2026-01-01', seconds: 600 } }), [
       { key: sessionKey(s.sessionId), logicalMs: endedAt + 7 * DAY },
-      { key: dayPlayKey(s.identityHash, '2026-01-01'), logicalMs: endedAt + 3 * DAY },
+      // Needed only while its day lasts: the end of 2026-01-01, Beijing time.
+      { key: dayPlayKey(s.identityHash, '2026-01-01'), logicalMs: Date.parse('2026-01-02T00:00:00+08:00') },
     ]);
   });
 
@@ -115,9 +115,12 @@ describe('TTL values with the gateway clock on real time (deployed)', () => {
   it('are exactly the logical expiry plus a day', async () => {
     const hash = randomBytes(16).toString('hex');
     const now = Date.now();
-    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-02', month: '2026-01', status: 'reserved', reservedAt: now, reservationExpiresAt: now + 900_000, gameId: 'default' };
+    // Deployed, a reservation counts in the Beijing day and month it is made in.
+    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: beijingDate(now), month: beijingMonth(now), status: 'reserved', reservedAt: now, reservationExpiresAt: now + 900_000, gameId: 'default' };
     await new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null });
     expect((await stored(orderKey(order.orderId)))!.expiresAt).toBe(Math.ceil((now + 180 * DAY) / 1000) + 86_400);
-    expect((await stored(dayCounterKey(hash, order.day)))!.expiresAt).toBe(Math.ceil((now + 40 * DAY) / 1000) + 86_400);
+    // The counters: the end of their day or month, a day for the reservations counted in them, and the margin.
+    expect((await stored(dayCounterKey(hash, order.day)))!.expiresAt).toBe(Math.ceil((endOfBeijingDay(order.day) + DAY) / 1000) + 86_400);
+    expect((await stored(monthCounterKey(hash, order.month)))!.expiresAt).toBe(Math.ceil((endOfBeijingMonth(order.month) + DAY) / 1000) + 86_400);
   });
 });

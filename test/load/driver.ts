@@ -307,7 +307,7 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
           c.live = false;
           c.endedBy = r.body.reason;
           recorded.sessions.get(c.sessionId)!.endedBy = r.body.reason;
-          // The player client asks when it may play again after a clock-based end (shared/client/session.ts).
+          // The player client asks when it may play again after a clock-based end (packages/client/src/session.ts).
           if (r.body.reason === 'outside_allowed_hours' || r.body.reason === 'play_time_exhausted') await call('limits', 'GET', '/v1/limits', tokens.get(c.player.id));
           return;
         }

@@ -4,22 +4,15 @@
  * response and problem types, and the C# package's problem-code enum. This fails whenever a
  * generated file is not what the generator renders from the code now, so neither client can drift
  * from the OpenAPI document or the catalogue; and whenever a call a client makes names an operation
- * that is neither in the document nor one of the contract's pending additions.
+ * the document does not hold.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientDocument, CONTRACT_CODES_PENDING, GENERATED, renderClientFiles } from '#infra/cli/clientsGenerate';
+import { clientDocument, GENERATED, renderClientFiles } from '#infra/cli/clientsGenerate';
 import { PROBLEMS } from '#shared/problem';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-/**
- * Operations of the contract's 2026-12-07 additions that the clients call though this branch's
- * gateway does not serve them yet (their server side is built elsewhere); typed by hand in
- * packages/client/src/contract.ts.
- */
-const PENDING_OPERATIONS: string[] = [];
 
 let rendered: Record<string, string> = {};
 beforeAll(async () => {
@@ -44,10 +37,6 @@ describe('the clients\' generated files', () => {
     }
   });
 
-  it('hold the contract\'s pending codes only while the catalogue lacks them', () => {
-    const landed = Object.keys(CONTRACT_CODES_PENDING).filter((c) => Object.hasOwn(PROBLEMS, c));
-    expect(landed, 'these codes are in shared/problem.ts now: take them off CONTRACT_CODES_PENDING and regenerate').toEqual([]);
-  });
 });
 
 /** `METHOD /path/{param}` of every call in a client's source. */
@@ -67,20 +56,18 @@ const shape = (op: string): string => op.replace(/\{[^}]*\}/g, '{}');
 
 describe('the operations the clients call', () => {
   const documented = new Set(Object.entries(clientDocument().paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) => Object.keys(item).map((m) => shape(`${m.toUpperCase()} ${path}`))));
-  const pending = PENDING_OPERATIONS.map(shape);
 
-  it('are documented or pending (TypeScript)', () => {
+  it('are documented (TypeScript)', () => {
     const src = join(ROOT, 'packages/client/src');
     const ops = operationsIn(
       readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => join(src, f)),
       /call<[^>]*>\(t, '(GET|POST|PUT|DELETE)', [`'](\/v1\/[^`']*)[`']/g,
     );
     expect(ops.length).toBeGreaterThan(25);
-    expect(ops.map(shape).filter((op) => !documented.has(op) && !pending.includes(op))).toEqual([]);
-    expect(PENDING_OPERATIONS.filter((op) => documented.has(shape(op))), 'these are in the OpenAPI document now: type them from it and take them off PENDING_OPERATIONS').toEqual([]);
+    expect(ops.map(shape).filter((op) => !documented.has(op))).toEqual([]);
   });
 
-  it('are documented or pending (C#)', () => {
+  it('are documented (C#)', () => {
     const runtime = join(ROOT, 'packages/unity/Runtime');
     const ops = new Set<string>();
     for (const f of readdirSync(runtime).filter((n) => n.endsWith('.cs'))) {
@@ -101,7 +88,7 @@ describe('the operations the clients call', () => {
       }
     }
     expect(ops.size).toBeGreaterThanOrEqual(20);
-    expect([...ops].filter((op) => !documented.has(op) && !pending.includes(op))).toEqual([]);
+    expect([...ops].filter((op) => !documented.has(op))).toEqual([]);
     expect([...ops]).toEqual(expect.arrayContaining(['POST /v1/sessions/{}/heartbeat', 'DELETE /v1/me/accounts/{}', 'POST /v1/payments/{}/commit']));
   });
 });

@@ -3,10 +3,28 @@
  * from 2000-01-01 to 2099-12-31, `from ≤ to`, at most the route's span; the annual report's year
  * 2000–2099. And the loops that walk a range refuse, where they are, a range no request can send.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AccessLogQuery, ActivityQuery, AnnualReportQuery, queryDay, StatsQuery } from '#shared/api/schemas';
+import { AccessLogQuery, ActivityQuery, AnnualReportQuery, QUERY_DAY_PATTERN, queryDay, StatsQuery } from '#shared/api/schemas';
 import { dayCount, daysFrom, isCalendarDay } from '#shared/domain/beijingTime';
 import { monthsBetween } from '#shared/stats/repository';
+
+describe("the OpenAPI document's pattern for a day in a query (QUERY_DAY_PATTERN)", () => {
+  const pattern = new RegExp(QUERY_DAY_PATTERN, 'u');
+  it('accepts exactly the days the edge accepts, every day from 1999-12-01 to 2100-01-31', () => {
+    const wrong: string[] = [];
+    for (let ms = Date.UTC(1999, 11, 1); ms <= Date.UTC(2100, 0, 31); ms += 86_400_000) {
+      const day = new Date(ms).toISOString().slice(0, 10);
+      if (pattern.test(day) !== queryDay.safeParse(day).success) wrong.push(day);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('agrees with the edge on strings that are not days (2027-02-29, 2026-04-31, 2100-02-29, …)', () => {
+    const near = fc.tuple(fc.integer({ min: 1990, max: 2110 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    fc.assert(fc.property(fc.oneof(near, fc.string({ maxLength: 12 })), (s) => pattern.test(s) === queryDay.safeParse(s).success), { numRuns: 2000 });
+  });
+});
 
 describe('a calendar day', () => {
   it.each([

@@ -26,7 +26,7 @@ function files(dir: string): string[] {
   });
 }
 
-/** The project files a file imports (`#shared/x` → shared/x.ts); packages and node: modules are left out. */
+/** The project files a file imports (`#shared/<name>` → `shared/<name>.ts`); packages and node: modules are left out. */
 function importsOf(file: string): string[] {
   const source = readFileSync(join(ROOT, file), 'utf8');
   const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);

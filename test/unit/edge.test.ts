@@ -285,10 +285,10 @@ describe('the OpenAPI document', () => {
 
   it('describes path parameters with the schemas the edge checks them with', () => {
     expect(doc.paths['/v1/sessions/{sessionId}/heartbeat']!.post!.parameters).toEqual([
-      expect.objectContaining({ in: 'path', name: 'sessionId', required: true, schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' }) }),
+      expect.objectContaining({ in: 'path', name: 'sessionId', required: true, schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128, allOf: [{ pattern: '^[A-Za-z0-9._:-]+$' }, { pattern: '[^.]|^\\.{3}' }] }) }),
     ]);
     expect(doc.paths['/v1/payments/{orderId}/cancel']!.post!.parameters).toEqual([
-      expect.objectContaining({ in: 'path', name: 'orderId', required: true, schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
+      expect.objectContaining({ in: 'path', name: 'orderId', required: true, schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128, allOf: [{ pattern: '^[\\x21-\\x7e]+$' }, { pattern: '[^.]|^\\.{3}' }] }) }),
     ]);
     expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.parameters).toHaveLength(1);
     expect(Object.keys(doc.paths['/v1/sessions/{sessionId}']!.delete!.responses)).toContain('400');
@@ -309,10 +309,10 @@ describe('the OpenAPI document', () => {
       else expect(responses['403']!.description, `${r.method} ${r.path}`).toContain('unknown_game');
     }
     expect(doc.paths['/v1/sessions']!.post!.responses['403']!.description).toBe(
-      "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
+      "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
     );
     expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.responses['403']!.description).toBe("forbidden (not a server credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)");
-    expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain("forbidden (accountId other than sub, or gameId other than the token's game, with a player credential)");
+    expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain("forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential)");
   });
 
   it('lists write_contention where a transaction can meet it', () => {

@@ -25,6 +25,8 @@ const run = promisify(execFile);
 interface Schema {
   $ref?: string;
   anyOf?: Schema[];
+  oneOf?: Schema[];
+  discriminator?: { propertyName: string; mapping: Record<string, string> };
   properties?: Record<string, Schema>;
   required?: string[];
   additionalProperties?: unknown;
@@ -49,14 +51,15 @@ const doc = openApiDocument() as unknown as {
 };
 const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
 const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.slice('#/components/schemas/'.length)]! : s);
-const refsOf = (s: Schema): string[] => (s.anyOf ?? [s]).map((v) => v.$ref!.slice('#/components/schemas/'.length));
+const refsOf = (s: Schema): string[] => (s.oneOf ?? [s]).map((v) => v.$ref!.slice('#/components/schemas/'.length));
 
 const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the OpenAPI document', () => {
   it('names a server: the deployment that serves it', () => {
-    expect(doc.servers).toEqual([{ url: '/', description: 'The deployment that serves this document (under `npm start`, http://127.0.0.1:3000)' }]);
+    // Relative, so it is right wherever the document is served from; no port a local gateway may not listen on.
+    expect(doc.servers).toEqual([{ url: '/', description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)" }]);
   });
 
   it('declares x-request-id on every response, and Retry-After on every 429 and 503', () => {
@@ -87,12 +90,31 @@ describe('the OpenAPI document', () => {
       'IdentityRequiredProblem',
       'GuardianConsentRequiredProblem',
       'PlayTimeRestrictedProblem',
+      'GuardianRestrictedProblem',
       'AccountBlockedProblem',
       'ForbiddenProblem',
       'UnknownGameProblem',
     ]);
     expect(refsOf(doc.paths['/v1/identity']!.post!.responses['429']!.content!['application/problem+json']!.schema)).toEqual(['RateLimitedProblem', 'WriteContentionProblem']);
     expect(refsOf(doc.paths['/v1/sessions/{sessionId}/heartbeat']!.post!.responses['409']!.content!['application/problem+json']!.schema)).toEqual(['StaleHeartbeatProblem']);
+  });
+
+  it('tells the problems of one status apart by `code` (a guardian approval is not a face challenge)', () => {
+    const schema = doc.paths['/v1/payments']!.post!.responses['428']!.content!['application/problem+json']!.schema;
+    expect(refsOf(schema)).toEqual(['ChallengeRequiredProblem', 'GuardianApprovalRequiredProblem']);
+    expect(schema.discriminator).toEqual({
+      propertyName: 'code',
+      mapping: { challenge_required: '#/components/schemas/ChallengeRequiredProblem', guardian_approval_required: '#/components/schemas/GuardianApprovalRequiredProblem' },
+    });
+    expect(doc.components.schemas.GuardianApprovalRequiredProblem!.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'approvalId', 'expiresAt']);
+  });
+
+  it('declares the media types of answers that are not JSON', () => {
+    const media = (path: string, status = '200') => Object.keys(doc.paths[path]!.get!.responses[status]!.content ?? {});
+    expect(media('/console')).toEqual(['text/html']);
+    expect(media('/console/{asset}')).toEqual(['application/json', 'text/html', 'text/javascript', 'text/css']);
+    expect(media('/v1/admin/reports/annual')).toEqual(['application/json', 'text/html']);
+    expect(media('/openapi.json')).toEqual(['application/json']);
   });
 
   it('gives each code its extension members (shared/problem.ts PROBLEM_EXTENSIONS)', () => {
@@ -117,7 +139,7 @@ describe('the OpenAPI document', () => {
       if (s.additionalProperties === false) closed.push(where);
       for (const [k, v] of Object.entries(s.properties ?? {})) walk(`${where}.${k}`, v);
       walk(`${where}[]`, s.items);
-      (s.anyOf ?? []).forEach((v, i) => walk(`${where}|${i}`, v));
+      [...(s.anyOf ?? []), ...(s.oneOf ?? [])].forEach((v, i) => walk(`${where}|${i}`, v));
     };
     for (const [name, s] of Object.entries(doc.components.schemas)) walk(name, s);
     expect(closed).toEqual([]);

@@ -510,7 +510,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "account_blocked";
         } & {
             [key: string]: unknown;
@@ -642,7 +645,10 @@ export interface components {
             status: 428;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "challenge_required";
             /** @description The challenge to answer with `POST /v1/challenges/{challengeId}/result` */
             challengeId: string;
@@ -714,7 +720,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "confirmation_not_allowed";
         } & {
             [key: string]: unknown;
@@ -752,7 +761,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "forbidden";
         } & {
             [key: string]: unknown;
@@ -778,7 +790,10 @@ export interface components {
             status: 428;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_approval_required";
             /** @description The approval the guardian answers (GET /v1/guardian/approvals) */
             approvalId: string;
@@ -795,7 +810,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_consent_required";
             /** @description The privacy policy version the guardian consents to (send it back as guardianConsent.policyVersion) */
             policyVersion: string;
@@ -837,7 +855,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_declined";
         } & {
             [key: string]: unknown;
@@ -850,7 +871,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_not_eligible";
         } & {
             [key: string]: unknown;
@@ -863,7 +887,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "guardian_restricted";
             /** @description Start of the next time the guardians' controls (and the law) allow play; null when none is known */
             nextWindowStart: string | null;
@@ -911,7 +938,10 @@ export interface components {
             status: 422;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "identity_rejected";
         } & {
             [key: string]: unknown;
@@ -924,7 +954,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "identity_required";
         } & {
             [key: string]: unknown;
@@ -966,7 +999,10 @@ export interface components {
             status: 422;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "invalid_id_number";
             /**
              * @description Which check failed; `national_system` when the national system refused the number's format
@@ -1028,7 +1064,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "link_confirmed";
         } & {
             [key: string]: unknown;
@@ -1041,7 +1080,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "link_not_confirmed";
         } & {
             [key: string]: unknown;
@@ -1264,7 +1306,10 @@ export interface components {
             status: 404;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "order_not_found";
         } & {
             [key: string]: unknown;
@@ -1324,7 +1369,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "play_time_restricted";
             /** @description Start of the next allowed play window (Beijing offset); null when none is known */
             nextWindowStart: string | null;
@@ -1353,7 +1401,10 @@ export interface components {
             status: 429;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "rate_limited";
         } & {
             [key: string]: unknown;
@@ -1468,7 +1519,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "spending_limit_exceeded";
             /**
              * @description Who set the limit: the law, the publisher's policy, or a guardian
@@ -1523,7 +1577,10 @@ export interface components {
             status: 403;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "unknown_game";
         } & {
             [key: string]: unknown;
@@ -1720,7 +1777,10 @@ export interface components {
             status: 404;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "ward_not_found";
         } & {
             [key: string]: unknown;
@@ -1751,7 +1811,10 @@ export interface components {
             status: 429;
             /** @description Safe to show a player (Chinese); never personal data */
             detail: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             code: "write_contention";
         } & {
             [key: string]: unknown;
@@ -1789,7 +1852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Games"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1841,7 +1904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1936,6 +1999,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdentityAlreadyBoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description invalid_id_number or identity_rejected */
             422: {
                 headers: {
@@ -1968,7 +2051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UpstreamUnavailableProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2020,7 +2103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2103,7 +2186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2164,14 +2247,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["GuardianConsentRequiredProblem"] | components["schemas"]["PlayTimeRestrictedProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["GuardianConsentRequiredProblem"] | components["schemas"]["PlayTimeRestrictedProblem"] | components["schemas"]["GuardianRestrictedProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description session_active_elsewhere (retry with takeover: true to end the other session) */
@@ -2182,6 +2265,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["SessionActiveElsewhereProblem"];
+                };
+            };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
             /** @description challenge_required (with challengeId, challengeKind) */
@@ -2205,7 +2308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2223,7 +2326,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..") */
-                sessionId: string;
+                sessionId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2297,6 +2400,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["StaleHeartbeatProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -2308,7 +2431,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2326,7 +2449,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..") */
-                sessionId: string;
+                sessionId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2382,7 +2505,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2424,17 +2547,17 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description identity_required (no verified or pending identity), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2457,7 +2580,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                    orderId: string;
+                    orderId: string & (unknown & unknown);
                     /** @description Amount in fen, 1 … 1,000,000 CNY */
                     amount: number;
                     /** @description Required with a server credential; must equal sub with a player credential */
@@ -2481,7 +2604,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentReserved"];
                 };
             };
-            /** @description invalid_request: `errors` names each field that is wrong */
+            /** @description invalid_request: a field is wrong, or accountId is missing with a server credential (`errors` names each) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2502,14 +2625,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description spending_limit_exceeded (with source, limit, limitAmount, remainingAmount; a daily cap always applies to minors), identity_required, guardian_consent_required (a child under 14 without its guardian's consent: with policyVersion and consent), forbidden (accountId other than sub, or gameId other than the token's game, with a player credential) or unknown_game (the token's `game` or the body's gameId is not configured) */
+            /** @description spending_limit_exceeded (with source, limit, limitAmount, remainingAmount; a daily cap always applies to minors), identity_required, guardian_consent_required (a child under 14 without its guardian's consent: with policyVersion and consent), account_blocked, guardian_declined (a guardian declined this order), forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential) or unknown_game (the token's `game` or the body's gameId is not configured) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["SpendingLimitExceededProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["GuardianConsentRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["SpendingLimitExceededProblem"] | components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["GuardianConsentRequiredProblem"] | components["schemas"]["AccountBlockedProblem"] | components["schemas"]["GuardianDeclinedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_conflict: same orderId with a different amount or account, or replayed after the order was cancelled or expired (with orderStatus) */
@@ -2522,14 +2645,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["OrderConflictProblem"];
                 };
             };
-            /** @description challenge_required (with challengeId, challengeKind) */
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description challenge_required (a face check first: with challengeId, challengeKind, signal) or guardian_approval_required (the ward's guardian must approve this order first: with approvalId, expiresAt; the same order retried answers the same approval until it is decided or expires) */
             428: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ChallengeRequiredProblem"];
+                    "application/problem+json": components["schemas"]["ChallengeRequiredProblem"] | components["schemas"]["GuardianApprovalRequiredProblem"];
                 };
             };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
@@ -2543,7 +2686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2561,7 +2704,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                orderId: string;
+                orderId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2598,14 +2741,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description forbidden (an operator credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_not_found */
@@ -2628,7 +2771,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["OrderExpiredProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2646,7 +2800,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                orderId: string;
+                orderId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2683,14 +2837,14 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
+            /** @description forbidden (an operator credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them) */
             403: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["UnknownGameProblem"];
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
             /** @description order_not_found */
@@ -2724,7 +2878,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2742,7 +2896,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..") */
-                challengeId: string;
+                challengeId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -2807,6 +2961,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ChallengeNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -2818,7 +2992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2870,7 +3044,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2933,7 +3118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2963,7 +3148,7 @@ export interface operations {
                     /** @description The complaint, 1–2,000 characters (personal data: erased with the account) */
                     text: string;
                     /** @description The order it concerns, if any */
-                    orderId?: string;
+                    orderId?: string & (unknown & unknown);
                     /**
                      * @description The game it concerns (a configured game; default: the token's)
                      * @example g-main
@@ -3014,7 +3199,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3066,7 +3282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3153,6 +3369,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["IdentityRequiredProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description invalid_id_number or identity_rejected */
             422: {
                 headers: {
@@ -3185,7 +3421,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UpstreamUnavailableProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3237,7 +3473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["GuardianNotEligibleProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3326,6 +3562,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description invalid_id_number */
             422: {
                 headers: {
@@ -3347,7 +3603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RateLimitedProblem"] | components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3365,7 +3621,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3442,6 +3698,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -3453,7 +3729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3471,7 +3747,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3537,7 +3813,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3560,7 +3836,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3617,7 +3893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3635,7 +3911,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3692,7 +3968,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WriteContentionProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3710,7 +3997,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3778,7 +4065,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3830,7 +4117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["GuardianNotEligibleProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3848,7 +4135,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The approvalId of a guardian_approval_required problem */
-                approvalId: string;
+                approvalId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -3921,7 +4208,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ApprovalDecidedProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3999,6 +4306,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["LinkNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description rate_limited (5 wrong codes this Beijing day for this person, from any of its accounts; Retry-After until the next day) or write_contention */
             429: {
                 headers: {
@@ -4010,7 +4337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RateLimitedProblem"] | components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4062,7 +4389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ForbiddenProblem"] | components["schemas"]["UnknownGameProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4079,7 +4406,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                linkId: string;
+                linkId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -4145,7 +4472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4163,7 +4490,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -4230,6 +4557,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WardNotFoundProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description write_contention (with Retry-After): concurrent changes to the same person; nothing changed, send the same request again */
             429: {
                 headers: {
@@ -4241,7 +4588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4259,7 +4606,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The wardId returned by POST /v1/guardian/wards */
-                wardId: string;
+                wardId: string & (unknown & unknown);
             };
             cookie?: never;
         };
@@ -4267,7 +4614,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The publisher's order id (idempotency key): 1–128 printable ASCII characters, not `.` or `..` (it travels in paths) */
-                    orderId: string;
+                    orderId: string & (unknown & unknown);
                     /** @description Why the payment should be refunded, 1–2,000 characters (the guardian's words: erased with the guardian's account) */
                     reason: string;
                 };
@@ -4335,6 +4682,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RefundAlreadyRequestedProblem"];
                 };
             };
+            /** @description payload_too_large: a body over 16384 bytes (with maxBytes) */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description unsupported_media_type: a body whose Content-Type is not JSON */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
             /** @description refund_not_eligible (with reason: not_committed, the payment never completed; adult_order, it was made under an adult identity) */
             422: {
                 headers: {
@@ -4356,7 +4723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WriteContentionProblem"];
                 };
             };
-            /** @description Any other problem document */
+            /** @description Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size) */
             default: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
