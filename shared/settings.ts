@@ -127,7 +127,7 @@ const PolicyShape = z.object({
   WEBHOOK_URL: z.optional(url),
   /**
    * Days within which a complaint or request is answered (its `dueAt`): 15 unless the publisher
-   * promises fewer (docs/rules.md "Complaints"); more is refused.
+   * promises fewer (docs/rules.md §7); more is refused.
    */
   COMPLAINT_DAYS: z._default(
     z.coerce.number().check(z.int('a whole number of days'), z.gte(1, 'at least 1 day'), z.lte(MAX_COMPLAINT_DAYS, `at most ${MAX_COMPLAINT_DAYS} days: a complaint is answered within ${MAX_COMPLAINT_DAYS} days (docs/rules.md); fewer may be set, never more`)),

@@ -1,5 +1,5 @@
 /**
- * Complaints and the requests register (docs/rules.md "Complaints and requests"; 2024 Regulations
+ * Complaints and the requests register (docs/rules.md §7; 2024 Regulations
  * on the Online Protection of Minors Arts. 7 and 34): a player files a complaint and reads the
  * answers; the personal-information requests the gateway answers (an export, an erasure, an identity
  * correction) enter the register by themselves with their outcome; each entry is due
