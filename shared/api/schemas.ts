@@ -62,7 +62,7 @@ export const IdentitySubmission = schema(() =>
 );
 
 /** A guardian's consent for a child under 14, naming the privacy policy version shown to the guardian (shared/domain/consent.ts). */
-export const GuardianConsent = schema(() => z.strictObject({ policyVersion: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)) }));
+export const GuardianConsent = schema(() => z.strictObject({ policyVersion: z.string().check(z.trim(), z.minLength(1), z.maxLength(64), notBlank()) }));
 /** POST /v1/identity: the real-name submission, with the guardian's consent the client attests for a child under 14 (policy `consent: "attested"`). */
 export const IdentitySubmit = schema(() => z.extend(IdentitySubmission, { guardianConsent: z.optional(GuardianConsent) }));
 
@@ -195,7 +195,9 @@ export const ApprovalDecision = schema(() => z.strictObject({ approved: z.boolea
 export const ActivityQuery = schema(() => dayRange(GUARDIAN_RANGE_DAYS));
 
 // Complaints and the requests register (docs/api.md): texts of 1–2,000 characters (code points, after trimming).
-const text = () => z.string().check(z.trim(), z.minLength(1), z.refine((t) => [...t].length <= MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`));
+// JSON Schema's maxLength counts code points, as the refinement does (zod's maxLength counts UTF-16 units).
+const text = () =>
+  z.string().check(z.trim(), z.minLength(1), notBlank(), z.refine((t) => [...t].length <= MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`), z.meta({ maxLength: MAX_TEXT_LENGTH }));
 export const ComplaintSubmission = schema(() => z.strictObject({ category: z.enum(COMPLAINT_CATEGORIES), text: text(), orderId: z.optional(orderId), gameId: z.optional(gameId) }));
 export const ComplaintPath = schema(() => z.object({ complaintId: id() }));
 export const ComplaintsQuery = schema(() => dayRange(OPERATOR_RANGE_DAYS, { status: z.optional(z.enum(['open', 'answered'])) }));

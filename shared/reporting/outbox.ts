@@ -83,7 +83,9 @@ export class OutboxRepository {
     const page = await queryShardsPage<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, { limit: Math.max(1, Math.ceil(pageSize / OUTBOX_SHARDS)) });
     // Events queued before games existed wait in the single game's old partitions: still reported.
     const legacy = gameId === DEFAULT_GAME_ID ? await queryShardsPage<Record<string, unknown>>(this.db, this.table, LEGACY_OUTBOX_PREFIX, LEGACY_OUTBOX_SHARDS, { limit: Math.max(1, Math.ceil(pageSize / LEGACY_OUTBOX_SHARDS)) }) : { items: [], more: false };
-    return { events: [...page.items, ...legacy.items].map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || a.bt - b.bt), more: page.more || legacy.more };
+    // By time; at the same instant a login (bt 1) before a logout (bt 0): a session that ends in the
+    // millisecond it began is still reported as begun, then ended.
+    return { events: [...page.items, ...legacy.items].map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || b.bt - a.bt), more: page.more || legacy.more };
   }
 
   /** The login and logout events of a session, as stored (state and all). */

@@ -59,6 +59,8 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
   });
 
   it('takes exactly 2,000 characters (counted as characters, not bytes or UTF-16 units), and refuses a game that is not configured', async () => {
+    // A second after the first: the register lists entries by the time they were received.
+    await t.api.advanceClock(1);
     expect((await t.api.call('POST', '/v1/complaints', { token: player, body: { category: 'other', text: '😀'.repeat(2000) } })).status).toBe(201);
     expect((await t.api.call('POST', '/v1/complaints', { token: player, body: { category: 'other', text: '好', gameId: 'no-such-game' } })).body.code).toBe('unknown_game');
     // Game servers do not file complaints as players (staff tokens are not even the players' issuer's: 401).
@@ -110,11 +112,15 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
     const answered = await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'refused', answer: '国家实名认证系统答复姓名与号码不一致，请核对身份证上的姓名。' } });
     expect(answered.status).toBe(200);
     expect(answered.body).toEqual({ complaintId, status: 'answered', outcome: 'refused', answeredAt: expect.stringMatching(/^2026-12-03T15:00:0\d\+08:00$/) });
+    // A second between answers: the access log lists them by time.
+    await t.api.advanceClock(1);
     const again = await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'resolved', answer: '改主意了' } });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('already_answered');
+    await t.api.advanceClock(1);
     const unknown = await t.api.call('POST', `/v1/admin/complaints/r000000000${'0'.repeat(16)}/answer`, { token: operator, body: { outcome: 'resolved', answer: '好' } });
     expect(unknown.status).toBe(404);
+    await t.api.advanceClock(1);
     expect((await t.api.call('POST', '/v1/admin/complaints/not-a-register-id/answer', { token: operator, body: { outcome: 'resolved', answer: '好' } })).status).toBe(404);
     const [entry] = (await t.api.call('GET', '/v1/me/complaints', { token: player })).body.complaints.filter((c: { complaintId: string }) => c.complaintId === complaintId);
     expect(entry).toMatchObject({ status: 'answered', outcome: 'refused', answer: '国家实名认证系统答复姓名与号码不一致，请核对身份证上的姓名。', answeredAt: answered.body.answeredAt });
@@ -167,6 +173,8 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
     const token = await t.api.token(id);
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1992-02-02') })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/complaints', { token, body: { category: 'account_sharing', text: '我的账号被别人借用了，手机号 13800000000。' } })).status).toBe(201);
+    // A second later: the register lists the complaint before the erasure.
+    await t.api.advanceClock(1);
     const erased = await t.api.call('DELETE', '/v1/me', { token });
     expect(erased.status).toBe(200);
     expect(erased.body.erased).toContain('complaint_texts');

@@ -22,7 +22,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployed, useGateway } from '#test/support/gateway';
-import { person } from '#test/support/people';
+import { person, withConsent } from '#test/support/people';
 import { arbitraryOf, type JsonSchema } from '#test/support/schemaArbitrary';
 
 const t = useGateway();
@@ -218,7 +218,8 @@ beforeAll(async () => {
     if (answer.contentType.includes('json')) learn(JSON.parse(answer.text));
   };
   await step(g, 'POST', '/v1/identity', person('1988-06-01', '王五'));
-  await step(w, 'POST', '/v1/identity', minor);
+  // Twelve years old: the guardian's consent comes with the real name (the attested mode).
+  await step(w, 'POST', '/v1/identity', withConsent(minor));
   await step(g, 'POST', '/v1/guardian/wards', minor);
   const [wardId] = known.get('wardId') ?? [];
   const [confirmCode] = known.get('confirmCode') ?? [];

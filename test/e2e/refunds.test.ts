@@ -147,6 +147,8 @@ describe.skipIf(deployed)('refund help', () => {
       },
       decision: null,
     });
+    // A second later: the access log lists the reads by time.
+    await t.api.advanceClock(1);
     expect((await t.api.call('GET', `/v1/admin/refund-requests/r000000000${'0'.repeat(16)}?reason=x`, { token: operator })).status).toBe(404);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-12-05&to=2026-12-05', { token: operator });
     expect(log.body.entries.filter((e: { action: string }) => e.action === 'refund_request_read').map((e: { reason: string; subject: string }) => [e.reason, e.subject])).toEqual([
