@@ -77,7 +77,10 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
       ['other', '😀😀😀😀'],
     ]);
     expect(mine[0]).toEqual({ complaintId, kind: 'complaint', category: 'real_name', accountId: playerId, gameId: 'default', orderId: 'ord-77', text: '实名认证一直失败，但信息是正确的。', status: 'open', receivedAt: expect.any(String), dueAt: expect.any(String), overdue: false, answeredAt: null, outcome: null, answer: null, answeredBy: null, erased: false });
+    // A second between reads: the access log lists them by time.
+    await t.api.advanceClock(1);
     expect((await t.api.call('GET', '/v1/admin/complaints?status=answered&from=2026-12-01&to=2026-12-01', { token: operator })).body.complaints.filter((c: { accountId: string }) => c.accountId === playerId)).toEqual([]);
+    await t.api.advanceClock(1);
     expect((await t.api.call('GET', '/v1/admin/complaints?from=2026-11-30&to=2026-11-30', { token: operator })).body.complaints).toEqual([]);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-12-01&to=2026-12-01', { token: operator });
     expect(log.body.entries.filter((e: { action: string }) => e.action === 'complaints_read').map((e: { accountId: string; reason: string }) => [e.accountId, e.reason])).toEqual([

@@ -29,6 +29,8 @@ describe.skipIf(deployed)('identity correction', () => {
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ status: 'verified', ageBand: 8 });
     const minor = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'cp-1' } });
     expect(minor.body).toMatchObject({ minor: true, ageBand: 8 });
+    // A second later: the register lists the newest request first.
+    await t.api.advanceClock(1);
     expect((await t.api.call('POST', '/v1/identity/correction', { token, body: child })).body).toEqual({ status: 'unchanged', ageBand: 8 });
     // Both requests entered the requests register, answered as they were made (2024 Regulations Art. 34).
     expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints.map((c: { kind: string; status: string; outcome: string; answer: string }) => [c.kind, c.status, c.outcome, c.answer])).toEqual([
@@ -65,6 +67,8 @@ describe.skipIf(deployed)('identity correction', () => {
     expect(applied.body).toEqual({ accountId, status: 'corrected', ageBand: 18 });
     expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'correction', status: 'answered', outcome: 'resolved', answer: '经人工审核，已按新的实名信息更正。说明：户口本核验一致' }]);
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ status: 'verified', ageBand: 18 });
+    // A second later: the access log lists the decisions by time.
+    await t.api.advanceClock(1);
     expect((await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true, reason: 'again' } })).status).toBe(404);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-10-03&to=2026-10-03', { token: operator });
     expect(log.body.entries.filter((e: { accountId: string }) => e.accountId === accountId).map((e: { action: string; reason: string }) => [e.action, e.reason])).toEqual([
