@@ -176,7 +176,7 @@ export class InvalidContext extends Error {
     super(
       `Invalid cdk context: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ${problems.length === 1 ? 'it' : 'them all'} and run cdk synth again.\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
-        '\nThe settings are listed in README.md ("Deploying to a publisher\'s account") and docs/deploy-china.md.',
+        '\nThe settings are listed in docs/deploy.md ("cdk deploy") and docs/deploy-china.md.',
     );
     this.name = 'InvalidContext';
   }

@@ -66,7 +66,7 @@ export function renderApiReference(): string {
   for (const e of endpoints) lines.push(`| ${e.method} | [${code(e.path)}](#${anchor(endpointHeading(e))}) | ${code(credentialOf(e.op))} | ${cell(e.op.summary ?? '')} |`);
   lines.push(
     '',
-    `Every response carries ${code('x-request-id')}. A ${code('default')} response is any other problem document (see [Problems](#problems)). The local gateway (${code('npm start')}) also serves development endpoints under ${code('/__dev/')} (tokens, virtual clock, scheduled jobs); they are not part of this document and are never deployed (see the README).`,
+    `Every response carries ${code('x-request-id')}. A ${code('default')} response is any other problem document (see [Problems](#problems)). The local gateway (${code('npm start')}) also serves development endpoints under ${code('/__dev/')} (tokens, virtual clock, scheduled jobs); they are not part of this document and are never deployed (see ${code('docs/local.md')}).`,
     '',
   );
   for (const e of endpoints) lines.push(...renderEndpoint(e, components));

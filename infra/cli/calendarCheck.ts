@@ -27,7 +27,7 @@ function main(): void {
     return;
   }
   console.error(`NOT COVERED: ${result.uncovered.length} of the next 60 days (${result.uncovered[0]} … ${result.uncovered[result.uncovered.length - 1]}).`);
-  console.error('Load the State Council schedule for that year as an override (see README "Holiday calendar").');
+  console.error('Load the State Council schedule for that year as an override (see docs/operate.md "Holiday calendar").');
   process.exit(1);
 }
 

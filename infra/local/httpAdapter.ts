@@ -167,7 +167,7 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
       claims = claimsAsGatewayDoes(await deps.verifyToken(token, authorizer));
     } catch {
       // The contract: a players'-issuer token on an operator route is 403 `forbidden`, whatever its
-      // scope (deployed, the staff authorizer refuses it first, with 401: README, known differences).
+      // scope (deployed, the staff authorizer refuses it first, with 401: docs/local.md, known differences).
       const players = authorizer === 'staff' ? await deps.verifyToken(token, 'players').then(() => true, () => false) : false;
       return sendProblem(res, new Problem(players ? 'forbidden' : 'unauthorized'), requestId);
     }

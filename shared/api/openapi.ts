@@ -50,8 +50,8 @@ export function codesOfResponse(where: string, status: number, description: stri
   return codes;
 }
 
-// Deployed, API Gateway's JWT authorizer refuses a token itself with this body (README "Known
-// difference between local and deployed"); the local runner answers the unauthorized problem.
+// Deployed, API Gateway's JWT authorizer refuses a token itself with this body (docs/local.md "Known
+// differences between local and deployed"); the local runner answers the unauthorized problem.
 const GatewayMessage = z.object({ message: z.string() }).register(z.globalRegistry, { id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
 
 const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };

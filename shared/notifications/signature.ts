@@ -3,8 +3,7 @@
  * `playguard-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret as UTF-8, "<t>.<raw body>")>`.
  * `t` is the real time of sending, so a receiver can refuse old captures (replay) with a tolerance;
  * the body is signed byte for byte, so a receiver must verify the raw body before parsing it.
- * `verify` is the receiver's side, the same logic as the snippet in the README ("Notifications
- * (webhooks)"); tests check the two agree.
+ * `verify` is the receiver's side, the same logic as the snippet in docs/webhooks.md; tests check the two agree.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * The README's cost model (*Cost model*) for one player-hour, from figures measured through the
+ * The cost model of docs/capacity.md (*Cost per player-hour*) for one player-hour, from figures measured through the
  * gateway (test/support/playerHour.ts: HTTP requests, write units as DynamoDB bills them and read
  * units of a login, the server-chosen heartbeats and the logout; the reporter's write units per
  * reported event, measured by the benchmark's reporter run), priced with everything else a

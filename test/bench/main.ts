@@ -5,7 +5,7 @@
  * 50 concurrent clients (p50, p99, rps, DynamoDB requests per operation, ratio to the baseline); each
  * function's production bundle and its cold initialisation, beside the floor (a bundle that only sends one
  * UpdateItem through a DynamoDBClient) and a hello-world; whole fresh-process cold starts; the NPPA
- * reporter's throughput; the cost per million player-hours (test/bench/cost.ts, the README's model).
+ * reporter's throughput; the cost per million player-hours (test/bench/cost.ts, the model of docs/capacity.md).
  * Not part of `npm test`: speed targets live here, not in timed unit tests.
  */
 import { execFileSync } from 'node:child_process';
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
   const c = r.cost!;
   console.log('player-hour (heartbeats, HTTP requests, write units of the session):', JSON.stringify(r.playerHour));
   const narrow = (r.cost as unknown as { narrow: Record<string, number> }).narrow;
-  console.log(`cost (US$ per million player-hours, everything billed, README cost model; reporting ${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours}, adult ${c.adultPerMillionHours}; API, Lambda requests and write units alone: minor ${narrow.minorPerMillionHours}, adult ${narrow.adultPerMillionHours}`);
+  console.log(`cost (US$ per million player-hours, everything billed, docs/capacity.md cost model; reporting ${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours}, adult ${c.adultPerMillionHours}; API, Lambda requests and write units alone: minor ${narrow.minorPerMillionHours}, adult ${narrow.adultPerMillionHours}`);
   console.log('reporter:', JSON.stringify(r.reporter));
   console.log('reporter, two games (events/s per game):', JSON.stringify(r.reporterTwoGames));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

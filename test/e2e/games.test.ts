@@ -1,5 +1,5 @@
 /**
- * One deployment, several games (README "Games"): the configured games over HTTP, the token's
+ * One deployment, several games (docs/deploy.md "Games"): the configured games over HTTP, the token's
  * `game` claim, and the game of a payment reservation.
  */
 import { randomUUID } from 'node:crypto';

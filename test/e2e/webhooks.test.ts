@@ -1,7 +1,7 @@
 /**
  * Notifications over HTTP: a local gateway configured with WEBHOOK_URL and WEBHOOK_SECRET, a risk
  * challenge raised by real logins, one tick of the scheduled jobs, and a receiver (built on the
- * README's verification snippet) that gets a verified `risk.challenge_issued` with opaque ids only.
+ * docs/webhooks.md's verification snippet) that gets a verified `risk.challenge_issued` with opaque ids only.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

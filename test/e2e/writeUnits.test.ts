@@ -1,6 +1,6 @@
 /**
  * What a player-hour costs in DynamoDB write units and HTTP requests, measured through the gateway
- * on DynamoDB Local (test/support/playerHour.ts): the inputs of the README's cost model, held here so
+ * on DynamoDB Local (test/support/playerHour.ts): the inputs of the cost model of docs/capacity.md, held here so
  * a change that adds a write or an index copy on the hot path fails a test, not only the bill. Units
  * are billed by DynamoDB's rules from each item's images (test/support/capacity.ts): a
  * transaction's items 2 each, a condition check included, index entries 1 each.

@@ -1,6 +1,6 @@
 /**
  * Notifications to the publisher against DynamoDB Local and a real HTTP receiver on 127.0.0.1
- * that verifies each request with the README's snippet and de-duplicates on id: delivery,
+ * that verifies each request with docs/webhooks.md's snippet and de-duplicates on id: delivery,
  * back-off, a lost 2xx, dead letters after 24 h, and what an event may contain.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

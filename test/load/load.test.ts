@@ -2,7 +2,7 @@
  * The load test (`npm run load`) at smoke size inside `npm test`: the same Friday evening with 24
  * players, through the local gateway over real HTTP on its held clock, on the suite's DynamoDB
  * Local. Every invariant must hold, and the report must carry its figures; the full size (2,000
- * players, ~4 minutes here) is run by hand (README, *Load test*).
+ * players, ~4 minutes here) is run by hand (docs/capacity.md).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { drive, type Recorded } from '#test/load/driver';

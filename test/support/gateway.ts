@@ -125,7 +125,7 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
 
 /**
  * A 401 as the contract's `unauthorized` problem document. A deployed stage may answer with API
- * Gateway's own authorizer refusal instead, `{"message":"Unauthorized"}` (README: known difference).
+ * Gateway's own authorizer refusal instead, `{"message":"Unauthorized"}` (docs/local.md: known differences).
  */
 export function expectUnauthorized(r: HttpAnswer): void {
   expect(r.status).toBe(401);

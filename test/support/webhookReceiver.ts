@@ -1,6 +1,6 @@
 /**
- * A publisher's webhook receiver, as the README tells one to build it: it verifies each request
- * with the README's own snippet (loaded from README.md, so the documented code is what runs),
+ * A publisher's webhook receiver, as docs/webhooks.md tells one to build it: it verifies each request
+ * with that page's own snippet (loaded from docs/webhooks.md, so the documented code is what runs),
  * de-duplicates on `id`, and answers with what the test asks for.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -10,14 +10,14 @@ import { join } from 'node:path';
 
 export type Verify = (secret: string, header: string | undefined, rawBody: string, toleranceSeconds?: number, nowSeconds?: number) => boolean;
 
-/** The README's verification snippet, as a function. */
-export function readmeVerify(): Verify {
-  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+/** docs/webhooks.md's verification snippet, as a function. */
+export function documentedVerify(): Verify {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'webhooks.md'), 'utf8');
   const code = /<!-- webhook-verify:start -->\n```js\n([\s\S]*?)\n```\n<!-- webhook-verify:end -->/.exec(readme)?.[1];
-  if (!code) throw new Error('README.md: the webhook-verify snippet is missing');
+  if (!code) throw new Error('docs/webhooks.md: the webhook-verify snippet is missing');
   // The snippet's one import is node:crypto's; the rest runs as written.
   const importLine = "import { createHmac, timingSafeEqual } from 'node:crypto';";
-  if (!code.startsWith(importLine)) throw new Error('README.md: the webhook-verify snippet should start by importing node:crypto');
+  if (!code.startsWith(importLine)) throw new Error('docs/webhooks.md: the webhook-verify snippet should start by importing node:crypto');
   const body = code.slice(importLine.length).replace('export function verify', 'function verify');
   return new Function('createHmac', 'timingSafeEqual', `${body}\nreturn verify;`)(createHmac, timingSafeEqual) as Verify;
 }
@@ -33,7 +33,7 @@ export interface ReceivedRequest {
 }
 
 export async function startReceiver(secret: string) {
-  const verify = readmeVerify();
+  const verify = documentedVerify();
   const requests: ReceivedRequest[] = [];
   /** Events acted on: each id once. */
   const events = new Map<string, NonNullable<ReceivedRequest['event']>>();

@@ -1,10 +1,10 @@
-/** The webhook signature (the contract's "Notifications to the publisher") and the README's receiver snippet agree. */
+/** The webhook signature (the contract's "Notifications to the publisher") and docs/webhooks.md's receiver snippet agree. */
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sign, verify } from '#shared/notifications/signature';
 import { retryDelayMs } from '#shared/notifications/sender';
-import { readmeVerify } from '#test/support/webhookReceiver';
+import { documentedVerify } from '#test/support/webhookReceiver';
 
 const SECRET = 'whsec-unit-密钥-0123456789';
 const BODY = '{"id":"e1","type":"risk.challenge_issued","occurredAt":"2026-11-25T10:00:00+08:00","data":{"challengeId":"c1"}}';
@@ -26,8 +26,8 @@ describe('webhook signature', () => {
     expect(verify(SECRET, `${header},v1=${'0'.repeat(64)}`, BODY, 300, 1000)).toBe(true);
   });
 
-  it('the README snippet accepts exactly what verify accepts', () => {
-    const readme = readmeVerify();
+  it('the docs/webhooks.md snippet accepts exactly what verify accepts', () => {
+    const readme = documentedVerify();
     fc.assert(
       fc.property(fc.string(), fc.string({ minLength: 1 }), fc.integer({ min: 0, max: 2_000_000_000 }), fc.integer({ min: -600, max: 600 }), fc.boolean(), (body, secret, t, skew, tamper) => {
         const header = sign(secret, body, t);

@@ -35,7 +35,7 @@ $('login').addEventListener('submit', async (event) => {
 
 async function enter(account) {
   // Local only: a development token for this account. A real game gets its token from the
-  // publisher's account service (README "Tokens, as API Gateway checks them").
+  // publisher's account service (docs/local.md "Tokens, as API Gateway checks them").
   const answer = await fetch('/__dev/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: account, ttlSeconds: 86_400 }) });
   const { token } = await answer.json();
   const pg = createPlayGuard({ baseUrl: location.origin, token });
