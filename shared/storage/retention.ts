@@ -115,8 +115,8 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   dayPlay: {
     item: 'day play',
-    holds: "seconds a minor played on a Beijing day (budget policies only)",
-    why: 'the daily play-time budget',
+    holds: 'seconds a minor played on a Beijing day (every minor, whatever the policy)',
+    why: "the daily play-time budget, and a guardian's daily minutes set during the day (they count the play before them)",
     keptFor: 'the day',
     ttl: 'always: the end of its Beijing day',
     mustExpire: 'always',
