@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPlayGuard, createPlayGuardServer, isPlayGuardProblem, PlayGuardNetworkError, type Fetch, type PlayGuardProblem, type PlayGuardSession, type SessionEvents } from '@playguard/client';
+import { createPlayGuard, createPlayGuardServer, isPlayGuardProblem, type PlayGuardNetworkError, type Fetch, type PlayGuardProblem, type PlayGuardSession, type SessionEvents } from '@playguard/client';
 import { PROBLEM_EXTENSIONS, PROBLEMS, problemBody, type ProblemCode } from '#shared/problem';
 import * as z from '#shared/zod';
 import { deployed, deployedUrl, useGateway } from '#test/support/gateway';

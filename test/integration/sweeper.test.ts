@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '#shared/domain/playPolicy';
-import { type SessionRecord } from '#shared/sessions/repository';
+import type { SessionRecord } from '#shared/sessions/repository';
 import { sweepSessions } from '#shared/sessions/service';
 import { LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey } from '#shared/storage/keys';
 import { freshTable, repositories } from '#test/support/table';

@@ -80,7 +80,7 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     const key = `${e.si}#${e.bt}#${bizOf.get(String(e.gameId))}`;
     expected.add(key);
     const got = r.received.get(key);
-    if (!got || got.times !== 1) once.push(`${e.si}/${e.bt}: received ${got?.times ?? 0} times`);
+    if (got?.times !== 1) once.push(`${e.si}/${e.bt}: received ${got?.times ?? 0} times`);
     if (e.state !== 'sent') once.push(`${e.si}/${e.bt}: ${e.state}`);
     const queued = r.queuedAt.get(`${e.si}#${e.bt}`);
     if (!got || queued === undefined) continue;
