@@ -160,7 +160,9 @@ async function main(): Promise<void> {
       [
         "import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';",
         'const client = new DynamoDBClient({});',
-        "export const handler = async () => client.send(new UpdateItemCommand({ TableName: process.env.TABLE_NAME, Key: { pk: { S: 'x' }, sk: { S: 'x' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));",
+        "export const handler = async () => client.send(new UpdateItemCommand({ TableName: " +
+"process.env.TABLE_NAME, Key: { pk: { S: 'x' }, sk: { S: 'x' } }, UpdateExpression: 'ADD n :one', " +
+"ExpressionAttributeValues: { ':one': { N: '1' } } }));",
       ].join('\n'),
     );
     const bundles: Record<string, number> = {};
@@ -275,7 +277,9 @@ async function main(): Promise<void> {
   }
 
   const r = results as Record<string, Record<string, number>>;
-  const row = (name: string, x: Record<string, number>) => `${name.padEnd(10)} p50 ${String(x.p50Ms).padStart(7)} ms  p99 ${String(x.p99Ms).padStart(7)} ms  ${String(x.rps).padStart(6)} rps  ddb ${String(x.ddbCalls).padStart(4)}/op  ×raw ${String(x.overRaw).padStart(5)}  errors ${x.errors}`;
+  const row = (name: string, x: Record<string, number>) => `${name.padEnd(10)} p50 ${String(x.p50Ms).padStart(7)} ms  p99 ${String(x.p99Ms).padStart(7)} ms  ` +
+`${String(x.rps).padStart(6)} rps  ddb ${String(x.ddbCalls).padStart(4)}/op  ×raw ` +
+`${String(x.overRaw).padStart(5)}  errors ${x.errors}`;
   console.log(`raw UpdateItem p50 ${r.rawUpdateItem!.p50Ms} ms  p99 ${r.rawUpdateItem!.p99Ms} ms`);
   for (const name of ['identity', 'login', 'heartbeat', 'reserve']) console.log(row(name, r[name]!));
   const floorBytes = r.bundleFloor!.ddbOnlyBytes!;
@@ -289,7 +293,10 @@ async function main(): Promise<void> {
   const c = r.cost!;
   console.log('player-hour (heartbeats, HTTP requests, write units of the session):', JSON.stringify(r.playerHour));
   const narrow = (r.cost as unknown as { narrow: Record<string, number> }).narrow;
-  console.log(`cost (US$ per million player-hours, everything billed, README cost model; reporting ${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours}, adult ${c.adultPerMillionHours}; API, Lambda requests and write units alone: minor ${narrow.minorPerMillionHours}, adult ${narrow.adultPerMillionHours}`);
+  console.log(`cost (US$ per million player-hours, everything billed, README cost model; reporting ` +
+`${c.reportingUnitsPerEvent} write units an event): minor ${c.minorPerMillionHours}, adult ` +
+`${c.adultPerMillionHours}; API, Lambda requests and write units alone: minor ` +
+`${narrow.minorPerMillionHours}, adult ${narrow.adultPerMillionHours}`);
   console.log('reporter:', JSON.stringify(r.reporter));
   console.log('reporter, two games (events/s per game):', JSON.stringify(r.reporterTwoGames));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

@@ -92,7 +92,9 @@ describe.skipIf(deployed)('npm start', () => {
     const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
     env.PLAYGUARD_URL = `http://127.0.0.1:${port}`;
     // The README's token command for the local runner.
-    env.PLAYGUARD_TOKEN_COMMAND = `curl -sf -X POST "$PLAYGUARD_URL/__dev/tokens" -H 'content-type: application/json' -d "{\\"sub\\":\\"$PLAYGUARD_SUB\\",\\"scope\\":\\"$PLAYGUARD_SCOPE\\"}" | sed 's/.*"token":"\\([^"]*\\)".*/\\1/'`;
+    env.PLAYGUARD_TOKEN_COMMAND = `curl -sf -X POST "$PLAYGUARD_URL/__dev/tokens" -H 'content-type: application/json' -d ` +
+`"{\\"sub\\":\\"$PLAYGUARD_SUB\\",\\"scope\\":\\"$PLAYGUARD_SCOPE\\"}" | sed ` +
+`'s/.*"token":"\\([^"]*\\)".*/\\1/'`;
     const files = ['test/e2e/foundation.test.ts', 'test/e2e/security.test.ts', 'test/e2e/identity.test.ts'];
     const child = spawn('node_modules/.bin/vitest', ['run', ...files, '--reporter=json', `--outputFile=${report}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';

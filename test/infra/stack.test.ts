@@ -138,7 +138,8 @@ describe('the gateway stack (cn-north-1)', () => {
     for (const c of invokeConfigs) expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^JobFailures/), 'Arn'] } } } });
   });
 
-  it('alarms on every function\'s errors and throttles, API 5xx, late reports, failed jobs and what an operator must fix, all to the KMS-encrypted topic', () => {
+  it('alarms on every function\'s errors and throttles, API 5xx, late reports, failed jobs and what an ' +
+'operator must fix, all to the KMS-encrypted topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
     for (const a of alarms) expect(a.Properties.AlarmActions, a.Properties.AlarmDescription).toEqual([{ Ref: expect.stringMatching(/^Alarms[0-9A-F]{8}$/) }]);

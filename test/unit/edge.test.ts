@@ -309,7 +309,11 @@ describe('the OpenAPI document', () => {
       else expect(responses['403']!.description, `${r.method} ${r.path}`).toContain('unknown_game');
     }
     expect(doc.paths['/v1/sessions']!.post!.responses['403']!.description).toBe(
-      "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
+      "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to " +
+"the current privacy policy: with policyVersion and consent), play_time_restricted (with " +
+"nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with " +
+"nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or " +
+"unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
     );
     expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.responses['403']!.description).toBe("forbidden (not a server credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)");
     expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain("forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential)");
