@@ -50,6 +50,10 @@ const FALLBACK_CODES: Record<(typeof FALLBACK_STATUSES)[number], ProblemCode> = 
   500: 'internal_error',
 };
 
+/** One status's line of the client's FALLBACK table: `  400: ["invalid_request", "<detail>"],`. */
+const fallbackEntry = (s: (typeof FALLBACK_STATUSES)[number]): string =>
+  `  ${s}: [${JSON.stringify(FALLBACK_CODES[s])}, ${JSON.stringify(PROBLEMS[FALLBACK_CODES[s]].detail)}],`;
+
 /** The catalogue's codes: code → status and title. */
 const allCodes = (): Array<[string, { status: number; title: string }]> => Object.entries(PROBLEMS);
 
@@ -109,7 +113,7 @@ function renderProblems(): string {
     '',
     '/** The code and the catalogue\'s detail an answer of this status is read as when it is not a problem document. */',
     `export const FALLBACK: Record<number, [ProblemCode, string]> = ` +
-`{\n${FALLBACK_STATUSES.map((s) => `  ${s}: [${JSON.stringify(FALLBACK_CODES[s])}, ` + `${JSON.stringify(PROBLEMS[FALLBACK_CODES[s]].detail)}],`).join('\n')}\n};`,
+`{\n${FALLBACK_STATUSES.map(fallbackEntry).join('\n')}\n};`,
     '',
   ];
   return lines.join('\n');
