@@ -99,14 +99,15 @@ function recorder() {
 
 describe('replies', () => {
   it('are typed by the responses each route documents (tsc checks the lines marked @ts-expect-error)', () => {
+    const beat = { remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 };
     const handlers = [
       // @ts-expect-error GET /health documents { status: 'ok' }
       httpFunction({ health: routes.health }, { health: async () => ({ status: 200, body: { status: 1 } }) }),
       // @ts-expect-error DELETE /v1/sessions/{sessionId} answers 204, without a body
       httpFunction({ endSession: routes.endSession }, { endSession: async () => ({ status: 200 }) }),
       // @ts-expect-error a heartbeat's action is continue, warn or terminate
-      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'go', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 } }) }),
-      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'continue', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 } }) }),
+      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'go', ...beat } }) }),
+      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'continue', ...beat } }) }),
     ];
     expect(handlers.every((h) => typeof h === 'function')).toBe(true);
   });
