@@ -88,7 +88,8 @@ const card = (label: string, value: string | number, id: string, warn = false) =
 const named = (names: Record<string, string>, key: string) => esc(names[key] ?? key);
 function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, empty = '暂无记录'): string {
   if (!rows.length) return `<p class="none">${empty}</p>`;
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
+`<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 function figureCards(f: Figures, scope: string): string {
@@ -139,7 +140,10 @@ async function annual(): Promise<void> {
   const game = $<HTMLSelectElement>('#game')?.value ?? '';
   games ??= (await api<{ games: Array<{ gameId: string; name: string }> }>('GET', '/v1/games')).games;
   const options = [['', '全部游戏'], ...games.map((g) => [g.gameId, g.name])].map(([id, name]) => `<option value="${esc(id!)}"${id === game ? ' selected' : ''}>${esc(name!)}</option>`).join('');
-  main().innerHTML = `<h2>年度防沉迷工作报告</h2><form id="annual-form" class="row"><label>年份 <input id="year" value="${esc(year)}" size="6" inputmode="numeric"></label><label>游戏 <select id="game">${options}</select></label><button type="submit">生成</button><button type="button" id="print">打印</button></form><iframe id="report" title="年度报告"></iframe>`;
+  main().innerHTML = `<h2>年度防沉迷工作报告</h2><form id="annual-form" class="row"><label>年份 <input id="year" ` +
+`value="${esc(year)}" size="6" inputmode="numeric"></label><label>游戏 <select ` +
+`id="game">${options}</select></label><button type="submit">生成</button><button type="button" ` +
+`id="print">打印</button></form><iframe id="report" title="年度报告"></iframe>`;
   $<HTMLFormElement>('#annual-form').onsubmit = (e) => {
     e.preventDefault();
     void guard(annual);

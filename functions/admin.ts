@@ -1,4 +1,7 @@
-/** Compliance staff (docs/api.md "Operators"): account view and access log, figures, the annual report, dead letters, calendar coverage, complaints and refund requests. */
+/**
+ * Compliance staff (docs/api.md "Operators"): account view and access log, figures, the annual report, dead
+ * letters, calendar coverage, complaints and refund requests.
+ */
 import { adminRoutes } from '#shared/api/routes';
 import { httpFunction, type ReplyFor } from '#shared/edge/http';
 import { readAccessLog, readAccountForOperator } from '#shared/usecases/oversight';

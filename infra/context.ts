@@ -174,7 +174,8 @@ const SETTING_SOURCES = {
 export class InvalidContext extends Error {
   constructor(readonly problems: string[]) {
     super(
-      `Invalid cdk context: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ${problems.length === 1 ? 'it' : 'them all'} and run cdk synth again.\n` +
+      `Invalid cdk context: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ` +
+`${problems.length === 1 ? 'it' : 'them all'} and run cdk synth again.\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         '\nThe settings are listed in docs/deploy.md ("cdk deploy") and docs/deploy-china.md.',
     );
@@ -265,7 +266,8 @@ export function readDeploymentContext(context: Record<string, unknown>): Deploym
 
   let players: DeploymentContext['players'] | undefined;
   if (d.issuer && d.publisherKeys) {
-    problems.push('playguard:issuer and playguard:publisherKeys: set one, not both (issuer: your own OpenID provider; publisherKeys: the deployment serves your keys and is the issuer itself)');
+    problems.push('playguard:issuer and playguard:publisherKeys: set one, not both (issuer: your own OpenID provider; ' +
+'publisherKeys: the deployment serves your keys and is the issuer itself)');
   } else if (d.publisherKeys) {
     try {
       const jwks = readPublisherKeys(d.publisherKeys);
@@ -278,11 +280,13 @@ export function readDeploymentContext(context: Record<string, unknown>): Deploym
     if (ok('issuer')) players = { kind: 'issuer', issuer: d.issuer };
     if (!d.audience) problems.push('playguard:audience: required with playguard:issuer (the aud your OpenID provider puts in player and server tokens)');
   } else if (ok('issuer')) {
-    problems.push('playguard:issuer or playguard:publisherKeys: one is required. Without an OpenID provider of your own: npm run keys -- new, then -c playguard:publisherKeys=<the JWKS file it wrote>');
+    problems.push('playguard:issuer or playguard:publisherKeys: one is required. Without an OpenID provider of your ' +
+'own: npm run keys -- new, then -c playguard:publisherKeys=<the JWKS file it wrote>');
   }
   if (Boolean(d.domainName) !== Boolean(d.certificateArn)) problems.push('playguard:domainName and playguard:certificateArn: set both or neither (a custom domain needs its certificate in the stack\'s region)');
   if (d.operatorIssuer && players && trimSlash(d.operatorIssuer) === trimSlash(players.issuer)) {
-    problems.push('playguard:operatorIssuer: must not be the players\' issuer (a player whose token says scope operator would be an operator): use your staff identity provider');
+    problems.push('playguard:operatorIssuer: must not be the players\' issuer (a player whose token says scope ' +
+'operator would be an operator): use your staff identity provider');
   }
 
   const settings = settingsOf(d);
@@ -299,6 +303,8 @@ export function readDeploymentContext(context: Record<string, unknown>): Deploym
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 function requiredMessage(key: string): string {
-  if (key === 'operatorIssuer') return 'required: the issuer URL of your staff identity provider (operators sign in to the console with it; its tokens alone open /v1/admin/*), e.g. -c playguard:operatorIssuer=https://sso.<your-domain>/realms/staff';
+  if (key === 'operatorIssuer') return 'required: the issuer URL of your staff identity provider (operators sign in to the console with it; ' +
+'its tokens alone open /v1/admin/*), e.g. -c ' +
+'playguard:operatorIssuer=https://sso.<your-domain>/realms/staff';
   return 'required';
 }

@@ -43,7 +43,8 @@ export class GatewayStack extends Stack {
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<TableCD117FA1.Arn>/index/*]', reason: 'Queries on this table\'s own sparse index gsi1 (work queues).' },
       { id: 'AwsSolutions::AwsSolutions-L1', reason: 'Pinned to nodejs22.x: the runtime the test suite and tools run on; moving up is a deliberate, tested change.' },
       { id: 'Serverless::Serverless-LambdaLatestVersion', reason: 'Pinned to nodejs22.x: the runtime the test suite and tools run on.' },
-      { id: 'Serverless::Serverless-LambdaDLQ', reason: 'API functions are invoked synchronously (no asynchronous retries to catch); scheduled functions send failed runs to the JobFailures queue through an on-failure destination, which the JobFailuresAlarm watches.' },
+      { id: 'Serverless::Serverless-LambdaDLQ', reason: 'API functions are invoked synchronously (no asynchronous retries to catch); scheduled functions ' +
+'send failed runs to the JobFailures queue through an on-failure destination, which the JobFailuresAlarm watches.' },
     );
 
     const { baseUrl, domain } = http;
@@ -56,7 +57,8 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, 'ConsoleUrl', { value: `${baseUrl}/console`, description: 'The operators\' console' });
     new CfnOutput(this, 'ConsoleRedirectUri', {
       value: `${baseUrl}/console`,
-      description: `Register this redirect URI for the public client ${deployment.operatorClientId} (authorization code + PKCE) at ${deployment.operatorIssuer}, and allow the console's origin (CORS)`,
+      description: `Register this redirect URI for the public client ${deployment.operatorClientId} (authorization code ` +
+`+ PKCE) at ${deployment.operatorIssuer}, and allow the console's origin (CORS)`,
     });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'SecretArn', { value: data.secret.secretArn, description: 'Fill nppaAppId/nppaBizId/nppaSecretKey (and webhookSecret when playguard:webhookUrl is set) here after deploying' });

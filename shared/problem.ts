@@ -79,7 +79,8 @@ export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
   invalid_request: z.object({
     errors: z
       .optional(z.array(z.object({ path: z.string(), message: z.string(), in: z.optional(z.string()).check(z.meta({ description: '"path" or "query" for a path or query parameter; absent for the body' })) })))
-      .check(z.meta({ description: 'What was wrong: `path` names the field (empty for the whole body), `message` says why, and `in` is `"path"` or `"query"` for a path or query parameter. The submitted value is never echoed.' })),
+      .check(z.meta({ description: 'What was wrong: `path` names the field (empty for the whole body), `message` says why, and `in` is ' +
+'`"path"` or `"query"` for a path or query parameter. The submitted value is never echoed.' })),
   }),
   play_time_restricted: z.object({
     nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' })),
@@ -103,11 +104,13 @@ export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
   stale_heartbeat: z.object({ lastSeq: z.number().check(z.int(), z.meta({ description: 'The highest seq already counted for this session' })) }),
   guardian_consent_required: z.object({
     policyVersion: z.string().check(z.meta({ description: 'The privacy policy version the guardian consents to (send it back as guardianConsent.policyVersion)' })),
-    consent: z.enum(['attested', 'guardian']).check(z.meta({ description: 'Who records it: `attested`, the client with POST /v1/identity (a guardian checkbox at the real-name step); `guardian`, a confirmed guardian with POST /v1/guardian/wards/{wardId}/consent' })),
+    consent: z.enum(['attested', 'guardian']).check(z.meta({ description: 'Who records it: `attested`, the client with POST /v1/identity (a guardian checkbox at the real-name ' +
+'step); `guardian`, a confirmed guardian with POST /v1/guardian/wards/{wardId}/consent' })),
   }),
   refund_already_requested: z.object({ requestId: z.string().check(z.meta({ description: 'The refund request already made for this order' })) }),
   refund_not_eligible: z.object({
-    reason: z.enum(['not_committed', 'adult_order']).check(z.meta({ description: '`not_committed`: the payment never completed (nothing to refund); `adult_order`: it was made under an adult identity (not a minor\'s payment: file a complaint instead)' })),
+    reason: z.enum(['not_committed', 'adult_order']).check(z.meta({ description: '`not_committed`: the payment never completed (nothing to refund); `adult_order`: it was made under ' +
+'an adult identity (not a minor\'s payment: file a complaint instead)' })),
   }),
   order_conflict: z.object({ orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])).check(z.meta({ description: 'The state the order is really in' })) }),
   payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'The largest body accepted, in bytes' })) }),

@@ -22,7 +22,8 @@ export function render(r: CapacityResult): string {
   const out: string[] = [];
   out.push(`== ${n(r.players)} concurrent players (Friday 20:00) ==`);
   out.push('moment                                       requests/s   Lambda concurrent   table write units/s   table read units/s');
-  for (const m of r.moments) out.push(`${m.name.padEnd(44)} ${n(m.rps).padStart(11)} ${n(m.lambdaConcurrent).padStart(19)} ${n(m.tableWriteUnits).padStart(21)} ${n(m.tableReadUnits).padStart(20)}`);
+  for (const m of r.moments) out.push(`${m.name.padEnd(44)} ${n(m.rps).padStart(11)} ${n(m.lambdaConcurrent).padStart(19)} ` +
+`${n(m.tableWriteUnits).padStart(21)} ${n(m.tableReadUnits).padStart(20)}`);
   out.push('');
   out.push('hottest partition of each kind (write units a second, its worst moment; limit 1,000):');
   const kinds = [...new Set(r.moments.flatMap((m) => Object.keys(m.partitions)))];
@@ -32,7 +33,8 @@ export function render(r: CapacityResult): string {
   }
   out.push('');
   out.push('NPPA reporting per game (ceiling 1,280 events a second; deadline 180 s):');
-  for (const g of r.nppa) out.push(`  game ${g.game + 1}: 20:00 logins ${n(g.loginEvents)} events, drained in ${n(g.drainSeconds)} s, oldest sent after ≤ ${n(g.worstDelaySeconds)} s; 21:00 logouts ${n(g.endEvents)}, ${n(g.endDrainSeconds)} s`);
+  for (const g of r.nppa) out.push(`  game ${g.game + 1}: 20:00 logins ${n(g.loginEvents)} events, drained in ${n(g.drainSeconds)} s, ` +
+`oldest sent after ≤ ${n(g.worstDelaySeconds)} s; 21:00 logouts ${n(g.endEvents)}, ${n(g.endDrainSeconds)} s`);
   out.push('');
   const broken = r.checks.filter((c) => c.value > c.limit);
   out.push(broken.length ? 'breaks at this size, first to last (the size it breaks at):' : 'nothing breaks at this size; nearest limits:');
@@ -42,7 +44,12 @@ export function render(r: CapacityResult): string {
   const peakWrites = Math.max(...r.moments.map((m) => m.tableWriteUnits));
   const peakLambda = Math.max(...r.moments.map((m) => m.lambdaConcurrent));
   const rps = Math.max(LIMITS.apiAccountRps, Math.ceil(peak * 1.5));
-  out.push(`settings for this size: playguard:throttleRatePerSecond ${n(rps)} and playguard:throttleBurst ${n(Math.max(LIMITS.apiAccountBurst, Math.ceil(peak)))} (the peak and half again); API Gateway account quota ≥ ${n(rps)}/s; Lambda concurrency ≥ ${n(Math.max(LIMITS.lambdaConcurrency, Math.ceil(peakLambda * 2)))}; DynamoDB warm throughput (writes) ≥ ${n(Math.ceil(peakWrites * 1.2))}/s a day before, table quota ≥ ${n(Math.max(LIMITS.tableWriteUnitsQuota, Math.ceil(peakWrites * 1.2)))}/s`);
+  out.push(`settings for this size: playguard:throttleRatePerSecond ${n(rps)} and playguard:throttleBurst ` +
+`${n(Math.max(LIMITS.apiAccountBurst, Math.ceil(peak)))} (the peak and half again); API Gateway ` +
+`account quota ≥ ${n(rps)}/s; Lambda concurrency ≥ ` +
+`${n(Math.max(LIMITS.lambdaConcurrency, Math.ceil(peakLambda * 2)))}; DynamoDB warm throughput ` +
+`(writes) ≥ ${n(Math.ceil(peakWrites * 1.2))}/s a day before, table quota ≥ ` +
+`${n(Math.max(LIMITS.tableWriteUnitsQuota, Math.ceil(peakWrites * 1.2)))}/s`);
   out.push('');
   const c = r.cost;
   out.push(`cost (${c.currency}): ${n(c.perMillionPlayerHours, 2)} per million player-hours; an hour at this size ${n(c.perHour, 2)}`);

@@ -143,7 +143,8 @@ export async function main(argv: string[]): Promise<string> {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new KeysCommandError('--ttl is 1–86400 seconds');
     return signToken({ key: values.key, issuer: values.issuer, sub: values.sub, scope: values.scope, audience: values.audience, ttlSeconds: ttl, ...(values.game ? { game: values.game } : {}), ...(values.kid ? { kid: values.kid } : {}) });
   }
-  throw new KeysCommandError('usage: npm run keys -- new [--dir DIR] [--kid ID] | retire --kid ID [--dir DIR] | token --key FILE --issuer URL --sub ID [--scope player|server] [--game G] [--audience A] [--ttl S]');
+  throw new KeysCommandError('usage: npm run keys -- new [--dir DIR] [--kid ID] | retire --kid ID [--dir DIR] | token --key FILE ' +
+'--issuer URL --sub ID [--scope player|server] [--game G] [--audience A] [--ttl S]');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

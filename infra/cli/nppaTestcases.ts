@@ -136,12 +136,14 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, now: ()
   }
   const baseUrl = env.NPPA_TEST_BASE_URL || DEFAULT_TEST_BASE_URL;
   if (!isHttpUrl(baseUrl)) {
-    err(`nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system (${DEFAULT_TEST_BASE_URL}) or give the test system's address`);
+    err(`nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system ` +
+`(${DEFAULT_TEST_BASE_URL}) or give the test system's address`);
     return 2;
   }
   const outcome = await runCase(id, { baseUrl, code: values.code, appId: env.NPPA_APP_ID!, bizId: env.NPPA_BIZ_ID!, secretKey: env.NPPA_SECRET_KEY!, now });
   if (outcome.unreachable) {
-    err(`nppa:testcases: no answer from the national test system at ${baseUrl} (unreachable, timed out or not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again`);
+    err(`nppa:testcases: no answer from the national test system at ${baseUrl} (unreachable, timed out or ` +
+`not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again`);
     return 1;
   }
   out(`${outcome.pass ? 'PASS' : 'FAIL'} case ${id} ${CASES[id]!.title}`);

@@ -77,7 +77,8 @@ const NPPA_VARIABLES = ['NPPA_CHECK_URL', 'NPPA_QUERY_URL', 'NPPA_LOGINOUT_URL',
 async function nationalSystem(): Promise<NppaSimulator | undefined> {
   const set = NPPA_VARIABLES.filter((v) => process.env[v]);
   if (set.length === NPPA_VARIABLES.length) return undefined;
-  if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
+  if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the ` +
+`simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
   // The embedded national system knows every configured game's bizId (the first game reports
   // under the simulator's own when GAMES is unset). It counts its rate limits in real seconds, as
   // the national system does (and the gateway's rate gates, shared/reporting/rateGate.ts).

@@ -151,7 +151,8 @@ export async function createStaffIdp(gatewayUrl: string, signingKey: JWK, env: N
           }
         } catch (error) {
           // An expired or unknown interaction (a login page left open too long): start again from the console.
-          return html(res, 400, `<!doctype html><meta charset="utf-8"><p>登录已过期，请回到控制台重新登录。 The sign-in expired: start again from the console.</p><p class="note">${esc((error as Error).message)}</p>`);
+          return html(res, 400, `<!doctype html><meta charset="utf-8"><p>登录已过期，请回到控制台重新登录。 The sign-in expired: start again from the ` +
+`console.</p><p class="note">${esc((error as Error).message)}</p>`);
         }
         res.writeHead(405).end();
         return;

@@ -72,7 +72,8 @@ export class GatewayData {
       },
     });
     Validations.of(this.secret).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'The NPPA appId/bizId/secretKey are issued by the regulator and rotated by the operator through the NPPA portal; the gateway accepts a previous key during rotation. Automatic rotation would break the integration.' },
+      { id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'The NPPA appId/bizId/secretKey are issued by the regulator and rotated by the operator through the ' +
+'NPPA portal; the gateway accepts a previous key during rotation. Automatic rotation would break the integration.' },
     );
   }
 }

@@ -49,7 +49,8 @@ export class GatewayAlarms {
     this.topic = new Topic(stack, 'Alarms', { displayName: 'PlayGuard alarms', masterKey: key, enforceSSL: true });
     if (alarmEmail) {
       this.topic.addSubscription(new EmailSubscription(alarmEmail));
-      Validations.of(this.topic).acknowledge({ id: 'Serverless::Serverless-SNSRedrivePolicy', reason: 'An alarm whose e-mail cannot be delivered stays in ALARM state on the dashboard and in CloudWatch; a dead-letter queue of undelivered e-mails would itself need someone to watch it.' });
+      Validations.of(this.topic).acknowledge({ id: 'Serverless::Serverless-SNSRedrivePolicy', reason: 'An alarm whose e-mail cannot be delivered stays in ALARM state on the dashboard and in CloudWatch; ' +
+'a dead-letter queue of undelivered e-mails would itself need someone to watch it.' });
     }
     this.notify = new SnsAction(this.topic);
   }
@@ -79,9 +80,11 @@ export class GatewayAlarms {
   watchGateway(parts: { stage: HttpStage; functions: readonly IFunction[]; jobFailures: Queue; undeliveredJobs: Queue }): void {
     const { stage, jobFailures, undeliveredJobs } = parts;
     this.alarm('Api5xxAlarm', 'The API answered 5xx (the gateway never answers 5xx to a client mistake)', stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 5);
-    this.alarm('UnsentEventAgeAlarm', `The oldest unsent login/logout event is over ${UNSENT_EVENT_AGE_ALARM_SECONDS} s old: reports to the national system are late (or the reporter is not running)`,
+    this.alarm('UnsentEventAgeAlarm', `The oldest unsent login/logout event is over ${UNSENT_EVENT_AGE_ALARM_SECONDS} s old: reports to ` +
+`the national system are late (or the reporter is not running)`,
       new Metric({ namespace: 'PlayGuard', metricName: 'OldestUnsentEventAgeSeconds', statistic: 'Maximum', period: Duration.minutes(1) }), UNSENT_EVENT_AGE_ALARM_SECONDS, TreatMissingData.BREACHING, 3);
-    this.alarm('SelfCheckAlarm', `Minors played outside the allowed windows (the figures' self-check, ${SELF_CHECK_ALARM_SECONDS} s or more in 5 minutes): find the sessions in the console's account view`,
+    this.alarm('SelfCheckAlarm', `Minors played outside the allowed windows (the figures' self-check, ${SELF_CHECK_ALARM_SECONDS} s ` +
+`or more in 5 minutes): find the sessions in the console's account view`,
       new Metric({ namespace: 'PlayGuard', metricName: 'MinorSecondsOutsideWindows', statistic: 'Sum', period: Duration.minutes(5) }), SELF_CHECK_ALARM_SECONDS);
     // The complaint watcher counts open complaints and requests past their due date every 15 minutes
     // (2024 Regulations Art. 7: complaints handled promptly); one is enough to act on.

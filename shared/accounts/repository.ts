@@ -292,7 +292,8 @@ export class AccountRepository {
       Update: {
         TableName: this.table,
         Key: accountKey(accountId),
-        UpdateExpression: `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, boundAt, guardianship, playDay, correction, consent, gsi1pk, gsi1sk, beyondAccountLimit`,
+        UpdateExpression: `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, ` +
+`boundAt, guardianship, playDay, correction, consent, gsi1pk, gsi1sk, beyondAccountLimit`,
         ConditionExpression: `identityHash = :from${onlyIfPending ? ' AND identityStatus = :pending' : ''}`,
         ExpressionAttributeValues: values,
       },

@@ -90,7 +90,9 @@ function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<s
     responses['415'] ??= problemResponse('unsupported_media_type: a body whose Content-Type is not JSON', ['unsupported_media_type'], '415');
   }
   responses.default = problemResponse(
-    "Any other problem document: internal_error (500); for a path or method that names no route, not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why no id may be one); API Gateway's own refusals (throttling, request size)",
+    "Any other problem document: internal_error (500); for a path or method that names no route, " +
+"not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why " +
+"no id may be one); API Gateway's own refusals (throttling, request size)",
     null,
     'default',
   );
@@ -125,7 +127,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         title: 'PlayGuard anti-addiction identity gateway',
         version: '1.0.0',
         description:
-          'Real-name identity (NPPA), minors\' play time and spending limits, account-sharing checks. Errors are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
+          'Real-name identity (NPPA), minors\' play time and spending limits, account-sharing checks. Errors ' +
+'are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
       },
       // Relative: each deployment serves this document itself (GET /openapi.json), so its own origin is the server.
       servers: [{ url: '/', description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)" }],

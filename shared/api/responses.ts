@@ -16,7 +16,10 @@ import * as z from '#shared/zod';
 // Types only: zod-openapi's additions to the registry's metadata.
 import type {} from 'zod-openapi';
 
-/** Files what the document says about a request schema, or a field of one, in zod's registry (beside what the schema itself declares there: a pattern, its cross-field rules). */
+/**
+ * Files what the document says about a request schema, or a field of one, in zod's registry (beside what the
+ * schema itself declares there: a pattern, its cross-field rules).
+ */
 const describe = (schema: z.core.$ZodType, meta: z.core.GlobalMeta): void => void z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), ...meta });
 
 // The request schemas' words (their bodies are inlined in the document, so a body carries none of its own).
@@ -29,7 +32,9 @@ describe(s.orderId, { description: "The publisher's order id (idempotency key): 
 describe(s.PaymentReservation.shape.amount, { description: 'Amount in fen, 1 … 1,000,000 CNY' });
 describe(s.PaymentReservation.shape.accountId, { description: 'Required with a server credential; must equal sub with a player credential' });
 describe(s.PaymentReservation.shape.gameId, {
-  description: "The game the order is for. A server credential names any configured game (default: the first; an unconfigured one answers 403 unknown_game); a player credential may only name its token's game (another answers 403 forbidden)",
+  description: "The game the order is for. A server credential names any configured game (default: the first; an " +
+"unconfigured one answers 403 unknown_game); a player credential may only name its token's game " +
+"(another answers 403 forbidden)",
 });
 describe(s.SessionPath.shape.sessionId, { description: 'The sessionId returned by POST /v1/sessions (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' });
 describe(s.ChallengePath.shape.challengeId, { description: 'The challengeId of a challenge_required problem (1–128 of A–Z a–z 0–9 . _ : -, not "." or "..")' });
@@ -45,9 +50,12 @@ describe(s.WardPath.shape.wardId, { description: 'The wardId returned by POST /v
 describe(s.ApprovalPath.shape.approvalId, { description: 'The approvalId of a guardian_approval_required problem' });
 describe(s.CorrectionDecision.shape.reason, { description: 'Why (1–200 characters); written to the access log' });
 describe(s.DeadLetterPath.shape.id, { description: 'A dead letter id from GET /v1/admin/dead-letters' });
-describe(s.GuardianConsent.shape.policyVersion, { description: "The privacy policy version shown to the guardian, which must be the deployment's current one (playguard:privacyPolicyVersion; guardian_consent_required names it)", example: '2026-12' });
+describe(s.GuardianConsent.shape.policyVersion, { description: "The privacy policy version shown to the guardian, which must be the deployment's current one " +
+"(playguard:privacyPolicyVersion; guardian_consent_required names it)", example: '2026-12' });
 describe(s.IdentitySubmit.shape.guardianConsent, {
-  description: 'Under-14 consent (policy `consent: "attested"`, the default): the guardian ticked the consent to this privacy policy version at the real-name step. Read only for a person under 14; ignored under policy `consent: "guardian"`, where a confirmed guardian records it',
+  description: 'Under-14 consent (policy `consent: "attested"`, the default): the guardian ticked the consent to ' +
+'this privacy policy version at the real-name step. Read only for a person under 14; ignored under ' +
+'policy `consent: "guardian"`, where a confirmed guardian records it',
 });
 describe(s.ComplaintSubmission.shape.category, { description: 'What the complaint is about' });
 describe(s.ComplaintSubmission.shape.text, { description: 'The complaint, 1–2,000 characters (personal data: erased with the account)' });
@@ -203,7 +211,8 @@ export const ChallengeState = z.object({ challengeId: z.string(), status: z.enum
 const instantOrNull = z.nullable(instant);
 // Complaints and the requests register
 const category = z.enum(['real_name', 'play_time', 'payment', 'personal_information', 'account_sharing', 'other']);
-const registerKind = z.enum(['complaint', 'export', 'erasure', 'correction', 'refund']).check(z.meta({ description: 'A complaint filed with POST /v1/complaints, a personal-information request that entered the register by itself (export, erasure, correction), or a guardian\'s refund request' }));
+const registerKind = z.enum(['complaint', 'export', 'erasure', 'correction', 'refund']).check(z.meta({ description: 'A complaint filed with POST /v1/complaints, a personal-information request that entered the ' +
+'register by itself (export, erasure, correction), or a guardian\'s refund request' }));
 const registerOutcome = z.nullable(z.enum(['resolved', 'refused', 'withdrawn'])).check(z.meta({ description: 'null while open; `withdrawn`: the account that filed it was erased before an answer' }));
 export const ComplaintEntry = z
   .object({
@@ -244,7 +253,9 @@ export const MyData = z
         policyVersion: z.string(),
         records: z.array(z.object({ at: instant, how: consentMode, policyVersion: z.string() })),
       })
-      .check(z.meta({ description: "The under-14 guardian consents recorded for this account and its person: when, how (attested by the client, or recorded by a guardian) and to which privacy policy version; whether one is needed today, and the version in force" })),
+      .check(z.meta({ description: "The under-14 guardian consents recorded for this account and its person: when, how (attested by the " +
+"client, or recorded by a guardian) and to which privacy policy version; whether one is needed " +
+"today, and the version in force" })),
     complaints: z.array(ComplaintEntry).check(z.meta({ description: "This account's complaints and requests in the register, with their answers" })),
     retention: z.array(z.object({ kind: z.string(), keptFor: z.string(), why: z.string() })).check(z.meta({ description: 'Every kind of item the gateway keeps, how long and why' })),
   })
@@ -418,7 +429,8 @@ export const IdentityCorrected = z
   .object({
     status: z
       .enum(['corrected', 'awaiting_operator', 'unchanged'])
-      .check(z.meta({ description: 'corrected: bound to the new identity now (it is stricter, or the same age); awaiting_operator: looser, an operator decides; unchanged: the same identity' })),
+      .check(z.meta({ description: 'corrected: bound to the new identity now (it is stricter, or the same age); awaiting_operator: ' +
+'looser, an operator decides; unchanged: the same identity' })),
     ageBand: ageBand.check(z.meta({ description: 'The age band the account is under now' })),
   })
   .register(z.globalRegistry, { id: 'IdentityCorrected' });
@@ -482,7 +494,8 @@ export const AnnualReport = z
     months: z.array(z.object({ month: z.string(), ...FiguresShape })),
     shares: z
       .object({ minorPlayTime: z.nullable(z.number()), minorSpending: z.nullable(z.number()), complaintsAnsweredOnTime: z.nullable(z.number()) })
-      .check(z.meta({ description: "Minors' share (0–1) of play time and of committed spending, and the share of complaints and requests answered by their due date; null when there was none" })),
+      .check(z.meta({ description: "Minors' share (0–1) of play time and of committed spending, and the share of complaints and " +
+"requests answered by their due date; null when there was none" })),
     weeklyDistribution: z.object({ description: z.string(), bands: WeekBands }),
     selfCheck: z.object({ minorSecondsOutsideWindows: int(), passed: z.boolean() }),
     calendar: z.object({ yearsLoaded: z.array(int()), yearCovered: z.boolean() }),

@@ -144,7 +144,7 @@ export const queryDay = schema(() =>
  * is named once, by its own message).
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function dayRange<S extends Record<string, z.ZodMiniType> = {}>(maxDays: number, more?: S) {
+export function dayRange<S extends Record<string, z.ZodMiniType> = Record<never, never>>(maxDays: number, more?: S) {
   const days = (q: unknown): { from: string; to: string } | null => {
     const { from, to } = q as { from: unknown; to: unknown };
     return isQueryDay(from) && isQueryDay(to) ? { from, to } : null;

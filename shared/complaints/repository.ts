@@ -165,7 +165,8 @@ export class RegisterRepository {
     const update = {
       TableName: this.table,
       Key: key,
-      UpdateExpression: `SET #status = :answered, outcome = :outcome, answer = :answer, answeredAt = :at, answeredBy = :by, expiresAt = :exp${a.approved === undefined ? '' : ', refund.approved = :approved'} REMOVE gsi1pk, gsi1sk`,
+      UpdateExpression: `SET #status = :answered, outcome = :outcome, answer = :answer, answeredAt = :at, answeredBy = :by, ` +
+`expiresAt = :exp${a.approved === undefined ? '' : ', refund.approved = :approved'} REMOVE gsi1pk, gsi1sk`,
       ConditionExpression: `attribute_exists(pk) AND #status = :open AND #kind IN (${Object.keys(kindValues).join(', ')})`,
       ExpressionAttributeNames: { '#status': 'status', '#kind': 'kind' },
       ExpressionAttributeValues: {
@@ -258,7 +259,8 @@ export class RegisterRepository {
           new UpdateCommand({
             TableName: this.table,
             Key: key,
-            UpdateExpression: `SET erasedAt = :now, #status = :answered, outcome = :withdrawn, answeredAt = :now, answeredBy = :by, expiresAt = :exp ${scrub}, gsi1pk, gsi1sk`,
+            UpdateExpression: `SET erasedAt = :now, #status = :answered, outcome = :withdrawn, answeredAt = :now, answeredBy = ` +
+`:by, expiresAt = :exp ${scrub}, gsi1pk, gsi1sk`,
             ConditionExpression: '#status = :open',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ':now': nowMs, ':answered': 'answered', ':withdrawn': 'withdrawn', ':by': 'erasure', ':exp': ttlAttribute(nowMs + RETENTION_MS.registerEntry), ':open': 'open' },

@@ -1,4 +1,4 @@
-import { type BeijingDate } from '#shared/domain/beijingTime';
+import type { BeijingDate } from '#shared/domain/beijingTime';
 
 /** The contract's age bands: the lower bound of the band (docs/api.md). */
 export type AgeBand = 0 | 8 | 16 | 18;

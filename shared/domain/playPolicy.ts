@@ -91,7 +91,9 @@ function assertNotLooser(candidate: PlayPolicy, base: PlayPolicy, whose: string,
       }
     }
     if (b.budgetSeconds !== null && (c.budgetSeconds === null || c.budgetSeconds > b.budgetSeconds)) {
-      throw new Error(`daily play budget on ${kind} days ${c.budgetSeconds === null ? 'unlimited' : `${c.budgetSeconds / 60} min`} exceeds ${whose} ${b.budgetSeconds / 60} min${source}`);
+      throw new Error(`daily play budget on ${kind} days ` +
+`${c.budgetSeconds === null ? 'unlimited' : `${c.budgetSeconds / 60} min`} exceeds ${whose} ` +
+`${b.budgetSeconds / 60} min${source}`);
     }
   }
 }

@@ -48,7 +48,10 @@ export interface Reply {
 type Responses<K extends keyof typeof routeDocs> = (typeof routeDocs)[K]['responses'];
 /** The success statuses documented for an operation. */
 type SuccessOf<K extends keyof typeof routeDocs> = keyof Responses<K> & (200 | 201 | 202 | 204);
-/** What the response documented for status `S` accepts: its schema's input; 204 none; any body when it is documented without a schema (the OpenAPI document). */
+/**
+ * What the response documented for status `S` accepts: its schema's input; 204 none; any body when it is
+ * documented without a schema (the OpenAPI document).
+ */
 type DocumentedBody<R, S> = S extends keyof R ? (S extends 204 ? undefined : R[S] extends { schema: infer B extends z.ZodMiniType } ? z.input<B> : unknown) : never;
 /**
  * The replies an operation may give: one of its documented success statuses with a body its

@@ -169,8 +169,10 @@ export class SpendingRepository {
       Key: orderKey(orderId),
       // The evidence drafted at the reservation is sealed in this same update: copied once to
       // `evidence` (an order reserved before evidence was kept gets null), never replaced after.
-      UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now), evidence = if_not_exists(evidence, if_not_exists(evidenceDraft, :none)) REMOVE gsi1pk, gsi1sk, evidenceDraft',
-      ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = :committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
+      UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now), evidence = ' +
+'if_not_exists(evidence, if_not_exists(evidenceDraft, :none)) REMOVE gsi1pk, gsi1sk, evidenceDraft',
+      ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = ` +
+`:committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ':none': null, ...(accountId ? { ':acct': accountId } : {}) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,

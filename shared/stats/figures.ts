@@ -183,7 +183,7 @@ function erasureEffects(ctx: FigureContext, c: ItemChange): Effects {
   const r = c.new;
   const erasedAt = num(r?.erasedAt);
   // An erasure writes its record twice (under way, then complete): it counts once, when complete.
-  if (!r || r.complete !== true || erasedAt === undefined || (c.old?.complete === true && c.old.erasedAt === erasedAt)) return NONE;
+  if (r?.complete !== true || erasedAt === undefined || (c.old?.complete === true && c.old.erasedAt === erasedAt)) return NONE;
   return { counts: [{ date: beijingDate(erasedAt), gameId: ctx.firstGame, figure: 'piErasures', n: 1 }], weekPlay: [] };
 }
 

@@ -130,7 +130,8 @@ const named = (names: Record<string, string>, key: string) => escapeXml(names[ke
 
 function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   if (!rows.length) return '<p class="none">本年度无记录。</p>';
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
+`<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 const STYLE = `body{font-family:"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#222;max-width:960px;margin:24px auto;padding:0 16px;line-height:1.5}
@@ -188,11 +189,17 @@ export function annualReportHtml(r: AnnualReport, gameName: string): string {
       ['类别', '收到', '已答复'],
       [...new Set([...Object.keys(t.complaints.received), ...Object.keys(t.complaints.answered)])].map((c) => [named(CATEGORY_NAMES, c), count(t.complaints.received[c] ?? 0), count(t.complaints.answered[c] ?? 0)]),
     ),
-    `<p>按期答复 ${count(t.complaints.answeredOnTime)} 件，逾期答复 ${count(t.complaints.answeredLate)} 件，按期答复率 ${percent(r.shares.complaintsAnsweredOnTime)}；因账号注销而撤回 ${count(t.complaints.withdrawn)} 件。依据：《未成年人网络保护条例》第七条、第三十四条。</p>`,
+    `<p>按期答复 ${count(t.complaints.answeredOnTime)} 件，逾期答复 ${count(t.complaints.answeredLate)} 件，按期答复率 ` +
+`${percent(r.shares.complaintsAnsweredOnTime)}；因账号注销而撤回 ${count(t.complaints.withdrawn)} ` +
+`件。依据：《未成年人网络保护条例》第七条、第三十四条。</p>`,
     '<h2>九、自检</h2>',
-    `<p class="${r.selfCheck.passed ? 'ok' : 'bad'}">未成年人在允许时段以外的游戏时长：${r.selfCheck.minorSecondsOutsideWindows} 秒${r.selfCheck.passed ? '（通过）' : '（异常：请排查）'}</p>`,
-    `<p>节假日日历已载入年份：${r.calendar.yearsLoaded.length ? `${r.calendar.yearsLoaded[0]}–${r.calendar.yearsLoaded.at(-1)}` : '无'}${r.calendar.yearCovered ? '' : `（<span class="bad">${r.year} 年未载入</span>）`}</p>`,
+    `<p class="${r.selfCheck.passed ? 'ok' : 'bad'}">` +
+      `未成年人在允许时段以外的游戏时长：${r.selfCheck.minorSecondsOutsideWindows} 秒${r.selfCheck.passed ? '（通过）' : '（异常：请排查）'}</p>`,
+    `<p>节假日日历已载入年份：${r.calendar.yearsLoaded.length ? `${r.calendar.yearsLoaded[0]}–${r.calendar.yearsLoaded.at(-1)}` : '无'}` +
+      `${r.calendar.yearCovered ? '' : `（<span class="bad">${r.year} 年未载入</span>）`}</p>`,
     `<p class="note">说明：计数小于 ${SUPPRESS_BELOW} 的单元格显示为“&lt;${SUPPRESS_BELOW}”，以免识别出具体未成年人。日期均为北京时间。数据来自网关的运行记录，不含任何个人信息。</p>`,
   ];
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${r.year} 年度未成年人防沉迷工作报告</title><style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" ` +
+`content="width=device-width,initial-scale=1"><title>${r.year} 年度未成年人防沉迷工作报告</title>` +
+`<style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>`;
 }

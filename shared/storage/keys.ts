@@ -37,7 +37,8 @@
  *
  * A second sparse index, `gsi2` (keys only), finds an account's sessions, orders and register entries
  * for export, erasure, the operator view and the player's complaints: `gsi2pk` ACCOUNT#<accountId>,
- * `gsi2sk` SESSION#<time>#<si>, ORDER#<time>#<orderId> or REGISTER#<time>#<complaintId>. It is written with the item (no extra request) and never changes after.
+ * `gsi2sk` SESSION#<time>#<si>, ORDER#<time>#<orderId> or REGISTER#<time>#<complaintId>. It is written with
+ * the item (no extra request) and never changes after.
  *
  * test/unit/storageKeys.test.ts fails when another module of shared/ spells a key prefix or an
  * index name.
@@ -48,7 +49,10 @@ import { tableDesign } from '#shared/storage/tableDesign';
 
 export type Key = { pk: string; sk: string };
 
-/** The sparse index of the work queues (`gsi1`): pending checks, live sessions, reservations, open challenges, unsent events, due webhooks, corrections, dead letters. */
+/**
+ * The sparse index of the work queues (`gsi1`): pending checks, live sessions, reservations, open challenges,
+ * unsent events, due webhooks, corrections, dead letters.
+ */
 export const WORK_QUEUE_INDEX = tableDesign.indexes[0];
 
 /** Epoch ms as a fixed-width string, so index sort keys order by time. */
@@ -274,7 +278,8 @@ export const accountRegisterIndex = (accountId: string, receivedAt: number, comp
 
 /**
  * Every kind of stored item, and which one a key names (the retention table, shared/storage/retention.ts,
- * has an entry per kind; test/unit/retention.test.ts classifies every key it builds, the erasure tests (test/e2e/privacy.test.ts) every item left in a busy table).
+ * has an entry per kind; test/unit/retention.test.ts classifies every key it builds, the erasure tests
+ * (test/e2e/privacy.test.ts) every item left in a busy table).
  */
 export const ITEM_KINDS = [
   'account', 'erasureRecord', 'pendingCheck', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',

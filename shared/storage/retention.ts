@@ -91,7 +91,8 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   pendingCheck: {
     item: 'pending check',
-    holds: "an account's real-name check the national system has not answered: the person's hash, the attempt id, the name's keyed hash; the name and ID number sealed (AES-GCM) only while the check could not be sent",
+    holds: "an account's real-name check the national system has not answered: the person's hash, the attempt " +
+"id, the name's keyed hash; the name and ID number sealed (AES-GCM) only while the check could not be sent",
     why: 'the poller finishes the check (NPPA FAQ: in progress); its outcome concerns this account only',
     keptFor: 'until answered, at most 48 hours of asking (the sealed submission until it is sent)',
     ttl: 'always: 7 days after the submission (a safety net; the poller deletes it when answered or after 48 h)',
@@ -188,7 +189,8 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   riskRestriction: {
     item: 'risk restriction',
     holds: "a person under minor rules after a failed or expired face check: until when, the signal, the challenge id, when it failed",
-    why: 'minors on adult accounts (Ministry of Culture and Tourism 2021 opinion, item 8): the minor rules hold for every new binding of the person, also after an erasure',
+    why: 'minors on adult accounts (Ministry of Culture and Tourism 2021 opinion, item 8): the minor rules ' +
+'hold for every new binding of the person, also after an erasure',
     keptFor: 'until the minor rules end (30 days by default)',
     ttl: 'always: the end of the minor rules',
     mustExpire: 'always',
@@ -212,15 +214,18 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   accessLogEntry: {
     item: 'access-log entry',
     holds: 'an operator\'s access to an account\'s personal information: operator, time, action, account, reason',
-    why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36); records of processing are kept at least three years (PIPL Art. 56)',
+    why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36); records of ' +
+'processing are kept at least three years (PIPL Art. 56)',
     keptFor: 'three years (and a day); never changed or deleted through the API',
     ttl: 'always: three years and a day after the access',
     mustExpire: 'always',
   },
   guardianship: {
     item: 'guardianship',
-    holds: "a ward's guardian links: each guardian's account, opaque ward id, status, hashed confirmation code, controls; when each guardian person first asked (and a decline); the ward's birth date",
-    why: "guardians' time, permission and spending management (2024 Regulations Art. 43); it survives the ward's erasure, so a new binding is held to it at once",
+    holds: "a ward's guardian links: each guardian's account, opaque ward id, status, hashed confirmation code, " +
+"controls; when each guardian person first asked (and a decline); the ward's birth date",
+    why: "guardians' time, permission and spending management (2024 Regulations Art. 43); it survives the " +
+"ward's erasure, so a new binding is held to it at once",
     keptFor: 'until the ward turns 18, or until its last link ends and no account of the ward is left',
     ttl: "the ward's 18th birthday (links asked before it was kept: none)",
     mustExpire: (item) => item.birthDate !== undefined,
@@ -267,9 +272,16 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   registerEntry: {
     item: 'register entry',
-    holds: "a complaint or request: the account that filed it, its kind (complaint, export, erasure, correction, refund) and category, the game and order it concerns, its text, when it was received, due and answered, the outcome and the answer; a refund request also its payment's evidence (age band, identity status, session in progress, device count, that day's risk signals: no device, no person)",
-    why: 'complaints are accepted and handled promptly, personal-information requests answered with the reasons of a refusal (2024 Regulations Arts. 7 and 34; 2019 Children\'s PI Regulations Art. 10): the register shows each was answered, and when',
-    keptFor: "while open; then three years (and a day) after the answer. The texts (the complaint, a refund's reason, the answer), the order, the ward and the evidence go when the account that filed it is erased; the entry itself (kind, category, dates, outcome) keeps its three years",
+    holds: "a complaint or request: the account that filed it, its kind (complaint, export, erasure, " +
+"correction, refund) and category, the game and order it concerns, its text, when it was received, " +
+"due and answered, the outcome and the answer; a refund request also its payment's evidence (age " +
+"band, identity status, session in progress, device count, that day's risk signals: no device, no person)",
+    why: 'complaints are accepted and handled promptly, personal-information requests answered with the ' +
+'reasons of a refusal (2024 Regulations Arts. 7 and 34; 2019 Children\'s PI Regulations Art. 10): ' +
+'the register shows each was answered, and when',
+    keptFor: "while open; then three years (and a day) after the answer. The texts (the complaint, a refund's " +
+"reason, the answer), the order, the ward and the evidence go when the account that filed it is " +
+"erased; the entry itself (kind, category, dates, outcome) keeps its three years",
     ttl: 'once answered: three years and a day after the answer',
     mustExpire: (item) => item.status !== 'open',
   },

@@ -78,7 +78,7 @@ export async function answerComplaint(deps: OperatorComplaintDeps, operator: str
 /** A refund request by id, or 404 (an unknown id, or an entry of another kind). */
 async function refundRequest(deps: Pick<OperatorComplaintDeps, 'register'>, requestId: string): Promise<RegisterEntry & { refund: NonNullable<RegisterEntry['refund']> }> {
   const entry = await deps.register.get(requestId);
-  if (!entry || entry.kind !== 'refund' || !entry.refund) throw new Problem('not_found');
+  if (entry?.kind !== 'refund' || !entry.refund) throw new Problem('not_found');
   return { ...entry, refund: entry.refund };
 }
 

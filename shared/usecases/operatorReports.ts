@@ -76,7 +76,8 @@ export async function retryDeadLetter(deps: Pick<OperatorReportsDeps, 'outbox'>,
 
 /** How an operator loads a year the calendar does not cover (docs/operate.md "Holiday calendar"). */
 export const CALENDAR_OVERRIDE_PROCEDURE =
-  '国务院公布次年放假安排后：将全年放假日与调休上班日写成 {"years":{"YYYY":{"holidays":[…],"workdays":[…]}}}，部署时以 cdk 上下文 playguard:calendarOverrideFile 指定该文件（本地为 CALENDAR_OVERRIDE 环境变量），重新部署；npm run calendar:check 确认未来 60 天均已覆盖。';
+  '国务院公布次年放假安排后：将全年放假日与调休上班日写成 {"years":{"YYYY":{"holidays":[…],"workdays":[…]}}}，部署时以 cdk 上下文 ' +
+'playguard:calendarOverrideFile 指定该文件（本地为 CALENDAR_OVERRIDE 环境变量），重新部署；npm run calendar:check 确认未来 60 天均已覆盖。';
 
 /** GET /v1/admin/calendar */
 export function calendarCoverage(deps: Pick<OperatorReportsDeps, 'calendar'>, nowMs: number) {

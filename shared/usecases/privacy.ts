@@ -149,12 +149,18 @@ const WHY = {
   audit: 'risk decisions on account rental and sharing are kept 180 days to explain them',
   identity: 'the person is still bound to another account',
   guardianship:
-    "a guardian's time, permission and spending management (2024 Regulations on the Online Protection of Minors Art. 43) stays with the person until it turns 18 or the guardian unlinks: a new binding of the person is held to it at once",
+    "a guardian's time, permission and spending management (2024 Regulations on the Online Protection of " +
+"Minors Art. 43) stays with the person until it turns 18 or the guardian unlinks: a new binding of " +
+"the person is held to it at once",
   restriction:
-    'a failed or expired face check put the person under minor rules (Ministry of Culture and Tourism 2021 opinion, item 8: minors on adult accounts); a new binding of the person is held to them until the period ends',
+    'a failed or expired face check put the person under minor rules (Ministry of Culture and Tourism ' +
+'2021 opinion, item 8: minors on adult accounts); a new binding of the person is held to them until the period ends',
   lookups: "a guardian's failed look-ups of wards are limited per person and Beijing day; the count stays until the day ends",
   register:
-    'the requests register keeps each complaint and request of the account — its kind, category, dates and outcome, not its text — for three years after its answer (2024 Regulations on the Online Protection of Minors Arts. 7 and 34: complaints and requests are answered, and the register shows when); this erasure is one of them',
+    'the requests register keeps each complaint and request of the account — its kind, category, dates ' +
+'and outcome, not its text — for three years after its answer (2024 Regulations on the Online ' +
+'Protection of Minors Arts. 7 and 34: complaints and requests are answered, and the register shows ' +
+'when); this erasure is one of them',
 };
 
 /**

@@ -56,7 +56,7 @@ describe('operator access to personal information', () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1999-09-09') })).status).toBe(200);
     const record = AccessLogRepository.prototype.record;
     const reads: string[] = [];
-    AccessLogRepository.prototype.record = async function () {
+    AccessLogRepository.prototype.record = async () => {
       reads.push('log');
       throw new Error('table unavailable');
     };

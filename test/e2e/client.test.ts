@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPlayGuard, createPlayGuardServer, isPlayGuardProblem, PlayGuardNetworkError, type Fetch, type PlayGuardProblem, type PlayGuardSession, type SessionEvents } from '@playguard/client';
+import { createPlayGuard, createPlayGuardServer, isPlayGuardProblem, type PlayGuardNetworkError, type Fetch, type PlayGuardProblem, type PlayGuardSession, type SessionEvents } from '@playguard/client';
 import { PROBLEM_EXTENSIONS, PROBLEMS, problemBody, type ProblemCode } from '#shared/problem';
 import * as z from '#shared/zod';
 import { deployed, deployedUrl, useGateway } from '#test/support/gateway';
@@ -48,7 +48,8 @@ function checkExtensions(e: PlayGuardProblem): Record<string, unknown> {
 }
 
 describe.skipIf(deployed)('a minor\'s Friday evening, on the virtual clock', () => {
-  it('plays from 20:44, is warned at 15 and 5 minutes, is stopped at 21:00 with Saturday\'s window, and a lost answer is repeated with the same seq', async () => {
+  it('plays from 20:44, is warned at 15 and 5 minutes, is stopped at 21:00 with Saturday\'s window, and a ' +
+'lost answer is repeated with the same seq', async () => {
     // 2026-12-04 is an ordinary Friday in the holiday calendar (docs/rules.md §2): 20:00–21:00.
     await t.api.setClock('2026-12-04T20:44:00+08:00');
     let dropNextHeartbeatAnswer = false;
@@ -162,7 +163,8 @@ describe.skipIf(deployed)('a minor\'s Friday evening, on the virtual clock', () 
 });
 
 describe.skipIf(deployed)('the problems the gateway sends fit the extension-member map', () => {
-  it('for play_time_restricted, invalid_id_number, guardian_consent_required, stale_heartbeat, invalid_request, spending_limit_exceeded, order_conflict and challenge_required', async () => {
+  it('for play_time_restricted, invalid_id_number, guardian_consent_required, stale_heartbeat, ' +
+'invalid_request, spending_limit_exceeded, order_conflict and challenge_required', async () => {
     await t.api.setClock('2026-12-09T10:00:00+08:00'); // a Wednesday
     const minor = await player('client-problems-minor');
     const valid = person('2013-01-10').idNumber;

@@ -262,7 +262,8 @@ describe.skipIf(deployed)('every operation of the served document, with requests
           const shape = refusedForShape(op, answer);
           if (shape) wrong.push(`refused for its shape: ${shape}`);
           if (wrong.length) {
-            failures.push(`${method.toUpperCase()} ${path} (${kind}) ${JSON.stringify({ path: r.path, query: r.query, body: r.body, accept: r.accept })}: ${wrong.join('; ')}`);
+            failures.push(`${method.toUpperCase()} ${path} (${kind}) ` +
+`${JSON.stringify({ path: r.path, query: r.query, body: r.body, accept: r.accept })}: ${wrong.join('; ')}`);
             return false;
           }
           return true;

@@ -61,8 +61,8 @@ describe('path ids', () => {
 });
 
 describe.skipIf(deployed)('percent-escapes (local adapter)', () => {
-  it.each(ROUTES.flatMap((r) => ['%E4%B8', '%zz', 'ab%', '%E4%B8%AD%E4'].map((e) => [label(r), e, r] as const)))('%s with %s is 400 invalid_request', async (_l, escape, r) => {
-    const a = await send(r, escape);
+  it.each(ROUTES.flatMap((r) => ['%E4%B8', '%zz', 'ab%', '%E4%B8%AD%E4'].map((e) => [label(r), e, r] as const)))('%s with %s is 400 invalid_request', async (_l, malformed, r) => {
+    const a = await send(r, malformed);
     isProblem(a, 400, 'invalid_request');
     expect(a.body.errors).toEqual([{ path: r.name, in: 'path', message: 'malformed percent-encoding' }]);
   });
@@ -168,7 +168,7 @@ function rawText(...requests: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1');
     const chunks: Buffer[] = [];
-    let pending = [...requests];
+    const pending = [...requests];
     socket.on('connect', () => socket.write(pending.shift()!));
     socket.on('data', (d) => {
       chunks.push(d);

@@ -137,7 +137,7 @@ describe('reading the access log', () => {
     const record = AccessLogRepository.prototype.record;
     const between = AccessLogRepository.prototype.between;
     const calls: string[] = [];
-    AccessLogRepository.prototype.record = async function () {
+    AccessLogRepository.prototype.record = async () => {
       calls.push('record');
       throw new Error('table unavailable');
     };

@@ -108,7 +108,8 @@ describe.skipIf(deployed)('publisher keys', () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1992-07-07') })).status).toBe(200);
   });
 
-  it('refuses a token naming another kid, signed with another key, for another issuer or audience (401), and an operator scope on every operator route (403)', async () => {
+  it('refuses a token naming another kid, signed with another key, for another issuer or audience (401), ' +
+'and an operator scope on every operator route (403)', async () => {
     const other = newKey(join(dir, 'other'), 'pg-other');
     const forged = await signToken({ key: other.privateKeyFile, kid: 'pg-e2e-1', issuer: t.gateway.url, sub: 'pk-forged' });
     const unknownKid = await signToken({ key: other.privateKeyFile, issuer: t.gateway.url, sub: 'pk-forged' });

@@ -66,7 +66,8 @@ describe.skipIf(deployed)('refund help', () => {
     expect((await t.api.call('POST', `/v1/payments/o-stranger-${ids.stranger}/commit`, { token: tok.stranger! })).status).toBe(200);
   });
 
-  it('refuses another guardian (404), an unconfirmed link (403), another person\'s order and an unknown one (404), and a reason over 2,000 characters (400)', async () => {
+  it('refuses another guardian (404), an unconfirmed link (403), another person\'s order and an unknown ' +
+'one (404), and a reason over 2,000 characters (400)', async () => {
     const body = { orderId: order, reason: '孩子未经同意充值。' };
     expect((await request(tok.h!, wardId, body)).body.code).toBe('ward_not_found');
     expect((await request(tok.h!, hWardId, body)).body.code).toBe('link_not_confirmed');

@@ -22,7 +22,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(!haveMono || deployed)(haveMono ? 'the C# client against the gateway' : `the C# client against the gateway — skipped: ${monoMissing}`, () => {
   const t = useGateway();
 
-  it('plays a minor\'s Friday evening: 20:50 login, warned at 20:55, stopped at 21:00 with Saturday\'s window, login refused; the game server\'s payments', async () => {
+  it('plays a minor\'s Friday evening: 20:50 login, warned at 20:55, stopped at 21:00 with Saturday\'s ' +
+'window, login refused; the game server\'s payments', async () => {
     expect(await mcs(join(dir, 'Evening.exe'), [...portableRuntime(), ...sources('Tests~', (f) => f.endsWith('Evening.cs'))])).toBe('');
     const { stdout, stderr, code } = await mono(join(dir, 'Evening.exe'), [t.gateway.url, 'unity-minor', person('2013-01-10').idNumber]);
     expect(stderr).toBe('');

@@ -138,7 +138,8 @@ describe('the gateway stack (cn-north-1)', () => {
     for (const c of invokeConfigs) expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^JobFailures/), 'Arn'] } } } });
   });
 
-  it('alarms on every function\'s errors and throttles, API 5xx, late reports, failed jobs and what an operator must fix, all to the KMS-encrypted topic', () => {
+  it('alarms on every function\'s errors and throttles, API 5xx, late reports, failed jobs and what an ' +
+'operator must fix, all to the KMS-encrypted topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
     for (const a of alarms) expect(a.Properties.AlarmActions, a.Properties.AlarmDescription).toEqual([{ Ref: expect.stringMatching(/^Alarms[0-9A-F]{8}$/) }]);
@@ -273,7 +274,7 @@ describe('deployment context', () => {
   it('refuses a duplicate gameId, a bad bizId and a game policy looser than the deployment\'s at synth, naming playguard:games', () => {
     const withGames = (games: unknown, extra: Record<string, unknown> = {}) => () => buildApp(new App({ context: { ...context, ...extra, 'playguard:games': JSON.stringify(games) } }));
     expect(withGames([GAMES[0], { ...GAMES[1], gameId: 'g-main' }])).toThrow('\n  - playguard:games: invalid games: 1.gameId: "g-main" appears twice\n');
-    expect(withGames([{ ...GAMES[0], bizId: '1101 999999' }])).toThrow(/^Invalid cdk context: 1 problem; fix it and run cdk synth again\.\n  - playguard:games: invalid games: 0\.bizId: /);
+    expect(withGames([{ ...GAMES[0], bizId: '1101 999999' }])).toThrow(/^Invalid cdk context: 1 problem; fix it and run cdk synth again\.\n {2}- playguard:games: invalid games: 0\.bizId: /);
     const halfHour = { preset: 'nppa-2021', fridayToSunday: { windows: [['20:00', '20:30']] }, holiday: { windows: [['20:00', '20:30']] } };
     expect(withGames([GAMES[0], { ...GAMES[1], playPolicy: { preset: 'nppa-2021' } }], { 'playguard:playPolicy': JSON.stringify(halfHour) })).toThrow(
       "  - playguard:games: invalid games: 1.playPolicy: play window 20:00–21:00 on holiday days is wider than the deployment's 20:00–20:30",
@@ -472,7 +473,7 @@ describe('the context, checked as a whole', () => {
     }
     const lines = message.split('\n').filter((l) => l.startsWith('  - '));
     expect(message).toMatch(/^Invalid cdk context: 8 problems; fix them all and run cdk synth again\./);
-    expect(lines.map((l) => /^  - (playguard:\w+)/.exec(l)![1]).sort()).toEqual([
+    expect(lines.map((l) => /^ {2}- (playguard:\w+)/.exec(l)![1]).sort()).toEqual([
       'playguard:alarmMail', 'playguard:audience', 'playguard:domainName', 'playguard:games', 'playguard:issuer', 'playguard:jwksUrl', 'playguard:logLevel', 'playguard:operatorIssuer',
     ]);
   });

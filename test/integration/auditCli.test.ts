@@ -20,7 +20,8 @@ const nonEmptyLines = (text: string) => text.split('\n').filter((l) => l.trim() 
 
 describe('npm run audit, as a command', () => {
   it.each([
-    ['no endpoint and no table', ['--account', 'acct-1'], 2, 'audit: say which table to read: --endpoint http://127.0.0.1:<port> for the local gateway (npm start prints it), or --table NAME for a deployed table (AWS credentials and region from the environment)'],
+    ['no endpoint and no table', ['--account', 'acct-1'], 2, 'audit: say which table to read: --endpoint http://127.0.0.1:<port> for the local gateway (npm start ' +
+'prints it), or --table NAME for a deployed table (AWS credentials and region from the environment)'],
     ['no account', ['--endpoint', 'http://127.0.0.1:1'], 2, 'usage: npm run audit -- --account <id> (--endpoint URL | --table NAME) [--json]'],
     ['an unknown option', ['--account', 'a', '--acount', 'b'], 2, 'usage: npm run audit -- --account <id> (--endpoint URL | --table NAME) [--json]'],
     ['an endpoint that is not a URL', ['--account', 'a', '--endpoint', '127.0.0.1:8000'], 2, 'audit: --endpoint must be an http(s) address such as http://127.0.0.1:8000 (npm start prints it), not "127.0.0.1:8000"'],

@@ -102,7 +102,8 @@ describe('write units of transactions: 2 an item (a condition check too), index 
     expect(checked).toEqual({ local: 2, billed: 4 });
   });
 
-  it("a login's shape: a put into both indexes, an update, a put into the work-queue index: 2 × 3 for the items + 3 index entries (DynamoDB Local: 12, its index entries doubled and its table part 2 × 3)", async () => {
+  it("a login's shape: a put into both indexes, an update, a put into the work-queue index: 2 × 3 for the " +
+"items + 3 index entries (DynamoDB Local: 12, its index entries doubled and its table part 2 × 3)", async () => {
     const r = await both(() =>
       db.send(
         new TransactWriteCommand({

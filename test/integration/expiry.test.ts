@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { beijingDate, beijingMonth, endOfBeijingDay, endOfBeijingMonth } from '#shared/domain/beijingTime';
 import { DrainerLease } from '#shared/reporting/drainerLease';
 import { RateGate } from '#shared/reporting/rateGate';
-import { type SessionRecord } from '#shared/sessions/repository';
+import type { SessionRecord } from '#shared/sessions/repository';
 import { SpendingRepository, type Order } from '#shared/spending/repository';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { accountKey, challengeKey, dayPlayKey, deviceKey, pendingCheckKey, identityLeaseKey, orderKey, sessionKey, spendDayKey as dayCounterKey, spendMonthKey as monthCounterKey } from '#shared/storage/keys';

@@ -162,8 +162,10 @@ describe('the command', () => {
 
   it.each([
     ['a key that is not 32 hex characters', { NPPA_SECRET_KEY: 'xyz' }, 2, 'nppa:testcases: NPPA_SECRET_KEY is not a secret key: set it to the 32 hexadecimal characters of the secretKey from the NPPA portal'],
-    ['a base URL that is not http(s)', { NPPA_TEST_BASE_URL: 'wlc.nppa.gov.cn' }, 2, 'nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system (https://wlc.nppa.gov.cn) or give the test system\'s address'],
-    ['an unreachable test system', { NPPA_TEST_BASE_URL: 'http://127.0.0.1:1' }, 1, 'nppa:testcases: no answer from the national test system at http://127.0.0.1:1 (unreachable, timed out or not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again'],
+    ['a base URL that is not http(s)', { NPPA_TEST_BASE_URL: 'wlc.nppa.gov.cn' }, 2, 'nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system ' +
+'(https://wlc.nppa.gov.cn) or give the test system\'s address'],
+    ['an unreachable test system', { NPPA_TEST_BASE_URL: 'http://127.0.0.1:1' }, 1, 'nppa:testcases: no answer from the national test system at http://127.0.0.1:1 (unreachable, timed ' +
+'out or not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again'],
   ])('prints one line and nothing else for %s', async (_name, overrides, exitCode, line) => {
     const out: string[] = [];
     const err: string[] = [];

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '#shared/domain/playPolicy';
-import { type SessionRecord } from '#shared/sessions/repository';
+import type { SessionRecord } from '#shared/sessions/repository';
 import { sweepSessions } from '#shared/sessions/service';
 import { LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, sessionKey } from '#shared/storage/keys';
 import { freshTable, repositories } from '#test/support/table';
@@ -36,7 +36,8 @@ async function session(lastHeartbeatAt: number, intervalSeconds: number, shard?:
 const stateOf = async (s: SessionRecord) => (await db.send(new GetCommand({ TableName: table, Key: sessionKey(s.sessionId), ConsistentRead: true }))).Item?.state;
 
 describe('the sweep index', () => {
-  it("keys each session under one of 256 shards, by a bucket start never later than its heartbeat and within 10 minutes of it, on the session's own grid", () => {
+  it("keys each session under one of 256 shards, by a bucket start never later than its heartbeat and " +
+"within 10 minutes of it, on the session's own grid", () => {
     const beat = Date.parse('2026-11-27T20:50:00+08:00');
     // Fixed ids (a session id is 32 random hex characters): the same spread every run.
     const ids = Array.from({ length: 4000 }, (_, i) => createHash('md5').update(`session-${i}`).digest('hex'));

@@ -412,7 +412,9 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
         const total = countRequests();
         if (Math.floor(nextMinute / 60_000) % 5 === 0) {
           const live = [...clients.values()].filter((cs) => cs.some((c) => c.live)).length;
-          progress(`${hhmm(nextMinute)}  requests ${total} (+${total - requestsSoFar})  live ${live}  backlog ${JSON.stringify(recorded.backlog.at(-1)!.queued)}  ${Math.round((performance.now() - startedReal) / 1000)} s`);
+          progress(`${hhmm(nextMinute)}  requests ${total} (+${total - requestsSoFar})  live ${live}  backlog ` +
+`${JSON.stringify(recorded.backlog.at(-1)!.queued)}  ` +
+`${Math.round((performance.now() - startedReal) / 1000)} s`);
           requestsSoFar = total;
         }
         nextMinute += 60_000;

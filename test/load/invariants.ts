@@ -80,7 +80,7 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     const key = `${e.si}#${e.bt}#${bizOf.get(String(e.gameId))}`;
     expected.add(key);
     const got = r.received.get(key);
-    if (!got || got.times !== 1) once.push(`${e.si}/${e.bt}: received ${got?.times ?? 0} times`);
+    if (got?.times !== 1) once.push(`${e.si}/${e.bt}: received ${got?.times ?? 0} times`);
     if (e.state !== 'sent') once.push(`${e.si}/${e.bt}: ${e.state}`);
     const queued = r.queuedAt.get(`${e.si}#${e.bt}`);
     if (!got || queued === undefined) continue;
@@ -96,7 +96,8 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
   for (const key of r.received.keys()) if (!expected.has(key)) once.push(`received but never queued: ${key}`);
   add('every login and logout reported exactly once, under its game', once, `${events.length} events, each received once under its game's bizId and settled as sent`);
   delays.sort((a, b) => a - b);
-  add('each reported within 180 s of being queued', late, `longest ${delays.at(-1) ?? 0} s (${sweptLogouts} logouts of silent sessions, dated back to their last heartbeat by design, reported ≤ ${maxOfSwept} s after the sweeper queued them)`);
+  add('each reported within 180 s of being queued', late, `longest ${delays.at(-1) ?? 0} s (${sweptLogouts} logouts of silent sessions, dated back to their ` +
+`last heartbeat by design, reported ≤ ${maxOfSwept} s after the sweeper queued them)`);
 
   // 3: no minor second outside the windows.
   const figures: Record<string, Record<string, number>> = {};
@@ -137,7 +138,8 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     const ledger = items.find((i) => i.pk === `IDENTITY#${hash}` && i.sk === `SPEND#M#${month}`);
     if (Number(ledger?.total ?? 0) !== total) spending.push(`${hash.slice(0, 8)}… ${month}: ledger ${ledger?.total} but orders ${total}`);
   }
-  add('no spending limit exceeded', spending, `${orders.length} orders (${r.payments.raced} in races on one person from two accounts), every person's month within its band's limit and equal to its ledger`);
+  add('no spending limit exceeded', spending, `${orders.length} orders (${r.payments.raced} in races on one person from two accounts), every ` +
+`person's month within its band's limit and equal to its ledger`);
 
   // 5: no 5xx.
   add('no 5xx answered', r.serverErrors.map((e) => `${e.route} ${e.status} ${JSON.stringify(e.body).slice(0, 120)}`), `${[...r.routes.values()].reduce((n, x) => n + x.ms.length, 0)} requests, none answered 5xx`);

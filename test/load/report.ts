@@ -98,14 +98,16 @@ export function buildReport(r: Recorded, c: Checked) {
       },
     },
     logs: {
-      note: 'bytes our code wrote (JSON lines and metric lines); Lambda adds its own platform lines per invocation and API Gateway an access-log line per request (the cost model counts those)',
+      note: 'bytes our code wrote (JSON lines and metric lines); Lambda adds its own platform lines per ' +
+'invocation and API Gateway an access-log line per request (the cost model counts those)',
       players: { bytes: r.logBytes.requests, lines: r.logLines.requests },
       jobs: { bytes: r.logBytes.jobs, lines: r.logLines.jobs },
       perPlayerHour: { bytes: perHour(r.logBytes.requests), lines: perHour(r.logLines.requests), jobsBytes: perHour(r.logBytes.jobs) },
     },
     metrics: { series: r.metricSeries.size, names: [...new Set([...r.metricSeries].map((s) => s.split('|')[0]))].sort() },
     hottest: {
-      note: "players' requests by virtual second (the load test holds the clock at each second: a mark's heartbeats all land in one); the scheduled jobs by virtual minute (they run at one instant a minute)",
+      note: "players' requests by virtual second (the load test holds the clock at each second: a mark's " +
+"heartbeats all land in one); the scheduled jobs by virtual minute (they run at one instant a minute)",
       table: hot(r.perSecond.table),
       indexes: hot(r.perSecond.index),
       jobsPerMinute: hot(r.perMinuteOfJobs),
@@ -131,13 +133,20 @@ export function summary(report: LoadReport): string {
   const lines = [
     `load: ${report.players} players, ${report.sessions} sessions, ${report.playerHours} player-hours, ${report.realSeconds} s`,
     `requests: ${report.requests.total} (${report.requests.perSecond}/s, ${report.requests.perPlayerHour} a player-hour), 5xx ${report.requests.serverErrors}`,
-    ...Object.entries(report.requests.byRoute).map(([route, x]) => `  ${route.padEnd(10)} ${String(x.count).padStart(7)}  p50 ${String(x.p50Ms).padStart(7)} ms  p99 ${String(x.p99Ms).padStart(7)} ms  ${JSON.stringify(x.statuses)}`),
-    `DynamoDB a player-hour: ${report.dynamo.perPlayerHour.requests} requests, ${report.dynamo.perPlayerHour.writeUnits} write units, ${report.dynamo.perPlayerHour.readUnits} read units; jobs ${report.dynamo.perPlayerHour.jobsWriteUnits} write units, stats aggregator ${report.dynamo.perPlayerHour.aggregatorWriteUnits}; ${report.dynamo.perPlayerHour.streamRecords} stream records`,
-    `logs a player-hour: ${report.logs.perPlayerHour.bytes} bytes (${report.logs.perPlayerHour.lines} lines); jobs ${report.logs.perPlayerHour.jobsBytes} bytes`,
+    ...Object.entries(report.requests.byRoute).map(([route, x]) => `  ${route.padEnd(10)} ${String(x.count).padStart(7)}  p50 ${String(x.p50Ms).padStart(7)} ms  p99 ` +
+`${String(x.p99Ms).padStart(7)} ms  ${JSON.stringify(x.statuses)}`),
+    `DynamoDB a player-hour: ${report.dynamo.perPlayerHour.requests} requests, ` +
+`${report.dynamo.perPlayerHour.writeUnits} write units, ${report.dynamo.perPlayerHour.readUnits} ` +
+`read units; jobs ${report.dynamo.perPlayerHour.jobsWriteUnits} write units, stats aggregator ` +
+`${report.dynamo.perPlayerHour.aggregatorWriteUnits}; ${report.dynamo.perPlayerHour.streamRecords} stream records`,
+    `logs a player-hour: ${report.logs.perPlayerHour.bytes} bytes (${report.logs.perPlayerHour.lines} ` +
+`lines); jobs ${report.logs.perPlayerHour.jobsBytes} bytes`,
     `hottest index partitions (units in one virtual second): ${report.hottest.indexes.keys.slice(0, 5).map((k) => `${k.key} ${k.peakUnitsPerSecond}`).join(', ')}`,
     `hottest table partitions: ${report.hottest.table.keys.slice(0, 5).map((k) => `${k.key} ${k.peakUnitsPerSecond}`).join(', ')}`,
     `hottest partitions of the jobs (units in one virtual minute): ${report.hottest.jobsPerMinute.keys.slice(0, 5).map((k) => `${k.key} ${k.peakUnitsPerSecond}`).join(', ')}`,
-    `reporting: ${report.reporting.events} events in ${report.reporting.calls} calls; longest delay ${report.reporting.delaySeconds.max} s; peak backlog ${Math.max(0, ...report.reporting.backlog.map((b) => Object.values(b.queued).reduce((a, n) => a + n, 0)))}`,
+    `reporting: ${report.reporting.events} events in ${report.reporting.calls} calls; longest delay ` +
+`${report.reporting.delaySeconds.max} s; peak backlog ` +
+`${Math.max(0, ...report.reporting.backlog.map((b) => Object.values(b.queued).reduce((a, n) => a + n, 0)))}`,
     ...report.invariants.map((i) => `${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`),
   ];
   return lines.join('\n');

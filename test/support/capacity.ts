@@ -56,7 +56,7 @@ type IndexDesign = (typeof tableDesign.indexes)[number];
 
 /** The index entry an item has in `index` (its keys and projected attributes), or undefined when it has none. */
 export function indexEntry(item: Image, index: IndexDesign): Record<string, AttributeValue> | undefined {
-  if (!item || !item[index.partitionKey] || !item[index.sortKey]) return undefined;
+  if (!item?.[index.partitionKey] || !item[index.sortKey]) return undefined;
   if (index.projection === 'ALL') return item;
   const keys = [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey];
   return Object.fromEntries(keys.filter((k) => item[k]).map((k) => [k, item[k]!]));

@@ -103,7 +103,10 @@ const imageOf = (all: Map<string, Record<string, AttributeValue>>, op: Op): Imag
 function unprocessed(output: Loose): Set<string> {
   const out = new Set<string>();
   for (const [table, writes] of Object.entries((output.UnprocessedItems ?? {}) as Record<string, Loose[]>)) {
-    for (const w of writes) out.add(`${table}\u0000${keyString(keyOf(asAttributes(keyPart(((w.PutRequest as Loose | undefined)?.Item ?? (w.DeleteRequest as Loose | undefined)?.Key) as Loose))))}`);
+    for (const w of writes) {
+      const item = ((w.PutRequest as Loose | undefined)?.Item ?? (w.DeleteRequest as Loose | undefined)?.Key) as Loose;
+      out.add(`${table}\u0000${keyString(keyOf(asAttributes(keyPart(item))))}`);
+    }
   }
   return out;
 }

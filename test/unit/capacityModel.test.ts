@@ -13,7 +13,8 @@ import { main } from '#infra/cli/capacity';
 const at2100 = (players: number, design = AS_BUILT) => moments(players, FRIDAY, design).find((m) => m.name === '21:00 end of play')!;
 
 describe('the design the code builds', () => {
-  it('is read from the code: 256 sweep shards on per-session grids, 64 queue shards a game, the reporter 57 s a minute, figures over 16 items, person-weeks over 256 partitions', () => {
+  it('is read from the code: 256 sweep shards on per-session grids, 64 queue shards a game, the reporter ' +
+'57 s a minute, figures over 16 items, person-weeks over 256 partitions', () => {
     expect(AS_BUILT).toEqual({ liveShards: 256, outboxShards: 64, sweepProjection: 'ALL', sweepGrid: 'per-session', reporterDuty: 57 / 60, statsShards: 16, personWeekShards: 256, aggregatorConcurrency: 0, stageRps: 10_000 });
     expect(AS_BUILT.reporterDuty).toBe(functionTable.nppaReporter.schedule.plannedRunSeconds / functionTable.nppaReporter.schedule.rateSeconds);
   });

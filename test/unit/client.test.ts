@@ -88,7 +88,8 @@ afterEach(() => {
 });
 
 describe('the heartbeat loop', () => {
-  it('logs in, then beats on the server-chosen interval: first heartbeatIntervalSeconds, then each answer\'s nextHeartbeatSeconds, seq +1 each time', async () => {
+  it('logs in, then beats on the server-chosen interval: first heartbeatIntervalSeconds, then each ' +
+'answer\'s nextHeartbeatSeconds, seq +1 each time', async () => {
     const g = fakeGateway();
     const { session, events } = await started(g);
     expect(g.sent[0]).toMatchObject({ method: 'POST', path: '/v1/sessions', body: { deviceId: 'phone-1' } });

@@ -99,14 +99,15 @@ function recorder() {
 
 describe('replies', () => {
   it('are typed by the responses each route documents (tsc checks the lines marked @ts-expect-error)', () => {
+    const beat = { remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 };
     const handlers = [
       // @ts-expect-error GET /health documents { status: 'ok' }
       httpFunction({ health: routes.health }, { health: async () => ({ status: 200, body: { status: 1 } }) }),
       // @ts-expect-error DELETE /v1/sessions/{sessionId} answers 204, without a body
       httpFunction({ endSession: routes.endSession }, { endSession: async () => ({ status: 200 }) }),
       // @ts-expect-error a heartbeat's action is continue, warn or terminate
-      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'go', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 } }) }),
-      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'continue', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 60 } }) }),
+      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'go', ...beat } }) }),
+      httpFunction({ heartbeat: routes.heartbeat }, { heartbeat: async () => ({ status: 200, body: { action: 'continue', ...beat } }) }),
     ];
     expect(handlers.every((h) => typeof h === 'function')).toBe(true);
   });
@@ -309,7 +310,11 @@ describe('the OpenAPI document', () => {
       else expect(responses['403']!.description, `${r.method} ${r.path}`).toContain('unknown_game');
     }
     expect(doc.paths['/v1/sessions']!.post!.responses['403']!.description).toBe(
-      "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to the current privacy policy: with policyVersion and consent), play_time_restricted (with nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
+      "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to " +
+"the current privacy policy: with policyVersion and consent), play_time_restricted (with " +
+"nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with " +
+"nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or " +
+"unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
     );
     expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.responses['403']!.description).toBe("forbidden (not a server credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)");
     expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain("forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential)");

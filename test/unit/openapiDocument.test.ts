@@ -211,7 +211,8 @@ export const gateway: paths['/v1/limits']['get']['responses'][401]['content']['a
       lib: ['lib.es2022.d.ts'],
       types: [],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const where = (d: ts.Diagnostic) => (d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} ` : '');
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${where(d)}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(diagnostics).toEqual([]);
   }, HEAVY_TEST_MS);
 });

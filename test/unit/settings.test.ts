@@ -104,7 +104,8 @@ describe('games', () => {
     [
       'a game play policy looser than the law',
       [{ gameId: 'g-main', bizId: '1101999999', playPolicy: { preset: 'nppa-2021', holiday: { windows: [['19:00', '21:00']] } } }],
-      "invalid games: 0.playPolicy: play window 19:00–21:00 on holiday days is wider than the law's 20:00–21:00 (2021 NPPA notice: Fri/Sat/Sun and statutory holidays 20:00–21:00 only)",
+      "invalid games: 0.playPolicy: play window 19:00–21:00 on holiday days is wider than the law's " +
+"20:00–21:00 (2021 NPPA notice: Fri/Sat/Sun and statutory holidays 20:00–21:00 only)",
     ],
   ])('refuses %s, naming the game and the field', (_what, games, message) => {
     expect(() => parseGames(games)).toThrow(new Error(message));

@@ -49,6 +49,7 @@ describe('the key catalogue', () => {
     const source = [
       "// SESSION#<id> is the session's pk",
       "const a = 'SESSION#';",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal, for the finder to read
       'const b = `SPEND#D#${day}`;',
       "const c = { IndexName: 'gsi1' };",
       "const d = 'a#b';",

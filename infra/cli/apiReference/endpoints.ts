@@ -57,7 +57,9 @@ export function renderEndpoint(e: Endpoint, components: Record<string, Schema>):
     lines.push(`${where.charAt(0).toUpperCase()}${where.slice(1)} parameters:`, '');
     lines.push('| Name | Type | Required | Constraints | Description |', '|---|---|---|---|---|');
     for (const p of parameters.filter((q) => q.in === where)) {
-      lines.push(`| ${code(p.name)} | ${cell(typeOf(p.schema))} | ${p.required ? 'yes' : 'no'} | ${cell(constraintsOf(p.schema).join('; ')) || '—'} | ${cell(p.description ?? descriptionOf(p.schema)) || '—'} |`);
+      lines.push(`| ${code(p.name)} | ${cell(typeOf(p.schema))} | ${p.required ? 'yes' : 'no'} | ` +
+`${cell(constraintsOf(p.schema).join('; ')) || '—'} | ` +
+`${cell(p.description ?? descriptionOf(p.schema)) || '—'} |`);
     }
     lines.push('');
   }

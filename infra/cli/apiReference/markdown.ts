@@ -173,7 +173,7 @@ export function schemaBody(schema: Schema, components: Record<string, Schema>): 
   const resolved = schema.$ref ? components[refName(schema.$ref)] : schema;
   if (!resolved) return [`${typeOf(schema)} (not in the document's components)`];
   const variants = resolved.anyOf ?? resolved.oneOf;
-  if (variants && variants.every((v) => v.properties)) {
+  if (variants?.every((v) => v.properties)) {
     return variants.flatMap((v, i) => [`One of ${variants.length} shapes — shape ${i + 1}:`, '', ...fieldTable(fieldRows(v)), '']).slice(0, -1);
   }
   if (resolved.properties) return fieldTable(fieldRows(resolved));

@@ -41,7 +41,9 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
   const components = doc.components?.schemas ?? {};
   const lines: string[] = ['## Problems', ''];
   lines.push(
-    `Every error is an RFC 9457 problem document, ${code('Content-Type: application/problem+json')}. ${code('code')} is the stable value to program against; ${code('detail')} is Chinese, safe to show a player, and never contains personal data. For example, ${code('session_not_found')}:`,
+    `Every error is an RFC 9457 problem document, ${code('Content-Type: application/problem+json')}. ` +
+`${code('code')} is the stable value to program against; ${code('detail')} is Chinese, safe to show ` +
+`a player, and never contains personal data. For example, ${code('session_not_found')}:`,
     '',
     '```json',
     JSON.stringify(problemBody('session_not_found'), null, 2),
@@ -55,7 +57,8 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
   // The document gives each problem a response names its own schema: listed here so the responses' links land.
   const perCode = Object.keys(components).filter((name) => name !== 'Problem' && isProblemSchema(components[name]!));
   if (perCode.length) {
-    lines.push('### Problem documents by code', '', 'The schemas the responses above name: the members of [Problem](#problem) with `code` and `status` fixed, plus the code\'s [extension members](#extension-members).', '');
+    lines.push('### Problem documents by code', '', 'The schemas the responses above name: the members of [Problem](#problem) with `code` and `status` ' +
+'fixed, plus the code\'s [extension members](#extension-members).', '');
     lines.push('| Schema | Code | Status | Extension members |', '|---|---|---|---|');
     for (const name of perCode) {
       const p = components[name]!.properties!;
@@ -67,7 +70,9 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
 
   lines.push('### Problem codes', '');
   lines.push(
-    `Raised by: ${code('functions')} — the Lambda handlers and the code they call, deployed and under ${code('npm start')} alike; ${code('local runner')} — only the local HTTP adapter of ${code('npm start')} (deployed, API Gateway answers these cases itself).`,
+    `Raised by: ${code('functions')} — the Lambda handlers and the code they call, deployed and under ` +
+`${code('npm start')} alike; ${code('local runner')} — only the local HTTP adapter of ` +
+`${code('npm start')} (deployed, API Gateway answers these cases itself).`,
     '',
   );
   const codes = (Object.keys(PROBLEMS) as ProblemCode[]).map((c, i) => ({ c, i })).sort((a, b) => PROBLEMS[a.c].status - PROBLEMS[b.c].status || a.i - b.i);
@@ -98,7 +103,8 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
       const headers = raised.get(c)!.headers;
       for (const name of [...headers.keys()].sort()) {
         const values = [...headers.get(name)!].sort((a, b) => (a === COMPUTED ? 1 : b === COMPUTED ? -1 : a.localeCompare(b)));
-        lines.push(`| ${code(c)} | ${code(HEADER_NAMES[name] ?? name)} | ${cell(values.map((v) => (v === COMPUTED ? 'computed per response (seconds)' : code(v))).join(' or '))} |`);
+        lines.push(`| ${code(c)} | ${code(HEADER_NAMES[name] ?? name)} | ` +
+`${cell(values.map((v) => (v === COMPUTED ? 'computed per response (seconds)' : code(v))).join(' or '))} |`);
       }
     }
     lines.push('');

@@ -43,7 +43,10 @@ function codesOf(node: ts.Expression): string[] {
 const inSource = (file: string): boolean => /^(shared|functions|infra)\//.test(relative(PROJECT_ROOT, file).split('\\').join('/'));
 let program: ts.Program | undefined;
 
-/** One TypeScript program over the project's source (shared/, functions/, infra/; not the tests), built once per process: several seconds on a 2-core machine. */
+/**
+ * One TypeScript program over the project's source (shared/, functions/, infra/; not the tests), built once
+ * per process: several seconds on a 2-core machine.
+ */
 export function sourceProgram(): ts.Program {
   if (!program) {
     const config = ts.getParsedCommandLineOfConfigFile(join(PROJECT_ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });

@@ -24,6 +24,7 @@ export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
 function headerReader(headers: Record<string, unknown> | null | undefined): FetchResponse['headers'] {
   const lower: Record<string, string> = {};
   for (const k of Object.keys(headers || {})) lower[k.toLowerCase()] = String((headers as Record<string, unknown>)[k]);
+  // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is ES2022; the package ships the ES2018 library (old mini-game engines)
   return { get: (name) => (Object.prototype.hasOwnProperty.call(lower, name.toLowerCase()) ? lower[name.toLowerCase()]! : null) };
 }
 
@@ -43,6 +44,7 @@ export interface MiniGameRequestApi {
     timeout?: number;
     success(res: { statusCode: number; header?: Record<string, unknown>; data: unknown }): void;
     fail(err: { errMsg?: string; errNo?: number; errno?: number }): void;
+    // biome-ignore lint/suspicious/noConfusingVoidType: a runtime's request() may be declared as returning nothing
   }): { abort?(): void } | void;
 }
 
@@ -67,7 +69,7 @@ export function miniGameFetch(api: MiniGameRequestApi): Fetch {
           const text = typeof data === 'string' ? data : data === undefined || data === null ? '' : JSON.stringify(data);
           resolve({ status: res.statusCode, headers: headerReader(res.header), text: () => Promise.resolve(text) });
         },
-        fail: (err) => reject(new Error(`request failed: ${(err && err.errMsg) || 'unknown'}`)),
+        fail: (err) => reject(new Error(`request failed: ${err?.errMsg || 'unknown'}`)),
       });
       onAbort(init.signal, () => task && typeof task.abort === 'function' && task.abort());
     });

@@ -157,7 +157,7 @@ export function retryAfterSeconds(value: string | null, nowMs = Date.now()): num
   if (!value) return null;
   if (/^\s*\d+\s*$/.test(value)) return Number(value);
   const at = Date.parse(value);
-  return isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000));
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
 
 function failureOf(status: number, header: (name: string) => string | null, data: unknown): PlayGuardProblem | PlayGuardThrottledError {
