@@ -9,7 +9,17 @@
 import { barChart, escapeXml as esc } from '#shared/stats/charts';
 import { config, currentSession, finishSignIn, forgetSession, startSignIn, type SignInConfig } from '#console/signIn';
 import type { FiguresView as Figures } from '#shared/stats/report';
-import { BAND_NAMES, CATEGORY_NAMES, LIMIT_NAMES, OUTCOME_NAMES, REFUSAL_NAMES, REGISTER_KIND_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES } from '#shared/stats/names';
+import {
+  BAND_NAMES,
+  CATEGORY_NAMES,
+  LIMIT_NAMES,
+  OUTCOME_NAMES,
+  REFUSAL_NAMES,
+  REGISTER_KIND_NAMES,
+  SIGNAL_NAMES,
+  TERMINATION_NAMES,
+  WEEK_BAND_NAMES,
+} from '#shared/stats/names';
 
 type Day = Figures & { date: string; gameId: string };
 
@@ -17,7 +27,11 @@ const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as
 const main = () => $<HTMLElement>('#main');
 
 class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, detail: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
     super(detail);
   }
 }
@@ -52,7 +66,22 @@ const share = (part: number, whole: number) => (whole > 0 ? `${((part / whole) *
 const minorFen = (a: Record<string, number>) => (a['0'] ?? 0) + (a['8'] ?? 0) + (a['16'] ?? 0);
 
 function total(days: readonly Day[]): Figures {
-  const t: Figures = { logins: { minor: 0, adult: 0 }, refusedLogins: {}, minorSessions: 0, minorPlayedSeconds: 0, adultPlayedSeconds: 0, minorSecondsOutsideWindows: 0, terminations: {}, payments: { reserved: 0, committed: 0, refused: {}, committedAmount: {} }, identities: { verified: 0, rejected: 0, pending: 0 }, challenges: {}, guardianLinks: 0, piExports: 0, piErasures: 0, complaints: { received: {}, answered: {}, answeredOnTime: 0, answeredLate: 0, withdrawn: 0 } };
+  const t: Figures = {
+    logins: { minor: 0, adult: 0 },
+    refusedLogins: {},
+    minorSessions: 0,
+    minorPlayedSeconds: 0,
+    adultPlayedSeconds: 0,
+    minorSecondsOutsideWindows: 0,
+    terminations: {},
+    payments: { reserved: 0, committed: 0, refused: {}, committedAmount: {} },
+    identities: { verified: 0, rejected: 0, pending: 0 },
+    challenges: {},
+    guardianLinks: 0,
+    piExports: 0,
+    piErasures: 0,
+    complaints: { received: {}, answered: {}, answeredOnTime: 0, answeredLate: 0, withdrawn: 0 },
+  };
   const add = (into: Record<string, number>, from: Record<string, number>) => Object.entries(from).forEach(([k, v]) => (into[k] = (into[k] ?? 0) + v));
   for (const d of days) {
     t.logins.minor += d.logins.minor;
@@ -84,12 +113,15 @@ function total(days: readonly Day[]): Figures {
   return t;
 }
 
-const card = (label: string, value: string | number, id: string, warn = false) => `<div class="card${warn ? ' warn' : ''}"><div class="label">${esc(label)}</div><div class="value" data-figure="${id}">${esc(String(value))}</div></div>`;
+const card = (label: string, value: string | number, id: string, warn = false) =>
+  `<div class="card${warn ? ' warn' : ''}"><div class="label">${esc(label)}</div><div class="value" data-figure="${id}">${esc(String(value))}</div></div>`;
 const named = (names: Record<string, string>, key: string) => esc(names[key] ?? key);
 function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, empty = '暂无记录'): string {
   if (!rows.length) return `<p class="none">${empty}</p>`;
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
-`<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+  );
 }
 
 function figureCards(f: Figures, scope: string): string {
@@ -103,10 +135,22 @@ ${card('时段外时长（秒，应为0）', f.minorSecondsOutsideWindows, `${sc
 
 function detailTables(f: Figures): string {
   return `<div class="grid">
-<section><h3>拦截登录原因</h3>${table(['原因', '次数'], Object.entries(f.refusedLogins).map(([k, n]) => [named(REFUSAL_NAMES, k), String(n)]))}</section>
-<section><h3>拒绝支付原因</h3>${table(['限额', '次数'], Object.entries(f.payments.refused).map(([k, n]) => [named(LIMIT_NAMES, k), String(n)]))}</section>
-<section><h3>已完成支付金额</h3>${table(['年龄段', '金额（元）'], Object.entries(f.payments.committedAmount).map(([k, n]) => [named(BAND_NAMES, k), yuan(n)]))}</section>
-<section><h3>会话结束原因</h3>${table(['原因', '次数'], Object.entries(f.terminations).map(([k, n]) => [named(TERMINATION_NAMES, k), String(n)]))}</section>
+<section><h3>拦截登录原因</h3>${table(
+    ['原因', '次数'],
+    Object.entries(f.refusedLogins).map(([k, n]) => [named(REFUSAL_NAMES, k), String(n)]),
+  )}</section>
+<section><h3>拒绝支付原因</h3>${table(
+    ['限额', '次数'],
+    Object.entries(f.payments.refused).map(([k, n]) => [named(LIMIT_NAMES, k), String(n)]),
+  )}</section>
+<section><h3>已完成支付金额</h3>${table(
+    ['年龄段', '金额（元）'],
+    Object.entries(f.payments.committedAmount).map(([k, n]) => [named(BAND_NAMES, k), yuan(n)]),
+  )}</section>
+<section><h3>会话结束原因</h3>${table(
+    ['原因', '次数'],
+    Object.entries(f.terminations).map(([k, n]) => [named(TERMINATION_NAMES, k), String(n)]),
+  )}</section>
 </div>`;
 }
 
@@ -116,10 +160,14 @@ async function overview(): Promise<void> {
   const cal = await api<{ today: string }>('GET', '/v1/admin/calendar');
   today = cal.today;
   const monthStart = `${today.slice(0, 8)}01`;
-  const stats = await api<{ days: Day[]; weeks: Array<{ week: string; minorsByWeeklyPlay: Record<string, number> }> }>('GET', `/v1/admin/stats?from=${monthStart}&to=${today}`);
+  const stats = await api<{ days: Day[]; weeks: Array<{ week: string; minorsByWeeklyPlay: Record<string, number> }> }>(
+    'GET',
+    `/v1/admin/stats?from=${monthStart}&to=${today}`,
+  );
   const todays = stats.days.filter((d) => d.date === today);
   const dates: string[] = [];
-  for (let d = Date.parse(`${monthStart}T00:00:00Z`); d <= Date.parse(`${today}T00:00:00Z`); d += 86_400_000) dates.push(new Date(d).toISOString().slice(0, 10));
+  for (let d = Date.parse(`${monthStart}T00:00:00Z`); d <= Date.parse(`${today}T00:00:00Z`); d += 86_400_000)
+    dates.push(new Date(d).toISOString().slice(0, 10));
   const perDay = (pick: (f: Figures) => number) => dates.map((date) => pick(total(stats.days.filter((d) => d.date === date))));
   const labels = dates.map((d) => String(Number(d.slice(8))));
   const month = total(stats.days);
@@ -127,8 +175,26 @@ async function overview(): Promise<void> {
   main().innerHTML = `<h2>今日（${esc(today)}）</h2>${figureCards(total(todays), 'today')}
 <h2>本月（${esc(monthStart.slice(0, 7))}）</h2>${figureCards(month, 'month')}
 <div class="cards">${card('未成年人时长占比', share(month.minorPlayedSeconds, month.minorPlayedSeconds + month.adultPlayedSeconds), 'month.minorPlayShare')}${card('未成年人消费占比', share(minorFen(month.payments.committedAmount), sum(month.payments.committedAmount)), 'month.minorSpendShare')}</div>
-<div class="charts">${barChart({ title: '本月每日登录次数', categories: labels, series: [{ name: '未成年人', values: perDay((f) => f.logins.minor), color: '#c0392b' }, { name: '成年人', values: perDay((f) => f.logins.adult), color: '#7f8c8d' }], width: 560, height: 220 })}
-${barChart({ title: '本月每日拦截与拒绝', categories: labels, series: [{ name: '拦截登录', values: perDay((f) => sum(f.refusedLogins)), color: '#d35400' }, { name: '拒绝支付', values: perDay((f) => sum(f.payments.refused)), color: '#8e44ad' }], width: 560, height: 220 })}</div>
+<div class="charts">${barChart({
+    title: '本月每日登录次数',
+    categories: labels,
+    series: [
+      { name: '未成年人', values: perDay((f) => f.logins.minor), color: '#c0392b' },
+      { name: '成年人', values: perDay((f) => f.logins.adult), color: '#7f8c8d' },
+    ],
+    width: 560,
+    height: 220,
+  })}
+${barChart({
+  title: '本月每日拦截与拒绝',
+  categories: labels,
+  series: [
+    { name: '拦截登录', values: perDay((f) => sum(f.refusedLogins)), color: '#d35400' },
+    { name: '拒绝支付', values: perDay((f) => sum(f.payments.refused)), color: '#8e44ad' },
+  ],
+  width: 560,
+  height: 220,
+})}</div>
 ${detailTables(month)}
 <h3>本周未成年人游戏时长分布${week ? `（${esc(week.week)} 起）` : ''}</h3>${table(['每周时长', '人数'], week ? Object.entries(week.minorsByWeeklyPlay).map(([k, n]) => [named(WEEK_BAND_NAMES, k), String(n)]) : [])}`;
 }
@@ -139,17 +205,24 @@ async function annual(): Promise<void> {
   const year = ($<HTMLInputElement>('#year')?.value || today.slice(0, 4) || String(new Date().getFullYear())).trim();
   const game = $<HTMLSelectElement>('#game')?.value ?? '';
   games ??= (await api<{ games: Array<{ gameId: string; name: string }> }>('GET', '/v1/games')).games;
-  const options = [['', '全部游戏'], ...games.map((g) => [g.gameId, g.name])].map(([id, name]) => `<option value="${esc(id!)}"${id === game ? ' selected' : ''}>${esc(name!)}</option>`).join('');
-  main().innerHTML = `<h2>年度防沉迷工作报告</h2><form id="annual-form" class="row"><label>年份 <input id="year" ` +
-`value="${esc(year)}" size="6" inputmode="numeric"></label><label>游戏 <select ` +
-`id="game">${options}</select></label><button type="submit">生成</button><button type="button" ` +
-`id="print">打印</button></form><iframe id="report" title="年度报告"></iframe>`;
+  const options = [['', '全部游戏'], ...games.map((g) => [g.gameId, g.name])]
+    .map(([id, name]) => `<option value="${esc(id!)}"${id === game ? ' selected' : ''}>${esc(name!)}</option>`)
+    .join('');
+  main().innerHTML =
+    `<h2>年度防沉迷工作报告</h2><form id="annual-form" class="row"><label>年份 <input id="year" ` +
+    `value="${esc(year)}" size="6" inputmode="numeric"></label><label>游戏 <select ` +
+    `id="game">${options}</select></label><button type="submit">生成</button><button type="button" ` +
+    `id="print">打印</button></form><iframe id="report" title="年度报告"></iframe>`;
   $<HTMLFormElement>('#annual-form').onsubmit = (e) => {
     e.preventDefault();
     void guard(annual);
   };
   $<HTMLButtonElement>('#print').onclick = () => $<HTMLIFrameElement>('#report').contentWindow?.print();
-  const html = await api<string>('GET', `/v1/admin/reports/annual?year=${encodeURIComponent(year)}${game ? `&gameId=${encodeURIComponent(game)}` : ''}`, 'text/html');
+  const html = await api<string>(
+    'GET',
+    `/v1/admin/reports/annual?year=${encodeURIComponent(year)}${game ? `&gameId=${encodeURIComponent(game)}` : ''}`,
+    'text/html',
+  );
   $<HTMLIFrameElement>('#report').srcdoc = html;
 }
 
@@ -163,10 +236,21 @@ async function account(): Promise<void> {
       const reason = $<HTMLInputElement>('#account-reason').value.trim();
       const out = $<HTMLElement>('#account-result');
       try {
-        const a = await api<{ status: string; ageBand: number | null; riskFlags: Record<string, unknown>; sessions: Array<Record<string, unknown>>; payments: Array<Record<string, unknown>>; auditEntries: Array<Record<string, unknown>> }>('GET', `/v1/admin/accounts/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
-        const rows = (list: Array<Record<string, unknown>>, keys: string[]) => list.map((r) => keys.map((k) => esc(r[k] === null || r[k] === undefined ? '—' : String(r[k]))));
+        const a = await api<{
+          status: string;
+          ageBand: number | null;
+          riskFlags: Record<string, unknown>;
+          sessions: Array<Record<string, unknown>>;
+          payments: Array<Record<string, unknown>>;
+          auditEntries: Array<Record<string, unknown>>;
+        }>('GET', `/v1/admin/accounts/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
+        const rows = (list: Array<Record<string, unknown>>, keys: string[]) =>
+          list.map((r) => keys.map((k) => esc(r[k] === null || r[k] === undefined ? '—' : String(r[k]))));
         out.innerHTML = `<p>实名状态：<b>${esc(a.status)}</b>　年龄段：${esc(a.ageBand === null ? '—' : (BAND_NAMES[String(a.ageBand)] ?? String(a.ageBand)))}</p>
-<h3>风险标记</h3>${table(['标记', '值'], Object.entries(a.riskFlags).map(([k, v]) => [esc(k), esc(String(v))]))}
+<h3>风险标记</h3>${table(
+          ['标记', '值'],
+          Object.entries(a.riskFlags).map(([k, v]) => [esc(k), esc(String(v))]),
+        )}
 <h3>最近会话</h3>${table(['游戏', '状态', '开始', '结束', '结束原因'], rows(a.sessions, ['gameId', 'state', 'startedAt', 'endedAt', 'endReason']))}
 <h3>最近支付</h3>${table(['订单', '游戏', '金额（分）', '状态', '预留', '完成'], rows(a.payments, ['orderId', 'gameId', 'amount', 'status', 'reservedAt', 'committedAt']))}
 <h3>审计记录</h3>${table(['时间', '决定', '信号', '场景'], rows(a.auditEntries, ['at', 'decision', 'signal', 'context']))}`;
@@ -201,7 +285,8 @@ const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00
 const wall = (iso: string | null) => (iso ? esc(iso.slice(0, 16).replace('T', ' ')) : '—');
 const cut = (text: string | null, n = 60) => (text === null ? '—' : esc(text.length > n ? `${text.slice(0, n)}…` : text));
 /** A refund request's outcome reads as the decision it was. */
-const outcomeName = (e: RegisterEntry) => (e.kind === 'refund' && e.outcome !== 'withdrawn' ? (e.outcome === 'resolved' ? '同意退款' : '不同意退款') : (OUTCOME_NAMES[e.outcome ?? ''] ?? '—'));
+const outcomeName = (e: RegisterEntry) =>
+  e.kind === 'refund' && e.outcome !== 'withdrawn' ? (e.outcome === 'resolved' ? '同意退款' : '不同意退款') : (OUTCOME_NAMES[e.outcome ?? ''] ?? '—');
 
 /**
  * 投诉与申请: the requests register (2024 Regulations Arts. 7 and 34) — complaints with their texts,
@@ -215,7 +300,13 @@ async function complaints(): Promise<void> {
   const from = $<HTMLInputElement>('#c-from')?.value || daysBefore(to, 30);
   const query = `${status ? `status=${status}&` : ''}from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   const list = (await api<{ complaints: RegisterEntry[] }>('GET', `/v1/admin/complaints?${query}`)).complaints;
-  const options = [['open', '未答复'], ['answered', '已答复'], ['', '全部']].map(([v, l]) => `<option value="${v}"${v === status ? ' selected' : ''}>${l}</option>`).join('');
+  const options = [
+    ['open', '未答复'],
+    ['answered', '已答复'],
+    ['', '全部'],
+  ]
+    .map(([v, l]) => `<option value="${v}"${v === status ? ' selected' : ''}>${l}</option>`)
+    .join('');
   const answered = list.filter((e) => e.status === 'answered' && e.outcome !== 'withdrawn');
   const rows = list.map((e) => {
     const action =
@@ -239,25 +330,38 @@ async function complaints(): Promise<void> {
   main().innerHTML = `<h2>投诉与申请</h2>
 <p class="note">依据《未成年人网络保护条例》第七条、第三十四条：投诉、举报与个人信息查阅、复制、更正、删除申请须及时受理并处理，不予支持的须说明理由。列表含投诉内容等个人信息，每次查询与答复均先写入访问日志。</p>
 <form id="complaints-form" class="row"><label>状态 <select id="c-status">${options}</select></label><label>收到自 <input id="c-from" type="date" value="${esc(from)}"></label><label>至 <input id="c-to" type="date" value="${esc(to)}"></label><button type="submit">查询</button></form>
-<div class="cards">${card('本次列出', list.length, 'complaints.listed')}${card('未答复', list.filter((e) => e.status === 'open').length, 'complaints.open')}${card('已逾期未答复', list.filter((e) => e.status === 'open' && e.overdue).length, 'complaints.overdue', list.some((e) => e.status === 'open' && e.overdue))}${card('按期答复率', share(answered.filter((e) => !e.overdue).length, answered.length), 'complaints.onTime')}</div>
+<div class="cards">${card('本次列出', list.length, 'complaints.listed')}${card('未答复', list.filter((e) => e.status === 'open').length, 'complaints.open')}${card(
+    '已逾期未答复',
+    list.filter((e) => e.status === 'open' && e.overdue).length,
+    'complaints.overdue',
+    list.some((e) => e.status === 'open' && e.overdue),
+  )}${card('按期答复率', share(answered.filter((e) => !e.overdue).length, answered.length), 'complaints.onTime')}</div>
 ${table(['收到时间', '答复期限', '类型', '类别', '账号', '内容', '状态', '答复', ''], rows, '该期间没有投诉或申请')}
 <div id="c-detail"></div>`;
   $<HTMLFormElement>('#complaints-form').onsubmit = (e) => {
     e.preventDefault();
     void guard(complaints);
   };
-  document.querySelectorAll<HTMLButtonElement>('button.answer').forEach((b) => (b.onclick = () => answerForm(list.find((e) => e.complaintId === b.dataset.id)!)));
-  document.querySelectorAll<HTMLButtonElement>('button.evidence').forEach((b) => (b.onclick = () => evidenceForm(list.find((e) => e.complaintId === b.dataset.id)!)));
+  document
+    .querySelectorAll<HTMLButtonElement>('button.answer')
+    .forEach((b) => (b.onclick = () => answerForm(list.find((e) => e.complaintId === b.dataset.id)!)));
+  document
+    .querySelectorAll<HTMLButtonElement>('button.evidence')
+    .forEach((b) => (b.onclick = () => evidenceForm(list.find((e) => e.complaintId === b.dataset.id)!)));
 }
 
 function answerForm(e: RegisterEntry): void {
-  $<HTMLElement>('#c-detail').innerHTML = `<h3>答复投诉</h3><p>${named(CATEGORY_NAMES, e.category)} · ${esc(e.accountId)} · 收到 ${wall(e.receivedAt)} · 期限 ${wall(e.dueAt)}</p><blockquote class="quote">${esc(e.text ?? '')}</blockquote>
+  $<HTMLElement>('#c-detail').innerHTML =
+    `<h3>答复投诉</h3><p>${named(CATEGORY_NAMES, e.category)} · ${esc(e.accountId)} · 收到 ${wall(e.receivedAt)} · 期限 ${wall(e.dueAt)}</p><blockquote class="quote">${esc(e.text ?? '')}</blockquote>
 <form id="answer-form"><div class="row"><label>结果 <select id="answer-outcome"><option value="resolved">已解决</option><option value="refused">不予支持（须说明理由）</option></select></label></div>
 <textarea id="answer-text" required maxlength="2000" rows="4" cols="80" placeholder="玩家将看到的答复；不予支持时写明理由"></textarea><div class="row"><button type="submit">提交答复</button></div></form>`;
   $<HTMLFormElement>('#answer-form').onsubmit = (event) => {
     event.preventDefault();
     void guard(async () => {
-      await api('POST', `/v1/admin/complaints/${encodeURIComponent(e.complaintId)}/answer`, 'application/json', { outcome: $<HTMLSelectElement>('#answer-outcome').value, answer: $<HTMLTextAreaElement>('#answer-text').value });
+      await api('POST', `/v1/admin/complaints/${encodeURIComponent(e.complaintId)}/answer`, 'application/json', {
+        outcome: $<HTMLSelectElement>('#answer-outcome').value,
+        answer: $<HTMLTextAreaElement>('#answer-text').value,
+      });
       await complaints();
       $<HTMLElement>('#c-detail').innerHTML = '<p class="ok" id="c-status-line">已答复，玩家可在“我的投诉”中看到。</p>';
     });
@@ -270,7 +374,16 @@ type Evidence = {
   wardId: string;
   reason: string | null;
   order: { orderId: string | null; gameId: string; amount: number; status: string; reservedAt: string; committedAt: string | null };
-  evidence: null | { capturedAt: string; ageBand: number; minorRules: boolean; identityStatus: string; session: { inProgress: boolean; sessionId: string | null; loggedInAt: string | null }; devices: { inWindow: number; known: number }; riskSignals: Array<{ signal: string | null; outcome: string; at: string }>; flaggedAt: string | null };
+  evidence: null | {
+    capturedAt: string;
+    ageBand: number;
+    minorRules: boolean;
+    identityStatus: string;
+    session: { inProgress: boolean; sessionId: string | null; loggedInAt: string | null };
+    devices: { inWindow: number; known: number };
+    riskSignals: Array<{ signal: string | null; outcome: string; at: string }>;
+    flaggedAt: string | null;
+  };
   decision: null | { approved: boolean; note: string | null; decidedAt: string | null };
 };
 
@@ -280,7 +393,10 @@ function evidenceForm(e: RegisterEntry): void {
   $<HTMLFormElement>('#evidence-form').onsubmit = (event) => {
     event.preventDefault();
     void guard(async () => {
-      const r = await api<Evidence>('GET', `/v1/admin/refund-requests/${encodeURIComponent(e.complaintId)}?reason=${encodeURIComponent($<HTMLInputElement>('#evidence-reason').value.trim())}`);
+      const r = await api<Evidence>(
+        'GET',
+        `/v1/admin/refund-requests/${encodeURIComponent(e.complaintId)}?reason=${encodeURIComponent($<HTMLInputElement>('#evidence-reason').value.trim())}`,
+      );
       const ev = r.evidence;
       const outcome: Record<string, string> = { open: '未处理', passed: '通过', failed: '未通过' };
       $<HTMLElement>('#evidence-result').innerHTML = `<p>监护人的理由：${esc(r.reason ?? '（已删除）')}</p>
@@ -298,7 +414,11 @@ ${
           ['设备数（24 小时内 / 累计）', `${ev.devices.inWindow} / ${ev.devices.known}`],
           ['风险标记时间', wall(ev.flaggedAt)],
         ],
-      )}<h3>当日风险信号与人脸验证</h3>${table(['时间', '信号', '结果'], ev.riskSignals.map((s) => [wall(s.at), s.signal ? named(SIGNAL_NAMES, s.signal) : '—', esc(outcome[s.outcome] ?? s.outcome)]), '当日无风险信号')}`
+      )}<h3>当日风险信号与人脸验证</h3>${table(
+        ['时间', '信号', '结果'],
+        ev.riskSignals.map((s) => [wall(s.at), s.signal ? named(SIGNAL_NAMES, s.signal) : '—', esc(outcome[s.outcome] ?? s.outcome)]),
+        '当日无风险信号',
+      )}`
     : '<p class="none">该订单预留于证据保存功能上线之前，无证据。</p>'
 }
 ${
@@ -313,9 +433,13 @@ ${
           submitted.preventDefault();
           void guard(async () => {
             const approved = (document.querySelector<HTMLInputElement>('input[name=approved]:checked')?.value ?? 'yes') === 'yes';
-            await api('POST', `/v1/admin/refund-requests/${encodeURIComponent(e.complaintId)}/decision`, 'application/json', { approved, note: $<HTMLTextAreaElement>('#decision-note').value });
+            await api('POST', `/v1/admin/refund-requests/${encodeURIComponent(e.complaintId)}/decision`, 'application/json', {
+              approved,
+              note: $<HTMLTextAreaElement>('#decision-note').value,
+            });
             await complaints();
-            $<HTMLElement>('#c-detail').innerHTML = `<p class="ok" id="c-status-line">已${approved ? '同意' : '拒绝'}退款申请，已通知发行方（payment.refund_decided）。</p>`;
+            $<HTMLElement>('#c-detail').innerHTML =
+              `<p class="ok" id="c-status-line">已${approved ? '同意' : '拒绝'}退款申请，已通知发行方（payment.refund_decided）。</p>`;
           });
         };
     });
@@ -326,13 +450,31 @@ async function challenges(): Promise<void> {
   const monthStart = `${today.slice(0, 8)}01`;
   const stats = await api<{ days: Day[] }>('GET', `/v1/admin/stats?from=${monthStart}&to=${today}`);
   const t = total(stats.days);
-  main().innerHTML = `<h2>人脸验证（本月）</h2>${table(['触发原因', '发起', '通过', '未通过', '超时'], Object.entries(t.challenges).map(([signal, c]) => [named(SIGNAL_NAMES, signal), String(c.issued), String(c.passed), String(c.failed), String(c.expired)]), '本月没有发起人脸验证')}
+  main().innerHTML = `<h2>人脸验证（本月）</h2>${table(
+    ['触发原因', '发起', '通过', '未通过', '超时'],
+    Object.entries(t.challenges).map(([signal, c]) => [named(SIGNAL_NAMES, signal), String(c.issued), String(c.passed), String(c.failed), String(c.expired)]),
+    '本月没有发起人脸验证',
+  )}
 <p class="note">未通过或超时的账号在策略规定的期间内按未成年人规则管理。单个账号的验证记录请在“账号查询”中查看。</p>`;
 }
 
 async function deadLetters(): Promise<void> {
-  const list = await api<{ deadLetters: Array<{ id: string; gameId: string; event: string; errcode: number | null; meaning: string; at: string }> }>('GET', '/v1/admin/dead-letters');
-  main().innerHTML = `<h2>死信（国家系统拒收的上下线事件）</h2><p class="note">国家系统因数据问题永久拒收的上线/下线事件。排除原因后点“重新上报”，事件回到该游戏的上报队列（超过 180 秒的事件按国家系统的说明平移时间）。</p>${table(['时间', '游戏', '事件', '错误码', '含义', ''], list.deadLetters.map((d) => [esc(d.at), esc(d.gameId), d.event === 'login' ? '上线' : '下线', esc(String(d.errcode ?? '')), esc(d.meaning), `<button class="retry" data-id="${esc(d.id)}">重新上报</button>`]), '没有死信')}<p id="dl-status" class="note"></p>`;
+  const list = await api<{ deadLetters: Array<{ id: string; gameId: string; event: string; errcode: number | null; meaning: string; at: string }> }>(
+    'GET',
+    '/v1/admin/dead-letters',
+  );
+  main().innerHTML = `<h2>死信（国家系统拒收的上下线事件）</h2><p class="note">国家系统因数据问题永久拒收的上线/下线事件。排除原因后点“重新上报”，事件回到该游戏的上报队列（超过 180 秒的事件按国家系统的说明平移时间）。</p>${table(
+    ['时间', '游戏', '事件', '错误码', '含义', ''],
+    list.deadLetters.map((d) => [
+      esc(d.at),
+      esc(d.gameId),
+      d.event === 'login' ? '上线' : '下线',
+      esc(String(d.errcode ?? '')),
+      esc(d.meaning),
+      `<button class="retry" data-id="${esc(d.id)}">重新上报</button>`,
+    ]),
+    '没有死信',
+  )}<p id="dl-status" class="note"></p>`;
   document.querySelectorAll<HTMLButtonElement>('button.retry').forEach((b) => {
     b.onclick = () =>
       void guard(async () => {
@@ -388,7 +530,9 @@ function signedIn(name: string): void {
   $<HTMLElement>('#signin').hidden = true;
   $<HTMLElement>('#app').hidden = false;
   $<HTMLElement>('nav').innerHTML =
-    Object.entries(VIEWS).map(([id, v]) => `<button type="button" data-view="${id}">${v.label}</button>`).join('') + `<span id="operator">${esc(name)}</span><button type="button" id="signout">退出</button>`;
+    Object.entries(VIEWS)
+      .map(([id, v]) => `<button type="button" data-view="${id}">${v.label}</button>`)
+      .join('') + `<span id="operator">${esc(name)}</span><button type="button" id="signout">退出</button>`;
   document.querySelectorAll<HTMLButtonElement>('nav button[data-view]').forEach((b) => (b.onclick = () => void guard(() => show(b.dataset.view!))));
   $<HTMLButtonElement>('#signout').onclick = () => signOut();
   void guard(() => show('overview'));

@@ -86,7 +86,10 @@ export async function finishSignIn(c: SignInConfig): Promise<Session | null> {
     const e = error as { error?: string; error_description?: string };
     throw new Error(e.error ? `身份提供方拒绝了登录：${e.error_description ?? e.error}` : '登录回应无效，请重新登录。');
   }
-  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier, { ...(isUri(c.audience) ? { additionalParameters: { resource: c.audience } } : {}), ...options });
+  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier, {
+    ...(isUri(c.audience) ? { additionalParameters: { resource: c.audience } } : {}),
+    ...options,
+  });
   const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
   const claims = oauth.getValidatedIdTokenClaims(result);
   const session: Session = {

@@ -24,8 +24,9 @@ const signIn = () => parseSettings(OperatorSignInSettings, process.env);
 function security(): Record<string, string> {
   const issuerOrigin = new URL(signIn().OPERATOR_ISSUER).origin;
   return {
-    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
-`connect-src 'self' ${issuerOrigin}; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'content-security-policy':
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
+      `connect-src 'self' ${issuerOrigin}; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };

@@ -2,7 +2,18 @@
 import { guardiansRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/edge/http';
 import { guardianDeps, privacyDeps, refundDeps, wardActivityDeps, wardConsentDeps } from '#shared/services';
-import { confirmLink, declineLink, decideApproval, linkWard, listApprovals, listWards, myGuardians, recordWardConsent, setControls, unlinkWard } from '#shared/guardians/service';
+import {
+  confirmLink,
+  declineLink,
+  decideApproval,
+  linkWard,
+  listApprovals,
+  listWards,
+  myGuardians,
+  recordWardConsent,
+  setControls,
+  unlinkWard,
+} from '#shared/guardians/service';
 import { requestRefund } from '#shared/usecases/refunds';
 import { eraseWardData, exportWardData, wardActivity } from '#shared/usecases/wardRecords';
 
@@ -12,16 +23,25 @@ export const handler = httpFunction(guardiansRoutes, {
     return { status: created ? 201 : 200, body: ward };
   },
   listWards: async (req) => ({ status: 200, body: await listWards(await guardianDeps(), req.caller.accountId, req.nowMs) }),
-  setWardControls: async (req) => ({ status: 200, body: await setControls(await guardianDeps(), req.caller.accountId, req.params.wardId, req.body, req.nowMs) }),
+  setWardControls: async (req) => ({
+    status: 200,
+    body: await setControls(await guardianDeps(), req.caller.accountId, req.params.wardId, req.body, req.nowMs),
+  }),
   unlinkWard: async (req) => {
     await unlinkWard(await guardianDeps(), req.caller.accountId, req.params.wardId, req.nowMs);
     return { status: 204 };
   },
-  wardActivity: async (req) => ({ status: 200, body: await wardActivity(await wardActivityDeps(), req.caller.accountId, req.params.wardId, req.query, req.nowMs) }),
+  wardActivity: async (req) => ({
+    status: 200,
+    body: await wardActivity(await wardActivityDeps(), req.caller.accountId, req.params.wardId, req.query, req.nowMs),
+  }),
   exportWardData: async (req) => ({ status: 200, body: await exportWardData(await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   eraseWardData: async (req) => ({ status: 200, body: await eraseWardData(await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),
-  decideApproval: async (req) => ({ status: 200, body: await decideApproval(await guardianDeps(), req.caller.accountId, req.params.approvalId, req.body.approved, req.nowMs) }),
+  decideApproval: async (req) => ({
+    status: 200,
+    body: await decideApproval(await guardianDeps(), req.caller.accountId, req.params.approvalId, req.body.approved, req.nowMs),
+  }),
   confirmGuardian: async (req) => ({ status: 200, body: await confirmLink(await guardianDeps(), req.caller.accountId, req.body.code, req.nowMs) }),
   myGuardians: async (req) => ({ status: 200, body: await myGuardians(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   declineGuardian: async (req) => {

@@ -12,5 +12,8 @@ export const handler = httpFunction(sessionsRoutes, {
     await endSession(await sessionDeps(), req.caller.accountId, req.params.sessionId, req.nowMs);
     return { status: 204 };
   },
-  readLimits: async (req) => ({ status: 200, body: await readLimits(await sessionDeps(), await spendingDeps(), req.caller.accountId, req.caller.gameId, req.nowMs) }),
+  readLimits: async (req) => ({
+    status: 200,
+    body: await readLimits(await sessionDeps(), await spendingDeps(), req.caller.accountId, req.caller.gameId, req.nowMs),
+  }),
 });

@@ -13,7 +13,9 @@ type Event = { Records?: StreamRecord[] } | { awslogs?: { data?: string } };
 export const handler = eventFunction(async (event: Event) => {
   const deps = await statsDeps();
   if ('awslogs' in event && event.awslogs?.data) {
-    const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as { logEvents?: Array<{ id: string; message: string }> };
+    const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as {
+      logEvents?: Array<{ id: string; message: string }>;
+    };
     return countLogEvents(deps, payload.logEvents ?? []);
   }
   return countStreamRecords(deps, 'Records' in event ? (event.Records ?? []) : []);

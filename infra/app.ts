@@ -4,7 +4,10 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { InvalidContext, readDeploymentContext } from '#infra/context';
 import { GatewayStack } from '#infra/stack';
 
-export function buildApp(app = new App(), env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }): { app: App; stack: GatewayStack } {
+export function buildApp(
+  app = new App(),
+  env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+): { app: App; stack: GatewayStack } {
   const deployment = readDeploymentContext(app.node.getAllContext());
   const stack = new GatewayStack(app, deployment.stackName, {
     deployment,

@@ -60,16 +60,24 @@ const publicHttpsUrl = (what: string) =>
   });
 
 const hostName = z.string().superRefine((value, ctx) => {
-  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value)) return void ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a domain name (a host name such as playguard.<your-domain>, without https://)` });
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value))
+    return void ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(value)} is not a domain name (a host name such as playguard.<your-domain>, without https://)`,
+    });
   const placeholder = placeholderHost(value);
   if (placeholder) ctx.addIssue({ code: 'custom', message: placeholder });
 });
 
-const positiveInt = (what: string) => z.coerce.number({ error: `${what}: a whole number is required` }).int(`${what}: a whole number is required`).positive(`${what}: must be above 0`);
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `${what}: a whole number is required` })
+    .int(`${what}: a whole number is required`)
+    .positive(`${what}: must be above 0`);
 
 export const DeploymentContext = z.object({
   /** The players' issuer when the publisher has its own OpenID provider (else publisherKeys). */
-  issuer: publicHttpsUrl('the issuer of players\' and game servers\' tokens').optional(),
+  issuer: publicHttpsUrl("the issuer of players' and game servers' tokens").optional(),
   /** The audience player and server tokens carry. Required with `issuer`; default `playguard` with publisherKeys. */
   audience: z.string().min(1).max(256).optional(),
   /** A JWKS file of the publisher's public RS256 keys: the deployment is the players' issuer itself. */
@@ -77,13 +85,22 @@ export const DeploymentContext = z.object({
   /** A custom domain for the API (a regional API Gateway domain name); with certificateArn. */
   domainName: hostName.optional(),
   /** The ACM certificate for domainName, in the stack's region. */
-  certificateArn: z.string().regex(/^arn:aws(-cn)?:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN (arn:aws-cn:acm:<region>:<account>:certificate/<id>) is required').optional(),
+  certificateArn: z
+    .string()
+    .regex(
+      /^arn:aws(-cn)?:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+      'an ACM certificate ARN (arn:aws-cn:acm:<region>:<account>:certificate/<id>) is required',
+    )
+    .optional(),
   /** The staff identity provider operators sign in with (the console's OIDC issuer). */
   operatorIssuer: publicHttpsUrl('the staff issuer'),
   operatorAudience: z.string().min(1).max(256).default(DEFAULT_OPERATOR_AUDIENCE),
   /** The console's OAuth client id at the staff issuer (a public client, authorization code + PKCE). Default: operatorAudience. */
   operatorClientId: z.string().min(1).max(256).optional(),
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name: a letter, then letters, digits or "-" (at most 128)').default('PlayGuard'),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name: a letter, then letters, digits or "-" (at most 128)')
+    .default('PlayGuard'),
   /**
    * The stage's throttle. Default: the account's own API Gateway quota in a region (10,000 a second,
    * a burst of 5,000). Lower, it answers 429 to the minors' heartbeats that end play at 21:00 — all
@@ -92,7 +109,10 @@ export const DeploymentContext = z.object({
    */
   throttleRatePerSecond: positiveInt('throttleRatePerSecond').default(10_000),
   throttleBurst: positiveInt('throttleBurst').default(5000),
-  logRetentionDays: z.coerce.number().refine((d) => RETENTION_DAYS.includes(d), `one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')} days`).default(180),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((d) => RETENTION_DAYS.includes(d), `one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')} days`)
+    .default(180),
   /**
    * The functions' application log level (Lambda drops lines below it; DEBUG while investigating).
    * Not WARN or ERROR: Lambda counts a line without a level as INFO, so the metric lines (embedded
@@ -100,7 +120,10 @@ export const DeploymentContext = z.object({
    */
   logLevel: z.enum(['DEBUG', 'INFO']).default('INFO'),
   /** Where alarms are e-mailed (an SNS subscription the recipient confirms); unset: subscribe yourself. */
-  alarmEmail: z.email().refine((a) => !placeholderHost(a.split('@')[1] ?? ''), 'an example or placeholder address: nobody would read the alarms').optional(),
+  alarmEmail: z
+    .email()
+    .refine((a) => !placeholderHost(a.split('@')[1] ?? ''), 'an example or placeholder address: nobody would read the alarms')
+    .optional(),
   /**
    * The publisher's games (a JSON array, or the array itself in cdk.json: readDeploymentContext
    * turns objects into JSON), checked with the functions' own parser (shared/settings.ts
@@ -175,7 +198,7 @@ export class InvalidContext extends Error {
   constructor(readonly problems: string[]) {
     super(
       `Invalid cdk context: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ` +
-`${problems.length === 1 ? 'it' : 'them all'} and run cdk synth again.\n` +
+        `${problems.length === 1 ? 'it' : 'them all'} and run cdk synth again.\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         '\nThe settings are listed in docs/deploy.md ("cdk deploy") and docs/deploy-china.md.',
     );
@@ -266,8 +289,10 @@ export function readDeploymentContext(context: Record<string, unknown>): Deploym
 
   let players: DeploymentContext['players'] | undefined;
   if (d.issuer && d.publisherKeys) {
-    problems.push('playguard:issuer and playguard:publisherKeys: set one, not both (issuer: your own OpenID provider; ' +
-'publisherKeys: the deployment serves your keys and is the issuer itself)');
+    problems.push(
+      'playguard:issuer and playguard:publisherKeys: set one, not both (issuer: your own OpenID provider; ' +
+        'publisherKeys: the deployment serves your keys and is the issuer itself)',
+    );
   } else if (d.publisherKeys) {
     try {
       const jwks = readPublisherKeys(d.publisherKeys);
@@ -280,13 +305,18 @@ export function readDeploymentContext(context: Record<string, unknown>): Deploym
     if (ok('issuer')) players = { kind: 'issuer', issuer: d.issuer };
     if (!d.audience) problems.push('playguard:audience: required with playguard:issuer (the aud your OpenID provider puts in player and server tokens)');
   } else if (ok('issuer')) {
-    problems.push('playguard:issuer or playguard:publisherKeys: one is required. Without an OpenID provider of your ' +
-'own: npm run keys -- new, then -c playguard:publisherKeys=<the JWKS file it wrote>');
+    problems.push(
+      'playguard:issuer or playguard:publisherKeys: one is required. Without an OpenID provider of your ' +
+        'own: npm run keys -- new, then -c playguard:publisherKeys=<the JWKS file it wrote>',
+    );
   }
-  if (Boolean(d.domainName) !== Boolean(d.certificateArn)) problems.push('playguard:domainName and playguard:certificateArn: set both or neither (a custom domain needs its certificate in the stack\'s region)');
+  if (Boolean(d.domainName) !== Boolean(d.certificateArn))
+    problems.push("playguard:domainName and playguard:certificateArn: set both or neither (a custom domain needs its certificate in the stack's region)");
   if (d.operatorIssuer && players && trimSlash(d.operatorIssuer) === trimSlash(players.issuer)) {
-    problems.push('playguard:operatorIssuer: must not be the players\' issuer (a player whose token says scope ' +
-'operator would be an operator): use your staff identity provider');
+    problems.push(
+      "playguard:operatorIssuer: must not be the players' issuer (a player whose token says scope " +
+        'operator would be an operator): use your staff identity provider',
+    );
   }
 
   const settings = settingsOf(d);
@@ -303,8 +333,11 @@ export function readDeploymentContext(context: Record<string, unknown>): Deploym
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 function requiredMessage(key: string): string {
-  if (key === 'operatorIssuer') return 'required: the issuer URL of your staff identity provider (operators sign in to the console with it; ' +
-'its tokens alone open /v1/admin/*), e.g. -c ' +
-'playguard:operatorIssuer=https://sso.<your-domain>/realms/staff';
+  if (key === 'operatorIssuer')
+    return (
+      'required: the issuer URL of your staff identity provider (operators sign in to the console with it; ' +
+      'its tokens alone open /v1/admin/*), e.g. -c ' +
+      'playguard:operatorIssuer=https://sso.<your-domain>/realms/staff'
+    );
   return 'required';
 }

@@ -30,16 +30,22 @@ export function publisherKeysProblems(document: unknown): string[] {
   if (typeof document !== 'object' || document === null || !Array.isArray(keys)) return ['is not a JWKS document ({"keys": [...]})'];
   if (keys.length === 0) return ['has no key'];
   const problems: string[] = [];
-  if (keys.length > MAX_PUBLISHER_KEYS) problems.push(`has ${keys.length} keys; at most ${MAX_PUBLISHER_KEYS} (the current one, the next and one retiring): remove retired keys with npm run keys -- retire`);
+  if (keys.length > MAX_PUBLISHER_KEYS)
+    problems.push(
+      `has ${keys.length} keys; at most ${MAX_PUBLISHER_KEYS} (the current one, the next and one retiring): remove retired keys with npm run keys -- retire`,
+    );
   const seen = new Set<string>();
   keys.forEach((raw: unknown, i) => {
     const key = (typeof raw === 'object' && raw !== null ? raw : {}) as JWK & Record<string, unknown>;
     const name = typeof key.kid === 'string' ? `key "${key.kid}"` : `key ${i}`;
     if (PRIVATE_MEMBERS.some((m) => m in key)) {
-      problems.push(`${name} is a private key: deploy only the public JWKS (npm run keys wrote it beside the private key), and keep the private key on the game server`);
+      problems.push(
+        `${name} is a private key: deploy only the public JWKS (npm run keys wrote it beside the private key), and keep the private key on the game server`,
+      );
       return;
     }
-    if (typeof key.kid !== 'string' || !KID.test(key.kid)) problems.push(`${name}: kid must be 1–64 letters, digits, ".", "_" or "-" (tokens name their key with it)`);
+    if (typeof key.kid !== 'string' || !KID.test(key.kid))
+      problems.push(`${name}: kid must be 1–64 letters, digits, ".", "_" or "-" (tokens name their key with it)`);
     else if (seen.has(key.kid)) problems.push(`${name}: two keys share this kid`);
     else seen.add(key.kid);
     if (key.kty !== 'RSA') return void problems.push(`${name}: kty must be RSA (API Gateway verifies RSA signatures only), not ${JSON.stringify(key.kty)}`);

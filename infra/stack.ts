@@ -33,35 +33,70 @@ export class GatewayStack extends Stack {
     const alarms = new GatewayAlarms(this, data.key, deployment.alarmEmail);
     const functions = new GatewayFunctions(this, { data, alarms, deployment, environment: settingsEnvironment(deployment), logRetention, logPrefix });
     const http = new GatewayApi(this, { deployment, functions, key: data.key, logRetention, logPrefix });
-    alarms.watchGateway({ stage: http.stage, functions: [...functions.all.values()], jobFailures: functions.jobFailures, undeliveredJobs: functions.undeliveredJobs });
+    alarms.watchGateway({
+      stage: http.stage,
+      functions: [...functions.all.values()],
+      jobFailures: functions.jobFailures,
+      undeliveredJobs: functions.undeliveredJobs,
+    });
 
     Validations.of(this).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The minimal managed policy for writing the function\'s own logs; CDK attaches it to every function.' },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "The minimal managed policy for writing the function's own logs; CDK attaches it to every function.",
+      },
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.' },
-      { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'CDK\'s table and queue grants on this stack\'s own customer-managed key (resource-scoped to that key).' },
-      { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'CDK\'s table grant on this stack\'s own customer-managed key (resource-scoped to that key).' },
-      { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<TableCD117FA1.Arn>/index/*]', reason: 'Queries on this table\'s own sparse index gsi1 (work queues).' },
-      { id: 'AwsSolutions::AwsSolutions-L1', reason: 'Pinned to nodejs22.x: the runtime the test suite and tools run on; moving up is a deliberate, tested change.' },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: "CDK's table and queue grants on this stack's own customer-managed key (resource-scoped to that key).",
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason: "CDK's table grant on this stack's own customer-managed key (resource-scoped to that key).",
+      },
+      { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<TableCD117FA1.Arn>/index/*]', reason: "Queries on this table's own sparse index gsi1 (work queues)." },
+      {
+        id: 'AwsSolutions::AwsSolutions-L1',
+        reason: 'Pinned to nodejs22.x: the runtime the test suite and tools run on; moving up is a deliberate, tested change.',
+      },
       { id: 'Serverless::Serverless-LambdaLatestVersion', reason: 'Pinned to nodejs22.x: the runtime the test suite and tools run on.' },
-      { id: 'Serverless::Serverless-LambdaDLQ', reason: 'API functions are invoked synchronously (no asynchronous retries to catch); scheduled functions ' +
-'send failed runs to the JobFailures queue through an on-failure destination, which the JobFailuresAlarm watches.' },
+      {
+        id: 'Serverless::Serverless-LambdaDLQ',
+        reason:
+          'API functions are invoked synchronously (no asynchronous retries to catch); scheduled functions ' +
+          'send failed runs to the JobFailures queue through an on-failure destination, which the JobFailuresAlarm watches.',
+      },
     );
 
     const { baseUrl, domain } = http;
     new CfnOutput(this, 'ApiUrl', { value: baseUrl, description: 'What game clients and servers call' });
     if (domain) {
-      new CfnOutput(this, 'ApiDomainTarget', { value: domain.regionalDomainName, description: `Point a CNAME record for ${deployment.domainName} at this name` });
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: domain.regionalDomainName,
+        description: `Point a CNAME record for ${deployment.domainName} at this name`,
+      });
       new CfnOutput(this, 'ApiDefaultEndpoint', { value: http.api.apiEndpoint });
     }
-    if (deployment.players.kind === 'publisherKeys') new CfnOutput(this, 'PlayerTokenIssuer', { value: http.playersIssuer, description: 'The iss of player and server tokens signed with your publisher keys' });
-    new CfnOutput(this, 'ConsoleUrl', { value: `${baseUrl}/console`, description: 'The operators\' console' });
+    if (deployment.players.kind === 'publisherKeys')
+      new CfnOutput(this, 'PlayerTokenIssuer', {
+        value: http.playersIssuer,
+        description: 'The iss of player and server tokens signed with your publisher keys',
+      });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${baseUrl}/console`, description: "The operators' console" });
     new CfnOutput(this, 'ConsoleRedirectUri', {
       value: `${baseUrl}/console`,
-      description: `Register this redirect URI for the public client ${deployment.operatorClientId} (authorization code ` +
-`+ PKCE) at ${deployment.operatorIssuer}, and allow the console's origin (CORS)`,
+      description:
+        `Register this redirect URI for the public client ${deployment.operatorClientId} (authorization code ` +
+        `+ PKCE) at ${deployment.operatorIssuer}, and allow the console's origin (CORS)`,
     });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
-    new CfnOutput(this, 'SecretArn', { value: data.secret.secretArn, description: 'Fill nppaAppId/nppaBizId/nppaSecretKey (and webhookSecret when playguard:webhookUrl is set) here after deploying' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'Subscribe the on-call address here (or pass -c playguard:alarmEmail=…)' });
+    new CfnOutput(this, 'SecretArn', {
+      value: data.secret.secretArn,
+      description: 'Fill nppaAppId/nppaBizId/nppaSecretKey (and webhookSecret when playguard:webhookUrl is set) here after deploying',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Subscribe the on-call address here (or pass -c playguard:alarmEmail=…)',
+    });
   }
 }

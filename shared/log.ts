@@ -81,7 +81,9 @@ export function metric(name: string, value = 1, dimensions: Record<string, strin
       _aws: {
         Timestamp: Date.now(),
         // The aggregate (no dimension) always, so alarms on the plain metric see every game's value.
-        CloudWatchMetrics: [{ Namespace: namespace, Dimensions: Object.keys(dimensions).length ? [[], Object.keys(dimensions)] : [[]], Metrics: [{ Name: name, Unit: unit }] }],
+        CloudWatchMetrics: [
+          { Namespace: namespace, Dimensions: Object.keys(dimensions).length ? [[], Object.keys(dimensions)] : [[]], Metrics: [{ Name: name, Unit: unit }] },
+        ],
       },
       ...context.getStore(),
       ...dimensions,

@@ -42,7 +42,11 @@ export const PROBLEMS = {
   link_not_found: { status: 404, title: 'Link not found', detail: '确认码无效或已过期。' },
   link_not_confirmed: { status: 403, title: 'Link not confirmed', detail: '监护关系尚未经未成年人确认。' },
   // Only an account bound to the ward's identity before the guardian asked may confirm (docs/guardians.md).
-  confirmation_not_allowed: { status: 403, title: 'Confirmation not allowed', detail: '该账号在监护申请提出后才绑定此实名信息，不能确认监护关系，请使用更早绑定的账号确认。' },
+  confirmation_not_allowed: {
+    status: 403,
+    title: 'Confirmation not allowed',
+    detail: '该账号在监护申请提出后才绑定此实名信息，不能确认监护关系，请使用更早绑定的账号确认。',
+  },
   // A confirmed link is ended by its guardian, not declined by the ward.
   link_confirmed: { status: 403, title: 'Link confirmed', detail: '该监护关系已确认，只能由监护人解除。' },
   guardian_restricted: { status: 403, title: 'Guardian restricted', detail: '根据监护人的设置，当前不可进行游戏。' },
@@ -52,7 +56,11 @@ export const PROBLEMS = {
   approval_decided: { status: 409, title: 'Approval already decided', detail: '该审批已处理或已过期，不能更改。' },
   // A child under 14 needs its guardian's consent to the current privacy policy (2019 Children's PI
   // Regulations Arts. 9–10) before it plays or pays: shared/domain/consent.ts.
-  guardian_consent_required: { status: 403, title: 'Guardian consent required', detail: '根据《儿童个人信息网络保护规定》，不满14周岁的用户须经监护人同意隐私政策后，才能登录游戏或充值。' },
+  guardian_consent_required: {
+    status: 403,
+    title: 'Guardian consent required',
+    detail: '根据《儿童个人信息网络保护规定》，不满14周岁的用户须经监护人同意隐私政策后，才能登录游戏或充值。',
+  },
   // Complaints and the requests register (docs/api.md): an entry is answered once.
   already_answered: { status: 409, title: 'Already answered', detail: '该投诉或申请已处理，不能再次处理。' },
   refund_already_requested: { status: 409, title: 'Refund already requested', detail: '该订单已提交过退款申请，请勿重复提交。' },
@@ -75,54 +83,92 @@ export type ProblemCode = keyof typeof PROBLEMS;
  * No request handling reads it: built inside a function marked pure, it stays out of the Lambda
  * bundles (esbuild cannot see across modules that zod's constructors have no side effects).
  */
-export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() => ({
-  invalid_request: z.object({
-    errors: z
-      .optional(z.array(z.object({ path: z.string(), message: z.string(), in: z.optional(z.string()).check(z.meta({ description: '"path" or "query" for a path or query parameter; absent for the body' })) })))
-      .check(z.meta({ description: 'What was wrong: `path` names the field (empty for the whole body), `message` says why, and `in` is ' +
-'`"path"` or `"query"` for a path or query parameter. The submitted value is never echoed.' })),
-  }),
-  play_time_restricted: z.object({
-    nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' })),
-    nextWindowEnd: z.nullable(z.string()).check(z.meta({ description: 'End of that window; null when play becomes unlimited then (the player turns 18) or none is known' })),
-  }),
-  guardian_restricted: z.object({
-    nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next time the guardians\' controls (and the law) allow play; null when none is known' })),
-    nextWindowEnd: z.nullable(z.string()).check(z.meta({ description: 'End of that window; null when play becomes unlimited then or none is known' })),
-  }),
-  guardian_approval_required: z.object({
-    approvalId: z.string().check(z.meta({ description: 'The approval the guardian answers (GET /v1/guardian/approvals)' })),
-    expiresAt: z.string().check(z.meta({ description: 'When the approval lapses (30 minutes after it was requested); retrying after that asks again' })),
-  }),
-  approval_decided: z.object({ approvalStatus: z.enum(['approved', 'declined', 'expired']).check(z.meta({ description: 'How the approval was decided, or that it expired undecided' })) }),
-  spending_limit_exceeded: z.object({
-    source: z.enum(['law', 'publisher', 'guardian']).check(z.meta({ description: 'Who set the limit: the law, the publisher\'s policy, or a guardian' })),
-    limit: z.enum(['age', 'single', 'daily', 'monthly']).check(z.meta({ description: 'Which limit the payment would break' })),
-    limitAmount: z.number().check(z.int(), z.meta({ description: 'That limit, in fen' })),
-    remainingAmount: z.number().check(z.int(), z.meta({ description: 'What may still be spent under it, in fen' })),
-  }),
-  stale_heartbeat: z.object({ lastSeq: z.number().check(z.int(), z.meta({ description: 'The highest seq already counted for this session' })) }),
-  guardian_consent_required: z.object({
-    policyVersion: z.string().check(z.meta({ description: 'The privacy policy version the guardian consents to (send it back as guardianConsent.policyVersion)' })),
-    consent: z.enum(['attested', 'guardian']).check(z.meta({ description: 'Who records it: `attested`, the client with POST /v1/identity (a guardian checkbox at the real-name ' +
-'step); `guardian`, a confirmed guardian with POST /v1/guardian/wards/{wardId}/consent' })),
-  }),
-  refund_already_requested: z.object({ requestId: z.string().check(z.meta({ description: 'The refund request already made for this order' })) }),
-  refund_not_eligible: z.object({
-    reason: z.enum(['not_committed', 'adult_order']).check(z.meta({ description: '`not_committed`: the payment never completed (nothing to refund); `adult_order`: it was made under ' +
-'an adult identity (not a minor\'s payment: file a complaint instead)' })),
-  }),
-  order_conflict: z.object({ orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])).check(z.meta({ description: 'The state the order is really in' })) }),
-  payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'The largest body accepted, in bytes' })) }),
-  invalid_id_number: z.object({
-    reason: z.enum(['format', 'region', 'birth_date', 'check_digit', 'national_system']).check(z.meta({ description: "Which check failed; `national_system` when the national system refused the number's format" })),
-  }),
-  challenge_required: z.object({
-    challengeId: z.string().check(z.meta({ description: 'The challenge to answer with `POST /v1/challenges/{challengeId}/result`' })),
-    challengeKind: z.literal('face').check(z.meta({ description: 'What the publisher must check' })),
-    signal: z.enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts']).check(z.meta({ description: 'The risk signal that fired' })),
-  }),
-}) satisfies { [C in ProblemCode]?: z.ZodMiniObject })();
+export const PROBLEM_EXTENSIONS = /* @__PURE__ */ (() =>
+  ({
+    invalid_request: z.object({
+      errors: z
+        .optional(
+          z.array(
+            z.object({
+              path: z.string(),
+              message: z.string(),
+              in: z.optional(z.string()).check(z.meta({ description: '"path" or "query" for a path or query parameter; absent for the body' })),
+            }),
+          ),
+        )
+        .check(
+          z.meta({
+            description:
+              'What was wrong: `path` names the field (empty for the whole body), `message` says why, and `in` is ' +
+              '`"path"` or `"query"` for a path or query parameter. The submitted value is never echoed.',
+          }),
+        ),
+    }),
+    play_time_restricted: z.object({
+      nextWindowStart: z.nullable(z.string()).check(z.meta({ description: 'Start of the next allowed play window (Beijing offset); null when none is known' })),
+      nextWindowEnd: z
+        .nullable(z.string())
+        .check(z.meta({ description: 'End of that window; null when play becomes unlimited then (the player turns 18) or none is known' })),
+    }),
+    guardian_restricted: z.object({
+      nextWindowStart: z
+        .nullable(z.string())
+        .check(z.meta({ description: "Start of the next time the guardians' controls (and the law) allow play; null when none is known" })),
+      nextWindowEnd: z.nullable(z.string()).check(z.meta({ description: 'End of that window; null when play becomes unlimited then or none is known' })),
+    }),
+    guardian_approval_required: z.object({
+      approvalId: z.string().check(z.meta({ description: 'The approval the guardian answers (GET /v1/guardian/approvals)' })),
+      expiresAt: z.string().check(z.meta({ description: 'When the approval lapses (30 minutes after it was requested); retrying after that asks again' })),
+    }),
+    approval_decided: z.object({
+      approvalStatus: z.enum(['approved', 'declined', 'expired']).check(z.meta({ description: 'How the approval was decided, or that it expired undecided' })),
+    }),
+    spending_limit_exceeded: z.object({
+      source: z.enum(['law', 'publisher', 'guardian']).check(z.meta({ description: "Who set the limit: the law, the publisher's policy, or a guardian" })),
+      limit: z.enum(['age', 'single', 'daily', 'monthly']).check(z.meta({ description: 'Which limit the payment would break' })),
+      limitAmount: z.number().check(z.int(), z.meta({ description: 'That limit, in fen' })),
+      remainingAmount: z.number().check(z.int(), z.meta({ description: 'What may still be spent under it, in fen' })),
+    }),
+    stale_heartbeat: z.object({ lastSeq: z.number().check(z.int(), z.meta({ description: 'The highest seq already counted for this session' })) }),
+    guardian_consent_required: z.object({
+      policyVersion: z
+        .string()
+        .check(z.meta({ description: 'The privacy policy version the guardian consents to (send it back as guardianConsent.policyVersion)' })),
+      consent: z.enum(['attested', 'guardian']).check(
+        z.meta({
+          description:
+            'Who records it: `attested`, the client with POST /v1/identity (a guardian checkbox at the real-name ' +
+            'step); `guardian`, a confirmed guardian with POST /v1/guardian/wards/{wardId}/consent',
+        }),
+      ),
+    }),
+    refund_already_requested: z.object({ requestId: z.string().check(z.meta({ description: 'The refund request already made for this order' })) }),
+    refund_not_eligible: z.object({
+      reason: z.enum(['not_committed', 'adult_order']).check(
+        z.meta({
+          description:
+            '`not_committed`: the payment never completed (nothing to refund); `adult_order`: it was made under ' +
+            "an adult identity (not a minor's payment: file a complaint instead)",
+        }),
+      ),
+    }),
+    order_conflict: z.object({
+      orderStatus: z.optional(z.enum(['cancelled', 'committed', 'expired'])).check(z.meta({ description: 'The state the order is really in' })),
+    }),
+    payload_too_large: z.object({ maxBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'The largest body accepted, in bytes' })) }),
+    invalid_id_number: z.object({
+      reason: z
+        .enum(['format', 'region', 'birth_date', 'check_digit', 'national_system'])
+        .check(z.meta({ description: "Which check failed; `national_system` when the national system refused the number's format" })),
+    }),
+    challenge_required: z.object({
+      challengeId: z.string().check(z.meta({ description: 'The challenge to answer with `POST /v1/challenges/{challengeId}/result`' })),
+      challengeKind: z.literal('face').check(z.meta({ description: 'What the publisher must check' })),
+      signal: z
+        .enum(['device_many_accounts', 'account_many_devices', 'night_patrol', 'payment_patrol', 'identity_many_accounts'])
+        .check(z.meta({ description: 'The risk signal that fired' })),
+    }),
+  }) satisfies { [C in ProblemCode]?: z.ZodMiniObject })();
 
 /** Every code's extension members as a type: `{}` for a code without any. */
 export type ProblemExtensions = {

@@ -103,7 +103,11 @@ function makeNppaClient(sec: Secrets, game: Game, limiter?: NppaLimiter): NppaCl
  */
 // Real time, not the gateway's clock: the national system counts calls in real seconds.
 const gate = (name: string, perSecond: number) => new RateGate(documentClient(), table(), name, perSecond, Date.now);
-const checkGates = /* @__PURE__ */ once(async () => ({ check: gate('nppa-check', RATE_LIMITS.check), query: gate('nppa-query', RATE_LIMITS.query), loginout: gate('nppa-loginout', RATE_LIMITS.loginout) }));
+const checkGates = /* @__PURE__ */ once(async () => ({
+  check: gate('nppa-check', RATE_LIMITS.check),
+  query: gate('nppa-query', RATE_LIMITS.query),
+  loginout: gate('nppa-loginout', RATE_LIMITS.loginout),
+}));
 const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'nppa-loginout' : `nppa-loginout#${gameId}`, RATE_LIMITS.loginout);
 
 /**
@@ -118,7 +122,9 @@ const pollerNppaClient = /* @__PURE__ */ perSecrets((sec) =>
 );
 
 /** Each game's reporting: its client and its loginout gate. */
-const gameReporting = /* @__PURE__ */ perSecrets((sec) => settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })));
+const gameReporting = /* @__PURE__ */ perSecrets((sec) =>
+  settings().GAMES.map((game) => ({ gameId: game.gameId, nppa: makeNppaClient(sec, game), gate: loginoutGate(game.gameId) })),
+);
 
 // ---------------------------------------------------------------------------------------------
 // The table's repositories, each built once
@@ -126,7 +132,9 @@ const gameReporting = /* @__PURE__ */ perSecrets((sec) => settings().GAMES.map((
 const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), table()));
 const outboxRepository = /* @__PURE__ */ once(async () => new OutboxRepository(documentClient(), table()));
 const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), table(), { accounts: await accountRepository() }));
-const sessionRepository = /* @__PURE__ */ once(async () => new SessionRepository(documentClient(), table(), { accounts: await accountRepository(), outbox: await outboxRepository() }));
+const sessionRepository = /* @__PURE__ */ once(
+  async () => new SessionRepository(documentClient(), table(), { accounts: await accountRepository(), outbox: await outboxRepository() }),
+);
 const spendingRepository = /* @__PURE__ */ once(async () => new SpendingRepository(documentClient(), table()));
 const riskRepository = /* @__PURE__ */ once(async () => new RiskRepository(documentClient(), table(), { accounts: await accountRepository() }));
 const guardianRepository = /* @__PURE__ */ once(async () => new GuardianRepository(documentClient(), table()));
@@ -148,7 +156,11 @@ const notifications = /* @__PURE__ */ once(async (): Promise<NotificationOutbox 
 export const consentPolicy = (): ConsentPolicy => ({ mode: settings().CONSENT, policyVersion: settings().PRIVACY_POLICY_VERSION });
 
 /** The requests register: complaints and requests, due COMPLAINT_DAYS after they were received. */
-export const complaintDeps = async (): Promise<ComplaintDeps> => ({ repo: await registerRepository(), complaintDays: settings().COMPLAINT_DAYS, games: settings().GAMES });
+export const complaintDeps = async (): Promise<ComplaintDeps> => ({
+  repo: await registerRepository(),
+  complaintDays: settings().COMPLAINT_DAYS,
+  games: settings().GAMES,
+});
 
 /**
  * The request path's checks take their slot of the national system's 100 a second from the same
@@ -168,7 +180,9 @@ export const identityDeps = async (): Promise<IdentityDeps> => ({
 /** The pending-identity poller: the identity capability with the client that waits its turn at the shared gates. */
 export const pollerDeps = async (): Promise<IdentityDeps> => ({ ...(await identityDeps()), nppa: await pollerNppaClient() });
 
-export const riskDeps = /* @__PURE__ */ once(async (): Promise<RiskDeps> => ({ repo: await riskRepository(), policy: settings().RISK_POLICY, notifications: await notifications() }));
+export const riskDeps = /* @__PURE__ */ once(
+  async (): Promise<RiskDeps> => ({ repo: await riskRepository(), policy: settings().RISK_POLICY, notifications: await notifications() }),
+);
 
 export const sessionDeps = async (): Promise<SessionDeps> => ({
   repo: await sessionRepository(),
@@ -186,7 +200,11 @@ export const sessionDeps = async (): Promise<SessionDeps> => ({
  * Ending sessions by their stored facts — the sweeper, and the use cases that end a player's live
  * sessions (erasure, correction, unbinding): no secret, no calendar.
  */
-export const sessionEndDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({ repo: await sessionRepository(), policy: settings().PLAY_POLICY, games: settings().GAMES });
+export const sessionEndDeps = async (): Promise<Pick<SessionDeps, 'repo' | 'policy' | 'games'>> => ({
+  repo: await sessionRepository(),
+  policy: settings().PLAY_POLICY,
+  games: settings().GAMES,
+});
 
 export const spendingDeps = /* @__PURE__ */ once(
   async (): Promise<SpendingDeps> => ({
@@ -217,7 +235,12 @@ export const guardianDeps = async (): Promise<GuardianDeps> => ({ ...(await guar
  * The webhook sender: the outbox, the endpoint and the secret (read even while webhooks are off,
  * so a missing grant shows before the first event does).
  */
-export const webhookSenderDeps = async (): Promise<SenderDeps> => ({ outbox: await notificationOutbox(), url: settings().WEBHOOK_URL, secret: (await secrets()).webhookSecret, now: clock.now });
+export const webhookSenderDeps = async (): Promise<SenderDeps> => ({
+  outbox: await notificationOutbox(),
+  url: settings().WEBHOOK_URL,
+  secret: (await secrets()).webhookSecret,
+  now: clock.now,
+});
 
 /** The NPPA reporter: the outbox, each game's client and gate, and the lease that lets one copy drain at a time. */
 export const reporterDeps = async (): Promise<ReporterDeps & { lease: DrainerLease }> => ({
@@ -233,7 +256,11 @@ export const statsDeps = async (): Promise<StatsDeps> => {
   const s = settings();
   return {
     repo: await statsRepository(),
-    context: { policyFor: (gameId) => s.GAMES.find((g) => g.gameId === gameId)?.playPolicy ?? s.PLAY_POLICY, calendar: await calendar(), firstGame: firstGame().gameId },
+    context: {
+      policyFor: (gameId) => s.GAMES.find((g) => g.gameId === gameId)?.playPolicy ?? s.PLAY_POLICY,
+      calendar: await calendar(),
+      firstGame: firstGame().gameId,
+    },
     now: clock.now,
   };
 };
@@ -241,7 +268,11 @@ export const statsDeps = async (): Promise<StatsDeps> => {
 // ---------------------------------------------------------------------------------------------
 // The use cases across capabilities
 
-export const challengeDeps = async (): Promise<ChallengeDeps> => ({ ...(await riskDeps()), sessions: await sessionRepository(), accounts: await accountRepository() });
+export const challengeDeps = async (): Promise<ChallengeDeps> => ({
+  ...(await riskDeps()),
+  sessions: await sessionRepository(),
+  accounts: await accountRepository(),
+});
 
 /** Export and erasure: every capability's repository; no secret (hashes are read, never computed). */
 export const privacyDeps = async (): Promise<PrivacyDeps> => ({
@@ -258,7 +289,11 @@ export const privacyDeps = async (): Promise<PrivacyDeps> => ({
 });
 
 /** A guardian's reading of a ward's sessions and payments. */
-export const wardActivityDeps = async (): Promise<WardActivityDeps> => ({ guardians: await guardianStore(), sessions: await sessionRepository(), spending: await spendingRepository() });
+export const wardActivityDeps = async (): Promise<WardActivityDeps> => ({
+  guardians: await guardianStore(),
+  sessions: await sessionRepository(),
+  spending: await spendingRepository(),
+});
 
 /** The person's accounts (GET/DELETE /v1/me/accounts): no secret; ending a live session needs the sessions' policy. */
 export const personAccountsDeps = async (): Promise<PersonAccountsDeps> => ({
@@ -269,7 +304,11 @@ export const personAccountsDeps = async (): Promise<PersonAccountsDeps> => ({
 });
 
 /** A player's identity correction: the national system and the pepper (the identity function). */
-export const correctionDeps = async (): Promise<CorrectionDeps> => ({ identity: await identityDeps(), sessions: await sessionEndDeps(), complaints: await complaintDeps() });
+export const correctionDeps = async (): Promise<CorrectionDeps> => ({
+  identity: await identityDeps(),
+  sessions: await sessionEndDeps(),
+  complaints: await complaintDeps(),
+});
 
 /** Operators' logged reads of an account and of the access log. */
 export const oversightDeps = async (): Promise<OversightDeps> => ({
@@ -289,13 +328,29 @@ export const operatorCorrectionDeps = async (): Promise<CorrectionDeps & { acces
 });
 
 /** Operators' list and answers of complaints, and refund requests' evidence and decisions: logged first. */
-export const operatorComplaintDeps = async (): Promise<OperatorComplaintDeps> => ({ register: await registerRepository(), accessLog: await accessLogRepository(), notifications: await notifications() });
+export const operatorComplaintDeps = async (): Promise<OperatorComplaintDeps> => ({
+  register: await registerRepository(),
+  accessLog: await accessLogRepository(),
+  notifications: await notifications(),
+});
 
 /** A guardian's refund request: the ward (no secret: a confirmed link's ward id), its order, the register. */
-export const refundDeps = async (): Promise<RefundDeps> => ({ guardians: await guardianStore(), spending: await spendingRepository(), complaints: await complaintDeps() });
+export const refundDeps = async (): Promise<RefundDeps> => ({
+  guardians: await guardianStore(),
+  spending: await spendingRepository(),
+  complaints: await complaintDeps(),
+});
 
 /** A guardian's consent for a ward under 14: the links and their copies, and the policy in force. */
-export const wardConsentDeps = async (): Promise<{ guardians: GuardianStore; policy: ConsentPolicy }> => ({ guardians: await guardianStore(), policy: consentPolicy() });
+export const wardConsentDeps = async (): Promise<{ guardians: GuardianStore; policy: ConsentPolicy }> => ({
+  guardians: await guardianStore(),
+  policy: consentPolicy(),
+});
 
 /** Operators' figures, report, dead letters and calendar coverage: no secret, no personal data. */
-export const operatorReportsDeps = async (): Promise<OperatorReportsDeps> => ({ stats: await statsRepository(), outbox: await outboxRepository(), calendar: await calendar(), games: settings().GAMES });
+export const operatorReportsDeps = async (): Promise<OperatorReportsDeps> => ({
+  stats: await statsRepository(),
+  outbox: await outboxRepository(),
+  calendar: await calendar(),
+  games: settings().GAMES,
+});

@@ -65,7 +65,9 @@ export interface Game {
 
 export const DEFAULT_GAME_ID = 'default';
 /** Unset GAMES: one game, `default`, reported under the secret's bizId (single-game deployments as before). */
-export const DEFAULT_GAMES: readonly Game[] = Object.freeze([{ gameId: DEFAULT_GAME_ID, bizId: null, name: DEFAULT_GAME_ID, ageRating: null, playPolicy: null }]);
+export const DEFAULT_GAMES: readonly Game[] = Object.freeze([
+  { gameId: DEFAULT_GAME_ID, bizId: null, name: DEFAULT_GAME_ID, ageRating: null, playPolicy: null },
+]);
 
 const GameInput = z.strictObject({
   gameId: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'gameId: 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit')),
@@ -78,7 +80,8 @@ const GameInput = z.strictObject({
 /** Parses the games list (JSON value): unique ids and bizIds, each game's policy parsed and no looser than the law. */
 export function parseGames(json: unknown): Game[] {
   const parsed = z.array(GameInput).check(z.minLength(1), z.maxLength(100)).safeParse(json);
-  if (!parsed.success) throw new Error(`invalid games: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`invalid games: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
   const seen = { ids: new Set<string>(), bizIds: new Set<string>() };
   return parsed.data.map((g, i) => {
     if (seen.ids.has(g.gameId)) throw new Error(`invalid games: ${i}.gameId: "${g.gameId}" appears twice`);
@@ -130,7 +133,16 @@ const PolicyShape = z.object({
    * promises fewer (docs/rules.md §7); more is refused.
    */
   COMPLAINT_DAYS: z._default(
-    z.coerce.number().check(z.int('a whole number of days'), z.gte(1, 'at least 1 day'), z.lte(MAX_COMPLAINT_DAYS, `at most ${MAX_COMPLAINT_DAYS} days: a complaint is answered within ${MAX_COMPLAINT_DAYS} days (docs/rules.md); fewer may be set, never more`)),
+    z.coerce
+      .number()
+      .check(
+        z.int('a whole number of days'),
+        z.gte(1, 'at least 1 day'),
+        z.lte(
+          MAX_COMPLAINT_DAYS,
+          `at most ${MAX_COMPLAINT_DAYS} days: a complaint is answered within ${MAX_COMPLAINT_DAYS} days (docs/rules.md); fewer may be set, never more`,
+        ),
+      ),
     MAX_COMPLAINT_DAYS,
   ),
   /**
@@ -138,7 +150,10 @@ const PolicyShape = z.object({
    * (shared/domain/consent.ts): when it changes, consent is asked again (2019 Children's PI
    * Regulations Art. 10 para 2).
    */
-  PRIVACY_POLICY_VERSION: z._default(z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (e.g. 2026-12)')), DEFAULT_PRIVACY_POLICY_VERSION),
+  PRIVACY_POLICY_VERSION: z._default(
+    z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (e.g. 2026-12)')),
+    DEFAULT_PRIVACY_POLICY_VERSION,
+  ),
   /** Who records the under-14 consent: the client's attestation at real-name submission, or only a confirmed guardian. */
   CONSENT: z._default(z.enum(['attested', 'guardian']), 'attested'),
 });
@@ -191,7 +206,14 @@ export function games(): readonly Game[] {
  * JWKS (checked in full at synth and at `npm start`: infra/publisherKeys.ts). Both unset: the
  * deployment trusts another issuer and serves no keys.
  */
-const PublicJwk = z.object({ kty: z.literal('RSA'), kid: z.string().check(z.minLength(1)), use: z.literal('sig'), alg: z.literal('RS256'), n: z.string(), e: z.string() });
+const PublicJwk = z.object({
+  kty: z.literal('RSA'),
+  kid: z.string().check(z.minLength(1)),
+  use: z.literal('sig'),
+  alg: z.literal('RS256'),
+  n: z.string(),
+  e: z.string(),
+});
 export const PublisherKeysSettings = z.object({
   PUBLISHER_ISSUER: z.optional(url),
   PUBLISHER_JWKS: z.optional(jsonDocument((value) => z.object({ keys: z.array(PublicJwk).check(z.minLength(1)) }).parse(value))),

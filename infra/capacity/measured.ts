@@ -118,4 +118,14 @@ export const AS_BUILT: Design = {
 };
 
 /** The design before issue 28's changes (`npm run capacity -- --before`): what the model showed breaking. */
-export const BEFORE: Design = { liveShards: 8, outboxShards: 4, sweepProjection: 'ALL', sweepGrid: 'wall', reporterDuty: 50 / 60, statsShards: 1, personWeekShards: 1, aggregatorConcurrency: 0, stageRps: 2000 };
+export const BEFORE: Design = {
+  liveShards: 8,
+  outboxShards: 4,
+  sweepProjection: 'ALL',
+  sweepGrid: 'wall',
+  reporterDuty: 50 / 60,
+  statsShards: 1,
+  personWeekShards: 1,
+  aggregatorConcurrency: 0,
+  stageRps: 2000,
+};

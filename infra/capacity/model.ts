@@ -25,7 +25,14 @@ export interface Workload {
   markSpreadSeconds: number;
 }
 
-export const FRIDAY: Workload = { minorShare: 0.45, gameShares: [0.6, 0.4], minorLoginWindowSeconds: 60, adultBurstShare: 0.6, adultBurstWindowSeconds: 240, markSpreadSeconds: 5 };
+export const FRIDAY: Workload = {
+  minorShare: 0.45,
+  gameShares: [0.6, 0.4],
+  minorLoginWindowSeconds: 60,
+  adultBurstShare: 0.6,
+  adultBurstWindowSeconds: 240,
+  markSpreadSeconds: 5,
+};
 
 /** What of the design the model depends on (the code's own values by default: infra/capacity/measured.ts `AS_BUILT`). */
 export interface Design {
@@ -114,7 +121,7 @@ export function moments(players: number, w: Workload, d: Design, m: Measured = M
   const minorLogins = minors / w.minorLoginWindowSeconds;
   const adultLogins = (adults * w.adultBurstShare) / w.adultBurstWindowSeconds;
   const logins = minorLogins + adultLogins;
-  const background = adults * (1 - w.adultBurstShare) / op.heartbeat.adultIntervalSeconds;
+  const background = (adults * (1 - w.adultBurstShare)) / op.heartbeat.adultIntervalSeconds;
   const burst: Moment = {
     name: '20:00 logins',
     rps: logins + background,
@@ -159,8 +166,10 @@ export function moments(players: number, w: Workload, d: Design, m: Measured = M
   const streamShards = Math.max(1, Math.ceil(end.tableWriteUnits / LIMITS.partitionWriteUnits));
   const batches = aggregatorBatches(ends * m.streamRecordsPerMinorEnd, d, streamShards);
   // A batch adds to each game's day in one partition of the month: all of a batch's day items in one partition.
-  end.partitions[`STATS#<month>#<shard> day figures (${d.statsShards} partition${d.statsShards > 1 ? 's' : ''} a month)`] = (batches * 2 * w.gameShares.length) / d.statsShards;
-  end.partitions[`STATSWEEK#<week> person-week items (${d.personWeekShards} partition${d.personWeekShards > 1 ? 's' : ''})`] = (((batches * 100) / m.streamRecordsPerMinorEnd) * 2) / d.personWeekShards;
+  end.partitions[`STATS#<month>#<shard> day figures (${d.statsShards} partition${d.statsShards > 1 ? 's' : ''} a month)`] =
+    (batches * 2 * w.gameShares.length) / d.statsShards;
+  end.partitions[`STATSWEEK#<week> person-week items (${d.personWeekShards} partition${d.personWeekShards > 1 ? 's' : ''})`] =
+    (((batches * 100) / m.streamRecordsPerMinorEnd) * 2) / d.personWeekShards;
   const steadyBeats = minors / op.heartbeat.minorIntervalSeconds + adults / op.heartbeat.adultIntervalSeconds;
   const steady: Moment = {
     name: 'steady play (20:10–20:40)',
@@ -204,7 +213,14 @@ function nppaDrain(players: number, w: Workload, d: Design): CapacityResult['npp
       backlog = Math.max(0, backlog - rate);
     }
     const endEvents = minors * share;
-    return { game, loginEvents: Math.round(total), drainSeconds: Math.round(total / rate), worstDelaySeconds: Math.round(worst + 60 * (1 - Math.min(1, d.reporterDuty))) + 60, endEvents: Math.round(endEvents), endDrainSeconds: Math.round(endEvents / rate) };
+    return {
+      game,
+      loginEvents: Math.round(total),
+      drainSeconds: Math.round(total / rate),
+      worstDelaySeconds: Math.round(worst + 60 * (1 - Math.min(1, d.reporterDuty))) + 60,
+      endEvents: Math.round(endEvents),
+      endDrainSeconds: Math.round(endEvents / rate),
+    };
   });
 }
 
@@ -231,17 +247,55 @@ export function capacity(players: number, design: Design, options: { workload?: 
     for (const x of now) if (pick(x) >= worst.value) worst = { value: pick(x), moment: x.name };
     checks.push({ what, value: worst.value, limit, breaksAt: firstBreaking((p) => at(p).some((x) => pick(x) > limit)), moment: worst.moment, fix });
   };
-  add('API Gateway stage throttle (requests a second)', (x) => x.rps, design.stageRps, 'raise playguard:throttleRatePerSecond and playguard:throttleBurst to the peak (npm run capacity prints it)');
-  add('API Gateway account quota (requests a second, per region)', (x) => x.rps, LIMITS.apiAccountRps, 'ask AWS (Service Quotas L-8A5B8E43) for the peak, before the launch');
-  add('Lambda concurrent executions (account, per region)', (x) => x.lambdaConcurrent, LIMITS.lambdaConcurrency, 'ask AWS for concurrency above the peak (Service Quotas, Lambda "Concurrent executions")');
-  add('DynamoDB table writes, a new on-demand table (units a second)', (x) => x.tableWriteUnits, LIMITS.newTableWriteUnits, 'pre-warm the table (warm throughput) to the peak at least a day before; later peaks up to twice the previous one are absorbed');
-  add('DynamoDB table write quota (units a second)', (x) => x.tableWriteUnits, LIMITS.tableWriteUnitsQuota, 'ask AWS for a table-level throughput quota above the peak (Service Quotas, DynamoDB)');
+  add(
+    'API Gateway stage throttle (requests a second)',
+    (x) => x.rps,
+    design.stageRps,
+    'raise playguard:throttleRatePerSecond and playguard:throttleBurst to the peak (npm run capacity prints it)',
+  );
+  add(
+    'API Gateway account quota (requests a second, per region)',
+    (x) => x.rps,
+    LIMITS.apiAccountRps,
+    'ask AWS (Service Quotas L-8A5B8E43) for the peak, before the launch',
+  );
+  add(
+    'Lambda concurrent executions (account, per region)',
+    (x) => x.lambdaConcurrent,
+    LIMITS.lambdaConcurrency,
+    'ask AWS for concurrency above the peak (Service Quotas, Lambda "Concurrent executions")',
+  );
+  add(
+    'DynamoDB table writes, a new on-demand table (units a second)',
+    (x) => x.tableWriteUnits,
+    LIMITS.newTableWriteUnits,
+    'pre-warm the table (warm throughput) to the peak at least a day before; later peaks up to twice the previous one are absorbed',
+  );
+  add(
+    'DynamoDB table write quota (units a second)',
+    (x) => x.tableWriteUnits,
+    LIMITS.tableWriteUnitsQuota,
+    'ask AWS for a table-level throughput quota above the peak (Service Quotas, DynamoDB)',
+  );
   const kinds = [...new Set(now.flatMap((x) => Object.keys(x.partitions)))];
-  for (const kind of kinds) add(`DynamoDB partition ${kind} (write units a second)`, (x) => x.partitions[kind] ?? 0, LIMITS.partitionWriteUnits, 'spread the key over more shards (infra/capacity/measured.ts AS_BUILT names the design)');
+  for (const kind of kinds)
+    add(
+      `DynamoDB partition ${kind} (write units a second)`,
+      (x) => x.partitions[kind] ?? 0,
+      LIMITS.partitionWriteUnits,
+      'spread the key over more shards (infra/capacity/measured.ts AS_BUILT names the design)',
+    );
   const nppa = nppaDrain(players, w, design);
   const worstDelay = Math.max(...nppa.map((g) => g.worstDelaySeconds));
   const nppaBreaks = firstBreaking((p) => Math.max(...nppaDrain(p, w, design).map((g) => g.worstDelaySeconds)) > LIMITS.nppaDeadlineSeconds);
-  checks.push({ what: 'NPPA: oldest 20:00 login sent within 180 s (per game: 10 calls × 128 events a second)', value: worstDelay, limit: LIMITS.nppaDeadlineSeconds, breaksAt: nppaBreaks, moment: '20:00 logins', fix: 'the national system\'s ceiling: later events are sent with their times shifted (the FAQ\'s workaround, logged); more games spread it' });
+  checks.push({
+    what: 'NPPA: oldest 20:00 login sent within 180 s (per game: 10 calls × 128 events a second)',
+    value: worstDelay,
+    limit: LIMITS.nppaDeadlineSeconds,
+    breaksAt: nppaBreaks,
+    moment: '20:00 logins',
+    fix: "the national system's ceiling: later events are sent with their times shifted (the FAQ's workaround, logged); more games spread it",
+  });
   checks.sort((a, b) => a.breaksAt - b.breaksAt);
   return { players, moments: now, nppa, checks, cost: cost(players, design, m, options.prices ?? US_EAST_1) };
 }
@@ -271,7 +325,8 @@ export function cost(players: number, design: Design, m: Measured = MEASURED, p:
   const line = (item: string, quantity: number, unit: string, price: number): CostLine => ({ item, quantity, unit, price, cost: quantity * price });
   const invocations = h.apiRequests + h.streamRecords / 100;
   const logBytes = h.logBytes + h.apiRequests * (m.lambdaPlatformLogBytes + m.apiAccessLogBytes) + (h.streamRecords / 100) * m.lambdaPlatformLogBytes;
-  const gbSeconds = (h.apiRequests * m.lambdaMsPerRequest * m.lambdaMemoryMb) / 1000 / 1024 + ((h.streamRecords / 100) * m.aggregatorMsPerBatch * 512) / 1000 / 1024;
+  const gbSeconds =
+    (h.apiRequests * m.lambdaMsPerRequest * m.lambdaMemoryMb) / 1000 / 1024 + ((h.streamRecords / 100) * m.aggregatorMsPerBatch * 512) / 1000 / 1024;
   // A keys-only sweep index would spare the in-place index write of a minor's heartbeat (half of
   // them on the per-session grid; adults' always move) and read each sweep candidate back instead.
   const keysOnly = design.sweepProjection === 'KEYS_ONLY';
@@ -280,7 +335,7 @@ export function cost(players: number, design: Design, m: Measured = MEASURED, p:
     line('API Gateway HTTP API requests', h.apiRequests, 'requests', p.httpApiRequest),
     line('Lambda requests (API functions, stats aggregator)', invocations, 'invocations', p.lambdaRequest),
     line('Lambda compute', gbSeconds, 'GB-s', p.lambdaGbSecond),
-    line('DynamoDB writes: players\' requests', h.writeUnits - spared, 'write units', p.dynamoWriteUnit),
+    line("DynamoDB writes: players' requests", h.writeUnits - spared, 'write units', p.dynamoWriteUnit),
     line('DynamoDB writes: reporter and sweepers', h.jobsWriteUnits, 'write units', p.dynamoWriteUnit),
     line('DynamoDB writes: stats aggregator', h.aggregatorWriteUnits, 'write units', p.dynamoWriteUnit),
     line('DynamoDB reads (players and jobs)', h.readUnits + h.jobsReadUnits, 'read units', p.dynamoReadUnit),
@@ -298,7 +353,12 @@ export function cost(players: number, design: Design, m: Measured = MEASURED, p:
   const jobs = m.scheduledJobs;
   const fixedPerHour = [
     line('Lambda requests (scheduled jobs: 6 × 60 an hour)', jobs * 60, 'invocations', p.lambdaRequest),
-    line('Lambda compute (scheduled jobs; the reporter while it sends)', ((jobs - 1) * 60 * m.idleJobSeconds * 512) / 1024 + (reporterSeconds * 1024) / 1024, 'GB-s', p.lambdaGbSecond),
+    line(
+      'Lambda compute (scheduled jobs; the reporter while it sends)',
+      ((jobs - 1) * 60 * m.idleJobSeconds * 512) / 1024 + (reporterSeconds * 1024) / 1024,
+      'GB-s',
+      p.lambdaGbSecond,
+    ),
     line('EventBridge scheduled events', jobs * 60, 'events', p.eventBridgeEvent),
     line('CloudWatch custom metrics (EMF series)', m.metricSeries / HOURS_A_MONTH, 'metric-months', p.metricMonth),
     line('CloudWatch alarms', m.alarms / HOURS_A_MONTH, 'alarm-months', p.alarmMonth),
@@ -307,8 +367,19 @@ export function cost(players: number, design: Design, m: Measured = MEASURED, p:
     line('KMS requests (DynamoDB table key per caller every 5 min, secret reads, log groups)', m.kmsRequestsPerHour, 'requests', p.kmsRequest),
     line('Secrets Manager secret', 1 / HOURS_A_MONTH, 'secret-months', p.secretMonth),
     line('Secrets Manager reads (each warm container every 5 minutes)', Math.max(6, players / 5000) * 12, 'calls', p.secretCall),
-    line(`DynamoDB reads: the sweeper's candidates (a page of up to 25 a shard a minute${keysOnly ? ', each read back from a keys-only index' : ''})`, 60 * Math.min(players, design.liveShards * 25) * (keysOnly ? 1 + 900 / 8192 : 900 / 8192), 'read units', p.dynamoReadUnit),
+    line(
+      `DynamoDB reads: the sweeper's candidates (a page of up to 25 a shard a minute${keysOnly ? ', each read back from a keys-only index' : ''})`,
+      60 * Math.min(players, design.liveShards * 25) * (keysOnly ? 1 + 900 / 8192 : 900 / 8192),
+      'read units',
+      p.dynamoReadUnit,
+    ),
   ];
   const perPlayer = sum(perPlayerHour.map((l) => l.cost));
-  return { currency: p.currency, perPlayerHour, fixedPerHour, perMillionPlayerHours: perPlayer * 1e6, perHour: perPlayer * players + sum(fixedPerHour.map((l) => l.cost)) };
+  return {
+    currency: p.currency,
+    perPlayerHour,
+    fixedPerHour,
+    perMillionPlayerHours: perPlayer * 1e6,
+    perHour: perPlayer * players + sum(fixedPerHour.map((l) => l.cost)),
+  };
 }

@@ -48,7 +48,10 @@ export function renderApiReference(): string {
 
   lines.push('## Authentication', '');
   for (const [name, scheme] of Object.entries(doc.components?.securitySchemes ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`Security scheme ${code(name)}: ${scheme.type ?? ''}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.bearerFormat ? ` (${scheme.bearerFormat})` : ''} — ${code('Authorization: Bearer <token>')}.`, '');
+    lines.push(
+      `Security scheme ${code(name)}: ${scheme.type ?? ''}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.bearerFormat ? ` (${scheme.bearerFormat})` : ''} — ${code('Authorization: Bearer <token>')}.`,
+      '',
+    );
   }
   lines.push(
     `Each operation names the credential it takes (${code('x-credential')} in the OpenAPI document). Player and server credentials come from the players' issuer — the publisher's OpenID provider (${code('playguard:issuer')}), or the deployment itself, which serves the publisher's public keys at ${code('/.well-known/jwks.json')} (${code('playguard:publisherKeys')}, docs/publisher-keys.md): a credential whose ${code('scope')} claim includes ${code('server')} is a game server's, any other a player's, and ${code('sub')} is the game account id. Operator credentials come from the staff issuer only (${code('playguard:operatorIssuer')}, audience ${code('playguard-console')} by default) with ${code('scope')} ${code('operator')}: the console gets them by signing in there (authorization code + PKCE). A missing or invalid token, or one from an issuer the route does not trust, is answered 401 ${code('unauthorized')}; the wrong kind of credential 403 ${code('forbidden')} (a players'-issuer token on an operator route too; deployed, API Gateway's staff authorizer answers that one 401 itself).`,
@@ -63,7 +66,8 @@ export function renderApiReference(): string {
 
   lines.push('## Endpoints', '');
   lines.push('| Method | Path | Auth | Summary |', '|---|---|---|---|');
-  for (const e of endpoints) lines.push(`| ${e.method} | [${code(e.path)}](#${anchor(endpointHeading(e))}) | ${code(credentialOf(e.op))} | ${cell(e.op.summary ?? '')} |`);
+  for (const e of endpoints)
+    lines.push(`| ${e.method} | [${code(e.path)}](#${anchor(endpointHeading(e))}) | ${code(credentialOf(e.op))} | ${cell(e.op.summary ?? '')} |`);
   lines.push(
     '',
     `Every response carries ${code('x-request-id')}. A ${code('default')} response is any other problem document (see [Problems](#problems)). The local gateway (${code('npm start')}) also serves development endpoints under ${code('/__dev/')} (tokens, virtual clock, scheduled jobs); they are not part of this document and are never deployed (see ${code('docs/local.md')}).`,
@@ -93,7 +97,10 @@ export function renderApiReference(): string {
   }
 
   lines.push(...renderProblems(doc, raisedProblems()));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

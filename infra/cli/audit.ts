@@ -15,7 +15,10 @@ import { formatBeijing } from '#shared/domain/beijingTime';
 export function formatAudit(entries: AuditEntry[]): string {
   if (!entries.length) return 'no decisions recorded';
   return entries
-    .map((e) => `${formatBeijing(e.at)}  ${e.decision.padEnd(18)} ${e.signal.padEnd(24)} ${e.context.padEnd(9)} ${e.challengeId ?? ''}  ${JSON.stringify(e.inputs)}`)
+    .map(
+      (e) =>
+        `${formatBeijing(e.at)}  ${e.decision.padEnd(18)} ${e.signal.padEnd(24)} ${e.context.padEnd(9)} ${e.challengeId ?? ''}  ${JSON.stringify(e.inputs)}`,
+    )
     .join('\n');
 }
 
@@ -26,9 +29,13 @@ function readFailure(error: unknown, where: { endpoint: string | undefined; tabl
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   const at = where.endpoint ? `DynamoDB at ${where.endpoint}` : 'DynamoDB in AWS';
-  if (e.name === 'ResourceNotFoundException') return `audit: ${at} has no table "${where.table}": pass the table's name with --table (the local gateway's is playguard-local)`;
-  if (e.name === 'CredentialsProviderError') return 'audit: no AWS credentials to read a deployed table: configure them (AWS_PROFILE or ' +
-'AWS_ACCESS_KEY_ID…, and AWS_REGION), or pass --endpoint for the local table';
+  if (e.name === 'ResourceNotFoundException')
+    return `audit: ${at} has no table "${where.table}": pass the table's name with --table (the local gateway's is playguard-local)`;
+  if (e.name === 'CredentialsProviderError')
+    return (
+      'audit: no AWS credentials to read a deployed table: configure them (AWS_PROFILE or ' +
+      'AWS_ACCESS_KEY_ID…, and AWS_REGION), or pass --endpoint for the local table'
+    );
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT'].includes(code ?? '') || e.name === 'TimeoutError') {
     return `audit: cannot reach ${at}${code ? ` (${code})` : ''}: check --endpoint (npm start prints it) or your network`;
   }
@@ -39,7 +46,10 @@ function readFailure(error: unknown, where: { endpoint: string | undefined; tabl
 export async function runAudit(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, err: (line: string) => void): Promise<number> {
   let values: { account?: string; table?: string; endpoint?: string; json?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { account: { type: 'string' }, table: { type: 'string' }, endpoint: { type: 'string' }, json: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args,
+      options: { account: { type: 'string' }, table: { type: 'string' }, endpoint: { type: 'string' }, json: { type: 'boolean' } },
+    }));
   } catch {
     err(USAGE);
     return 2;
@@ -52,8 +62,10 @@ export async function runAudit(args: string[], env: NodeJS.ProcessEnv, out: (tex
   const table = values.table ?? env.TABLE_NAME;
   // Without either, the AWS SDK would go looking for a deployed table named after the local one.
   if (!endpoint && !table) {
-    err('audit: say which table to read: --endpoint http://127.0.0.1:<port> for the local gateway (npm start ' +
-'prints it), or --table NAME for a deployed table (AWS credentials and region from the environment)');
+    err(
+      'audit: say which table to read: --endpoint http://127.0.0.1:<port> for the local gateway (npm start ' +
+        'prints it), or --table NAME for a deployed table (AWS credentials and region from the environment)',
+    );
     return 2;
   }
   if (endpoint && !/^https?:\/\/[^\s/]+/.test(endpoint)) {

@@ -28,7 +28,10 @@ export async function runBackfill(args: string[], out: (line: string) => void, e
   const table = values.table ?? 'playguard-local';
   const db = createDocumentClient(values.endpoint ? { endpoint: values.endpoint, region: 'local' } : {});
   try {
-    const sessions = await new SessionRepository(db, table, { accounts: new AccountRepository(db, table), outbox: new OutboxRepository(db, table) }).backfillAccountIndex();
+    const sessions = await new SessionRepository(db, table, {
+      accounts: new AccountRepository(db, table),
+      outbox: new OutboxRepository(db, table),
+    }).backfillAccountIndex();
     const orders = await new SpendingRepository(db, table).backfillAccountIndex();
     out(`indexed ${sessions} sessions and ${orders} orders`);
     return 0;
@@ -39,5 +42,9 @@ export async function runBackfill(args: string[], out: (line: string) => void, e
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runBackfill(process.argv.slice(2), (l) => console.log(l), (l) => console.error(l));
+  process.exitCode = await runBackfill(
+    process.argv.slice(2),
+    (l) => console.log(l),
+    (l) => console.error(l),
+  );
 }

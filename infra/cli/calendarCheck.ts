@@ -17,7 +17,11 @@ export function checkCalendarCoverage(calendar: Calendar, nowMs: number, days = 
 function main(): void {
   const { values } = parseArgs({ options: { file: { type: 'string' }, now: { type: 'string' } } });
   const file = values.file ?? process.env.CALENDAR_OVERRIDE_FILE;
-  const override = file ? parseCalendarOverride(JSON.parse(readFileSync(file, 'utf8'))) : process.env.CALENDAR_OVERRIDE ? parseCalendarOverride(JSON.parse(process.env.CALENDAR_OVERRIDE)) : undefined;
+  const override = file
+    ? parseCalendarOverride(JSON.parse(readFileSync(file, 'utf8')))
+    : process.env.CALENDAR_OVERRIDE
+      ? parseCalendarOverride(JSON.parse(process.env.CALENDAR_OVERRIDE))
+      : undefined;
   const nowMs = values.now ? Date.parse(values.now) : Date.now();
   const result = checkCalendarCoverage(createCalendar(override), nowMs);
   const years = result.coveredYears;

@@ -12,7 +12,12 @@ import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json
 export const HOLIDAY_TABLE_PATH = join('shared', 'domain', 'holidayTable.ts');
 
 /** One year's dates as `MMDD` tokens, sorted, separated by spaces. */
-const compact = (dates: string[], year: string): string => dates.filter((d) => d.startsWith(`${year}-`)).sort().map((d) => d.slice(5, 7) + d.slice(8, 10)).join(' ');
+const compact = (dates: string[], year: string): string =>
+  dates
+    .filter((d) => d.startsWith(`${year}-`))
+    .sort()
+    .map((d) => d.slice(5, 7) + d.slice(8, 10))
+    .join(' ');
 
 export function renderHolidayTable(data: { holidays: Record<string, string>; workdays: Record<string, string> } = chineseDays): string {
   const holidays = Object.keys(data.holidays);

@@ -40,11 +40,15 @@ export interface NewKey {
 }
 
 /** A new key pair: the private key alone in its file (mode 600), the public half added to the JWKS. */
-export function newKey(dir = DEFAULT_KEY_DIR, kid = `pg-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`): NewKey {
+export function newKey(
+  dir = DEFAULT_KEY_DIR,
+  kid = `pg-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`,
+): NewKey {
   const jwksFile = join(dir, JWKS_FILE);
   const jwks = readJwks(jwksFile);
   if (jwks.keys.some((k) => k.kid === kid)) throw new KeysCommandError(`${jwksFile} already has a key ${kid}`);
-  if (jwks.keys.length >= MAX_PUBLISHER_KEYS) throw new KeysCommandError(`${jwksFile} has ${jwks.keys.length} keys already: retire one first (npm run keys -- retire --kid …)`);
+  if (jwks.keys.length >= MAX_PUBLISHER_KEYS)
+    throw new KeysCommandError(`${jwksFile} has ${jwks.keys.length} keys already: retire one first (npm run keys -- retire --kid …)`);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = publicKey.export({ format: 'jwk' });
   const next = publicJwks({ keys: [...jwks.keys, { ...jwk, kid }] } as never);
@@ -63,7 +67,8 @@ export function newKey(dir = DEFAULT_KEY_DIR, kid = `pg-${new Date().toISOString
 export function retireKey(dir: string, kid: string): PublicJwks {
   const jwksFile = join(dir, JWKS_FILE);
   const jwks = readJwks(jwksFile);
-  if (!jwks.keys.some((k) => k.kid === kid)) throw new KeysCommandError(`${jwksFile} has no key ${kid} (it has ${jwks.keys.map((k) => k.kid).join(', ') || 'none'})`);
+  if (!jwks.keys.some((k) => k.kid === kid))
+    throw new KeysCommandError(`${jwksFile} has no key ${kid} (it has ${jwks.keys.map((k) => k.kid).join(', ') || 'none'})`);
   if (jwks.keys.length === 1) throw new KeysCommandError(`${kid} is the only key in ${jwksFile}: add its successor first (npm run keys -- new)`);
   const next = { keys: jwks.keys.filter((k) => k.kid !== kid) };
   writeFileSync(jwksFile, `${JSON.stringify(next, null, 2)}\n`);
@@ -138,13 +143,25 @@ export async function main(argv: string[]): Promise<string> {
   }
   if (command === 'token') {
     if (!values.key || !values.issuer || !values.sub) throw new KeysCommandError('token needs --key, --issuer and --sub');
-    if (values.scope !== 'player' && values.scope !== 'server') throw new KeysCommandError('--scope is player or server (operators sign in at the staff issuer)');
+    if (values.scope !== 'player' && values.scope !== 'server')
+      throw new KeysCommandError('--scope is player or server (operators sign in at the staff issuer)');
     const ttl = Number(values.ttl);
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new KeysCommandError('--ttl is 1–86400 seconds');
-    return signToken({ key: values.key, issuer: values.issuer, sub: values.sub, scope: values.scope, audience: values.audience, ttlSeconds: ttl, ...(values.game ? { game: values.game } : {}), ...(values.kid ? { kid: values.kid } : {}) });
+    return signToken({
+      key: values.key,
+      issuer: values.issuer,
+      sub: values.sub,
+      scope: values.scope,
+      audience: values.audience,
+      ttlSeconds: ttl,
+      ...(values.game ? { game: values.game } : {}),
+      ...(values.kid ? { kid: values.kid } : {}),
+    });
   }
-  throw new KeysCommandError('usage: npm run keys -- new [--dir DIR] [--kid ID] | retire --kid ID [--dir DIR] | token --key FILE ' +
-'--issuer URL --sub ID [--scope player|server] [--game G] [--audience A] [--ttl S]');
+  throw new KeysCommandError(
+    'usage: npm run keys -- new [--dir DIR] [--kid ID] | retire --kid ID [--dir DIR] | token --key FILE ' +
+      '--issuer URL --sub ID [--scope player|server] [--game G] [--audience A] [--ttl S]',
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -75,11 +75,26 @@ export const CASES: Readonly<Record<string, { title: string; run: (c: CaseContex
   '01': { title: '实名认证 — 认证成功 (check → verified)', run: (c) => expectStatus(clientFor(c).check(OFFICIAL_TEST_IDENTITIES.verified[0]!), 'verified') },
   '02': { title: '实名认证 — 认证中 (check → in progress)', run: (c) => expectStatus(clientFor(c).check(OFFICIAL_TEST_IDENTITIES.inProgress[0]!), 'pending') },
   '03': { title: '实名认证 — 认证失败 (check → failed)', run: (c) => expectStatus(clientFor(c).check(OFFICIAL_TEST_IDENTITIES.failed[0]!), 'failed') },
-  '04': { title: '实名认证结果查询 — 认证成功 (query → verified)', run: (c) => expectStatus(clientFor(c).query(OFFICIAL_TEST_IDENTITIES.verified[0]!.ai), 'verified') },
-  '05': { title: '实名认证结果查询 — 认证中 (query → in progress)', run: (c) => expectStatus(clientFor(c).query(OFFICIAL_TEST_IDENTITIES.inProgress[0]!.ai), 'pending') },
-  '06': { title: '实名认证结果查询 — 认证失败 (query → failed)', run: (c) => expectStatus(clientFor(c).query(OFFICIAL_TEST_IDENTITIES.failed[0]!.ai), 'failed') },
-  '07': { title: '游戏用户行为数据上报 — 游客 (loginout ct=2 with di)', run: (c) => reportLogin(c, { ct: CALLER_TYPE.guest, di: 'testcase-device-0000000000000001' }) },
-  '08': { title: '游戏用户行为数据上报 — 已认证用户 (loginout ct=0 with pi)', run: (c) => reportLogin(c, { ct: CALLER_TYPE.verified, pi: OFFICIAL_TEST_PIS[0]! }) },
+  '04': {
+    title: '实名认证结果查询 — 认证成功 (query → verified)',
+    run: (c) => expectStatus(clientFor(c).query(OFFICIAL_TEST_IDENTITIES.verified[0]!.ai), 'verified'),
+  },
+  '05': {
+    title: '实名认证结果查询 — 认证中 (query → in progress)',
+    run: (c) => expectStatus(clientFor(c).query(OFFICIAL_TEST_IDENTITIES.inProgress[0]!.ai), 'pending'),
+  },
+  '06': {
+    title: '实名认证结果查询 — 认证失败 (query → failed)',
+    run: (c) => expectStatus(clientFor(c).query(OFFICIAL_TEST_IDENTITIES.failed[0]!.ai), 'failed'),
+  },
+  '07': {
+    title: '游戏用户行为数据上报 — 游客 (loginout ct=2 with di)',
+    run: (c) => reportLogin(c, { ct: CALLER_TYPE.guest, di: 'testcase-device-0000000000000001' }),
+  },
+  '08': {
+    title: '游戏用户行为数据上报 — 已认证用户 (loginout ct=0 with pi)',
+    run: (c) => reportLogin(c, { ct: CALLER_TYPE.verified, pi: OFFICIAL_TEST_PIS[0]! }),
+  },
 };
 
 /** Runs one case; every failure, including an unreachable system, is a FAIL with its errcode. */
@@ -91,7 +106,8 @@ export async function runCase(id: string, c: CaseContext): Promise<CaseOutcome> 
   } catch (error) {
     if (error instanceof NppaRejected) return { pass: false, response: { error: error.name, errcode: error.errcode, errmsg: error.errmsg } };
     if (error instanceof NppaUnavailable && error.errcode === null) return { pass: false, response: { error: error.name, errcode: null }, unreachable: true };
-    if (error instanceof NppaConfigurationError || error instanceof NppaUnavailable) return { pass: false, response: { error: error.name, errcode: error.errcode } };
+    if (error instanceof NppaConfigurationError || error instanceof NppaUnavailable)
+      return { pass: false, response: { error: error.name, errcode: error.errcode } };
     throw error;
   }
 }
@@ -116,7 +132,13 @@ const isHttpUrl = (value: string): boolean => {
 };
 
 /** The command: returns the exit code, writes its lines to `out`/`err`. */
-export async function runCommand(args: string[], env: NodeJS.ProcessEnv, now: () => number, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  now: () => number,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   let values: { case?: string; code?: string };
   try {
     ({ values } = parseArgs({ args, options: { case: { type: 'string' }, code: { type: 'string' } } }));
@@ -136,14 +158,18 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, now: ()
   }
   const baseUrl = env.NPPA_TEST_BASE_URL || DEFAULT_TEST_BASE_URL;
   if (!isHttpUrl(baseUrl)) {
-    err(`nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system ` +
-`(${DEFAULT_TEST_BASE_URL}) or give the test system's address`);
+    err(
+      `nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system ` +
+        `(${DEFAULT_TEST_BASE_URL}) or give the test system's address`,
+    );
     return 2;
   }
   const outcome = await runCase(id, { baseUrl, code: values.code, appId: env.NPPA_APP_ID!, bizId: env.NPPA_BIZ_ID!, secretKey: env.NPPA_SECRET_KEY!, now });
   if (outcome.unreachable) {
-    err(`nppa:testcases: no answer from the national test system at ${baseUrl} (unreachable, timed out or ` +
-`not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again`);
+    err(
+      `nppa:testcases: no answer from the national test system at ${baseUrl} (unreachable, timed out or ` +
+        `not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again`,
+    );
     return 1;
   }
   out(`${outcome.pass ? 'PASS' : 'FAIL'} case ${id} ${CASES[id]!.title}`);

@@ -14,7 +14,19 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 
 export const DEV_ISSUER = 'https://playguard.local/dev';
 export const DEV_AUDIENCE = 'playguard';
@@ -132,8 +144,10 @@ export async function createDevAuth(persistDir?: string): Promise<DevAuth> {
         },
       );
       // jose checks `iat` against the clock only when maxTokenAge is set.
-      if (payload.iat !== undefined && payload.iat > Math.floor(nowMs / 1000) + CLOCK_TOLERANCE_SECONDS) throw new TokenRefused('the token is issued in the future');
-      if (typeof payload.sub !== 'string' || payload.sub.length < 1 || payload.sub.length > 128) throw new TokenRefused('sub must be a string of 1–128 characters');
+      if (payload.iat !== undefined && payload.iat > Math.floor(nowMs / 1000) + CLOCK_TOLERANCE_SECONDS)
+        throw new TokenRefused('the token is issued in the future');
+      if (typeof payload.sub !== 'string' || payload.sub.length < 1 || payload.sub.length > 128)
+        throw new TokenRefused('sub must be a string of 1–128 characters');
       return payload;
     },
   };

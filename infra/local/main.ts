@@ -21,7 +21,9 @@ const gateway = await startLocalGateway({ port, ...(values.persist ? { persistDi
 
 const u = gateway.url;
 console.log(`listening on ${u}`);
-console.log(`DynamoDB Local at ${gateway.dynamoEndpoint} (table ${gateway.tableName}); e.g. npm run audit -- --account acct-1 --endpoint ${gateway.dynamoEndpoint}`);
+console.log(
+  `DynamoDB Local at ${gateway.dynamoEndpoint} (table ${gateway.tableName}); e.g. npm run audit -- --account acct-1 --endpoint ${gateway.dynamoEndpoint}`,
+);
 console.log(`
 Quick start:
   curl -s ${u}/health

@@ -18,7 +18,17 @@ import { parseIdNumber } from '#shared/domain/idNumber';
 import { beijingDate } from '#shared/domain/beijingTime';
 import { decryptBody, signRequest } from '#shared/nppa/crypto';
 import { piPrefixForBirthDate } from '#infra/local/nppaPi';
-import { AI_MAX_LENGTH, ERRMSG, loginoutRefusals, RATE_LIMIT_LOCKOUT_SECONDS, RATE_LIMITS, REQUEST_LIFETIME_MS, STANDARD_BASE64, type LoginoutItemFailure, type NppaEndpoint } from '#shared/nppa/protocol';
+import {
+  AI_MAX_LENGTH,
+  ERRMSG,
+  loginoutRefusals,
+  RATE_LIMIT_LOCKOUT_SECONDS,
+  RATE_LIMITS,
+  REQUEST_LIFETIME_MS,
+  STANDARD_BASE64,
+  type LoginoutItemFailure,
+  type NppaEndpoint,
+} from '#shared/nppa/protocol';
 
 /** The official test system's loginout PIs (docs/nppa.md); the check/query presets answer with them too. */
 export const OFFICIAL_TEST_PIS = [
@@ -49,9 +59,36 @@ const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八'];
 const presetGroup = (n: 1 | 2 | 3, numbers: string[]): TestIdentity[] =>
   numbers.map((idNum, i) => ({ ai: `${n}0000000000000000${i + 1}`, name: `某${NUMERALS[n - 1]}${NUMERALS[i]}`, idNum }));
 export const OFFICIAL_TEST_IDENTITIES = {
-  verified: presetGroup(1, ['110000190101010001', '110000190101020007', '110000190101030002', '110000190101040008', '11000019010101001X', '110000190101020015', '110000190101030010', '110000190101040016']),
-  inProgress: presetGroup(2, ['110000190201010009', '110000190201020004', '11000019020103000X', '110000190201040005', '110000190201010017', '110000190201020012', '110000190201030018', '110000190201040013']),
-  failed: presetGroup(3, ['110000190301010006', '110000190301020001', '110000190301030007', '110000190301040002', '110000190301010014', '11000019030102001X', '110000190301030015', '110000190301040010']),
+  verified: presetGroup(1, [
+    '110000190101010001',
+    '110000190101020007',
+    '110000190101030002',
+    '110000190101040008',
+    '11000019010101001X',
+    '110000190101020015',
+    '110000190101030010',
+    '110000190101040016',
+  ]),
+  inProgress: presetGroup(2, [
+    '110000190201010009',
+    '110000190201020004',
+    '11000019020103000X',
+    '110000190201040005',
+    '110000190201010017',
+    '110000190201020012',
+    '110000190201030018',
+    '110000190201040013',
+  ]),
+  failed: presetGroup(3, [
+    '110000190301010006',
+    '110000190301020001',
+    '110000190301030007',
+    '110000190301040002',
+    '110000190301010014',
+    '11000019030102001X',
+    '110000190301030015',
+    '110000190301040010',
+  ]),
 } as const;
 
 /** The index of the preset whose ai, name and ID number all match, or null. */
@@ -180,7 +217,14 @@ export class NppaSimulator {
   /** The client settings for this simulator's production-style paths. */
   clientSettings(url: string) {
     const env = this.environment(url);
-    return { checkUrl: env.NPPA_CHECK_URL, queryUrl: env.NPPA_QUERY_URL, loginoutUrl: env.NPPA_LOGINOUT_URL, appId: this.appId, bizId: this.bizId, secretKeys: [this.secretKey] };
+    return {
+      checkUrl: env.NPPA_CHECK_URL,
+      queryUrl: env.NPPA_QUERY_URL,
+      loginoutUrl: env.NPPA_LOGINOUT_URL,
+      appId: this.appId,
+      bizId: this.bizId,
+      secretKeys: [this.secretKey],
+    };
   }
 
   /** The client settings for the official test system's paths with one test code. */
@@ -402,7 +446,8 @@ export class NppaSimulator {
       const refused = refusals.items[index];
       if (refused) return results.push(refused);
       // The test system knows only its preset PIs.
-      if (testCode !== undefined && item.ct === 0 && !OFFICIAL_TEST_PIS.includes(item.pi!)) return results.push({ no: item.no, errcode: 3010, errmsg: ERRMSG[3010]! });
+      if (testCode !== undefined && item.ct === 0 && !OFFICIAL_TEST_PIS.includes(item.pi!))
+        return results.push({ no: item.no, errcode: 3010, errmsg: ERRMSG[3010]! });
       const injected = this.failItem?.({ ...item, bizId });
       if (injected) return results.push({ no: item.no, errcode: injected, errmsg: 'injected' });
       this.receivedLoginouts.push({ ...item, bizId });

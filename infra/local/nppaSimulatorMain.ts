@@ -12,8 +12,10 @@ const simulator = new NppaSimulator({
 });
 const { url } = await simulator.start(Number(process.env.PORT ?? 8081));
 const variables = Object.entries(simulator.environment(url)).map(([k, v]) => `  ${k}=${v}`);
-console.log(`NPPA simulator listening on ${url}\n${variables.join('\n')}\n  official test-system paths: ` +
-`${url}/test/authentication/check/<code> … (NPPA_TEST_BASE_URL=${url})`);
+console.log(
+  `NPPA simulator listening on ${url}\n${variables.join('\n')}\n  official test-system paths: ` +
+    `${url}/test/authentication/check/<code> … (NPPA_TEST_BASE_URL=${url})`,
+);
 const stop = () => void simulator.stop().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -117,7 +117,9 @@ export async function createStaffIdp(gatewayUrl: string, signingKey: JWK, env: N
   const grantConsent = async (req: IncomingMessage, res: ServerResponse) => {
     const details = await provider.interactionDetails(req, res);
     const accountId = details.session?.accountId;
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: accountId!, clientId: String(details.params.client_id) });
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: accountId!, clientId: String(details.params.client_id) });
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
     if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
@@ -146,13 +148,18 @@ export async function createStaffIdp(gatewayUrl: string, signingKey: JWK, env: N
           }
           if (login && req.method === 'POST') {
             const form = await readForm(req);
-            if (!same(form.get('login') ?? '', user.login) || !same(form.get('password') ?? '', user.password)) return html(res, 200, loginPage(uid!, '账号或密码不正确。 Wrong login or password.'));
+            if (!same(form.get('login') ?? '', user.login) || !same(form.get('password') ?? '', user.password))
+              return html(res, 200, loginPage(uid!, '账号或密码不正确。 Wrong login or password.'));
             return await provider.interactionFinished(req, res, { login: { accountId: user.accountId } }, { mergeWithLastSubmission: false });
           }
         } catch (error) {
           // An expired or unknown interaction (a login page left open too long): start again from the console.
-          return html(res, 400, `<!doctype html><meta charset="utf-8"><p>登录已过期，请回到控制台重新登录。 The sign-in expired: start again from the ` +
-`console.</p><p class="note">${esc((error as Error).message)}</p>`);
+          return html(
+            res,
+            400,
+            `<!doctype html><meta charset="utf-8"><p>登录已过期，请回到控制台重新登录。 The sign-in expired: start again from the ` +
+              `console.</p><p class="note">${esc((error as Error).message)}</p>`,
+          );
         }
         res.writeHead(405).end();
         return;

@@ -41,7 +41,13 @@ export function startStatsFeed(options: { endpoint: string; tableName: string; h
   const lastSequence = new Map<string, string>();
   const iteratorFor = async (arn: string, id: string): Promise<string | null> => {
     const after = lastSequence.get(id);
-    const r = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: id, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }) }));
+    const r = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: arn,
+        ShardId: id,
+        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
     return r.ShardIterator ?? null;
   };
 
@@ -89,7 +95,9 @@ export function startStatsFeed(options: { endpoint: string; tableName: string; h
     if (lines.length) {
       try {
         // As CloudWatch Logs delivers a subscription: gzipped JSON, base64.
-        const data = gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'local', logEvents: lines.map((l) => ({ ...l, timestamp: Date.now() })) })).toString('base64');
+        const data = gzipSync(
+          JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'local', logEvents: lines.map((l) => ({ ...l, timestamp: Date.now() })) }),
+        ).toString('base64');
         await handler({ awslogs: { data } });
       } catch (error) {
         pendingLines = [...lines, ...pendingLines];

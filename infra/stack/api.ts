@@ -30,11 +30,20 @@ export class GatewayApi {
 
   constructor(stack: Stack, parts: { deployment: DeploymentContext; functions: GatewayFunctions; key: IKey; logRetention: RetentionDays; logPrefix: string }) {
     const { deployment, functions } = parts;
-    const accessLogs = new LogGroup(stack, 'ApiAccessLogs', { logGroupName: `${parts.logPrefix}/api-access`, retention: parts.logRetention, encryptionKey: parts.key, removalPolicy: RemovalPolicy.RETAIN });
+    const accessLogs = new LogGroup(stack, 'ApiAccessLogs', {
+      logGroupName: `${parts.logPrefix}/api-access`,
+      retention: parts.logRetention,
+      encryptionKey: parts.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     // A custom domain (regional; in the China regions it needs the account's ICP licence): clients,
     // the console and — with publisher keys — the issuer use it.
     this.domain = deployment.domainName
-      ? new DomainName(stack, 'ApiDomain', { domainName: deployment.domainName, certificate: Certificate.fromCertificateArn(stack, 'ApiCertificate', deployment.certificateArn!), securityPolicy: SecurityPolicy.TLS_1_2 })
+      ? new DomainName(stack, 'ApiDomain', {
+          domainName: deployment.domainName,
+          certificate: Certificate.fromCertificateArn(stack, 'ApiCertificate', deployment.certificateArn!),
+          securityPolicy: SecurityPolicy.TLS_1_2,
+        })
       : undefined;
     this.api = new HttpApi(stack, 'Api', {
       description: 'PlayGuard anti-addiction gateway',
@@ -64,14 +73,25 @@ export class GatewayApi {
     // Players' and game servers' tokens: the publisher's OpenID provider, or with publisher keys the
     // deployment itself (its well-known routes serve the keys; API Gateway fetches them from there).
     this.playersIssuer = deployment.players.issuer === 'api' ? this.baseUrl : deployment.players.issuer;
-    const authorizer = new HttpJwtAuthorizer('PublisherJwt', this.playersIssuer, { jwtAudience: [deployment.audience], identitySource: ['$request.header.Authorization'] });
+    const authorizer = new HttpJwtAuthorizer('PublisherJwt', this.playersIssuer, {
+      jwtAudience: [deployment.audience],
+      identitySource: ['$request.header.Authorization'],
+    });
     // Operators' tokens come from the staff issuer only: a player whose token says `scope: operator`
     // is refused on the operator routes before any function runs.
-    const staffAuthorizer = new HttpJwtAuthorizer('StaffJwt', deployment.operatorIssuer, { jwtAudience: [deployment.operatorAudience], identitySource: ['$request.header.Authorization'] });
+    const staffAuthorizer = new HttpJwtAuthorizer('StaffJwt', deployment.operatorIssuer, {
+      jwtAudience: [deployment.operatorAudience],
+      identitySource: ['$request.header.Authorization'],
+    });
     // What the functions that serve identity settings are given (shared/api/functions.ts `serves`).
     const served = {
-      publisherKeys: deployment.players.kind === 'publisherKeys' ? { PUBLISHER_ISSUER: this.playersIssuer, PUBLISHER_JWKS: JSON.stringify(deployment.players.jwks) } : {},
-      operatorSignIn: { OPERATOR_ISSUER: deployment.operatorIssuer, OPERATOR_CLIENT_ID: deployment.operatorClientId, OPERATOR_AUDIENCE: deployment.operatorAudience },
+      publisherKeys:
+        deployment.players.kind === 'publisherKeys' ? { PUBLISHER_ISSUER: this.playersIssuer, PUBLISHER_JWKS: JSON.stringify(deployment.players.jwks) } : {},
+      operatorSignIn: {
+        OPERATOR_ISSUER: deployment.operatorIssuer,
+        OPERATOR_CLIENT_ID: deployment.operatorClientId,
+        OPERATOR_AUDIENCE: deployment.operatorAudience,
+      },
     };
     for (const [name, spec] of functionList()) {
       if (spec.serves) for (const [k, v] of Object.entries(served[spec.serves])) functions.named(name).addEnvironment(k, v);
@@ -93,7 +113,9 @@ export class GatewayApi {
         ...(route.auth === 'server' ? { authorizationScopes: ['server'] } : route.auth === 'operator' ? { authorizationScopes: ['operator'] } : {}),
       });
       if (route.auth === 'none') {
-        created.forEach((r) => Validations.of(r).acknowledge({ id: 'AwsSolutions::AwsSolutions-APIG4', reason: `${operationId} is public by design (the contract: no auth).` }));
+        created.forEach((r) =>
+          Validations.of(r).acknowledge({ id: 'AwsSolutions::AwsSolutions-APIG4', reason: `${operationId} is public by design (the contract: no auth).` }),
+        );
       }
     }
   }

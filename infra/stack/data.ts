@@ -18,7 +18,8 @@ export class GatewayData {
   /** `logPrefix`: the stack's log groups, the only ones CloudWatch Logs may encrypt with the key. */
   constructor(stack: Stack, logPrefix: string) {
     this.key = new Key(stack, 'DataKey', {
-      description: 'PlayGuard: encrypts the table, the secret, queues, the alarm topic and logs (minors\' personal information, 2019 Children\'s PI Regulations Art. 13)',
+      description:
+        "PlayGuard: encrypts the table, the secret, queues, the alarm topic and logs (minors' personal information, 2019 Children's PI Regulations Art. 13)",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -28,7 +29,9 @@ export class GatewayData {
         principals: [new ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logPrefix}/*` } },
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logPrefix}/*` },
+        },
       }),
     );
     // CloudWatch alarms publish to the encrypted topic.
@@ -71,9 +74,11 @@ export class GatewayData {
         excludePunctuation: true,
       },
     });
-    Validations.of(this.secret).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'The NPPA appId/bizId/secretKey are issued by the regulator and rotated by the operator through the ' +
-'NPPA portal; the gateway accepts a previous key during rotation. Automatic rotation would break the integration.' },
-    );
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'The NPPA appId/bizId/secretKey are issued by the regulator and rotated by the operator through the ' +
+        'NPPA portal; the gateway accepts a previous key during rotation. Automatic rotation would break the integration.',
+    });
   }
 }

@@ -27,10 +27,30 @@ export class GatewayFunctions {
   /** Events EventBridge could not deliver to a job's function land here. */
   readonly undeliveredJobs: Queue;
 
-  constructor(stack: Stack, parts: { data: GatewayData; alarms: GatewayAlarms; deployment: DeploymentContext; environment: Record<string, string>; logRetention: RetentionDays; logPrefix: string }) {
+  constructor(
+    stack: Stack,
+    parts: {
+      data: GatewayData;
+      alarms: GatewayAlarms;
+      deployment: DeploymentContext;
+      environment: Record<string, string>;
+      logRetention: RetentionDays;
+      logPrefix: string;
+    },
+  ) {
     const { data, alarms, deployment } = parts;
-    this.jobFailures = new Queue(stack, 'JobFailures', { encryption: QueueEncryption.KMS, encryptionMasterKey: data.key, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    this.undeliveredJobs = new Queue(stack, 'UndeliveredJobs', { encryption: QueueEncryption.KMS, encryptionMasterKey: data.key, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.jobFailures = new Queue(stack, 'JobFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.undeliveredJobs = new Queue(stack, 'UndeliveredJobs', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
 
     for (const [name, spec] of functionList()) {
       const id = name.charAt(0).toUpperCase() + name.slice(1) + 'Function';
@@ -50,7 +70,11 @@ export class GatewayFunctions {
       this.all.set(name, fn);
       alarms.watchFunction(id, name, fn);
       if (spec.schedule) {
-        fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.jobFailures), retryAttempts: 0, maxEventAge: Duration.seconds(Math.max(60, spec.schedule.rateSeconds)) });
+        fn.configureAsyncInvoke({
+          onFailure: new SqsDestination(this.jobFailures),
+          retryAttempts: 0,
+          maxEventAge: Duration.seconds(Math.max(60, spec.schedule.rateSeconds)),
+        });
         new Rule(stack, `${name}Schedule`, {
           description: spec.schedule.description,
           schedule: Schedule.rate(Duration.seconds(Math.max(60, spec.schedule.rateSeconds))),
@@ -77,7 +101,11 @@ export class GatewayFunctions {
       );
       for (const source of spec.consumes.figureEventsOf) {
         const sourceFn = this.named(source as FunctionName);
-        new SubscriptionFilter(stack, `${source}FigureEvents`, { logGroup: sourceFn.logGroup, destination: new LambdaDestination(aggregator), filterPattern: FilterPattern.exists('$.stat') });
+        new SubscriptionFilter(stack, `${source}FigureEvents`, {
+          logGroup: sourceFn.logGroup,
+          destination: new LambdaDestination(aggregator),
+          filterPattern: FilterPattern.exists('$.stat'),
+        });
       }
     }
 
@@ -86,8 +114,8 @@ export class GatewayFunctions {
       { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'This queue is itself the on-failure destination of the scheduled functions.' },
     );
     Validations.of(this.undeliveredJobs).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the schedules\' EventBridge targets.' },
-      { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'This queue is itself the dead-letter queue of the schedules\' EventBridge targets.' },
+      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: "This queue is itself the dead-letter queue of the schedules' EventBridge targets." },
+      { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: "This queue is itself the dead-letter queue of the schedules' EventBridge targets." },
     );
   }
 

@@ -16,7 +16,15 @@ import { ttlAttribute } from '#shared/storage/expiry';
 import type { GuardianControls, GuardianRules } from '#shared/domain/guardianControls';
 import type { ConsentRecord } from '#shared/domain/consent';
 import { batchGet, queryQueue } from '#shared/storage/dynamo';
-import { ACCOUNT_LEASE_PREFIX, accountIdOf, accountKey, accountLeaseAttribute, CORRECTION_PENDING, erasureRecordKey, pendingCorrectionIndex } from '#shared/storage/keys';
+import {
+  ACCOUNT_LEASE_PREFIX,
+  accountIdOf,
+  accountKey,
+  accountLeaseAttribute,
+  CORRECTION_PENDING,
+  erasureRecordKey,
+  pendingCorrectionIndex,
+} from '#shared/storage/keys';
 
 export type IdentityStatus = 'pending' | 'verified' | 'rejected';
 
@@ -58,7 +66,16 @@ const AccountItem = z.object({
    * A looser identity correction waiting for an operator: the verified new identity's facts (no name
    * or number), and its entry in the requests register (answered with the operator's decision).
    */
-  correction: z.optional(z.object({ identityHash: z.string(), birthDate: z.string(), pi: z.string(), nameKey: z.string(), requestedAt: z.number(), requestId: z.optional(z.string()) })),
+  correction: z.optional(
+    z.object({
+      identityHash: z.string(),
+      birthDate: z.string(),
+      pi: z.string(),
+      nameKey: z.string(),
+      requestedAt: z.number(),
+      requestId: z.optional(z.string()),
+    }),
+  ),
   /**
    * The guardian's consent for a child under 14 as the game client attested it at the real-name
    * submission (policy `consent: "attested"`, shared/domain/consent.ts): when, and to which privacy
@@ -163,7 +180,11 @@ export interface ErasureRecord {
   complete: boolean;
   retained: Array<{ kind: string; until: number; why: string }>;
 }
-const ErasureItem = z.object({ erasedAt: z.number(), complete: z._default(z.boolean(), true), retained: z.array(z.object({ kind: z.string(), until: z.number(), why: z.string() })) });
+const ErasureItem = z.object({
+  erasedAt: z.number(),
+  complete: z._default(z.boolean(), true),
+  retained: z.array(z.object({ kind: z.string(), until: z.number(), why: z.string() })),
+});
 
 export class AccountRepository {
   constructor(
@@ -239,9 +260,25 @@ export class AccountRepository {
    * without them. The maps the hot paths write into by path exist from here on.
    */
   bindPart(b: AccountBinding, beyondAccountLimit: boolean): TransactItem {
-    const set = ['identityHash = :h', 'identityStatus = :st', 'birthDate = :bd', 'boundAt = :now', 'updatedAt = :now', 'devices = if_not_exists(devices, :empty)', 'nightPlay = if_not_exists(nightPlay, :empty)', 'suppressed = if_not_exists(suppressed, :empty)'];
+    const set = [
+      'identityHash = :h',
+      'identityStatus = :st',
+      'birthDate = :bd',
+      'boundAt = :now',
+      'updatedAt = :now',
+      'devices = if_not_exists(devices, :empty)',
+      'nightPlay = if_not_exists(nightPlay, :empty)',
+      'suppressed = if_not_exists(suppressed, :empty)',
+    ];
     const remove = ['failedAttempts', 'failedWindowStart'];
-    const values: Record<string, unknown> = { ':h': b.identityHash, ':st': b.status, ':bd': b.birthDate, ':now': b.nowMs, ':rejected': 'rejected', ':empty': {} };
+    const values: Record<string, unknown> = {
+      ':h': b.identityHash,
+      ':st': b.status,
+      ':bd': b.birthDate,
+      ':now': b.nowMs,
+      ':rejected': 'rejected',
+      ':empty': {},
+    };
     if (b.pi) {
       set.push('pi = :pi');
       values[':pi'] = b.pi;
@@ -292,8 +329,9 @@ export class AccountRepository {
       Update: {
         TableName: this.table,
         Key: accountKey(accountId),
-        UpdateExpression: `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, ` +
-`boundAt, guardianship, playDay, correction, consent, gsi1pk, gsi1sk, beyondAccountLimit`,
+        UpdateExpression:
+          `SET ${set.join(', ')} REMOVE identityHash, ${status ? '' : 'identityStatus, '}birthDate, pi, ` +
+          `boundAt, guardianship, playDay, correction, consent, gsi1pk, gsi1sk, beyondAccountLimit`,
         ConditionExpression: `identityHash = :from${onlyIfPending ? ' AND identityStatus = :pending' : ''}`,
         ExpressionAttributeValues: values,
       },
@@ -376,7 +414,15 @@ export class AccountRepository {
    */
   async recordConsent(accountId: string, identityHash: string, consent: ConsentRecord): Promise<boolean> {
     const r = await whenConditionFails(
-      this.db.send(new UpdateCommand({ TableName: this.table, Key: accountKey(accountId), UpdateExpression: 'SET consent = :c', ConditionExpression: 'identityHash = :h', ExpressionAttributeValues: { ':c': consent, ':h': identityHash } })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: accountKey(accountId),
+          UpdateExpression: 'SET consent = :c',
+          ConditionExpression: 'identityHash = :h',
+          ExpressionAttributeValues: { ':c': consent, ':h': identityHash },
+        }),
+      ),
     );
     return r.ok;
   }
@@ -407,7 +453,8 @@ export class AccountRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: accountKey(accountId),
-          UpdateExpression: 'SET identityStatus = :rejected, updatedAt = :now, failedWindowStart = if_not_exists(failedWindowStart, :now) ADD failedAttempts :one',
+          UpdateExpression:
+            'SET identityStatus = :rejected, updatedAt = :now, failedWindowStart = if_not_exists(failedWindowStart, :now) ADD failedAttempts :one',
           ConditionExpression: 'attribute_not_exists(identityHash) OR identityStatus = :rejected',
           ExpressionAttributeValues: { ':rejected': 'rejected', ':now': nowMs, ':one': 1 },
         }),
@@ -509,7 +556,11 @@ export class AccountRepository {
   /** The account part of a challenge verdict: a pass silences the signal; a failure imposes minor rules. */
   verdictPart(accountId: string, signal: string, verdict: { passed: true; suppressUntil: number } | { passed: false; minorRulesUntil: number }): TransactItem {
     const update = verdict.passed
-      ? { UpdateExpression: 'SET suppressed.#s = :until REMOVE openChallenge', ExpressionAttributeNames: { '#s': signal }, ExpressionAttributeValues: { ':until': verdict.suppressUntil } }
+      ? {
+          UpdateExpression: 'SET suppressed.#s = :until REMOVE openChallenge',
+          ExpressionAttributeNames: { '#s': signal },
+          ExpressionAttributeValues: { ':until': verdict.suppressUntil },
+        }
       : { UpdateExpression: 'SET minorRulesUntil = :until REMOVE openChallenge', ExpressionAttributeValues: { ':until': verdict.minorRulesUntil } };
     return { Update: { TableName: this.table, Key: accountKey(accountId), ...update } };
   }

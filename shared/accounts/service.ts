@@ -13,7 +13,11 @@ export function requireIdentity(account: AccountRecord | null): asserts account 
 }
 
 /** What of the account the under-14 consent is decided from: the client's attestation, and a guardian's on the guardianship copy. */
-export const consentFactsOf = (account: BoundAccount): ConsentFacts => ({ birthDate: account.birthDate, attested: account.consent, guardian: account.guardianship?.consent });
+export const consentFactsOf = (account: BoundAccount): ConsentFacts => ({
+  birthDate: account.birthDate,
+  attested: account.consent,
+  guardian: account.guardianship?.consent,
+});
 
 /**
  * A child under 14 plays and pays only with its guardian's consent to the current privacy policy
@@ -21,5 +25,6 @@ export const consentFactsOf = (account: BoundAccount): ConsentFacts => ({ birthD
  * consent to and who records it.
  */
 export function requireConsent(account: BoundAccount, policy: ConsentPolicy, nowMs: number): void {
-  if (!consentStanding(consentFactsOf(account), policy, nowMs).ok) throw new Problem('guardian_consent_required', { policyVersion: policy.policyVersion, consent: policy.mode });
+  if (!consentStanding(consentFactsOf(account), policy, nowMs).ok)
+    throw new Problem('guardian_consent_required', { policyVersion: policy.policyVersion, consent: policy.mode });
 }

@@ -56,15 +56,48 @@ export const leaseMsFor = (job: JobName): number => (functionTable[job].timeoutS
 const fn = <const F extends FunctionSpec>(f: F): F => f;
 
 export const functionTable = {
-  meta: fn({ description: 'Health, the OpenAPI document, the games and the publisher\'s keys', table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256, serves: 'publisherKeys' }),
+  meta: fn({
+    description: "Health, the OpenAPI document, the games and the publisher's keys",
+    table: 'none',
+    secret: false,
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    serves: 'publisherKeys',
+  }),
   identity: fn({ description: 'Real-name submission and status', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
   sessions: fn({ description: 'Log in, heartbeats, log out, limits', table: 'readWrite', secret: true, timeoutSeconds: 10, memoryMiB: 512 }),
   payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
-  privacy: fn({ description: 'A player\'s export and erasure of their data, and complaints', table: 'readWrite', secret: false, timeoutSeconds: 30, memoryMiB: 512 }),
-  guardians: fn({ description: 'Guardians: linking (the pepper finds a ward by ID number), controls, approvals, activity', table: 'readWrite', secret: true, timeoutSeconds: 15, memoryMiB: 512 }),
-  admin: fn({ description: 'Compliance staff: account view and access log (every read logged first), figures, annual report, dead letters, complaints and refund requests', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
-  console: fn({ description: "The operators' web console (static files and its sign-in settings)", table: 'none', secret: false, timeoutSeconds: 5, memoryMiB: 256, serves: 'operatorSignIn' }),
+  privacy: fn({
+    description: "A player's export and erasure of their data, and complaints",
+    table: 'readWrite',
+    secret: false,
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+  }),
+  guardians: fn({
+    description: 'Guardians: linking (the pepper finds a ward by ID number), controls, approvals, activity',
+    table: 'readWrite',
+    secret: true,
+    timeoutSeconds: 15,
+    memoryMiB: 512,
+  }),
+  admin: fn({
+    description:
+      'Compliance staff: account view and access log (every read logged first), figures, annual report, dead letters, complaints and refund requests',
+    table: 'readWrite',
+    secret: false,
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+  }),
+  console: fn({
+    description: "The operators' web console (static files and its sign-in settings)",
+    table: 'none',
+    secret: false,
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    serves: 'operatorSignIn',
+  }),
   statsAggregator: fn({
     description: "Counts the operators' figures from the table's change stream and the figure events of the logs",
     table: 'readWrite',
@@ -79,7 +112,11 @@ export const functionTable = {
     secret: false,
     timeoutSeconds: 60,
     memoryMiB: 512,
-    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Ends sessions with no heartbeat for two intervals plus 30 s, logging them out at their last heartbeat' },
+    schedule: {
+      rateSeconds: 60,
+      plannedRunSeconds: 30,
+      description: 'Ends sessions with no heartbeat for two intervals plus 30 s, logging them out at their last heartbeat',
+    },
   }),
   reservationSweeper: fn({
     description: 'Releases expired payment reservations',
@@ -99,7 +136,11 @@ export const functionTable = {
     // 20:00 backlog drains at the reporter's share of that (docs/capacity.md). A run normally lets
     // its lease go within a second of its planned end (its last call and settling), before the next
     // one starts; when a slow call makes it later, the next run finds the lease held and skips.
-    schedule: { rateSeconds: 60, plannedRunSeconds: 57, description: 'Reports queued logins and logouts to the national system (batches of 128, at most 10 calls a second)' },
+    schedule: {
+      rateSeconds: 60,
+      plannedRunSeconds: 57,
+      description: 'Reports queued logins and logouts to the national system (batches of 128, at most 10 calls a second)',
+    },
   }),
   challengeSweeper: fn({
     description: 'Fails unanswered challenges',
@@ -123,7 +164,11 @@ export const functionTable = {
     secret: false,
     timeoutSeconds: 60,
     memoryMiB: 512,
-    schedule: { rateSeconds: 900, plannedRunSeconds: 30, description: 'Counts open complaints and requests past their due date (metric ComplaintsOverdue, alarmed)' },
+    schedule: {
+      rateSeconds: 900,
+      plannedRunSeconds: 30,
+      description: 'Counts open complaints and requests past their due date (metric ComplaintsOverdue, alarmed)',
+    },
   }),
   webhookSender: fn({
     description: 'Delivers notifications to the publisher',
@@ -131,7 +176,11 @@ export const functionTable = {
     secret: true,
     timeoutSeconds: 60,
     memoryMiB: 512,
-    schedule: { rateSeconds: 60, plannedRunSeconds: 30, description: 'Delivers queued webhook events to the publisher, signed; retries with back-off for 24 h, then dead-letters' },
+    schedule: {
+      rateSeconds: 60,
+      plannedRunSeconds: 30,
+      description: 'Delivers queued webhook events to the publisher, signed; retries with back-off for 24 h, then dead-letters',
+    },
   }),
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -144,7 +193,9 @@ export const functionList = (): Array<[FunctionName, FunctionSpec]> => Object.en
 export type JobName = { [K in FunctionName]: (typeof functionTable)[K] extends { schedule: Schedule } ? K : never }[FunctionName];
 
 /** The functions behind the HTTP API: neither scheduled nor consuming events (each serves its group of shared/api/routes.ts). */
-export type HttpFunctionName = { [K in FunctionName]: (typeof functionTable)[K] extends { schedule: Schedule } | { consumes: object } ? never : K }[FunctionName];
+export type HttpFunctionName = {
+  [K in FunctionName]: (typeof functionTable)[K] extends { schedule: Schedule } | { consumes: object } ? never : K;
+}[FunctionName];
 
 /** The scheduled functions, each with its schedule. */
 export const jobList = (): Array<[JobName, FunctionSpec & { schedule: Schedule }]> =>

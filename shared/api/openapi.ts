@@ -32,7 +32,9 @@ export function problemSchema(code: ProblemCode): z.ZodMiniType {
   if (!schema) {
     const extension = (PROBLEM_EXTENSIONS as Partial<Record<ProblemCode, z.ZodMiniObject>>)[code];
     const { status, title, detail } = PROBLEMS[code];
-    schema = z.extend(ProblemDocument, { status: z.literal(status), code: z.literal(code), ...extension?.shape }).register(z.globalRegistry, { id: problemComponentName(code), description: `${title}: ${detail}` });
+    schema = z
+      .extend(ProblemDocument, { status: z.literal(status), code: z.literal(code), ...extension?.shape })
+      .register(z.globalRegistry, { id: problemComponentName(code), description: `${title}: ${detail}` });
     byCode.set(code, schema);
   }
   return schema;
@@ -52,7 +54,9 @@ export function codesOfResponse(where: string, status: number, description: stri
 
 // Deployed, API Gateway's JWT authorizer refuses a token itself with this body (docs/local.md "Known
 // differences between local and deployed"); the local runner answers the unauthorized problem.
-const GatewayMessage = z.object({ message: z.string() }).register(z.globalRegistry, { id: 'GatewayMessage', description: "API Gateway's own answer, e.g. {\"message\":\"Unauthorized\"} from its JWT authorizer" });
+const GatewayMessage = z
+  .object({ message: z.string() })
+  .register(z.globalRegistry, { id: 'GatewayMessage', description: 'API Gateway\'s own answer, e.g. {"message":"Unauthorized"} from its JWT authorizer' });
 
 const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
 // 429 and 503 answers say when to send the same request again (RFC 9110 §10.2.3); API Gateway's
@@ -72,10 +76,14 @@ function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<s
   const where = `${r.method} ${r.path} (${operationId})`;
   const responses: Record<string, unknown> = {};
   for (const [status, resp] of Object.entries(doc.responses)) {
-    if (resp.schema === ProblemDocument) responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
+    if (resp.schema === ProblemDocument)
+      responses[status] = problemResponse(resp.description, codesOfResponse(where, Number(status), resp.description), status);
     else {
       // JSON by default; a response that also (or only) answers another media type lists it in `content`.
-      const content = { ...(resp.schema ? { 'application/json': { schema: resp.schema } } : {}), ...Object.fromEntries(Object.entries(resp.content ?? {}).map(([type, schema]) => [type, { schema }])) };
+      const content = {
+        ...(resp.schema ? { 'application/json': { schema: resp.schema } } : {}),
+        ...Object.fromEntries(Object.entries(resp.content ?? {}).map(([type, schema]) => [type, { schema }])),
+      };
       responses[status] = { description: resp.description, headers: requestId, ...(Object.keys(content).length ? { content } : {}) };
     }
   }
@@ -84,15 +92,16 @@ function responsesOf(operationId: string, r: RouteSpec, doc: RouteDoc): Record<s
     // A route's own 403 (which codes it answers) is kept; the generic one only fills a gap.
     if (r.auth !== 'account') responses['403'] ??= problemResponse('forbidden: not this kind of credential', ['forbidden'], '403');
   }
-  if (r.body || r.params || r.query) responses['400'] ??= problemResponse('invalid_request: `errors` names each field that is wrong', ['invalid_request'], '400');
+  if (r.body || r.params || r.query)
+    responses['400'] ??= problemResponse('invalid_request: `errors` names each field that is wrong', ['invalid_request'], '400');
   if (r.body) {
     responses['413'] ??= problemResponse(`payload_too_large: a body over ${MAX_BODY_BYTES} bytes (with maxBytes)`, ['payload_too_large'], '413');
     responses['415'] ??= problemResponse('unsupported_media_type: a body whose Content-Type is not JSON', ['unsupported_media_type'], '415');
   }
   responses.default = problemResponse(
-    "Any other problem document: internal_error (500); for a path or method that names no route, " +
-"not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why " +
-"no id may be one); API Gateway's own refusals (throttling, request size)",
+    'Any other problem document: internal_error (500); for a path or method that names no route, ' +
+      'not_found or method_not_allowed (a path segment `.` or `..` is removed before routing, which is why ' +
+      "no id may be one); API Gateway's own refusals (throttling, request size)",
     null,
     'default',
   );
@@ -106,7 +115,9 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     const r: RouteSpec = routes[operationId];
     // Path parameters come from the schemas the edge validates them with; a route without one
     // (none today) would still list its `{name}`s as plain strings.
-    const params = r.params ? [] : [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true, schema: { type: 'string' as const } }));
+    const params = r.params
+      ? []
+      : [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1]!, in: 'path' as const, required: true, schema: { type: 'string' as const } }));
     const pathItem = (paths[r.path] ??= {}) as Record<string, unknown>;
     pathItem[r.method.toLowerCase()] = {
       operationId,
@@ -127,15 +138,20 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         title: 'PlayGuard anti-addiction identity gateway',
         version: '1.0.0',
         description:
-          'Real-name identity (NPPA), minors\' play time and spending limits, account-sharing checks. Errors ' +
-'are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
+          "Real-name identity (NPPA), minors' play time and spending limits, account-sharing checks. Errors " +
+          'are RFC 9457 problem documents with a stable `code`. Every response carries `x-request-id`.',
       },
       // Relative: each deployment serves this document itself (GET /openapi.json), so its own origin is the server.
-      servers: [{ url: '/', description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)" }],
+      servers: [
+        {
+          url: '/',
+          description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)",
+        },
+      ],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         headers: {
-          RequestId: { description: 'Identifies the request in the gateway\'s logs; quote it when reporting a problem', schema: { type: 'string' } },
+          RequestId: { description: "Identifies the request in the gateway's logs; quote it when reporting a problem", schema: { type: 'string' } },
           RetryAfter: { description: 'Seconds to wait before sending the same request again', schema: { type: 'integer', minimum: 0 } },
         },
       },

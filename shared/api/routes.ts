@@ -69,7 +69,14 @@ export const paymentsRoutes = {
 } as const satisfies Routes<'payments'>;
 
 export const challengesRoutes = {
-  challengeResult: { method: 'POST', path: '/v1/challenges/{challengeId}/result', fn: 'challenges', auth: 'server', params: s.ChallengePath, body: s.ChallengeResult },
+  challengeResult: {
+    method: 'POST',
+    path: '/v1/challenges/{challengeId}/result',
+    fn: 'challenges',
+    auth: 'server',
+    params: s.ChallengePath,
+    body: s.ChallengeResult,
+  },
 } as const satisfies Routes<'challenges'>;
 
 export const privacyRoutes = {
@@ -89,28 +96,84 @@ export const guardiansRoutes = {
   exportWardData: { method: 'GET', path: '/v1/guardian/wards/{wardId}/data', fn: 'guardians', auth: 'player', params: s.WardPath },
   eraseWardData: { method: 'DELETE', path: '/v1/guardian/wards/{wardId}/data', fn: 'guardians', auth: 'player', params: s.WardPath },
   listApprovals: { method: 'GET', path: '/v1/guardian/approvals', fn: 'guardians', auth: 'player' },
-  decideApproval: { method: 'POST', path: '/v1/guardian/approvals/{approvalId}', fn: 'guardians', auth: 'player', params: s.ApprovalPath, body: s.ApprovalDecision },
+  decideApproval: {
+    method: 'POST',
+    path: '/v1/guardian/approvals/{approvalId}',
+    fn: 'guardians',
+    auth: 'player',
+    params: s.ApprovalPath,
+    body: s.ApprovalDecision,
+  },
   confirmGuardian: { method: 'POST', path: '/v1/me/guardians/confirm', fn: 'guardians', auth: 'player', body: s.ConfirmLink },
   myGuardians: { method: 'GET', path: '/v1/me/guardians', fn: 'guardians', auth: 'player' },
   declineGuardian: { method: 'DELETE', path: '/v1/me/guardians/{linkId}', fn: 'guardians', auth: 'player', params: s.LinkPath },
-  recordWardConsent: { method: 'POST', path: '/v1/guardian/wards/{wardId}/consent', fn: 'guardians', auth: 'player', params: s.WardPath, body: s.GuardianConsent },
-  requestRefund: { method: 'POST', path: '/v1/guardian/wards/{wardId}/refund-requests', fn: 'guardians', auth: 'player', params: s.WardPath, body: s.RefundRequest },
+  recordWardConsent: {
+    method: 'POST',
+    path: '/v1/guardian/wards/{wardId}/consent',
+    fn: 'guardians',
+    auth: 'player',
+    params: s.WardPath,
+    body: s.GuardianConsent,
+  },
+  requestRefund: {
+    method: 'POST',
+    path: '/v1/guardian/wards/{wardId}/refund-requests',
+    fn: 'guardians',
+    auth: 'player',
+    params: s.WardPath,
+    body: s.RefundRequest,
+  },
 } as const satisfies Routes<'guardians'>;
 
 export const adminRoutes = {
-  adminReadAccount: { method: 'GET', path: '/v1/admin/accounts/{accountId}', fn: 'admin', auth: 'operator', params: s.AdminAccountPath, query: s.AdminAccountQuery },
+  adminReadAccount: {
+    method: 'GET',
+    path: '/v1/admin/accounts/{accountId}',
+    fn: 'admin',
+    auth: 'operator',
+    params: s.AdminAccountPath,
+    query: s.AdminAccountQuery,
+  },
   adminAccessLog: { method: 'GET', path: '/v1/admin/access-log', fn: 'admin', auth: 'operator', query: s.AccessLogQuery },
   adminCorrections: { method: 'GET', path: '/v1/admin/corrections', fn: 'admin', auth: 'operator', query: s.AdminAccountQuery },
-  adminDecideCorrection: { method: 'POST', path: '/v1/admin/accounts/{accountId}/identity-correction', fn: 'admin', auth: 'operator', params: s.AdminAccountPath, body: s.CorrectionDecision },
+  adminDecideCorrection: {
+    method: 'POST',
+    path: '/v1/admin/accounts/{accountId}/identity-correction',
+    fn: 'admin',
+    auth: 'operator',
+    params: s.AdminAccountPath,
+    body: s.CorrectionDecision,
+  },
   adminStats: { method: 'GET', path: '/v1/admin/stats', fn: 'admin', auth: 'operator', query: s.StatsQuery },
   adminAnnualReport: { method: 'GET', path: '/v1/admin/reports/annual', fn: 'admin', auth: 'operator', query: s.AnnualReportQuery },
   adminDeadLetters: { method: 'GET', path: '/v1/admin/dead-letters', fn: 'admin', auth: 'operator' },
   adminRetryDeadLetter: { method: 'POST', path: '/v1/admin/dead-letters/{id}/retry', fn: 'admin', auth: 'operator', params: s.DeadLetterPath },
   adminCalendar: { method: 'GET', path: '/v1/admin/calendar', fn: 'admin', auth: 'operator' },
   adminComplaints: { method: 'GET', path: '/v1/admin/complaints', fn: 'admin', auth: 'operator', query: s.ComplaintsQuery },
-  adminAnswerComplaint: { method: 'POST', path: '/v1/admin/complaints/{complaintId}/answer', fn: 'admin', auth: 'operator', params: s.ComplaintPath, body: s.ComplaintAnswer },
-  adminRefundRequest: { method: 'GET', path: '/v1/admin/refund-requests/{requestId}', fn: 'admin', auth: 'operator', params: s.RefundPath, query: s.AdminAccountQuery },
-  adminDecideRefund: { method: 'POST', path: '/v1/admin/refund-requests/{requestId}/decision', fn: 'admin', auth: 'operator', params: s.RefundPath, body: s.RefundDecision },
+  adminAnswerComplaint: {
+    method: 'POST',
+    path: '/v1/admin/complaints/{complaintId}/answer',
+    fn: 'admin',
+    auth: 'operator',
+    params: s.ComplaintPath,
+    body: s.ComplaintAnswer,
+  },
+  adminRefundRequest: {
+    method: 'GET',
+    path: '/v1/admin/refund-requests/{requestId}',
+    fn: 'admin',
+    auth: 'operator',
+    params: s.RefundPath,
+    query: s.AdminAccountQuery,
+  },
+  adminDecideRefund: {
+    method: 'POST',
+    path: '/v1/admin/refund-requests/{requestId}/decision',
+    fn: 'admin',
+    auth: 'operator',
+    params: s.RefundPath,
+    body: s.RefundDecision,
+  },
 } as const satisfies Routes<'admin'>;
 
 export const consoleRoutes = {

@@ -45,7 +45,8 @@ export function crossFieldRules(...messages: string[]) {
  * contract's 404, while length and characters stay bounded. A new schema per path parameter, so
  * the document can describe each one.
  */
-const id = () => z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" and "-" only'), notDotSegment());
+const id = () =>
+  z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" and "-" only'), notDotSegment());
 
 // Games. Any 1–64 characters are accepted here: whether a game is configured is answered with
 // 403 unknown_game, not a 400 (the configured ids' own format is checked in shared/settings.ts).
@@ -79,12 +80,7 @@ export const Heartbeat = schema(() => z.strictObject({ seq: z.number().check(z.i
 /** The message of the 400 a server credential gets for a reservation without accountId (shared/spending/service.ts). */
 export const SERVER_NAMES_ACCOUNT = 'required with a server credential';
 export const orderId = schema(() =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(128),
-    z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces or control characters'),
-    notDotSegment(),
-  ),
+  z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces or control characters'), notDotSegment()),
 );
 export const PaymentReservation = schema(() =>
   z.strictObject({
@@ -97,7 +93,9 @@ export const PaymentReservation = schema(() =>
 );
 
 // Challenges
-export const ChallengeResult = schema(() => z.strictObject({ passed: z.boolean(), method: z._default(z.string().check(z.minLength(1), z.maxLength(32)), 'face') }));
+export const ChallengeResult = schema(() =>
+  z.strictObject({ passed: z.boolean(), method: z._default(z.string().check(z.minLength(1), z.maxLength(32)), 'face') }),
+);
 
 // Path parameters (the route table names one of these per route with `{…}` in its path)
 export const SessionPath = schema(() => z.object({ sessionId: id() }));
@@ -137,7 +135,6 @@ export const queryDay = schema(() =>
   ),
 );
 
-
 /**
  * `from` and `to`, Beijing days, both included: `from ≤ to` and at most `maxDays` days, plus any
  * other parameters of the route. The range is judged only when both days are valid (each bad day
@@ -151,14 +148,20 @@ export function dayRange<S extends Record<string, z.ZodMiniType> = Record<never,
   };
   const [order, span] = ['from must not be after to', `at most ${maxDays} days at once`];
   return z.object({ from: queryDay, to: queryDay.check(crossFieldRules(order, span)), ...(more as S) }).check(
-    z.refine((q) => {
-      const r = days(q);
-      return !r || r.from <= r.to;
-    }, { message: order, path: ['to'] }),
-    z.refine((q) => {
-      const r = days(q);
-      return !r || r.from > r.to || dayCount(r.from, r.to) <= maxDays;
-    }, { message: span, path: ['to'] }),
+    z.refine(
+      (q) => {
+        const r = days(q);
+        return !r || r.from <= r.to;
+      },
+      { message: order, path: ['to'] },
+    ),
+    z.refine(
+      (q) => {
+        const r = days(q);
+        return !r || r.from > r.to || dayCount(r.from, r.to) <= maxDays;
+      },
+      { message: span, path: ['to'] },
+    ),
   );
 }
 
@@ -172,7 +175,12 @@ export const AdminAccountPath = schema(() => z.object({ accountId: accountIdPath
 // Guardians (docs/guardians.md)
 const hhmm = schema(() => z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a Beijing time, HH:MM (00:00–24:00)')));
 const WINDOW_ORDER = 'a window must end after it starts';
-export const guardianWindow = schema(() => z.tuple([hhmm, hhmm]).check(z.refine(([start, end]) => start < end, { message: WINDOW_ORDER }), crossFieldRules(WINDOW_ORDER)));
+export const guardianWindow = schema(() =>
+  z.tuple([hhmm, hhmm]).check(
+    z.refine(([start, end]) => start < end, { message: WINDOW_ORDER }),
+    crossFieldRules(WINDOW_ORDER),
+  ),
+);
 export const cap = schema(() => z.nullable(z.number().check(z.int(), z.gte(0), z.lte(100_000_000))));
 export const ControlsPatch = schema(() =>
   z.strictObject({
@@ -184,7 +192,10 @@ export const ControlsPatch = schema(() =>
   }),
 );
 export const WardRequest = schema(() =>
-  z.strictObject({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(NAME_MAX), notBlank()), idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(32), notBlank()) }),
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(NAME_MAX), notBlank()),
+    idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(32), notBlank()),
+  }),
 );
 export const WardPath = schema(() => z.object({ wardId: id() }));
 export const ConfirmLink = schema(() => z.strictObject({ code: z.string().check(z.trim(), z.minLength(1), z.maxLength(32), notBlank()) }));
@@ -197,8 +208,16 @@ export const ActivityQuery = schema(() => dayRange(GUARDIAN_RANGE_DAYS));
 // Complaints and the requests register (docs/api.md): texts of 1–2,000 characters (code points, after trimming).
 // JSON Schema's maxLength counts code points, as the refinement does (zod's maxLength counts UTF-16 units).
 const text = () =>
-  z.string().check(z.trim(), z.minLength(1), notBlank(), z.refine((t) => [...t].length <= MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`), z.meta({ maxLength: MAX_TEXT_LENGTH }));
-export const ComplaintSubmission = schema(() => z.strictObject({ category: z.enum(COMPLAINT_CATEGORIES), text: text(), orderId: z.optional(orderId), gameId: z.optional(gameId) }));
+  z.string().check(
+    z.trim(),
+    z.minLength(1),
+    notBlank(),
+    z.refine((t) => [...t].length <= MAX_TEXT_LENGTH, `at most ${MAX_TEXT_LENGTH} characters`),
+    z.meta({ maxLength: MAX_TEXT_LENGTH }),
+  );
+export const ComplaintSubmission = schema(() =>
+  z.strictObject({ category: z.enum(COMPLAINT_CATEGORIES), text: text(), orderId: z.optional(orderId), gameId: z.optional(gameId) }),
+);
 export const ComplaintPath = schema(() => z.object({ complaintId: id() }));
 export const ComplaintsQuery = schema(() => dayRange(OPERATOR_RANGE_DAYS, { status: z.optional(z.enum(['open', 'answered'])) }));
 export const ComplaintAnswer = schema(() => z.strictObject({ outcome: z.enum(['resolved', 'refused']), answer: text() }));
@@ -207,14 +226,19 @@ export const RefundPath = schema(() => z.object({ requestId: id() }));
 export const RefundDecision = schema(() => z.strictObject({ approved: z.boolean(), note: text() }));
 
 // Identity correction (docs/api.md)
-export const CorrectionDecision = schema(() => z.strictObject({ approve: z.boolean(), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), notBlank()) }));
+export const CorrectionDecision = schema(() =>
+  z.strictObject({ approve: z.boolean(), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), notBlank()) }),
+);
 
 // Operators' figures (GET /v1/admin/stats, /v1/admin/reports/annual) and dead letters.
 const gameIdQuery = schema(() => z.optional(z.string().check(z.minLength(1), z.maxLength(64))));
 export const StatsQuery = schema(() => dayRange(OPERATOR_RANGE_DAYS, { gameId: gameIdQuery }));
 export const AnnualReportQuery = schema(() =>
   z.object({
-    year: z.pipe(z.string().check(z.regex(/^20\d{2}$/, `a year from ${FIRST_QUERY_DAY.slice(0, 4)} to ${LAST_QUERY_DAY.slice(0, 4)}, YYYY`)), z.transform(Number)),
+    year: z.pipe(
+      z.string().check(z.regex(/^20\d{2}$/, `a year from ${FIRST_QUERY_DAY.slice(0, 4)} to ${LAST_QUERY_DAY.slice(0, 4)}, YYYY`)),
+      z.transform(Number),
+    ),
     gameId: gameIdQuery,
   }),
 );

@@ -23,7 +23,19 @@ import type { PaymentEvidence } from '#shared/domain/paymentEvidence';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { ACCOUNT_INDEX, ACCOUNT_INDEX_REGISTER, accountIndexPartition, accountRegisterIndex, openRegisterIndex, REGISTER_OPEN, registerKeyOf, registerPartition, sortableTime, WORK_QUEUE_INDEX, type Key } from '#shared/storage/keys';
+import {
+  ACCOUNT_INDEX,
+  ACCOUNT_INDEX_REGISTER,
+  accountIndexPartition,
+  accountRegisterIndex,
+  openRegisterIndex,
+  REGISTER_OPEN,
+  registerKeyOf,
+  registerPartition,
+  sortableTime,
+  WORK_QUEUE_INDEX,
+  type Key,
+} from '#shared/storage/keys';
 import { RETENTION_MS } from '#shared/storage/retention';
 
 /** A refund request's payment as it stood when the guardian asked, with the evidence sealed at its commit. */
@@ -119,7 +131,9 @@ export class RegisterRepository {
     return {
       ...key,
       ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)),
-      ...(entry.status === 'open' ? openRegisterIndex(entry.dueAt, entry.complaintId) : { expiresAt: ttlAttribute((entry.answeredAt ?? entry.receivedAt) + RETENTION_MS.registerEntry) }),
+      ...(entry.status === 'open'
+        ? openRegisterIndex(entry.dueAt, entry.complaintId)
+        : { expiresAt: ttlAttribute((entry.answeredAt ?? entry.receivedAt) + RETENTION_MS.registerEntry) }),
       ...(listed ? accountRegisterIndex(entry.accountId, entry.receivedAt, entry.complaintId) : {}),
     };
   }
@@ -129,8 +143,16 @@ export class RegisterRepository {
    * marks its order). `listed`: the filing account finds it in its list (GET /v1/me/complaints).
    * Returns the entry that stands: this one, or the one already filed under that id.
    */
-  async file(entry: RegisterEntry, options: { also?: Array<[string, TransactItem]>; listed?: boolean } = {}): Promise<{ filed: true } | { filed: false; refusedBy: string; existing: RegisterEntry | null }> {
-    const put = { TableName: this.table, Item: this.item(entry, options.listed !== false), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+  async file(
+    entry: RegisterEntry,
+    options: { also?: Array<[string, TransactItem]>; listed?: boolean } = {},
+  ): Promise<{ filed: true } | { filed: false; refusedBy: string; existing: RegisterEntry | null }> {
+    const put = {
+      TableName: this.table,
+      Item: this.item(entry, options.listed !== false),
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
     if (!options.also?.length) {
       const r = await whenConditionFails(this.db.send(new PutCommand(put)));
       return r.ok ? { filed: true } : { filed: false, refusedBy: 'entry', existing: r.refused ? entryFromItem(r.refused) : null };
@@ -158,15 +180,21 @@ export class RegisterRepository {
    * webhook event). Returns the entry as it was when the answer was refused (answered already, of
    * another kind), or null when there is none.
    */
-  async answer(complaintId: string, kinds: readonly RegisterKind[], a: Answer, also: Array<[string, TransactItem]> = []): Promise<{ ok: true } | { ok: false; entry: RegisterEntry | null }> {
+  async answer(
+    complaintId: string,
+    kinds: readonly RegisterKind[],
+    a: Answer,
+    also: Array<[string, TransactItem]> = [],
+  ): Promise<{ ok: true } | { ok: false; entry: RegisterEntry | null }> {
     const key = this.keyOf(complaintId);
     if (!key) return { ok: false, entry: null };
     const kindValues = Object.fromEntries(kinds.map((k, i) => [`:k${i}`, k]));
     const update = {
       TableName: this.table,
       Key: key,
-      UpdateExpression: `SET #status = :answered, outcome = :outcome, answer = :answer, answeredAt = :at, answeredBy = :by, ` +
-`expiresAt = :exp${a.approved === undefined ? '' : ', refund.approved = :approved'} REMOVE gsi1pk, gsi1sk`,
+      UpdateExpression:
+        `SET #status = :answered, outcome = :outcome, answer = :answer, answeredAt = :at, answeredBy = :by, ` +
+        `expiresAt = :exp${a.approved === undefined ? '' : ', refund.approved = :approved'} REMOVE gsi1pk, gsi1sk`,
       ConditionExpression: `attribute_exists(pk) AND #status = :open AND #kind IN (${Object.keys(kindValues).join(', ')})`,
       ExpressionAttributeNames: { '#status': 'status', '#kind': 'kind' },
       ExpressionAttributeValues: {
@@ -198,8 +226,17 @@ export class RegisterRepository {
 
   /** The entries an account filed (through `gsi2`), newest first, at most `limit`. */
   async ofAccount(accountId: string, limit = 200): Promise<RegisterEntry[]> {
-    const refs = await queryPartition(this.db, this.table, accountIndexPartition(accountId), { skPrefix: ACCOUNT_INDEX_REGISTER, index: ACCOUNT_INDEX, limit, newestFirst: true });
-    const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
+    const refs = await queryPartition(this.db, this.table, accountIndexPartition(accountId), {
+      skPrefix: ACCOUNT_INDEX_REGISTER,
+      index: ACCOUNT_INDEX,
+      limit,
+      newestFirst: true,
+    });
+    const items = await batchGet(
+      this.db,
+      this.table,
+      refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })),
+    );
     return items.map(entryFromItem).filter((e) => e.accountId === accountId);
   }
 
@@ -259,11 +296,19 @@ export class RegisterRepository {
           new UpdateCommand({
             TableName: this.table,
             Key: key,
-            UpdateExpression: `SET erasedAt = :now, #status = :answered, outcome = :withdrawn, answeredAt = :now, answeredBy = ` +
-`:by, expiresAt = :exp ${scrub}, gsi1pk, gsi1sk`,
+            UpdateExpression:
+              `SET erasedAt = :now, #status = :answered, outcome = :withdrawn, answeredAt = :now, answeredBy = ` +
+              `:by, expiresAt = :exp ${scrub}, gsi1pk, gsi1sk`,
             ConditionExpression: '#status = :open',
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':now': nowMs, ':answered': 'answered', ':withdrawn': 'withdrawn', ':by': 'erasure', ':exp': ttlAttribute(nowMs + RETENTION_MS.registerEntry), ':open': 'open' },
+            ExpressionAttributeValues: {
+              ':now': nowMs,
+              ':answered': 'answered',
+              ':withdrawn': 'withdrawn',
+              ':by': 'erasure',
+              ':exp': ttlAttribute(nowMs + RETENTION_MS.registerEntry),
+              ':open': 'open',
+            },
           }),
         ),
       );
@@ -271,7 +316,16 @@ export class RegisterRepository {
       // Answered already (or answered meanwhile): its outcome stands; only the texts go.
       if (!withdrawn.ok) {
         await whenConditionFails(
-          this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: `SET erasedAt = :now ${scrub}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#text': 'text' }, ExpressionAttributeValues: { ':now': nowMs } })),
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: key,
+              UpdateExpression: `SET erasedAt = :now ${scrub}`,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#text': 'text' },
+              ExpressionAttributeValues: { ':now': nowMs },
+            }),
+          ),
         );
       }
       until = Math.max(until ?? 0, answeredAt + RETENTION_MS.registerEntry);

@@ -52,7 +52,12 @@ export const entryView = (e: RegisterEntry) => ({
 });
 
 /** POST /v1/complaints: filed, open, due `complaintDays` later. A named game must be a configured one (403 unknown_game). */
-export async function fileComplaint(deps: ComplaintDeps, caller: Caller, complaint: { category: ComplaintCategory; text: string; orderId?: string | undefined; gameId?: string | undefined }, nowMs: number) {
+export async function fileComplaint(
+  deps: ComplaintDeps,
+  caller: Caller,
+  complaint: { category: ComplaintCategory; text: string; orderId?: string | undefined; gameId?: string | undefined },
+  nowMs: number,
+) {
   const gameId = complaint.gameId === undefined ? caller.gameId : configuredGame(complaint.gameId, deps.games ?? configuredGames());
   const entry: RegisterEntry = {
     complaintId: newEntryId(nowMs),
@@ -84,7 +89,14 @@ export async function myComplaints(deps: Pick<ComplaintDeps, 'repo'>, accountId:
  */
 export async function recordRequest(
   deps: ComplaintDeps,
-  r: { accountId: string; kind: Exclude<RegisterKind, 'complaint' | 'refund'>; outcome: Exclude<RegisterOutcome, 'withdrawn'>; answer: string; gameId?: string | undefined; listed?: boolean },
+  r: {
+    accountId: string;
+    kind: Exclude<RegisterKind, 'complaint' | 'refund'>;
+    outcome: Exclude<RegisterOutcome, 'withdrawn'>;
+    answer: string;
+    gameId?: string | undefined;
+    listed?: boolean;
+  },
   nowMs: number,
 ): Promise<string> {
   const complaintId = r.kind === 'correction' ? newEntryId(nowMs) : dailyEntryId(r.kind, r.accountId, nowMs);
@@ -109,7 +121,11 @@ export async function recordRequest(
 }
 
 /** A personal-information request that waits for an operator (a looser identity correction): open, due `complaintDays` later. */
-export async function openRequest(deps: ComplaintDeps, r: { accountId: string; kind: 'correction'; gameId?: string | undefined }, nowMs: number): Promise<string> {
+export async function openRequest(
+  deps: ComplaintDeps,
+  r: { accountId: string; kind: 'correction'; gameId?: string | undefined },
+  nowMs: number,
+): Promise<string> {
   const complaintId = newEntryId(nowMs);
   await deps.repo.file({
     complaintId,
@@ -128,7 +144,11 @@ export async function openRequest(deps: ComplaintDeps, r: { accountId: string; k
  * The scheduled count of open entries past their due date: the metric `ComplaintsOverdue`, emitted
  * on every run (0 too), which an alarm watches (infra/stack/observability.ts).
  */
-export async function watchOverdue(deps: Pick<ComplaintDeps, 'repo'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ overdue: number; complete: boolean }> {
+export async function watchOverdue(
+  deps: Pick<ComplaintDeps, 'repo'>,
+  nowMs: number,
+  outOfTime: () => boolean = () => false,
+): Promise<{ overdue: number; complete: boolean }> {
   const counted = await deps.repo.countOverdue(nowMs, outOfTime);
   metric('ComplaintsOverdue', counted.overdue);
   return counted;

@@ -80,7 +80,8 @@ export function dayCount(from: BeijingDate, to: BeijingDate): number {
  * is a RangeError (the edge refuses such a range first; this is the guard behind it).
  */
 export function daysFrom(from: BeijingDate, to: BeijingDate, maxDays: number): BeijingDate[] {
-  if (!isCalendarDay(from) || !isCalendarDay(to) || from > to || dayCount(from, to) > maxDays) throw new RangeError(`not a range of at most ${maxDays} calendar days`);
+  if (!isCalendarDay(from) || !isCalendarDay(to) || from > to || dayCount(from, to) > maxDays)
+    throw new RangeError(`not a range of at most ${maxDays} calendar days`);
   return Array.from({ length: dayCount(from, to) }, (_, i) => addDays(from, i));
 }
 

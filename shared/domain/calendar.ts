@@ -22,10 +22,7 @@ export interface Calendar {
 
 const date = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const CalendarOverride = z.object({
-  years: z.record(
-    z.string().check(z.regex(/^\d{4}$/)),
-    z.strictObject({ holidays: z.array(date), workdays: z.array(date) }),
-  ),
+  years: z.record(z.string().check(z.regex(/^\d{4}$/)), z.strictObject({ holidays: z.array(date), workdays: z.array(date) })),
 });
 export type CalendarOverride = z.infer<typeof CalendarOverride>;
 

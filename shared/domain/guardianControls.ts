@@ -20,7 +20,13 @@ export type GuardianControls = {
   paymentApproval: boolean;
 };
 
-export const NO_CONTROLS: GuardianControls = Object.freeze({ playBanned: false, windows: null, dailyPlayMinutes: null, spending: Object.freeze({ single: null, daily: null, monthly: null }), paymentApproval: false }) as GuardianControls;
+export const NO_CONTROLS: GuardianControls = Object.freeze({
+  playBanned: false,
+  windows: null,
+  dailyPlayMinutes: null,
+  spending: Object.freeze({ single: null, daily: null, monthly: null }),
+  paymentApproval: false,
+}) as GuardianControls;
 
 /** A change of one guardian's controls: fields left out keep their value, `null` clears. */
 export interface ControlsPatch {
@@ -73,11 +79,12 @@ const normalize = (windows: Window[]): Window[] => {
 /** The hours both sets of windows allow. */
 export function intersectWindows(a: Window[], b: Window[]): Window[] {
   const out: Window[] = [];
-  for (const x of normalize(a)) for (const y of normalize(b)) {
-    const start = Math.max(x.start, y.start);
-    const end = Math.min(x.end, y.end);
-    if (end > start) out.push({ start, end });
-  }
+  for (const x of normalize(a))
+    for (const y of normalize(b)) {
+      const start = Math.max(x.start, y.start);
+      const end = Math.min(x.end, y.end);
+      if (end > start) out.push({ start, end });
+    }
   return normalize(out);
 }
 
@@ -86,14 +93,24 @@ const minOf = (a: number | null, b: number | null): number | null => (a === null
 /** Every guardian's controls combined (no guardians: null, nothing to apply). */
 export function combineControls(all: readonly GuardianControls[]): GuardianRules | null {
   if (all.length === 0) return null;
-  let rules: GuardianRules = { playBanned: false, windows: null, dailyPlaySeconds: null, spending: { single: null, daily: null, monthly: null }, paymentApproval: false };
+  let rules: GuardianRules = {
+    playBanned: false,
+    windows: null,
+    dailyPlaySeconds: null,
+    spending: { single: null, daily: null, monthly: null },
+    paymentApproval: false,
+  };
   for (const c of all) {
     const own = c.windows === null ? null : normalize(c.windows.map(([s, e]) => ({ start: secondOfClock(s), end: secondOfClock(e) })));
     rules = {
       playBanned: rules.playBanned || c.playBanned,
       windows: own === null ? rules.windows : rules.windows === null ? own : intersectWindows(rules.windows, own),
       dailyPlaySeconds: minOf(rules.dailyPlaySeconds, c.dailyPlayMinutes === null ? null : c.dailyPlayMinutes * 60),
-      spending: { single: minOf(rules.spending.single, c.spending.single), daily: minOf(rules.spending.daily, c.spending.daily), monthly: minOf(rules.spending.monthly, c.spending.monthly) },
+      spending: {
+        single: minOf(rules.spending.single, c.spending.single),
+        daily: minOf(rules.spending.daily, c.spending.daily),
+        monthly: minOf(rules.spending.monthly, c.spending.monthly),
+      },
       paymentApproval: rules.paymentApproval || c.paymentApproval,
     };
   }
@@ -113,14 +130,18 @@ export interface GuardianEntry {
 }
 
 /** Whether a link's controls apply at `nowMs`: confirmed, or pending with its code still valid. */
-export const appliesAt = (entry: Pick<GuardianEntry, 'confirmed' | 'until'>, nowMs: number): boolean => entry.confirmed || entry.until === undefined || entry.until > nowMs;
+export const appliesAt = (entry: Pick<GuardianEntry, 'confirmed' | 'until'>, nowMs: number): boolean =>
+  entry.confirmed || entry.until === undefined || entry.until > nowMs;
 
 /**
  * The rules of a ward's guardians at `nowMs`, from the copy on an account or a session: every link
  * that applies then, combined. Copies written before links carried their controls hold the rules
  * combined (`rules`), which apply as they are.
  */
-export function rulesAt(copy: { rules?: GuardianRules | null | undefined; guardians?: readonly GuardianEntry[] | undefined } | null | undefined, nowMs: number): GuardianRules | null {
+export function rulesAt(
+  copy: { rules?: GuardianRules | null | undefined; guardians?: readonly GuardianEntry[] | undefined } | null | undefined,
+  nowMs: number,
+): GuardianRules | null {
   if (!copy) return null;
   const entries = copy.guardians ?? [];
   if (entries.length === 0 || entries.some((g) => g.controls === undefined)) return copy.rules ?? null;
@@ -169,7 +190,12 @@ const lower = (a: number | null, than: number | null): boolean => a !== null && 
  * (`publisherSetsDaily`, shared/domain/spendingPolicy.ts `setsDailyCap`); the default (the band's
  * single cap) is the law's.
  */
-export function tightenSpending(law: SpendingLimits, publisher: SpendingLimits, rules: GuardianRules | null | undefined, publisherSetsDaily = false): TightenedLimits {
+export function tightenSpending(
+  law: SpendingLimits,
+  publisher: SpendingLimits,
+  rules: GuardianRules | null | undefined,
+  publisherSetsDaily = false,
+): TightenedLimits {
   const caps = rules?.spending ?? { single: null, daily: null, monthly: null };
   const pick = (kind: 'single' | 'daily' | 'monthly'): [number | null, LimitSource] => {
     const p = publisher[kind];

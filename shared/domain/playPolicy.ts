@@ -61,7 +61,10 @@ const hhmm = z.pipe(
   z.string().check(z.regex(/^([01]\d|2[0-4]):[0-5]\d$/)),
   z.transform((t: string) => Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60),
 );
-const DayRuleInput = z.strictObject({ windows: z.optional(z.array(z.tuple([hhmm, hhmm]))), budgetMinutes: z.optional(z.nullable(z.number().check(z.int(), z.gte(0)))) });
+const DayRuleInput = z.strictObject({
+  windows: z.optional(z.array(z.tuple([hhmm, hhmm]))),
+  budgetMinutes: z.optional(z.nullable(z.number().check(z.int(), z.gte(0)))),
+});
 const PlayPolicyInput = z.strictObject({
   preset: z._default(z.enum(['nppa-2021', 'nppa-2019']), 'nppa-2021'),
   holiday: z.optional(DayRuleInput),
@@ -91,9 +94,11 @@ function assertNotLooser(candidate: PlayPolicy, base: PlayPolicy, whose: string,
       }
     }
     if (b.budgetSeconds !== null && (c.budgetSeconds === null || c.budgetSeconds > b.budgetSeconds)) {
-      throw new Error(`daily play budget on ${kind} days ` +
-`${c.budgetSeconds === null ? 'unlimited' : `${c.budgetSeconds / 60} min`} exceeds ${whose} ` +
-`${b.budgetSeconds / 60} min${source}`);
+      throw new Error(
+        `daily play budget on ${kind} days ` +
+          `${c.budgetSeconds === null ? 'unlimited' : `${c.budgetSeconds / 60} min`} exceeds ${whose} ` +
+          `${b.budgetSeconds / 60} min${source}`,
+      );
     }
   }
 }
@@ -134,7 +139,10 @@ const DAY_NAMES: ReadonlyArray<[DayKind, string]> = [
   ['holiday', '法定节假日'],
 ];
 const hoursOrMinutes = (seconds: number) => (seconds % 1800 === 0 ? `${seconds / 3600} 小时` : `${Math.round(seconds / 60)} 分钟`);
-const sameRule = (a: DayRule, b: DayRule) => a.budgetSeconds === b.budgetSeconds && a.windows.length === b.windows.length && a.windows.every((w, i) => w.start === b.windows[i]!.start && w.end === b.windows[i]!.end);
+const sameRule = (a: DayRule, b: DayRule) =>
+  a.budgetSeconds === b.budgetSeconds &&
+  a.windows.length === b.windows.length &&
+  a.windows.every((w, i) => w.start === b.windows[i]!.start && w.end === b.windows[i]!.end);
 
 /**
  * The `play_time_restricted` detail for the policy in force: a preset as the law words it; a
@@ -155,7 +163,10 @@ export function playTimeRuleDetail(policy: PlayPolicy): string {
   const prefix = '根据国家防沉迷规定及本游戏的防沉迷设置，';
   if (!groups.length) return `${prefix}未成年人不可进行游戏。`;
   const allowed = groups.map(({ names, rule }) => {
-    const windows = [...rule.windows].sort((x, y) => x.start - y.start).map((w) => `${clock(w.start)}–${clock(w.end)}`).join('、');
+    const windows = [...rule.windows]
+      .sort((x, y) => x.start - y.start)
+      .map((w) => `${clock(w.start)}–${clock(w.end)}`)
+      .join('、');
     const days = names.length > 1 ? `${names.slice(0, -1).join('、')}和${names[names.length - 1]}` : names[0];
     return `${days} ${windows}${rule.budgetSeconds === null ? '' : `（每日累计不超过 ${hoursOrMinutes(rule.budgetSeconds)}）`}`;
   });

@@ -32,7 +32,8 @@ export interface PlayDecision {
 /** How far ahead the next window is searched (at least a year). */
 export const NEXT_WINDOW_SEARCH_DAYS = 400;
 
-const underMinorRules = (player: PlayerFacts, date: BeijingDate, atMs: number): boolean => isMinorAge(ageUnderRules(player.birthDate, date, player.minorRulesUntilMs, atMs));
+const underMinorRules = (player: PlayerFacts, date: BeijingDate, atMs: number): boolean =>
+  isMinorAge(ageUnderRules(player.birthDate, date, player.minorRulesUntilMs, atMs));
 
 export function decidePlay(policy: PlayPolicy, calendar: Calendar, player: PlayerFacts, nowMs: number): PlayDecision {
   const today = beijingDate(nowMs);
@@ -68,7 +69,13 @@ export function decidePlay(policy: PlayPolicy, calendar: Calendar, player: Playe
  * budget allows), searched day by day. If the player leaves minor rules first (18th birthday, or
  * the end of forced minor rules), that instant starts an unlimited window.
  */
-export function nextPlayableWindow(policy: PlayPolicy, calendar: Calendar, player: PlayerFacts, nowMs: number, budgetExhaustedToday = false): { startMs: number; endMs: number | null } | null {
+export function nextPlayableWindow(
+  policy: PlayPolicy,
+  calendar: Calendar,
+  player: PlayerFacts,
+  nowMs: number,
+  budgetExhaustedToday = false,
+): { startMs: number; endMs: number | null } | null {
   const today = beijingDate(nowMs);
   const forcedEnd = player.minorRulesUntilMs ?? null;
   for (let i = 0; i <= NEXT_WINDOW_SEARCH_DAYS; i += 1) {
@@ -77,7 +84,9 @@ export function nextPlayableWindow(policy: PlayPolicy, calendar: Calendar, playe
     const windows: Window[] = i === 0 && budgetExhaustedToday ? [] : policy.days[calendar.dayKind(date).kind].windows;
     const adultFrom = (ms: number) => !underMinorRules(player, beijingDate(ms), ms);
     // Leaving minor rules during this day (at midnight of a birthday, or when forced rules end).
-    const release = [midnight, forcedEnd].filter((t): t is number => t !== null && t > nowMs && beijingDate(t) === date && adultFrom(t)).sort((a, b) => a - b)[0];
+    const release = [midnight, forcedEnd]
+      .filter((t): t is number => t !== null && t > nowMs && beijingDate(t) === date && adultFrom(t))
+      .sort((a, b) => a - b)[0];
     for (const w of [...windows].sort((a, b) => a.start - b.start)) {
       const startMs = midnight + w.start * 1000;
       const endMs = midnight + w.end * 1000;

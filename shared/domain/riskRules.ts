@@ -106,13 +106,29 @@ export function evaluateLogin(policy: RiskPolicy, facts: LoginFacts, nowMs: numb
   const adult = facts.adult && !forcedMinorRules(facts.minorRulesUntilMs, nowMs);
   const signals: Array<[RiskSignal, boolean, RiskInputs]> = [
     // 2024 Regulations Art. 46 para 2: rental-shop phones log in many accounts.
-    ['device_many_accounts', facts.distinctAccountsOnDevice > policy.maxAccountsPerDevice, { distinctAccountsOnDevice: facts.distinctAccountsOnDevice, threshold: policy.maxAccountsPerDevice, windowSeconds: policy.deviceWindowSeconds }],
+    [
+      'device_many_accounts',
+      facts.distinctAccountsOnDevice > policy.maxAccountsPerDevice,
+      { distinctAccountsOnDevice: facts.distinctAccountsOnDevice, threshold: policy.maxAccountsPerDevice, windowSeconds: policy.deviceWindowSeconds },
+    ],
     // MCT 2021 opinion item 9: a rented or borrowed account hops across many devices.
-    ['account_many_devices', facts.distinctDevicesForAccount > policy.maxDevicesPerAccount, { distinctDevicesForAccount: facts.distinctDevicesForAccount, threshold: policy.maxDevicesPerAccount, windowSeconds: policy.deviceWindowSeconds }],
+    [
+      'account_many_devices',
+      facts.distinctDevicesForAccount > policy.maxDevicesPerAccount,
+      { distinctDevicesForAccount: facts.distinctDevicesForAccount, threshold: policy.maxDevicesPerAccount, windowSeconds: policy.deviceWindowSeconds },
+    ],
     // One identity lending its name to many accounts.
-    ['identity_many_accounts', facts.accountRankForIdentity > policy.maxAccountsPerIdentity, { accountRankForIdentity: facts.accountRankForIdentity, threshold: policy.maxAccountsPerIdentity }],
+    [
+      'identity_many_accounts',
+      facts.accountRankForIdentity > policy.maxAccountsPerIdentity,
+      { accountRankForIdentity: facts.accountRankForIdentity, threshold: policy.maxAccountsPerIdentity },
+    ],
     // MCT 2021 opinion item 4 (identify minors by behaviour analysis), night patrol: long night play on an adult account suggests a minor.
-    ['night_patrol', adult && facts.nightPlaySecondsLast24h > policy.nightPlaySecondsThreshold, { nightPlaySecondsLast24h: facts.nightPlaySecondsLast24h, threshold: policy.nightPlaySecondsThreshold }],
+    [
+      'night_patrol',
+      adult && facts.nightPlaySecondsLast24h > policy.nightPlaySecondsThreshold,
+      { nightPlaySecondsLast24h: facts.nightPlaySecondsLast24h, threshold: policy.nightPlaySecondsThreshold },
+    ],
   ];
   for (const [signal, fires, inputs] of signals) {
     if (fires && !isSuppressed(facts.suppressedSignals, signal, nowMs)) return { outcome: 'challenge', signal, inputs };
@@ -139,7 +155,11 @@ export function paymentPatrolThreshold(policy: RiskPolicy, facts: Omit<PaymentFa
 export function evaluatePayment(policy: RiskPolicy, facts: PaymentFacts, nowMs: number): RiskDecision {
   const threshold = paymentPatrolThreshold(policy, facts, nowMs);
   if (threshold === null || facts.spentThisMonth <= threshold) return { outcome: 'allow' };
-  return { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: facts.spentThisMonth, threshold, flagged: facts.flagged, age: facts.age } };
+  return {
+    outcome: 'challenge',
+    signal: 'payment_patrol',
+    inputs: { spentThisMonth: facts.spentThisMonth, threshold, flagged: facts.flagged, age: facts.age },
+  };
 }
 
 /** When an issued challenge counts as unanswered (and so failed). */

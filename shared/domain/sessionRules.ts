@@ -32,7 +32,8 @@ export const ADULT_HEARTBEAT_SECONDS = 600;
 export const SHORTEST_HEARTBEAT_SECONDS = COUNTED_HEARTBEAT_SECONDS;
 
 /** The cadence of a session: by age and by whether its play time is counted (see above). */
-export const heartbeatCadence = (minor: boolean, counted: boolean): number => (!minor ? ADULT_HEARTBEAT_SECONDS : counted ? COUNTED_HEARTBEAT_SECONDS : MINOR_HEARTBEAT_SECONDS);
+export const heartbeatCadence = (minor: boolean, counted: boolean): number =>
+  !minor ? ADULT_HEARTBEAT_SECONDS : counted ? COUNTED_HEARTBEAT_SECONDS : MINOR_HEARTBEAT_SECONDS;
 /** A warning is given by a heartbeat within this many seconds after its mark (heartbeats land on the marks). */
 const WARN_WINDOW_SECONDS = 60;
 /** `warn` 15 and 5 minutes before the end (docs/api.md, heartbeat). */
@@ -49,14 +50,24 @@ export const heartbeatDeadline = (lastHeartbeatAt: number, intervalSeconds: numb
  * 10 — so the reported logout is within 5 minutes of the real one either way.
  */
 export const LOGOUT_TOLERANCE_SECONDS = 300;
-export const silentSessionEnd = (s: { lastHeartbeatAt: number; intervalSeconds: number }): number => s.lastHeartbeatAt + Math.max(0, s.intervalSeconds - LOGOUT_TOLERANCE_SECONDS) * 1000;
+export const silentSessionEnd = (s: { lastHeartbeatAt: number; intervalSeconds: number }): number =>
+  s.lastHeartbeatAt + Math.max(0, s.intervalSeconds - LOGOUT_TOLERANCE_SECONDS) * 1000;
 
 export interface HeartbeatAnswer {
   action: 'continue' | 'warn' | 'terminate';
   remainingSeconds: number | null;
   endsAt: string | null;
   nextHeartbeatSeconds: number;
-  reason?: 'play_time_exhausted' | 'outside_allowed_hours' | 'signed_in_elsewhere' | 'session_expired' | 'account_blocked' | 'challenge_failed' | 'guardian_restricted' | 'identity_corrected' | 'identity_unbound';
+  reason?:
+    | 'play_time_exhausted'
+    | 'outside_allowed_hours'
+    | 'signed_in_elsewhere'
+    | 'session_expired'
+    | 'account_blocked'
+    | 'challenge_failed'
+    | 'guardian_restricted'
+    | 'identity_corrected'
+    | 'identity_unbound';
 }
 
 /** Budget policies (nppa-2019) count play per person per Beijing day; window-only policies need no counter. */
@@ -90,7 +101,13 @@ export interface PlayerOf {
  * policy tightened by the rules (shared/domain/guardianControls.ts). `byGuardian` when the law and
  * the policy alone would allow play now and only a guardian's control refuses it.
  */
-export function decideWithGuardians(play: PlayRules, player: PlayerOf, rules: GuardianRules | null | undefined, playedSecondsToday: number, nowMs: number): PlayDecision & { byGuardian: boolean } {
+export function decideWithGuardians(
+  play: PlayRules,
+  player: PlayerOf,
+  rules: GuardianRules | null | undefined,
+  playedSecondsToday: number,
+  nowMs: number,
+): PlayDecision & { byGuardian: boolean } {
   const facts = { birthDate: player.birthDate, minorRulesUntilMs: player.minorRulesUntil ?? null, playedSecondsToday };
   const base = decidePlay(play.policy, play.calendar, facts, nowMs);
   if (!restrictsPlay(rules) || !base.minor) return { ...base, byGuardian: false };
@@ -134,7 +151,11 @@ export function sessionGuardians(copy: GuardianshipOnAccount): SessionGuardians 
   return {
     rev: copy.rev,
     ...(copy.rules !== undefined ? { rules: copy.rules } : {}),
-    guardians: copy.guardians.map(({ confirmed, until, controls }) => ({ confirmed, ...(until !== undefined ? { until } : {}), ...(controls ? { controls } : {}) })),
+    guardians: copy.guardians.map(({ confirmed, until, controls }) => ({
+      confirmed,
+      ...(until !== undefined ? { until } : {}),
+      ...(controls ? { controls } : {}),
+    })),
     watched: copy.guardians.some((g) => g.confirmed),
   };
 }
@@ -154,7 +175,14 @@ const playedSoFar = (s: LiveSession, atMs: number): number => s.playedBeforeSeco
 export function answerAt(play: PlayRules, s: LiveSession, atMs: number): HeartbeatAnswer {
   const rules = rulesAt(s.guardian, atMs);
   const d = decideWithGuardians(play, s, rules, playedSoFar(s, atMs), atMs);
-  if (!d.allowedNow) return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: s.intervalSeconds, reason: d.byGuardian ? 'guardian_restricted' : (d.reason ?? 'outside_allowed_hours') };
+  if (!d.allowedNow)
+    return {
+      action: 'terminate',
+      remainingSeconds: 0,
+      endsAt: null,
+      nextHeartbeatSeconds: s.intervalSeconds,
+      reason: d.byGuardian ? 'guardian_restricted' : (d.reason ?? 'outside_allowed_hours'),
+    };
   // Never longer than the cadence the session started with (its sweeper deadline counts on it);
   // shorter when a guardian's daily minutes now count its play.
   const cadence = Math.min(s.intervalSeconds, heartbeatCadence(d.minor, countsPlayTime(wardPolicy(play.policy, rules))));
@@ -172,7 +200,10 @@ export function answerAt(play: PlayRules, s: LiveSession, atMs: number): Heartbe
  * whole Beijing day (docs/guardians.md). `total`: the person's day once this session is counted, as
  * its account remembers it.
  */
-export const dayPlay = (s: { startedAt: number; minorAtLogin: boolean; playedBeforeSeconds: number }, endMs: number): { day: string; seconds: number; total: number } | undefined => {
+export const dayPlay = (
+  s: { startedAt: number; minorAtLogin: boolean; playedBeforeSeconds: number },
+  endMs: number,
+): { day: string; seconds: number; total: number } | undefined => {
   if (!s.minorAtLogin) return undefined;
   const seconds = Math.max(0, Math.floor((endMs - s.startedAt) / 1000));
   return { day: beijingDate(s.startedAt), seconds, total: s.playedBeforeSeconds + seconds };

@@ -37,9 +37,7 @@ export interface SpendingLimits {
 /** The limit a refused reservation hit (docs/api.md). */
 export type SpendingLimitKind = 'age' | 'single' | 'daily' | 'monthly';
 
-export type ReservationDecision =
-  | { ok: true }
-  | { ok: false; limit: SpendingLimitKind; limitAmount: number; remainingAmount: number };
+export type ReservationDecision = { ok: true } | { ok: false; limit: SpendingLimitKind; limitAmount: number; remainingAmount: number };
 
 /** GET /v1/limits `spending` (docs/api.md). */
 export interface SpendingView {
@@ -121,7 +119,8 @@ export function forcedMinorSpendingAge(policy: SpendingPolicy): number | null {
     const l = spendingLimitsFor(policy, age);
     if (!l.allowed) continue;
     const key: [number, number, number] = [rank(l.monthly), rank(l.daily), rank(l.single)];
-    if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2])))) best = { age, key };
+    if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2]))))
+      best = { age, key };
   }
   return best?.age ?? null;
 }
@@ -140,7 +139,8 @@ export function assertNotLooserThanLaw(policy: SpendingPolicy): void {
   if (policy[0]?.fromAge !== 0) throw new Error('spending policy: the first band must start at age 0');
   policy.forEach((b, i) => {
     const previous = policy[i - 1];
-    if (previous && b.fromAge <= previous.fromAge) throw new Error(`spending policy: bands must be sorted by fromAge without repeats (${b.fromAge} after ${previous.fromAge})`);
+    if (previous && b.fromAge <= previous.fromAge)
+      throw new Error(`spending policy: bands must be sorted by fromAge without repeats (${b.fromAge} after ${previous.fromAge})`);
   });
 
   // Compare on every stretch of ages where neither the policy's band nor the law's band changes.
@@ -154,15 +154,19 @@ export function assertNotLooserThanLaw(policy: SpendingPolicy): void {
       return;
     }
     if (!configured.allowed) return;
-    if (!withinLaw(configured.single, law.single)) throw new Error(`${where}: single top-up limit ${amountText(configured.single)} exceeds the legal ${amountText(law.single)} (2019 notice)`);
-    if (!withinLaw(configured.monthly, law.monthly)) throw new Error(`${where}: monthly limit ${amountText(configured.monthly)} exceeds the legal ${amountText(law.monthly)} (2019 notice)`);
+    if (!withinLaw(configured.single, law.single))
+      throw new Error(`${where}: single top-up limit ${amountText(configured.single)} exceeds the legal ${amountText(law.single)} (2019 notice)`);
+    if (!withinLaw(configured.monthly, law.monthly))
+      throw new Error(`${where}: monthly limit ${amountText(configured.monthly)} exceeds the legal ${amountText(law.monthly)} (2019 notice)`);
   });
 
   // Art. 44's daily cap: a publisher may set any up to the band's monthly limit, in every band (one
   // it leaves unset is the band's single cap for minors: spendingLimitsFor).
   policy.forEach((b, i) => {
     if (b.allowed && b.daily !== null && b.monthly !== null && b.daily > b.monthly) {
-      throw new Error(`${ages(b.fromAge, policy[i + 1]?.fromAge)}: daily cap ${b.daily} fen is higher than the monthly limit ${b.monthly} fen (2024 Regulations Art. 44)`);
+      throw new Error(
+        `${ages(b.fromAge, policy[i + 1]?.fromAge)}: daily cap ${b.daily} fen is higher than the monthly limit ${b.monthly} fen (2024 Regulations Art. 44)`,
+      );
     }
   });
 }

@@ -52,7 +52,13 @@ type SuccessOf<K extends keyof typeof routeDocs> = keyof Responses<K> & (200 | 2
  * What the response documented for status `S` accepts: its schema's input; 204 none; any body when it is
  * documented without a schema (the OpenAPI document).
  */
-type DocumentedBody<R, S> = S extends keyof R ? (S extends 204 ? undefined : R[S] extends { schema: infer B extends z.ZodMiniType } ? z.input<B> : unknown) : never;
+type DocumentedBody<R, S> = S extends keyof R
+  ? S extends 204
+    ? undefined
+    : R[S] extends { schema: infer B extends z.ZodMiniType }
+      ? z.input<B>
+      : unknown
+  : never;
 /**
  * The replies an operation may give: one of its documented success statuses with a body its
  * documented response schema accepts (shared/api/routeDocs.ts), or a body sent as it is (an HTML
@@ -116,7 +122,8 @@ function authorize(route: RouteSpec, event: Event): Caller | null {
 }
 
 // Paths and messages only: never echo the submitted values, which may be personal data.
-const issuesOf = (error: z.core.$ZodError, extra: Record<string, string> = {}) => error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
+const issuesOf = (error: z.core.$ZodError, extra: Record<string, string> = {}) =>
+  error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), ...extra, message: i.message }));
 
 /** Path parameters are checked before the operation, so no odd or over-long id reaches storage. */
 function parseParams(route: RouteSpec, event: Event): Record<string, unknown> {

@@ -26,7 +26,20 @@ import { TransactionRefused, transact, whenConditionFails, type TransactItem } f
 import { batchGet, queryPartition } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { APPROVAL_PREFIX, approvalKey, confirmAttemptsKey, CONFIRMS_PREFIX, guardianPartition, guardianshipKey, identityHashOf, identityPartition, linkAttemptsKey, LOOKUPS_PREFIX, WARD_PREFIX, wardKey } from '#shared/storage/keys';
+import {
+  APPROVAL_PREFIX,
+  approvalKey,
+  confirmAttemptsKey,
+  CONFIRMS_PREFIX,
+  guardianPartition,
+  guardianshipKey,
+  identityHashOf,
+  identityPartition,
+  linkAttemptsKey,
+  LOOKUPS_PREFIX,
+  WARD_PREFIX,
+  wardKey,
+} from '#shared/storage/keys';
 
 const Controls = z.object({
   playBanned: z.boolean(),
@@ -60,13 +73,26 @@ export type GuardianLink = z.infer<typeof Link> & { controls: GuardianControls }
 const Asked = z.object({ at: z.number(), declinedAt: z.optional(z.number()) });
 export type AskedRecord = z.infer<typeof Asked>;
 const Consent = z.object({ at: z.number(), how: z.enum(['attested', 'guardian']), policyVersion: z.string() });
-const GuardianshipItem = z.object({ rev: z.number(), links: z.record(z.string(), Link), asked: z.optional(z.record(z.string(), Asked)), birthDate: z.optional(z.string()), consent: z.optional(Consent) });
+const GuardianshipItem = z.object({
+  rev: z.number(),
+  links: z.record(z.string(), Link),
+  asked: z.optional(z.record(z.string(), Asked)),
+  birthDate: z.optional(z.string()),
+  consent: z.optional(Consent),
+});
 /**
  * A ward's guardian links, by guardian account id; `asked` by guardian person; the ward's birth date
  * (the guardianship ends when the ward turns 18); a confirmed guardian's consent for the ward under
  * 14 (shared/domain/consent.ts), the latest one recorded.
  */
-export type Guardianship = { identityHash: string; rev: number; links: Record<string, GuardianLink>; asked: Record<string, AskedRecord>; birthDate?: string | undefined; consent?: ConsentRecord | undefined };
+export type Guardianship = {
+  identityHash: string;
+  rev: number;
+  links: Record<string, GuardianLink>;
+  asked: Record<string, AskedRecord>;
+  birthDate?: string | undefined;
+  consent?: ConsentRecord | undefined;
+};
 
 /** The record of a stored guardianship item (the ward's hash read from the key). */
 export function guardianshipFromItem(item: Record<string, unknown>): Guardianship {
@@ -75,7 +101,8 @@ export function guardianshipFromItem(item: Record<string, unknown>): Guardianshi
 }
 
 /** Whether the ward's accounts carry a copy: it has links, or a guardian's consent that outlives them. */
-export const worthCopying = (g: Pick<Guardianship, 'links' | 'consent'> | null | undefined): boolean => !!g && (Object.keys(g.links).length > 0 || g.consent !== undefined);
+export const worthCopying = (g: Pick<Guardianship, 'links' | 'consent'> | null | undefined): boolean =>
+  !!g && (Object.keys(g.links).length > 0 || g.consent !== undefined);
 
 /** When a pending link stops applying: its code's expiry (links without one never applied past it). */
 export const pendingUntil = (link: Pick<GuardianLink, 'codeExpiresAt' | 'linkedAt'>): number => link.codeExpiresAt ?? link.linkedAt;
@@ -104,7 +131,8 @@ export function copyOf(g: Pick<Guardianship, 'rev' | 'links' | 'consent'>): Guar
 }
 
 /** The guardianship ends when the ward turns 18: the item (and the guardians' ward items) expire then. */
-const guardianshipExpiry = (birthDate: string | undefined): number | undefined => (birthDate ? ttlAttribute(beijingMidnight(adulthoodStarts(birthDate))) : undefined);
+const guardianshipExpiry = (birthDate: string | undefined): number | undefined =>
+  birthDate ? ttlAttribute(beijingMidnight(adulthoodStarts(birthDate))) : undefined;
 
 const WardItem = z.object({ wardId: z.string(), identityHash: z.string(), birthDate: z.string(), linkedAt: z.number() });
 export type WardRef = z.infer<typeof WardItem>;
@@ -151,7 +179,11 @@ export class GuardianRepository {
    * the guardian's ward item put or deleted in the same transaction. Throws GuardianshipChanged
    * when `seen` is stale.
    */
-  async save(seen: Guardianship, next: { links: Record<string, GuardianLink>; asked?: Record<string, AskedRecord>; birthDate?: string | undefined; consent?: ConsentRecord | undefined }, ward?: { guardianId: string; put?: WardRef; remove?: string }): Promise<Guardianship> {
+  async save(
+    seen: Guardianship,
+    next: { links: Record<string, GuardianLink>; asked?: Record<string, AskedRecord>; birthDate?: string | undefined; consent?: ConsentRecord | undefined },
+    ward?: { guardianId: string; put?: WardRef; remove?: string },
+  ): Promise<Guardianship> {
     const rev = seen.rev + 1;
     const key = guardianshipKey(seen.identityHash);
     const asked = next.asked ?? seen.asked;
@@ -165,14 +197,35 @@ export class GuardianRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...key, rev, links: next.links, asked, ...(birthDate ? { birthDate } : {}), ...(consent ? { consent } : {}), ...(expiresAt ? { expiresAt } : {}) },
+            Item: {
+              ...key,
+              rev,
+              links: next.links,
+              asked,
+              ...(birthDate ? { birthDate } : {}),
+              ...(consent ? { consent } : {}),
+              ...(expiresAt ? { expiresAt } : {}),
+            },
             ConditionExpression: seen.rev === 0 ? 'attribute_not_exists(pk)' : 'rev = :seen',
             ...(seen.rev === 0 ? {} : { ExpressionAttributeValues: { ':seen': seen.rev } }),
           },
         },
       ],
     ];
-    if (ward?.put) items.push(['ward', { Put: { TableName: this.table, Item: { ...wardKey(ward.guardianId, ward.put.wardId), ...ward.put, ...(guardianshipExpiry(ward.put.birthDate) ? { expiresAt: guardianshipExpiry(ward.put.birthDate) } : {}) } } }]);
+    if (ward?.put)
+      items.push([
+        'ward',
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...wardKey(ward.guardianId, ward.put.wardId),
+              ...ward.put,
+              ...(guardianshipExpiry(ward.put.birthDate) ? { expiresAt: guardianshipExpiry(ward.put.birthDate) } : {}),
+            },
+          },
+        },
+      ]);
     if (ward?.remove) items.push(['ward', { Delete: { TableName: this.table, Key: wardKey(ward.guardianId, ward.remove) } }]);
     try {
       await transact(this.db, items);
@@ -185,7 +238,16 @@ export class GuardianRepository {
 
   /** A guardianship without links goes (the ward's person was erased and no guardian is left). */
   async removeIfUnlinked(identityHash: string): Promise<void> {
-    await whenConditionFails(this.db.send(new DeleteCommand({ TableName: this.table, Key: guardianshipKey(identityHash), ConditionExpression: 'attribute_not_exists(pk) OR size(links) = :zero', ExpressionAttributeValues: { ':zero': 0 } })));
+    await whenConditionFails(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: guardianshipKey(identityHash),
+          ConditionExpression: 'attribute_not_exists(pk) OR size(links) = :zero',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
+      ),
+    );
   }
 
   async ward(guardianId: string, wardId: string): Promise<WardRef | null> {
@@ -194,7 +256,9 @@ export class GuardianRepository {
   }
 
   async wards(guardianId: string): Promise<WardRef[]> {
-    return (await queryPartition(this.db, this.table, guardianPartition(guardianId), { skPrefix: WARD_PREFIX, consistent: true })).map((i) => z.parse(WardItem, i));
+    return (await queryPartition(this.db, this.table, guardianPartition(guardianId), { skPrefix: WARD_PREFIX, consistent: true })).map((i) =>
+      z.parse(WardItem, i),
+    );
   }
 
   /** Several wards' guardianships in one round trip (at most 100). */
@@ -243,7 +307,9 @@ export class GuardianRepository {
   }
 
   async deleteAttempts(identityHash: string, kind: 'lookups' | 'confirms', day: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: kind === 'lookups' ? linkAttemptsKey(identityHash, day) : confirmAttemptsKey(identityHash, day) }));
+    await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: kind === 'lookups' ? linkAttemptsKey(identityHash, day) : confirmAttemptsKey(identityHash, day) }),
+    );
   }
 
   /** Erasure: a counter that must outlive the person until its day ends expires then (never later than it would). */
@@ -251,7 +317,15 @@ export class GuardianRepository {
     const exp = ttlAttribute(untilMs);
     const key = kind === 'lookups' ? linkAttemptsKey(identityHash, day) : confirmAttemptsKey(identityHash, day);
     await whenConditionFails(
-      this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)',
+          ExpressionAttributeValues: { ':exp': exp },
+        }),
+      ),
     );
   }
 
@@ -271,7 +345,9 @@ export class GuardianRepository {
   }
 
   private async giveBack(key: { pk: string; sk: string }): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'ADD failures :minus', ExpressionAttributeValues: { ':minus': -1 } }));
+    await this.db.send(
+      new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'ADD failures :minus', ExpressionAttributeValues: { ':minus': -1 } }),
+    );
   }
 
   // Payment approvals
@@ -298,7 +374,10 @@ export class GuardianRepository {
    * transaction parts the caller adds (the notification). Returns the approval that stands: the new
    * one, or the one already open or decided.
    */
-  async open(approval: Approval, also: Array<[string, TransactItem]> = []): Promise<{ opened: true; approval: Approval } | { opened: false; approval: Approval }> {
+  async open(
+    approval: Approval,
+    also: Array<[string, TransactItem]> = [],
+  ): Promise<{ opened: true; approval: Approval } | { opened: false; approval: Approval }> {
     const key = approvalKey(approval.identityHash, approval.amount, approval.orderId);
     try {
       await transact(this.db, [
@@ -319,14 +398,17 @@ export class GuardianRepository {
       ]);
       return { opened: true, approval };
     } catch (error) {
-      if (error instanceof TransactionRefused && error.refused('approval')) return { opened: false, approval: approvalFromItem(error.itemOf('approval') ?? {}) };
+      if (error instanceof TransactionRefused && error.refused('approval'))
+        return { opened: false, approval: approvalFromItem(error.itemOf('approval') ?? {}) };
       throw error;
     }
   }
 
   /** A ward's approvals, oldest requests first. */
   async approvals(identityHash: string): Promise<Approval[]> {
-    return (await queryPartition(this.db, this.table, identityPartition(identityHash), { skPrefix: APPROVAL_PREFIX, consistent: true })).map(approvalFromItem).sort((a, b) => a.requestedAt - b.requestedAt);
+    return (await queryPartition(this.db, this.table, identityPartition(identityHash), { skPrefix: APPROVAL_PREFIX, consistent: true }))
+      .map(approvalFromItem)
+      .sort((a, b) => a.requestedAt - b.requestedAt);
   }
 
   /** Records a guardian's decision once: only while pending and not expired, and only by a decider. */
@@ -339,7 +421,13 @@ export class GuardianRepository {
           UpdateExpression: 'SET #st = :decision, decidedBy = :g, decidedAt = :now',
           ConditionExpression: '#st = :pending AND approvalId = :id AND expiresAtMs > :now',
           ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':decision': approved ? 'approved' : 'declined', ':g': guardianId, ':now': nowMs, ':pending': 'pending', ':id': a.approvalId },
+          ExpressionAttributeValues: {
+            ':decision': approved ? 'approved' : 'declined',
+            ':g': guardianId,
+            ':now': nowMs,
+            ':pending': 'pending',
+            ':id': a.approvalId,
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
@@ -355,7 +443,8 @@ export class GuardianRepository {
   /** Erasure of a ward: its approvals go (those of one account, or all of them). */
   async deleteApprovals(identityHash: string, accountId?: string): Promise<void> {
     for (const a of await this.approvals(identityHash)) {
-      if (accountId === undefined || a.accountId === accountId) await this.db.send(new DeleteCommand({ TableName: this.table, Key: approvalKey(identityHash, a.amount, a.orderId) }));
+      if (accountId === undefined || a.accountId === accountId)
+        await this.db.send(new DeleteCommand({ TableName: this.table, Key: approvalKey(identityHash, a.amount, a.orderId) }));
     }
   }
 }

@@ -21,7 +21,17 @@ import { applyPatch, NO_CONTROLS, type ControlsPatch } from '#shared/domain/guar
 import { consentRequired, type ConsentPolicy } from '#shared/domain/consent';
 import { parseIdNumber } from '#shared/domain/idNumber';
 import { sessionGuardians, type SessionGuardians } from '#shared/domain/sessionRules';
-import { copyOf, GuardianshipChanged, linkStatus, type Approval, type AskedRecord, type GuardianLink, type GuardianRepository, type Guardianship, type WardRef } from '#shared/guardians/repository';
+import {
+  copyOf,
+  GuardianshipChanged,
+  linkStatus,
+  type Approval,
+  type AskedRecord,
+  type GuardianLink,
+  type GuardianRepository,
+  type Guardianship,
+  type WardRef,
+} from '#shared/guardians/repository';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
 import { confirmCodeHash, identityHash, nameKeyOf, wardIdOf } from '#shared/storage/keyedHashes';
 import { metric } from '#shared/log';
@@ -59,7 +69,8 @@ const SAVE_ATTEMPTS = 4;
 /** Only a verified adult can be a guardian (docs/api.md, 403 guardian_not_eligible). */
 async function requireGuardian(deps: Pick<GuardianDeps, 'accounts'>, guardianId: string, nowMs: number): Promise<AccountRecord & { identityHash: string }> {
   const account = await deps.accounts.get(guardianId);
-  if (!account?.identityHash || account.identityStatus !== 'verified' || !account.birthDate || ageOn(account.birthDate, beijingDate(nowMs)) < 18) throw new Problem('guardian_not_eligible');
+  if (!account?.identityHash || account.identityStatus !== 'verified' || !account.birthDate || ageOn(account.birthDate, beijingDate(nowMs)) < 18)
+    throw new Problem('guardian_not_eligible');
   return { ...account, identityHash: account.identityHash };
 }
 
@@ -192,7 +203,10 @@ export async function confirmLink(deps: GuardianDeps, accountId: string, code: s
   const today = beijingDate(nowMs);
   if (!(await deps.repo.takeConfirmAttempt(person, today, nowMs))) throw untilTomorrow(nowMs);
   const codeHash = confirmCodeHash(deps.pepper, code);
-  const matching = (g: Guardianship) => Object.entries(g.links).find(([, l]) => l.status === 'pending' && l.codeHash !== undefined && sameHash(l.codeHash, codeHash) && (l.codeExpiresAt ?? 0) > nowMs);
+  const matching = (g: Guardianship) =>
+    Object.entries(g.links).find(
+      ([, l]) => l.status === 'pending' && l.codeHash !== undefined && sameHash(l.codeHash, codeHash) && (l.codeExpiresAt ?? 0) > nowMs,
+    );
   const found = matching(await deps.repo.guardianship(person));
   if (!found) {
     metric('GuardianCodeWrong', 1);
@@ -253,9 +267,12 @@ export async function myGuardians(deps: GuardianDeps, accountId: string, nowMs: 
   const account = await deps.accounts.get(accountId);
   if (!account?.identityHash || account.identityStatus === 'rejected') return { guardians: [] };
   const g = await deps.repo.guardianship(account.identityHash);
-  return { guardians: Object.values(g.links).sort((a, b) => a.linkedAt - b.linkedAt).map((l) => ({ linkId: l.linkId, status: linkStatus(l, nowMs), linkedAt: formatBeijing(l.linkedAt) })) };
+  return {
+    guardians: Object.values(g.links)
+      .sort((a, b) => a.linkedAt - b.linkedAt)
+      .map((l) => ({ linkId: l.linkId, status: linkStatus(l, nowMs), linkedAt: formatBeijing(l.linkedAt) })),
+  };
 }
-
 
 /** GET /v1/guardian/wards */
 export async function listWards(deps: GuardianStore, guardianId: string, nowMs: number) {
@@ -272,7 +289,17 @@ async function wardsOf(deps: GuardianStore, guardianId: string, nowMs: number) {
     wards: wards
       .flatMap((w) => {
         const link = all.get(w.identityHash)?.links[guardianId];
-        return link ? [{ wardId: w.wardId, ageBand: ageBandOf(ageOn(w.birthDate, today)), status: linkStatus(link, nowMs), linkedAt: formatBeijing(link.linkedAt), controls: link.controls }] : [];
+        return link
+          ? [
+              {
+                wardId: w.wardId,
+                ageBand: ageBandOf(ageOn(w.birthDate, today)),
+                status: linkStatus(link, nowMs),
+                linkedAt: formatBeijing(link.linkedAt),
+                controls: link.controls,
+              },
+            ]
+          : [];
       })
       .sort((a, b) => a.linkedAt.localeCompare(b.linkedAt)),
   };
@@ -311,13 +338,15 @@ export async function unlinkWard(deps: GuardianDeps, guardianId: string, wardId:
   metric('GuardianLinkEnded', 1);
 }
 
-const approvalStatus = (a: Approval, nowMs: number): 'pending' | 'approved' | 'declined' | 'expired' => (a.status === 'pending' && a.expiresAtMs <= nowMs ? 'expired' : a.status);
+const approvalStatus = (a: Approval, nowMs: number): 'pending' | 'approved' | 'declined' | 'expired' =>
+  a.status === 'pending' && a.expiresAtMs <= nowMs ? 'expired' : a.status;
 
 /** The approvals this guardian decides: of each ward, those requested while their controls asked for approval. */
 async function approvalsOf(deps: GuardianStore, guardianId: string): Promise<Array<{ wardId: string; approval: Approval }>> {
   const out: Array<{ wardId: string; approval: Approval }> = [];
   for (const ward of await deps.repo.wards(guardianId)) {
-    for (const approval of await deps.repo.approvals(ward.identityHash)) if (approval.deciders.includes(guardianId)) out.push({ wardId: ward.wardId, approval });
+    for (const approval of await deps.repo.approvals(ward.identityHash))
+      if (approval.deciders.includes(guardianId)) out.push({ wardId: ward.wardId, approval });
   }
   return out;
 }
@@ -329,7 +358,16 @@ export async function listApprovals(deps: GuardianDeps, guardianId: string, nowM
   return {
     approvals: all
       .sort((a, b) => b.approval.requestedAt - a.approval.requestedAt)
-      .map(({ wardId, approval: a }) => ({ approvalId: a.approvalId, wardId, orderId: a.orderId, amount: a.amount, gameId: a.gameId, requestedAt: formatBeijing(a.requestedAt), expiresAt: formatBeijing(a.expiresAtMs), status: approvalStatus(a, nowMs) })),
+      .map(({ wardId, approval: a }) => ({
+        approvalId: a.approvalId,
+        wardId,
+        orderId: a.orderId,
+        amount: a.amount,
+        gameId: a.gameId,
+        requestedAt: formatBeijing(a.requestedAt),
+        expiresAt: formatBeijing(a.expiresAtMs),
+        status: approvalStatus(a, nowMs),
+      })),
   };
 }
 
@@ -339,7 +377,13 @@ export async function decideApproval(deps: GuardianDeps, guardianId: string, app
   const found = (await approvalsOf(deps, guardianId)).find((x) => x.approval.approvalId === approvalId);
   if (!found) throw new Problem('approval_not_found');
   const wanted = approved ? 'approved' : 'declined';
-  const answer = (status: 'approved' | 'declined') => ({ approvalId, wardId: found.wardId, orderId: found.approval.orderId, amount: found.approval.amount, status });
+  const answer = (status: 'approved' | 'declined') => ({
+    approvalId,
+    wardId: found.wardId,
+    orderId: found.approval.orderId,
+    amount: found.approval.amount,
+    status,
+  });
   const result = await deps.repo.decide(found.approval, guardianId, approved, nowMs);
   if (result.ok) {
     metric(approved ? 'GuardianApproved' : 'GuardianDeclined', 1);
@@ -349,7 +393,6 @@ export async function decideApproval(deps: GuardianDeps, guardianId: string, app
   if (now === wanted) return answer(wanted);
   throw new Problem('approval_decided', { approvalStatus: now === 'pending' ? 'expired' : now });
 }
-
 
 /** The ward's person and accounts, for a confirmed link only (403 link_not_confirmed). */
 export async function confirmedWard(deps: GuardianStore, guardianId: string, wardId: string, nowMs: number): Promise<{ ward: WardRef; accounts: string[] }> {
@@ -366,15 +409,28 @@ export async function confirmedWard(deps: GuardianStore, guardianId: string, war
  * version is 400). It is the person's: it goes onto every account of the ward (login and payments
  * read it there) and stays until the policy's version changes. The latest consent is the one kept.
  */
-export async function recordWardConsent(deps: GuardianStore, policy: ConsentPolicy, guardianId: string, wardId: string, given: { policyVersion: string }, nowMs: number) {
+export async function recordWardConsent(
+  deps: GuardianStore,
+  policy: ConsentPolicy,
+  guardianId: string,
+  wardId: string,
+  given: { policyVersion: string },
+  nowMs: number,
+) {
   const { ward } = await confirmedWard(deps, guardianId, wardId, nowMs);
   if (given.policyVersion !== policy.policyVersion) {
-    throw new Problem('invalid_request', { errors: [{ path: 'policyVersion', message: `not the current privacy policy version (${policy.policyVersion}): show the guardian that one` }] });
+    throw new Problem('invalid_request', {
+      errors: [{ path: 'policyVersion', message: `not the current privacy policy version (${policy.policyVersion}): show the guardian that one` }],
+    });
   }
   const consent = { at: nowMs, how: 'guardian' as const, policyVersion: given.policyVersion };
   await change(deps, ward.identityHash, (g) => ({ links: g.links, consent }));
   metric('GuardianConsentRecorded', 1);
-  return { wardId, required: consentRequired(ward.birthDate, nowMs), consent: { at: formatBeijing(consent.at), how: consent.how, policyVersion: consent.policyVersion } };
+  return {
+    wardId,
+    required: consentRequired(ward.birthDate, nowMs),
+    consent: { at: formatBeijing(consent.at), how: consent.how, policyVersion: consent.policyVersion },
+  };
 }
 
 // What a player's export and erasure (shared/usecases/privacy.ts) ask of guardians.
@@ -392,7 +448,9 @@ export async function forgetGuardian(deps: GuardianStore, accountId: string): Pr
   for (const ward of wards) {
     await change(deps, ward.identityHash, (g) => {
       const { [accountId]: gone, ...rest } = g.links;
-      return gone ? { links: rest, ward: { guardianId: accountId, remove: ward.wardId } } : { links: g.links, ward: { guardianId: accountId, remove: ward.wardId } };
+      return gone
+        ? { links: rest, ward: { guardianId: accountId, remove: ward.wardId } }
+        : { links: g.links, ward: { guardianId: accountId, remove: ward.wardId } };
     });
   }
   return wards.length;
@@ -404,7 +462,12 @@ export async function forgetGuardian(deps: GuardianStore, accountId: string): Pr
  * stays while it has links (until the ward turns 18: the returned `until`), and with the last
  * account each guardian is told (`guardian.ward_erased`); without links it goes.
  */
-export async function afterWardErasure(deps: GuardianStore, erased: { identityHash: string; accountId: string; birthDate: string }, personRemoved: boolean, nowMs: number): Promise<{ until: number } | null> {
+export async function afterWardErasure(
+  deps: GuardianStore,
+  erased: { identityHash: string; accountId: string; birthDate: string },
+  personRemoved: boolean,
+  nowMs: number,
+): Promise<{ until: number } | null> {
   const { identityHash, accountId, birthDate } = erased;
   await deps.repo.deleteApprovals(identityHash, personRemoved ? undefined : accountId);
   const g = await deps.repo.guardianship(identityHash);
@@ -415,7 +478,18 @@ export async function afterWardErasure(deps: GuardianStore, erased: { identityHa
   if (links.length && born) {
     if (personRemoved && deps.notifications) {
       // Each guardian is told under its own opaque ward id (no guardian learns another's).
-      await deps.repo.notify(links.map(([, l]) => deps.notifications!.eventPart({ type: 'guardian.ward_erased', occurredAtMs: nowMs, id: `ward-erased-${l.wardId}-${nowMs}`, data: { wardId: l.wardId } })).map((part, i) => [`event${i}`, part] as const));
+      await deps.repo.notify(
+        links
+          .map(([, l]) =>
+            deps.notifications!.eventPart({
+              type: 'guardian.ward_erased',
+              occurredAtMs: nowMs,
+              id: `ward-erased-${l.wardId}-${nowMs}`,
+              data: { wardId: l.wardId },
+            }),
+          )
+          .map((part, i) => [`event${i}`, part] as const),
+      );
     }
     return { until: beijingMidnight(adulthoodStarts(born)) };
   }

@@ -22,7 +22,18 @@ import { TransactionRefused, transact, whenConditionFails, type TransactItem } f
 import { batchGet, queryQueue } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { accountIdOf, accountKey, CHECKS_PENDING, guardianshipKey, identityHashOf, identityKey, itemKindOf, pendingCheckIndex, pendingCheckKey, riskRestrictionKey } from '#shared/storage/keys';
+import {
+  accountIdOf,
+  accountKey,
+  CHECKS_PENDING,
+  guardianshipKey,
+  identityHashOf,
+  identityKey,
+  itemKindOf,
+  pendingCheckIndex,
+  pendingCheckKey,
+  riskRestrictionKey,
+} from '#shared/storage/keys';
 
 export type { IdentityStatus } from '#shared/accounts/repository';
 
@@ -67,7 +78,14 @@ export interface PendingCheck {
   /** The submitted name's keyed hash: the person's name hash if the check is verified. */
   nameKey: string;
 }
-const CheckItem = z.object({ identityHash: z.string(), birthDate: z.string(), submittedAt: z.number(), ai: z.optional(z.string()), sealed: z.optional(z.string()), nameKey: z.string() });
+const CheckItem = z.object({
+  identityHash: z.string(),
+  birthDate: z.string(),
+  submittedAt: z.number(),
+  ai: z.optional(z.string()),
+  sealed: z.optional(z.string()),
+  nameKey: z.string(),
+});
 const checkFromItem = (item: Record<string, unknown>): PendingCheck => ({ ...z.parse(CheckItem, item), accountId: accountIdOf(item) });
 
 export class AccountBoundElsewhere extends Error {
@@ -138,7 +156,12 @@ export class IdentityRepository {
 
   /** The account, the person, its guardianship and its restriction: one request (consistent). */
   async bindingFacts(accountId: string, identityHash: string): Promise<BindingFacts> {
-    const items = await batchGet(this.db, this.table, [accountKey(accountId), identityKey(identityHash), guardianshipKey(identityHash), riskRestrictionKey(identityHash)]);
+    const items = await batchGet(this.db, this.table, [
+      accountKey(accountId),
+      identityKey(identityHash),
+      guardianshipKey(identityHash),
+      riskRestrictionKey(identityHash),
+    ]);
     const facts: BindingFacts = { account: null, person: null, guardianship: null, restriction: null };
     for (const item of items) {
       switch (itemKindOf({ pk: String(item.pk), sk: String(item.sk) })) {
@@ -192,11 +215,53 @@ export class IdentityRepository {
         ),
       ],
       ['identity', this.personPart(b, seen.person)],
-      ['guardianship', { ConditionCheck: { TableName: this.table, Key: guardianshipKey(b.identityHash), ...(seen.guardianship ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } } : { ConditionExpression: 'attribute_not_exists(pk)' }) } }],
-      ['restriction', { ConditionCheck: { TableName: this.table, Key: riskRestrictionKey(b.identityHash), ...(seen.restriction ? { ConditionExpression: '#until = :until', ExpressionAttributeNames: { '#until': 'until' }, ExpressionAttributeValues: { ':until': seen.restriction.until } } : { ConditionExpression: 'attribute_not_exists(pk)' }) } }],
+      [
+        'guardianship',
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: guardianshipKey(b.identityHash),
+            ...(seen.guardianship
+              ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          },
+        },
+      ],
+      [
+        'restriction',
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: riskRestrictionKey(b.identityHash),
+            ...(seen.restriction
+              ? {
+                  ConditionExpression: '#until = :until',
+                  ExpressionAttributeNames: { '#until': 'until' },
+                  ExpressionAttributeValues: { ':until': seen.restriction.until },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          },
+        },
+      ],
     ];
     if (b.status === 'pending' && b.check) {
-      items.push(['check', { Put: { TableName: this.table, Item: { ...pendingCheckKey(b.accountId), identityHash: b.identityHash, birthDate: b.birthDate, submittedAt: b.nowMs, ...b.check, ...pendingCheckIndex(b.nowMs, b.accountId), expiresAt: ttlAttribute(b.nowMs + CHECK_RETENTION_MS) } } }]);
+      items.push([
+        'check',
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...pendingCheckKey(b.accountId),
+              identityHash: b.identityHash,
+              birthDate: b.birthDate,
+              submittedAt: b.nowMs,
+              ...b.check,
+              ...pendingCheckIndex(b.nowMs, b.accountId),
+              expiresAt: ttlAttribute(b.nowMs + CHECK_RETENTION_MS),
+            },
+          },
+        },
+      ]);
     }
     if (b.notification) items.push(['notification', b.notification]);
     try {
@@ -272,7 +337,18 @@ export class IdentityRepository {
       await transact(this.db, [
         ['account', account],
         ['identity', this.personPart(b, seen.person)],
-        ['guardianship', { ConditionCheck: { TableName: this.table, Key: guardianshipKey(b.identityHash), ...(seen.guardianship ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } } : { ConditionExpression: 'attribute_not_exists(pk)' }) } }],
+        [
+          'guardianship',
+          {
+            ConditionCheck: {
+              TableName: this.table,
+              Key: guardianshipKey(b.identityHash),
+              ...(seen.guardianship
+                ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
+        ],
       ]);
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
@@ -284,7 +360,17 @@ export class IdentityRepository {
 
   /** The national system verified this name with the ID number: keep its keyed hash (for guardians' look-up). */
   async recordNameKey(identityHash: string, nameKey: string): Promise<void> {
-    await whenConditionFails(this.db.send(new UpdateCommand({ TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'SET nameKey = :nk', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':nk': nameKey } })));
+    await whenConditionFails(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: identityKey(identityHash),
+          UpdateExpression: 'SET nameKey = :nk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':nk': nameKey },
+        }),
+      ),
+    );
   }
 
   async get(identityHash: string): Promise<IdentityRecord | null> {
@@ -313,7 +399,9 @@ export class IdentityRepository {
   }
 
   private async removeIfUnbound(identityHash: string): Promise<{ removed: boolean }> {
-    const r = await whenConditionFails(this.db.send(new DeleteCommand({ TableName: this.table, Key: identityKey(identityHash), ConditionExpression: 'attribute_not_exists(accounts)' })));
+    const r = await whenConditionFails(
+      this.db.send(new DeleteCommand({ TableName: this.table, Key: identityKey(identityHash), ConditionExpression: 'attribute_not_exists(accounts)' })),
+    );
     return { removed: r.ok };
   }
 
@@ -327,7 +415,18 @@ export class IdentityRepository {
     try {
       await transact(this.db, [
         ['account', this.accounts.unbindPart(accountId, identityHash, null, nowMs)],
-        ['identity', { Update: { TableName: this.table, Key: identityKey(identityHash), UpdateExpression: 'DELETE accounts :acct', ConditionExpression: 'contains(accounts, :id)', ExpressionAttributeValues: { ':acct': new Set([accountId]), ':id': accountId } } }],
+        [
+          'identity',
+          {
+            Update: {
+              TableName: this.table,
+              Key: identityKey(identityHash),
+              UpdateExpression: 'DELETE accounts :acct',
+              ConditionExpression: 'contains(accounts, :id)',
+              ExpressionAttributeValues: { ':acct': new Set([accountId]), ':id': accountId },
+            },
+          },
+        ],
         ['check', { Delete: { TableName: this.table, Key: pendingCheckKey(accountId) } }],
         ['audit', audit],
       ]);
@@ -395,7 +494,18 @@ export class IdentityRepository {
     try {
       await transact(this.db, [
         ['account', this.accounts.unbindPart(c.accountId, c.identityHash, 'rejected', nowMs, true)],
-        ['identity', { Update: { TableName: this.table, Key: identityKey(c.identityHash), UpdateExpression: 'DELETE accounts :acct', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':acct': new Set([c.accountId]) } } }],
+        [
+          'identity',
+          {
+            Update: {
+              TableName: this.table,
+              Key: identityKey(c.identityHash),
+              UpdateExpression: 'DELETE accounts :acct',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':acct': new Set([c.accountId]) },
+            },
+          },
+        ],
         ['check', { Delete: { TableName: this.table, Key: pendingCheckKey(c.accountId) } }],
       ]);
     } catch (error) {
@@ -408,7 +518,17 @@ export class IdentityRepository {
 
   /** A check was sent after it had waited (an outage, or the national system's rate): keep its attempt id, drop the sealed submission. */
   async recordAttempt(accountId: string, ai: string): Promise<void> {
-    await whenConditionFails(this.db.send(new UpdateCommand({ TableName: this.table, Key: pendingCheckKey(accountId), UpdateExpression: 'SET ai = :ai REMOVE sealed', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':ai': ai } })));
+    await whenConditionFails(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: pendingCheckKey(accountId),
+          UpdateExpression: 'SET ai = :ai REMOVE sealed',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':ai': ai },
+        }),
+      ),
+    );
   }
 
   /** Status and PI of each person, by identity hash (one BatchGet per 100; people not stored are absent). */

@@ -51,7 +51,11 @@ export interface ConsentView {
   consent: ConsentPolicy['mode'];
 }
 
-const consentView = (policy: ConsentPolicy, facts: { birthDate: string; attested?: ConsentRecord | undefined; guardian?: ConsentRecord | undefined }, nowMs: number): ConsentView => {
+const consentView = (
+  policy: ConsentPolicy,
+  facts: { birthDate: string; attested?: ConsentRecord | undefined; guardian?: ConsentRecord | undefined },
+  nowMs: number,
+): ConsentView => {
   const standing = consentStanding(facts, policy, nowMs);
   return { required: standing.required, given: standing.given !== null, policyVersion: policy.policyVersion, consent: policy.mode };
 };
@@ -64,7 +68,11 @@ const consentView = (policy: ConsentPolicy, facts: { birthDate: string; attested
 function attestedConsent(policy: ConsentPolicy, given: { policyVersion: string } | undefined, birthDate: string, nowMs: number): ConsentRecord | undefined {
   if (!given || policy.mode !== 'attested' || !consentRequired(birthDate, nowMs)) return undefined;
   if (given.policyVersion !== policy.policyVersion) {
-    throw new Problem('invalid_request', { errors: [{ path: 'guardianConsent.policyVersion', message: `not the current privacy policy version (${policy.policyVersion}): show the guardian that one` }] });
+    throw new Problem('invalid_request', {
+      errors: [
+        { path: 'guardianConsent.policyVersion', message: `not the current privacy policy version (${policy.policyVersion}): show the guardian that one` },
+      ],
+    });
   }
   return { at: nowMs, how: 'attested', policyVersion: policy.policyVersion };
 }
@@ -141,7 +149,10 @@ export async function submitIdentity(
             birthDate: parsed.birthDate,
             status: 'pending',
             // In progress: the poller asks by `ai`. Not asked yet: the submission is sealed for the poller.
-            check: outcome.kind === 'pending' ? { ai: outcome.ai, nameKey } : { sealed: seal(deps.pepper, JSON.stringify({ name: submission.name, idNumber: parsed.idNumber })), nameKey },
+            check:
+              outcome.kind === 'pending'
+                ? { ai: outcome.ai, nameKey }
+                : { sealed: seal(deps.pepper, JSON.stringify({ name: submission.name, idNumber: parsed.idNumber })), nameKey },
             nowMs,
           };
     try {
@@ -155,7 +166,11 @@ export async function submitIdentity(
   }
   const status = outcome.kind === 'verified' ? 'verified' : 'pending';
   metric(status === 'verified' ? 'IdentityVerified' : 'IdentityPending');
-  return { status, ...ageView(parsed.birthDate, nowMs), guardianConsent: consentView(deps.consent, { birthDate: parsed.birthDate, attested: consent, guardian: guardianConsent }, nowMs) };
+  return {
+    status,
+    ...ageView(parsed.birthDate, nowMs),
+    guardianConsent: consentView(deps.consent, { birthDate: parsed.birthDate, attested: consent, guardian: guardianConsent }, nowMs),
+  };
 }
 
 /**
@@ -235,7 +250,11 @@ export async function readIdentity(deps: Pick<IdentityDeps, 'accounts' | 'consen
  * rejects what is still unanswered after 48 h. Each outcome concerns that account only: a verified
  * person stays verified whatever other accounts' checks become. Runs page by page until out of time.
  */
-export async function pollPendingIdentities(deps: IdentityDeps, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ resolved: number; stillPending: number }> {
+export async function pollPendingIdentities(
+  deps: IdentityDeps,
+  nowMs: number,
+  outOfTime: () => boolean = () => false,
+): Promise<{ resolved: number; stillPending: number }> {
   let resolved = 0;
   let stillPending = 0;
   let after: Record<string, unknown> | undefined;

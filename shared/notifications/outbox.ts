@@ -20,7 +20,15 @@ import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { sortableTime, WEBHOOK_DUE_PREFIX, WEBHOOK_SHARDS, webhookDueIndex, webhookEventKey } from '#shared/storage/keys';
 
-export const NOTIFICATION_TYPES = ['guardian.approval_requested', 'guardian.ward_session_started', 'guardian.ward_payment_committed', 'guardian.ward_erased', 'risk.challenge_issued', 'identity.account_bound', 'payment.refund_decided'] as const;
+export const NOTIFICATION_TYPES = [
+  'guardian.approval_requested',
+  'guardian.ward_session_started',
+  'guardian.ward_payment_committed',
+  'guardian.ward_erased',
+  'risk.challenge_issued',
+  'identity.account_bound',
+  'payment.refund_decided',
+] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** How long an event is retried after it happened (the contract: "retried with back-off for 24 h"). */
@@ -49,7 +57,8 @@ const QueuedItem = z.object({
 export type QueuedNotification = z.infer<typeof QueuedItem>;
 
 /** The envelope the publisher receives: `{"id", "type", "occurredAt", "data"}`. */
-export const notificationBody = (id: string, e: NewNotification): string => JSON.stringify({ id, type: e.type, occurredAt: formatBeijing(e.occurredAtMs), data: e.data });
+export const notificationBody = (id: string, e: NewNotification): string =>
+  JSON.stringify({ id, type: e.type, occurredAt: formatBeijing(e.occurredAtMs), data: e.data });
 
 export class NotificationOutbox {
   constructor(
@@ -84,7 +93,10 @@ export class NotificationOutbox {
 
   /** Undelivered events whose next attempt is due at `nowMs`, earliest first, at most `limitPerShard` from each shard. */
   async due(nowMs: number, limitPerShard: number): Promise<QueuedNotification[]> {
-    const items = await queryShards<Record<string, unknown>>(this.db, this.table, WEBHOOK_DUE_PREFIX, WEBHOOK_SHARDS, { below: sortableTime(nowMs + 1), limit: limitPerShard });
+    const items = await queryShards<Record<string, unknown>>(this.db, this.table, WEBHOOK_DUE_PREFIX, WEBHOOK_SHARDS, {
+      below: sortableTime(nowMs + 1),
+      limit: limitPerShard,
+    });
     return items.map((i) => z.parse(QueuedItem, i)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.occurredAtMs - b.occurredAtMs);
   }
 
@@ -103,7 +115,14 @@ export class NotificationOutbox {
           UpdateExpression: 'SET attempts = :next, nextAttemptAt = :at, lastAttemptAt = :now, gsi1pk = :gpk, gsi1sk = :gsk',
           ConditionExpression: 'attempts = :seen AND #state = :queued',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':next': e.attempts + 1, ':seen': e.attempts, ':at': nextAttemptAt, ':now': nowMs, ':queued': 'queued', ...prefixed(webhookDueIndex(e.id, nextAttemptAt)) },
+          ExpressionAttributeValues: {
+            ':next': e.attempts + 1,
+            ':seen': e.attempts,
+            ':at': nextAttemptAt,
+            ':now': nowMs,
+            ':queued': 'queued',
+            ...prefixed(webhookDueIndex(e.id, nextAttemptAt)),
+          },
         }),
       ),
     );

@@ -9,7 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'playguard-signature';
 
-const hmacHex = (secret: string, t: string, body: string): string => createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${t}.${body}`, 'utf8').digest('hex');
+const hmacHex = (secret: string, t: string, body: string): string =>
+  createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${t}.${body}`, 'utf8').digest('hex');
 
 /** The header value for `body` sent at `tSeconds` (unix seconds, real time). */
 export function sign(secret: string, body: string, tSeconds: number): string {

@@ -134,7 +134,13 @@ export class NppaClient {
     }
   }
 
-  private async call(endpoint: NppaEndpoint, method: 'GET' | 'POST', baseUrl: string, query: Record<string, string>, plaintext: string | null): Promise<NppaEnvelope> {
+  private async call(
+    endpoint: NppaEndpoint,
+    method: 'GET' | 'POST',
+    baseUrl: string,
+    query: Record<string, string>,
+    plaintext: string | null,
+  ): Promise<NppaEnvelope> {
     const [current, previous] = this.config.secretKeys.filter(isSecretKey);
     // A missing or malformed key would only earn 1012 from the national system: say so before sending.
     if (!current || !isSecretKey(this.config.secretKeys[0])) throw new NppaConfigurationError(1012);
@@ -174,7 +180,14 @@ export class NppaClient {
     }
   }
 
-  private async once(endpoint: NppaEndpoint, method: 'GET' | 'POST', baseUrl: string, query: Record<string, string>, plaintext: string | null, secretKey: string): Promise<NppaEnvelope> {
+  private async once(
+    endpoint: NppaEndpoint,
+    method: 'GET' | 'POST',
+    baseUrl: string,
+    query: Record<string, string>,
+    plaintext: string | null,
+    secretKey: string,
+  ): Promise<NppaEnvelope> {
     const url = new URL(baseUrl);
     // `set`, not `append`: each parameter (notably `ai`) appears exactly once.
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);

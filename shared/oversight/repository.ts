@@ -29,7 +29,14 @@ export interface AccessLogEntry {
   subject?: string | undefined;
 }
 
-const EntryItem = z.object({ operator: z.string(), at: z.number(), action: z.string(), accountId: z.string(), reason: z.string(), subject: z.optional(z.string()) });
+const EntryItem = z.object({
+  operator: z.string(),
+  at: z.number(),
+  action: z.string(),
+  accountId: z.string(),
+  reason: z.string(),
+  subject: z.optional(z.string()),
+});
 
 export class AccessLogRepository {
   constructor(
@@ -42,7 +49,11 @@ export class AccessLogRepository {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...accessLogKey(beijingDate(entry.at), entry.at, randomBytes(4).toString('hex')), ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)), expiresAt: ttlAttribute(entry.at + RETENTION_MS.accessLogEntry) },
+        Item: {
+          ...accessLogKey(beijingDate(entry.at), entry.at, randomBytes(4).toString('hex')),
+          ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)),
+          expiresAt: ttlAttribute(entry.at + RETENTION_MS.accessLogEntry),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

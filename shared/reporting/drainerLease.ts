@@ -37,6 +37,15 @@ export class DrainerLease {
 
   /** Gives the lease back (refused, and left alone, when another holder took it after it expired). */
   async release(): Promise<void> {
-    await whenConditionFails(this.db.send(new DeleteCommand({ TableName: this.table, Key: drainerLeaseKey(this.name), ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': this.holder } })));
+    await whenConditionFails(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: drainerLeaseKey(this.name),
+          ConditionExpression: 'holder = :me',
+          ExpressionAttributeValues: { ':me': this.holder },
+        }),
+      ),
+    );
   }
 }

@@ -12,7 +12,16 @@ import { batchGet, queryQueue, queryShardsPage } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { DEAD_LETTERS, deadLetterIndex, LEGACY_OUTBOX_PREFIX, LEGACY_OUTBOX_SHARDS, OUTBOX_SHARDS, outboxIndex, outboxKey, outboxQueuePrefix } from '#shared/storage/keys';
+import {
+  DEAD_LETTERS,
+  deadLetterIndex,
+  LEGACY_OUTBOX_PREFIX,
+  LEGACY_OUTBOX_SHARDS,
+  OUTBOX_SHARDS,
+  outboxIndex,
+  outboxKey,
+  outboxQueuePrefix,
+} from '#shared/storage/keys';
 
 /** Settled events (sent, dead, dropped) are kept this long for audit, then expire. */
 export const SETTLED_RETENTION_MS = RETENTION_MS.settledEvent;
@@ -80,9 +89,16 @@ export class OutboxRepository {
    * shards (the oldest of each, so the page's first events are the game's oldest).
    */
   async queued(gameId: string, pageSize: number): Promise<{ events: QueuedEvent[]; more: boolean }> {
-    const page = await queryShardsPage<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, { limit: Math.max(1, Math.ceil(pageSize / OUTBOX_SHARDS)) });
+    const page = await queryShardsPage<Record<string, unknown>>(this.db, this.table, outboxQueuePrefix(gameId), OUTBOX_SHARDS, {
+      limit: Math.max(1, Math.ceil(pageSize / OUTBOX_SHARDS)),
+    });
     // Events queued before games existed wait in the single game's old partitions: still reported.
-    const legacy = gameId === DEFAULT_GAME_ID ? await queryShardsPage<Record<string, unknown>>(this.db, this.table, LEGACY_OUTBOX_PREFIX, LEGACY_OUTBOX_SHARDS, { limit: Math.max(1, Math.ceil(pageSize / LEGACY_OUTBOX_SHARDS)) }) : { items: [], more: false };
+    const legacy =
+      gameId === DEFAULT_GAME_ID
+        ? await queryShardsPage<Record<string, unknown>>(this.db, this.table, LEGACY_OUTBOX_PREFIX, LEGACY_OUTBOX_SHARDS, {
+            limit: Math.max(1, Math.ceil(pageSize / LEGACY_OUTBOX_SHARDS)),
+          })
+        : { items: [], more: false };
     // By time; at the same instant a login (bt 1) before a logout (bt 0): a session that ends in the
     // millisecond it began is still reported as begun, then ended.
     return { events: [...page.items, ...legacy.items].map(queuedEventFromItem).sort((a, b) => a.atMs - b.atMs || b.bt - a.bt), more: page.more || legacy.more };
@@ -112,7 +128,15 @@ export class OutboxRepository {
       ),
     );
     if (marked.ok) return 'queued';
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: outboxKey(si, bt), ConditionExpression: 'attribute_not_exists(pk) OR #state <> :queued', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':queued': 'queued' } }));
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: outboxKey(si, bt),
+        ConditionExpression: 'attribute_not_exists(pk) OR #state <> :queued',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':queued': 'queued' },
+      }),
+    );
     return 'deleted';
   }
 
@@ -124,7 +148,18 @@ export class OutboxRepository {
     const expiresAt = ttlAttribute(nowMs + SETTLED_RETENTION_MS);
     for (let i = 0; i < events.length; i += 25) {
       let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = events.slice(i, i + 25).map((e) => ({
-        PutRequest: { Item: { ...outboxKey(e.si, e.bt), kind: 'nppaEvent', ...e, state, settledAt: nowMs, expiresAt, ...extra(e), ...(state === 'dead' ? deadLetterIndex(e.si, e.bt, nowMs) : {}) } },
+        PutRequest: {
+          Item: {
+            ...outboxKey(e.si, e.bt),
+            kind: 'nppaEvent',
+            ...e,
+            state,
+            settledAt: nowMs,
+            expiresAt,
+            ...extra(e),
+            ...(state === 'dead' ? deadLetterIndex(e.si, e.bt, nowMs) : {}),
+          },
+        },
       }));
       // An erased account's events are kept only until reported: settling deletes them.
       const erased = events.slice(i, i + 25).filter((e) => e.eraseWhenSettled);

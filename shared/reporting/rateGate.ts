@@ -110,7 +110,8 @@ export class RateGate {
   async tryAcquire(tries = 3): Promise<boolean> {
     // A write started this close to the late edge would likely answer inside it: start in the next window.
     const inSecond = this.realNow() % 1000;
-    if (inSecond < EDGE_EARLY_MS || inSecond >= 1000 - EDGE_LATE_MS - WRITE_MARGIN_MS) await this.sleep(inSecond < EDGE_EARLY_MS ? EDGE_EARLY_MS - inSecond : 1000 - inSecond + EDGE_EARLY_MS);
+    if (inSecond < EDGE_EARLY_MS || inSecond >= 1000 - EDGE_LATE_MS - WRITE_MARGIN_MS)
+      await this.sleep(inSecond < EDGE_EARLY_MS ? EDGE_EARLY_MS - inSecond : 1000 - inSecond + EDGE_EARLY_MS);
     const counted = new Set<number>();
     for (let attempt = 0; attempt < tries; attempt += 1) {
       for (const second of secondsReached(this.realNow())) {

@@ -59,7 +59,10 @@ export interface ReportRun extends GameRun {
  * How the national system answered one batch: accepted items, items refused for good (dead
  * letters, with the errcode) and items refused for a reason that may pass on a retry.
  */
-export function classifyBatch<T>(batch: readonly T[], failed: readonly Pick<LoginoutItemFailure, 'no' | 'errcode'>[]): { accepted: T[]; dead: Array<{ event: T; errcode: number }>; retry: T[] } {
+export function classifyBatch<T>(
+  batch: readonly T[],
+  failed: readonly Pick<LoginoutItemFailure, 'no' | 'errcode'>[],
+): { accepted: T[]; dead: Array<{ event: T; errcode: number }>; retry: T[] } {
   const failedByNo = new Map(failed.map((f) => [f.no, f.errcode]));
   const out = { accepted: [] as T[], dead: [] as Array<{ event: T; errcode: number }>, retry: [] as T[] };
   batch.forEach((event, i) => {
@@ -179,7 +182,8 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
         await game.gate.acquire();
         const nowS = Math.floor(deps.now() / 1000);
         const shift = shiftSeconds(Math.floor(batch[0]!.atMs / 1000), nowS);
-        if (shift > 0) log.warn('loginout backlog older than 180 s: event times shifted per the NPPA FAQ', { ...dims, shiftSeconds: shift, events: batch.length });
+        if (shift > 0)
+          log.warn('loginout backlog older than 180 s: event times shifted per the NPPA FAQ', { ...dims, shiftSeconds: shift, events: batch.length });
         const collections: LoginoutItem[] = batch.map((e, i) => ({
           no: i + 1,
           si: e.si,
@@ -214,7 +218,14 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
         if (dead.length) {
           dead.forEach(({ event }) => settledHere.add(key(event)));
           const reasons = new Map(dead.map(({ event, errcode }) => [event, errcode]));
-          settling.push(deps.outbox.settle(dead.map(({ event }) => event), 'dead', deps.now(), (e) => ({ reason: reasons.get(e) })));
+          settling.push(
+            deps.outbox.settle(
+              dead.map(({ event }) => event),
+              'dead',
+              deps.now(),
+              (e) => ({ reason: reasons.get(e) }),
+            ),
+          );
           metric('NppaDeadLetters', dead.length, dims);
           log.error('national system refused events permanently: kept as dead letters for an operator', { ...dims, count: dead.length });
           run.deadLetters += dead.length;
@@ -240,7 +251,10 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
  * One reporter run: takes the drainer lease (held `leaseMs`, longer than any run can last), drains
  * until `deadlineMs`, and releases the lease on every path. Another copy holding it → skipped.
  */
-export async function reportLoginouts(deps: ReporterDeps & { lease: Pick<DrainerLease, 'take' | 'release'> }, options: { deadlineMs: number; leaseMs: number }): Promise<ReportRun | { skipped: 'another reporter is running' }> {
+export async function reportLoginouts(
+  deps: ReporterDeps & { lease: Pick<DrainerLease, 'take' | 'release'> },
+  options: { deadlineMs: number; leaseMs: number },
+): Promise<ReportRun | { skipped: 'another reporter is running' }> {
   if (!(await deps.lease.take(deps.now(), options.leaseMs))) return { skipped: 'another reporter is running' };
   try {
     return await drainOutbox(deps, { deadlineMs: options.deadlineMs });

@@ -22,7 +22,17 @@ import { transact, whenConditionFails, type TransactItem } from '#shared/storage
 import { batchGet, queryPartition, queryQueue } from '#shared/storage/dynamo';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { auditKey, auditPartition, challengeKey, CHALLENGE_OPEN, deviceKey, identityHashOf, openChallengeIndex, riskRestrictionKey, sortableTime } from '#shared/storage/keys';
+import {
+  auditKey,
+  auditPartition,
+  challengeKey,
+  CHALLENGE_OPEN,
+  deviceKey,
+  identityHashOf,
+  openChallengeIndex,
+  riskRestrictionKey,
+  sortableTime,
+} from '#shared/storage/keys';
 
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a challenge is open until `expiresAtMs`
@@ -91,11 +101,24 @@ export interface RiskRestriction {
   /** When the challenge failed or ran out. */
   at: number;
 }
-const RestrictionItem = z.object({ until: z.number(), signal, challengeId: z.string(), how: z.enum(['challenge_failed', 'challenge_expired']), at: z.number() });
+const RestrictionItem = z.object({
+  until: z.number(),
+  signal,
+  challengeId: z.string(),
+  how: z.enum(['challenge_failed', 'challenge_expired']),
+  at: z.number(),
+});
 /** The record of a stored restriction item (the person's hash read from the key). */
-export const restrictionFromItem = (item: Record<string, unknown>): RiskRestriction => ({ ...z.parse(RestrictionItem, item), identityHash: identityHashOf(item) });
+export const restrictionFromItem = (item: Record<string, unknown>): RiskRestriction => ({
+  ...z.parse(RestrictionItem, item),
+  identityHash: identityHashOf(item),
+});
 
-const auditItem = (e: AuditEntry) => ({ ...auditKey(e.accountId, e.at, randomBytes(4).toString('hex')), ...e, expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS) });
+const auditItem = (e: AuditEntry) => ({
+  ...auditKey(e.accountId, e.at, randomBytes(4).toString('hex')),
+  ...e,
+  expiresAt: ttlAttribute(e.at + AUDIT_RETENTION_MS),
+});
 
 /** Prefix of a device item's per-account sighting attributes. */
 const SIGHTING = 'acct:';
@@ -141,7 +164,14 @@ export class RiskRepository {
     // A busy shared phone keeps its item alive: drop old sightings now and then (rarely a second request).
     if (stale.length >= 50) {
       const names = Object.fromEntries(stale.slice(0, 100).map((n, i) => [`#s${i}`, n]));
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: deviceKey(deviceHash), UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`, ExpressionAttributeNames: names }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: deviceKey(deviceHash),
+          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+          ExpressionAttributeNames: names,
+        }),
+      );
     }
     return seen;
   }
@@ -157,13 +187,35 @@ export class RiskRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...challengeKey(c.challengeId), ...c, status: 'open', ...openChallengeIndex(c.challengeId, c.expiresAtMs), expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + RETENTION_MS.challenge)) },
+            Item: {
+              ...challengeKey(c.challengeId),
+              ...c,
+              status: 'open',
+              ...openChallengeIndex(c.challengeId, c.expiresAtMs),
+              expiresAt: ttlAttribute(Math.max(c.expiresAtMs, c.createdAt + RETENTION_MS.challenge)),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       ],
       ['account', this.accounts.challengeOpenedPart(c.accountId, { challengeId: c.challengeId, signal: c.signal, expiresAtMs: c.expiresAtMs }, c.createdAt)],
-      ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: c.createdAt, decision: 'challenge', signal: c.signal, context: c.context, inputs, challengeId: c.challengeId }) } }],
+      [
+        'audit',
+        {
+          Put: {
+            TableName: this.table,
+            Item: auditItem({
+              accountId: c.accountId,
+              at: c.createdAt,
+              decision: 'challenge',
+              signal: c.signal,
+              context: c.context,
+              inputs,
+              challengeId: c.challengeId,
+            }),
+          },
+        },
+      ],
       ...(notification ? [['notification', notification] as const] : []),
     ]);
   }
@@ -172,7 +224,12 @@ export class RiskRepository {
    * Records the publisher's verdict on an open, unexpired challenge. Returns the challenge as it
    * now is, or as it was when it could not be changed (already answered, expired, unknown).
    */
-  async resolve(challengeId: string, passed: boolean, method: string, nowMs: number): Promise<{ changed: true; challenge: Challenge } | { changed: false; challenge: Challenge | null }> {
+  async resolve(
+    challengeId: string,
+    passed: boolean,
+    method: string,
+    nowMs: number,
+  ): Promise<{ changed: true; challenge: Challenge } | { changed: false; challenge: Challenge | null }> {
     const r = await whenConditionFails(
       this.db.send(
         new UpdateCommand({
@@ -225,11 +282,43 @@ export class RiskRepository {
   ): Promise<void> {
     const items: Array<[string, TransactItem]> = [
       ['account', this.accounts.verdictPart(c.accountId, c.signal, verdict)],
-      ['audit', { Put: { TableName: this.table, Item: auditItem({ accountId: c.accountId, at: nowMs, decision: how, signal: c.signal, context: 'challenge', inputs: {}, challengeId: c.challengeId }) } }],
+      [
+        'audit',
+        {
+          Put: {
+            TableName: this.table,
+            Item: auditItem({
+              accountId: c.accountId,
+              at: nowMs,
+              decision: how,
+              signal: c.signal,
+              context: 'challenge',
+              inputs: {},
+              challengeId: c.challengeId,
+            }),
+          },
+        },
+      ],
     ];
     if (!verdict.passed && identityHash && (how === 'challenge_failed' || how === 'challenge_expired')) {
       const r: RiskRestriction = { identityHash, until: verdict.minorRulesUntil, signal: c.signal, challengeId: c.challengeId, how, at: nowMs };
-      items.push(['restriction', { Put: { TableName: this.table, Item: { ...riskRestrictionKey(identityHash), until: r.until, signal: r.signal, challengeId: r.challengeId, how: r.how, at: r.at, expiresAt: ttlAttribute(r.until) } } }]);
+      items.push([
+        'restriction',
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...riskRestrictionKey(identityHash),
+              until: r.until,
+              signal: r.signal,
+              challengeId: r.challengeId,
+              how: r.how,
+              at: r.at,
+              expiresAt: ttlAttribute(r.until),
+            },
+          },
+        },
+      ]);
     }
     await transact(this.db, items);
   }
@@ -247,13 +336,27 @@ export class RiskRepository {
 
   /** The audit entry of an account its person unbound (DELETE /v1/me/accounts/{accountId}), as a transaction part. */
   unboundAuditPart(accountId: string, nowMs: number): TransactItem {
-    return { Put: { TableName: this.table, Item: auditItem({ accountId, at: nowMs, decision: 'account_unbound', signal: 'identity_many_accounts', context: 'identity', inputs: { by: 'an account bound earlier to the same person' } }) } };
+    return {
+      Put: {
+        TableName: this.table,
+        Item: auditItem({
+          accountId,
+          at: nowMs,
+          decision: 'account_unbound',
+          signal: 'identity_many_accounts',
+          context: 'identity',
+          inputs: { by: 'an account bound earlier to the same person' },
+        }),
+      },
+    };
   }
 
   /** The account's challenges by id (absent ones left out). */
   async challenges(challengeIds: string[]): Promise<Array<Challenge & { resolvedAt?: number }>> {
     const items = await batchGet(this.db, this.table, challengeIds.map(challengeKey));
-    return items.map((item) => ({ ...challengeFromItem(item), ...(typeof item.resolvedAt === 'number' ? { resolvedAt: item.resolvedAt } : {}) })).sort((a, b) => a.createdAt - b.createdAt);
+    return items
+      .map((item) => ({ ...challengeFromItem(item), ...(typeof item.resolvedAt === 'number' ? { resolvedAt: item.resolvedAt } : {}) }))
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Erasure: removes a challenge (an open one leaves the sweeper's index with it). Whether there was one. */
@@ -264,12 +367,21 @@ export class RiskRepository {
 
   /** Erasure: the account is no longer among the device's sightings (the device item itself expires by TTL). */
   async forgetSighting(deviceHash: string, accountId: string): Promise<void> {
-    await whenConditionFails(this.db.send(new UpdateCommand({ TableName: this.table, Key: deviceKey(deviceHash), UpdateExpression: 'REMOVE #a', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` } })));
+    await whenConditionFails(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: deviceKey(deviceHash),
+          UpdateExpression: 'REMOVE #a',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#a': `${SIGHTING}${accountId}` },
+        }),
+      ),
+    );
   }
 
   /** The account's audit entries, newest first, at most `limit`. */
   async audit(accountId: string, limit = 500): Promise<AuditEntry[]> {
     return (await queryPartition(this.db, this.table, auditPartition(accountId), { limit, newestFirst: true })).map(auditEntryFromItem);
   }
-
 }

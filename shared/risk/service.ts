@@ -24,7 +24,14 @@ export interface RiskDeps {
  * webhooks on, the publisher is told (`risk.challenge_issued`) by an event written in the same
  * transaction: opaque ids only (docs/design.md "Notifications").
  */
-export async function challengeRequired(deps: RiskDeps, account: AccountRecord, decision: Extract<RiskDecision, { outcome: 'challenge' }>, context: 'login' | 'payment', nowMs: number, gameId?: string): Promise<Problem> {
+export async function challengeRequired(
+  deps: RiskDeps,
+  account: AccountRecord,
+  decision: Extract<RiskDecision, { outcome: 'challenge' }>,
+  context: 'login' | 'payment',
+  nowMs: number,
+  gameId?: string,
+): Promise<Problem> {
   metric('RiskChallenge', 1, { signal: decision.signal, context, ...(gameId ? { gameId } : {}) });
   const open = account.openChallenge;
   if (open && open.signal === decision.signal && open.expiresAtMs > nowMs) {
@@ -35,9 +42,21 @@ export async function challengeRequired(deps: RiskDeps, account: AccountRecord, 
   const event = deps.notifications?.eventPart({
     type: 'risk.challenge_issued',
     occurredAtMs: nowMs,
-    data: { challengeId, accountId: account.accountId, ...(gameId !== undefined ? { gameId } : {}), signal: decision.signal, trigger: context, challengeKind: 'face', expiresAt: formatBeijing(expiresAtMs) },
+    data: {
+      challengeId,
+      accountId: account.accountId,
+      ...(gameId !== undefined ? { gameId } : {}),
+      signal: decision.signal,
+      trigger: context,
+      challengeKind: 'face',
+      expiresAt: formatBeijing(expiresAtMs),
+    },
   });
-  await deps.repo.openChallenge({ challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs, ...(gameId ? { gameId } : {}) }, decision.inputs, event);
+  await deps.repo.openChallenge(
+    { challengeId, accountId: account.accountId, signal: decision.signal, context, createdAt: nowMs, expiresAtMs, ...(gameId ? { gameId } : {}) },
+    decision.inputs,
+    event,
+  );
   log.info('risk challenge opened', { accountId: account.accountId, signal: decision.signal, context });
   return new Problem('challenge_required', { challengeId, challengeKind: 'face', signal: decision.signal });
 }

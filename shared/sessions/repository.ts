@@ -28,7 +28,23 @@ import { batchGet, indexOnce, queryPartition, scanWithout, shardPages } from '#s
 import { endOfBeijingDay } from '#shared/domain/beijingTime';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { ACCOUNT_INDEX, ACCOUNT_INDEX_SESSION, accountIndexPartition, accountSessionIndex, DAY_PLAY_PREFIX, dayOfDayPlay, dayPlayKey, identityKey, identityLeaseKey, LIVE_PREFIX, LIVE_SHARDS, liveSessionIndex, SESSION_PREFIX, sessionKey, sortableTime } from '#shared/storage/keys';
+import {
+  ACCOUNT_INDEX,
+  ACCOUNT_INDEX_SESSION,
+  accountIndexPartition,
+  accountSessionIndex,
+  DAY_PLAY_PREFIX,
+  dayOfDayPlay,
+  dayPlayKey,
+  identityKey,
+  identityLeaseKey,
+  LIVE_PREFIX,
+  LIVE_SHARDS,
+  liveSessionIndex,
+  SESSION_PREFIX,
+  sessionKey,
+  sortableTime,
+} from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts). Live sessions have none: a session ends by
  * `state`, and its sweeper deadline is computed from `lastHeartbeatAt`.
@@ -42,7 +58,18 @@ const ENDED_RETENTION_MS = RETENTION_MS.endedSession;
  */
 const LEASE_RETENTION_MS = RETENTION_MS.identityLease;
 
-const END_REASONS = ['logout', 'signed_in_elsewhere', 'session_expired', 'play_time_exhausted', 'outside_allowed_hours', 'challenge_failed', 'account_blocked', 'guardian_restricted', 'identity_corrected', 'identity_unbound'] as const;
+const END_REASONS = [
+  'logout',
+  'signed_in_elsewhere',
+  'session_expired',
+  'play_time_exhausted',
+  'outside_allowed_hours',
+  'challenge_failed',
+  'account_blocked',
+  'guardian_restricted',
+  'identity_corrected',
+  'identity_unbound',
+] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface SessionRecord {
@@ -204,7 +231,13 @@ export class SessionRepository {
         UpdateExpression: 'SET #state = :ended, endReason = :reason, endedAt = :at, expiresAt = :exp REMOVE gsi1pk, gsi1sk',
         ConditionExpression: '#state = :live',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':live': 'live', ':reason': reason, ':at': endedAt, ':exp': ttlAttribute(endedAt + (watched ? RETENTION_MS.guardedSession : ENDED_RETENTION_MS)) } as Record<string, unknown>,
+        ExpressionAttributeValues: {
+          ':ended': 'ended',
+          ':live': 'live',
+          ':reason': reason,
+          ':at': endedAt,
+          ':exp': ttlAttribute(endedAt + (watched ? RETENTION_MS.guardedSession : ENDED_RETENTION_MS)),
+        } as Record<string, unknown>,
       },
     };
   }
@@ -235,15 +268,32 @@ export class SessionRepository {
    * conditioned on being free or still held by the session we saw, so two simultaneous logins
    * produce exactly one session.
    */
-  async start(s: SessionRecord, replaced: { account: Replaced | null; identity: Replaced | null }, also: Items = [], dayCheck?: { day: string; known: number }): Promise<void> {
+  async start(
+    s: SessionRecord,
+    replaced: { account: Replaced | null; identity: Replaced | null },
+    also: Items = [],
+    dayCheck?: { day: string; known: number },
+  ): Promise<void> {
     const now = s.startedAt;
     const lease: Lease = { sessionId: s.sessionId, deviceHash: s.deviceHash, accountId: s.accountId, gameId: s.gameId };
     const ownOld = replaced.account;
     // Under a lease across games the replaced session may be this account's in another game: its
     // lease goes in the same account update.
-    const sameAccountOtherGame = s.identityLeased && replaced.identity?.live && replaced.identity.lease.accountId === s.accountId && replaced.identity.lease.gameId !== s.gameId ? replaced.identity.lease : null;
+    const sameAccountOtherGame =
+      s.identityLeased && replaced.identity?.live && replaced.identity.lease.accountId === s.accountId && replaced.identity.lease.gameId !== s.gameId
+        ? replaced.identity.lease
+        : null;
     const items: Items = [
-      ['session', { Put: { TableName: this.table, Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now), ...accountSessionIndex(s.accountId, now, s.sessionId) }, ConditionExpression: 'attribute_not_exists(pk)' } }],
+      [
+        'session',
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...sessionKey(s.sessionId), ...s, ...liveIndex(s.sessionId, now), ...accountSessionIndex(s.accountId, now, s.sessionId) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
       [
         'accountLease',
         this.accounts.leasePart(s.accountId, s.gameId, {
@@ -258,14 +308,17 @@ export class SessionRepository {
     ];
     if (s.identityLeased && s.identityLeaseScope) {
       const seen = replaced.identity;
-      items.push(['identityLease', {
-        Put: {
-          TableName: this.table,
-          Item: { ...identityLeaseKey(s.identityHash, s.identityLeaseScope), ...lease, since: now, expiresAt: ttlAttribute(now + LEASE_RETENTION_MS) },
-          ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
-          ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
+      items.push([
+        'identityLease',
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...identityLeaseKey(s.identityHash, s.identityLeaseScope), ...lease, since: now, expiresAt: ttlAttribute(now + LEASE_RETENTION_MS) },
+            ConditionExpression: seen ? 'sessionId = :seen' : 'attribute_not_exists(pk)',
+            ...(seen ? { ExpressionAttributeValues: { ':seen': seen.lease.sessionId } } : {}),
+          },
         },
-      }]);
+      ]);
     }
     const ended = new Map<string, Replaced>();
     for (const r of [replaced.account, s.identityLeased ? replaced.identity : null]) if (r?.live) ended.set(r.lease.sessionId, r);
@@ -286,11 +339,19 @@ export class SessionRepository {
           dayCheck = undefined;
         } else items.push([`dayPlay:${sid}`, this.dayPlayUpdate(old.play)]);
       }
-      items.push([`logout:${sid}`, this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: old.lease.accountId })]);
+      items.push([
+        `logout:${sid}`,
+        this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: old.lease.accountId }),
+      ]);
       // The person's session on another account also holds that account's lease in its game: release it.
-      if (old.lease.accountId !== s.accountId) items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, { next: null, seen: sid })]);
+      if (old.lease.accountId !== s.accountId)
+        items.push([`otherAccountLease:${sid}`, this.accounts.leasePart(old.lease.accountId, old.lease.gameId, { next: null, seen: sid })]);
     }
-    if (dayCheck) items.push(['dayPlayCheck', { ConditionCheck: { TableName: this.table, Key: dayPlayKey(s.identityHash, dayCheck.day), ...this.dayCheckCondition(dayCheck.known) } }]);
+    if (dayCheck)
+      items.push([
+        'dayPlayCheck',
+        { ConditionCheck: { TableName: this.table, Key: dayPlayKey(s.identityHash, dayCheck.day), ...this.dayCheckCondition(dayCheck.known) } },
+      ]);
     items.push(...also);
     const accountLease = items.find(([name]) => name === 'accountLease')![1];
     if (accountLease.Update) accountLease.Update.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
@@ -309,7 +370,11 @@ export class SessionRepository {
 
   /** The person's day play is still what login decided with (no more: another account's session may have added to it). */
   private dayCheckCondition(known: number) {
-    return { ConditionExpression: 'attribute_not_exists(seconds) OR seconds <= :known', ExpressionAttributeValues: { ':known': known }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    return {
+      ConditionExpression: 'attribute_not_exists(seconds) OR seconds <= :known',
+      ExpressionAttributeValues: { ':known': known },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
   }
 
   /**
@@ -393,7 +458,17 @@ export class SessionRepository {
     ];
     if (s.identityLeased) {
       // Sessions stored before games existed held the person's lease for the single game.
-      items.push(['identityLease', { Delete: { TableName: this.table, Key: identityLeaseKey(s.identityHash, s.identityLeaseScope ?? DEFAULT_GAME_ID), ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': s.sessionId } } }]);
+      items.push([
+        'identityLease',
+        {
+          Delete: {
+            TableName: this.table,
+            Key: identityLeaseKey(s.identityHash, s.identityLeaseScope ?? DEFAULT_GAME_ID),
+            ConditionExpression: 'sessionId = :sid',
+            ExpressionAttributeValues: { ':sid': s.sessionId },
+          },
+        },
+      ]);
     }
     if (options.play && options.play.seconds > 0) items.push(['dayPlay', this.dayPlayUpdate({ identityHash: s.identityHash, ...options.play })]);
     try {
@@ -404,7 +479,10 @@ export class SessionRepository {
       if (error.refused('session')) return false;
       // A lease no longer names this live session (only possible if the invariant was broken by
       // hand): end the session anyway, without touching leases that belong to others.
-      await transact(this.db, items.filter(([name]) => name === 'session' || name === 'logout'));
+      await transact(
+        this.db,
+        items.filter(([name]) => name === 'session' || name === 'logout'),
+      );
       return true;
     }
   }
@@ -419,14 +497,26 @@ export class SessionRepository {
       index: ACCOUNT_INDEX,
       ...(options.limit ? { limit: options.limit, newestFirst: true } : {}),
     });
-    const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
+    const items = await batchGet(
+      this.db,
+      this.table,
+      refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })),
+    );
     return items.map(sessionFromItem).filter((s) => s.accountId === accountId);
   }
 
   /** Erasure: removes an ended session (a live one must be ended first, with its logout event). */
   async deleteEnded(sessionId: string): Promise<void> {
     const r = await whenConditionFails(
-      this.db.send(new DeleteCommand({ TableName: this.table, Key: sessionKey(sessionId), ConditionExpression: 'attribute_not_exists(pk) OR #state = :ended', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':ended': 'ended' } })),
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: sessionKey(sessionId),
+          ConditionExpression: 'attribute_not_exists(pk) OR #state = :ended',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':ended': 'ended' },
+        }),
+      ),
     );
     if (!r.ok) throw new Error('erasure: a session still live cannot be deleted');
   }
@@ -454,7 +544,15 @@ export class SessionRepository {
   async keepPlayDayUntil(identityHash: string, day: string, untilMs: number): Promise<void> {
     const exp = ttlAttribute(untilMs);
     await whenConditionFails(
-      this.db.send(new UpdateCommand({ TableName: this.table, Key: dayPlayKey(identityHash, day), UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: dayPlayKey(identityHash, day),
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)',
+          ExpressionAttributeValues: { ':exp': exp },
+        }),
+      ),
     );
   }
 
@@ -467,9 +565,11 @@ export class SessionRepository {
    * after page: up to `perShard` more of every shard each time, the longest silent first.
    */
   async *liveSessionsSilentSince(beforeMs: number, perShard = 25): AsyncGenerator<SessionRecord[]> {
-    for await (const items of shardPages<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, { below: `${sortableTime(beforeMs)}#`, limit: perShard })) {
+    for await (const items of shardPages<Record<string, unknown>>(this.db, this.table, LIVE_PREFIX, LIVE_SHARDS, {
+      below: `${sortableTime(beforeMs)}#`,
+      limit: perShard,
+    })) {
       yield items.map(sessionFromItem).filter((s) => s.lastHeartbeatAt < beforeMs);
     }
   }
-
 }

@@ -232,7 +232,8 @@ async function planLogin(login: Login): Promise<LoginPlan> {
   // The account's own session holds the person's lease in the scope this login takes, unless the
   // scope changed since (a guardian's daily minutes count play across games): then it is just ended.
   const scope = decision.minor ? identityLeaseScope(counted, gameId) : undefined;
-  const replacedIdentity = decision.minor && replacedAccount?.identityLeased && (replacedAccount.identityLeaseScope ?? DEFAULT_GAME_ID) === scope ? replacedAccount : null;
+  const replacedIdentity =
+    decision.minor && replacedAccount?.identityLeased && (replacedAccount.identityLeaseScope ?? DEFAULT_GAME_ID) === scope ? replacedAccount : null;
 
   const sessionId = randomBytes(16).toString('hex');
   const guardianship = account.guardianship;
@@ -259,7 +260,17 @@ async function planLogin(login: Login): Promise<LoginPlan> {
   const watchers = (guardianship?.guardians ?? []).filter((g) => g.confirmed).map((g) => ({ guardianId: g.guardianId, wardId: g.wardId }));
   const also: Array<[string, TransactItem]> =
     deps.notifications && watchers.length
-      ? [['notification', deps.notifications.eventPart({ type: 'guardian.ward_session_started', occurredAtMs: nowMs, id: `session-started-${sessionId}`, data: { guardians: watchers, sessionId, gameId, startedAt: formatBeijing(nowMs) } })]]
+      ? [
+          [
+            'notification',
+            deps.notifications.eventPart({
+              type: 'guardian.ward_session_started',
+              occurredAtMs: nowMs,
+              id: `session-started-${sessionId}`,
+              data: { guardians: watchers, sessionId, gameId, startedAt: formatBeijing(nowMs) },
+            }),
+          ],
+        ]
       : [];
   // Every minor's login checks the person's day play in its transaction (no extra request).
   return { session, replaced: { account: replacedAccount, identity: replacedIdentity }, also, day: decision.minor ? { day: today, known } : null };
@@ -299,7 +310,10 @@ async function commitLogin(login: Login, plan: LoginPlan): Promise<PlayDecision>
         continue;
       }
       // This minor plays on another of their accounts: take over or refuse, as for the account.
-      const other = error.reason === 'identity' && (identityRetries += 1) === 1 && session.identityLeaseScope ? await deps.repo.identityLease(account.identityHash, session.identityLeaseScope) : null;
+      const other =
+        error.reason === 'identity' && (identityRetries += 1) === 1 && session.identityLeaseScope
+          ? await deps.repo.identityLease(account.identityHash, session.identityLeaseScope)
+          : null;
       if (!other) throw new Problem('session_active_elsewhere');
       replaced.identity = await replaceable(login, other);
     }
@@ -339,7 +353,13 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
     case 'stale':
       throw new Problem('stale_heartbeat', { lastSeq: outcome.session.lastSeq });
     case 'ended':
-      return { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: outcome.session.intervalSeconds, reason: END_REASON_ANSWER[outcome.session.endReason ?? 'session_expired'] };
+      return {
+        action: 'terminate',
+        remainingSeconds: 0,
+        endsAt: null,
+        nextHeartbeatSeconds: outcome.session.intervalSeconds,
+        reason: END_REASON_ANSWER[outcome.session.endReason ?? 'session_expired'],
+      };
     case 'repeated':
       noteCalendarCoverage(deps.calendar, outcome.session.lastHeartbeatAt);
       return answerAt(forGame(deps, outcome.session.gameId), outcome.session, outcome.session.lastHeartbeatAt);
@@ -358,7 +378,13 @@ export async function heartbeat(deps: SessionDeps, accountId: string, sessionId:
   }
 }
 
-export async function endSession(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, accountId: string, sessionId: string, nowMs: number, reason: EndReason = 'logout'): Promise<void> {
+export async function endSession(
+  deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>,
+  accountId: string,
+  sessionId: string,
+  nowMs: number,
+  reason: EndReason = 'logout',
+): Promise<void> {
   const session = await deps.repo.get(sessionId);
   if (!session || session.accountId !== accountId || session.state !== 'live') return;
   noteUnknownGame(deps, session);
@@ -376,7 +402,12 @@ const SWEEP_PARALLEL = 32;
  * adults not yet due in its shard (adults wait longer); past two pages of them it is ended by a later
  * run, at the latest when they are due — its logout is dated from its own last heartbeat either way.
  */
-export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>, nowMs: number, outOfTime: () => boolean = () => false, perShard?: number): Promise<{ ended: number }> {
+export async function sweepSessions(
+  deps: Pick<SessionDeps, 'repo' | 'policy' | 'games'>,
+  nowMs: number,
+  outOfTime: () => boolean = () => false,
+  perShard?: number,
+): Promise<{ ended: number }> {
   const shortest = heartbeatDeadline(0, SHORTEST_HEARTBEAT_SECONDS);
   let ended = 0;
   let idle = 0;
@@ -389,7 +420,14 @@ export async function sweepSessions(deps: Pick<SessionDeps, 'repo' | 'policy' | 
           noteUnknownGame(deps, s);
           const endAt = silentSessionEnd(s);
           const play = dayPlay(s, endAt);
-          if (await deps.repo.end(s, 'session_expired', endAt, { lastHeartbeatAt: s.lastHeartbeatAt, nightSeconds: nightPlaySecondsBetween(s.startedAt, endAt), ...(play ? { play } : {}) })) ended += 1;
+          if (
+            await deps.repo.end(s, 'session_expired', endAt, {
+              lastHeartbeatAt: s.lastHeartbeatAt,
+              nightSeconds: nightPlaySecondsBetween(s.startedAt, endAt),
+              ...(play ? { play } : {}),
+            })
+          )
+            ended += 1;
         }
       }),
     );

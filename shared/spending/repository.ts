@@ -18,7 +18,24 @@ import { endOfBeijingDay, endOfBeijingMonth } from '#shared/domain/beijingTime';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
 import { DEFAULT_GAME_ID } from '#shared/settings';
-import { ACCOUNT_INDEX, ACCOUNT_INDEX_ORDER, accountIndexPartition, accountOrderIndex, identityKey, ORDER_PREFIX, orderKey, RESERVED_PREFIX, RESERVED_SHARDS, reservedOrderIndex, sortableTime, SPEND_PREFIX, spendCounterOf, spendDayKey, spendMonthKey, type Key } from '#shared/storage/keys';
+import {
+  ACCOUNT_INDEX,
+  ACCOUNT_INDEX_ORDER,
+  accountIndexPartition,
+  accountOrderIndex,
+  identityKey,
+  ORDER_PREFIX,
+  orderKey,
+  RESERVED_PREFIX,
+  RESERVED_SHARDS,
+  reservedOrderIndex,
+  sortableTime,
+  SPEND_PREFIX,
+  spendCounterOf,
+  spendDayKey,
+  spendMonthKey,
+  type Key,
+} from '#shared/storage/keys';
 /**
  * TTLs here are cleanup only (shared/storage/expiry.ts): a counter is found by the day or month in
  * its key, and a reservation's life is `reservationExpiresAt` (the sweeper's index key, and the
@@ -109,7 +126,11 @@ export class SpendingRepository {
    * Reserves `order.amount` in one transaction. `dayMaxBefore`/`monthMaxBefore` are the highest
    * totals the counters may hold before adding it (null: no limit), so the conditions are the limits.
    */
-  async reserve(order: Order, ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null }, approved?: TransactItem): Promise<ReserveOutcome> {
+  async reserve(
+    order: Order,
+    ceilings: { dayMaxBefore: number | null; monthMaxBefore: number | null; patrolMaxBefore?: number | null },
+    approved?: TransactItem,
+  ): Promise<ReserveOutcome> {
     const counter = (key: Key, maxes: Array<number | null | undefined>, endMs: number) => {
       const bounds = maxes.filter((m): m is number => m !== null && m !== undefined);
       const values: Record<string, unknown> = { ':amount': order.amount, ':exp': ttlAttribute(endMs) };
@@ -132,7 +153,13 @@ export class SpendingRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...orderKey(order.orderId), ...order, expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)), ...reservedOrderIndex(order.orderId, order.reservationExpiresAt), ...accountOrderIndex(order.accountId, order.reservedAt, order.orderId) },
+            Item: {
+              ...orderKey(order.orderId),
+              ...order,
+              expiresAt: ttlAttribute(Math.max(order.reservationExpiresAt, order.reservedAt + ORDER_RETENTION_MS)),
+              ...reservedOrderIndex(order.orderId, order.reservationExpiresAt),
+              ...accountOrderIndex(order.accountId, order.reservedAt, order.orderId),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -163,18 +190,31 @@ export class SpendingRepository {
    * or not the sweeper has released it yet); idempotent once committed. Returns the order as it
    * was when the condition failed, if it did.
    */
-  async commit(orderId: string, accountId: string | null, nowMs: number, notify?: (order: Order) => TransactItem | null): Promise<{ ok: true } | { ok: false; order: Order | null }> {
+  async commit(
+    orderId: string,
+    accountId: string | null,
+    nowMs: number,
+    notify?: (order: Order) => TransactItem | null,
+  ): Promise<{ ok: true } | { ok: false; order: Order | null }> {
     const update = {
       TableName: this.table,
       Key: orderKey(orderId),
       // The evidence drafted at the reservation is sealed in this same update: copied once to
       // `evidence` (an order reserved before evidence was kept gets null), never replaced after.
-      UpdateExpression: 'SET #status = :committed, committedAt = if_not_exists(committedAt, :now), evidence = ' +
-'if_not_exists(evidence, if_not_exists(evidenceDraft, :none)) REMOVE gsi1pk, gsi1sk, evidenceDraft',
-      ConditionExpression: `((#status = :reserved AND reservationExpiresAt > :now) OR #status = ` +
-`:committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
+      UpdateExpression:
+        'SET #status = :committed, committedAt = if_not_exists(committedAt, :now), evidence = ' +
+        'if_not_exists(evidence, if_not_exists(evidenceDraft, :none)) REMOVE gsi1pk, gsi1sk, evidenceDraft',
+      ConditionExpression:
+        `((#status = :reserved AND reservationExpiresAt > :now) OR #status = ` +
+        `:committed)${accountId ? ' AND accountId = :acct' : ' AND attribute_exists(pk)'}`,
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':committed': 'committed', ':reserved': 'reserved', ':now': nowMs, ':none': null, ...(accountId ? { ':acct': accountId } : {}) },
+      ExpressionAttributeValues: {
+        ':committed': 'committed',
+        ':reserved': 'reserved',
+        ':now': nowMs,
+        ':none': null,
+        ...(accountId ? { ':acct': accountId } : {}),
+      },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
     // With webhooks on, a ward's first commit carries its notification in the same transaction
@@ -184,7 +224,10 @@ export class SpendingRepository {
     if (event) {
       try {
         const firstCommit = `#status = :reserved AND reservationExpiresAt > :now${accountId ? ' AND accountId = :acct' : ''}`;
-        await transact(this.db, [['order', { Update: { ...update, ConditionExpression: firstCommit } }], ['notification', event]]);
+        await transact(this.db, [
+          ['order', { Update: { ...update, ConditionExpression: firstCommit } }],
+          ['notification', event],
+        ]);
         return { ok: true };
       } catch (error) {
         if (!(error instanceof TransactionRefused) || !error.refused('order')) throw error;
@@ -199,9 +242,20 @@ export class SpendingRepository {
    * Releases a reservation's amount (cancel, or expiry by the sweeper) in one transaction with the
    * state change, so an amount is released exactly once.
    */
-  async release(order: Pick<Order, 'orderId' | 'identityHash' | 'amount' | 'day' | 'month'>, to: 'cancelled' | 'released', accountId: string | null, nowMs: number): Promise<{ ok: true } | { ok: false; order: Order | null }> {
+  async release(
+    order: Pick<Order, 'orderId' | 'identityHash' | 'amount' | 'day' | 'month'>,
+    to: 'cancelled' | 'released',
+    accountId: string | null,
+    nowMs: number,
+  ): Promise<{ ok: true } | { ok: false; order: Order | null }> {
     const decrement = (key: Key): TransactItem => ({
-      Update: { TableName: this.table, Key: key, UpdateExpression: 'ADD #total :minus', ExpressionAttributeNames: { '#total': 'total' }, ExpressionAttributeValues: { ':minus': -order.amount } },
+      Update: {
+        TableName: this.table,
+        Key: key,
+        UpdateExpression: 'ADD #total :minus',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ExpressionAttributeValues: { ':minus': -order.amount },
+      },
     });
     try {
       await transact(this.db, [
@@ -271,9 +325,17 @@ export class SpendingRepository {
       index: ACCOUNT_INDEX,
       ...(options.limit ? { limit: options.limit, newestFirst: true } : {}),
     });
-    const items = await batchGet(this.db, this.table, refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })));
+    const items = await batchGet(
+      this.db,
+      this.table,
+      refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) })),
+    );
     return items
-      .map((i) => ({ ...orderFromItem(i), ...(typeof i.committedAt === 'number' ? { committedAt: i.committedAt } : {}), ...(typeof i.releasedAt === 'number' ? { releasedAt: i.releasedAt } : {}) }))
+      .map((i) => ({
+        ...orderFromItem(i),
+        ...(typeof i.committedAt === 'number' ? { committedAt: i.committedAt } : {}),
+        ...(typeof i.releasedAt === 'number' ? { releasedAt: i.releasedAt } : {}),
+      }))
       .filter((o) => o.accountId === accountId);
   }
 
@@ -296,18 +358,29 @@ export class SpendingRepository {
     const key = kind === 'day' ? spendDayKey(identityHash, period) : spendMonthKey(identityHash, period);
     const exp = ttlAttribute(untilMs);
     await whenConditionFails(
-      this.db.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)', ExpressionAttributeValues: { ':exp': exp } })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :exp)',
+          ExpressionAttributeValues: { ':exp': exp },
+        }),
+      ),
     );
   }
 
   /** Erasure: a counter the law no longer needs (a past day or month). */
   async deleteCounter(identityHash: string, kind: 'day' | 'month', period: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: kind === 'day' ? spendDayKey(identityHash, period) : spendMonthKey(identityHash, period) }));
+    await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: kind === 'day' ? spendDayKey(identityHash, period) : spendMonthKey(identityHash, period) }),
+    );
   }
 
   /** Reservations whose time ran out (candidates for the sweeper). */
   async expiredReservations(nowMs: number, limit = 200): Promise<Order[]> {
-    return (await queryShards<Record<string, unknown>>(this.db, this.table, RESERVED_PREFIX, RESERVED_SHARDS, { below: `${sortableTime(nowMs)}#`, limit })).map(orderFromItem);
+    return (await queryShards<Record<string, unknown>>(this.db, this.table, RESERVED_PREFIX, RESERVED_SHARDS, { below: `${sortableTime(nowMs)}#`, limit })).map(
+      orderFromItem,
+    );
   }
-
 }

@@ -6,7 +6,17 @@
  */
 import { ageBandOf, ageOn, forcedMinorRules } from '#shared/domain/age';
 import { beijingDate, beijingMonth, formatBeijing } from '#shared/domain/beijingTime';
-import { counterCeilings, decideReservation, DEFAULT_SPENDING_POLICY, forcedMinorSpendingAge, setsDailyCap, spendingLimitsFor, spendingView, type SpendingLimitKind, type SpendingPolicy } from '#shared/domain/spendingPolicy';
+import {
+  counterCeilings,
+  decideReservation,
+  DEFAULT_SPENDING_POLICY,
+  forcedMinorSpendingAge,
+  setsDailyCap,
+  spendingLimitsFor,
+  spendingView,
+  type SpendingLimitKind,
+  type SpendingPolicy,
+} from '#shared/domain/spendingPolicy';
 import type { ConsentPolicy } from '#shared/domain/consent';
 import { paymentEvidence } from '#shared/domain/paymentEvidence';
 import { appliesAt, rulesAt, tightenSpending, type TightenedLimits } from '#shared/domain/guardianControls';
@@ -48,10 +58,19 @@ export const APPROVAL_TTL_MS = 30 * 60_000;
  * The limits for this account now: the law's band, the publisher's, and the ward's guardians'
  * caps, each limit with who set it (shared/domain/guardianControls.ts).
  */
-export function limitsFor(deps: Pick<SpendingDeps, 'policy'>, account: Pick<BoundAccount, 'birthDate' | 'minorRulesUntil' | 'guardianship'>, nowMs: number): TightenedLimits {
+export function limitsFor(
+  deps: Pick<SpendingDeps, 'policy'>,
+  account: Pick<BoundAccount, 'birthDate' | 'minorRulesUntil' | 'guardianship'>,
+  nowMs: number,
+): TightenedLimits {
   const age = spendingAge(deps.policy, account, nowMs);
   const minor = age < 18;
-  return tightenSpending(spendingLimitsFor(DEFAULT_SPENDING_POLICY, age), spendingLimitsFor(deps.policy, age), minor ? rulesAt(account.guardianship, nowMs) : null, setsDailyCap(deps.policy, age));
+  return tightenSpending(
+    spendingLimitsFor(DEFAULT_SPENDING_POLICY, age),
+    spendingLimitsFor(deps.policy, age),
+    minor ? rulesAt(account.guardianship, nowMs) : null,
+    setsDailyCap(deps.policy, age),
+  );
 }
 
 /**
@@ -128,7 +147,12 @@ async function replayAnswer(deps: Pick<SpendingDeps, 'repo'>, order: Order, nowM
   }
 }
 
-export async function reservePayment(deps: SpendingDeps, caller: Caller, request: { orderId: string; amount: number; accountId?: string | undefined; gameId?: string | undefined }, nowMs: number) {
+export async function reservePayment(
+  deps: SpendingDeps,
+  caller: Caller,
+  request: { orderId: string; amount: number; accountId?: string | undefined; gameId?: string | undefined },
+  nowMs: number,
+) {
   const accountId = payingAccount(caller, request.accountId);
   const gameId = orderGame(caller, request.gameId, deps.games ?? games());
   const account = await deps.accounts.get(accountId);
@@ -174,7 +198,17 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
   const approval = approvalNeeded ? deps.guardians.approvedPart(account.identityHash, accountId, request.orderId, request.amount, nowMs) : undefined;
   // Payment patrol (docs/rules.md §4): past its threshold this month, each payment needs a challenge
   // first. The threshold is one more condition on the month counter: no extra request.
-  const patrol = paymentPatrolThreshold(deps.risk.policy, { adult: age >= 18, age, flagged: account.flaggedAt !== undefined, suppressedSignals: account.suppressed ?? {}, minorRulesUntilMs: account.minorRulesUntil ?? null }, nowMs);
+  const patrol = paymentPatrolThreshold(
+    deps.risk.policy,
+    {
+      adult: age >= 18,
+      age,
+      flagged: account.flaggedAt !== undefined,
+      suppressedSignals: account.suppressed ?? {},
+      minorRulesUntilMs: account.minorRulesUntil ?? null,
+    },
+    nowMs,
+  );
   const outcome = await deps.repo.reserve(order, { ...counterCeilings(limits, request.amount), patrolMaxBefore: patrol }, approval);
   switch (outcome.kind) {
     case 'approval':
@@ -187,7 +221,14 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
       if (outcome.order.accountId !== accountId || outcome.order.amount !== request.amount) throw new Problem('order_conflict');
       return replayAnswer(deps, outcome.order, nowMs);
     case 'patrol':
-      throw await challengeRequired(deps.risk, account, { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } }, 'payment', nowMs, gameId);
+      throw await challengeRequired(
+        deps.risk,
+        account,
+        { outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: outcome.total, threshold: patrol ?? 0, age } },
+        'payment',
+        nowMs,
+        gameId,
+      );
     case 'over_limit': {
       const limitAmount = (outcome.which === 'daily' ? limits.daily : limits.monthly) ?? 0;
       throw refuse({ limit: outcome.which, limitAmount, remainingAmount: Math.max(0, limitAmount - outcome.total) });
@@ -196,15 +237,23 @@ export async function reservePayment(deps: SpendingDeps, caller: Caller, request
 }
 
 /** The ward's confirmed guardians, who hear of its payments (docs/api.md, Notifications). */
-const watchers = (account: Pick<BoundAccount, 'guardianship'>) => (account.guardianship?.guardians ?? []).filter((g) => g.confirmed).map((g) => ({ guardianId: g.guardianId, wardId: g.wardId }));
+const watchers = (account: Pick<BoundAccount, 'guardianship'>) =>
+  (account.guardianship?.guardians ?? []).filter((g) => g.confirmed).map((g) => ({ guardianId: g.guardianId, wardId: g.wardId }));
 
 /**
  * The reservation needs a guardian's approval it does not have (`standing`: the approval as stored,
  * or undefined): an open one is answered again, a refusal stands, an expired or missing one is
  * asked for anew (with its notification in the same transaction).
  */
-async function askGuardian(deps: SpendingDeps, account: BoundAccount, order: Order, standing: Record<string, unknown> | undefined, nowMs: number): Promise<Problem> {
-  const required = (a: { approvalId: string; expiresAtMs: number }) => new Problem('guardian_approval_required', { approvalId: a.approvalId, expiresAt: formatBeijing(a.expiresAtMs) });
+async function askGuardian(
+  deps: SpendingDeps,
+  account: BoundAccount,
+  order: Order,
+  standing: Record<string, unknown> | undefined,
+  nowMs: number,
+): Promise<Problem> {
+  const required = (a: { approvalId: string; expiresAtMs: number }) =>
+    new Problem('guardian_approval_required', { approvalId: a.approvalId, expiresAt: formatBeijing(a.expiresAtMs) });
   const status = standing?.status;
   const expiresAtMs = Number(standing?.expiresAtMs ?? 0);
   if (standing && standing.accountId === order.accountId) {
@@ -226,7 +275,24 @@ async function askGuardian(deps: SpendingDeps, account: BoundAccount, order: Ord
     deciders: deciders.map((g) => g.guardianId),
   };
   const also: Array<[string, TransactItem]> = deps.notifications
-    ? [['notification', deps.notifications.eventPart({ type: 'guardian.approval_requested', occurredAtMs: nowMs, id: `approval-requested-${approval.approvalId}`, data: { approvalId: approval.approvalId, guardians: deciders.map((g) => ({ guardianId: g.guardianId, wardId: g.wardId })), orderId: order.orderId, amount: order.amount, gameId: order.gameId, expiresAt: formatBeijing(approval.expiresAtMs) } })]]
+    ? [
+        [
+          'notification',
+          deps.notifications.eventPart({
+            type: 'guardian.approval_requested',
+            occurredAtMs: nowMs,
+            id: `approval-requested-${approval.approvalId}`,
+            data: {
+              approvalId: approval.approvalId,
+              guardians: deciders.map((g) => ({ guardianId: g.guardianId, wardId: g.wardId })),
+              orderId: order.orderId,
+              amount: order.amount,
+              gameId: order.gameId,
+              expiresAt: formatBeijing(approval.expiresAtMs),
+            },
+          }),
+        ],
+      ]
     : [];
   const opened = await deps.guardians.open(approval, also);
   if (opened.opened) {
@@ -245,7 +311,12 @@ export async function commitPayment(deps: SpendingDeps, caller: Caller, orderId:
   const notify = deps.notifications
     ? (order: Order) =>
         order.guardians?.length
-          ? deps.notifications!.eventPart({ type: 'guardian.ward_payment_committed', occurredAtMs: nowMs, id: `payment-committed-${order.orderId}`, data: { guardians: order.guardians, orderId: order.orderId, amount: order.amount, gameId: order.gameId, committedAt: formatBeijing(nowMs) } })
+          ? deps.notifications!.eventPart({
+              type: 'guardian.ward_payment_committed',
+              occurredAtMs: nowMs,
+              id: `payment-committed-${order.orderId}`,
+              data: { guardians: order.guardians, orderId: order.orderId, amount: order.amount, gameId: order.gameId, committedAt: formatBeijing(nowMs) },
+            })
           : null
     : undefined;
   const result = await deps.repo.commit(orderId, ownedBy(caller), nowMs, notify);
@@ -273,7 +344,11 @@ export async function cancelPayment(deps: SpendingDeps, caller: Caller, orderId:
 }
 
 /** Sweeper: reservations not committed in time release their amount. */
-export async function releaseExpiredReservations(deps: Pick<SpendingDeps, 'repo'>, nowMs: number, outOfTime: () => boolean = () => false): Promise<{ released: number }> {
+export async function releaseExpiredReservations(
+  deps: Pick<SpendingDeps, 'repo'>,
+  nowMs: number,
+  outOfTime: () => boolean = () => false,
+): Promise<{ released: number }> {
   let released = 0;
   for (const order of await deps.repo.expiredReservations(nowMs)) {
     if (outOfTime()) break;

@@ -55,7 +55,7 @@ export function barChart(spec: BarChartSpec): string {
   const y = (v: number) => top + plotH - (v / ceiling) * plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" ` +
-`height="${height}" role="img" aria-label="${escapeXml(spec.title)}" font-family="sans-serif" font-size="11">`,
+      `height="${height}" role="img" aria-label="${escapeXml(spec.title)}" font-family="sans-serif" font-size="11">`,
     `<text x="${left}" y="16" font-size="13" font-weight="bold" fill="#222">${escapeXml(spec.title)}</text>`,
   ];
   for (let v = 0; v <= ceiling + step / 2; v += step) {
@@ -74,17 +74,22 @@ export function barChart(spec: BarChartSpec): string {
       const hidden = spec.suppressBelow !== undefined && raw > 0 && raw < spec.suppressBelow;
       const v = hidden ? 0 : raw;
       const h = y(0) - y(v);
-      parts.push(`<rect x="${(x0 + j * barW).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 1).toFixed(1)}" ` +
-`height="${Math.max(0, h).toFixed(1)}" fill="${escapeXml(s.color)}">` +
-`<title>${escapeXml(`${category} ${s.name}: ${hidden ? `<${spec.suppressBelow}` : format(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${(x0 + j * barW).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 1).toFixed(1)}" ` +
+          `height="${Math.max(0, h).toFixed(1)}" fill="${escapeXml(s.color)}">` +
+          `<title>${escapeXml(`${category} ${s.name}: ${hidden ? `<${spec.suppressBelow}` : format(v)}`)}</title></rect>`,
+      );
     });
-    if (i % labelEvery === 0) parts.push(`<text x="${(left + i * band + band / 2).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" fill="#555">${escapeXml(category)}</text>`);
+    if (i % labelEvery === 0)
+      parts.push(`<text x="${(left + i * band + band / 2).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" fill="#555">${escapeXml(category)}</text>`);
   });
   parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(0)}" y2="${y(0)}" stroke="#888"/>`);
   let lx = left;
   for (const s of spec.series) {
-    parts.push(`<rect x="${lx}" y="${height - 14}" width="10" height="10" fill="${escapeXml(s.color)}"/><text ` +
-`x="${lx + 14}" y="${height - 5}" fill="#333">${escapeXml(s.name)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${height - 14}" width="10" height="10" fill="${escapeXml(s.color)}"/><text ` +
+        `x="${lx + 14}" y="${height - 5}" fill="#333">${escapeXml(s.name)}</text>`,
+    );
     lx += 28 + s.name.length * 12;
   }
   parts.push('</svg>');

@@ -104,7 +104,10 @@ function sessionEffects(ctx: FigureContext, c: ItemChange): Effects {
   if (startedAt === undefined) return NONE;
   if (c.event === 'INSERT') {
     const date = beijingDate(startedAt);
-    return { counts: [{ date, gameId, figure: minor ? 'logins:minor' : 'logins:adult', n: 1 }, ...(minor ? [{ date, gameId, figure: 'minorSessions', n: 1 }] : [])], weekPlay: [] };
+    return {
+      counts: [{ date, gameId, figure: minor ? 'logins:minor' : 'logins:adult', n: 1 }, ...(minor ? [{ date, gameId, figure: 'minorSessions', n: 1 }] : [])],
+      weekPlay: [],
+    };
   }
   const endedAt = num(s.endedAt);
   if (c.event !== 'MODIFY' || c.old?.state !== 'live' || s.state !== 'ended' || endedAt === undefined) return NONE;
@@ -118,7 +121,12 @@ function sessionEffects(ctx: FigureContext, c: ItemChange): Effects {
       continue;
     }
     counts.push({ date: part.date, gameId, figure: 'minorPlayedSeconds', n: seconds });
-    counts.push({ date: part.date, gameId, figure: 'minorSecondsOutsideWindows', n: Math.round(msOutsideWindows(ctx.policyFor(gameId), ctx.calendar, part) / 1000) });
+    counts.push({
+      date: part.date,
+      gameId,
+      figure: 'minorSecondsOutsideWindows',
+      n: Math.round(msOutsideWindows(ctx.policyFor(gameId), ctx.calendar, part) / 1000),
+    });
     if (person && seconds > 0) weekPlay.push({ week: weekOf(part.date), person, seconds });
   }
   return { counts, weekPlay };
@@ -172,7 +180,8 @@ function challengeEffects(ctx: FigureContext, c: ItemChange): Effects {
   const signal = str(ch?.signal);
   if (!ch || !signal) return NONE;
   const gameId = str(ch.gameId) ?? ctx.firstGame;
-  if (c.event === 'INSERT') return { counts: [{ date: beijingDate(num(ch.createdAt) ?? c.seenAtMs), gameId, figure: `challenges:${signal}:issued`, n: 1 }], weekPlay: [] };
+  if (c.event === 'INSERT')
+    return { counts: [{ date: beijingDate(num(ch.createdAt) ?? c.seenAtMs), gameId, figure: `challenges:${signal}:issued`, n: 1 }], weekPlay: [] };
   if (c.event !== 'MODIFY' || c.old?.status !== 'open' || (ch.status !== 'passed' && ch.status !== 'failed')) return NONE;
   // The challenge sweeper fails an unanswered challenge with method `expired` (shared/risk/repository.ts).
   const outcome = ch.status === 'passed' ? 'passed' : ch.method === 'expired' ? 'expired' : 'failed';
@@ -217,7 +226,12 @@ function registerEffects(ctx: FigureContext, c: ItemChange): Effects {
     if (e.outcome === 'withdrawn') counts.push({ date, gameId, figure: 'complaints:withdrawn', n: 1 });
     else {
       counts.push({ date, gameId, figure: `complaints:answered:${category}`, n: 1 });
-      counts.push({ date, gameId, figure: answeredAt <= (num(e.dueAt) ?? Number.POSITIVE_INFINITY) ? 'complaints:answeredOnTime' : 'complaints:answeredLate', n: 1 });
+      counts.push({
+        date,
+        gameId,
+        figure: answeredAt <= (num(e.dueAt) ?? Number.POSITIVE_INFINITY) ? 'complaints:answeredOnTime' : 'complaints:answeredLate',
+        n: 1,
+      });
     }
   }
   return counts.length ? { counts, weekPlay: [] } : NONE;

@@ -33,9 +33,28 @@ export const TERMINATION_NAMES: Record<string, string> = {
 };
 export const LIMIT_NAMES: Record<string, string> = { age: '年龄（不满8周岁）', single: '单次限额', daily: '单日限额', monthly: '单月限额' };
 export const BAND_NAMES: Record<string, string> = { '0': '不满8周岁', '8': '8–15周岁', '16': '16–17周岁', '18': '成年人', unknown: '未记录' };
-export const SIGNAL_NAMES: Record<string, string> = { night_patrol: '夜间巡查', payment_patrol: '消费巡查', device_many_accounts: '一机多号', account_many_devices: '一号多机', identity_many_accounts: '一人多号' };
+export const SIGNAL_NAMES: Record<string, string> = {
+  night_patrol: '夜间巡查',
+  payment_patrol: '消费巡查',
+  device_many_accounts: '一机多号',
+  account_many_devices: '一号多机',
+  identity_many_accounts: '一人多号',
+};
 export const WEEK_BAND_NAMES: Record<string, string> = { upTo1h: '≤1小时', '1to2h': '1–2小时', '2to3h': '2–3小时', '3to5h': '3–5小时', over5h: '>5小时' };
 
-export const CATEGORY_NAMES: Record<string, string> = { real_name: '实名认证', play_time: '游戏时间', payment: '充值消费', personal_information: '个人信息', account_sharing: '账号出租出借', other: '其他' };
-export const REGISTER_KIND_NAMES: Record<string, string> = { complaint: '投诉', export: '导出个人信息', erasure: '删除个人信息', correction: '更正实名信息', refund: '退款申请' };
+export const CATEGORY_NAMES: Record<string, string> = {
+  real_name: '实名认证',
+  play_time: '游戏时间',
+  payment: '充值消费',
+  personal_information: '个人信息',
+  account_sharing: '账号出租出借',
+  other: '其他',
+};
+export const REGISTER_KIND_NAMES: Record<string, string> = {
+  complaint: '投诉',
+  export: '导出个人信息',
+  erasure: '删除个人信息',
+  correction: '更正实名信息',
+  refund: '退款申请',
+};
 export const OUTCOME_NAMES: Record<string, string> = { resolved: '已解决', refused: '不予支持', withdrawn: '已撤回（账号已注销）' };

@@ -5,7 +5,17 @@
  * Pure: stored counters in, views out.
  */
 import { barChart, escapeXml } from '#shared/stats/charts';
-import { BAND_NAMES, CATEGORY_NAMES, LIMIT_NAMES, REFUSAL_NAMES, SIGNAL_NAMES, TERMINATION_NAMES, WEEK_BAND_NAMES, WEEK_BANDS, type WeekBand } from '#shared/stats/names';
+import {
+  BAND_NAMES,
+  CATEGORY_NAMES,
+  LIMIT_NAMES,
+  REFUSAL_NAMES,
+  SIGNAL_NAMES,
+  TERMINATION_NAMES,
+  WEEK_BAND_NAMES,
+  WEEK_BANDS,
+  type WeekBand,
+} from '#shared/stats/names';
 
 export type FlatFigures = Record<string, number>;
 
@@ -112,7 +122,10 @@ export function annualReport(input: AnnualInput) {
       minorSpending: share(minorSpent, total(totals.payments.committedAmount)),
       complaintsAnsweredOnTime: share(totals.complaints.answeredOnTime, totals.complaints.answeredOnTime + totals.complaints.answeredLate),
     },
-    weeklyDistribution: { description: 'minor-weeks per band of hours played in a week (Monday to Sunday); the distribution counts all games together', bands: distribution },
+    weeklyDistribution: {
+      description: 'minor-weeks per band of hours played in a week (Monday to Sunday); the distribution counts all games together',
+      bands: distribution,
+    },
     selfCheck: { minorSecondsOutsideWindows: totals.minorSecondsOutsideWindows, passed: totals.minorSecondsOutsideWindows === 0 },
     calendar: { yearsLoaded: [...input.calendarYears], yearCovered: input.calendarYears.includes(input.year) },
   };
@@ -130,8 +143,10 @@ const named = (names: Record<string, string>, key: string) => escapeXml(names[ke
 
 function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   if (!rows.length) return '<p class="none">本年度无记录。</p>';
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
-`<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`).join('')}</tbody></table>`
+  );
 }
 
 const STYLE = `body{font-family:"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#222;max-width:960px;margin:24px auto;padding:0 16px;line-height:1.5}
@@ -168,30 +183,82 @@ export function annualReportHtml(r: AnnualReport, gameName: string): string {
       ],
     ),
     '<h2>二、未成年人游戏时长</h2>',
-    barChart({ title: '每月游戏时长（小时）', categories: monthLabels, series: [{ name: '未成年人', values: r.months.map((m) => m.minorPlayedSeconds / 3600), color: '#c0392b' }, { name: '成年人', values: r.months.map((m) => m.adultPlayedSeconds / 3600), color: '#7f8c8d' }], format: (n) => n.toFixed(1) }),
-    table(['每周游戏时长', '未成年人·周（人次）'], Object.entries(r.weeklyDistribution.bands).map(([band, n]) => [named(WEEK_BAND_NAMES, band), count(n)])),
+    barChart({
+      title: '每月游戏时长（小时）',
+      categories: monthLabels,
+      series: [
+        { name: '未成年人', values: r.months.map((m) => m.minorPlayedSeconds / 3600), color: '#c0392b' },
+        { name: '成年人', values: r.months.map((m) => m.adultPlayedSeconds / 3600), color: '#7f8c8d' },
+      ],
+      format: (n) => n.toFixed(1),
+    }),
+    table(
+      ['每周游戏时长', '未成年人·周（人次）'],
+      Object.entries(r.weeklyDistribution.bands).map(([band, n]) => [named(WEEK_BAND_NAMES, band), count(n)]),
+    ),
     '<h2>三、登录与拦截</h2>',
-    barChart({ title: '每月登录次数', suppressBelow: SUPPRESS_BELOW, categories: monthLabels, series: [{ name: '未成年人', values: r.months.map((m) => m.logins.minor), color: '#c0392b' }, { name: '成年人', values: r.months.map((m) => m.logins.adult), color: '#7f8c8d' }] }),
-    table(['拦截原因', '次数'], Object.entries(t.refusedLogins).map(([code, n]) => [named(REFUSAL_NAMES, code), count(n)])),
-    table(['会话结束原因', '次数'], Object.entries(t.terminations).map(([reason, n]) => [named(TERMINATION_NAMES, reason), count(n)])),
+    barChart({
+      title: '每月登录次数',
+      suppressBelow: SUPPRESS_BELOW,
+      categories: monthLabels,
+      series: [
+        { name: '未成年人', values: r.months.map((m) => m.logins.minor), color: '#c0392b' },
+        { name: '成年人', values: r.months.map((m) => m.logins.adult), color: '#7f8c8d' },
+      ],
+    }),
+    table(
+      ['拦截原因', '次数'],
+      Object.entries(t.refusedLogins).map(([code, n]) => [named(REFUSAL_NAMES, code), count(n)]),
+    ),
+    table(
+      ['会话结束原因', '次数'],
+      Object.entries(t.terminations).map(([reason, n]) => [named(TERMINATION_NAMES, reason), count(n)]),
+    ),
     '<h2>四、消费</h2>',
-    table(['年龄段', '已完成支付金额（元）'], Object.entries(t.payments.committedAmount).map(([band, fen]) => [named(BAND_NAMES, band), yuan(fen)])),
-    table(['拒绝原因', '次数'], Object.entries(t.payments.refused).map(([limit, n]) => [named(LIMIT_NAMES, limit), count(n)])),
+    table(
+      ['年龄段', '已完成支付金额（元）'],
+      Object.entries(t.payments.committedAmount).map(([band, fen]) => [named(BAND_NAMES, band), yuan(fen)]),
+    ),
+    table(
+      ['拒绝原因', '次数'],
+      Object.entries(t.payments.refused).map(([limit, n]) => [named(LIMIT_NAMES, limit), count(n)]),
+    ),
     `<p>预留 ${count(t.payments.reserved)} 笔，完成 ${count(t.payments.committed)} 笔。</p>`,
     '<h2>五、实名认证</h2>',
-    table(['结果', '人数'], [['认证通过', count(t.identities.verified)], ['认证失败', count(t.identities.rejected)], ['认证中', count(t.identities.pending)]]),
+    table(
+      ['结果', '人数'],
+      [
+        ['认证通过', count(t.identities.verified)],
+        ['认证失败', count(t.identities.rejected)],
+        ['认证中', count(t.identities.pending)],
+      ],
+    ),
     '<h2>六、人脸识别验证</h2>',
-    table(['触发原因', '发起', '通过', '未通过', '超时'], Object.entries(t.challenges).map(([signal, c]) => [named(SIGNAL_NAMES, signal), count(c.issued), count(c.passed), count(c.failed), count(c.expired)])),
+    table(
+      ['触发原因', '发起', '通过', '未通过', '超时'],
+      Object.entries(t.challenges).map(([signal, c]) => [named(SIGNAL_NAMES, signal), count(c.issued), count(c.passed), count(c.failed), count(c.expired)]),
+    ),
     '<h2>七、监护人与个人信息</h2>',
-    table(['项目', '次数'], [['监护人绑定', count(t.guardianLinks)], ['个人信息导出', count(t.piExports)], ['个人信息删除', count(t.piErasures)]]),
+    table(
+      ['项目', '次数'],
+      [
+        ['监护人绑定', count(t.guardianLinks)],
+        ['个人信息导出', count(t.piExports)],
+        ['个人信息删除', count(t.piErasures)],
+      ],
+    ),
     '<h2>八、投诉与申请</h2>',
     table(
       ['类别', '收到', '已答复'],
-      [...new Set([...Object.keys(t.complaints.received), ...Object.keys(t.complaints.answered)])].map((c) => [named(CATEGORY_NAMES, c), count(t.complaints.received[c] ?? 0), count(t.complaints.answered[c] ?? 0)]),
+      [...new Set([...Object.keys(t.complaints.received), ...Object.keys(t.complaints.answered)])].map((c) => [
+        named(CATEGORY_NAMES, c),
+        count(t.complaints.received[c] ?? 0),
+        count(t.complaints.answered[c] ?? 0),
+      ]),
     ),
     `<p>按期答复 ${count(t.complaints.answeredOnTime)} 件，逾期答复 ${count(t.complaints.answeredLate)} 件，按期答复率 ` +
-`${percent(r.shares.complaintsAnsweredOnTime)}；因账号注销而撤回 ${count(t.complaints.withdrawn)} ` +
-`件。依据：《未成年人网络保护条例》第七条、第三十四条。</p>`,
+      `${percent(r.shares.complaintsAnsweredOnTime)}；因账号注销而撤回 ${count(t.complaints.withdrawn)} ` +
+      `件。依据：《未成年人网络保护条例》第七条、第三十四条。</p>`,
     '<h2>九、自检</h2>',
     `<p class="${r.selfCheck.passed ? 'ok' : 'bad'}">` +
       `未成年人在允许时段以外的游戏时长：${r.selfCheck.minorSecondsOutsideWindows} 秒${r.selfCheck.passed ? '（通过）' : '（异常：请排查）'}</p>`,
@@ -199,7 +266,9 @@ export function annualReportHtml(r: AnnualReport, gameName: string): string {
       `${r.calendar.yearCovered ? '' : `（<span class="bad">${r.year} 年未载入</span>）`}</p>`,
     `<p class="note">说明：计数小于 ${SUPPRESS_BELOW} 的单元格显示为“&lt;${SUPPRESS_BELOW}”，以免识别出具体未成年人。日期均为北京时间。数据来自网关的运行记录，不含任何个人信息。</p>`,
   ];
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" ` +
-`content="width=device-width,initial-scale=1"><title>${r.year} 年度未成年人防沉迷工作报告</title>` +
-`<style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>`;
+  return (
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" ` +
+    `content="width=device-width,initial-scale=1"><title>${r.year} 年度未成年人防沉迷工作报告</title>` +
+    `<style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>`
+  );
 }

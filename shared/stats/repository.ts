@@ -21,7 +21,16 @@ import { mergeCounts, weekBand, weekOf, type Effects, type WeekPlay } from '#sha
 import { TransactionRefused, transact, type TransactItem } from '#shared/storage/conditions';
 import { ttlAttribute } from '#shared/storage/expiry';
 import { RETENTION_MS } from '#shared/storage/retention';
-import { STATS_SHARDS, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsSeenKey, statsWeekKey, statsWeeksPartition, unshardedPersonWeekKey } from '#shared/storage/keys';
+import {
+  STATS_SHARDS,
+  statsDayKey,
+  statsMonthPartition,
+  statsPersonWeekKey,
+  statsSeenKey,
+  statsWeekKey,
+  statsWeeksPartition,
+  unshardedPersonWeekKey,
+} from '#shared/storage/keys';
 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -99,12 +108,26 @@ export class StatsRepository {
   private async items(records: readonly CountedRecord[], nowMs: number): Promise<Array<[string, TransactItem]>> {
     const items: Array<[string, TransactItem]> = records.map((r) => [
       `seen:${r.id}`,
-      { Put: { TableName: this.table, Item: { ...statsSeenKey(r.id), expiresAt: ttlAttribute(nowMs + RETENTION_MS.statsSeen) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...statsSeenKey(r.id), expiresAt: ttlAttribute(nowMs + RETENTION_MS.statsSeen) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ]);
     // One of the day's items, at random (again on a retry): concurrent batches seldom meet on one.
     const shard = Math.floor(Math.random() * STATS_SHARDS);
     for (const day of mergeCounts(records.flatMap((r) => r.effects.counts)).values()) {
-      items.push([`day:${day.date}#${day.gameId}`, this.addUpdate(statsDayKey(day.date, day.gameId, shard), day.figures, { date: day.date, gameId: day.gameId }, beijingMidnight(day.date) + RETENTION_MS.statsFigures)]);
+      items.push([
+        `day:${day.date}#${day.gameId}`,
+        this.addUpdate(
+          statsDayKey(day.date, day.gameId, shard),
+          day.figures,
+          { date: day.date, gameId: day.gameId },
+          beijingMidnight(day.date) + RETENTION_MS.statsFigures,
+        ),
+      ]);
     }
     const weekPlay = sumWeekPlay(records.flatMap((r) => r.effects.weekPlay));
     if (weekPlay.length) {
@@ -142,7 +165,11 @@ export class StatsRepository {
           move(w.week, to, 1);
         }
       }
-      for (const [week, figures] of bands) items.push([`week:${week}`, this.addUpdate(statsWeekKey(week, shard), figures, { week }, beijingMidnight(addDays(week, 7)) + RETENTION_MS.statsFigures)]);
+      for (const [week, figures] of bands)
+        items.push([
+          `week:${week}`,
+          this.addUpdate(statsWeekKey(week, shard), figures, { week }, beijingMidnight(addDays(week, 7)) + RETENTION_MS.statsFigures),
+        ]);
     }
     return items;
   }
@@ -162,7 +189,15 @@ export class StatsRepository {
       values[`:k${i}`] = v;
       sets.push(`#k${i} = :k${i}`);
     });
-    return { Update: { TableName: this.table, Key: key, UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
+    return {
+      Update: {
+        TableName: this.table,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   /**
@@ -171,9 +206,17 @@ export class StatsRepository {
    */
   private async personWeeks(weekPlay: readonly WeekPlay[]): Promise<Map<string, { seconds: number; unsharded: boolean }>> {
     const out = new Map<string, { seconds: number; unsharded: boolean }>();
-    const wanted = weekPlay.flatMap((w) => [{ w, key: statsPersonWeekKey(w.week, w.person), unsharded: false }, { w, key: unshardedPersonWeekKey(w.week, w.person), unsharded: true }]);
+    const wanted = weekPlay.flatMap((w) => [
+      { w, key: statsPersonWeekKey(w.week, w.person), unsharded: false },
+      { w, key: unshardedPersonWeekKey(w.week, w.person), unsharded: true },
+    ]);
     const found = new Map<string, number>();
-    for (const item of await batchGet(this.db, this.table, wanted.map((x) => x.key))) found.set(`${String(item.pk)}\u0000${String(item.sk)}`, Number(item.seconds ?? 0));
+    for (const item of await batchGet(
+      this.db,
+      this.table,
+      wanted.map((x) => x.key),
+    ))
+      found.set(`${String(item.pk)}\u0000${String(item.sk)}`, Number(item.seconds ?? 0));
     for (const { w, key, unsharded } of wanted) {
       const seconds = found.get(`${key.pk}\u0000${key.sk}`);
       const id = `${w.week}#${w.person}`;
@@ -257,6 +300,7 @@ export function monthsBetween(from: BeijingDate, to: BeijingDate): string[] {
   daysFrom(from, to, OPERATOR_RANGE_DAYS); // the guard: throws on any other range
   const monthNumber = (day: BeijingDate) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
   const out: string[] = [];
-  for (let n = monthNumber(from); n <= monthNumber(to); n += 1) out.push(`${String(Math.floor(n / 12)).padStart(4, '0')}-${String((n % 12) + 1).padStart(2, '0')}`);
+  for (let n = monthNumber(from); n <= monthNumber(to); n += 1)
+    out.push(`${String(Math.floor(n / 12)).padStart(4, '0')}-${String((n % 12) + 1).padStart(2, '0')}`);
   return out;
 }

@@ -89,8 +89,18 @@ export async function countStreamRecords(deps: StatsDeps, records: readonly Stre
 }
 
 const StatLine = z.discriminatedUnion('stat', [
-  z.object({ stat: z.literal('loginRefused'), gameId: z.string().check(z.minLength(1), z.maxLength(64)), code: z.string().check(z.minLength(1), z.maxLength(64)), at: z.number() }),
-  z.object({ stat: z.literal('paymentRefused'), gameId: z.string().check(z.minLength(1), z.maxLength(64)), limit: z.string().check(z.minLength(1), z.maxLength(32)), at: z.number() }),
+  z.object({
+    stat: z.literal('loginRefused'),
+    gameId: z.string().check(z.minLength(1), z.maxLength(64)),
+    code: z.string().check(z.minLength(1), z.maxLength(64)),
+    at: z.number(),
+  }),
+  z.object({
+    stat: z.literal('paymentRefused'),
+    gameId: z.string().check(z.minLength(1), z.maxLength(64)),
+    limit: z.string().check(z.minLength(1), z.maxLength(32)),
+    at: z.number(),
+  }),
   z.object({ stat: z.literal('piExport'), gameId: z.string().check(z.minLength(1), z.maxLength(64)), at: z.number() }),
 ]);
 

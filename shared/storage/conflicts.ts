@@ -12,7 +12,9 @@
 export function isTransactionConflict(error: unknown): boolean {
   if ((error as { name?: unknown } | null)?.name !== 'TransactionCanceledException') return false;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'TransactionConflict') && reasons.every((r) => r.Code === 'TransactionConflict' || r.Code === 'None' || r.Code === undefined);
+  return (
+    reasons.some((r) => r.Code === 'TransactionConflict') && reasons.every((r) => r.Code === 'TransactionConflict' || r.Code === 'None' || r.Code === undefined)
+  );
 }
 
 /** Jittered, growing back-off: 20 ms to min(200, 50·2^attempt) ms. */

@@ -7,7 +7,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, paginateQuery, paginateScan, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  paginateQuery,
+  paginateScan,
+  QueryCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { whenConditionFails } from '#shared/storage/conditions';
 import { conflictBackoffMs, isTransactionConflict } from '#shared/storage/conflicts';
 import { ACCOUNT_INDEX, WORK_QUEUE_INDEX } from '#shared/storage/keys';
@@ -94,12 +102,24 @@ const shardQuery = (table: string, prefix: string, shard: number, options: { bel
  * shards `<prefix><n>`; this reads the items of every shard whose sort key is below `below` (all of
  * them when omitted), oldest first within a shard, at most `limit` a shard.
  */
-export async function queryShards<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): Promise<T[]> {
+export async function queryShards<T>(
+  db: DynamoDBDocumentClient,
+  table: string,
+  prefix: string,
+  shards: number,
+  options: { below?: string; limit: number },
+): Promise<T[]> {
   return (await queryShardsPage<T>(db, table, prefix, shards, options)).items;
 }
 
 /** The same, and whether any shard holds more than it gave. */
-export async function queryShardsPage<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): Promise<{ items: T[]; more: boolean }> {
+export async function queryShardsPage<T>(
+  db: DynamoDBDocumentClient,
+  table: string,
+  prefix: string,
+  shards: number,
+  options: { below?: string; limit: number },
+): Promise<{ items: T[]; more: boolean }> {
   const pages = await eachShard(shards, (shard) => db.send(shardQuery(table, prefix, shard, options)));
   return { items: pages.flatMap((p) => (p.Items ?? []) as T[]), more: pages.some((p) => p.LastEvaluatedKey !== undefined) };
 }
@@ -108,7 +128,13 @@ export async function queryShardsPage<T>(db: DynamoDBDocumentClient, table: stri
  * The same, page after page: each page holds up to `limit` more items of every shard that has more,
  * oldest first within a shard, until every shard is read (a sweeper reads until its time is up).
  */
-export async function* shardPages<T>(db: DynamoDBDocumentClient, table: string, prefix: string, shards: number, options: { below?: string; limit: number }): AsyncGenerator<T[]> {
+export async function* shardPages<T>(
+  db: DynamoDBDocumentClient,
+  table: string,
+  prefix: string,
+  shards: number,
+  options: { below?: string; limit: number },
+): AsyncGenerator<T[]> {
   let open: Array<{ shard: number; start?: Record<string, unknown> }> = Array.from({ length: shards }, (_, shard) => ({ shard }));
   while (open.length) {
     const pages = await eachShard(open.length, (i) => db.send(shardQuery(table, prefix, open[i]!.shard, options, open[i]!.start)));
@@ -119,7 +145,12 @@ export async function* shardPages<T>(db: DynamoDBDocumentClient, table: string, 
 }
 
 /** One partition of the work-queue index, oldest first (newest first with `newestFirst`), at most `limit` items. */
-export async function queryQueue(db: DynamoDBDocumentClient, table: string, queue: string, options: { below?: string; limit: number; newestFirst?: boolean; after?: Record<string, unknown> }): Promise<{ items: Array<Record<string, unknown>>; next?: Record<string, unknown> }> {
+export async function queryQueue(
+  db: DynamoDBDocumentClient,
+  table: string,
+  queue: string,
+  options: { below?: string; limit: number; newestFirst?: boolean; after?: Record<string, unknown> },
+): Promise<{ items: Array<Record<string, unknown>>; next?: Record<string, unknown> }> {
   const index = WORK_QUEUE_INDEX;
   const r = await db.send(
     new QueryCommand({
@@ -140,7 +171,12 @@ export async function queryQueue(db: DynamoDBDocumentClient, table: string, queu
  * Every item of one partition (or of one key prefix within it), page by page: a person's ledger,
  * an account's audit entries, a day's access log. `newestFirst` reads the sort key backwards.
  */
-export async function queryPartition(db: DynamoDBDocumentClient, table: string, pk: string, options: { skPrefix?: string; limit?: number; newestFirst?: boolean; consistent?: boolean; index?: Index } = {}): Promise<Array<Record<string, unknown>>> {
+export async function queryPartition(
+  db: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  options: { skPrefix?: string; limit?: number; newestFirst?: boolean; consistent?: boolean; index?: Index } = {},
+): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   const pages = paginateQuery(
     { client: db, ...(options.limit ? { pageSize: options.limit } : {}) },
@@ -148,7 +184,10 @@ export async function queryPartition(db: DynamoDBDocumentClient, table: string, 
       TableName: table,
       ...(options.index ? { IndexName: options.index.indexName } : {}),
       KeyConditionExpression: options.skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': options.index?.partitionKey ?? tableDesign.partitionKey, ...(options.skPrefix === undefined ? {} : { '#sk': options.index?.sortKey ?? tableDesign.sortKey }) },
+      ExpressionAttributeNames: {
+        '#pk': options.index?.partitionKey ?? tableDesign.partitionKey,
+        ...(options.skPrefix === undefined ? {} : { '#sk': options.index?.sortKey ?? tableDesign.sortKey }),
+      },
       ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix === undefined ? {} : { ':prefix': options.skPrefix }) },
       ScanIndexForward: !options.newestFirst,
       ...(options.consistent ? { ConsistentRead: true } : {}),
@@ -166,7 +205,12 @@ export async function queryBetween(db: DynamoDBDocumentClient, table: string, pk
   const out: Array<Record<string, unknown>> = [];
   const pages = paginateQuery(
     { client: db },
-    { TableName: table, KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey }, ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to } },
+    {
+      TableName: table,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#sk': tableDesign.sortKey },
+      ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+    },
   );
   for await (const page of pages) out.push(...((page.Items ?? []) as Array<Record<string, unknown>>));
   return out;
@@ -176,15 +220,25 @@ export async function queryBetween(db: DynamoDBDocumentClient, table: string, pk
  * The items of `keys` (consistent reads unless `consistent: false`, 100 a request, unprocessed keys
  * retried); absent ones are left out, order kept. `attributes` reads only those (the keys always).
  */
-export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: ReadonlyArray<{ pk: string; sk: string }>, options: { consistent?: boolean; attributes?: readonly string[] } = {}): Promise<Array<Record<string, unknown>>> {
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: ReadonlyArray<{ pk: string; sk: string }>,
+  options: { consistent?: boolean; attributes?: readonly string[] } = {},
+): Promise<Array<Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   const projection = options.attributes
-    ? { ProjectionExpression: ['pk', 'sk', ...options.attributes].map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(['pk', 'sk', ...options.attributes].map((a, i) => [`#a${i}`, a])) }
+    ? {
+        ProjectionExpression: ['pk', 'sk', ...options.attributes].map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(['pk', 'sk', ...options.attributes].map((a, i) => [`#a${i}`, a])),
+      }
     : {};
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk }));
     for (let attempt = 0; pending.length; attempt += 1) {
-      const r: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent !== false, ...projection } } }));
+      const r: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent !== false, ...projection } } }),
+      );
       for (const item of r.Responses?.[table] ?? []) found.set(`${item.pk}\u0000${item.sk}`, item);
       pending = r.UnprocessedKeys?.[table]?.Keys ?? [];
       if (pending.length) await sleep(25 * 2 ** Math.min(attempt, 5));
@@ -204,15 +258,34 @@ export async function* scanWithout(db: DynamoDBDocumentClient, table: string, pr
   const index = ACCOUNT_INDEX;
   const pages = paginateScan(
     { client: db },
-    { TableName: table, FilterExpression: 'begins_with(#pk, :prefix) AND attribute_not_exists(#ipk)', ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#ipk': index.partitionKey }, ExpressionAttributeValues: { ':prefix': prefix }, ConsistentRead: true },
+    {
+      TableName: table,
+      FilterExpression: 'begins_with(#pk, :prefix) AND attribute_not_exists(#ipk)',
+      ExpressionAttributeNames: { '#pk': tableDesign.partitionKey, '#ipk': index.partitionKey },
+      ExpressionAttributeValues: { ':prefix': prefix },
+      ConsistentRead: true,
+    },
   );
   for await (const page of pages) for (const item of page.Items ?? []) yield item;
 }
 
 /** Adds index attributes to an item that has none yet; false when it has them already or is gone. */
-export async function indexOnce(db: DynamoDBDocumentClient, table: string, key: { pk: string; sk: string }, index: { gsi2pk: string; gsi2sk: string }): Promise<boolean> {
+export async function indexOnce(
+  db: DynamoDBDocumentClient,
+  table: string,
+  key: { pk: string; sk: string },
+  index: { gsi2pk: string; gsi2sk: string },
+): Promise<boolean> {
   const r = await whenConditionFails(
-    db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'SET gsi2pk = :p, gsi2sk = :s', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)', ExpressionAttributeValues: { ':p': index.gsi2pk, ':s': index.gsi2sk } })),
+    db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'SET gsi2pk = :p, gsi2sk = :s',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)',
+        ExpressionAttributeValues: { ':p': index.gsi2pk, ':s': index.gsi2sk },
+      }),
+    ),
   );
   return r.ok;
 }

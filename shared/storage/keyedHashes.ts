@@ -40,7 +40,9 @@ export function unseal(pepper: string, sealed: string): string {
  * the ward's name without the gateway ever storing it (docs/guardians.md). Whitespace is ignored.
  */
 export const nameKeyOf = (pepper: string, name: string, idNumber: string): string =>
-  createHmac('sha256', pepper).update(`name:${idNumber.toUpperCase()}:${name.replace(/\s+/g, '')}`).digest('base64url');
+  createHmac('sha256', pepper)
+    .update(`name:${idNumber.toUpperCase()}:${name.replace(/\s+/g, '')}`)
+    .digest('base64url');
 
 /** A guardian's opaque id for a ward: differs from guardian to guardian, reveals nothing without the pepper. */
 export const wardIdOf = (pepper: string, guardianAccountId: string, identityHash: string): string =>

@@ -140,7 +140,10 @@ export const RESERVED_PREFIX = 'RESERVED#';
 export const ORDER_PREFIX = 'ORDER#';
 export const orderKey = (orderId: string): Key => ({ pk: `${ORDER_PREFIX}${orderId}`, sk: 'ORDER' });
 /** Reserved orders by expiry, for the reservation sweeper. */
-export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({ gsi1pk: `${RESERVED_PREFIX}${shardOf(orderId, RESERVED_SHARDS)}`, gsi1sk: `${sortableTime(expiresAtMs)}#${orderId}` });
+export const reservedOrderIndex = (orderId: string, expiresAtMs: number) => ({
+  gsi1pk: `${RESERVED_PREFIX}${shardOf(orderId, RESERVED_SHARDS)}`,
+  gsi1sk: `${sortableTime(expiresAtMs)}#${orderId}`,
+});
 
 // NPPA reporting
 /**
@@ -156,7 +159,10 @@ export const LEGACY_OUTBOX_PREFIX = 'OUTBOX#';
 /** The index partitions of one game's unsent events: each game drains from its own queue. */
 export const outboxQueuePrefix = (gameId: string): string => `OUTBOX#${gameId}#`;
 /** Unsent events by time, per game, spread over shards. */
-export const outboxIndex = (gameId: string, si: string, bt: 0 | 1, atMs: number) => ({ gsi1pk: `${outboxQueuePrefix(gameId)}${shardOf(si, OUTBOX_SHARDS)}`, gsi1sk: `${sortableTime(atMs)}#${si}#${bt}` });
+export const outboxIndex = (gameId: string, si: string, bt: 0 | 1, atMs: number) => ({
+  gsi1pk: `${outboxQueuePrefix(gameId)}${shardOf(si, OUTBOX_SHARDS)}`,
+  gsi1sk: `${sortableTime(atMs)}#${si}#${bt}`,
+});
 export const rateGateKey = (gate: string, second: number): Key => ({ pk: `RATE#${gate}`, sk: String(second) });
 /** The account item's attribute holding its lease in one game (top-level: no parent map has to exist). */
 export const ACCOUNT_LEASE_PREFIX = 'lease:';
@@ -168,7 +174,10 @@ export const deviceKey = (deviceHash: string): Key => ({ pk: `DEVICE#${deviceHas
 export const challengeKey = (challengeId: string): Key => ({ pk: `CHALLENGE#${challengeId}`, sk: 'CHALLENGE' });
 export const CHALLENGE_OPEN = 'CHALLENGE_OPEN';
 /** Open challenges by expiry, for the challenge sweeper. */
-export const openChallengeIndex = (challengeId: string, expiresAtMs: number) => ({ gsi1pk: CHALLENGE_OPEN, gsi1sk: `${sortableTime(expiresAtMs)}#${challengeId}` });
+export const openChallengeIndex = (challengeId: string, expiresAtMs: number) => ({
+  gsi1pk: CHALLENGE_OPEN,
+  gsi1sk: `${sortableTime(expiresAtMs)}#${challengeId}`,
+});
 export const auditPartition = (accountId: string): string => `AUDIT#${accountId}`;
 export const auditKey = (accountId: string, atMs: number, unique: string): Key => ({ pk: auditPartition(accountId), sk: `${sortableTime(atMs)}#${unique}` });
 
@@ -177,18 +186,27 @@ export const auditKey = (accountId: string, atMs: number, unique: string): Key =
 export const erasureRecordKey = (accountId: string): Key => ({ pk: `ACCOUNT#${accountId}`, sk: 'ERASED' });
 /** Operator access log: one partition per Beijing day, entries by time. */
 export const accessLogPartition = (beijingDay: string): string => `ACCESSLOG#${beijingDay}`;
-export const accessLogKey = (beijingDay: string, atMs: number, unique: string): Key => ({ pk: accessLogPartition(beijingDay), sk: `${sortableTime(atMs)}#${unique}` });
+export const accessLogKey = (beijingDay: string, atMs: number, unique: string): Key => ({
+  pk: accessLogPartition(beijingDay),
+  sk: `${sortableTime(atMs)}#${unique}`,
+});
 
 /** Accounts waiting for an operator to apply a looser identity correction (docs/api.md), oldest first. */
 export const CORRECTION_PENDING = 'CORRECTION_PENDING';
-export const pendingCorrectionIndex = (accountId: string, requestedAt: number) => ({ gsi1pk: CORRECTION_PENDING, gsi1sk: `${sortableTime(requestedAt)}#${accountId}` });
+export const pendingCorrectionIndex = (accountId: string, requestedAt: number) => ({
+  gsi1pk: CORRECTION_PENDING,
+  gsi1sk: `${sortableTime(requestedAt)}#${accountId}`,
+});
 
 // Guardians
 /** Every guardian link of a ward (the person) and each guardian's controls: one item, changed atomically. */
 export const guardianshipKey = (identityHash: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: 'GUARDIANS' });
 /** A payment waiting for (or decided by) a guardian: one per order and amount. */
 export const APPROVAL_PREFIX = 'APPROVAL#';
-export const approvalKey = (identityHash: string, amount: number, orderId: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${APPROVAL_PREFIX}${amount}#${orderId}` });
+export const approvalKey = (identityHash: string, amount: number, orderId: string): Key => ({
+  pk: `${IDENTITY}${identityHash}`,
+  sk: `${APPROVAL_PREFIX}${amount}#${orderId}`,
+});
 export const identityPartition = (identityHash: string): string => `${IDENTITY}${identityHash}`;
 const GUARDIAN = 'GUARDIAN#';
 export const guardianPartition = (guardianAccountId: string): string => `${GUARDIAN}${guardianAccountId}`;
@@ -197,7 +215,10 @@ export const WARD_PREFIX = 'WARD#';
 export const wardKey = (guardianAccountId: string, wardId: string): Key => ({ pk: guardianPartition(guardianAccountId), sk: `${WARD_PREFIX}${wardId}` });
 /** A guardian person's failed attempts to find a ward on one Beijing day (all its accounts together). */
 export const LOOKUPS_PREFIX = 'LOOKUPS#';
-export const linkAttemptsKey = (guardianIdentityHash: string, day: string): Key => ({ pk: `${IDENTITY}${guardianIdentityHash}`, sk: `${LOOKUPS_PREFIX}${day}` });
+export const linkAttemptsKey = (guardianIdentityHash: string, day: string): Key => ({
+  pk: `${IDENTITY}${guardianIdentityHash}`,
+  sk: `${LOOKUPS_PREFIX}${day}`,
+});
 /** A ward person's wrong confirmation codes on one Beijing day (all its accounts together). */
 export const CONFIRMS_PREFIX = 'CONFIRMS#';
 export const confirmAttemptsKey = (identityHash: string, day: string): Key => ({ pk: `${IDENTITY}${identityHash}`, sk: `${CONFIRMS_PREFIX}${day}` });
@@ -207,7 +228,10 @@ export const WEBHOOK_SHARDS = 4;
 export const WEBHOOK_DUE_PREFIX = 'WEBHOOK_DUE#';
 export const webhookEventKey = (eventId: string): Key => ({ pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' });
 /** Undelivered events by their next delivery attempt, spread over shards, for the sender. */
-export const webhookDueIndex = (eventId: string, nextAttemptAt: number) => ({ gsi1pk: `${WEBHOOK_DUE_PREFIX}${shardOf(eventId, WEBHOOK_SHARDS)}`, gsi1sk: `${sortableTime(nextAttemptAt)}#${eventId}` });
+export const webhookDueIndex = (eventId: string, nextAttemptAt: number) => ({
+  gsi1pk: `${WEBHOOK_DUE_PREFIX}${shardOf(eventId, WEBHOOK_SHARDS)}`,
+  gsi1sk: `${sortableTime(nextAttemptAt)}#${eventId}`,
+});
 /**
  * Dead letters: NPPA events the national system refused for good (state `dead`), listed for an
  * operator by the time they were settled, in one sparse index partition.
@@ -239,7 +263,10 @@ export const statsWeekKey = (weekStart: string, shard?: number): Key => ({ pk: s
  */
 export const PERSON_WEEK_SHARDS = 256;
 const STATS_PERSON_WEEK = 'STATSWEEK#';
-export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `${STATS_PERSON_WEEK}${weekStart}#${shardOf(identityHash, PERSON_WEEK_SHARDS)}`, sk: identityHash });
+export const statsPersonWeekKey = (weekStart: string, identityHash: string): Key => ({
+  pk: `${STATS_PERSON_WEEK}${weekStart}#${shardOf(identityHash, PERSON_WEEK_SHARDS)}`,
+  sk: identityHash,
+});
 /** Where a person's week play was kept before it was spread (read, and erased, while such items last: 21 days). */
 export const unshardedPersonWeekKey = (weekStart: string, identityHash: string): Key => ({ pk: `${STATS_PERSON_WEEK}${weekStart}`, sk: identityHash });
 /** A stream record or log event already counted: what makes counting exactly once. */
@@ -271,10 +298,19 @@ export const ACCOUNT_INDEX = tableDesign.indexes[1];
 export const accountIndexPartition = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const ACCOUNT_INDEX_SESSION = 'SESSION#';
 export const ACCOUNT_INDEX_ORDER = 'ORDER#';
-export const accountSessionIndex = (accountId: string, startedAt: number, sessionId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_SESSION}${sortableTime(startedAt)}#${sessionId}` });
-export const accountOrderIndex = (accountId: string, reservedAt: number, orderId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_ORDER}${sortableTime(reservedAt)}#${orderId}` });
+export const accountSessionIndex = (accountId: string, startedAt: number, sessionId: string) => ({
+  gsi2pk: accountIndexPartition(accountId),
+  gsi2sk: `${ACCOUNT_INDEX_SESSION}${sortableTime(startedAt)}#${sessionId}`,
+});
+export const accountOrderIndex = (accountId: string, reservedAt: number, orderId: string) => ({
+  gsi2pk: accountIndexPartition(accountId),
+  gsi2sk: `${ACCOUNT_INDEX_ORDER}${sortableTime(reservedAt)}#${orderId}`,
+});
 export const ACCOUNT_INDEX_REGISTER = 'REGISTER#';
-export const accountRegisterIndex = (accountId: string, receivedAt: number, complaintId: string) => ({ gsi2pk: accountIndexPartition(accountId), gsi2sk: `${ACCOUNT_INDEX_REGISTER}${sortableTime(receivedAt)}#${complaintId}` });
+export const accountRegisterIndex = (accountId: string, receivedAt: number, complaintId: string) => ({
+  gsi2pk: accountIndexPartition(accountId),
+  gsi2sk: `${ACCOUNT_INDEX_REGISTER}${sortableTime(receivedAt)}#${complaintId}`,
+});
 
 /**
  * Every kind of stored item, and which one a key names (the retention table, shared/storage/retention.ts,
@@ -282,12 +318,35 @@ export const accountRegisterIndex = (accountId: string, receivedAt: number, comp
  * (test/e2e/privacy.test.ts) every item left in a busy table).
  */
 export const ITEM_KINDS = [
-  'account', 'erasureRecord', 'pendingCheck', 'identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'session', 'order',
-  'nppaEvent', 'device', 'challenge', 'auditEntry', 'riskRestriction', 'rateGateSecond', 'drainerLease', 'accessLogEntry',
-  'guardianship', 'paymentApproval', 'guardianWard', 'linkAttempts', 'confirmAttempts',
+  'account',
+  'erasureRecord',
+  'pendingCheck',
+  'identity',
+  'identityLease',
+  'dayPlay',
+  'spendDay',
+  'spendMonth',
+  'session',
+  'order',
+  'nppaEvent',
+  'device',
+  'challenge',
+  'auditEntry',
+  'riskRestriction',
+  'rateGateSecond',
+  'drainerLease',
+  'accessLogEntry',
+  'guardianship',
+  'paymentApproval',
+  'guardianWard',
+  'linkAttempts',
+  'confirmAttempts',
   'webhookEvent',
   'registerEntry',
-  'statsDay', 'statsWeek', 'statsPersonWeek', 'statsSeen',
+  'statsDay',
+  'statsWeek',
+  'statsPersonWeek',
+  'statsSeen',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 

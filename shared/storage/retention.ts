@@ -91,8 +91,9 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   pendingCheck: {
     item: 'pending check',
-    holds: "an account's real-name check the national system has not answered: the person's hash, the attempt " +
-"id, the name's keyed hash; the name and ID number sealed (AES-GCM) only while the check could not be sent",
+    holds:
+      "an account's real-name check the national system has not answered: the person's hash, the attempt " +
+      "id, the name's keyed hash; the name and ID number sealed (AES-GCM) only while the check could not be sent",
     why: 'the poller finishes the check (NPPA FAQ: in progress); its outcome concerns this account only',
     keptFor: 'until answered, at most 48 hours of asking (the sealed submission until it is sent)',
     ttl: 'always: 7 days after the submission (a safety net; the poller deletes it when answered or after 48 h)',
@@ -100,7 +101,7 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   identity: {
     item: 'identity',
-    holds: 'birth date, national-system status and PI, the accounts bound, the verified name\'s keyed hash',
+    holds: "birth date, national-system status and PI, the accounts bound, the verified name's keyed hash",
     why: 'the person is checked once and limited across all accounts',
     keptFor: 'while an account is bound to it',
     ttl: 'none: deleted when its last account is erased or unbound',
@@ -158,7 +159,7 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     item: 'NPPA event',
     holds: 'a login or logout to report: session id, time, identity hash, account',
     why: 'every login and logout must reach the national system',
-    keptFor: 'until reported, then 30 days (an erased account\'s: deleted once reported)',
+    keptFor: "until reported, then 30 days (an erased account's: deleted once reported)",
     ttl: 'once settled: 30 days after settling',
     mustExpire: (item) => item.state !== 'queued',
   },
@@ -188,9 +189,10 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   riskRestriction: {
     item: 'risk restriction',
-    holds: "a person under minor rules after a failed or expired face check: until when, the signal, the challenge id, when it failed",
-    why: 'minors on adult accounts (Ministry of Culture and Tourism 2021 opinion, item 8): the minor rules ' +
-'hold for every new binding of the person, also after an erasure',
+    holds: 'a person under minor rules after a failed or expired face check: until when, the signal, the challenge id, when it failed',
+    why:
+      'minors on adult accounts (Ministry of Culture and Tourism 2021 opinion, item 8): the minor rules ' +
+      'hold for every new binding of the person, also after an erasure',
     keptFor: 'until the minor rules end (30 days by default)',
     ttl: 'always: the end of the minor rules',
     mustExpire: 'always',
@@ -208,24 +210,27 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
     holds: 'which copy of the reporter drains the queue',
     why: 'one reporter at a time',
     keptFor: 'one reporter run',
-    ttl: 'always: the lease\'s end (deleted by the holder before)',
+    ttl: "always: the lease's end (deleted by the holder before)",
     mustExpire: 'always',
   },
   accessLogEntry: {
     item: 'access-log entry',
-    holds: 'an operator\'s access to an account\'s personal information: operator, time, action, account, reason',
-    why: 'staff access to minors\' personal information is recorded (2019 Art. 15; 2024 Art. 36); records of ' +
-'processing are kept at least three years (PIPL Art. 56)',
+    holds: "an operator's access to an account's personal information: operator, time, action, account, reason",
+    why:
+      "staff access to minors' personal information is recorded (2019 Art. 15; 2024 Art. 36); records of " +
+      'processing are kept at least three years (PIPL Art. 56)',
     keptFor: 'three years (and a day); never changed or deleted through the API',
     ttl: 'always: three years and a day after the access',
     mustExpire: 'always',
   },
   guardianship: {
     item: 'guardianship',
-    holds: "a ward's guardian links: each guardian's account, opaque ward id, status, hashed confirmation code, " +
-"controls; when each guardian person first asked (and a decline); the ward's birth date",
-    why: "guardians' time, permission and spending management (2024 Regulations Art. 43); it survives the " +
-"ward's erasure, so a new binding is held to it at once",
+    holds:
+      "a ward's guardian links: each guardian's account, opaque ward id, status, hashed confirmation code, " +
+      "controls; when each guardian person first asked (and a decline); the ward's birth date",
+    why:
+      "guardians' time, permission and spending management (2024 Regulations Art. 43); it survives the " +
+      "ward's erasure, so a new binding is held to it at once",
     keptFor: 'until the ward turns 18, or until its last link ends and no account of the ward is left',
     ttl: "the ward's 18th birthday (links asked before it was kept: none)",
     mustExpire: (item) => item.birthDate !== undefined,
@@ -248,7 +253,7 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   },
   linkAttempts: {
     item: 'look-up attempts',
-    holds: "how many times a guardian person (all its accounts) failed to find a ward on a Beijing day",
+    holds: 'how many times a guardian person (all its accounts) failed to find a ward on a Beijing day',
     why: 'five failures a day, then refused (guessing names and ID numbers)',
     keptFor: 'the day (also after an erasure of the guardian)',
     ttl: 'always: 2 days after the first attempt',
@@ -265,30 +270,33 @@ export const RETENTION: Record<ItemKind, RetentionEntry> = {
   webhookEvent: {
     item: 'webhook event',
     holds: 'a notification to the publisher: its type, time and opaque ids (account, challenge, order, session, guardian link), delivery attempts',
-    why: 'the publisher is told at least once (guardian alerts, risk challenges), never on a player\'s request path',
+    why: "the publisher is told at least once (guardian alerts, risk challenges), never on a player's request path",
     keptFor: 'until delivered (then deleted), retried for 24 h; one never accepted 30 days as a dead letter',
     ttl: 'always: 30 days after its 24 h of retries (a dead letter: 30 days after its last try)',
     mustExpire: 'always',
   },
   registerEntry: {
     item: 'register entry',
-    holds: "a complaint or request: the account that filed it, its kind (complaint, export, erasure, " +
-"correction, refund) and category, the game and order it concerns, its text, when it was received, " +
-"due and answered, the outcome and the answer; a refund request also its payment's evidence (age " +
-"band, identity status, session in progress, device count, that day's risk signals: no device, no person)",
-    why: 'complaints are accepted and handled promptly, personal-information requests answered with the ' +
-'reasons of a refusal (2024 Regulations Arts. 7 and 34; 2019 Children\'s PI Regulations Art. 10): ' +
-'the register shows each was answered, and when',
-    keptFor: "while open; then three years (and a day) after the answer. The texts (the complaint, a refund's " +
-"reason, the answer), the order, the ward and the evidence go when the account that filed it is " +
-"erased; the entry itself (kind, category, dates, outcome) keeps its three years",
+    holds:
+      'a complaint or request: the account that filed it, its kind (complaint, export, erasure, ' +
+      'correction, refund) and category, the game and order it concerns, its text, when it was received, ' +
+      "due and answered, the outcome and the answer; a refund request also its payment's evidence (age " +
+      "band, identity status, session in progress, device count, that day's risk signals: no device, no person)",
+    why:
+      'complaints are accepted and handled promptly, personal-information requests answered with the ' +
+      "reasons of a refusal (2024 Regulations Arts. 7 and 34; 2019 Children's PI Regulations Art. 10): " +
+      'the register shows each was answered, and when',
+    keptFor:
+      "while open; then three years (and a day) after the answer. The texts (the complaint, a refund's " +
+      'reason, the answer), the order, the ward and the evidence go when the account that filed it is ' +
+      'erased; the entry itself (kind, category, dates, outcome) keeps its three years',
     ttl: 'once answered: three years and a day after the answer',
     mustExpire: (item) => item.status !== 'open',
   },
   statsDay: {
     item: 'day figures',
     holds: 'counts and sums for one Beijing day and game (logins, refusals, play seconds, payments, identities, challenges): no person, no account',
-    why: 'the operators\' figures and the annual anti-addiction report (2024 Regulations Art. 42)',
+    why: "the operators' figures and the annual anti-addiction report (2024 Regulations Art. 42)",
     keptFor: 'three years (and a day)',
     ttl: 'always: three years and a day after the day',
     mustExpire: 'always',
@@ -335,7 +343,20 @@ export const RETAINED_ITEMS: Record<string, readonly ItemKind[]> = {
   /** Register entries of the account (its complaints and requests, this erasure among them), their texts gone. */
   requests_register: ['registerEntry'],
   /** The person stays while another account is bound to it: its items are its own, not the erased account's. */
-  identity: ['identity', 'identityLease', 'dayPlay', 'spendDay', 'spendMonth', 'guardianship', 'guardianWard', 'paymentApproval', 'riskRestriction', 'linkAttempts', 'confirmAttempts', 'statsPersonWeek'],
+  identity: [
+    'identity',
+    'identityLease',
+    'dayPlay',
+    'spendDay',
+    'spendMonth',
+    'guardianship',
+    'guardianWard',
+    'paymentApproval',
+    'riskRestriction',
+    'linkAttempts',
+    'confirmAttempts',
+    'statsPersonWeek',
+  ],
 };
 
 /** Whether `item` of `kind` must carry `expiresAt` now. */

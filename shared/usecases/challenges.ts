@@ -16,7 +16,13 @@ export interface ChallengeDeps extends RiskDeps {
   accounts: Pick<AccountRepository, 'get'>;
 }
 
-async function applyFailure(deps: ChallengeDeps, accountId: string, challenge: { challengeId: string; signal: RiskSignal }, nowMs: number, how: 'challenge_failed' | 'challenge_expired'): Promise<void> {
+async function applyFailure(
+  deps: ChallengeDeps,
+  accountId: string,
+  challenge: { challengeId: string; signal: RiskSignal },
+  nowMs: number,
+  how: 'challenge_failed' | 'challenge_expired',
+): Promise<void> {
   const outcome = afterChallenge(deps.policy, challenge.signal, how === 'challenge_failed' ? 'failed' : 'expired', nowMs);
   const minorRulesUntil = 'minorRulesUntilMs' in outcome ? outcome.minorRulesUntilMs : nowMs;
   const account = await deps.accounts.get(accountId);

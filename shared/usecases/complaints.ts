@@ -48,7 +48,12 @@ const operatorView = (nowMs: number) => (e: RegisterEntry) => ({
  * 367), oldest first, optionally only the open or the answered ones. Logged first: action
  * `complaints_read`, no single account (`*`), the filter and the days as `reason`.
  */
-export async function listComplaints(deps: OperatorComplaintDeps, operator: string, query: { status?: 'open' | 'answered' | undefined; from: string; to: string }, nowMs: number) {
+export async function listComplaints(
+  deps: OperatorComplaintDeps,
+  operator: string,
+  query: { status?: 'open' | 'answered' | undefined; from: string; to: string },
+  nowMs: number,
+) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'complaints_read', accountId: '*', reason: `${query.status ?? 'all'} ${query.from}/${query.to}` });
   const entries = (await deps.register.between(query.from, query.to)).filter((e) => !query.status || e.status === query.status);
   return { complaints: entries.sort((a, b) => a.receivedAt - b.receivedAt).map(operatorView(nowMs)) };
@@ -58,7 +63,12 @@ export async function listComplaints(deps: OperatorComplaintDeps, operator: stri
 function refusedAnswer(entry: RegisterEntry | null, kind: string): Problem {
   if (!entry) return new Problem('not_found');
   if (entry.status !== 'open') return new Problem('already_answered');
-  return new Problem('already_answered', {}, {}, { detail: kind === 'refund' ? '该记录不是退款申请，请在对应入口处理。' : '该申请须在其自身的处理入口答复（身份更正在“更正申请”，退款在“退款申请”）。' });
+  return new Problem(
+    'already_answered',
+    {},
+    {},
+    { detail: kind === 'refund' ? '该记录不是退款申请，请在对应入口处理。' : '该申请须在其自身的处理入口答复（身份更正在“更正申请”，退款在“退款申请”）。' },
+  );
 }
 
 /**
@@ -67,7 +77,13 @@ function refusedAnswer(entry: RegisterEntry | null, kind: string): Problem {
  * `complaint_answer`, the entry as `subject`). Requests are answered by their own procedures (an
  * identity correction's decision, a refund's decision), not here.
  */
-export async function answerComplaint(deps: OperatorComplaintDeps, operator: string, complaintId: string, body: { outcome: Exclude<RegisterOutcome, 'withdrawn'>; answer: string }, nowMs: number) {
+export async function answerComplaint(
+  deps: OperatorComplaintDeps,
+  operator: string,
+  complaintId: string,
+  body: { outcome: Exclude<RegisterOutcome, 'withdrawn'>; answer: string },
+  nowMs: number,
+) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'complaint_answer', accountId: '*', reason: body.outcome, subject: complaintId });
   const r = await deps.register.answer(complaintId, ['complaint'], { outcome: body.outcome, answer: body.answer, at: nowMs, by: operator });
   if (!r.ok) throw refusedAnswer(r.entry, 'complaint');
@@ -76,7 +92,10 @@ export async function answerComplaint(deps: OperatorComplaintDeps, operator: str
 }
 
 /** A refund request by id, or 404 (an unknown id, or an entry of another kind). */
-async function refundRequest(deps: Pick<OperatorComplaintDeps, 'register'>, requestId: string): Promise<RegisterEntry & { refund: NonNullable<RegisterEntry['refund']> }> {
+async function refundRequest(
+  deps: Pick<OperatorComplaintDeps, 'register'>,
+  requestId: string,
+): Promise<RegisterEntry & { refund: NonNullable<RegisterEntry['refund']> }> {
   const entry = await deps.register.get(requestId);
   if (entry?.kind !== 'refund' || !entry.refund) throw new Problem('not_found');
   return { ...entry, refund: entry.refund };
@@ -120,7 +139,15 @@ export async function readRefundRequest(deps: OperatorComplaintDeps, operator: s
           flaggedAt: instantOrNull(ev.flaggedAt ?? undefined),
         }
       : null,
-    decision: e.status === 'answered' ? { approved: e.refund.approved ?? e.outcome === 'resolved', note: e.answer ?? null, decidedAt: instantOrNull(e.answeredAt), outcome: e.outcome ?? null } : null,
+    decision:
+      e.status === 'answered'
+        ? {
+            approved: e.refund.approved ?? e.outcome === 'resolved',
+            note: e.answer ?? null,
+            decidedAt: instantOrNull(e.answeredAt),
+            outcome: e.outcome ?? null,
+          }
+        : null,
   };
 }
 
@@ -131,7 +158,14 @@ export async function readRefundRequest(deps: OperatorComplaintDeps, operator: s
  * Logged first (action `refund_decision`).
  */
 export async function decideRefund(deps: OperatorComplaintDeps, operator: string, requestId: string, body: { approved: boolean; note: string }, nowMs: number) {
-  await deps.accessLog.record({ operator, at: nowMs, action: 'refund_decision', accountId: '*', reason: body.approved ? 'approved' : 'refused', subject: requestId });
+  await deps.accessLog.record({
+    operator,
+    at: nowMs,
+    action: 'refund_decision',
+    accountId: '*',
+    reason: body.approved ? 'approved' : 'refused',
+    subject: requestId,
+  });
   const e = await refundRequest(deps, requestId);
   if (e.status !== 'open') throw new Problem('already_answered');
   const also: Array<[string, TransactItem]> = deps.notifications
@@ -142,12 +176,24 @@ export async function decideRefund(deps: OperatorComplaintDeps, operator: string
             type: 'payment.refund_decided',
             occurredAtMs: nowMs,
             id: `refund-decided-${requestId}`,
-            data: { requestId, orderId: e.orderId ?? null, gameId: e.refund.order.gameId, amount: e.refund.order.amount, approved: body.approved, decidedAt: formatBeijing(nowMs) },
+            data: {
+              requestId,
+              orderId: e.orderId ?? null,
+              gameId: e.refund.order.gameId,
+              amount: e.refund.order.amount,
+              approved: body.approved,
+              decidedAt: formatBeijing(nowMs),
+            },
           }),
         ],
       ]
     : [];
-  const r = await deps.register.answer(requestId, ['refund'], { outcome: body.approved ? 'resolved' : 'refused', answer: body.note, at: nowMs, by: operator, approved: body.approved }, also);
+  const r = await deps.register.answer(
+    requestId,
+    ['refund'],
+    { outcome: body.approved ? 'resolved' : 'refused', answer: body.note, at: nowMs, by: operator, approved: body.approved },
+    also,
+  );
   if (!r.ok) throw refusedAnswer(r.entry, 'refund');
   metric(body.approved ? 'RefundApproved' : 'RefundRefused', 1);
   return { requestId, status: 'answered' as const, approved: body.approved, decidedAt: formatBeijing(nowMs) };

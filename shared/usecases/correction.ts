@@ -44,16 +44,34 @@ const bandOf = (birthDate: string, nowMs: number) => ageBandOf(ageOn(birthDate, 
  * Rebinds the account to the verified new person: its live sessions end first (their logouts are
  * reported). The new person's guardianship and risk restriction come with the binding.
  */
-async function apply(deps: CorrectionDeps, account: AccountRecord & { identityHash: string }, next: { identityHash: string; birthDate: string; pi: string; nameKey: string }, nowMs: number): Promise<void> {
+async function apply(
+  deps: CorrectionDeps,
+  account: AccountRecord & { identityHash: string },
+  next: { identityHash: string; birthDate: string; pi: string; nameKey: string },
+  nowMs: number,
+): Promise<void> {
   for (const lease of Object.values(account.leases)) await endSession(deps.sessions, account.accountId, lease.sessionId, nowMs, 'identity_corrected');
   for (let attempt = 1; ; attempt += 1) {
     const seen = await deps.identity.repo.bindingFacts(account.accountId, next.identityHash);
     try {
-      await deps.identity.repo.rebind(account.identityHash, { accountId: account.accountId, identityHash: next.identityHash, birthDate: next.birthDate, status: 'verified', pi: next.pi, nameKey: next.nameKey, nowMs }, seen);
+      await deps.identity.repo.rebind(
+        account.identityHash,
+        {
+          accountId: account.accountId,
+          identityHash: next.identityHash,
+          birthDate: next.birthDate,
+          status: 'verified',
+          pi: next.pi,
+          nameKey: next.nameKey,
+          nowMs,
+        },
+        seen,
+      );
       break;
     } catch (error) {
       if (error instanceof AccountBoundElsewhere) throw new Problem('write_contention', {}, { 'retry-after': '1' });
-      if (!(error instanceof BindingRaced) || attempt >= 3) throw error instanceof BindingRaced ? new Problem('write_contention', {}, { 'retry-after': '1' }) : error;
+      if (!(error instanceof BindingRaced) || attempt >= 3)
+        throw error instanceof BindingRaced ? new Problem('write_contention', {}, { 'retry-after': '1' }) : error;
     }
   }
   metric('IdentityCorrected', 1);
@@ -103,7 +121,13 @@ export async function requestCorrection(deps: CorrectionDeps, accountId: string,
     await deps.complaints.repo.answer(requestId, ['correction'], { outcome: 'withdrawn', answer: ANSWERS.superseded, at: nowMs, by: 'gateway' });
     throw new Problem('write_contention', {}, { 'retry-after': '1' });
   }
-  if (account.correction?.requestId) await deps.complaints.repo.answer(account.correction.requestId, ['correction'], { outcome: 'withdrawn', answer: ANSWERS.superseded, at: nowMs, by: 'gateway' });
+  if (account.correction?.requestId)
+    await deps.complaints.repo.answer(account.correction.requestId, ['correction'], {
+      outcome: 'withdrawn',
+      answer: ANSWERS.superseded,
+      at: nowMs,
+      by: 'gateway',
+    });
   metric('IdentityCorrectionWaiting', 1);
   return { status: 'awaiting_operator' as const, ageBand: bandOf(account.birthDate, nowMs) };
 }
@@ -123,13 +147,20 @@ export async function listCorrections(deps: CorrectionDeps & { accessLog: Access
 }
 
 /** POST /v1/admin/accounts/{accountId}/identity-correction — operator: apply or refuse a waiting correction (logged first). */
-export async function decideCorrection(deps: CorrectionDeps & { accessLog: AccessLogRepository }, operator: string, accountId: string, decision: { approve: boolean; reason: string }, nowMs: number) {
+export async function decideCorrection(
+  deps: CorrectionDeps & { accessLog: AccessLogRepository },
+  operator: string,
+  accountId: string,
+  decision: { approve: boolean; reason: string },
+  nowMs: number,
+) {
   await deps.accessLog.record({ operator, at: nowMs, action: decision.approve ? 'applyCorrection' : 'refuseCorrection', accountId, reason: decision.reason });
   const account = await deps.identity.accounts.get(accountId);
   if (!account?.identityHash || !account.correction) throw new Problem('not_found');
   const requestId = account.correction.requestId;
   // The decision answers the request in the register: a refusal's reasons reach the player (2024 Regulations Art. 34 item (3)).
-  const answer = (outcome: 'resolved' | 'refused', text: string) => (requestId ? deps.complaints.repo.answer(requestId, ['correction'], { outcome, answer: text, at: nowMs, by: operator }) : undefined);
+  const answer = (outcome: 'resolved' | 'refused', text: string) =>
+    requestId ? deps.complaints.repo.answer(requestId, ['correction'], { outcome, answer: text, at: nowMs, by: operator }) : undefined;
   if (!decision.approve) {
     await deps.identity.accounts.clearCorrection(accountId);
     await answer('refused', ANSWERS.refused(decision.reason));

@@ -31,7 +31,12 @@ export async function readStats(deps: Pick<OperatorReportsDeps, 'stats'>, { from
 }
 
 /** GET /v1/admin/reports/annual?year&gameId — JSON, or the printable page when `html`. */
-export async function readAnnualReport(deps: OperatorReportsDeps, { year, gameId }: { year: number; gameId?: string | undefined }, nowMs: number, html: boolean): Promise<{ json: ReturnType<typeof annualReport> } | { html: string }> {
+export async function readAnnualReport(
+  deps: OperatorReportsDeps,
+  { year, gameId }: { year: number; gameId?: string | undefined },
+  nowMs: number,
+  html: boolean,
+): Promise<{ json: ReturnType<typeof annualReport> } | { html: string }> {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   // Weeks are counted by their Monday: a week belongs to the year its Monday is in.
@@ -64,7 +69,16 @@ function parseDeadLetterId(id: string): { si: string; bt: 0 | 1 } | null {
 /** GET /v1/admin/dead-letters */
 export async function listDeadLetters(deps: Pick<OperatorReportsDeps, 'outbox'>) {
   const letters = await deps.outbox.deadLetters(200);
-  return { deadLetters: letters.map((d) => ({ id: deadLetterId(d.si, d.bt), gameId: d.gameId, event: d.bt === 1 ? ('login' as const) : ('logout' as const), errcode: d.errcode, meaning: deadLetterMeaning(d.errcode), at: formatBeijing(d.settledAt) })) };
+  return {
+    deadLetters: letters.map((d) => ({
+      id: deadLetterId(d.si, d.bt),
+      gameId: d.gameId,
+      event: d.bt === 1 ? ('login' as const) : ('logout' as const),
+      errcode: d.errcode,
+      meaning: deadLetterMeaning(d.errcode),
+      at: formatBeijing(d.settledAt),
+    })),
+  };
 }
 
 /** POST /v1/admin/dead-letters/{id}/retry */
@@ -77,10 +91,15 @@ export async function retryDeadLetter(deps: Pick<OperatorReportsDeps, 'outbox'>,
 /** How an operator loads a year the calendar does not cover (docs/operate.md "Holiday calendar"). */
 export const CALENDAR_OVERRIDE_PROCEDURE =
   '国务院公布次年放假安排后：将全年放假日与调休上班日写成 {"years":{"YYYY":{"holidays":[…],"workdays":[…]}}}，部署时以 cdk 上下文 ' +
-'playguard:calendarOverrideFile 指定该文件（本地为 CALENDAR_OVERRIDE 环境变量），重新部署；npm run calendar:check 确认未来 60 天均已覆盖。';
+  'playguard:calendarOverrideFile 指定该文件（本地为 CALENDAR_OVERRIDE 环境变量），重新部署；npm run calendar:check 确认未来 60 天均已覆盖。';
 
 /** GET /v1/admin/calendar */
 export function calendarCoverage(deps: Pick<OperatorReportsDeps, 'calendar'>, nowMs: number) {
   const today = beijingDate(nowMs);
-  return { yearsLoaded: deps.calendar.coveredYears(), today, uncoveredNext60Days: uncoveredDays(deps.calendar, addDays(today, 0), 60), override: CALENDAR_OVERRIDE_PROCEDURE };
+  return {
+    yearsLoaded: deps.calendar.coveredYears(),
+    today,
+    uncoveredNext60Days: uncoveredDays(deps.calendar, addDays(today, 0), 60),
+    override: CALENDAR_OVERRIDE_PROCEDURE,
+  };
 }

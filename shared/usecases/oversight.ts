@@ -15,8 +15,6 @@ export interface OversightDeps extends Pick<PrivacyDeps, 'accounts' | 'sessions'
   accessLog: AccessLogRepository;
 }
 
-
-
 /** GET /v1/admin/accounts/{accountId}?reason=… : logged, then read. */
 export async function readAccountForOperator(deps: OversightDeps, operator: string, accountId: string, reason: string, nowMs: number) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'readAccount', accountId, reason });
@@ -38,12 +36,8 @@ export async function readAccountForOperator(deps: OversightDeps, operator: stri
       beyondAccountLimit: account?.beyondAccountLimit === true,
       openChallenge: account?.openChallenge !== undefined,
     },
-    sessions: sessions
-      .sort((a, b) => b.startedAt - a.startedAt)
-      .map(sessionView),
-    payments: orders
-      .sort((a, b) => b.reservedAt - a.reservedAt)
-      .map(paymentView),
+    sessions: sessions.sort((a, b) => b.startedAt - a.startedAt).map(sessionView),
+    payments: orders.sort((a, b) => b.reservedAt - a.reservedAt).map(paymentView),
     auditEntries: audit.map(auditView),
   };
 }
@@ -56,5 +50,14 @@ export async function readAccountForOperator(deps: OversightDeps, operator: stri
 export async function readAccessLog(deps: Pick<OversightDeps, 'accessLog'>, operator: string, { from, to }: { from: string; to: string }, nowMs: number) {
   await deps.accessLog.record({ operator, at: nowMs, action: 'access_log_read', accountId: '*', reason: `${from}/${to}` });
   const entries = await deps.accessLog.between(from, to);
-  return { entries: entries.map((e) => ({ operator: e.operator, at: formatBeijing(e.at), action: e.action, accountId: e.accountId, reason: e.reason, ...(e.subject ? { subject: e.subject } : {}) })) };
+  return {
+    entries: entries.map((e) => ({
+      operator: e.operator,
+      at: formatBeijing(e.at),
+      action: e.action,
+      accountId: e.accountId,
+      reason: e.reason,
+      ...(e.subject ? { subject: e.subject } : {}),
+    })),
+  };
 }

@@ -39,7 +39,13 @@ export async function listPersonAccounts(deps: PersonAccountsDeps, accountId: st
   return {
     accounts: accounts
       .sort((a, b) => (a.boundAt ?? 0) - (b.boundAt ?? 0) || a.accountId.localeCompare(b.accountId))
-      .map((a) => ({ accountId: a.accountId, boundAt: instantOrNull(a.boundAt), lastLoginAt: instantOrNull(a.lastLoginAt), gameIds: [...(a.gameIds ?? [])].sort(), self: a.accountId === accountId })),
+      .map((a) => ({
+        accountId: a.accountId,
+        boundAt: instantOrNull(a.boundAt),
+        lastLoginAt: instantOrNull(a.lastLoginAt),
+        gameIds: [...(a.gameIds ?? [])].sort(),
+        self: a.accountId === accountId,
+      })),
   };
 }
 

@@ -70,7 +70,11 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
   // Counted for the operators' figures by a log line, not a write (docs/design.md: an export only reads).
   if (gameId !== undefined) stat({ stat: 'piExport', gameId, at: nowMs });
   const account = await deps.accounts.get(accountId);
-  const [sessions, orders, audit] = await Promise.all([deps.sessions.repo.ofAccount(accountId), deps.spending.ofAccount(accountId), deps.risk.audit(accountId)]);
+  const [sessions, orders, audit] = await Promise.all([
+    deps.sessions.repo.ofAccount(accountId),
+    deps.spending.ofAccount(accountId),
+    deps.risk.audit(accountId),
+  ]);
   const challenges = (await deps.risk.challenges(challengeIdsOf(account, audit))).filter((c) => c.accountId === accountId);
   const seen = Object.values(account?.devices ?? {});
   const links = await guardianLinksOf(deps.guardians, account?.identityStatus !== 'rejected' ? account?.identityHash : undefined, accountId, nowMs);
@@ -92,17 +96,18 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
         }
       : null,
     identity,
-    sessions: sessions
-      .sort((a, b) => a.startedAt - b.startedAt)
-      .map(sessionView),
-    payments: orders
-      .sort((a, b) => a.reservedAt - b.reservedAt)
-      .map(paymentView),
+    sessions: sessions.sort((a, b) => a.startedAt - b.startedAt).map(sessionView),
+    payments: orders.sort((a, b) => a.reservedAt - b.reservedAt).map(paymentView),
     devices: { count: seen.length, lastSeenAt: seen.length ? formatBeijing(Math.max(...seen)) : null },
-    riskDecisions: audit
-      .sort((a, b) => a.at - b.at)
-      .map(auditView),
-    challenges: challenges.map((c) => ({ challengeId: c.challengeId, signal: c.signal, context: c.context, status: c.status, createdAt: formatBeijing(c.createdAt), resolvedAt: instantOrNull(c.resolvedAt) })),
+    riskDecisions: audit.sort((a, b) => a.at - b.at).map(auditView),
+    challenges: challenges.map((c) => ({
+      challengeId: c.challengeId,
+      signal: c.signal,
+      context: c.context,
+      status: c.status,
+      createdAt: formatBeijing(c.createdAt),
+      resolvedAt: instantOrNull(c.resolvedAt),
+    })),
     guardians: { count: links.guardians },
     wards: links.wards,
     consent: consentOf(deps.consent, account, nowMs),
@@ -113,7 +118,10 @@ export async function exportData(deps: PrivacyDeps, accountId: string, nowMs: nu
 
 /** The under-14 consent as the account carries it: whether one is needed today, the version in force, and every consent recorded. */
 function consentOf(policy: ConsentPolicy, account: AccountRecord | null, nowMs: number) {
-  const facts = account?.identityHash && account.birthDate && account.identityStatus !== 'rejected' ? consentFactsOf({ ...account, identityHash: account.identityHash, birthDate: account.birthDate }) : null;
+  const facts =
+    account?.identityHash && account.birthDate && account.identityStatus !== 'rejected'
+      ? consentFactsOf({ ...account, identityHash: account.identityHash, birthDate: account.birthDate })
+      : null;
   const records = [facts?.attested, facts?.guardian].flatMap((r) => (r ? [{ at: formatBeijing(r.at), how: r.how, policyVersion: r.policyVersion }] : []));
   return { required: facts ? consentRequired(facts.birthDate, nowMs) : false, policyVersion: policy.policyVersion, records };
 }
@@ -127,7 +135,11 @@ export async function exportMyData(deps: PrivacyDeps, accountId: string, nowMs: 
 
 /** The register entry of a guardian's export or erasure of its ward: the guardian's own request. */
 export async function recordWardRequest(deps: PrivacyDeps, guardianId: string, kind: 'export' | 'erasure', nowMs: number): Promise<void> {
-  await recordRequest(deps.complaints, { accountId: guardianId, kind, outcome: 'resolved', answer: kind === 'export' ? ANSWERS.wardExport : ANSWERS.wardErasure }, nowMs);
+  await recordRequest(
+    deps.complaints,
+    { accountId: guardianId, kind, outcome: 'resolved', answer: kind === 'export' ? ANSWERS.wardExport : ANSWERS.wardErasure },
+    nowMs,
+  );
 }
 
 /** The steps of an erasure, in order (tests make one of them fail to show that a retry completes). */
@@ -142,7 +154,8 @@ export interface Retained {
 }
 
 const WHY = {
-  spend: 'the monthly spending limit follows the person: a new registration of the same person is limited by this month\'s spend (2023 NPPA notice; docs/rules.md)',
+  spend:
+    "the monthly spending limit follows the person: a new registration of the same person is limited by this month's spend (2023 NPPA notice; docs/rules.md)",
   spendDay: 'the daily spending limit follows the person until the Beijing day ends',
   play: 'the daily play-time budget follows the person until the Beijing day ends',
   events: 'every login and logout must reach the national system; deleted once reported',
@@ -150,17 +163,17 @@ const WHY = {
   identity: 'the person is still bound to another account',
   guardianship:
     "a guardian's time, permission and spending management (2024 Regulations on the Online Protection of " +
-"Minors Art. 43) stays with the person until it turns 18 or the guardian unlinks: a new binding of " +
-"the person is held to it at once",
+    'Minors Art. 43) stays with the person until it turns 18 or the guardian unlinks: a new binding of ' +
+    'the person is held to it at once',
   restriction:
     'a failed or expired face check put the person under minor rules (Ministry of Culture and Tourism ' +
-'2021 opinion, item 8: minors on adult accounts); a new binding of the person is held to them until the period ends',
+    '2021 opinion, item 8: minors on adult accounts); a new binding of the person is held to them until the period ends',
   lookups: "a guardian's failed look-ups of wards are limited per person and Beijing day; the count stays until the day ends",
   register:
     'the requests register keeps each complaint and request of the account — its kind, category, dates ' +
-'and outcome, not its text — for three years after its answer (2024 Regulations on the Online ' +
-'Protection of Minors Arts. 7 and 34: complaints and requests are answered, and the register shows ' +
-'when); this erasure is one of them',
+    'and outcome, not its text — for three years after its answer (2024 Regulations on the Online ' +
+    'Protection of Minors Arts. 7 and 34: complaints and requests are answered, and the register shows ' +
+    'when); this erasure is one of them',
 };
 
 /**
@@ -197,7 +210,13 @@ const endOfDay = (nowMs: number): number => endOfBeijingDay(beijingDate(nowMs));
  * register, shared/usecases/wardRecords.ts), else the player's own, which enters it here.
  * Returns the kinds erased by this call and what is kept, until when and why.
  */
-export async function eraseAccount(deps: PrivacyDeps, accountId: string, nowMs: number, hooks: { after?: (step: ErasureStep) => void | Promise<void> } = {}, options: { byGuardian?: boolean } = {}) {
+export async function eraseAccount(
+  deps: PrivacyDeps,
+  accountId: string,
+  nowMs: number,
+  hooks: { after?: (step: ErasureStep) => void | Promise<void> } = {},
+  options: { byGuardian?: boolean } = {},
+) {
   const erased = new Set<string>();
   const retained: Retained[] = [];
   const step = async (name: ErasureStep) => hooks.after?.(name);

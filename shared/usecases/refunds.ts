@@ -32,10 +32,17 @@ export async function requestRefund(deps: RefundDeps, guardianId: string, wardId
   const order = await deps.spending.get(request.orderId);
   // Another person's order is not found, whether or not it exists (as for any order of another account).
   if (!order || (order.identityHash !== ward.identityHash && !accounts.includes(order.accountId))) throw new Problem('order_not_found');
-  if (order.status !== 'committed') throw new Problem('refund_not_eligible', { reason: 'not_committed' }, {}, { detail: '该订单未完成支付，没有需要退还的款项。' });
+  if (order.status !== 'committed')
+    throw new Problem('refund_not_eligible', { reason: 'not_committed' }, {}, { detail: '该订单未完成支付，没有需要退还的款项。' });
   // Paid under an adult's identity (an account bound to an adult then, corrected to the child since):
   // not a minor's payment as the records stand; the guardian may still complain (POST /v1/complaints).
-  if (order.ageBand === 18) throw new Problem('refund_not_eligible', { reason: 'adult_order' }, {}, { detail: '该订单支付时按成年人身份处理，不属于未成年人消费退款协助的范围；如有异议，请通过“投诉与反馈”提交。' });
+  if (order.ageBand === 18)
+    throw new Problem(
+      'refund_not_eligible',
+      { reason: 'adult_order' },
+      {},
+      { detail: '该订单支付时按成年人身份处理，不属于未成年人消费退款协助的范围；如有异议，请通过“投诉与反馈”提交。' },
+    );
   if (order.refundRequestId) throw new Problem('refund_already_requested', { requestId: order.refundRequestId });
 
   const requestId = newEntryId(nowMs);

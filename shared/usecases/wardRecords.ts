@@ -32,19 +32,37 @@ export async function wardActivity(deps: WardActivityDeps, guardianId: string, w
     .sort((a, b) => a.startedAt - b.startedAt)
     .map((s) => {
       const end = s.state === 'ended' ? (s.endedAt ?? s.lastHeartbeatAt) : nowMs;
-      return { gameId: s.gameId, startedAt: formatBeijing(s.startedAt), endedAt: s.state === 'ended' ? formatBeijing(end) : null, playedSeconds: Math.max(0, Math.floor((end - s.startedAt) / 1000)), endReason: s.state === 'ended' ? (s.endReason ?? null) : null };
+      return {
+        gameId: s.gameId,
+        startedAt: formatBeijing(s.startedAt),
+        endedAt: s.state === 'ended' ? formatBeijing(end) : null,
+        playedSeconds: Math.max(0, Math.floor((end - s.startedAt) / 1000)),
+        endReason: s.state === 'ended' ? (s.endReason ?? null) : null,
+      };
     });
   const paymentRows = payments
     .sort((a, b) => a.reservedAt - b.reservedAt)
-    .map((o) => ({ orderId: o.orderId, gameId: o.gameId, amount: o.amount, status: o.status === 'released' ? ('expired' as const) : o.status, at: formatBeijing(o.reservedAt) }));
+    .map((o) => ({
+      orderId: o.orderId,
+      gameId: o.gameId,
+      amount: o.amount,
+      status: o.status === 'released' ? ('expired' as const) : o.status,
+      at: formatBeijing(o.reservedAt),
+    }));
   return {
     sessions: sessionRows,
     payments: paymentRows,
-    totals: { playedSeconds: sessionRows.reduce((sum, s) => sum + s.playedSeconds, 0), spent: payments.filter((o) => o.status === 'committed').reduce((sum, o) => sum + o.amount, 0) },
+    totals: {
+      playedSeconds: sessionRows.reduce((sum, s) => sum + s.playedSeconds, 0),
+      spent: payments.filter((o) => o.status === 'committed').reduce((sum, o) => sum + o.amount, 0),
+    },
   };
 }
 
-const byTime = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+const byTime =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a).localeCompare(key(b));
 
 /**
  * GET /v1/guardian/wards/{wardId}/data: the ward's export (GET /v1/me/data) over every account of
@@ -99,4 +117,3 @@ export async function eraseWardData(privacy: PrivacyDeps, guardianId: string, wa
   // Each account's own records add up; the person's are as the last erasure left them.
   return { erased: [...erased], retained: mergeRetained(answers) };
 }
-

@@ -34,12 +34,21 @@ export function hourCost(hour: MeasuredHour, reportingUnitsPerEvent: number): Ho
   const reportingUnits = 2 * reportingUnitsPerEvent;
   const m = {
     ...MEASURED,
-    perPlayerHour: { ...MEASURED.perPlayerHour, apiRequests: hour.httpRequests, writeUnits: hour.writeUnits, readUnits: hour.readUnits, nppaEvents: 2, minorHeartbeats: hour.minorHeartbeats, jobsWriteUnits: reportingUnits },
+    perPlayerHour: {
+      ...MEASURED.perPlayerHour,
+      apiRequests: hour.httpRequests,
+      writeUnits: hour.writeUnits,
+      readUnits: hour.readUnits,
+      nppaEvents: 2,
+      minorHeartbeats: hour.minorHeartbeats,
+      jobsWriteUnits: reportingUnits,
+    },
   };
   const c = cost(1, AS_BUILT, m, US_EAST_1);
   const p = US_EAST_1;
   // The old model: API Gateway, Lambda requests and ~25 ms at 512 MB, write units (the session's and the reporting's).
-  const narrowUsd = hour.httpRequests * (p.httpApiRequest + p.lambdaRequest + 0.0125 * p.lambdaGbSecond) + (hour.writeUnits + reportingUnits) * p.dynamoWriteUnit;
+  const narrowUsd =
+    hour.httpRequests * (p.httpApiRequest + p.lambdaRequest + 0.0125 * p.lambdaGbSecond) + (hour.writeUnits + reportingUnits) * p.dynamoWriteUnit;
   return { ...hour, reportingUnits, narrowUsd, usd: c.perMillionPlayerHours / 1e6, lines: c.perPlayerHour };
 }
 

@@ -21,7 +21,10 @@ import { HEAVY_TEST_MS } from '#test/support/timeouts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-if (!haveChromium) console.warn(`test/browser/console.test.ts skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it; CHROMIUM_PATH names another)`);
+if (!haveChromium)
+  console.warn(
+    `test/browser/console.test.ts skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it; CHROMIUM_PATH names another)`,
+  );
 const title = haveChromium ? "the operators' console in Chromium" : `the operators' console in Chromium — skipped: no Chromium at ${CHROMIUM}`;
 
 const DAY = '2026-12-04';
@@ -68,14 +71,22 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await t.api.tick();
     t.gateway.simulator!.failItems(null);
 
-
     mkdirSync(ARTIFACTS, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'chromium-console-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     // Playwright's own waits (30 s by default) are bounds for a hang, not speed limits (test/support/timeouts.ts).
     context.setDefaultTimeout(HEAVY_TEST_MS);
@@ -124,7 +135,13 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     // The access token the console holds: the staff issuer's, for the operators' audience, scope operator.
     const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('playguard.operatorSession') ?? 'null') as { accessToken: string } | null);
     const claims = JSON.parse(Buffer.from(session!.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    expect(claims).toMatchObject({ iss: `${t.gateway.url}/__staff`, aud: 'playguard-console', scope: 'operator', sub: DEV_STAFF_USER.accountId, client_id: 'playguard-console' });
+    expect(claims).toMatchObject({
+      iss: `${t.gateway.url}/__staff`,
+      aud: 'playguard-console',
+      scope: 'operator',
+      sub: DEV_STAFF_USER.accountId,
+      client_id: 'playguard-console',
+    });
   });
 
   it("shows today's figures exactly as the known day's activity, with charts", async () => {
@@ -155,7 +172,10 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await expect(page.locator('#print').textContent()).resolves.toBe('打印');
     await shot('console-annual.png');
     // The report as a page of its own (what an operator prints or files), whole.
-    const html = await t.api.call('GET', '/v1/admin/reports/annual?year=2026', { token: await t.api.token('op-console', 'operator'), headers: { accept: 'text/html' } });
+    const html = await t.api.call('GET', '/v1/admin/reports/annual?year=2026', {
+      token: await t.api.token('op-console', 'operator'),
+      headers: { accept: 'text/html' },
+    });
     const standalone = await context.newPage();
     await standalone.setContent(html.body as string);
     await standalone.screenshot({ path: join(ARTIFACTS, 'annual-report.png'), fullPage: true });
@@ -197,7 +217,10 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     // filed today, an export (a request answered as it is made), and a guardian's refund request of a
     // payment its ward made during a session.
     await t.api.setClock('2026-11-10T10:00:00+08:00');
-    expect((await t.api.call('POST', '/v1/complaints', { token: await t.api.token('c-adult-2'), body: { category: 'payment', text: '11月9日的充值没有到账。' } })).status).toBe(201);
+    expect(
+      (await t.api.call('POST', '/v1/complaints', { token: await t.api.token('c-adult-2'), body: { category: 'payment', text: '11月9日的充值没有到账。' } }))
+        .status,
+    ).toBe(201);
     await t.api.setClock(`${DAY}T20:44:00+08:00`);
     const ward = person('2013-02-02', '韩小溪');
     const wardToken = await t.api.token('c-ward');
@@ -209,9 +232,23 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     expect((await t.api.login(wardToken, 'c-ward-pad')).status).toBe(201);
     const refundOrder = 'c-order-ward';
     await pay(wardToken, refundOrder, 2000);
-    expect((await t.api.call('POST', `/v1/guardian/wards/${link.body.wardId}/refund-requests`, { token: guardian, body: { orderId: refundOrder, reason: '孩子在游戏中误点充值 20 元，请协助退款。' } })).status).toBe(201);
+    expect(
+      (
+        await t.api.call('POST', `/v1/guardian/wards/${link.body.wardId}/refund-requests`, {
+          token: guardian,
+          body: { orderId: refundOrder, reason: '孩子在游戏中误点充值 20 元，请协助退款。' },
+        })
+      ).status,
+    ).toBe(201);
     await t.api.setClock(`${DAY}T20:50:00+08:00`);
-    expect((await t.api.call('POST', '/v1/complaints', { token: await t.api.token('c-minor'), body: { category: 'play_time', text: '今晚登录时提示不在可玩时段，但现在是周五晚上八点。' } })).status).toBe(201);
+    expect(
+      (
+        await t.api.call('POST', '/v1/complaints', {
+          token: await t.api.token('c-minor'),
+          body: { category: 'play_time', text: '今晚登录时提示不在可玩时段，但现在是周五晚上八点。' },
+        })
+      ).status,
+    ).toBe(201);
     // A second later: the register lists entries by the time they were received.
     await t.api.advanceClock(1);
     expect((await t.api.call('GET', '/v1/me/data', { token: await t.api.token('c-adult-1') })).status).toBe(200);
@@ -219,7 +256,10 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.locator('#complaints-form').waitFor();
     expect(await page.locator('nav button[data-view="complaints"]').textContent()).toBe('投诉与申请');
     // Open entries of the last 30 days: the overdue payment complaint, the refund request, today's complaint.
-    const cells = async () => page.locator('#main table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(2, 7).map((c) => (c.textContent ?? '').trim())));
+    const cells = async () =>
+      page
+        .locator('#main table tbody tr')
+        .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(2, 7).map((c) => (c.textContent ?? '').trim())));
     expect(await cells()).toEqual([
       ['投诉', '充值消费', 'c-adult-2', '11月9日的充值没有到账。', '未答复'],
       ['退款申请', '充值消费', 'c-guardian', '孩子在游戏中误点充值 20 元，请协助退款。', '未答复'],
@@ -260,17 +300,24 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     await page.selectOption('#c-status', 'answered');
     await page.click('#complaints-form button');
     await page.locator('#main table').waitFor();
-    await expect.poll(async () => (await cells()).map((r) => [r[0], r[4]])).toEqual([
-      ['退款申请', '同意退款2026-12-04 20:52'],
-      ['投诉', '不予支持2026-12-04 20:51'],
-      ['导出个人信息', '已解决2026-12-04 20:50'],
-    ]);
+    await expect
+      .poll(async () => (await cells()).map((r) => [r[0], r[4]]))
+      .toEqual([
+        ['退款申请', '同意退款2026-12-04 20:52'],
+        ['投诉', '不予支持2026-12-04 20:51'],
+        ['导出个人信息', '已解决2026-12-04 20:50'],
+      ]);
     await shot('console-complaints-answered.png');
     // Every read and answer was written to the access log first.
     const log = await t.api.call('GET', `/v1/admin/access-log?from=${DAY}&to=${DAY}`, { token: await t.api.token('op-console', 'operator') });
     // (The clock is held: a page's answer and the list it reloads share their second, so the entries
     // are compared as a set of actions; the e2e suites check the order.)
-    expect(log.body.entries.map((e: { action: string }) => e.action).filter((a: string) => /complaint|refund/.test(a)).sort()).toEqual(['complaint_answer', 'complaints_read', 'complaints_read', 'complaints_read', 'complaints_read', 'refund_decision', 'refund_request_read']);
+    expect(
+      log.body.entries
+        .map((e: { action: string }) => e.action)
+        .filter((a: string) => /complaint|refund/.test(a))
+        .sort(),
+    ).toEqual(['complaint_answer', 'complaints_read', 'complaints_read', 'complaints_read', 'complaints_read', 'refund_decision', 'refund_request_read']);
     expect(failures).toEqual([]);
   });
 });

@@ -38,12 +38,21 @@ describe('operator access to personal information', () => {
       expect(r.status, bad).toBe(400);
       expect(r.body.code).toBe('invalid_request');
     }
-    const mine = async () => ((await log(op, today)).body.entries as Array<{ accountId: string; reason: string; operator: string }>).filter((e) => e.accountId === player);
+    const mine = async () =>
+      ((await log(op, today)).body.entries as Array<{ accountId: string; reason: string; operator: string }>).filter((e) => e.accountId === player);
     expect(await mine()).toEqual([]);
     const reason = '家长投诉 #4711: check spending';
     const r = await t.api.call('GET', `/v1/admin/accounts/${player}?reason=${encodeURIComponent(reason)}`, { token: op });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ accountId: player, status: 'verified', ageBand: 8, riskFlags: { blocked: false, openChallenge: false }, sessions: [], payments: [], auditEntries: [] });
+    expect(r.body).toMatchObject({
+      accountId: player,
+      status: 'verified',
+      ageBand: 8,
+      riskFlags: { blocked: false, openChallenge: false },
+      sessions: [],
+      payments: [],
+      auditEntries: [],
+    });
     expect(JSON.stringify(r.body)).not.toMatch(/"(pk|sk|identityHash|deviceHash|pi)"/);
     expect((await mine()).map((e) => e.reason)).toEqual([reason]);
   });
@@ -89,7 +98,8 @@ describe('operator access to personal information', () => {
     const op = await t.api.token('staff-view', 'operator');
     const token = await t.api.token('busy-adult');
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1990-02-02') })).status).toBe(200);
-    for (let i = 1; i <= 3; i += 1) expect((await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: `busy-${i}`, takeover: true } })).status).toBe(201);
+    for (let i = 1; i <= 3; i += 1)
+      expect((await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: `busy-${i}`, takeover: true } })).status).toBe(201);
     expect((await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'busy-4', takeover: true } })).status).toBe(428);
     expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: `busy-${randomUUID()}`, amount: 600 } })).status).toBe(201);
     const r = await t.api.call('GET', '/v1/admin/accounts/busy-adult?reason=rental%20check', { token: op });

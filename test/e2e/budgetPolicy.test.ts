@@ -15,7 +15,7 @@ const NPPA_2019_DETAIL = '根据国家防沉迷规定，每日 22:00 至次日 0
 
 // Local-only: the policy is the in-process gateway's, and the tests move the virtual clock.
 describe.skipIf(deployed)('nppa-2019: 90 minutes a day per person', () => {
-  it('counts play across the same minor\'s accounts and sessions, and ends play when the day\'s budget is spent', async () => {
+  it("counts play across the same minor's accounts and sessions, and ends play when the day's budget is spent", async () => {
     await t.api.setClock('2026-11-25T10:00:00+08:00');
     const who = person('2012-04-04');
     const a = await t.api.token('budget-a');
@@ -39,7 +39,11 @@ describe.skipIf(deployed)('nppa-2019: 90 minutes a day per person', () => {
 
     const again = await t.api.call('POST', '/v1/sessions', { token: a, body: { deviceId: 'budget-phone-a' } });
     expect(again.status).toBe(403);
-    expect(again.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-26T08:00:00+08:00', nextWindowEnd: '2026-11-26T22:00:00+08:00' });
+    expect(again.body).toMatchObject({
+      code: 'play_time_restricted',
+      nextWindowStart: '2026-11-26T08:00:00+08:00',
+      nextWindowEnd: '2026-11-26T22:00:00+08:00',
+    });
     // The detail names the rule in force, the 2019 notice's, not the 2021 windows.
     expect(again.body.detail).toBe(NPPA_2019_DETAIL);
     expect((await t.api.call('GET', '/v1/limits', { token: b })).body.playTime).toMatchObject({ allowedNow: false, remainingSeconds: 0 });

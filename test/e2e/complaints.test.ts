@@ -35,12 +35,32 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
   it('takes a complaint from any player (no identity needed), due 7 days later, and lists it for the player', async () => {
     await t.api.setClock('2026-12-01T10:00:00+08:00');
     player = await t.api.token(playerId);
-    const filed = await t.api.call('POST', '/v1/complaints', { token: player, body: { category: 'real_name', text: '实名认证一直失败，但信息是正确的。', orderId: 'ord-77' } });
+    const filed = await t.api.call('POST', '/v1/complaints', {
+      token: player,
+      body: { category: 'real_name', text: '实名认证一直失败，但信息是正确的。', orderId: 'ord-77' },
+    });
     expect(filed.status).toBe(201);
     complaintId = filed.body.complaintId;
-    expect(filed.body).toEqual({ complaintId: expect.stringMatching(/^r[0-9a-z]{9}[0-9a-f]{16}$/), status: 'open', receivedAt: expect.stringMatching(/^2026-12-01T10:00:0\d\+08:00$/), dueAt: expect.stringMatching(/^2026-12-08T10:00:0\d\+08:00$/) });
+    expect(filed.body).toEqual({
+      complaintId: expect.stringMatching(/^r[0-9a-z]{9}[0-9a-f]{16}$/),
+      status: 'open',
+      receivedAt: expect.stringMatching(/^2026-12-01T10:00:0\d\+08:00$/),
+      dueAt: expect.stringMatching(/^2026-12-08T10:00:0\d\+08:00$/),
+    });
     expect((await t.api.call('GET', '/v1/me/complaints', { token: player })).body).toEqual({
-      complaints: [{ complaintId, kind: 'complaint', category: 'real_name', status: 'open', receivedAt: filed.body.receivedAt, dueAt: filed.body.dueAt, answeredAt: null, outcome: null, answer: null }],
+      complaints: [
+        {
+          complaintId,
+          kind: 'complaint',
+          category: 'real_name',
+          status: 'open',
+          receivedAt: filed.body.receivedAt,
+          dueAt: filed.body.dueAt,
+          answeredAt: null,
+          outcome: null,
+          answer: null,
+        },
+      ],
     });
     // Another player's list does not show it.
     expect((await t.api.call('GET', '/v1/me/complaints', { token: await t.api.token(`q-${uid()}`) })).body).toEqual({ complaints: [] });
@@ -62,10 +82,14 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
     // A second after the first: the register lists entries by the time they were received.
     await t.api.advanceClock(1);
     expect((await t.api.call('POST', '/v1/complaints', { token: player, body: { category: 'other', text: '😀'.repeat(2000) } })).status).toBe(201);
-    expect((await t.api.call('POST', '/v1/complaints', { token: player, body: { category: 'other', text: '好', gameId: 'no-such-game' } })).body.code).toBe('unknown_game');
+    expect((await t.api.call('POST', '/v1/complaints', { token: player, body: { category: 'other', text: '好', gameId: 'no-such-game' } })).body.code).toBe(
+      'unknown_game',
+    );
     // Game servers do not file complaints as players (staff tokens are not even the players' issuer's: 401).
     expect((await t.api.call('POST', '/v1/complaints', { token: operator, body: { category: 'other', text: '好' } })).status).toBe(401);
-    expect((await t.api.call('POST', '/v1/complaints', { token: await t.api.token('server-1', 'server'), body: { category: 'other', text: '好' } })).status).toBe(403);
+    expect(
+      (await t.api.call('POST', '/v1/complaints', { token: await t.api.token('server-1', 'server'), body: { category: 'other', text: '好' } })).status,
+    ).toBe(403);
   });
 
   it('lists the register for operators by days and status, with the texts, and logs the read first', async () => {
@@ -76,14 +100,39 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
       ['real_name', '实名认证一直失败'],
       ['other', '😀😀😀😀'],
     ]);
-    expect(mine[0]).toEqual({ complaintId, kind: 'complaint', category: 'real_name', accountId: playerId, gameId: 'default', orderId: 'ord-77', text: '实名认证一直失败，但信息是正确的。', status: 'open', receivedAt: expect.any(String), dueAt: expect.any(String), overdue: false, answeredAt: null, outcome: null, answer: null, answeredBy: null, erased: false });
+    expect(mine[0]).toEqual({
+      complaintId,
+      kind: 'complaint',
+      category: 'real_name',
+      accountId: playerId,
+      gameId: 'default',
+      orderId: 'ord-77',
+      text: '实名认证一直失败，但信息是正确的。',
+      status: 'open',
+      receivedAt: expect.any(String),
+      dueAt: expect.any(String),
+      overdue: false,
+      answeredAt: null,
+      outcome: null,
+      answer: null,
+      answeredBy: null,
+      erased: false,
+    });
     // A second between reads: the access log lists them by time.
     await t.api.advanceClock(1);
-    expect((await t.api.call('GET', '/v1/admin/complaints?status=answered&from=2026-12-01&to=2026-12-01', { token: operator })).body.complaints.filter((c: { accountId: string }) => c.accountId === playerId)).toEqual([]);
+    expect(
+      (await t.api.call('GET', '/v1/admin/complaints?status=answered&from=2026-12-01&to=2026-12-01', { token: operator })).body.complaints.filter(
+        (c: { accountId: string }) => c.accountId === playerId,
+      ),
+    ).toEqual([]);
     await t.api.advanceClock(1);
     expect((await t.api.call('GET', '/v1/admin/complaints?from=2026-11-30&to=2026-11-30', { token: operator })).body.complaints).toEqual([]);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-12-01&to=2026-12-01', { token: operator });
-    expect(log.body.entries.filter((e: { action: string }) => e.action === 'complaints_read').map((e: { accountId: string; reason: string }) => [e.accountId, e.reason])).toEqual([
+    expect(
+      log.body.entries
+        .filter((e: { action: string }) => e.action === 'complaints_read')
+        .map((e: { accountId: string; reason: string }) => [e.accountId, e.reason]),
+    ).toEqual([
       ['*', 'open 2026-12-01/2026-12-01'],
       ['*', 'answered 2026-12-01/2026-12-01'],
       ['*', 'all 2026-11-30/2026-11-30'],
@@ -105,30 +154,58 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
 
   it('is for operators only', async () => {
     expect((await t.api.call('GET', '/v1/admin/complaints?from=2026-12-01&to=2026-12-01', { token: player })).status).toBe(403);
-    expect((await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: player, body: { outcome: 'resolved', answer: '好' } })).status).toBe(403);
+    expect(
+      (await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: player, body: { outcome: 'resolved', answer: '好' } })).status,
+    ).toBe(403);
   });
 
   it('answers a complaint once, refused with its reasons; the player reads it; the answer is logged first', async () => {
     await t.api.setClock('2026-12-03T15:00:00+08:00');
-    expect((await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'refused', answer: '' } })).status).toBe(400);
-    expect((await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'withdrawn', answer: '好' } })).status).toBe(400);
-    const answered = await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'refused', answer: '国家实名认证系统答复姓名与号码不一致，请核对身份证上的姓名。' } });
+    expect((await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'refused', answer: '' } })).status).toBe(
+      400,
+    );
+    expect(
+      (await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'withdrawn', answer: '好' } })).status,
+    ).toBe(400);
+    const answered = await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, {
+      token: operator,
+      body: { outcome: 'refused', answer: '国家实名认证系统答复姓名与号码不一致，请核对身份证上的姓名。' },
+    });
     expect(answered.status).toBe(200);
     expect(answered.body).toEqual({ complaintId, status: 'answered', outcome: 'refused', answeredAt: expect.stringMatching(/^2026-12-03T15:00:0\d\+08:00$/) });
     // A second between answers: the access log lists them by time.
     await t.api.advanceClock(1);
-    const again = await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, { token: operator, body: { outcome: 'resolved', answer: '改主意了' } });
+    const again = await t.api.call('POST', `/v1/admin/complaints/${complaintId}/answer`, {
+      token: operator,
+      body: { outcome: 'resolved', answer: '改主意了' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('already_answered');
     await t.api.advanceClock(1);
-    const unknown = await t.api.call('POST', `/v1/admin/complaints/r000000000${'0'.repeat(16)}/answer`, { token: operator, body: { outcome: 'resolved', answer: '好' } });
+    const unknown = await t.api.call('POST', `/v1/admin/complaints/r000000000${'0'.repeat(16)}/answer`, {
+      token: operator,
+      body: { outcome: 'resolved', answer: '好' },
+    });
     expect(unknown.status).toBe(404);
     await t.api.advanceClock(1);
-    expect((await t.api.call('POST', '/v1/admin/complaints/not-a-register-id/answer', { token: operator, body: { outcome: 'resolved', answer: '好' } })).status).toBe(404);
-    const [entry] = (await t.api.call('GET', '/v1/me/complaints', { token: player })).body.complaints.filter((c: { complaintId: string }) => c.complaintId === complaintId);
-    expect(entry).toMatchObject({ status: 'answered', outcome: 'refused', answer: '国家实名认证系统答复姓名与号码不一致，请核对身份证上的姓名。', answeredAt: answered.body.answeredAt });
+    expect(
+      (await t.api.call('POST', '/v1/admin/complaints/not-a-register-id/answer', { token: operator, body: { outcome: 'resolved', answer: '好' } })).status,
+    ).toBe(404);
+    const [entry] = (await t.api.call('GET', '/v1/me/complaints', { token: player })).body.complaints.filter(
+      (c: { complaintId: string }) => c.complaintId === complaintId,
+    );
+    expect(entry).toMatchObject({
+      status: 'answered',
+      outcome: 'refused',
+      answer: '国家实名认证系统答复姓名与号码不一致，请核对身份证上的姓名。',
+      answeredAt: answered.body.answeredAt,
+    });
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-12-03&to=2026-12-03', { token: operator });
-    expect(log.body.entries.filter((e: { action: string }) => e.action === 'complaint_answer').map((e: { reason: string; subject: string }) => [e.reason, e.subject])).toEqual([
+    expect(
+      log.body.entries
+        .filter((e: { action: string }) => e.action === 'complaint_answer')
+        .map((e: { reason: string; subject: string }) => [e.reason, e.subject]),
+    ).toEqual([
       ['refused', complaintId],
       ['resolved', complaintId],
       ['resolved', `r000000000${'0'.repeat(16)}`],
@@ -141,8 +218,23 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
     expect((await t.api.call('POST', '/v1/identity', { token: verified, body: person('1988-08-08') })).status).toBe(200);
     for (let i = 0; i < 2; i += 1) expect((await t.api.call('GET', '/v1/me/data', { token: verified })).status).toBe(200);
     const list = (await t.api.call('GET', '/v1/me/complaints', { token: verified })).body.complaints;
-    expect(list).toEqual([{ complaintId: expect.any(String), kind: 'export', category: 'personal_information', status: 'answered', receivedAt: expect.stringMatching(/^2026-12-03T15:/), dueAt: expect.stringMatching(/^2026-12-10T15:/), answeredAt: expect.stringMatching(/^2026-12-03T15:/), outcome: 'resolved', answer: '已导出该账号及其实名对应的全部个人信息（GET /v1/me/data）。' }]);
-    expect((await t.api.call('POST', `/v1/admin/complaints/${list[0].complaintId}/answer`, { token: operator, body: { outcome: 'resolved', answer: '好' } })).body.code).toBe('already_answered');
+    expect(list).toEqual([
+      {
+        complaintId: expect.any(String),
+        kind: 'export',
+        category: 'personal_information',
+        status: 'answered',
+        receivedAt: expect.stringMatching(/^2026-12-03T15:/),
+        dueAt: expect.stringMatching(/^2026-12-10T15:/),
+        answeredAt: expect.stringMatching(/^2026-12-03T15:/),
+        outcome: 'resolved',
+        answer: '已导出该账号及其实名对应的全部个人信息（GET /v1/me/data）。',
+      },
+    ]);
+    expect(
+      (await t.api.call('POST', `/v1/admin/complaints/${list[0].complaintId}/answer`, { token: operator, body: { outcome: 'resolved', answer: '好' } })).body
+        .code,
+    ).toBe('already_answered');
   });
 
   it('counts the open entries past their due date on the scheduled run: ComplaintsOverdue', async () => {
@@ -164,7 +256,11 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
     // Answered late: no longer overdue, and listed as answered late.
     const open = (await t.api.call('GET', '/v1/admin/complaints?status=open&from=2026-12-01&to=2026-12-04', { token: operator })).body.complaints;
     expect(open.map((c: { overdue: boolean }) => c.overdue)).toEqual([true, true]);
-    for (const c of open) expect((await t.api.call('POST', `/v1/admin/complaints/${c.complaintId}/answer`, { token: operator, body: { outcome: 'resolved', answer: '已处理。' } })).status).toBe(200);
+    for (const c of open)
+      expect(
+        (await t.api.call('POST', `/v1/admin/complaints/${c.complaintId}/answer`, { token: operator, body: { outcome: 'resolved', answer: '已处理。' } }))
+          .status,
+      ).toBe(200);
     expect(await count()).toEqual([0]);
     const answered = (await t.api.call('GET', '/v1/admin/complaints?status=answered&from=2026-12-04&to=2026-12-04', { token: operator })).body.complaints;
     expect(answered.map((c: { category: string; overdue: boolean }) => [c.category, c.overdue])).toEqual([['payment', true]]);
@@ -175,20 +271,50 @@ describe.skipIf(deployed)('complaints and the requests register', () => {
     const id = `e-${uid()}`;
     const token = await t.api.token(id);
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1992-02-02') })).status).toBe(200);
-    expect((await t.api.call('POST', '/v1/complaints', { token, body: { category: 'account_sharing', text: '我的账号被别人借用了，手机号 13800000000。' } })).status).toBe(201);
+    expect(
+      (await t.api.call('POST', '/v1/complaints', { token, body: { category: 'account_sharing', text: '我的账号被别人借用了，手机号 13800000000。' } })).status,
+    ).toBe(201);
     // A second later: the register lists the complaint before the erasure.
     await t.api.advanceClock(1);
     const erased = await t.api.call('DELETE', '/v1/me', { token });
     expect(erased.status).toBe(200);
     expect(erased.body.erased).toContain('complaint_texts');
     expect(erased.body.retained).toEqual([
-      { kind: 'requests_register', until: expect.stringMatching(/^2029-12-1\dT10:00:0\d\+08:00$/), why: expect.stringContaining('for three years after its answer') },
+      {
+        kind: 'requests_register',
+        until: expect.stringMatching(/^2029-12-1\dT10:00:0\d\+08:00$/),
+        why: expect.stringContaining('for three years after its answer'),
+      },
     ]);
-    const all = (await t.api.call('GET', '/v1/admin/complaints?from=2026-12-12&to=2026-12-12', { token: operator })).body.complaints.filter((c: { accountId: string }) => c.accountId === id);
-    expect(all.map((c: { kind: string; category: string; status: string; outcome: string; text: string | null; answer: string | null; erased: boolean; answeredBy: string }) => [c.kind, c.category, c.status, c.outcome, c.text, c.answer, c.erased, c.answeredBy])).toEqual([
+    const all = (await t.api.call('GET', '/v1/admin/complaints?from=2026-12-12&to=2026-12-12', { token: operator })).body.complaints.filter(
+      (c: { accountId: string }) => c.accountId === id,
+    );
+    expect(
+      all.map(
+        (c: {
+          kind: string;
+          category: string;
+          status: string;
+          outcome: string;
+          text: string | null;
+          answer: string | null;
+          erased: boolean;
+          answeredBy: string;
+        }) => [c.kind, c.category, c.status, c.outcome, c.text, c.answer, c.erased, c.answeredBy],
+      ),
+    ).toEqual([
       // The complaint, closed unanswered (nobody is left to read an answer) and without its text; then the erasure itself.
       ['complaint', 'account_sharing', 'answered', 'withdrawn', null, null, true, 'erasure'],
-      ['erasure', 'personal_information', 'answered', 'resolved', null, '已删除该账号的个人信息；法律仍需保留的内容、保留期限与理由见删除结果中的 retained。', false, 'gateway'],
+      [
+        'erasure',
+        'personal_information',
+        'answered',
+        'resolved',
+        null,
+        '已删除该账号的个人信息；法律仍需保留的内容、保留期限与理由见删除结果中的 retained。',
+        false,
+        'gateway',
+      ],
     ]);
     // The same account id registers again: its old entries are not in its list.
     expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toEqual([]);

@@ -17,7 +17,15 @@ import { consentStatus, person, withConsent } from '#test/support/people';
 
 const t = useGateway();
 const uid = () => randomUUID().slice(0, 8);
-const CONSENT_REQUIRED = { type: 'urn:playguard:problem:guardian_consent_required', title: 'Guardian consent required', status: 403, detail: expect.stringContaining('不满14周岁'), code: 'guardian_consent_required', policyVersion: '1', consent: 'attested' };
+const CONSENT_REQUIRED = {
+  type: 'urn:playguard:problem:guardian_consent_required',
+  title: 'Guardian consent required',
+  status: 403,
+  detail: expect.stringContaining('不满14周岁'),
+  code: 'guardian_consent_required',
+  policyVersion: '1',
+  consent: 'attested',
+};
 
 async function requests<T>(call: () => Promise<T>): Promise<{ result: T; requests: number }> {
   const before = ddbCallCounter.calls;
@@ -29,7 +37,7 @@ describe.skipIf(deployed)('a child under 14, policy attested', () => {
   const child = person('2013-06-06', '周小萌');
   let token = '';
 
-  it('is verified, and told a guardian\'s consent is needed; login and payments are refused until then', async () => {
+  it("is verified, and told a guardian's consent is needed; login and payments are refused until then", async () => {
     await t.api.setClock('2026-12-04T20:10:00+08:00');
     token = await t.api.token(`c-${uid()}`);
     const r = await t.api.call('POST', '/v1/identity', { token, body: child });
@@ -48,7 +56,9 @@ describe.skipIf(deployed)('a child under 14, policy attested', () => {
   it('refuses a consent to another version than the one in force, naming the field', async () => {
     const r = await t.api.call('POST', '/v1/identity', { token, body: { ...child, guardianConsent: { policyVersion: '0.9' } } });
     expect(r.status).toBe(400);
-    expect(r.body.errors).toEqual([{ path: 'guardianConsent.policyVersion', message: 'not the current privacy policy version (1): show the guardian that one' }]);
+    expect(r.body.errors).toEqual([
+      { path: 'guardianConsent.policyVersion', message: 'not the current privacy policy version (1): show the guardian that one' },
+    ]);
   });
 
   it('records the consent the client attests with the same identity again (one write), and the child plays and pays within the budgets', async () => {
@@ -66,7 +76,11 @@ describe.skipIf(deployed)('a child under 14, policy attested', () => {
 
   it('shows the consent in the export: when, how and to which version', async () => {
     const data = (await t.api.call('GET', '/v1/me/data', { token })).body;
-    expect(data.consent).toEqual({ required: true, policyVersion: '1', records: [{ at: expect.stringMatching(/^2026-12-04T20:1\d:\d\d\+08:00$/), how: 'attested', policyVersion: '1' }] });
+    expect(data.consent).toEqual({
+      required: true,
+      policyVersion: '1',
+      records: [{ at: expect.stringMatching(/^2026-12-04T20:1\d:\d\d\+08:00$/), how: 'attested', policyVersion: '1' }],
+    });
   });
 
   it('is needed no more from the 14th birthday on', async () => {
@@ -86,7 +100,8 @@ describe.skipIf(deployed)("a confirmed guardian's consent", () => {
     const child = person('2014-02-02', '钱小朵');
     const w1 = await t.api.token(`w1-${uid()}`);
     const w2 = await t.api.token(`w2-${uid()}`);
-    for (const w of [w1, w2]) expect((await t.api.call('POST', '/v1/identity', { token: w, body: child })).body.guardianConsent).toEqual(consentStatus(true, false));
+    for (const w of [w1, w2])
+      expect((await t.api.call('POST', '/v1/identity', { token: w, body: child })).body.guardianConsent).toEqual(consentStatus(true, false));
     const g = await t.api.token(`g-${uid()}`);
     expect((await t.api.call('POST', '/v1/identity', { token: g, body: person('1984-04-04', '钱大') })).status).toBe(200);
     await t.api.setClock('2026-12-04T20:21:00+08:00');
@@ -100,11 +115,17 @@ describe.skipIf(deployed)("a confirmed guardian's consent", () => {
     expect((await consent({ policyVersion: '1' }, 'w-unknown')).body.code).toBe('ward_not_found');
     const given = await consent({ policyVersion: '1' });
     expect(given.status).toBe(200);
-    expect(given.body).toEqual({ wardId: link.body.wardId, required: true, consent: { at: expect.stringMatching(/^2026-12-04T20:21:\d\d\+08:00$/), how: 'guardian', policyVersion: '1' } });
+    expect(given.body).toEqual({
+      wardId: link.body.wardId,
+      required: true,
+      consent: { at: expect.stringMatching(/^2026-12-04T20:21:\d\d\+08:00$/), how: 'guardian', policyVersion: '1' },
+    });
     // The guardian's consent is the person's: both accounts may play.
     for (const w of [w1, w2]) expect((await t.api.call('GET', '/v1/identity', { token: w })).body.guardianConsent).toEqual(consentStatus(true, true));
     expect((await t.api.login(w1, 'w1-phone')).status).toBe(201);
     expect((await t.api.login(w2, 'w2-phone')).body.code).toBe('session_active_elsewhere');
-    expect((await t.api.call('GET', '/v1/me/data', { token: w2 })).body.consent.records).toEqual([{ at: given.body.consent.at, how: 'guardian', policyVersion: '1' }]);
+    expect((await t.api.call('GET', '/v1/me/data', { token: w2 })).body.consent.records).toEqual([
+      { at: given.body.consent.at, how: 'guardian', policyVersion: '1' },
+    ]);
   });
 });

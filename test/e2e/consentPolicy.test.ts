@@ -43,13 +43,17 @@ async function deploy(env: Record<string, string>): Promise<{ api: ReturnType<ty
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it listened: ${out.slice(-1000)}`)));
   });
-  return { api: client(url), stop: async () => {
-    running.splice(running.indexOf(stop), 1);
-    await stop();
-  } };
+  return {
+    api: client(url),
+    stop: async () => {
+      running.splice(running.indexOf(stop), 1);
+      await stop();
+    },
+  };
 }
 
-const consentRequired = (policyVersion: string, consent: 'attested' | 'guardian') => expect.objectContaining({ status: 403, code: 'guardian_consent_required', policyVersion, consent });
+const consentRequired = (policyVersion: string, consent: 'attested' | 'guardian') =>
+  expect.objectContaining({ status: 403, code: 'guardian_consent_required', policyVersion, consent });
 
 describe.skipIf(deployed)('consent policies, deployed one after another on one table', () => {
   const child = person('2014-03-03', '孙小禾');
@@ -57,7 +61,7 @@ describe.skipIf(deployed)('consent policies, deployed one after another on one t
   const ids = { child: `cp-c-${randomUUID().slice(0, 6)}`, guardian: `cp-g-${randomUUID().slice(0, 6)}` };
   let wardId = '';
 
-  it('policy guardian: the attestation is ignored; a confirmed guardian\'s consent to 2026-11 lets the child play', async () => {
+  it("policy guardian: the attestation is ignored; a confirmed guardian's consent to 2026-11 lets the child play", async () => {
     await ensureTable(inject('dynamoEndpoint'), table, { stream: true });
     const { api, stop } = await deploy({ CONSENT: 'guardian', PRIVACY_POLICY_VERSION: '2026-11' });
     await api.setClock('2026-12-04T20:05:00+08:00');
@@ -85,22 +89,33 @@ describe.skipIf(deployed)('consent policies, deployed one after another on one t
     const g = await api.token(ids.guardian);
     expect((await api.login(c, 'cp-phone')).body).toEqual(consentRequired('2026-12', 'guardian'));
     expect((await api.reserve(c, 100)).body).toEqual(consentRequired('2026-12', 'guardian'));
-    expect((await api.call('GET', '/v1/identity', { token: c })).body.guardianConsent).toEqual({ required: true, given: false, policyVersion: '2026-12', consent: 'guardian' });
+    expect((await api.call('GET', '/v1/identity', { token: c })).body.guardianConsent).toEqual({
+      required: true,
+      given: false,
+      policyVersion: '2026-12',
+      consent: 'guardian',
+    });
     expect((await api.call('POST', `/v1/guardian/wards/${wardId}/consent`, { token: g, body: { policyVersion: '2026-11' } })).status).toBe(400);
     expect((await api.call('POST', `/v1/guardian/wards/${wardId}/consent`, { token: g, body: { policyVersion: '2026-12' } })).status).toBe(200);
     expect((await api.login(c, 'cp-phone')).status).toBe(201);
     expect((await api.reserve(c, 100)).status).toBe(201);
     // The export shows the consent in force now.
-    expect((await api.call('GET', '/v1/me/data', { token: c })).body.consent).toEqual({ required: true, policyVersion: '2026-12', records: [{ at: expect.stringMatching(/^2026-12-04T20:1\d:\d\d\+08:00$/), how: 'guardian', policyVersion: '2026-12' }] });
+    expect((await api.call('GET', '/v1/me/data', { token: c })).body.consent).toEqual({
+      required: true,
+      policyVersion: '2026-12',
+      records: [{ at: expect.stringMatching(/^2026-12-04T20:1\d:\d\d\+08:00$/), how: 'guardian', policyVersion: '2026-12' }],
+    });
     await stop();
   }, 120_000);
 
-  it('policy attested with version 2027-01: the client\'s attestation of the version in force counts', async () => {
+  it("policy attested with version 2027-01: the client's attestation of the version in force counts", async () => {
     const { api, stop } = await deploy({ PRIVACY_POLICY_VERSION: '2027-01' });
     await api.setClock('2026-12-04T20:20:00+08:00');
     const c = await api.token(ids.child);
     expect((await api.login(c, 'cp-phone', true)).body).toEqual(consentRequired('2027-01', 'attested'));
-    expect((await api.call('POST', '/v1/identity', { token: c, body: { ...child, guardianConsent: { policyVersion: '2027-01' } } })).body.guardianConsent).toEqual({ required: true, given: true, policyVersion: '2027-01', consent: 'attested' });
+    expect(
+      (await api.call('POST', '/v1/identity', { token: c, body: { ...child, guardianConsent: { policyVersion: '2027-01' } } })).body.guardianConsent,
+    ).toEqual({ required: true, given: true, policyVersion: '2027-01', consent: 'attested' });
     expect((await api.login(c, 'cp-phone', true)).status).toBe(201);
     await stop();
   }, 120_000);

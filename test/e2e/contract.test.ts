@@ -93,7 +93,9 @@ function requestArbitrary(op: Operation, kind: Kind): fc.Arbitrary<Request> {
   const options = { components: doc.components.schemas, known: (name: string) => [...(known.get(name) ?? [])], accepts };
   const group = (where: 'path' | 'query') => {
     const ps = (op.parameters ?? []).filter((p) => p.in === where);
-    return fc.record(Object.fromEntries(ps.map((p) => [p.name, arbitraryOf(p.schema, options, p.name)])), { requiredKeys: ps.filter((p) => p.required || where === 'path').map((p) => p.name) });
+    return fc.record(Object.fromEntries(ps.map((p) => [p.name, arbitraryOf(p.schema, options, p.name)])), {
+      requiredKeys: ps.filter((p) => p.required || where === 'path').map((p) => p.name),
+    });
   };
   const bodySchema = op.requestBody?.content['application/json']?.schema;
   const success = Object.entries(op.responses).find(([s]) => s.startsWith('2'))?.[1];
@@ -152,7 +154,11 @@ async function send(method: string, template: string, r: Request): Promise<Answe
   if (r.token) headers.authorization = `Bearer ${r.token}`;
   if (r.accept) headers.accept = r.accept;
   if (r.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${t.gateway.url}${path}${query ? `?${query}` : ''}`, { method, headers, ...(r.body !== undefined ? { body: JSON.stringify(r.body) } : {}) });
+  const res = await fetch(`${t.gateway.url}${path}${query ? `?${query}` : ''}`, {
+    method,
+    headers,
+    ...(r.body !== undefined ? { body: JSON.stringify(r.body) } : {}),
+  });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', requestId: res.headers.get('x-request-id'), text: await res.text() };
 }
 
@@ -177,7 +183,8 @@ function mismatches(op: Operation, answer: Answer): string[] {
   }
   if (declared.schema) {
     const validate = validator(declared.schema);
-    if (!validate(body)) wrong.push(`${answer.status} ${media} body does not match its schema: ${ajv.errorsText(validate.errors)} — ${answer.text.slice(0, 300)}`);
+    if (!validate(body))
+      wrong.push(`${answer.status} ${media} body does not match its schema: ${ajv.errorsText(validate.errors)} — ${answer.text.slice(0, 300)}`);
   }
   return wrong;
 }
@@ -248,31 +255,39 @@ describe.skipIf(deployed)('every operation of the served document, with requests
   });
 
   // Read when the tests run: the list comes from the served document, fetched in beforeAll.
-  it.each(KINDS)('answers only as documented, with a %s credential', async (kind) => {
-    const failures: string[] = [];
-    for (const [method, path, op] of operations()) {
-      const own = op.security?.length === 0 ? 'none' : op['x-credential'];
-      const takes = own === kind || (own === 'account' && (kind === 'player' || kind === 'server'));
-      await fc.assert(
-        fc.asyncProperty(requestArbitrary(op, kind), async (r) => {
-          expect(documentAccepts(op, r), 'the generator made a request the document refuses').toEqual([]);
-          const answer = await send(method.toUpperCase(), path, r);
-          if (answer.contentType.includes('json') && answer.status < 300) learn(JSON.parse(answer.text));
-          const wrong = [...mismatches(op, answer)];
-          const shape = refusedForShape(op, answer);
-          if (shape) wrong.push(`refused for its shape: ${shape}`);
-          if (wrong.length) {
-            failures.push(`${method.toUpperCase()} ${path} (${kind}) ` +
-`${JSON.stringify({ path: r.path, query: r.query, body: r.body, accept: r.accept })}: ${wrong.join('; ')}`);
-            return false;
-          }
-          return true;
-        }),
-        { numRuns: takes || own === 'none' ? RUNS.own : RUNS.other, endOnFailure: true },
-      ).catch(() => undefined);
-    }
-    expect(failures).toEqual([]);
-  }, 240_000);
+  it.each(KINDS)(
+    'answers only as documented, with a %s credential',
+    async (kind) => {
+      const failures: string[] = [];
+      for (const [method, path, op] of operations()) {
+        const own = op.security?.length === 0 ? 'none' : op['x-credential'];
+        const takes = own === kind || (own === 'account' && (kind === 'player' || kind === 'server'));
+        await fc
+          .assert(
+            fc.asyncProperty(requestArbitrary(op, kind), async (r) => {
+              expect(documentAccepts(op, r), 'the generator made a request the document refuses').toEqual([]);
+              const answer = await send(method.toUpperCase(), path, r);
+              if (answer.contentType.includes('json') && answer.status < 300) learn(JSON.parse(answer.text));
+              const wrong = [...mismatches(op, answer)];
+              const shape = refusedForShape(op, answer);
+              if (shape) wrong.push(`refused for its shape: ${shape}`);
+              if (wrong.length) {
+                failures.push(
+                  `${method.toUpperCase()} ${path} (${kind}) ` +
+                    `${JSON.stringify({ path: r.path, query: r.query, body: r.body, accept: r.accept })}: ${wrong.join('; ')}`,
+                );
+                return false;
+              }
+              return true;
+            }),
+            { numRuns: takes || own === 'none' ? RUNS.own : RUNS.other, endOnFailure: true },
+          )
+          .catch(() => undefined);
+      }
+      expect(failures).toEqual([]);
+    },
+    240_000,
+  );
 });
 
 /** The operation a concrete path and method are served by. */
@@ -286,6 +301,8 @@ function operationAt(method: string, path: string): [string, Operation] {
 
 /** The document's operations, DELETEs last. */
 function operations(): Array<[string, string, Operation]> {
-  const all = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [method, path, op] as [string, string, Operation]));
+  const all = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => [method, path, op] as [string, string, Operation]),
+  );
   return [...all.filter(([m]) => m !== 'delete'), ...all.filter(([m]) => m === 'delete')];
 }

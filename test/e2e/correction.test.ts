@@ -25,7 +25,10 @@ describe.skipIf(deployed)('identity correction', () => {
     const corrected = await t.api.call('POST', '/v1/identity/correction', { token, body: child });
     expect(corrected.status).toBe(200);
     expect(corrected.body).toEqual({ status: 'corrected', ageBand: 8 });
-    expect((await t.api.call('POST', `/v1/sessions/${adult.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).body).toMatchObject({ action: 'terminate', reason: 'identity_corrected' });
+    expect((await t.api.call('POST', `/v1/sessions/${adult.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).body).toMatchObject({
+      action: 'terminate',
+      reason: 'identity_corrected',
+    });
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ status: 'verified', ageBand: 8 });
     const minor = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: 'cp-1' } });
     expect(minor.body).toMatchObject({ minor: true, ageBand: 8 });
@@ -33,7 +36,14 @@ describe.skipIf(deployed)('identity correction', () => {
     await t.api.advanceClock(1);
     expect((await t.api.call('POST', '/v1/identity/correction', { token, body: child })).body).toEqual({ status: 'unchanged', ageBand: 8 });
     // Both requests entered the requests register, answered as they were made (2024 Regulations Art. 34).
-    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints.map((c: { kind: string; status: string; outcome: string; answer: string }) => [c.kind, c.status, c.outcome, c.answer])).toEqual([
+    expect(
+      (await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints.map((c: { kind: string; status: string; outcome: string; answer: string }) => [
+        c.kind,
+        c.status,
+        c.outcome,
+        c.answer,
+      ]),
+    ).toEqual([
       ['correction', 'answered', 'resolved', '提交的实名信息与当前绑定的一致，无需更正。'],
       ['correction', 'answered', 'resolved', '已按国家实名认证系统核验通过的新实名信息更正，立即生效。'],
     ]);
@@ -53,25 +63,46 @@ describe.skipIf(deployed)('identity correction', () => {
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ ageBand: 8 });
     // Open in the register until the operator decides, due 15 days later.
     expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toEqual([
-      { complaintId: expect.any(String), kind: 'correction', category: 'personal_information', status: 'open', receivedAt: expect.stringMatching(/^2026-10-03T10:00:/), dueAt: expect.stringMatching(/^2026-10-18T10:00:/), answeredAt: null, outcome: null, answer: null },
+      {
+        complaintId: expect.any(String),
+        kind: 'correction',
+        category: 'personal_information',
+        status: 'open',
+        receivedAt: expect.stringMatching(/^2026-10-03T10:00:/),
+        dueAt: expect.stringMatching(/^2026-10-18T10:00:/),
+        answeredAt: null,
+        outcome: null,
+        answer: null,
+      },
     ]);
 
     const operator = await t.api.token('staff-correction', 'operator');
     expect((await t.api.call('GET', '/v1/admin/corrections', { token: operator })).status).toBe(400);
     const list = await t.api.call('GET', '/v1/admin/corrections?reason=%E5%AE%A1%E6%A0%B8', { token: operator });
-    expect(list.body.corrections).toEqual(expect.arrayContaining([{ accountId, requestedAt: expect.stringMatching(/^2026-10-03T10:00/), currentAgeBand: 8, requestedAgeBand: 18 }]));
+    expect(list.body.corrections).toEqual(
+      expect.arrayContaining([{ accountId, requestedAt: expect.stringMatching(/^2026-10-03T10:00/), currentAgeBand: 8, requestedAgeBand: 18 }]),
+    );
     expect((await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true } })).status).toBe(400);
     expect((await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token, body: { approve: true, reason: 'x' } })).status).toBe(403);
-    const applied = await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true, reason: '户口本核验一致' } });
+    const applied = await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, {
+      token: operator,
+      body: { approve: true, reason: '户口本核验一致' },
+    });
     expect(applied.status).toBe(200);
     expect(applied.body).toEqual({ accountId, status: 'corrected', ageBand: 18 });
-    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'correction', status: 'answered', outcome: 'resolved', answer: '经人工审核，已按新的实名信息更正。说明：户口本核验一致' }]);
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([
+      { kind: 'correction', status: 'answered', outcome: 'resolved', answer: '经人工审核，已按新的实名信息更正。说明：户口本核验一致' },
+    ]);
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ status: 'verified', ageBand: 18 });
     // A second later: the access log lists the decisions by time.
     await t.api.advanceClock(1);
-    expect((await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true, reason: 'again' } })).status).toBe(404);
+    expect(
+      (await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: true, reason: 'again' } })).status,
+    ).toBe(404);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-10-03&to=2026-10-03', { token: operator });
-    expect(log.body.entries.filter((e: { accountId: string }) => e.accountId === accountId).map((e: { action: string; reason: string }) => [e.action, e.reason])).toEqual([
+    expect(
+      log.body.entries.filter((e: { accountId: string }) => e.accountId === accountId).map((e: { action: string; reason: string }) => [e.action, e.reason]),
+    ).toEqual([
       ['applyCorrection', '户口本核验一致'],
       ['applyCorrection', 'again'],
     ]);
@@ -84,11 +115,16 @@ describe.skipIf(deployed)('identity correction', () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('2010-01-01') })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/identity/correction', { token, body: person('1991-01-01') })).status).toBe(202);
     const operator = await t.api.token('staff-correction', 'operator');
-    const refused = await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, { token: operator, body: { approve: false, reason: '材料不符' } });
+    const refused = await t.api.call('POST', `/v1/admin/accounts/${accountId}/identity-correction`, {
+      token: operator,
+      body: { approve: false, reason: '材料不符' },
+    });
     expect(refused.body).toEqual({ accountId, status: 'rejected', ageBand: 16 });
     expect((await t.api.call('GET', '/v1/identity', { token })).body).toMatchObject({ ageBand: 16 });
     // The refusal's reasons reach the player in the answer (2024 Regulations Art. 34 item (3)), not only the access log.
-    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'correction', status: 'answered', outcome: 'refused', answer: '经人工审核，未予更正。理由：材料不符' }]);
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([
+      { kind: 'correction', status: 'answered', outcome: 'refused', answer: '经人工审核，未予更正。理由：材料不符' },
+    ]);
   });
 
   it('needs a verified identity to correct, and a valid number', async () => {

@@ -33,8 +33,20 @@ const run = promisify(execFile);
 
 const PAGES = [
   'README.md',
-  ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`),
-  ...readdirSync(join(ROOT, 'packages')).map((p) => `packages/${p}/README.md`).filter((f) => { try { readFileSync(join(ROOT, f)); return true; } catch { return false; } }),
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+  ...readdirSync(join(ROOT, 'packages'))
+    .map((p) => `packages/${p}/README.md`)
+    .filter((f) => {
+      try {
+        readFileSync(join(ROOT, f));
+        return true;
+      } catch {
+        return false;
+      }
+    }),
 ];
 
 /**
@@ -43,31 +55,71 @@ const PAGES = [
  */
 const NOT_RUN: Array<{ page: string; starts: string; why: string }> = [
   { page: 'README.md', starts: 'npm ci && npm start', why: 'installs, then starts a server that runs until stopped; npm test is what runs this test' },
-  { page: 'docs/testing.md', starts: 'timeout 3000 sh -c', why: 'keeps both cores busy beside a whole suite for up to 50 minutes: the check of the busy-machine rules, run by hand' },
+  {
+    page: 'docs/testing.md',
+    starts: 'timeout 3000 sh -c',
+    why: 'keeps both cores busy beside a whole suite for up to 50 minutes: the check of the busy-machine rules, run by hand',
+  },
   { page: 'docs/testing.md', starts: 'npm test                #', why: 'the whole suite, of which this test is a part' },
   { page: 'docs/local.md', starts: 'npm start', why: 'a server that runs until stopped (this test starts the same gateway in-process)' },
-  { page: 'docs/deploy.md', starts: 'PORT=3001 npm start', why: 'a server, then the end-to-end suite against it: test/e2e/localRunner.test.ts runs exactly this token command' },
-  { page: 'docs/deploy.md', starts: 'npx cdk deploy \\', why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes the same context from docs/deploy-china.md)' },
+  {
+    page: 'docs/deploy.md',
+    starts: 'PORT=3001 npm start',
+    why: 'a server, then the end-to-end suite against it: test/e2e/localRunner.test.ts runs exactly this token command',
+  },
+  {
+    page: 'docs/deploy.md',
+    starts: 'npx cdk deploy \\',
+    why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes the same context from docs/deploy-china.md)',
+  },
   { page: 'docs/deploy.md', starts: 'npx cdk deploy -c playguard:publisherKeys', why: 'needs an AWS account' },
   { page: 'docs/deploy.md', starts: '# once per account and region', why: 'needs an AWS account in the China regions' },
-  { page: 'docs/deploy.md', starts: 'PLAYGUARD_URL=https://<api-id>', why: 'needs a deployed stage and the studio\'s token service' },
+  { page: 'docs/deploy.md', starts: 'PLAYGUARD_URL=https://<api-id>', why: "needs a deployed stage and the studio's token service" },
   { page: 'docs/deploy.md', starts: 'GAMES=', why: 'ends in cdk deploy: needs an AWS account' },
-  { page: 'docs/operate.md', starts: 'npm run calendar:check -- --file 2027.json', why: 'needs the State Council\'s schedule for the year, which the studio writes into 2027.json' },
+  {
+    page: 'docs/operate.md',
+    starts: 'npm run calendar:check -- --file 2027.json',
+    why: "needs the State Council's schedule for the year, which the studio writes into 2027.json",
+  },
   { page: 'docs/capacity.md', starts: 'npm run load', why: 'about 6 minutes of both cores; npm test runs a 24-player evening (test/load/load.test.ts)' },
-  { page: 'docs/nppa.md', starts: 'NPPA_APP_ID=… ', why: 'sends an official test case to the national system\'s test service with the studio\'s credentials' },
-  { page: 'docs/publisher-keys.md', starts: 'npm run keys -- new            #', why: 'writes a private key into the checkout; test/unit/keysCommand.test.ts runs the command in a scratch folder' },
+  { page: 'docs/nppa.md', starts: 'NPPA_APP_ID=… ', why: "sends an official test case to the national system's test service with the studio's credentials" },
+  {
+    page: 'docs/publisher-keys.md',
+    starts: 'npm run keys -- new            #',
+    why: 'writes a private key into the checkout; test/unit/keysCommand.test.ts runs the command in a scratch folder',
+  },
   { page: 'docs/publisher-keys.md', starts: 'npx cdk deploy -c playguard:publisherKeys', why: 'needs an AWS account' },
-  { page: 'docs/publisher-keys.md', starts: 'npm run keys -- new --dir .local/keys', why: 'starts a server that runs until stopped; test/e2e/publisherKeys.test.ts runs the same keys and program' },
-  { page: 'docs/publisher-keys.md', starts: "PLAYGUARD_TOKEN_COMMAND='npm run -s keys", why: 'a setting for the end-to-end suite against a deployed stage (<kid> is the studio\'s key)' },
+  {
+    page: 'docs/publisher-keys.md',
+    starts: 'npm run keys -- new --dir .local/keys',
+    why: 'starts a server that runs until stopped; test/e2e/publisherKeys.test.ts runs the same keys and program',
+  },
+  {
+    page: 'docs/publisher-keys.md',
+    starts: "PLAYGUARD_TOKEN_COMMAND='npm run -s keys",
+    why: "a setting for the end-to-end suite against a deployed stage (<kid> is the studio's key)",
+  },
   { page: 'docs/deploy-china.md', starts: 'npm ci', why: 'bootstraps an AWS account in the China regions' },
-  { page: 'docs/deploy-china.md', starts: 'curl -sf https://accounts.<your-domain>', why: 'asks the studio\'s own OpenID provider' },
+  { page: 'docs/deploy-china.md', starts: 'curl -sf https://accounts.<your-domain>', why: "asks the studio's own OpenID provider" },
   { page: 'docs/deploy-china.md', starts: 'AWS_PROFILE=<china-profile> AWS_REGION=cn-north-1 aws acm', why: 'needs an AWS account in the China regions' },
-  { page: 'docs/deploy-china.md', starts: 'AWS_PROFILE=<china-profile> AWS_REGION=cn-north-1 npx cdk deploy', why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes it)' },
-  { page: 'docs/deploy-china.md', starts: 'AWS_PROFILE=<china-profile> AWS_REGION=cn-northwest-1 npx cdk deploy', why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes it)' },
-  { page: 'docs/deploy-china.md', starts: 'export AWS_PROFILE=<china-profile>', why: 'needs the deployed stack\'s secret and the NPPA credentials' },
-  { page: 'docs/deploy-china.md', starts: 'NPPA_APP_ID=<nppa-app-id>', why: 'sends an official test case to the national system\'s test service' },
+  {
+    page: 'docs/deploy-china.md',
+    starts: 'AWS_PROFILE=<china-profile> AWS_REGION=cn-north-1 npx cdk deploy',
+    why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes it)',
+  },
+  {
+    page: 'docs/deploy-china.md',
+    starts: 'AWS_PROFILE=<china-profile> AWS_REGION=cn-northwest-1 npx cdk deploy',
+    why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes it)',
+  },
+  { page: 'docs/deploy-china.md', starts: 'export AWS_PROFILE=<china-profile>', why: "needs the deployed stack's secret and the NPPA credentials" },
+  { page: 'docs/deploy-china.md', starts: 'NPPA_APP_ID=<nppa-app-id>', why: "sends an official test case to the national system's test service" },
   { page: 'docs/deploy-china.md', starts: 'AWS_PROFILE=<global-profile>', why: 'needs an AWS account (test/infra/deployGuide.test.ts synthesizes it)' },
-  { page: 'packages/client/README.md', starts: 'npm install @playguard/client', why: 'installs into a game\'s project; test/e2e/clientPackage.test.ts installs the packed tarball into a scratch project' },
+  {
+    page: 'packages/client/README.md',
+    starts: 'npm install @playguard/client',
+    why: "installs into a game's project; test/e2e/clientPackage.test.ts installs the packed tarball into a scratch project",
+  },
 ];
 
 interface Block {
@@ -111,7 +163,10 @@ describe('the commands of README.md and docs/', () => {
     expect(inline, 'a curl line in running text is not run: put it in a sh block of a walkthrough').toEqual([]);
     const COMMAND = /^\s*(?:curl|npm|npx|export|[A-Z][A-Z0-9_]*=\S)/m;
     const untagged = all.filter((b) => !SHELL.has(b.lang) && !['json', 'js', 'csharp', 'go', 'java', 'mermaid', 'ts'].includes(b.lang) && COMMAND.test(b.text));
-    expect(untagged.map((b) => `${b.page}:${b.line}`), 'a block of commands must be marked sh').toEqual([]);
+    expect(
+      untagged.map((b) => `${b.page}:${b.line}`),
+      'a block of commands must be marked sh',
+    ).toEqual([]);
   });
 
   it('every block not run is listed once, with a reason, and every entry of the list names a block', () => {
@@ -126,7 +181,9 @@ describe('the commands of README.md and docs/', () => {
   });
 
   it('use no jq but on a page that says to install it', () => {
-    const offenders = shellBlocks.filter((b) => /(^|[|\s(])jq\b/.test(b.text) && !/apt-get install[^\n]*\bjq\b|install `?jq/.test(read(b.page))).map((b) => `${b.page}:${b.line}`);
+    const offenders = shellBlocks
+      .filter((b) => /(^|[|\s(])jq\b/.test(b.text) && !/apt-get install[^\n]*\bjq\b|install `?jq/.test(read(b.page)))
+      .map((b) => `${b.page}:${b.line}`);
     expect(offenders).toEqual([]);
   });
 
@@ -139,37 +196,44 @@ describe('the commands of README.md and docs/', () => {
     }, HEAVY_TEST_MS);
     afterAll(async () => gateway?.stop());
 
-    it('runs its blocks in order, in one shell, every command succeeding', async () => {
-      const mine = runBlocks.filter((b) => b.page === page);
-      // Each script line remembers the page line it came from, to name the failing command.
-      const where: string[] = [];
-      const script: string[] = [];
-      const add = (text: string, at: string) => {
-        for (const l of text.split('\n')) {
-          script.push(l);
-          where.push(at);
-        }
-      };
-      add('set -euo pipefail', 'prelude');
-      add(`trap 'echo "failed (exit $?) at script line $LINENO: $BASH_COMMAND" >&2' ERR`, 'prelude');
-      for (const b of mine) b.text.split('\n').forEach((l, i) => add(l, `${page}:${b.line + i}`));
-      const home = mkdtempSync(join(tmpdir(), 'pg-docs-'));
-      const file = join(home, 'walkthrough.sh');
-      writeFileSync(file, `${script.join('\n')}\n`);
-      const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const child = spawn('bash', [file], { cwd: home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, PORT: String(new URL(gateway.url).port), LANG: 'C.UTF-8' } });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        child.on('close', (code) => resolve({ code, out, err }));
-      });
-      const line = Number(/at script line (\d+)/.exec(result.err)?.[1]);
-      const failedAt = Number.isFinite(line) ? where[line - 1] : 'unknown';
-      expect(result.code, `${page}: a command failed at ${failedAt}\n--- stderr\n${result.err}\n--- stdout\n${result.out.slice(-4000)}`).toBe(0);
-      // curl -fsS is quiet on success: whatever went to stderr is a failure the shell did not stop at.
-      expect(result.err).toBe('');
-    }, HEAVY_TEST_MS);
+    it(
+      'runs its blocks in order, in one shell, every command succeeding',
+      async () => {
+        const mine = runBlocks.filter((b) => b.page === page);
+        // Each script line remembers the page line it came from, to name the failing command.
+        const where: string[] = [];
+        const script: string[] = [];
+        const add = (text: string, at: string) => {
+          for (const l of text.split('\n')) {
+            script.push(l);
+            where.push(at);
+          }
+        };
+        add('set -euo pipefail', 'prelude');
+        add(`trap 'echo "failed (exit $?) at script line $LINENO: $BASH_COMMAND" >&2' ERR`, 'prelude');
+        for (const b of mine) b.text.split('\n').forEach((l, i) => add(l, `${page}:${b.line + i}`));
+        const home = mkdtempSync(join(tmpdir(), 'pg-docs-'));
+        const file = join(home, 'walkthrough.sh');
+        writeFileSync(file, `${script.join('\n')}\n`);
+        const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const child = spawn('bash', [file], {
+            cwd: home,
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, PORT: String(new URL(gateway.url).port), LANG: 'C.UTF-8' },
+          });
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('close', (code) => resolve({ code, out, err }));
+        });
+        const line = Number(/at script line (\d+)/.exec(result.err)?.[1]);
+        const failedAt = Number.isFinite(line) ? where[line - 1] : 'unknown';
+        expect(result.code, `${page}: a command failed at ${failedAt}\n--- stderr\n${result.err}\n--- stdout\n${result.out.slice(-4000)}`).toBe(0);
+        // curl -fsS is quiet on success: whatever went to stderr is a failure the shell did not stop at.
+        expect(result.err).toBe('');
+      },
+      HEAVY_TEST_MS,
+    );
   });
 });
 
@@ -220,37 +284,66 @@ describe.skipIf(deployed)("the README's integration snippet", () => {
   afterAll(async () => gateway?.stop());
 
   it('is about fifteen lines: login, time left, terminate, logout; reserve and commit', () => {
-    const lines = SNIPPET.trim().split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
+    const lines = SNIPPET.trim()
+      .split('\n')
+      .filter((l) => l.trim() && !l.trim().startsWith('//'));
     expect(lines.length).toBeLessThanOrEqual(15);
-    for (const call of ['startSession(', 'remainingSeconds', "on('terminate'", 'session.end()', 'payments.reserve(', 'payments.commit(']) expect(SNIPPET).toContain(call);
+    for (const call of ['startSession(', 'remainingSeconds', "on('terminate'", 'session.end()', 'payments.reserve(', 'payments.commit('])
+      expect(SNIPPET).toContain(call);
   });
 
-  it("runs with node: a minor's Friday at 20:30 has 30 minutes left, logs out, and a game server's payment is committed", async () => {
-    const api = client(gateway.url);
-    const player = await api.token('readme-kid');
-    // Born 2011-05-05: 15 on the day, so no guardian's consent is asked (under 14 it is).
-    expect((await api.call('POST', '/v1/identity', { token: player, body: { name: '王小明', idNumber: '110101201105050011' } })).status).toBe(200);
-    // A check the gateway deferred (over the national system's pace on a busy machine) is finished by the poller.
-    await api.tick();
-    expect((await api.call('GET', '/v1/identity', { token: player })).body).toMatchObject({ status: 'verified', minor: true });
-    // A minor plays only Fri/Sat/Sun and holidays 20:00–21:00 Beijing time: a Friday, held still.
-    await api.setClock('2026-12-04T20:30:00+08:00');
-    const orderId = 'readme-order-1';
-    writeFileSync(join(scratch, 'game.mjs'), RUN_PRELUDE + SNIPPET);
-    const env = { PATH: process.env.PATH ?? '', BASE: gateway.url, PLAYER_TOKEN: player, SERVER_TOKEN: await api.token('game-server', 'server'), ACCOUNT_ID: 'readme-kid', ORDER_ID: orderId };
-    const { stdout } = await run(process.execPath, [join(scratch, 'game.mjs')], { cwd: scratch, env, timeout: HEAVY_TEST_MS });
-    expect(stdout).toContain('minutes left: 30');
-    const data = (await api.call('GET', '/v1/me/data', { token: player })).body as { sessions: Array<{ state: string; endReason: string | null }>; payments: Array<{ orderId: string; amount: number; status: string }> };
-    expect(data.sessions).toEqual([expect.objectContaining({ state: 'ended', endReason: 'logout' })]);
-    expect(data.payments).toEqual([expect.objectContaining({ orderId, amount: 600, status: 'committed' })]);
-  }, HEAVY_TEST_MS);
+  it(
+    "runs with node: a minor's Friday at 20:30 has 30 minutes left, logs out, and a game server's payment is committed",
+    async () => {
+      const api = client(gateway.url);
+      const player = await api.token('readme-kid');
+      // Born 2011-05-05: 15 on the day, so no guardian's consent is asked (under 14 it is).
+      expect((await api.call('POST', '/v1/identity', { token: player, body: { name: '王小明', idNumber: '110101201105050011' } })).status).toBe(200);
+      // A check the gateway deferred (over the national system's pace on a busy machine) is finished by the poller.
+      await api.tick();
+      expect((await api.call('GET', '/v1/identity', { token: player })).body).toMatchObject({ status: 'verified', minor: true });
+      // A minor plays only Fri/Sat/Sun and holidays 20:00–21:00 Beijing time: a Friday, held still.
+      await api.setClock('2026-12-04T20:30:00+08:00');
+      const orderId = 'readme-order-1';
+      writeFileSync(join(scratch, 'game.mjs'), RUN_PRELUDE + SNIPPET);
+      const env = {
+        PATH: process.env.PATH ?? '',
+        BASE: gateway.url,
+        PLAYER_TOKEN: player,
+        SERVER_TOKEN: await api.token('game-server', 'server'),
+        ACCOUNT_ID: 'readme-kid',
+        ORDER_ID: orderId,
+      };
+      const { stdout } = await run(process.execPath, [join(scratch, 'game.mjs')], { cwd: scratch, env, timeout: HEAVY_TEST_MS });
+      expect(stdout).toContain('minutes left: 30');
+      const data = (await api.call('GET', '/v1/me/data', { token: player })).body as {
+        sessions: Array<{ state: string; endReason: string | null }>;
+        payments: Array<{ orderId: string; amount: number; status: string }>;
+      };
+      expect(data.sessions).toEqual([expect.objectContaining({ state: 'ended', endReason: 'logout' })]);
+      expect(data.payments).toEqual([expect.objectContaining({ orderId, amount: 600, status: 'committed' })]);
+    },
+    HEAVY_TEST_MS,
+  );
 
-  it("type-checks against the client's declarations (strict, nodenext)", async () => {
-    writeFileSync(join(scratch, 'game.mts'), TYPE_PRELUDE + SNIPPET);
-    const compilerOptions = { noEmit: true, strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] };
-    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['game.mts'] }));
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await run(process.execPath, [tsc, '-p', scratch], { cwd: scratch, timeout: HEAVY_TEST_MS }).catch((e: { stdout: string }) => e);
-    expect(result.stdout).toBe('');
-  }, HEAVY_TEST_MS);
+  it(
+    "type-checks against the client's declarations (strict, nodenext)",
+    async () => {
+      writeFileSync(join(scratch, 'game.mts'), TYPE_PRELUDE + SNIPPET);
+      const compilerOptions = {
+        noEmit: true,
+        strict: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: [],
+      };
+      writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['game.mts'] }));
+      const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const result = await run(process.execPath, [tsc, '-p', scratch], { cwd: scratch, timeout: HEAVY_TEST_MS }).catch((e: { stdout: string }) => e);
+      expect(result.stdout).toBe('');
+    },
+    HEAVY_TEST_MS,
+  );
 });

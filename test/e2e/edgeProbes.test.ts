@@ -28,11 +28,25 @@ function isProblem(r: HttpAnswer, status: number, code: string): void {
 }
 
 const ROUTES = [
-  { method: 'POST', path: (id: string) => `/v1/sessions/${id}/heartbeat`, name: 'sessionId', body: { seq: 1 }, server: false, unknown: [404, 'session_not_found'] },
+  {
+    method: 'POST',
+    path: (id: string) => `/v1/sessions/${id}/heartbeat`,
+    name: 'sessionId',
+    body: { seq: 1 },
+    server: false,
+    unknown: [404, 'session_not_found'],
+  },
   { method: 'DELETE', path: (id: string) => `/v1/sessions/${id}`, name: 'sessionId', body: undefined, server: false, unknown: [204, undefined] },
   { method: 'POST', path: (id: string) => `/v1/payments/${id}/commit`, name: 'orderId', body: undefined, server: false, unknown: [404, 'order_not_found'] },
   { method: 'POST', path: (id: string) => `/v1/payments/${id}/cancel`, name: 'orderId', body: undefined, server: false, unknown: [404, 'order_not_found'] },
-  { method: 'POST', path: (id: string) => `/v1/challenges/${id}/result`, name: 'challengeId', body: { passed: true, method: 'face' }, server: true, unknown: [404, 'challenge_not_found'] },
+  {
+    method: 'POST',
+    path: (id: string) => `/v1/challenges/${id}/result`,
+    name: 'challengeId',
+    body: { passed: true, method: 'face' },
+    server: true,
+    unknown: [404, 'challenge_not_found'],
+  },
 ] as const;
 type Route = (typeof ROUTES)[number];
 const send = (r: Route, id: string) => t.api.call(r.method, r.path(id), { token: r.server ? server : player, ...(r.body ? { body: r.body } : {}) });
@@ -61,11 +75,14 @@ describe('path ids', () => {
 });
 
 describe.skipIf(deployed)('percent-escapes (local adapter)', () => {
-  it.each(ROUTES.flatMap((r) => ['%E4%B8', '%zz', 'ab%', '%E4%B8%AD%E4'].map((e) => [label(r), e, r] as const)))('%s with %s is 400 invalid_request', async (_l, malformed, r) => {
-    const a = await send(r, malformed);
-    isProblem(a, 400, 'invalid_request');
-    expect(a.body.errors).toEqual([{ path: r.name, in: 'path', message: 'malformed percent-encoding' }]);
-  });
+  it.each(ROUTES.flatMap((r) => ['%E4%B8', '%zz', 'ab%', '%E4%B8%AD%E4'].map((e) => [label(r), e, r] as const)))(
+    '%s with %s is 400 invalid_request',
+    async (_l, malformed, r) => {
+      const a = await send(r, malformed);
+      isProblem(a, 400, 'invalid_request');
+      expect(a.body.errors).toEqual([{ path: r.name, in: 'path', message: 'malformed percent-encoding' }]);
+    },
+  );
 
   it('checks the credential first, as the edge does', async () => {
     const a = await t.api.call('POST', '/v1/payments/%zz/commit');
@@ -133,7 +150,13 @@ describe.skipIf(deployed)('bytes the local server must not choke on', () => {
   it('a 20 KB header is 431 request_header_fields_too_large as a problem document, and the server carries on', async () => {
     const a = await t.api.call('GET', '/v1/limits', { token: player, headers: { 'x-pad': 'a'.repeat(20 * 1024) } });
     isProblem(a, 431, 'request_header_fields_too_large');
-    expect(a.body).toEqual({ type: 'urn:playguard:problem:request_header_fields_too_large', title: 'Request header fields too large', status: 431, detail: '请求头过大。', code: 'request_header_fields_too_large' });
+    expect(a.body).toEqual({
+      type: 'urn:playguard:problem:request_header_fields_too_large',
+      title: 'Request header fields too large',
+      status: 431,
+      detail: '请求头过大。',
+      code: 'request_header_fields_too_large',
+    });
     expect((await t.api.call('GET', '/health')).status).toBe(200);
   });
 

@@ -3,7 +3,6 @@ import { deployed, useGateway } from '#test/support/gateway';
 
 const t = useGateway();
 
-
 describe('the local gateway', () => {
   it('answers /health with status ok and a request id', async () => {
     const r = await t.api.call('GET', '/health');

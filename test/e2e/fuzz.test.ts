@@ -41,10 +41,7 @@ const weird = fc.oneof(
   fc.constantFrom(null, 0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2, '', ' ', '\u0000', '🀄'.repeat(50), '１２３', true, [], {}),
 );
 const bodyFor = (fields: string[]) =>
-  fc.oneof(
-    fc.jsonValue(),
-    fc.dictionary(fc.constantFrom(...fields, 'extra', '__proto__', 'constructor'), weird, { maxKeys: 4 }),
-  );
+  fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom(...fields, 'extra', '__proto__', 'constructor'), weird, { maxKeys: 4 }));
 
 const ROUTES: Array<{ method: string; path: () => string; fields: string[]; token: () => string }> = [
   { method: 'POST', path: () => '/v1/identity', fields: ['name', 'idNumber'], token: () => player },
@@ -121,10 +118,13 @@ describe('raw bytes, sizes, headers and paths', () => {
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 300 }), fc.constantFrom('heartbeat', 'commit', 'cancel', 'result', 'delete'), async (id, kind) => {
         const e = encodeURIComponent(id);
         const [method, path, token, body] =
-          kind === 'heartbeat' ? ['POST', `/v1/sessions/${e}/heartbeat`, player, { seq: 1 }]
-          : kind === 'delete' ? ['DELETE', `/v1/sessions/${e}`, player, undefined]
-          : kind === 'result' ? ['POST', `/v1/challenges/${e}/result`, server, { passed: true, method: 'face' }]
-          : ['POST', `/v1/payments/${e}/${kind}`, player, undefined];
+          kind === 'heartbeat'
+            ? ['POST', `/v1/sessions/${e}/heartbeat`, player, { seq: 1 }]
+            : kind === 'delete'
+              ? ['DELETE', `/v1/sessions/${e}`, player, undefined]
+              : kind === 'result'
+                ? ['POST', `/v1/challenges/${e}/result`, server, { passed: true, method: 'face' }]
+                : ['POST', `/v1/payments/${e}/${kind}`, player, undefined];
         wellFormed(await t.api.call(method, path, { token, ...(body ? { body } : {}) }));
       }),
       { numRuns: 150 },
@@ -136,30 +136,46 @@ describe('raw bytes, sizes, headers and paths', () => {
     const percentEscape = fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`);
     const piece = fc.oneof(percentEscape, percentEscape, fc.constantFrom('%', '%z', '%zz', '%E4%B8', '%F0%9F', 'a', '-', '.', '%2F', '%2E', '%00', '%25'));
     await fc.assert(
-      fc.asyncProperty(fc.array(piece, { minLength: 1, maxLength: 60 }), fc.constantFrom('heartbeat', 'commit', 'cancel', 'result', 'delete', 'query'), async (pieces, kind) => {
-        const e = pieces.join('');
-        const [method, path, token, body] =
-          kind === 'heartbeat' ? ['POST', `/v1/sessions/${e}/heartbeat`, player, { seq: 1 }]
-          : kind === 'delete' ? ['DELETE', `/v1/sessions/${e}`, player, undefined]
-          : kind === 'result' ? ['POST', `/v1/challenges/${e}/result`, server, { passed: true, method: 'face' }]
-          : kind === 'query' ? ['GET', `/v1/limits?${e}=${e}`, player, undefined]
-          : ['POST', `/v1/payments/${e}/${kind}`, player, undefined];
-        const r = await t.api.call(method, path, { token, ...(body ? { body } : {}) });
-        wellFormed(r);
-        if (kind === 'query') expect(r.status).toBe(200);
-      }),
+      fc.asyncProperty(
+        fc.array(piece, { minLength: 1, maxLength: 60 }),
+        fc.constantFrom('heartbeat', 'commit', 'cancel', 'result', 'delete', 'query'),
+        async (pieces, kind) => {
+          const e = pieces.join('');
+          const [method, path, token, body] =
+            kind === 'heartbeat'
+              ? ['POST', `/v1/sessions/${e}/heartbeat`, player, { seq: 1 }]
+              : kind === 'delete'
+                ? ['DELETE', `/v1/sessions/${e}`, player, undefined]
+                : kind === 'result'
+                  ? ['POST', `/v1/challenges/${e}/result`, server, { passed: true, method: 'face' }]
+                  : kind === 'query'
+                    ? ['GET', `/v1/limits?${e}=${e}`, player, undefined]
+                    : ['POST', `/v1/payments/${e}/${kind}`, player, undefined];
+          const r = await t.api.call(method, path, { token, ...(body ? { body } : {}) });
+          wellFormed(r);
+          if (kind === 'query') expect(r.status).toBe(200);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it.skipIf(deployed)('never fails on random body bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('/v1/identity', '/v1/payments', `/v1/challenges/${'c'.repeat(32)}/result`), async (bytes, path) => {
-        const token = path.startsWith('/v1/challenges') ? server : player;
-        const res = await fetch(t.gateway.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bytes });
-        const text = await res.text();
-        wellFormed({ status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined });
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom('/v1/identity', '/v1/payments', `/v1/challenges/${'c'.repeat(32)}/result`),
+        async (bytes, path) => {
+          const token = path.startsWith('/v1/challenges') ? server : player;
+          const res = await fetch(t.gateway.url + path, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: bytes,
+          });
+          const text = await res.text();
+          wellFormed({ status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -167,11 +183,14 @@ describe('raw bytes, sizes, headers and paths', () => {
   // Deployed, API Gateway's authorizer answers these itself ({"message":"Unauthorized"}).
   it.skipIf(deployed)('never fails on random Authorization headers', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 500 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), async (auth) => {
-        const r = await t.api.call('GET', '/v1/limits', { headers: { authorization: auth } });
-        wellFormed(r);
-        expect(r.status).toBe(401);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 500 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+        async (auth) => {
+          const r = await t.api.call('GET', '/v1/limits', { headers: { authorization: auth } });
+          wellFormed(r);
+          expect(r.status).toBe(401);
+        },
+      ),
       { numRuns: 100 },
     );
   });

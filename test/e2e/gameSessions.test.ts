@@ -14,15 +14,17 @@ process.env.GAMES = JSON.stringify([
 ]);
 const t = useGateway();
 
-const token = async (sub: string, game: string) => (await t.api.call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, game, ttlSeconds: 30 * 86_400 } })).body.token;
+const token = async (sub: string, game: string) =>
+  (await t.api.call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, game, ttlSeconds: 30 * 86_400 } })).body.token;
 // A child under 14 with its guardian's consent, which the client attests at the real-name step.
 const verify = async (sub: string, who: { name: string; idNumber: string }) => {
-  for (const game of ['g-main', 'g-side']) expect((await t.api.call('POST', '/v1/identity', { token: await token(sub, game), body: withConsent(who) })).status).toBe(200);
+  for (const game of ['g-main', 'g-side'])
+    expect((await t.api.call('POST', '/v1/identity', { token: await token(sub, game), body: withConsent(who) })).status).toBe(200);
 };
 
 // Local-only: the games are the in-process gateway's, and the tests read its embedded simulator.
 describe.skipIf(deployed)('two games in one deployment', () => {
-  it('keeps one live session per account per game, and reports each game\'s events under its own bizId', async () => {
+  it("keeps one live session per account per game, and reports each game's events under its own bizId", async () => {
     await t.api.setClock('2026-11-30T10:00:00+08:00');
     await verify('games-adult', person('1990-05-05'));
     const main = await token('games-adult', 'g-main');
@@ -33,16 +35,26 @@ describe.skipIf(deployed)('two games in one deployment', () => {
     expect(a.body).toMatchObject({ gameId: 'g-main', ageRating: 16, belowRating: false, minor: false });
     expect(b.body).toMatchObject({ gameId: 'g-side', ageRating: 8, belowRating: false });
     // A second device in the same game is refused as before; the other game's session is untouched.
-    expect((await t.api.call('POST', '/v1/sessions', { token: main, body: { deviceId: 'games-laptop' } })).body).toMatchObject({ code: 'session_active_elsewhere' });
-    expect((await t.api.call('POST', `/v1/sessions/${b.body.sessionId}/heartbeat`, { token: side, body: { seq: 1 } })).body).toMatchObject({ action: 'continue' });
+    expect((await t.api.call('POST', '/v1/sessions', { token: main, body: { deviceId: 'games-laptop' } })).body).toMatchObject({
+      code: 'session_active_elsewhere',
+    });
+    expect((await t.api.call('POST', `/v1/sessions/${b.body.sessionId}/heartbeat`, { token: side, body: { seq: 1 } })).body).toMatchObject({
+      action: 'continue',
+    });
 
     await t.api.setClock('2026-11-30T10:30:00+08:00');
     expect((await t.api.call('DELETE', `/v1/sessions/${a.body.sessionId}`, { token: main })).status).toBe(204);
     expect((await t.api.call('DELETE', `/v1/sessions/${b.body.sessionId}`, { token: side })).status).toBe(204);
     await t.api.tick();
     const received = (si: string) => t.gateway.simulator!.receivedLoginouts.filter((e) => e.si === si).map((e) => [e.bt, e.bizId]);
-    expect(received(a.body.sessionId)).toEqual([[1, '1101999001'], [0, '1101999001']]);
-    expect(received(b.body.sessionId)).toEqual([[1, '1101999002'], [0, '1101999002']]);
+    expect(received(a.body.sessionId)).toEqual([
+      [1, '1101999001'],
+      [0, '1101999001'],
+    ]);
+    expect(received(b.body.sessionId)).toEqual([
+      [1, '1101999002'],
+      [0, '1101999002'],
+    ]);
   });
 
   it('gives a minor playing both games at 20:30 on a Friday the same wall-clock window, ending at 21:00 in each', async () => {
@@ -62,12 +74,22 @@ describe.skipIf(deployed)('two games in one deployment', () => {
   it('holds a 13-year-old to one daily and one monthly spending limit across both games', async () => {
     await t.api.setClock('2026-12-05T10:00:00+08:00');
     await verify('games-spender', person('2013-02-02'));
-    const pay = async (game: string, orderId: string, amount: number) => t.api.call('POST', '/v1/payments', { token: await token('games-spender', game), body: { orderId, amount } });
+    const pay = async (game: string, orderId: string, amount: number) =>
+      t.api.call('POST', '/v1/payments', { token: await token('games-spender', game), body: { orderId, amount } });
     expect((await pay('g-main', 'games-o-1', 3000)).status).toBe(201);
     // 8–15: 50 CNY a day per person (the band's single cap: 2024 Regulations Art. 44), whichever game the money goes to.
-    expect((await pay('g-side', 'games-o-1b', 2001)).body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'daily', limitAmount: 5000, remainingAmount: 2000 });
+    expect((await pay('g-side', 'games-o-1b', 2001)).body).toMatchObject({
+      code: 'spending_limit_exceeded',
+      limit: 'daily',
+      limitAmount: 5000,
+      remainingAmount: 2000,
+    });
     expect((await pay('g-side', 'games-o-1c', 2000)).status).toBe(201);
-    const days = [['2026-12-06', 'games-o-2', 'g-main'], ['2026-12-07', 'games-o-3', 'g-side'], ['2026-12-08', 'games-o-4', 'g-side']] as const;
+    const days = [
+      ['2026-12-06', 'games-o-2', 'g-main'],
+      ['2026-12-07', 'games-o-3', 'g-side'],
+      ['2026-12-08', 'games-o-4', 'g-side'],
+    ] as const;
     for (const [day, orderId, game] of days) {
       await t.api.setClock(`${day}T10:00:00+08:00`);
       expect((await pay(game, orderId, 5000)).status).toBe(201);
@@ -79,7 +101,7 @@ describe.skipIf(deployed)('two games in one deployment', () => {
     expect(over.body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'monthly', limitAmount: 20000, remainingAmount: 0 });
   });
 
-  it('keeps reporting one game while the national system refuses the other\'s events for good', async () => {
+  it("keeps reporting one game while the national system refuses the other's events for good", async () => {
     await t.api.setClock('2026-12-06T10:00:00+08:00');
     await verify('games-dead', person('1988-08-08'));
     const sim = t.gateway.simulator!;

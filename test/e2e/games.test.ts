@@ -18,7 +18,13 @@ process.env.GAMES = JSON.stringify([
 ]);
 const t = useGateway();
 
-const UNKNOWN_GAME = { type: 'urn:playguard:problem:unknown_game', title: 'Unknown game', status: 403, detail: '该游戏未在本服务中登记。', code: 'unknown_game' };
+const UNKNOWN_GAME = {
+  type: 'urn:playguard:problem:unknown_game',
+  title: 'Unknown game',
+  status: 403,
+  detail: '该游戏未在本服务中登记。',
+  code: 'unknown_game',
+};
 
 describe('GET /v1/games', () => {
   it('answers without a credential, every game with its id, name and age rating', async () => {
@@ -47,15 +53,17 @@ describe.skipIf(deployed)('the game of a request', () => {
     db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
     await t.api.setClock('2026-10-14T10:00:00+08:00');
   });
-  const storedOrder = async (orderId: string) => (await db.send(new GetCommand({ TableName: t.gateway.tableName, Key: orderKey(orderId), ConsistentRead: true }))).Item;
+  const storedOrder = async (orderId: string) =>
+    (await db.send(new GetCommand({ TableName: t.gateway.tableName, Key: orderKey(orderId), ConsistentRead: true }))).Item;
   const verified = async (sub: string, birthDate = '1990-01-01', who = person(birthDate), game?: string) => {
     const token = await t.api.token(sub, 'player', game);
     expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
     return token;
   };
-  const reserve = (token: string, body: Record<string, unknown>) => t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 600, ...body } });
+  const reserve = (token: string, body: Record<string, unknown>) =>
+    t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 600, ...body } });
 
-  it('/__dev/tokens puts any game in the token\'s `game` claim, and refuses an empty or over-long one', async () => {
+  it("/__dev/tokens puts any game in the token's `game` claim, and refuses an empty or over-long one", async () => {
     for (const game of ['g-two', 'no-such-game']) {
       const r = await t.api.call('POST', '/__dev/tokens', { body: { sub: 'p-claim', game } });
       expect(r.status).toBe(200);
@@ -84,7 +92,7 @@ describe.skipIf(deployed)('the game of a request', () => {
     expect((await reserve(await t.api.token('p-elsewhere', 'player', 'G-MAIN'), {})).body).toEqual(UNKNOWN_GAME);
   });
 
-  it('takes a token without a game as the first game\'s, and a token\'s game as its own', async () => {
+  it("takes a token without a game as the first game's, and a token's game as its own", async () => {
     const first = await verified('p-first');
     const r = await reserve(first, { orderId: 'o-first-game' });
     expect(r.status).toBe(201);
@@ -116,7 +124,7 @@ describe.skipIf(deployed)('the game of a request', () => {
     expect((await storedOrder('o-served-main'))?.gameId).toBe('g-main');
   });
 
-  it('refuses a player naming a game other than its token\'s with 403 forbidden, configured or not', async () => {
+  it("refuses a player naming a game other than its token's with 403 forbidden, configured or not", async () => {
     const token = await verified('p-other-game');
     for (const gameId of ['g-two', 'g-nope']) {
       const r = await reserve(token, { orderId: `o-other-${gameId}`, gameId });
@@ -126,7 +134,7 @@ describe.skipIf(deployed)('the game of a request', () => {
     }
   });
 
-  it('reads an order stored before games existed (no gameId) as the game `default`\'s, and still replays and commits it', async () => {
+  it("reads an order stored before games existed (no gameId) as the game `default`'s, and still replays and commits it", async () => {
     const token = await verified('p-legacy');
     const first = await reserve(token, { orderId: 'o-legacy' });
     expect(first.status).toBe(201);
@@ -141,13 +149,22 @@ describe.skipIf(deployed)('the game of a request', () => {
     expect((await t.api.call('POST', '/v1/payments/o-legacy/commit', { token })).body).toEqual({ orderId: 'o-legacy', status: 'committed' });
   });
 
-  it('counts a minor\'s spending per person across the games (50 CNY a day and 200 CNY a month for ages 8–15)', async () => {
+  it("counts a minor's spending per person across the games (50 CNY a day and 200 CNY a month for ages 8–15)", async () => {
     const who = person('2012-02-02');
     const inMain = await verified('p-minor-main', '2012-02-02', who);
     const inTwo = await verified('p-minor-two', '2012-02-02', who, 'g-two');
     expect((await reserve(inMain, { amount: 5000 })).status).toBe(201);
-    expect((await reserve(inTwo, { amount: 1 })).body).toMatchObject({ code: 'spending_limit_exceeded', limit: 'daily', limitAmount: 5000, remainingAmount: 0 });
-    for (const [day, token] of [['2026-10-15', inTwo], ['2026-10-16', inMain], ['2026-10-17', inTwo]] as const) {
+    expect((await reserve(inTwo, { amount: 1 })).body).toMatchObject({
+      code: 'spending_limit_exceeded',
+      limit: 'daily',
+      limitAmount: 5000,
+      remainingAmount: 0,
+    });
+    for (const [day, token] of [
+      ['2026-10-15', inTwo],
+      ['2026-10-16', inMain],
+      ['2026-10-17', inTwo],
+    ] as const) {
       await t.api.setClock(`${day}T10:00:00+08:00`);
       expect((await reserve(token, { amount: 5000 })).status).toBe(201);
     }

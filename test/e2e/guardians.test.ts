@@ -22,7 +22,8 @@ describe.skipIf(deployed)('guardians', () => {
   const codes: Record<string, string> = {};
   let seq = 0;
 
-  const linkAs = (token: string, body: { name: string; idNumber: string }) => t.api.call('POST', '/v1/guardian/wards', { token, body: { name: body.name, idNumber: body.idNumber } });
+  const linkAs = (token: string, body: { name: string; idNumber: string }) =>
+    t.api.call('POST', '/v1/guardian/wards', { token, body: { name: body.name, idNumber: body.idNumber } });
   const controls = (token: string, wardId: string, body: unknown) => t.api.call('PUT', `/v1/guardian/wards/${wardId}/controls`, { token, body });
   const beat = (sessionId: string) => t.api.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: ward.token, body: { seq: ++seq } });
   const logout = (sessionId: string) => t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token: ward.token });
@@ -35,7 +36,12 @@ describe.skipIf(deployed)('guardians', () => {
     ward.token2 = await t.api.token(ward.second);
     const unverified = await t.api.token(`u-${uid()}`);
     expect((await linkAs(unverified, ward)).body.code).toBe('guardian_not_eligible');
-    for (const [token, p] of [[guardian.token, person('1985-03-03', '李四')], [other.token, person('1987-04-04', '赵六')], [ward.token, ward], [ward.token2, ward]] as const) {
+    for (const [token, p] of [
+      [guardian.token, person('1985-03-03', '李四')],
+      [other.token, person('1987-04-04', '赵六')],
+      [ward.token, ward],
+      [ward.token2, ward],
+    ] as const) {
       expect((await t.api.call('POST', '/v1/identity', { token, body: { name: p.name, idNumber: p.idNumber } })).status).toBe(200);
     }
     const asMinor = await linkAs(ward.token, ward);
@@ -106,7 +112,13 @@ describe.skipIf(deployed)('guardians', () => {
     expect(ok.body).toEqual({ status: 'confirmed' });
     const wards = await t.api.call('GET', '/v1/guardian/wards', { token: guardian.token });
     expect(wards.body.wards).toEqual([
-      { wardId: guardian.wardId, ageBand: 8, status: 'confirmed', linkedAt: expect.stringMatching(/^2026-10-02T19:01:0\d\+08:00$/), controls: { playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: null, daily: null, monthly: null }, paymentApproval: false } },
+      {
+        wardId: guardian.wardId,
+        ageBand: 8,
+        status: 'confirmed',
+        linkedAt: expect.stringMatching(/^2026-10-02T19:01:0\d\+08:00$/),
+        controls: { playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: null, daily: null, monthly: null }, paymentApproval: false },
+      },
     ]);
   });
 
@@ -128,9 +140,18 @@ describe.skipIf(deployed)('guardians', () => {
     expect((await controls(guardian.token, guardian.wardId, { playBanned: false, windows: [['20:10', '21:00']] })).status).toBe(200);
     expect((await controls(other.token, other.wardId, { windows: [['19:00', '20:20']] })).status).toBe(200);
     const windowed = await t.api.login(ward.token2, 'phone-1', true);
-    expect(windowed.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-02T20:10:00+08:00', nextWindowEnd: '2026-10-02T20:20:00+08:00' });
+    expect(windowed.body).toMatchObject({
+      code: 'guardian_restricted',
+      nextWindowStart: '2026-10-02T20:10:00+08:00',
+      nextWindowEnd: '2026-10-02T20:20:00+08:00',
+    });
     const limits = await t.api.call('GET', '/v1/limits', { token: ward.token });
-    expect(limits.body.playTime).toEqual({ allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-10-02T20:10:00+08:00', nextWindowEnd: '2026-10-02T20:20:00+08:00' });
+    expect(limits.body.playTime).toEqual({
+      allowedNow: false,
+      remainingSeconds: 0,
+      nextWindowStart: '2026-10-02T20:10:00+08:00',
+      nextWindowEnd: '2026-10-02T20:20:00+08:00',
+    });
 
     await t.api.setClock('2026-10-02T20:12:00+08:00');
     const inside = await t.api.login(ward.token, 'phone-1', true);
@@ -181,13 +202,21 @@ describe.skipIf(deployed)('guardians', () => {
     expect(otherAccount.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00' });
     const refused = await t.api.login(ward.token, 'phone-1', true);
     // The next window is the law's; the ten minutes then apply within it.
-    expect(refused.body).toMatchObject({ code: 'guardian_restricted', nextWindowStart: '2026-10-03T20:00:00+08:00', nextWindowEnd: '2026-10-03T21:00:00+08:00' });
+    expect(refused.body).toMatchObject({
+      code: 'guardian_restricted',
+      nextWindowStart: '2026-10-03T20:00:00+08:00',
+      nextWindowEnd: '2026-10-03T21:00:00+08:00',
+    });
     expect((await controls(guardian.token, guardian.wardId, { dailyPlayMinutes: null })).body.dailyPlayMinutes).toBeNull();
   });
 
   it('caps refuse payments with source guardian; the law and the publisher name themselves', async () => {
     await t.api.setClock('2026-10-02T20:40:00+08:00');
-    expect((await controls(guardian.token, guardian.wardId, { spending: { single: 3000, daily: 4000 } })).body.spending).toEqual({ single: 3000, daily: 4000, monthly: null });
+    expect((await controls(guardian.token, guardian.wardId, { spending: { single: 3000, daily: 4000 } })).body.spending).toEqual({
+      single: 3000,
+      daily: 4000,
+      monthly: null,
+    });
     const single = await t.api.reserve(ward.token, 3500, `o-${uid()}`);
     expect(single.status).toBe(403);
     expect(single.body).toMatchObject({ code: 'spending_limit_exceeded', source: 'guardian', limit: 'single', limitAmount: 3000, remainingAmount: 3000 });
@@ -212,9 +241,22 @@ describe.skipIf(deployed)('guardians', () => {
     expect((await t.api.reserve(ward.token, 600, orderId)).body.approvalId).toBe(approvalId);
 
     const list = await t.api.call('GET', '/v1/guardian/approvals', { token: guardian.token });
-    expect(list.body.approvals).toEqual([{ approvalId, wardId: guardian.wardId, orderId, amount: 600, gameId: 'default', requestedAt: '2026-10-02T20:45:00+08:00', expiresAt: '2026-10-02T21:15:00+08:00', status: 'pending' }]);
+    expect(list.body.approvals).toEqual([
+      {
+        approvalId,
+        wardId: guardian.wardId,
+        orderId,
+        amount: 600,
+        gameId: 'default',
+        requestedAt: '2026-10-02T20:45:00+08:00',
+        expiresAt: '2026-10-02T21:15:00+08:00',
+        status: 'pending',
+      },
+    ]);
     expect((await t.api.call('GET', '/v1/guardian/approvals', { token: other.token })).body.approvals).toEqual([]);
-    expect((await t.api.call('POST', `/v1/guardian/approvals/${approvalId}`, { token: other.token, body: { approved: true } })).body.code).toBe('approval_not_found');
+    expect((await t.api.call('POST', `/v1/guardian/approvals/${approvalId}`, { token: other.token, body: { approved: true } })).body.code).toBe(
+      'approval_not_found',
+    );
 
     const approved = await t.api.call('POST', `/v1/guardian/approvals/${approvalId}`, { token: guardian.token, body: { approved: true } });
     expect(approved.status).toBe(200);
@@ -232,7 +274,9 @@ describe.skipIf(deployed)('guardians', () => {
 
     const declinedOrder = `o-${uid()}`;
     const second = await t.api.reserve(ward.token, 500, declinedOrder);
-    expect((await t.api.call('POST', `/v1/guardian/approvals/${second.body.approvalId}`, { token: guardian.token, body: { approved: false } })).body.status).toBe('declined');
+    expect(
+      (await t.api.call('POST', `/v1/guardian/approvals/${second.body.approvalId}`, { token: guardian.token, body: { approved: false } })).body.status,
+    ).toBe('declined');
     const declined = await t.api.reserve(ward.token, 500, declinedOrder);
     expect(declined.status).toBe(403);
     expect(declined.body.code).toBe('guardian_declined');
@@ -268,9 +312,15 @@ describe.skipIf(deployed)('guardians', () => {
     expect(r.body.totals.spent).toBe(600);
     const none = await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-03&to=2026-10-04`, { token: guardian.token });
     expect(none.body).toEqual({ sessions: [], payments: [], totals: { playedSeconds: 0, spent: 0 } });
-    expect((await t.api.call('GET', `/v1/guardian/wards/${other.wardId}/activity?from=2026-10-02&to=2026-10-02`, { token: other.token })).body.code).toBe('link_not_confirmed');
-    expect((await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-02&to=2027-01-10`, { token: guardian.token })).status).toBe(400);
-    expect((await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-05&to=2026-10-02`, { token: guardian.token })).status).toBe(400);
+    expect((await t.api.call('GET', `/v1/guardian/wards/${other.wardId}/activity?from=2026-10-02&to=2026-10-02`, { token: other.token })).body.code).toBe(
+      'link_not_confirmed',
+    );
+    expect((await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-02&to=2027-01-10`, { token: guardian.token })).status).toBe(
+      400,
+    );
+    expect((await t.api.call('GET', `/v1/guardian/wards/${guardian.wardId}/activity?from=2026-10-05&to=2026-10-02`, { token: guardian.token })).status).toBe(
+      400,
+    );
   });
 
   it('login with guardians stays within 3 DynamoDB requests', async () => {
@@ -359,7 +409,12 @@ describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a g
     const w2Id = `pw2-${uid()}`;
     const w1 = await t.api.token(w1Id);
     const w2 = await t.api.token(w2Id);
-    for (const [token, p] of [[g, person('1979-01-01')], [g2, person('1981-01-01')], [w1, wardPerson], [w2, wardPerson]] as const) {
+    for (const [token, p] of [
+      [g, person('1979-01-01')],
+      [g2, person('1981-01-01')],
+      [w1, wardPerson],
+      [w2, wardPerson],
+    ] as const) {
       expect((await t.api.call('POST', '/v1/identity', { token, body: strip(p) })).status).toBe(200);
     }
     // The ward's accounts were bound before the guardians asked (only those may confirm).
@@ -384,7 +439,10 @@ describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a g
     const exported = await t.api.call('GET', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g });
     expect(exported.status).toBe(200);
     expect(exported.body.accounts.map((a: { accountId: string }) => a.accountId).sort()).toEqual([w1Id, w2Id].sort());
-    expect(exported.body.sessions.map((s: { sessionId: string; state: string }) => [s.sessionId, s.state])).toEqual([[s1.body.sessionId, 'ended'], [s2.body.sessionId, 'live']]);
+    expect(exported.body.sessions.map((s: { sessionId: string; state: string }) => [s.sessionId, s.state])).toEqual([
+      [s1.body.sessionId, 'ended'],
+      [s2.body.sessionId, 'live'],
+    ]);
     expect(exported.body.payments.map((p: { orderId: string; status: string }) => [p.orderId, p.status])).toEqual([[orderId, 'committed']]);
     expect(exported.body.identity).toEqual({ status: 'verified', birthDate: '2012-07-07', ageBand: 8 });
     expect(JSON.stringify(exported.body)).not.toContain(wardPerson.idNumber);
@@ -398,12 +456,18 @@ describe.skipIf(deployed)("a guardian's export and erasure of a ward's data; a g
     expect(erased.body.retained.map((k: { kind: string }) => k.kind)).not.toContain('identity');
     for (const token of [w1, w2]) expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'none' });
     // The guardianship is kept (until the ward turns 18): each guardian still has its link.
-    expect((await t.api.call('GET', '/v1/guardian/wards', { token: g })).body.wards).toEqual([expect.objectContaining({ wardId: link.body.wardId, status: 'confirmed' })]);
-    expect((await t.api.call('GET', '/v1/guardian/wards', { token: g2 })).body.wards).toEqual([expect.objectContaining({ wardId: pending.body.wardId, status: 'pending' })]);
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: g })).body.wards).toEqual([
+      expect.objectContaining({ wardId: link.body.wardId, status: 'confirmed' }),
+    ]);
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: g2 })).body.wards).toEqual([
+      expect.objectContaining({ wardId: pending.body.wardId, status: 'pending' }),
+    ]);
     expect((await t.api.call('GET', `/v1/guardian/wards/${pending.body.wardId}/data`, { token: g2 })).body.code).toBe('link_not_confirmed');
     // The person binds again: the confirmed guardian's link applies at once, and the export is of the new binding.
     expect((await t.api.call('POST', '/v1/identity', { token: w1, body: strip(wardPerson) })).body.status).toBe('verified');
-    expect((await t.api.call('GET', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g })).body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual([w1Id]);
+    expect(
+      (await t.api.call('GET', `/v1/guardian/wards/${link.body.wardId}/data`, { token: g })).body.accounts.map((a: { accountId: string }) => a.accountId),
+    ).toEqual([w1Id]);
   });
 
   it("a guardian's own erasure ends the guardian's links and controls", async () => {
@@ -434,7 +498,9 @@ describe.skipIf(deployed)('guardians under concurrent requests', () => {
     const w = await t.api.token(`cw-${uid()}`);
     expect((await t.api.call('POST', '/v1/identity', { token: g, body: strip(person('1970-07-07')) })).status).toBe(200);
     expect((await t.api.call('POST', '/v1/identity', { token: w, body: strip(minor) })).status).toBe(200);
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => t.api.call('POST', '/v1/guardian/wards', { token: g, body: { name: `错名${i}`, idNumber: minor.idNumber } })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.api.call('POST', '/v1/guardian/wards', { token: g, body: { name: `错名${i}`, idNumber: minor.idNumber } })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([404, 404, 404, 404, 404, 429, 429, 429, 429, 429]);
   });
 
@@ -459,8 +525,16 @@ describe.skipIf(deployed)('guardians under concurrent requests', () => {
       ]);
       expect(answers.map((x) => x.status)).toEqual([200, 200]);
     }
-    expect((await t.api.call('GET', '/v1/guardian/wards', { token: a.token })).body.wards[0].controls.spending).toEqual({ single: 1002, daily: null, monthly: null });
-    expect((await t.api.call('GET', '/v1/guardian/wards', { token: b.token })).body.wards[0].controls.spending).toEqual({ single: null, daily: null, monthly: 3002 });
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: a.token })).body.wards[0].controls.spending).toEqual({
+      single: 1002,
+      daily: null,
+      monthly: null,
+    });
+    expect((await t.api.call('GET', '/v1/guardian/wards', { token: b.token })).body.wards[0].controls.spending).toEqual({
+      single: null,
+      daily: null,
+      monthly: 3002,
+    });
     // The day's cap stays the band's (50 CNY: the law's default), the guardians' caps apply beside it.
     expect((await t.api.call('GET', '/v1/limits', { token: w })).body.spending).toEqual({ singleMax: 1002, dailyRemaining: 5000, monthlyRemaining: 3002 });
   });

@@ -25,12 +25,27 @@ describe('POST /v1/identity', () => {
 
   it.skipIf(deployed)('gives the age band of the current Beijing day for minors (8–15 and 16–17)', async () => {
     const t1 = await t.api.token('id-minor-14');
-    expect((await t.api.call('POST', '/v1/identity', { token: t1, body: person('2012-05-01') })).body).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: consentStatus(false, false) });
+    expect((await t.api.call('POST', '/v1/identity', { token: t1, body: person('2012-05-01') })).body).toEqual({
+      status: 'verified',
+      ageBand: 8,
+      minor: true,
+      guardianConsent: consentStatus(false, false),
+    });
     const t2 = await t.api.token('id-minor-17');
-    expect((await t.api.call('POST', '/v1/identity', { token: t2, body: person('2009-01-15') })).body).toEqual({ status: 'verified', ageBand: 16, minor: true, guardianConsent: consentStatus(false, false) });
+    expect((await t.api.call('POST', '/v1/identity', { token: t2, body: person('2009-01-15') })).body).toEqual({
+      status: 'verified',
+      ageBand: 16,
+      minor: true,
+      guardianConsent: consentStatus(false, false),
+    });
     // Under 14 a guardian's consent is needed before login and payments (2019 Children's PI Regulations Arts. 9–10): the answer says so.
     const t3 = await t.api.token('id-minor-6');
-    expect((await t.api.call('POST', '/v1/identity', { token: t3, body: person('2020-03-03') })).body).toEqual({ status: 'verified', ageBand: 0, minor: true, guardianConsent: consentStatus(true, false) });
+    expect((await t.api.call('POST', '/v1/identity', { token: t3, body: person('2020-03-03') })).body).toEqual({
+      status: 'verified',
+      ageBand: 0,
+      minor: true,
+      guardianConsent: consentStatus(true, false),
+    });
   });
 
   it('is idempotent for the same identity and refuses a different one with 409', async () => {
@@ -100,7 +115,12 @@ describe('POST /v1/identity', () => {
     expect((await t.api.call('GET', '/v1/identity', { token })).body.status).toBe('pending');
     await t.api.setClock('2026-10-02T12:00:10+08:00');
     expect((await t.api.tick()).body.ran).toContain('identityPoller');
-    expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'verified', ageBand: 16, minor: true, guardianConsent: consentStatus(false, false) });
+    expect((await t.api.call('GET', '/v1/identity', { token })).body).toEqual({
+      status: 'verified',
+      ageBand: 16,
+      minor: true,
+      guardianConsent: consentStatus(false, false),
+    });
   });
 
   it('says none before any submission', async () => {

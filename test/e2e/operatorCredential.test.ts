@@ -23,7 +23,11 @@ const t = useGateway({ keyDir });
 async function signed(iss: string, aud: string, claims: Record<string, unknown>): Promise<string> {
   const key = JSON.parse(readFileSync(join(keyDir, 'dev-signing-key.json'), 'utf8')) as JWK;
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub: 'staff-1', iat: now, exp: now + 600, ...claims }).setProtectedHeader({ alg: 'RS256', kid: key.kid!, typ: 'JWT' }).setIssuer(iss).setAudience(aud).sign((await importJWK(key, 'RS256')) as CryptoKey);
+  return new SignJWT({ sub: 'staff-1', iat: now, exp: now + 600, ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid!, typ: 'JWT' })
+    .setIssuer(iss)
+    .setAudience(aud)
+    .sign((await importJWK(key, 'RS256')) as CryptoKey);
 }
 
 const pathOf = (path: string) => path.replace(/\{\w+\}/g, 'x1').replace(/^\/v1\/admin\/accounts\/x1$/, '/v1/admin/accounts/x1?reason=check');

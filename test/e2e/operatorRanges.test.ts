@@ -61,7 +61,14 @@ describe('operator ranges an attacker sends', () => {
 
   it('the 2027-02-30 date (which JavaScript rolls to 2 March): 400 on every range', async () => {
     const { op, player } = await tokens();
-    for (const q of ['from=2027-02-30&to=2027-03-05', 'from=2027-02-01&to=2027-02-30', 'from=2027-02-29&to=2027-02-29', 'from=2026-04-31&to=2026-05-01', 'from=2026-13-01&to=2026-13-01', 'from=2026-10-00&to=2026-10-01']) {
+    for (const q of [
+      'from=2027-02-30&to=2027-03-05',
+      'from=2027-02-01&to=2027-02-30',
+      'from=2027-02-29&to=2027-02-29',
+      'from=2026-04-31&to=2026-05-01',
+      'from=2026-13-01&to=2026-13-01',
+      'from=2026-10-00&to=2026-10-01',
+    ]) {
       await refused(ACCESS_LOG(q), op);
       await refused(STATS(q), op);
       await refused(ACTIVITY(q), player);
@@ -113,7 +120,10 @@ describe('reading the access log', () => {
     expect((await t.api.call('GET', '/v1/admin/access-log?from=2027-02-30&to=2027-03-01', { token: op })).status).toBe(400);
     // Yesterday to tomorrow on the real clock (this file has not moved the gateway's clock yet).
     const [from, to] = [-1, 1].map((d) => addDays(beijingDate(Date.now()), d)) as [string, string];
-    const entries = (await t.api.call('GET', `/v1/admin/access-log?from=${from}&to=${to}`, { token: op })).body.entries as Array<{ operator: string; reason: string }>;
+    const entries = (await t.api.call('GET', `/v1/admin/access-log?from=${from}&to=${to}`, { token: op })).body.entries as Array<{
+      operator: string;
+      reason: string;
+    }>;
     expect(entries.filter((e) => e.operator === 'staff-refused-read').map((e) => e.reason)).toEqual([`${from}/${to}`]);
   });
 
@@ -130,7 +140,11 @@ describe('reading the access log', () => {
     expect((await t.api.call('GET', '/v1/admin/access-log?from=2026-11-01&to=2026-11-02', { token: op })).body.entries).toEqual([]);
     await t.api.setClock('2026-11-20T09:30:02+08:00');
     const again = await t.api.call('GET', '/v1/admin/access-log?from=2026-11-20&to=2026-11-20', { token: op });
-    expect(again.body.entries).toEqual([own, { ...own, at: '2026-11-20T09:30:01+08:00', reason: '2026-11-01/2026-11-02' }, { ...own, at: '2026-11-20T09:30:02+08:00', reason: '2026-11-20/2026-11-20' }]);
+    expect(again.body.entries).toEqual([
+      own,
+      { ...own, at: '2026-11-20T09:30:01+08:00', reason: '2026-11-01/2026-11-02' },
+      { ...own, at: '2026-11-20T09:30:02+08:00', reason: '2026-11-20/2026-11-20' },
+    ]);
   });
   it.skipIf(deployed)('no entry, no data: when the entry cannot be written, the log is not read', async () => {
     const op = await t.api.token('staff-unlogged', 'operator');

@@ -23,7 +23,14 @@ const monthlyRemaining = async (token: string) => (await t.api.call('GET', '/v1/
 
 const CANCELLED = '该订单已取消，请使用新的订单号重新下单。';
 const EXPIRED = '该订单预留已过期，请使用新的订单号重新下单。';
-const conflict = (orderStatus: string, detail: string) => ({ type: 'urn:playguard:problem:order_conflict', title: 'Order conflict', status: 409, detail, code: 'order_conflict', orderStatus });
+const conflict = (orderStatus: string, detail: string) => ({
+  type: 'urn:playguard:problem:order_conflict',
+  title: 'Order conflict',
+  status: 409,
+  detail,
+  code: 'order_conflict',
+  orderStatus,
+});
 
 describe.skipIf(deployed)('a reservation replayed (same orderId, amount and account) after the order moved on', () => {
   it('still reserved: the same 201 as the first time', async () => {
@@ -101,7 +108,13 @@ describe.skipIf(deployed)('a reservation replayed (same orderId, amount and acco
     await t.api.call('POST', '/v1/payments/order-replay-other/cancel', { token });
     const r = await t.api.reserve(token, 2000, 'order-replay-other');
     expect(r.status).toBe(409);
-    expect(r.body).toEqual({ type: 'urn:playguard:problem:order_conflict', title: 'Order conflict', status: 409, detail: '订单号已被用于其他金额或账号。', code: 'order_conflict' });
+    expect(r.body).toEqual({
+      type: 'urn:playguard:problem:order_conflict',
+      title: 'Order conflict',
+      status: 409,
+      detail: '订单号已被用于其他金额或账号。',
+      code: 'order_conflict',
+    });
   });
 
   it('commit once the reservation time ran out, before the sweeper: 409 order_expired, and the amount is released', async () => {
@@ -128,7 +141,8 @@ describe.skipIf(deployed)('the virtual clock months in the past (DynamoDB Local 
     const after = Date.now();
 
     const db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
-    const item = async (pk: string, sk: string) => (await db.send(new GetCommand({ TableName: t.gateway.tableName, Key: { pk, sk }, ConsistentRead: true }))).Item!;
+    const item = async (pk: string, sk: string) =>
+      (await db.send(new GetCommand({ TableName: t.gateway.tableName, Key: { pk, sk }, ConsistentRead: true }))).Item!;
     const order = await item('ORDER#order-past-expire', 'ORDER');
     expect(order.status).toBe('reserved');
     // The virtual clock runs on in real time from 10:00:00: allow the seconds the test took.

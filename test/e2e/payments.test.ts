@@ -32,11 +32,19 @@ describe('reserve: the bands of the 2019 notice', () => {
     const token = await account(`p-${randomUUID()}`, birthDate);
     const r = await t.api.reserve(token, amount);
     expect(r.status).toBe(status);
-    if (refusal) expect(r.body).toEqual({ type: 'urn:playguard:problem:spending_limit_exceeded', title: 'Spending limit exceeded', status: 403, detail: expect.any(String), code: 'spending_limit_exceeded', ...refusal });
+    if (refusal)
+      expect(r.body).toEqual({
+        type: 'urn:playguard:problem:spending_limit_exceeded',
+        title: 'Spending limit exceeded',
+        status: 403,
+        detail: expect.any(String),
+        code: 'spending_limit_exceeded',
+        ...refusal,
+      });
     else expect(r.body).toMatchObject({ status: 'reserved' });
   });
 
-  it.skipIf(deployed)('caps a day of ages 8–15 at 50 CNY, the band\'s single cap, when no one set another (2024 Regulations Art. 44)', async () => {
+  it.skipIf(deployed)("caps a day of ages 8–15 at 50 CNY, the band's single cap, when no one set another (2024 Regulations Art. 44)", async () => {
     await onDay('2026-10-14');
     const token = await account('p-day', '2012-02-03');
     expect((await t.api.reserve(token, 3000)).status).toBe(201);
@@ -55,7 +63,13 @@ describe('reserve: the bands of the 2019 notice', () => {
   it.skipIf(deployed)('caps a day of ages 16–17 at 100 CNY', async () => {
     const token = await account('p-day-16', '2009-06-02');
     expect((await t.api.reserve(token, 10000)).status).toBe(201);
-    expect((await t.api.reserve(token, 1)).body).toMatchObject({ code: 'spending_limit_exceeded', source: 'law', limit: 'daily', limitAmount: 10000, remainingAmount: 0 });
+    expect((await t.api.reserve(token, 1)).body).toMatchObject({
+      code: 'spending_limit_exceeded',
+      source: 'law',
+      limit: 'daily',
+      limitAmount: 10000,
+      remainingAmount: 0,
+    });
   });
 
   it.skipIf(deployed)('stops at 200 CNY a month for ages 8–15 and says what remains', async () => {
@@ -146,7 +160,8 @@ describe('idempotency, commit, cancel, expiry', () => {
   it.skipIf(deployed)('commits idempotently; a committed order is not released by expiry', async () => {
     const token = await account('p-commit', '2012-06-06');
     await t.api.reserve(token, 5000, 'order-commit-1');
-    for (let i = 0; i < 2; i += 1) expect((await t.api.call('POST', '/v1/payments/order-commit-1/commit', { token })).body).toEqual({ orderId: 'order-commit-1', status: 'committed' });
+    for (let i = 0; i < 2; i += 1)
+      expect((await t.api.call('POST', '/v1/payments/order-commit-1/commit', { token })).body).toEqual({ orderId: 'order-commit-1', status: 'committed' });
   });
 
   it.skipIf(deployed)('releases an uncommitted reservation after 15 minutes; its commit is then order_expired', async () => {
@@ -162,7 +177,7 @@ describe('idempotency, commit, cancel, expiry', () => {
     expect((await t.api.reserve(token, 5000)).status).toBe(201);
   });
 
-  it('answers 404 for an unknown order and for another account\'s order', async () => {
+  it("answers 404 for an unknown order and for another account's order", async () => {
     const owner = await account('p-owner', '1990-03-03');
     await t.api.reserve(owner, 100, 'order-owned');
     const stranger = await account('p-stranger', '1990-03-04');

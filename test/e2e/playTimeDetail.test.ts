@@ -11,7 +11,7 @@ delete process.env.PLAY_POLICY;
 const t = useGateway();
 
 describe.skipIf(deployed)('the default policy (nppa-2021)', () => {
-  it('refuses a minor on a Wednesday with the 2021 notice\'s rule as the detail', async () => {
+  it("refuses a minor on a Wednesday with the 2021 notice's rule as the detail", async () => {
     await t.api.setClock('2026-11-25T10:00:00+08:00');
     const token = await t.api.token('detail-2021');
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('2012-05-05') })).status).toBe(200);

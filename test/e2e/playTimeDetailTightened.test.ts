@@ -7,7 +7,11 @@ import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 
 // Read by the functions when the gateway starts (each test file runs in its own process).
-process.env.PLAY_POLICY = JSON.stringify({ preset: 'nppa-2021', fridayToSunday: { windows: [['20:00', '20:30']] }, holiday: { windows: [['20:00', '20:30']] } });
+process.env.PLAY_POLICY = JSON.stringify({
+  preset: 'nppa-2021',
+  fridayToSunday: { windows: [['20:00', '20:30']] },
+  holiday: { windows: [['20:00', '20:30']] },
+});
 const t = useGateway();
 
 describe.skipIf(deployed)('nppa-2021 narrowed to 20:00–20:30 by the publisher', () => {

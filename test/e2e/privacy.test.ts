@@ -82,7 +82,9 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     challengeId = refused.body.challengeId;
     // The verdict a second later: the audit lists decisions by time (one instant has no order).
     await t.api.advanceClock(1);
-    expect((await t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true } })).status).toBe(200);
+    expect(
+      (await t.api.call('POST', `/v1/challenges/${challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true } })).status,
+    ).toBe(200);
     await t.api.advanceClock(1);
     const last = await t.api.login(token, 'phone-4', true);
     expect(last.status).toBe(201);
@@ -98,13 +100,30 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const r = await t.api.call('GET', '/v1/me/data', { token });
     expect(r.status).toBe(200);
     const data = r.body;
-    expect(Object.keys(data).sort()).toEqual(['account', 'challenges', 'complaints', 'consent', 'devices', 'guardians', 'identity', 'payments', 'retention', 'riskDecisions', 'sessions', 'wards']);
+    expect(Object.keys(data).sort()).toEqual([
+      'account',
+      'challenges',
+      'complaints',
+      'consent',
+      'devices',
+      'guardians',
+      'identity',
+      'payments',
+      'retention',
+      'riskDecisions',
+      'sessions',
+      'wards',
+    ]);
     expect(data.account.accountId).toBe(minorId);
     expect(data.identity).toEqual({ status: 'verified', birthDate: '2012-05-05', ageBand: 8 });
     expect(data.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual(sessionIds);
     expect(data.sessions.map((s: { state: string }) => s.state)).toEqual(['ended', 'ended', 'ended', 'live']);
     expect(data.payments.map((p: { orderId: string }) => p.orderId)).toEqual(orders);
-    expect(data.payments.map((p: { amount: number; status: string }) => [p.amount, p.status])).toEqual([[5000, 'committed'], [3000, 'committed'], [2000, 'committed']]);
+    expect(data.payments.map((p: { amount: number; status: string }) => [p.amount, p.status])).toEqual([
+      [5000, 'committed'],
+      [3000, 'committed'],
+      [2000, 'committed'],
+    ]);
     expect(data.devices).toEqual({ count: 4, lastSeenAt: expect.stringMatching(/^2026-10-02T20:05:0\d\+08:00$/) });
     expect(data.riskDecisions.map((d: { decision: string; signal: string }) => [d.decision, d.signal])).toEqual([
       ['challenge', 'account_many_devices'],
@@ -117,7 +136,9 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     expect(data.consent).toEqual({ required: false, policyVersion: '1', records: [] });
     // The export itself is this account's first request in the register, answered at once.
     expect(data.complaints).toEqual([]);
-    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([{ kind: 'export', category: 'personal_information', status: 'answered', outcome: 'resolved' }]);
+    expect((await t.api.call('GET', '/v1/me/complaints', { token })).body.complaints).toMatchObject([
+      { kind: 'export', category: 'personal_information', status: 'answered', outcome: 'resolved' },
+    ]);
     expect(data.retention.map((k: { kind: string }) => k.kind)).toEqual(Object.values(RETENTION).map((e) => e.item));
 
     // Nothing of the other player (who shares phone-1), no keys, no hashes, no PI.
@@ -156,15 +177,22 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     // Audit entries (180 days), the erasure record, the events still to report, the register's entries: nothing else.
     expect(new Set(mine)).toEqual(new Set(['auditEntry', 'erasureRecord', 'nppaEvent', 'registerEntry']));
     const register = left.filter((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) }) === 'registerEntry' && i.accountId === minorId);
-    expect(register.map((i) => [i.kind, i.status, i.outcome]).sort()).toEqual([['erasure', 'answered', 'resolved'], ['export', 'answered', 'resolved']]);
+    expect(register.map((i) => [i.kind, i.status, i.outcome]).sort()).toEqual([
+      ['erasure', 'answered', 'resolved'],
+      ['export', 'answered', 'resolved'],
+    ]);
     // Kind, category, dates, outcome: no text, no place in the account's list.
-    for (const i of register) expect(Object.keys(i).filter((k) => ['text', 'answer', 'orderId', 'refund', 'gsi2pk'].includes(k))).toEqual(i.kind === 'erasure' ? ['answer'] : []);
+    for (const i of register)
+      expect(Object.keys(i).filter((k) => ['text', 'answer', 'orderId', 'refund', 'gsi2pk'].includes(k))).toEqual(i.kind === 'erasure' ? ['answer'] : []);
     expect(left.filter((i) => i.pk === `ERASED` || (i.sk === 'ERASED' && i.pk === `ACCOUNT#${minorId}`))[0]).not.toHaveProperty('identityHash');
     // The person's partition holds only this month's counters, expiring at the month's end (+ the margin).
     const person = left.filter((i) => String(i.pk).startsWith('IDENTITY#') && !mentioning([i], otherId).length && String(i.sk).startsWith('SPEND#'));
     expect(person.map((i) => i.sk).sort()).toEqual(['SPEND#D#2026-10-02', 'SPEND#M#2026-10']);
     // (ttlAttribute: the month's end plus the margin, never before the real clock plus the margin.)
-    for (const i of person) expect(Math.abs(Number(i.expiresAt) - ttlAttribute(Date.parse(i.sk === 'SPEND#M#2026-10' ? '2026-11-01T00:00:00+08:00' : '2026-10-03T00:00:00+08:00')))).toBeLessThan(120);
+    for (const i of person)
+      expect(
+        Math.abs(Number(i.expiresAt) - ttlAttribute(Date.parse(i.sk === 'SPEND#M#2026-10' ? '2026-11-01T00:00:00+08:00' : '2026-10-03T00:00:00+08:00'))),
+      ).toBeLessThan(120);
     expect(left.filter((i) => i.sk === 'IDENTITY')).toHaveLength(1); // the other player's only
   });
 
@@ -173,9 +201,18 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     await t.api.tick();
     const got = t.gateway.simulator!.receivedLoginouts.filter((e) => sessionIds.includes(e.si));
     expect(got.filter((e) => e.si === liveSession).map((e) => e.bt)).toEqual([1, 0]);
-    expect(got.filter((e) => e.bt === 0).map((e) => e.si).sort()).toEqual([...sessionIds].sort());
+    expect(
+      got
+        .filter((e) => e.bt === 0)
+        .map((e) => e.si)
+        .sort(),
+    ).toEqual([...sessionIds].sort());
     const left = await scan();
-    expect(mentioning(left, minorId).map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) })).sort()).toEqual(['auditEntry', 'auditEntry', 'erasureRecord', 'registerEntry', 'registerEntry']);
+    expect(
+      mentioning(left, minorId)
+        .map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) }))
+        .sort(),
+    ).toEqual(['auditEntry', 'auditEntry', 'erasureRecord', 'registerEntry', 'registerEntry']);
     expect(left.filter((i) => sessionIds.some((si) => String(i.pk).includes(si)))).toEqual([]);
   });
 
@@ -184,7 +221,14 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const r = await t.api.call('DELETE', '/v1/me', { token });
     expect(r.status).toBe(200);
     expect(r.body.erased).toEqual([]);
-    expect(r.body.retained.map((k: { kind: string }) => k.kind).sort()).toEqual(['day_play', 'nppa_events', 'requests_register', 'risk_decisions', 'spend_total_day', 'spend_total_month']);
+    expect(r.body.retained.map((k: { kind: string }) => k.kind).sort()).toEqual([
+      'day_play',
+      'nppa_events',
+      'requests_register',
+      'risk_decisions',
+      'spend_total_day',
+      'spend_total_month',
+    ]);
     expect(await scan()).toEqual(before);
   });
 
@@ -192,7 +236,10 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     const again = await t.api.token(`again-${randomUUID().slice(0, 8)}`);
     expect((await t.api.call('POST', '/v1/identity', { token: again, body: minor })).body).toMatchObject({ status: 'verified', minor: true });
     expect((await t.api.call('GET', '/v1/limits', { token: again })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: 0, monthlyRemaining: 10000 });
-    expect((await t.api.call('POST', '/v1/payments', { token: again, body: { orderId: `o-${randomUUID()}`, amount: 100 } })).body).toMatchObject({ limit: 'daily', remainingAmount: 0 });
+    expect((await t.api.call('POST', '/v1/payments', { token: again, body: { orderId: `o-${randomUUID()}`, amount: 100 } })).body).toMatchObject({
+      limit: 'daily',
+      remainingAmount: 0,
+    });
     await t.api.setClock('2026-10-03T20:10:00+08:00');
     await pay(again, 5000);
     await t.api.setClock('2026-10-04T20:10:00+08:00');
@@ -259,6 +306,28 @@ describe.skipIf(deployed)('export and erasure of a busy minor', () => {
     }
     // The flows above wrote every kind but the ones that need another policy or an outage (the
     // operators' figures among them: the stats aggregator runs on tick).
-    expect([...seen].sort()).toEqual(['accessLogEntry', 'account', 'auditEntry', 'dayPlay', 'device', 'erasureRecord', 'identity', 'identityLease', 'nppaEvent', 'order', 'rateGateSecond', 'registerEntry', 'session', 'spendDay', 'spendMonth', 'statsDay', 'statsPersonWeek', 'statsSeen', 'statsWeek'].sort());
+    expect([...seen].sort()).toEqual(
+      [
+        'accessLogEntry',
+        'account',
+        'auditEntry',
+        'dayPlay',
+        'device',
+        'erasureRecord',
+        'identity',
+        'identityLease',
+        'nppaEvent',
+        'order',
+        'rateGateSecond',
+        'registerEntry',
+        'session',
+        'spendDay',
+        'spendMonth',
+        'statsDay',
+        'statsPersonWeek',
+        'statsSeen',
+        'statsWeek',
+      ].sort(),
+    );
   });
 });

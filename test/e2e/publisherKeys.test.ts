@@ -32,11 +32,15 @@ function snippet(lang: string): string {
 }
 
 async function have(command: string): Promise<boolean> {
-  return run('sh', ['-c', `command -v ${command}`]).then(() => true, () => false);
+  return run('sh', ['-c', `command -v ${command}`]).then(
+    () => true,
+    () => false,
+  );
 }
 
 const toolchains = { java: await have('java'), mono: (await have('mcs')) && (await have('mono')), go: await have('go') };
-for (const [name, present] of Object.entries(toolchains)) if (!present) console.warn(`test/e2e/publisherKeys.test.ts: no ${name} on this machine: its snippet is not run`);
+for (const [name, present] of Object.entries(toolchains))
+  if (!present) console.warn(`test/e2e/publisherKeys.test.ts: no ${name} on this machine: its snippet is not run`);
 
 const environment = () => ({ ...process.env, PLAYGUARD_PRIVATE_KEY: key.privateKeyFile, PLAYGUARD_KID: key.kid, PLAYGUARD_ISSUER: t.gateway.url });
 
@@ -62,7 +66,9 @@ const programs: Record<string, (args: string[]) => Promise<string>> = {
   go: async (args) => {
     const file = join(dir, 'mint_token.go');
     writeFileSync(file, snippet('go'));
-    return (await run('go', ['run', file, ...args], { env: { ...environment(), GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod' }, timeout: HEAVY_TEST_MS })).stdout.trim();
+    return (
+      await run('go', ['run', file, ...args], { env: { ...environment(), GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod' }, timeout: HEAVY_TEST_MS })
+    ).stdout.trim();
   },
 };
 
@@ -70,7 +76,11 @@ describe.skipIf(deployed)('publisher keys', () => {
   it('serves the OpenID configuration and the public keys, the gateway itself the issuer', async () => {
     const configuration = await t.api.call('GET', '/.well-known/openid-configuration');
     expect(configuration.status).toBe(200);
-    expect(configuration.body).toMatchObject({ issuer: t.gateway.url, jwks_uri: `${t.gateway.url}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] });
+    expect(configuration.body).toMatchObject({
+      issuer: t.gateway.url,
+      jwks_uri: `${t.gateway.url}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
     const jwks = await t.api.call('GET', '/.well-known/jwks.json');
     expect(jwks.headers.get('cache-control')).toBe('public, max-age=300');
     expect(jwks.body).toEqual({ keys: [{ kty: 'RSA', kid: 'pg-e2e-1', use: 'sig', alg: 'RS256', n: expect.any(String), e: 'AQAB' }] });
@@ -82,18 +92,25 @@ describe.skipIf(deployed)('publisher keys', () => {
     ['Java', 'java', toolchains.java],
     ['C# (mcs and mono)', 'csharp', toolchains.mono],
     ['Go', 'go', toolchains.go],
-  ] as const)('the %s program in docs/publisher-keys.md mints a token that logs a player in', async (_name, lang, present) => {
-    if (!present) return void console.warn(`skipped: no toolchain for ${lang}`);
-    const account = `pk-${lang}`;
-    const token = await programs[lang]!([account]);
-    const [header, claims] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
-    expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'pg-e2e-1' });
-    expect(claims).toMatchObject({ iss: t.gateway.url, aud: 'playguard', sub: account, scope: 'player' });
-    expect(Number(claims!.exp) - Number(claims!.iat)).toBe(3600);
-    expect((await t.api.call('POST', '/v1/identity', { token, body: person('1990-05-05') })).status).toBe(200);
-    const login = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: `${lang}-phone` } });
-    expect([login.status, login.body.minor]).toEqual([201, false]);
-  }, HEAVY_TEST_MS);
+  ] as const)(
+    'the %s program in docs/publisher-keys.md mints a token that logs a player in',
+    async (_name, lang, present) => {
+      if (!present) return void console.warn(`skipped: no toolchain for ${lang}`);
+      const account = `pk-${lang}`;
+      const token = await programs[lang]!([account]);
+      const [header, claims] = token
+        .split('.')
+        .slice(0, 2)
+        .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
+      expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'pg-e2e-1' });
+      expect(claims).toMatchObject({ iss: t.gateway.url, aud: 'playguard', sub: account, scope: 'player' });
+      expect(Number(claims!.exp) - Number(claims!.iat)).toBe(3600);
+      expect((await t.api.call('POST', '/v1/identity', { token, body: person('1990-05-05') })).status).toBe(200);
+      const login = await t.api.call('POST', '/v1/sessions', { token, body: { deviceId: `${lang}-phone` } });
+      expect([login.status, login.body.minor]).toEqual([201, false]);
+    },
+    HEAVY_TEST_MS,
+  );
 
   it("the Node.js program's server token reserves a payment for an account (a game server's call)", async () => {
     const player = await programs.node!(['pk-payer']);
@@ -108,26 +125,29 @@ describe.skipIf(deployed)('publisher keys', () => {
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('1992-07-07') })).status).toBe(200);
   });
 
-  it('refuses a token naming another kid, signed with another key, for another issuer or audience (401), ' +
-'and an operator scope on every operator route (403)', async () => {
-    const other = newKey(join(dir, 'other'), 'pg-other');
-    const forged = await signToken({ key: other.privateKeyFile, kid: 'pg-e2e-1', issuer: t.gateway.url, sub: 'pk-forged' });
-    const unknownKid = await signToken({ key: other.privateKeyFile, issuer: t.gateway.url, sub: 'pk-forged' });
-    const elsewhere = await signToken({ key: key.privateKeyFile, issuer: 'https://playguard.mingyue-games.cn', sub: 'pk-forged' });
-    const audience = await signToken({ key: key.privateKeyFile, issuer: t.gateway.url, sub: 'pk-forged', audience: 'playguard-console' });
-    for (const token of [forged, unknownKid, elsewhere, audience]) expect((await t.api.call('GET', '/v1/identity', { token })).status).toBe(401);
-    const now = Math.floor(Date.now() / 1000);
-    const operator = await new SignJWT({ scope: 'operator' })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
-      .setIssuer(t.gateway.url)
-      .setAudience('playguard')
-      .setSubject('pk-staff')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .sign(await importPKCS8(readFileSync(key.privateKeyFile, 'utf8'), 'RS256'));
-    for (const path of ['/v1/admin/dead-letters', '/v1/admin/calendar', '/v1/admin/stats?from=2026-12-01&to=2026-12-01']) {
-      const r = await t.api.call('GET', path, { token: operator });
-      expect([path, r.status, r.body.code]).toEqual([path, 403, 'forbidden']);
-    }
-  });
+  it(
+    'refuses a token naming another kid, signed with another key, for another issuer or audience (401), ' +
+      'and an operator scope on every operator route (403)',
+    async () => {
+      const other = newKey(join(dir, 'other'), 'pg-other');
+      const forged = await signToken({ key: other.privateKeyFile, kid: 'pg-e2e-1', issuer: t.gateway.url, sub: 'pk-forged' });
+      const unknownKid = await signToken({ key: other.privateKeyFile, issuer: t.gateway.url, sub: 'pk-forged' });
+      const elsewhere = await signToken({ key: key.privateKeyFile, issuer: 'https://playguard.mingyue-games.cn', sub: 'pk-forged' });
+      const audience = await signToken({ key: key.privateKeyFile, issuer: t.gateway.url, sub: 'pk-forged', audience: 'playguard-console' });
+      for (const token of [forged, unknownKid, elsewhere, audience]) expect((await t.api.call('GET', '/v1/identity', { token })).status).toBe(401);
+      const now = Math.floor(Date.now() / 1000);
+      const operator = await new SignJWT({ scope: 'operator' })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuer(t.gateway.url)
+        .setAudience('playguard')
+        .setSubject('pk-staff')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(await importPKCS8(readFileSync(key.privateKeyFile, 'utf8'), 'RS256'));
+      for (const path of ['/v1/admin/dead-letters', '/v1/admin/calendar', '/v1/admin/stats?from=2026-12-01&to=2026-12-01']) {
+        const r = await t.api.call('GET', path, { token: operator });
+        expect([path, r.status, r.body.code]).toEqual([path, 403, 'forbidden']);
+      }
+    },
+  );
 });

@@ -42,12 +42,16 @@ describe.skipIf(deployed)('refund help', () => {
   const order = `o-${uid()}`;
   const request = (token: string, wid: string, body: unknown) => t.api.call('POST', `/v1/guardian/wards/${wid}/refund-requests`, { token, body });
 
-  it('a ward pays during a session; its guardian is confirmed, another guardian\'s link is pending', async () => {
+  it("a ward pays during a session; its guardian is confirmed, another guardian's link is pending", async () => {
     await t.api.setClock('2026-12-04T20:00:00+08:00');
     for (const [k, v] of Object.entries(ids)) tok[k] = await t.api.token(v);
     operator = await t.api.token(`op-${uid()}`, 'operator');
     expect((await t.api.call('POST', '/v1/identity', { token: tok.w!, body: withConsent(ward) })).status).toBe(200);
-    for (const [k, who] of [['g', person('1981-01-01', '郑大')], ['h', person('1979-09-09', '冯二')], ['stranger', person('1990-10-10')]] as const) {
+    for (const [k, who] of [
+      ['g', person('1981-01-01', '郑大')],
+      ['h', person('1979-09-09', '冯二')],
+      ['stranger', person('1990-10-10')],
+    ] as const) {
       expect((await t.api.call('POST', '/v1/identity', { token: tok[k]!, body: who })).status).toBe(200);
     }
     await t.api.setClock('2026-12-04T20:01:00+08:00');
@@ -66,34 +70,53 @@ describe.skipIf(deployed)('refund help', () => {
     expect((await t.api.call('POST', `/v1/payments/o-stranger-${ids.stranger}/commit`, { token: tok.stranger! })).status).toBe(200);
   });
 
-  it('refuses another guardian (404), an unconfirmed link (403), another person\'s order and an unknown ' +
-'one (404), and a reason over 2,000 characters (400)', async () => {
-    const body = { orderId: order, reason: '孩子未经同意充值。' };
-    expect((await request(tok.h!, wardId, body)).body.code).toBe('ward_not_found');
-    expect((await request(tok.h!, hWardId, body)).body.code).toBe('link_not_confirmed');
-    expect((await request(tok.stranger!, wardId, body)).body.code).toBe('ward_not_found');
-    const other = await request(tok.g!, wardId, { orderId: `o-stranger-${ids.stranger}`, reason: '不是我们的。' });
-    expect([other.status, other.body.code]).toEqual([404, 'order_not_found']);
-    expect((await request(tok.g!, wardId, { orderId: 'o-nowhere', reason: '?' })).body.code).toBe('order_not_found');
-    const long = await request(tok.g!, wardId, { orderId: order, reason: '退'.repeat(2001) });
-    expect([long.status, long.body.errors[0].path]).toEqual([400, 'reason']);
-    expect((await request(tok.g!, wardId, { orderId: order })).status).toBe(400);
-  });
+  it(
+    "refuses another guardian (404), an unconfirmed link (403), another person's order and an unknown " + 'one (404), and a reason over 2,000 characters (400)',
+    async () => {
+      const body = { orderId: order, reason: '孩子未经同意充值。' };
+      expect((await request(tok.h!, wardId, body)).body.code).toBe('ward_not_found');
+      expect((await request(tok.h!, hWardId, body)).body.code).toBe('link_not_confirmed');
+      expect((await request(tok.stranger!, wardId, body)).body.code).toBe('ward_not_found');
+      const other = await request(tok.g!, wardId, { orderId: `o-stranger-${ids.stranger}`, reason: '不是我们的。' });
+      expect([other.status, other.body.code]).toEqual([404, 'order_not_found']);
+      expect((await request(tok.g!, wardId, { orderId: 'o-nowhere', reason: '?' })).body.code).toBe('order_not_found');
+      const long = await request(tok.g!, wardId, { orderId: order, reason: '退'.repeat(2001) });
+      expect([long.status, long.body.errors[0].path]).toEqual([400, 'reason']);
+      expect((await request(tok.g!, wardId, { orderId: order })).status).toBe(400);
+    },
+  );
 
   it('takes the request once: 201, then 409 refund_already_requested naming it', async () => {
     const first = await request(tok.g!, wardId, { orderId: order, reason: '孩子在 20:10 未经家长同意充值 50 元。' });
     expect(first.status).toBe(201);
     requestId = first.body.requestId;
-    expect(first.body).toEqual({ requestId: expect.stringMatching(/^r[0-9a-z]{9}[0-9a-f]{16}$/), status: 'open', receivedAt: expect.stringMatching(/^2026-12-04T20:10:/), dueAt: expect.stringMatching(/^2026-12-19T20:10:/) });
+    expect(first.body).toEqual({
+      requestId: expect.stringMatching(/^r[0-9a-z]{9}[0-9a-f]{16}$/),
+      status: 'open',
+      receivedAt: expect.stringMatching(/^2026-12-04T20:10:/),
+      dueAt: expect.stringMatching(/^2026-12-19T20:10:/),
+    });
     const second = await request(tok.g!, wardId, { orderId: order, reason: '再问一次。' });
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ code: 'refund_already_requested', requestId });
     // In the guardian's own list, and in the operators' register.
     expect((await t.api.call('GET', '/v1/me/complaints', { token: tok.g! })).body.complaints).toEqual([
-      { complaintId: requestId, kind: 'refund', category: 'payment', status: 'open', receivedAt: first.body.receivedAt, dueAt: first.body.dueAt, answeredAt: null, outcome: null, answer: null },
+      {
+        complaintId: requestId,
+        kind: 'refund',
+        category: 'payment',
+        status: 'open',
+        receivedAt: first.body.receivedAt,
+        dueAt: first.body.dueAt,
+        answeredAt: null,
+        outcome: null,
+        answer: null,
+      },
     ]);
     const listed = (await t.api.call('GET', '/v1/admin/complaints?status=open&from=2026-12-04&to=2026-12-04', { token: operator })).body.complaints;
-    expect(listed.filter((c: { kind: string }) => c.kind === 'refund')).toMatchObject([{ complaintId: requestId, accountId: ids.g, orderId: order, text: '孩子在 20:10 未经家长同意充值 50 元。' }]);
+    expect(listed.filter((c: { kind: string }) => c.kind === 'refund')).toMatchObject([
+      { complaintId: requestId, accountId: ids.g, orderId: order, text: '孩子在 20:10 未经家长同意充值 50 元。' },
+    ]);
   });
 
   it('refuses a payment that never completed (422 not_committed)', async () => {
@@ -135,7 +158,14 @@ describe.skipIf(deployed)('refund help', () => {
       reason: '孩子在 20:10 未经家长同意充值 50 元。',
       receivedAt: expect.stringMatching(/^2026-12-04T20:10:/),
       dueAt: expect.stringMatching(/^2026-12-19T20:10:/),
-      order: { orderId: order, gameId: 'default', amount: 5000, status: 'committed', reservedAt: expect.stringMatching(/^2026-12-04T20:10:/), committedAt: expect.stringMatching(/^2026-12-04T20:10:/) },
+      order: {
+        orderId: order,
+        gameId: 'default',
+        amount: 5000,
+        status: 'committed',
+        reservedAt: expect.stringMatching(/^2026-12-04T20:10:/),
+        committedAt: expect.stringMatching(/^2026-12-04T20:10:/),
+      },
       evidence: {
         capturedAt: expect.stringMatching(/^2026-12-04T20:10:/),
         ageBand: 8,
@@ -152,7 +182,11 @@ describe.skipIf(deployed)('refund help', () => {
     await t.api.advanceClock(1);
     expect((await t.api.call('GET', `/v1/admin/refund-requests/r000000000${'0'.repeat(16)}?reason=x`, { token: operator })).status).toBe(404);
     const log = await t.api.call('GET', '/v1/admin/access-log?from=2026-12-05&to=2026-12-05', { token: operator });
-    expect(log.body.entries.filter((e: { action: string }) => e.action === 'refund_request_read').map((e: { reason: string; subject: string }) => [e.reason, e.subject])).toEqual([
+    expect(
+      log.body.entries
+        .filter((e: { action: string }) => e.action === 'refund_request_read')
+        .map((e: { reason: string; subject: string }) => [e.reason, e.subject]),
+    ).toEqual([
       ['家长退款申请核查', requestId],
       ['x', `r000000000${'0'.repeat(16)}`],
     ]);
@@ -161,12 +195,24 @@ describe.skipIf(deployed)('refund help', () => {
   it('decides once; the guardian reads the note, the publisher hears of the decision (ids and amount, never the note)', async () => {
     await t.api.setClock('2026-12-06T09:00:00+08:00');
     expect((await t.api.call('POST', `/v1/admin/refund-requests/${requestId}/decision`, { token: operator, body: { approved: true } })).status).toBe(400);
-    const decided = await t.api.call('POST', `/v1/admin/refund-requests/${requestId}/decision`, { token: operator, body: { approved: true, note: '核实为未成年人消费，同意全额退款，3 个工作日内原路退回。' } });
+    const decided = await t.api.call('POST', `/v1/admin/refund-requests/${requestId}/decision`, {
+      token: operator,
+      body: { approved: true, note: '核实为未成年人消费，同意全额退款，3 个工作日内原路退回。' },
+    });
     expect(decided.status).toBe(200);
     expect(decided.body).toEqual({ requestId, status: 'answered', approved: true, decidedAt: expect.stringMatching(/^2026-12-06T09:00:/) });
-    expect((await t.api.call('POST', `/v1/admin/refund-requests/${requestId}/decision`, { token: operator, body: { approved: false, note: '改主意' } })).body.code).toBe('already_answered');
-    expect((await t.api.call('GET', '/v1/me/complaints', { token: tok.g! })).body.complaints).toMatchObject([{ complaintId: requestId, status: 'answered', outcome: 'resolved', answer: '核实为未成年人消费，同意全额退款，3 个工作日内原路退回。' }]);
-    expect((await t.api.call('GET', `/v1/admin/refund-requests/${requestId}?reason=review`, { token: operator })).body.decision).toEqual({ approved: true, note: '核实为未成年人消费，同意全额退款，3 个工作日内原路退回。', decidedAt: decided.body.decidedAt, outcome: 'resolved' });
+    expect(
+      (await t.api.call('POST', `/v1/admin/refund-requests/${requestId}/decision`, { token: operator, body: { approved: false, note: '改主意' } })).body.code,
+    ).toBe('already_answered');
+    expect((await t.api.call('GET', '/v1/me/complaints', { token: tok.g! })).body.complaints).toMatchObject([
+      { complaintId: requestId, status: 'answered', outcome: 'resolved', answer: '核实为未成年人消费，同意全额退款，3 个工作日内原路退回。' },
+    ]);
+    expect((await t.api.call('GET', `/v1/admin/refund-requests/${requestId}?reason=review`, { token: operator })).body.decision).toEqual({
+      approved: true,
+      note: '核实为未成年人消费，同意全额退款，3 个工作日内原路退回。',
+      decidedAt: decided.body.decidedAt,
+      outcome: 'resolved',
+    });
 
     await t.api.tick();
     const events = [...receiver.events.values()].filter((e) => e.type === 'payment.refund_decided');

@@ -5,7 +5,6 @@ import { person } from '#test/support/people';
 
 const t = useGateway();
 
-
 // Local-only: reads the embedded simulator and runs the reporter with tick.
 describe.skipIf(deployed)('NPPA loginout reporting', () => {
   it('reports a login and its logout with the same si, bt 1 then 0, ct 0 and the PI, once', async () => {
@@ -18,7 +17,10 @@ describe.skipIf(deployed)('NPPA loginout reporting', () => {
     expect((await t.api.tick()).body.ran).toContain('nppaReporter');
     await t.api.tick();
     const mine = t.gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId);
-    expect(mine.map((e) => [e.bt, e.ct])).toEqual([[1, 0], [0, 0]]);
+    expect(mine.map((e) => [e.bt, e.ct])).toEqual([
+      [1, 0],
+      [0, 0],
+    ]);
     expect(mine[0]!.pi).toMatch(/^[0-9a-p]{6}[0-9a-z]{32}$/);
     expect(mine[0]!.pi).toBe(mine[1]!.pi);
     // The login happened 30 min before this report: shifted into the 180 s window, still before the logout.
@@ -26,7 +28,7 @@ describe.skipIf(deployed)('NPPA loginout reporting', () => {
     expect(Math.abs(mine[1]!.ot - Math.floor(Date.parse('2026-10-02T20:40:00+08:00') / 1000))).toBeLessThanOrEqual(1);
   });
 
-  it('holds a pending identity\'s events until the poller finds its PI', async () => {
+  it("holds a pending identity's events until the poller finds its PI", async () => {
     await t.api.setClock('2026-10-03T20:00:00+08:00');
     const token = await t.api.token('report-pending');
     expect((await t.api.call('POST', '/v1/identity', { token, body: person('2011-03-03', '某二待定') })).body.status).toBe('pending');

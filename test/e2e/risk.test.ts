@@ -11,7 +11,6 @@ import { person } from '#test/support/people';
 
 const t = useGateway();
 
-
 async function account(sub: string, birthDate = '1990-01-01', who = person(birthDate)): Promise<string> {
   const token = await t.api.token(sub);
   expect((await t.api.call('POST', '/v1/identity', { token, body: who })).status).toBe(200);
@@ -113,7 +112,11 @@ describe('challenges', () => {
     expect(pay.status).toBe(403);
     expect(pay.body).toMatchObject({ source: 'law', limit: 'single', limitAmount: 5000, remainingAmount: 5000 });
     expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 5000 } })).status).toBe(201);
-    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } })).body).toMatchObject({ limit: 'daily', limitAmount: 5000, remainingAmount: 0 });
+    expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: randomUUID(), amount: 1 } })).body).toMatchObject({
+      limit: 'daily',
+      limitAmount: 5000,
+      remainingAmount: 0,
+    });
     expect((await t.api.call('GET', '/v1/limits', { token })).body.spending).toEqual({ singleMax: 5000, dailyRemaining: 0, monthlyRemaining: 15000 });
   });
 
@@ -152,7 +155,10 @@ describe('challenges', () => {
 
   it('answers 404 for an unknown challenge and 403 for a player credential', async () => {
     expect((await verdict(randomUUID().replaceAll('-', ''), true)).status).toBe(404);
-    const player = await t.api.call('POST', `/v1/challenges/${'a'.repeat(32)}/result`, { token: await t.api.token('p'), body: { passed: true, method: 'face' } });
+    const player = await t.api.call('POST', `/v1/challenges/${'a'.repeat(32)}/result`, {
+      token: await t.api.token('p'),
+      body: { passed: true, method: 'face' },
+    });
     expect(player.status).toBe(403);
   });
 });
@@ -179,7 +185,15 @@ describe('payment patrol', () => {
 // Local-only: reads the gateway's DynamoDB Local table.
 describe.skipIf(deployed)('audit', () => {
   it('prints the decisions for an account with the audit command', async () => {
-    const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/audit.ts', '--account', 'night-fail', '--endpoint', t.gateway.dynamoEndpoint, '--table', t.gateway.tableName]);
+    const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', [
+      'infra/cli/audit.ts',
+      '--account',
+      'night-fail',
+      '--endpoint',
+      t.gateway.dynamoEndpoint,
+      '--table',
+      t.gateway.tableName,
+    ]);
     expect(stdout).toContain('challenge_failed');
     expect(stdout).toContain('night_patrol');
     expect(stdout).not.toMatch(/\d{17}[\dX]/);

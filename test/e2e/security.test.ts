@@ -92,7 +92,10 @@ describe('tokens', () => {
     ['signed by another RSA key under the genuine kid', async () => forge({ key: (await generateKeyPair('RS256')).privateKey })],
     ['signed with HS256', async () => forge({ header: { alg: 'HS256' }, key: new TextEncoder().encode('a-shared-secret-of-32-bytes-long') })],
     ['signed with ES256', async () => forge({ header: { alg: 'ES256' }, key: (await generateKeyPair('ES256')).privateKey })],
-    ['unsigned (alg: none)', async () => `${b64({ alg: 'none', typ: 'JWT', kid: realKid })}.${b64({ sub: 'victim', iss: DEV_ISSUER, aud: DEV_AUDIENCE, exp: nowSeconds() + 600 })}.`],
+    [
+      'unsigned (alg: none)',
+      async () => `${b64({ alg: 'none', typ: 'JWT', kid: realKid })}.${b64({ sub: 'victim', iss: DEV_ISSUER, aud: DEV_AUDIENCE, exp: nowSeconds() + 600 })}.`,
+    ],
     ['garbage', async () => 'not.a.token'],
   ])('refuses a token %s with 401 unauthorized', async (_name, make) => {
     expectUnauthorized(await t.api.call('GET', '/v1/identity', { token: await make() }));
@@ -121,21 +124,28 @@ describe('tokens', () => {
   });
 
   it('refuses a player credential on the server route with 403 forbidden', async () => {
-    const r = await t.api.call('POST', `/v1/challenges/${'a'.repeat(32)}/result`, { token: await t.api.token('a-player'), body: { passed: true, method: 'face' } });
+    const r = await t.api.call('POST', `/v1/challenges/${'a'.repeat(32)}/result`, {
+      token: await t.api.token('a-player'),
+      body: { passed: true, method: 'face' },
+    });
     expect(r.status).toBe(403);
     expect(r.body.code).toBe('forbidden');
   });
 
   it('refuses a server credential on player routes with 403 forbidden', async () => {
     const server = await t.api.token('a-server', 'server');
-    for (const [method, path, body] of [['GET', '/v1/identity'], ['GET', '/v1/limits'], ['POST', '/v1/sessions', { deviceId: 'd' }]] as const) {
+    for (const [method, path, body] of [
+      ['GET', '/v1/identity'],
+      ['GET', '/v1/limits'],
+      ['POST', '/v1/sessions', { deviceId: 'd' }],
+    ] as const) {
       const r = await t.api.call(method, path, { token: server, ...(body ? { body } : {}) });
       expect(r.status).toBe(403);
     }
   });
 });
 
-describe('one account cannot touch another account\'s data', () => {
+describe("one account cannot touch another account's data", () => {
   let owner: string;
   let intruder: string;
   let sessionId: string;
@@ -152,32 +162,34 @@ describe('one account cannot touch another account\'s data', () => {
     expect((await t.api.call('POST', '/v1/payments', { token: owner, body: { orderId, amount: 100 } })).status).toBe(201);
   });
 
-  it('heartbeat on another account\'s session: 404', async () => {
+  it("heartbeat on another account's session: 404", async () => {
     expect((await t.api.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: intruder, body: { seq: 1 } })).status).toBe(404);
   });
 
-  it('logout of another account\'s session: no effect', async () => {
+  it("logout of another account's session: no effect", async () => {
     expect((await t.api.call('DELETE', `/v1/sessions/${sessionId}`, { token: intruder })).status).toBe(204);
     expect((await t.api.call('POST', `/v1/sessions/${sessionId}/heartbeat`, { token: owner, body: { seq: 1 } })).body.action).toBe('continue');
   });
 
-  it('commit or cancel of another account\'s order: 404, and the order stays reserved', async () => {
+  it("commit or cancel of another account's order: 404, and the order stays reserved", async () => {
     expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token: intruder })).status).toBe(404);
     expect((await t.api.call('POST', `/v1/payments/${orderId}/cancel`, { token: intruder })).status).toBe(404);
     expect((await t.api.call('POST', `/v1/payments/${orderId}/commit`, { token: owner })).body.status).toBe('committed');
   });
 
-  it('reusing another account\'s orderId: order_conflict, never their answer', async () => {
+  it("reusing another account's orderId: order_conflict, never their answer", async () => {
     const r = await t.api.call('POST', '/v1/payments', { token: intruder, body: { orderId, amount: 100 } });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('order_conflict');
   });
 
   it('paying on another account with a player token: 403', async () => {
-    expect((await t.api.call('POST', '/v1/payments', { token: intruder, body: { orderId: randomUUID(), amount: 100, accountId: 'owner-acct' } })).status).toBe(403);
+    expect((await t.api.call('POST', '/v1/payments', { token: intruder, body: { orderId: randomUUID(), amount: 100, accountId: 'owner-acct' } })).status).toBe(
+      403,
+    );
   });
 
-  it('identity is always the caller\'s own', async () => {
+  it("identity is always the caller's own", async () => {
     expect((await t.api.call('GET', '/v1/identity', { token: intruder })).body).toMatchObject({ status: 'verified', ageBand: 18 });
   });
 });

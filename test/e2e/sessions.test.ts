@@ -24,7 +24,6 @@ onClientCreated((client) =>
   ),
 );
 
-
 /** The stored order item, read past the gateway (local only). */
 async function orderItem(orderId: string): Promise<Record<string, unknown> | undefined> {
   const db = createDocumentClient({ endpoint: t.gateway.dynamoEndpoint, region: 'local' });
@@ -67,7 +66,12 @@ describe('POST /v1/sessions', () => {
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ code: 'play_time_restricted', nextWindowStart: '2026-11-27T20:00:00+08:00', nextWindowEnd: '2026-11-27T21:00:00+08:00' });
     const limits = await t.api.call('GET', '/v1/limits', { token });
-    expect(limits.body.playTime).toEqual({ allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-11-27T20:00:00+08:00', nextWindowEnd: '2026-11-27T21:00:00+08:00' });
+    expect(limits.body.playTime).toEqual({
+      allowedNow: false,
+      remainingSeconds: 0,
+      nextWindowStart: '2026-11-27T20:00:00+08:00',
+      nextWindowEnd: '2026-11-27T21:00:00+08:00',
+    });
   });
 
   it.skipIf(deployed)('lets an adult in at any time with no limit and a long heartbeat', async () => {
@@ -95,7 +99,7 @@ describe('one live session per account and per minor', () => {
     expect(old.body).toMatchObject({ action: 'terminate', reason: 'signed_in_elsewhere' });
   });
 
-  it.skipIf(deployed)('holds one live session per minor across that person\'s accounts', async () => {
+  it.skipIf(deployed)("holds one live session per minor across that person's accounts", async () => {
     await t.api.setClock('2026-10-03T20:10:00+08:00');
     const who = person('2013-03-03');
     const a = await verifiedAccount('s-person-a', '2013-03-03', who);
@@ -196,7 +200,12 @@ describe.skipIf(deployed)('heartbeats', () => {
     expect((await t.api.call('POST', '/v1/payments', { token, body: { orderId: 'budget-order-1', amount: 100 } })).status).toBe(201);
     expect(ddbCallCounter.calls - before).toBe(2);
     const draft = (await orderItem('budget-order-1'))!;
-    expect(draft.evidenceDraft).toMatchObject({ ageBand: 8, identityStatus: 'verified', session: { inProgress: true, sessionId: session.body.sessionId }, devices: { inWindow: 1, known: 1 } });
+    expect(draft.evidenceDraft).toMatchObject({
+      ageBand: 8,
+      identityStatus: 'verified',
+      session: { inProgress: true, sessionId: session.body.sessionId },
+      devices: { inWindow: 1, known: 1 },
+    });
     expect(draft.evidence).toBeUndefined();
     const beforeCommit = ddbCallCounter.calls;
     expect((await t.api.call('POST', '/v1/payments/budget-order-1/commit', { token })).status).toBe(200);
@@ -220,16 +229,24 @@ describe.skipIf(deployed)('heartbeats', () => {
     const warn15 = await t.api.call('POST', path, { token, body: { seq: 1 } });
     expect(warn15.body).toMatchObject({ action: 'warn', nextHeartbeatSeconds: 300 });
     await t.api.setClock('2026-10-05T20:50:00+08:00');
-    expect((await t.api.call('POST', path, { token, body: { seq: 2 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 600, nextHeartbeatSeconds: 300 });
+    expect((await t.api.call('POST', path, { token, body: { seq: 2 } })).body).toMatchObject({
+      action: 'continue',
+      remainingSeconds: 600,
+      nextHeartbeatSeconds: 300,
+    });
     await t.api.setClock('2026-10-05T20:55:00+08:00');
     expect((await t.api.call('POST', path, { token, body: { seq: 3 } })).body).toMatchObject({ action: 'warn', remainingSeconds: 300 });
     await t.api.setClock('2026-10-05T20:59:30+08:00');
-    expect((await t.api.call('POST', path, { token, body: { seq: 4 } })).body).toMatchObject({ action: 'continue', remainingSeconds: 30, nextHeartbeatSeconds: 30 });
+    expect((await t.api.call('POST', path, { token, body: { seq: 4 } })).body).toMatchObject({
+      action: 'continue',
+      remainingSeconds: 30,
+      nextHeartbeatSeconds: 30,
+    });
     await t.api.setClock('2026-10-05T21:00:00+08:00');
     expect((await t.api.call('POST', path, { token, body: { seq: 5 } })).body).toMatchObject({ action: 'terminate', reason: 'outside_allowed_hours' });
   });
 
-  it('answers 404 for an unknown session and for another account\'s session', async () => {
+  it("answers 404 for an unknown session and for another account's session", async () => {
     await t.api.setClock('2026-10-04T20:10:00+08:00');
     const owner = await verifiedAccount('s-owner', '1988-08-08');
     const s = await t.api.login(owner);
@@ -262,24 +279,33 @@ describe.skipIf(deployed)('logout and the sweeper', () => {
     await t.api.setClock('2026-11-25T10:30:31+08:00');
     await t.api.tick();
     const data = await t.api.call('GET', '/v1/me/data', { token });
-    expect(data.body.sessions).toEqual([expect.objectContaining({ sessionId: s.body.sessionId, state: 'ended', endReason: 'session_expired', endedAt: '2026-11-25T10:15:00+08:00' })]);
+    expect(data.body.sessions).toEqual([
+      expect.objectContaining({ sessionId: s.body.sessionId, state: 'ended', endReason: 'session_expired', endedAt: '2026-11-25T10:15:00+08:00' }),
+    ]);
   });
 
-  it.skipIf(deployed)('a login after a session went silent ends it as the sweeper would (session_expired, 5 minutes after its last heartbeat for an adult), not at the login', async () => {
-    await t.api.setClock('2026-11-26T10:00:00+08:00');
-    const token = await verifiedAccount('s-silent-replaced', '1986-06-06');
-    const first = await t.api.login(token, 'old-pc');
-    await t.api.setClock('2026-11-26T10:10:00+08:00');
-    expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).status).toBe(200);
-    // Past 10:10 + 2 × 600 + 30 s, before any sweep: another device logs in without taking over.
-    await t.api.setClock('2026-11-26T10:31:00+08:00');
-    const second = await t.api.login(token, 'new-pc');
-    expect(second.status).toBe(201);
-    const data = await t.api.call('GET', '/v1/me/data', { token });
-    expect(data.body.sessions.find((x: { sessionId: string }) => x.sessionId === first.body.sessionId)).toMatchObject({ state: 'ended', endReason: 'session_expired', endedAt: '2026-11-26T10:15:00+08:00' });
-    const again = await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 2 } });
-    expect(again.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });
-  });
+  it.skipIf(deployed)(
+    'a login after a session went silent ends it as the sweeper would (session_expired, 5 minutes after its last heartbeat for an adult), not at the login',
+    async () => {
+      await t.api.setClock('2026-11-26T10:00:00+08:00');
+      const token = await verifiedAccount('s-silent-replaced', '1986-06-06');
+      const first = await t.api.login(token, 'old-pc');
+      await t.api.setClock('2026-11-26T10:10:00+08:00');
+      expect((await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 1 } })).status).toBe(200);
+      // Past 10:10 + 2 × 600 + 30 s, before any sweep: another device logs in without taking over.
+      await t.api.setClock('2026-11-26T10:31:00+08:00');
+      const second = await t.api.login(token, 'new-pc');
+      expect(second.status).toBe(201);
+      const data = await t.api.call('GET', '/v1/me/data', { token });
+      expect(data.body.sessions.find((x: { sessionId: string }) => x.sessionId === first.body.sessionId)).toMatchObject({
+        state: 'ended',
+        endReason: 'session_expired',
+        endedAt: '2026-11-26T10:15:00+08:00',
+      });
+      const again = await t.api.call('POST', `/v1/sessions/${first.body.sessionId}/heartbeat`, { token, body: { seq: 2 } });
+      expect(again.body).toMatchObject({ action: 'terminate', reason: 'session_expired' });
+    },
+  );
 
   it.skipIf(deployed)('a silent session that beats again while a login is ending it stays live, and the login is refused (409)', async () => {
     await t.api.setClock('2026-11-26T12:00:00+08:00');

@@ -48,10 +48,16 @@ const EXPECTED_DAY = {
   piExports: 1,
   piErasures: 0,
   // A complaint answered the same day, and an export (a request answered as it is made).
-  complaints: { received: { play_time: 1, personal_information: 1 }, answered: { play_time: 1, personal_information: 1 }, answeredOnTime: 2, answeredLate: 0, withdrawn: 0 },
+  complaints: {
+    received: { play_time: 1, personal_information: 1 },
+    answered: { play_time: 1, personal_information: 1 },
+    answeredOnTime: 2,
+    answeredLate: 0,
+    withdrawn: 0,
+  },
 };
 
-describe.skipIf(deployed)('a known day of activity in the operators\' figures', () => {
+describe.skipIf(deployed)("a known day of activity in the operators' figures", () => {
   let op: string;
   let minorSession: string;
 
@@ -89,19 +95,30 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     for (const a of adults.slice(0, 3)) expect((await t.api.login(a, `shared-phone-${run}`)).status).toBe(201);
     const fourth = await t.api.login(adults[3]!, `shared-phone-${run}`);
     expect(fourth.body.code).toBe('challenge_required');
-    const verdict = await t.api.call('POST', `/v1/challenges/${fourth.body.challengeId}/result`, { token: await t.api.token('game-server', 'server'), body: { passed: true, method: 'face' } });
+    const verdict = await t.api.call('POST', `/v1/challenges/${fourth.body.challengeId}/result`, {
+      token: await t.api.token('game-server', 'server'),
+      body: { passed: true, method: 'face' },
+    });
     expect(verdict.status).toBe(200);
     expect((await t.api.reserve(adults[0]!, 10_000, `a1-${run}`)).status).toBe(201);
     expect((await commit(adults[0]!, `a1-${run}`)).status).toBe(200);
     expect((await t.api.reserve(adults[1]!, 2000, `a2-${run}`)).status).toBe(201);
     // A guardian link, asked for (and asked again: still one link).
-    for (let i = 0; i < 2; i += 1) expect((await t.api.call('POST', '/v1/guardian/wards', { token: adults[2]!, body: minorPerson })).status).toBe(i === 0 ? 201 : 200);
+    for (let i = 0; i < 2; i += 1)
+      expect((await t.api.call('POST', '/v1/guardian/wards', { token: adults[2]!, body: minorPerson })).status).toBe(i === 0 ? 201 : 200);
 
     await t.api.setClock(`${DAY}T20:40:00+08:00`);
     expect((await t.api.call('DELETE', `/v1/sessions/${minorSession}`, { token: minor })).status).toBe(204);
     const complaint = await t.api.call('POST', '/v1/complaints', { token: minor, body: { category: 'play_time', text: '今晚的游戏时间提前结束了。' } });
     expect(complaint.status).toBe(201);
-    expect((await t.api.call('POST', `/v1/admin/complaints/${complaint.body.complaintId}/answer`, { token: op, body: { outcome: 'resolved', answer: '已核实：会话按 21:00 的规定结束。' } })).status).toBe(200);
+    expect(
+      (
+        await t.api.call('POST', `/v1/admin/complaints/${complaint.body.complaintId}/answer`, {
+          token: op,
+          body: { outcome: 'resolved', answer: '已核实：会话按 21:00 的规定结束。' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.api.call('GET', '/v1/me/data', { token: adults[1]! })).status).toBe(200);
     // The figures are counted off the players' path: the stream and the figure events are read on tick.
     await t.api.tick();
@@ -159,7 +176,11 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     expect(json.body.months[11]).toMatchObject({ month: '2026-12', logins: { minor: 1, adult: 3 }, payments: { committed: 2 } });
     expect(json.body.months[10]).toMatchObject({ month: '2026-11', logins: { minor: 0, adult: 0 } });
     // The minor's 1,800 s of play against the adults' 900 s.
-    expect(json.body.shares).toEqual({ minorPlayTime: Math.round((1800 / 2700) * 10_000) / 10_000, minorSpending: Math.round((3000 / 13_000) * 10_000) / 10_000, complaintsAnsweredOnTime: 1 });
+    expect(json.body.shares).toEqual({
+      minorPlayTime: Math.round((1800 / 2700) * 10_000) / 10_000,
+      minorSpending: Math.round((3000 / 13_000) * 10_000) / 10_000,
+      complaintsAnsweredOnTime: 1,
+    });
     expect(json.body.selfCheck).toEqual({ minorSecondsOutsideWindows: 0, passed: true });
     expect(json.body.weeklyDistribution.bands.upTo1h).toBe(1);
     expect(json.body.calendar.yearCovered).toBe(true);
@@ -197,7 +218,9 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
     sim.failItems(null);
     const list = await t.api.call('GET', '/v1/admin/dead-letters', { token: op });
     expect(list.status).toBe(200);
-    const mine = (list.body.deadLetters as Array<{ id: string; gameId: string; event: string; errcode: number; meaning: string; at: string }>).filter((d) => d.id.startsWith(s.body.sessionId));
+    const mine = (list.body.deadLetters as Array<{ id: string; gameId: string; event: string; errcode: number; meaning: string; at: string }>).filter((d) =>
+      d.id.startsWith(s.body.sessionId),
+    );
     expect(mine).toHaveLength(2);
     expect(mine.map((d) => d.event).sort()).toEqual(['login', 'logout']);
     expect(mine[0]).toMatchObject({ gameId: 'default', errcode: 3010, meaning: '实名认证标识（PI）无效（3010 pi invalid）' });
@@ -227,7 +250,12 @@ describe.skipIf(deployed)('a known day of activity in the operators\' figures', 
   it('refuses players and game servers (403)', async () => {
     for (const scope of ['player', 'server'] as const) {
       const token = await t.api.token(`nosy-${scope}`, scope);
-      for (const [method, path] of [['GET', `/v1/admin/stats?from=${DAY}&to=${DAY}`], ['GET', '/v1/admin/reports/annual?year=2026'], ['GET', '/v1/admin/dead-letters'], ['POST', '/v1/admin/dead-letters/x-1/retry']] as const) {
+      for (const [method, path] of [
+        ['GET', `/v1/admin/stats?from=${DAY}&to=${DAY}`],
+        ['GET', '/v1/admin/reports/annual?year=2026'],
+        ['GET', '/v1/admin/dead-letters'],
+        ['POST', '/v1/admin/dead-letters/x-1/retry'],
+      ] as const) {
         expect((await t.api.call(method, path, { token })).status, `${scope} ${path}`).toBe(403);
       }
     }

@@ -76,15 +76,26 @@ async function expectExactlyRetained(accountIds: string[], person: string, retai
     const kind = itemKindOf({ pk: String(i.pk), sk: String(i.sk) });
     if (kind === 'erasureRecord' || kind === 'webhookEvent') return false;
     const text = JSON.stringify(i);
-    return accountIds.some((id) => text.includes(id)) || String(i.pk).startsWith(`IDENTITY#${person}`) || ((kind === 'guardianWard' || kind === 'statsPersonWeek') && text.includes(person));
+    return (
+      accountIds.some((id) => text.includes(id)) ||
+      String(i.pk).startsWith(`IDENTITY#${person}`) ||
+      ((kind === 'guardianWard' || kind === 'statsPersonWeek') && text.includes(person))
+    );
   });
   const found = new Set(items.map((i) => itemKindOf({ pk: String(i.pk), sk: String(i.sk) })));
   const allowed = new Set<ItemKind | null>(retained.flatMap((k) => RETAINED_ITEMS[k.kind] ?? []));
-  expect([...found].filter((k) => !allowed.has(k)), 'items kept that retained does not name').toEqual([]);
-  for (const k of retained) expect(RETAINED_ITEMS[k.kind]!.some((kind) => found.has(kind)), `retained names ${k.kind} but nothing of it is kept`).toBe(true);
+  expect(
+    [...found].filter((k) => !allowed.has(k)),
+    'items kept that retained does not name',
+  ).toEqual([]);
+  for (const k of retained)
+    expect(
+      RETAINED_ITEMS[k.kind]!.some((kind) => found.has(kind)),
+      `retained names ${k.kind} but nothing of it is kept`,
+    ).toBe(true);
 }
 
-describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and ID number binds a second account of its own and confirms from it', () => {
+describe.skipIf(deployed)("the seizure: an adult who knows a child's name and ID number binds a second account of its own and confirms from it", () => {
   const child = person('2013-03-03', '陈小雨');
   const attacker = person('1980-01-01', '周大');
   let childToken = '';
@@ -128,7 +139,11 @@ describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and I
   });
 
   it('the pending link reads nothing, exports nothing and erases nothing', async () => {
-    for (const [method, path] of [['GET', `/v1/guardian/wards/${wardId}/activity?from=2026-10-01&to=2026-10-02`], ['GET', `/v1/guardian/wards/${wardId}/data`], ['DELETE', `/v1/guardian/wards/${wardId}/data`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/v1/guardian/wards/${wardId}/activity?from=2026-10-01&to=2026-10-02`],
+      ['GET', `/v1/guardian/wards/${wardId}/data`],
+      ['DELETE', `/v1/guardian/wards/${wardId}/data`],
+    ] as const) {
       const r = await t.api.call(method, path, { token: attackerToken });
       expect(r.status, path).toBe(403);
       expect(r.body.code).toBe('link_not_confirmed');
@@ -164,7 +179,10 @@ describe.skipIf(deployed)('the seizure: an adult who knows a child\'s name and I
     const s = await t.api.login(later, `d-${uid()}`, true);
     expect(s.status).toBe(201);
     expect((await t.api.call('DELETE', `/v1/me/accounts/${laterSub}`, { token: childToken })).status).toBe(204);
-    expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: later, body: { seq: 1 } })).body).toMatchObject({ action: 'terminate', reason: 'identity_unbound' });
+    expect((await t.api.call('POST', `/v1/sessions/${s.body.sessionId}/heartbeat`, { token: later, body: { seq: 1 } })).body).toMatchObject({
+      action: 'terminate',
+      reason: 'identity_unbound',
+    });
     expect((await t.api.call('POST', '/v1/sessions', { token: later, body: { deviceId: 'x' } })).body.code).toBe('identity_required');
     await t.api.tick();
     expect(t.gateway.simulator!.receivedLoginouts.filter((e) => e.si === s.body.sessionId).map((e) => e.bt)).toEqual([1, 0]);
@@ -277,60 +295,63 @@ describe.skipIf(deployed)('the failed face check erased away: an adult account u
   });
 });
 
-describe.skipIf(deployed)("the stranger's check: another name for a verified person's ID number, while the national system is in progress or locked out", () => {
-  const victim = person('1990-09-09', '吴真');
-  let victimToken = '';
+describe.skipIf(deployed)(
+  "the stranger's check: another name for a verified person's ID number, while the national system is in progress or locked out",
+  () => {
+    const victim = person('1990-09-09', '吴真');
+    let victimToken = '';
 
-  it('in progress, then failed: only the stranger\'s account is rejected; the person and its accounts stay verified', async () => {
-    await t.api.setClock('2026-10-13T09:00:00+08:00');
-    victimToken = await verified(`victim-${uid()}`, victim);
-    const stranger = await t.api.token(`stranger-${uid()}`);
-    const pending = await submit(stranger, { name: '认证中不符', idNumber: victim.idNumber });
-    expect(pending.status).toBe(200);
-    expect(pending.body.status).toBe('pending');
-    expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
-    // The national system is locked out while the poller runs: nothing changes.
-    t.gateway.simulator!.failNext({ errcode: 1006 });
-    t.gateway.simulator!.failNext({ errcode: 1006 });
-    await t.api.setClock('2026-10-13T09:10:00+08:00');
-    await t.api.tick();
-    expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
-    expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body.status).toBe('pending');
-    // Back, it answers "failed": the stranger's account alone is rejected.
-    await t.api.setClock('2026-10-13T09:20:00+08:00');
-    await t.api.tick();
-    expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body).toEqual({ status: 'rejected' });
-    expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body).toMatchObject({ status: 'verified', minor: false });
-    expect((await t.api.login(victimToken, `d-${uid()}`, true)).status).toBe(201);
-  });
+    it("in progress, then failed: only the stranger's account is rejected; the person and its accounts stay verified", async () => {
+      await t.api.setClock('2026-10-13T09:00:00+08:00');
+      victimToken = await verified(`victim-${uid()}`, victim);
+      const stranger = await t.api.token(`stranger-${uid()}`);
+      const pending = await submit(stranger, { name: '认证中不符', idNumber: victim.idNumber });
+      expect(pending.status).toBe(200);
+      expect(pending.body.status).toBe('pending');
+      expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
+      // The national system is locked out while the poller runs: nothing changes.
+      t.gateway.simulator!.failNext({ errcode: 1006 });
+      t.gateway.simulator!.failNext({ errcode: 1006 });
+      await t.api.setClock('2026-10-13T09:10:00+08:00');
+      await t.api.tick();
+      expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
+      expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body.status).toBe('pending');
+      // Back, it answers "failed": the stranger's account alone is rejected.
+      await t.api.setClock('2026-10-13T09:20:00+08:00');
+      await t.api.tick();
+      expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body).toEqual({ status: 'rejected' });
+      expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body).toMatchObject({ status: 'verified', minor: false });
+      expect((await t.api.login(victimToken, `d-${uid()}`, true)).status).toBe(201);
+    });
 
-  it('still in progress after 48 hours: only the stranger\'s account is rejected', async () => {
-    const stranger = await t.api.token(`slow-${uid()}`);
-    // Checked during an outage: sealed, re-checked later.
-    t.gateway.simulator!.setDown('error');
-    await t.api.setClock('2026-10-13T10:00:00+08:00');
-    expect((await submit(stranger, { name: '某二甲', idNumber: victim.idNumber })).body.status).toBe('pending');
-    t.gateway.simulator!.setDown('no');
-    await t.api.setClock('2026-10-15T11:00:00+08:00');
-    await t.api.tick();
-    expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body).toEqual({ status: 'rejected' });
-    expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
-  });
+    it("still in progress after 48 hours: only the stranger's account is rejected", async () => {
+      const stranger = await t.api.token(`slow-${uid()}`);
+      // Checked during an outage: sealed, re-checked later.
+      t.gateway.simulator!.setDown('error');
+      await t.api.setClock('2026-10-13T10:00:00+08:00');
+      expect((await submit(stranger, { name: '某二甲', idNumber: victim.idNumber })).body.status).toBe('pending');
+      t.gateway.simulator!.setDown('no');
+      await t.api.setClock('2026-10-15T11:00:00+08:00');
+      await t.api.tick();
+      expect((await t.api.call('GET', '/v1/identity', { token: stranger })).body).toEqual({ status: 'rejected' });
+      expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
+    });
 
-  it('a burst of 150 submissions never exceeds the national system\'s 100 checks a second: what it would exceed waits as pending', async () => {
-    await t.api.setClock('2026-10-15T12:00:00+08:00');
-    const sim = t.gateway.simulator!;
-    const limitedBefore = sim.rateLimited.check;
-    const checksBefore = sim.calls.check;
-    const tokens = await Promise.all(Array.from({ length: 150 }, (_, i) => t.api.token(`burst-${i}-${uid()}`)));
-    const answers = await Promise.all(tokens.map((token) => submit(token, person('1991-01-01', '路人'))));
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-    // Never a 1006 (and its minute of lockout); what the gate held back waits as pending for the poller.
-    expect(sim.rateLimited.check - limitedBefore).toBe(0);
-    const held = answers.filter((a) => a.body.status === 'pending').length;
-    expect(sim.calls.check - checksBefore).toBe(150 - held);
-  });
-});
+    it("a burst of 150 submissions never exceeds the national system's 100 checks a second: what it would exceed waits as pending", async () => {
+      await t.api.setClock('2026-10-15T12:00:00+08:00');
+      const sim = t.gateway.simulator!;
+      const limitedBefore = sim.rateLimited.check;
+      const checksBefore = sim.calls.check;
+      const tokens = await Promise.all(Array.from({ length: 150 }, (_, i) => t.api.token(`burst-${i}-${uid()}`)));
+      const answers = await Promise.all(tokens.map((token) => submit(token, person('1991-01-01', '路人'))));
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      // Never a 1006 (and its minute of lockout); what the gate held back waits as pending for the poller.
+      expect(sim.rateLimited.check - limitedBefore).toBe(0);
+      const held = answers.filter((a) => a.body.status === 'pending').length;
+      expect(sim.calls.check - checksBefore).toBe(150 - held);
+    });
+  },
+);
 
 describe.skipIf(deployed)("griefing: a stranger's pending link expires, and the ward may decline one", () => {
   const child = person('2013-04-04', '黄小米');
@@ -368,7 +389,9 @@ describe.skipIf(deployed)("griefing: a stranger's pending link expires, and the 
     const parent = await verified(`real-parent-${uid()}`, person('1981-01-01'));
     const linked = await ask(parent, child);
     expect((await confirm(childToken, linked.body.confirmCode)).status).toBe(200);
-    const confirmed = ((await t.api.call('GET', '/v1/me/guardians', { token: childToken })).body.guardians as Array<{ linkId: string; status: string }>).find((g) => g.status === 'confirmed')!;
+    const confirmed = ((await t.api.call('GET', '/v1/me/guardians', { token: childToken })).body.guardians as Array<{ linkId: string; status: string }>).find(
+      (g) => g.status === 'confirmed',
+    )!;
     const refused = await t.api.call('DELETE', `/v1/me/guardians/${confirmed.linkId}`, { token: childToken });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('link_confirmed');

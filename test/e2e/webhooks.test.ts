@@ -50,7 +50,15 @@ describe.skipIf(deployed)('notifications to the publisher', () => {
       id: expect.any(String),
       type: 'risk.challenge_issued',
       occurredAt: expect.stringMatching(/^2026-11-25T10:0\d:\d\d\+08:00$/),
-      data: { challengeId, accountId: 'wh-acct-4', gameId: 'default', signal: 'device_many_accounts', trigger: 'login', challengeKind: 'face', expiresAt: expect.stringMatching(/^2026-11-25T10:\d\d:\d\d\+08:00$/) },
+      data: {
+        challengeId,
+        accountId: 'wh-acct-4',
+        gameId: 'default',
+        signal: 'device_many_accounts',
+        trigger: 'login',
+        challengeKind: 'face',
+        expiresAt: expect.stringMatching(/^2026-11-25T10:\d\d:\d\d\+08:00$/),
+      },
     });
     for (const { who } of people) {
       expect(r!.rawBody).not.toContain(who.idNumber);
@@ -98,9 +106,27 @@ describe.skipIf(deployed)('notifications to the publisher', () => {
     expect(events.every((r) => r.verified)).toBe(true);
     const byType = Object.fromEntries(events.map((r) => [r.event!.type, r.event!.data]));
     const guardians = [{ guardianId, wardId }];
-    expect(byType['guardian.ward_session_started']).toEqual({ guardians, sessionId: session.body.sessionId, gameId: 'default', startedAt: expect.stringMatching(/^2026-10-02T20:0\d:\d\d\+08:00$/) });
-    expect(byType['guardian.approval_requested']).toEqual({ approvalId: asked.body.approvalId, guardians, orderId, amount: 600, gameId: 'default', expiresAt: asked.body.expiresAt });
-    expect(byType['guardian.ward_payment_committed']).toEqual({ guardians, orderId, amount: 600, gameId: 'default', committedAt: expect.stringMatching(/^2026-10-02T20:\d\d:\d\d\+08:00$/) });
+    expect(byType['guardian.ward_session_started']).toEqual({
+      guardians,
+      sessionId: session.body.sessionId,
+      gameId: 'default',
+      startedAt: expect.stringMatching(/^2026-10-02T20:0\d:\d\d\+08:00$/),
+    });
+    expect(byType['guardian.approval_requested']).toEqual({
+      approvalId: asked.body.approvalId,
+      guardians,
+      orderId,
+      amount: 600,
+      gameId: 'default',
+      expiresAt: asked.body.expiresAt,
+    });
+    expect(byType['guardian.ward_payment_committed']).toEqual({
+      guardians,
+      orderId,
+      amount: 600,
+      gameId: 'default',
+      committedAt: expect.stringMatching(/^2026-10-02T20:\d\d:\d\d\+08:00$/),
+    });
     for (const r of events) {
       expect(r.rawBody).not.toContain(ward.idNumber);
       expect(r.rawBody).not.toContain(ward.name);

@@ -44,7 +44,13 @@ describe.skipIf(deployed)('write contention', () => {
     expect(r.headers.get('content-type')).toBe('application/problem+json');
     expect(r.headers.get('retry-after')).toBe('1');
     expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(r.body).toEqual({ type: 'urn:playguard:problem:write_contention', title: 'Write contention', status: 429, detail: '操作过于频繁，请稍后重试。', code: 'write_contention' });
+    expect(r.body).toEqual({
+      type: 'urn:playguard:problem:write_contention',
+      title: 'Write contention',
+      status: 429,
+      detail: '操作过于频繁，请稍后重试。',
+      code: 'write_contention',
+    });
     injected.remove();
     expect(await monthlyRemaining()).toBe(before);
     // The same request, sent again as Retry-After says, goes through.

@@ -29,7 +29,9 @@ describe.skipIf(deployed)('a player-hour in write units', () => {
     // fraction taken from its id (shared/storage/keys.ts), so the 2s and 3s alternate in one order
     // or the other, the last heartbeat's included (its beat, then the end's 12); the total is the
     // same either way.
-    const moves = (at: number) => liveSessionIndex(hour.sessionId, hour.startMs + at * 1000, 600_000).gsi1sk !== liveSessionIndex(hour.sessionId, hour.startMs + (at - 300) * 1000, 600_000).gsi1sk;
+    const moves = (at: number) =>
+      liveSessionIndex(hour.sessionId, hour.startMs + at * 1000, 600_000).gsi1sk !==
+      liveSessionIndex(hour.sessionId, hour.startMs + (at - 300) * 1000, 600_000).gsi1sk;
     const heartbeats = hour.heartbeatsAt.map((at, i) => (i === hour.heartbeatsAt.length - 1 ? 2 + 12 + (moves(at) ? 1 : 0) : moves(at) ? 3 : 2));
     expect(heartbeats.slice(0, -1).join()).toMatch(/^(2,3,)+2$|^(3,2,)+3$/);
     expect(hour.units).toEqual({ login: 15, heartbeats, logout: 0, total: 57 });

@@ -49,16 +49,23 @@ function parse(text: string): Command {
   return { text, region: /AWS_REGION=([a-z0-9-]+)/.exec(line)?.[1] ?? '', context };
 }
 
-const deployCommands: Command[] = [...GUIDE.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split(/\n(?=\S)/)).filter((c) => c.includes('cdk deploy')).map(parse);
+const deployCommands: Command[] = [...GUIDE.matchAll(/```sh\n([\s\S]*?)```/g)]
+  .flatMap((m) => m[1]!.split(/\n(?=\S)/))
+  .filter((c) => c.includes('cdk deploy'))
+  .map(parse);
 
-const fill = (value: string) => value.replace(/<[^>]+>/g, (p) => {
-  if (!(p in FILL)) throw new Error(`docs/deploy-china.md uses ${p}: add it to FILL`);
-  return FILL[p]!;
-});
+const fill = (value: string) =>
+  value.replace(/<[^>]+>/g, (p) => {
+    if (!(p in FILL)) throw new Error(`docs/deploy-china.md uses ${p}: add it to FILL`);
+    return FILL[p]!;
+  });
 
 function filled(c: Command, region: string): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(c.context).map(([k, v]) => [k, k === 'playguard:publisherKeys' ? keys.jwksFile : fill(v).replace(/\b(cn-north-1|cn-northwest-1)\b/, region)]),
+    Object.entries(c.context).map(([k, v]) => [
+      k,
+      k === 'playguard:publisherKeys' ? keys.jwksFile : fill(v).replace(/\b(cn-north-1|cn-northwest-1)\b/, region),
+    ]),
   );
 }
 
@@ -69,15 +76,20 @@ describe('docs/deploy-china.md, against cdk synth', () => {
   });
 
   const cases = deployCommands.flatMap((c, i) => [...new Set(['cn-north-1', 'cn-northwest-1', c.region])].map((region) => [i, region] as const));
-  it.each(cases)('command %i synthesizes in %s with its placeholders filled, cdk-nag included', (i, region) => {
-    const c = deployCommands[i]!;
-    const { app, stack } = buildApp(new App({ context: { ...filled(c, region), 'aws:cdk:bundling-stacks': [] } }), { account: '123456789012', region });
-    expect(() => app.synth()).not.toThrow();
-    const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
-    if (c.context['playguard:domainName']) template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'playguard.mingyue-games.cn' });
-    if (c.context['playguard:alarmEmail']) template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@mingyue-games.cn' });
-  }, HEAVY_TEST_MS);
+  it.each(cases)(
+    'command %i synthesizes in %s with its placeholders filled, cdk-nag included',
+    (i, region) => {
+      const c = deployCommands[i]!;
+      const { app, stack } = buildApp(new App({ context: { ...filled(c, region), 'aws:cdk:bundling-stacks': [] } }), { account: '123456789012', region });
+      expect(() => app.synth()).not.toThrow();
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
+      if (c.context['playguard:domainName']) template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'playguard.mingyue-games.cn' });
+      if (c.context['playguard:alarmEmail'])
+        template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@mingyue-games.cn' });
+    },
+    HEAVY_TEST_MS,
+  );
 
   it.each(deployCommands.map((c, i) => [i, c] as const))('command %i, copied without filling its placeholders, is refused naming each of them', (_i, c) => {
     const raw = { ...c.context, ...(c.context['playguard:publisherKeys'] ? { 'playguard:publisherKeys': keys.jwksFile } : {}) };
@@ -89,7 +101,9 @@ describe('docs/deploy-china.md, against cdk synth', () => {
     }
     expect(error).toBeInstanceOf(InvalidContext);
     const named = (error as InvalidContext).problems.map((p) => /^(playguard:\w+)/.exec(p)?.[1]);
-    const withPlaceholders = Object.entries(c.context).filter(([k, v]) => k !== 'playguard:games' && /<[^>]+>/.test(v)).map(([k]) => k);
+    const withPlaceholders = Object.entries(c.context)
+      .filter(([k, v]) => k !== 'playguard:games' && /<[^>]+>/.test(v))
+      .map(([k]) => k);
     expect(withPlaceholders.length).toBeGreaterThan(0);
     for (const key of withPlaceholders) expect(named, key).toContain(key);
   });

@@ -62,11 +62,20 @@ async function startSecretsManager(arn: string, document: Record<string, string>
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || body.SecretId !== arn) {
-        res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Secrets Manager can\'t find the specified secret.' }));
+        res.writeHead(400).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
         return;
       }
       reads += 1;
-      res.writeHead(200).end(JSON.stringify({ ARN: arn, Name: 'PlayGuardSecrets', VersionId: 'v1', VersionStages: ['AWSCURRENT'], SecretString: JSON.stringify(document), CreatedDate: 1_700_000_000 }));
+      res.writeHead(200).end(
+        JSON.stringify({
+          ARN: arn,
+          Name: 'PlayGuardSecrets',
+          VersionId: 'v1',
+          VersionStages: ['AWSCURRENT'],
+          SecretString: JSON.stringify(document),
+          CreatedDate: 1_700_000_000,
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -108,11 +117,23 @@ describe('every deployed function, run with exactly what the template gives it',
     simulator = new NppaSimulator();
     const { url } = await simulator.start();
     const nppa = simulator.environment(url);
-    secretsManager = await startSecretsManager(LOCAL_SECRET_ARN, { pepper: PEPPER, nppaAppId: simulator.appId, nppaBizId: simulator.bizId, nppaSecretKey: simulator.secretKey, nppaPreviousSecretKey: '', webhookSecret: WEBHOOK_SECRET });
+    secretsManager = await startSecretsManager(LOCAL_SECRET_ARN, {
+      pepper: PEPPER,
+      nppaAppId: simulator.appId,
+      nppaBizId: simulator.bizId,
+      nppaSecretKey: simulator.secretKey,
+      nppaPreviousSecretKey: '',
+      webhookSecret: WEBHOOK_SECRET,
+    });
     outdir = mkdtempSync(join(tmpdir(), 'cdk-run-'));
     const app = new App({
       outdir,
-      context: { ...context, 'playguard:nppaCheckUrl': nppa.NPPA_CHECK_URL, 'playguard:nppaQueryUrl': nppa.NPPA_QUERY_URL, 'playguard:nppaLoginoutUrl': nppa.NPPA_LOGINOUT_URL },
+      context: {
+        ...context,
+        'playguard:nppaCheckUrl': nppa.NPPA_CHECK_URL,
+        'playguard:nppaQueryUrl': nppa.NPPA_QUERY_URL,
+        'playguard:nppaLoginoutUrl': nppa.NPPA_LOGINOUT_URL,
+      },
     });
     const { stack } = buildApp(app, { account: '123456789012', region: 'cn-north-1' });
     app.synth();
@@ -152,14 +173,22 @@ describe('every deployed function, run with exactly what the template gives it',
       if (typeof v === 'string') env[k] = v;
       else if ((v as { Ref?: string }).Ref === tableLogicalId) env[k] = table;
       else if ((v as { Ref?: string }).Ref === secretLogicalId) env[k] = LOCAL_SECRET_ARN;
-      else if ((v as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[1] === 'ApiEndpoint' && template.Resources[(v as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!]?.Type === 'AWS::ApiGatewayV2::Api') env[k] = API_ENDPOINT;
+      else if (
+        (v as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[1] === 'ApiEndpoint' &&
+        template.Resources[(v as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!]?.Type === 'AWS::ApiGatewayV2::Api'
+      )
+        env[k] = API_ENDPOINT;
       else throw new Error(`${fn.name}: ${k} is ${JSON.stringify(v)}, which no local stand-in resolves`);
     }
     return env;
   }
 
   /** Runs a bundle once; `without` drops variables to show what their absence does. */
-  async function invoke(name: FunctionName, event: unknown, options: { without?: string[]; overrides?: Record<string, string> } = {}): Promise<{ ok: boolean; result?: any; error?: { name: string; message: string }; output: string }> {
+  async function invoke(
+    name: FunctionName,
+    event: unknown,
+    options: { without?: string[]; overrides?: Record<string, string> } = {},
+  ): Promise<{ ok: boolean; result?: any; error?: { name: string; message: string }; output: string }> {
     const fn = deployed.get(name)!;
     const env = environmentOf(fn);
     for (const k of options.without ?? []) delete env[k];
@@ -181,7 +210,10 @@ describe('every deployed function, run with exactly what the template gives it',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     };
     const readsBefore = secretsManager.reads();
-    const child = spawn(process.execPath, [RUNNER, fn.bundle, name, String(fn.timeoutSeconds)], { env: { ...env, ...lambda }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [RUNNER, fn.bundle, name, String(fn.timeoutSeconds)], {
+      env: { ...env, ...lambda },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     // Lambda ends an invocation at its timeout, counted from the call (the init phase before it is
     // not counted): so does this, from the runner's @@INVOKE line.
@@ -201,7 +233,10 @@ describe('every deployed function, run with exactly what the template gives it',
   }
 
   /** An HTTP API (payload v2) event for a route, with the claims the JWT authorizer passes. */
-  function httpEvent(operation: OperationId, options: { claims?: Record<string, string>; body?: unknown; pathParameters?: Record<string, string>; query?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  function httpEvent(
+    operation: OperationId,
+    options: { claims?: Record<string, string>; body?: unknown; pathParameters?: Record<string, string>; query?: Record<string, string> } = {},
+  ): APIGatewayProxyEventV2WithJWTAuthorizer {
     const route = routes[operation];
     const path = route.path.replace(/\{(\w+)\}/g, (_m, p: string) => options.pathParameters?.[p] ?? '');
     const requestId = randomUUID();
@@ -232,7 +267,11 @@ describe('every deployed function, run with exactly what the template gives it',
   }
 
   it('has exactly one function per entry of the function table, with its timeout and memory', () => {
-    expect([...deployed.keys()].sort()).toEqual(functionList().map(([n]) => n).sort());
+    expect([...deployed.keys()].sort()).toEqual(
+      functionList()
+        .map(([n]) => n)
+        .sort(),
+    );
     for (const [name, spec] of functionList()) {
       expect(deployed.get(name)).toMatchObject({ timeoutSeconds: spec.timeoutSeconds, memoryMiB: spec.memoryMiB });
     }
@@ -242,12 +281,17 @@ describe('every deployed function, run with exactly what the template gives it',
     const policies = Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
     for (const fn of deployed.values()) {
       const spec = functionTable[fn.name];
-      const statements = policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === fn.roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>);
+      const statements = policies
+        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === fn.roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>);
       const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
       const env = Object.keys(fn.environment);
       expect(actions.includes('secretsmanager:GetSecretValue'), `${fn.name} secret grant`).toBe(spec.secret);
       expect(env.includes('SECRET_ARN'), `${fn.name} SECRET_ARN`).toBe(spec.secret);
-      expect(actions.some((a) => a.startsWith('dynamodb:')), `${fn.name} table grant`).toBe(spec.table !== 'none');
+      expect(
+        actions.some((a) => a.startsWith('dynamodb:')),
+        `${fn.name} table grant`,
+      ).toBe(spec.table !== 'none');
       expect(env.includes('TABLE_NAME'), `${fn.name} TABLE_NAME`).toBe(spec.table !== 'none');
       const writes = actions.filter((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(a));
       expect(writes.length > 0, `${fn.name} write grant`).toBe(spec.table === 'readWrite');
@@ -271,7 +315,11 @@ describe('every deployed function, run with exactly what the template gives it',
   it("meta serves the publisher's OpenID configuration and public keys: what the players' authorizer trusts", async () => {
     const configuration = await invoke('meta', httpEvent('openidConfiguration'));
     expect(configuration.result.statusCode).toBe(200);
-    expect(JSON.parse(configuration.result.body)).toMatchObject({ issuer: API_ENDPOINT, jwks_uri: `${API_ENDPOINT}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['RS256'] });
+    expect(JSON.parse(configuration.result.body)).toMatchObject({
+      issuer: API_ENDPOINT,
+      jwks_uri: `${API_ENDPOINT}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
     const jwks = await invoke('meta', httpEvent('publisherJwks'));
     const file = JSON.parse(readFileSync(publisherKey.jwksFile, 'utf8')) as { keys: Array<{ n: string }> };
     expect(JSON.parse(jwks.result.body)).toEqual({ keys: [{ kty: 'RSA', kid: 'pg-deployed', use: 'sig', alg: 'RS256', n: file.keys[0]!.n, e: 'AQAB' }] });
@@ -279,9 +327,14 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(authorizer.Properties.JwtConfiguration.Issuer['Fn::GetAtt'][1]).toBe('ApiEndpoint');
   });
 
-  it("the console tells the page where operators sign in, and lets it talk to the staff issuer only", async () => {
+  it('the console tells the page where operators sign in, and lets it talk to the staff issuer only', async () => {
     const signIn = await invoke('console', httpEvent('consoleAsset', { pathParameters: { asset: 'config.json' } }));
-    expect(JSON.parse(signIn.result.body)).toEqual({ issuer: 'https://sso.mingyue-games.cn/realms/staff', clientId: 'playguard-console', audience: 'playguard-console', scope: 'openid profile operator' });
+    expect(JSON.parse(signIn.result.body)).toEqual({
+      issuer: 'https://sso.mingyue-games.cn/realms/staff',
+      clientId: 'playguard-console',
+      audience: 'playguard-console',
+      scope: 'openid profile operator',
+    });
     const page = await invoke('console', httpEvent('consoleIndex'));
     expect(page.result.headers['content-security-policy']).toContain("connect-src 'self' https://sso.mingyue-games.cn;");
   });
@@ -290,7 +343,7 @@ describe('every deployed function, run with exactly what the template gives it',
   const accountId = `deployed-${randomUUID().slice(0, 8)}`;
   let sessionId = '';
 
-  it('identity verifies a player through the national system with the secret\'s credentials', async () => {
+  it("identity verifies a player through the national system with the secret's credentials", async () => {
     const answer = await invoke('identity', httpEvent('submitIdentity', { claims: { sub: accountId, scope: 'player' }, body: adult }));
     expect(answer.ok, answer.output).toBe(true);
     expect(answer.result.statusCode).toBe(200);
@@ -307,23 +360,37 @@ describe('every deployed function, run with exactly what the template gives it',
   });
 
   it('payments reserves a payment', async () => {
-    const answer = await invoke('payments', httpEvent('reservePayment', { claims: { sub: accountId, scope: 'player' }, body: { orderId: `o-${randomUUID()}`, amount: 600 } }));
+    const answer = await invoke(
+      'payments',
+      httpEvent('reservePayment', { claims: { sub: accountId, scope: 'player' }, body: { orderId: `o-${randomUUID()}`, amount: 600 } }),
+    );
     expect(answer.result.statusCode, answer.output).toBe(201);
     expect(JSON.parse(answer.result.body)).toMatchObject({ status: 'reserved' });
   });
 
-  it('challenges answers a game server\'s verdict on an unknown challenge with the contract\'s 404', async () => {
-    const answer = await invoke('challenges', httpEvent('challengeResult', { claims: { sub: 'game-server', scope: 'server' }, body: { passed: true, method: 'face' }, pathParameters: { challengeId: 'c-unknown' } }));
+  it("challenges answers a game server's verdict on an unknown challenge with the contract's 404", async () => {
+    const answer = await invoke(
+      'challenges',
+      httpEvent('challengeResult', {
+        claims: { sub: 'game-server', scope: 'server' },
+        body: { passed: true, method: 'face' },
+        pathParameters: { challengeId: 'c-unknown' },
+      }),
+    );
     expect(answer.result.statusCode, answer.output).toBe(404);
     expect(JSON.parse(answer.result.body)).toMatchObject({ code: 'challenge_not_found' });
   });
 
-  it('the NPPA reporter reports the login and the logout to the national system', async () => {
-    const answer = await invoke('nppaReporter', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
-    expect(answer.ok, answer.output).toBe(true);
-    expect(answer.result).toMatchObject({ calls: 1, sent: 2, deadLetters: 0 });
-    expect(simulator.receivedLoginouts.map((e) => e.bt)).toEqual([1, 0]);
-  }, HEAVY_TEST_MS);
+  it(
+    'the NPPA reporter reports the login and the logout to the national system',
+    async () => {
+      const answer = await invoke('nppaReporter', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
+      expect(answer.ok, answer.output).toBe(true);
+      expect(answer.result).toMatchObject({ calls: 1, sent: 2, deadLetters: 0 });
+      expect(simulator.receivedLoginouts.map((e) => e.bt)).toEqual([1, 0]);
+    },
+    HEAVY_TEST_MS,
+  );
 
   it('guardians looks a ward up by ID number with the pepper from the secret', async () => {
     const minor = person('2013-04-04');
@@ -334,9 +401,12 @@ describe('every deployed function, run with exactly what the template gives it',
     expect(JSON.parse(wards.result.body)).toEqual({ wards: [] });
   });
 
-  it('admin logs an operator\'s read of the account, then answers it', async () => {
+  it("admin logs an operator's read of the account, then answers it", async () => {
     const operator = { sub: 'staff-deployed', scope: 'operator' };
-    const answer = await invoke('admin', httpEvent('adminReadAccount', { claims: operator, pathParameters: { accountId }, query: { reason: 'synth-to-run check' } }));
+    const answer = await invoke(
+      'admin',
+      httpEvent('adminReadAccount', { claims: operator, pathParameters: { accountId }, query: { reason: 'synth-to-run check' } }),
+    );
     expect(answer.result.statusCode, answer.output).toBe(200);
     expect(JSON.parse(answer.result.body)).toMatchObject({ accountId, status: 'verified', payments: [{ amount: 600, status: 'reserved' }] });
     const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -348,68 +418,131 @@ describe('every deployed function, run with exactly what the template gives it',
       { operator: 'staff-deployed', action: 'access_log_read', accountId: '*', reason: `${day}/${day}` },
     ]);
     // A range to year 9999 is refused by the bundle's edge, not walked until the template's timeout.
-    for (const [operation, query] of [['adminAccessLog', { from: '9999-12-31', to: '9999-12-31' }], ['adminStats', { from: '9999-12-31', to: '9999-12-31' }], ['adminAnnualReport', { year: '9999' }]] as const) {
+    for (const [operation, query] of [
+      ['adminAccessLog', { from: '9999-12-31', to: '9999-12-31' }],
+      ['adminStats', { from: '9999-12-31', to: '9999-12-31' }],
+      ['adminAnnualReport', { year: '9999' }],
+    ] as const) {
       const refused = await invoke('admin', httpEvent(operation, { claims: operator, query }));
       expect(refused.result.statusCode, refused.output).toBe(400);
     }
   });
 
-  it('privacy exports the player\'s data and erases the account', async () => {
+  it("privacy exports the player's data and erases the account", async () => {
     const player = { sub: accountId, scope: 'player' };
     const exported = await invoke('privacy', httpEvent('readMyData', { claims: player }));
     expect(exported.result.statusCode, exported.output).toBe(200);
-    expect(JSON.parse(exported.result.body)).toMatchObject({ identity: { status: 'verified' }, sessions: [{ sessionId, state: 'ended' }], payments: [{ amount: 600 }], devices: { count: 1 } });
+    expect(JSON.parse(exported.result.body)).toMatchObject({
+      identity: { status: 'verified' },
+      sessions: [{ sessionId, state: 'ended' }],
+      payments: [{ amount: 600 }],
+      devices: { count: 1 },
+    });
     const erased = await invoke('privacy', httpEvent('eraseMe', { claims: player }));
     expect(erased.result.statusCode, erased.output).toBe(200);
     expect(JSON.parse(erased.result.body).erased).toEqual(expect.arrayContaining(['account', 'identity', 'sessions', 'payments']));
   });
 
-  it.each(['sessionSweeper', 'reservationSweeper', 'challengeSweeper', 'identityPoller', 'webhookSender'] as const)('%s completes a run', async (name) => {
-    const answer = await invoke(name, { source: 'aws.events', 'detail-type': 'Scheduled Event' });
-    expect(answer.ok, answer.output).toBe(true);
-    expect(answer.output).not.toMatch(/"level":"ERROR"/i);
-    // Lambda's JSON log format at the stack's level, and every line of ours carries the invocation's id.
-    expect(deployed.get(name)!.logging).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO', LogGroup: expect.any(Object) });
-    const lines = answer.output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line, JSON.stringify(line)).toMatchObject({ requestId: expect.stringMatching(/.+/) });
-    expect(Object.values(answer.result as Record<string, unknown>).every((v) => typeof v === 'number')).toBe(true);
-  }, HEAVY_TEST_MS);
+  it.each(['sessionSweeper', 'reservationSweeper', 'challengeSweeper', 'identityPoller', 'webhookSender'] as const)(
+    '%s completes a run',
+    async (name) => {
+      const answer = await invoke(name, { source: 'aws.events', 'detail-type': 'Scheduled Event' });
+      expect(answer.ok, answer.output).toBe(true);
+      expect(answer.output).not.toMatch(/"level":"ERROR"/i);
+      // Lambda's JSON log format at the stack's level, and every line of ours carries the invocation's id.
+      expect(deployed.get(name)!.logging).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO', LogGroup: expect.any(Object) });
+      const lines = answer.output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line, JSON.stringify(line)).toMatchObject({ requestId: expect.stringMatching(/.+/) });
+      expect(Object.values(answer.result as Record<string, unknown>).every((v) => typeof v === 'number')).toBe(true);
+    },
+    HEAVY_TEST_MS,
+  );
 
-  it('the webhook sender delivers a queued event to playguard:webhookUrl, signed with the secret\'s webhookSecret', async () => {
-    const sender = deployed.get('webhookSender')!;
-    expect(sender.environment.WEBHOOK_URL).toBe(WEBHOOK_URL);
-    // The writers know webhooks are on from the same variable.
-    for (const name of ['sessions', 'payments', 'challenges'] as const) expect(deployed.get(name)!.environment.WEBHOOK_URL, name).toBe(WEBHOOK_URL);
-    const outbox = new NotificationOutbox(db, table);
-    await transact(db, [['event', outbox.eventPart({ id: 'evt-synth-to-run', type: 'risk.challenge_issued', occurredAtMs: Date.now() - 1000, data: { challengeId: 'c-synth' } })]]);
-    // The template's address is the publisher's (not reachable here): only it is replaced, by the local receiver's.
-    const answer = await invoke('webhookSender', { source: 'aws.events', 'detail-type': 'Scheduled Event' }, { overrides: { WEBHOOK_URL: receiver.url } });
-    expect(answer.ok, answer.output).toBe(true);
-    expect(answer.result).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
-    expect(receiver.requests.map((r) => [r.verified, r.event?.id])).toEqual([[true, 'evt-synth-to-run']]);
-    expect(answer.output).not.toContain(WEBHOOK_SECRET);
-  }, HEAVY_TEST_MS);
+  it(
+    "the webhook sender delivers a queued event to playguard:webhookUrl, signed with the secret's webhookSecret",
+    async () => {
+      const sender = deployed.get('webhookSender')!;
+      expect(sender.environment.WEBHOOK_URL).toBe(WEBHOOK_URL);
+      // The writers know webhooks are on from the same variable.
+      for (const name of ['sessions', 'payments', 'challenges'] as const) expect(deployed.get(name)!.environment.WEBHOOK_URL, name).toBe(WEBHOOK_URL);
+      const outbox = new NotificationOutbox(db, table);
+      await transact(db, [
+        [
+          'event',
+          outbox.eventPart({ id: 'evt-synth-to-run', type: 'risk.challenge_issued', occurredAtMs: Date.now() - 1000, data: { challengeId: 'c-synth' } }),
+        ],
+      ]);
+      // The template's address is the publisher's (not reachable here): only it is replaced, by the local receiver's.
+      const answer = await invoke('webhookSender', { source: 'aws.events', 'detail-type': 'Scheduled Event' }, { overrides: { WEBHOOK_URL: receiver.url } });
+      expect(answer.ok, answer.output).toBe(true);
+      expect(answer.result).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
+      expect(receiver.requests.map((r) => [r.verified, r.event?.id])).toEqual([[true, 'evt-synth-to-run']]);
+      expect(answer.output).not.toContain(WEBHOOK_SECRET);
+    },
+    HEAVY_TEST_MS,
+  );
 
-  it('the stats aggregator counts a change-stream batch and a log subscription\'s figure events, and admin answers the figures', async () => {
-    const startedAt = Date.parse('2026-12-04T20:10:00+08:00');
-    const key = { pk: { S: 'SESSION#deployed-stats' }, sk: { S: 'SESSION' } };
-    const image = { ...key, gameId: { S: 'default' }, minorAtLogin: { BOOL: false }, startedAt: { N: String(startedAt) }, state: { S: 'live' }, devices: { M: {} } };
-    const streamEvent = { Records: [{ eventID: `ev-${randomUUID()}`, eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { Keys: key, NewImage: image, ApproximateCreationDateTime: startedAt / 1000, StreamViewType: 'NEW_AND_OLD_IMAGES' } }] };
-    const counted = await invoke('statsAggregator', streamEvent);
-    expect(counted.ok, counted.output).toBe(true);
-    expect(counted.result).toEqual({ counted: 1, repeated: 0 });
-    expect((await invoke('statsAggregator', streamEvent)).result).toEqual({ counted: 0, repeated: 1 });
-    const line = JSON.stringify({ level: 'info', message: 'figure event', stat: 'loginRefused', gameId: 'default', code: 'play_time_restricted', at: startedAt });
-    const data = gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: '/playguard/x/functions/sessions', logEvents: [{ id: `log-${randomUUID()}`, timestamp: startedAt, message: line }] })).toString('base64');
-    const logs = await invoke('statsAggregator', { awslogs: { data } });
-    expect(logs.result, logs.output).toEqual({ counted: 1, repeated: 0 });
-    const stats = await invoke('admin', httpEvent('adminStats', { claims: { sub: 'staff-deployed', scope: 'operator' }, query: { from: '2026-12-04', to: '2026-12-04' } }));
-    expect(stats.result.statusCode, stats.output).toBe(200);
-    expect(JSON.parse(stats.result.body).days).toMatchObject([{ date: '2026-12-04', gameId: 'default', logins: { minor: 0, adult: 1 }, refusedLogins: { play_time_restricted: 1 } }]);
-    const dead = await invoke('admin', httpEvent('adminDeadLetters', { claims: { sub: 'staff-deployed', scope: 'operator' } }));
-    expect(dead.result.statusCode, dead.output).toBe(200);
-  }, HEAVY_TEST_MS);
+  it(
+    "the stats aggregator counts a change-stream batch and a log subscription's figure events, and admin answers the figures",
+    async () => {
+      const startedAt = Date.parse('2026-12-04T20:10:00+08:00');
+      const key = { pk: { S: 'SESSION#deployed-stats' }, sk: { S: 'SESSION' } };
+      const image = {
+        ...key,
+        gameId: { S: 'default' },
+        minorAtLogin: { BOOL: false },
+        startedAt: { N: String(startedAt) },
+        state: { S: 'live' },
+        devices: { M: {} },
+      };
+      const streamEvent = {
+        Records: [
+          {
+            eventID: `ev-${randomUUID()}`,
+            eventName: 'INSERT',
+            eventSource: 'aws:dynamodb',
+            dynamodb: { Keys: key, NewImage: image, ApproximateCreationDateTime: startedAt / 1000, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          },
+        ],
+      };
+      const counted = await invoke('statsAggregator', streamEvent);
+      expect(counted.ok, counted.output).toBe(true);
+      expect(counted.result).toEqual({ counted: 1, repeated: 0 });
+      expect((await invoke('statsAggregator', streamEvent)).result).toEqual({ counted: 0, repeated: 1 });
+      const line = JSON.stringify({
+        level: 'info',
+        message: 'figure event',
+        stat: 'loginRefused',
+        gameId: 'default',
+        code: 'play_time_restricted',
+        at: startedAt,
+      });
+      const data = gzipSync(
+        JSON.stringify({
+          messageType: 'DATA_MESSAGE',
+          logGroup: '/playguard/x/functions/sessions',
+          logEvents: [{ id: `log-${randomUUID()}`, timestamp: startedAt, message: line }],
+        }),
+      ).toString('base64');
+      const logs = await invoke('statsAggregator', { awslogs: { data } });
+      expect(logs.result, logs.output).toEqual({ counted: 1, repeated: 0 });
+      const stats = await invoke(
+        'admin',
+        httpEvent('adminStats', { claims: { sub: 'staff-deployed', scope: 'operator' }, query: { from: '2026-12-04', to: '2026-12-04' } }),
+      );
+      expect(stats.result.statusCode, stats.output).toBe(200);
+      expect(JSON.parse(stats.result.body).days).toMatchObject([
+        { date: '2026-12-04', gameId: 'default', logins: { minor: 0, adult: 1 }, refusedLogins: { play_time_restricted: 1 } },
+      ]);
+      const dead = await invoke('admin', httpEvent('adminDeadLetters', { claims: { sub: 'staff-deployed', scope: 'operator' } }));
+      expect(dead.result.statusCode, dead.output).toBe(200);
+    },
+    HEAVY_TEST_MS,
+  );
 
   it('the console serves its page and files without a table or a secret', async () => {
     const page = await invoke('console', httpEvent('consoleIndex'));
@@ -426,16 +559,29 @@ describe('every deployed function, run with exactly what the template gives it',
     for (const [name, spec] of functionList()) expect(secretReads.get(name)! > 0, name).toBe(spec.secret);
   });
 
-  it('fails a function that is not given what its code reads (so the runs above prove the wiring)', async () => {
-    const withoutSecret = await invoke('identityPoller', {}, { without: ['SECRET_ARN'] });
-    expect(withoutSecret).toMatchObject({ ok: false, error: { message: 'secrets could not be loaded: ZodError' } });
-    const withoutTable = await invoke('reservationSweeper', {}, { without: ['TABLE_NAME'] });
-    expect(withoutTable.ok).toBe(false);
-    expect(withoutTable.error?.message).toMatch(/TABLE_NAME/);
-  }, HEAVY_TEST_MS);
+  it(
+    'fails a function that is not given what its code reads (so the runs above prove the wiring)',
+    async () => {
+      const withoutSecret = await invoke('identityPoller', {}, { without: ['SECRET_ARN'] });
+      expect(withoutSecret).toMatchObject({ ok: false, error: { message: 'secrets could not be loaded: ZodError' } });
+      const withoutTable = await invoke('reservationSweeper', {}, { without: ['TABLE_NAME'] });
+      expect(withoutTable.ok).toBe(false);
+      expect(withoutTable.error?.message).toMatch(/TABLE_NAME/);
+    },
+    HEAVY_TEST_MS,
+  );
 
-  it('fails the cold start, not a request, on a bad setting, naming it', async () => {
-    const answer = await invoke('sessions', httpEvent('readLimits', { claims: { sub: accountId, scope: 'player' } }), { overrides: { RISK_POLICY: '{"maxAcountsPerDevice":0}' } });
-    expect(answer).toMatchObject({ ok: false, error: { name: 'InvalidSettings', message: 'invalid configuration: RISK_POLICY: invalid risk policy: Unrecognized key: "maxAcountsPerDevice"' } });
-  }, HEAVY_TEST_MS);
+  it(
+    'fails the cold start, not a request, on a bad setting, naming it',
+    async () => {
+      const answer = await invoke('sessions', httpEvent('readLimits', { claims: { sub: accountId, scope: 'player' } }), {
+        overrides: { RISK_POLICY: '{"maxAcountsPerDevice":0}' },
+      });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { name: 'InvalidSettings', message: 'invalid configuration: RISK_POLICY: invalid risk policy: Unrecognized key: "maxAcountsPerDevice"' },
+      });
+    },
+    HEAVY_TEST_MS,
+  );
 });

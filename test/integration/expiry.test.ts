@@ -13,7 +13,18 @@ import { RateGate } from '#shared/reporting/rateGate';
 import type { SessionRecord } from '#shared/sessions/repository';
 import { SpendingRepository, type Order } from '#shared/spending/repository';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { accountKey, challengeKey, dayPlayKey, deviceKey, pendingCheckKey, identityLeaseKey, orderKey, sessionKey, spendDayKey as dayCounterKey, spendMonthKey as monthCounterKey } from '#shared/storage/keys';
+import {
+  accountKey,
+  challengeKey,
+  dayPlayKey,
+  deviceKey,
+  pendingCheckKey,
+  identityLeaseKey,
+  orderKey,
+  sessionKey,
+  spendDayKey as dayCounterKey,
+  spendMonthKey as monthCounterKey,
+} from '#shared/storage/keys';
 import { freshTable, repositories } from '#test/support/table';
 
 const DAY = 86_400_000;
@@ -49,30 +60,63 @@ function expectTtlOf(item: Record<string, unknown> | undefined, logicalMs: numbe
 describe('TTL values written with the gateway clock 300 days in the past', () => {
   it('payment reservation: the order and its counters (a day after their day or month ends) get the real-time floor', async () => {
     const hash = randomBytes(16).toString('hex');
-    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: '2026-01-01', month: '2026-01', status: 'reserved', reservedAt: virtualNow, reservationExpiresAt: virtualNow + 900_000, gameId: 'default' };
-    await expectTtl(() => new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null }), [
-      { key: orderKey(order.orderId), logicalMs: virtualNow + 180 * DAY },
-      { key: dayCounterKey(hash, order.day), logicalMs: Date.parse('2026-01-02T00:00:00+08:00') + DAY },
-      { key: monthCounterKey(hash, order.month), logicalMs: Date.parse('2026-02-01T00:00:00+08:00') + DAY },
-    ]);
+    const order: Order = {
+      orderId: `o-${randomBytes(4).toString('hex')}`,
+      accountId: 'a',
+      identityHash: hash,
+      amount: 100,
+      day: '2026-01-01',
+      month: '2026-01',
+      status: 'reserved',
+      reservedAt: virtualNow,
+      reservationExpiresAt: virtualNow + 900_000,
+      gameId: 'default',
+    };
+    await expectTtl(
+      () => new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null }),
+      [
+        { key: orderKey(order.orderId), logicalMs: virtualNow + 180 * DAY },
+        { key: dayCounterKey(hash, order.day), logicalMs: Date.parse('2026-01-02T00:00:00+08:00') + DAY },
+        { key: monthCounterKey(hash, order.month), logicalMs: Date.parse('2026-02-01T00:00:00+08:00') + DAY },
+      ],
+    );
   });
 
-  it('session: the minor\'s identity lease at login; the ended session and the day\'s play at logout', async () => {
+  it("session: the minor's identity lease at login; the ended session and the day's play at logout", async () => {
     const s: SessionRecord = {
-      sessionId: randomBytes(16).toString('hex'), accountId: `acct-${randomBytes(4).toString('hex')}`, identityHash: randomBytes(16).toString('hex'), deviceHash: 'd',
-      birthDate: '2012-01-01', playedBeforeSeconds: 0, startedAt: virtualNow, lastHeartbeatAt: virtualNow, lastSeq: 0, intervalSeconds: 60, state: 'live', minorAtLogin: true, identityLeased: true, identityLeaseScope: 'default', gameId: 'default',
+      sessionId: randomBytes(16).toString('hex'),
+      accountId: `acct-${randomBytes(4).toString('hex')}`,
+      identityHash: randomBytes(16).toString('hex'),
+      deviceHash: 'd',
+      birthDate: '2012-01-01',
+      playedBeforeSeconds: 0,
+      startedAt: virtualNow,
+      lastHeartbeatAt: virtualNow,
+      lastSeq: 0,
+      intervalSeconds: 60,
+      state: 'live',
+      minorAtLogin: true,
+      identityLeased: true,
+      identityLeaseScope: 'default',
+      gameId: 'default',
     };
     await db.send(new PutCommand({ TableName: table, Item: { ...accountKey(s.accountId), identityHash: s.identityHash } }));
     const repo = repositories(db, table).sessions;
-    await expectTtl(() => repo.start(s, { account: null, identity: null }), [{ key: identityLeaseKey(s.identityHash, 'default'), logicalMs: virtualNow + DAY }]);
+    await expectTtl(
+      () => repo.start(s, { account: null, identity: null }),
+      [{ key: identityLeaseKey(s.identityHash, 'default'), logicalMs: virtualNow + DAY }],
+    );
     // A live session has no TTL at all: only its state ends it.
     expect((await stored(sessionKey(s.sessionId)))!.expiresAt).toBeUndefined();
     const endedAt = virtualNow + 600_000;
-    await expectTtl(() => repo.end(s, 'logout', endedAt, { play: { day: '2026-01-01', seconds: 600 } }), [
-      { key: sessionKey(s.sessionId), logicalMs: endedAt + 7 * DAY },
-      // Needed only while its day lasts: the end of 2026-01-01, Beijing time.
-      { key: dayPlayKey(s.identityHash, '2026-01-01'), logicalMs: Date.parse('2026-01-02T00:00:00+08:00') },
-    ]);
+    await expectTtl(
+      () => repo.end(s, 'logout', endedAt, { play: { day: '2026-01-01', seconds: 600 } }),
+      [
+        { key: sessionKey(s.sessionId), logicalMs: endedAt + 7 * DAY },
+        // Needed only while its day lasts: the end of 2026-01-01, Beijing time.
+        { key: dayPlayKey(s.identityHash, '2026-01-01'), logicalMs: Date.parse('2026-01-02T00:00:00+08:00') },
+      ],
+    );
   });
 
   it('risk: a device sighting, a challenge (after its own expiry) and its audit entry', async () => {
@@ -82,10 +126,21 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
     const challengeId = randomBytes(8).toString('hex');
     const accountId = `acct-${randomBytes(4).toString('hex')}`;
     const { before, after } = await expectTtl(
-      () => repo.openChallenge({ challengeId, accountId, signal: 'night_patrol', context: 'login', createdAt: virtualNow, expiresAtMs: virtualNow + 600_000 }, {}),
+      () =>
+        repo.openChallenge({ challengeId, accountId, signal: 'night_patrol', context: 'login', createdAt: virtualNow, expiresAtMs: virtualNow + 600_000 }, {}),
       [{ key: challengeKey(challengeId), logicalMs: virtualNow + 180 * DAY }],
     );
-    const audit = (await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${accountId}` }, ConsistentRead: true }))).Items ?? [];
+    const audit =
+      (
+        await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `AUDIT#${accountId}` },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
     expect(audit).toHaveLength(1);
     expectTtlOf(audit[0], virtualNow + 180 * DAY, before, after);
   });
@@ -95,7 +150,11 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
     const accountId = `acct-${randomBytes(4).toString('hex')}`;
     const repo = repositories(db, table).identities;
     await expectTtl(
-      async () => repo.bind({ accountId, identityHash: hash, birthDate: '2012-01-01', status: 'pending', check: { sealed: 'sealed-blob', nameKey: 'nk' }, nowMs: virtualNow }, await repo.bindingFacts(accountId, hash)),
+      async () =>
+        repo.bind(
+          { accountId, identityHash: hash, birthDate: '2012-01-01', status: 'pending', check: { sealed: 'sealed-blob', nameKey: 'nk' }, nowMs: virtualNow },
+          await repo.bindingFacts(accountId, hash),
+        ),
       [{ key: pendingCheckKey(accountId), logicalMs: virtualNow + 7 * DAY }],
     );
   });
@@ -104,10 +163,16 @@ describe('TTL values written with the gateway clock 300 days in the past', () =>
     const gateName = `gate-${randomBytes(4).toString('hex')}`;
     const second = Math.floor(virtualNow / 1000);
     // The counter of a second is done with once the second is over.
-    await expectTtl(() => new RateGate(db, table, gateName, 10, () => virtualNow).acquire(), [{ key: { pk: `RATE#${gateName}`, sk: String(second) }, logicalMs: (second + 1) * 1000 }]);
+    await expectTtl(
+      () => new RateGate(db, table, gateName, 10, () => virtualNow).acquire(),
+      [{ key: { pk: `RATE#${gateName}`, sk: String(second) }, logicalMs: (second + 1) * 1000 }],
+    );
 
     const leaseName = `lease-${randomBytes(4).toString('hex')}`;
-    await expectTtl(() => new DrainerLease(db, table, leaseName).take(virtualNow, 60_000), [{ key: { pk: `LEASE#${leaseName}`, sk: 'LEASE' }, logicalMs: virtualNow + 60_000 }]);
+    await expectTtl(
+      () => new DrainerLease(db, table, leaseName).take(virtualNow, 60_000),
+      [{ key: { pk: `LEASE#${leaseName}`, sk: 'LEASE' }, logicalMs: virtualNow + 60_000 }],
+    );
   });
 });
 
@@ -116,7 +181,18 @@ describe('TTL values with the gateway clock on real time (deployed)', () => {
     const hash = randomBytes(16).toString('hex');
     const now = Date.now();
     // Deployed, a reservation counts in the Beijing day and month it is made in.
-    const order: Order = { orderId: `o-${randomBytes(4).toString('hex')}`, accountId: 'a', identityHash: hash, amount: 100, day: beijingDate(now), month: beijingMonth(now), status: 'reserved', reservedAt: now, reservationExpiresAt: now + 900_000, gameId: 'default' };
+    const order: Order = {
+      orderId: `o-${randomBytes(4).toString('hex')}`,
+      accountId: 'a',
+      identityHash: hash,
+      amount: 100,
+      day: beijingDate(now),
+      month: beijingMonth(now),
+      status: 'reserved',
+      reservedAt: now,
+      reservationExpiresAt: now + 900_000,
+      gameId: 'default',
+    };
     await new SpendingRepository(db, table).reserve(order, { dayMaxBefore: null, monthMaxBefore: null });
     expect((await stored(orderKey(order.orderId)))!.expiresAt).toBe(Math.ceil((now + 180 * DAY) / 1000) + 86_400);
     // The counters: the end of their day or month, a day for the reservations counted in them, and the margin.

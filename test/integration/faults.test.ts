@@ -24,9 +24,11 @@ function faultyClient(plan: (attempt: number) => 'ok' | 'throttle' | 'lose-respo
       const attempt = (attempts.get(args.input as object) ?? 0) + 1;
       attempts.set(args.input as object, attempt);
       const fault = plan(attempt);
-      if (fault === 'throttle') throw Object.assign(new Error('injected throttle'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+      if (fault === 'throttle')
+        throw Object.assign(new Error('injected throttle'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
       const result = await next(args);
-      if (fault === 'lose-response') throw Object.assign(new Error('injected lost response'), { name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+      if (fault === 'lose-response')
+        throw Object.assign(new Error('injected lost response'), { name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
       return result;
     },
     { step: 'finalizeRequest', name: 'faultInjection', priority: 'low' },
@@ -56,11 +58,20 @@ describe('DynamoDB faults', () => {
   it('retries throttled reservations and still accepts exactly 6 of 20 against 200 CNY', async () => {
     let n = 0;
     // Every request is throttled on its first two attempts, then goes through.
-    const repo = new SpendingRepository(faultyClient((attempt) => (n++, attempt <= 2 ? 'throttle' : 'ok')), table);
+    const repo = new SpendingRepository(
+      faultyClient((attempt) => (n++, attempt <= 2 ? 'throttle' : 'ok')),
+      table,
+    );
     const person = randomBytes(8).toString('hex');
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => repo.reserve(order(person, 3000), { dayMaxBefore: null, monthMaxBefore: 20000 - 3000 })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => repo.reserve(order(person, 3000), { dayMaxBefore: null, monthMaxBefore: 20000 - 3000 })),
+    );
     expect(outcomes.filter((o) => o.kind === 'reserved')).toHaveLength(6);
-    const totals = await new SpendingRepository(createDocumentClient({ endpoint: inject('dynamoEndpoint'), region: 'local' }), table).totals(person, '2026-11-25', '2026-11');
+    const totals = await new SpendingRepository(createDocumentClient({ endpoint: inject('dynamoEndpoint'), region: 'local' }), table).totals(
+      person,
+      '2026-11-25',
+      '2026-11',
+    );
     expect(totals).toEqual({ day: 18000, month: 18000 });
     expect(n).toBe(60);
   });
@@ -80,7 +91,11 @@ describe('DynamoDB faults', () => {
     const outcome = await repo.reserve(o, { dayMaxBefore: null, monthMaxBefore: 16000 });
     // The retried transaction carries the same ClientRequestToken: DynamoDB does not apply it twice.
     expect(outcome.kind).toBe('reserved');
-    const totals = await new SpendingRepository(createDocumentClient({ endpoint: inject('dynamoEndpoint'), region: 'local' }), table).totals(who, '2026-11-25', '2026-11');
+    const totals = await new SpendingRepository(createDocumentClient({ endpoint: inject('dynamoEndpoint'), region: 'local' }), table).totals(
+      who,
+      '2026-11-25',
+      '2026-11',
+    );
     expect(totals.month).toBe(4000);
   });
 });
@@ -110,18 +125,27 @@ describe('national system faults (identity degraded path)', () => {
     const login = await api.call('POST', '/v1/sessions', { token, body: { deviceId: `d-${randomBytes(4).toString('hex')}` } });
     expect(login.body.code).toBe('play_time_restricted');
     await api.tick();
-    expect((await api.call('GET', '/v1/identity', { token })).body).toEqual({ status: 'verified', ageBand: 8, minor: true, guardianConsent: consentStatus(false, false) });
+    expect((await api.call('GET', '/v1/identity', { token })).body).toEqual({
+      status: 'verified',
+      ageBand: 8,
+      minor: true,
+      guardianConsent: consentStatus(false, false),
+    });
   });
 
-  it('a slow national system (no answer) times out into pending within the request', async () => {
-    const token = await api.token('outage-slow');
-    gateway.simulator!.setDown('hang');
-    const r = await api.call('POST', '/v1/identity', { token, body: person('1990-03-03') });
-    gateway.simulator!.setDown('no');
-    // The request answers (the client's own deadline, test/integration/nppaClient.test.ts), pending.
-    expect(r.status).toBe(200);
-    expect(r.body.status).toBe('pending');
-  }, HEAVY_TEST_MS);
+  it(
+    'a slow national system (no answer) times out into pending within the request',
+    async () => {
+      const token = await api.token('outage-slow');
+      gateway.simulator!.setDown('hang');
+      const r = await api.call('POST', '/v1/identity', { token, body: person('1990-03-03') });
+      gateway.simulator!.setDown('no');
+      // The request answers (the client's own deadline, test/integration/nppaClient.test.ts), pending.
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe('pending');
+    },
+    HEAVY_TEST_MS,
+  );
 
   it('a configuration error (wrong key) answers 503 upstream_unavailable, never verifies silently', async () => {
     const token = await api.token('outage-config');

@@ -27,14 +27,22 @@ const clientWith = (overrides: Partial<NppaConfig> = {}) =>
 const recordingFetch = () => {
   const sent: Array<{ url: string; method: string; headers: Record<string, string>; body: string | undefined }> = [];
   const f: typeof fetch = async (input, init) => {
-    sent.push({ url: String(input), method: String(init?.method), headers: { ...(init?.headers as Record<string, string>) }, body: init?.body as string | undefined });
+    sent.push({
+      url: String(input),
+      method: String(init?.method),
+      headers: { ...(init?.headers as Record<string, string>) },
+      body: init?.body as string | undefined,
+    });
     return fetch(input, init);
   };
   return { sent, fetch: f };
 };
 
 /** A fetch that answers `body` without any network. */
-const answering = (body: string, status = 200): typeof fetch => async () => new Response(body, { status, headers: { 'content-type': 'application/json' } });
+const answering =
+  (body: string, status = 200): typeof fetch =>
+  async () =>
+    new Response(body, { status, headers: { 'content-type': 'application/json' } });
 
 const callsTo = async (endpoint: 'check' | 'query' | 'loginout', action: () => Promise<unknown>) => {
   const before = simulator.calls[endpoint];
@@ -125,8 +133,14 @@ describe('check and query', () => {
   });
 
   it('refuses an ID number the national system cannot parse (2001) as a data error', async () => {
-    await expect(clientWith().check({ ai: newAttemptId(), name: '张三', idNum: '11010119900101001' })).rejects.toMatchObject({ name: 'NppaRejected', errcode: 2001 });
-    await expect(clientWith().check({ ai: newAttemptId(), name: '张三', idNum: '110101199001010010' })).rejects.toMatchObject({ name: 'NppaRejected', errcode: 2001 });
+    await expect(clientWith().check({ ai: newAttemptId(), name: '张三', idNum: '11010119900101001' })).rejects.toMatchObject({
+      name: 'NppaRejected',
+      errcode: 2001,
+    });
+    await expect(clientWith().check({ ai: newAttemptId(), name: '张三', idNum: '110101199001010010' })).rejects.toMatchObject({
+      name: 'NppaRejected',
+      errcode: 2001,
+    });
   });
 });
 
@@ -147,7 +161,9 @@ describe('the requests on the wire', () => {
   it('GETs query with no body, no content type, the ai once, and a signature over an empty body', async () => {
     const { sent, fetch } = recordingFetch();
     const ai = newAttemptId();
-    await clientWith({ fetch, queryUrl: `${url}/idcard/authentication/query?ai=stale` }).query(ai).catch(() => undefined);
+    await clientWith({ fetch, queryUrl: `${url}/idcard/authentication/query?ai=stale` })
+      .query(ai)
+      .catch(() => undefined);
     const [request] = sent;
     expect(request?.method).toBe('GET');
     expect(request?.body).toBeUndefined();
@@ -206,7 +222,9 @@ describe('errors', () => {
     const { url: strictUrl } = await strict.start();
     try {
       const c = clientWith({ ...strict.clientSettings(strictUrl) });
-      const results = await Promise.allSettled(Array.from({ length: 8 }, () => c.check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-06-06') })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () => c.check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-06-06') })),
+      );
       const limited = results.filter((r) => r.status === 'rejected' && r.reason instanceof NppaUnavailable && r.reason.errcode === 1006).length;
       expect(limited).toBe(3);
       expect(strict.rateLimited.check).toBe(3);
@@ -277,18 +295,24 @@ describe('errors', () => {
   });
 
   it('treats a wrong secret key (1012) as a configuration error, never retried', async () => {
-    const r = await callsTo('check', () => clientWith({ secretKeys: [OTHER_KEY] }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-07-07') }));
+    const r = await callsTo('check', () =>
+      clientWith({ secretKeys: [OTHER_KEY] }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-07-07') }),
+    );
     expect(r).toMatchObject({ error: { name: 'NppaConfigurationError', errcode: 1012 }, calls: 1 });
   });
 
   it('refuses a malformed secret key before sending anything', async () => {
-    const r = await callsTo('check', () => clientWith({ secretKeys: ['not-a-key'] }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-07-08') }));
+    const r = await callsTo('check', () =>
+      clientWith({ secretKeys: ['not-a-key'] }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-07-08') }),
+    );
     expect(r).toMatchObject({ error: { name: 'NppaConfigurationError', errcode: 1012 }, calls: 0 });
     expect(String((r as { error: Error }).error.message)).not.toContain('not-a-key');
   });
 
   it('accepts the previous key during rotation: [new, old] against a system holding old', async () => {
-    const r = await callsTo('check', () => clientWith({ secretKeys: [OTHER_KEY, simulator.secretKey] }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-08-08') }));
+    const r = await callsTo('check', () =>
+      clientWith({ secretKeys: [OTHER_KEY, simulator.secretKey] }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-08-08') }),
+    );
     expect(r).toMatchObject({ value: { status: 'verified' }, calls: 2 });
   });
 
@@ -313,7 +337,10 @@ describe('errors', () => {
   });
 
   it('treats a wrong path (1002, HTTP 404) as a configuration error', async () => {
-    await expect(clientWith({ queryUrl: `${url}/idcard/nothing` }).query(newAttemptId())).rejects.toMatchObject({ name: 'NppaConfigurationError', errcode: 1002 });
+    await expect(clientWith({ queryUrl: `${url}/idcard/nothing` }).query(newAttemptId())).rejects.toMatchObject({
+      name: 'NppaConfigurationError',
+      errcode: 1002,
+    });
   });
 
   it('treats garbage, 5xx and timeouts as unavailable, after the retries', async () => {
@@ -328,14 +355,16 @@ describe('errors', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 200 - 50);
   });
 
-  it('measures its deadline in real time, not on the gateway\'s clock: a virtual clock held still does not let retries run past it', async () => {
+  it("measures its deadline in real time, not on the gateway's clock: a virtual clock held still does not let retries run past it", async () => {
     // A national system that never answers, each attempt given up after 500 ms of real time: with
     // 1.2 s to spend, a second attempt fits and a third does not — also when the clock the
     // timestamps come from stands still (the local gateway's held clock).
     simulator.setDown('hang');
     const held = clock.now();
     const { sent, fetch: recording } = recordingFetch();
-    await expect(clientWith({ now: () => held, fetch: recording, timeoutMs: 500, deadlineMs: 1200 }).query(newAttemptId())).rejects.toBeInstanceOf(NppaUnavailable);
+    await expect(clientWith({ now: () => held, fetch: recording, timeoutMs: 500, deadlineMs: 1200 }).query(newAttemptId())).rejects.toBeInstanceOf(
+      NppaUnavailable,
+    );
     expect(sent).toHaveLength(2);
   });
 
@@ -423,8 +452,12 @@ describe('loginout', () => {
   });
 
   it('treats a 3001 that names no failed items as unavailable (nothing can be settled)', async () => {
-    await expect(clientWith({ fetch: answering('{"errcode":3001,"errmsg":"partial"}') }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }])).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: 3001 });
-    await expect(clientWith({ fetch: answering('{"errcode":3001,"errmsg":"partial","data":""}') }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }])).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: 3001 });
+    await expect(
+      clientWith({ fetch: answering('{"errcode":3001,"errmsg":"partial"}') }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }]),
+    ).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: 3001 });
+    await expect(
+      clientWith({ fetch: answering('{"errcode":3001,"errmsg":"partial","data":""}') }).loginout([{ no: 1, si: 'x', bt: 1, ot: nowS() - 5, ct: 0, pi }]),
+    ).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: 3001 });
   });
 
   it('answers a successful report with the specification\'s example shape, "data": ""', async () => {
@@ -450,7 +483,13 @@ describe('loginout', () => {
   });
 
   it('treats a check answered with "data": "" as unavailable (no result in it)', async () => {
-    await expect(clientWith({ fetch: answering('{"errcode":0,"errmsg":"OK","data":""}'), sleep: async () => undefined }).check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1990-01-01') })).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: null });
+    await expect(
+      clientWith({ fetch: answering('{"errcode":0,"errmsg":"OK","data":""}'), sleep: async () => undefined }).check({
+        ai: newAttemptId(),
+        name: '张三',
+        idNum: idNumberFor('1990-01-01'),
+      }),
+    ).rejects.toMatchObject({ name: 'NppaUnavailable', errcode: null });
   });
 });
 

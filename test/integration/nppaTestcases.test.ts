@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => simulator.stop());
 
-describe('official test cases against the simulator\'s test-system paths', () => {
+describe("official test cases against the simulator's test-system paths", () => {
   it('has exactly the eight official cases', () => {
     expect(Object.keys(CASES)).toEqual(['01', '02', '03', '04', '05', '06', '07', '08']);
   });
@@ -66,7 +66,10 @@ describe('official test cases against the simulator\'s test-system paths', () =>
 
   it('fails a case, with the errcode, when the credentials are wrong', async () => {
     clock.advance(1000);
-    expect(await runCase('01', context({ secretKey: 'ffffffffffffffffffffffffffffffff' }))).toEqual({ pass: false, response: { error: 'NppaConfigurationError', errcode: 1012 } });
+    expect(await runCase('01', context({ secretKey: 'ffffffffffffffffffffffffffffffff' }))).toEqual({
+      pass: false,
+      response: { error: 'NppaConfigurationError', errcode: 1012 },
+    });
   });
 
   it('builds the per-case URLs of the test system', () => {
@@ -78,7 +81,7 @@ describe('official test cases against the simulator\'s test-system paths', () =>
   });
 });
 
-describe('the simulator\'s test-system presets', () => {
+describe("the simulator's test-system presets", () => {
   const testClient = () => new NppaClient({ ...simulator.testSystemSettings(url, 'presets'), now: clock.now });
 
   it('hold checksum-valid ID numbers whose birth dates are those the preset PIs encode', () => {
@@ -104,10 +107,13 @@ describe('the simulator\'s test-system presets', () => {
     expect(checkCharacter('11000019030101000')).toBe('6');
   });
 
-  it.each(OFFICIAL_TEST_IDENTITIES.verified.map((p, i) => [i + 1, p, OFFICIAL_TEST_PIS[i]!] as const))('verifies preset %i with its own PI', async (_n, preset, pi) => {
-    clock.advance(1000);
-    expect(await testClient().check(preset)).toEqual({ status: 'verified', pi });
-  });
+  it.each(OFFICIAL_TEST_IDENTITIES.verified.map((p, i) => [i + 1, p, OFFICIAL_TEST_PIS[i]!] as const))(
+    'verifies preset %i with its own PI',
+    async (_n, preset, pi) => {
+      clock.advance(1000);
+      expect(await testClient().check(preset)).toEqual({ status: 'verified', pi });
+    },
+  );
 
   it('answers a preset only when ai, name and ID number all match; anything else is failed', async () => {
     clock.advance(1000);
@@ -126,7 +132,10 @@ describe('the simulator\'s test-system presets', () => {
     clock.advance(1000);
     const v1 = OFFICIAL_TEST_IDENTITIES.verified[0]!;
     await expect(testClient().check({ ...v1, idNum: '110000190101010002' })).rejects.toMatchObject({ name: 'NppaRejected', errcode: 2001 });
-    await expect(testClient().check({ ...OFFICIAL_TEST_IDENTITIES.failed[0]!, idNum: '110000190301010007' })).rejects.toMatchObject({ name: 'NppaRejected', errcode: 2001 });
+    await expect(testClient().check({ ...OFFICIAL_TEST_IDENTITIES.failed[0]!, idNum: '110000190301010007' })).rejects.toMatchObject({
+      name: 'NppaRejected',
+      errcode: 2001,
+    });
   });
 });
 
@@ -136,7 +145,13 @@ describe('the command', () => {
   it('prints PASS and exits 0 for a passing case ("--case 4" means 04)', async () => {
     clock.advance(1000);
     const out: string[] = [];
-    const code = await runCommand(['--case', '4', '--code', 'abc'], env(), clock.now, (l) => out.push(l), () => undefined);
+    const code = await runCommand(
+      ['--case', '4', '--code', 'abc'],
+      env(),
+      clock.now,
+      (l) => out.push(l),
+      () => undefined,
+    );
     expect(code).toBe(0);
     expect(out).toEqual(['PASS case 04 实名认证结果查询 — 认证成功 (query → verified)', '{"status":"verified","pi":"1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u"}']);
   });
@@ -145,7 +160,13 @@ describe('the command', () => {
     clock.advance(1000);
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCommand(['--case', '01', '--code', 'abc'], { ...env(), NPPA_BIZ_ID: 'someone-else' }, clock.now, (l) => out.push(l), (l) => err.push(l));
+    const code = await runCommand(
+      ['--case', '01', '--code', 'abc'],
+      { ...env(), NPPA_BIZ_ID: 'someone-else' },
+      clock.now,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     expect(code).toBe(1);
     expect(out[0]).toMatch(/^FAIL case 01/);
     expect(out[1]).toBe('{"error":"NppaConfigurationError","errcode":1011}');
@@ -155,42 +176,88 @@ describe('the command', () => {
   it('names NPPA_SECRET_KEY when the national system cannot verify the signature (1012)', async () => {
     clock.advance(1000);
     const err: string[] = [];
-    const code = await runCommand(['--case', '04', '--code', 'abc'], { ...env(), NPPA_SECRET_KEY: 'ffffffffffffffffffffffffffffffff' }, clock.now, () => undefined, (l) => err.push(l));
+    const code = await runCommand(
+      ['--case', '04', '--code', 'abc'],
+      { ...env(), NPPA_SECRET_KEY: 'ffffffffffffffffffffffffffffffff' },
+      clock.now,
+      () => undefined,
+      (l) => err.push(l),
+    );
     expect(code).toBe(1);
     expect(err).toEqual(['nppa:testcases: errcode 1012: the signature or body could not be verified: check NPPA_SECRET_KEY']);
   });
 
   it.each([
-    ['a key that is not 32 hex characters', { NPPA_SECRET_KEY: 'xyz' }, 2, 'nppa:testcases: NPPA_SECRET_KEY is not a secret key: set it to the 32 hexadecimal characters of the secretKey from the NPPA portal'],
-    ['a base URL that is not http(s)', { NPPA_TEST_BASE_URL: 'wlc.nppa.gov.cn' }, 2, 'nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system ' +
-'(https://wlc.nppa.gov.cn) or give the test system\'s address'],
-    ['an unreachable test system', { NPPA_TEST_BASE_URL: 'http://127.0.0.1:1' }, 1, 'nppa:testcases: no answer from the national test system at http://127.0.0.1:1 (unreachable, timed ' +
-'out or not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again'],
+    [
+      'a key that is not 32 hex characters',
+      { NPPA_SECRET_KEY: 'xyz' },
+      2,
+      'nppa:testcases: NPPA_SECRET_KEY is not a secret key: set it to the 32 hexadecimal characters of the secretKey from the NPPA portal',
+    ],
+    [
+      'a base URL that is not http(s)',
+      { NPPA_TEST_BASE_URL: 'wlc.nppa.gov.cn' },
+      2,
+      'nppa:testcases: NPPA_TEST_BASE_URL is not an http(s) address: unset it for the official test system ' +
+        "(https://wlc.nppa.gov.cn) or give the test system's address",
+    ],
+    [
+      'an unreachable test system',
+      { NPPA_TEST_BASE_URL: 'http://127.0.0.1:1' },
+      1,
+      'nppa:testcases: no answer from the national test system at http://127.0.0.1:1 (unreachable, timed ' +
+        'out or not speaking its protocol): check NPPA_TEST_BASE_URL and the network, then run the case again',
+    ],
   ])('prints one line and nothing else for %s', async (_name, overrides, exitCode, line) => {
     const out: string[] = [];
     const err: string[] = [];
-    expect(await runCommand(['--case', '01', '--code', 'abc'], { ...env(), ...overrides }, Date.now, (l) => out.push(l), (l) => err.push(l))).toBe(exitCode);
+    expect(
+      await runCommand(
+        ['--case', '01', '--code', 'abc'],
+        { ...env(), ...overrides },
+        Date.now,
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(exitCode);
     expect(err).toEqual([line]);
     expect(out).toEqual([]);
   });
 
   it.each([
     ['a bad key', { NPPA_SECRET_KEY: 'xyz' }, 2, /^nppa:testcases: NPPA_SECRET_KEY is not a secret key: /],
-    ['an unreachable national system', { NPPA_TEST_BASE_URL: 'http://127.0.0.1:1' }, 1, /^nppa:testcases: no answer from the national test system at http:\/\/127\.0\.0\.1:1 /],
-  ])('as a command, %s: exactly one line on stderr, no stack trace, non-zero exit', async (_name, overrides, exitCode, pattern) => {
-    const result = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/nppaTestcases.ts', '--case', '01', '--code', 'abc'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NPPA_TEST_BASE_URL: url, NPPA_APP_ID: simulator.appId, NPPA_BIZ_ID: simulator.bizId, NPPA_SECRET_KEY: simulator.secretKey, ...overrides },
-    }).then(
-      () => ({ code: 0, stdout: '', stderr: '' }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
-    expect(result.code).toBe(exitCode);
-    const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(pattern);
-    expect(result.stderr).not.toContain('    at ');
-    expect(result.stdout).toBe('');
-  }, HEAVY_TEST_MS);
+    [
+      'an unreachable national system',
+      { NPPA_TEST_BASE_URL: 'http://127.0.0.1:1' },
+      1,
+      /^nppa:testcases: no answer from the national test system at http:\/\/127\.0\.0\.1:1 /,
+    ],
+  ])(
+    'as a command, %s: exactly one line on stderr, no stack trace, non-zero exit',
+    async (_name, overrides, exitCode, pattern) => {
+      const result = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/nppaTestcases.ts', '--case', '01', '--code', 'abc'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          NPPA_TEST_BASE_URL: url,
+          NPPA_APP_ID: simulator.appId,
+          NPPA_BIZ_ID: simulator.bizId,
+          NPPA_SECRET_KEY: simulator.secretKey,
+          ...overrides,
+        },
+      }).then(
+        () => ({ code: 0, stdout: '', stderr: '' }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(result.code).toBe(exitCode);
+      const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(pattern);
+      expect(result.stderr).not.toContain('    at ');
+      expect(result.stdout).toBe('');
+    },
+    HEAVY_TEST_MS,
+  );
 
   it.each([
     ['no case', ['--code', 'abc'], {}],
@@ -199,22 +266,34 @@ describe('the command', () => {
     ['missing credentials', ['--case', '01', '--code', 'abc'], { NPPA_SECRET_KEY: '' }],
   ])('exits 2 with usage for %s', async (_name, args, envOverrides) => {
     const err: string[] = [];
-    expect(await runCommand(args, { ...env(), ...envOverrides }, clock.now, () => undefined, (l) => err.push(l))).toBe(2);
+    expect(
+      await runCommand(
+        args,
+        { ...env(), ...envOverrides },
+        clock.now,
+        () => undefined,
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
     expect(err[0]).toMatch(/^usage: npm run nppa:testcases/);
   });
 
-  it('runs as a command (tsx) against NPPA_TEST_BASE_URL and prints PASS', async () => {
-    // The spawned command signs with the real clock: a simulator on the real clock answers it.
-    const realTime = new NppaSimulator();
-    const { url: realUrl } = await realTime.start();
-    try {
-      const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/nppaTestcases.ts', '--case', '07', '--code', 'abc'], {
-        env: { ...process.env, NPPA_TEST_BASE_URL: realUrl, NPPA_APP_ID: realTime.appId, NPPA_BIZ_ID: realTime.bizId, NPPA_SECRET_KEY: realTime.secretKey },
-      });
-      expect(stdout).toMatch(/^PASS case 07/);
-      expect(realTime.calls.loginout).toBe(1);
-    } finally {
-      await realTime.stop();
-    }
-  }, HEAVY_TEST_MS);
+  it(
+    'runs as a command (tsx) against NPPA_TEST_BASE_URL and prints PASS',
+    async () => {
+      // The spawned command signs with the real clock: a simulator on the real clock answers it.
+      const realTime = new NppaSimulator();
+      const { url: realUrl } = await realTime.start();
+      try {
+        const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['infra/cli/nppaTestcases.ts', '--case', '07', '--code', 'abc'], {
+          env: { ...process.env, NPPA_TEST_BASE_URL: realUrl, NPPA_APP_ID: realTime.appId, NPPA_BIZ_ID: realTime.bizId, NPPA_SECRET_KEY: realTime.secretKey },
+        });
+        expect(stdout).toMatch(/^PASS case 07/);
+        expect(realTime.calls.loginout).toBe(1);
+      } finally {
+        await realTime.stop();
+      }
+    },
+    HEAVY_TEST_MS,
+  );
 });

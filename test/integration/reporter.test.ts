@@ -30,7 +30,12 @@ beforeAll(async () => {
     now: clock.now,
     backoffMs: 10,
   });
-  deps = { outbox: new OutboxRepository(db, table), identities: repositories(db, table).identities, games: [{ gameId: 'default', nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now) }], now: clock.now };
+  deps = {
+    outbox: new OutboxRepository(db, table),
+    identities: repositories(db, table).identities,
+    games: [{ gameId: 'default', nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now) }],
+    now: clock.now,
+  };
 });
 afterAll(async () => simulator.stop());
 beforeEach(() => {
@@ -40,18 +45,30 @@ beforeEach(() => {
   simulator.setDown('no');
 });
 
-const piOf = (hash: string) => piPrefixForBirthDate('2010-01-01') + hash.replace(/[^0-9a-z]/g, '').padEnd(32, '0').slice(0, 32).toLowerCase();
+const piOf = (hash: string) =>
+  piPrefixForBirthDate('2010-01-01') +
+  hash
+    .replace(/[^0-9a-z]/g, '')
+    .padEnd(32, '0')
+    .slice(0, 32)
+    .toLowerCase();
 
 async function person(status: 'verified' | 'pending' | 'rejected'): Promise<{ hash: string; pi: string }> {
   const hash = randomBytes(16).toString('hex');
   const pi = piOf(hash);
-  await db.send(new PutCommand({ TableName: table, Item: { ...identityKey(hash), status, birthDate: '2010-01-01', ...(status === 'verified' ? { pi } : {}) } }));
+  await db.send(
+    new PutCommand({ TableName: table, Item: { ...identityKey(hash), status, birthDate: '2010-01-01', ...(status === 'verified' ? { pi } : {}) } }),
+  );
   return { hash, pi };
 }
 
 async function queue(events: Array<{ si: string; bt: 0 | 1; atMs: number; identityHash: string }>): Promise<void> {
   for (let i = 0; i < events.length; i += 100) {
-    await db.send(new TransactWriteCommand({ TransactItems: events.slice(i, i + 100).map((e) => new OutboxRepository(db, table).eventPart({ gameId: 'default', ...e, accountId: 'acct' })) }));
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: events.slice(i, i + 100).map((e) => new OutboxRepository(db, table).eventPart({ gameId: 'default', ...e, accountId: 'acct' })),
+      }),
+    );
   }
 }
 
@@ -149,7 +166,7 @@ describe('drainOutbox', () => {
     expect(ots).toEqual([...ots].sort((a, b) => a - b));
   });
 
-  it('holds a pending identity\'s events until its PI exists, and drops a rejected identity\'s events', async () => {
+  it("holds a pending identity's events until its PI exists, and drops a rejected identity's events", async () => {
     const pending = await person('pending');
     const rejected = await person('rejected');
     await queue([
@@ -191,9 +208,11 @@ describe('the rate limit across copies', () => {
   it('never lets more than 10 calls through in one second, whatever the number of callers', async () => {
     const gates = Array.from({ length: 3 }, () => new RateGate(db, table, 'gate-test', 10, clock.now));
     const seconds: number[] = [];
-    await Promise.all(Array.from({ length: 35 }, async (_, i) => {
-      seconds.push(await gates[i % 3]!.acquire());
-    }));
+    await Promise.all(
+      Array.from({ length: 35 }, async (_, i) => {
+        seconds.push(await gates[i % 3]!.acquire());
+      }),
+    );
     const perSecond = new Map<number, number>();
     for (const s of seconds) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
     expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
@@ -216,7 +235,13 @@ describe('several games', () => {
       const ids = { one: Array.from({ length: 130 }, si), two: Array.from({ length: 3 }, si) };
       for (const [gameId, sessions] of Object.entries(ids)) {
         for (let i = 0; i < sessions.length; i += 100) {
-          await db.send(new TransactWriteCommand({ TransactItems: sessions.slice(i, i + 100).map((s, j) => outbox.eventPart({ gameId, si: s, bt: 1, atMs: clock.now() - 5000 + i + j, identityHash: p.hash, accountId: 'acct' })) }));
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: sessions
+                .slice(i, i + 100)
+                .map((s, j) => outbox.eventPart({ gameId, si: s, bt: 1, atMs: clock.now() - 5000 + i + j, identityHash: p.hash, accountId: 'acct' })),
+            }),
+          );
         }
       }
       // A run that knows only game two leaves game one's events queued, untouched.
@@ -240,7 +265,24 @@ describe('events queued before games existed', () => {
     const session = si();
     const atMs = clock.now() - 2000;
     // The item as the gateway wrote it before games: no gameId, in the single game's old partition.
-    await db.send(new PutCommand({ TableName: table, Item: { ...outboxKey(session, 1), kind: 'nppaEvent', si: session, bt: 1, atMs, identityHash: p.hash, accountId: 'acct', state: 'queued', attempts: 0, gsi1pk: `${LEGACY_OUTBOX_PREFIX}2`, gsi1sk: `${sortableTime(atMs)}#${session}#1` } }));
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...outboxKey(session, 1),
+          kind: 'nppaEvent',
+          si: session,
+          bt: 1,
+          atMs,
+          identityHash: p.hash,
+          accountId: 'acct',
+          state: 'queued',
+          attempts: 0,
+          gsi1pk: `${LEGACY_OUTBOX_PREFIX}2`,
+          gsi1sk: `${sortableTime(atMs)}#${session}#1`,
+        },
+      }),
+    );
     const run = await drainOutbox(deps);
     expect(run).toMatchObject({ sent: 1, byGame: { default: { sent: 1 } } });
     expect(simulator.receivedLoginouts.filter((e) => e.si === session).map((e) => e.bt)).toEqual([1]);
@@ -248,12 +290,20 @@ describe('events queued before games existed', () => {
   });
 });
 
-describe('one copy inside the national system\'s seconds', () => {
+describe("one copy inside the national system's seconds", () => {
   it('grants at most 10 calls within any 1 s and none at the edges of a second', async () => {
     // The instant of each grant is the gate's own last reading of the real clock before it answers
     // (not a reading taken after acquire() returns, which a busy machine may delay past the edge).
     let lastReading = 0;
-    const gate = new RateGate(db, table, 'gate-edges', 10, () => Date.now(), undefined, () => (lastReading = Date.now()));
+    const gate = new RateGate(
+      db,
+      table,
+      'gate-edges',
+      10,
+      () => Date.now(),
+      undefined,
+      () => (lastReading = Date.now()),
+    );
     const at: number[] = [];
     for (let i = 0; i < 35; i += 1) {
       await gate.acquire();

@@ -16,7 +16,8 @@ const LEASE_MS = leaseMsFor('nppaReporter');
 /** Imported once the gateway has set the function's environment (it parses its settings as it loads). */
 const handler = async (event: unknown, ctx: never) => (await import('#functions/nppaReporter')).handler(event, ctx);
 const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs }) as never;
-const leaseItem = async () => (await documentClient().send(new GetCommand({ TableName: t.gateway.tableName, Key: { pk: 'LEASE#nppaReporter', sk: 'LEASE' } }))).Item;
+const leaseItem = async () =>
+  (await documentClient().send(new GetCommand({ TableName: t.gateway.tableName, Key: { pk: 'LEASE#nppaReporter', sk: 'LEASE' } }))).Item;
 
 describe('run deadlines', () => {
   it('is the planned run when Lambda leaves enough time, and earlier when it does not', () => {

@@ -10,7 +10,18 @@ import { createCalendar } from '#shared/domain/calendar';
 import { PRESETS } from '#shared/domain/playPolicy';
 import { StatsRepository } from '#shared/stats/repository';
 import { countLogEvents, countStreamRecords, type StatsDeps, type StreamRecord } from '#shared/stats/service';
-import { challengeKey, identityKey, orderKey, sessionKey, statsDayKey, statsMonthPartition, statsPersonWeekKey, statsWeekKey, STATS_SHARDS, unshardedPersonWeekKey } from '#shared/storage/keys';
+import {
+  challengeKey,
+  identityKey,
+  orderKey,
+  sessionKey,
+  statsDayKey,
+  statsMonthPartition,
+  statsPersonWeekKey,
+  statsWeekKey,
+  STATS_SHARDS,
+  unshardedPersonWeekKey,
+} from '#shared/storage/keys';
 import { figuresView } from '#shared/stats/report';
 import { useLogSink } from '#shared/log';
 import { freshTable } from '#test/support/table';
@@ -28,10 +39,21 @@ beforeAll(async () => {
   deps = { repo, context: { policyFor: () => PRESETS['nppa-2021'], calendar: createCalendar(), firstGame: 'g-main' }, now: () => Date.now() };
 });
 
-const record = (eventID: string, eventName: 'INSERT' | 'MODIFY', key: { pk: string; sk: string }, newImage: Record<string, unknown>, oldImage?: Record<string, unknown>): StreamRecord => ({
+const record = (
+  eventID: string,
+  eventName: 'INSERT' | 'MODIFY',
+  key: { pk: string; sk: string },
+  newImage: Record<string, unknown>,
+  oldImage?: Record<string, unknown>,
+): StreamRecord => ({
   eventID,
   eventName,
-  dynamodb: { Keys: marshall(key), NewImage: marshall({ ...key, ...newImage }, { removeUndefinedValues: true }), ...(oldImage ? { OldImage: marshall({ ...key, ...oldImage }) } : {}), ApproximateCreationDateTime: 1_800_000_000 },
+  dynamodb: {
+    Keys: marshall(key),
+    NewImage: marshall({ ...key, ...newImage }, { removeUndefinedValues: true }),
+    ...(oldImage ? { OldImage: marshall({ ...key, ...oldImage }) } : {}),
+    ApproximateCreationDateTime: 1_800_000_000,
+  },
 });
 
 // Friday 2026-12-04, an ordinary Friday: minors may play 20:00–21:00.
@@ -41,7 +63,13 @@ const records: StreamRecord[] = [
   record('e1', 'INSERT', sessionKey('s1'), minorSession),
   record('e2', 'MODIFY', sessionKey('s1'), { ...minorSession, state: 'ended', endReason: 'logout', endedAt: started + 30 * 60_000 }, minorSession),
   record('e3', 'INSERT', orderKey('o1'), { orderId: 'o1', gameId: 'g-main', day: '2026-12-04', status: 'reserved', amount: 3000, ageBand: 16 }),
-  record('e4', 'MODIFY', orderKey('o1'), { orderId: 'o1', gameId: 'g-main', day: '2026-12-04', status: 'committed', amount: 3000, ageBand: 16 }, { status: 'reserved' }),
+  record(
+    'e4',
+    'MODIFY',
+    orderKey('o1'),
+    { orderId: 'o1', gameId: 'g-main', day: '2026-12-04', status: 'committed', amount: 3000, ageBand: 16 },
+    { status: 'reserved' },
+  ),
   record('e5', 'INSERT', challengeKey('c1'), { signal: 'night_patrol', gameId: 'g-main', status: 'open', createdAt: started }),
   record('e6', 'MODIFY', identityKey('h1'), { status: 'verified', updatedAt: started - 3600_000 }, { status: 'pending' }),
 ];
@@ -67,7 +95,12 @@ describe('the stats aggregator', () => {
     expect(await countStreamRecords(deps, records)).toEqual({ counted: 0, repeated: 6 });
     const late = { ...minorSession, sessionId: 's2', startedAt: started + 40 * 60_000 };
     // s2 runs 20:50–21:20: its last 20 minutes lie outside the window (the self-check shows them).
-    const batch = [records[0]!, record('e7', 'INSERT', sessionKey('s2'), late), record('e8', 'MODIFY', sessionKey('s2'), { ...late, state: 'ended', endReason: 'session_expired', endedAt: late.startedAt + 30 * 60_000 }, late), records[3]!];
+    const batch = [
+      records[0]!,
+      record('e7', 'INSERT', sessionKey('s2'), late),
+      record('e8', 'MODIFY', sessionKey('s2'), { ...late, state: 'ended', endReason: 'session_expired', endedAt: late.startedAt + 30 * 60_000 }, late),
+      records[3]!,
+    ];
     const lines: string[] = [];
     useLogSink((line) => lines.push(line));
     try {
@@ -128,7 +161,16 @@ describe('the figures at 21:00 (docs/capacity.md)', () => {
   const night = at('2026-12-12T20:00:00+08:00');
   const ended = (n: number, minutes: number, person = `p${n}`) => {
     const live = { sessionId: `n${n}`, accountId: `a${n}`, identityHash: person, gameId: 'g-main', minorAtLogin: true, startedAt: night, state: 'live' };
-    return [record(`in-${n}`, 'INSERT', sessionKey(`n${n}`), live), record(`end-${n}`, 'MODIFY', sessionKey(`n${n}`), { ...live, state: 'ended', endReason: 'outside_allowed_hours', endedAt: night + minutes * 60_000 }, live)];
+    return [
+      record(`in-${n}`, 'INSERT', sessionKey(`n${n}`), live),
+      record(
+        `end-${n}`,
+        'MODIFY',
+        sessionKey(`n${n}`),
+        { ...live, state: 'ended', endReason: 'outside_allowed_hours', endedAt: night + minutes * 60_000 },
+        live,
+      ),
+    ];
   };
 
   it('counts batches arriving at the same moment, each once, into a day spread over partitions that are added up', async () => {
@@ -137,7 +179,22 @@ describe('the figures at 21:00 (docs/capacity.md)', () => {
     const runs = await Promise.all(Array.from({ length: 40 }, (_, n) => countStreamRecords(deps, ended(n, 60))));
     expect(runs.reduce((a, r) => a + r.counted, 0)).toBe(80);
     const partitions = Array.from({ length: STATS_SHARDS }, (_, shard) => statsMonthPartition('2026-12', shard));
-    const items = (await Promise.all(partitions.map(async (p) => (await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)', ExpressionAttributeValues: { ':p': p, ':d': '2026-12-12#' } }))).Items ?? []))).flat();
+    const items = (
+      await Promise.all(
+        partitions.map(
+          async (p) =>
+            (
+              await db.send(
+                new QueryCommand({
+                  TableName: table,
+                  KeyConditionExpression: 'pk = :p AND begins_with(sk, :d)',
+                  ExpressionAttributeValues: { ':p': p, ':d': '2026-12-12#' },
+                }),
+              )
+            ).Items ?? [],
+        ),
+      )
+    ).flat();
     // Spread over several of the day's 16 partitions, one item each.
     expect(items.length).toBeGreaterThan(1);
     expect(items.length).toBeLessThanOrEqual(STATS_SHARDS);
@@ -149,7 +206,9 @@ describe('the figures at 21:00 (docs/capacity.md)', () => {
   });
 
   it('adds the items written before the figures were spread to the spread ones', async () => {
-    await db.send(new PutCommand({ TableName: table, Item: { ...statsDayKey('2026-12-12', 'g-main'), date: '2026-12-12', gameId: 'g-main', 'logins:minor': 5 } }));
+    await db.send(
+      new PutCommand({ TableName: table, Item: { ...statsDayKey('2026-12-12', 'g-main'), date: '2026-12-12', gameId: 'g-main', 'logins:minor': 5 } }),
+    );
     await db.send(new PutCommand({ TableName: table, Item: { ...statsWeekKey('2026-12-07'), week: '2026-12-07', 'band:upTo1h': 2 } }));
     expect(figuresView((await repo.days('2026-12-12', '2026-12-12'))[0]!.figures).logins.minor).toBe(45);
     expect(await repo.weeks('2026-12-07', '2026-12-07')).toEqual([{ week: '2026-12-07', bands: { upTo1h: 42 } }]);
@@ -158,12 +217,23 @@ describe('the figures at 21:00 (docs/capacity.md)', () => {
   it("carries a person's week total kept before the items were spread into the spread item, and moves the person from band to band once", async () => {
     // A person with 50 minutes that week, counted in the first band, kept where totals were kept before.
     await db.send(new PutCommand({ TableName: table, Item: { ...unshardedPersonWeekKey('2026-12-07', 'carried'), seconds: 3000 } }));
-    await db.send(new UpdateCommand({ TableName: table, Key: statsWeekKey('2026-12-07', 0), UpdateExpression: 'SET week = :w ADD #b :one', ExpressionAttributeNames: { '#b': 'band:upTo1h' }, ExpressionAttributeValues: { ':w': '2026-12-07', ':one': 1 } }));
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: statsWeekKey('2026-12-07', 0),
+        UpdateExpression: 'SET week = :w ADD #b :one',
+        ExpressionAttributeNames: { '#b': 'band:upTo1h' },
+        ExpressionAttributeValues: { ':w': '2026-12-07', ':one': 1 },
+      }),
+    );
     await countStreamRecords(deps, ended(100, 20, 'carried'));
-    expect((await db.send(new GetCommand({ TableName: table, Key: statsPersonWeekKey('2026-12-07', 'carried'), ConsistentRead: true }))).Item?.seconds).toBe(4200);
+    expect((await db.send(new GetCommand({ TableName: table, Key: statsPersonWeekKey('2026-12-07', 'carried'), ConsistentRead: true }))).Item?.seconds).toBe(
+      4200,
+    );
     expect(await repo.weeks('2026-12-07', '2026-12-07')).toEqual([{ week: '2026-12-07', bands: { upTo1h: 42, '1to2h': 1 } }]);
     // Erased, both are gone.
     expect(await repo.forgetPerson('carried', at('2026-12-12T22:00:00+08:00'))).toBe(true);
-    for (const key of [statsPersonWeekKey('2026-12-07', 'carried'), unshardedPersonWeekKey('2026-12-07', 'carried')]) expect((await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item).toBeUndefined();
+    for (const key of [statsPersonWeekKey('2026-12-07', 'carried'), unshardedPersonWeekKey('2026-12-07', 'carried')])
+      expect((await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item).toBeUndefined();
   });
 });

@@ -28,7 +28,15 @@ function reserve(id: string) {
   return new TransactWriteCommand({
     TransactItems: [
       { Put: { TableName: table, Item: { pk: `ORDER#${id}`, sk: 'ORDER', amount: 100 }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Update: { TableName: table, Key: { pk: `DAY#${id}`, sk: 'DAY' }, UpdateExpression: 'ADD #total :a', ExpressionAttributeNames: { '#total': 'total' }, ExpressionAttributeValues: { ':a': 100 } } },
+      {
+        Update: {
+          TableName: table,
+          Key: { pk: `DAY#${id}`, sk: 'DAY' },
+          UpdateExpression: 'ADD #total :a',
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: { ':a': 100 },
+        },
+      },
     ],
   });
 }
@@ -36,7 +44,11 @@ const stored = async (id: string) => ({
   order: (await db.send(new GetCommand({ TableName: table, Key: { pk: `ORDER#${id}`, sk: 'ORDER' }, ConsistentRead: true }))).Item,
   total: (await db.send(new GetCommand({ TableName: table, Key: { pk: `DAY#${id}`, sk: 'DAY' }, ConsistentRead: true }))).Item?.total,
 });
-const rejection = async (p: Promise<unknown>): Promise<unknown> => p.then(() => expect.fail('expected a rejection'), (e: unknown) => e);
+const rejection = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => expect.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
 
 describe('a transaction cancelled by conflicts', () => {
   it('is re-sent until it goes through, and counts as one call', async () => {

@@ -39,8 +39,17 @@ type System = 'up' | 'down' | 'lockedOut';
 type Step = { kind: 'submit'; stranger: number; name: Name; system: System } | { kind: 'poll'; afterHours: number; system: System };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('submit' as const), stranger: fc.integer({ min: 0, max: 3 }), name: fc.constantFrom<Name>('right', 'wrong', 'inProgressThenVerified', 'inProgressThenFailed'), system: fc.constantFrom<System>('up', 'down', 'lockedOut') }),
-  fc.record({ kind: fc.constant('poll' as const), afterHours: fc.constantFrom(0, 0.01, 1, 30, 49), system: fc.constantFrom<System>('up', 'down', 'lockedOut') }),
+  fc.record({
+    kind: fc.constant('submit' as const),
+    stranger: fc.integer({ min: 0, max: 3 }),
+    name: fc.constantFrom<Name>('right', 'wrong', 'inProgressThenVerified', 'inProgressThenFailed'),
+    system: fc.constantFrom<System>('up', 'down', 'lockedOut'),
+  }),
+  fc.record({
+    kind: fc.constant('poll' as const),
+    afterHours: fc.constantFrom(0, 0.01, 1, 30, 49),
+    system: fc.constantFrom<System>('up', 'down', 'lockedOut'),
+  }),
 );
 
 const nameFor = (name: Name, right: string): string =>
@@ -66,10 +75,12 @@ describe('a verified person', () => {
         for (const s of steps) {
           system(s.system);
           if (s.kind === 'submit') {
-            await submitIdentity(deps, strangers[s.stranger]!, { name: nameFor(s.name, victim.name), idNumber: victim.idNumber }, clock.now()).catch((error: unknown) => {
-              // Refusals of the stranger's own submission are its business (422, 429, 409, 503).
-              if (!(error instanceof Problem)) throw error;
-            });
+            await submitIdentity(deps, strangers[s.stranger]!, { name: nameFor(s.name, victim.name), idNumber: victim.idNumber }, clock.now()).catch(
+              (error: unknown) => {
+                // Refusals of the stranger's own submission are its business (422, 429, 409, 503).
+                if (!(error instanceof Problem)) throw error;
+              },
+            );
           } else {
             clock.advance(s.afterHours * 3600_000);
             await pollPendingIdentities(deps, clock.now());

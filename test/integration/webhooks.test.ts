@@ -46,12 +46,25 @@ beforeEach(() => {
 afterEach(() => receiver.reset());
 
 const queue = async (e: NewNotification) => transact(db, [['event', outbox.eventPart(e)]]);
-const run = (nowMs: number, extra: Partial<SenderDeps> = {}) => sendDueNotifications({ outbox, url: receiver.url, secret: SECRET, now: () => nowMs, ...extra }, () => false);
+const run = (nowMs: number, extra: Partial<SenderDeps> = {}) =>
+  sendDueNotifications({ outbox, url: receiver.url, secret: SECRET, now: () => nowMs, ...extra }, () => false);
 const metrics = (name: string) => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((m) => m[name] !== undefined);
 
 describe('webhook delivery', () => {
   it('delivers a due event once, signed over its raw body with the real time, and forgets it', async () => {
-    await queue({ id: 'evt-delivered', type: 'risk.challenge_issued', occurredAtMs: T0, data: { challengeId: 'c1', accountId: 'acct-1', gameId: 'g-main', signal: 'device_many_accounts', trigger: 'login', expiresAt: formatBeijing(T0 + 10 * MINUTE) } });
+    await queue({
+      id: 'evt-delivered',
+      type: 'risk.challenge_issued',
+      occurredAtMs: T0,
+      data: {
+        challengeId: 'c1',
+        accountId: 'acct-1',
+        gameId: 'g-main',
+        signal: 'device_many_accounts',
+        trigger: 'login',
+        expiresAt: formatBeijing(T0 + 10 * MINUTE),
+      },
+    });
     const before = Math.floor(Date.now() / 1000);
     expect(await run(T0)).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
     expect(receiver.requests).toHaveLength(1);
@@ -65,7 +78,14 @@ describe('webhook delivery', () => {
       id: 'evt-delivered',
       type: 'risk.challenge_issued',
       occurredAt: '2026-11-25T10:00:00+08:00',
-      data: { challengeId: 'c1', accountId: 'acct-1', gameId: 'g-main', signal: 'device_many_accounts', trigger: 'login', expiresAt: '2026-11-25T10:10:00+08:00' },
+      data: {
+        challengeId: 'c1',
+        accountId: 'acct-1',
+        gameId: 'g-main',
+        signal: 'device_many_accounts',
+        trigger: 'login',
+        expiresAt: '2026-11-25T10:10:00+08:00',
+      },
     });
     expect(await outbox.get('evt-delivered')).toBeNull();
     expect(await run(T0 + HOUR)).toEqual({ delivered: 0, retried: 0, deadLettered: 0, errors: 0 });
@@ -90,7 +110,10 @@ describe('webhook delivery', () => {
     expect(await outbox.get('evt-retry')).toMatchObject({ state: 'queued', attempts: 1, nextAttemptAt: at + 30_000 });
     expect(await run(at + 29_999)).toEqual({ delivered: 0, retried: 0, deadLettered: 0, errors: 0 });
     expect(await run(at + 30_000)).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
-    expect(receiver.requests.map((r) => [r.event?.id, r.status])).toEqual([['evt-retry', 500], ['evt-retry', 200]]);
+    expect(receiver.requests.map((r) => [r.event?.id, r.status])).toEqual([
+      ['evt-retry', 500],
+      ['evt-retry', 200],
+    ]);
     expect(receiver.requests[0]!.rawBody).toBe(receiver.requests[1]!.rawBody);
     expect(await outbox.get('evt-retry')).toBeNull();
   });
@@ -111,7 +134,10 @@ describe('webhook delivery', () => {
     expect(await run(at, { outbox: crashing })).toEqual({ delivered: 0, retried: 0, deadLettered: 0, errors: 1 });
     expect(await run(at + 10_000, { outbox: crashing })).toMatchObject({ delivered: 0 });
     expect(await run(at + 30_000, { outbox: crashing })).toEqual({ delivered: 1, retried: 0, deadLettered: 0, errors: 0 });
-    expect(receiver.requests.map((r) => [r.event?.id, r.status, r.duplicate])).toEqual([['evt-lost-ack', 200, false], ['evt-lost-ack', 200, true]]);
+    expect(receiver.requests.map((r) => [r.event?.id, r.status, r.duplicate])).toEqual([
+      ['evt-lost-ack', 200, false],
+      ['evt-lost-ack', 200, true],
+    ]);
     expect(receiver.requests[0]!.rawBody).toBe(receiver.requests[1]!.rawBody);
     expect([...receiver.events.keys()].filter((id) => id === 'evt-lost-ack')).toHaveLength(1);
   });
@@ -126,7 +152,10 @@ describe('webhook delivery', () => {
     expect(receiver.requests).toHaveLength(25);
     expect(results.slice(0, 24).every((r) => r.retried === 1)).toBe(true);
     expect(results[24]).toEqual({ delivered: 0, retried: 0, deadLettered: 1, errors: 0 });
-    expect(results.slice(25)).toEqual([{ delivered: 0, retried: 0, deadLettered: 0, errors: 0 }, { delivered: 0, retried: 0, deadLettered: 0, errors: 0 }]);
+    expect(results.slice(25)).toEqual([
+      { delivered: 0, retried: 0, deadLettered: 0, errors: 0 },
+      { delivered: 0, retried: 0, deadLettered: 0, errors: 0 },
+    ]);
     const stored = (await db.send(new GetCommand({ TableName: table, Key: webhookEventKey('evt-dead') }))).Item!;
     expect(stored).toMatchObject({ state: 'dead', attempts: 25, lastError: 'status 503' });
     expect(stored.gsi1pk).toBeUndefined();
@@ -186,11 +215,23 @@ describe('webhook delivery', () => {
 });
 
 describe('risk.challenge_issued', () => {
-  it('is queued in the challenge\'s own transaction, with opaque ids only', async () => {
+  it("is queued in the challenge's own transaction, with opaque ids only", async () => {
     const at = T0 + 70 * HOUR;
     const risk = { repo: repositories(db, table).risk, policy: DEFAULT_RISK_POLICY, notifications: outbox };
-    const account = accountFromItem('acct-risk-7', { identityHash: 'IDHASH-secret-looking', pi: '1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u', birthDate: '1990-01-01', status: 'verified' });
-    const problem = await challengeRequired(risk, account, { outcome: 'challenge', signal: 'device_many_accounts', inputs: { accountsOnDevice: 4 } }, 'login', at, 'g-main');
+    const account = accountFromItem('acct-risk-7', {
+      identityHash: 'IDHASH-secret-looking',
+      pi: '1fffbjzos82bs9cnyj1dna7d6d29zg4esnh99u',
+      birthDate: '1990-01-01',
+      status: 'verified',
+    });
+    const problem = await challengeRequired(
+      risk,
+      account,
+      { outcome: 'challenge', signal: 'device_many_accounts', inputs: { accountsOnDevice: 4 } },
+      'login',
+      at,
+      'g-main',
+    );
     const challengeId = problem.extra.challengeId;
     expect(challengeId).toMatch(/^[0-9a-f]{32}$/);
     expect(await run(at)).toMatchObject({ delivered: 1 });
@@ -199,7 +240,15 @@ describe('risk.challenge_issued', () => {
     expect(r!.event).toMatchObject({
       type: 'risk.challenge_issued',
       occurredAt: formatBeijing(at),
-      data: { challengeId, accountId: 'acct-risk-7', gameId: 'g-main', signal: 'device_many_accounts', trigger: 'login', challengeKind: 'face', expiresAt: expect.stringMatching(/\+08:00$/) },
+      data: {
+        challengeId,
+        accountId: 'acct-risk-7',
+        gameId: 'g-main',
+        signal: 'device_many_accounts',
+        trigger: 'login',
+        challengeKind: 'face',
+        expiresAt: expect.stringMatching(/\+08:00$/),
+      },
     });
     expect(Object.keys(r!.event!.data).sort()).toEqual(['accountId', 'challengeId', 'challengeKind', 'expiresAt', 'gameId', 'signal', 'trigger']);
     expect(r!.rawBody).not.toMatch(/IDHASH|1fffbjzos|1990-01-01|pi"|identityHash|deviceHash|name/);

@@ -142,9 +142,11 @@ const hhmm = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(11
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 export async function drive(options: LoadOptions): Promise<Recorded> {
@@ -163,13 +165,24 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
     logBytes[phase] += Buffer.byteLength(line) + 1;
     logLines[phase] += 1;
     if (line.startsWith('{"_aws"')) {
-      const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } } & Record<string, unknown>;
-      for (const m of emf._aws.CloudWatchMetrics) for (const dims of m.Dimensions) for (const metric of m.Metrics) metricSeries.add(`${metric.Name}|${dims.map((d) => `${d}=${String(emf[d])}`).join(',')}`);
+      const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } } & Record<
+        string,
+        unknown
+      >;
+      for (const m of emf._aws.CloudWatchMetrics)
+        for (const dims of m.Dimensions)
+          for (const metric of m.Metrics) metricSeries.add(`${metric.Name}|${dims.map((d) => `${d}=${String(emf[d])}`).join(',')}`);
     }
   });
-  const gateway = await startLocalGateway({ ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}), tableName: `load-${opts.seed}-${randomUUID().slice(0, 8)}` });
+  const gateway = await startLocalGateway({
+    ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    tableName: `load-${opts.seed}-${randomUUID().slice(0, 8)}`,
+  });
   // The harness's own reads (the backlog, the invariants) are not the gateway's: a client of its own, not counted.
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: gateway.dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: gateway.dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
 
   const recorded: Recorded = {
     options: opts,
@@ -179,7 +192,11 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
     realMs: { total: 0, requests: 0, jobs: 0, setup: 0 },
     routes: new Map(),
     serverErrors: [],
-    dynamo: { setup: { calls: 0, writeUnits: 0, readUnits: 0, itemChanges: 0 }, requests: { calls: 0, writeUnits: 0, readUnits: 0, itemChanges: 0 }, jobs: { calls: 0, writeUnits: 0, readUnits: 0, itemChanges: 0 } },
+    dynamo: {
+      setup: { calls: 0, writeUnits: 0, readUnits: 0, itemChanges: 0 },
+      requests: { calls: 0, writeUnits: 0, readUnits: 0, itemChanges: 0 },
+      jobs: { calls: 0, writeUnits: 0, readUnits: 0, itemChanges: 0 },
+    },
     logBytes,
     logLines,
     perSecond: { table: new Map(), index: new Map() },
@@ -210,11 +227,13 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
     } else if (phase === 'jobs') {
       const minute = Math.floor(second / 60);
       recorded.perMinuteOfJobs.set(`${minute}|${w.pk}`, (recorded.perMinuteOfJobs.get(`${minute}|${w.pk}`) ?? 0) + w.tableUnits);
-      for (const i of w.indexes) recorded.perMinuteOfJobs.set(`${minute}|${i.index}:${i.pk}`, (recorded.perMinuteOfJobs.get(`${minute}|${i.index}:${i.pk}`) ?? 0) + i.units);
+      for (const i of w.indexes)
+        recorded.perMinuteOfJobs.set(`${minute}|${i.index}:${i.pk}`, (recorded.perMinuteOfJobs.get(`${minute}|${i.index}:${i.pk}`) ?? 0) + i.units);
     }
     if (w.kind !== 'check') recorded.dynamo[phase].itemChanges += 1;
     if (w.pk.startsWith('STATS')) recorded.aggregatorUnits += unitsOf(w);
-    if (w.pk.startsWith('OUTBOX#') && w.kind === 'put' && !recorded.queuedAt.has(`${w.pk.slice(7)}#${w.sk === 'LOGIN' ? 1 : 0}`)) recorded.queuedAt.set(`${w.pk.slice(7)}#${w.sk === 'LOGIN' ? 1 : 0}`, clock.now());
+    if (w.pk.startsWith('OUTBOX#') && w.kind === 'put' && !recorded.queuedAt.has(`${w.pk.slice(7)}#${w.sk === 'LOGIN' ? 1 : 0}`))
+      recorded.queuedAt.set(`${w.pk.slice(7)}#${w.sk === 'LOGIN' ? 1 : 0}`, clock.now());
   };
   const snapshot = () => ({ calls: ddbCallCounter.calls, writeUnits: ddbCallCounter.writeUnits, readUnits: ddbCallCounter.readUnits });
   let mark = snapshot();
@@ -235,7 +254,11 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
   const base = gateway.url;
   const http = async (route: string, method: string, path: string, token?: string, body?: unknown): Promise<Answer> => {
     const started = performance.now();
-    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     const ms = performance.now() - started;
     let parsed: Record<string, any> = {};
@@ -275,10 +298,15 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
     });
     for (let i = 0; i < accounts.length; i += 80) {
       const second = performance.now();
-      await Promise.all(accounts.slice(i, i + 80).map(async ({ id, p }) => {
-        const r = await call('identity', 'POST', '/v1/identity', tokens.get(id), { name: '张三', idNumber: idNumberFor(p.birthDate, (p.personIndex % 999) + 1, String(110101 + Math.floor(p.personIndex / 999))) });
-        if (r.status !== 200) throw new Error(`identity of ${id}: ${r.status} ${JSON.stringify(r.body)}`);
-      }));
+      await Promise.all(
+        accounts.slice(i, i + 80).map(async ({ id, p }) => {
+          const r = await call('identity', 'POST', '/v1/identity', tokens.get(id), {
+            name: '张三',
+            idNumber: idNumberFor(p.birthDate, (p.personIndex % 999) + 1, String(110101 + Math.floor(p.personIndex / 999))),
+          });
+          if (r.status !== 200) throw new Error(`identity of ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+        }),
+      );
       const spent = performance.now() - second;
       if (spent < 1000) await new Promise((r) => setTimeout(r, 1000 - spent));
     }
@@ -308,7 +336,8 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
           c.endedBy = r.body.reason;
           recorded.sessions.get(c.sessionId)!.endedBy = r.body.reason;
           // The player client asks when it may play again after a clock-based end (packages/client/src/session.ts).
-          if (r.body.reason === 'outside_allowed_hours' || r.body.reason === 'play_time_exhausted') await call('limits', 'GET', '/v1/limits', tokens.get(c.player.id));
+          if (r.body.reason === 'outside_allowed_hours' || r.body.reason === 'play_time_exhausted')
+            await call('limits', 'GET', '/v1/limits', tokens.get(c.player.id));
           return;
         }
         beat(c, step + Number(r.body.nextHeartbeatSeconds) * 1000);
@@ -320,7 +349,8 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
       if (r.status !== 201) {
         recorded.refusedLogins.set(String(r.body.code ?? r.status), (recorded.refusedLogins.get(String(r.body.code ?? r.status)) ?? 0) + 1);
         // A minor too early tries again in the 20:00 burst.
-        if (r.body.code === 'play_time_restricted' && step < Date.parse('2026-11-27T20:00:00+08:00')) agenda.push(Date.parse('2026-11-27T20:00:00+08:00') + Math.floor(((p.personIndex * 7919) % 60_000)), (s) => logIn(p, s, false));
+        if (r.body.code === 'play_time_restricted' && step < Date.parse('2026-11-27T20:00:00+08:00'))
+          agenda.push(Date.parse('2026-11-27T20:00:00+08:00') + Math.floor((p.personIndex * 7919) % 60_000), (s) => logIn(p, s, false));
         return;
       }
       c.sessionId = r.body.sessionId as string;
@@ -371,7 +401,14 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
         let count = 0;
         let oldest: number | null = null;
         for (let shard = 0; shard < OUTBOX_SHARDS; shard += 1) {
-          const r = await db.send(new QueryCommand({ TableName: gateway.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `${outboxQueuePrefix(g.gameId)}${shard}` } }));
+          const r = await db.send(
+            new QueryCommand({
+              TableName: gateway.tableName,
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :p',
+              ExpressionAttributeValues: { ':p': `${outboxQueuePrefix(g.gameId)}${shard}` },
+            }),
+          );
           count += r.Items?.length ?? 0;
           for (const i of r.Items ?? []) oldest = oldest === null ? Number(i.atMs) : Math.min(oldest, Number(i.atMs));
         }
@@ -412,9 +449,11 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
         const total = countRequests();
         if (Math.floor(nextMinute / 60_000) % 5 === 0) {
           const live = [...clients.values()].filter((cs) => cs.some((c) => c.live)).length;
-          progress(`${hhmm(nextMinute)}  requests ${total} (+${total - requestsSoFar})  live ${live}  backlog ` +
-`${JSON.stringify(recorded.backlog.at(-1)!.queued)}  ` +
-`${Math.round((performance.now() - startedReal) / 1000)} s`);
+          progress(
+            `${hhmm(nextMinute)}  requests ${total} (+${total - requestsSoFar})  live ${live}  backlog ` +
+              `${JSON.stringify(recorded.backlog.at(-1)!.queued)}  ` +
+              `${Math.round((performance.now() - startedReal) / 1000)} s`,
+          );
           requestsSoFar = total;
         }
         nextMinute += 60_000;
@@ -426,7 +465,8 @@ export async function drive(options: LoadOptions): Promise<Recorded> {
     }
     // The clock runs on, minute by minute, until silent sessions are swept and everything is reported.
     for (; nextMinute <= SETTLE; nextMinute += 60_000) await tick(nextMinute);
-    for (let extra = 0; extra < 10 && Object.values(recorded.backlog.at(-1)!.queued).some((n) => n > 0); extra += 1, nextMinute += 60_000) await tick(nextMinute);
+    for (let extra = 0; extra < 10 && Object.values(recorded.backlog.at(-1)!.queued).some((n) => n > 0); extra += 1, nextMinute += 60_000)
+      await tick(nextMinute);
     progress(`settled at ${hhmm(nextMinute - 60_000)}: backlog ${JSON.stringify(recorded.backlog.at(-1)!.queued)}`);
     enter('jobs');
     recorded.realMs.total = performance.now() - startedReal;

@@ -63,7 +63,12 @@ export interface Checked {
 export async function checkInvariants(r: Recorded): Promise<Checked> {
   const items = await scan(r);
   const invariants: Invariant[] = [];
-  const add = (name: string, problems: string[], okDetail: string) => invariants.push({ name, ok: problems.length === 0, detail: problems.length ? `${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}` : okDetail });
+  const add = (name: string, problems: string[], okDetail: string) =>
+    invariants.push({
+      name,
+      ok: problems.length === 0,
+      detail: problems.length ? `${problems.length} problem(s): ${problems.slice(0, 5).join('; ')}` : okDetail,
+    });
   const bizOf = new Map<string, string>(GAMES.map((g) => [g.gameId, g.bizId]));
 
   // 1 and 2: every queued event received exactly once, within 180 s of being queued.
@@ -90,14 +95,23 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     if (swept) {
       sweptLogouts += 1;
       maxOfSwept = Math.max(maxOfSwept, delay);
-    } else if (Number(e.atMs) !== queued) late.push(`${e.si}/${e.bt}: queued at ${new Date(queued).toISOString()}, dated ${new Date(Number(e.atMs)).toISOString()}`);
+    } else if (Number(e.atMs) !== queued)
+      late.push(`${e.si}/${e.bt}: queued at ${new Date(queued).toISOString()}, dated ${new Date(Number(e.atMs)).toISOString()}`);
     if (delay > 180) late.push(`${e.si}/${e.bt}: ${delay} s after it was queued`);
   }
   for (const key of r.received.keys()) if (!expected.has(key)) once.push(`received but never queued: ${key}`);
-  add('every login and logout reported exactly once, under its game', once, `${events.length} events, each received once under its game's bizId and settled as sent`);
+  add(
+    'every login and logout reported exactly once, under its game',
+    once,
+    `${events.length} events, each received once under its game's bizId and settled as sent`,
+  );
   delays.sort((a, b) => a - b);
-  add('each reported within 180 s of being queued', late, `longest ${delays.at(-1) ?? 0} s (${sweptLogouts} logouts of silent sessions, dated back to their ` +
-`last heartbeat by design, reported ≤ ${maxOfSwept} s after the sweeper queued them)`);
+  add(
+    'each reported within 180 s of being queued',
+    late,
+    `longest ${delays.at(-1) ?? 0} s (${sweptLogouts} logouts of silent sessions, dated back to their ` +
+      `last heartbeat by design, reported ≤ ${maxOfSwept} s after the sweeper queued them)`,
+  );
 
   // 3: no minor second outside the windows.
   const figures: Record<string, Record<string, number>> = {};
@@ -107,14 +121,21 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     for (const [k, v] of Object.entries(i)) if (typeof v === 'number' && k !== 'expiresAt') day[k] = (day[k] ?? 0) + v;
   }
   const outside: string[] = [];
-  for (const g of GAMES) if ((figures[g.gameId]?.minorSecondsOutsideWindows ?? 0) !== 0) outside.push(`${g.gameId}: the figures' self-check says ${figures[g.gameId]!.minorSecondsOutsideWindows} s`);
+  for (const g of GAMES)
+    if ((figures[g.gameId]?.minorSecondsOutsideWindows ?? 0) !== 0)
+      outside.push(`${g.gameId}: the figures' self-check says ${figures[g.gameId]!.minorSecondsOutsideWindows} s`);
   const open = eveningAt('20:00:00');
   const close = eveningAt('21:00:00');
   for (const s of sessions.filter((x) => x.minorAtLogin)) {
     const end = Number(s.endedAt ?? Infinity);
-    if (Number(s.startedAt) < open || end > close) outside.push(`${s.sessionId}: ${new Date(Number(s.startedAt)).toISOString()}–${new Date(end).toISOString()}`);
+    if (Number(s.startedAt) < open || end > close)
+      outside.push(`${s.sessionId}: ${new Date(Number(s.startedAt)).toISOString()}–${new Date(end).toISOString()}`);
   }
-  add('no minor second outside the allowed windows', outside, `self-check 0 in both games' figures; ${sessions.filter((x) => x.minorAtLogin).length} minors' sessions all within 20:00–21:00`);
+  add(
+    'no minor second outside the allowed windows',
+    outside,
+    `self-check 0 in both games' figures; ${sessions.filter((x) => x.minorAtLogin).length} minors' sessions all within 20:00–21:00`,
+  );
 
   // 4: spending limits.
   const persons = new Map(items.filter((i) => String(i.pk).startsWith('IDENTITY#') && i.sk === 'IDENTITY').map((i) => [String(i.pk).slice(9), i]));
@@ -129,7 +150,8 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     }
     const limits = LIMITS[bandOf(String(person.birthDate))];
     if (limits.single !== null && Number(o.amount) > limits.single) spending.push(`order ${o.orderId}: ${o.amount} over the single limit ${limits.single}`);
-    if (o.status === 'reserved' || o.status === 'committed') byPersonMonth.set(`${o.identityHash}#${o.month}`, (byPersonMonth.get(`${o.identityHash}#${o.month}`) ?? 0) + Number(o.amount));
+    if (o.status === 'reserved' || o.status === 'committed')
+      byPersonMonth.set(`${o.identityHash}#${o.month}`, (byPersonMonth.get(`${o.identityHash}#${o.month}`) ?? 0) + Number(o.amount));
   }
   for (const [key, total] of byPersonMonth) {
     const [hash, month] = key.split('#') as [string, string];
@@ -138,11 +160,19 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     const ledger = items.find((i) => i.pk === `IDENTITY#${hash}` && i.sk === `SPEND#M#${month}`);
     if (Number(ledger?.total ?? 0) !== total) spending.push(`${hash.slice(0, 8)}… ${month}: ledger ${ledger?.total} but orders ${total}`);
   }
-  add('no spending limit exceeded', spending, `${orders.length} orders (${r.payments.raced} in races on one person from two accounts), every ` +
-`person's month within its band's limit and equal to its ledger`);
+  add(
+    'no spending limit exceeded',
+    spending,
+    `${orders.length} orders (${r.payments.raced} in races on one person from two accounts), every ` +
+      `person's month within its band's limit and equal to its ledger`,
+  );
 
   // 5: no 5xx.
-  add('no 5xx answered', r.serverErrors.map((e) => `${e.route} ${e.status} ${JSON.stringify(e.body).slice(0, 120)}`), `${[...r.routes.values()].reduce((n, x) => n + x.ms.length, 0)} requests, none answered 5xx`);
+  add(
+    'no 5xx answered',
+    r.serverErrors.map((e) => `${e.route} ${e.status} ${JSON.stringify(e.body).slice(0, 120)}`),
+    `${[...r.routes.values()].reduce((n, x) => n + x.ms.length, 0)} requests, none answered 5xx`,
+  );
 
   // 6: no lost session.
   const lost: string[] = [];
@@ -150,7 +180,8 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
     const s = sessionById.get(sessionId);
     if (!s) lost.push(`${sessionId}: not stored`);
     else if (s.state !== 'ended') lost.push(`${sessionId}: still ${s.state}`);
-    for (const bt of [1, 0]) if (!events.some((e) => e.si === sessionId && e.bt === bt && e.state === 'sent')) lost.push(`${sessionId}: ${bt ? 'login' : 'logout'} not sent`);
+    for (const bt of [1, 0])
+      if (!events.some((e) => e.si === sessionId && e.bt === bt && e.state === 'sent')) lost.push(`${sessionId}: ${bt ? 'login' : 'logout'} not sent`);
     if (c.endedBy?.startsWith('heartbeat')) lost.push(`${sessionId}: ${c.endedBy}`);
   }
   for (const s of sessions) if (!r.sessions.has(String(s.sessionId))) lost.push(`${s.sessionId}: stored but no client started it`);
@@ -161,7 +192,8 @@ export async function checkInvariants(r: Recorded): Promise<Checked> {
   }
   add('no lost session', lost, `${r.sessions.size} sessions started, all stored, ended and reported both ways; the figures count each login once`);
 
-  const hours = (pred: (s: Record<string, any>) => boolean) => sessions.filter(pred).reduce((h, s) => h + (Number(s.endedAt ?? s.startedAt) - Number(s.startedAt)) / 3_600_000, 0);
+  const hours = (pred: (s: Record<string, any>) => boolean) =>
+    sessions.filter(pred).reduce((h, s) => h + (Number(s.endedAt ?? s.startedAt) - Number(s.startedAt)) / 3_600_000, 0);
   return {
     invariants,
     facts: {

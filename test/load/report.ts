@@ -36,7 +36,10 @@ function hot(perSecond: Map<string, number>) {
     (seconds.get(key) ?? seconds.set(key, new Set()).get(key)!).add(second);
   }
   const all = [...total.values()].reduce((a, b) => a + b, 0);
-  const keys = [...peak.entries()].sort((a, b) => b[1] - a[1] || (total.get(b[0]) ?? 0) - (total.get(a[0]) ?? 0)).slice(0, 12).map(([key, p]) => ({ key, peakUnitsPerSecond: p, units: total.get(key)!, shareOfUnits: round((total.get(key)! / all) * 100, 2) }));
+  const keys = [...peak.entries()]
+    .sort((a, b) => b[1] - a[1] || (total.get(b[0]) ?? 0) - (total.get(a[0]) ?? 0))
+    .slice(0, 12)
+    .map(([key, p]) => ({ key, peakUnitsPerSecond: p, units: total.get(key)!, shareOfUnits: round((total.get(key)! / all) * 100, 2) }));
   // Families: how the units of one kind of key spread (peak of any one key of the family in a second).
   const fam = new Map<string, { keys: Set<string>; units: number; peak: number }>();
   for (const [key, units] of total) {
@@ -46,7 +49,9 @@ function hot(perSecond: Map<string, number>) {
     e.units += units;
     e.peak = Math.max(e.peak, peak.get(key)!);
   }
-  const families = [...fam.entries()].sort((a, b) => b[1].units - a[1].units).map(([family, e]) => ({ family, keys: e.keys.size, units: e.units, shareOfUnits: round((e.units / all) * 100, 2), peakUnitsPerSecondOfOneKey: e.peak }));
+  const families = [...fam.entries()]
+    .sort((a, b) => b[1].units - a[1].units)
+    .map(([family, e]) => ({ family, keys: e.keys.size, units: e.units, shareOfUnits: round((e.units / all) * 100, 2), peakUnitsPerSecondOfOneKey: e.peak }));
   return { units: all, keys, families };
 }
 
@@ -56,7 +61,16 @@ export function buildReport(r: Recorded, c: Checked) {
   const routes = Object.fromEntries(
     [...r.routes.entries()].map(([route, x]) => {
       const sorted = [...x.ms].sort((a, b) => a - b);
-      return [route, { count: x.ms.length, perPlayerHour: round(x.ms.length / f.playerHours, 3), p50Ms: round(percentile(sorted, 50), 1), p99Ms: round(percentile(sorted, 99), 1), statuses: Object.fromEntries(x.statuses) }];
+      return [
+        route,
+        {
+          count: x.ms.length,
+          perPlayerHour: round(x.ms.length / f.playerHours, 3),
+          p50Ms: round(percentile(sorted, 50), 1),
+          p99Ms: round(percentile(sorted, 99), 1),
+          statuses: Object.fromEntries(x.statuses),
+        },
+      ];
     }),
   );
   const perHour = (n: number) => round(n / f.playerHours, 3);
@@ -82,7 +96,7 @@ export function buildReport(r: Recorded, c: Checked) {
       payments: r.payments,
     },
     dynamo: {
-      note: 'write units computed from each item by DynamoDB\'s rules (test/support/capacity.ts); read units as DynamoDB Local reports them',
+      note: "write units computed from each item by DynamoDB's rules (test/support/capacity.ts); read units as DynamoDB Local reports them",
       players: { requests: d.requests.calls, writeUnits: d.requests.writeUnits, readUnits: round(d.requests.readUnits, 1) },
       jobs: { requests: d.jobs.calls, writeUnits: d.jobs.writeUnits, readUnits: round(d.jobs.readUnits, 1), aggregatorWriteUnits: r.aggregatorUnits },
       setup: { requests: d.setup.calls, writeUnits: d.setup.writeUnits },
@@ -98,16 +112,18 @@ export function buildReport(r: Recorded, c: Checked) {
       },
     },
     logs: {
-      note: 'bytes our code wrote (JSON lines and metric lines); Lambda adds its own platform lines per ' +
-'invocation and API Gateway an access-log line per request (the cost model counts those)',
+      note:
+        'bytes our code wrote (JSON lines and metric lines); Lambda adds its own platform lines per ' +
+        'invocation and API Gateway an access-log line per request (the cost model counts those)',
       players: { bytes: r.logBytes.requests, lines: r.logLines.requests },
       jobs: { bytes: r.logBytes.jobs, lines: r.logLines.jobs },
       perPlayerHour: { bytes: perHour(r.logBytes.requests), lines: perHour(r.logLines.requests), jobsBytes: perHour(r.logBytes.jobs) },
     },
     metrics: { series: r.metricSeries.size, names: [...new Set([...r.metricSeries].map((s) => s.split('|')[0]))].sort() },
     hottest: {
-      note: "players' requests by virtual second (the load test holds the clock at each second: a mark's " +
-"heartbeats all land in one); the scheduled jobs by virtual minute (they run at one instant a minute)",
+      note:
+        "players' requests by virtual second (the load test holds the clock at each second: a mark's " +
+        'heartbeats all land in one); the scheduled jobs by virtual minute (they run at one instant a minute)',
       table: hot(r.perSecond.table),
       indexes: hot(r.perSecond.index),
       jobsPerMinute: hot(r.perMinuteOfJobs),
@@ -133,20 +149,32 @@ export function summary(report: LoadReport): string {
   const lines = [
     `load: ${report.players} players, ${report.sessions} sessions, ${report.playerHours} player-hours, ${report.realSeconds} s`,
     `requests: ${report.requests.total} (${report.requests.perSecond}/s, ${report.requests.perPlayerHour} a player-hour), 5xx ${report.requests.serverErrors}`,
-    ...Object.entries(report.requests.byRoute).map(([route, x]) => `  ${route.padEnd(10)} ${String(x.count).padStart(7)}  p50 ${String(x.p50Ms).padStart(7)} ms  p99 ` +
-`${String(x.p99Ms).padStart(7)} ms  ${JSON.stringify(x.statuses)}`),
+    ...Object.entries(report.requests.byRoute).map(
+      ([route, x]) =>
+        `  ${route.padEnd(10)} ${String(x.count).padStart(7)}  p50 ${String(x.p50Ms).padStart(7)} ms  p99 ` +
+        `${String(x.p99Ms).padStart(7)} ms  ${JSON.stringify(x.statuses)}`,
+    ),
     `DynamoDB a player-hour: ${report.dynamo.perPlayerHour.requests} requests, ` +
-`${report.dynamo.perPlayerHour.writeUnits} write units, ${report.dynamo.perPlayerHour.readUnits} ` +
-`read units; jobs ${report.dynamo.perPlayerHour.jobsWriteUnits} write units, stats aggregator ` +
-`${report.dynamo.perPlayerHour.aggregatorWriteUnits}; ${report.dynamo.perPlayerHour.streamRecords} stream records`,
+      `${report.dynamo.perPlayerHour.writeUnits} write units, ${report.dynamo.perPlayerHour.readUnits} ` +
+      `read units; jobs ${report.dynamo.perPlayerHour.jobsWriteUnits} write units, stats aggregator ` +
+      `${report.dynamo.perPlayerHour.aggregatorWriteUnits}; ${report.dynamo.perPlayerHour.streamRecords} stream records`,
     `logs a player-hour: ${report.logs.perPlayerHour.bytes} bytes (${report.logs.perPlayerHour.lines} ` +
-`lines); jobs ${report.logs.perPlayerHour.jobsBytes} bytes`,
-    `hottest index partitions (units in one virtual second): ${report.hottest.indexes.keys.slice(0, 5).map((k) => `${k.key} ${k.peakUnitsPerSecond}`).join(', ')}`,
-    `hottest table partitions: ${report.hottest.table.keys.slice(0, 5).map((k) => `${k.key} ${k.peakUnitsPerSecond}`).join(', ')}`,
-    `hottest partitions of the jobs (units in one virtual minute): ${report.hottest.jobsPerMinute.keys.slice(0, 5).map((k) => `${k.key} ${k.peakUnitsPerSecond}`).join(', ')}`,
+      `lines); jobs ${report.logs.perPlayerHour.jobsBytes} bytes`,
+    `hottest index partitions (units in one virtual second): ${report.hottest.indexes.keys
+      .slice(0, 5)
+      .map((k) => `${k.key} ${k.peakUnitsPerSecond}`)
+      .join(', ')}`,
+    `hottest table partitions: ${report.hottest.table.keys
+      .slice(0, 5)
+      .map((k) => `${k.key} ${k.peakUnitsPerSecond}`)
+      .join(', ')}`,
+    `hottest partitions of the jobs (units in one virtual minute): ${report.hottest.jobsPerMinute.keys
+      .slice(0, 5)
+      .map((k) => `${k.key} ${k.peakUnitsPerSecond}`)
+      .join(', ')}`,
     `reporting: ${report.reporting.events} events in ${report.reporting.calls} calls; longest delay ` +
-`${report.reporting.delaySeconds.max} s; peak backlog ` +
-`${Math.max(0, ...report.reporting.backlog.map((b) => Object.values(b.queued).reduce((a, n) => a + n, 0)))}`,
+      `${report.reporting.delaySeconds.max} s; peak backlog ` +
+      `${Math.max(0, ...report.reporting.backlog.map((b) => Object.values(b.queued).reduce((a, n) => a + n, 0)))}`,
     ...report.invariants.map((i) => `${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`),
   ];
   return lines.join('\n');

@@ -88,16 +88,19 @@ export function plan(size: number, seed = 20261127): Evening {
     if (minor) loginAt = between(at('20:00:00'), at('20:01:00'));
     else {
       const when = r();
-      loginAt = when < 0.25 ? between(at('19:55:00'), at('19:57:00')) : when < 0.85 ? between(at('19:58:00'), at('20:02:00')) : between(at('20:05:00'), at('20:40:00'));
+      loginAt =
+        when < 0.25 ? between(at('19:55:00'), at('19:57:00')) : when < 0.85 ? between(at('19:58:00'), at('20:02:00')) : between(at('20:05:00'), at('20:40:00'));
     }
     const player: Player = { id: `load-${seed}-${i}`, gameId, band, birthDate, personIndex: i, loginAt, payments: [] };
     // Minors who try before 20:00 first (refused, then back in the burst).
     if (minor && r() < 0.15) player.loginAt = between(at('19:56:00'), at('19:59:30'));
-    if (r() < (minor ? 0.2 : 0.4)) player.logoutAt = minor ? between(at('20:20:00'), at('20:55:00')) : between(Math.max(at('20:30:00'), loginAt + 600_000), at('21:05:00'));
+    if (r() < (minor ? 0.2 : 0.4))
+      player.logoutAt = minor ? between(at('20:20:00'), at('20:55:00')) : between(Math.max(at('20:30:00'), loginAt + 600_000), at('21:05:00'));
     if (r() < 0.03) player.takeoverAt = between(at('20:10:00'), at('20:40:00'));
     if (r() < 0.03) player.silentAt = between(Math.max(loginAt, at('20:05:00')) + 60_000, at('20:50:00'));
     if (band === 'adult' && r() < 0.3) player.payments.push({ at: between(at('20:05:00'), at('21:00:00')), amount: between(600, 30_000) });
-    if (band === 'minor8' && r() < 0.25) for (let k = 0; k < 2; k += 1) player.payments.push({ at: between(at('20:05:00'), at('20:55:00')), amount: between(500, 5_001) });
+    if (band === 'minor8' && r() < 0.25)
+      for (let k = 0; k < 2; k += 1) player.payments.push({ at: between(at('20:05:00'), at('20:55:00')), amount: between(500, 5_001) });
     if (minor && r() < 0.08) {
       player.sibling = `${player.id}-sibling`;
       const each = band === 'minor8' ? 5_000 : 10_000;

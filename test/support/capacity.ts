@@ -30,7 +30,12 @@ const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Bytes of a number: 1 per two significant digits (leading and trailing zeros dropped), plus 1. */
 function numberSize(n: string): number {
-  const digits = n.replace(/^[+-]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const digits = n
+    .replace(/^[+-]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '')
+    .replace(/0+$/, '');
   return Math.ceil(Math.max(1, digits.length) / 2) + 1;
 }
 
@@ -66,7 +71,12 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(sorted(a)) === 
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, x]) => [k, sorted(x)]),
+    );
   return v;
 }
 
@@ -108,7 +118,14 @@ export function indexWrites(before: Image, after: Image): IndexWrite[] {
 /** The bill of one item's successful write. */
 export function itemWrite(kind: ItemWrite['kind'], key: { pk: string; sk: string }, before: Image, after: Image, transactional: boolean): ItemWrite {
   const size = Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0);
-  return { pk: key.pk, sk: key.sk, kind, transactional, tableUnits: kb(size) * (transactional ? 2 : 1), indexes: kind === 'check' ? [] : indexWrites(before, after) };
+  return {
+    pk: key.pk,
+    sk: key.sk,
+    kind,
+    transactional,
+    tableUnits: kb(size) * (transactional ? 2 : 1),
+    indexes: kind === 'check' ? [] : indexWrites(before, after),
+  };
 }
 
 /** A single-item write refused by its condition: the existing item's size, or 1 when there is none. */

@@ -31,7 +31,14 @@ async function bundle(contents: string): Promise<BundleSize> {
     logLevel: 'error',
   });
   const out = result.outputFiles[0]!.contents;
-  return { bytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs).filter((f) => f !== 'entry.js').sort(), text: Buffer.from(out).toString('utf8') };
+  return {
+    bytes: out.length,
+    gzipBytes: gzipSync(out, { level: 9 }).length,
+    inputs: Object.keys(result.metafile.inputs)
+      .filter((f) => f !== 'entry.js')
+      .sort(),
+    text: Buffer.from(out).toString('utf8'),
+  };
 }
 
 export async function clientBundleSizes(): Promise<{ client: BundleSize; withPrompts: BundleSize }> {

@@ -13,7 +13,14 @@
  * the other's sizes (a few bytes; only the load test's races do that). Read units are what
  * DynamoDB Local reports (`ReturnConsumedCapacity: TOTAL`), which follows the read rules.
  */
-import { BatchGetItemCommand, ConditionalCheckFailedException, type BatchGetItemCommandOutput, TransactionCanceledException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  type BatchGetItemCommandOutput,
+  TransactionCanceledException,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { onClientCreated } from '#shared/storage/dynamo';
 import { itemWrite, refusedWriteUnits, unitsOf, type Image, type ItemWrite } from '#test/support/capacity';
@@ -31,13 +38,34 @@ export const ddbCallCounter = {
   onWrite: undefined as ((write: ItemWrite) => void) | undefined,
 };
 
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
-const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand', 'GetCommand', 'BatchGetCommand', 'TransactGetCommand']);
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+  'TransactWriteCommand',
+  'BatchWriteCommand',
+]);
+const READS = new Set([
+  'GetItemCommand',
+  'BatchGetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'TransactGetItemsCommand',
+  'GetCommand',
+  'BatchGetCommand',
+  'TransactGetCommand',
+]);
 /** Marks the measuring reads, which are not the gateway's and are not counted. */
 const UNCOUNTED = Symbol('uncounted');
 
 type Consumed = { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
-const consumedUnits = (consumed: Consumed): number => (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+const consumedUnits = (consumed: Consumed): number =>
+  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 
 /** A key or item as the command holds it: native values (the document client) or attribute values. */
 type Loose = Record<string, unknown>;
@@ -66,11 +94,23 @@ function opsOf(input: Loose): Op[] {
     transactional,
   });
   if (Array.isArray(input.TransactItems)) {
-    return (input.TransactItems as Loose[]).map((t) => (t.Put ? one('put', t.Put as Loose, true) : t.Update ? one('update', t.Update as Loose, true) : t.Delete ? one('delete', t.Delete as Loose, true) : one('check', t.ConditionCheck as Loose, true)));
+    return (input.TransactItems as Loose[]).map((t) =>
+      t.Put
+        ? one('put', t.Put as Loose, true)
+        : t.Update
+          ? one('update', t.Update as Loose, true)
+          : t.Delete
+            ? one('delete', t.Delete as Loose, true)
+            : one('check', t.ConditionCheck as Loose, true),
+    );
   }
   if (input.RequestItems) {
     return Object.entries(input.RequestItems as Record<string, Loose[]>).flatMap(([table, writes]) =>
-      writes.map((w) => (w.PutRequest ? one('put', { TableName: table, ...(w.PutRequest as Loose) }, false) : one('delete', { TableName: table, ...(w.DeleteRequest as Loose) }, false))),
+      writes.map((w) =>
+        w.PutRequest
+          ? one('put', { TableName: table, ...(w.PutRequest as Loose) }, false)
+          : one('delete', { TableName: table, ...(w.DeleteRequest as Loose) }, false),
+      ),
     );
   }
   return [one(input.Item ? 'put' : input.UpdateExpression ? 'update' : 'delete', input, false)];
@@ -139,13 +179,15 @@ onClientCreated((client) =>
         result = await next(args);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) ddbCallCounter.writeUnits += refusedWriteUnits(imageOf(before, ops[0]!));
-        if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) ddbCallCounter.refusedTransactions += 1;
+        if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'))
+          ddbCallCounter.refusedTransactions += 1;
         throw error;
       }
       const skipped = unprocessed(result.output as unknown as Loose);
       const done = ops.filter((o) => !skipped.has(`${o.table}\u0000${keyString(o.key)}`));
       const after = await images(client, done);
-      for (const o of done) bill(itemWrite(o.kind, { pk: String(o.key.pk?.S), sk: String(o.key.sk?.S) }, imageOf(before, o), imageOf(after, o), o.transactional));
+      for (const o of done)
+        bill(itemWrite(o.kind, { pk: String(o.key.pk?.S), sk: String(o.key.sk?.S) }, imageOf(before, o), imageOf(after, o), o.transactional));
       return result;
     },
     { step: 'initialize', name: 'ddbCallCounter' },

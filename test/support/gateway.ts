@@ -23,7 +23,12 @@ export const deployed = deployedUrl !== undefined;
 /** `keyDir` keeps the development signing key in a folder, so a test can forge tokens with it. */
 export async function startTestGateway(options: { keyDir?: string } = {}): Promise<LocalGateway> {
   // A request runs until it answers (a hang bound, not the function's timeout: test/support/timeouts.ts).
-  return startLocalGateway({ dynamoEndpoint: inject('dynamoEndpoint'), tableName: `t-${randomUUID()}`, requestTimeoutMs: HEAVY_TEST_MS, ...(options.keyDir ? { persistDir: options.keyDir } : {}) });
+  return startLocalGateway({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `t-${randomUUID()}`,
+    requestTimeoutMs: HEAVY_TEST_MS,
+    ...(options.keyDir ? { persistDir: options.keyDir } : {}),
+  });
 }
 
 export interface HttpAnswer<T = any> {
@@ -55,7 +60,8 @@ export function commandTokens(command: string): TokenSource {
       const env = { ...outer, PLAYGUARD_SUB: sub, PLAYGUARD_SCOPE: scope, ...(game !== undefined ? { PLAYGUARD_GAME: game } : {}) };
       token = run('sh', ['-c', command], { env, timeout: 30_000 }).then(({ stdout, stderr }) => {
         const out = stdout.trim();
-        if (!JWT.test(out)) throw new Error(`PLAYGUARD_TOKEN_COMMAND printed no token for sub ${sub} (scope ${scope}): ${(stderr || stdout).trim().slice(0, 300)}`);
+        if (!JWT.test(out))
+          throw new Error(`PLAYGUARD_TOKEN_COMMAND printed no token for sub ${sub} (scope ${scope}): ${(stderr || stdout).trim().slice(0, 300)}`);
         return out;
       });
       token.catch(() => cache.delete(key));
@@ -66,7 +72,11 @@ export function commandTokens(command: string): TokenSource {
 }
 
 export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) {
-  const call = async <T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> => {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpAnswer<T>> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -84,7 +94,9 @@ export function client(baseUrl: string, options: { tokens?: TokenSource } = {}) 
     return { status: res.status, headers: res.headers, body: parsed as T };
   };
   // Long-lived: tests move the virtual clock by days.
-  const devTokens: TokenSource = async (sub, scope, game) => (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ...(game !== undefined ? { game } : {}), ttlSeconds: 30 * 86_400 } })).body.token;
+  const devTokens: TokenSource = async (sub, scope, game) =>
+    (await call<{ token: string }>('POST', '/__dev/tokens', { body: { sub, scope, ...(game !== undefined ? { game } : {}), ttlSeconds: 30 * 86_400 } })).body
+      .token;
   const tokens = options.tokens ?? devTokens;
   // A deployment has no /__dev endpoints: say which test forgot its local-only mark.
   const localOnly = (what: string) => {
@@ -149,7 +161,10 @@ export function useGateway(options: { keyDir?: string; env?: () => Record<string
     if (options.env && !deployedUrl) Object.assign(process.env, options.env());
     if (deployedUrl) {
       const command = process.env.PLAYGUARD_TOKEN_COMMAND;
-      if (!command) throw new Error('PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE');
+      if (!command)
+        throw new Error(
+          'PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE',
+        );
       t.api = client(deployedUrl, { tokens: commandTokens(command) });
       return;
     }

@@ -21,7 +21,10 @@ export async function setup(project: TestProject): Promise<void> {
   buildClientIfStale();
   if (process.env.PLAYGUARD_URL) {
     if (!URL.canParse(process.env.PLAYGUARD_URL)) throw new Error(`PLAYGUARD_URL is not a URL: ${process.env.PLAYGUARD_URL}`);
-    if (!process.env.PLAYGUARD_TOKEN_COMMAND) throw new Error('PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE (docs/deploy.md: Verifying a deployment)');
+    if (!process.env.PLAYGUARD_TOKEN_COMMAND)
+      throw new Error(
+        'PLAYGUARD_URL is set but PLAYGUARD_TOKEN_COMMAND is not: set it to a shell command that prints a token for $PLAYGUARD_SUB and $PLAYGUARD_SCOPE (docs/deploy.md: Verifying a deployment)',
+      );
     return;
   }
   dynamo = await startDynamoLocal();

@@ -14,8 +14,8 @@ export const UNITY = join(import.meta.dirname, '..', '..', 'packages', 'unity');
 export const MCS = process.env.MCS_PATH ?? '/usr/bin/mcs';
 export const MONO = process.env.MONO_PATH ?? '/usr/bin/mono';
 export const haveMono = existsSync(MCS) && existsSync(MONO) && existsSync('/usr/lib/mono/4.5/System.Net.Http.dll');
-export const monoMissing = `no Mono C# compiler (${MCS}, ${MONO}, System.Net.Http): apt-get install mono-mcs mono-runtime ` +
-`libmono-system-net-http4.0-cil (.ci/run does)`;
+export const monoMissing =
+  `no Mono C# compiler (${MCS}, ${MONO}, System.Net.Http): apt-get install mono-mcs mono-runtime ` + `libmono-system-net-http4.0-cil (.ci/run does)`;
 if (!haveMono && process.env.CI) throw new Error(monoMissing);
 
 /** Every .cs file under a folder of the package, sorted. */
@@ -33,7 +33,9 @@ export const portableRuntime = (): string[] => sources('Runtime');
 
 /** mcs with the package's language level, warnings as errors; answers the compiler's output. */
 export async function mcs(out: string, files: string[], extra: string[] = []): Promise<string> {
-  const { stdout, stderr } = await run(MCS, ['-langversion:7.2', '-warnaserror+', '-nologo', '-r:System.Net.Http.dll', `-out:${out}`, ...extra, ...files], { timeout: 120_000 });
+  const { stdout, stderr } = await run(MCS, ['-langversion:7.2', '-warnaserror+', '-nologo', '-r:System.Net.Http.dll', `-out:${out}`, ...extra, ...files], {
+    timeout: 120_000,
+  });
   return `${stdout}${stderr}`.trim();
 }
 

@@ -26,7 +26,10 @@ export const POLICY_VERSION = '1';
  * 14 (policy `consent: "attested"`, the default; 2019 Children's PI Regulations Arts. 9–10): what the
  * standard prompts send once the guardian ticked the box. Read only for a child under 14.
  */
-export const withConsent = <T extends { name: string; idNumber: string }>(who: T): T & { guardianConsent: { policyVersion: string } } => ({ ...who, guardianConsent: { policyVersion: POLICY_VERSION } });
+export const withConsent = <T extends { name: string; idNumber: string }>(who: T): T & { guardianConsent: { policyVersion: string } } => ({
+  ...who,
+  guardianConsent: { policyVersion: POLICY_VERSION },
+});
 
 /** The `guardianConsent` member of an identity answer (docs/api.md): needed (under 14), and given. */
 export const consentStatus = (required: boolean, given: boolean) => ({ required, given, policyVersion: POLICY_VERSION, consent: 'attested' as const });

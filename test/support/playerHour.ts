@@ -52,7 +52,9 @@ export async function playOneHour(api: ReturnType<typeof client>, sub: string, b
   let lastAction = 'continue';
   while (at <= 3600) {
     await api.setClock(new Date(start + at * 1000).toISOString());
-    const [beat, units] = await measured(() => api.call('POST', `/v1/sessions/${login.body.sessionId}/heartbeat`, { token, body: { seq: heartbeatsAt.length + 1 } }));
+    const [beat, units] = await measured(() =>
+      api.call('POST', `/v1/sessions/${login.body.sessionId}/heartbeat`, { token, body: { seq: heartbeatsAt.length + 1 } }),
+    );
     if (beat.status !== 200) throw new Error(`heartbeat: ${beat.status}`);
     heartbeatsAt.push(at);
     heartbeatUnits.push(units);

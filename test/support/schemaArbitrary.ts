@@ -40,8 +40,35 @@ export interface JsonSchema {
 
 /** Keywords that only describe (or that the generator reads below). */
 const KNOWN = new Set([
-  '$ref', 'type', 'const', 'enum', 'anyOf', 'oneOf', 'allOf', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'minItems', 'maxItems',
-  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'example', 'examples', 'default', 'description', 'title', 'discriminator', 'deprecated', 'readOnly', '$schema', 'id',
+  '$ref',
+  'type',
+  'const',
+  'enum',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'prefixItems',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'example',
+  'examples',
+  'default',
+  'description',
+  'title',
+  'discriminator',
+  'deprecated',
+  'readOnly',
+  '$schema',
+  'id',
 ]);
 
 export interface ArbitraryOptions {
@@ -58,7 +85,32 @@ const wellFormed = (s: string): boolean => !/\p{Surrogate}/u.test(s);
 
 const char = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
-  { weight: 2, arbitrary: fc.constantFrom(' ', '\t', '\n', '\u3000', '\u00a0', '.', '/', '%', '?', '#', '&', '=', '+', '\\', '"', '\u0000', '\u007f', '张', '三', '𠮷', '😀') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      ' ',
+      '\t',
+      '\n',
+      '\u3000',
+      '\u00a0',
+      '.',
+      '/',
+      '%',
+      '?',
+      '#',
+      '&',
+      '=',
+      '+',
+      '\\',
+      '"',
+      '\u0000',
+      '\u007f',
+      '张',
+      '三',
+      '𠮷',
+      '😀',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter(wellFormed) },
 );
 const codePoints = (s: string): number => [...s].length;
@@ -66,13 +118,19 @@ const codePoints = (s: string): number => [...s].length;
 function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? Math.max(min, 40);
-  const patterns = [schema.pattern, ...(schema.allOf ?? []).map((s) => s.pattern)].filter((p): p is string => typeof p === 'string').map((p) => new RegExp(p, 'u'));
-  for (const s of schema.allOf ?? []) if (Object.keys(s).some((k) => k !== 'pattern')) throw new Error(`allOf of a string may only add patterns: ${JSON.stringify(s)}`);
+  const patterns = [schema.pattern, ...(schema.allOf ?? []).map((s) => s.pattern)]
+    .filter((p): p is string => typeof p === 'string')
+    .map((p) => new RegExp(p, 'u'));
+  for (const s of schema.allOf ?? [])
+    if (Object.keys(s).some((k) => k !== 'pattern')) throw new Error(`allOf of a string may only add patterns: ${JSON.stringify(s)}`);
   // An anchored pattern says what the whole string is made of: drawn from it. Unanchored ones (`\S`:
   // not blank) only ask for something somewhere: drawn from any characters, and kept when they match.
   const whole = patterns.find((p) => p.source.startsWith('^') && p.source.endsWith('$'));
   // Short strings mostly, and strings at the longest the schema allows (where counting differs first).
-  const lengths = fc.oneof({ weight: 3, arbitrary: fc.constant([min, Math.min(max, min + 20)] as const) }, { weight: 1, arbitrary: fc.constant([Math.max(min, max - 4), max] as const) });
+  const lengths = fc.oneof(
+    { weight: 3, arbitrary: fc.constant([min, Math.min(max, min + 20)] as const) },
+    { weight: 1, arbitrary: fc.constant([Math.max(min, max - 4), max] as const) },
+  );
   const chars = lengths.chain(([from, to]) => fc.array(char, { minLength: from, maxLength: to })).map((cs) => cs.join(''));
   const base = whole ? fc.stringMatching(whole, { size: 'small' }) : chars;
   return base.filter((s) => wellFormed(s) && codePoints(s) >= min && codePoints(s) <= max && patterns.every((p) => p.test(s)));
@@ -120,7 +178,10 @@ export function arbitraryOf(schema: JsonSchema, options: ArbitraryOptions, name?
           own = fc.tuple(...schema.prefixItems.map((s) => arbitraryOf(s, options)));
         } else {
           if (!schema.items) throw new Error('an array without items');
-          own = fc.array(arbitraryOf(schema.items, options), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, (schema.minItems ?? 0) + 4) });
+          own = fc.array(arbitraryOf(schema.items, options), {
+            minLength: schema.minItems ?? 0,
+            maxLength: Math.min(schema.maxItems ?? 4, (schema.minItems ?? 0) + 4),
+          });
         }
         break;
       case 'object': {

@@ -31,7 +31,17 @@ describe('docs/api.md', () => {
     const section = rendered.slice(rendered.indexOf('### Extension members'), rendered.indexOf('\n### ', rendered.indexOf('### Extension members') + 1));
     const rows = section.split('\n').filter((l) => /^\| `\w+` \| `\w+` \|/.test(l));
     const declared = Object.entries(PROBLEM_EXTENSIONS).flatMap(([code, s]) => Object.keys(s.shape).map((m) => `${code}.${m}`));
-    expect(rows.map((r) => r.split(' | ').slice(0, 2).map((c) => c.replace(/[|` ]/g, '')).join('.')).sort()).toEqual(declared.sort());
+    expect(
+      rows
+        .map((r) =>
+          r
+            .split(' | ')
+            .slice(0, 2)
+            .map((c) => c.replace(/[|` ]/g, ''))
+            .join('.'),
+        )
+        .sort(),
+    ).toEqual(declared.sort());
     expect(rows.filter((r) => r.endsWith('| — |'))).toEqual([]);
   });
 
@@ -41,7 +51,10 @@ describe('docs/api.md', () => {
   });
 
   it('links only to headings and anchors it has', () => {
-    const headings = new Set([...[...rendered.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)), ...[...rendered.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]!)]);
+    const headings = new Set([
+      ...[...rendered.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)),
+      ...[...rendered.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]!),
+    ]);
     const links = [...rendered.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
     expect(links.filter((l) => !headings.has(l))).toEqual([]);
   });

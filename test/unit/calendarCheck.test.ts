@@ -24,7 +24,9 @@ describe('calendar:check', () => {
   });
 
   it('exits 1 as a command when uncovered and 0 with the override file', async () => {
-    const bad = await run('node_modules/.bin/tsx', ['infra/cli/calendarCheck.ts', '--now', '2026-12-15T00:00:00+08:00']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run('node_modules/.bin/tsx', ['infra/cli/calendarCheck.ts', '--now', '2026-12-15T00:00:00+08:00']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((bad as { code: number }).code).toBe(1);
     const dir = mkdtempSync(join(tmpdir(), 'cal-'));
     writeFileSync(join(dir, '2027.json'), JSON.stringify(override2027));

@@ -13,11 +13,24 @@ import { main } from '#infra/cli/capacity';
 const at2100 = (players: number, design = AS_BUILT) => moments(players, FRIDAY, design).find((m) => m.name === '21:00 end of play')!;
 
 describe('the design the code builds', () => {
-  it('is read from the code: 256 sweep shards on per-session grids, 64 queue shards a game, the reporter ' +
-'57 s a minute, figures over 16 items, person-weeks over 256 partitions', () => {
-    expect(AS_BUILT).toEqual({ liveShards: 256, outboxShards: 64, sweepProjection: 'ALL', sweepGrid: 'per-session', reporterDuty: 57 / 60, statsShards: 16, personWeekShards: 256, aggregatorConcurrency: 0, stageRps: 10_000 });
-    expect(AS_BUILT.reporterDuty).toBe(functionTable.nppaReporter.schedule.plannedRunSeconds / functionTable.nppaReporter.schedule.rateSeconds);
-  });
+  it(
+    'is read from the code: 256 sweep shards on per-session grids, 64 queue shards a game, the reporter ' +
+      '57 s a minute, figures over 16 items, person-weeks over 256 partitions',
+    () => {
+      expect(AS_BUILT).toEqual({
+        liveShards: 256,
+        outboxShards: 64,
+        sweepProjection: 'ALL',
+        sweepGrid: 'per-session',
+        reporterDuty: 57 / 60,
+        statsShards: 16,
+        personWeekShards: 256,
+        aggregatorConcurrency: 0,
+        stageRps: 10_000,
+      });
+      expect(AS_BUILT.reporterDuty).toBe(functionTable.nppaReporter.schedule.plannedRunSeconds / functionTable.nppaReporter.schedule.rateSeconds);
+    },
+  );
 });
 
 describe('21:00, 100,000 players (45,000 minors within 5 s: 9,000 a second)', () => {
@@ -55,15 +68,24 @@ describe('what breaks, and from how many players', () => {
   });
 
   it("as built, at a million: the settings and quotas to raise (API Gateway, Lambda, DynamoDB) and the national system's ceiling remain", () => {
-    const broken = capacity(1_000_000, AS_BUILT).checks.filter((c) => c.value > c.limit).map((c) => c.what.split(' (')[0]);
-    expect(broken).toEqual(['DynamoDB table writes, a new on-demand table', 'DynamoDB table write quota', 'API Gateway stage throttle', 'API Gateway account quota', 'Lambda concurrent executions', 'NPPA: oldest 20:00 login sent within 180 s']);
+    const broken = capacity(1_000_000, AS_BUILT)
+      .checks.filter((c) => c.value > c.limit)
+      .map((c) => c.what.split(' (')[0]);
+    expect(broken).toEqual([
+      'DynamoDB table writes, a new on-demand table',
+      'DynamoDB table write quota',
+      'API Gateway stage throttle',
+      'API Gateway account quota',
+      'Lambda concurrent executions',
+      'NPPA: oldest 20:00 login sent within 180 s',
+    ]);
   });
 
   it("the national system's ceiling: a game's 20:00 logins drain at the reporter's share of 1,280 events a second", () => {
     const [main1] = capacity(1_000_000, AS_BUILT).nppa;
     // 60 % of 450,000 minors and of 60 % of 550,000 adults.
     expect(main1!.loginEvents).toBe(0.6 * (450_000 + 0.6 * 550_000));
-    expect(main1!.drainSeconds).toBe(Math.round(main1!.loginEvents / (LIMITS.nppaEventsPerSecondPerGame * 57 / 60)));
+    expect(main1!.drainSeconds).toBe(Math.round(main1!.loginEvents / ((LIMITS.nppaEventsPerSecondPerGame * 57) / 60)));
     expect(capacity(10_000, AS_BUILT).nppa.every((g) => g.worstDelaySeconds <= LIMITS.nppaDeadlineSeconds)).toBe(true);
   });
 });
@@ -78,7 +100,7 @@ describe('cost', () => {
     expect(c.perMillionPlayerHours).toBeCloseTo(c.perPlayerHour.reduce((s, l) => s + l.cost, 0) * 1e6, 9);
   });
 
-  it('a keys-only sweep index would spare half an index write a minor\'s heartbeat and read each sweep candidate back', () => {
+  it("a keys-only sweep index would spare half an index write a minor's heartbeat and read each sweep candidate back", () => {
     const all = cost(1_000_000, AS_BUILT);
     const keysOnly = cost(1_000_000, { ...AS_BUILT, sweepProjection: 'KEYS_ONLY' });
     const writes = (c: typeof all) => c.perPlayerHour.find((l) => /writes: players/.test(l.item))!.quantity;
@@ -98,7 +120,10 @@ describe('npm run capacity', () => {
 
   it('starts from the design before issue 28 with --before, and takes what-ifs', () => {
     expect(JSON.parse(main(['--before', '--json', '--players', '1000'])).design).toEqual(BEFORE);
-    expect(JSON.parse(main(['--json', '--players', '1000', '--live-shards', '64', '--projection', 'KEYS_ONLY'])).design).toMatchObject({ liveShards: 64, sweepProjection: 'KEYS_ONLY' });
+    expect(JSON.parse(main(['--json', '--players', '1000', '--live-shards', '64', '--projection', 'KEYS_ONLY'])).design).toMatchObject({
+      liveShards: 64,
+      sweepProjection: 'KEYS_ONLY',
+    });
   });
 
   it('refuses what is not a size or a design', () => {

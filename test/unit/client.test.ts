@@ -40,13 +40,23 @@ function fakeGateway() {
   const sent: Sent[] = [];
   const replies: Reply[] = [];
   const fetch: Fetch = async (url, init) => {
-    sent.push({ method: init.method, path: url.replace('https://pg.test', ''), body: init.body === undefined ? undefined : JSON.parse(init.body), headers: init.headers, signal: init.signal });
+    sent.push({
+      method: init.method,
+      path: url.replace('https://pg.test', ''),
+      body: init.body === undefined ? undefined : JSON.parse(init.body),
+      headers: init.headers,
+      signal: init.signal,
+    });
     const reply = replies.shift();
     if (reply === undefined) throw new Error(`no reply scripted for ${init.method} ${url}`);
     if (reply === 'lost') throw new TypeError('fetch failed');
     if (reply === 'hang') return new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
     const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    return { status: reply.status, headers: { get: (name: string) => headers[name.toLowerCase()] ?? null }, text: async () => reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)) };
+    return {
+      status: reply.status,
+      headers: { get: (name: string) => headers[name.toLowerCase()] ?? null },
+      text: async () => reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)),
+    };
   };
   return { sent, fetch, reply: (...r: Reply[]) => void replies.push(...r), pending: () => replies.length };
 }
@@ -57,13 +67,30 @@ const problem = (code: keyof typeof PROBLEMS, extra: Record<string, unknown> = {
   headers: { 'content-type': 'application/problem+json', ...headers },
 });
 
-const STARTED = { sessionId: 's-1', gameId: 'default', ageRating: 16, belowRating: true, ageBand: 8, minor: true, remainingSeconds: 960, endsAt: '2026-12-04T21:00:00+08:00', heartbeatIntervalSeconds: 60 };
+const STARTED = {
+  sessionId: 's-1',
+  gameId: 'default',
+  ageRating: 16,
+  belowRating: true,
+  ageBand: 8,
+  minor: true,
+  remainingSeconds: 960,
+  endsAt: '2026-12-04T21:00:00+08:00',
+  heartbeatIntervalSeconds: 60,
+};
 const answer = (action: 'continue' | 'warn' | 'terminate', remainingSeconds: number | null, nextHeartbeatSeconds = 60, reason?: string): Reply => ({
   status: 200,
-  body: { action, remainingSeconds, endsAt: remainingSeconds === null || action === 'terminate' ? null : '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds, ...(reason ? { reason } : {}) },
+  body: {
+    action,
+    remainingSeconds,
+    endsAt: remainingSeconds === null || action === 'terminate' ? null : '2026-12-04T21:00:00+08:00',
+    nextHeartbeatSeconds,
+    ...(reason ? { reason } : {}),
+  },
 });
 
-const heartbeats = (g: ReturnType<typeof fakeGateway>) => g.sent.filter((r) => r.path.endsWith('/heartbeat')).map((r) => [r.path, (r.body as { seq: number }).seq]);
+const heartbeats = (g: ReturnType<typeof fakeGateway>) =>
+  g.sent.filter((r) => r.path.endsWith('/heartbeat')).map((r) => [r.path, (r.body as { seq: number }).seq]);
 
 function record(session: PlayGuardSession) {
   const events: Array<[keyof SessionEvents, unknown]> = [];
@@ -88,34 +115,43 @@ afterEach(() => {
 });
 
 describe('the heartbeat loop', () => {
-  it('logs in, then beats on the server-chosen interval: first heartbeatIntervalSeconds, then each ' +
-'answer\'s nextHeartbeatSeconds, seq +1 each time', async () => {
-    const g = fakeGateway();
-    const { session, events } = await started(g);
-    expect(g.sent[0]).toMatchObject({ method: 'POST', path: '/v1/sessions', body: { deviceId: 'phone-1' } });
-    expect(g.sent[0]!.headers).toEqual({ accept: 'application/json, application/problem+json', authorization: 'Bearer tok', 'content-type': 'application/json' });
-    expect(session.started).toEqual(STARTED);
-    expect([session.sessionId, session.seq, session.state, session.remainingSeconds]).toEqual(['s-1', 0, 'playing', 960]);
+  it(
+    'logs in, then beats on the server-chosen interval: first heartbeatIntervalSeconds, then each ' + "answer's nextHeartbeatSeconds, seq +1 each time",
+    async () => {
+      const g = fakeGateway();
+      const { session, events } = await started(g);
+      expect(g.sent[0]).toMatchObject({ method: 'POST', path: '/v1/sessions', body: { deviceId: 'phone-1' } });
+      expect(g.sent[0]!.headers).toEqual({
+        accept: 'application/json, application/problem+json',
+        authorization: 'Bearer tok',
+        'content-type': 'application/json',
+      });
+      expect(session.started).toEqual(STARTED);
+      expect([session.sessionId, session.seq, session.state, session.remainingSeconds]).toEqual(['s-1', 0, 'playing', 960]);
 
-    g.reply(answer('continue', 930, 30), answer('continue', 900, 45));
-    await vi.advanceTimersByTimeAsync(59_999);
-    expect(heartbeats(g)).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(heartbeats(g)).toEqual([['/v1/sessions/s-1/heartbeat', 1]]);
-    await vi.advanceTimersByTimeAsync(29_999);
-    expect(heartbeats(g)).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(heartbeats(g)).toEqual([['/v1/sessions/s-1/heartbeat', 1], ['/v1/sessions/s-1/heartbeat', 2]]);
-    expect(session.remainingSeconds).toBe(900);
-    expect(events).toEqual([
-      ['heartbeat', { action: 'continue', remainingSeconds: 930, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 30, seq: 1 }],
-      ['heartbeat', { action: 'continue', remainingSeconds: 900, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 45, seq: 2 }],
-    ]);
-    g.reply(answer('continue', 855));
-    await vi.advanceTimersByTimeAsync(45_000);
-    expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 2, 3]);
-    session.stop();
-  });
+      g.reply(answer('continue', 930, 30), answer('continue', 900, 45));
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(heartbeats(g)).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(heartbeats(g)).toEqual([['/v1/sessions/s-1/heartbeat', 1]]);
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(heartbeats(g)).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(heartbeats(g)).toEqual([
+        ['/v1/sessions/s-1/heartbeat', 1],
+        ['/v1/sessions/s-1/heartbeat', 2],
+      ]);
+      expect(session.remainingSeconds).toBe(900);
+      expect(events).toEqual([
+        ['heartbeat', { action: 'continue', remainingSeconds: 930, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 30, seq: 1 }],
+        ['heartbeat', { action: 'continue', remainingSeconds: 900, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 45, seq: 2 }],
+      ]);
+      g.reply(answer('continue', 855));
+      await vi.advanceTimersByTimeAsync(45_000);
+      expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 2, 3]);
+      session.stop();
+    },
+  );
 
   it('emits warn with the answer and keeps beating', async () => {
     const g = fakeGateway();
@@ -136,11 +172,21 @@ describe('the heartbeat loop', () => {
     const { session, events } = await started(g);
     g.reply(answer('terminate', 0, 60, 'outside_allowed_hours'), {
       status: 200,
-      body: { ageBand: 8, minor: true, ageRating: 16, belowRating: true, playTime: { allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-12-05T20:00:00+08:00', nextWindowEnd: '2026-12-05T21:00:00+08:00' }, spending: { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 20000 } },
+      body: {
+        ageBand: 8,
+        minor: true,
+        ageRating: 16,
+        belowRating: true,
+        playTime: { allowedNow: false, remainingSeconds: 0, nextWindowStart: '2026-12-05T20:00:00+08:00', nextWindowEnd: '2026-12-05T21:00:00+08:00' },
+        spending: { singleMax: 5000, dailyRemaining: null, monthlyRemaining: 20000 },
+      },
     });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(g.sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/sessions', 'POST /v1/sessions/s-1/heartbeat', 'GET /v1/limits']);
-    expect(events.at(-1)).toEqual(['terminate', { reason: 'outside_allowed_hours', nextWindowStart: '2026-12-05T20:00:00+08:00', nextWindowEnd: '2026-12-05T21:00:00+08:00' }]);
+    expect(events.at(-1)).toEqual([
+      'terminate',
+      { reason: 'outside_allowed_hours', nextWindowStart: '2026-12-05T20:00:00+08:00', nextWindowEnd: '2026-12-05T21:00:00+08:00' },
+    ]);
     expect(session.state).toBe('terminated');
     await vi.advanceTimersByTimeAsync(600_000);
     expect(g.sent).toHaveLength(3);
@@ -181,7 +227,18 @@ describe('lost answers', () => {
     expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 1, 1]);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 1, 1, 2]);
-    expect(events.map(([name, e]) => (name === 'error' ? [name, (e as SessionEvents['error']).seq, (e as SessionEvents['error']).retryInSeconds, ((e as SessionEvents['error']).error as PlayGuardNetworkError).kind] : [name, (e as { seq: number }).seq]))).toEqual([
+    expect(
+      events.map(([name, e]) =>
+        name === 'error'
+          ? [
+              name,
+              (e as SessionEvents['error']).seq,
+              (e as SessionEvents['error']).retryInSeconds,
+              ((e as SessionEvents['error']).error as PlayGuardNetworkError).kind,
+            ]
+          : [name, (e as { seq: number }).seq],
+      ),
+    ).toEqual([
       ['error', 1, 1, 'network'],
       ['error', 1, 2, 'network'],
       ['heartbeat', 1],
@@ -202,7 +259,12 @@ describe('lost answers', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(g.sent[1]!.signal!.aborted).toBe(true);
     const error = events[0]![1] as SessionEvents['error'];
-    expect([error.seq, error.retryInSeconds, error.error instanceof PlayGuardNetworkError, (error.error as PlayGuardNetworkError).kind]).toEqual([1, 1, true, 'timeout']);
+    expect([error.seq, error.retryInSeconds, error.error instanceof PlayGuardNetworkError, (error.error as PlayGuardNetworkError).kind]).toEqual([
+      1,
+      1,
+      true,
+      'timeout',
+    ]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 1]);
     expect(events.map(([name]) => name)).toEqual(['error', 'heartbeat']);
@@ -215,7 +277,9 @@ describe('lost answers', () => {
     g.reply(problem('internal_error'), { status: 502, raw: '<html>Bad Gateway</html>' }, answer('continue', 840, 60));
     await vi.advanceTimersByTimeAsync(60_000 + 1_000 + 2_000);
     expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 1, 1]);
-    const errors = events.filter(([name]) => name === 'error').map(([, e]) => [(e as SessionEvents['error']).error as PlayGuardProblem, (e as SessionEvents['error']).retryInSeconds] as const);
+    const errors = events
+      .filter(([name]) => name === 'error')
+      .map(([, e]) => [(e as SessionEvents['error']).error as PlayGuardProblem, (e as SessionEvents['error']).retryInSeconds] as const);
     expect(errors.map(([e, wait]) => [e.code, e.status, e.httpStatus, wait])).toEqual([
       ['internal_error', 500, 500, 1],
       ['internal_error', 500, 502, 2],
@@ -235,7 +299,12 @@ describe('Retry-After', () => {
     g.reply(problem('write_contention', {}, { 'retry-after': '3' }), answer('continue', 897, 60));
     await vi.advanceTimersByTimeAsync(60_000);
     const error = events[0]![1] as SessionEvents['error'];
-    expect([error.seq, error.retryInSeconds, (error.error as PlayGuardProblem).code, (error.error as PlayGuardProblem).retryAfterSeconds]).toEqual([1, 3, 'write_contention', 3]);
+    expect([error.seq, error.retryInSeconds, (error.error as PlayGuardProblem).code, (error.error as PlayGuardProblem).retryAfterSeconds]).toEqual([
+      1,
+      3,
+      'write_contention',
+      3,
+    ]);
     await vi.advanceTimersByTimeAsync(2_999);
     expect(heartbeats(g)).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -276,7 +345,10 @@ describe('Retry-After', () => {
     expect(g.sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     await expect(submitted).resolves.toEqual({ status: 'verified', ageBand: 18, minor: false });
-    expect(g.sent.map((r) => r.body)).toEqual([{ name: '张三', idNumber: '110101199003070019' }, { name: '张三', idNumber: '110101199003070019' }]);
+    expect(g.sent.map((r) => r.body)).toEqual([
+      { name: '张三', idNumber: '110101199003070019' },
+      { name: '张三', idNumber: '110101199003070019' },
+    ]);
 
     g.reply(problem('upstream_unavailable', {}, { 'retry-after': '60' }));
     const refused = await pg.identity.submit({ name: '张三', idNumber: '110101199003070019' }).catch((e: unknown) => e);
@@ -298,14 +370,18 @@ describe('takeover and one loop per session', () => {
     g.reply(problem('session_active_elsewhere'), { status: 201, body: STARTED });
     const refused = await pg.startSession({ deviceId: 'pad-2' }).catch((e: unknown) => e);
     expect(isPlayGuardProblem(refused)).toBe(true);
-    expect([(refused as PlayGuardProblem).code, (refused as PlayGuardProblem).status, (refused as PlayGuardProblem).detail]).toEqual(['session_active_elsewhere', 409, PROBLEMS.session_active_elsewhere.detail]);
+    expect([(refused as PlayGuardProblem).code, (refused as PlayGuardProblem).status, (refused as PlayGuardProblem).detail]).toEqual([
+      'session_active_elsewhere',
+      409,
+      PROBLEMS.session_active_elsewhere.detail,
+    ]);
     const session = await pg.startSession({ deviceId: 'pad-2', takeover: true });
     expect(g.sent.map((r) => r.body)).toEqual([{ deviceId: 'pad-2' }, { deviceId: 'pad-2', takeover: true }]);
     expect(session.sessionId).toBe('s-1');
     session.stop();
   });
 
-  it('stops the previous session\'s loop when the same client starts a new one', async () => {
+  it("stops the previous session's loop when the same client starts a new one", async () => {
     const g = fakeGateway();
     const { pg, session: first } = await started(g);
     g.reply({ status: 201, body: { ...STARTED, sessionId: 's-2', heartbeatIntervalSeconds: 60 } });
@@ -340,18 +416,26 @@ describe('takeover and one loop per session', () => {
     g.reply(problem('stale_heartbeat', { lastSeq: 7 }), answer('continue', 840, 60));
     await vi.advanceTimersByTimeAsync(61_000);
     expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 8]);
-    expect(events.map(([name, e]) => [name, (e as { seq: number }).seq])).toEqual([['error', 1], ['heartbeat', 8]]);
+    expect(events.map(([name, e]) => [name, (e as { seq: number }).seq])).toEqual([
+      ['error', 1],
+      ['heartbeat', 8],
+    ]);
     session.stop();
   });
 
-  it('ends with the problem\'s code when the server refuses the session (session_not_found)', async () => {
+  it("ends with the problem's code when the server refuses the session (session_not_found)", async () => {
     const g = fakeGateway();
     const { session, events } = await started(g);
     g.reply(problem('session_not_found'));
     await vi.advanceTimersByTimeAsync(60_000);
     const [name, event] = events[0]!;
     expect(name).toBe('terminate');
-    expect({ ...(event as SessionEvents['terminate']), problem: (event as SessionEvents['terminate']).problem?.code }).toEqual({ reason: 'session_not_found', nextWindowStart: null, nextWindowEnd: null, problem: 'session_not_found' });
+    expect({ ...(event as SessionEvents['terminate']), problem: (event as SessionEvents['terminate']).problem?.code }).toEqual({
+      reason: 'session_not_found',
+      nextWindowStart: null,
+      nextWindowEnd: null,
+      problem: 'session_not_found',
+    });
     expect(session.state).toBe('terminated');
     await vi.advanceTimersByTimeAsync(600_000);
     expect(heartbeats(g)).toHaveLength(1);
@@ -424,10 +508,12 @@ describe('problems as typed errors', () => {
       '2026-12-05T20:00:00+08:00',
       '2026-12-05T21:00:00+08:00',
     ]);
-    expect(error.problem).toEqual(problemBody('play_time_restricted', { nextWindowStart: '2026-12-05T20:00:00+08:00', nextWindowEnd: '2026-12-05T21:00:00+08:00' }));
+    expect(error.problem).toEqual(
+      problemBody('play_time_restricted', { nextWindowStart: '2026-12-05T20:00:00+08:00', nextWindowEnd: '2026-12-05T21:00:00+08:00' }),
+    );
   });
 
-  it('types every code\'s extension members', () => {
+  it("types every code's extension members", () => {
     type P = PlayGuardProblem;
     expectTypeOf<Extract<P, { code: 'spending_limit_exceeded' }>['limit']>().toEqualTypeOf<'age' | 'single' | 'daily' | 'monthly'>();
     expectTypeOf<Extract<P, { code: 'stale_heartbeat' }>['lastSeq']>().toEqualTypeOf<number>();
@@ -436,27 +522,39 @@ describe('problems as typed errors', () => {
     expectTypeOf<Extract<P, { code: 'session_not_found' }>>().not.toHaveProperty('nextWindowStart');
   });
 
-  it('reads a refusal that is not a problem document (API Gateway\'s own 401) as the catalogue\'s problem for its status', async () => {
+  it("reads a refusal that is not a problem document (API Gateway's own 401) as the catalogue's problem for its status", async () => {
     const g = fakeGateway();
     const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
     g.reply({ status: 401, body: { message: 'Unauthorized' }, headers: { 'x-request-id': 'r-1' } });
     const error = (await pg.limits().catch((e: unknown) => e)) as PlayGuardProblem;
-    expect([error.code, error.status, error.httpStatus, error.detail, error.requestId]).toEqual(['unauthorized', 401, 401, PROBLEMS.unauthorized.detail, 'r-1']);
+    expect([error.code, error.status, error.httpStatus, error.detail, error.requestId]).toEqual([
+      'unauthorized',
+      401,
+      401,
+      PROBLEMS.unauthorized.detail,
+      'r-1',
+    ]);
     g.reply({ status: 418, raw: 'teapot' });
     const other = (await pg.limits().catch((e: unknown) => e)) as PlayGuardProblem;
     expect([other.code, other.status, other.httpStatus]).toEqual(['internal_error', 500, 418]);
   });
 
-  it('uses the catalogue\'s own details for those', () => {
-    for (const [status, [code, detail]] of Object.entries(FALLBACK)) expect([Number(status), detail]).toEqual([PROBLEMS[code as keyof typeof PROBLEMS].status, PROBLEMS[code as keyof typeof PROBLEMS].detail]);
+  it("uses the catalogue's own details for those", () => {
+    for (const [status, [code, detail]] of Object.entries(FALLBACK))
+      expect([Number(status), detail]).toEqual([PROBLEMS[code as keyof typeof PROBLEMS].status, PROBLEMS[code as keyof typeof PROBLEMS].detail]);
   });
 
-  it('never lets an extension member overwrite the error\'s own members', async () => {
+  it("never lets an extension member overwrite the error's own members", async () => {
     const g = fakeGateway();
     const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
     g.reply({ status: 409, body: { ...problemBody('order_conflict'), message: 'x', stack: 'y', httpStatus: 1, orderStatus: 'committed' } });
     const error = (await pg.limits().catch((e: unknown) => e)) as PlayGuardProblem & { orderStatus: string };
-    expect([error.message, error.httpStatus, error.orderStatus, typeof error.stack]).toEqual([`order_conflict: ${PROBLEMS.order_conflict.detail}`, 409, 'committed', 'string']);
+    expect([error.message, error.httpStatus, error.orderStatus, typeof error.stack]).toEqual([
+      `order_conflict: ${PROBLEMS.order_conflict.detail}`,
+      409,
+      'committed',
+      'string',
+    ]);
   });
 });
 
@@ -506,7 +604,11 @@ describe('the server client', () => {
       { status: 200, body: { orderId: 'o-2', status: 'cancelled' } },
       { status: 200, body: { challengeId: 'c-1', status: 'passed' } },
     );
-    expect(await server.payments.reserve({ orderId: 'o/1?x', amount: 600, accountId: 'acct-1', gameId: 'g-main' })).toEqual({ orderId: 'o/1?x', status: 'reserved', expiresAt: '2026-12-04T21:15:00+08:00' });
+    expect(await server.payments.reserve({ orderId: 'o/1?x', amount: 600, accountId: 'acct-1', gameId: 'g-main' })).toEqual({
+      orderId: 'o/1?x',
+      status: 'reserved',
+      expiresAt: '2026-12-04T21:15:00+08:00',
+    });
     expect(await server.payments.commit('o/1?x')).toEqual({ orderId: 'o/1?x', status: 'committed' });
     expect(await server.payments.cancel('o-2')).toEqual({ orderId: 'o-2', status: 'cancelled' });
     expect(await server.challenges.result('c-1', { passed: true })).toEqual({ challengeId: 'c-1', status: 'passed' });
@@ -532,7 +634,11 @@ describe('throttling: a 429 or 503 that is no problem document', () => {
   it('is a PlayGuardThrottledError with retryAfter, not rate_limited; repeated after 1 s and 2 s, then thrown', async () => {
     const g = fakeGateway();
     const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
-    g.reply({ status: 429, body: { message: 'Too Many Requests' } }, { status: 429, body: { message: 'Too Many Requests' } }, { status: 429, body: { message: 'Too Many Requests' }, headers: { 'x-request-id': 'r-9' } });
+    g.reply(
+      { status: 429, body: { message: 'Too Many Requests' } },
+      { status: 429, body: { message: 'Too Many Requests' } },
+      { status: 429, body: { message: 'Too Many Requests' }, headers: { 'x-request-id': 'r-9' } },
+    );
     const answer = pg.limits().catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(999);
     expect(g.sent).toHaveLength(1);
@@ -541,7 +647,13 @@ describe('throttling: a 429 or 503 that is no problem document', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     const error = await answer;
     expect(error).toBeInstanceOf(PlayGuardThrottledError);
-    expect(isPlayGuardThrottled(error) && [error.kind, error.httpStatus, error.retryAfter, error.requestId, isPlayGuardProblem(error)]).toEqual(['throttled', 429, null, 'r-9', false]);
+    expect(isPlayGuardThrottled(error) && [error.kind, error.httpStatus, error.retryAfter, error.requestId, isPlayGuardProblem(error)]).toEqual([
+      'throttled',
+      429,
+      null,
+      'r-9',
+      false,
+    ]);
     expect(g.sent).toHaveLength(3);
   });
 
@@ -560,7 +672,7 @@ describe('throttling: a 429 or 503 that is no problem document', () => {
     expect(g.sent).toHaveLength(3);
   });
 
-  it('leaves the gateway\'s own rate_limited a problem with its code', async () => {
+  it("leaves the gateway's own rate_limited a problem with its code", async () => {
     const g = fakeGateway();
     const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
     g.reply(problem('rate_limited', {}, { 'retry-after': '3600' }));
@@ -574,7 +686,14 @@ describe('throttling: a 429 or 503 that is no problem document', () => {
     g.reply({ status: 429, body: { message: 'Too Many Requests' } }, { status: 503, raw: '', headers: { 'retry-after': '5' } }, answer('continue', 890, 60));
     await vi.advanceTimersByTimeAsync(60_000 + 1_000 + 5_000);
     expect(heartbeats(g).map(([, seq]) => seq)).toEqual([1, 1, 1]);
-    expect(events.filter(([n]) => n === 'error').map(([, e]) => { const x = e as SessionEvents['error']; return [(x.error as PlayGuardThrottledError).kind, x.retryInSeconds, x.seq]; })).toEqual([
+    expect(
+      events
+        .filter(([n]) => n === 'error')
+        .map(([, e]) => {
+          const x = e as SessionEvents['error'];
+          return [(x.error as PlayGuardThrottledError).kind, x.retryInSeconds, x.seq];
+        }),
+    ).toEqual([
       ['throttled', 1, 1],
       ['throttled', 5, 1],
     ]);
@@ -583,7 +702,7 @@ describe('throttling: a 429 or 503 that is no problem document', () => {
 });
 
 describe('pause and resume (a game going to the background and back)', () => {
-  it('sends nothing while paused, then beats at once on resume and keeps the server\'s rhythm', async () => {
+  it("sends nothing while paused, then beats at once on resume and keeps the server's rhythm", async () => {
     const g = fakeGateway();
     const { session } = await started(g);
     session.pause();
@@ -607,7 +726,14 @@ describe('requests without fetch', () => {
     const replies: Array<{ statusCode: number; header: Record<string, string>; data: unknown } | { fail: string } | 'hang'> = [];
     const api: MiniGameRequestApi = {
       request(options) {
-        calls.push({ url: options.url, method: options.method, header: options.header, data: options.data, dataType: options.dataType, responseType: options.responseType });
+        calls.push({
+          url: options.url,
+          method: options.method,
+          header: options.header,
+          data: options.data,
+          dataType: options.dataType,
+          responseType: options.responseType,
+        });
         const reply = replies.shift();
         const n = calls.length;
         if (reply === 'hang') return { abort: () => void aborted.push(n) };
@@ -632,12 +758,19 @@ describe('requests without fetch', () => {
       responseType: 'text',
     });
     // A runtime that parsed the body anyway still gives the client its JSON; header names are read whatever their case.
-    mini.replies.push({ statusCode: 403, header: { 'X-Request-Id': 'r-7', 'Content-Type': 'application/problem+json' }, data: problemBody('play_time_restricted', { nextWindowStart: null, nextWindowEnd: null }) });
+    mini.replies.push({
+      statusCode: 403,
+      header: { 'X-Request-Id': 'r-7', 'Content-Type': 'application/problem+json' },
+      data: problemBody('play_time_restricted', { nextWindowStart: null, nextWindowEnd: null }),
+    });
     const refused = await pg.startSession({ deviceId: 'wx-1' }).catch((e: unknown) => e);
     expect(isPlayGuardProblem(refused) && [refused.code, refused.requestId]).toEqual(['play_time_restricted', 'r-7']);
     mini.replies.push({ fail: 'request:fail url not in domain list' });
     const lost = await pg.limits().catch((e: unknown) => e);
-    expect(lost instanceof PlayGuardNetworkError && [lost.kind, String((lost.cause as Error).message)]).toEqual(['network', 'request failed: request:fail url not in domain list']);
+    expect(lost instanceof PlayGuardNetworkError && [lost.kind, String((lost.cause as Error).message)]).toEqual([
+      'network',
+      'request failed: request:fail url not in domain list',
+    ]);
     mini.replies.push('hang');
     const slow = pg.limits().catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(5_000);
@@ -677,10 +810,13 @@ describe('requests without fetch', () => {
     }
     const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: xhrFetch(FakeXhr) });
     expect(await pg.games()).toEqual({ games: [] });
-    expect(opened).toEqual([['GET', 'https://pg.test/v1/games'], [{ accept: 'application/json, application/problem+json' }, null]]);
+    expect(opened).toEqual([
+      ['GET', 'https://pg.test/v1/games'],
+      [{ accept: 'application/json, application/problem+json' }, null],
+    ]);
   });
 
-  it('picks the runtime\'s own way by default: fetch, else XMLHttpRequest, else wx.request', async () => {
+  it("picks the runtime's own way by default: fetch, else XMLHttpRequest, else wx.request", async () => {
     const mini = fakeMiniGame();
     vi.stubGlobal('fetch', undefined);
     vi.stubGlobal('XMLHttpRequest', undefined);
@@ -695,7 +831,7 @@ describe('requests without fetch', () => {
   });
 });
 
-describe('the contract\'s later player calls', () => {
+describe("the contract's later player calls", () => {
   it('go to their endpoints with their bodies', async () => {
     const g = fakeGateway();
     const pg = createPlayGuard({ baseUrl: 'https://pg.test', token: 'tok', fetch: g.fetch });
@@ -738,7 +874,7 @@ describe('the contract\'s later player calls', () => {
     ]);
   });
 
-  it('type the contract\'s new codes', () => {
+  it("type the contract's new codes", () => {
     expectTypeOf<'confirmation_not_allowed' | 'link_confirmed' | 'guardian_consent_required'>().toExtend<PlayGuardProblem['code']>();
     expectTypeOf<Extract<PlayGuardProblem, { code: 'link_confirmed' }>['status']>().toEqualTypeOf<403>();
   });

@@ -11,7 +11,7 @@ import { clientBundleSizes } from '#test/support/clientBundle';
 const KB = 1024;
 
 describe('the client bundle', () => {
-  it('is at most 8 KB gzipped alone and 16 KB with the prompts, and holds only the package\'s own modules', async () => {
+  it("is at most 8 KB gzipped alone and 16 KB with the prompts, and holds only the package's own modules", async () => {
     const { client, withPrompts } = await clientBundleSizes();
     const own = (inputs: string[]) => inputs.filter((f) => !f.startsWith('packages/client/dist/esm/'));
     expect(own(client.inputs)).toEqual([]);

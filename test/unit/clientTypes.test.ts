@@ -14,7 +14,20 @@ import ts from 'typescript';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type * as s from '#shared/api/schemas';
-import type { ComplaintSubmission, HeartbeatAnswer, IdentitySubmission, RefundRequest, IdentityView, Limits, PaymentReservation, PlayGuardProblem, ProblemCode, ProblemExtensions as ClientExtensions, SessionStart, SessionStarted } from '@playguard/client';
+import type {
+  ComplaintSubmission,
+  HeartbeatAnswer,
+  IdentitySubmission,
+  RefundRequest,
+  IdentityView,
+  Limits,
+  PaymentReservation,
+  PlayGuardProblem,
+  ProblemCode,
+  ProblemExtensions as ClientExtensions,
+  SessionStart,
+  SessionStarted,
+} from '@playguard/client';
 import type { ProblemCode as CatalogueCode, ProblemExtensions } from '#shared/problem';
 import type { heartbeat, startSession } from '#shared/sessions/service';
 import type { readLimits } from '#shared/usecases/limits';
@@ -24,7 +37,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'client-types-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the client\'s types', () => {
+describe("the client's types", () => {
   it('are what the services answer (login, heartbeat, limits), rating members included', () => {
     type Login = Awaited<ReturnType<typeof startSession>>;
     expectTypeOf<Login>().toExtend<SessionStarted>();
@@ -48,7 +61,7 @@ describe('the client\'s types', () => {
     expectTypeOf<IdentityView['status']>().toEqualTypeOf<'none' | 'pending' | 'verified' | 'rejected'>();
   });
 
-  it('know every code of the catalogue and each one\'s members, as the catalogue declares them', () => {
+  it("know every code of the catalogue and each one's members, as the catalogue declares them", () => {
     expectTypeOf<PlayGuardProblem['code']>().toEqualTypeOf<ProblemCode>();
     expectTypeOf<CatalogueCode>().toExtend<ProblemCode>();
     expectTypeOf<Extract<PlayGuardProblem, { code: 'invalid_id_number' }>['reason']>().toEqualTypeOf<ProblemExtensions['invalid_id_number']['reason']>();
@@ -63,13 +76,15 @@ describe('the client\'s types', () => {
 });
 
 describe('the client as a package', () => {
-  it('compiles in a browser project: DOM library, no Node types, strict, its own declarations checked too', () => {
-    // The project sees the package as an installed dependency would be.
-    mkdirSync(join(dir, 'node_modules', '@playguard'), { recursive: true });
-    symlinkSync(join(ROOT, 'packages', 'client'), join(dir, 'node_modules', '@playguard', 'client'));
-    writeFileSync(
-      join(dir, 'game.ts'),
-      `import { createPlayGuard, PlayGuardProblem } from '@playguard/client';
+  it(
+    'compiles in a browser project: DOM library, no Node types, strict, its own declarations checked too',
+    () => {
+      // The project sees the package as an installed dependency would be.
+      mkdirSync(join(dir, 'node_modules', '@playguard'), { recursive: true });
+      symlinkSync(join(ROOT, 'packages', 'client'), join(dir, 'node_modules', '@playguard', 'client'));
+      writeFileSync(
+        join(dir, 'game.ts'),
+        `import { createPlayGuard, PlayGuardProblem } from '@playguard/client';
 import { mountPrompts } from '@playguard/client/prompts';
 const pg = createPlayGuard({ baseUrl: location.origin, token: () => localStorage.getItem('token') ?? '' });
 const prompts = mountPrompts(document.getElementById('game')!);
@@ -82,27 +97,42 @@ export async function play(): Promise<void> {
   }
 }
 `,
-    );
-    const program = ts.createProgram([join(dir, 'game.ts')], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-      types: [],
-      skipLibCheck: false,
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    expect(diagnostics).toEqual([]);
-  }, HEAVY_TEST_MS);
+      );
+      const program = ts.createProgram([join(dir, 'game.ts')], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: [],
+        skipLibCheck: false,
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      expect(diagnostics).toEqual([]);
+    },
+    HEAVY_TEST_MS,
+  );
 
   it('is the workspace package @playguard/client with its ./prompts export, for Node (ESM and CommonJS) and for TypeScript', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@playguard/client'), import.meta.resolve('@playguard/client/prompts'))"], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log(import.meta.resolve('@playguard/client'), import.meta.resolve('@playguard/client/prompts'))"],
+      { cwd: ROOT },
+    );
     expect(stdout.trim()).toBe(`file://${ROOT}/packages/client/dist/esm/index.js file://${ROOT}/packages/client/dist/esm/prompts.js`);
-    const cjs = await promisify(execFile)(process.execPath, ['-e', "console.log(require.resolve('@playguard/client'), require.resolve('@playguard/client/prompts'))"], { cwd: ROOT });
+    const cjs = await promisify(execFile)(
+      process.execPath,
+      ['-e', "console.log(require.resolve('@playguard/client'), require.resolve('@playguard/client/prompts'))"],
+      { cwd: ROOT },
+    );
     expect(cjs.stdout.trim()).toBe(`${ROOT}/packages/client/dist/cjs/index.js ${ROOT}/packages/client/dist/cjs/prompts.js`);
-    const resolved = ts.resolveModuleName('@playguard/client', join(ROOT, 'game.ts'), { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }, ts.sys);
+    const resolved = ts.resolveModuleName(
+      '@playguard/client',
+      join(ROOT, 'game.ts'),
+      { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext },
+      ts.sys,
+    );
     expect(resolved.resolvedModule?.resolvedFileName).toBe(join(ROOT, 'packages/client/dist/esm/index.d.ts'));
   });
 });

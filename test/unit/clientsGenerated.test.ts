@@ -19,7 +19,7 @@ beforeAll(async () => {
   rendered = await renderClientFiles();
 }, 60_000);
 
-describe('the clients\' generated files', () => {
+describe("the clients' generated files", () => {
   it('are what `npm run clients:generate` renders from the OpenAPI document and the catalogue now', () => {
     expect(Object.keys(rendered)).toEqual(expect.arrayContaining(Object.values(GENERATED)));
     for (const [file, text] of Object.entries(rendered)) {
@@ -36,7 +36,6 @@ describe('the clients\' generated files', () => {
       expect(ts).toContain(`  ${code}: ${p.status};`);
     }
   });
-
 });
 
 /** `METHOD /path/{param}` of every call in a client's source. */
@@ -55,12 +54,18 @@ function operationsIn(files: string[], pattern: RegExp): string[] {
 const shape = (op: string): string => op.replace(/\{[^}]*\}/g, '{}');
 
 describe('the operations the clients call', () => {
-  const documented = new Set(Object.entries(clientDocument().paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) => Object.keys(item).map((m) => shape(`${m.toUpperCase()} ${path}`))));
+  const documented = new Set(
+    Object.entries(clientDocument().paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => shape(`${m.toUpperCase()} ${path}`)),
+    ),
+  );
 
   it('are documented (TypeScript)', () => {
     const src = join(ROOT, 'packages/client/src');
     const ops = operationsIn(
-      readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => join(src, f)),
+      readdirSync(src)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(src, f)),
       /call<[^>]*>\(t, '(GET|POST|PUT|DELETE)', [`'](\/v1\/[^`']*)[`']/g,
     );
     expect(ops.length).toBeGreaterThan(25);
@@ -84,7 +89,12 @@ describe('the operations the clients call', () => {
         }
         // "/v1/payments/" + Path(orderId) + "/commit" → /v1/payments/{}/commit
         const expression = text.slice(m.index + m[0].length, end);
-        ops.add(`${m[1]} ${expression.split('+').map((part) => (part.trim().startsWith('"') ? part.trim().slice(1, -1) : '{}')).join('')}`);
+        ops.add(
+          `${m[1]} ${expression
+            .split('+')
+            .map((part) => (part.trim().startsWith('"') ? part.trim().slice(1, -1) : '{}'))
+            .join('')}`,
+        );
       }
     }
     expect(ops.size).toBeGreaterThanOrEqual(20);

@@ -8,7 +8,7 @@ const attested: ConsentPolicy = { mode: 'attested', policyVersion: '2026-12' };
 const guardianOnly: ConsentPolicy = { mode: 'guardian', policyVersion: '2026-12' };
 const record = (how: 'attested' | 'guardian', policyVersion = '2026-12') => ({ at: NOW - 1000, how, policyVersion });
 
-describe('who needs a guardian\'s consent', () => {
+describe("who needs a guardian's consent", () => {
   it.each([
     ['13 the day before the 14th birthday', '2012-12-05', true],
     ['14 on the birthday itself (Beijing day)', '2012-12-04', false],
@@ -28,11 +28,16 @@ describe('whether login and payments may go ahead', () => {
     ['attested: nothing recorded', attested, {}, { required: true, given: null, ok: false }],
     ['attested: the client attested the version in force', attested, { attested: record('attested') }, { required: true, given: record('attested'), ok: true }],
     ['attested: an attestation of an older version', attested, { attested: record('attested', '2026-11') }, { required: true, given: null, ok: false }],
-    ['attested: a guardian\'s consent counts too', attested, { guardian: record('guardian') }, { required: true, given: record('guardian'), ok: true }],
-    ['attested: the guardian\'s is preferred when both are current', attested, { attested: record('attested'), guardian: record('guardian') }, { required: true, given: record('guardian'), ok: true }],
+    ["attested: a guardian's consent counts too", attested, { guardian: record('guardian') }, { required: true, given: record('guardian'), ok: true }],
+    [
+      "attested: the guardian's is preferred when both are current",
+      attested,
+      { attested: record('attested'), guardian: record('guardian') },
+      { required: true, given: record('guardian'), ok: true },
+    ],
     ['guardian: an attestation does not count', guardianOnly, { attested: record('attested') }, { required: true, given: null, ok: false }],
-    ['guardian: a guardian\'s of the version in force', guardianOnly, { guardian: record('guardian') }, { required: true, given: record('guardian'), ok: true }],
-    ['guardian: a guardian\'s of an older version', guardianOnly, { guardian: record('guardian', '2026-11') }, { required: true, given: null, ok: false }],
+    ["guardian: a guardian's of the version in force", guardianOnly, { guardian: record('guardian') }, { required: true, given: record('guardian'), ok: true }],
+    ["guardian: a guardian's of an older version", guardianOnly, { guardian: record('guardian', '2026-11') }, { required: true, given: null, ok: false }],
   ] as const)('%s', (_name, policy, records, standing) => {
     expect(consentStanding({ birthDate: child, ...records }, policy, NOW)).toEqual(standing);
   });

@@ -21,8 +21,13 @@ describe("the OpenAPI document's pattern for a day in a query (QUERY_DAY_PATTERN
   });
 
   it('agrees with the edge on strings that are not days (2027-02-29, 2026-04-31, 2100-02-29, …)', () => {
-    const near = fc.tuple(fc.integer({ min: 1990, max: 2110 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
-    fc.assert(fc.property(fc.oneof(near, fc.string({ maxLength: 12 })), (s) => pattern.test(s) === queryDay.safeParse(s).success), { numRuns: 2000 });
+    const near = fc
+      .tuple(fc.integer({ min: 1990, max: 2110 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string({ maxLength: 12 })), (s) => pattern.test(s) === queryDay.safeParse(s).success),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -158,7 +163,21 @@ describe('the loops that walk a range', () => {
 
   it('finds the months of a range by number, past year 9999 too (no string comparison that "10000-01" < "9999-12" fools)', () => {
     expect(monthsBetween('2026-12-31', '2027-01-01')).toEqual(['2026-12', '2027-01']);
-    expect(monthsBetween('2027-01-01', '2028-01-02')).toEqual(['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06', '2027-07', '2027-08', '2027-09', '2027-10', '2027-11', '2027-12', '2028-01']);
+    expect(monthsBetween('2027-01-01', '2028-01-02')).toEqual([
+      '2027-01',
+      '2027-02',
+      '2027-03',
+      '2027-04',
+      '2027-05',
+      '2027-06',
+      '2027-07',
+      '2027-08',
+      '2027-09',
+      '2027-10',
+      '2027-11',
+      '2027-12',
+      '2028-01',
+    ]);
     expect(monthsBetween('9999-12-31', '9999-12-31')).toEqual(['9999-12']);
     expect(() => monthsBetween('2026-01-01', '9999-12-31')).toThrow(RangeError);
     expect(() => monthsBetween('2027-02-30', '2027-03-01')).toThrow(RangeError);

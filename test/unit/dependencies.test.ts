@@ -29,7 +29,9 @@ function files(dir: string): string[] {
 /** The project files a file imports (`#shared/<name>` → `shared/<name>.ts`); packages and node: modules are left out. */
 function importsOf(file: string): string[] {
   const source = readFileSync(join(ROOT, file), 'utf8');
-  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|import\('([^']+)'\)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3]!,
+  );
   return specifiers.flatMap((s) => {
     const alias = /^#(shared|infra|functions|test|console)\/(.+)$/.exec(s);
     if (alias) return [`${alias[1]}/${alias[2]}.ts`];
@@ -52,7 +54,12 @@ function layerOf(file: string): number {
   if (file === 'shared/services.ts') return 4;
   if (file.startsWith('shared/usecases/')) return 3;
   if (/^shared\/[^/]+\/service\.ts$/.test(file) || file === 'shared/reporting/reporter.ts' || file === 'shared/notifications/sender.ts') return 2;
-  if (/^shared\/[^/]+\/repository\.ts$/.test(file) || /^shared\/reporting\/(outbox|rateGate|drainerLease)\.ts$/.test(file) || file === 'shared/notifications/outbox.ts') return 1;
+  if (
+    /^shared\/[^/]+\/repository\.ts$/.test(file) ||
+    /^shared\/reporting\/(outbox|rateGate|drainerLease)\.ts$/.test(file) ||
+    file === 'shared/notifications/outbox.ts'
+  )
+    return 1;
   return 0;
 }
 
@@ -87,12 +94,16 @@ describe('dependency direction', () => {
   });
 
   it('shared/ never imports infra/, functions/, console/ or test/', () => {
-    const offending = [...graph].filter(([f]) => f.startsWith('shared/')).flatMap(([f, deps]) => deps.filter((d) => !d.startsWith('shared/')).map((d) => `${f} → ${d}`));
+    const offending = [...graph]
+      .filter(([f]) => f.startsWith('shared/'))
+      .flatMap(([f, deps]) => deps.filter((d) => !d.startsWith('shared/')).map((d) => `${f} → ${d}`));
     expect(offending).toEqual([]);
   });
 
-  it('functions/ import shared/ and, for the console function, the console\'s built page only', () => {
-    const offending = [...graph].filter(([f]) => f.startsWith('functions/')).flatMap(([f, deps]) => deps.filter((d) => !d.startsWith('shared/') && d !== 'console/assets.ts').map((d) => `${f} → ${d}`));
+  it("functions/ import shared/ and, for the console function, the console's built page only", () => {
+    const offending = [...graph]
+      .filter(([f]) => f.startsWith('functions/'))
+      .flatMap(([f, deps]) => deps.filter((d) => !d.startsWith('shared/') && d !== 'console/assets.ts').map((d) => `${f} → ${d}`));
     expect(offending).toEqual([]);
   });
 
@@ -110,7 +121,9 @@ describe('dependency direction', () => {
   });
 
   it('no file imports a higher layer', () => {
-    const offending = [...graph].flatMap(([f, deps]) => deps.filter((d) => layerOf(d) > layerOf(f)).map((d) => `${f} (layer ${layerOf(f)}) → ${d} (layer ${layerOf(d)})`));
+    const offending = [...graph].flatMap(([f, deps]) =>
+      deps.filter((d) => layerOf(d) > layerOf(f)).map((d) => `${f} (layer ${layerOf(f)}) → ${d} (layer ${layerOf(d)})`),
+    );
     expect(offending).toEqual([]);
   });
 
@@ -130,6 +143,14 @@ describe('dependency direction', () => {
   });
 
   it('detects a cycle when there is one (the check can fail)', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c', 'a']]);
   });
 });

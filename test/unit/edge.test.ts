@@ -13,13 +13,34 @@ describe('credentials as API Gateway passes their claims', () => {
   it.each([
     // GAMES is unset here: the one game `default` (shared/settings.ts DEFAULT_GAMES).
     [{ sub: 'acct-1' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }],
-    [{ sub: 'acct-1', scope: 'player' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }],
-    [{ sub: 'gs-1', scope: 'server' }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
-    [{ sub: 'gs-1', scope: 'openid server' }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
-    [{ sub: 'gs-1', scope: '[openid server]' }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
-    [{ sub: 'gs-1', scope: ['server'] }, { accountId: 'gs-1', kind: 'server', gameId: 'default' }],
-    [{ sub: 'x', scope: 'servers' }, { accountId: 'x', kind: 'player', gameId: 'default' }],
-    [{ sub: 'x', game: 'default' }, { accountId: 'x', kind: 'player', gameId: 'default' }],
+    [
+      { sub: 'acct-1', scope: 'player' },
+      { accountId: 'acct-1', kind: 'player', gameId: 'default' },
+    ],
+    [
+      { sub: 'gs-1', scope: 'server' },
+      { accountId: 'gs-1', kind: 'server', gameId: 'default' },
+    ],
+    [
+      { sub: 'gs-1', scope: 'openid server' },
+      { accountId: 'gs-1', kind: 'server', gameId: 'default' },
+    ],
+    [
+      { sub: 'gs-1', scope: '[openid server]' },
+      { accountId: 'gs-1', kind: 'server', gameId: 'default' },
+    ],
+    [
+      { sub: 'gs-1', scope: ['server'] },
+      { accountId: 'gs-1', kind: 'server', gameId: 'default' },
+    ],
+    [
+      { sub: 'x', scope: 'servers' },
+      { accountId: 'x', kind: 'player', gameId: 'default' },
+    ],
+    [
+      { sub: 'x', game: 'default' },
+      { accountId: 'x', kind: 'player', gameId: 'default' },
+    ],
   ])('%j → %j', (claims, caller) => expect(callerFromClaims(claims)).toEqual(caller));
 
   it.each([[{}], [{ sub: '' }], [{ sub: 'a'.repeat(129) }], [{ sub: 42 }], [undefined]])('refuses %j', (claims) => {
@@ -58,7 +79,10 @@ describe('problem documents', () => {
 
 const lambdaContext = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-function event(routeKey: string, options: { pathParameters?: Record<string, string>; body?: string; isBase64Encoded?: boolean; scope?: string; game?: string } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+function event(
+  routeKey: string,
+  options: { pathParameters?: Record<string, string>; body?: string; isBase64Encoded?: boolean; scope?: string; game?: string } = {},
+): APIGatewayProxyEventV2WithJWTAuthorizer {
   return {
     version: '2.0',
     routeKey,
@@ -71,7 +95,14 @@ function event(routeKey: string, options: { pathParameters?: Record<string, stri
     requestContext: {
       requestId: 'req-1',
       routeKey,
-      authorizer: { principalId: 'p', integrationLatency: 0, jwt: { claims: { sub: 'acct-1', ...(options.scope ? { scope: options.scope } : {}), ...(options.game !== undefined ? { game: options.game } : {}) }, scopes: [] } },
+      authorizer: {
+        principalId: 'p',
+        integrationLatency: 0,
+        jwt: {
+          claims: { sub: 'acct-1', ...(options.scope ? { scope: options.scope } : {}), ...(options.game !== undefined ? { game: options.game } : {}) },
+          scopes: [],
+        },
+      },
     },
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
@@ -86,14 +117,17 @@ const answer = (r: unknown) => {
 function recorder() {
   const seen: Array<Record<string, unknown>> = [];
   const { heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment } = routes;
-  const handler = httpFunction({ heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment }, {
-    heartbeat: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
-    endSession: async (req) => (seen.push(req.params), { status: 204 }),
-    commitPayment: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
-    cancelPayment: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
-    challengeResult: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
-    reservePayment: async (req) => (seen.push({ body: req.body }), { status: 201, raw: { body: '{}' } }),
-  });
+  const handler = httpFunction(
+    { heartbeat, endSession, commitPayment, cancelPayment, challengeResult, reservePayment },
+    {
+      heartbeat: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+      endSession: async (req) => (seen.push(req.params), { status: 204 }),
+      commitPayment: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+      cancelPayment: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+      challengeResult: async (req) => (seen.push(req.params), { status: 200, raw: { body: '{}' } }),
+      reservePayment: async (req) => (seen.push({ body: req.body }), { status: 201, raw: { body: '{}' } }),
+    },
+  );
   return { seen, invoke: async (e: APIGatewayProxyEventV2WithJWTAuthorizer) => answer(await handler(e, lambdaContext)) };
 }
 
@@ -131,7 +165,9 @@ describe('path parameters at the edge', () => {
 
   it.each(PARAM_ROUTES)('$routeKey refuses a 700-character id with 400 before the operation runs', async (r) => {
     const { seen, invoke } = recorder();
-    const a = await invoke(event(r.routeKey, { pathParameters: { [r.name]: 'a'.repeat(700) }, ...(r.body ? { body: r.body } : {}), ...(r.scope ? { scope: r.scope } : {}) }));
+    const a = await invoke(
+      event(r.routeKey, { pathParameters: { [r.name]: 'a'.repeat(700) }, ...(r.body ? { body: r.body } : {}), ...(r.scope ? { scope: r.scope } : {}) }),
+    );
     expect(a.status).toBe(400);
     expect(a.headers['content-type']).toBe('application/problem+json');
     expect(a.headers['x-request-id']).toBe('req-1');
@@ -149,7 +185,9 @@ describe('path parameters at the edge', () => {
     const { seen, invoke } = recorder();
     for (const value of values) {
       const body = routeKey.endsWith('heartbeat') ? '{"seq":1}' : routeKey.endsWith('result') ? '{"passed":true}' : undefined;
-      const a = await invoke(event(routeKey, { pathParameters: { [name]: value }, ...(body ? { body } : {}), ...(routeKey.includes('challenges') ? { scope: 'server' } : {}) }));
+      const a = await invoke(
+        event(routeKey, { pathParameters: { [name]: value }, ...(body ? { body } : {}), ...(routeKey.includes('challenges') ? { scope: 'server' } : {}) }),
+      );
       expect(a.status, JSON.stringify(value)).toBe(400);
       expect(a.body.code).toBe('invalid_request');
       expect(a.body.errors[0]).toMatchObject({ path: name, in: 'path' });
@@ -178,19 +216,35 @@ describe('path parameters at the edge', () => {
     const a = await invoke(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'g-elsewhere' }));
     expect(a.status).toBe(403);
     expect(a.headers['content-type']).toBe('application/problem+json');
-    expect(a.body).toEqual({ type: 'urn:playguard:problem:unknown_game', title: 'Unknown game', status: 403, detail: '该游戏未在本服务中登记。', code: 'unknown_game' });
+    expect(a.body).toEqual({
+      type: 'urn:playguard:problem:unknown_game',
+      title: 'Unknown game',
+      status: 403,
+      detail: '该游戏未在本服务中登记。',
+      code: 'unknown_game',
+    });
     expect(seen).toEqual([]);
     // The configured game (here the single game `default`) passes, with its id on the caller.
     const callers: unknown[] = [];
-    const handler = httpFunction({ commitPayment: routes.commitPayment }, { commitPayment: async (req) => (callers.push(req.caller), { status: 200, raw: { body: '{}' } }) });
-    expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'default' }), lambdaContext)).status).toBe(200);
+    const handler = httpFunction(
+      { commitPayment: routes.commitPayment },
+      { commitPayment: async (req) => (callers.push(req.caller), { status: 200, raw: { body: '{}' } }) },
+    );
+    expect(
+      answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' }, game: 'default' }), lambdaContext)).status,
+    ).toBe(200);
     expect(answer(await handler(event('POST /v1/payments/{orderId}/commit', { pathParameters: { orderId: 'o-1' } }), lambdaContext)).status).toBe(200);
-    expect(callers).toEqual([{ accountId: 'acct-1', kind: 'player', gameId: 'default' }, { accountId: 'acct-1', kind: 'player', gameId: 'default' }]);
+    expect(callers).toEqual([
+      { accountId: 'acct-1', kind: 'player', gameId: 'default' },
+      { accountId: 'acct-1', kind: 'player', gameId: 'default' },
+    ]);
   });
 
-  it('answers a player on a server route 403 forbidden even when its game is unknown (as API Gateway\'s scope check does, deployed)', async () => {
+  it("answers a player on a server route 403 forbidden even when its game is unknown (as API Gateway's scope check does, deployed)", async () => {
     const { invoke } = recorder();
-    const a = await invoke(event('POST /v1/challenges/{challengeId}/result', { pathParameters: { challengeId: 'c-1' }, body: '{"passed":true}', game: 'g-elsewhere' }));
+    const a = await invoke(
+      event('POST /v1/challenges/{challengeId}/result', { pathParameters: { challengeId: 'c-1' }, body: '{"passed":true}', game: 'g-elsewhere' }),
+    );
     expect(a.status).toBe(403);
     expect(a.body.code).toBe('forbidden');
   });
@@ -248,18 +302,33 @@ describe('body bytes', () => {
 });
 
 describe('transaction conflicts at the edge', () => {
-  const cancelled = (codes: string[]) => new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-  const failing = (error: Error) => httpFunction({ reservePayment: routes.reservePayment }, { reservePayment: async () => { throw error; } });
+  const cancelled = (codes: string[]) =>
+    new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  const failing = (error: Error) =>
+    httpFunction(
+      { reservePayment: routes.reservePayment },
+      {
+        reservePayment: async () => {
+          throw error;
+        },
+      },
+    );
   const reserve = event('POST /v1/payments', { body: '{"orderId":"o-1","amount":100}' });
 
   it('answers a conflict that outlasted the retries with 429 write_contention and Retry-After: 1', async () => {
     const a = answer(await failing(cancelled(['None', 'TransactionConflict']))(reserve, lambdaContext));
     expect(a.status).toBe(429);
     expect(a.headers).toEqual({ 'content-type': 'application/problem+json', 'x-request-id': 'req-1', 'retry-after': '1' });
-    expect(a.body).toEqual({ type: 'urn:playguard:problem:write_contention', title: 'Write contention', status: 429, detail: PROBLEMS.write_contention.detail, code: 'write_contention' });
+    expect(a.body).toEqual({
+      type: 'urn:playguard:problem:write_contention',
+      title: 'Write contention',
+      status: 429,
+      detail: PROBLEMS.write_contention.detail,
+      code: 'write_contention',
+    });
   });
 
-  it('leaves any other cancellation an internal error (a failed condition is the repositories\' business)', async () => {
+  it("leaves any other cancellation an internal error (a failed condition is the repositories' business)", async () => {
     for (const codes of [['ConditionalCheckFailed', 'TransactionConflict'], ['ValidationError'], []]) {
       expect(answer(await failing(cancelled(codes))(reserve, lambdaContext)).status).toBe(500);
     }
@@ -282,28 +351,55 @@ describe('transaction conflicts at the edge', () => {
 });
 
 describe('the OpenAPI document', () => {
-  const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, { parameters?: unknown[]; responses: Record<string, { description?: string }> }>> };
+  const doc = openApiDocument() as unknown as {
+    paths: Record<string, Record<string, { parameters?: unknown[]; responses: Record<string, { description?: string }> }>>;
+  };
 
   it('describes path parameters with the schemas the edge checks them with', () => {
     expect(doc.paths['/v1/sessions/{sessionId}/heartbeat']!.post!.parameters).toEqual([
-      expect.objectContaining({ in: 'path', name: 'sessionId', required: true, schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128, allOf: [{ pattern: '^[A-Za-z0-9._:-]+$' }, { pattern: '[^.]|^\\.{3}' }] }) }),
+      expect.objectContaining({
+        in: 'path',
+        name: 'sessionId',
+        required: true,
+        schema: expect.objectContaining({
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+          allOf: [{ pattern: '^[A-Za-z0-9._:-]+$' }, { pattern: '[^.]|^\\.{3}' }],
+        }),
+      }),
     ]);
     expect(doc.paths['/v1/payments/{orderId}/cancel']!.post!.parameters).toEqual([
-      expect.objectContaining({ in: 'path', name: 'orderId', required: true, schema: expect.objectContaining({ type: 'string', minLength: 1, maxLength: 128, allOf: [{ pattern: '^[\\x21-\\x7e]+$' }, { pattern: '[^.]|^\\.{3}' }] }) }),
+      expect.objectContaining({
+        in: 'path',
+        name: 'orderId',
+        required: true,
+        schema: expect.objectContaining({
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+          allOf: [{ pattern: '^[\\x21-\\x7e]+$' }, { pattern: '[^.]|^\\.{3}' }],
+        }),
+      }),
     ]);
     expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.parameters).toHaveLength(1);
     expect(Object.keys(doc.paths['/v1/sessions/{sessionId}']!.delete!.responses)).toContain('400');
   });
 
   it('lists GET /v1/games as public, answering the configured games', () => {
-    const games = (doc.paths['/v1/games'] as unknown as Record<string, { security?: unknown[]; responses: Record<string, { description?: string; content?: Record<string, { schema: unknown }> }> }>).get!;
+    const games = (
+      doc.paths['/v1/games'] as unknown as Record<
+        string,
+        { security?: unknown[]; responses: Record<string, { description?: string; content?: Record<string, { schema: unknown }> }> }
+      >
+    ).get!;
     expect(games.security).toEqual([]);
     expect(games.responses['200']!.description).toBe('Every configured game, in configured order');
     expect(games.responses['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Games' });
     expect(Object.keys(games.responses).sort()).toEqual(['200', 'default']);
   });
 
-  it('documents unknown_game under 403 on every route that takes a credential, keeping each route\'s own 403 codes', () => {
+  it("documents unknown_game under 403 on every route that takes a credential, keeping each route's own 403 codes", () => {
     for (const [, r] of routeList()) {
       const responses = doc.paths[r.path]![r.method.toLowerCase()]!.responses;
       if (r.auth === 'none') expect(responses['403'], r.path).toBeUndefined();
@@ -311,17 +407,26 @@ describe('the OpenAPI document', () => {
     }
     expect(doc.paths['/v1/sessions']!.post!.responses['403']!.description).toBe(
       "identity_required, guardian_consent_required (a child under 14 without its guardian's consent to " +
-"the current privacy policy: with policyVersion and consent), play_time_restricted (with " +
-"nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with " +
-"nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or " +
-"unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
+        'the current privacy policy: with policyVersion and consent), play_time_restricted (with ' +
+        "nextWindowStart/nextWindowEnd), guardian_restricted (a guardian's controls refuse play now; with " +
+        'nextWindowStart/nextWindowEnd), account_blocked, forbidden (not a player credential) or ' +
+        "unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
     );
-    expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.responses['403']!.description).toBe("forbidden (not a server credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)");
-    expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain("forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential)");
+    expect(doc.paths['/v1/challenges/{challengeId}/result']!.post!.responses['403']!.description).toBe(
+      "forbidden (not a server credential) or unknown_game (the token's `game` claim names no configured game; GET /v1/games lists them)",
+    );
+    expect(doc.paths['/v1/payments']!.post!.responses['403']!.description).toContain(
+      "forbidden (an operator credential; or accountId other than sub, or gameId other than the token's game, with a player credential)",
+    );
   });
 
   it('lists write_contention where a transaction can meet it', () => {
-    for (const [path, method] of [['/v1/payments', 'post'], ['/v1/sessions', 'post'], ['/v1/identity', 'post'], ['/v1/payments/{orderId}/cancel', 'post']] as const) {
+    for (const [path, method] of [
+      ['/v1/payments', 'post'],
+      ['/v1/sessions', 'post'],
+      ['/v1/identity', 'post'],
+      ['/v1/payments/{orderId}/cancel', 'post'],
+    ] as const) {
       expect(doc.paths[path]![method]!.responses['429']!.description).toContain('write_contention');
     }
   });

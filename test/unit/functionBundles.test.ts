@@ -14,7 +14,10 @@ import * as table from '#shared/api/routes';
 import { routeList, routes, type RouteSpec } from '#shared/api/routes';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const names = readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+const names = readdirSync(join(ROOT, 'functions'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 
 type Bundle = { text: string; inputs: Metafile['outputs'][string]['inputs'] };
 const bundles = new Map<string, Promise<Bundle>>();
@@ -39,7 +42,10 @@ async function build1(name: string): Promise<Bundle> {
 }
 
 /** The modules that put bytes into the bundle. */
-const present = (inputs: Metafile['outputs'][string]['inputs']) => Object.entries(inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => f);
+const present = (inputs: Metafile['outputs'][string]['inputs']) =>
+  Object.entries(inputs)
+    .filter(([, v]) => v.bytesInOutput > 0)
+    .map(([f]) => f);
 
 const DOCUMENTATION = ['shared/api/openapi.ts', 'shared/api/routeDocs.ts', 'shared/api/responses.ts'];
 
@@ -63,7 +69,10 @@ describe('the function bundles', () => {
     expect(files.filter((f) => /node_modules\/(oidc-provider|koa)\//.test(f))).toEqual([]);
     expect(text).not.toContain('ddbCallCounter');
     // `meta` lists every route in the document it serves.
-    const own = routeList().filter(([, r]) => r.fn === name || name === 'meta').map(([, r]) => `${r.method} ${r.path}`).sort();
+    const own = routeList()
+      .filter(([, r]) => r.fn === name || name === 'meta')
+      .map(([, r]) => `${r.method} ${r.path}`)
+      .sort();
     // Route entries as the minifier writes them: {method:"GET",path:"/v1/…",fn:"…",…}
     const found = [...text.matchAll(/method:"(\w+)",path:"([^"]+)",fn:"(\w+)"/g)].map((m) => `${m[1]} ${m[2]}`).sort();
     expect(found).toEqual(own);
@@ -71,7 +80,9 @@ describe('the function bundles', () => {
       expect(files).toEqual(expect.arrayContaining(DOCUMENTATION));
       return;
     }
-    expect(files.filter((f) => DOCUMENTATION.includes(f) || f.startsWith('node_modules/zod-openapi/') || f.startsWith('node_modules/zod/v4/classic/'))).toEqual([]);
+    expect(files.filter((f) => DOCUMENTATION.includes(f) || f.startsWith('node_modules/zod-openapi/') || f.startsWith('node_modules/zod/v4/classic/'))).toEqual(
+      [],
+    );
     expect(files.some((f) => f.startsWith('node_modules/zod/v4/mini/'))).toBe(true);
     // The words of the response schemas and of the problems' extension members (shared/problem.ts).
     expect(text).not.toContain('RFC 9457 problem document');
@@ -79,7 +90,10 @@ describe('the function bundles', () => {
   });
 
   it("package.json's dependencies are exactly the project's packages some bundle carries (everything else is a devDependency)", async () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const direct = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
     const carried = new Set<string>();
     for (const name of names) {

@@ -13,8 +13,12 @@ import { DEFAULT_SPENDING_POLICY, spendingLimitsFor, type SpendingLimits } from 
 
 const calendar = createCalendar();
 const instant = fc.integer({ min: Date.parse('2025-01-01T00:00:00+08:00'), max: Date.parse('2026-12-31T23:59:59+08:00') });
-const minorBirth = fc.integer({ min: Date.parse('2009-01-01T00:00:00Z'), max: Date.parse('2020-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString().slice(0, 10));
-const clock = fc.integer({ min: 0, max: 96 }).map((q) => (q === 96 ? '24:00' : `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`));
+const minorBirth = fc
+  .integer({ min: Date.parse('2009-01-01T00:00:00Z'), max: Date.parse('2020-12-31T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString().slice(0, 10));
+const clock = fc
+  .integer({ min: 0, max: 96 })
+  .map((q) => (q === 96 ? '24:00' : `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`));
 const window = fc.tuple(clock, clock).filter(([a, b]) => a < b);
 const amount = fc.option(fc.integer({ min: 0, max: 50_000 }), { nil: null });
 const controls: fc.Arbitrary<GuardianControls> = fc.record({
@@ -30,15 +34,25 @@ const lte = (a: number | null, b: number | null) => b === null || (a !== null &&
 describe('guardians tighten, never loosen', () => {
   it('play: allowed only if the policy and every guardian alone allow it, with no more time left than any of them', () => {
     fc.assert(
-      fc.property(preset, fc.array(controls, { minLength: 1, maxLength: 3 }), minorBirth, instant, fc.integer({ min: 0, max: 4 * 3600 }), (policy, all, birthDate, now, played) => {
-        const player = { birthDate, playedSecondsToday: played };
-        const combined = decidePlay(tightenPolicy(policy, combineControls(all)), calendar, player, now);
-        const inputs = [decidePlay(policy, calendar, player, now), ...all.map((c) => decidePlay(tightenPolicy(policy, combineControls([c])), calendar, player, now))];
-        for (const input of inputs) {
-          if (combined.allowedNow) expect(input.allowedNow).toBe(true);
-          expect(lte(combined.remainingSeconds, input.remainingSeconds)).toBe(true);
-        }
-      }),
+      fc.property(
+        preset,
+        fc.array(controls, { minLength: 1, maxLength: 3 }),
+        minorBirth,
+        instant,
+        fc.integer({ min: 0, max: 4 * 3600 }),
+        (policy, all, birthDate, now, played) => {
+          const player = { birthDate, playedSecondsToday: played };
+          const combined = decidePlay(tightenPolicy(policy, combineControls(all)), calendar, player, now);
+          const inputs = [
+            decidePlay(policy, calendar, player, now),
+            ...all.map((c) => decidePlay(tightenPolicy(policy, combineControls([c])), calendar, player, now)),
+          ];
+          for (const input of inputs) {
+            if (combined.allowedNow) expect(input.allowedNow).toBe(true);
+            expect(lte(combined.remainingSeconds, input.remainingSeconds)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -63,7 +77,17 @@ describe('guardians tighten, never loosen', () => {
 describe('guardian controls, exact cases', () => {
   it.each([
     [[{ start: 72000, end: 75600 }], [{ start: 72600, end: 73200 }], [{ start: 72600, end: 73200 }]],
-    [[{ start: 72000, end: 75600 }], [{ start: 68400, end: 73200 }, { start: 74400, end: 86400 }], [{ start: 72000, end: 73200 }, { start: 74400, end: 75600 }]],
+    [
+      [{ start: 72000, end: 75600 }],
+      [
+        { start: 68400, end: 73200 },
+        { start: 74400, end: 86400 },
+      ],
+      [
+        { start: 72000, end: 73200 },
+        { start: 74400, end: 75600 },
+      ],
+    ],
     [[{ start: 72000, end: 75600 }], [{ start: 0, end: 3600 }], []],
   ])('intersects windows %j ∩ %j = %j', (a, b, expected) => {
     expect(intersectWindows(a, b)).toEqual(expected);
@@ -76,7 +100,13 @@ describe('guardian controls, exact cases', () => {
         { ...base, windows: [['20:00', '20:30']], dailyPlayMinutes: 40, spending: { single: 3000, daily: null, monthly: 9000 } },
         { ...base, windows: [['20:10', '21:00']], dailyPlayMinutes: 20, spending: { single: 5000, daily: 2000, monthly: null }, paymentApproval: true },
       ]),
-    ).toEqual({ playBanned: false, windows: [{ start: 72600, end: 73800 }], dailyPlaySeconds: 1200, spending: { single: 3000, daily: 2000, monthly: 9000 }, paymentApproval: true });
+    ).toEqual({
+      playBanned: false,
+      windows: [{ start: 72600, end: 73800 }],
+      dailyPlaySeconds: 1200,
+      spending: { single: 3000, daily: 2000, monthly: 9000 },
+      paymentApproval: true,
+    });
     expect(combineControls([])).toBeNull();
   });
 
@@ -84,7 +114,9 @@ describe('guardian controls, exact cases', () => {
     const law = spendingLimitsFor(DEFAULT_SPENDING_POLICY, 12);
     // The publisher's own daily cap, above the law's default (the band's single cap) but within the month: still the publisher's.
     const publisher = { ...law, daily: 10_000 };
-    const rules = combineControls([{ playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: 3000, daily: null, monthly: 30_000 }, paymentApproval: false }]);
+    const rules = combineControls([
+      { playBanned: false, windows: null, dailyPlayMinutes: null, spending: { single: 3000, daily: null, monthly: 30_000 }, paymentApproval: false },
+    ]);
     expect(tightenSpending(law, publisher, rules, true)).toEqual({
       limits: { allowed: true, single: 3000, daily: 10_000, monthly: 20_000 },
       source: { age: 'publisher', single: 'guardian', daily: 'publisher', monthly: 'law' },

@@ -12,13 +12,19 @@ describe('ID numbers (GB 11643-1999)', () => {
     expect(parseIdNumber('110000190201010009', TODAY)).toEqual({ ok: true, idNumber: '110000190201010009', birthDate: '1902-01-01', regionCode: '110000' });
   });
 
-  it.each(['11', '12', '13', '14', '15', '21', '22', '23', '31', '37', '41', '46', '50', '54', '61', '65', '71', '81', '82', '83', '91'])('accepts province code %s', (p) => {
-    expect(parseIdNumber(withCheck(`${p}000019900101001`), TODAY).ok).toBe(true);
-  });
+  it.each(['11', '12', '13', '14', '15', '21', '22', '23', '31', '37', '41', '46', '50', '54', '61', '65', '71', '81', '82', '83', '91'])(
+    'accepts province code %s',
+    (p) => {
+      expect(parseIdNumber(withCheck(`${p}000019900101001`), TODAY).ok).toBe(true);
+    },
+  );
 
-  it.each(['00', '10', '16', '20', '24', '30', '38', '40', '47', '49', '55', '60', '66', '70', '72', '80', '84', '90', '92', '99'])('refuses province code %s', (p) => {
-    expect(parseIdNumber(withCheck(`${p}000019900101001`), TODAY)).toEqual({ ok: false, reason: 'region' });
-  });
+  it.each(['00', '10', '16', '20', '24', '30', '38', '40', '47', '49', '55', '60', '66', '70', '72', '80', '84', '90', '92', '99'])(
+    'refuses province code %s',
+    (p) => {
+      expect(parseIdNumber(withCheck(`${p}000019900101001`), TODAY)).toEqual({ ok: false, reason: 'region' });
+    },
+  );
 
   it.each([
     ['11000019010101000', '1'],
@@ -92,7 +98,12 @@ describe('ID numbers (GB 11643-1999)', () => {
 
   it('accepts exactly one of the 11 check characters for any valid body', () => {
     const body = fc
-      .tuple(fc.constantFrom('11', '31', '44', '65'), fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: Date.parse('1950-01-01'), max: Date.parse('2020-12-31') }), fc.integer({ min: 0, max: 999 }))
+      .tuple(
+        fc.constantFrom('11', '31', '44', '65'),
+        fc.integer({ min: 1000, max: 9999 }),
+        fc.integer({ min: Date.parse('1950-01-01'), max: Date.parse('2020-12-31') }),
+        fc.integer({ min: 0, max: 999 }),
+      )
       .map(([p, r, ms, seq]) => `${p}${r}${new Date(ms).toISOString().slice(0, 10).replaceAll('-', '')}${String(seq).padStart(3, '0')}`);
     fc.assert(
       fc.property(body, (b) => {

@@ -13,7 +13,11 @@ const rows = new Map([...page.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((
 
 describe("docs/integration.md's error table", () => {
   it('lists every code of the catalogue with its status', () => {
-    expect(Object.entries(PROBLEMS).filter(([code, p]) => rows.get(code) !== p.status).map(([code, p]) => `${code} ${p.status}`)).toEqual([]);
+    expect(
+      Object.entries(PROBLEMS)
+        .filter(([code, p]) => rows.get(code) !== p.status)
+        .map(([code, p]) => `${code} ${p.status}`),
+    ).toEqual([]);
   });
 
   it('lists no code the catalogue does not have', () => {

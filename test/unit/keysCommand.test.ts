@@ -53,17 +53,40 @@ describe('npm run keys', () => {
   it('token signs RS256 with the kid of its file, verifiable with the JWKS', async () => {
     const dir = fresh();
     const k = newKey(dir, 'pg-a');
-    const token = await main(['token', '--key', k.privateKeyFile, '--issuer', 'https://playguard.mingyue-games.cn', '--sub', 'acct-1', '--scope', 'server', '--game', 'g-two', '--ttl', '600']);
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(readPublisherKeys(k.jwksFile)), { issuer: 'https://playguard.mingyue-games.cn', audience: 'playguard' });
+    const token = await main([
+      'token',
+      '--key',
+      k.privateKeyFile,
+      '--issuer',
+      'https://playguard.mingyue-games.cn',
+      '--sub',
+      'acct-1',
+      '--scope',
+      'server',
+      '--game',
+      'g-two',
+      '--ttl',
+      '600',
+    ]);
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(readPublisherKeys(k.jwksFile)), {
+      issuer: 'https://playguard.mingyue-games.cn',
+      audience: 'playguard',
+    });
     expect(protectedHeader).toEqual({ alg: 'RS256', kid: 'pg-a', typ: 'JWT' });
     expect(payload).toMatchObject({ sub: 'acct-1', scope: 'server', game: 'g-two' });
     expect(payload.exp! - payload.iat!).toBe(600);
-    expect(await signToken({ key: k.privateKeyFile, issuer: 'https://x.mingyue-games.cn', sub: 'a', kid: 'other' }).then((t) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()).kid)).toBe('other');
+    expect(
+      await signToken({ key: k.privateKeyFile, issuer: 'https://x.mingyue-games.cn', sub: 'a', kid: 'other' }).then(
+        (t) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()).kid,
+      ),
+    ).toBe('other');
   });
 
   it('refuses what it cannot do, saying how', async () => {
     await expect(main(['token', '--key', 'k.pem'])).rejects.toThrow('token needs --key, --issuer and --sub');
-    await expect(main(['token', '--key', 'k.pem', '--issuer', 'https://a.cn', '--sub', 's', '--scope', 'operator'])).rejects.toThrow(/operators sign in at the staff issuer/);
+    await expect(main(['token', '--key', 'k.pem', '--issuer', 'https://a.cn', '--sub', 's', '--scope', 'operator'])).rejects.toThrow(
+      /operators sign in at the staff issuer/,
+    );
     await expect(main(['token', '--key', 'k.pem', '--issuer', 'https://a.cn', '--sub', 's', '--ttl', '999999'])).rejects.toThrow('--ttl is 1–86400 seconds');
     await expect(main(['retire'])).rejects.toThrow('retire needs --kid');
     await expect(main(['rotate'])).rejects.toThrow(/^usage: npm run keys -- new/);

@@ -10,8 +10,7 @@ import { classifyErrcode, loginoutRefusals, type ErrcodeClass } from '#shared/np
 import { OFFICIAL_TEST_PIS } from '#infra/local/nppaSimulator';
 
 const KEY = '2836e95fcd10e04b0069bb1ee659955b';
-const PAYLOAD =
-  'CqT/33f3jyoiYqT8MtxEFk3x2rlfhmgzhxpHqWosSj4d3hq2EbrtVyx2aLj565ZQNTcPrcDipnvpq/D/vQDaLKW70O83Q42zvR0//OfnYLcIjTPMnqa+SOhsjQrSdu66ySSORCAo';
+const PAYLOAD = 'CqT/33f3jyoiYqT8MtxEFk3x2rlfhmgzhxpHqWosSj4d3hq2EbrtVyx2aLj565ZQNTcPrcDipnvpq/D/vQDaLKW70O83Q42zvR0//OfnYLcIjTPMnqa+SOhsjQrSdu66ySSORCAo';
 const PLAINTEXT = '{"ai":"test-accountId","name":"用户姓名","idNum":"371321199012310912"}';
 const OTHER_KEY = 'ffffffffffffffffffffffffffffffff';
 
@@ -36,8 +35,24 @@ describe('body encryption (AES-128-GCM)', () => {
 
   it.each([
     ['a wrong key', PAYLOAD, OTHER_KEY],
-    ['a flipped ciphertext byte', (() => { const b = Buffer.from(PAYLOAD, 'base64'); b[20] = b[20]! ^ 1; return b.toString('base64'); })(), KEY],
-    ['a flipped tag byte', (() => { const b = Buffer.from(PAYLOAD, 'base64'); b[b.length - 1] = b[b.length - 1]! ^ 1; return b.toString('base64'); })(), KEY],
+    [
+      'a flipped ciphertext byte',
+      (() => {
+        const b = Buffer.from(PAYLOAD, 'base64');
+        b[20] = b[20]! ^ 1;
+        return b.toString('base64');
+      })(),
+      KEY,
+    ],
+    [
+      'a flipped tag byte',
+      (() => {
+        const b = Buffer.from(PAYLOAD, 'base64');
+        b[b.length - 1] = b[b.length - 1]! ^ 1;
+        return b.toString('base64');
+      })(),
+      KEY,
+    ],
     ['a payload shorter than IV + tag', Buffer.alloc(27).toString('base64'), KEY],
   ])('refuses %s', (_name, payload, key) => {
     expect(() => decryptBody(payload, key)).toThrow();
@@ -112,8 +127,17 @@ describe('PI (用户唯一标识)', () => {
     expect(piPrefixForBirthDate('2010-01-01')).toBe('1hpfml');
   });
 
-  it('reads the official test system\'s PIs as the 1901 birth dates of its preset identities', () => {
-    expect(OFFICIAL_TEST_PIS.map(birthDateFromPi)).toEqual(['1901-01-01', '1901-01-02', '1901-01-03', '1901-01-04', '1901-01-01', '1901-01-02', '1901-01-03', '1901-01-04']);
+  it("reads the official test system's PIs as the 1901 birth dates of its preset identities", () => {
+    expect(OFFICIAL_TEST_PIS.map(birthDateFromPi)).toEqual([
+      '1901-01-01',
+      '1901-01-02',
+      '1901-01-03',
+      '1901-01-04',
+      '1901-01-01',
+      '1901-01-02',
+      '1901-01-03',
+      '1901-01-04',
+    ]);
   });
 
   it.each([
@@ -183,16 +207,40 @@ describe('loginout batch rules', () => {
   it('refuses an empty batch (3002) and one of 129 items (3003) as a whole', () => {
     expect(loginoutRefusals([], TS)).toEqual({ batch: 3002 });
     expect(loginoutRefusals(undefined, TS)).toEqual({ batch: 3002 });
-    expect(loginoutRefusals(Array.from({ length: 129 }, (_, i) => item(i + 1)), TS)).toEqual({ batch: 3003 });
-    expect(loginoutRefusals(Array.from({ length: 128 }, (_, i) => item(i + 1)), TS)).toEqual({ items: Array.from({ length: 128 }, () => null) });
+    expect(
+      loginoutRefusals(
+        Array.from({ length: 129 }, (_, i) => item(i + 1)),
+        TS,
+      ),
+    ).toEqual({ batch: 3003 });
+    expect(
+      loginoutRefusals(
+        Array.from({ length: 128 }, (_, i) => item(i + 1)),
+        TS,
+      ),
+    ).toEqual({ items: Array.from({ length: 128 }, () => null) });
   });
 
   it('judges time over the batch: earliest ot less than 180 s before timestamps, latest before it', () => {
-    const at = (...ots: number[]) => loginoutRefusals(ots.map((ot, i) => item(i + 1, { ot })), TS);
+    const at = (...ots: number[]) =>
+      loginoutRefusals(
+        ots.map((ot, i) => item(i + 1, { ot })),
+        TS,
+      );
     const t = TS / 1000;
     expect(at(t - 179, t - 1)).toEqual({ items: [null, null] });
-    expect(at(t - 180, t - 1)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }, { no: 2, errcode: 3005, errmsg: 'bad time' }] });
-    expect(at(t - 10, t)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }, { no: 2, errcode: 3005, errmsg: 'bad time' }] });
+    expect(at(t - 180, t - 1)).toEqual({
+      items: [
+        { no: 1, errcode: 3005, errmsg: 'bad time' },
+        { no: 2, errcode: 3005, errmsg: 'bad time' },
+      ],
+    });
+    expect(at(t - 10, t)).toEqual({
+      items: [
+        { no: 1, errcode: 3005, errmsg: 'bad time' },
+        { no: 2, errcode: 3005, errmsg: 'bad time' },
+      ],
+    });
     expect(at((t - 10) * 1000)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }] });
     expect(at(t - 10.5)).toEqual({ items: [{ no: 1, errcode: 3005, errmsg: 'bad time' }] });
   });

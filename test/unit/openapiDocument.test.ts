@@ -49,7 +49,9 @@ const doc = openApiDocument() as unknown as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema>; headers: Record<string, unknown> };
 };
-const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+);
 const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.slice('#/components/schemas/'.length)]! : s);
 const refsOf = (s: Schema): string[] => (s.oneOf ?? [s]).map((v) => v.$ref!.slice('#/components/schemas/'.length));
 
@@ -59,14 +61,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the OpenAPI document', () => {
   it('names a server: the deployment that serves it', () => {
     // Relative, so it is right wherever the document is served from; no port a local gateway may not listen on.
-    expect(doc.servers).toEqual([{ url: '/', description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)" }]);
+    expect(doc.servers).toEqual([
+      {
+        url: '/',
+        description: "The deployment that serves this document: its own origin (the API's URL deployed, the local gateway's address under `npm start`)",
+      },
+    ]);
   });
 
   it('declares x-request-id on every response, and Retry-After on every 429 and 503', () => {
     for (const { key, op } of operations) {
       for (const [status, r] of Object.entries(op.responses)) {
         expect(r.headers?.['x-request-id'], `${key} ${status}`).toEqual({ $ref: '#/components/headers/RequestId' });
-        expect(r.headers?.['Retry-After'], `${key} ${status}`).toEqual(status === '429' || status === '503' ? { $ref: '#/components/headers/RetryAfter' } : undefined);
+        expect(r.headers?.['Retry-After'], `${key} ${status}`).toEqual(
+          status === '429' || status === '503' ? { $ref: '#/components/headers/RetryAfter' } : undefined,
+        );
       }
     }
     expect(doc.components.headers).toEqual({
@@ -79,11 +88,14 @@ describe('the OpenAPI document', () => {
     for (const { key, op } of operations) {
       for (const [status, r] of Object.entries(op.responses)) {
         if (status.startsWith('2')) continue;
-        expect(Object.keys(r.content ?? {}), `${key} ${status}`).toEqual(status === '401' ? ['application/problem+json', 'application/json'] : ['application/problem+json']);
+        expect(Object.keys(r.content ?? {}), `${key} ${status}`).toEqual(
+          status === '401' ? ['application/problem+json', 'application/json'] : ['application/problem+json'],
+        );
         const refs = refsOf(r.content!['application/problem+json']!.schema);
         if (status === 'default') expect(refs).toEqual(['Problem']);
         // Each code's document fixes its status and code, and that status is the response's.
-        else for (const name of refs) expect([name, resolve({ $ref: `#/components/schemas/${name}` }).properties!.status!.const]).toEqual([name, Number(status)]);
+        else
+          for (const name of refs) expect([name, resolve({ $ref: `#/components/schemas/${name}` }).properties!.status!.const]).toEqual([name, Number(status)]);
       }
     }
     expect(refsOf(doc.paths['/v1/sessions']!.post!.responses['403']!.content!['application/problem+json']!.schema)).toEqual([
@@ -95,8 +107,13 @@ describe('the OpenAPI document', () => {
       'ForbiddenProblem',
       'UnknownGameProblem',
     ]);
-    expect(refsOf(doc.paths['/v1/identity']!.post!.responses['429']!.content!['application/problem+json']!.schema)).toEqual(['RateLimitedProblem', 'WriteContentionProblem']);
-    expect(refsOf(doc.paths['/v1/sessions/{sessionId}/heartbeat']!.post!.responses['409']!.content!['application/problem+json']!.schema)).toEqual(['StaleHeartbeatProblem']);
+    expect(refsOf(doc.paths['/v1/identity']!.post!.responses['429']!.content!['application/problem+json']!.schema)).toEqual([
+      'RateLimitedProblem',
+      'WriteContentionProblem',
+    ]);
+    expect(refsOf(doc.paths['/v1/sessions/{sessionId}/heartbeat']!.post!.responses['409']!.content!['application/problem+json']!.schema)).toEqual([
+      'StaleHeartbeatProblem',
+    ]);
   });
 
   it('tells the problems of one status apart by `code` (a guardian approval is not a face challenge)', () => {
@@ -104,7 +121,10 @@ describe('the OpenAPI document', () => {
     expect(refsOf(schema)).toEqual(['ChallengeRequiredProblem', 'GuardianApprovalRequiredProblem']);
     expect(schema.discriminator).toEqual({
       propertyName: 'code',
-      mapping: { challenge_required: '#/components/schemas/ChallengeRequiredProblem', guardian_approval_required: '#/components/schemas/GuardianApprovalRequiredProblem' },
+      mapping: {
+        challenge_required: '#/components/schemas/ChallengeRequiredProblem',
+        guardian_approval_required: '#/components/schemas/GuardianApprovalRequiredProblem',
+      },
     });
     expect(doc.components.schemas.GuardianApprovalRequiredProblem!.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'approvalId', 'expiresAt']);
   });
@@ -124,7 +144,16 @@ describe('the OpenAPI document', () => {
     expect(s.PlayTimeRestrictedProblem!.properties!.nextWindowStart!.type).toEqual(['string', 'null']);
     expect(s.StaleHeartbeatProblem!.required).toContain('lastSeq');
     expect(s.OrderConflictProblem!.required).not.toContain('orderStatus');
-    expect(Object.keys(s.ChallengeRequiredProblem!.properties!)).toEqual(['type', 'title', 'status', 'detail', 'code', 'challengeId', 'challengeKind', 'signal']);
+    expect(Object.keys(s.ChallengeRequiredProblem!.properties!)).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'code',
+      'challengeId',
+      'challengeKind',
+      'signal',
+    ]);
   });
 
   it('keeps optional request fields optional and request bodies closed, and leaves every response object open', () => {
@@ -155,29 +184,44 @@ describe('the OpenAPI document', () => {
     expect(() => codesOfResponse('POST /x (x)', 403, 'Problem')).toThrow('POST /x (x) 403: a problem response must name its codes in its description');
     expect(() => codesOfResponse('POST /x (x)', 403, 'forbidden or session_not_found')).toThrow('POST /x (x) 403: session_not_found answers 404');
     // Every response of the route table that carries problems names only codes of its own status.
-    for (const [id, r] of Object.entries(routeDocs)) for (const [status, resp] of Object.entries(r.responses)) if (Number(status) >= 400) for (const c of codesOfResponse(id, Number(status), resp.description)) expect(PROBLEMS[c].status).toBe(Number(status));
+    for (const [id, r] of Object.entries(routeDocs))
+      for (const [status, resp] of Object.entries(r.responses))
+        if (Number(status) >= 400) for (const c of codesOfResponse(id, Number(status), resp.description)) expect(PROBLEMS[c].status).toBe(Number(status));
   });
 });
 
 describe('tools', () => {
-  it('passes `redocly lint` with the recommended rules (redocly.yaml)', async () => {
-    const file = join(dir, 'openapi.json');
-    writeFileSync(file, JSON.stringify(doc, null, 2));
-    const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format', 'json'], {
-      cwd: dir,
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', CI: 'true' },
-      timeout: HEAVY_TEST_MS,
-    });
-    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number; ignored: number }; problems: Array<{ ruleId: string; message: string }> };
-    expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
-    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
-  }, HEAVY_TEST_MS);
+  it(
+    'passes `redocly lint` with the recommended rules (redocly.yaml)',
+    async () => {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, JSON.stringify(doc, null, 2));
+      const { stdout } = await run(
+        process.execPath,
+        [join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format', 'json'],
+        {
+          cwd: dir,
+          env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', CI: 'true' },
+          timeout: HEAVY_TEST_MS,
+        },
+      );
+      const report = JSON.parse(stdout) as {
+        totals: { errors: number; warnings: number; ignored: number };
+        problems: Array<{ ruleId: string; message: string }>;
+      };
+      expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+      expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
+    },
+    HEAVY_TEST_MS,
+  );
 
-  it('generates types with openapi-typescript that a studio\'s code compiles against', async () => {
-    writeFileSync(join(dir, 'api.ts'), astToString(await openapiTS(doc as never)));
-    writeFileSync(
-      join(dir, 'snippet.ts'),
-      `import type { components, paths } from './api';
+  it(
+    "generates types with openapi-typescript that a studio's code compiles against",
+    async () => {
+      writeFileSync(join(dir, 'api.ts'), astToString(await openapiTS(doc as never)));
+      writeFileSync(
+        join(dir, 'snippet.ts'),
+        `import type { components, paths } from './api';
 type Start = paths['/v1/sessions']['post']['requestBody']['content']['application/json'];
 export const minimal: Start = { deviceId: 'phone-1' };
 export const takeover: Start = { deviceId: 'phone-1', takeover: true };
@@ -201,18 +245,21 @@ export const requestId: Beat['responses'][200]['headers']['x-request-id'] = 'r-1
 export const stale: Beat['responses'][409]['content']['application/problem+json']['lastSeq'] = 7;
 export const gateway: paths['/v1/limits']['get']['responses'][401]['content']['application/json'] = { message: 'Unauthorized' };
 `,
-    );
-    const program = ts.createProgram([join(dir, 'snippet.ts')], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts'],
-      types: [],
-    });
-    const where = (d: ts.Diagnostic) => (d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} ` : '');
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${where(d)}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    expect(diagnostics).toEqual([]);
-  }, HEAVY_TEST_MS);
+      );
+      const program = ts.createProgram([join(dir, 'snippet.ts')], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ['lib.es2022.d.ts'],
+        types: [],
+      });
+      const where = (d: ts.Diagnostic) =>
+        d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} ` : '';
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${where(d)}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      expect(diagnostics).toEqual([]);
+    },
+    HEAVY_TEST_MS,
+  );
 });

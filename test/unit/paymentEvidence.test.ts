@@ -10,8 +10,13 @@ const at = (iso: string) => Date.parse(iso);
 const NOW = at('2026-12-04T20:10:00+08:00');
 
 describe('payment evidence', () => {
-  it('of a quiet payment: the band, the identity, the session in progress in the order\'s game, the devices', () => {
-    const account = { identityStatus: 'verified' as const, leases: { g1: { sessionId: 's-1' }, g2: { sessionId: 's-2' } }, lastLoginAt: at('2026-12-04T20:05:00+08:00'), devices: { d1: at('2026-12-04T20:05:00+08:00'), d2: at('2026-12-02T09:00:00+08:00') } };
+  it("of a quiet payment: the band, the identity, the session in progress in the order's game, the devices", () => {
+    const account = {
+      identityStatus: 'verified' as const,
+      leases: { g1: { sessionId: 's-1' }, g2: { sessionId: 's-2' } },
+      lastLoginAt: at('2026-12-04T20:05:00+08:00'),
+      devices: { d1: at('2026-12-04T20:05:00+08:00'), d2: at('2026-12-02T09:00:00+08:00') },
+    };
     expect(paymentEvidence(account, 'g2', 8, DEFAULT_RISK_POLICY, NOW)).toEqual({
       capturedAt: NOW,
       ageBand: 8,
@@ -23,10 +28,14 @@ describe('payment evidence', () => {
       riskSignals: [],
       flaggedAt: null,
     });
-    expect(paymentEvidence({ identityStatus: 'pending', leases: {} }, 'g1', 16, DEFAULT_RISK_POLICY, NOW)).toMatchObject({ identityStatus: 'pending', session: { inProgress: false, sessionId: null, loggedInAt: null }, devices: { inWindow: 0, known: 0 } });
+    expect(paymentEvidence({ identityStatus: 'pending', leases: {} }, 'g1', 16, DEFAULT_RISK_POLICY, NOW)).toMatchObject({
+      identityStatus: 'pending',
+      session: { inProgress: false, sessionId: null, loggedInAt: null },
+      devices: { inWindow: 0, known: 0 },
+    });
   });
 
-  it('of a payment on a day of risk signals: that Beijing day\'s checks, passed, failed and open, in order; older ones left out', () => {
+  it("of a payment on a day of risk signals: that Beijing day's checks, passed, failed and open, in order; older ones left out", () => {
     const account = {
       identityStatus: 'verified' as const,
       leases: {},

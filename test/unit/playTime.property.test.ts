@@ -16,8 +16,12 @@ const FROM = Date.parse('2025-01-01T00:00:00+08:00');
 const TO = Date.parse('2026-12-31T23:59:59+08:00');
 const instant = fc.integer({ min: FROM, max: TO });
 // Minors throughout 2025–2026: born 2009-01-01 … 2020-12-31.
-const minorBirth = fc.integer({ min: Date.parse('2009-01-01T00:00:00Z'), max: Date.parse('2020-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString().slice(0, 10));
-const adultBirth = fc.integer({ min: Date.parse('1930-01-01T00:00:00Z'), max: Date.parse('2006-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+const minorBirth = fc
+  .integer({ min: Date.parse('2009-01-01T00:00:00Z'), max: Date.parse('2020-12-31T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString().slice(0, 10));
+const adultBirth = fc
+  .integer({ min: Date.parse('1930-01-01T00:00:00Z'), max: Date.parse('2006-12-31T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString().slice(0, 10));
 
 const WINDOW_START = 20 * 3600;
 const WINDOW_END = 21 * 3600;
@@ -38,7 +42,9 @@ describe('nppa-2021 properties', () => {
   });
 
   it('never gives remaining time past the end of the window', () => {
-    const inWindows = fc.tuple(fc.integer({ min: 0, max: 729 }), fc.integer({ min: 0, max: 3599_999 })).map(([day, ms]) => FROM + day * 86_400_000 + WINDOW_START * 1000 + ms);
+    const inWindows = fc
+      .tuple(fc.integer({ min: 0, max: 729 }), fc.integer({ min: 0, max: 3599_999 }))
+      .map(([day, ms]) => FROM + day * 86_400_000 + WINDOW_START * 1000 + ms);
     fc.assert(
       fc.property(inWindows, minorBirth, (now, birthDate) => {
         const d = decidePlay(policy, calendar, { birthDate, playedSecondsToday: 0 }, now);
@@ -80,7 +86,9 @@ describe('nppa-2021 properties', () => {
   });
 
   // Instants close to the windows, where the rule has its edges: 19:59–21:01 Beijing on any day.
-  const nearWindow = fc.tuple(fc.integer({ min: 0, max: 729 }), fc.integer({ min: -60_000, max: 3_660_000 })).map(([day, ms]) => FROM + day * 86_400_000 + WINDOW_START * 1000 + ms);
+  const nearWindow = fc
+    .tuple(fc.integer({ min: 0, max: 729 }), fc.integer({ min: -60_000, max: 3_660_000 }))
+    .map(([day, ms]) => FROM + day * 86_400_000 + WINDOW_START * 1000 + ms);
 
   it('near the window edges: allowed exactly inside [20:00, 21:00) of a holiday or Fri/Sat/Sun day', () => {
     fc.assert(
@@ -104,7 +112,9 @@ describe('nppa-2021 properties', () => {
 
   it('the next window is also the earliest allowed instant for players turning 18 in the period', () => {
     // Born 2007-01-01 … 2008-12-31: 18th birthdays fall in 2025–2026.
-    const nearAdult = fc.integer({ min: Date.parse('2007-01-01T00:00:00Z'), max: Date.parse('2008-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    const nearAdult = fc
+      .integer({ min: Date.parse('2007-01-01T00:00:00Z'), max: Date.parse('2008-12-31T00:00:00Z') })
+      .map((ms) => new Date(ms).toISOString().slice(0, 10));
     fc.assert(
       fc.property(instant, nearAdult, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 50, maxLength: 50 }), (now, birthDate, samples) => {
         const player = { birthDate, playedSecondsToday: 0 };
@@ -127,22 +137,28 @@ describe('nppa-2021 properties', () => {
 
   it('an adult under forced minor rules: refused exactly where a minor is, and the next window is the earliest allowed instant', () => {
     fc.assert(
-      fc.property(instant, adultBirth, fc.integer({ min: 0, max: 30 * 86_400_000 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 50, maxLength: 50 }), (now, birthDate, forMs, samples) => {
-        const player = { birthDate, playedSecondsToday: 0, minorRulesUntilMs: now + forMs };
-        const d = decidePlay(policy, calendar, player, now);
-        const s = secondOfBeijingDay(now);
-        expect(d.allowedNow).toBe(forMs === 0 || (playableDay(now) && s >= WINDOW_START && s < WINDOW_END));
-        if (d.allowedNow) return;
-        const { startMs, endMs } = d.nextWindow!;
-        expect(startMs).toBeGreaterThan(now);
-        expect(startMs).toBeLessThanOrEqual(now + forMs);
-        expect(decidePlay(policy, calendar, player, startMs).allowedNow).toBe(true);
-        expect(endMs === null).toBe(startMs === now + forMs);
-        for (const f of samples) {
-          const t = Math.floor(now + f * (startMs - 1 - now));
-          expect(decidePlay(policy, calendar, player, t).allowedNow).toBe(false);
-        }
-      }),
+      fc.property(
+        instant,
+        adultBirth,
+        fc.integer({ min: 0, max: 30 * 86_400_000 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 50, maxLength: 50 }),
+        (now, birthDate, forMs, samples) => {
+          const player = { birthDate, playedSecondsToday: 0, minorRulesUntilMs: now + forMs };
+          const d = decidePlay(policy, calendar, player, now);
+          const s = secondOfBeijingDay(now);
+          expect(d.allowedNow).toBe(forMs === 0 || (playableDay(now) && s >= WINDOW_START && s < WINDOW_END));
+          if (d.allowedNow) return;
+          const { startMs, endMs } = d.nextWindow!;
+          expect(startMs).toBeGreaterThan(now);
+          expect(startMs).toBeLessThanOrEqual(now + forMs);
+          expect(decidePlay(policy, calendar, player, startMs).allowedNow).toBe(true);
+          expect(endMs === null).toBe(startMs === now + forMs);
+          for (const f of samples) {
+            const t = Math.floor(now + f * (startMs - 1 - now));
+            expect(decidePlay(policy, calendar, player, t).allowedNow).toBe(false);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -26,26 +26,60 @@ function view(policy: PlayPolicy, player: PlayerFacts, iso: string) {
 }
 
 type View = ReturnType<typeof view>;
-const refused = (next: string, reason: NonNullable<View['reason']> = 'outside_allowed_hours'): View => ({ allowed: false, remaining: 0, endsAt: null, next, reason });
+const refused = (next: string, reason: NonNullable<View['reason']> = 'outside_allowed_hours'): View => ({
+  allowed: false,
+  remaining: 0,
+  endsAt: null,
+  next,
+  reason,
+});
 const allowed = (remaining: number, endsAt: string): View => ({ allowed: true, remaining, endsAt, next: null, reason: null });
 
 const nppa2021 = PRESETS['nppa-2021'];
 const TABLE: Array<[string, string, ReturnType<typeof view>]> = [
   // Make-up working days (调休上班) are not playable, even on a weekend.
-  ['make-up Saturday 2026-02-14 → the Spring Festival break starts the next day', '2026-02-14T20:30:00+08:00', refused('2026-02-15T20:00:00+08:00/2026-02-15T21:00:00+08:00')],
+  [
+    'make-up Saturday 2026-02-14 → the Spring Festival break starts the next day',
+    '2026-02-14T20:30:00+08:00',
+    refused('2026-02-15T20:00:00+08:00/2026-02-15T21:00:00+08:00'),
+  ],
   ['make-up Saturday 2026-02-28 → Sunday 1 March', '2026-02-28T20:30:00+08:00', refused('2026-03-01T20:00:00+08:00/2026-03-01T21:00:00+08:00')],
   ['make-up Saturday 2026-05-09 → Sunday 10 May', '2026-05-09T20:30:00+08:00', refused('2026-05-10T20:00:00+08:00/2026-05-10T21:00:00+08:00')],
-  ['make-up Sunday 2026-09-20 → Friday 25 September (Mid-Autumn break)', '2026-09-20T20:30:00+08:00', refused('2026-09-25T20:00:00+08:00/2026-09-25T21:00:00+08:00')],
+  [
+    'make-up Sunday 2026-09-20 → Friday 25 September (Mid-Autumn break)',
+    '2026-09-20T20:30:00+08:00',
+    refused('2026-09-25T20:00:00+08:00/2026-09-25T21:00:00+08:00'),
+  ],
   ['make-up Saturday 2026-10-10 → Sunday 11 October', '2026-10-10T20:30:00+08:00', refused('2026-10-11T20:00:00+08:00/2026-10-11T21:00:00+08:00')],
   ['make-up Sunday 2026-01-04 → Friday 9 January', '2026-01-04T20:30:00+08:00', refused('2026-01-09T20:00:00+08:00/2026-01-09T21:00:00+08:00')],
   // Holiday breaks are playable on weekdays too: every day of the Spring Festival and National Day breaks.
-  ...['15', '16', '17', '18', '19', '20', '21', '22', '23'].map((d): [string, string, View] => [`Spring Festival break 2026-02-${d}`, `2026-02-${d}T20:30:00+08:00`, allowed(1800, `2026-02-${d}T21:00:00+08:00`)]),
-  ...['01', '02', '03', '04', '05', '06', '07'].map((d): [string, string, View] => [`National Day break 2026-10-${d}`, `2026-10-${d}T20:30:00+08:00`, allowed(1800, `2026-10-${d}T21:00:00+08:00`)]),
-  ['Thursday 2026-10-08, after the National Day break → Friday 9 October', '2026-10-08T20:30:00+08:00', refused('2026-10-09T20:00:00+08:00/2026-10-09T21:00:00+08:00')],
-  ['Tuesday 2026-02-24, after the Spring Festival break → Friday 27 February', '2026-02-24T20:30:00+08:00', refused('2026-02-27T20:00:00+08:00/2026-02-27T21:00:00+08:00')],
-  ['make-up Saturday 2026-02-14 before the window → the break, not tonight', '2026-02-14T19:00:00+08:00', refused('2026-02-15T20:00:00+08:00/2026-02-15T21:00:00+08:00')],
+  ...['15', '16', '17', '18', '19', '20', '21', '22', '23'].map((d): [string, string, View] => [
+    `Spring Festival break 2026-02-${d}`,
+    `2026-02-${d}T20:30:00+08:00`,
+    allowed(1800, `2026-02-${d}T21:00:00+08:00`),
+  ]),
+  ...['01', '02', '03', '04', '05', '06', '07'].map((d): [string, string, View] => [
+    `National Day break 2026-10-${d}`,
+    `2026-10-${d}T20:30:00+08:00`,
+    allowed(1800, `2026-10-${d}T21:00:00+08:00`),
+  ]),
+  [
+    'Thursday 2026-10-08, after the National Day break → Friday 9 October',
+    '2026-10-08T20:30:00+08:00',
+    refused('2026-10-09T20:00:00+08:00/2026-10-09T21:00:00+08:00'),
+  ],
+  [
+    'Tuesday 2026-02-24, after the Spring Festival break → Friday 27 February',
+    '2026-02-24T20:30:00+08:00',
+    refused('2026-02-27T20:00:00+08:00/2026-02-27T21:00:00+08:00'),
+  ],
+  [
+    'make-up Saturday 2026-02-14 before the window → the break, not tonight',
+    '2026-02-14T19:00:00+08:00',
+    refused('2026-02-15T20:00:00+08:00/2026-02-15T21:00:00+08:00'),
+  ],
   ['Spring Festival 2026-02-20 at 19:00 → tonight', '2026-02-20T19:00:00+08:00', refused('2026-02-20T20:00:00+08:00/2026-02-20T21:00:00+08:00')],
-  ['Friday 2026-10-02 20:00 (the brief\'s instant)', '2026-10-02T20:00:00+08:00', allowed(3600, '2026-10-02T21:00:00+08:00')],
+  ["Friday 2026-10-02 20:00 (the brief's instant)", '2026-10-02T20:00:00+08:00', allowed(3600, '2026-10-02T21:00:00+08:00')],
   ['Friday 2026-12-25 23:00 → Saturday', '2026-12-25T23:00:00+08:00', refused('2026-12-26T20:00:00+08:00/2026-12-26T21:00:00+08:00')],
   ['Friday 20:00:00.999', '2026-11-27T20:00:00.999+08:00', allowed(3600, '2026-11-27T21:00:00+08:00')],
   ['Friday 20:59:59.001', '2026-11-27T20:59:59.001+08:00', allowed(1, '2026-11-27T21:00:00+08:00')],
@@ -109,7 +143,11 @@ describe('adults and the birthday', () => {
     });
     // On a working day the evening before the birthday, the next "window" is the birthday itself, unlimited.
     const wed = { birthDate: '2008-11-26', playedSecondsToday: 0 };
-    expect(decidePlay(nppa2021, calendar, wed, at('2026-11-25T20:30:00+08:00'))).toMatchObject({ minor: true, allowedNow: false, nextWindow: { startMs: at('2026-11-26T00:00:00+08:00'), endMs: null } });
+    expect(decidePlay(nppa2021, calendar, wed, at('2026-11-25T20:30:00+08:00'))).toMatchObject({
+      minor: true,
+      allowedNow: false,
+      nextWindow: { startMs: at('2026-11-26T00:00:00+08:00'), endMs: null },
+    });
   });
 
   it.each([
@@ -152,7 +190,13 @@ describe('adults and the birthday', () => {
     });
     expect(decidePlay(nppa2021, calendar, forced, at('2026-11-26T11:59:59+08:00')).allowedNow).toBe(false);
     expect(decidePlay(nppa2021, calendar, forced, at('2026-11-26T12:00:00+08:00'))).toMatchObject({ minor: false, allowedNow: true, remainingSeconds: null });
-    expect(view(nppa2021, { ...adult, minorRulesUntilMs: null }, '2026-11-25T23:00:00+08:00')).toEqual({ allowed: true, remaining: null, endsAt: null, next: null, reason: null });
+    expect(view(nppa2021, { ...adult, minorRulesUntilMs: null }, '2026-11-25T23:00:00+08:00')).toEqual({
+      allowed: true,
+      remaining: null,
+      endsAt: null,
+      next: null,
+      reason: null,
+    });
   });
 
   it('an adult account under minor rules (failed challenge) is refused on a Wednesday at 23:00', () => {
@@ -173,11 +217,21 @@ describe('the nppa-2019 preset', () => {
     ['90 minutes used up', '2026-11-25T10:00:00+08:00', 5400, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00', 'play_time_exhausted')],
     ['a statutory holiday: 3 hours', '2026-10-03T10:00:00+08:00', 0, allowed(10800, '2026-10-03T13:00:00+08:00')],
     ['a statutory holiday, 2 hours played: 1 hour left', '2026-10-03T10:00:00+08:00', 7200, allowed(3600, '2026-10-03T11:00:00+08:00')],
-    ['a statutory holiday, 3 hours used up', '2026-10-03T10:00:00+08:00', 10800, refused('2026-10-04T08:00:00+08:00/2026-10-04T22:00:00+08:00', 'play_time_exhausted')],
+    [
+      'a statutory holiday, 3 hours used up',
+      '2026-10-03T10:00:00+08:00',
+      10800,
+      refused('2026-10-04T08:00:00+08:00/2026-10-04T22:00:00+08:00', 'play_time_exhausted'),
+    ],
     ['an ordinary Saturday: 90 minutes', '2026-11-28T10:00:00+08:00', 0, allowed(5400, '2026-11-28T11:30:00+08:00')],
     ['a working day 08:00:00 opens', '2026-11-25T08:00:00+08:00', 0, allowed(5400, '2026-11-25T09:30:00+08:00')],
     ['a working day 22:00:00 is curfew', '2026-11-25T22:00:00+08:00', 0, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00')],
-    ['more than the budget played (counter ahead)', '2026-11-25T10:00:00+08:00', 6000, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00', 'play_time_exhausted')],
+    [
+      'more than the budget played (counter ahead)',
+      '2026-11-25T10:00:00+08:00',
+      6000,
+      refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00', 'play_time_exhausted'),
+    ],
     ['used up and in curfew: the curfew is the reason', '2026-11-25T23:00:00+08:00', 5400, refused('2026-11-26T08:00:00+08:00/2026-11-26T22:00:00+08:00')],
   ] as Array<[string, string, number, View]>)('%s', (_name, iso, played, expected) => {
     expect(view(p, { ...minor, playedSecondsToday: played }, iso)).toEqual(expected);

@@ -10,8 +10,16 @@ import { Problem, problemBody } from '#shared/problem';
 describe('playTimeRuleDetail', () => {
   it.each([
     ['nppa-2021 (default)', PRESETS['nppa-2021'], '根据国家防沉迷规定，未成年人仅可在周五、周六、周日和法定节假日 20:00–21:00 进行游戏。'],
-    ['nppa-2021 written out', parsePlayPolicy({ preset: 'nppa-2021' }), '根据国家防沉迷规定，未成年人仅可在周五、周六、周日和法定节假日 20:00–21:00 进行游戏。'],
-    ['nppa-2019', parsePlayPolicy({ preset: 'nppa-2019' }), '根据国家防沉迷规定，每日 22:00 至次日 08:00 未成年人不可进行游戏；法定节假日每日累计不超过 3 小时，其他时间每日累计不超过 1.5 小时。'],
+    [
+      'nppa-2021 written out',
+      parsePlayPolicy({ preset: 'nppa-2021' }),
+      '根据国家防沉迷规定，未成年人仅可在周五、周六、周日和法定节假日 20:00–21:00 进行游戏。',
+    ],
+    [
+      'nppa-2019',
+      parsePlayPolicy({ preset: 'nppa-2019' }),
+      '根据国家防沉迷规定，每日 22:00 至次日 08:00 未成年人不可进行游戏；法定节假日每日累计不超过 3 小时，其他时间每日累计不超过 1.5 小时。',
+    ],
     [
       'nppa-2021, both windows narrowed to half an hour',
       parsePlayPolicy({ preset: 'nppa-2021', fridayToSunday: { windows: [['20:00', '20:30']] }, holiday: { windows: [['20:00', '20:30']] } }),
@@ -24,7 +32,16 @@ describe('playTimeRuleDetail', () => {
     ],
     [
       'nppa-2021, two windows, in time order',
-      parsePlayPolicy({ preset: 'nppa-2021', fridayToSunday: { windows: [['20:40', '21:00'], ['20:00', '20:20']] }, holiday: { windows: [] } }),
+      parsePlayPolicy({
+        preset: 'nppa-2021',
+        fridayToSunday: {
+          windows: [
+            ['20:40', '21:00'],
+            ['20:00', '20:20'],
+          ],
+        },
+        holiday: { windows: [] },
+      }),
       '根据国家防沉迷规定及本游戏的防沉迷设置，未成年人仅可在周五、周六、周日 20:00–20:20、20:40–21:00 进行游戏。',
     ],
     [
@@ -34,7 +51,12 @@ describe('playTimeRuleDetail', () => {
     ],
     [
       'nppa-2019, narrower hours and a 45-minute budget everywhere',
-      parsePlayPolicy({ preset: 'nppa-2019', workday: { windows: [['19:00', '21:00']], budgetMinutes: 45 }, fridayToSunday: { windows: [['19:00', '21:00']], budgetMinutes: 45 }, holiday: { windows: [['19:00', '21:00']], budgetMinutes: 45 } }),
+      parsePlayPolicy({
+        preset: 'nppa-2019',
+        workday: { windows: [['19:00', '21:00']], budgetMinutes: 45 },
+        fridayToSunday: { windows: [['19:00', '21:00']], budgetMinutes: 45 },
+        holiday: { windows: [['19:00', '21:00']], budgetMinutes: 45 },
+      }),
       '根据国家防沉迷规定及本游戏的防沉迷设置，未成年人仅可在工作日、周五、周六、周日和法定节假日 19:00–21:00（每日累计不超过 45 分钟）进行游戏。',
     ],
     [

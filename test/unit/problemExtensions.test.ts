@@ -70,7 +70,9 @@ beforeAll(() => {
 
 const declaredMembers = (code: string): Map<string, { type: ts.Type; optional: boolean }> => {
   const codeType = checker.getTypeOfSymbol(checker.getPropertyOfType(declared, code)!);
-  return new Map(checker.getPropertiesOfType(codeType).map((p) => [p.getName(), { type: checker.getTypeOfSymbol(p), optional: (p.flags & ts.SymbolFlags.Optional) !== 0 }]));
+  return new Map(
+    checker.getPropertiesOfType(codeType).map((p) => [p.getName(), { type: checker.getTypeOfSymbol(p), optional: (p.flags & ts.SymbolFlags.Optional) !== 0 }]),
+  );
 };
 
 describe('PROBLEM_EXTENSIONS', () => {
@@ -87,7 +89,8 @@ describe('PROBLEM_EXTENSIONS', () => {
         for (const [name, type] of passed) {
           const d = members.get(name);
           if (!d) wrong.push(`${where}: ${code}.${name} is not in the map`);
-          else if (!checker.isTypeAssignableTo(type, d.type)) wrong.push(`${where}: ${code}.${name} is ${checker.typeToString(type)}, the map says ${checker.typeToString(d.type)}`);
+          else if (!checker.isTypeAssignableTo(type, d.type))
+            wrong.push(`${where}: ${code}.${name} is ${checker.typeToString(type)}, the map says ${checker.typeToString(d.type)}`);
         }
       }
     }
@@ -102,7 +105,13 @@ describe('PROBLEM_EXTENSIONS', () => {
         const passing = list.filter((r) => r.members.has(name)).length;
         if (passing === 0) wrong.push(`${code}.${name} is never raised`);
         else if (optional && passing === list.length) wrong.push(`${code}.${name} is always passed: make it required`);
-        else if (!optional && passing < list.length) wrong.push(`${code}.${name} is left out by ${list.filter((r) => !r.members.has(name)).map((r) => r.where).join(', ')}: make it optional`);
+        else if (!optional && passing < list.length)
+          wrong.push(
+            `${code}.${name} is left out by ${list
+              .filter((r) => !r.members.has(name))
+              .map((r) => r.where)
+              .join(', ')}: make it optional`,
+          );
       }
     }
     expect(wrong).toEqual([]);
@@ -130,6 +139,10 @@ describe('PROBLEM_EXTENSIONS', () => {
 
   it('never names a standard member', () => {
     const standard = ['type', 'title', 'status', 'detail', 'code'];
-    expect(Object.values(PROBLEM_EXTENSIONS).flatMap((s) => Object.keys(s.shape)).filter((m) => standard.includes(m))).toEqual([]);
+    expect(
+      Object.values(PROBLEM_EXTENSIONS)
+        .flatMap((s) => Object.keys(s.shape))
+        .filter((m) => standard.includes(m)),
+    ).toEqual([]);
   });
 });

@@ -71,7 +71,10 @@ class FakeDocument {
 const root = () => new FakeDocument().createElement('div');
 /** The prompts' own layer (without its style sheet). */
 const layer = (r: FakeElement) => r.children[0]!;
-const shown = (r: FakeElement) => layer(r).children.filter((c) => c.tag !== 'style').map((c) => [c.className, c.textContent]);
+const shown = (r: FakeElement) =>
+  layer(r)
+    .children.filter((c) => c.tag !== 'style')
+    .map((c) => [c.className, c.textContent]);
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -87,9 +90,21 @@ describe('default texts', () => {
   });
 
   it('say the time left, the warnings, the end of play and the age label', () => {
-    expect([DEFAULT_TEXTS.badge(960), DEFAULT_TEXTS.badge(59), DEFAULT_TEXTS.badge(0)]).toEqual(['剩余游戏时间 16:00', '剩余游戏时间 00:59', '剩余游戏时间 00:00']);
-    expect([DEFAULT_TEXTS.warn(15), DEFAULT_TEXTS.warn(5)]).toEqual(['您本次游戏时间还剩 15 分钟，请合理安排游戏时间，注意休息。', '您本次游戏时间还剩 5 分钟，请合理安排游戏时间，注意休息。']);
-    const end = (reason: string, detail?: string) => ({ reason: reason as never, nextWindowStart: null, nextWindowEnd: null, ...(detail ? { problem: { detail } as never } : {}) });
+    expect([DEFAULT_TEXTS.badge(960), DEFAULT_TEXTS.badge(59), DEFAULT_TEXTS.badge(0)]).toEqual([
+      '剩余游戏时间 16:00',
+      '剩余游戏时间 00:59',
+      '剩余游戏时间 00:00',
+    ]);
+    expect([DEFAULT_TEXTS.warn(15), DEFAULT_TEXTS.warn(5)]).toEqual([
+      '您本次游戏时间还剩 15 分钟，请合理安排游戏时间，注意休息。',
+      '您本次游戏时间还剩 5 分钟，请合理安排游戏时间，注意休息。',
+    ]);
+    const end = (reason: string, detail?: string) => ({
+      reason: reason as never,
+      nextWindowStart: null,
+      nextWindowEnd: null,
+      ...(detail ? { problem: { detail } as never } : {}),
+    });
     expect(DEFAULT_TEXTS.endTitle(end('outside_allowed_hours'))).toBe('游戏时间已结束');
     expect(DEFAULT_TEXTS.endTitle(end('play_time_restricted'))).toBe('当前时段不可游戏');
     expect(DEFAULT_TEXTS.endBody(end('outside_allowed_hours'))).toBe('根据国家防沉迷规定，本时段游戏时间已结束，请注意休息。');
@@ -97,12 +112,15 @@ describe('default texts', () => {
     expect(DEFAULT_TEXTS.endBody(end('signed_in_elsewhere'))).toBe('您的账号已在其他设备登录，本设备已退出游戏。');
     expect(DEFAULT_TEXTS.endBody(end('unauthorized', '登录状态无效，请重新登录。'))).toBe('登录状态无效，请重新登录。');
     expect(DEFAULT_TEXTS.endBody(end('unknown'))).toBe('游戏已结束。');
-    expect([DEFAULT_TEXTS.rating(16), DEFAULT_TEXTS.belowRating(16)]).toEqual(['本游戏适合 16 周岁及以上用户。', '您未满 16 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。']);
+    expect([DEFAULT_TEXTS.rating(16), DEFAULT_TEXTS.belowRating(16)]).toEqual([
+      '本游戏适合 16 周岁及以上用户。',
+      '您未满 16 周岁，本游戏不适合您的年龄段，请在监护人指导下选择适合的游戏。',
+    ]);
   });
 });
 
 describe('mountPrompts', () => {
-  it('counts the badge down each second from the server\'s figure, and hides it for no limit', async () => {
+  it("counts the badge down each second from the server's figure, and hides it for no limit", async () => {
     const r = root();
     const p = mountPrompts(r as never);
     expect(r.style.position).toBe('relative');
@@ -147,7 +165,11 @@ describe('mountPrompts', () => {
     p.badge(30);
     p.warn(299);
     p.ageRating(12, false);
-    expect(shown(r)).toEqual([['pg-badge', 'left 30'], ['pg-toast', '5 min'], ['pg-rating', '12+Rating']]);
+    expect(shown(r)).toEqual([
+      ['pg-badge', 'left 30'],
+      ['pg-toast', '5 min'],
+      ['pg-rating', '12+Rating'],
+    ]);
     expect(layer(r).find('pg-rating')!.title).toBe('for 12+');
     p.badge(null);
     expect(shown(r)).toContainEqual(['pg-badge', 'no limit']);
@@ -174,11 +196,17 @@ describe('mountPrompts', () => {
   it('shows a refusal of the real-name form in the form, and resolves once a submission is accepted', async () => {
     const r = root();
     const p = mountPrompts(r as never);
-    const submit = vi.fn().mockRejectedValueOnce({ detail: '身份证号码格式不正确，请核对后重新输入。' }).mockResolvedValueOnce({ status: 'pending', ageBand: 16, minor: true });
+    const submit = vi
+      .fn()
+      .mockRejectedValueOnce({ detail: '身份证号码格式不正确，请核对后重新输入。' })
+      .mockResolvedValueOnce({ status: 'pending', ageBand: 16, minor: true });
     const done = p.realNameForm(submit);
     const form = layer(r).find('form')!;
     expect(form.all('h2')[0]!.textContent).toBe('实名认证');
-    expect(form.all('label').map((l) => [l.textContent, l.htmlFor])).toEqual([['真实姓名', 'pg-name'], ['身份证号码', 'pg-idNumber']]);
+    expect(form.all('label').map((l) => [l.textContent, l.htmlFor])).toEqual([
+      ['真实姓名', 'pg-name'],
+      ['身份证号码', 'pg-idNumber'],
+    ]);
     const [name, id] = form.all('input');
     name!.value = '张三';
     id!.value = '11010120130110003X';
@@ -194,10 +222,15 @@ describe('mountPrompts', () => {
     expect(shown(r)).toEqual([['pg-toast', '实名信息已提交，正在等待国家实名认证系统核验结果。']]);
   });
 
-  it('goes on to the guardian\'s consent for a child under 14: a checkbox naming the policy version, then the same submission with it', async () => {
+  it("goes on to the guardian's consent for a child under 14: a checkbox naming the policy version, then the same submission with it", async () => {
     const r = root();
     const p = mountPrompts(r as never);
-    const missing = { status: 'verified', ageBand: 8, minor: true, guardianConsent: { required: true, given: false, policyVersion: '2026-12', consent: 'attested' } };
+    const missing = {
+      status: 'verified',
+      ageBand: 8,
+      minor: true,
+      guardianConsent: { required: true, given: false, policyVersion: '2026-12', consent: 'attested' },
+    };
     const given = { ...missing, guardianConsent: { ...missing.guardianConsent, given: true } };
     const submit = vi.fn().mockResolvedValueOnce(missing).mockResolvedValueOnce(given);
     const done = p.realNameForm(submit);
@@ -223,7 +256,10 @@ describe('mountPrompts', () => {
     box.checked = true;
     form.fire('submit');
     expect(await done).toEqual(given);
-    expect(submit.mock.calls).toEqual([[{ name: '李小华', idNumber: '110101201401010012' }], [{ name: '李小华', idNumber: '110101201401010012', guardianConsent: { policyVersion: '2026-12' } }]]);
+    expect(submit.mock.calls).toEqual([
+      [{ name: '李小华', idNumber: '110101201401010012' }],
+      [{ name: '李小华', idNumber: '110101201401010012', guardianConsent: { policyVersion: '2026-12' } }],
+    ]);
     expect(shown(r)).toEqual([]);
   });
 
@@ -235,13 +271,22 @@ describe('mountPrompts', () => {
 
     const r2 = root();
     const p2 = mountPrompts(r2 as never);
-    const answer = { status: 'verified', ageBand: 8, minor: true, guardianConsent: { required: true, given: false, policyVersion: '2026-12', consent: 'guardian' } };
+    const answer = {
+      status: 'verified',
+      ageBand: 8,
+      minor: true,
+      guardianConsent: { required: true, given: false, policyVersion: '2026-12', consent: 'guardian' },
+    };
     const done = p2.realNameForm(vi.fn().mockResolvedValue(answer));
     const form = layer(r2).find('form')!;
     form.fire('submit');
     await vi.advanceTimersByTimeAsync(0);
     const dialog = layer(r2).find('pg-box')!;
-    expect(dialog.children.map((c) => c.textContent)).toEqual(['实名认证', '不满14周岁的用户须由监护人在家长端确认同意《隐私政策》（版本 2026-12）后，才能游戏或充值。', '我知道了']);
+    expect(dialog.children.map((c) => c.textContent)).toEqual([
+      '实名认证',
+      '不满14周岁的用户须由监护人在家长端确认同意《隐私政策》（版本 2026-12）后，才能游戏或充值。',
+      '我知道了',
+    ]);
     dialog.find('button')!.fire('click');
     expect(await done).toEqual(answer);
   });
@@ -292,7 +337,10 @@ describe('mountPrompts', () => {
     const r = root();
     const p = mountPrompts(r as never);
     const off = p.attach(session);
-    expect(shown(r)).toEqual([['pg-rating', '16+适龄提示'], ['pg-badge', '剩余游戏时间 16:00']]);
+    expect(shown(r)).toEqual([
+      ['pg-rating', '16+适龄提示'],
+      ['pg-badge', '剩余游戏时间 16:00'],
+    ]);
     listeners.warn!({ action: 'warn', remainingSeconds: 300, endsAt: null, nextHeartbeatSeconds: 60, seq: 11 });
     listeners.heartbeat!({ action: 'warn', remainingSeconds: 300, endsAt: null, nextHeartbeatSeconds: 60, seq: 11 });
     expect(shown(r)).toContainEqual(['pg-toast', '您本次游戏时间还剩 5 分钟，请合理安排游戏时间，注意休息。']);

@@ -35,23 +35,80 @@ describe('register ids', () => {
 });
 
 describe('what the register adds to the figures', () => {
-  const entry = (over: Record<string, unknown>) => ({ category: 'payment', gameId: 'g-side', receivedAt: at('2026-12-01T10:00:00+08:00'), dueAt: at('2026-12-16T10:00:00+08:00'), status: 'open', ...over });
+  const entry = (over: Record<string, unknown>) => ({
+    category: 'payment',
+    gameId: 'g-side',
+    receivedAt: at('2026-12-01T10:00:00+08:00'),
+    dueAt: at('2026-12-16T10:00:00+08:00'),
+    status: 'open',
+    ...over,
+  });
   const key = { pk: 'REGISTER#2026-12-01', sk: 'x' };
-  const effects = (event: 'INSERT' | 'MODIFY', n: Record<string, unknown>, o?: Record<string, unknown>) => changeEffects(ctx, { event, keys: key, new: n, old: o, seenAtMs: 0 }).counts;
+  const effects = (event: 'INSERT' | 'MODIFY', n: Record<string, unknown>, o?: Record<string, unknown>) =>
+    changeEffects(ctx, { event, keys: key, new: n, old: o, seenAtMs: 0 }).counts;
 
   it.each([
     ['a complaint received', 'INSERT', entry({}), undefined, [['2026-12-01', 'g-side', 'complaints:received:payment', 1]]],
-    ['answered in time, on the day of the answer', 'MODIFY', entry({ status: 'answered', outcome: 'refused', answeredAt: at('2026-12-03T09:00:00+08:00') }), entry({}), [['2026-12-03', 'g-side', 'complaints:answered:payment', 1], ['2026-12-03', 'g-side', 'complaints:answeredOnTime', 1]]],
-    ['answered late', 'MODIFY', entry({ status: 'answered', outcome: 'resolved', answeredAt: at('2026-12-17T09:00:00+08:00') }), entry({}), [['2026-12-17', 'g-side', 'complaints:answered:payment', 1], ['2026-12-17', 'g-side', 'complaints:answeredLate', 1]]],
-    ['withdrawn by an erasure', 'MODIFY', entry({ status: 'answered', outcome: 'withdrawn', answeredAt: at('2026-12-05T09:00:00+08:00') }), entry({}), [['2026-12-05', 'g-side', 'complaints:withdrawn', 1]]],
-    ['a request answered as it is made, under the first game', 'INSERT', entry({ category: 'personal_information', gameId: undefined, status: 'answered', outcome: 'resolved', answeredAt: at('2026-12-01T10:00:00+08:00') }), undefined, [['2026-12-01', 'g-main', 'complaints:received:personal_information', 1], ['2026-12-01', 'g-main', 'complaints:answered:personal_information', 1], ['2026-12-01', 'g-main', 'complaints:answeredOnTime', 1]]],
-    ['an answered entry losing its texts (an erasure): nothing', 'MODIFY', entry({ status: 'answered', outcome: 'resolved', answeredAt: 1, erasedAt: 2 }), entry({ status: 'answered', outcome: 'resolved', answeredAt: 1 }), []],
+    [
+      'answered in time, on the day of the answer',
+      'MODIFY',
+      entry({ status: 'answered', outcome: 'refused', answeredAt: at('2026-12-03T09:00:00+08:00') }),
+      entry({}),
+      [
+        ['2026-12-03', 'g-side', 'complaints:answered:payment', 1],
+        ['2026-12-03', 'g-side', 'complaints:answeredOnTime', 1],
+      ],
+    ],
+    [
+      'answered late',
+      'MODIFY',
+      entry({ status: 'answered', outcome: 'resolved', answeredAt: at('2026-12-17T09:00:00+08:00') }),
+      entry({}),
+      [
+        ['2026-12-17', 'g-side', 'complaints:answered:payment', 1],
+        ['2026-12-17', 'g-side', 'complaints:answeredLate', 1],
+      ],
+    ],
+    [
+      'withdrawn by an erasure',
+      'MODIFY',
+      entry({ status: 'answered', outcome: 'withdrawn', answeredAt: at('2026-12-05T09:00:00+08:00') }),
+      entry({}),
+      [['2026-12-05', 'g-side', 'complaints:withdrawn', 1]],
+    ],
+    [
+      'a request answered as it is made, under the first game',
+      'INSERT',
+      entry({ category: 'personal_information', gameId: undefined, status: 'answered', outcome: 'resolved', answeredAt: at('2026-12-01T10:00:00+08:00') }),
+      undefined,
+      [
+        ['2026-12-01', 'g-main', 'complaints:received:personal_information', 1],
+        ['2026-12-01', 'g-main', 'complaints:answered:personal_information', 1],
+        ['2026-12-01', 'g-main', 'complaints:answeredOnTime', 1],
+      ],
+    ],
+    [
+      'an answered entry losing its texts (an erasure): nothing',
+      'MODIFY',
+      entry({ status: 'answered', outcome: 'resolved', answeredAt: 1, erasedAt: 2 }),
+      entry({ status: 'answered', outcome: 'resolved', answeredAt: 1 }),
+      [],
+    ],
   ] as const)('%s', (_name, event, n, o, counts) => {
     expect(effects(event, n, o).map((c) => [c.date, c.gameId, c.figure, c.n])).toEqual(counts);
   });
 
   it('shows them by category, with the on-time count', () => {
-    expect(figuresView({ 'complaints:received:payment': 3, 'complaints:received:other': 1, 'complaints:answered:payment': 2, 'complaints:answeredOnTime': 1, 'complaints:answeredLate': 1, 'complaints:withdrawn': 1 }).complaints).toEqual({
+    expect(
+      figuresView({
+        'complaints:received:payment': 3,
+        'complaints:received:other': 1,
+        'complaints:answered:payment': 2,
+        'complaints:answeredOnTime': 1,
+        'complaints:answeredLate': 1,
+        'complaints:withdrawn': 1,
+      }).complaints,
+    ).toEqual({
       received: { payment: 3, other: 1 },
       answered: { payment: 2 },
       answeredOnTime: 1,

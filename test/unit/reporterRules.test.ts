@@ -8,9 +8,41 @@ describe('classifyBatch', () => {
   it.each([
     ['all accepted', [], { accepted: ['a', 'b', 'c', 'd'], dead: [], retry: [] }],
     ['a data error is dead for good', [{ no: 2, errcode: 3004 }], { accepted: ['a', 'c', 'd'], dead: [{ event: 'b', errcode: 3004 }], retry: [] }],
-    ['every permanent errcode 3004–3010', [3004, 3005, 3006, 3007].map((errcode, i) => ({ no: i + 1, errcode })), { accepted: [], dead: [['a', 3004], ['b', 3005], ['c', 3006], ['d', 3007]].map(([event, errcode]) => ({ event, errcode })), retry: [] }],
-    ['3008–3010 too', [3008, 3009, 3010].map((errcode, i) => ({ no: i + 2, errcode })), { accepted: ['a'], dead: [['b', 3008], ['c', 3009], ['d', 3010]].map(([event, errcode]) => ({ event, errcode })), retry: [] }],
-    ['other item errors are retried', [{ no: 1, errcode: 1001 }, { no: 4, errcode: 3002 }], { accepted: ['b', 'c'], dead: [], retry: ['a', 'd'] }],
+    [
+      'every permanent errcode 3004–3010',
+      [3004, 3005, 3006, 3007].map((errcode, i) => ({ no: i + 1, errcode })),
+      {
+        accepted: [],
+        dead: [
+          ['a', 3004],
+          ['b', 3005],
+          ['c', 3006],
+          ['d', 3007],
+        ].map(([event, errcode]) => ({ event, errcode })),
+        retry: [],
+      },
+    ],
+    [
+      '3008–3010 too',
+      [3008, 3009, 3010].map((errcode, i) => ({ no: i + 2, errcode })),
+      {
+        accepted: ['a'],
+        dead: [
+          ['b', 3008],
+          ['c', 3009],
+          ['d', 3010],
+        ].map(([event, errcode]) => ({ event, errcode })),
+        retry: [],
+      },
+    ],
+    [
+      'other item errors are retried',
+      [
+        { no: 1, errcode: 1001 },
+        { no: 4, errcode: 3002 },
+      ],
+      { accepted: ['b', 'c'], dead: [], retry: ['a', 'd'] },
+    ],
     ['a refusal for an item that is not in the batch changes nothing', [{ no: 9, errcode: 3004 }], { accepted: ['a', 'b', 'c', 'd'], dead: [], retry: [] }],
   ])('%s', (_name, failed, expected) => {
     expect(classifyBatch(batch, failed)).toEqual(expected);

@@ -2,7 +2,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accessLogKey, accountKey, auditKey, challengeKey, dayPlayKey, deviceKey, drainerLeaseKey, erasureRecordKey, identityKey, identityLeaseKey, ITEM_KINDS, itemKindOf, orderKey, outboxKey, rateGateKey, sessionKey, spendDayKey, spendMonthKey, webhookEventKey } from '#shared/storage/keys';
+import {
+  accessLogKey,
+  accountKey,
+  auditKey,
+  challengeKey,
+  dayPlayKey,
+  deviceKey,
+  drainerLeaseKey,
+  erasureRecordKey,
+  identityKey,
+  identityLeaseKey,
+  ITEM_KINDS,
+  itemKindOf,
+  orderKey,
+  outboxKey,
+  rateGateKey,
+  sessionKey,
+  spendDayKey,
+  spendMonthKey,
+  webhookEventKey,
+} from '#shared/storage/keys';
 import { mustExpire, RETENTION, retentionMarkdown } from '#shared/storage/retention';
 
 describe('retention table', () => {
@@ -12,10 +32,23 @@ describe('retention table', () => {
 
   it('classifies every key the catalogue builds', () => {
     const keys = {
-      account: accountKey('a'), erasureRecord: erasureRecordKey('a'), identity: identityKey('h'), identityLease: identityLeaseKey('h', 'g'), dayPlay: dayPlayKey('h', '2026-10-02'),
-      spendDay: spendDayKey('h', '2026-10-02'), spendMonth: spendMonthKey('h', '2026-10'), session: sessionKey('s'), order: orderKey('o'), nppaEvent: outboxKey('s', 0),
-      device: deviceKey('d'), challenge: challengeKey('c'), auditEntry: auditKey('a', 1, 'x'), rateGateSecond: rateGateKey('nppa-check', 1), drainerLease: drainerLeaseKey('nppaReporter'),
-      accessLogEntry: accessLogKey('2026-10-02', 1, 'x'), webhookEvent: webhookEventKey('e'),
+      account: accountKey('a'),
+      erasureRecord: erasureRecordKey('a'),
+      identity: identityKey('h'),
+      identityLease: identityLeaseKey('h', 'g'),
+      dayPlay: dayPlayKey('h', '2026-10-02'),
+      spendDay: spendDayKey('h', '2026-10-02'),
+      spendMonth: spendMonthKey('h', '2026-10'),
+      session: sessionKey('s'),
+      order: orderKey('o'),
+      nppaEvent: outboxKey('s', 0),
+      device: deviceKey('d'),
+      challenge: challengeKey('c'),
+      auditEntry: auditKey('a', 1, 'x'),
+      rateGateSecond: rateGateKey('nppa-check', 1),
+      drainerLease: drainerLeaseKey('nppaReporter'),
+      accessLogEntry: accessLogKey('2026-10-02', 1, 'x'),
+      webhookEvent: webhookEventKey('e'),
     };
     for (const [kind, key] of Object.entries(keys)) expect(itemKindOf(key), kind).toBe(kind);
     expect(itemKindOf({ pk: 'UNKNOWN#x', sk: 'y' })).toBeNull();

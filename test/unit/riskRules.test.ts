@@ -16,7 +16,15 @@ import {
 const at = (iso: string) => Date.parse(iso);
 const NOW = at('2026-11-25T12:00:00+08:00');
 const DAY = 86_400_000;
-const quietLogin: LoginFacts = { adult: true, distinctAccountsOnDevice: 1, distinctDevicesForAccount: 1, nightPlaySecondsLast24h: 0, accountRankForIdentity: 1, suppressedSignals: {}, minorRulesUntilMs: null };
+const quietLogin: LoginFacts = {
+  adult: true,
+  distinctAccountsOnDevice: 1,
+  distinctDevicesForAccount: 1,
+  nightPlaySecondsLast24h: 0,
+  accountRankForIdentity: 1,
+  suppressedSignals: {},
+  minorRulesUntilMs: null,
+};
 const login = (f: Partial<LoginFacts>) => evaluateLogin(DEFAULT_RISK_POLICY, { ...quietLogin, ...f }, NOW);
 const quietPayer: PaymentFacts = { adult: true, age: 30, flagged: false, spentThisMonth: 0, suppressedSignals: {}, minorRulesUntilMs: null };
 const pay = (f: Partial<PaymentFacts>) => evaluatePayment(DEFAULT_RISK_POLICY, { ...quietPayer, ...f }, NOW);
@@ -75,17 +83,33 @@ describe('login signals fire exactly past their thresholds', () => {
     ['the 5th account of an identity', { accountRankForIdentity: 5 }, 'allow'],
     ['the 6th account of an identity', { accountRankForIdentity: 6 }, 'identity_many_accounts'],
     ['the 7th account of an identity', { accountRankForIdentity: 7 }, 'identity_many_accounts'],
-    ['a minor\'s 4th account on a device', { adult: false, distinctAccountsOnDevice: 4 }, 'device_many_accounts'],
+    ["a minor's 4th account on a device", { adult: false, distinctAccountsOnDevice: 4 }, 'device_many_accounts'],
     ['an account under minor rules on its 4th device', { minorRulesUntilMs: NOW + DAY, distinctDevicesForAccount: 4 }, 'account_many_devices'],
   ] as const)('%s → %s', (_name, facts, expected) => {
     expect(verdict(login(facts))).toBe(expected);
   });
 
   it('reports the signal and its inputs for the audit', () => {
-    expect(login({ distinctAccountsOnDevice: 4 })).toEqual({ outcome: 'challenge', signal: 'device_many_accounts', inputs: { distinctAccountsOnDevice: 4, threshold: 3, windowSeconds: 86_400 } });
-    expect(login({ distinctDevicesForAccount: 5 })).toEqual({ outcome: 'challenge', signal: 'account_many_devices', inputs: { distinctDevicesForAccount: 5, threshold: 3, windowSeconds: 86_400 } });
-    expect(login({ accountRankForIdentity: 6 })).toEqual({ outcome: 'challenge', signal: 'identity_many_accounts', inputs: { accountRankForIdentity: 6, threshold: 5 } });
-    expect(login({ nightPlaySecondsLast24h: 4000 })).toEqual({ outcome: 'challenge', signal: 'night_patrol', inputs: { nightPlaySecondsLast24h: 4000, threshold: 3600 } });
+    expect(login({ distinctAccountsOnDevice: 4 })).toEqual({
+      outcome: 'challenge',
+      signal: 'device_many_accounts',
+      inputs: { distinctAccountsOnDevice: 4, threshold: 3, windowSeconds: 86_400 },
+    });
+    expect(login({ distinctDevicesForAccount: 5 })).toEqual({
+      outcome: 'challenge',
+      signal: 'account_many_devices',
+      inputs: { distinctDevicesForAccount: 5, threshold: 3, windowSeconds: 86_400 },
+    });
+    expect(login({ accountRankForIdentity: 6 })).toEqual({
+      outcome: 'challenge',
+      signal: 'identity_many_accounts',
+      inputs: { accountRankForIdentity: 6, threshold: 5 },
+    });
+    expect(login({ nightPlaySecondsLast24h: 4000 })).toEqual({
+      outcome: 'challenge',
+      signal: 'night_patrol',
+      inputs: { nightPlaySecondsLast24h: 4000, threshold: 3600 },
+    });
   });
 
   it('with several signals, rental ones come first', () => {
@@ -112,7 +136,9 @@ describe('a passed challenge silences its signal for this account', () => {
   });
 
   it('only that signal: another one still fires', () => {
-    expect(verdict(login({ distinctAccountsOnDevice: 4, nightPlaySecondsLast24h: 3601, suppressedSignals: { device_many_accounts: NOW + DAY } }))).toBe('night_patrol');
+    expect(verdict(login({ distinctAccountsOnDevice: 4, nightPlaySecondsLast24h: 3601, suppressedSignals: { device_many_accounts: NOW + DAY } }))).toBe(
+      'night_patrol',
+    );
     expect(verdict(login({ nightPlaySecondsLast24h: 3601, suppressedSignals: { night_patrol: NOW + DAY } }))).toBe('allow');
   });
 
@@ -139,13 +165,21 @@ describe('payment patrol', () => {
     ['a flagged minor (minor spending limits apply instead)', { adult: false, age: 17, flagged: true, spentThisMonth: 90000 }, 'allow'],
     ['a flagged adult under minor rules', { flagged: true, spentThisMonth: 90000, minorRulesUntilMs: NOW + DAY }, 'allow'],
     ['a flagged adult after a passed payment challenge', { flagged: true, spentThisMonth: 90000, suppressedSignals: { payment_patrol: NOW + DAY } }, 'allow'],
-    ['a flagged adult whose suppression of another signal does not count', { flagged: true, spentThisMonth: 90000, suppressedSignals: { night_patrol: NOW + DAY } }, 'challenge'],
+    [
+      'a flagged adult whose suppression of another signal does not count',
+      { flagged: true, spentThisMonth: 90000, suppressedSignals: { night_patrol: NOW + DAY } },
+      'challenge',
+    ],
   ] as const)('%s → %s', (_name, facts, expected) => {
     expect(pay(facts).outcome).toBe(expected);
   });
 
   it('reports its inputs for the audit', () => {
-    expect(pay({ age: 61, spentThisMonth: 120000 })).toEqual({ outcome: 'challenge', signal: 'payment_patrol', inputs: { spentThisMonth: 120000, threshold: 100000, flagged: false, age: 61 } });
+    expect(pay({ age: 61, spentThisMonth: 120000 })).toEqual({
+      outcome: 'challenge',
+      signal: 'payment_patrol',
+      inputs: { spentThisMonth: 120000, threshold: 100000, flagged: false, age: 61 },
+    });
   });
 
   it('agrees with the threshold the storage layer puts in its condition', () => {
@@ -187,7 +221,7 @@ describe('night play between 22:00 and 08:00 Beijing', () => {
     expect(nightPlaySecondsBetween(at(from), at(to))).toBe(seconds);
   });
 
-  it('does not depend on the host\'s zone: the same instants in UTC', () => {
+  it("does not depend on the host's zone: the same instants in UTC", () => {
     expect(nightPlaySecondsBetween(at('2026-11-25T13:00:00Z'), at('2026-11-25T15:00:00Z'))).toBe(3600); // 21:00–23:00 Beijing
   });
 
@@ -209,13 +243,17 @@ describe('night play between 22:00 and 08:00 Beijing', () => {
 
   it('adds up over consecutive heartbeats to the whole interval', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 * 86_400 }), fc.array(fc.integer({ min: 0, max: 3 * 3600 }), { maxLength: 20 }), (offsetSeconds, stepSeconds) => {
-        const start = at('2025-06-01T00:00:00+08:00') + offsetSeconds * 1000;
-        const ticks = [start];
-        for (const s of stepSeconds) ticks.push(ticks[ticks.length - 1]! + s * 1000);
-        const parts = ticks.slice(1).reduce((sum, t, i) => sum + nightPlaySecondsBetween(ticks[i]!, t), 0);
-        expect(parts).toBe(nightPlaySecondsBetween(start, ticks[ticks.length - 1]!));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 400 * 86_400 }),
+        fc.array(fc.integer({ min: 0, max: 3 * 3600 }), { maxLength: 20 }),
+        (offsetSeconds, stepSeconds) => {
+          const start = at('2025-06-01T00:00:00+08:00') + offsetSeconds * 1000;
+          const ticks = [start];
+          for (const s of stepSeconds) ticks.push(ticks[ticks.length - 1]! + s * 1000);
+          const parts = ticks.slice(1).reduce((sum, t, i) => sum + nightPlaySecondsBetween(ticks[i]!, t), 0);
+          expect(parts).toBe(nightPlaySecondsBetween(start, ticks[ticks.length - 1]!));
+        },
+      ),
       { numRuns: 300 },
     );
   });

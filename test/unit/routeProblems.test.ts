@@ -23,7 +23,9 @@ const doc = openApiDocument() as unknown as {
 
 /** The codes an operation's responses name, `default` aside. */
 function documented(operationId: string): Set<string> {
-  const op = Object.values(doc.paths).flatMap((item) => Object.values(item)).find((o) => o.operationId === operationId)!;
+  const op = Object.values(doc.paths)
+    .flatMap((item) => Object.values(item))
+    .find((o) => o.operationId === operationId)!;
   const codes = new Set<string>();
   for (const [status, response] of Object.entries(op.responses)) {
     const schema = response.content?.['application/problem+json']?.schema;
@@ -63,7 +65,24 @@ describe('the scan of what each route can answer', () => {
   it('follows calls through functions, services and repositories (a scan that found nothing would pass everything)', () => {
     const codes = (id: string) => [...answerable(id, routes[id as keyof typeof routes]).keys()].sort();
     // The login decides in the sessions service, asks the risk service and writes a transaction.
-    expect(codes('startSession')).toEqual(['account_blocked', 'challenge_required', 'forbidden', 'guardian_consent_required', 'guardian_restricted', 'identity_required', 'invalid_request', 'play_time_restricted', 'session_active_elsewhere', 'unauthorized', 'unknown_game', 'write_contention', 'payload_too_large', 'unsupported_media_type'].sort());
+    expect(codes('startSession')).toEqual(
+      [
+        'account_blocked',
+        'challenge_required',
+        'forbidden',
+        'guardian_consent_required',
+        'guardian_restricted',
+        'identity_required',
+        'invalid_request',
+        'play_time_restricted',
+        'session_active_elsewhere',
+        'unauthorized',
+        'unknown_game',
+        'write_contention',
+        'payload_too_large',
+        'unsupported_media_type',
+      ].sort(),
+    );
     expect(codes('health')).toEqual([]);
     expect(scan.edge.get('authorize')!.has('unknown_game')).toBe(true);
   });
@@ -72,12 +91,17 @@ describe('the scan of what each route can answer', () => {
 describe('the OpenAPI document', () => {
   it.each(routeList())('%s lists every code the route can answer', (operationId, route) => {
     const listed = documented(operationId);
-    const missing = [...answerable(operationId, route)].filter(([code]) => !listed.has(code)).map(([code, where]) => `${code} (${[...where].sort().join(', ')})`);
+    const missing = [...answerable(operationId, route)]
+      .filter(([code]) => !listed.has(code))
+      .map(([code, where]) => `${code} (${[...where].sort().join(', ')})`);
     expect(missing, `${route.method} ${route.path}: add these to its responses in shared/api/routeDocs.ts`).toEqual([]);
   });
 
   it.each(routeList())('%s lists no code the route cannot answer', (operationId, route) => {
     const can = answerable(operationId, route);
-    expect([...documented(operationId)].filter((code) => !can.has(code)), `${route.method} ${route.path}`).toEqual([]);
+    expect(
+      [...documented(operationId)].filter((code) => !can.has(code)),
+      `${route.method} ${route.path}`,
+    ).toEqual([]);
   });
 });

@@ -59,7 +59,7 @@ describe('heartbeat cadence', () => {
     expect(nextHeartbeatSeconds(minorWith(remaining), cadence)).toBe(next);
   });
 
-  it('adults and minors without a limit beat on the cadence, never longer than an adult\'s', () => {
+  it("adults and minors without a limit beat on the cadence, never longer than an adult's", () => {
     expect(nextHeartbeatSeconds({ minor: false, remainingSeconds: null } as PlayDecision, ADULT_HEARTBEAT_SECONDS)).toBe(600);
     expect(nextHeartbeatSeconds(minorWith(null), MINOR_HEARTBEAT_SECONDS)).toBe(300);
   });
@@ -87,11 +87,15 @@ describe('a silent session ends within ±5 minutes of the real logout', () => {
 
   it('for any real leave between the last heartbeat and the next one owed (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(COUNTED_HEARTBEAT_SECONDS, MINOR_HEARTBEAT_SECONDS, ADULT_HEARTBEAT_SECONDS), fc.double({ min: 0, max: 1, noNaN: true }), (intervalSeconds, fraction) => {
-        const last = 1_800_000_000_000;
-        const realLeave = last + fraction * intervalSeconds * 1000;
-        expect(Math.abs(silentSessionEnd({ lastHeartbeatAt: last, intervalSeconds }) - realLeave)).toBeLessThanOrEqual(LOGOUT_TOLERANCE_SECONDS * 1000);
-      }),
+      fc.property(
+        fc.constantFrom(COUNTED_HEARTBEAT_SECONDS, MINOR_HEARTBEAT_SECONDS, ADULT_HEARTBEAT_SECONDS),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (intervalSeconds, fraction) => {
+          const last = 1_800_000_000_000;
+          const realLeave = last + fraction * intervalSeconds * 1000;
+          expect(Math.abs(silentSessionEnd({ lastHeartbeatAt: last, intervalSeconds }) - realLeave)).toBeLessThanOrEqual(LOGOUT_TOLERANCE_SECONDS * 1000);
+        },
+      ),
     );
   });
 });
@@ -105,10 +109,30 @@ const controls = (c: Partial<GuardianControls>): GuardianControls => ({ ...NO_CO
 
 describe('what a heartbeat answers', () => {
   it.each([
-    ['a minor inside the window', minor, '20:10', { action: 'continue', remainingSeconds: 3000, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 300 }],
-    ['a minor 15 minutes before the end', minor, '20:45', { action: 'warn', remainingSeconds: 900, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 300 }],
-    ['a minor 5 minutes before the end', minor, '20:55', { action: 'warn', remainingSeconds: 300, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 300 }],
-    ['a minor at the end', minor, '21:00', { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: 300, reason: 'outside_allowed_hours' }],
+    [
+      'a minor inside the window',
+      minor,
+      '20:10',
+      { action: 'continue', remainingSeconds: 3000, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 300 },
+    ],
+    [
+      'a minor 15 minutes before the end',
+      minor,
+      '20:45',
+      { action: 'warn', remainingSeconds: 900, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 300 },
+    ],
+    [
+      'a minor 5 minutes before the end',
+      minor,
+      '20:55',
+      { action: 'warn', remainingSeconds: 300, endsAt: '2026-12-04T21:00:00+08:00', nextHeartbeatSeconds: 300 },
+    ],
+    [
+      'a minor at the end',
+      minor,
+      '21:00',
+      { action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: 300, reason: 'outside_allowed_hours' },
+    ],
     ['an adult at any hour', adult, '23:30', { action: 'continue', remainingSeconds: null, endsAt: null, nextHeartbeatSeconds: 600 }],
   ] as const)('%s', (_, session, time, answer) => {
     expect(answerAt(play, session, at(time))).toEqual(answer);
@@ -116,7 +140,13 @@ describe('what a heartbeat answers', () => {
 
   it("ends a ward's play when a confirmed guardian bans it, by the guardian", () => {
     const banned = { ...minor, guardian: { guardians: [{ confirmed: true, controls: controls({ playBanned: true }) }] } };
-    expect(answerAt(play, banned, at('20:10'))).toEqual({ action: 'terminate', remainingSeconds: 0, endsAt: null, nextHeartbeatSeconds: 300, reason: 'guardian_restricted' });
+    expect(answerAt(play, banned, at('20:10'))).toEqual({
+      action: 'terminate',
+      remainingSeconds: 0,
+      endsAt: null,
+      nextHeartbeatSeconds: 300,
+      reason: 'guardian_restricted',
+    });
   });
 
   it("applies a pending link's controls only until its code expires", () => {
@@ -128,7 +158,12 @@ describe('what a heartbeat answers', () => {
   it("counts a ward's play once a guardian sets daily minutes: the budget's end, beats every minute", () => {
     const counted = { ...minor, playedBeforeSeconds: 300, guardian: { guardians: [{ confirmed: true, controls: controls({ dailyPlayMinutes: 30 }) }] } };
     // 300 s before the session and 600 s in it: 900 s of the 1,800 left, ending at 20:25.
-    expect(answerAt(play, counted, at('20:10'))).toEqual({ action: 'warn', remainingSeconds: 900, endsAt: '2026-12-04T20:25:00+08:00', nextHeartbeatSeconds: 60 });
+    expect(answerAt(play, counted, at('20:10'))).toEqual({
+      action: 'warn',
+      remainingSeconds: 900,
+      endsAt: '2026-12-04T20:25:00+08:00',
+      nextHeartbeatSeconds: 60,
+    });
     expect(answerAt(play, counted, at('20:25'))).toMatchObject({ action: 'terminate', reason: 'guardian_restricted' });
   });
 });
@@ -152,7 +187,11 @@ describe('a session over', () => {
   });
 
   it("adds a minor's seconds to the person's day, on the day it started; an adult's nothing", () => {
-    expect(dayPlay({ startedAt: at('20:00'), minorAtLogin: true, playedBeforeSeconds: 600 }, at('20:30'))).toEqual({ day: '2026-12-04', seconds: 1800, total: 2400 });
+    expect(dayPlay({ startedAt: at('20:00'), minorAtLogin: true, playedBeforeSeconds: 600 }, at('20:30'))).toEqual({
+      day: '2026-12-04',
+      seconds: 1800,
+      total: 2400,
+    });
     expect(dayPlay({ startedAt: at('20:00'), minorAtLogin: true, playedBeforeSeconds: 0 }, at('19:59'))).toEqual({ day: '2026-12-04', seconds: 0, total: 0 });
     expect(dayPlay({ startedAt: at('20:00'), minorAtLogin: false, playedBeforeSeconds: 0 }, at('20:30'))).toBeUndefined();
   });
@@ -166,7 +205,26 @@ describe("a minor's identity lease and a session's copy of the guardians", () =>
 
   it("keeps each link's confirmation, expiry and controls, and is watched when a link is confirmed", () => {
     const c = controls({ paymentApproval: true });
-    expect(sessionGuardians({ rev: 3, guardians: [{ confirmed: false, until: 5, controls: c }] })).toEqual({ rev: 3, guardians: [{ confirmed: false, until: 5, controls: c }], watched: false });
-    expect(sessionGuardians({ rev: 4, guardians: [{ confirmed: true, controls: c }, { confirmed: false, until: 5 }] })).toEqual({ rev: 4, guardians: [{ confirmed: true, controls: c }, { confirmed: false, until: 5 }], watched: true });
+    expect(sessionGuardians({ rev: 3, guardians: [{ confirmed: false, until: 5, controls: c }] })).toEqual({
+      rev: 3,
+      guardians: [{ confirmed: false, until: 5, controls: c }],
+      watched: false,
+    });
+    expect(
+      sessionGuardians({
+        rev: 4,
+        guardians: [
+          { confirmed: true, controls: c },
+          { confirmed: false, until: 5 },
+        ],
+      }),
+    ).toEqual({
+      rev: 4,
+      guardians: [
+        { confirmed: true, controls: c },
+        { confirmed: false, until: 5 },
+      ],
+      watched: true,
+    });
   });
 });

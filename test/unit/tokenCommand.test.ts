@@ -35,7 +35,9 @@ describe('PLAYGUARD_TOKEN_COMMAND', () => {
   });
 
   it('fails naming the account when the command prints no token', async () => {
-    await expect(commandTokens('echo "401 Unauthorized" >&2; exit 0')('acct-9', 'player')).rejects.toThrow('PLAYGUARD_TOKEN_COMMAND printed no token for sub acct-9 (scope player): 401 Unauthorized');
+    await expect(commandTokens('echo "401 Unauthorized" >&2; exit 0')('acct-9', 'player')).rejects.toThrow(
+      'PLAYGUARD_TOKEN_COMMAND printed no token for sub acct-9 (scope player): 401 Unauthorized',
+    );
     await expect(commandTokens('exit 3')('acct-9', 'player')).rejects.toThrow();
   });
 });

@@ -51,7 +51,12 @@ describe('which links apply', () => {
   });
 
   it('combines only the links that apply at the instant: a pending ban stops with its code', () => {
-    const copy = { guardians: [{ confirmed: false, until: T + 60_000, controls: controls({ playBanned: true }) }, { confirmed: true, controls: controls({ dailyPlayMinutes: 30 }) }] };
+    const copy = {
+      guardians: [
+        { confirmed: false, until: T + 60_000, controls: controls({ playBanned: true }) },
+        { confirmed: true, controls: controls({ dailyPlayMinutes: 30 }) },
+      ],
+    };
     expect(rulesAt(copy, T)).toMatchObject({ playBanned: true, dailyPlaySeconds: 1800 });
     expect(rulesAt(copy, T + 60_000)).toMatchObject({ playBanned: false, dailyPlaySeconds: 1800 });
     expect(rulesAt({ guardians: [{ confirmed: false, until: T, controls: controls({ playBanned: true }) }] }, T)).toBeNull();
@@ -65,7 +70,14 @@ describe('which links apply', () => {
 });
 
 describe("a guardianship's copy and its links' status", () => {
-  const link = (over: Partial<GuardianLink>): GuardianLink => ({ wardId: 'w_1', linkId: 'l_1', status: 'pending', linkedAt: T, controls: controls({}), ...over });
+  const link = (over: Partial<GuardianLink>): GuardianLink => ({
+    wardId: 'w_1',
+    linkId: 'l_1',
+    status: 'pending',
+    linkedAt: T,
+    controls: controls({}),
+    ...over,
+  });
 
   it('a pending link is pending while its code is valid, then expired; a confirmed one stays confirmed', () => {
     expect(linkStatus(link({ codeExpiresAt: T + 1 }), T)).toBe('pending');
@@ -75,7 +87,10 @@ describe("a guardianship's copy and its links' status", () => {
   });
 
   it('copies each link with its controls, and a pending one with the expiry of its code', () => {
-    const copy = copyOf({ rev: 4, links: { g1: link({ codeExpiresAt: T + 5, controls: controls({ paymentApproval: true }) }), g2: link({ wardId: 'w_2', status: 'confirmed' }) } });
+    const copy = copyOf({
+      rev: 4,
+      links: { g1: link({ codeExpiresAt: T + 5, controls: controls({ paymentApproval: true }) }), g2: link({ wardId: 'w_2', status: 'confirmed' }) },
+    });
     expect(copy).toEqual({
       rev: 4,
       guardians: [

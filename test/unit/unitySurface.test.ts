@@ -17,13 +17,21 @@ const dir = mkdtempSync(join(tmpdir(), 'unity-surface-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!haveMono)(haveMono ? 'the Unity-only C#' : `the Unity-only C# — skipped: ${monoMissing}`, () => {
-  it('compiles with UNITY_5_3_OR_NEWER against Unity\'s API, the sample against the package\'s public surface', async () => {
+  it("compiles with UNITY_5_3_OR_NEWER against Unity's API, the sample against the package's public surface", async () => {
     const stubs = join(dir, 'UnityEngine.dll');
     expect(await mcs(stubs, [join(import.meta.dirname, '..', 'support', 'unityStubs.cs')], ['-target:library', '-nowarn:0660,0661'])).toBe('');
     const runtime = join(dir, 'PlayGuard.dll');
     expect(await mcs(runtime, sources('Runtime'), ['-target:library', '-define:UNITY_5_3_OR_NEWER', '-define:UNITY_2021_3_OR_NEWER', `-r:${stubs}`])).toBe('');
     for (const define of ['UNITY_2021_3_OR_NEWER', 'UNITY_2022_2_OR_NEWER']) {
-      expect(await mcs(join(dir, `Sample-${define}.dll`), sources('Samples~'), ['-target:library', '-define:UNITY_5_3_OR_NEWER', `-define:${define}`, `-r:${stubs}`, `-r:${runtime}`])).toBe('');
+      expect(
+        await mcs(join(dir, `Sample-${define}.dll`), sources('Samples~'), [
+          '-target:library',
+          '-define:UNITY_5_3_OR_NEWER',
+          `-define:${define}`,
+          `-r:${stubs}`,
+          `-r:${runtime}`,
+        ]),
+      ).toBe('');
     }
   }, 120_000);
 });
@@ -41,6 +49,12 @@ describe('the Unity package layout', () => {
     expect([manifest.name, manifest.unity]).toEqual(['com.playguard.client', '2021.3']);
     for (const sample of manifest.samples) expect(readdirSync(join(UNITY, sample.path)).length).toBeGreaterThan(0);
     expect(relative(UNITY, join(UNITY, 'Runtime', 'PlayGuard.asmdef'))).toBe('Runtime/PlayGuard.asmdef');
-    expect(JSON.parse(readFileSync(join(UNITY, 'Runtime', 'PlayGuard.asmdef'), 'utf8'))).toMatchObject({ name: 'PlayGuard', rootNamespace: 'PlayGuard', autoReferenced: true, noEngineReferences: false, precompiledReferences: [] });
+    expect(JSON.parse(readFileSync(join(UNITY, 'Runtime', 'PlayGuard.asmdef'), 'utf8'))).toMatchObject({
+      name: 'PlayGuard',
+      rootNamespace: 'PlayGuard',
+      autoReferenced: true,
+      noEngineReferences: false,
+      precompiledReferences: [],
+    });
   });
 });

@@ -22,25 +22,35 @@ describe('webhook signature', () => {
     expect(verify(SECRET, header, BODY, 300, 1301)).toBe(false);
     expect(verify(SECRET, header, BODY.replace('c1', 'c2'), 300, 1000)).toBe(false);
     expect(verify('another-secret', header, BODY, 300, 1000)).toBe(false);
-    for (const bad of [undefined, '', 't=1000', 'v1=abc', 't=x,v1=' + 'a'.repeat(64), header.replace('t=1000', 't=1001')]) expect(verify(SECRET, bad, BODY, 300, 1000), String(bad)).toBe(false);
+    for (const bad of [undefined, '', 't=1000', 'v1=abc', 't=x,v1=' + 'a'.repeat(64), header.replace('t=1000', 't=1001')])
+      expect(verify(SECRET, bad, BODY, 300, 1000), String(bad)).toBe(false);
     expect(verify(SECRET, `${header},v1=${'0'.repeat(64)}`, BODY, 300, 1000)).toBe(true);
   });
 
   it('the docs/webhooks.md snippet accepts exactly what verify accepts', () => {
     const readme = documentedVerify();
     fc.assert(
-      fc.property(fc.string(), fc.string({ minLength: 1 }), fc.integer({ min: 0, max: 2_000_000_000 }), fc.integer({ min: -600, max: 600 }), fc.boolean(), (body, secret, t, skew, tamper) => {
-        const header = sign(secret, body, t);
-        const received = tamper ? body + ' ' : body;
-        expect(readme(secret, header, received, 300, t + skew)).toBe(verify(secret, header, received, 300, t + skew));
-        expect(readme(secret, header, body, 300, t)).toBe(true);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string({ minLength: 1 }),
+        fc.integer({ min: 0, max: 2_000_000_000 }),
+        fc.integer({ min: -600, max: 600 }),
+        fc.boolean(),
+        (body, secret, t, skew, tamper) => {
+          const header = sign(secret, body, t);
+          const received = tamper ? body + ' ' : body;
+          expect(readme(secret, header, received, 300, t + skew)).toBe(verify(secret, header, received, 300, t + skew));
+          expect(readme(secret, header, body, 300, t)).toBe(true);
+        },
+      ),
     );
   });
 });
 
 describe('webhook back-off', () => {
   it('waits 30 s after the first failure, doubling, at most an hour', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 1000].map(retryDelayMs)).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 1000].map(retryDelayMs)).toEqual([
+      30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000,
+    ]);
   });
 });

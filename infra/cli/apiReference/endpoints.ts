@@ -1,5 +1,20 @@
 /** The API reference's endpoints: each operation of the OpenAPI document with its credential, parameters, body and responses. */
-import { cell, clean, code, constraintsOf, descriptionOf, METHODS, refName, schemaBody, schemaLink, typeOf, type Document, type MediaType, type Operation, type Schema } from '#infra/cli/apiReference/markdown';
+import {
+  cell,
+  clean,
+  code,
+  constraintsOf,
+  descriptionOf,
+  METHODS,
+  refName,
+  schemaBody,
+  schemaLink,
+  typeOf,
+  type Document,
+  type MediaType,
+  type Operation,
+  type Schema,
+} from '#infra/cli/apiReference/markdown';
 
 /** How each kind of credential the route table names reads to a client (the operations' `x-credential`). */
 export const CREDENTIALS: Record<string, string> = {
@@ -21,8 +36,6 @@ function bodyOf(content: Record<string, MediaType> | undefined): string {
     .map(([type, media]) => `${code(type)}${media.schema ? ` ${typeOf(media.schema)}` : ''}`)
     .join('<br>');
 }
-
-
 
 export interface Endpoint {
   method: string;
@@ -57,9 +70,11 @@ export function renderEndpoint(e: Endpoint, components: Record<string, Schema>):
     lines.push(`${where.charAt(0).toUpperCase()}${where.slice(1)} parameters:`, '');
     lines.push('| Name | Type | Required | Constraints | Description |', '|---|---|---|---|---|');
     for (const p of parameters.filter((q) => q.in === where)) {
-      lines.push(`| ${code(p.name)} | ${cell(typeOf(p.schema))} | ${p.required ? 'yes' : 'no'} | ` +
-`${cell(constraintsOf(p.schema).join('; ')) || '—'} | ` +
-`${cell(p.description ?? descriptionOf(p.schema)) || '—'} |`);
+      lines.push(
+        `| ${code(p.name)} | ${cell(typeOf(p.schema))} | ${p.required ? 'yes' : 'no'} | ` +
+          `${cell(constraintsOf(p.schema).join('; ')) || '—'} | ` +
+          `${cell(p.description ?? descriptionOf(p.schema)) || '—'} |`,
+      );
     }
     lines.push('');
   }

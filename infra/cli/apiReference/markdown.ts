@@ -164,7 +164,9 @@ export function fieldTable(rows: FieldRow[]): string[] {
   return [
     '| Field | Type | Required | Constraints | Description |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${code(r.name)} | ${cell(r.type)} | ${r.required ? 'yes' : 'no'} | ${cell(r.constraints.join('; ')) || '—'} | ${cell(r.description) || '—'} |`),
+    ...rows.map(
+      (r) => `| ${code(r.name)} | ${cell(r.type)} | ${r.required ? 'yes' : 'no'} | ${cell(r.constraints.join('; ')) || '—'} | ${cell(r.description) || '—'} |`,
+    ),
   ];
 }
 
@@ -180,7 +182,6 @@ export function schemaBody(schema: Schema, components: Record<string, Schema>): 
   return [`${typeOf(resolved)}.`];
 }
 
-
 /** A problem document of one code: it has the standard members, with `code` fixed. */
 export const isProblemSchema = (schema: Schema): boolean => {
   const p = schema.properties ?? {};
@@ -189,5 +190,11 @@ export const isProblemSchema = (schema: Schema): boolean => {
 
 export function renderSchema(name: string, components: Record<string, Schema>, level: string): string[] {
   const schema = components[name]!;
-  return [`${level} ${name}`, '', ...(schema.description ? [clean(schema.description), ''] : []), ...schemaBody({ $ref: `#/components/schemas/${name}` }, components), ''];
+  return [
+    `${level} ${name}`,
+    '',
+    ...(schema.description ? [clean(schema.description), ''] : []),
+    ...schemaBody({ $ref: `#/components/schemas/${name}` }, components),
+    '',
+  ];
 }

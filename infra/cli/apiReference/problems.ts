@@ -5,7 +5,19 @@
  */
 import * as z from 'zod';
 import { PROBLEM_EXTENSIONS, PROBLEMS, problemBody, type ProblemCode } from '#shared/problem';
-import { anchor, cell, code, descriptionOf, isProblemSchema, itemObject, json, schemaBody, typeOf, type Document, type Schema } from '#infra/cli/apiReference/markdown';
+import {
+  anchor,
+  cell,
+  code,
+  descriptionOf,
+  isProblemSchema,
+  itemObject,
+  json,
+  schemaBody,
+  typeOf,
+  type Document,
+  type Schema,
+} from '#infra/cli/apiReference/markdown';
 import { COMPUTED, type RaisedProblem } from '#infra/cli/apiReference/raisedProblems';
 
 const HEADER_NAMES: Record<string, string> = { 'retry-after': 'Retry-After' };
@@ -29,7 +41,11 @@ function declaredExtensions(): Map<string, DeclaredMember[]> {
       c,
       Object.entries(schema.properties ?? {}).map(([name, property]) => {
         const items = itemObject(property);
-        const shape = items ? `array of { ${Object.keys(items.properties ?? {}).map((k) => `${k}${items.required?.includes(k) ? '' : '?'}`).join(', ')} }` : typeOf(property);
+        const shape = items
+          ? `array of { ${Object.keys(items.properties ?? {})
+              .map((k) => `${k}${items.required?.includes(k) ? '' : '?'}`)
+              .join(', ')} }`
+          : typeOf(property);
         return { name, type: shape, required: required.has(name), description: descriptionOf(property) };
       }),
     );
@@ -42,8 +58,8 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
   const lines: string[] = ['## Problems', ''];
   lines.push(
     `Every error is an RFC 9457 problem document, ${code('Content-Type: application/problem+json')}. ` +
-`${code('code')} is the stable value to program against; ${code('detail')} is Chinese, safe to show ` +
-`a player, and never contains personal data. For example, ${code('session_not_found')}:`,
+      `${code('code')} is the stable value to program against; ${code('detail')} is Chinese, safe to show ` +
+      `a player, and never contains personal data. For example, ${code('session_not_found')}:`,
     '',
     '```json',
     JSON.stringify(problemBody('session_not_found'), null, 2),
@@ -57,13 +73,20 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
   // The document gives each problem a response names its own schema: listed here so the responses' links land.
   const perCode = Object.keys(components).filter((name) => name !== 'Problem' && isProblemSchema(components[name]!));
   if (perCode.length) {
-    lines.push('### Problem documents by code', '', 'The schemas the responses above name: the members of [Problem](#problem) with `code` and `status` ' +
-'fixed, plus the code\'s [extension members](#extension-members).', '');
+    lines.push(
+      '### Problem documents by code',
+      '',
+      'The schemas the responses above name: the members of [Problem](#problem) with `code` and `status` ' +
+        "fixed, plus the code's [extension members](#extension-members).",
+      '',
+    );
     lines.push('| Schema | Code | Status | Extension members |', '|---|---|---|---|');
     for (const name of perCode) {
       const p = components[name]!.properties!;
       const extra = Object.keys(p).filter((k) => !STANDARD_MEMBERS.includes(k));
-      lines.push(`| <a id="${anchor(name)}"></a>${name} | ${json(p.code!.const)} | ${p.status?.const ?? '—'} | ${extra.map((k) => code(k)).join(', ') || '—'} |`);
+      lines.push(
+        `| <a id="${anchor(name)}"></a>${name} | ${json(p.code!.const)} | ${p.status?.const ?? '—'} | ${extra.map((k) => code(k)).join(', ') || '—'} |`,
+      );
     }
     lines.push('');
   }
@@ -71,8 +94,8 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
   lines.push('### Problem codes', '');
   lines.push(
     `Raised by: ${code('functions')} — the Lambda handlers and the code they call, deployed and under ` +
-`${code('npm start')} alike; ${code('local runner')} — only the local HTTP adapter of ` +
-`${code('npm start')} (deployed, API Gateway answers these cases itself).`,
+      `${code('npm start')} alike; ${code('local runner')} — only the local HTTP adapter of ` +
+      `${code('npm start')} (deployed, API Gateway answers these cases itself).`,
     '',
   );
   const codes = (Object.keys(PROBLEMS) as ProblemCode[]).map((c, i) => ({ c, i })).sort((a, b) => PROBLEMS[a.c].status - PROBLEMS[b.c].status || a.i - b.i);
@@ -103,8 +126,10 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
       const headers = raised.get(c)!.headers;
       for (const name of [...headers.keys()].sort()) {
         const values = [...headers.get(name)!].sort((a, b) => (a === COMPUTED ? 1 : b === COMPUTED ? -1 : a.localeCompare(b)));
-        lines.push(`| ${code(c)} | ${code(HEADER_NAMES[name] ?? name)} | ` +
-`${cell(values.map((v) => (v === COMPUTED ? 'computed per response (seconds)' : code(v))).join(' or '))} |`);
+        lines.push(
+          `| ${code(c)} | ${code(HEADER_NAMES[name] ?? name)} | ` +
+            `${cell(values.map((v) => (v === COMPUTED ? 'computed per response (seconds)' : code(v))).join(' or '))} |`,
+        );
       }
     }
     lines.push('');
@@ -122,4 +147,3 @@ export function renderProblems(doc: Document, raised: Map<string, RaisedProblem>
   }
   return lines;
 }
-

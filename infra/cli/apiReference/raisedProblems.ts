@@ -102,7 +102,8 @@ export function raisedProblems(): Map<string, RaisedProblem> {
           }
           if (options && ts.isObjectLiteralExpression(options)) {
             for (const p of options.properties) {
-              if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'detail') e.details.add(ts.isStringLiteralLike(p.initializer) ? p.initializer.text : `${COMPUTED}: ${code(p.initializer.getText())}`);
+              if (ts.isPropertyAssignment(p) && propertyName(p.name) === 'detail')
+                e.details.add(ts.isStringLiteralLike(p.initializer) ? p.initializer.text : `${COMPUTED}: ${code(p.initializer.getText())}`);
             }
           }
         }

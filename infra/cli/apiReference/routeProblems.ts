@@ -82,13 +82,15 @@ export function scanRoutes(): RouteScan {
   /** The code a declaration runs when it is called or constructed (its body, or a variable's or property's initializer). */
   const runnable = (d: ts.Declaration): ts.Node[] => {
     if (!inSource(d.getSourceFile().fileName)) return [];
-    if (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isGetAccessor(d) || ts.isSetAccessor(d) || ts.isConstructorDeclaration(d)) return d.body ? [d.body] : [];
+    if (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isGetAccessor(d) || ts.isSetAccessor(d) || ts.isConstructorDeclaration(d))
+      return d.body ? [d.body] : [];
     if (ts.isVariableDeclaration(d) || ts.isPropertyAssignment(d) || ts.isPropertyDeclaration(d)) return d.initializer ? [d.initializer] : [];
     if (ts.isShorthandPropertyAssignment(d)) {
       const value = checker.getShorthandAssignmentValueSymbol(d);
       return (value?.declarations ?? []).flatMap(runnable);
     }
-    if (ts.isClassDeclaration(d) || ts.isClassExpression(d)) return d.members.filter((m) => ts.isConstructorDeclaration(m) || (ts.isPropertyDeclaration(m) && m.initializer));
+    if (ts.isClassDeclaration(d) || ts.isClassExpression(d))
+      return d.members.filter((m) => ts.isConstructorDeclaration(m) || (ts.isPropertyDeclaration(m) && m.initializer));
     if (ts.isArrowFunction(d) || ts.isFunctionExpression(d)) return [d.body];
     return [];
   };

@@ -36,7 +36,11 @@ $('login').addEventListener('submit', async (event) => {
 async function enter(account) {
   // Local only: a development token for this account. A real game gets its token from the
   // publisher's account service (docs/local.md "Tokens, as API Gateway checks them").
-  const answer = await fetch('/__dev/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: account, ttlSeconds: 86_400 }) });
+  const answer = await fetch('/__dev/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sub: account, ttlSeconds: 86_400 }),
+  });
   const { token } = await answer.json();
   const pg = createPlayGuard({ baseUrl: location.origin, token });
   // The complaint entry point (投诉与反馈), there whatever the player may do now.
@@ -71,7 +75,8 @@ async function play(pg, takeover) {
       await prompts.endOfPlay({ reason: error.code, nextWindowStart: error.nextWindowStart, nextWindowEnd: error.nextWindowEnd, problem: error });
       return;
     }
-    if (isPlayGuardProblem(error) && error.code === 'session_active_elsewhere' && confirm('该账号已在其他设备上登录，是否在本设备继续游戏？')) return play(pg, true);
+    if (isPlayGuardProblem(error) && error.code === 'session_active_elsewhere' && confirm('该账号已在其他设备上登录，是否在本设备继续游戏？'))
+      return play(pg, true);
     throw error;
   }
   demo.session = session;

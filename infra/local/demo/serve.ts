@@ -37,7 +37,8 @@ export async function serveDemo(pathname: string, res: ServerResponse): Promise<
     res.end();
     return;
   }
-  if (pathname === '/demo/' || pathname === '/demo/index.html') return send(res, 200, 'text/html; charset=utf-8', await readFile(join(HERE, 'index.html'), 'utf8'));
+  if (pathname === '/demo/' || pathname === '/demo/index.html')
+    return send(res, 200, 'text/html; charset=utf-8', await readFile(join(HERE, 'index.html'), 'utf8'));
   if (pathname === '/demo/demo.js') {
     try {
       return send(res, 200, 'text/javascript; charset=utf-8', await (bundle ??= build()));

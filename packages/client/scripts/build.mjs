@@ -14,8 +14,7 @@ const { config, error } = ts.readConfigFile(configPath, ts.sys.readFile);
 if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
 const parsed = ts.parseJsonConfigFileContent(config, ts.sys, HERE, undefined, configPath);
 
-const format = (diagnostics) =>
-  ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => HERE, getNewLine: () => '\n' });
+const format = (diagnostics) => ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => HERE, getNewLine: () => '\n' });
 
 function emit(outDir, overrides) {
   const options = { ...parsed.options, ...overrides, outDir: join(HERE, outDir) };
@@ -31,7 +30,9 @@ if (process.argv.includes('--if-stale')) {
   const marker = join(HERE, 'dist/cjs/package.json');
   const newest = Math.max(
     statSync(configPath).mtimeMs,
-    ...readdirSync(join(HERE, 'src'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs),
+    ...readdirSync(join(HERE, 'src'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs),
   );
   if (existsSync(marker) && statSync(marker).mtimeMs >= newest) process.exit(0);
 }

@@ -163,7 +163,8 @@ export function retryAfterSeconds(value: string | null, nowMs = Date.now()): num
 function failureOf(status: number, header: (name: string) => string | null, data: unknown): PlayGuardProblem | PlayGuardThrottledError {
   const after = retryAfterSeconds(header('retry-after'));
   const id = header('x-request-id');
-  if (data && typeof data === 'object' && typeof (data as { code?: unknown }).code === 'string') return new PlayGuardProblem(status, data as Record<string, unknown>, after, id);
+  if (data && typeof data === 'object' && typeof (data as { code?: unknown }).code === 'string')
+    return new PlayGuardProblem(status, data as Record<string, unknown>, after, id);
   if (status === 429 || status === 503) return new PlayGuardThrottledError(status, after, id);
   const known = FALLBACK[status];
   const [code, detail] = known || FALLBACK[500]!;

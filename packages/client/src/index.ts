@@ -64,7 +64,15 @@ export {
 } from './http.js';
 export { miniGameFetch, xhrFetch, type MiniGameRequestApi } from './adapters.js';
 export { PlayGuardSession, retryDelaySeconds, type SessionEvents, type SessionState, type TerminateEvent } from './session.js';
-export { tapCompat, TAP_CODES, type TapCompat, type TapCompatOptions, type TapComplianceCallback, type TapComplianceExtra, type TapCheckPayResult } from './tapCompat.js';
+export {
+  tapCompat,
+  TAP_CODES,
+  type TapCompat,
+  type TapCompatOptions,
+  type TapComplianceCallback,
+  type TapComplianceExtra,
+  type TapCheckPayResult,
+} from './tapCompat.js';
 export type * from './types.js';
 
 const path = encodeURIComponent;
@@ -148,7 +156,8 @@ export function createPlayGuard(options: ClientOptions) {
       /** Record the under-14 consent for a ward (policy `consent: "guardian"`). */
       consent: (wardId: string, consent: GuardianConsent) => call<WardConsent>(t, 'POST', `/v1/guardian/wards/${path(wardId)}/consent`, consent),
       /** Ask the publisher's staff to help refund a ward's payment. */
-      requestRefund: (wardId: string, request: RefundRequest) => call<RefundRequested>(t, 'POST', `/v1/guardian/wards/${path(wardId)}/refund-requests`, request),
+      requestRefund: (wardId: string, request: RefundRequest) =>
+        call<RefundRequested>(t, 'POST', `/v1/guardian/wards/${path(wardId)}/refund-requests`, request),
     },
   };
 }

@@ -113,7 +113,14 @@ export const DEFAULT_TEXTS: PromptTexts = {
   complaintLabel: '投诉与反馈',
   complaintNotice: '您的投诉或请求将在规定期限内得到答复，答复可在“我的投诉”中查看。',
   complaintCategoryLabel: '类别',
-  complaintCategories: { play_time: '游戏时间', payment: '充值消费', real_name: '实名认证', personal_information: '个人信息', account_sharing: '账号出租出借', other: '其他' },
+  complaintCategories: {
+    play_time: '游戏时间',
+    payment: '充值消费',
+    real_name: '实名认证',
+    personal_information: '个人信息',
+    account_sharing: '账号出租出借',
+    other: '其他',
+  },
   complaintTextLabel: '内容',
   complaintSubmitLabel: '提交',
   cancelLabel: '取消',
@@ -149,7 +156,10 @@ export interface Prompts {
    * the player the guardian consents in the parent's app. `options.guardianConsent`: show the consent
    * step at once (e.g. after `guardian_consent_required` names a new policy version).
    */
-  realNameForm(submit: (who: IdentitySubmission) => Promise<IdentitySubmitted>, options?: { guardianConsent?: { policyVersion: string } }): Promise<IdentitySubmitted>;
+  realNameForm(
+    submit: (who: IdentitySubmission) => Promise<IdentitySubmitted>,
+    options?: { guardianConsent?: { policyVersion: string } },
+  ): Promise<IdentitySubmitted>;
   /** The complaint entry point (投诉与反馈): a button that opens `complaintForm`. */
   complaintEntry(submit: (complaint: ComplaintSubmission) => Promise<ComplaintReceived>): void;
   /** The complaint form; resolves with the answer once received (the player is told the due date), or null when cancelled. */
@@ -266,7 +276,11 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
           button.disabled = true;
           button.textContent = x.submittingLabel;
           error.textContent = '';
-          const who: IdentitySubmission = { name: name.value, idNumber: id.value, ...(consentVersion ? { guardianConsent: { policyVersion: consentVersion } } : {}) };
+          const who: IdentitySubmission = {
+            name: name.value,
+            idNumber: id.value,
+            ...(consentVersion ? { guardianConsent: { policyVersion: consentVersion } } : {}),
+          };
           submit(who).then(
             (answer) => {
               const consent = answer.guardianConsent;
@@ -316,7 +330,16 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
       cancel.type = 'button';
       const actions = el('div', 'pg-actions');
       actions.append(send, cancel);
-      form.append(el('h2', '', x.complaintLabel), el('p', '', x.complaintNotice), labelOf(x.complaintCategoryLabel, category), category, labelOf(x.complaintTextLabel, text), text, error, actions);
+      form.append(
+        el('h2', '', x.complaintLabel),
+        el('p', '', x.complaintNotice),
+        labelOf(x.complaintCategoryLabel, category),
+        category,
+        labelOf(x.complaintTextLabel, text),
+        text,
+        error,
+        actions,
+      );
       const cover = el('div', 'pg-cover');
       cover.append(form);
       put('dialog', cover);
@@ -363,7 +386,14 @@ export function mountPrompts(element: PromptRoot, options: PromptOptions = {}): 
       clearInterval(tick);
       put('badge', undefined);
       put('toast', undefined);
-      return dialog(x.endTitle(event), [['', x.endBody(event)], ['pg-next', event.nextWindowStart ? x.nextWindow(event.nextWindowStart, event.nextWindowEnd) : '']], x.closeLabel).closed;
+      return dialog(
+        x.endTitle(event),
+        [
+          ['', x.endBody(event)],
+          ['pg-next', event.nextWindowStart ? x.nextWindow(event.nextWindowStart, event.nextWindowEnd) : ''],
+        ],
+        x.closeLabel,
+      ).closed;
     },
     ageRating(rating, below) {
       if (rating === null) return put('rating', undefined);

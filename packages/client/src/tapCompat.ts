@@ -135,7 +135,13 @@ export function tapCompat(pg: TapCompatClient, options: TapCompatOptions): TapCo
   const ended = (e: TerminateEvent): void => {
     session = undefined;
     if (exiting) return;
-    emit(codeOf(e.reason), { reason: e.reason, description: e.problem ? e.problem.detail : undefined, nextWindowStart: e.nextWindowStart, nextWindowEnd: e.nextWindowEnd, error: e.problem });
+    emit(codeOf(e.reason), {
+      reason: e.reason,
+      description: e.problem ? e.problem.detail : undefined,
+      nextWindowStart: e.nextWindowStart,
+      nextWindowEnd: e.nextWindowEnd,
+      error: e.problem,
+    });
   };
 
   return {
@@ -187,7 +193,13 @@ export function tapCompat(pg: TapCompatClient, options: TapCompatOptions): TapCo
         reserved.push({ orderId: id, amount });
         return { status: true, title: '', description: '', orderId: id };
       } catch (error) {
-        if (isPlayGuardProblem(error) && (error.code === 'spending_limit_exceeded' || error.code === 'guardian_declined' || error.code === 'identity_required' || error.code === 'guardian_consent_required')) {
+        if (
+          isPlayGuardProblem(error) &&
+          (error.code === 'spending_limit_exceeded' ||
+            error.code === 'guardian_declined' ||
+            error.code === 'identity_required' ||
+            error.code === 'guardian_consent_required')
+        ) {
           return { status: false, title: error.title, description: error.detail, orderId: id };
         }
         throw error;

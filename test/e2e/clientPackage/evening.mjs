@@ -40,5 +40,13 @@ try {
   await pg.startSession({ deviceId: 'scratch-phone' });
   log('relogin', 'allowed');
 } catch (e) {
-  log('relogin', { instance: e instanceof PlayGuardProblem, problem: isPlayGuardProblem(e), code: e.code, status: e.status, nextWindowStart: e.nextWindowStart, nextWindowEnd: e.nextWindowEnd, detail: e.detail });
+  log('relogin', {
+    instance: e instanceof PlayGuardProblem,
+    problem: isPlayGuardProblem(e),
+    code: e.code,
+    status: e.status,
+    nextWindowStart: e.nextWindowStart,
+    nextWindowEnd: e.nextWindowEnd,
+    detail: e.detail,
+  });
 }

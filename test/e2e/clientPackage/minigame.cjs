@@ -16,7 +16,13 @@ const wx = {
       res.setEncoding('utf8');
       res.on('data', (chunk) => (data += chunk));
       // The runtime hands headers as an object of its own case; the body as text (dataType other than json).
-      res.on('end', () => options.success({ statusCode: res.statusCode, header: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (m) => m.toUpperCase()), String(v)])), data }));
+      res.on('end', () =>
+        options.success({
+          statusCode: res.statusCode,
+          header: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (m) => m.toUpperCase()), String(v)])),
+          data,
+        }),
+      );
     });
     req.on('error', (e) => options.fail({ errMsg: `request:fail ${e.message}` }));
     if (options.data !== undefined) req.write(options.data);
@@ -26,13 +32,18 @@ const wx = {
 };
 
 (async () => {
-  const devFetch = async (method, path, body) => (await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const devFetch = async (method, path, body) =>
+    (await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
   const { token } = await devFetch('POST', '/__dev/tokens', { sub: process.env.ACCOUNT, ttlSeconds: 86400 });
   const pg = createPlayGuard({ baseUrl: base, token, fetch: miniGameFetch(wx) });
   await devFetch('PUT', '/__dev/clock', { now: '2026-12-04T20:50:00+08:00' });
   log('submit', await pg.identity.submit({ name: '李四', idNumber: process.env.ID_NUMBER }));
   const session = await pg.startSession({ deviceId: 'wx-device' });
-  log('started', { remainingSeconds: session.started.remainingSeconds, heartbeatIntervalSeconds: session.started.heartbeatIntervalSeconds, minor: session.started.minor });
+  log('started', {
+    remainingSeconds: session.started.remainingSeconds,
+    heartbeatIntervalSeconds: session.started.heartbeatIntervalSeconds,
+    minor: session.started.minor,
+  });
   const warned = new Promise((resolve) => session.on('warn', resolve));
   await devFetch('PUT', '/__dev/clock', { now: '2026-12-04T20:55:00+08:00' });
   session.pause(); // wx.onHide
