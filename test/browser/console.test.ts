@@ -8,23 +8,18 @@
  * test/browser/artifacts/ (gitignored). Debian's `chromium` (/usr/bin/chromium, or CHROMIUM_PATH)
  * is driven by playwright-core; without it the suite is skipped and says why.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_STAFF_USER } from '#infra/local/staffIdp';
+import { CHROMIUM, haveChromium, launchChromium, warnWithoutChromium } from '#test/support/chromium';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person, withConsent } from '#test/support/people';
 import { HEAVY_TEST_MS } from '#test/support/timeouts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-if (!haveChromium)
-  console.warn(
-    `test/browser/console.test.ts skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it; CHROMIUM_PATH names another)`,
-  );
+warnWithoutChromium('test/browser/console.test.ts');
 const title = haveChromium ? "the operators' console in Chromium" : `the operators' console in Chromium — skipped: no Chromium at ${CHROMIUM}`;
 
 const DAY = '2026-12-04';
@@ -32,7 +27,7 @@ const DAY = '2026-12-04';
 describe.skipIf(!haveChromium || deployed)(title, () => {
   const t = useGateway();
   let context: BrowserContext;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let page: Page;
   let deadSession = '';
   const failures: string[] = [];
@@ -72,31 +67,14 @@ describe.skipIf(!haveChromium || deployed)(title, () => {
     t.gateway.simulator!.failItems(null);
 
     mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'chromium-console-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    // Playwright's own waits (30 s by default) are bounds for a hang, not speed limits (test/support/timeouts.ts).
-    context.setDefaultTimeout(HEAVY_TEST_MS);
+    browser = await launchChromium({ width: 1280, height: 1000 });
+    context = browser.context;
     page = await context.newPage();
     page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && failures.push(`console: ${m.text()}`));
   }, HEAVY_TEST_MS);
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
   const figure = (id: string) => page.locator(`[data-figure="${id}"]`).textContent();

@@ -11,13 +11,13 @@
  * answers are the gateway's own. Debian's `chromium` package (/usr/bin/chromium, or CHROMIUM_PATH)
  * is driven by playwright-core; without it the suite is skipped and says why.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, playTimeRuleDetail } from '#shared/domain/playPolicy';
 import { PROBLEMS } from '#shared/problem';
+import { CHROMIUM, haveChromium, launchChromium, warnWithoutChromium } from '#test/support/chromium';
 import { deployed, useGateway } from '#test/support/gateway';
 import { person } from '#test/support/people';
 import { HEAVY_TEST_MS } from '#test/support/timeouts';
@@ -25,13 +25,8 @@ import { HEAVY_TEST_MS } from '#test/support/timeouts';
 /** Waits for the page to show what is expected (the page waits on the gateway): only a hang bound, no speed limit. */
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: HEAVY_TEST_MS, interval: 50 });
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-if (!haveChromium)
-  console.warn(
-    `test/browser/demo.test.ts skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it; CHROMIUM_PATH names another)`,
-  );
+warnWithoutChromium('test/browser/demo.test.ts');
 
 // The game's age-appropriateness label (read by the functions when the gateway starts; each test file runs in its own process).
 process.env.GAMES = JSON.stringify([{ gameId: 'demo', bizId: '1101999777', name: '接星星', ageRating: 12 }]);
@@ -41,34 +36,17 @@ const title = haveChromium ? 'the demo game in Chromium' : `the demo game in Chr
 describe.skipIf(!haveChromium || deployed)(title, () => {
   const t = useGateway();
   let context: BrowserContext;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   const failures: string[] = [];
   const refusals: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 560, height: 620 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    // Playwright's own waits (30 s by default) are bounds for a hang, not speed limits (test/support/timeouts.ts).
-    context.setDefaultTimeout(HEAVY_TEST_MS);
+    browser = await launchChromium({ width: 560, height: 620 });
+    context = browser.context;
   }, HEAVY_TEST_MS);
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   async function open(): Promise<Page> {
