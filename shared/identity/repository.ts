@@ -137,6 +137,12 @@ const CHECK_RETENTION_MS = RETENTION_MS.sealedSubmission;
 /** Whether a restriction still holds at `nowMs`. */
 const inForce = (r: RiskRestriction | null, nowMs: number): r is RiskRestriction => r !== null && r.until > nowMs;
 
+/** What an account bound to the person takes over: a copy of its guardianship, and minor rules while its restriction is in force. */
+const carriedOver = (b: Pick<Binding, 'nowMs'>, seen: BindingFacts) => ({
+  guardianship: seen.guardianship && worthCopying(seen.guardianship) ? copyOf(seen.guardianship) : undefined,
+  minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
+});
+
 /** The owner of the account item, whose part of each binding's transaction it hands out. */
 export interface IdentityParts {
   accounts: Pick<AccountRepository, 'bindPart' | 'rebindPart' | 'unbindPart' | 'verifiedPart'>;
@@ -207,26 +213,14 @@ export class IdentityRepository {
             // A pending account of a verified person has no PI of its own until its check is verified.
             ...(b.pi ? { pi: b.pi } : {}),
             nowMs: b.nowMs,
-            guardianship: seen.guardianship && worthCopying(seen.guardianship) ? copyOf(seen.guardianship) : undefined,
-            minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
+            ...carriedOver(b, seen),
             consent: b.consent,
           },
           beyondAccountLimit,
         ),
       ],
       ['identity', this.personPart(b, seen.person)],
-      [
-        'guardianship',
-        {
-          ConditionCheck: {
-            TableName: this.table,
-            Key: guardianshipKey(b.identityHash),
-            ...(seen.guardianship
-              ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          },
-        },
-      ],
+      ['guardianship', this.guardianshipAsSeen(b.identityHash, seen)],
       [
         'restriction',
         {
@@ -330,25 +324,13 @@ export class IdentityRepository {
       status: b.status,
       ...(b.pi ? { pi: b.pi } : {}),
       nowMs: b.nowMs,
-      guardianship: seen.guardianship && worthCopying(seen.guardianship) ? copyOf(seen.guardianship) : undefined,
-      minorRulesUntil: inForce(seen.restriction, b.nowMs) ? Math.max(seen.restriction.until, seen.account?.minorRulesUntil ?? 0) : undefined,
+      ...carriedOver(b, seen),
     });
     try {
       await transact(this.db, [
         ['account', account],
         ['identity', this.personPart(b, seen.person)],
-        [
-          'guardianship',
-          {
-            ConditionCheck: {
-              TableName: this.table,
-              Key: guardianshipKey(b.identityHash),
-              ...(seen.guardianship
-                ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } }
-                : { ConditionExpression: 'attribute_not_exists(pk)' }),
-            },
-          },
-        ],
+        ['guardianship', this.guardianshipAsSeen(b.identityHash, seen)],
       ]);
     } catch (error) {
       if (!(error instanceof TransactionRefused)) throw error;
@@ -356,6 +338,19 @@ export class IdentityRepository {
       throw new BindingRaced();
     }
     await this.unbind(fromHash, b.accountId);
+  }
+
+  /** The person's guardianship is still what `seen` read (its revision, or still absent). */
+  private guardianshipAsSeen(identityHash: string, seen: BindingFacts): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: guardianshipKey(identityHash),
+        ...(seen.guardianship
+          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': seen.guardianship.rev } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    };
   }
 
   /** The national system verified this name with the ID number: keep its keyed hash (for guardians' look-up). */
