@@ -12,7 +12,7 @@ import { secrets, type Secrets } from '#shared/secrets';
 import { settings, type Game } from '#shared/settings';
 import { createCalendar } from '#shared/domain/calendar';
 import { documentClient } from '#shared/storage/dynamo';
-import { NppaClient, type NppaLimiter } from '#shared/nppa/client';
+import { NppaClient, type NppaLimiter, type NppaPace } from '#shared/nppa/client';
 import { RATE_LIMITS } from '#shared/nppa/protocol';
 import { AccountRepository } from '#shared/accounts/repository';
 import { OutboxRepository } from '#shared/reporting/outbox';
@@ -83,10 +83,11 @@ const calendar = /* @__PURE__ */ once(async () => createCalendar(settings().CALE
  * A client signing with one game's bizId (the implicit single game uses the secret's). Identity
  * checks go out under the first configured game's.
  */
-function makeNppaClient(sec: Secrets, game: Game, limiter?: NppaLimiter): NppaClient {
+function makeNppaClient(sec: Secrets, game: Game, limiter?: NppaLimiter, checkPace?: NppaPace): NppaClient {
   const s = settings();
   return new NppaClient({
     ...(limiter ? { limiter } : {}),
+    ...(checkPace ? { checkPace } : {}),
     checkUrl: s.NPPA_CHECK_URL,
     queryUrl: s.NPPA_QUERY_URL,
     loginoutUrl: s.NPPA_LOGINOUT_URL,
@@ -102,20 +103,28 @@ function makeNppaClient(sec: Secrets, game: Game, limiter?: NppaLimiter): NppaCl
  * each game has its own (named by game; the identity endpoints go out under the first game).
  */
 // Real time, not the gateway's clock: the national system counts calls in real seconds.
+/**
+ * The check gate grants half the national system's 100 a second. A check granted in one second may
+ * reach the national system in the next (a slow hop, a reconnect, a busy host), beside that second's
+ * own: each second's grants plus the late ones of the second before stay within the limit as long as
+ * a check arrives within a second of its grant, so no burst of submissions causes a 1006 and its
+ * minute of lockout. The request path and the poller take from the same gate.
+ */
+export const CHECKS_PER_SECOND = RATE_LIMITS.check / 2;
 const gate = (name: string, perSecond: number) => new RateGate(documentClient(), table(), name, perSecond, Date.now);
 const checkGates = /* @__PURE__ */ once(async () => ({
-  check: gate('nppa-check', RATE_LIMITS.check),
+  check: gate('nppa-check', CHECKS_PER_SECOND),
   query: gate('nppa-query', RATE_LIMITS.query),
   loginout: gate('nppa-loginout', RATE_LIMITS.loginout),
 }));
 const loginoutGate = (gameId: string) => gate(gameId === firstGame().gameId ? 'nppa-loginout' : `nppa-loginout#${gameId}`, RATE_LIMITS.loginout);
 
 /**
- * The request path's client (identity submit): no limiter round trip (its budget is 2 DynamoDB
- * requests); past 100 QPS the national system answers 1006 and the submission is accepted as
- * pending and re-checked by the poller, whose client below waits its turn at a shared gate.
+ * The request path's client (identity submit): each check takes its slot of the second from the
+ * shared check gate right before it is sent, without waiting; none left, the submission is accepted
+ * as pending and the poller, whose client below waits its turn at the same gate, checks it.
  */
-const nppaClient = /* @__PURE__ */ perSecrets((sec) => makeNppaClient(sec, firstGame()));
+const nppaClient = /* @__PURE__ */ perSecrets(async (sec) => makeNppaClient(sec, firstGame(), undefined, (await checkGates()).check));
 
 const pollerNppaClient = /* @__PURE__ */ perSecrets((sec) =>
   makeNppaClient(sec, firstGame(), { acquire: async (endpoint) => void (await (await checkGates())[endpoint].acquire()) }),
@@ -162,17 +171,12 @@ export const complaintDeps = async (): Promise<ComplaintDeps> => ({
   games: settings().GAMES,
 });
 
-/**
- * The request path's checks take their slot of the national system's 100 a second from the same
- * shared gate the poller waits at, without waiting: over the rate, a submission is pending and the
- * poller checks it (docs/nppa.md: exceeding the rate locks the caller out for a minute).
- */
+/** Identity submission; its client paces its checks (nppaClient above). */
 export const identityDeps = async (): Promise<IdentityDeps> => ({
   repo: await identityRepository(),
   accounts: await accountRepository(),
   nppa: await nppaClient(),
   pepper: (await secrets()).pepper,
-  checkPace: (await checkGates()).check,
   notifications: await notifications(),
   consent: consentPolicy(),
 });

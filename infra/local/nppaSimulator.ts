@@ -285,6 +285,8 @@ export class NppaSimulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The national system counts a call in the second it arrives in, not when its body has been read.
+    const arrivedAt = this.rateNow();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
@@ -329,7 +331,7 @@ export class NppaSimulator {
       const [{ errcode }] = this.injected.splice(injected, 1) as [{ errcode: number }];
       return reply(res, errcode, 'injected');
     }
-    if (!this.withinRate(endpoint, bizId)) {
+    if (!this.withinRate(endpoint, bizId, arrivedAt)) {
       this.rateLimited[endpoint] += 1;
       return reply(res, 1006);
     }
@@ -364,8 +366,7 @@ export class NppaSimulator {
   }
 
   /** The limits hold per game (bizId) and endpoint. */
-  private withinRate(endpoint: Endpoint, bizId: string): boolean {
-    const now = this.rateNow();
+  private withinRate(endpoint: Endpoint, bizId: string, now: number): boolean {
     const gate = `${endpoint}#${bizId}`;
     const lockout = this.lockouts.get(gate);
     if (lockout && lockout.from <= now && now < lockout.until) return false;

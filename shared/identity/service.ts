@@ -15,7 +15,7 @@ import { identityHash, nameKeyOf, seal, unseal } from '#shared/storage/keyedHash
 import type { AccountRepository } from '#shared/accounts/repository';
 import { AccountBoundElsewhere, BindingRaced, type Binding, type IdentityRepository, type PendingCheck } from '#shared/identity/repository';
 import type { NotificationOutbox } from '#shared/notifications/outbox';
-import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, type NppaClient, type NppaPace } from '#shared/nppa/client';
+import { newAttemptId, NppaConfigurationError, NppaRejected, NppaUnavailable, NppaPaced, type NppaClient } from '#shared/nppa/client';
 
 /** Failed submissions per account before 429 (guessing names for someone's ID number). */
 export const MAX_FAILED_ATTEMPTS = 5;
@@ -30,13 +30,6 @@ export interface IdentityDeps {
   accounts: AccountRepository;
   nppa: Pick<NppaClient, 'check' | 'query'>;
   pepper: string;
-  /**
-   * The national system's pace for real-name checks, shared by every running copy (docs/nppa.md:
-   * 100 a second; beyond it the national system locks the caller out for a minute). A submission
-   * that finds this second's checks spent is accepted as pending and checked by the poller. Absent:
-   * no pacing (tests of the rules alone).
-   */
-  checkPace?: NppaPace | undefined;
   /** Webhook events (`identity.account_bound`); null or absent when webhooks are off. */
   notifications?: Pick<NotificationOutbox, 'eventPart'> | null | undefined;
   /** Under-14 consent (shared/domain/consent.ts): what a submission's `guardianConsent` is read against. */
@@ -179,15 +172,16 @@ export async function submitIdentity(
  * meanwhile (NPPA FAQ on status 1). A "no match" is this account's failed attempt (422).
  */
 async function askNationalSystem(deps: IdentityDeps, accountId: string, name: string, idNumber: string, nowMs: number): Promise<CheckOutcome> {
-  if (deps.checkPace && !(await deps.checkPace.tryAcquire())) {
-    metric('NppaCheckPaced');
-    return { kind: 'deferred' };
-  }
   const ai = newAttemptId();
   let answer;
   try {
     answer = await deps.nppa.check({ ai, name, idNum: idNumber });
   } catch (error) {
+    if (error instanceof NppaPaced) {
+      // This second's checks are spent (the client's check pace): pending, and the poller checks it.
+      metric('NppaCheckPaced');
+      return { kind: 'deferred' };
+    }
     if (error instanceof NppaUnavailable) {
       metric('NppaCheckDeferred');
       log.warn('national system unavailable: identity accepted as pending', { accountId, errcode: error.errcode });

@@ -56,6 +56,11 @@ export interface NppaConfig {
   deadlineMs?: number;
   sleep?: (ms: number) => Promise<void>;
   limiter?: NppaLimiter;
+  /**
+   * The request path's pace for checks: every check request (a retry too) first takes a permit,
+   * right before it is sent, without waiting; none left → NppaPaced, never retried.
+   */
+  checkPace?: NppaPace;
 }
 
 /** Retry later: network errors, timeouts, 5xx, garbage, 1001 system error, 1006 rate limited, 1007 expired. */
@@ -66,6 +71,14 @@ export class NppaUnavailable extends Error {
   ) {
     super(`national system unavailable${errcode ? ` (errcode ${errcode})` : ''}`);
     this.name = 'NppaUnavailable';
+  }
+}
+
+/** This second's checks are spent (`checkPace`): nothing was sent; try again later, like an outage. */
+export class NppaPaced extends NppaUnavailable {
+  constructor() {
+    super(null, 1);
+    this.name = 'NppaPaced';
   }
 }
 
@@ -162,7 +175,7 @@ export class NppaClient {
           triedPrevious = true;
           continue;
         }
-        if (!(error instanceof NppaUnavailable)) throw error;
+        if (!(error instanceof NppaUnavailable) || error instanceof NppaPaced) throw error;
         // 1006 locks us out for a minute: the caller waits it out, never a request path.
         if (error.errcode === 1006) throw error;
         // 1007: our timestamp was stale (clock skew or a slow hop); one retry signs a fresh one.
@@ -196,6 +209,8 @@ export class NppaClient {
     // A GET has no body and signs an empty one (never an encrypted empty body).
     const body = plaintext === null ? '' : JSON.stringify({ data: encryptBody(plaintext, secretKey) });
     await this.config.limiter?.acquire(endpoint);
+    // Last before sending: a permit taken earlier would let the time in between make the call late for its second.
+    if (endpoint === 'check' && this.config.checkPace && !(await this.config.checkPace.tryAcquire())) throw new NppaPaced();
     const system = { appId: this.config.appId, bizId: this.config.bizId, timestamps: String(this.config.now()) };
     const sign = signRequest({ secretKey, headers: system, query: signedQuery, body });
     let response: Response;

@@ -1,6 +1,6 @@
 /** The NPPA client against the simulator over real HTTP: every status and every class of error. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NppaClient, NppaConfigurationError, NppaRejected, NppaUnavailable, newAttemptId, type NppaConfig } from '#shared/nppa/client';
+import { NppaClient, NppaConfigurationError, NppaPaced, NppaRejected, NppaUnavailable, newAttemptId, type NppaConfig } from '#shared/nppa/client';
 import { encryptBody, signRequest } from '#shared/nppa/crypto';
 import { piPrefixForBirthDate } from '#infra/local/nppaPi';
 import { NppaSimulator } from '#infra/local/nppaSimulator';
@@ -183,6 +183,25 @@ describe('the requests on the wire', () => {
     await c.query(ai);
     await c.loginout([{ no: 1, si: 's', bt: 1, ot: Math.floor(clock.now() / 1000) - 1, ct: 2, di: 'd' }]);
     expect(permits).toEqual(['check', 'check', 'query', 'loginout']);
+  });
+
+  it('takes a check pace permit for every check request, a retry too, and sends nothing once none is left (NppaPaced, not retried)', async () => {
+    let left = 2;
+    const asked: string[] = [];
+    const c = clientWith({ checkPace: { tryAcquire: async () => (asked.push('permit'), left-- > 0) } });
+    simulator.failNext(1001, 'check');
+    const first = await callsTo('check', () => c.check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1991-03-03') }));
+    expect(first).toMatchObject({ value: { status: 'verified' }, calls: 2 });
+    expect(asked).toHaveLength(2);
+    const paced = await callsTo('check', () => c.check({ ai: newAttemptId(), name: '张三', idNum: idNumberFor('1991-03-03') }));
+    expect(paced.error).toBeInstanceOf(NppaPaced);
+    expect(paced.error).toBeInstanceOf(NppaUnavailable);
+    expect(paced.calls).toBe(0);
+    expect(asked).toHaveLength(3);
+    // The pace is for checks only: a query and a report pass without a permit.
+    const ai = newAttemptId();
+    expect((await callsTo('query', () => c.query(ai))).calls).toBe(1);
+    expect(asked).toHaveLength(3);
   });
 });
 
