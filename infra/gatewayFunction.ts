@@ -23,10 +23,12 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Modules the bundler replaces in every function (esbuild `alias`, paths relative to the project
  * root): the SDK's default credential chain by the environment-only provider Lambda needs
- * (shared/lambdaCredentials.ts).
+ * (shared/lambdaCredentials.ts), and mnemonist's LRU cache, which the DynamoDB client builds for an
+ * endpoint discovery it never uses, by a Map (shared/lambdaLruCache.ts).
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': './shared/lambdaCredentials.ts',
+  'mnemonist/lru-cache': './shared/lambdaLruCache.ts',
 };
 const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 

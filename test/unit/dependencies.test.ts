@@ -43,10 +43,10 @@ function importsOf(file: string): string[] {
 const all = [...files('shared'), ...files('functions')];
 
 /**
- * Under shared/ yet imported by no function, for its reason: the credentials provider esbuild puts
- * in place of the SDK's default chain (infra/gatewayFunction.ts `alias`).
+ * Under shared/ yet imported by no function, for their reason: the modules esbuild puts in place of
+ * the SDK's default credential chain and of mnemonist's LRU cache (infra/gatewayFunction.ts `alias`).
  */
-const NOT_IMPORTED = ['shared/lambdaCredentials.ts'];
+const NOT_IMPORTED = ['shared/lambdaCredentials.ts', 'shared/lambdaLruCache.ts'];
 const graph = new Map(all.map((f) => [f, importsOf(f)]));
 
 function layerOf(file: string): number {

@@ -68,6 +68,8 @@ describe('the function bundles', () => {
     // The local staff identity provider (infra/local/staffIdp.ts) and its web framework stay local.
     expect(files.filter((f) => /node_modules\/(oidc-provider|koa)\//.test(f))).toEqual([]);
     expect(text).not.toContain('ddbCallCounter');
+    // What the stack's aliases replace (infra/gatewayFunction.ts LAMBDA_ALIASES) is not carried.
+    expect(files.filter((f) => /node_modules\/(@aws-sdk\/credential-provider-node|mnemonist|obliterator)\//.test(f))).toEqual([]);
     // `meta` lists every route in the document it serves.
     const own = routeList()
       .filter(([, r]) => r.fn === name || name === 'meta')
