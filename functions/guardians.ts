@@ -1,7 +1,7 @@
 /** Guardians and wards (docs/api.md, docs/guardians.md): linking, confirmation, controls, approvals, activity, under-14 consent, refund requests. */
 import { guardiansRoutes } from '#shared/api/routes';
 import { httpFunction } from '#shared/edge/http';
-import { guardianDeps, privacyDeps, refundDeps, wardActivityDeps, wardConsentDeps } from '#shared/services';
+import { guardianDeps, refundDeps, wardActivityDeps, wardConsentDeps } from '#shared/services';
 import {
   confirmLink,
   declineLink,
@@ -15,7 +15,7 @@ import {
   unlinkWard,
 } from '#shared/guardians/service';
 import { requestRefund } from '#shared/usecases/refunds';
-import { eraseWardData, exportWardData, wardActivity } from '#shared/usecases/wardRecords';
+import { wardActivity } from '#shared/usecases/wardRecords';
 
 export const handler = httpFunction(guardiansRoutes, {
   linkWard: async (req) => {
@@ -35,8 +35,6 @@ export const handler = httpFunction(guardiansRoutes, {
     status: 200,
     body: await wardActivity(await wardActivityDeps(), req.caller.accountId, req.params.wardId, req.query, req.nowMs),
   }),
-  exportWardData: async (req) => ({ status: 200, body: await exportWardData(await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
-  eraseWardData: async (req) => ({ status: 200, body: await eraseWardData(await privacyDeps(), req.caller.accountId, req.params.wardId, req.nowMs) }),
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(await guardianDeps(), req.caller.accountId, req.nowMs) }),
   decideApproval: async (req) => ({
     status: 200,

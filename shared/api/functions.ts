@@ -69,7 +69,7 @@ export const functionTable = {
   payments: fn({ description: 'Payment reservations', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   challenges: fn({ description: 'Face-check results from the game server', table: 'readWrite', secret: false, timeoutSeconds: 10, memoryMiB: 512 }),
   privacy: fn({
-    description: "A player's export and erasure of their data, and complaints",
+    description: "A player's export and erasure of their data, a guardian's of a ward's, and complaints",
     table: 'readWrite',
     secret: false,
     timeoutSeconds: 30,

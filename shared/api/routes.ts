@@ -85,6 +85,9 @@ export const privacyRoutes = {
   // Complaints and the requests register (docs/api.md)
   fileComplaint: { method: 'POST', path: '/v1/complaints', fn: 'privacy', auth: 'player', body: s.ComplaintSubmission },
   myComplaints: { method: 'GET', path: '/v1/me/complaints', fn: 'privacy', auth: 'player' },
+  // A guardian's export and erasure of a ward's data (docs/guardians.md)
+  exportWardData: { method: 'GET', path: '/v1/guardian/wards/{wardId}/data', fn: 'privacy', auth: 'player', params: s.WardPath },
+  eraseWardData: { method: 'DELETE', path: '/v1/guardian/wards/{wardId}/data', fn: 'privacy', auth: 'player', params: s.WardPath },
 } as const satisfies Routes<'privacy'>;
 
 export const guardiansRoutes = {
@@ -93,8 +96,6 @@ export const guardiansRoutes = {
   setWardControls: { method: 'PUT', path: '/v1/guardian/wards/{wardId}/controls', fn: 'guardians', auth: 'player', params: s.WardPath, body: s.ControlsPatch },
   unlinkWard: { method: 'DELETE', path: '/v1/guardian/wards/{wardId}', fn: 'guardians', auth: 'player', params: s.WardPath },
   wardActivity: { method: 'GET', path: '/v1/guardian/wards/{wardId}/activity', fn: 'guardians', auth: 'player', params: s.WardPath, query: s.ActivityQuery },
-  exportWardData: { method: 'GET', path: '/v1/guardian/wards/{wardId}/data', fn: 'guardians', auth: 'player', params: s.WardPath },
-  eraseWardData: { method: 'DELETE', path: '/v1/guardian/wards/{wardId}/data', fn: 'guardians', auth: 'player', params: s.WardPath },
   listApprovals: { method: 'GET', path: '/v1/guardian/approvals', fn: 'guardians', auth: 'player' },
   decideApproval: {
     method: 'POST',
