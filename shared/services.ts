@@ -250,6 +250,7 @@ export const webhookSenderDeps = async (): Promise<SenderDeps> => ({
 export const reporterDeps = async (): Promise<ReporterDeps & { lease: DrainerLease }> => ({
   outbox: await outboxRepository(),
   identities: await identityRepository(),
+  accounts: await accountRepository(),
   games: await gameReporting(),
   lease: new DrainerLease(documentClient(), table(), 'nppaReporter'),
   now: clock.now,

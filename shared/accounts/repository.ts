@@ -115,6 +115,7 @@ const LeaseValue = z.object({ sessionId: z.string(), deviceHash: z.string() });
 
 /** The account's one live session per game: game id → its lease. */
 export type AccountLeases = Record<string, AccountLease>;
+const CheckState = z.object({ identityStatus: z.optional(z.enum(['pending', 'verified', 'rejected'])), identityHash: z.optional(z.string()) });
 
 export type AccountRecord = z.infer<typeof AccountItem> & { accountId: string; leases: AccountLeases };
 
@@ -195,6 +196,19 @@ export class AccountRepository {
   async get(accountId: string): Promise<AccountRecord | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: accountKey(accountId), ConsistentRead: true }));
     return r.Item ? accountFromItem(accountId, r.Item) : null;
+  }
+
+  /**
+   * What the reporter needs of accounts whose sessions began while their check was pending: each
+   * one's check status and the person it is bound to (absent: no such account any more).
+   */
+  async checkStates(accountIds: string[]): Promise<Map<string, { identityStatus?: 'pending' | 'verified' | 'rejected'; identityHash?: string }>> {
+    const out = new Map<string, { identityStatus?: 'pending' | 'verified' | 'rejected'; identityHash?: string }>();
+    for (const item of await batchGet(this.db, this.table, accountIds.map(accountKey), { consistent: false, attributes: ['identityStatus', 'identityHash'] })) {
+      const { identityStatus, identityHash } = z.parse(CheckState, item);
+      out.set(accountIdOf(item), { ...(identityStatus ? { identityStatus } : {}), ...(identityHash ? { identityHash } : {}) });
+    }
+    return out;
   }
 
   /** The record of the account's last erasure, if any. */

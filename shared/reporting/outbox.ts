@@ -37,6 +37,8 @@ export interface OutboxEvent {
   atMs: number;
   identityHash: string;
   accountId: string;
+  /** Its session began while the account's own check was pending (shared/sessions/repository.ts SessionRecord). */
+  accountPending?: true;
 }
 
 const QueuedItem = z.object({
@@ -46,6 +48,7 @@ const QueuedItem = z.object({
   atMs: z.number(),
   identityHash: z.string(),
   accountId: z.string(),
+  accountPending: z.optional(z.literal(true)),
   attempts: z.optional(z.number()),
   /** The account was erased: the event carries its person's PI and is deleted once reported. */
   pi: z.optional(z.string()),

@@ -12,6 +12,7 @@
  * system sees a repeat of an identical event, never a lost or a wrong one.
  */
 import { log, metric } from '#shared/log';
+import type { AccountRepository } from '#shared/accounts/repository';
 import type { IdentityRepository } from '#shared/identity/repository';
 import type { OutboxRepository, QueuedEvent } from '#shared/reporting/outbox';
 import type { DrainerLease } from '#shared/reporting/drainerLease';
@@ -37,6 +38,8 @@ export interface GameReporting {
 export interface ReporterDeps {
   outbox: Pick<OutboxRepository, 'queued' | 'settle'>;
   identities: Pick<IdentityRepository, 'statuses'>;
+  /** Only for events whose session began while its account's check was pending (rare: one more read then). */
+  accounts: Pick<AccountRepository, 'checkStates'>;
   games: GameReporting[];
   now: () => number;
 }
@@ -135,7 +138,12 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
     const size = pages++ === 0 ? FIRST_PAGE : PAGE;
     // `more`: a shard holds more than this page took of it.
     const { events: listed, more } = await deps.outbox.queued(game.gameId, size);
-    return { listed, more, people: await deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]) };
+    const ofPendingAccounts = [...new Set(listed.filter((e) => e.accountPending && !e.pi).map((e) => e.accountId))];
+    const [people, accounts] = await Promise.all([
+      deps.identities.statuses([...new Set(listed.map((e) => e.identityHash))]),
+      ofPendingAccounts.length ? deps.accounts.checkStates(ofPendingAccounts) : new Map<string, never>(),
+    ]);
+    return { listed, more, people, accounts };
   };
   let upcoming: ReturnType<typeof readPage> | undefined;
   try {
@@ -145,18 +153,37 @@ async function drainGame(deps: ReporterDeps, game: GameReporting, options: { max
       upcoming = undefined;
       const events = page.listed.filter((e) => !settledHere.has(key(e)));
       if (!events.length) break;
-      const people = page.people;
-
-      const rejected = events.filter((e) => people.get(e.identityHash)?.status === 'rejected');
-      if (rejected.length) {
-        rejected.forEach((e) => settledHere.add(key(e)));
-        settling.push(deps.outbox.settle(rejected, 'dropped', deps.now(), () => ({ reason: 'identity_rejected' })));
-        metric('NppaEventsDropped', rejected.length, dims);
-        run.dropped += rejected.length;
+      const { people, accounts } = page;
+      // An event of a session begun while its account's check was pending is its account's to
+      // report: under the person's PI once that check has verified the account, never if it did not
+      // (another account's submission never speaks for a verified person: docs/nppa.md "PI").
+      const accountCheck = (e: QueuedEvent): 'verified' | 'pending' | 'failed' => {
+        if (!e.accountPending || e.pi) return 'verified';
+        const a = accounts.get(e.accountId);
+        if (a?.identityHash !== e.identityHash) return 'failed';
+        return a.identityStatus === 'verified' ? 'verified' : a.identityStatus === 'pending' ? 'pending' : 'failed';
+      };
+      const dropped = events.flatMap((e) => {
+        if (people.get(e.identityHash)?.status === 'rejected') return [{ e, reason: 'identity_rejected' }];
+        return accountCheck(e) === 'failed' ? [{ e, reason: 'account_not_verified' }] : [];
+      });
+      if (dropped.length) {
+        const reasons = new Map(dropped.map(({ e, reason }) => [key(e), reason]));
+        dropped.forEach(({ e }) => settledHere.add(key(e)));
+        settling.push(
+          deps.outbox.settle(
+            dropped.map(({ e }) => e),
+            'dropped',
+            deps.now(),
+            (e) => ({ reason: reasons.get(key(e)) }),
+          ),
+        );
+        metric('NppaEventsDropped', dropped.length, dims);
+        run.dropped += dropped.length;
       }
-      // Pending identities have no PI yet: their events wait (docs/nppa.md "PI").
-      let ready = events.filter((e) => e.pi ?? people.get(e.identityHash)?.pi);
-      run.waiting = events.length - rejected.length - ready.length;
+      // Pending identities have no PI yet, pending accounts no verified check: their events wait (docs/nppa.md "PI").
+      let ready = events.filter((e) => accountCheck(e) === 'verified' && (e.pi ?? people.get(e.identityHash)?.pi));
+      run.waiting = events.length - dropped.length - ready.length;
       oldestReadyAtMs ??= ready[0]?.atMs ?? null;
       if (!ready.length) {
         // A full small first page of waiting events (pending identities) may hide ready ones behind

@@ -97,6 +97,12 @@ export interface SessionRecord {
   /** The game it is played in. */
   gameId: string;
   /**
+   * The account's own real-name check was still pending when the session began (its person may be
+   * verified by another account's): the session's NPPA events carry it, and are reported under the
+   * person's PI only once this account's check has verified it (shared/reporting/reporter.ts).
+   */
+  accountPending?: true;
+  /**
    * The ward's guardian links, copied at login and replaced whenever a guardian changes them
    * (shared/guardians/service.ts), so the heartbeat answers from the one item it updates: each
    * link's controls and until when a pending one applies (shared/domain/guardianControls.ts
@@ -125,6 +131,7 @@ const SessionItem = z.object({
   identityLeaseScope: z.optional(z.string()),
   // Sessions stored before games existed belong to the single game.
   gameId: z._default(z.string(), DEFAULT_GAME_ID),
+  accountPending: z.optional(z.literal(true)),
   guardian: z.optional(
     z.object({
       rev: z.number(),
@@ -160,7 +167,18 @@ export interface Replaced {
   nightSeconds?: number;
   /** Play seconds of the replaced session to add to its person's day (budget policies). */
   play?: { identityHash: string; day: string; seconds: number };
+  /** The replaced session began while its account's check was pending (SessionRecord `accountPending`). */
+  accountPending?: true;
 }
+
+/** What a session's login and logout events say of it (shared/reporting/outbox.ts). */
+const eventOf = (s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'gameId' | 'accountPending'>) => ({
+  gameId: s.gameId,
+  si: s.sessionId,
+  identityHash: s.identityHash,
+  accountId: s.accountId,
+  ...(s.accountPending ? { accountPending: true as const } : {}),
+});
 
 /** Day play is found by the Beijing day in its key; kept a few days, then expires. */
 /**
@@ -304,7 +322,7 @@ export class SessionRepository {
           guardianRev: s.guardian?.rev ?? null,
         }),
       ],
-      ['login', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 1, atMs: now, identityHash: s.identityHash, accountId: s.accountId })],
+      ['login', this.outbox.eventPart({ ...eventOf(s), bt: 1, atMs: now })],
     ];
     if (s.identityLeased && s.identityLeaseScope) {
       const seen = replaced.identity;
@@ -341,7 +359,15 @@ export class SessionRepository {
       }
       items.push([
         `logout:${sid}`,
-        this.outbox.eventPart({ gameId: old.lease.gameId, si: sid, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: old.lease.accountId }),
+        this.outbox.eventPart({
+          gameId: old.lease.gameId,
+          si: sid,
+          bt: 0,
+          atMs: endedAt,
+          identityHash: s.identityHash,
+          accountId: old.lease.accountId,
+          ...(old.accountPending ? { accountPending: true } : {}),
+        }),
       ]);
       // The person's session on another account also holds that account's lease in its game: release it.
       if (old.lease.accountId !== s.accountId)
@@ -433,7 +459,7 @@ export class SessionRepository {
    * released and its night play recorded, in one transaction. False when it had already ended.
    */
   async end(
-    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased' | 'identityLeaseScope' | 'gameId' | 'guardian'>,
+    s: Pick<SessionRecord, 'sessionId' | 'accountId' | 'identityHash' | 'identityLeased' | 'identityLeaseScope' | 'gameId' | 'guardian' | 'accountPending'>,
     reason: EndReason,
     endedAt: number,
     options: { lastHeartbeatAt?: number; nightSeconds?: number; play?: { day: string; seconds: number; total?: number } } = {},
@@ -445,7 +471,7 @@ export class SessionRepository {
     }
     const items: Items = [
       ['session', end],
-      ['logout', this.outbox.eventPart({ gameId: s.gameId, si: s.sessionId, bt: 0, atMs: endedAt, identityHash: s.identityHash, accountId: s.accountId })],
+      ['logout', this.outbox.eventPart({ ...eventOf(s), bt: 0, atMs: endedAt })],
       [
         'accountLease',
         this.accounts.leasePart(s.accountId, s.gameId, {

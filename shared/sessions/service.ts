@@ -254,6 +254,7 @@ async function planLogin(login: Login): Promise<LoginPlan> {
     identityLeased: decision.minor,
     ...(scope ? { identityLeaseScope: scope } : {}),
     gameId,
+    ...(account.identityStatus === 'pending' ? { accountPending: true } : {}),
     ...(guardianship ? { guardian: sessionGuardians(guardianship) } : {}),
   };
   // The ward's confirmed guardians hear of the login (docs/api.md, Notifications), in the same transaction.
@@ -342,6 +343,7 @@ async function replaceable(login: Login, held: Lease): Promise<Replaced & { iden
     identityLeaseScope: session?.identityLeaseScope,
     nightSeconds: session && live ? nightPlaySecondsBetween(session.startedAt, endAt) : 0,
     ...(play && session ? { play: { identityHash: session.identityHash, ...play } } : {}),
+    ...(session?.accountPending ? { accountPending: true } : {}),
   };
 }
 

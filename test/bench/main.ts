@@ -304,6 +304,7 @@ async function main(): Promise<void> {
     const run = await drainOutbox({
       outbox: new OutboxRepository(db, 'bench-reporter'),
       identities: new IdentityRepository(db, 'bench-reporter', { accounts: new AccountRepository(db, 'bench-reporter') }),
+      accounts: new AccountRepository(db, 'bench-reporter'),
       games: [{ gameId: 'default', nppa, gate: new RateGate(db, 'bench-reporter', 'loginout', 10, Date.now) }],
       now: Date.now,
     });
@@ -341,6 +342,7 @@ async function main(): Promise<void> {
     const twoRun = await drainOutbox({
       outbox,
       identities: new IdentityRepository(db, 'bench-reporter', { accounts: new AccountRepository(db, 'bench-reporter') }),
+      accounts: new AccountRepository(db, 'bench-reporter'),
       games: gameIds.map((gameId) => ({
         gameId,
         nppa: new NppaClient({ ...two.clientSettings(twoUrl), bizId: gameId, now: Date.now }),

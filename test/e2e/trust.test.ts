@@ -310,8 +310,8 @@ describe.skipIf(deployed)(
       expect(pending.body.status).toBe('pending');
       expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
       // The national system is locked out while the poller runs: nothing changes.
-      t.gateway.simulator!.failNext({ errcode: 1006 });
-      t.gateway.simulator!.failNext({ errcode: 1006 });
+      // (One answer, to the poller's first query: it then leaves every pending check for the next run.)
+      t.gateway.simulator!.failNext({ errcode: 1006, endpoint: 'query' });
       await t.api.setClock('2026-10-13T09:10:00+08:00');
       await t.api.tick();
       expect((await t.api.call('GET', '/v1/identity', { token: victimToken })).body.status).toBe('verified');
@@ -349,6 +349,51 @@ describe.skipIf(deployed)(
       expect(sim.rateLimited.check - limitedBefore).toBe(0);
       const held = answers.filter((a) => a.body.status === 'pending').length;
       expect(sim.calls.check - checksBefore).toBe(150 - held);
+    });
+
+    it("a pending account's play is reported under the person's PI only once its own check verifies it, and never when it fails", async () => {
+      await t.api.setClock('2026-10-16T10:00:00+08:00');
+      const sim = t.gateway.simulator!;
+      const failing = await t.api.token(`pending-fails-${uid()}`);
+      const passing = await t.api.token(`pending-passes-${uid()}`);
+      expect((await submit(failing, { name: '认证中不符', idNumber: victim.idNumber })).body.status).toBe('pending');
+      expect((await submit(passing, { name: '某二乙', idNumber: victim.idNumber })).body.status).toBe('pending');
+      const sessions: Record<string, string> = {};
+      for (const [name, token] of [
+        ['failing', failing],
+        ['passing', passing],
+      ] as const) {
+        const s = await t.api.login(token, `d-${uid()}`, true);
+        expect(s.status).toBe(201);
+        expect((await logout(token, s.body.sessionId)).status).toBe(204);
+        sessions[name] = s.body.sessionId;
+      }
+      const victimSession = await t.api.login(victimToken, `d-${uid()}`, true);
+      expect((await logout(victimToken, victimSession.body.sessionId)).status).toBe(204);
+      const received = (si: string) => sim.receivedLoginouts.filter((e) => e.si === si);
+      // The person is verified, but neither account's own check is done: their events wait.
+      await t.api.tick();
+      expect(received(victimSession.body.sessionId).map((e) => e.bt)).toEqual([1, 0]);
+      expect(received(sessions.failing!)).toEqual([]);
+      expect(received(sessions.passing!)).toEqual([]);
+      // The national system answers: one account fails, the other is verified.
+      await t.api.setClock('2026-10-16T10:10:00+08:00');
+      await t.api.tick();
+      await t.api.tick();
+      expect((await t.api.call('GET', '/v1/identity', { token: failing })).body).toEqual({ status: 'rejected' });
+      expect((await t.api.call('GET', '/v1/identity', { token: passing })).body.status).toBe('verified');
+      expect(received(sessions.failing!)).toEqual([]);
+      const pi = received(victimSession.body.sessionId)[0]!.pi;
+      expect(received(sessions.passing!).map((e) => [e.bt, e.pi])).toEqual([
+        [1, pi],
+        [0, pi],
+      ]);
+      // The failing account's events are settled as dropped, not left waiting.
+      const outbox = (await scan()).filter((i) => i.kind === 'nppaEvent' && i.si === sessions.failing);
+      expect(outbox.map((i) => [i.bt, i.state, i.reason]).sort()).toEqual([
+        [0, 'dropped', 'account_not_verified'],
+        [1, 'dropped', 'account_not_verified'],
+      ]);
     });
   },
 );

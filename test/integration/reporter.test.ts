@@ -13,7 +13,7 @@ import { DrainerLease } from '#shared/reporting/drainerLease';
 import { EDGE_EARLY_MS, EDGE_LATE_MS, RateGate } from '#shared/reporting/rateGate';
 import { drainOutbox, type ReporterDeps } from '#shared/reporting/reporter';
 import { ttlAttribute } from '#shared/storage/expiry';
-import { identityKey, LEGACY_OUTBOX_PREFIX, outboxKey, sortableTime } from '#shared/storage/keys';
+import { accountKey, identityKey, LEGACY_OUTBOX_PREFIX, outboxKey, sortableTime } from '#shared/storage/keys';
 import { freshTable, movableClock, repositories } from '#test/support/table';
 
 const clock = movableClock('2026-10-02T20:00:00+08:00');
@@ -33,6 +33,7 @@ beforeAll(async () => {
   deps = {
     outbox: new OutboxRepository(db, table),
     identities: repositories(db, table).identities,
+    accounts: repositories(db, table).accounts,
     games: [{ gameId: 'default', nppa, gate: new RateGate(db, table, 'nppa-loginout', 10, clock.now) }],
     now: clock.now,
   };
@@ -62,11 +63,19 @@ async function person(status: 'verified' | 'pending' | 'rejected'): Promise<{ ha
   return { hash, pi };
 }
 
-async function queue(events: Array<{ si: string; bt: 0 | 1; atMs: number; identityHash: string }>): Promise<void> {
+async function queue(
+  events: Array<{ si: string; bt: 0 | 1; atMs: number; identityHash: string; accountId?: string; accountPending?: true; pi?: string }>,
+): Promise<void> {
   for (let i = 0; i < events.length; i += 100) {
     await db.send(
       new TransactWriteCommand({
-        TransactItems: events.slice(i, i + 100).map((e) => new OutboxRepository(db, table).eventPart({ gameId: 'default', ...e, accountId: 'acct' })),
+        TransactItems: events.slice(i, i + 100).map((e) => {
+          const { pi, ...event } = e;
+          const part = new OutboxRepository(db, table).eventPart({ gameId: 'default', accountId: 'acct', ...event });
+          // An erased account's event carries its person's PI (OutboxRepository.eraseEvent).
+          if (pi) part.Put!.Item = { ...part.Put!.Item, pi, eraseWhenSettled: true };
+          return part;
+        }),
       }),
     );
   }
@@ -180,6 +189,61 @@ describe('drainOutbox', () => {
     expect(second.sent).toBe(1);
     expect(simulator.receivedLoginouts[0]?.pi).toBe(pending.pi);
   });
+
+  // An event of a session begun while its account's own check was pending, its person verified by another account.
+  it.each([
+    { account: { identityStatus: 'verified' }, outcome: 'sent' },
+    { account: { identityStatus: 'pending' }, outcome: 'waiting' },
+    { account: { identityStatus: 'rejected' }, outcome: 'dropped' },
+    { account: {}, outcome: 'dropped' }, // unbound since
+    { account: { identityStatus: 'verified', otherPerson: true }, outcome: 'dropped' }, // bound to someone else since
+    { account: null, outcome: 'dropped' }, // erased while pending: no PI was kept
+    { account: null, erasedVerified: true, outcome: 'sent' }, // erased once verified: it kept the PI
+  ] as const)(
+    "reports a pending account's event only once its own check verified it: account $account, kept PI $erasedVerified → $outcome",
+    async ({ account, outcome, ...rest }) => {
+      const p = await person('verified');
+      const accountId = `acct-${randomBytes(4).toString('hex')}`;
+      if (account)
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...accountKey(accountId),
+              ...account,
+              ...(account.identityStatus ? { identityHash: 'otherPerson' in account ? 'someone-else' : p.hash } : {}),
+            },
+          }),
+        );
+      const session = si();
+      await queue([
+        {
+          si: session,
+          bt: 1,
+          atMs: clock.now() - 2000,
+          identityHash: p.hash,
+          accountId,
+          accountPending: true,
+          ...('erasedVerified' in rest ? { pi: p.pi } : {}),
+        },
+      ]);
+      const run = await drainOutbox(deps);
+      expect({ sent: run.sent, waiting: run.waiting, dropped: run.dropped }).toEqual({
+        sent: outcome === 'sent' ? 1 : 0,
+        waiting: outcome === 'waiting' ? 1 : 0,
+        dropped: outcome === 'dropped' ? 1 : 0,
+      });
+      expect(simulator.receivedLoginouts.map((e) => [e.si, e.pi])).toEqual(outcome === 'sent' ? [[session, p.pi]] : []);
+      const stored = (await db.send(new GetCommand({ TableName: table, Key: outboxKey(session, 1), ConsistentRead: true }))).Item;
+      if (outcome === 'dropped') expect(stored).toMatchObject({ state: 'dropped', reason: 'account_not_verified' });
+      if (outcome === 'waiting') {
+        // Its check verifies the account: the event goes under the person's PI.
+        await db.send(new PutCommand({ TableName: table, Item: { ...accountKey(accountId), identityStatus: 'verified', identityHash: p.hash } }));
+        expect((await drainOutbox(deps)).sent).toBe(1);
+        expect(simulator.receivedLoginouts.map((e) => [e.si, e.pi])).toEqual([[session, p.pi]]);
+      }
+    },
+  );
 
   it('finds a ready event behind a first page of waiting ones (pending identities), and sends it', async () => {
     const pending = await person('pending');
