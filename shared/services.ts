@@ -140,7 +140,9 @@ const gameReporting = /* @__PURE__ */ perSecrets((sec) =>
 
 const accountRepository = /* @__PURE__ */ once(async () => new AccountRepository(documentClient(), table()));
 const outboxRepository = /* @__PURE__ */ once(async () => new OutboxRepository(documentClient(), table()));
-const identityRepository = /* @__PURE__ */ once(async () => new IdentityRepository(documentClient(), table(), { accounts: await accountRepository() }));
+const identityRepository = /* @__PURE__ */ once(
+  async () => new IdentityRepository(documentClient(), table(), { accounts: await accountRepository() }, settings().RISK_POLICY.maxAccountsPerIdentity),
+);
 const sessionRepository = /* @__PURE__ */ once(
   async () => new SessionRepository(documentClient(), table(), { accounts: await accountRepository(), outbox: await outboxRepository() }),
 );

@@ -17,6 +17,7 @@ import * as z from '#shared/zod';
 import { accountFromItem, type AccountRecord, type AccountRepository, type IdentityStatus } from '#shared/accounts/repository';
 import { copyOf, guardianshipFromItem, worthCopying, type Guardianship } from '#shared/guardians/repository';
 import type { ConsentRecord } from '#shared/domain/consent';
+import { DEFAULT_RISK_POLICY } from '#shared/domain/riskRules';
 import { restrictionFromItem, type RiskRestriction } from '#shared/risk/repository';
 import { TransactionRefused, transact, whenConditionFails, type TransactItem } from '#shared/storage/conditions';
 import { batchGet, queryQueue } from '#shared/storage/dynamo';
@@ -155,7 +156,8 @@ export class IdentityRepository {
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     parts: IdentityParts,
-    private readonly maxAccountsPerIdentity = 5,
+    /** The publisher's risk policy's limit (RISK_POLICY): a binding past it flags the account. */
+    private readonly maxAccountsPerIdentity = DEFAULT_RISK_POLICY.maxAccountsPerIdentity,
   ) {
     this.accounts = parts.accounts;
   }
