@@ -57,6 +57,12 @@ export class RateGate {
   private readonly grants: number[];
   private next = 0;
   private turn: Promise<void> = Promise.resolve();
+  /**
+   * The last second `tryAcquire` found spent: this copy refuses the rest of it without a write, so a
+   * burst past the limit (a launch day) costs the counter's one partition a refused write per copy a
+   * second, not one per submission. It only ever refuses more, never grants more.
+   */
+  private spentSecond: number | undefined;
 
   /** Resolves, with the epoch second it was granted, when this caller may make one call. */
   async acquire(): Promise<number> {
@@ -116,7 +122,11 @@ export class RateGate {
     for (let attempt = 0; attempt < tries; attempt += 1) {
       for (const second of secondsReached(this.realNow())) {
         if (counted.has(second)) continue;
-        if ((await this.take(second)) === null) return false;
+        if (second === this.spentSecond) return false;
+        if ((await this.take(second)) === null) {
+          this.spentSecond = second;
+          return false;
+        }
         counted.add(second);
       }
       if (secondsReached(this.realNow()).every((second) => counted.has(second))) return true;

@@ -84,6 +84,19 @@ describe('tryAcquire', () => {
     expect(await gate.tryAcquire()).toBe(false);
   });
 
+  it('refuses the rest of a second it found spent without another write, and writes again in the next', async () => {
+    let writes = 0;
+    const clock = scriptedClock(Date.parse('2026-10-02T12:00:00.300Z'), () => ((writes += 1), 0));
+    const gate = new RateGate(clock.slowDb(db), table, gateName(), 2, clock.now, clock.sleep, clock.read);
+    expect([await gate.tryAcquire(), await gate.tryAcquire(), await gate.tryAcquire()]).toEqual([true, true, false]);
+    expect(writes).toBe(3);
+    expect(await gate.tryAcquire()).toBe(false);
+    expect(writes).toBe(3);
+    await clock.sleep(1000);
+    expect(await gate.tryAcquire()).toBe(true);
+    expect(writes).toBe(4);
+  });
+
   it('never leaves a call uncounted in a second it may arrive in, whatever the writes take (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
